@@ -1,0 +1,445 @@
+/**
+ * The binary decoder: turns module bytes into a {@link WasmModule} and
+ * rejects every malformed input (the spec's "binary format" chapter) with a
+ * {@link CompileError} naming the problem and its byte offset. Typing rules
+ * ("invalid" modules) are the validator's job, in `lib/validate`.
+ *
+ * Function bodies are kept as byte ranges, but every instruction is decoded
+ * once here so that malformed code is caught at decode time.
+ *
+ * @module
+ */
+
+import { CompileError } from "../errors.ts";
+import { decodeNameSection } from "./name_section.ts";
+import { Instruction, readInstruction, readRefType, readValType } from "./instruction.ts";
+import { Op } from "./opcodes.ts";
+import { ByteReader } from "./reader.ts";
+import {
+  type ConstExpr,
+  type ConstInstruction,
+  type DataSegment,
+  type ElementSegment,
+  type Export,
+  ExternKind,
+  type FuncType,
+  type GlobalType,
+  type Import,
+  type Limits,
+  type TableType,
+  ValType,
+  type WasmModule,
+} from "./types.ts";
+
+/** Section ids of the binary format. */
+export const SectionId = {
+  custom: 0,
+  type: 1,
+  import: 2,
+  function: 3,
+  table: 4,
+  memory: 5,
+  global: 6,
+  export: 7,
+  start: 8,
+  element: 9,
+  code: 10,
+  data: 11,
+  dataCount: 12,
+} as const;
+
+/** Position of each non-custom section id in the required order (data count sits before code). */
+const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
+
+const MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const VERSION = [0x01, 0x00, 0x00, 0x00];
+
+/** The largest number of locals the binary format allows in one function (2^32 - 1). */
+const MAX_LOCALS = 0xffffffff;
+/** The most locals we accept in one function. */
+export const MAX_LOCALS_SUPPORTED = 50_000;
+
+/**
+ * Decodes a binary module. Throws {@link CompileError} if the bytes are not
+ * a well-formed WebAssembly 2.0 module.
+ *
+ * @example
+ * ```ts
+ * const m = decodeModule(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+ * m.types.length; // 0
+ * ```
+ */
+export function decodeModule(bytes: Uint8Array): WasmModule {
+  return new ModuleDecoder(bytes).decode();
+}
+
+class ModuleDecoder {
+  private readonly r: ByteReader;
+  private readonly m: WasmModule;
+  private readonly ins = new Instruction();
+  /** Number of entries in the function section (0 if absent). */
+  private functionCount = 0;
+  private sawCode = false;
+  private sawData = false;
+
+  constructor(bytes: Uint8Array) {
+    this.r = new ByteReader(bytes);
+    this.m = {
+      bytes,
+      types: [],
+      imports: [],
+      functions: [],
+      tables: [],
+      memories: [],
+      globals: [],
+      exports: [],
+      elements: [],
+      codes: [],
+      data: [],
+      customSections: [],
+      importedFunctionCount: 0,
+      importedTableCount: 0,
+      importedMemoryCount: 0,
+      importedGlobalCount: 0,
+    };
+  }
+
+  decode(): WasmModule {
+    const r = this.r;
+    this.expectBytes(MAGIC, "magic header not detected");
+    this.expectBytes(VERSION, "unknown binary version");
+    let lastRank = 0;
+    while (!r.atEnd()) {
+      const idAt = r.pos;
+      const id = r.u8();
+      if (id > SectionId.dataCount) r.fail("malformed section id", idAt);
+      const size = r.u32();
+      const start = r.pos;
+      if (size > r.bytes.length - start) r.fail("length out of bounds", start);
+      const end = start + size;
+      if (id !== SectionId.custom) {
+        const rank = SECTION_RANK[id];
+        if (rank <= lastRank) r.fail("unexpected content after last section", idAt);
+        lastRank = rank;
+      }
+      r.end = end;
+      r.inSection = true;
+      this.section(id);
+      if (r.pos !== end) r.fail("section size mismatch", r.pos);
+      r.inSection = false;
+      r.end = r.bytes.length;
+    }
+    const m = this.m;
+    if (!this.sawCode && this.functionCount !== 0) {
+      r.fail("function and code section have inconsistent lengths", r.pos);
+    }
+    if (!this.sawData && m.dataCount !== undefined && m.dataCount !== 0) {
+      r.fail("data count and data section have inconsistent lengths", r.pos);
+    }
+    const names = m.customSections.find((s) => s.name === "name");
+    if (names) m.names = decodeNameSection(m.bytes, names.start, names.end);
+    return m;
+  }
+
+  private expectBytes(expected: number[], reason: string): void {
+    const r = this.r;
+    for (const b of expected) {
+      if (r.atEnd()) r.fail("unexpected end");
+      if (r.bytes[r.pos] !== b) r.fail(reason, r.pos);
+      r.pos++;
+    }
+  }
+
+  private section(id: number): void {
+    const r = this.r, m = this.m;
+    switch (id) {
+      case SectionId.custom: {
+        const name = r.name();
+        m.customSections.push({ name, start: r.pos, end: r.end });
+        r.pos = r.end;
+        return;
+      }
+      case SectionId.type:
+        this.vec(() => m.types.push(this.funcType()));
+        return;
+      case SectionId.import:
+        this.vec(() => m.imports.push(this.import()));
+        return;
+      case SectionId.function:
+        this.vec(() => m.functions.push(r.u32()));
+        this.functionCount = m.functions.length;
+        return;
+      case SectionId.table:
+        this.vec(() => m.tables.push(this.tableType()));
+        return;
+      case SectionId.memory:
+        this.vec(() => m.memories.push({ limits: this.limits() }));
+        return;
+      case SectionId.global:
+        this.vec(() => {
+          const type = this.globalType();
+          m.globals.push({ type, init: this.constExpr() });
+        });
+        return;
+      case SectionId.export:
+        this.vec(() => m.exports.push(this.export()));
+        return;
+      case SectionId.start:
+        m.start = r.u32();
+        return;
+      case SectionId.element:
+        this.vec(() => m.elements.push(this.element()));
+        return;
+      case SectionId.dataCount:
+        m.dataCount = r.u32();
+        return;
+      case SectionId.code:
+        this.sawCode = true;
+        this.codeSection();
+        return;
+      case SectionId.data:
+        this.sawData = true;
+        this.dataSection();
+        return;
+    }
+  }
+
+  /** Reads a vector, calling `item` once per element. */
+  private vec(item: () => void): number {
+    const n = this.r.vecLength(1);
+    for (let i = 0; i < n; i++) item();
+    return n;
+  }
+
+  private funcType(): FuncType {
+    const r = this.r;
+    const at = r.pos;
+    if (r.u8() !== 0x60) r.fail("integer representation too long", at);
+    const params: ValType[] = [], results: ValType[] = [];
+    const np = r.vecLength(1);
+    for (let i = 0; i < np; i++) params.push(readValType(r));
+    const nr = r.vecLength(1);
+    for (let i = 0; i < nr; i++) results.push(readValType(r));
+    return { params, results };
+  }
+
+  private limits(): Limits {
+    const r = this.r;
+    const at = r.pos;
+    const flag = r.u8();
+    if (flag === 0x00) return { min: r.u32() };
+    if (flag === 0x01) {
+      const min = r.u32();
+      return { min, max: r.u32() };
+    }
+    return r.fail("integer too large", at);
+  }
+
+  private tableType(): TableType {
+    const element = readRefType(this.r);
+    return { element, limits: this.limits() };
+  }
+
+  private globalType(): GlobalType {
+    const r = this.r;
+    const type = readValType(r);
+    const at = r.pos;
+    const mut = r.u8();
+    if (mut > 1) r.fail("malformed mutability", at);
+    return { type, mutable: mut === 1 };
+  }
+
+  private import(): Import {
+    const r = this.r, m = this.m;
+    const offset = r.pos;
+    const module = r.name();
+    const name = r.name();
+    const kindAt = r.pos;
+    const kind = r.u8();
+    switch (kind) {
+      case ExternKind.func:
+        m.importedFunctionCount++;
+        return { module, name, offset, desc: { kind, typeIndex: r.u32() } };
+      case ExternKind.table:
+        m.importedTableCount++;
+        return { module, name, offset, desc: { kind, type: this.tableType() } };
+      case ExternKind.memory:
+        m.importedMemoryCount++;
+        return { module, name, offset, desc: { kind, type: { limits: this.limits() } } };
+      case ExternKind.global:
+        m.importedGlobalCount++;
+        return { module, name, offset, desc: { kind, type: this.globalType() } };
+    }
+    return r.fail("malformed import kind", kindAt);
+  }
+
+  private export(): Export {
+    const r = this.r;
+    const offset = r.pos;
+    const name = r.name();
+    const kindAt = r.pos;
+    const kind = r.u8();
+    if (kind > ExternKind.global) r.fail("malformed export kind", kindAt);
+    return { name, kind: kind as ExternKind, index: r.u32(), offset };
+  }
+
+  /** Reads a constant expression up to and including its `end`. */
+  private constExpr(): ConstExpr {
+    const r = this.r, ins = this.ins;
+    const offset = r.pos;
+    const instructions: ConstInstruction[] = [];
+    for (;;) {
+      readInstruction(r, ins);
+      if (ins.op === Op.end) return { instructions, offset };
+      const item: ConstInstruction = { op: ins.op, offset: ins.offset, a: ins.a, b: ins.b };
+      if (ins.op === Op.v128_const) item.v128 = ins.bytes.slice();
+      instructions.push(item);
+    }
+  }
+
+  private element(): ElementSegment {
+    const r = this.r;
+    const offset = r.pos;
+    const flags = r.u32();
+    if (flags > 7) r.fail("malformed elements segment kind", offset);
+    // Bit 0: passive or declarative (else active); bit 1: explicit table index
+    // (active) or declarative (non-active); bit 2: items are expressions.
+    const active = (flags & 1) === 0;
+    const mode = active ? "active" : (flags & 2) ? "declarative" : "passive";
+    const table = active && (flags & 2) ? r.u32() : 0;
+    const offsetExpr = active ? this.constExpr() : undefined;
+    const usesExprs = (flags & 4) !== 0;
+    let type: typeof ValType.funcref | typeof ValType.externref = ValType.funcref;
+    if (flags !== 0 && flags !== 4) {
+      if (usesExprs) type = readRefType(r);
+      else {
+        const at = r.pos;
+        if (r.u8() !== 0x00) r.fail("malformed element kind", at);
+      }
+    }
+    const items: ConstExpr[] = [];
+    const n = r.vecLength(1);
+    for (let i = 0; i < n; i++) {
+      if (usesExprs) items.push(this.constExpr());
+      else {
+        const at = r.pos;
+        const index = r.u32();
+        items.push({ offset: at, instructions: [{ op: Op.ref_func, offset: at, a: index, b: 0 }] });
+      }
+    }
+    return { mode, table, offsetExpr, type, items, offset };
+  }
+
+  private codeSection(): void {
+    const r = this.r, m = this.m;
+    const countAt = r.pos;
+    const n = r.vecLength(1);
+    if (n !== this.functionCount) {
+      r.fail("function and code section have inconsistent lengths", countAt);
+    }
+    for (let i = 0; i < n; i++) {
+      const offset = r.pos;
+      const size = r.u32();
+      if (size > r.end - r.pos) r.fail("unexpected end of section or function", offset);
+      const bodyEnd = r.pos + size;
+      const sectionEnd = r.end;
+      r.end = bodyEnd;
+      const locals = this.locals();
+      const start = r.pos;
+      this.checkCode(bodyEnd);
+      r.end = sectionEnd;
+      m.codes.push({ locals, start, end: bodyEnd, offset });
+    }
+  }
+
+  private locals(): ValType[] {
+    const r = this.r;
+    const groups = r.vecLength(2);
+    const counts: number[] = [], types: ValType[] = [];
+    let total = 0;
+    for (let i = 0; i < groups; i++) {
+      const at = r.pos;
+      const count = r.u32();
+      total += count;
+      if (total > MAX_LOCALS) r.fail("too many locals", at);
+      counts.push(count);
+      types.push(readValType(r));
+    }
+    // An implementation limit (the same as wasmparser's) so that a few bytes
+    // cannot make us allocate gigabytes for one function's locals.
+    if (total > MAX_LOCALS_SUPPORTED) {
+      throw new CompileError(
+        `too many locals: ${total} declared, the limit is ${MAX_LOCALS_SUPPORTED}`,
+        r.pos,
+      );
+    }
+    const locals: ValType[] = new Array(total);
+    let k = 0;
+    for (let i = 0; i < groups; i++) {
+      for (let j = 0; j < counts[i]; j++) locals[k++] = types[i];
+    }
+    return locals;
+  }
+
+  /**
+   * Decodes every instruction of a body, checking that blocks nest and that
+   * the final `end` is the body's last byte.
+   */
+  private checkCode(bodyEnd: number): void {
+    const r = this.r, ins = this.ins;
+    let depth = 1;
+    while (depth > 0) {
+      if (r.pos >= bodyEnd) r.fail("END opcode expected", bodyEnd);
+      readInstruction(r, ins);
+      switch (ins.op) {
+        case Op.block:
+        case Op.loop:
+        case Op.if:
+          depth++;
+          break;
+        case Op.end:
+          depth--;
+          break;
+        case Op.memory_init:
+        case Op.data_drop:
+          if (this.m.dataCount === undefined) r.fail("data count section required", ins.offset);
+          break;
+      }
+    }
+    if (r.pos !== bodyEnd) r.fail("section size mismatch", r.pos);
+  }
+
+  private dataSection(): void {
+    const r = this.r, m = this.m;
+    const countAt = r.pos;
+    const n = r.vecLength(1);
+    if (m.dataCount !== undefined && n !== m.dataCount) {
+      r.fail("data count and data section have inconsistent lengths", countAt);
+    }
+    for (let i = 0; i < n; i++) {
+      const offset = r.pos;
+      const flags = r.u32();
+      let segment: DataSegment;
+      if (flags === 1) {
+        segment = { mode: "passive", memory: 0, start: 0, end: 0, offset };
+      } else if (flags === 0 || flags === 2) {
+        const memory = flags === 2 ? r.u32() : 0;
+        segment = {
+          mode: "active",
+          memory,
+          offsetExpr: this.constExpr(),
+          start: 0,
+          end: 0,
+          offset,
+        };
+      } else {
+        return r.fail("malformed data segment kind", offset);
+      }
+      const len = r.u32();
+      segment.start = r.pos;
+      r.take(len);
+      segment.end = r.pos;
+      m.data.push(segment);
+    }
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Decoding of single instructions. A function body is read one instruction
+ * at a time into a reused {@link Instruction}, so walking code allocates
+ * nothing per instruction; the validator and the interpreter's translator
+ * both walk bodies this way.
+ *
+ * @module
+ */
+
+import { ByteReader } from "./reader.ts";
+import { Imm, Op, OPS, PREFIX_FC, PREFIX_FD } from "./opcodes.ts";
+import { ValType } from "./types.ts";
+
+/** Block type immediate meaning "no parameters, no results" (the byte 0x40 as s7). */
+export const BLOCK_EMPTY = -0x40;
+
+/**
+ * One decoded instruction. Which fields hold what depends on the opcode's
+ * immediate kind ({@link Imm}):
+ *
+ * | immediate | fields |
+ * |---|---|
+ * | blockType | `a`: a type index (≥ 0), {@link BLOCK_EMPTY}, or a value type code − 0x80 |
+ * | label, func, local, global, table, elem, data | `a`: the index |
+ * | brTable | `list`: the label indices (`count` of them), `a`: the default label |
+ * | callIndirect | `a`: type index, `b`: table index |
+ * | memArg | `a`: alignment exponent, `b`: offset (u32) |
+ * | memArgLane | as memArg, plus `c`: lane |
+ * | lane | `a`: lane |
+ * | i32, f32 | `a`: value / bit pattern as int32 |
+ * | i64, f64 | `a`: low 32 bits, `b`: high 32 bits |
+ * | refType | `a`: the reference type code |
+ * | selectTypes | `list`: the value types (`count` of them) |
+ * | tableInit | `a`: element segment, `b`: table |
+ * | tableCopy | `a`: destination table, `b`: source table |
+ * | memoryInit | `a`: data segment |
+ * | v128, shuffle | `bytes`: the 16 immediate bytes |
+ */
+export class Instruction {
+  /** The op id (see `opcodes.ts`). */
+  op = 0;
+  /** Byte offset of the instruction's first byte. */
+  offset = 0;
+  a = 0;
+  b = 0;
+  c = 0;
+  /** Number of valid entries in {@link list}. */
+  count = 0;
+  /** Label indices of `br_table`, or value types of a typed `select`. */
+  list: number[] = [];
+  /** Immediate bytes of `v128.const` and `i8x16.shuffle`. */
+  readonly bytes: Uint8Array = new Uint8Array(16);
+}
+
+const VALUE_TYPE_BYTES = new Set<number>(Object.values(ValType));
+
+/** Reads a value type byte; fails with "malformed value type" otherwise. */
+export function readValType(r: ByteReader): ValType {
+  const at = r.pos;
+  const b = r.u8();
+  if (!VALUE_TYPE_BYTES.has(b)) r.fail("malformed value type", at);
+  return b as ValType;
+}
+
+/** Reads a reference type byte; fails with "malformed reference type" otherwise. */
+export function readRefType(r: ByteReader): typeof ValType.funcref | typeof ValType.externref {
+  const at = r.pos;
+  const b = r.u8();
+  if (b !== ValType.funcref && b !== ValType.externref) r.fail("malformed reference type", at);
+  return b;
+}
+
+function readZeroByte(r: ByteReader): void {
+  const at = r.pos;
+  if (r.u8() !== 0) r.fail("zero byte expected", at);
+}
+
+/**
+ * Decodes the instruction at the reader's position into `ins` and advances
+ * past it. Fails with a {@link CompileError} for unknown opcodes and
+ * malformed immediates. Does no validation beyond the binary format.
+ */
+export function readInstruction(r: ByteReader, ins: Instruction): void {
+  const offset = r.pos;
+  ins.offset = offset;
+  let id = r.u8();
+  if (id === 0xfc || id === 0xfd) {
+    const sub = r.u32();
+    id = sub > 0xff ? -1 : (id === 0xfc ? PREFIX_FC : PREFIX_FD) + sub;
+  }
+  const info = id < 0 ? undefined : OPS[id];
+  if (info === undefined) r.fail("illegal opcode", offset);
+  ins.op = id;
+  switch (info.imm) {
+    case Imm.none:
+      return;
+    case Imm.blockType: {
+      const b = r.bytes[r.pos];
+      if (r.pos < r.end && (b === 0x40 || VALUE_TYPE_BYTES.has(b))) {
+        r.pos++;
+        ins.a = b - 0x80;
+      } else {
+        const at = r.pos;
+        const index = r.s33();
+        if (index < 0) r.fail("malformed block type", at);
+        ins.a = index;
+      }
+      return;
+    }
+    case Imm.label:
+    case Imm.func:
+    case Imm.local:
+    case Imm.global:
+    case Imm.table:
+    case Imm.elem:
+    case Imm.data:
+      ins.a = r.u32();
+      return;
+    case Imm.brTable: {
+      const n = r.vecLength(1);
+      const list = ins.list;
+      for (let i = 0; i < n; i++) list[i] = r.u32();
+      ins.count = n;
+      ins.a = r.u32();
+      return;
+    }
+    case Imm.callIndirect:
+      ins.a = r.u32();
+      ins.b = r.u32();
+      return;
+    case Imm.memArg:
+      ins.a = r.u32();
+      ins.b = r.u32();
+      return;
+    case Imm.memArgLane:
+      ins.a = r.u32();
+      ins.b = r.u32();
+      ins.c = r.u8();
+      return;
+    case Imm.memZero:
+      readZeroByte(r);
+      return;
+    case Imm.i32:
+      ins.a = r.s32();
+      return;
+    case Imm.i64:
+      ins.a = r.s64();
+      ins.b = r.hi;
+      return;
+    case Imm.f32:
+      ins.a = r.f32Bits();
+      return;
+    case Imm.f64:
+      ins.a = r.f64Bits();
+      ins.b = r.hi;
+      return;
+    case Imm.refType:
+      ins.a = readRefType(r);
+      return;
+    case Imm.selectTypes: {
+      const n = r.vecLength(1);
+      for (let i = 0; i < n; i++) ins.list[i] = readValType(r);
+      ins.count = n;
+      return;
+    }
+    case Imm.tableInit:
+    case Imm.tableCopy:
+      ins.a = r.u32();
+      ins.b = r.u32();
+      return;
+    case Imm.memoryInit:
+      ins.a = r.u32();
+      readZeroByte(r);
+      return;
+    case Imm.memoryCopy:
+      readZeroByte(r);
+      readZeroByte(r);
+      return;
+    case Imm.v128:
+    case Imm.shuffle:
+      ins.bytes.set(r.take(16));
+      return;
+    case Imm.lane:
+      ins.a = r.u8();
+      return;
+  }
+}
+
+/** True for the instructions that open a block (`block`, `loop`, `if`). */
+export function opensBlock(op: number): boolean {
+  return op === Op.block || op === Op.loop || op === Op.if;
+}

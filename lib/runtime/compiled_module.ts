@@ -1,0 +1,101 @@
+/**
+ * {@link CompiledModule}: a decoded and validated module, ready to be
+ * instantiated, that describes its imports and exports.
+ *
+ * @module
+ */
+
+import type { WasmModule } from "../binary/types.ts";
+import {
+  buildDefinitions,
+  type CustomSectionData,
+  type FunctionDefinition,
+  type GlobalDefinition,
+  type MemoryDefinition,
+  type ModuleDefinitions,
+  type TableDefinition,
+} from "./definitions.ts";
+
+type Def = { import?: unknown; exportNames: readonly string[] };
+
+function imported<T extends Def>(defs: T[]): readonly T[] {
+  return Object.freeze(defs.filter((d) => d.import !== undefined));
+}
+
+function exported<T extends Def>(defs: T[]): ReadonlyMap<string, T> {
+  const map = new Map<string, T>();
+  for (const d of defs) for (const name of d.exportNames) map.set(name, d);
+  return map;
+}
+
+/**
+ * A module that has been decoded and validated, obtained from
+ * `Runtime.compileModule`. It can be inspected (imports, exports, custom
+ * sections) and instantiated any number of times.
+ *
+ * @example
+ * ```ts
+ * import { Runtime } from "./mod.ts";
+ * const runtime = new Runtime();
+ * const compiled = await runtime.compileModule(bytes);
+ * for (const f of compiled.importedFunctions) {
+ *   console.log(`${f.import!.module}.${f.import!.name}`, f.paramTypes, f.resultTypes);
+ * }
+ * console.log([...compiled.exportedFunctions.keys()]);
+ * ```
+ */
+export class CompiledModule {
+  /** The module's name from its name section, if it has one. */
+  readonly name?: string;
+  /** Functions the module imports, in import order. */
+  readonly importedFunctions: readonly FunctionDefinition[];
+  /** Functions the module exports, by export name. */
+  readonly exportedFunctions: ReadonlyMap<string, FunctionDefinition>;
+  /** Memories the module imports. */
+  readonly importedMemories: readonly MemoryDefinition[];
+  /** Memories the module exports, by export name. */
+  readonly exportedMemories: ReadonlyMap<string, MemoryDefinition>;
+  /** Tables the module imports. */
+  readonly importedTables: readonly TableDefinition[];
+  /** Tables the module exports, by export name. */
+  readonly exportedTables: ReadonlyMap<string, TableDefinition>;
+  /** Globals the module imports. */
+  readonly importedGlobals: readonly GlobalDefinition[];
+  /** Globals the module exports, by export name. */
+  readonly exportedGlobals: ReadonlyMap<string, GlobalDefinition>;
+  /** Every custom section, in module order (the `name` section included). */
+  readonly customSections: readonly CustomSectionData[];
+
+  /** @internal The decoded module. */
+  readonly decoded: WasmModule;
+  /** @internal Definitions of every entity, imported or not. */
+  readonly definitions: ModuleDefinitions;
+
+  /** @internal Use `Runtime.compileModule`. */
+  constructor(decoded: WasmModule) {
+    this.decoded = decoded;
+    const defs = buildDefinitions(decoded);
+    this.definitions = defs;
+    this.name = decoded.names?.module;
+    this.importedFunctions = imported(defs.functions);
+    this.exportedFunctions = exported(defs.functions);
+    this.importedMemories = imported(defs.memories);
+    this.exportedMemories = exported(defs.memories);
+    this.importedTables = imported(defs.tables);
+    this.exportedTables = exported(defs.tables);
+    this.importedGlobals = imported(defs.globals);
+    this.exportedGlobals = exported(defs.globals);
+    this.customSections = Object.freeze(decoded.customSections.map((s) => ({
+      name: s.name,
+      data: decoded.bytes.slice(s.start, s.end),
+    })));
+  }
+
+  /**
+   * The contents of every custom section with the given name, in module order
+   * (like `WebAssembly.Module.customSections`).
+   */
+  customSectionsNamed(name: string): Uint8Array[] {
+    return this.customSections.filter((s) => s.name === name).map((s) => s.data);
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Descriptions of a module's functions, memories, tables and globals: what
+ * a {@link CompiledModule} tells about its imports and exports before it is
+ * instantiated. They are plain read-only objects built once per module.
+ *
+ * @module
+ */
+
+import {
+  ExternKind,
+  type FuncType,
+  type GlobalType,
+  type Limits,
+  valTypeName,
+  type WasmModule,
+} from "../binary/types.ts";
+
+/** A WebAssembly value type, as spelled in the text format. */
+export type ValueType = "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "externref";
+
+/** Where an imported entity comes from. */
+export interface ImportName {
+  /** The module name of the import (its namespace). */
+  readonly module: string;
+  /** The field name within that module. */
+  readonly name: string;
+}
+
+/** What is common to every definition. */
+interface DefinitionBase {
+  /** Index in the module's index space of this kind (imports first). */
+  readonly index: number;
+  /** Set when the entity is imported. */
+  readonly import?: ImportName;
+  /** The names under which the module exports it (possibly several). */
+  readonly exportNames: readonly string[];
+}
+
+/**
+ * A function of a module: its signature and names.
+ *
+ * @example
+ * ```ts
+ * import { Runtime } from "./mod.ts";
+ * const compiled = await new Runtime().compileModule(wasmBytes);
+ * const add = compiled.exportedFunctions.get("add")!;
+ * console.log(add.paramTypes, add.resultTypes); // ["i32", "i32"] ["i32"]
+ * ```
+ */
+export interface FunctionDefinition extends DefinitionBase {
+  /** The name from the name section, if any. */
+  readonly name?: string;
+  /** A name for messages and stack traces: `module.name`, else `module.$index`. */
+  readonly debugName: string;
+  readonly paramTypes: readonly ValueType[];
+  readonly resultTypes: readonly ValueType[];
+  /** Parameter names from the name section (empty strings where unnamed). */
+  readonly paramNames: readonly string[];
+}
+
+/** A linear memory of a module. Sizes are in 64 KiB pages. */
+export interface MemoryDefinition extends DefinitionBase {
+  readonly min: number;
+  readonly max?: number;
+}
+
+/** A table of a module. Sizes are in elements. */
+export interface TableDefinition extends DefinitionBase {
+  readonly element: "funcref" | "externref";
+  readonly min: number;
+  readonly max?: number;
+}
+
+/** A global variable of a module. */
+export interface GlobalDefinition extends DefinitionBase {
+  readonly type: ValueType;
+  readonly mutable: boolean;
+}
+
+/** A custom section's name and a copy of its contents. */
+export interface CustomSectionData {
+  readonly name: string;
+  readonly data: Uint8Array;
+}
+
+/** Every definition of a module, grouped by kind, in index order. */
+export interface ModuleDefinitions {
+  functions: FunctionDefinition[];
+  memories: MemoryDefinition[];
+  tables: TableDefinition[];
+  globals: GlobalDefinition[];
+}
+
+function typeNames(types: readonly number[]): ValueType[] {
+  return types.map((t) => valTypeName(t) as ValueType);
+}
+
+function limitsOf(limits: Limits): { min: number; max?: number } {
+  return limits.max === undefined ? { min: limits.min } : { min: limits.min, max: limits.max };
+}
+
+/** Builds the definitions of every entity of a decoded (and validated) module. */
+export function buildDefinitions(m: WasmModule): ModuleDefinitions {
+  const exportNames: Map<number, string[]>[] = [new Map(), new Map(), new Map(), new Map()];
+  for (const e of m.exports) {
+    const byIndex = exportNames[e.kind];
+    const list = byIndex.get(e.index);
+    if (list) list.push(e.name);
+    else byIndex.set(e.index, [e.name]);
+  }
+  const moduleName = m.names?.module;
+  const defs: ModuleDefinitions = { functions: [], memories: [], tables: [], globals: [] };
+
+  const addFunction = (type: FuncType, importName?: ImportName) => {
+    const index = defs.functions.length;
+    const name = m.names?.functions.get(index);
+    const localNames = m.names?.locals.get(index);
+    const label = name ?? `$${index}`;
+    defs.functions.push({
+      index,
+      import: importName,
+      exportNames: exportNames[ExternKind.func].get(index) ?? [],
+      name,
+      debugName: moduleName === undefined ? label : `${moduleName}.${label}`,
+      paramTypes: typeNames(type.params),
+      resultTypes: typeNames(type.results),
+      paramNames: type.params.map((_, i) => localNames?.get(i) ?? ""),
+    });
+  };
+  const addMemory = (limits: Limits, importName?: ImportName) => {
+    const index = defs.memories.length;
+    defs.memories.push({
+      index,
+      import: importName,
+      exportNames: exportNames[ExternKind.memory].get(index) ?? [],
+      ...limitsOf(limits),
+    });
+  };
+  const addTable = (element: number, limits: Limits, importName?: ImportName) => {
+    const index = defs.tables.length;
+    defs.tables.push({
+      index,
+      import: importName,
+      exportNames: exportNames[ExternKind.table].get(index) ?? [],
+      element: valTypeName(element) as "funcref" | "externref",
+      ...limitsOf(limits),
+    });
+  };
+  const addGlobal = (type: GlobalType, importName?: ImportName) => {
+    const index = defs.globals.length;
+    defs.globals.push({
+      index,
+      import: importName,
+      exportNames: exportNames[ExternKind.global].get(index) ?? [],
+      type: valTypeName(type.type) as ValueType,
+      mutable: type.mutable,
+    });
+  };
+
+  for (const imp of m.imports) {
+    const importName = { module: imp.module, name: imp.name };
+    const d = imp.desc;
+    if (d.kind === ExternKind.func) addFunction(m.types[d.typeIndex], importName);
+    else if (d.kind === ExternKind.memory) addMemory(d.type.limits, importName);
+    else if (d.kind === ExternKind.table) addTable(d.type.element, d.type.limits, importName);
+    else addGlobal(d.type, importName);
+  }
+  for (const typeIndex of m.functions) addFunction(m.types[typeIndex]);
+  for (const mem of m.memories) addMemory(mem.limits);
+  for (const t of m.tables) addTable(t.element, t.limits);
+  for (const g of m.globals) addGlobal(g.type);
+  return defs;
+}
