@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ByteReader } from "./reader.ts";
+import type { ByteReader } from "./reader.ts";
 import { Imm, Op, OPS, PREFIX_FC, PREFIX_FD } from "./opcodes.ts";
 import { ValType } from "./types.ts";
 

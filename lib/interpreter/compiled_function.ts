@@ -1,0 +1,28 @@
+/**
+ * The translator's output for one function: register code plus the frame
+ * layout the executor needs to call it.
+ *
+ * @module
+ */
+
+/**
+ * A function lowered to register code. Sizes are in 32-bit words of the
+ * register file (a slot is 2 words; a v128 value takes 4 words).
+ *
+ * Frame layout, from the frame base: parameters, then declared locals, then
+ * the operand-stack temporaries. On return the results are at the base.
+ */
+export interface CompiledFunction {
+  /** The register code (see `ops.ts`). */
+  code: Int32Array;
+  /** Words used by the parameters. */
+  paramWords: number;
+  /** End of the declared locals, in words from the base (they are zeroed on entry). */
+  localsEnd: number;
+  /** Words the whole frame needs (at least the results' words too). */
+  frameWords: number;
+  /** Slots (relative to the base) of reference-typed declared locals: set to null on entry. */
+  refLocalSlots: Int32Array;
+  /** Byte offset in the module of the instruction each code position came from (pairs pc, offset). */
+  sourceMap: Int32Array;
+}

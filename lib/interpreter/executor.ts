@@ -1,0 +1,1237 @@
+/**
+ * The executor: runs register code. One `switch` in one function handles
+ * the frequent instructions; rare ones (tables, bulk memory, some
+ * conversions) live in `rare_ops.ts` so that this function's bytecode stays
+ * small enough for V8 to optimise it (it stops at 60 KB).
+ *
+ * Wasm-to-wasm calls never recurse on the JS stack: frames are pushed on an
+ * explicit stack (`Machine.frames*`), so the call depth is a configurable
+ * limit and exhausting it is a trap.
+ *
+ * Registers: one `ArrayBuffer` viewed as `R` (Int32Array), `F32` and `F64`.
+ * Operands are word offsets from the frame base `b`; an f64 at word offset
+ * `x` is `F64[(b + x) >> 1]`. i64 values are (low, high) word pairs.
+ * Floats move as bits through `R`, so NaN payloads survive every move.
+ *
+ * The `case` labels are literals (V8 builds a jump table only for literal
+ * cases); the comment beside each names the op, and a test checks they agree
+ * with `ops.ts`.
+ *
+ * @module
+ */
+
+import { RuntimeError } from "../errors.ts";
+import type { FunctionInstance, InstanceState } from "./instances.ts";
+import { executeRare } from "./rare_ops.ts";
+import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "./numeric/i32.ts";
+import {
+  add64,
+  clz64,
+  ctz64,
+  divS64,
+  divU64,
+  extend16_64,
+  extend32_64,
+  extend8_64,
+  ltS64,
+  ltU64,
+  mul64,
+  popcnt64,
+  remS64,
+  remU64,
+  rotl64,
+  rotr64,
+  shl64,
+  shrS64,
+  shrU64,
+  sub64,
+} from "./numeric/i64.ts";
+import {
+  f32Abs,
+  f32Copysign,
+  f32Neg,
+  f64Abs,
+  f64Copysign,
+  f64Neg,
+  fceil,
+  ffloor,
+  fmax,
+  fmin,
+  fnearest,
+  ftrunc,
+} from "./numeric/float.ts";
+
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
+/** The view of an instance's memory 0 (an empty view when it has none). */
+function memoryView(inst: InstanceState): DataView {
+  return inst.memories.length > 0 ? inst.memories[0].view : EMPTY_VIEW;
+}
+
+/** Default limit on nested wasm calls. */
+export const DEFAULT_MAX_CALL_DEPTH = 10_000;
+
+/** Default limit on the register file, in bytes (64 MiB). */
+export const DEFAULT_MAX_REGISTER_BYTES = 64 * 1024 * 1024;
+
+/** An error thrown by a host function, carried unchanged through the wasm frames. */
+export class HostError {
+  constructor(readonly error: unknown) {}
+}
+
+/** Limits of one {@link Machine}. */
+export interface MachineLimits {
+  maxCallDepth: number;
+  maxRegisterBytes: number;
+}
+
+/**
+ * The state of one thread of execution: the register file and the frame
+ * stack. A machine runs one call at a time; a host function that calls back
+ * into wasm uses another machine.
+ */
+export class Machine {
+  buffer: ArrayBuffer;
+  R: Int32Array;
+  F32: Float32Array;
+  F64: Float64Array;
+  /** References, by slot (word offset >> 1). */
+  refs: unknown[] = [];
+  /** Frame stack: the caller's function, return position and frame base. */
+  readonly frameFns: FunctionInstance[] = [];
+  readonly framePcs: Int32Array;
+  readonly frameBases: Int32Array;
+  readonly maxDepth: number;
+  readonly maxWords: number;
+  /** True while a call runs on this machine. */
+  busy = false;
+
+  constructor(limits: MachineLimits) {
+    this.maxDepth = limits.maxCallDepth;
+    this.maxWords = limits.maxRegisterBytes >> 2;
+    this.framePcs = new Int32Array(this.maxDepth + 1);
+    this.frameBases = new Int32Array(this.maxDepth + 1);
+    const words = Math.min(1 << 16, this.maxWords);
+    this.buffer = new ArrayBuffer(words * 4);
+    this.R = new Int32Array(this.buffer);
+    this.F32 = new Float32Array(this.buffer);
+    this.F64 = new Float64Array(this.buffer);
+  }
+
+  /** Makes the register file at least `words` long, or traps when over the limit. */
+  ensureWords(words: number): void {
+    if (words <= this.R.length) return;
+    if (words > this.maxWords) throw new RuntimeError("call stack exhausted");
+    const size = Math.min(Math.max(words, this.R.length * 2), this.maxWords);
+    const buffer = new ArrayBuffer(size * 4);
+    new Int32Array(buffer).set(this.R);
+    this.buffer = buffer;
+    this.R = new Int32Array(buffer);
+    this.F32 = new Float32Array(buffer);
+    this.F64 = new Float64Array(buffer);
+  }
+
+  /**
+   * Calls a host function whose arguments are at word `base`; its results
+   * are written back there.
+   */
+  callHost(fn: FunctionInstance, base: number): void {
+    try {
+      fn.host!(this.R, this.refs, base);
+    } catch (e) {
+      if (e instanceof HostError) throw e;
+      throw new HostError(e);
+    }
+  }
+
+  /**
+   * Runs wasm function `entry` with its arguments at word `base` of the
+   * register file; its results are left at `base`. Traps throw
+   * {@link RuntimeError} with a wasm stack trace; errors thrown by host
+   * functions propagate unchanged.
+   */
+  execute(entry: FunctionInstance, base: number): void {
+    const depth0 = 0;
+    let depth = depth0;
+    let fn = entry;
+    let pc = 0;
+    try {
+      if (entry.code === null) {
+        this.ensureWords(base + 64);
+        this.callHost(entry, base);
+        return;
+      }
+      let code = entry.code.code;
+      let b = base;
+      let inst = entry.instance!;
+      let mem = memoryView(inst);
+      let globals = inst.globals;
+      this.enterFrame(entry, b);
+      let R = this.R, F32 = this.F32, F64 = this.F64;
+      const refs = this.refs;
+      const fns = this.frameFns, pcs = this.framePcs, fps = this.frameBases;
+      const maxDepth = this.maxDepth;
+      for (;;) {
+        switch (code[pc]) {
+          case 0 /* unreachable */:
+            throw new RuntimeError("unreachable");
+          case 1 /* br */:
+            pc = code[pc + 1];
+            break;
+          case 2 /* br_if */:
+            pc = R[b + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
+            break;
+          case 3 /* br_unless */:
+            pc = R[b + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+            break;
+          case 4 /* br_table */: {
+            const i = R[b + code[pc + 1]] >>> 0;
+            const n = code[pc + 2];
+            pc = code[pc + 3 + (i < n ? i : n)];
+            break;
+          }
+          case 5 /* call */: {
+            const callee = inst.functions[code[pc + 1]];
+            const nb = b + code[pc + 2];
+            const cf = callee.code;
+            if (cf === null) {
+              this.ensureWords(nb + 64);
+              R = this.R, F32 = this.F32, F64 = this.F64;
+              this.callHost(callee, nb);
+              mem = memoryView(inst);
+              pc += 3;
+              break;
+            }
+            if (depth === maxDepth) throw new RuntimeError("call stack exhausted");
+            fns[depth] = fn;
+            pcs[depth] = pc + 3;
+            fps[depth] = b;
+            depth++;
+            fn = callee;
+            code = cf.code;
+            pc = 0;
+            b = nb;
+            if (b + cf.frameWords > R.length) {
+              this.ensureWords(b + cf.frameWords);
+              R = this.R, F32 = this.F32, F64 = this.F64;
+            }
+            for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
+            if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
+            if (callee.instance !== inst) {
+              inst = callee.instance!;
+              mem = memoryView(inst);
+              globals = inst.globals;
+            }
+            break;
+          }
+          case 6 /* call_indirect */: {
+            const callee = this.indirectCallee(inst, code[pc + 1], code[pc + 2], R[b + code[pc + 3]]);
+            const nb = b + code[pc + 4];
+            const cf = callee.code;
+            if (cf === null) {
+              this.ensureWords(nb + 64);
+              R = this.R, F32 = this.F32, F64 = this.F64;
+              this.callHost(callee, nb);
+              mem = memoryView(inst);
+              pc += 5;
+              break;
+            }
+            if (depth === maxDepth) throw new RuntimeError("call stack exhausted");
+            fns[depth] = fn;
+            pcs[depth] = pc + 5;
+            fps[depth] = b;
+            depth++;
+            fn = callee;
+            code = cf.code;
+            pc = 0;
+            b = nb;
+            if (b + cf.frameWords > R.length) {
+              this.ensureWords(b + cf.frameWords);
+              R = this.R, F32 = this.F32, F64 = this.F64;
+            }
+            for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
+            if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
+            if (callee.instance !== inst) {
+              inst = callee.instance!;
+              mem = memoryView(inst);
+              globals = inst.globals;
+            }
+            break;
+          }
+          case 8 /* return32 */:
+            R[b] = R[b + code[pc + 1]];
+            // falls through
+          case 7 /* return */: {
+            if (depth === depth0) return;
+            depth--;
+            fn = fns[depth];
+            pc = pcs[depth];
+            b = fps[depth];
+            code = fn.code!.code;
+            if (fn.instance !== inst) {
+              inst = fn.instance!;
+              globals = inst.globals;
+            }
+            mem = memoryView(inst);
+            break;
+          }
+          case 9 /* return64 */: {
+            const s = b + code[pc + 1];
+            const lo = R[s], hi = R[s + 1];
+            R[b] = lo;
+            R[b + 1] = hi;
+            if (depth === depth0) return;
+            depth--;
+            fn = fns[depth];
+            pc = pcs[depth];
+            b = fps[depth];
+            code = fn.code!.code;
+            if (fn.instance !== inst) {
+              inst = fn.instance!;
+              globals = inst.globals;
+            }
+            mem = memoryView(inst);
+            break;
+          }
+          case 10 /* mov32 */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]];
+            pc += 3;
+            break;
+          case 11 /* mov64 */: {
+            const d = b + code[pc + 1], s = b + code[pc + 2];
+            R[d] = R[s];
+            R[d + 1] = R[s + 1];
+            pc += 3;
+            break;
+          }
+          case 12 /* mov128 */: {
+            const d = b + code[pc + 1], s = b + code[pc + 2];
+            R[d] = R[s];
+            R[d + 1] = R[s + 1];
+            R[d + 2] = R[s + 2];
+            R[d + 3] = R[s + 3];
+            pc += 3;
+            break;
+          }
+          case 13 /* movref */:
+            refs[(b + code[pc + 1]) >> 1] = refs[(b + code[pc + 2]) >> 1];
+            pc += 3;
+            break;
+          case 14 /* const32 */:
+            R[b + code[pc + 1]] = code[pc + 2];
+            pc += 3;
+            break;
+          case 15 /* const64 */: {
+            const d = b + code[pc + 1];
+            R[d] = code[pc + 2];
+            R[d + 1] = code[pc + 3];
+            pc += 4;
+            break;
+          }
+          case 16 /* const128 */: {
+            const d = b + code[pc + 1];
+            R[d] = code[pc + 2];
+            R[d + 1] = code[pc + 3];
+            R[d + 2] = code[pc + 4];
+            R[d + 3] = code[pc + 5];
+            pc += 6;
+            break;
+          }
+          case 17 /* select32 */:
+            R[b + code[pc + 1]] = R[b + code[pc + 4]] !== 0
+              ? R[b + code[pc + 2]]
+              : R[b + code[pc + 3]];
+            pc += 5;
+            break;
+          case 18 /* select64 */: {
+            const s = b + (R[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
+            const d = b + code[pc + 1];
+            const lo = R[s], hi = R[s + 1];
+            R[d] = lo;
+            R[d + 1] = hi;
+            pc += 5;
+            break;
+          }
+          case 19 /* select128 */: {
+            const s = b + (R[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
+            const d = b + code[pc + 1];
+            if (s !== d) {
+              R[d] = R[s];
+              R[d + 1] = R[s + 1];
+              R[d + 2] = R[s + 2];
+              R[d + 3] = R[s + 3];
+            }
+            pc += 5;
+            break;
+          }
+          case 20 /* selectref */: {
+            const s = b + (R[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
+            refs[(b + code[pc + 1]) >> 1] = refs[s >> 1];
+            pc += 5;
+            break;
+          }
+          case 21 /* global_get32 */:
+            R[b + code[pc + 1]] = globals[code[pc + 2]].bits[0];
+            pc += 3;
+            break;
+          case 22 /* global_get64 */: {
+            const g = globals[code[pc + 2]].bits, d = b + code[pc + 1];
+            R[d] = g[0];
+            R[d + 1] = g[1];
+            pc += 3;
+            break;
+          }
+          case 23 /* global_get128 */: {
+            const g = globals[code[pc + 2]].bits, d = b + code[pc + 1];
+            R[d] = g[0];
+            R[d + 1] = g[1];
+            R[d + 2] = g[2];
+            R[d + 3] = g[3];
+            pc += 3;
+            break;
+          }
+          case 24 /* global_getref */:
+            refs[(b + code[pc + 1]) >> 1] = globals[code[pc + 2]].ref;
+            pc += 3;
+            break;
+          case 25 /* global_set32 */:
+            globals[code[pc + 1]].bits[0] = R[b + code[pc + 2]];
+            pc += 3;
+            break;
+          case 26 /* global_set64 */: {
+            const g = globals[code[pc + 1]].bits, s = b + code[pc + 2];
+            g[0] = R[s];
+            g[1] = R[s + 1];
+            pc += 3;
+            break;
+          }
+          case 27 /* global_set128 */: {
+            const g = globals[code[pc + 1]].bits, s = b + code[pc + 2];
+            g[0] = R[s];
+            g[1] = R[s + 1];
+            g[2] = R[s + 2];
+            g[3] = R[s + 3];
+            pc += 3;
+            break;
+          }
+          case 28 /* global_setref */:
+            globals[code[pc + 1]].ref = refs[(b + code[pc + 2]) >> 1];
+            pc += 3;
+            break;
+
+          // Memory. Effective addresses are computed as JS numbers (no wrap);
+          // DataView's own RangeError is the bounds check.
+          case 29 /* load32 */:
+            R[b + code[pc + 1]] = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+            pc += 4;
+            break;
+          case 30 /* load64 */: {
+            const ea = (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            const lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);
+            const d = b + code[pc + 1];
+            R[d] = lo;
+            R[d + 1] = hi;
+            pc += 4;
+            break;
+          }
+          case 31 /* load8_s */:
+            R[b + code[pc + 1]] = mem.getInt8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
+            pc += 4;
+            break;
+          case 32 /* load8_u */:
+            R[b + code[pc + 1]] = mem.getUint8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
+            pc += 4;
+            break;
+          case 33 /* load16_s */:
+            R[b + code[pc + 1]] = mem.getInt16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+            pc += 4;
+            break;
+          case 34 /* load16_u */:
+            R[b + code[pc + 1]] = mem.getUint16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+            pc += 4;
+            break;
+          case 35 /* load8_s_64 */: {
+            const v = mem.getInt8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
+            const d = b + code[pc + 1];
+            R[d] = v;
+            R[d + 1] = v >> 31;
+            pc += 4;
+            break;
+          }
+          case 36 /* load8_u_64 */: {
+            const v = mem.getUint8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
+            const d = b + code[pc + 1];
+            R[d] = v;
+            R[d + 1] = 0;
+            pc += 4;
+            break;
+          }
+          case 37 /* load16_s_64 */: {
+            const v = mem.getInt16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+            const d = b + code[pc + 1];
+            R[d] = v;
+            R[d + 1] = v >> 31;
+            pc += 4;
+            break;
+          }
+          case 38 /* load16_u_64 */: {
+            const v = mem.getUint16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+            const d = b + code[pc + 1];
+            R[d] = v;
+            R[d + 1] = 0;
+            pc += 4;
+            break;
+          }
+          case 39 /* load32_s_64 */: {
+            const v = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+            const d = b + code[pc + 1];
+            R[d] = v;
+            R[d + 1] = v >> 31;
+            pc += 4;
+            break;
+          }
+          case 40 /* load32_u_64 */: {
+            const v = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+            const d = b + code[pc + 1];
+            R[d] = v;
+            R[d + 1] = 0;
+            pc += 4;
+            break;
+          }
+          case 41 /* store32 */:
+            mem.setInt32((R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0), R[b + code[pc + 2]], true);
+            pc += 4;
+            break;
+          case 42 /* store64 */: {
+            const ea = (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+            const s = b + code[pc + 2];
+            // High word first: if the access is out of bounds it traps before any write.
+            mem.setInt32(ea + 4, R[s + 1], true);
+            mem.setInt32(ea, R[s], true);
+            pc += 4;
+            break;
+          }
+          case 43 /* store8 */:
+            mem.setInt8((R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0), R[b + code[pc + 2]]);
+            pc += 4;
+            break;
+          case 44 /* store16 */:
+            mem.setInt16((R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0), R[b + code[pc + 2]], true);
+            pc += 4;
+            break;
+          case 45 /* memory_size */:
+            R[b + code[pc + 1]] = inst.memories[0].pages;
+            pc += 2;
+            break;
+          case 46 /* memory_grow */:
+            R[b + code[pc + 1]] = inst.memories[0].grow(R[b + code[pc + 2]] >>> 0);
+            mem = memoryView(inst);
+            pc += 3;
+            break;
+
+          // i32.
+          case 47 /* i32_add */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] + R[b + code[pc + 3]]) | 0;
+            pc += 4;
+            break;
+          case 48 /* i32_sub */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] - R[b + code[pc + 3]]) | 0;
+            pc += 4;
+            break;
+          case 49 /* i32_mul */:
+            R[b + code[pc + 1]] = Math.imul(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 50 /* i32_div_s */:
+            R[b + code[pc + 1]] = divS32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 51 /* i32_div_u */:
+            R[b + code[pc + 1]] = divU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 52 /* i32_rem_s */:
+            R[b + code[pc + 1]] = remS32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 53 /* i32_rem_u */:
+            R[b + code[pc + 1]] = remU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 54 /* i32_and */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] & R[b + code[pc + 3]];
+            pc += 4;
+            break;
+          case 55 /* i32_or */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] | R[b + code[pc + 3]];
+            pc += 4;
+            break;
+          case 56 /* i32_xor */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] ^ R[b + code[pc + 3]];
+            pc += 4;
+            break;
+          case 57 /* i32_shl */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] << R[b + code[pc + 3]];
+            pc += 4;
+            break;
+          case 58 /* i32_shr_s */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] >> R[b + code[pc + 3]];
+            pc += 4;
+            break;
+          case 59 /* i32_shr_u */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] >>> R[b + code[pc + 3]];
+            pc += 4;
+            break;
+          case 60 /* i32_rotl */:
+            R[b + code[pc + 1]] = rotl32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 61 /* i32_rotr */:
+            R[b + code[pc + 1]] = rotr32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 62 /* i32_add_imm */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+            pc += 4;
+            break;
+          case 63 /* i32_mul_imm */:
+            R[b + code[pc + 1]] = Math.imul(R[b + code[pc + 2]], code[pc + 3]);
+            pc += 4;
+            break;
+          case 64 /* i32_and_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] & code[pc + 3];
+            pc += 4;
+            break;
+          case 65 /* i32_or_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] | code[pc + 3];
+            pc += 4;
+            break;
+          case 66 /* i32_xor_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] ^ code[pc + 3];
+            pc += 4;
+            break;
+          case 67 /* i32_shl_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] << code[pc + 3];
+            pc += 4;
+            break;
+          case 68 /* i32_shr_s_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] >> code[pc + 3];
+            pc += 4;
+            break;
+          case 69 /* i32_shr_u_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] >>> code[pc + 3];
+            pc += 4;
+            break;
+          case 70 /* i32_eqz */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] === 0 ? 1 : 0;
+            pc += 3;
+            break;
+          case 71 /* i32_clz */:
+            R[b + code[pc + 1]] = Math.clz32(R[b + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 72 /* i32_ctz */:
+            R[b + code[pc + 1]] = ctz32(R[b + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 73 /* i32_popcnt */:
+            R[b + code[pc + 1]] = popcnt32(R[b + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 74 /* i32_extend8_s */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] << 24) >> 24;
+            pc += 3;
+            break;
+          case 75 /* i32_extend16_s */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] << 16) >> 16;
+            pc += 3;
+            break;
+          case 76 /* i32_eq */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] === R[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 77 /* i32_ne */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] !== R[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 78 /* i32_lt_s */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] < R[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 79 /* i32_lt_u */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) < (R[b + code[pc + 3]] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+          case 80 /* i32_gt_s */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] > R[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 81 /* i32_gt_u */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) > (R[b + code[pc + 3]] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+          case 82 /* i32_le_s */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] <= R[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 83 /* i32_le_u */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) <= (R[b + code[pc + 3]] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+          case 84 /* i32_ge_s */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] >= R[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 85 /* i32_ge_u */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) >= (R[b + code[pc + 3]] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+          case 86 /* i32_eq_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] === code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 87 /* i32_ne_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 88 /* i32_lt_s_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] < code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 89 /* i32_lt_u_imm */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) < (code[pc + 3] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+          case 90 /* i32_gt_s_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] > code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 91 /* i32_gt_u_imm */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) > (code[pc + 3] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+          case 92 /* i32_le_s_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 93 /* i32_le_u_imm */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) <= (code[pc + 3] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+          case 94 /* i32_ge_s_imm */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 95 /* i32_ge_u_imm */:
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) >= (code[pc + 3] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+
+          // Fused compare and branch.
+          case 96 /* br_i32_eq */:
+            pc = R[b + code[pc + 1]] === R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 97 /* br_i32_ne */:
+            pc = R[b + code[pc + 1]] !== R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 98 /* br_i32_lt_s */:
+            pc = R[b + code[pc + 1]] < R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 99 /* br_i32_lt_u */:
+            pc = (R[b + code[pc + 1]] >>> 0) < (R[b + code[pc + 2]] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+          case 100 /* br_i32_gt_s */:
+            pc = R[b + code[pc + 1]] > R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 101 /* br_i32_gt_u */:
+            pc = (R[b + code[pc + 1]] >>> 0) > (R[b + code[pc + 2]] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+          case 102 /* br_i32_le_s */:
+            pc = R[b + code[pc + 1]] <= R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 103 /* br_i32_le_u */:
+            pc = (R[b + code[pc + 1]] >>> 0) <= (R[b + code[pc + 2]] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+          case 104 /* br_i32_ge_s */:
+            pc = R[b + code[pc + 1]] >= R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 105 /* br_i32_ge_u */:
+            pc = (R[b + code[pc + 1]] >>> 0) >= (R[b + code[pc + 2]] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+          case 106 /* br_i32_eq_imm */:
+            pc = R[b + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 107 /* br_i32_ne_imm */:
+            pc = R[b + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 108 /* br_i32_lt_s_imm */:
+            pc = R[b + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 109 /* br_i32_lt_u_imm */:
+            pc = (R[b + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+          case 110 /* br_i32_gt_s_imm */:
+            pc = R[b + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 111 /* br_i32_gt_u_imm */:
+            pc = (R[b + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+          case 112 /* br_i32_le_s_imm */:
+            pc = R[b + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 113 /* br_i32_le_u_imm */:
+            pc = (R[b + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+          case 114 /* br_i32_ge_s_imm */:
+            pc = R[b + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 115 /* br_i32_ge_u_imm */:
+            pc = (R[b + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+
+          // i64: helpers take absolute word indices and read before writing.
+          case 116 /* i64_add */:
+            add64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 117 /* i64_sub */:
+            sub64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 118 /* i64_mul */:
+            mul64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 119 /* i64_div_s */:
+            divS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 120 /* i64_div_u */:
+            divU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 121 /* i64_rem_s */:
+            remS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 122 /* i64_rem_u */:
+            remU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 123 /* i64_and */: {
+            const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+            const lo = R[x] & R[y], hi = R[x + 1] & R[y + 1];
+            R[d] = lo;
+            R[d + 1] = hi;
+            pc += 4;
+            break;
+          }
+          case 124 /* i64_or */: {
+            const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+            const lo = R[x] | R[y], hi = R[x + 1] | R[y + 1];
+            R[d] = lo;
+            R[d + 1] = hi;
+            pc += 4;
+            break;
+          }
+          case 125 /* i64_xor */: {
+            const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+            const lo = R[x] ^ R[y], hi = R[x + 1] ^ R[y + 1];
+            R[d] = lo;
+            R[d + 1] = hi;
+            pc += 4;
+            break;
+          }
+          case 126 /* i64_shl */:
+            shl64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 127 /* i64_shr_s */:
+            shrS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 128 /* i64_shr_u */:
+            shrU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 129 /* i64_rotl */:
+            rotl64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 130 /* i64_rotr */:
+            rotr64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 131 /* i64_eqz */: {
+            const x = b + code[pc + 2];
+            R[b + code[pc + 1]] = (R[x] | R[x + 1]) === 0 ? 1 : 0;
+            pc += 3;
+            break;
+          }
+          case 132 /* i64_clz */:
+            clz64(R, b + code[pc + 1], b + code[pc + 2]);
+            pc += 3;
+            break;
+          case 133 /* i64_ctz */:
+            ctz64(R, b + code[pc + 1], b + code[pc + 2]);
+            pc += 3;
+            break;
+          case 134 /* i64_popcnt */:
+            popcnt64(R, b + code[pc + 1], b + code[pc + 2]);
+            pc += 3;
+            break;
+          case 135 /* i64_extend8_s */:
+            extend8_64(R, b + code[pc + 1], b + code[pc + 2]);
+            pc += 3;
+            break;
+          case 136 /* i64_extend16_s */:
+            extend16_64(R, b + code[pc + 1], b + code[pc + 2]);
+            pc += 3;
+            break;
+          case 137 /* i64_extend32_s */:
+            extend32_64(R, b + code[pc + 1], b + code[pc + 2]);
+            pc += 3;
+            break;
+          case 138 /* i64_eq */: {
+            const x = b + code[pc + 2], y = b + code[pc + 3];
+            R[b + code[pc + 1]] = R[x] === R[y] && R[x + 1] === R[y + 1] ? 1 : 0;
+            pc += 4;
+            break;
+          }
+          case 139 /* i64_ne */: {
+            const x = b + code[pc + 2], y = b + code[pc + 3];
+            R[b + code[pc + 1]] = R[x] !== R[y] || R[x + 1] !== R[y + 1] ? 1 : 0;
+            pc += 4;
+            break;
+          }
+          case 140 /* i64_lt_s */: {
+            const x = b + code[pc + 2], y = b + code[pc + 3];
+            R[b + code[pc + 1]] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;
+            pc += 4;
+            break;
+          }
+          case 141 /* i64_lt_u */: {
+            const x = b + code[pc + 2], y = b + code[pc + 3];
+            R[b + code[pc + 1]] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;
+            pc += 4;
+            break;
+          }
+          case 142 /* i64_gt_s */: {
+            const x = b + code[pc + 2], y = b + code[pc + 3];
+            R[b + code[pc + 1]] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;
+            pc += 4;
+            break;
+          }
+          case 143 /* i64_gt_u */: {
+            const x = b + code[pc + 2], y = b + code[pc + 3];
+            R[b + code[pc + 1]] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;
+            pc += 4;
+            break;
+          }
+          case 144 /* i64_le_s */: {
+            const x = b + code[pc + 2], y = b + code[pc + 3];
+            R[b + code[pc + 1]] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;
+            pc += 4;
+            break;
+          }
+          case 145 /* i64_le_u */: {
+            const x = b + code[pc + 2], y = b + code[pc + 3];
+            R[b + code[pc + 1]] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;
+            pc += 4;
+            break;
+          }
+          case 146 /* i64_ge_s */: {
+            const x = b + code[pc + 2], y = b + code[pc + 3];
+            R[b + code[pc + 1]] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;
+            pc += 4;
+            break;
+          }
+          case 147 /* i64_ge_u */: {
+            const x = b + code[pc + 2], y = b + code[pc + 3];
+            R[b + code[pc + 1]] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;
+            pc += 4;
+            break;
+          }
+
+          // f32: arithmetic through the Float32Array view (storing rounds to
+          // f32; double rounding is harmless for + - * / sqrt); sign ops on bits.
+          case 148 /* f32_add */:
+            F32[b + code[pc + 1]] = F32[b + code[pc + 2]] + F32[b + code[pc + 3]];
+            pc += 4;
+            break;
+          case 149 /* f32_sub */:
+            F32[b + code[pc + 1]] = F32[b + code[pc + 2]] - F32[b + code[pc + 3]];
+            pc += 4;
+            break;
+          case 150 /* f32_mul */:
+            F32[b + code[pc + 1]] = F32[b + code[pc + 2]] * F32[b + code[pc + 3]];
+            pc += 4;
+            break;
+          case 151 /* f32_div */:
+            F32[b + code[pc + 1]] = F32[b + code[pc + 2]] / F32[b + code[pc + 3]];
+            pc += 4;
+            break;
+          case 152 /* f32_min */:
+            F32[b + code[pc + 1]] = fmin(F32[b + code[pc + 2]], F32[b + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 153 /* f32_max */:
+            F32[b + code[pc + 1]] = fmax(F32[b + code[pc + 2]], F32[b + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 154 /* f32_copysign */:
+            f32Copysign(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 155 /* f32_abs */:
+            f32Abs(R, b + code[pc + 1], b + code[pc + 2]);
+            pc += 3;
+            break;
+          case 156 /* f32_neg */:
+            f32Neg(R, b + code[pc + 1], b + code[pc + 2]);
+            pc += 3;
+            break;
+          case 157 /* f32_ceil */:
+            F32[b + code[pc + 1]] = fceil(F32[b + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 158 /* f32_floor */:
+            F32[b + code[pc + 1]] = ffloor(F32[b + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 159 /* f32_trunc */:
+            F32[b + code[pc + 1]] = ftrunc(F32[b + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 160 /* f32_nearest */:
+            F32[b + code[pc + 1]] = fnearest(F32[b + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 161 /* f32_sqrt */:
+            F32[b + code[pc + 1]] = Math.sqrt(F32[b + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 162 /* f32_eq */:
+            R[b + code[pc + 1]] = F32[b + code[pc + 2]] === F32[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 163 /* f32_ne */:
+            R[b + code[pc + 1]] = F32[b + code[pc + 2]] !== F32[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 164 /* f32_lt */:
+            R[b + code[pc + 1]] = F32[b + code[pc + 2]] < F32[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 165 /* f32_gt */:
+            R[b + code[pc + 1]] = F32[b + code[pc + 2]] > F32[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 166 /* f32_le */:
+            R[b + code[pc + 1]] = F32[b + code[pc + 2]] <= F32[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 167 /* f32_ge */:
+            R[b + code[pc + 1]] = F32[b + code[pc + 2]] >= F32[b + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+
+          // f64.
+          case 168 /* f64_add */:
+            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] + F64[(b + code[pc + 3]) >> 1];
+            pc += 4;
+            break;
+          case 169 /* f64_sub */:
+            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] - F64[(b + code[pc + 3]) >> 1];
+            pc += 4;
+            break;
+          case 170 /* f64_mul */:
+            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] * F64[(b + code[pc + 3]) >> 1];
+            pc += 4;
+            break;
+          case 171 /* f64_div */:
+            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] / F64[(b + code[pc + 3]) >> 1];
+            pc += 4;
+            break;
+          case 172 /* f64_min */:
+            F64[(b + code[pc + 1]) >> 1] = fmin(F64[(b + code[pc + 2]) >> 1], F64[(b + code[pc + 3]) >> 1]);
+            pc += 4;
+            break;
+          case 173 /* f64_max */:
+            F64[(b + code[pc + 1]) >> 1] = fmax(F64[(b + code[pc + 2]) >> 1], F64[(b + code[pc + 3]) >> 1]);
+            pc += 4;
+            break;
+          case 174 /* f64_copysign */:
+            f64Copysign(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            pc += 4;
+            break;
+          case 175 /* f64_abs */:
+            f64Abs(R, b + code[pc + 1], b + code[pc + 2]);
+            pc += 3;
+            break;
+          case 176 /* f64_neg */:
+            f64Neg(R, b + code[pc + 1], b + code[pc + 2]);
+            pc += 3;
+            break;
+          case 177 /* f64_ceil */:
+            F64[(b + code[pc + 1]) >> 1] = fceil(F64[(b + code[pc + 2]) >> 1]);
+            pc += 3;
+            break;
+          case 178 /* f64_floor */:
+            F64[(b + code[pc + 1]) >> 1] = ffloor(F64[(b + code[pc + 2]) >> 1]);
+            pc += 3;
+            break;
+          case 179 /* f64_trunc */:
+            F64[(b + code[pc + 1]) >> 1] = ftrunc(F64[(b + code[pc + 2]) >> 1]);
+            pc += 3;
+            break;
+          case 180 /* f64_nearest */:
+            F64[(b + code[pc + 1]) >> 1] = fnearest(F64[(b + code[pc + 2]) >> 1]);
+            pc += 3;
+            break;
+          case 181 /* f64_sqrt */:
+            F64[(b + code[pc + 1]) >> 1] = Math.sqrt(F64[(b + code[pc + 2]) >> 1]);
+            pc += 3;
+            break;
+          case 182 /* f64_eq */:
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] === F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            pc += 4;
+            break;
+          case 183 /* f64_ne */:
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] !== F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            pc += 4;
+            break;
+          case 184 /* f64_lt */:
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] < F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            pc += 4;
+            break;
+          case 185 /* f64_gt */:
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] > F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            pc += 4;
+            break;
+          case 186 /* f64_le */:
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] <= F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            pc += 4;
+            break;
+          case 187 /* f64_ge */:
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] >= F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            pc += 4;
+            break;
+
+          // Frequent conversions; the rest are in rare_ops.ts.
+          case 188 /* i32_wrap_i64 */:
+            R[b + code[pc + 1]] = R[b + code[pc + 2]];
+            pc += 3;
+            break;
+          case 193 /* i64_extend_i32_s */: {
+            const d = b + code[pc + 1], v = R[b + code[pc + 2]];
+            R[d] = v;
+            R[d + 1] = v >> 31;
+            pc += 3;
+            break;
+          }
+          case 194 /* i64_extend_i32_u */: {
+            const d = b + code[pc + 1];
+            R[d] = R[b + code[pc + 2]];
+            R[d + 1] = 0;
+            pc += 3;
+            break;
+          }
+          case 204 /* f64_convert_i32_s */:
+            F64[(b + code[pc + 1]) >> 1] = R[b + code[pc + 2]];
+            pc += 3;
+            break;
+          case 205 /* f64_convert_i32_u */:
+            F64[(b + code[pc + 1]) >> 1] = R[b + code[pc + 2]] >>> 0;
+            pc += 3;
+            break;
+          case 199 /* f32_convert_i32_s */:
+            F32[b + code[pc + 1]] = R[b + code[pc + 2]];
+            pc += 3;
+            break;
+          case 208 /* f64_promote_f32 */:
+            F64[(b + code[pc + 1]) >> 1] = F32[b + code[pc + 2]];
+            pc += 3;
+            break;
+          case 203 /* f32_demote_f64 */:
+            F32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1];
+            pc += 3;
+            break;
+
+          default:
+            pc = executeRare(this, inst, code, pc, b);
+            break;
+        }
+      }
+    } catch (e) {
+      throw this.toTrap(e, fn, pc, depth0, depth);
+    }
+  }
+
+  private enterFrame(fn: FunctionInstance, b: number): void {
+    const cf = fn.code!;
+    this.ensureWords(b + cf.frameWords);
+    const R = this.R;
+    for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
+    if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
+  }
+
+  private clearRefLocals(slots: Int32Array, b: number): void {
+    const base = b >> 1;
+    for (let i = 0; i < slots.length; i++) this.refs[base + slots[i]] = null;
+  }
+
+  private indirectCallee(
+    inst: InstanceState,
+    table: number,
+    typeIndex: number,
+    index: number,
+  ): FunctionInstance {
+    const elements = inst.tables[table].elements;
+    const i = index >>> 0;
+    if (i >= elements.length) throw new RuntimeError("undefined element");
+    const f = elements[i] as FunctionInstance | null;
+    if (f === null) throw new RuntimeError("uninitialized element");
+    if (f.typeId !== inst.typeIds[typeIndex]) throw new RuntimeError("indirect call type mismatch");
+    return f;
+  }
+
+  /** Turns whatever stopped execution into the error the caller sees, with a wasm stack trace. */
+  private toTrap(
+    e: unknown,
+    fn: FunctionInstance,
+    pc: number,
+    depth0: number,
+    depth: number,
+  ): unknown {
+    if (e instanceof HostError) return e.error;
+    let trap: RuntimeError;
+    if (e instanceof RuntimeError) trap = e;
+    else if (e instanceof RangeError) {
+      trap = new RuntimeError(
+        /call stack/i.test(e.message) ? "call stack exhausted" : "out of bounds memory access",
+      );
+    } else return e;
+    const frames = [frameText(fn, pc)];
+    for (let d = depth - 1; d >= depth0; d--) {
+      frames.push(frameText(this.frameFns[d], this.framePcs[d] - 1));
+    }
+    const existing = (trap as { wasmStack?: string[] }).wasmStack;
+    const wasmStack = existing ? [...existing, ...frames] : frames;
+    Object.defineProperty(trap, "wasmStack", { value: wasmStack, configurable: true });
+    trap.stack = `RuntimeError: ${trap.message}\n` +
+      wasmStack.map((frame) => `    at ${frame}`).join("\n");
+    return trap;
+  }
+}
+
+/** One line of a wasm stack trace: the function and the byte offset of the instruction at `pc`. */
+function frameText(fn: FunctionInstance, pc: number): string {
+  const map = fn.code?.sourceMap;
+  if (map === undefined) return `${fn.debugName} (host)`;
+  let offset = -1;
+  for (let i = 0; i < map.length && map[i] <= pc; i += 2) offset = map[i + 1];
+  return offset < 0
+    ? `${fn.debugName} (wasm)`
+    : `${fn.debugName} (wasm @0x${offset.toString(16)})`;
+}

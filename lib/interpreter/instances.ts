@@ -1,0 +1,188 @@
+/**
+ * The runtime entities the executor works on: memories, tables, globals,
+ * functions and the per-instance state that ties them together. These are
+ * the spec's "store" objects; `lib/runtime` wraps them in the public API.
+ *
+ * @module
+ */
+
+import type { FuncType, RefType, ValType } from "../binary/types.ts";
+import type { CompiledFunction } from "./compiled_function.ts";
+
+/** Bytes in a WebAssembly page. */
+export const PAGE_SIZE = 65536;
+
+/** The most pages a 32-bit memory can have. */
+export const MAX_PAGES = 65536;
+
+/**
+ * A linear memory: one fixed-size `ArrayBuffer`, replaced (copied) on
+ * growth, with views cached for the executor. Never a resizable buffer:
+ * `DataView` on one is about 10x slower in V8.
+ */
+export class MemoryInstance {
+  buffer: ArrayBuffer;
+  view: DataView;
+  bytes: Uint8Array;
+  /** Current size in pages. */
+  pages: number;
+  /** The largest size `grow` may reach, in pages. */
+  readonly maxPages: number;
+  /** The maximum the module declared, if any (for import matching). */
+  readonly declaredMax: number | undefined;
+
+  /**
+   * @param min initial size in pages.
+   * @param declaredMax the module's maximum, if any.
+   * @param limitPages the runtime's cap on any memory, in pages.
+   */
+  constructor(min: number, declaredMax: number | undefined, limitPages = MAX_PAGES) {
+    this.pages = min;
+    this.declaredMax = declaredMax;
+    this.maxPages = Math.min(declaredMax ?? MAX_PAGES, limitPages);
+    this.buffer = new ArrayBuffer(min * PAGE_SIZE);
+    this.view = new DataView(this.buffer);
+    this.bytes = new Uint8Array(this.buffer);
+  }
+
+  /** Size in bytes. */
+  get byteLength(): number {
+    return this.buffer.byteLength;
+  }
+
+  /**
+   * Grows by `delta` pages; returns the previous size in pages, or -1 when
+   * the maximum would be exceeded or the host cannot allocate the memory.
+   */
+  grow(delta: number): number {
+    const old = this.pages;
+    if (delta === 0) return old;
+    const pages = old + delta;
+    if (pages > this.maxPages) return -1;
+    let buffer: ArrayBuffer;
+    try {
+      buffer = new ArrayBuffer(pages * PAGE_SIZE);
+    } catch {
+      return -1;
+    }
+    const bytes = new Uint8Array(buffer);
+    bytes.set(this.bytes);
+    this.buffer = buffer;
+    this.bytes = bytes;
+    this.view = new DataView(buffer);
+    this.pages = pages;
+    return old;
+  }
+}
+
+/** The largest table size a 32-bit index can address. */
+export const MAX_TABLE_SIZE = 0xffffffff;
+
+/**
+ * A table of references: function instances, host values (externref) or
+ * `null`.
+ */
+export class TableInstance {
+  elements: unknown[];
+  readonly type: RefType;
+  /** The module's maximum, if any. */
+  readonly declaredMax: number | undefined;
+  /** The largest size `grow` may reach. */
+  readonly maxSize: number;
+
+  constructor(type: RefType, min: number, declaredMax: number | undefined, limit = 10_000_000) {
+    this.type = type;
+    this.declaredMax = declaredMax;
+    this.maxSize = Math.min(declaredMax ?? MAX_TABLE_SIZE, limit);
+    this.elements = new Array(min).fill(null);
+  }
+
+  /** Grows by `delta` entries set to `init`; returns the old size or -1. */
+  grow(delta: number, init: unknown): number {
+    const old = this.elements.length;
+    if (old + delta > this.maxSize) return -1;
+    for (let i = 0; i < delta; i++) this.elements.push(init);
+    return old;
+  }
+}
+
+/**
+ * A global variable. Numeric values are kept as bits in `bits` (i32/f32 in
+ * word 0, i64/f64 in words 0-1 low first, v128 in words 0-3), references in
+ * `ref`, so no value ever round-trips through a JS number.
+ */
+export class GlobalInstance {
+  readonly type: ValType;
+  readonly mutable: boolean;
+  readonly bits: Int32Array = new Int32Array(4);
+  ref: unknown = null;
+
+  constructor(type: ValType, mutable: boolean) {
+    this.type = type;
+    this.mutable = mutable;
+  }
+}
+
+/**
+ * A host function as the executor calls it: it reads its arguments from the
+ * register file at `base` (words of `regs`, references in `refs` at slot
+ * `base >> 1`), and writes its results back from `base` on. It may throw.
+ */
+export type HostCall = (regs: Int32Array, refs: unknown[], base: number) => void;
+
+/** A function: compiled wasm code of some instance, or a host function. */
+export class FunctionInstance {
+  readonly type: FuncType;
+  /** Interned signature id: equal ids mean equal types (for `call_indirect`). */
+  readonly typeId: number;
+  /** For wasm functions: the register code. */
+  readonly code: CompiledFunction | null;
+  /** For wasm functions: the instance whose memories, globals... the code uses. */
+  readonly instance: InstanceState | null;
+  /** For host functions: how to call them. */
+  readonly host: HostCall | null;
+  /** A name for stack traces. */
+  readonly debugName: string;
+
+  constructor(
+    type: FuncType,
+    code: CompiledFunction | null,
+    instance: InstanceState | null,
+    host: HostCall | null,
+    debugName: string,
+  ) {
+    this.type = type;
+    this.typeId = internType(type);
+    this.code = code;
+    this.instance = instance;
+    this.host = host;
+    this.debugName = debugName;
+  }
+}
+
+/** What the code of one module instance refers to, by index. */
+export interface InstanceState {
+  functions: FunctionInstance[];
+  memories: MemoryInstance[];
+  tables: TableInstance[];
+  globals: GlobalInstance[];
+  /** Element segments' values; a dropped segment is empty. */
+  elements: unknown[][];
+  /** Data segments' bytes; a dropped segment is empty. */
+  data: Uint8Array[];
+  /** Interned type ids of the module's type section, for `call_indirect`. */
+  typeIds: Int32Array;
+}
+
+const typeIds = new Map<string, number>();
+
+/** Returns the same small integer for structurally equal function types. */
+export function internType(type: FuncType): number {
+  const key = `${type.params.join(",")}:${type.results.join(",")}`;
+  let id = typeIds.get(key);
+  if (id === undefined) {
+    id = typeIds.size;
+    typeIds.set(key, id);
+  }
+  return id;
+}

@@ -1,0 +1,316 @@
+/**
+ * The register instruction set: what the translator emits and the executor
+ * runs. Code is an `Int32Array`; an instruction is its op number followed by
+ * its operands, one word each (see README.md in this folder for the table).
+ *
+ * Operand kinds (one letter each in {@link OP_SPECS}):
+ * - `r`: a register, as an offset in 32-bit words from the frame base (a
+ *   slot is 8 bytes, so slot s is offset 2s; a v128 takes two slots);
+ * - `i`: a 32-bit immediate;
+ * - `t`: a branch target, an absolute index into the code;
+ * - `n`: an index into one of the instance's spaces (function, global,
+ *   table, type, segment) or a count.
+ *
+ * The executor's `switch` uses these numbers as literals (V8 only builds a
+ * jump table for literal cases); a unit test checks that each literal there
+ * matches the name in its comment.
+ *
+ * @module
+ */
+
+/** Name and operand kinds of each op, in op number order. */
+export const OP_SPECS: readonly (readonly [string, string])[] = [
+  // Control.
+  ["unreachable", ""],
+  ["br", "t"],
+  ["br_if", "rt"],
+  ["br_unless", "rt"],
+  ["br_table", "rn"], // followed by n + 1 targets, the default last
+  ["call", "nr"], // function index, argument base
+  ["call_indirect", "nnrr"], // table, type index, element index register, argument base
+  ["return", ""],
+  ["return32", "r"],
+  ["return64", "r"],
+  // Moves and constants.
+  ["mov32", "rr"],
+  ["mov64", "rr"],
+  ["mov128", "rr"],
+  ["movref", "rr"],
+  ["const32", "ri"],
+  ["const64", "rii"], // low word, high word
+  ["const128", "riiii"],
+  ["select32", "rrrr"], // dst, a, b, condition
+  ["select64", "rrrr"],
+  ["select128", "rrrr"],
+  ["selectref", "rrrr"],
+  // Globals.
+  ["global_get32", "rn"],
+  ["global_get64", "rn"],
+  ["global_get128", "rn"],
+  ["global_getref", "rn"],
+  ["global_set32", "nr"],
+  ["global_set64", "nr"],
+  ["global_set128", "nr"],
+  ["global_setref", "nr"],
+  // Memory: loads are dst, address, offset; stores are address, value, offset.
+  ["load32", "rri"],
+  ["load64", "rri"],
+  ["load8_s", "rri"],
+  ["load8_u", "rri"],
+  ["load16_s", "rri"],
+  ["load16_u", "rri"],
+  ["load8_s_64", "rri"],
+  ["load8_u_64", "rri"],
+  ["load16_s_64", "rri"],
+  ["load16_u_64", "rri"],
+  ["load32_s_64", "rri"],
+  ["load32_u_64", "rri"],
+  ["store32", "rri"],
+  ["store64", "rri"],
+  ["store8", "rri"],
+  ["store16", "rri"],
+  ["memory_size", "r"],
+  ["memory_grow", "rr"],
+  // i32 arithmetic: dst, a, b.
+  ["i32_add", "rrr"],
+  ["i32_sub", "rrr"],
+  ["i32_mul", "rrr"],
+  ["i32_div_s", "rrr"],
+  ["i32_div_u", "rrr"],
+  ["i32_rem_s", "rrr"],
+  ["i32_rem_u", "rrr"],
+  ["i32_and", "rrr"],
+  ["i32_or", "rrr"],
+  ["i32_xor", "rrr"],
+  ["i32_shl", "rrr"],
+  ["i32_shr_s", "rrr"],
+  ["i32_shr_u", "rrr"],
+  ["i32_rotl", "rrr"],
+  ["i32_rotr", "rrr"],
+  // i32 with an immediate right operand: dst, a, imm.
+  ["i32_add_imm", "rri"],
+  ["i32_mul_imm", "rri"],
+  ["i32_and_imm", "rri"],
+  ["i32_or_imm", "rri"],
+  ["i32_xor_imm", "rri"],
+  ["i32_shl_imm", "rri"],
+  ["i32_shr_s_imm", "rri"],
+  ["i32_shr_u_imm", "rri"],
+  // i32 unary: dst, a.
+  ["i32_eqz", "rr"],
+  ["i32_clz", "rr"],
+  ["i32_ctz", "rr"],
+  ["i32_popcnt", "rr"],
+  ["i32_extend8_s", "rr"],
+  ["i32_extend16_s", "rr"],
+  // i32 comparisons: dst, a, b.
+  ["i32_eq", "rrr"],
+  ["i32_ne", "rrr"],
+  ["i32_lt_s", "rrr"],
+  ["i32_lt_u", "rrr"],
+  ["i32_gt_s", "rrr"],
+  ["i32_gt_u", "rrr"],
+  ["i32_le_s", "rrr"],
+  ["i32_le_u", "rrr"],
+  ["i32_ge_s", "rrr"],
+  ["i32_ge_u", "rrr"],
+  // i32 comparisons with an immediate: dst, a, imm.
+  ["i32_eq_imm", "rri"],
+  ["i32_ne_imm", "rri"],
+  ["i32_lt_s_imm", "rri"],
+  ["i32_lt_u_imm", "rri"],
+  ["i32_gt_s_imm", "rri"],
+  ["i32_gt_u_imm", "rri"],
+  ["i32_le_s_imm", "rri"],
+  ["i32_le_u_imm", "rri"],
+  ["i32_ge_s_imm", "rri"],
+  ["i32_ge_u_imm", "rri"],
+  // Fused i32 compare and branch: a, b, target.
+  ["br_i32_eq", "rrt"],
+  ["br_i32_ne", "rrt"],
+  ["br_i32_lt_s", "rrt"],
+  ["br_i32_lt_u", "rrt"],
+  ["br_i32_gt_s", "rrt"],
+  ["br_i32_gt_u", "rrt"],
+  ["br_i32_le_s", "rrt"],
+  ["br_i32_le_u", "rrt"],
+  ["br_i32_ge_s", "rrt"],
+  ["br_i32_ge_u", "rrt"],
+  // Fused i32 compare with an immediate and branch: a, imm, target.
+  ["br_i32_eq_imm", "rit"],
+  ["br_i32_ne_imm", "rit"],
+  ["br_i32_lt_s_imm", "rit"],
+  ["br_i32_lt_u_imm", "rit"],
+  ["br_i32_gt_s_imm", "rit"],
+  ["br_i32_gt_u_imm", "rit"],
+  ["br_i32_le_s_imm", "rit"],
+  ["br_i32_le_u_imm", "rit"],
+  ["br_i32_ge_s_imm", "rit"],
+  ["br_i32_ge_u_imm", "rit"],
+  // i64 arithmetic: dst, a, b.
+  ["i64_add", "rrr"],
+  ["i64_sub", "rrr"],
+  ["i64_mul", "rrr"],
+  ["i64_div_s", "rrr"],
+  ["i64_div_u", "rrr"],
+  ["i64_rem_s", "rrr"],
+  ["i64_rem_u", "rrr"],
+  ["i64_and", "rrr"],
+  ["i64_or", "rrr"],
+  ["i64_xor", "rrr"],
+  ["i64_shl", "rrr"],
+  ["i64_shr_s", "rrr"],
+  ["i64_shr_u", "rrr"],
+  ["i64_rotl", "rrr"],
+  ["i64_rotr", "rrr"],
+  ["i64_eqz", "rr"],
+  ["i64_clz", "rr"],
+  ["i64_ctz", "rr"],
+  ["i64_popcnt", "rr"],
+  ["i64_extend8_s", "rr"],
+  ["i64_extend16_s", "rr"],
+  ["i64_extend32_s", "rr"],
+  ["i64_eq", "rrr"],
+  ["i64_ne", "rrr"],
+  ["i64_lt_s", "rrr"],
+  ["i64_lt_u", "rrr"],
+  ["i64_gt_s", "rrr"],
+  ["i64_gt_u", "rrr"],
+  ["i64_le_s", "rrr"],
+  ["i64_le_u", "rrr"],
+  ["i64_ge_s", "rrr"],
+  ["i64_ge_u", "rrr"],
+  // f32.
+  ["f32_add", "rrr"],
+  ["f32_sub", "rrr"],
+  ["f32_mul", "rrr"],
+  ["f32_div", "rrr"],
+  ["f32_min", "rrr"],
+  ["f32_max", "rrr"],
+  ["f32_copysign", "rrr"],
+  ["f32_abs", "rr"],
+  ["f32_neg", "rr"],
+  ["f32_ceil", "rr"],
+  ["f32_floor", "rr"],
+  ["f32_trunc", "rr"],
+  ["f32_nearest", "rr"],
+  ["f32_sqrt", "rr"],
+  ["f32_eq", "rrr"],
+  ["f32_ne", "rrr"],
+  ["f32_lt", "rrr"],
+  ["f32_gt", "rrr"],
+  ["f32_le", "rrr"],
+  ["f32_ge", "rrr"],
+  // f64.
+  ["f64_add", "rrr"],
+  ["f64_sub", "rrr"],
+  ["f64_mul", "rrr"],
+  ["f64_div", "rrr"],
+  ["f64_min", "rrr"],
+  ["f64_max", "rrr"],
+  ["f64_copysign", "rrr"],
+  ["f64_abs", "rr"],
+  ["f64_neg", "rr"],
+  ["f64_ceil", "rr"],
+  ["f64_floor", "rr"],
+  ["f64_trunc", "rr"],
+  ["f64_nearest", "rr"],
+  ["f64_sqrt", "rr"],
+  ["f64_eq", "rrr"],
+  ["f64_ne", "rrr"],
+  ["f64_lt", "rrr"],
+  ["f64_gt", "rrr"],
+  ["f64_le", "rrr"],
+  ["f64_ge", "rrr"],
+  // Conversions: dst, a.
+  ["i32_wrap_i64", "rr"],
+  ["i32_trunc_f32_s", "rr"],
+  ["i32_trunc_f32_u", "rr"],
+  ["i32_trunc_f64_s", "rr"],
+  ["i32_trunc_f64_u", "rr"],
+  ["i64_extend_i32_s", "rr"],
+  ["i64_extend_i32_u", "rr"],
+  ["i64_trunc_f32_s", "rr"],
+  ["i64_trunc_f32_u", "rr"],
+  ["i64_trunc_f64_s", "rr"],
+  ["i64_trunc_f64_u", "rr"],
+  ["f32_convert_i32_s", "rr"],
+  ["f32_convert_i32_u", "rr"],
+  ["f32_convert_i64_s", "rr"],
+  ["f32_convert_i64_u", "rr"],
+  ["f32_demote_f64", "rr"],
+  ["f64_convert_i32_s", "rr"],
+  ["f64_convert_i32_u", "rr"],
+  ["f64_convert_i64_s", "rr"],
+  ["f64_convert_i64_u", "rr"],
+  ["f64_promote_f32", "rr"],
+  ["i32_trunc_sat_f32_s", "rr"],
+  ["i32_trunc_sat_f32_u", "rr"],
+  ["i32_trunc_sat_f64_s", "rr"],
+  ["i32_trunc_sat_f64_u", "rr"],
+  ["i64_trunc_sat_f32_s", "rr"],
+  ["i64_trunc_sat_f32_u", "rr"],
+  ["i64_trunc_sat_f64_s", "rr"],
+  ["i64_trunc_sat_f64_u", "rr"],
+  // References.
+  ["ref_null", "r"],
+  ["ref_func", "rn"],
+  ["ref_is_null", "rr"],
+  // Tables.
+  ["table_get", "rrn"], // dst, index, table
+  ["table_set", "rrn"], // index, value, table
+  ["table_size", "rn"],
+  ["table_grow", "rrrn"], // dst, init value, delta, table
+  ["table_fill", "rrrn"], // start, value, count, table
+  ["table_copy", "rrrnn"], // dst index, src index, count, dst table, src table
+  ["table_init", "rrrnn"], // dst index, src offset, count, table, segment
+  ["elem_drop", "n"],
+  // Bulk memory.
+  ["memory_init", "rrrn"], // dst address, src offset, count, segment
+  ["data_drop", "n"],
+  ["memory_copy", "rrr"], // dst, src, count
+  ["memory_fill", "rrr"], // dst, value, count
+  // Traps with "SIMD instructions are not supported by the interpreter yet".
+  ["unsupported", ""],
+];
+
+/** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */
+export const OP: Readonly<Record<string, number>> = Object.freeze(
+  Object.fromEntries(OP_SPECS.map(([name], i) => [name, i])),
+);
+
+/** The width in words of the instruction at `pc` (op word included). */
+export function instructionWidth(code: Int32Array, pc: number): number {
+  const op = code[pc];
+  if (op === OP.br_table) return 3 + code[pc + 2] + 1;
+  return 1 + OP_SPECS[op][1].length;
+}
+
+/**
+ * Renders register code as text, one instruction per line, e.g.
+ * `4: i32_add r6 r0 r2`. Registers print as slot numbers with a `.5` suffix
+ * for the high word of an i32-view offset; used by tests and debugging.
+ */
+export function disassemble(code: Int32Array): string[] {
+  const lines: string[] = [];
+  for (let pc = 0; pc < code.length;) {
+    const op = code[pc];
+    const spec = OP_SPECS[op];
+    if (spec === undefined) {
+      lines.push(`${pc}: <bad op ${op}>`);
+      break;
+    }
+    const [name, kinds] = spec;
+    const parts = [`${pc}: ${name}`];
+    for (let k = 0; k < kinds.length; k++) {
+      const v = code[pc + 1 + k];
+      parts.push(kinds[k] === "r" ? `r${v / 2}` : kinds[k] === "t" ? `@${v}` : `${v}`);
+    }
+    if (op === OP.br_table) {
+      for (let k = 0; k <= code[pc + 2]; k++) parts.push(`@${code[pc + 3 + k]}`);
+    }
+    lines.push(parts.join(" "));
+    pc += instructionWidth(code, pc);
+  }
+  return lines;
+}

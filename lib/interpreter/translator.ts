@@ -1,0 +1,954 @@
+/**
+ * The translator: lowers each validated function body from stack code to
+ * register code, once, at compile time. It drives the validator over the
+ * body (so validation and translation are one pass) and keeps a virtual
+ * operand stack whose entries say where each value lives:
+ *
+ * - `TEMP`: in the value's canonical register, a fixed frame position for
+ *   its stack height (after the locals);
+ * - `LOCAL`: still in a local's register (`local.get` emits nothing);
+ * - `CONST`: a constant not yet written anywhere (`i32.const` emits nothing
+ *   and often becomes an immediate).
+ *
+ * Deferred entries are written to their canonical registers
+ * ("materialized") when something needs them there: block boundaries,
+ * calls, branches, or a `local.set` of the local they read.
+ *
+ * @module
+ */
+
+import { CompileError } from "../errors.ts";
+import { Imm, Op, OPS, PREFIX_FD } from "../binary/opcodes.ts";
+import { BLOCK_EMPTY, Instruction, readInstruction } from "../binary/instruction.ts";
+import { ByteReader } from "../binary/reader.ts";
+import { type FuncType, ValType } from "../binary/types.ts";
+import type { ModuleContext } from "../validate/context.ts";
+import { FunctionValidator } from "../validate/function_validator.ts";
+import type { CompiledFunction } from "./compiled_function.ts";
+import { LOWERING, NEGATED_COMPARE, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
+import { OP } from "./ops.ts";
+
+const TEMP = 0, LOCAL = 1, CONST = 2;
+
+/** Words a value of type `t` takes in the register file. */
+export function wordsOf(t: number): number {
+  return t === ValType.v128 ? 4 : 2;
+}
+
+function moveOp(t: number): number {
+  if (t === ValType.i32 || t === ValType.f32) return OP.mov32;
+  if (t === ValType.i64 || t === ValType.f64) return OP.mov64;
+  if (t === ValType.v128) return OP.mov128;
+  return OP.movref;
+}
+
+function is64(t: number): boolean {
+  return t === ValType.i64 || t === ValType.f64;
+}
+
+/** A label: an open block, loop, if or the function body, as the translator sees it. */
+interface Block {
+  isLoop: boolean;
+  isIf: boolean;
+  /** Virtual stack height below the block's parameters. */
+  height: number;
+  params: readonly ValType[];
+  results: readonly ValType[];
+  /** For loops: the code position branches go back to. */
+  start: number;
+  /** Code positions to patch with the end's position. */
+  fixups: number[];
+  /** For `if`: the code position of the branch to patch with the else's position. */
+  elseFixup: number;
+  /** Entered in unreachable code: emit nothing until its end. */
+  dead: boolean;
+  /** The rest of the block is unreachable (after br, return, unreachable...). */
+  unreachable: boolean;
+}
+
+/**
+ * Translates every function body of a validated module. Returns one
+ * {@link CompiledFunction} per defined function.
+ */
+export function translateModule(ctx: ModuleContext): CompiledFunction[] {
+  const t = new Translator(ctx);
+  const out: CompiledFunction[] = [];
+  const first = ctx.module.importedFunctionCount;
+  for (let i = 0; i < ctx.module.codes.length; i++) out.push(t.translate(first + i));
+  return out;
+}
+
+class Translator {
+  readonly ctx: ModuleContext;
+  readonly v: FunctionValidator;
+  readonly ins = new Instruction();
+
+  code = new Int32Array(1024);
+  pc = 0;
+  sourceMap: number[] = [];
+
+  // The virtual operand stack.
+  kind = new Uint8Array(64);
+  type = new Uint8Array(64);
+  /** Canonical register of each height, in words from the frame base. */
+  slot = new Int32Array(64);
+  /** LOCAL: the local's register; CONST: the low word. */
+  src = new Int32Array(64);
+  /** CONST: the high word. */
+  hi = new Int32Array(64);
+  h = 0;
+
+  blocks: Block[] = [];
+  localWords: Int32Array = new Int32Array(0);
+  localTypes: number[] = [];
+  localsEnd = 0;
+  maxWords = 0;
+
+  /** Start of the last emitted instruction, or -1 when a label was bound since. */
+  lastStart = -1;
+  /** Code position of the last instruction's destination operand (-1 if none). */
+  lastDst = -1;
+  /** Stack height the last instruction's result was pushed at. */
+  lastDstHeight = -1;
+
+  constructor(ctx: ModuleContext) {
+    this.ctx = ctx;
+    this.v = new FunctionValidator(ctx);
+  }
+
+  translate(funcIndex: number): CompiledFunction {
+    const v = this.v, ins = this.ins;
+    const body = v.begin(funcIndex);
+    const type = v.funcType;
+    this.reset(type, body.locals);
+    const r = new ByteReader(this.ctx.module.bytes, body.start, body.end);
+    while (!r.atEnd()) {
+      readInstruction(r, ins);
+      v.step(ins);
+      this.sourceMap.push(this.pc, ins.offset);
+      this.instruction(ins);
+    }
+    v.finish();
+    const refLocals: number[] = [];
+    for (let i = type.params.length; i < this.localTypes.length; i++) {
+      const t = this.localTypes[i];
+      if (t === ValType.funcref || t === ValType.externref) refLocals.push(this.localWords[i] >> 1);
+    }
+    let resultWords = 0;
+    for (const t of type.results) resultWords += wordsOf(t);
+    let paramWords = 0;
+    for (const t of type.params) paramWords += wordsOf(t);
+    return {
+      code: this.code.slice(0, this.pc),
+      paramWords,
+      localsEnd: this.localsEnd,
+      frameWords: Math.max(this.maxWords, resultWords, this.localsEnd),
+      refLocalSlots: new Int32Array(refLocals),
+      sourceMap: new Int32Array(this.sourceMap),
+    };
+  }
+
+  private reset(type: FuncType, locals: readonly ValType[]): void {
+    this.pc = 0;
+    this.sourceMap = [];
+    this.h = 0;
+    this.blocks = [];
+    this.localTypes = [...type.params, ...locals];
+    this.localWords = new Int32Array(this.localTypes.length);
+    let w = 0;
+    for (let i = 0; i < this.localTypes.length; i++) {
+      this.localWords[i] = w;
+      w += wordsOf(this.localTypes[i]);
+    }
+    this.localsEnd = w;
+    this.maxWords = w;
+    this.lastStart = -1;
+    this.lastDst = -1;
+    this.blocks.push({
+      isLoop: false,
+      isIf: false,
+      height: 0,
+      params: [],
+      results: type.results,
+      start: 0,
+      fixups: [],
+      elseFixup: -1,
+      dead: false,
+      unreachable: false,
+    });
+  }
+
+  // ---- Code emission -------------------------------------------------------
+
+  private emit(op: number, ...operands: number[]): number {
+    const start = this.pc;
+    const need = start + 1 + operands.length;
+    if (need > this.code.length) {
+      const bigger = new Int32Array(Math.max(need, this.code.length * 2));
+      bigger.set(this.code);
+      this.code = bigger;
+    }
+    this.code[start] = op;
+    for (let i = 0; i < operands.length; i++) this.code[start + 1 + i] = operands[i];
+    this.pc = need;
+    this.lastStart = start;
+    this.lastDst = -1;
+    return start;
+  }
+
+  /** Marks the current position as a branch target: no peephole may look across it. */
+  private bindHere(fixups: number[]): void {
+    for (const at of fixups) this.code[at] = this.pc;
+    fixups.length = 0;
+    this.lastStart = -1;
+    this.lastDst = -1;
+  }
+
+  // ---- The virtual stack ---------------------------------------------------
+
+  private ensureStack(n: number): void {
+    if (n <= this.kind.length) return;
+    const size = Math.max(n, this.kind.length * 2);
+    const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
+      const b = new (a.constructor as { new (n: number): T })(size);
+      b.set(a);
+      return b;
+    };
+    this.kind = grow(this.kind);
+    this.type = grow(this.type);
+    this.slot = grow(this.slot);
+    this.src = grow(this.src);
+    this.hi = grow(this.hi);
+  }
+
+  /** The canonical register of the value at height `h`. */
+  private slotFor(h: number): number {
+    return h === 0 ? this.localsEnd : this.slot[h - 1] + wordsOf(this.type[h - 1]);
+  }
+
+  private pushEntry(kind: number, t: number, src: number, hi: number): number {
+    const h = this.h;
+    this.ensureStack(h + 1);
+    const s = this.slotFor(h);
+    this.kind[h] = kind;
+    this.type[h] = t;
+    this.slot[h] = s;
+    this.src[h] = src;
+    this.hi[h] = hi;
+    this.h = h + 1;
+    const end = s + wordsOf(t);
+    if (end > this.maxWords) this.maxWords = end;
+    return s;
+  }
+
+  /** Pushes a value computed into its canonical register; returns that register. */
+  private pushTemp(t: number): number {
+    return this.pushEntry(TEMP, t, 0, 0);
+  }
+
+  /** Emits code writing entry `i`'s value into register `dst` (without changing the entry). */
+  private emitMoveTo(dst: number, i: number): void {
+    const t = this.type[i];
+    if (this.kind[i] === CONST) {
+      if (is64(t)) this.emit(OP.const64, dst, this.src[i], this.hi[i]);
+      else this.emit(OP.const32, dst, this.src[i]);
+      return;
+    }
+    const from = this.kind[i] === LOCAL ? this.src[i] : this.slot[i];
+    if (from !== dst) this.emit(moveOp(t), dst, from);
+  }
+
+  /** Writes entry `i` to its canonical register if it is not there yet. */
+  private materialize(i: number): void {
+    if (this.kind[i] === TEMP) return;
+    this.emitMoveTo(this.slot[i], i);
+    this.kind[i] = TEMP;
+  }
+
+  /** Materializes every entry that reads a local (before code that may run more than once). */
+  private materializeLocals(): void {
+    for (let i = 0; i < this.h; i++) if (this.kind[i] === LOCAL) this.materialize(i);
+  }
+
+  /** The register to read entry `i` from, materializing a constant if needed. */
+  private operand(i: number): number {
+    if (this.kind[i] === LOCAL) return this.src[i];
+    if (this.kind[i] === CONST) this.materialize(i);
+    return this.slot[i];
+  }
+
+  /** Pops `n` entries (their registers must already have been read). */
+  private pop(n: number): void {
+    this.h -= n;
+  }
+
+  /** Records that the last instruction wrote the value now on top, at `dstAt` in the code. */
+  private produced(dstAt: number): void {
+    this.lastDst = dstAt;
+    this.lastDstHeight = this.h - 1;
+  }
+
+  // ---- Instructions --------------------------------------------------------
+
+  private get top(): Block {
+    return this.blocks[this.blocks.length - 1];
+  }
+
+  private instruction(ins: Instruction): void {
+    const op = ins.op;
+    const block = this.top;
+    if (block.dead || block.unreachable) {
+      this.unreachableInstruction(ins);
+      return;
+    }
+    if (REINTERPRETS.has(op)) {
+      const i = this.h - 1;
+      this.type[i] = OPS[op]!.results![0];
+      return;
+    }
+    const lowering = LOWERING[op];
+    if (lowering !== undefined) {
+      const info = OPS[op]!;
+      if (info.imm === Imm.memArg) this.memoryAccess(lowering.op, info.results!, ins);
+      else if (info.params!.length === 2) this.binary(op, lowering.op, info.results![0]);
+      else this.unary(lowering.op, info.results![0]);
+      return;
+    }
+    if (op >= PREFIX_FD) {
+      this.unsupported(ins);
+      return;
+    }
+    this.special(ins);
+  }
+
+  /** Dead code: only the block structure matters. */
+  private unreachableInstruction(ins: Instruction): void {
+    switch (ins.op) {
+      case Op.block:
+      case Op.loop:
+      case Op.if:
+        this.blocks.push({
+          isLoop: false,
+          isIf: ins.op === Op.if,
+          height: this.h,
+          params: [],
+          results: [],
+          start: 0,
+          fixups: [],
+          elseFixup: -1,
+          dead: true,
+          unreachable: true,
+        });
+        return;
+      case Op.else:
+        this.elseInstruction();
+        return;
+      case Op.end:
+        this.endInstruction();
+        return;
+    }
+  }
+
+  /** Emits a trap for an instruction the interpreter cannot run yet (SIMD). */
+  private unsupported(ins: Instruction): void {
+    // Keep the virtual stack consistent with the validator so translation can go on.
+    const info = OPS[ins.op]!;
+    this.pop(info.params?.length ?? 0);
+    for (const t of info.results ?? []) this.pushTemp(t);
+    this.emit(OP.unsupported);
+  }
+
+  private unary(regOp: number, resultType: number): void {
+    const a = this.operand(this.h - 1);
+    this.pop(1);
+    const d = this.pushTemp(resultType);
+    const at = this.emit(regOp, d, a);
+    this.produced(at + 1);
+  }
+
+  private binary(wasmOp: number, regOp: number, resultType: number): void {
+    const lowering = LOWERING[wasmOp]!;
+    const ia = this.h - 2, ib = this.h - 1;
+    // A constant operand becomes an immediate when the op has such a form.
+    if (lowering.immOp >= 0) {
+      let imm: number | undefined, reg = -1, immOp = lowering.immOp;
+      if (this.kind[ib] === CONST) {
+        imm = this.src[ib];
+        reg = this.operand(ia);
+      } else if (this.kind[ia] === CONST) {
+        if (lowering.commutative) {
+          imm = this.src[ia];
+          reg = this.operand(ib);
+        } else if (lowering.compare >= 0) {
+          imm = this.src[ia];
+          reg = this.operand(ib);
+          immOp = OP.i32_eq_imm + SWAPPED_COMPARE[lowering.compare];
+        }
+      }
+      if (imm !== undefined) {
+        this.pop(2);
+        const d = this.pushTemp(resultType);
+        const at = this.emit(immOp, d, reg, imm);
+        this.produced(at + 1);
+        return;
+      }
+    } else if (wasmOp === OPS_I32_SUB && this.kind[ib] === CONST) {
+      const reg = this.operand(ia);
+      const imm = -this.src[ib] | 0;
+      this.pop(2);
+      const d = this.pushTemp(resultType);
+      const at = this.emit(OP.i32_add_imm, d, reg, imm);
+      this.produced(at + 1);
+      return;
+    }
+    const a = this.operand(ia);
+    const b = this.operand(ib);
+    this.pop(2);
+    const d = this.pushTemp(resultType);
+    const at = this.emit(regOp, d, a, b);
+    this.produced(at + 1);
+  }
+
+  private memoryAccess(regOp: number, results: readonly number[], ins: Instruction): void {
+    if (results.length === 1) {
+      const addr = this.operand(this.h - 1);
+      this.pop(1);
+      const d = this.pushTemp(results[0]);
+      const at = this.emit(regOp, d, addr, ins.b);
+      this.produced(at + 1);
+    } else {
+      const addr = this.operand(this.h - 2);
+      const value = this.operand(this.h - 1);
+      this.pop(2);
+      this.emit(regOp, addr, value, ins.b);
+    }
+  }
+
+  private special(ins: Instruction): void {
+    const ctx = this.ctx;
+    switch (ins.op) {
+      case Op.nop:
+        return;
+      case Op.unreachable:
+        this.emit(OP.unreachable);
+        this.top.unreachable = true;
+        return;
+      case Op.block:
+      case Op.loop:
+      case Op.if:
+        this.openBlock(ins);
+        return;
+      case Op.else:
+        this.elseInstruction();
+        return;
+      case Op.end:
+        this.endInstruction();
+        return;
+      case Op.br:
+        this.branch(ins.a);
+        this.top.unreachable = true;
+        return;
+      case Op.br_if:
+        this.branchIf(ins.a);
+        return;
+      case Op.br_table:
+        this.branchTable(ins);
+        return;
+      case Op.return:
+        this.returnInstruction();
+        this.top.unreachable = true;
+        return;
+      case Op.call:
+        this.call(ctx.types[ctx.funcTypeIndices[ins.a]], OP.call, ins.a, -1, -1);
+        return;
+      case Op.call_indirect: {
+        const index = this.operand(this.h - 1);
+        this.pop(1);
+        this.call(ctx.types[ins.a], OP.call_indirect, ins.b, ins.a, index);
+        return;
+      }
+      case Op.drop:
+        this.pop(1);
+        return;
+      case Op.select:
+      case Op.select_t:
+        this.select();
+        return;
+      case Op.local_get: {
+        const t = this.localTypes[ins.a];
+        this.pushEntry(LOCAL, t, this.localWords[ins.a], 0);
+        return;
+      }
+      case Op.local_set:
+        this.localSet(ins.a, false);
+        return;
+      case Op.local_tee:
+        this.localSet(ins.a, true);
+        return;
+      case Op.global_get: {
+        const t = ctx.globals[ins.a].type;
+        const d = this.pushTemp(t);
+        const op = t === ValType.v128
+          ? OP.global_get128
+          : is64(t)
+          ? OP.global_get64
+          : t === ValType.i32 || t === ValType.f32
+          ? OP.global_get32
+          : OP.global_getref;
+        const at = this.emit(op, d, ins.a);
+        this.produced(at + 1);
+        return;
+      }
+      case Op.global_set: {
+        const t = ctx.globals[ins.a].type;
+        const s = this.operand(this.h - 1);
+        this.pop(1);
+        const op = t === ValType.v128
+          ? OP.global_set128
+          : is64(t)
+          ? OP.global_set64
+          : t === ValType.i32 || t === ValType.f32
+          ? OP.global_set32
+          : OP.global_setref;
+        this.emit(op, ins.a, s);
+        return;
+      }
+      case Op.i32_const:
+      case Op.f32_const:
+        this.pushEntry(CONST, OPS[ins.op]!.results![0], ins.a, 0);
+        return;
+      case Op.i64_const:
+      case Op.f64_const:
+        this.pushEntry(CONST, OPS[ins.op]!.results![0], ins.a, ins.b);
+        return;
+      case Op.memory_size: {
+        const d = this.pushTemp(ValType.i32);
+        this.produced(this.emit(OP.memory_size, d) + 1);
+        return;
+      }
+      case Op.memory_grow: {
+        const delta = this.operand(this.h - 1);
+        this.pop(1);
+        const d = this.pushTemp(ValType.i32);
+        this.produced(this.emit(OP.memory_grow, d, delta) + 1);
+        return;
+      }
+      case Op.ref_null: {
+        const d = this.pushTemp(ins.a);
+        this.emit(OP.ref_null, d);
+        return;
+      }
+      case Op.ref_func: {
+        const d = this.pushTemp(ValType.funcref);
+        this.emit(OP.ref_func, d, ins.a);
+        return;
+      }
+      case Op.ref_is_null: {
+        const a = this.operand(this.h - 1);
+        this.pop(1);
+        const d = this.pushTemp(ValType.i32);
+        this.produced(this.emit(OP.ref_is_null, d, a) + 1);
+        return;
+      }
+      case Op.table_get: {
+        const index = this.operand(this.h - 1);
+        this.pop(1);
+        const d = this.pushTemp(ctx.tables[ins.a].element);
+        this.emit(OP.table_get, d, index, ins.a);
+        return;
+      }
+      case Op.table_set: {
+        const index = this.operand(this.h - 2);
+        const value = this.operand(this.h - 1);
+        this.pop(2);
+        this.emit(OP.table_set, index, value, ins.a);
+        return;
+      }
+      case Op.table_size: {
+        const d = this.pushTemp(ValType.i32);
+        this.emit(OP.table_size, d, ins.a);
+        return;
+      }
+      case Op.table_grow: {
+        const init = this.operand(this.h - 2);
+        const delta = this.operand(this.h - 1);
+        this.pop(2);
+        const d = this.pushTemp(ValType.i32);
+        this.emit(OP.table_grow, d, init, delta, ins.a);
+        return;
+      }
+      case Op.table_fill:
+        this.threeOperands(OP.table_fill, ins.a);
+        return;
+      case Op.table_copy:
+        this.threeOperands(OP.table_copy, ins.a, ins.b);
+        return;
+      case Op.table_init:
+        this.threeOperands(OP.table_init, ins.b, ins.a);
+        return;
+      case Op.elem_drop:
+        this.emit(OP.elem_drop, ins.a);
+        return;
+      case Op.memory_init:
+        this.threeOperands(OP.memory_init, ins.a);
+        return;
+      case Op.data_drop:
+        this.emit(OP.data_drop, ins.a);
+        return;
+      case Op.memory_copy:
+        this.threeOperands(OP.memory_copy);
+        return;
+      case Op.memory_fill:
+        this.threeOperands(OP.memory_fill);
+        return;
+    }
+    throw new CompileError(`cannot translate ${OPS[ins.op]?.name}`, ins.offset);
+  }
+
+  private threeOperands(op: number, ...immediates: number[]): void {
+    const a = this.operand(this.h - 3);
+    const b = this.operand(this.h - 2);
+    const c = this.operand(this.h - 1);
+    this.pop(3);
+    this.emit(op, a, b, c, ...immediates);
+  }
+
+  private select(): void {
+    const t = this.type[this.h - 3];
+    const a = this.operand(this.h - 3);
+    const b = this.operand(this.h - 2);
+    const c = this.operand(this.h - 1);
+    this.pop(3);
+    const d = this.pushTemp(t);
+    const op = t === ValType.v128
+      ? OP.select128
+      : is64(t)
+      ? OP.select64
+      : t === ValType.i32 || t === ValType.f32
+      ? OP.select32
+      : OP.selectref;
+    this.produced(this.emit(op, d, a, b, c) + 1);
+  }
+
+  private localSet(index: number, tee: boolean): void {
+    const reg = this.localWords[index];
+    const t = this.localTypes[index];
+    const i = this.h - 1;
+    // Other entries still reading the local must get its old value first.
+    let readers = false;
+    for (let k = 0; k < i; k++) {
+      if (this.kind[k] === LOCAL && this.src[k] === reg) readers = true;
+    }
+    if (
+      !readers && this.kind[i] === TEMP && this.lastDst >= 0 && this.lastDstHeight === i &&
+      this.lastStart >= 0
+    ) {
+      // The value was just computed: compute it straight into the local instead.
+      this.code[this.lastDst] = reg;
+      this.lastDst = -1;
+    } else {
+      if (readers) {
+        for (let k = 0; k < i; k++) {
+          if (this.kind[k] === LOCAL && this.src[k] === reg) this.materialize(k);
+        }
+      }
+      this.emitMoveTo(reg, i);
+    }
+    this.pop(1);
+    if (tee) this.pushEntry(LOCAL, t, reg, 0);
+  }
+
+  private call(type: FuncType, op: number, target: number, typeIndex: number, index: number): void {
+    const n = type.params.length;
+    for (let i = this.h - n; i < this.h; i++) this.materialize(i);
+    const base = this.slotFor(this.h - n);
+    this.pop(n);
+    if (op === OP.call) this.emit(OP.call, target, base);
+    else this.emit(OP.call_indirect, target, typeIndex, index, base);
+    for (const t of type.results) this.pushTemp(t);
+  }
+
+  // ---- Control -------------------------------------------------------------
+
+  private blockTypes(ins: Instruction): [readonly ValType[], readonly ValType[]] {
+    const a = ins.a;
+    if (a === BLOCK_EMPTY) return [[], []];
+    if (a < 0) return [[], [(a + 0x80) as ValType]];
+    const type = this.ctx.types[a];
+    return [type.params, type.results];
+  }
+
+  private openBlock(ins: Instruction): void {
+    const [params, results] = this.blockTypes(ins);
+    const isIf = ins.op === Op.if;
+    let cond = -1, fusedOp = -1, fusedA = 0, fusedB = 0;
+    if (isIf) {
+      const ci = this.h - 1;
+      const fused = this.takeCompare(ci);
+      if (fused !== null) [fusedOp, fusedA, fusedB] = fused;
+      else cond = this.operand(ci);
+      this.pop(1);
+    }
+    this.materializeLocals();
+    if (ins.op !== Op.block) {
+      for (let i = this.h - params.length; i < this.h; i++) this.materialize(i);
+    }
+    const block: Block = {
+      isLoop: ins.op === Op.loop,
+      isIf,
+      height: this.h - params.length,
+      params,
+      results,
+      start: this.pc,
+      fixups: [],
+      elseFixup: -1,
+      dead: false,
+      unreachable: false,
+    };
+    if (block.isLoop) this.bindHere([]);
+    if (isIf) {
+      // Branch to the else part (or the end) when the condition is false.
+      let at: number;
+      if (fusedOp >= 0) {
+        const negated = negateFused(fusedOp);
+        at = this.emit(negated, fusedA, fusedB, -1) + 3;
+      } else {
+        at = this.emit(OP.br_unless, cond, -1) + 2;
+      }
+      block.elseFixup = at;
+    }
+    this.blocks.push(block);
+  }
+
+  /** Makes the top `n` entries the block results in their canonical registers. */
+  private materializeTop(n: number): void {
+    for (let i = this.h - n; i < this.h; i++) this.materialize(i);
+  }
+
+  private resetStackTo(height: number, types: readonly ValType[]): void {
+    this.h = height;
+    for (const t of types) this.pushTemp(t);
+  }
+
+  private elseInstruction(): void {
+    const block = this.top;
+    if (block.dead) return;
+    if (!block.unreachable) {
+      this.materializeTop(block.results.length);
+      block.fixups.push(this.emit(OP.br, -1) + 1);
+    }
+    this.bindHere([block.elseFixup]);
+    block.elseFixup = -1;
+    block.isIf = false;
+    block.unreachable = false;
+    this.resetStackTo(block.height, block.params);
+  }
+
+  private endInstruction(): void {
+    const block = this.blocks.pop()!;
+    if (block.dead) {
+      this.h = block.height;
+      return;
+    }
+    if (this.blocks.length === 0) {
+      // The function body's end is its return; branches to it are returns already.
+      if (!block.unreachable) this.emitReturn(block.results);
+      return;
+    }
+    if (!block.unreachable) this.materializeTop(block.results.length);
+    if (block.elseFixup >= 0) this.bindHere([block.elseFixup]);
+    this.bindHere(block.fixups);
+    this.resetStackTo(block.height, block.results);
+  }
+
+  private branchTargetSlot(block: Block): number {
+    return this.slotFor(block.height);
+  }
+
+  /** True if a branch to `block` must move values into place first. */
+  private needsMoves(block: Block): boolean {
+    const types = block.isLoop ? block.params : block.results;
+    const n = types.length;
+    if (n === 0) return false;
+    let dst = this.branchTargetSlot(block);
+    for (let i = this.h - n; i < this.h; i++) {
+      if (this.kind[i] !== TEMP || this.slot[i] !== dst) return true;
+      dst += wordsOf(this.type[i]);
+    }
+    return false;
+  }
+
+  private emitBranchMoves(block: Block): void {
+    const types = block.isLoop ? block.params : block.results;
+    const n = types.length;
+    let dst = this.branchTargetSlot(block);
+    for (let i = this.h - n; i < this.h; i++) {
+      this.emitMoveTo(dst, i);
+      dst += wordsOf(this.type[i]);
+    }
+  }
+
+  /** Emits a jump to `block`'s label (the operand is patched later for forward labels). */
+  private emitJump(block: Block): void {
+    if (block.isLoop) this.emit(OP.br, block.start);
+    else block.fixups.push(this.emit(OP.br, -1) + 1);
+  }
+
+  private labelBlock(depth: number): Block {
+    return this.blocks[this.blocks.length - 1 - depth];
+  }
+
+  private branch(depth: number): void {
+    const block = this.labelBlock(depth);
+    if (depth === this.blocks.length - 1) {
+      this.returnInstruction();
+      return;
+    }
+    this.emitBranchMoves(block);
+    this.emitJump(block);
+  }
+
+  private branchIf(depth: number): void {
+    const block = this.labelBlock(depth);
+    const ci = this.h - 1;
+    const isReturn = depth === this.blocks.length - 1;
+    if (!isReturn && !this.needsMovesBelow(block, 1)) {
+      const fused = this.takeCompare(ci);
+      this.pop(1);
+      let at: number;
+      if (fused !== null) at = this.emit(fused[0], fused[1], fused[2], -1) + 3;
+      else {
+        const cond = this.kind[ci] === LOCAL ? this.src[ci] : this.slot[ci];
+        if (this.kind[ci] === CONST) {
+          this.materialize(ci);
+        }
+        at = this.emit(OP.br_if, cond, -1) + 2;
+      }
+      if (block.isLoop) this.code[at] = block.start;
+      else block.fixups.push(at);
+      return;
+    }
+    const cond = this.operand(ci);
+    this.pop(1);
+    const skip = this.emit(OP.br_unless, cond, -1) + 2;
+    if (isReturn) this.returnInstruction();
+    else {
+      this.emitBranchMoves(block);
+      this.emitJump(block);
+    }
+    this.bindHere([skip]);
+  }
+
+  /** {@link needsMoves}, ignoring the top `skip` entries (the condition of br_if). */
+  private needsMovesBelow(block: Block, skip: number): boolean {
+    this.h -= skip;
+    const result = this.needsMoves(block);
+    this.h += skip;
+    return result;
+  }
+
+  /**
+   * If entry `i` is an i32 comparison the last instruction just computed,
+   * removes that instruction and returns the fused branch op and operands
+   * that branch when it is true.
+   */
+  private takeCompare(i: number): [number, number, number] | null {
+    if (this.kind[i] !== TEMP || this.lastDst < 0 || this.lastDstHeight !== i) return null;
+    const start = this.lastStart;
+    const op = this.code[start];
+    let fused: number;
+    if (op >= OP.i32_eq && op <= OP.i32_ge_u) fused = OP.br_i32_eq + (op - OP.i32_eq);
+    else if (op >= OP.i32_eq_imm && op <= OP.i32_ge_u_imm) {
+      fused = OP.br_i32_eq_imm + (op - OP.i32_eq_imm);
+    } else if (op === OP.i32_eqz) {
+      fused = OP.br_i32_eq_imm;
+      const a = this.code[start + 2];
+      this.pc = start;
+      this.lastStart = -1;
+      this.lastDst = -1;
+      return [fused, a, 0];
+    } else return null;
+    const a = this.code[start + 2], b = this.code[start + 3];
+    this.pc = start;
+    this.lastStart = -1;
+    this.lastDst = -1;
+    return [fused, a, b];
+  }
+
+  private branchTable(ins: Instruction): void {
+    const index = this.operand(this.h - 1);
+    this.pop(1);
+    const n = ins.count;
+    const tableAt = this.emit(OP.br_table, index, n, ...new Array(n + 1).fill(-1)) + 3;
+    const stubs: [number, Block][] = [];
+    for (let k = 0; k <= n; k++) {
+      const depth = k < n ? ins.list[k] : ins.a;
+      const block = this.labelBlock(depth);
+      const at = tableAt + k;
+      if (depth === this.blocks.length - 1 || this.needsMoves(block)) {
+        stubs.push([at, block]);
+      } else if (block.isLoop) this.code[at] = block.start;
+      else block.fixups.push(at);
+    }
+    for (const [at, block] of stubs) {
+      this.code[at] = this.pc;
+      if (block === this.blocks[0]) this.returnInstruction();
+      else {
+        this.emitBranchMoves(block);
+        this.emitJump(block);
+      }
+    }
+    this.top.unreachable = true;
+  }
+
+  private returnInstruction(): void {
+    this.emitReturn(this.blocks[0].results);
+  }
+
+  /** Returns the top entries as the function's results. */
+  private emitReturn(results: readonly ValType[]): void {
+    const n = results.length;
+    if (n === 1) {
+      const i = this.h - 1;
+      const t = this.type[i];
+      if (t === ValType.i32 || t === ValType.f32) {
+        if (this.kind[i] === CONST) this.emit(OP.const32, 0, this.src[i]);
+        else {
+          this.emit(OP.return32, this.kind[i] === LOCAL ? this.src[i] : this.slot[i]);
+          return;
+        }
+      } else if (is64(t)) {
+        if (this.kind[i] === CONST) this.emit(OP.const64, 0, this.src[i], this.hi[i]);
+        else {
+          this.emit(OP.return64, this.kind[i] === LOCAL ? this.src[i] : this.slot[i]);
+          return;
+        }
+      } else this.emitMoveTo(0, i);
+      this.emit(OP.return);
+      return;
+    }
+    // Several results: sources that are locals could be overwritten by the
+    // results, so copy them out first; temporaries always sit at or above
+    // their destination, so moving in order is safe.
+    if (n > 1) {
+      for (let i = this.h - n; i < this.h; i++) if (this.kind[i] === LOCAL) this.materialize(i);
+    }
+    let dst = 0;
+    for (let i = this.h - n; i < this.h; i++) {
+      this.emitMoveTo(dst, i);
+      dst += wordsOf(this.type[i]);
+    }
+    this.emit(OP.return);
+  }
+
+}
+
+const OPS_I32_SUB = 0x6b;
+
+/** The fused compare-and-branch op that branches when the given one does not. */
+function negateFused(op: number): number {
+  if (op >= OP.br_i32_eq && op <= OP.br_i32_ge_u) {
+    return OP.br_i32_eq + NEGATED_COMPARE[op - OP.br_i32_eq];
+  }
+  return OP.br_i32_eq_imm + NEGATED_COMPARE[op - OP.br_i32_eq_imm];
+}

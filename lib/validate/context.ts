@@ -1,0 +1,97 @@
+/**
+ * The validation context `C` of the spec: a module's index spaces flattened
+ * so that imported and defined entities are looked up alike. Built once per
+ * module and shared by the module validator, every function validation and
+ * (later) the interpreter's translator.
+ *
+ * @module
+ */
+
+import {
+  ExternKind,
+  type FuncType,
+  type GlobalType,
+  type RefType,
+  type TableType,
+  type WasmModule,
+} from "../binary/types.ts";
+import { Op } from "../binary/opcodes.ts";
+import type { ConstExpr } from "../binary/types.ts";
+
+/** A module's index spaces, as the validator sees them. */
+export interface ModuleContext {
+  /** The module being validated. */
+  readonly module: WasmModule;
+  /** The type section. */
+  readonly types: readonly FuncType[];
+  /**
+   * Type index of every function, imported ones first. An out-of-range type
+   * index is reported by the module validator before any lookup goes through
+   * this array.
+   */
+  readonly funcTypeIndices: readonly number[];
+  /** Every global's type, imported ones first. */
+  readonly globals: readonly GlobalType[];
+  /** Every table's type, imported ones first. */
+  readonly tables: readonly TableType[];
+  /** Number of memories, imported ones included. */
+  readonly memoryCount: number;
+  /** Reference type of each element segment. */
+  readonly elemTypes: readonly RefType[];
+  /** Value of the data count section; `undefined` when it is absent. */
+  readonly dataCount: number | undefined;
+  /**
+   * `C.refs`: 1 for each function index that `ref.func` may name inside a
+   * function body, i.e. that occurs outside function bodies and the start
+   * section (element segments, exports, global initialisers).
+   */
+  readonly declaredRefs: Uint8Array;
+}
+
+/** Builds the validation context of a module; checks nothing. */
+export function buildContext(module: WasmModule): ModuleContext {
+  const funcTypeIndices: number[] = [];
+  const globals: GlobalType[] = [];
+  const tables: TableType[] = [];
+  let memoryCount = 0;
+  for (const imp of module.imports) {
+    const d = imp.desc;
+    if (d.kind === ExternKind.func) funcTypeIndices.push(d.typeIndex);
+    else if (d.kind === ExternKind.table) tables.push(d.type);
+    else if (d.kind === ExternKind.memory) memoryCount++;
+    else globals.push(d.type);
+  }
+  for (const t of module.functions) funcTypeIndices.push(t);
+  for (const t of module.tables) tables.push(t);
+  for (const g of module.globals) globals.push(g.type);
+  memoryCount += module.memories.length;
+
+  const declaredRefs = new Uint8Array(funcTypeIndices.length);
+  const declare = (e: ConstExpr | undefined) => {
+    if (e === undefined) return;
+    for (const ins of e.instructions) {
+      if (ins.op === Op.ref_func && ins.a < declaredRefs.length) declaredRefs[ins.a] = 1;
+    }
+  };
+  for (const g of module.globals) declare(g.init);
+  for (const seg of module.elements) {
+    declare(seg.offsetExpr);
+    for (const item of seg.items) declare(item);
+  }
+  for (const seg of module.data) declare(seg.offsetExpr);
+  for (const ex of module.exports) {
+    if (ex.kind === ExternKind.func && ex.index < declaredRefs.length) declaredRefs[ex.index] = 1;
+  }
+
+  return {
+    module,
+    types: module.types,
+    funcTypeIndices,
+    globals,
+    tables,
+    memoryCount,
+    elemTypes: module.elements.map((e) => e.type),
+    dataCount: module.dataCount,
+    declaredRefs,
+  };
+}

@@ -1,0 +1,500 @@
+/**
+ * Validation of function bodies: the algorithm of the spec's appendix
+ * "Validation Algorithm", run in one linear pass over the instructions.
+ *
+ * The validator is driven one decoded instruction at a time so that the
+ * interpreter's translator can run the same loop (read → {@link
+ * FunctionValidator.step} → translate) and read the operand and control
+ * stacks as they are at each instruction:
+ *
+ * ```ts
+ * const v = new FunctionValidator(buildContext(module));
+ * const ins = new Instruction();
+ * const body = v.begin(funcIndex);
+ * const r = new ByteReader(module.bytes, body.start, body.end);
+ * while (!r.atEnd()) {
+ *   readInstruction(r, ins);
+ *   // Operands of `ins` are visible here: v.height, v.typeAt(...), v.frame(0) ...
+ *   v.step(ins);
+ *   // Results of `ins` are visible here; after `end`/`else`, v.lastClosed.
+ * }
+ * v.finish();
+ * ```
+ *
+ * Stack storage and control frames are reused from one function to the
+ * next; stepping an instruction allocates nothing unless it throws.
+ *
+ * @module
+ */
+
+import { Imm, Op, opName, OPS } from "../binary/opcodes.ts";
+import { BLOCK_EMPTY, Instruction, readInstruction } from "../binary/instruction.ts";
+import { ByteReader } from "../binary/reader.ts";
+import {
+  type FunctionBody,
+  type FuncType,
+  isRefType,
+  ValType,
+  valTypeName,
+} from "../binary/types.ts";
+import type { ModuleContext } from "./context.ts";
+import { typeListText, ValidationStacks } from "./stacks.ts";
+import { type ControlFrame, FrameKind, NO_TYPES, SINGLE_TYPES, UNKNOWN } from "./control_frame.ts";
+
+const I32_ONLY = SINGLE_TYPES[ValType.i32];
+const NO_FUNC_TYPE: FuncType = { params: [], results: [] };
+
+function isNum(t: number): boolean {
+  return t === ValType.i32 || t === ValType.i64 || t === ValType.f32 || t === ValType.f64 ||
+    t === UNKNOWN;
+}
+
+function isVec(t: number): boolean {
+  return t === ValType.v128 || t === UNKNOWN;
+}
+
+/**
+ * Validates function bodies of one module. Create one per module (per
+ * {@link ModuleContext}) and call {@link validate}, or drive it with
+ * {@link begin}, {@link step} and {@link finish} for each function.
+ *
+ * Read API (inherited from {@link ValidationStacks}), for code that runs
+ * the same loop; all of it is valid between steps:
+ * - operand stack: {@link height}, {@link typeAt}, {@link peek};
+ * - control stack: {@link depth}, {@link frame}, {@link frameAt},
+ *   {@link labelTypes}, {@link unreachable}, {@link lastClosed};
+ * - the function: {@link funcIndex}, {@link funcType}, {@link localCount},
+ *   {@link localType}.
+ */
+export class FunctionValidator extends ValidationStacks {
+  /** The module's validation context. */
+  readonly ctx: ModuleContext;
+  /** Type of the current function. */
+  funcType: FuncType = NO_FUNC_TYPE;
+
+  #locals = new Uint8Array(64);
+  #localCount = 0;
+  #ins = new Instruction();
+
+  /**
+   * Creates a validator for the functions of one module.
+   *
+   * @param ctx the module's context (see `buildContext`).
+   */
+  constructor(ctx: ModuleContext) {
+    super();
+    this.ctx = ctx;
+  }
+
+  /** Number of locals, parameters included. */
+  get localCount(): number {
+    return this.#localCount;
+  }
+
+  /** Type of local `index` (parameters first). */
+  localType(index: number): ValType {
+    return this.#locals[index] as ValType;
+  }
+
+  // ---- Driving -----------------------------------------------------------
+
+  /** Validates the body of defined function `funcIndex` (imports included in the index). */
+  validate(funcIndex: number): void {
+    const body = this.begin(funcIndex);
+    const r = new ByteReader(this.ctx.module.bytes, body.start, body.end);
+    const ins = this.#ins;
+    while (!r.atEnd()) {
+      readInstruction(r, ins);
+      this.step(ins);
+    }
+    this.finish();
+  }
+
+  /**
+   * Starts validating the defined function `funcIndex` (an index in the
+   * function index space, so at least the number of imported functions) and
+   * returns its body. The module validator has checked its type index.
+   */
+  begin(funcIndex: number): FunctionBody {
+    const module = this.ctx.module;
+    const body = module.codes[funcIndex - module.importedFunctionCount];
+    this.resetStacks(funcIndex);
+    const type = this.ctx.types[this.ctx.funcTypeIndices[funcIndex]];
+    this.funcType = type;
+    const n = type.params.length + body.locals.length;
+    if (n > this.#locals.length) {
+      this.#locals = new Uint8Array(Math.max(n, this.#locals.length * 2));
+    }
+    this.#locals.set(type.params, 0);
+    this.#locals.set(body.locals, type.params.length);
+    this.#localCount = n;
+    this.pushCtrl(FrameKind.block, NO_TYPES, type.results, body.start);
+    return body;
+  }
+
+  /** Checks that the body's final `end` has closed the function's frame. */
+  finish(): void {
+    if (this.fp !== 0) {
+      this.fail(
+        "END opcode expected",
+        this.ctx.module.codes[
+          this.funcIndex - this.ctx.module.importedFunctionCount
+        ].end,
+      );
+    }
+  }
+
+  /** Validates one instruction and applies its effect to the stacks. */
+  step(ins: Instruction): void {
+    if (this.fp === 0) this.fail("operators remaining after end of function", ins.offset);
+    const op = ins.op;
+    const info = OPS[op]!;
+    if (info.params !== null) {
+      if (info.imm !== Imm.none) this.#checkImmediates(ins, info.imm, info.align, info.lanes);
+      this.popExpect(info.params, ins);
+      this.pushTypes(info.results!);
+      return;
+    }
+    this.#stepContextual(ins);
+  }
+
+  // ---- Instructions --------------------------------------------------------
+
+  /** Checks the immediates of fixed-signature instructions (indices, alignment, lanes). */
+  #checkImmediates(ins: Instruction, imm: number, align: number, lanes: number): void {
+    const ctx = this.ctx;
+    switch (imm) {
+      case Imm.memArg:
+        this.#needMemory(ins);
+        if (ins.a > align) this.fail("alignment must not be larger than natural", ins.offset);
+        return;
+      case Imm.memArgLane:
+        this.#needMemory(ins);
+        if (ins.a > align) this.fail("alignment must not be larger than natural", ins.offset);
+        if (ins.c >= lanes) this.fail(`invalid lane index ${ins.c}`, ins.offset);
+        return;
+      case Imm.lane:
+        if (ins.a >= lanes) this.fail(`invalid lane index ${ins.a}`, ins.offset);
+        return;
+      case Imm.shuffle:
+        for (let i = 0; i < 16; i++) {
+          if (ins.bytes[i] >= lanes) this.fail(`invalid lane index ${ins.bytes[i]}`, ins.offset);
+        }
+        return;
+      case Imm.memZero:
+      case Imm.memoryCopy:
+        this.#needMemory(ins);
+        return;
+      case Imm.memoryInit:
+        this.#needMemory(ins);
+        this.#needData(ins);
+        return;
+      case Imm.data:
+        this.#needData(ins);
+        return;
+      case Imm.elem:
+        if (ins.a >= ctx.elemTypes.length) {
+          this.fail(`unknown elem segment ${ins.a}`, ins.offset);
+        }
+        return;
+      case Imm.tableInit: {
+        const table = this.#table(ins.b, ins);
+        if (ins.a >= ctx.elemTypes.length) {
+          this.fail(`unknown elem segment ${ins.a}`, ins.offset);
+        }
+        const elem = ctx.elemTypes[ins.a];
+        if (elem !== table) {
+          this.fail(
+            `type mismatch: table.init of ${valTypeName(elem)} segment ${ins.a} ` +
+              `into ${valTypeName(table)} table ${ins.b}`,
+            ins.offset,
+          );
+        }
+        return;
+      }
+      case Imm.tableCopy: {
+        const dst = this.#table(ins.a, ins);
+        const src = this.#table(ins.b, ins);
+        if (dst !== src) {
+          this.fail(
+            `type mismatch: table.copy from ${valTypeName(src)} table ${ins.b} ` +
+              `to ${valTypeName(dst)} table ${ins.a}`,
+            ins.offset,
+          );
+        }
+        return;
+      }
+    }
+  }
+
+  /** Instructions whose typing depends on immediates or on the context. */
+  #stepContextual(ins: Instruction): void {
+    const ctx = this.ctx;
+    switch (ins.op) {
+      case Op.unreachable:
+        this.setUnreachable();
+        return;
+      case Op.block:
+      case Op.loop: {
+        const params = this.#blockParams(ins);
+        const results = this.#blockResults(ins);
+        this.popExpect(params, ins);
+        this.pushCtrl(
+          ins.op === Op.block ? FrameKind.block : FrameKind.loop,
+          params,
+          results,
+          ins.offset,
+        );
+        return;
+      }
+      case Op.if: {
+        const params = this.#blockParams(ins);
+        const results = this.#blockResults(ins);
+        this.popExpect(I32_ONLY, ins);
+        this.popExpect(params, ins);
+        this.pushCtrl(FrameKind.if, params, results, ins.offset);
+        return;
+      }
+      case Op.else: {
+        const f = this.frames[this.fp - 1];
+        if (f.kind !== FrameKind.if) this.fail("else without matching if", ins.offset);
+        this.checkFrameEnd(f, f.results, ins);
+        f.kind = FrameKind.else;
+        f.unreachable = false;
+        this.pushTypes(f.params);
+        this.lastClosed = f;
+        return;
+      }
+      case Op.end: {
+        const f = this.frames[this.fp - 1];
+        this.checkFrameEnd(f, f.results, ins);
+        if (f.kind === FrameKind.if) {
+          // No else: the implicit empty else-branch must turn the params into the results.
+          f.unreachable = false;
+          this.pushTypes(f.params);
+          this.checkFrameEnd(f, f.results, ins);
+        }
+        this.fp--;
+        this.pushTypes(f.results);
+        this.lastClosed = f;
+        return;
+      }
+      case Op.br:
+        this.popExpect(this.#label(ins.a, ins).labelTypes, ins);
+        this.setUnreachable();
+        return;
+      case Op.br_if: {
+        const types = this.#label(ins.a, ins).labelTypes;
+        this.popExpect(I32_ONLY, ins);
+        this.popExpect(types, ins);
+        this.pushTypes(types);
+        return;
+      }
+      case Op.br_table:
+        this.#brTable(ins);
+        return;
+      case Op.return:
+        this.popExpect(this.funcType.results, ins);
+        this.setUnreachable();
+        return;
+      case Op.call: {
+        if (ins.a >= ctx.funcTypeIndices.length) {
+          this.fail(`unknown function ${ins.a}`, ins.offset);
+        }
+        const type = ctx.types[ctx.funcTypeIndices[ins.a]];
+        this.popExpect(type.params, ins);
+        this.pushTypes(type.results);
+        return;
+      }
+      case Op.call_indirect: {
+        const table = this.#table(ins.b, ins);
+        if (table !== ValType.funcref) {
+          this.fail(
+            `type mismatch: call_indirect through ${valTypeName(table)} table ${ins.b}`,
+            ins.offset,
+          );
+        }
+        if (ins.a >= ctx.types.length) this.fail(`unknown type ${ins.a}`, ins.offset);
+        const type = ctx.types[ins.a];
+        this.popExpect(I32_ONLY, ins);
+        this.popExpect(type.params, ins);
+        this.pushTypes(type.results);
+        return;
+      }
+      case Op.drop:
+        this.popAny(ins);
+        return;
+      case Op.select: {
+        this.popExpect(I32_ONLY, ins);
+        const t1 = this.popAny(ins);
+        const t2 = this.popAny(ins);
+        if (!((isNum(t1) && isNum(t2)) || (isVec(t1) && isVec(t2)))) {
+          this.fail(
+            `type mismatch: select without type needs numeric or vector operands, got ${
+              typeListText([t2, t1])
+            }`,
+            ins.offset,
+          );
+        }
+        if (t1 !== t2 && t1 !== UNKNOWN && t2 !== UNKNOWN) {
+          this.fail(
+            `type mismatch: select operands differ: ${typeListText([t2, t1])}`,
+            ins.offset,
+          );
+        }
+        this.push(t1 === UNKNOWN ? t2 : t1);
+        return;
+      }
+      case Op.select_t: {
+        if (ins.count !== 1) this.fail("invalid result arity", ins.offset);
+        const t = ins.list[0];
+        this.popExpect(I32_ONLY, ins);
+        this.popExpect(SINGLE_TYPES[t], ins);
+        this.popExpect(SINGLE_TYPES[t], ins);
+        this.push(t);
+        return;
+      }
+      case Op.local_get:
+        this.push(this.#local(ins));
+        return;
+      case Op.local_set:
+        this.popExpect(SINGLE_TYPES[this.#local(ins)], ins);
+        return;
+      case Op.local_tee: {
+        const t = this.#local(ins);
+        this.popExpect(SINGLE_TYPES[t], ins);
+        this.push(t);
+        return;
+      }
+      case Op.global_get:
+        this.push(this.#global(ins).type);
+        return;
+      case Op.global_set: {
+        const g = this.#global(ins);
+        if (!g.mutable) this.fail(`global is immutable: global ${ins.a}`, ins.offset);
+        this.popExpect(SINGLE_TYPES[g.type], ins);
+        return;
+      }
+      case Op.table_get:
+        this.#table(ins.a, ins);
+        this.popExpect(I32_ONLY, ins);
+        this.push(ctx.tables[ins.a].element);
+        return;
+      case Op.table_set:
+        this.#table(ins.a, ins);
+        this.popExpect(SINGLE_TYPES[ctx.tables[ins.a].element], ins);
+        this.popExpect(I32_ONLY, ins);
+        return;
+      case Op.table_size:
+        this.#table(ins.a, ins);
+        this.push(ValType.i32);
+        return;
+      case Op.table_grow:
+        this.#table(ins.a, ins);
+        this.popExpect(I32_ONLY, ins);
+        this.popExpect(SINGLE_TYPES[ctx.tables[ins.a].element], ins);
+        this.push(ValType.i32);
+        return;
+      case Op.table_fill:
+        this.#table(ins.a, ins);
+        this.popExpect(I32_ONLY, ins);
+        this.popExpect(SINGLE_TYPES[ctx.tables[ins.a].element], ins);
+        this.popExpect(I32_ONLY, ins);
+        return;
+      case Op.ref_null:
+        this.push(ins.a);
+        return;
+      case Op.ref_is_null: {
+        const t = this.popAny(ins);
+        if (t !== UNKNOWN && !isRefType(t)) {
+          this.fail(
+            `type mismatch: ref.is_null expects a reference but got ${valTypeName(t)}`,
+            ins.offset,
+          );
+        }
+        this.push(ValType.i32);
+        return;
+      }
+      case Op.ref_func:
+        if (ins.a >= ctx.funcTypeIndices.length) {
+          this.fail(`unknown function ${ins.a}`, ins.offset);
+        }
+        if (ctx.declaredRefs[ins.a] === 0) {
+          this.fail(`undeclared function reference ${ins.a}`, ins.offset);
+        }
+        this.push(ValType.funcref);
+        return;
+      default:
+        this.fail(`unsupported instruction ${opName(ins.op)}`, ins.offset);
+    }
+  }
+
+  /**
+   * `br_table`: every label must exist and carry as many values as the
+   * default label, and the operands must match each label's types.
+   */
+  #brTable(ins: Instruction): void {
+    this.popExpect(I32_ONLY, ins);
+    const expected = this.#label(ins.a, ins).labelTypes;
+    const arity = expected.length;
+    const list = ins.list;
+    for (let i = 0; i < ins.count; i++) {
+      const types = this.#label(list[i], ins).labelTypes;
+      if (types.length !== arity) {
+        this.fail(
+          `type mismatch: br_table label ${list[i]} carries ${typeListText(types)} ` +
+            `but the default label ${ins.a} carries ${typeListText(expected)}`,
+          ins.offset,
+        );
+      }
+      this.checkTop(types, ins);
+    }
+    this.popExpect(expected, ins);
+    this.setUnreachable();
+  }
+
+  #blockParams(ins: Instruction): readonly ValType[] {
+    const bt = ins.a;
+    if (bt < 0) return NO_TYPES;
+    if (bt >= this.ctx.types.length) this.fail(`unknown type ${bt}`, ins.offset);
+    return this.ctx.types[bt].params;
+  }
+
+  #blockResults(ins: Instruction): readonly ValType[] {
+    const bt = ins.a;
+    if (bt === BLOCK_EMPTY) return NO_TYPES;
+    if (bt < 0) return SINGLE_TYPES[bt + 0x80];
+    return this.ctx.types[bt].results;
+  }
+
+  #label(depth: number, ins: Instruction): ControlFrame {
+    if (depth >= this.fp) this.fail(`unknown label ${depth}`, ins.offset);
+    return this.frames[this.fp - 1 - depth];
+  }
+
+  #local(ins: Instruction): ValType {
+    if (ins.a >= this.#localCount) this.fail(`unknown local ${ins.a}`, ins.offset);
+    return this.#locals[ins.a] as ValType;
+  }
+
+  #global(ins: Instruction) {
+    if (ins.a >= this.ctx.globals.length) this.fail(`unknown global ${ins.a}`, ins.offset);
+    return this.ctx.globals[ins.a];
+  }
+
+  /** Checks that table `index` exists and returns its element type. */
+  #table(index: number, ins: Instruction): ValType {
+    if (index >= this.ctx.tables.length) this.fail(`unknown table ${index}`, ins.offset);
+    return this.ctx.tables[index].element;
+  }
+
+  #needMemory(ins: Instruction): void {
+    if (this.ctx.memoryCount === 0) this.fail("unknown memory 0", ins.offset);
+  }
+
+  #needData(ins: Instruction): void {
+    const n = this.ctx.dataCount;
+    if (n === undefined) this.fail("data count section required", ins.offset);
+    if (ins.a >= n) this.fail(`unknown data segment ${ins.a}`, ins.offset);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Validation of a decoded module: everything the spec's "Validation"
+ * chapter requires beyond the binary format, function bodies included.
+ *
+ * @module
+ */
+
+import { CompileError } from "../errors.ts";
+import {
+  ExternKind,
+  type Limits,
+  type MemoryType,
+  type TableType,
+  ValType,
+  valTypeName,
+  type WasmModule,
+} from "../binary/types.ts";
+import { buildContext, type ModuleContext } from "./context.ts";
+import { validateConstExpr } from "./const_expr.ts";
+import { FunctionValidator } from "./function_validator.ts";
+
+/** The largest memory of WebAssembly 2.0, in 64 KiB pages (4 GiB). */
+export const MAX_MEMORY_PAGES = 65536;
+
+/**
+ * Validates a decoded module, throwing a {@link CompileError} for the first
+ * rule it breaks. Module-level checks come first, in the order of the
+ * reference interpreter, then each function body in one linear pass.
+ *
+ * @returns the validation context, which the interpreter's translator reuses.
+ */
+export function validateModule(module: WasmModule): ModuleContext {
+  const ctx = buildContext(module);
+  const typeCount = module.types.length;
+
+  for (const imp of module.imports) {
+    const d = imp.desc;
+    const where = `import "${imp.module}" "${imp.name}"`;
+    if (d.kind === ExternKind.func && d.typeIndex >= typeCount) {
+      throw new CompileError(`unknown type ${d.typeIndex} in ${where}`, imp.offset);
+    }
+    if (d.kind === ExternKind.table) checkTableType(d.type, where, imp.offset);
+    if (d.kind === ExternKind.memory) checkMemoryType(d.type, where, imp.offset);
+  }
+  const firstFunc = module.importedFunctionCount;
+  for (let i = 0; i < module.functions.length; i++) {
+    if (module.functions[i] >= typeCount) {
+      throw new CompileError(
+        `unknown type ${module.functions[i]} in function ${firstFunc + i}`,
+        module.codes[i]?.offset,
+      );
+    }
+  }
+
+  module.globals.forEach((g, i) => {
+    validateConstExpr(ctx, g.init, g.type.type, `global ${module.importedGlobalCount + i}`);
+  });
+  module.tables.forEach((t, i) => {
+    checkTableType(t, `table ${module.importedTableCount + i}`, undefined);
+  });
+  module.memories.forEach((m, i) => {
+    checkMemoryType(m, `memory ${module.importedMemoryCount + i}`, undefined);
+  });
+
+  module.elements.forEach((seg, i) => {
+    const where = `element segment ${i}`;
+    if (seg.mode === "active") {
+      if (seg.table >= ctx.tables.length) {
+        throw new CompileError(`unknown table ${seg.table} in ${where}`, seg.offset);
+      }
+      const element = ctx.tables[seg.table].element;
+      if (element !== seg.type) {
+        throw new CompileError(
+          `type mismatch: ${where} of ${valTypeName(seg.type)} for ` +
+            `${valTypeName(element)} table ${seg.table}`,
+          seg.offset,
+        );
+      }
+      validateConstExpr(ctx, seg.offsetExpr!, ValType.i32, `offset of ${where}`);
+    }
+    for (const item of seg.items) validateConstExpr(ctx, item, seg.type, where);
+  });
+
+  module.data.forEach((seg, i) => {
+    if (seg.mode !== "active") return;
+    const where = `data segment ${i}`;
+    if (seg.memory >= ctx.memoryCount) {
+      throw new CompileError(`unknown memory ${seg.memory} in ${where}`, seg.offset);
+    }
+    validateConstExpr(ctx, seg.offsetExpr!, ValType.i32, `offset of ${where}`);
+  });
+
+  const validator = new FunctionValidator(ctx);
+  for (let i = 0; i < module.functions.length; i++) validator.validate(firstFunc + i);
+
+  if (module.start !== undefined) {
+    const s = module.start;
+    if (s >= ctx.funcTypeIndices.length) {
+      throw new CompileError(`unknown function ${s} as start function`);
+    }
+    const type = ctx.types[ctx.funcTypeIndices[s]];
+    if (type.params.length !== 0 || type.results.length !== 0) {
+      throw new CompileError(`start function ${s} must have type [] -> []`);
+    }
+  }
+
+  checkExports(ctx);
+
+  if (ctx.memoryCount > 1) {
+    throw new CompileError(`multiple memories: the module has ${ctx.memoryCount}`);
+  }
+  return ctx;
+}
+
+function checkExports(ctx: ModuleContext): void {
+  const names = new Set<string>();
+  const counts = [
+    ctx.funcTypeIndices.length,
+    ctx.tables.length,
+    ctx.memoryCount,
+    ctx.globals.length,
+  ];
+  const kindNames = ["function", "table", "memory", "global"];
+  for (const ex of ctx.module.exports) {
+    if (ex.index >= counts[ex.kind]) {
+      throw new CompileError(
+        `unknown ${kindNames[ex.kind]} ${ex.index} in export "${ex.name}"`,
+        ex.offset,
+      );
+    }
+    if (names.has(ex.name)) {
+      throw new CompileError(`duplicate export name "${ex.name}"`, ex.offset);
+    }
+    names.add(ex.name);
+  }
+}
+
+function checkLimits(limits: Limits, where: string, offset: number | undefined): void {
+  if (limits.max !== undefined && limits.min > limits.max) {
+    throw new CompileError(
+      `size minimum must not be greater than maximum: ${limits.min} > ${limits.max} in ${where}`,
+      offset,
+    );
+  }
+}
+
+function checkTableType(t: TableType, where: string, offset: number | undefined): void {
+  checkLimits(t.limits, where, offset);
+}
+
+function checkMemoryType(m: MemoryType, where: string, offset: number | undefined): void {
+  const { min, max } = m.limits;
+  if (min > MAX_MEMORY_PAGES || (max !== undefined && max > MAX_MEMORY_PAGES)) {
+    throw new CompileError(
+      `memory size must be at most 65536 pages (4GiB) in ${where}`,
+      offset,
+    );
+  }
+  checkLimits(m.limits, where, offset);
+}
