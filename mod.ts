@@ -9,23 +9,40 @@
  * ```ts
  * import { Runtime } from "./mod.ts";
  *
- * const runtime = new Runtime();
- * const compiled = await runtime.compileModule(`
+ * using runtime = new Runtime();
+ * await runtime.newHostModuleBuilder("env")
+ *   .newFunctionBuilder()
+ *   .withFunc((_caller, n) => console.log("fib =", n), ["i32"], [])
+ *   .export("log")
+ *   .instantiate();
+ *
+ * const module = await runtime.instantiate(`
  *   (module
  *     (import "env" "log" (func $log (param i32)))
- *     (func (export "add") (param i32 i32) (result i32)
- *       local.get 0 local.get 1 i32.add))`);
- * const add = compiled.exportedFunctions.get("add")!;
- * console.log(add.paramTypes, "->", add.resultTypes); // ["i32", "i32"] -> ["i32"]
- * console.log(compiled.importedFunctions[0].import); // { module: "env", name: "log" }
+ *     (func $fib (export "fib") (param $n i32) (result i32)
+ *       (if (result i32) (i32.lt_s (local.get $n) (i32.const 2))
+ *         (then (local.get $n))
+ *         (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
+ *                        (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+ *     (func (export "run") (call $log (call $fib (i32.const 20)))))`);
+ * module.exportedFunction("run")!.call();       // prints "fib = 6765"
+ * module.exportedFunction("fib")!.call(10);     // [55]
  * ```
  *
  * @module
  */
 
 export { Runtime } from "./lib/runtime/runtime.ts";
-export type { ModuleSource } from "./lib/runtime/runtime.ts";
+export type { ModuleConfig, ModuleSource, RuntimeConfig } from "./lib/runtime/runtime.ts";
 export { CompiledModule } from "./lib/runtime/compiled_module.ts";
+export { Module } from "./lib/runtime/module.ts";
+export { WasmFunction } from "./lib/runtime/function.ts";
+export type { WasmFunction as Function } from "./lib/runtime/function.ts";
+export { Memory, MEMORY_PAGE_SIZE, utf8Length } from "./lib/runtime/memory.ts";
+export { Global } from "./lib/runtime/global.ts";
+export { Table } from "./lib/runtime/table.ts";
+export { HostFunctionBuilder, HostModuleBuilder } from "./lib/runtime/host_module.ts";
+export type { HostFunction } from "./lib/runtime/host_module.ts";
 export type {
   CustomSectionData,
   FunctionDefinition,

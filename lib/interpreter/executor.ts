@@ -135,9 +135,10 @@ export class Machine {
    * Calls a host function whose arguments are at word `base`; its results
    * are written back there.
    */
-  callHost(fn: FunctionInstance, base: number): void {
+  callHost(fn: FunctionInstance, base: number, caller: InstanceState | null): void {
+    this.ensureWords(base + fn.hostWords);
     try {
-      fn.host!(this.R, this.refs, base);
+      fn.host!(this.R, this.refs, base, caller);
     } catch (e) {
       if (e instanceof HostError) throw e;
       throw new HostError(e);
@@ -157,8 +158,7 @@ export class Machine {
     let pc = 0;
     try {
       if (entry.code === null) {
-        this.ensureWords(base + 64);
-        this.callHost(entry, base);
+        this.callHost(entry, base, null);
         return;
       }
       let code = entry.code.code;
@@ -195,9 +195,8 @@ export class Machine {
             const nb = b + code[pc + 2];
             const cf = callee.code;
             if (cf === null) {
-              this.ensureWords(nb + 64);
+              this.callHost(callee, nb, inst);
               R = this.R, F32 = this.F32, F64 = this.F64;
-              this.callHost(callee, nb);
               mem = memoryView(inst);
               pc += 3;
               break;
@@ -229,9 +228,8 @@ export class Machine {
             const nb = b + code[pc + 4];
             const cf = callee.code;
             if (cf === null) {
-              this.ensureWords(nb + 64);
+              this.callHost(callee, nb, inst);
               R = this.R, F32 = this.F32, F64 = this.F64;
-              this.callHost(callee, nb);
               mem = memoryView(inst);
               pc += 5;
               break;
@@ -1191,7 +1189,7 @@ export class Machine {
     const i = index >>> 0;
     if (i >= elements.length) throw new RuntimeError("undefined element");
     const f = elements[i] as FunctionInstance | null;
-    if (f === null) throw new RuntimeError("uninitialized element");
+    if (f === null) throw new RuntimeError(`uninitialized element ${i}`);
     if (f.typeId !== inst.typeIds[typeIndex]) throw new RuntimeError("indirect call type mismatch");
     return f;
   }

@@ -126,9 +126,16 @@ export class GlobalInstance {
 /**
  * A host function as the executor calls it: it reads its arguments from the
  * register file at `base` (words of `regs`, references in `refs` at slot
- * `base >> 1`), and writes its results back from `base` on. It may throw.
+ * `base >> 1`), and writes its results back from `base` on. `caller` is the
+ * instance whose code made the call (null when called from the API). It may
+ * throw.
  */
-export type HostCall = (regs: Int32Array, refs: unknown[], base: number) => void;
+export type HostCall = (
+  regs: Int32Array,
+  refs: unknown[],
+  base: number,
+  caller: InstanceState | null,
+) => void;
 
 /** A function: compiled wasm code of some instance, or a host function. */
 export class FunctionInstance {
@@ -143,6 +150,8 @@ export class FunctionInstance {
   readonly host: HostCall | null;
   /** A name for stack traces. */
   readonly debugName: string;
+  /** Register words a host call needs at its base (the larger of params and results). */
+  readonly hostWords: number;
 
   constructor(
     type: FuncType,
@@ -157,6 +166,9 @@ export class FunctionInstance {
     this.instance = instance;
     this.host = host;
     this.debugName = debugName;
+    const words = (types: readonly ValType[]) =>
+      types.reduce((n, t) => n + (t === 0x7b ? 4 : 2), 0);
+    this.hostWords = Math.max(words(type.params), words(type.results));
   }
 }
 
@@ -172,6 +184,8 @@ export interface InstanceState {
   data: Uint8Array[];
   /** Interned type ids of the module's type section, for `call_indirect`. */
   typeIds: Int32Array;
+  /** The API object of this instance (a `Module`), for host functions' `caller`. */
+  owner: unknown;
 }
 
 const typeIds = new Map<string, number>();

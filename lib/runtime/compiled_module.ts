@@ -6,6 +6,7 @@
  */
 
 import type { WasmModule } from "../binary/types.ts";
+import type { CompiledFunction } from "../interpreter/compiled_function.ts";
 import {
   buildDefinitions,
   type CustomSectionData,
@@ -70,10 +71,13 @@ export class CompiledModule {
   readonly decoded: WasmModule;
   /** @internal Definitions of every entity, imported or not. */
   readonly definitions: ModuleDefinitions;
+  /** @internal Register code of each defined function. */
+  readonly code: readonly CompiledFunction[];
 
   /** @internal Use `Runtime.compileModule`. */
-  constructor(decoded: WasmModule) {
+  constructor(decoded: WasmModule, code: readonly CompiledFunction[]) {
     this.decoded = decoded;
+    this.code = code;
     const defs = buildDefinitions(decoded);
     this.definitions = defs;
     this.name = decoded.names?.module;

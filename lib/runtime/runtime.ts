@@ -1,53 +1,294 @@
 /**
- * {@link Runtime}: the entry point of the API. A runtime compiles modules
- * and (in later versions) instantiates and links them.
+ * {@link Runtime}: the entry point of the API. A runtime compiles modules,
+ * instantiates them, and links them to each other by name.
  *
  * @module
  */
 
 import { decodeModule } from "../binary/decoder.ts";
 import { CompileError } from "../errors.ts";
+import {
+  DEFAULT_MAX_CALL_DEPTH,
+  DEFAULT_MAX_REGISTER_BYTES,
+  Machine,
+} from "../interpreter/executor.ts";
+import { FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
+import { translateModule } from "../interpreter/translator.ts";
 import { wat2wasm } from "../text/index.ts";
 import { validateModule } from "../validate/module_validator.ts";
 import { CompiledModule } from "./compiled_module.ts";
+import type { FunctionDefinition, ModuleDefinitions, ValueType } from "./definitions.ts";
+import { type CallContext, WasmFunction } from "./function.ts";
+import { HostModuleBuilder } from "./host_module.ts";
+import { initializeSegments, link } from "./instantiate.ts";
+import { type ExportEntry, Module, type ModuleOwner } from "./module.ts";
+import { valTypeName } from "../binary/types.ts";
 
 /** What `Runtime.compileModule` accepts: binary module bytes, or WebAssembly text. */
 export type ModuleSource = Uint8Array | ArrayBuffer | ArrayBufferView | string;
 
+/** Options of a {@link Runtime}. Every limit has a safe default. */
+export interface RuntimeConfig {
+  /** Most nested wasm calls before "call stack exhausted" (default 10,000). */
+  maxCallDepth?: number;
+  /** Most pages (64 KiB) any memory may have (default 65,536: 4 GiB). */
+  memoryLimitPages?: number;
+  /** Most elements any table may have (default 10,000,000). */
+  tableLimit?: number;
+}
+
+/** Options of one instantiation. */
+export interface ModuleConfig {
+  /**
+   * The instance's name, under which other modules import it. Defaults to
+   * the module's name section; `null` or `""` makes it anonymous (so the
+   * same compiled module can be instantiated many times).
+   */
+  name?: string | null;
+}
+
 /**
- * A WebAssembly runtime. Create one per set of modules that link together.
+ * A WebAssembly runtime: compiles modules and instantiates them. Modules
+ * instantiated in the same runtime import each other by name (wazero
+ * semantics: a module's name is its import namespace).
  *
  * @example
  * ```ts
  * import { Runtime } from "./mod.ts";
- * const runtime = new Runtime();
- * const compiled = await runtime.compileModule(`(module (func (export "f")))`);
- * console.log([...compiled.exportedFunctions.keys()]); // ["f"]
+ * using runtime = new Runtime();
+ * await runtime.newHostModuleBuilder("env")
+ *   .newFunctionBuilder().withFunc((_caller, x) => console.log(x), ["i32"], []).export("print")
+ *   .instantiate();
+ * const module = await runtime.instantiate(`(module
+ *   (import "env" "print" (func $print (param i32)))
+ *   (func (export "run") (call $print (i32.const 42))))`);
+ * module.exportedFunction("run")!.call(); // prints 42
  * ```
  */
-export class Runtime {
+export class Runtime implements ModuleOwner {
+  readonly #modules = new Map<string, Module>();
+  readonly #all = new Set<Module>();
+  readonly #machines: Machine[] = [];
+  readonly #handles = new WeakMap<FunctionInstance, WasmFunction>();
+  readonly #maxCallDepth: number;
+  readonly #memoryLimitPages: number;
+  readonly #tableLimit: number;
+  #closed = false;
+
+  /** @param config limits; see {@link RuntimeConfig}. */
+  constructor(config: RuntimeConfig = {}) {
+    this.#maxCallDepth = config.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
+    this.#memoryLimitPages = Math.min(config.memoryLimitPages ?? MAX_PAGES, MAX_PAGES);
+    this.#tableLimit = config.tableLimit ?? 10_000_000;
+  }
+
   /**
-   * Decodes and validates a module. `source` is the binary format, or a
-   * string holding the text format (WAT).
+   * Decodes, validates and translates a module. `source` is the binary
+   * format, or a string holding the text format (WAT).
    *
    * @throws {CompileError} (as a rejected promise) when the module is
    * malformed or invalid; the message says what is wrong and where.
    */
   compileModule(source: ModuleSource): Promise<CompiledModule> {
     try {
+      this.#checkOpen();
       return Promise.resolve(compileSync(source));
     } catch (e) {
       return Promise.reject(e);
     }
   }
+
+  /**
+   * Instantiates a compiled module: links its imports against modules of
+   * this runtime, initialises its memories and tables, and runs its start
+   * function. A named instance becomes importable by that name.
+   *
+   * @throws {LinkError} when an import is missing or has the wrong type.
+   * @throws {RuntimeError} when segment initialisation or the start function traps.
+   */
+  instantiateModule(compiled: CompiledModule, config: ModuleConfig = {}): Promise<Module> {
+    try {
+      return Promise.resolve(this.instantiateSync(compiled, config));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Compiles and instantiates in one step (bytes or text). */
+  async instantiate(source: ModuleSource, config: ModuleConfig = {}): Promise<Module> {
+    return this.instantiateModule(await this.compileModule(source), config);
+  }
+
+  /** @internal Synchronous instantiation (the spec runner and tests use it). */
+  instantiateSync(compiled: CompiledModule, config: ModuleConfig = {}): Module {
+    this.#checkOpen();
+    const name = config.name === undefined ? compiled.name : (config.name || undefined);
+    if (name !== undefined && this.#modules.has(name)) {
+      throw new Error(`module "${name}" has already been instantiated`);
+    }
+    const { state, exports } = link(compiled, (n) => this.#modules.get(n), {
+      memoryLimitPages: this.#memoryLimitPages,
+      tableLimit: this.#tableLimit,
+    });
+    const module = new Module(name, state, exports, compiled.definitions, this);
+    state.owner = module;
+    initializeSegments(compiled, state);
+    const start = compiled.decoded.start;
+    if (start !== undefined) {
+      const m = this.acquireMachine();
+      try {
+        m.execute(state.functions[start], 0);
+      } finally {
+        this.releaseMachine(m);
+      }
+    }
+    this.#all.add(module);
+    if (name !== undefined) this.#modules.set(name, module);
+    return module;
+  }
+
+  /** The instantiated module named `name`, or `undefined`. */
+  module(name: string): Module | undefined {
+    return this.#modules.get(name);
+  }
+
+  /**
+   * Makes an instantiated module importable under another name as well (what
+   * the spec test suite's `register` command does).
+   */
+  registerModule(alias: string, module: Module): void {
+    this.#checkOpen();
+    if (this.#modules.has(alias) && this.#modules.get(alias) !== module) {
+      throw new Error(`module "${alias}" has already been instantiated`);
+    }
+    this.#modules.set(alias, module);
+  }
+
+  /** Starts building a host module named `name` (its import namespace). */
+  newHostModuleBuilder(name: string): HostModuleBuilder {
+    if (name === "") throw new TypeError("a host module needs a name");
+    return new HostModuleBuilder(name, {
+      addHostModule: (n, state, exports, defs) => this.#addHostModule(n, state, exports, defs),
+      hostCallContext: () => this.#callContext,
+      memoryLimitPages: this.#memoryLimitPages,
+    });
+  }
+
+  #addHostModule(
+    name: string,
+    state: InstanceState,
+    exports: Map<string, ExportEntry>,
+    definitions: ModuleDefinitions,
+  ): Module {
+    this.#checkOpen();
+    if (this.#modules.has(name)) throw new Error(`module "${name}" has already been instantiated`);
+    const module = new Module(name, state, exports, definitions, this);
+    state.owner = module;
+    this.#all.add(module);
+    this.#modules.set(name, module);
+    return module;
+  }
+
+  /** Closes every module; the runtime cannot be used afterwards. */
+  close(): void {
+    if (this.#closed) return;
+    for (const m of [...this.#all].reverse()) m.close();
+    this.#closed = true;
+  }
+
+  /** For `using runtime = new Runtime()`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** For `await using runtime = new Runtime()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new Error("the runtime is closed");
+  }
+
+  // ---- Internals shared with modules and functions --------------------------
+
+  /** @internal */
+  onClose(module: Module): void {
+    this.#all.delete(module);
+    for (const [name, m] of this.#modules) if (m === module) this.#modules.delete(name);
+  }
+
+  /** @internal */
+  acquireMachine(): Machine {
+    const m = this.#machines.pop();
+    return m ?? new Machine({
+      maxCallDepth: this.#maxCallDepth,
+      maxRegisterBytes: DEFAULT_MAX_REGISTER_BYTES,
+    });
+  }
+
+  /** @internal */
+  releaseMachine(m: Machine): void {
+    m.refs.length = 0;
+    this.#machines.push(m);
+  }
+
+  readonly #callContext: CallContext = {
+    acquireMachine: () => this.acquireMachine(),
+    releaseMachine: (m) => this.releaseMachine(m),
+    toFuncRef: (value) => {
+      if (value === null || value === undefined) return null;
+      if (value instanceof WasmFunction) return WasmFunction.instance(value);
+      throw new TypeError("a funcref must be null or a function obtained from a module");
+    },
+    fromFuncRef: (fn) => this.functionHandle(fn),
+    checkOpen: () => this.#checkOpen(),
+  };
+
+  /** @internal */
+  callContext(module: Module): CallContext {
+    return {
+      ...this.#callContext,
+      checkOpen: () => {
+        if (module.closed) throw new Error(`module ${module.name ?? "(anonymous)"} is closed`);
+        this.#checkOpen();
+      },
+    };
+  }
+
+  /** @internal */
+  functionHandle(fn: FunctionInstance): WasmFunction {
+    let handle = this.#handles.get(fn);
+    if (handle === undefined) {
+      const owner = (fn.instance?.owner ?? null) as Module | null;
+      const def = owner?.definitions.functions[owner.state.functions.indexOf(fn)] ??
+        anonymousDefinition(fn);
+      const ctx = owner === null ? this.#callContext : this.callContext(owner);
+      handle = new WasmFunction(fn, def, ctx);
+      this.#handles.set(fn, handle);
+    }
+    return handle;
+  }
 }
 
-/** Converts any accepted source to a byte view without copying. */
+function anonymousDefinition(fn: FunctionInstance): FunctionDefinition {
+  return {
+    index: 0,
+    exportNames: [],
+    debugName: fn.debugName,
+    paramTypes: fn.type.params.map((t) => valTypeName(t) as ValueType),
+    resultTypes: fn.type.results.map((t) => valTypeName(t) as ValueType),
+    paramNames: fn.type.params.map(() => ""),
+  };
+}
+
+/** Converts any accepted source to bytes (a copy, so later changes by the caller cannot leak in). */
 function toBytes(source: Exclude<ModuleSource, string>): Uint8Array {
-  if (source instanceof Uint8Array) return source;
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (source instanceof Uint8Array) return source.slice();
+  if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
   if (ArrayBuffer.isView(source)) {
-    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
   }
   throw new TypeError("compileModule expects a Uint8Array, an ArrayBuffer or a string");
 }
@@ -57,8 +298,8 @@ export function compileSync(source: ModuleSource): CompiledModule {
   const bytes = typeof source === "string" ? wat2wasm(source) : toBytes(source);
   try {
     const decoded = decodeModule(bytes);
-    validateModule(decoded);
-    return new CompiledModule(decoded);
+    const ctx = validateModule(decoded);
+    return new CompiledModule(decoded, translateModule(ctx));
   } catch (e) {
     if (e instanceof CompileError) throw e;
     // A hostile module must not surface as a RangeError or TypeError from deep

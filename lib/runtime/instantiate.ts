@@ -1,0 +1,245 @@
+/**
+ * Instantiation: links a compiled module's imports against modules already
+ * in the runtime, creates its memories, tables, globals and functions, and
+ * initialises segments in the spec's order (a trap leaves earlier writes in
+ * place), then runs the start function.
+ *
+ * @module
+ */
+
+import { Op } from "../binary/opcodes.ts";
+import {
+  type ConstExpr,
+  ExternKind,
+  externKindName,
+  type Import,
+  type Limits,
+  ValType,
+  valTypeName,
+} from "../binary/types.ts";
+import { LinkError, RuntimeError } from "../errors.ts";
+import {
+  FunctionInstance,
+  GlobalInstance,
+  type InstanceState,
+  internType,
+  MemoryInstance,
+  TableInstance,
+} from "../interpreter/instances.ts";
+import type { CompiledModule } from "./compiled_module.ts";
+import type { ExportEntry, Module } from "./module.ts";
+
+/** Runtime limits that instantiation applies. */
+export interface InstantiationLimits {
+  /** Maximum pages any memory may have. */
+  memoryLimitPages: number;
+  /** Maximum elements any table may have. */
+  tableLimit: number;
+}
+
+/** The result of linking and creating an instance, before its start function runs. */
+export interface NewInstance {
+  state: InstanceState;
+  exports: Map<string, ExportEntry>;
+}
+
+function importText(imp: Import): string {
+  return `import "${imp.module}" "${imp.name}"`;
+}
+
+/** Checks the spec's limits subtyping: `actual` (current size, max) within `expected`. */
+function limitsMatch(size: number, max: number | undefined, expected: Limits): boolean {
+  if (size < expected.min) return false;
+  if (expected.max === undefined) return true;
+  return max !== undefined && max <= expected.max;
+}
+
+/**
+ * Resolves imports and creates the instance's entities; evaluates global
+ * initialisers and element segment items. Does not write segments yet.
+ */
+export function link(
+  compiled: CompiledModule,
+  resolve: (moduleName: string) => Module | undefined,
+  limits: InstantiationLimits,
+): NewInstance {
+  const m = compiled.decoded;
+  const state: InstanceState = {
+    functions: [],
+    memories: [],
+    tables: [],
+    globals: [],
+    elements: [],
+    data: [],
+    typeIds: new Int32Array(m.types.map(internType)),
+    owner: null,
+  };
+
+  for (const imp of m.imports) {
+    const provider = resolve(imp.module);
+    if (provider === undefined) {
+      throw new LinkError(`unknown import: ${importText(imp)}: module "${imp.module}" not found`);
+    }
+    const entry = provider.exports.get(imp.name);
+    const d = imp.desc;
+    if (entry === undefined || entry.kind !== d.kind) {
+      const found = entry === undefined ? "no such export" : `it is a ${externKindName(entry.kind)}`;
+      throw new LinkError(`unknown import: ${importText(imp)} (${found})`);
+    }
+    const incompatible = (why: string) =>
+      new LinkError(`incompatible import type: ${importText(imp)}: ${why}`);
+    const ps = provider.state;
+    switch (d.kind) {
+      case ExternKind.func: {
+        const fn = ps.functions[entry.index];
+        if (fn.typeId !== state.typeIds[d.typeIndex]) {
+          throw incompatible("function types differ");
+        }
+        state.functions.push(fn);
+        break;
+      }
+      case ExternKind.table: {
+        const table = ps.tables[entry.index];
+        if (table.type !== d.type.element) throw incompatible("element types differ");
+        if (!limitsMatch(table.elements.length, table.declaredMax, d.type.limits)) {
+          throw incompatible("table limits do not match");
+        }
+        state.tables.push(table);
+        break;
+      }
+      case ExternKind.memory: {
+        const memory = ps.memories[entry.index];
+        if (!limitsMatch(memory.pages, memory.declaredMax, d.type.limits)) {
+          throw incompatible("memory limits do not match");
+        }
+        state.memories.push(memory);
+        break;
+      }
+      case ExternKind.global: {
+        const global = ps.globals[entry.index];
+        if (global.type !== d.type.type || global.mutable !== d.type.mutable) {
+          throw incompatible(
+            `expected ${d.type.mutable ? "mutable " : ""}${valTypeName(d.type.type)}`,
+          );
+        }
+        state.globals.push(global);
+        break;
+      }
+    }
+  }
+
+  const defs = compiled.definitions.functions;
+  const codes = compiled.code;
+  for (let i = 0; i < m.functions.length; i++) {
+    const index = m.importedFunctionCount + i;
+    state.functions.push(
+      new FunctionInstance(
+        m.types[m.functions[i]],
+        codes[i],
+        state,
+        null,
+        defs[index].debugName,
+      ),
+    );
+  }
+  for (const t of m.tables) {
+    if (t.limits.min > limits.tableLimit) {
+      throw new LinkError(`table of ${t.limits.min} elements exceeds the limit ${limits.tableLimit}`);
+    }
+    state.tables.push(new TableInstance(t.element, t.limits.min, t.limits.max, limits.tableLimit));
+  }
+  for (const mem of m.memories) {
+    if (mem.limits.min > limits.memoryLimitPages) {
+      throw new LinkError(
+        `memory of ${mem.limits.min} pages exceeds the limit of ${limits.memoryLimitPages} pages`,
+      );
+    }
+    state.memories.push(new MemoryInstance(mem.limits.min, mem.limits.max, limits.memoryLimitPages));
+  }
+  for (const g of m.globals) {
+    const global = new GlobalInstance(g.type.type, g.type.mutable);
+    evalConst(g.init, state, global);
+    state.globals.push(global);
+  }
+  const scratch = new GlobalInstance(ValType.funcref, true);
+  for (const seg of m.elements) {
+    if (seg.mode === "declarative") {
+      state.elements.push([]);
+      continue;
+    }
+    state.elements.push(seg.items.map((item) => {
+      evalConst(item, state, scratch);
+      return scratch.ref;
+    }));
+  }
+  for (const seg of m.data) state.data.push(m.bytes.subarray(seg.start, seg.end));
+
+  const exports = new Map<string, ExportEntry>();
+  for (const e of m.exports) exports.set(e.name, { kind: e.kind, index: e.index });
+  return { state, exports };
+}
+
+/** Writes active element and data segments in order, dropping them; traps on bounds. */
+export function initializeSegments(compiled: CompiledModule, state: InstanceState): void {
+  const m = compiled.decoded;
+  const scratch = new GlobalInstance(ValType.i32, false);
+  m.elements.forEach((seg, i) => {
+    if (seg.mode !== "active") return;
+    evalConst(seg.offsetExpr!, state, scratch);
+    const offset = scratch.bits[0] >>> 0;
+    const items = state.elements[i];
+    const table = state.tables[seg.table].elements;
+    if (offset + items.length > table.length) {
+      throw new RuntimeError("out of bounds table access");
+    }
+    for (let k = 0; k < items.length; k++) table[offset + k] = items[k];
+    state.elements[i] = [];
+  });
+  m.data.forEach((seg, i) => {
+    if (seg.mode !== "active") return;
+    evalConst(seg.offsetExpr!, state, scratch);
+    const offset = scratch.bits[0] >>> 0;
+    const bytes = state.data[i];
+    const memory = state.memories[seg.memory];
+    if (offset + bytes.length > memory.byteLength) {
+      throw new RuntimeError("out of bounds memory access");
+    }
+    memory.bytes.set(bytes, offset);
+    state.data[i] = new Uint8Array(0);
+  });
+}
+
+/** Evaluates a (validated) constant expression into `out`'s bits or ref. */
+export function evalConst(expr: ConstExpr, state: InstanceState, out: GlobalInstance): void {
+  const ins = expr.instructions[expr.instructions.length - 1];
+  const bits = out.bits;
+  switch (ins.op) {
+    case Op.i32_const:
+    case Op.f32_const:
+      bits[0] = ins.a;
+      return;
+    case Op.i64_const:
+    case Op.f64_const:
+      bits[0] = ins.a;
+      bits[1] = ins.b;
+      return;
+    case Op.v128_const: {
+      const v = new DataView(ins.v128!.buffer, ins.v128!.byteOffset, 16);
+      for (let i = 0; i < 4; i++) bits[i] = v.getInt32(i * 4, true);
+      return;
+    }
+    case Op.ref_null:
+      out.ref = null;
+      return;
+    case Op.ref_func:
+      out.ref = state.functions[ins.a];
+      return;
+    case Op.global_get: {
+      const g = state.globals[ins.a];
+      bits.set(g.bits);
+      out.ref = g.ref;
+      return;
+    }
+  }
+  throw new RuntimeError(`cannot evaluate constant instruction ${ins.op}`);
+}

@@ -1,0 +1,174 @@
+/**
+ * {@link Module}: an instantiated module (compiled or host) and its
+ * exports.
+ *
+ * @module
+ */
+
+import { ExternKind } from "../binary/types.ts";
+import type { FunctionInstance, InstanceState } from "../interpreter/instances.ts";
+import type { ModuleDefinitions } from "./definitions.ts";
+import { WasmFunction } from "./function.ts";
+import { Global } from "./global.ts";
+import { Memory } from "./memory.ts";
+import { Table } from "./table.ts";
+import type { CallContext } from "./function.ts";
+
+/** An export: which index space and which index. */
+export interface ExportEntry {
+  kind: ExternKind;
+  index: number;
+}
+
+/** What a module needs from the runtime that owns it. */
+export interface ModuleOwner {
+  /** Called once when the module closes. */
+  onClose(module: Module): void;
+  /** The call context for functions of `module`. */
+  callContext(module: Module): CallContext;
+  /** The public handle of a function instance (shared by all modules). */
+  functionHandle(fn: FunctionInstance): WasmFunction;
+}
+
+/**
+ * An instantiated module: a compiled module linked to its imports, or a host
+ * module. Look up its exports by name; close it when done (or use `using`).
+ *
+ * @example
+ * ```ts
+ * using module = await runtime.instantiate(`(module
+ *   (memory (export "memory") 1)
+ *   (func (export "double") (param i32) (result i32)
+ *     local.get 0 i32.const 2 i32.mul))`);
+ * module.exportedFunction("double")!.call(21); // [42]
+ * module.memory()!.size;                       // 65536
+ * ```
+ */
+export class Module {
+  /** The module's name (its import namespace), or `undefined` if anonymous. */
+  readonly name: string | undefined;
+  /** @internal */
+  readonly state: InstanceState;
+  /** @internal */
+  readonly exports: ReadonlyMap<string, ExportEntry>;
+  /** @internal */
+  readonly definitions: ModuleDefinitions;
+  readonly #owner: ModuleOwner;
+  #closed = false;
+  #memories = new Map<number, Memory>();
+  #globals = new Map<number, Global>();
+  #tables = new Map<number, Table>();
+
+  /** @internal Modules are made by `Runtime.instantiateModule` and host module builders. */
+  constructor(
+    name: string | undefined,
+    state: InstanceState,
+    exports: ReadonlyMap<string, ExportEntry>,
+    definitions: ModuleDefinitions,
+    owner: ModuleOwner,
+  ) {
+    this.name = name;
+    this.state = state;
+    this.exports = exports;
+    this.definitions = definitions;
+    this.#owner = owner;
+  }
+
+  /** True once {@link close} has been called (or the runtime closed). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #export(name: string, kind: ExternKind): number | undefined {
+    const e = this.exports.get(name);
+    return e !== undefined && e.kind === kind ? e.index : undefined;
+  }
+
+  /** The exported function `name`, or `undefined`. */
+  exportedFunction(name: string): WasmFunction | undefined {
+    const index = this.#export(name, ExternKind.func);
+    return index === undefined ? undefined : this.#owner.functionHandle(this.state.functions[index]);
+  }
+
+  /** The exported memory `name`, or `undefined`. */
+  exportedMemory(name: string): Memory | undefined {
+    const index = this.#export(name, ExternKind.memory);
+    return index === undefined ? undefined : this.#memory(index);
+  }
+
+  /** The exported global `name`, or `undefined`. */
+  exportedGlobal(name: string): Global | undefined {
+    const index = this.#export(name, ExternKind.global);
+    if (index === undefined) return undefined;
+    let g = this.#globals.get(index);
+    if (g === undefined) {
+      const ctx = this.#owner.callContext(this);
+      g = new Global(
+        this.state.globals[index],
+        this.definitions.globals[index],
+        ctx.toFuncRef,
+        ctx.fromFuncRef,
+      );
+      this.#globals.set(index, g);
+    }
+    return g;
+  }
+
+  /** The exported table `name`, or `undefined`. */
+  exportedTable(name: string): Table | undefined {
+    const index = this.#export(name, ExternKind.table);
+    if (index === undefined) return undefined;
+    let t = this.#tables.get(index);
+    if (t === undefined) {
+      const ctx = this.#owner.callContext(this);
+      t = new Table(
+        this.state.tables[index],
+        this.definitions.tables[index],
+        ctx.toFuncRef,
+        ctx.fromFuncRef,
+      );
+      this.#tables.set(index, t);
+    }
+    return t;
+  }
+
+  /** The module's first memory (exported or not), or `undefined` if it has none. */
+  memory(): Memory | undefined {
+    return this.state.memories.length > 0 ? this.#memory(0) : undefined;
+  }
+
+  #memory(index: number): Memory {
+    let m = this.#memories.get(index);
+    if (m === undefined) {
+      m = new Memory(this.state.memories[index], this.definitions.memories[index]);
+      this.#memories.set(index, m);
+    }
+    return m;
+  }
+
+  /** The names of all exports, in module order. */
+  exportNames(): string[] {
+    return [...this.exports.keys()];
+  }
+
+  /**
+   * Closes the module: it is removed from its runtime (so it can no longer
+   * be imported) and calls into it fail. Closing twice does nothing.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#owner.onClose(this);
+  }
+
+  /** For `using module = ...`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** For `await using module = ...`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * {@link Table}: the API's view of a table of references.
+ *
+ * @module
+ */
+
+import { ValType } from "../binary/types.ts";
+import type { TableInstance } from "../interpreter/instances.ts";
+import type { TableDefinition } from "./definitions.ts";
+import type { FuncRefExporter, FuncRefResolver } from "./values.ts";
+import type { FunctionInstance } from "../interpreter/instances.ts";
+
+/**
+ * A table, exported by a module or created by a host module. Elements are
+ * `null`, a function (for `funcref` tables) or any JS value (for
+ * `externref` tables).
+ */
+export class Table {
+  readonly #table: TableInstance;
+  readonly #toFuncRef: FuncRefResolver;
+  readonly #fromFuncRef: FuncRefExporter;
+  /** What the module declared about this table. */
+  readonly definition: TableDefinition;
+
+  /** @internal */
+  constructor(
+    table: TableInstance,
+    definition: TableDefinition,
+    toFuncRef: FuncRefResolver,
+    fromFuncRef: FuncRefExporter,
+  ) {
+    this.#table = table;
+    this.definition = definition;
+    this.#toFuncRef = toFuncRef;
+    this.#fromFuncRef = fromFuncRef;
+  }
+
+  /** @internal The engine's table. */
+  static instance(t: Table): TableInstance {
+    return t.#table;
+  }
+
+  /** `"funcref"` or `"externref"`. */
+  get element(): "funcref" | "externref" {
+    return this.#table.type === ValType.funcref ? "funcref" : "externref";
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.#table.elements.length;
+  }
+
+  /** The element at `index`, or `undefined` out of range. */
+  get(index: number): unknown {
+    const e = this.#table.elements;
+    if (!Number.isInteger(index) || index < 0 || index >= e.length) return undefined;
+    const v = e[index];
+    if (v === null) return null;
+    return this.#table.type === ValType.funcref ? this.#fromFuncRef(v as FunctionInstance) : v;
+  }
+
+  /** Sets the element at `index`; returns false out of range. */
+  set(index: number, value: unknown): boolean {
+    const e = this.#table.elements;
+    if (!Number.isInteger(index) || index < 0 || index >= e.length) return false;
+    e[index] = this.#table.type === ValType.funcref ? this.#toFuncRef(value) : value;
+    return true;
+  }
+
+  /** Grows by `delta` elements set to `init`; returns the previous size, or -1. */
+  grow(delta: number, init: unknown = null): number {
+    if (!Number.isInteger(delta) || delta < 0) return -1;
+    const v = this.#table.type === ValType.funcref ? this.#toFuncRef(init) : init;
+    return this.#table.grow(delta, v);
+  }
+}

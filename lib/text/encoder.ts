@@ -1,0 +1,229 @@
+/**
+ * The binary encoder: a {@link TextModule} to the bytes of a WebAssembly
+ * module, with sections in the order the binary format requires and a
+ * `name` custom section carrying the text's identifiers.
+ *
+ * @module
+ */
+
+import { encodeUtf8 } from "../binary/reader.ts";
+import type { Limits, TableType } from "../binary/types.ts";
+import type { TextElem, TextModule } from "./ast.ts";
+import { ByteWriter } from "./writer.ts";
+
+function writeLimits(w: ByteWriter, l: Limits): void {
+  if (l.max === undefined) {
+    w.byte(0x00);
+    w.u32(l.min);
+  } else {
+    w.byte(0x01);
+    w.u32(l.min);
+    w.u32(l.max);
+  }
+}
+
+function writeTableType(w: ByteWriter, t: TableType): void {
+  w.byte(t.element);
+  writeLimits(w, t.limits);
+}
+
+/** Appends a section with the given id whose contents `fill` writes. */
+function section(out: ByteWriter, id: number, fill: (w: ByteWriter) => void): void {
+  const w = new ByteWriter(256);
+  fill(w);
+  out.byte(id);
+  out.u32(w.length);
+  out.bytes(w.view());
+}
+
+function writeElem(w: ByteWriter, e: TextElem): void {
+  const usesExprs = e.exprs !== undefined;
+  // Bit 0: passive or declarative; bit 1: explicit table (active) or declarative;
+  // bit 2: items are expressions.
+  let flags = usesExprs ? 4 : 0;
+  const explicitTable = e.mode === "active" && (e.table !== 0 || e.type !== 0x70);
+  if (e.mode === "passive") flags |= 1;
+  else if (e.mode === "declarative") flags |= 3;
+  else if (explicitTable) flags |= 2;
+  w.u32(flags);
+  if (e.mode === "active") {
+    if (explicitTable) w.u32(e.table);
+    w.bytes(e.offset!);
+  }
+  if (e.mode !== "active" || explicitTable) {
+    // elemkind 0x00 (funcref) for index lists, a reference type for expressions.
+    w.byte(usesExprs ? e.type : 0x00);
+  }
+  if (usesExprs) {
+    w.u32(e.exprs!.length);
+    for (const x of e.exprs!) w.bytes(x);
+  } else {
+    w.u32(e.funcs!.length);
+    for (const f of e.funcs!) w.u32(f);
+  }
+}
+
+function writeName(w: ByteWriter, s: string): void {
+  w.vecBytes(encodeUtf8(s));
+}
+
+function writeNameMap(w: ByteWriter, names: Map<number, string>): void {
+  const entries = [...names].sort((a, b) => a[0] - b[0]);
+  w.u32(entries.length);
+  for (const [index, name] of entries) {
+    w.u32(index);
+    writeName(w, name);
+  }
+}
+
+/** Encodes a parsed text module in the binary format. */
+export function encodeModule(m: TextModule): Uint8Array {
+  const out = new ByteWriter(1024);
+  out.bytes(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+  if (m.types.length > 0) {
+    section(out, 1, (w) => {
+      w.u32(m.types.length);
+      for (const t of m.types) {
+        w.byte(0x60);
+        w.u32(t.params.length);
+        for (const p of t.params) w.byte(p);
+        w.u32(t.results.length);
+        for (const r of t.results) w.byte(r);
+      }
+    });
+  }
+  if (m.imports.length > 0) {
+    section(out, 2, (w) => {
+      w.u32(m.imports.length);
+      for (const imp of m.imports) {
+        w.vecBytes(imp.module);
+        w.vecBytes(imp.name);
+        const d = imp.desc;
+        w.byte(d.kind);
+        if (d.kind === 0) w.u32(d.typeIndex);
+        else if (d.kind === 1) writeTableType(w, d.type);
+        else if (d.kind === 2) writeLimits(w, d.type.limits);
+        else {
+          w.byte(d.type.type);
+          w.byte(d.type.mutable ? 1 : 0);
+        }
+      }
+    });
+  }
+  if (m.funcs.length > 0) {
+    section(out, 3, (w) => {
+      w.u32(m.funcs.length);
+      for (const f of m.funcs) w.u32(f.typeIndex);
+    });
+  }
+  if (m.tables.length > 0) {
+    section(out, 4, (w) => {
+      w.u32(m.tables.length);
+      for (const t of m.tables) writeTableType(w, t);
+    });
+  }
+  if (m.memories.length > 0) {
+    section(out, 5, (w) => {
+      w.u32(m.memories.length);
+      for (const mem of m.memories) writeLimits(w, mem.limits);
+    });
+  }
+  if (m.globals.length > 0) {
+    section(out, 6, (w) => {
+      w.u32(m.globals.length);
+      for (const g of m.globals) {
+        w.byte(g.type.type);
+        w.byte(g.type.mutable ? 1 : 0);
+        w.bytes(g.init);
+      }
+    });
+  }
+  if (m.exports.length > 0) {
+    section(out, 7, (w) => {
+      w.u32(m.exports.length);
+      for (const e of m.exports) {
+        w.vecBytes(e.name);
+        w.byte(e.kind);
+        w.u32(e.index);
+      }
+    });
+  }
+  if (m.start !== undefined) section(out, 8, (w) => w.u32(m.start!));
+  if (m.elems.length > 0) {
+    section(out, 9, (w) => {
+      w.u32(m.elems.length);
+      for (const e of m.elems) writeElem(w, e);
+    });
+  }
+  if (m.usesDataCount) section(out, 12, (w) => w.u32(m.datas.length));
+  if (m.funcs.length > 0) {
+    section(out, 10, (w) => {
+      w.u32(m.funcs.length);
+      const body = new ByteWriter(256);
+      for (const f of m.funcs) {
+        body.length = 0;
+        // Locals are stored as runs of equal types.
+        const runs: [number, number][] = [];
+        for (const t of f.locals) {
+          const last = runs[runs.length - 1];
+          if (last !== undefined && last[1] === t) last[0]++;
+          else runs.push([1, t]);
+        }
+        body.u32(runs.length);
+        for (const [n, t] of runs) {
+          body.u32(n);
+          body.byte(t);
+        }
+        body.bytes(f.body);
+        w.u32(body.length);
+        w.bytes(body.view());
+      }
+    });
+  }
+  if (m.datas.length > 0) {
+    section(out, 11, (w) => {
+      w.u32(m.datas.length);
+      for (const d of m.datas) {
+        if (d.mode === "passive") w.byte(1);
+        else if (d.memory === 0) {
+          w.byte(0);
+          w.bytes(d.offset!);
+        } else {
+          w.byte(2);
+          w.u32(d.memory);
+          w.bytes(d.offset!);
+        }
+        w.vecBytes(d.bytes);
+      }
+    });
+  }
+  if (m.name !== undefined || m.funcNames.size > 0 || m.localNames.size > 0) {
+    section(out, 0, (w) => {
+      writeName(w, "name");
+      if (m.name !== undefined) {
+        const sub = new ByteWriter(32);
+        writeName(sub, m.name);
+        w.byte(0);
+        w.vecBytes(sub.view());
+      }
+      if (m.funcNames.size > 0) {
+        const sub = new ByteWriter(64);
+        writeNameMap(sub, m.funcNames);
+        w.byte(1);
+        w.vecBytes(sub.view());
+      }
+      if (m.localNames.size > 0) {
+        const sub = new ByteWriter(64);
+        const funcs = [...m.localNames].sort((a, b) => a[0] - b[0]);
+        sub.u32(funcs.length);
+        for (const [index, names] of funcs) {
+          sub.u32(index);
+          writeNameMap(sub, names);
+        }
+        w.byte(2);
+        w.vecBytes(sub.view());
+      }
+    });
+  }
+  return out.toBytes();
+}

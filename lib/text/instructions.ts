@@ -1,0 +1,491 @@
+/**
+ * Instructions in the text format, flat and folded, encoded straight to
+ * bytes as they are parsed. Names (labels, locals, functions, ...) are
+ * resolved here against the scopes the module parser collected beforehand.
+ *
+ * @module
+ */
+
+import { Imm, Op, type OpInfo, OPS_BY_NAME, PREFIX_FC, PREFIX_FD } from "../binary/opcodes.ts";
+import type { ModuleScope } from "./ast.ts";
+import { type Cursor, describeToken } from "./cursor.ts";
+import { Tok, type Token } from "./lexer.ts";
+import { parseF32, parseF64, parseI32, parseI64, parseIntBits, parseU32 } from "./numbers.ts";
+import { findOrAddType, parseTypeUse } from "./typeuse.ts";
+import { ByteWriter } from "./writer.ts";
+
+/** What the instructions of one function body (or constant expression) can refer to. */
+export interface BodyScope {
+  module: ModuleScope;
+  /** Parameter and local names (with `$`) to local index. */
+  locals: Map<string, number>;
+  /** Labels of the enclosing blocks, innermost last; null for unnamed blocks. */
+  labels: (string | null)[];
+}
+
+/** The keywords that start a block instruction. */
+const BLOCK_OPS = new Set(["block", "loop", "if"]);
+
+/**
+ * Keywords that may follow `(` right after an instruction sequence without
+ * being an instruction; any other `(word` is reported as an unknown operator.
+ */
+const CLAUSES = new Set(["then", "else", "param", "result", "local", "type", "item"]);
+
+/** Writes an op id as its opcode bytes. */
+function writeOp(w: ByteWriter, id: number): void {
+  if (id >= PREFIX_FD) {
+    w.byte(0xfd);
+    w.u32(id - PREFIX_FD);
+  } else if (id >= PREFIX_FC) {
+    w.byte(0xfc);
+    w.u32(id - PREFIX_FC);
+  } else {
+    w.byte(id);
+  }
+}
+
+/**
+ * Parses instructions (flat or folded) until a token that cannot start
+ * one: `)`, `end`, `else`, or anything unexpected, which the caller reports.
+ */
+export function parseInstrs(c: Cursor, s: BodyScope, w: ByteWriter): void {
+  for (;;) {
+    const t = c.peek();
+    if (t.kind === Tok.lparen) {
+      const kw = c.peek(1);
+      if (kw.kind !== Tok.word || CLAUSES.has(kw.text)) return;
+      parseFolded(c, s, w);
+    } else if (t.kind === Tok.word) {
+      if (t.text === "end" || t.text === "else") return;
+      parseFlat(c, s, w);
+    } else {
+      return;
+    }
+  }
+}
+
+/** Parses an expression up to (not including) `)` and returns its bytes with `end`. */
+export function parseExpr(c: Cursor, s: BodyScope): Uint8Array {
+  const w = new ByteWriter(16);
+  parseInstrs(c, s, w);
+  if (c.peek().kind !== Tok.rparen) c.unexpected('an instruction or ")"');
+  w.byte(Op.end);
+  return w.toBytes();
+}
+
+/** Parses one folded instruction `( ... )` at the cursor. */
+export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
+  c.lparen();
+  const t = c.peek();
+  if (t.kind !== Tok.word) c.unexpected("an instruction");
+  c.next();
+  if (t.text === "block" || t.text === "loop") {
+    writeOp(w, t.text === "block" ? Op.block : Op.loop);
+    const label = c.optId();
+    parseBlockType(c, s, w);
+    s.labels.push(label);
+    parseInstrs(c, s, w);
+    s.labels.pop();
+    c.rparen('an instruction or ")"');
+    w.byte(Op.end);
+    return;
+  }
+  if (t.text === "if") {
+    const label = c.optId();
+    const bt = new ByteWriter(4);
+    parseBlockType(c, s, bt);
+    while (c.peek().kind === Tok.lparen && !c.atParen("then")) parseFolded(c, s, w);
+    writeOp(w, Op.if);
+    w.bytes(bt.view());
+    s.labels.push(label);
+    c.openParen("then");
+    parseInstrs(c, s, w);
+    c.rparen('an instruction or ")"');
+    if (c.atParen("else")) {
+      c.pos += 2;
+      w.byte(Op.else);
+      parseInstrs(c, s, w);
+      c.rparen('an instruction or ")"');
+    }
+    s.labels.pop();
+    c.rparen();
+    w.byte(Op.end);
+    return;
+  }
+  const info = OPS_BY_NAME.get(t.text);
+  if (info === undefined || info.id === Op.end || info.id === Op.else) {
+    throw c.error(`unknown operator "${t.text}"`, t);
+  }
+  const imm = new ByteWriter(8);
+  parsePlain(c, s, imm, info, t);
+  while (c.peek().kind === Tok.lparen) parseFolded(c, s, w);
+  c.rparen('a folded instruction or ")"');
+  w.bytes(imm.view());
+}
+
+/** Parses one flat instruction (a plain one, or a whole `block`/`loop`/`if ... end`). */
+function parseFlat(c: Cursor, s: BodyScope, w: ByteWriter): void {
+  const t = c.next();
+  if (BLOCK_OPS.has(t.text)) {
+    const op = t.text === "block" ? Op.block : t.text === "loop" ? Op.loop : Op.if;
+    writeOp(w, op);
+    const label = c.optId();
+    parseBlockType(c, s, w);
+    s.labels.push(label);
+    parseInstrs(c, s, w);
+    if (op === Op.if && c.isWord("else")) {
+      c.next();
+      checkEndLabel(c, label);
+      w.byte(Op.else);
+      parseInstrs(c, s, w);
+    }
+    if (!c.isWord("end")) c.unexpected('an instruction or "end"');
+    c.next();
+    checkEndLabel(c, label);
+    s.labels.pop();
+    w.byte(Op.end);
+    return;
+  }
+  const info = OPS_BY_NAME.get(t.text);
+  if (info === undefined) throw c.error(`unknown operator "${t.text}"`, t);
+  parsePlain(c, s, w, info, t);
+}
+
+/** Consumes the optional label after `end`/`else`, which must repeat the block's label. */
+function checkEndLabel(c: Cursor, label: string | null): void {
+  const t = c.peek();
+  if (t.kind !== Tok.id) return;
+  if (t.text !== label) {
+    throw c.error(
+      label === null
+        ? `mismatching label ${t.text}: the block has no label`
+        : `mismatching label ${t.text}, expected ${label}`,
+      t,
+    );
+  }
+  c.next();
+}
+
+/** Parses a block type and writes its encoding. */
+function parseBlockType(c: Cursor, s: BodyScope, w: ByteWriter): void {
+  const use = parseTypeUse(c, s.module, false, false);
+  if (use.explicit) w.s32(use.index);
+  else if (use.params.length === 0 && use.results.length === 0) w.byte(0x40);
+  else if (use.params.length === 0 && use.results.length === 1) w.byte(use.results[0]);
+  else w.s32(findOrAddType(s.module, use.params, use.results));
+}
+
+/** True when the current token can be an index: a `$id` or an unsigned number. */
+function atIndex(c: Cursor): boolean {
+  const t = c.peek();
+  return t.kind === Tok.id || c.atU32();
+}
+
+/** Resolves an index into one of the module's index spaces. */
+function parseIndex(c: Cursor, names: Map<string, number>, space: string): number {
+  const t = c.peek();
+  if (t.kind === Tok.id) {
+    const index = names.get(t.text);
+    if (index === undefined) throw c.error(`unknown ${space} ${t.text}`, t);
+    c.next();
+    return index;
+  }
+  return c.u32(`a ${space} index`);
+}
+
+/** Resolves a function index (exported for element segments and exports). */
+export function parseFuncIndex(c: Cursor, scope: ModuleScope): number {
+  return parseIndex(c, scope.funcNames, "function");
+}
+
+function parseLabel(c: Cursor, s: BodyScope): number {
+  const t = c.peek();
+  if (t.kind === Tok.id) {
+    const at = s.labels.lastIndexOf(t.text);
+    if (at < 0) throw c.error(`unknown label ${t.text}`, t);
+    c.next();
+    return s.labels.length - 1 - at;
+  }
+  return c.u32("a label");
+}
+
+function parseLane(c: Cursor): number {
+  const t = c.peek();
+  const v = t.kind === Tok.word ? parseU32(t.text) : null;
+  if (v === null || v > 255) {
+    if (t.kind === Tok.word && /^[0-9]/.test(t.text)) {
+      throw c.error(`malformed lane index "${t.text}"`, t);
+    }
+    c.unexpected("a lane index");
+  }
+  c.next();
+  return v;
+}
+
+/** Parses `offset=N` and `align=N` and writes the memarg (alignment as log2). */
+function parseMemArg(c: Cursor, w: ByteWriter, info: OpInfo): void {
+  let offset = 0, align = info.align;
+  let t = c.peek();
+  if (t.kind === Tok.word && t.text.startsWith("offset=")) {
+    const v = parseU32(t.text.slice(7));
+    if (v === null) throw c.error(`malformed memory offset "${t.text}"`, t);
+    offset = v;
+    c.next();
+    t = c.peek();
+  }
+  if (t.kind === Tok.word && t.text.startsWith("align=")) {
+    const v = parseU32(t.text.slice(6));
+    if (v === null) throw c.error(`malformed memory alignment "${t.text}"`, t);
+    if (v === 0 || (v & (v - 1)) !== 0) {
+      throw c.error(`alignment must be a power of two, found ${t.text.slice(6)}`, t);
+    }
+    align = 31 - Math.clz32(v);
+    c.next();
+  }
+  w.u32(align);
+  w.u32(offset);
+}
+
+function constError(c: Cursor, t: Token, type: string): never {
+  if (t.kind !== Tok.word) c.unexpected(`an ${type} constant`);
+  throw c.error(`malformed or out-of-range ${type} constant "${t.text}"`, t);
+}
+
+/** Parses the 16 bytes of a `v128.const` (shape and lanes) into `out`. */
+export function parseV128(c: Cursor, out: Uint8Array): void {
+  const shapeTok = c.peek();
+  if (shapeTok.kind !== Tok.word) c.unexpected("a vector shape");
+  const view = new DataView(out.buffer, out.byteOffset, 16);
+  const shape = shapeTok.text;
+  c.next();
+  const lane = (type: string): Token => {
+    const t = c.peek();
+    if (t.kind !== Tok.word) c.unexpected(`an ${type} constant`);
+    c.next();
+    return t;
+  };
+  switch (shape) {
+    case "i8x16":
+    case "i16x8": {
+      const bits = shape === "i8x16" ? 8 : 16;
+      for (let i = 0; i < 128 / bits; i++) {
+        const t = lane(`i${bits}`);
+        const v = parseIntBits(t.text, bits);
+        if (v === null) constError(c, t, `i${bits}`);
+        if (bits === 8) view.setUint8(i, Number(v));
+        else view.setUint16(i * 2, Number(v), true);
+      }
+      return;
+    }
+    case "i32x4":
+      for (let i = 0; i < 4; i++) {
+        const t = lane("i32");
+        const v = parseI32(t.text);
+        if (v === null) constError(c, t, "i32");
+        view.setInt32(i * 4, v, true);
+      }
+      return;
+    case "i64x2":
+      for (let i = 0; i < 2; i++) {
+        const t = lane("i64");
+        const v = parseI64(t.text);
+        if (v === null) constError(c, t, "i64");
+        view.setBigInt64(i * 8, v, true);
+      }
+      return;
+    case "f32x4":
+      for (let i = 0; i < 4; i++) {
+        const t = lane("f32");
+        const v = parseF32(t.text);
+        if (v === null) constError(c, t, "f32");
+        view.setUint32(i * 4, v, true);
+      }
+      return;
+    case "f64x2":
+      for (let i = 0; i < 2; i++) {
+        const t = lane("f64");
+        const v = parseF64(t.text);
+        if (v === null) constError(c, t, "f64");
+        view.setBigUint64(i * 8, v, true);
+      }
+      return;
+    default:
+      throw c.error(
+        `unexpected token ${describeToken(shapeTok)}, expected a vector shape`,
+        shapeTok,
+      );
+  }
+}
+
+/** Parses the immediates of a plain instruction (its name already consumed) and encodes it. */
+function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok: Token): void {
+  const m = s.module;
+  if (info.id === Op.select && c.atParen("result")) {
+    // Typed `select`: the text name is shared, the clause picks the opcode.
+    const types: number[] = [];
+    while (c.atParen("result")) {
+      c.pos += 2;
+      while (c.peek().kind !== Tok.rparen) types.push(c.valType());
+      c.rparen();
+    }
+    w.byte(Op.select_t);
+    w.u32(types.length);
+    for (const t of types) w.byte(t);
+    return;
+  }
+  if (info.id === Op.end || info.id === Op.else) {
+    throw c.error(`unexpected "${opTok.text}"`, opTok);
+  }
+  writeOp(w, info.id);
+  switch (info.imm) {
+    case Imm.none:
+      return;
+    case Imm.label:
+      w.u32(parseLabel(c, s));
+      return;
+    case Imm.brTable: {
+      const labels: number[] = [];
+      while (atIndex(c)) labels.push(parseLabel(c, s));
+      if (labels.length === 0) c.unexpected("a label");
+      const dflt = labels.pop()!;
+      w.u32(labels.length);
+      for (const l of labels) w.u32(l);
+      w.u32(dflt);
+      return;
+    }
+    case Imm.func:
+      w.u32(parseIndex(c, m.funcNames, "function"));
+      return;
+    case Imm.callIndirect: {
+      const table = atIndex(c) ? parseIndex(c, m.tableNames, "table") : 0;
+      const use = parseTypeUse(c, m, false);
+      w.u32(use.index);
+      w.u32(table);
+      return;
+    }
+    case Imm.local: {
+      const t = c.peek();
+      if (t.kind === Tok.id) {
+        const index = s.locals.get(t.text);
+        if (index === undefined) throw c.error(`unknown local ${t.text}`, t);
+        c.next();
+        w.u32(index);
+      } else {
+        w.u32(c.u32("a local index"));
+      }
+      return;
+    }
+    case Imm.global:
+      w.u32(parseIndex(c, m.globalNames, "global"));
+      return;
+    case Imm.table:
+      w.u32(atIndex(c) ? parseIndex(c, m.tableNames, "table") : 0);
+      return;
+    case Imm.elem:
+      w.u32(parseIndex(c, m.elemNames, "elem segment"));
+      return;
+    case Imm.data:
+      m.usesDataCount = true;
+      w.u32(parseIndex(c, m.dataNames, "data segment"));
+      return;
+    case Imm.memArg:
+      parseMemArg(c, w, info);
+      return;
+    case Imm.memArgLane:
+      parseMemArg(c, w, info);
+      w.byte(parseLane(c));
+      return;
+    case Imm.memZero:
+      w.byte(0);
+      return;
+    case Imm.memoryCopy:
+      w.byte(0);
+      w.byte(0);
+      return;
+    case Imm.memoryInit:
+      m.usesDataCount = true;
+      w.u32(parseIndex(c, m.dataNames, "data segment"));
+      w.byte(0);
+      return;
+    case Imm.tableInit: {
+      if (!atIndex(c)) c.unexpected("an elem segment index");
+      c.next();
+      if (atIndex(c)) {
+        c.pos--;
+        const table = parseIndex(c, m.tableNames, "table");
+        w.u32(parseIndex(c, m.elemNames, "elem segment"));
+        w.u32(table);
+      } else {
+        c.pos--;
+        w.u32(parseIndex(c, m.elemNames, "elem segment"));
+        w.u32(0);
+      }
+      return;
+    }
+    case Imm.tableCopy:
+      if (atIndex(c)) {
+        w.u32(parseIndex(c, m.tableNames, "table"));
+        w.u32(parseIndex(c, m.tableNames, "table"));
+      } else {
+        w.u32(0);
+        w.u32(0);
+      }
+      return;
+    case Imm.i32: {
+      const t = c.peek();
+      const v = t.kind === Tok.word ? parseI32(t.text) : null;
+      if (v === null) constError(c, t, "i32");
+      c.next();
+      w.s32(v);
+      return;
+    }
+    case Imm.i64: {
+      const t = c.peek();
+      const v = t.kind === Tok.word ? parseI64(t.text) : null;
+      if (v === null) constError(c, t, "i64");
+      c.next();
+      w.s64(v);
+      return;
+    }
+    case Imm.f32: {
+      const t = c.peek();
+      const v = t.kind === Tok.word ? parseF32(t.text) : null;
+      if (v === null) constError(c, t, "f32");
+      c.next();
+      w.u32le(v);
+      return;
+    }
+    case Imm.f64: {
+      const t = c.peek();
+      const v = t.kind === Tok.word ? parseF64(t.text) : null;
+      if (v === null) constError(c, t, "f64");
+      c.next();
+      w.u64le(v);
+      return;
+    }
+    case Imm.refType: {
+      if (c.isWord("func")) w.byte(0x70);
+      else if (c.isWord("extern")) w.byte(0x6f);
+      else c.unexpected('"func" or "extern"');
+      c.next();
+      return;
+    }
+    case Imm.v128: {
+      const bytes = new Uint8Array(16);
+      parseV128(c, bytes);
+      w.bytes(bytes);
+      return;
+    }
+    case Imm.lane:
+      w.byte(parseLane(c));
+      return;
+    case Imm.shuffle:
+      for (let i = 0; i < 16; i++) w.byte(parseLane(c));
+      return;
+    case Imm.blockType:
+    case Imm.selectTypes:
+      // Handled before the switch (blocks never reach parsePlain).
+      throw c.error(`unexpected "${opTok.text}"`, opTok);
+  }
+}

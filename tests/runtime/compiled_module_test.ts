@@ -1,0 +1,150 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { CompileError, Runtime } from "../../mod.ts";
+import {
+  F32,
+  FUNCREF,
+  funcBody,
+  funcType,
+  I32,
+  I64,
+  name,
+  section,
+  u32,
+  vec,
+  wasmModule,
+} from "../helpers/binary_builder.ts";
+
+/**
+ * (module $demo
+ *   (import "env" "log" (func $log (param i32)))
+ *   (import "env" "mem" (memory 1 4))
+ *   (import "env" "base" (global i32))
+ *   (table 2 10 funcref)
+ *   (global $counter (mut i64) (i64.const 0))
+ *   (func $add (param $a i32) (param $b i32) (result i32) ...)
+ *   (export "add" (func $add)) (export "plus" (func $add))
+ *   (export "mem" (memory 0)) (export "table" (table 0)) (export "counter" (global 1))
+ *   custom section "meta" = [1, 2, 3])
+ */
+function demoModule(): Uint8Array {
+  const sub = (id: number, contents: number[]) => [id, ...u32(contents.length), ...contents];
+  const names = [
+    ...sub(0, name("demo")),
+    ...sub(1, vec([[0, ...name("log")], [1, ...name("add")]])),
+    ...sub(2, vec([[1, ...vec([[0, ...name("a")], [1, ...name("b")]])]])),
+  ];
+  return wasmModule(
+    section(1, vec([funcType([I32], []), funcType([I32, I32], [I32])])),
+    section(
+      2,
+      vec([
+        [...name("env"), ...name("log"), 0x00, 0],
+        [...name("env"), ...name("mem"), 0x02, 0x01, 1, 4],
+        [...name("env"), ...name("base"), 0x03, I32, 0],
+      ]),
+    ),
+    section(3, vec([[1]])),
+    section(4, vec([[FUNCREF, 0x01, 2, 10]])),
+    section(6, vec([[I64, 1, 0x42, 0, 0x0b]])),
+    section(
+      7,
+      vec([
+        [...name("add"), 0, 1],
+        [...name("plus"), 0, 1],
+        [...name("mem"), 2, 0],
+        [...name("table"), 1, 0],
+        [...name("counter"), 3, 1],
+      ]),
+    ),
+    section(10, vec([funcBody([], [0x20, 0, 0x20, 1, 0x6a])])),
+    section(0, [...name("meta"), 1, 2, 3]),
+    section(0, [...name("name"), ...names]),
+  );
+}
+
+test("compileModule exposes imports and exports with their types and names", async () => {
+  const compiled = await new Runtime().compileModule(demoModule());
+  assert.equal(compiled.name, "demo");
+
+  assert.equal(compiled.importedFunctions.length, 1);
+  const log = compiled.importedFunctions[0];
+  assert.deepEqual(log.import, { module: "env", name: "log" });
+  assert.deepEqual(log.paramTypes, ["i32"]);
+  assert.deepEqual(log.resultTypes, []);
+  assert.equal(log.debugName, "demo.log");
+
+  assert.deepEqual([...compiled.exportedFunctions.keys()], ["add", "plus"]);
+  const add = compiled.exportedFunctions.get("add")!;
+  assert.equal(add.index, 1);
+  assert.equal(add.import, undefined);
+  assert.deepEqual(add.exportNames, ["add", "plus"]);
+  assert.deepEqual(add.paramTypes, ["i32", "i32"]);
+  assert.deepEqual(add.resultTypes, ["i32"]);
+  assert.deepEqual(add.paramNames, ["a", "b"]);
+  assert.equal(compiled.exportedFunctions.get("plus"), add);
+
+  assert.deepEqual(compiled.importedMemories.map((m) => [m.import, m.min, m.max]), [
+    [{ module: "env", name: "mem" }, 1, 4],
+  ]);
+  assert.equal(compiled.exportedMemories.get("mem")?.index, 0);
+  assert.deepEqual(compiled.importedTables, []);
+  const table = compiled.exportedTables.get("table")!;
+  assert.deepEqual([table.element, table.min, table.max], ["funcref", 2, 10]);
+  assert.deepEqual(compiled.importedGlobals.map((g) => [g.type, g.mutable]), [["i32", false]]);
+  const counter = compiled.exportedGlobals.get("counter")!;
+  assert.deepEqual([counter.index, counter.type, counter.mutable], [1, "i64", true]);
+});
+
+test("custom sections are returned by name, as copies", async () => {
+  const bytes = demoModule();
+  const compiled = await new Runtime().compileModule(bytes);
+  assert.deepEqual(compiled.customSections.map((s) => s.name), ["meta", "name"]);
+  const [meta] = compiled.customSectionsNamed("meta");
+  assert.deepEqual([...meta], [1, 2, 3]);
+  bytes.fill(0);
+  assert.deepEqual([...compiled.customSectionsNamed("meta")[0]], [1, 2, 3]);
+  assert.deepEqual(compiled.customSectionsNamed("absent"), []);
+});
+
+test("functions without names get a debug name from their index", async () => {
+  const compiled = await new Runtime().compileModule(wasmModule(
+    section(1, vec([funcType([F32], [F32])])),
+    section(3, vec([[0]])),
+    section(7, vec([[...name("id"), 0, 0]])),
+    section(10, vec([funcBody([], [0x20, 0])])),
+  ));
+  const id = compiled.exportedFunctions.get("id")!;
+  assert.equal(id.name, undefined);
+  assert.equal(id.debugName, "$0");
+  assert.deepEqual(id.paramNames, [""]);
+});
+
+test("compileModule rejects malformed and invalid modules with CompileError", async () => {
+  const runtime = new Runtime();
+  await assert.rejects(
+    runtime.compileModule(new Uint8Array([1, 2, 3, 4])),
+    (e: unknown) => e instanceof CompileError && /magic header not detected/.test(e.message),
+  );
+  // Valid encoding, but i32.add gets an i64 operand: invalid.
+  const invalid = wasmModule(
+    section(1, vec([funcType([I64], [I32])])),
+    section(3, vec([[0]])),
+    section(10, vec([funcBody([], [0x20, 0, 0x41, 1, 0x6a])])),
+  );
+  await assert.rejects(
+    runtime.compileModule(invalid),
+    (e: unknown) => e instanceof CompileError && /type mismatch/.test(e.message),
+  );
+});
+
+test("compileModule accepts ArrayBuffer and other views", async () => {
+  const bytes = demoModule();
+  const runtime = new Runtime();
+  const fromBuffer = await runtime.compileModule(bytes.slice().buffer);
+  assert.equal(fromBuffer.name, "demo");
+  const padded = new Uint8Array(bytes.length + 4);
+  padded.set(bytes, 4);
+  const fromView = await runtime.compileModule(new DataView(padded.buffer, 4, bytes.length));
+  assert.equal(fromView.exportedFunctions.size, 2);
+});
