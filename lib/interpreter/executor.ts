@@ -224,7 +224,12 @@ export class Machine {
             break;
           }
           case 6 /* call_indirect */: {
-            const callee = this.indirectCallee(inst, code[pc + 1], code[pc + 2], R[b + code[pc + 3]]);
+            const callee = this.indirectCallee(
+              inst,
+              code[pc + 1],
+              code[pc + 2],
+              R[b + code[pc + 3]],
+            );
             const nb = b + code[pc + 4];
             const cf = callee.code;
             if (cf === null) {
@@ -420,7 +425,10 @@ export class Machine {
           // Memory. Effective addresses are computed as JS numbers (no wrap);
           // DataView's own RangeError is the bounds check.
           case 29 /* load32 */:
-            R[b + code[pc + 1]] = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+            R[b + code[pc + 1]] = mem.getInt32(
+              (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
+              true,
+            );
             pc += 4;
             break;
           case 30 /* load64 */: {
@@ -441,11 +449,17 @@ export class Machine {
             pc += 4;
             break;
           case 33 /* load16_s */:
-            R[b + code[pc + 1]] = mem.getInt16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+            R[b + code[pc + 1]] = mem.getInt16(
+              (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
+              true,
+            );
             pc += 4;
             break;
           case 34 /* load16_u */:
-            R[b + code[pc + 1]] = mem.getUint16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+            R[b + code[pc + 1]] = mem.getUint16(
+              (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
+              true,
+            );
             pc += 4;
             break;
           case 35 /* load8_s_64 */: {
@@ -497,7 +511,11 @@ export class Machine {
             break;
           }
           case 41 /* store32 */:
-            mem.setInt32((R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0), R[b + code[pc + 2]], true);
+            mem.setInt32(
+              (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0),
+              R[b + code[pc + 2]],
+              true,
+            );
             pc += 4;
             break;
           case 42 /* store64 */: {
@@ -514,7 +532,11 @@ export class Machine {
             pc += 4;
             break;
           case 44 /* store16 */:
-            mem.setInt16((R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0), R[b + code[pc + 2]], true);
+            mem.setInt16(
+              (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0),
+              R[b + code[pc + 2]],
+              true,
+            );
             pc += 4;
             break;
           case 45 /* memory_size */:
@@ -673,7 +695,9 @@ export class Machine {
             pc += 4;
             break;
           case 83 /* i32_le_u */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) <= (R[b + code[pc + 3]] >>> 0) ? 1 : 0;
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) <= (R[b + code[pc + 3]] >>> 0)
+              ? 1
+              : 0;
             pc += 4;
             break;
           case 84 /* i32_ge_s */:
@@ -681,7 +705,9 @@ export class Machine {
             pc += 4;
             break;
           case 85 /* i32_ge_u */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) >= (R[b + code[pc + 3]] >>> 0) ? 1 : 0;
+            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) >= (R[b + code[pc + 3]] >>> 0)
+              ? 1
+              : 0;
             pc += 4;
             break;
           case 86 /* i32_eq_imm */:
@@ -1036,27 +1062,37 @@ export class Machine {
 
           // f64.
           case 168 /* f64_add */:
-            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] + F64[(b + code[pc + 3]) >> 1];
+            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] +
+              F64[(b + code[pc + 3]) >> 1];
             pc += 4;
             break;
           case 169 /* f64_sub */:
-            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] - F64[(b + code[pc + 3]) >> 1];
+            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] -
+              F64[(b + code[pc + 3]) >> 1];
             pc += 4;
             break;
           case 170 /* f64_mul */:
-            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] * F64[(b + code[pc + 3]) >> 1];
+            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] *
+              F64[(b + code[pc + 3]) >> 1];
             pc += 4;
             break;
           case 171 /* f64_div */:
-            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] / F64[(b + code[pc + 3]) >> 1];
+            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] /
+              F64[(b + code[pc + 3]) >> 1];
             pc += 4;
             break;
           case 172 /* f64_min */:
-            F64[(b + code[pc + 1]) >> 1] = fmin(F64[(b + code[pc + 2]) >> 1], F64[(b + code[pc + 3]) >> 1]);
+            F64[(b + code[pc + 1]) >> 1] = fmin(
+              F64[(b + code[pc + 2]) >> 1],
+              F64[(b + code[pc + 3]) >> 1],
+            );
             pc += 4;
             break;
           case 173 /* f64_max */:
-            F64[(b + code[pc + 1]) >> 1] = fmax(F64[(b + code[pc + 2]) >> 1], F64[(b + code[pc + 3]) >> 1]);
+            F64[(b + code[pc + 1]) >> 1] = fmax(
+              F64[(b + code[pc + 2]) >> 1],
+              F64[(b + code[pc + 3]) >> 1],
+            );
             pc += 4;
             break;
           case 174 /* f64_copysign */:
@@ -1092,27 +1128,39 @@ export class Machine {
             pc += 3;
             break;
           case 182 /* f64_eq */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] === F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] === F64[(b + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
             pc += 4;
             break;
           case 183 /* f64_ne */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] !== F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] !== F64[(b + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
             pc += 4;
             break;
           case 184 /* f64_lt */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] < F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] < F64[(b + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
             pc += 4;
             break;
           case 185 /* f64_gt */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] > F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] > F64[(b + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
             pc += 4;
             break;
           case 186 /* f64_le */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] <= F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] <= F64[(b + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
             pc += 4;
             break;
           case 187 /* f64_ge */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] >= F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] >= F64[(b + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
             pc += 4;
             break;
 
@@ -1229,7 +1277,5 @@ function frameText(fn: FunctionInstance, pc: number): string {
   if (map === undefined) return `${fn.debugName} (host)`;
   let offset = -1;
   for (let i = 0; i < map.length && map[i] <= pc; i += 2) offset = map[i + 1];
-  return offset < 0
-    ? `${fn.debugName} (wasm)`
-    : `${fn.debugName} (wasm @0x${offset.toString(16)})`;
+  return offset < 0 ? `${fn.debugName} (wasm)` : `${fn.debugName} (wasm @0x${offset.toString(16)})`;
 }

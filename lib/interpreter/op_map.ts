@@ -49,8 +49,12 @@ lower("i32.mul", "i32_mul", "i32_mul_imm", true);
 for (const name of ["div_s", "div_u", "rem_s", "rem_u", "rotl", "rotr"]) {
   lower(`i32.${name}`, `i32_${name}`);
 }
-for (const name of ["and", "or", "xor"]) lower(`i32.${name}`, `i32_${name}`, `i32_${name}_imm`, true);
-for (const name of ["shl", "shr_s", "shr_u"]) lower(`i32.${name}`, `i32_${name}`, `i32_${name}_imm`);
+for (const name of ["and", "or", "xor"]) {
+  lower(`i32.${name}`, `i32_${name}`, `i32_${name}_imm`, true);
+}
+for (const name of ["shl", "shr_s", "shr_u"]) {
+  lower(`i32.${name}`, `i32_${name}`, `i32_${name}_imm`);
+}
 
 const COMPARES = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
 COMPARES.forEach((name, k) => {

@@ -940,7 +940,6 @@ class Translator {
     }
     this.emit(OP.return);
   }
-
 }
 
 const OPS_I32_SUB = 0x6b;

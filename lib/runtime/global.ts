@@ -7,7 +7,13 @@
 import { valTypeName } from "../binary/types.ts";
 import type { GlobalInstance } from "../interpreter/instances.ts";
 import type { GlobalDefinition, ValueType } from "./definitions.ts";
-import { type FuncRefExporter, type FuncRefResolver, readRaw, readValue, writeValue } from "./values.ts";
+import {
+  type FuncRefExporter,
+  type FuncRefResolver,
+  readRaw,
+  readValue,
+  writeValue,
+} from "./values.ts";
 
 /**
  * A global variable, exported by a module or created by a host module.

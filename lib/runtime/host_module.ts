@@ -253,7 +253,12 @@ export class HostModuleBuilder {
         case ExternKind.memory: {
           const index = state.memories.length;
           state.memories.push(new MemoryInstance(e.min, e.max, rt.memoryLimitPages));
-          const def: MemoryDefinition = { index, exportNames: [exportName], min: e.min, max: e.max };
+          const def: MemoryDefinition = {
+            index,
+            exportNames: [exportName],
+            min: e.min,
+            max: e.max,
+          };
           defs.memories.push(def);
           exports.set(exportName, { kind: ExternKind.memory, index });
           break;

@@ -83,7 +83,9 @@ export function link(
     const entry = provider.exports.get(imp.name);
     const d = imp.desc;
     if (entry === undefined || entry.kind !== d.kind) {
-      const found = entry === undefined ? "no such export" : `it is a ${externKindName(entry.kind)}`;
+      const found = entry === undefined
+        ? "no such export"
+        : `it is a ${externKindName(entry.kind)}`;
       throw new LinkError(`unknown import: ${importText(imp)} (${found})`);
     }
     const incompatible = (why: string) =>
@@ -144,7 +146,9 @@ export function link(
   }
   for (const t of m.tables) {
     if (t.limits.min > limits.tableLimit) {
-      throw new LinkError(`table of ${t.limits.min} elements exceeds the limit ${limits.tableLimit}`);
+      throw new LinkError(
+        `table of ${t.limits.min} elements exceeds the limit ${limits.tableLimit}`,
+      );
     }
     state.tables.push(new TableInstance(t.element, t.limits.min, t.limits.max, limits.tableLimit));
   }
@@ -154,7 +158,9 @@ export function link(
         `memory of ${mem.limits.min} pages exceeds the limit of ${limits.memoryLimitPages} pages`,
       );
     }
-    state.memories.push(new MemoryInstance(mem.limits.min, mem.limits.max, limits.memoryLimitPages));
+    state.memories.push(
+      new MemoryInstance(mem.limits.min, mem.limits.max, limits.memoryLimitPages),
+    );
   }
   for (const g of m.globals) {
     const global = new GlobalInstance(g.type.type, g.type.mutable);

@@ -8,7 +8,7 @@
 import { ExternKind } from "../binary/types.ts";
 import type { FunctionInstance, InstanceState } from "../interpreter/instances.ts";
 import type { ModuleDefinitions } from "./definitions.ts";
-import { WasmFunction } from "./function.ts";
+import type { WasmFunction } from "./function.ts";
 import { Global } from "./global.ts";
 import { Memory } from "./memory.ts";
 import { Table } from "./table.ts";
@@ -87,7 +87,9 @@ export class Module {
   /** The exported function `name`, or `undefined`. */
   exportedFunction(name: string): WasmFunction | undefined {
     const index = this.#export(name, ExternKind.func);
-    return index === undefined ? undefined : this.#owner.functionHandle(this.state.functions[index]);
+    return index === undefined
+      ? undefined
+      : this.#owner.functionHandle(this.state.functions[index]);
   }
 
   /** The exported memory `name`, or `undefined`. */

@@ -12,7 +12,7 @@ import {
   DEFAULT_MAX_REGISTER_BYTES,
   Machine,
 } from "../interpreter/executor.ts";
-import { FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
+import { type FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
 import { translateModule } from "../interpreter/translator.ts";
 import { wat2wasm } from "../text/index.ts";
 import { validateModule } from "../validate/module_validator.ts";

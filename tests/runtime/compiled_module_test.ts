@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { CompileError, Runtime } from "../../mod.ts";
 import {
   F32,
-  FUNCREF,
   funcBody,
+  FUNCREF,
   funcType,
   I32,
   I64,

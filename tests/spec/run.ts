@@ -50,7 +50,13 @@ for (const file of files) {
     const commands: WastCommand[] = parseWast(text);
     result = await runScript(commands, { executeSimd: !file.startsWith("simd_") });
   } catch (e) {
-    result = { passed: 0, failed: 1, skipped: 0, failures: [`script error: ${e}`], skipReasons: [] };
+    result = {
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      failures: [`script error: ${e}`],
+      skipReasons: [],
+    };
   }
   totals.passed += result.passed;
   totals.failed += result.failed;

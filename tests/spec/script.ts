@@ -5,15 +5,21 @@
  */
 
 import {
-  CompileError,
   type CompiledModule,
+  CompileError,
   LinkError,
   type Module,
   Runtime,
   RuntimeError,
   wat2wasm,
 } from "../../mod.ts";
-import type { WastAction, WastCommand, WastExpected, WastModule, WastValue } from "../../lib/text/index.ts";
+import type {
+  WastAction,
+  WastCommand,
+  WastExpected,
+  WastModule,
+  WastValue,
+} from "../../lib/text/index.ts";
 
 /** The outcome of one script. */
 export interface ScriptResult {
@@ -91,14 +97,14 @@ function rawArg(v: WastValue): unknown {
 
 function isNan32(bits: number, kind: string): boolean {
   const b = bits >>> 0;
-  return kind === "canonical"
-    ? (b & 0x7fffffff) === 0x7fc00000
-    : (b & 0x7fc00000) === 0x7fc00000;
+  return kind === "canonical" ? (b & 0x7fffffff) === 0x7fc00000 : (b & 0x7fc00000) === 0x7fc00000;
 }
 
 function isNan64(bits: bigint, kind: string): boolean {
   const b = bits & 0x7fffffffffffffffn;
-  return kind === "canonical" ? b === 0x7ff8000000000000n : (b & 0x7ff8000000000000n) === 0x7ff8000000000000n;
+  return kind === "canonical"
+    ? b === 0x7ff8000000000000n
+    : (b & 0x7ff8000000000000n) === 0x7ff8000000000000n;
 }
 
 /** Checks one raw result against its expectation; returns a description of the mismatch, or null. */
@@ -131,7 +137,9 @@ function check(actual: unknown, e: WastExpected): string | null {
   }
   const expected = rawArg(e as WastValue);
   if (e.type === "funcref") {
-    return (e.value === null) === (actual === null) ? null : `expected ${show(e.value)}, got ${show(actual)}`;
+    return (e.value === null) === (actual === null)
+      ? null
+      : `expected ${show(e.value)}, got ${show(actual)}`;
   }
   return actual === expected ? null : `expected ${show(expected)}, got ${show(actual)}`;
 }
@@ -254,7 +262,13 @@ export async function runScript(
             break;
           }
           if (cmd.action) {
-            await expectError(cmd.line, cmd.action.name, () => perform(cmd.action!), RuntimeError, cmd.message);
+            await expectError(
+              cmd.line,
+              cmd.action.name,
+              () => perform(cmd.action!),
+              RuntimeError,
+              cmd.message,
+            );
           } else {
             await expectError(
               cmd.line,
@@ -270,7 +284,13 @@ export async function runScript(
             skip("SIMD execution is not implemented yet");
             break;
           }
-          await expectError(cmd.line, cmd.action.name, () => perform(cmd.action), RuntimeError, cmd.message);
+          await expectError(
+            cmd.line,
+            cmd.action.name,
+            () => perform(cmd.action),
+            RuntimeError,
+            cmd.message,
+          );
           break;
         case "assert_invalid":
         case "assert_malformed":
@@ -303,7 +323,12 @@ export async function runScript(
         }
       }
     } catch (e) {
-      fail(cmd.line, `${cmd.type}: unexpected ${e instanceof Error ? e.stack?.split("\n").slice(0, 3).join(" | ") : e}`);
+      fail(
+        cmd.line,
+        `${cmd.type}: unexpected ${
+          e instanceof Error ? e.stack?.split("\n").slice(0, 3).join(" | ") : e
+        }`,
+      );
     }
   }
   runtime.close();
