@@ -52,5 +52,5 @@ export type {
   TableDefinition,
   ValueType,
 } from "./lib/runtime/definitions.ts";
-export { CompileError, LinkError, RuntimeError } from "./lib/errors.ts";
+export { CompileError, ExitError, LinkError, RuntimeError } from "./lib/errors.ts";
 export { wat2wasm } from "./lib/text/index.ts";

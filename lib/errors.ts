@@ -77,3 +77,29 @@ export class RuntimeError extends Error {
     this.name = "RuntimeError";
   }
 }
+
+/**
+ * The module ended with an exit code, e.g. through WASI `proc_exit`. Not a
+ * trap: the program chose to stop. `exitCode` 0 means success.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   start.call();
+ * } catch (e) {
+ *   if (e instanceof ExitError) console.log("exited with", e.exitCode);
+ *   else throw e;
+ * }
+ * ```
+ */
+export class ExitError extends Error {
+  /** The exit code (0 for success). */
+  readonly exitCode: number;
+
+  /** @param exitCode the code the module exited with. */
+  constructor(exitCode: number) {
+    super(`module exited with code ${exitCode}`);
+    this.name = "ExitError";
+    this.exitCode = exitCode;
+  }
+}
