@@ -144,7 +144,7 @@ export class FunctionInstance {
   readonly typeId: number;
   /** For wasm functions: the register code. */
   readonly code: CompiledFunction | null;
-  /** For wasm functions: the instance whose memories, globals... the code uses. */
+  /** The instance the function belongs to (for wasm code: whose memories, globals... it uses). */
   readonly instance: InstanceState | null;
   /** For host functions: how to call them. */
   readonly host: HostCall | null;

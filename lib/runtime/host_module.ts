@@ -235,7 +235,7 @@ export class HostModuleBuilder {
           };
           const debugName = `${this.#name}.${e.fn.name}`;
           state.functions.push(
-            new FunctionInstance(type, null, null, hostCall(e.fn.fn, type, ctx), debugName),
+            new FunctionInstance(type, null, state, hostCall(e.fn.fn, type, ctx), debugName),
           );
           const def: FunctionDefinition = {
             index,

@@ -1,0 +1,135 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { wat2wasm } from "../../lib/text/index.ts";
+import { decodeModule } from "../../lib/binary/decoder.ts";
+import { validateModule } from "../../lib/validate/module_validator.ts";
+import { translateModule } from "../../lib/interpreter/translator.ts";
+import { disassemble } from "../../lib/interpreter/ops.ts";
+import { Runtime } from "../../mod.ts";
+
+/** Translates the first function of `(module FUNC)` and returns its disassembly. */
+function registerCode(func: string): string[] {
+  const module = decodeModule(wat2wasm(`(module ${func})`));
+  return disassemble(translateModule(validateModule(module))[0].code);
+}
+
+/** Runs the first export of a one-function module. */
+async function run(func: string, ...args: unknown[]): Promise<unknown[]> {
+  const m = await new Runtime().instantiate(
+    `(module ${func.replace("(func", '(func (export "f")')})`,
+  );
+  return m.exportedFunction("f")!.call(...args);
+}
+
+test("local.get becomes an operand and a constant becomes an immediate", () => {
+  assert.deepEqual(
+    registerCode(`(func (param i32) (result i32) local.get 0 i32.const 5 i32.add)`),
+    [
+      "0: i32_add_imm r1 r0 5",
+      "4: return32 r1",
+    ],
+  );
+});
+
+test("local.set after a computation retargets the computation at the local", () => {
+  assert.deepEqual(
+    registerCode(
+      `(func (param i32 i32) (result i32) (local i32)
+        local.get 0 local.get 1 i32.mul local.set 2 local.get 2)`,
+    ),
+    ["0: i32_mul r2 r0 r1", "4: return32 r2"],
+  );
+});
+
+test("a pending read of a local is saved before the local is overwritten", async () => {
+  const func = `(func (param i32) (result i32)
+    local.get 0 local.get 0 i32.const 1 i32.add local.set 0 local.get 0 i32.add)`;
+  assert.deepEqual(registerCode(func), [
+    "0: i32_add_imm r2 r0 1",
+    "4: mov32 r1 r0", // the old value of local 0, still on the stack
+    "7: mov32 r0 r2",
+    "10: i32_add r1 r1 r0",
+    "14: return32 r1",
+  ]);
+  assert.deepEqual(await run(func, 10), [21]);
+});
+
+test("a comparison feeding br_if fuses into one compare-and-branch", async () => {
+  const func = `(func (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (local.get 0)))
+      (br_if $l (i32.lt_s (local.get 1) (i32.const 100))))
+    (local.get 1))`;
+  assert.deepEqual(registerCode(func), [
+    "0: i32_add r1 r1 r0",
+    "4: br_i32_lt_s_imm r1 100 @0",
+    "8: return32 r1",
+  ]);
+  assert.deepEqual(await run(func, 7), [105]);
+});
+
+test("if/else results meet in one register; forward branches are patched", async () => {
+  const func = `(func (param i32) (result i32)
+    (if (result i32) (local.get 0) (then (i32.const 7)) (else (local.get 0))))`;
+  assert.deepEqual(registerCode(func), [
+    "0: br_unless r0 @8",
+    "3: const32 r1 7",
+    "6: br @11",
+    "8: mov32 r1 r0",
+    "11: return32 r1",
+  ]);
+  assert.deepEqual(await run(func, 0), [0]);
+  assert.deepEqual(await run(func, 5), [7]);
+});
+
+test("br_table targets that need moves get their own stubs", async () => {
+  const func = `(func (param i32) (result i32)
+    (block $a (result i32)
+      (i32.add (i32.const 1)
+        (block $b (result i32) (br_table $a $b $a (i32.const 9) (local.get 0))))))`;
+  const code = registerCode(func);
+  assert.match(code[0], /^0: br_table r0 2 @\d+ @\d+ @\d+$/);
+  assert.deepEqual(await run(func, 0), [9]); // $a: the value as is
+  assert.deepEqual(await run(func, 1), [10]); // $b: then + 1
+  assert.deepEqual(await run(func, 2), [9]); // default $a
+  assert.deepEqual(await run(func, 100), [9]);
+});
+
+test("call arguments are placed contiguously and the result lands at their base", () => {
+  assert.deepEqual(
+    registerCode(`(func $f (param i32 i32) (result i32) (call $f (local.get 1) (i32.const 3)))`),
+    ["0: mov32 r2 r1", "3: const32 r3 3", "6: call 0 r2", "9: return32 r2"],
+  );
+});
+
+test("returning locals in swapped order copies them out before overwriting", async () => {
+  const func = `(func (param i32 i32) (result i32 i32) local.get 1 local.get 0)`;
+  assert.deepEqual(registerCode(func), [
+    "0: mov32 r2 r1",
+    "3: mov32 r3 r0",
+    "6: mov32 r0 r2",
+    "9: mov32 r1 r3",
+    "12: return",
+  ]);
+  assert.deepEqual(await run(func, 1, 2), [2, 1]);
+});
+
+test("i64 values take one 8-byte slot; v128 values take two", () => {
+  assert.deepEqual(
+    registerCode(`(func (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))`),
+    ["0: i64_add r2 r0 r1", "4: return64 r2"],
+  );
+  const module = decodeModule(
+    wat2wasm(`(module (func (param v128 i32) (result i32) (local i64) local.get 1))`),
+  );
+  const f = translateModule(validateModule(module))[0];
+  assert.equal(f.paramWords, 6); // v128 = 4 words, i32 = 2 words
+  assert.equal(f.localsEnd, 8);
+});
+
+test("dead code after a branch is not translated", () => {
+  assert.deepEqual(
+    registerCode(`(func (result i32) (return (i32.const 1)) (i32.const 2) (i32.const 3) i32.add)`),
+    ["0: const32 r0 1", "3: return"],
+  );
+});
