@@ -20,7 +20,7 @@
  * @module
  */
 
-import { RuntimeError } from "../errors.ts";
+import { ExitError, RuntimeError } from "../errors.ts";
 import type { FunctionInstance, InstanceState } from "./instances.ts";
 import { executeRare } from "./rare_ops.ts";
 import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "./numeric/i32.ts";
@@ -79,6 +79,25 @@ export class HostError {
   constructor(readonly error: unknown) {}
 }
 
+/** `Machine.execute`/`resume`: the call finished; its results are at its base. */
+export const DONE = 0;
+/** `Machine.execute`/`resume`: the call stopped early and can be resumed. */
+export const SUSPENDED = 1;
+
+/**
+ * Backward branches and calls between two checks of the interruption state
+ * (abort signal, deadline, closed module). Small enough that a check comes
+ * within microseconds, large enough that the checks cost nothing measurable.
+ */
+export const CHECK_INTERVAL = 10_000;
+
+/** How long an asynchronous call runs before it lets the event loop run (ms). */
+const YIELD_INTERVAL_MS = 10;
+
+const now: () => number = typeof globalThis.performance?.now === "function"
+  ? () => performance.now()
+  : () => Date.now();
+
 /** Limits of one {@link Machine}. */
 export interface MachineLimits {
   maxCallDepth: number;
@@ -105,6 +124,27 @@ export class Machine {
   readonly maxWords: number;
   /** True while a call runs on this machine. */
   busy = false;
+
+  // The state of a call between `run`s (suspended), and while it runs.
+  fn: FunctionInstance | null = null;
+  pc = 0;
+  b = 0;
+  depth = 0;
+  budget = CHECK_INTERVAL;
+
+  /** Stops the call with "interrupted: aborted" once aborted. */
+  signal: AbortSignal | null = null;
+  /** Stops the call with "interrupted: deadline exceeded" after this time (`performance.now()` ms). */
+  deadline = Infinity;
+  /** Instructions left to run, for fuel-metered code; "out of fuel" below zero. */
+  fuel = Infinity;
+  /** True for `callAsync`: host functions may return Promises and long calls yield. */
+  asyncMode = false;
+  /** The Promise a host function returned, awaited by the async caller before resuming. */
+  pending: Promise<unknown> | null = null;
+  /** Writes the awaited value of `pending` back as the host function's results. */
+  pendingComplete: ((value: unknown) => void) | null = null;
+  #lastYield = 0;
 
   constructor(limits: MachineLimits) {
     this.maxDepth = limits.maxCallDepth;
@@ -138,7 +178,7 @@ export class Machine {
   callHost(fn: FunctionInstance, base: number, caller: InstanceState | null): void {
     this.ensureWords(base + fn.hostWords);
     try {
-      fn.host!(this.R, this.refs, base, caller);
+      fn.host!(this, base, caller);
     } catch (e) {
       if (e instanceof HostError) throw e;
       throw new HostError(e);
@@ -146,1072 +186,1336 @@ export class Machine {
   }
 
   /**
-   * Runs wasm function `entry` with its arguments at word `base` of the
-   * register file; its results are left at `base`. Traps throw
+   * Starts running `entry` with its arguments at word `base` of the register
+   * file. Returns {@link DONE} when it finished (its results are at `base`)
+   * or {@link SUSPENDED} when it stopped early and can be continued with
+   * {@link resume}: a host function returned a Promise (see {@link suspend}),
+   * or an asynchronous call yields to the event loop. Traps throw
    * {@link RuntimeError} with a wasm stack trace; errors thrown by host
    * functions propagate unchanged.
    */
-  execute(entry: FunctionInstance, base: number): void {
-    const depth0 = 0;
-    let depth = depth0;
-    let fn = entry;
-    let pc = 0;
-    try {
-      if (entry.code === null) {
+  execute(entry: FunctionInstance, base: number): number {
+    this.depth = 0;
+    this.budget = CHECK_INTERVAL;
+    if (entry.code === null) {
+      this.fn = null;
+      try {
         this.callHost(entry, base, null);
-        return;
+      } catch (e) {
+        throw e instanceof HostError ? e.error : e;
       }
-      let code = entry.code.code;
-      let b = base;
-      let inst = entry.instance!;
+      return this.pending !== null ? SUSPENDED : DONE;
+    }
+    this.fn = entry;
+    this.pc = 0;
+    this.b = base;
+    this.enterFrame(entry, base);
+    return this.run();
+  }
+
+  /** Continues a call that returned {@link SUSPENDED}. */
+  resume(): number {
+    return this.fn === null ? DONE : this.run();
+  }
+
+  /** The interpreter loop, from the state saved in `fn`, `pc`, `b` and `depth`. */
+  private run(): number {
+    let depth = this.depth;
+    let fn = this.fn!;
+    let pc = this.pc;
+    let budget = this.budget;
+    try {
+      let code = fn.code!.code;
+      let b = this.b;
+      let inst = fn.instance!;
       let mem = memoryView(inst);
       let globals = inst.globals;
-      this.enterFrame(entry, b);
       let R = this.R, F32 = this.F32, F64 = this.F64;
       const refs = this.refs;
       const fns = this.frameFns, pcs = this.framePcs, fps = this.frameBases;
       const maxDepth = this.maxDepth;
       for (;;) {
-        switch (code[pc]) {
-          case 0 /* unreachable */:
-            throw new RuntimeError("unreachable");
-          case 1 /* br */:
-            pc = code[pc + 1];
-            break;
-          case 2 /* br_if */:
-            pc = R[b + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
-            break;
-          case 3 /* br_unless */:
-            pc = R[b + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
-            break;
-          case 4 /* br_table */: {
-            const i = R[b + code[pc + 1]] >>> 0;
-            const n = code[pc + 2];
-            pc = code[pc + 3 + (i < n ? i : n)];
-            break;
-          }
-          case 5 /* call */: {
-            const callee = inst.functions[code[pc + 1]];
-            const nb = b + code[pc + 2];
-            const cf = callee.code;
-            if (cf === null) {
-              this.callHost(callee, nb, inst);
-              R = this.R, F32 = this.F32, F64 = this.F64;
+        // Cases end with `break` (next instruction) or `break interrupt`
+        // (budget spent, or a host call suspended: check limits first).
+        interrupt: {
+          switch (code[pc]) {
+            case 0 /* unreachable */:
+              throw new RuntimeError("unreachable");
+            case 1 /* br */: {
+              const t = code[pc + 1];
+              if (t <= pc && --budget <= 0) {
+                pc = t;
+                break interrupt;
+              }
+              pc = t;
+              break;
+            }
+            case 2 /* br_if */:
+              if (R[b + code[pc + 1]] !== 0) {
+                const t = code[pc + 2];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 3;
+              break;
+            case 3 /* br_unless */:
+              if (R[b + code[pc + 1]] === 0) {
+                const t = code[pc + 2];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 3;
+              break;
+            case 4 /* br_table */: {
+              const i = R[b + code[pc + 1]] >>> 0;
+              const n = code[pc + 2];
+              const t = code[pc + 3 + (i < n ? i : n)];
+              if (t <= pc && --budget <= 0) {
+                pc = t;
+                break interrupt;
+              }
+              pc = t;
+              break;
+            }
+            case 5 /* call */: {
+              const callee = inst.functions[code[pc + 1]];
+              const nb = b + code[pc + 2];
+              const cf = callee.code;
+              if (cf === null) {
+                pc += 3;
+                this.callHost(callee, nb, inst);
+                R = this.R, F32 = this.F32, F64 = this.F64;
+                mem = memoryView(inst);
+                if (this.pending !== null) break interrupt;
+                break;
+              }
+              if (depth === maxDepth) throw new RuntimeError("call stack exhausted");
+              fns[depth] = fn;
+              pcs[depth] = pc + 3;
+              fps[depth] = b;
+              depth++;
+              fn = callee;
+              code = cf.code;
+              pc = 0;
+              b = nb;
+              if (b + cf.frameWords > R.length) {
+                this.ensureWords(b + cf.frameWords);
+                R = this.R, F32 = this.F32, F64 = this.F64;
+              }
+              for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
+              if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
+              if (callee.instance !== inst) {
+                inst = callee.instance!;
+                mem = memoryView(inst);
+                globals = inst.globals;
+              }
+              if (--budget <= 0) break interrupt;
+              break;
+            }
+            case 6 /* call_indirect */: {
+              const callee = this.indirectCallee(
+                inst,
+                code[pc + 1],
+                code[pc + 2],
+                R[b + code[pc + 3]],
+              );
+              const nb = b + code[pc + 4];
+              const cf = callee.code;
+              if (cf === null) {
+                pc += 5;
+                this.callHost(callee, nb, inst);
+                R = this.R, F32 = this.F32, F64 = this.F64;
+                mem = memoryView(inst);
+                if (this.pending !== null) break interrupt;
+                break;
+              }
+              if (depth === maxDepth) throw new RuntimeError("call stack exhausted");
+              fns[depth] = fn;
+              pcs[depth] = pc + 5;
+              fps[depth] = b;
+              depth++;
+              fn = callee;
+              code = cf.code;
+              pc = 0;
+              b = nb;
+              if (b + cf.frameWords > R.length) {
+                this.ensureWords(b + cf.frameWords);
+                R = this.R, F32 = this.F32, F64 = this.F64;
+              }
+              for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
+              if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
+              if (callee.instance !== inst) {
+                inst = callee.instance!;
+                mem = memoryView(inst);
+                globals = inst.globals;
+              }
+              if (--budget <= 0) break interrupt;
+              break;
+            }
+            case 8 /* return32 */:
+              R[b] = R[b + code[pc + 1]];
+              // falls through
+            case 7 /* return */: {
+              if (depth === 0) return DONE;
+              depth--;
+              fn = fns[depth];
+              pc = pcs[depth];
+              b = fps[depth];
+              code = fn.code!.code;
+              if (fn.instance !== inst) {
+                inst = fn.instance!;
+                globals = inst.globals;
+              }
               mem = memoryView(inst);
+              break;
+            }
+            case 9 /* return64 */: {
+              const s = b + code[pc + 1];
+              const lo = R[s], hi = R[s + 1];
+              R[b] = lo;
+              R[b + 1] = hi;
+              if (depth === 0) return DONE;
+              depth--;
+              fn = fns[depth];
+              pc = pcs[depth];
+              b = fps[depth];
+              code = fn.code!.code;
+              if (fn.instance !== inst) {
+                inst = fn.instance!;
+                globals = inst.globals;
+              }
+              mem = memoryView(inst);
+              break;
+            }
+            case 10 /* mov32 */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]];
+              pc += 3;
+              break;
+            case 11 /* mov64 */: {
+              const d = b + code[pc + 1], s = b + code[pc + 2];
+              R[d] = R[s];
+              R[d + 1] = R[s + 1];
               pc += 3;
               break;
             }
-            if (depth === maxDepth) throw new RuntimeError("call stack exhausted");
-            fns[depth] = fn;
-            pcs[depth] = pc + 3;
-            fps[depth] = b;
-            depth++;
-            fn = callee;
-            code = cf.code;
-            pc = 0;
-            b = nb;
-            if (b + cf.frameWords > R.length) {
-              this.ensureWords(b + cf.frameWords);
-              R = this.R, F32 = this.F32, F64 = this.F64;
-            }
-            for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
-            if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
-            if (callee.instance !== inst) {
-              inst = callee.instance!;
-              mem = memoryView(inst);
-              globals = inst.globals;
-            }
-            break;
-          }
-          case 6 /* call_indirect */: {
-            const callee = this.indirectCallee(
-              inst,
-              code[pc + 1],
-              code[pc + 2],
-              R[b + code[pc + 3]],
-            );
-            const nb = b + code[pc + 4];
-            const cf = callee.code;
-            if (cf === null) {
-              this.callHost(callee, nb, inst);
-              R = this.R, F32 = this.F32, F64 = this.F64;
-              mem = memoryView(inst);
-              pc += 5;
-              break;
-            }
-            if (depth === maxDepth) throw new RuntimeError("call stack exhausted");
-            fns[depth] = fn;
-            pcs[depth] = pc + 5;
-            fps[depth] = b;
-            depth++;
-            fn = callee;
-            code = cf.code;
-            pc = 0;
-            b = nb;
-            if (b + cf.frameWords > R.length) {
-              this.ensureWords(b + cf.frameWords);
-              R = this.R, F32 = this.F32, F64 = this.F64;
-            }
-            for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
-            if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
-            if (callee.instance !== inst) {
-              inst = callee.instance!;
-              mem = memoryView(inst);
-              globals = inst.globals;
-            }
-            break;
-          }
-          case 8 /* return32 */:
-            R[b] = R[b + code[pc + 1]];
-            // falls through
-          case 7 /* return */: {
-            if (depth === depth0) return;
-            depth--;
-            fn = fns[depth];
-            pc = pcs[depth];
-            b = fps[depth];
-            code = fn.code!.code;
-            if (fn.instance !== inst) {
-              inst = fn.instance!;
-              globals = inst.globals;
-            }
-            mem = memoryView(inst);
-            break;
-          }
-          case 9 /* return64 */: {
-            const s = b + code[pc + 1];
-            const lo = R[s], hi = R[s + 1];
-            R[b] = lo;
-            R[b + 1] = hi;
-            if (depth === depth0) return;
-            depth--;
-            fn = fns[depth];
-            pc = pcs[depth];
-            b = fps[depth];
-            code = fn.code!.code;
-            if (fn.instance !== inst) {
-              inst = fn.instance!;
-              globals = inst.globals;
-            }
-            mem = memoryView(inst);
-            break;
-          }
-          case 10 /* mov32 */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]];
-            pc += 3;
-            break;
-          case 11 /* mov64 */: {
-            const d = b + code[pc + 1], s = b + code[pc + 2];
-            R[d] = R[s];
-            R[d + 1] = R[s + 1];
-            pc += 3;
-            break;
-          }
-          case 12 /* mov128 */: {
-            const d = b + code[pc + 1], s = b + code[pc + 2];
-            R[d] = R[s];
-            R[d + 1] = R[s + 1];
-            R[d + 2] = R[s + 2];
-            R[d + 3] = R[s + 3];
-            pc += 3;
-            break;
-          }
-          case 13 /* movref */:
-            refs[(b + code[pc + 1]) >> 1] = refs[(b + code[pc + 2]) >> 1];
-            pc += 3;
-            break;
-          case 14 /* const32 */:
-            R[b + code[pc + 1]] = code[pc + 2];
-            pc += 3;
-            break;
-          case 15 /* const64 */: {
-            const d = b + code[pc + 1];
-            R[d] = code[pc + 2];
-            R[d + 1] = code[pc + 3];
-            pc += 4;
-            break;
-          }
-          case 16 /* const128 */: {
-            const d = b + code[pc + 1];
-            R[d] = code[pc + 2];
-            R[d + 1] = code[pc + 3];
-            R[d + 2] = code[pc + 4];
-            R[d + 3] = code[pc + 5];
-            pc += 6;
-            break;
-          }
-          case 17 /* select32 */:
-            R[b + code[pc + 1]] = R[b + code[pc + 4]] !== 0
-              ? R[b + code[pc + 2]]
-              : R[b + code[pc + 3]];
-            pc += 5;
-            break;
-          case 18 /* select64 */: {
-            const s = b + (R[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
-            const d = b + code[pc + 1];
-            const lo = R[s], hi = R[s + 1];
-            R[d] = lo;
-            R[d + 1] = hi;
-            pc += 5;
-            break;
-          }
-          case 19 /* select128 */: {
-            const s = b + (R[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
-            const d = b + code[pc + 1];
-            if (s !== d) {
+            case 12 /* mov128 */: {
+              const d = b + code[pc + 1], s = b + code[pc + 2];
               R[d] = R[s];
               R[d + 1] = R[s + 1];
               R[d + 2] = R[s + 2];
               R[d + 3] = R[s + 3];
+              pc += 3;
+              break;
             }
-            pc += 5;
-            break;
-          }
-          case 20 /* selectref */: {
-            const s = b + (R[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
-            refs[(b + code[pc + 1]) >> 1] = refs[s >> 1];
-            pc += 5;
-            break;
-          }
-          case 21 /* global_get32 */:
-            R[b + code[pc + 1]] = globals[code[pc + 2]].bits[0];
-            pc += 3;
-            break;
-          case 22 /* global_get64 */: {
-            const g = globals[code[pc + 2]].bits, d = b + code[pc + 1];
-            R[d] = g[0];
-            R[d + 1] = g[1];
-            pc += 3;
-            break;
-          }
-          case 23 /* global_get128 */: {
-            const g = globals[code[pc + 2]].bits, d = b + code[pc + 1];
-            R[d] = g[0];
-            R[d + 1] = g[1];
-            R[d + 2] = g[2];
-            R[d + 3] = g[3];
-            pc += 3;
-            break;
-          }
-          case 24 /* global_getref */:
-            refs[(b + code[pc + 1]) >> 1] = globals[code[pc + 2]].ref;
-            pc += 3;
-            break;
-          case 25 /* global_set32 */:
-            globals[code[pc + 1]].bits[0] = R[b + code[pc + 2]];
-            pc += 3;
-            break;
-          case 26 /* global_set64 */: {
-            const g = globals[code[pc + 1]].bits, s = b + code[pc + 2];
-            g[0] = R[s];
-            g[1] = R[s + 1];
-            pc += 3;
-            break;
-          }
-          case 27 /* global_set128 */: {
-            const g = globals[code[pc + 1]].bits, s = b + code[pc + 2];
-            g[0] = R[s];
-            g[1] = R[s + 1];
-            g[2] = R[s + 2];
-            g[3] = R[s + 3];
-            pc += 3;
-            break;
-          }
-          case 28 /* global_setref */:
-            globals[code[pc + 1]].ref = refs[(b + code[pc + 2]) >> 1];
-            pc += 3;
-            break;
+            case 13 /* movref */:
+              refs[(b + code[pc + 1]) >> 1] = refs[(b + code[pc + 2]) >> 1];
+              pc += 3;
+              break;
+            case 14 /* const32 */:
+              R[b + code[pc + 1]] = code[pc + 2];
+              pc += 3;
+              break;
+            case 15 /* const64 */: {
+              const d = b + code[pc + 1];
+              R[d] = code[pc + 2];
+              R[d + 1] = code[pc + 3];
+              pc += 4;
+              break;
+            }
+            case 16 /* const128 */: {
+              const d = b + code[pc + 1];
+              R[d] = code[pc + 2];
+              R[d + 1] = code[pc + 3];
+              R[d + 2] = code[pc + 4];
+              R[d + 3] = code[pc + 5];
+              pc += 6;
+              break;
+            }
+            case 17 /* select32 */:
+              R[b + code[pc + 1]] = R[b + code[pc + 4]] !== 0
+                ? R[b + code[pc + 2]]
+                : R[b + code[pc + 3]];
+              pc += 5;
+              break;
+            case 18 /* select64 */: {
+              const s = b + (R[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
+              const d = b + code[pc + 1];
+              const lo = R[s], hi = R[s + 1];
+              R[d] = lo;
+              R[d + 1] = hi;
+              pc += 5;
+              break;
+            }
+            case 19 /* select128 */: {
+              const s = b + (R[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
+              const d = b + code[pc + 1];
+              if (s !== d) {
+                R[d] = R[s];
+                R[d + 1] = R[s + 1];
+                R[d + 2] = R[s + 2];
+                R[d + 3] = R[s + 3];
+              }
+              pc += 5;
+              break;
+            }
+            case 20 /* selectref */: {
+              const s = b + (R[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
+              refs[(b + code[pc + 1]) >> 1] = refs[s >> 1];
+              pc += 5;
+              break;
+            }
+            case 21 /* global_get32 */:
+              R[b + code[pc + 1]] = globals[code[pc + 2]].bits[0];
+              pc += 3;
+              break;
+            case 22 /* global_get64 */: {
+              const g = globals[code[pc + 2]].bits, d = b + code[pc + 1];
+              R[d] = g[0];
+              R[d + 1] = g[1];
+              pc += 3;
+              break;
+            }
+            case 23 /* global_get128 */: {
+              const g = globals[code[pc + 2]].bits, d = b + code[pc + 1];
+              R[d] = g[0];
+              R[d + 1] = g[1];
+              R[d + 2] = g[2];
+              R[d + 3] = g[3];
+              pc += 3;
+              break;
+            }
+            case 24 /* global_getref */:
+              refs[(b + code[pc + 1]) >> 1] = globals[code[pc + 2]].ref;
+              pc += 3;
+              break;
+            case 25 /* global_set32 */:
+              globals[code[pc + 1]].bits[0] = R[b + code[pc + 2]];
+              pc += 3;
+              break;
+            case 26 /* global_set64 */: {
+              const g = globals[code[pc + 1]].bits, s = b + code[pc + 2];
+              g[0] = R[s];
+              g[1] = R[s + 1];
+              pc += 3;
+              break;
+            }
+            case 27 /* global_set128 */: {
+              const g = globals[code[pc + 1]].bits, s = b + code[pc + 2];
+              g[0] = R[s];
+              g[1] = R[s + 1];
+              g[2] = R[s + 2];
+              g[3] = R[s + 3];
+              pc += 3;
+              break;
+            }
+            case 28 /* global_setref */:
+              globals[code[pc + 1]].ref = refs[(b + code[pc + 2]) >> 1];
+              pc += 3;
+              break;
 
-          // Memory. Effective addresses are computed as JS numbers (no wrap);
-          // DataView's own RangeError is the bounds check.
-          case 29 /* load32 */:
-            R[b + code[pc + 1]] = mem.getInt32(
-              (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
-              true,
-            );
-            pc += 4;
-            break;
-          case 30 /* load64 */: {
-            const ea = (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            const lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);
-            const d = b + code[pc + 1];
-            R[d] = lo;
-            R[d + 1] = hi;
-            pc += 4;
-            break;
-          }
-          case 31 /* load8_s */:
-            R[b + code[pc + 1]] = mem.getInt8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
-            pc += 4;
-            break;
-          case 32 /* load8_u */:
-            R[b + code[pc + 1]] = mem.getUint8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
-            pc += 4;
-            break;
-          case 33 /* load16_s */:
-            R[b + code[pc + 1]] = mem.getInt16(
-              (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
-              true,
-            );
-            pc += 4;
-            break;
-          case 34 /* load16_u */:
-            R[b + code[pc + 1]] = mem.getUint16(
-              (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
-              true,
-            );
-            pc += 4;
-            break;
-          case 35 /* load8_s_64 */: {
-            const v = mem.getInt8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
-            const d = b + code[pc + 1];
-            R[d] = v;
-            R[d + 1] = v >> 31;
-            pc += 4;
-            break;
-          }
-          case 36 /* load8_u_64 */: {
-            const v = mem.getUint8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
-            const d = b + code[pc + 1];
-            R[d] = v;
-            R[d + 1] = 0;
-            pc += 4;
-            break;
-          }
-          case 37 /* load16_s_64 */: {
-            const v = mem.getInt16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
-            const d = b + code[pc + 1];
-            R[d] = v;
-            R[d + 1] = v >> 31;
-            pc += 4;
-            break;
-          }
-          case 38 /* load16_u_64 */: {
-            const v = mem.getUint16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
-            const d = b + code[pc + 1];
-            R[d] = v;
-            R[d + 1] = 0;
-            pc += 4;
-            break;
-          }
-          case 39 /* load32_s_64 */: {
-            const v = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
-            const d = b + code[pc + 1];
-            R[d] = v;
-            R[d + 1] = v >> 31;
-            pc += 4;
-            break;
-          }
-          case 40 /* load32_u_64 */: {
-            const v = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
-            const d = b + code[pc + 1];
-            R[d] = v;
-            R[d + 1] = 0;
-            pc += 4;
-            break;
-          }
-          case 41 /* store32 */:
-            mem.setInt32(
-              (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0),
-              R[b + code[pc + 2]],
-              true,
-            );
-            pc += 4;
-            break;
-          case 42 /* store64 */: {
-            const ea = (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            const s = b + code[pc + 2];
-            // High word first: if the access is out of bounds it traps before any write.
-            mem.setInt32(ea + 4, R[s + 1], true);
-            mem.setInt32(ea, R[s], true);
-            pc += 4;
-            break;
-          }
-          case 43 /* store8 */:
-            mem.setInt8((R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0), R[b + code[pc + 2]]);
-            pc += 4;
-            break;
-          case 44 /* store16 */:
-            mem.setInt16(
-              (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0),
-              R[b + code[pc + 2]],
-              true,
-            );
-            pc += 4;
-            break;
-          case 45 /* memory_size */:
-            R[b + code[pc + 1]] = inst.memories[0].pages;
-            pc += 2;
-            break;
-          case 46 /* memory_grow */:
-            R[b + code[pc + 1]] = inst.memories[0].grow(R[b + code[pc + 2]] >>> 0);
-            mem = memoryView(inst);
-            pc += 3;
-            break;
+            // Memory. Effective addresses are computed as JS numbers (no wrap);
+            // DataView's own RangeError is the bounds check.
+            case 29 /* load32 */:
+              R[b + code[pc + 1]] = mem.getInt32(
+                (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
+                true,
+              );
+              pc += 4;
+              break;
+            case 30 /* load64 */: {
+              const ea = (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              const lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);
+              const d = b + code[pc + 1];
+              R[d] = lo;
+              R[d + 1] = hi;
+              pc += 4;
+              break;
+            }
+            case 31 /* load8_s */:
+              R[b + code[pc + 1]] = mem.getInt8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
+              pc += 4;
+              break;
+            case 32 /* load8_u */:
+              R[b + code[pc + 1]] = mem.getUint8(
+                (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
+              );
+              pc += 4;
+              break;
+            case 33 /* load16_s */:
+              R[b + code[pc + 1]] = mem.getInt16(
+                (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
+                true,
+              );
+              pc += 4;
+              break;
+            case 34 /* load16_u */:
+              R[b + code[pc + 1]] = mem.getUint16(
+                (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
+                true,
+              );
+              pc += 4;
+              break;
+            case 35 /* load8_s_64 */: {
+              const v = mem.getInt8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
+              const d = b + code[pc + 1];
+              R[d] = v;
+              R[d + 1] = v >> 31;
+              pc += 4;
+              break;
+            }
+            case 36 /* load8_u_64 */: {
+              const v = mem.getUint8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
+              const d = b + code[pc + 1];
+              R[d] = v;
+              R[d + 1] = 0;
+              pc += 4;
+              break;
+            }
+            case 37 /* load16_s_64 */: {
+              const v = mem.getInt16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+              const d = b + code[pc + 1];
+              R[d] = v;
+              R[d + 1] = v >> 31;
+              pc += 4;
+              break;
+            }
+            case 38 /* load16_u_64 */: {
+              const v = mem.getUint16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+              const d = b + code[pc + 1];
+              R[d] = v;
+              R[d + 1] = 0;
+              pc += 4;
+              break;
+            }
+            case 39 /* load32_s_64 */: {
+              const v = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+              const d = b + code[pc + 1];
+              R[d] = v;
+              R[d + 1] = v >> 31;
+              pc += 4;
+              break;
+            }
+            case 40 /* load32_u_64 */: {
+              const v = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+              const d = b + code[pc + 1];
+              R[d] = v;
+              R[d + 1] = 0;
+              pc += 4;
+              break;
+            }
+            case 41 /* store32 */:
+              mem.setInt32(
+                (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0),
+                R[b + code[pc + 2]],
+                true,
+              );
+              pc += 4;
+              break;
+            case 42 /* store64 */: {
+              const ea = (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              const s = b + code[pc + 2];
+              // High word first: if the access is out of bounds it traps before any write.
+              mem.setInt32(ea + 4, R[s + 1], true);
+              mem.setInt32(ea, R[s], true);
+              pc += 4;
+              break;
+            }
+            case 43 /* store8 */:
+              mem.setInt8((R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0), R[b + code[pc + 2]]);
+              pc += 4;
+              break;
+            case 44 /* store16 */:
+              mem.setInt16(
+                (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0),
+                R[b + code[pc + 2]],
+                true,
+              );
+              pc += 4;
+              break;
+            case 45 /* memory_size */:
+              R[b + code[pc + 1]] = inst.memories[0].pages;
+              pc += 2;
+              break;
+            case 46 /* memory_grow */:
+              R[b + code[pc + 1]] = inst.memories[0].grow(R[b + code[pc + 2]] >>> 0);
+              mem = memoryView(inst);
+              pc += 3;
+              break;
 
-          // i32.
-          case 47 /* i32_add */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] + R[b + code[pc + 3]]) | 0;
-            pc += 4;
-            break;
-          case 48 /* i32_sub */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] - R[b + code[pc + 3]]) | 0;
-            pc += 4;
-            break;
-          case 49 /* i32_mul */:
-            R[b + code[pc + 1]] = Math.imul(R[b + code[pc + 2]], R[b + code[pc + 3]]);
-            pc += 4;
-            break;
-          case 50 /* i32_div_s */:
-            R[b + code[pc + 1]] = divS32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
-            pc += 4;
-            break;
-          case 51 /* i32_div_u */:
-            R[b + code[pc + 1]] = divU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
-            pc += 4;
-            break;
-          case 52 /* i32_rem_s */:
-            R[b + code[pc + 1]] = remS32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
-            pc += 4;
-            break;
-          case 53 /* i32_rem_u */:
-            R[b + code[pc + 1]] = remU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
-            pc += 4;
-            break;
-          case 54 /* i32_and */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] & R[b + code[pc + 3]];
-            pc += 4;
-            break;
-          case 55 /* i32_or */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] | R[b + code[pc + 3]];
-            pc += 4;
-            break;
-          case 56 /* i32_xor */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] ^ R[b + code[pc + 3]];
-            pc += 4;
-            break;
-          case 57 /* i32_shl */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] << R[b + code[pc + 3]];
-            pc += 4;
-            break;
-          case 58 /* i32_shr_s */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] >> R[b + code[pc + 3]];
-            pc += 4;
-            break;
-          case 59 /* i32_shr_u */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] >>> R[b + code[pc + 3]];
-            pc += 4;
-            break;
-          case 60 /* i32_rotl */:
-            R[b + code[pc + 1]] = rotl32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
-            pc += 4;
-            break;
-          case 61 /* i32_rotr */:
-            R[b + code[pc + 1]] = rotr32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
-            pc += 4;
-            break;
-          case 62 /* i32_add_imm */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
-            pc += 4;
-            break;
-          case 63 /* i32_mul_imm */:
-            R[b + code[pc + 1]] = Math.imul(R[b + code[pc + 2]], code[pc + 3]);
-            pc += 4;
-            break;
-          case 64 /* i32_and_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] & code[pc + 3];
-            pc += 4;
-            break;
-          case 65 /* i32_or_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] | code[pc + 3];
-            pc += 4;
-            break;
-          case 66 /* i32_xor_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] ^ code[pc + 3];
-            pc += 4;
-            break;
-          case 67 /* i32_shl_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] << code[pc + 3];
-            pc += 4;
-            break;
-          case 68 /* i32_shr_s_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] >> code[pc + 3];
-            pc += 4;
-            break;
-          case 69 /* i32_shr_u_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] >>> code[pc + 3];
-            pc += 4;
-            break;
-          case 70 /* i32_eqz */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] === 0 ? 1 : 0;
-            pc += 3;
-            break;
-          case 71 /* i32_clz */:
-            R[b + code[pc + 1]] = Math.clz32(R[b + code[pc + 2]]);
-            pc += 3;
-            break;
-          case 72 /* i32_ctz */:
-            R[b + code[pc + 1]] = ctz32(R[b + code[pc + 2]]);
-            pc += 3;
-            break;
-          case 73 /* i32_popcnt */:
-            R[b + code[pc + 1]] = popcnt32(R[b + code[pc + 2]]);
-            pc += 3;
-            break;
-          case 74 /* i32_extend8_s */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] << 24) >> 24;
-            pc += 3;
-            break;
-          case 75 /* i32_extend16_s */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] << 16) >> 16;
-            pc += 3;
-            break;
-          case 76 /* i32_eq */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] === R[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          case 77 /* i32_ne */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] !== R[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          case 78 /* i32_lt_s */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] < R[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          case 79 /* i32_lt_u */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) < (R[b + code[pc + 3]] >>> 0) ? 1 : 0;
-            pc += 4;
-            break;
-          case 80 /* i32_gt_s */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] > R[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          case 81 /* i32_gt_u */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) > (R[b + code[pc + 3]] >>> 0) ? 1 : 0;
-            pc += 4;
-            break;
-          case 82 /* i32_le_s */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] <= R[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          case 83 /* i32_le_u */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) <= (R[b + code[pc + 3]] >>> 0)
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          case 84 /* i32_ge_s */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] >= R[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          case 85 /* i32_ge_u */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) >= (R[b + code[pc + 3]] >>> 0)
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          case 86 /* i32_eq_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] === code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          case 87 /* i32_ne_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          case 88 /* i32_lt_s_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] < code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          case 89 /* i32_lt_u_imm */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) < (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            break;
-          case 90 /* i32_gt_s_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] > code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          case 91 /* i32_gt_u_imm */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) > (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            break;
-          case 92 /* i32_le_s_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          case 93 /* i32_le_u_imm */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) <= (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            break;
-          case 94 /* i32_ge_s_imm */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          case 95 /* i32_ge_u_imm */:
-            R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) >= (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            break;
+            // i32.
+            case 47 /* i32_add */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] + R[b + code[pc + 3]]) | 0;
+              pc += 4;
+              break;
+            case 48 /* i32_sub */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] - R[b + code[pc + 3]]) | 0;
+              pc += 4;
+              break;
+            case 49 /* i32_mul */:
+              R[b + code[pc + 1]] = Math.imul(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+              pc += 4;
+              break;
+            case 50 /* i32_div_s */:
+              R[b + code[pc + 1]] = divS32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+              pc += 4;
+              break;
+            case 51 /* i32_div_u */:
+              R[b + code[pc + 1]] = divU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+              pc += 4;
+              break;
+            case 52 /* i32_rem_s */:
+              R[b + code[pc + 1]] = remS32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+              pc += 4;
+              break;
+            case 53 /* i32_rem_u */:
+              R[b + code[pc + 1]] = remU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+              pc += 4;
+              break;
+            case 54 /* i32_and */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] & R[b + code[pc + 3]];
+              pc += 4;
+              break;
+            case 55 /* i32_or */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] | R[b + code[pc + 3]];
+              pc += 4;
+              break;
+            case 56 /* i32_xor */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] ^ R[b + code[pc + 3]];
+              pc += 4;
+              break;
+            case 57 /* i32_shl */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] << R[b + code[pc + 3]];
+              pc += 4;
+              break;
+            case 58 /* i32_shr_s */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] >> R[b + code[pc + 3]];
+              pc += 4;
+              break;
+            case 59 /* i32_shr_u */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] >>> R[b + code[pc + 3]];
+              pc += 4;
+              break;
+            case 60 /* i32_rotl */:
+              R[b + code[pc + 1]] = rotl32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+              pc += 4;
+              break;
+            case 61 /* i32_rotr */:
+              R[b + code[pc + 1]] = rotr32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+              pc += 4;
+              break;
+            case 62 /* i32_add_imm */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              pc += 4;
+              break;
+            case 63 /* i32_mul_imm */:
+              R[b + code[pc + 1]] = Math.imul(R[b + code[pc + 2]], code[pc + 3]);
+              pc += 4;
+              break;
+            case 64 /* i32_and_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] & code[pc + 3];
+              pc += 4;
+              break;
+            case 65 /* i32_or_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] | code[pc + 3];
+              pc += 4;
+              break;
+            case 66 /* i32_xor_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] ^ code[pc + 3];
+              pc += 4;
+              break;
+            case 67 /* i32_shl_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] << code[pc + 3];
+              pc += 4;
+              break;
+            case 68 /* i32_shr_s_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] >> code[pc + 3];
+              pc += 4;
+              break;
+            case 69 /* i32_shr_u_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] >>> code[pc + 3];
+              pc += 4;
+              break;
+            case 70 /* i32_eqz */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] === 0 ? 1 : 0;
+              pc += 3;
+              break;
+            case 71 /* i32_clz */:
+              R[b + code[pc + 1]] = Math.clz32(R[b + code[pc + 2]]);
+              pc += 3;
+              break;
+            case 72 /* i32_ctz */:
+              R[b + code[pc + 1]] = ctz32(R[b + code[pc + 2]]);
+              pc += 3;
+              break;
+            case 73 /* i32_popcnt */:
+              R[b + code[pc + 1]] = popcnt32(R[b + code[pc + 2]]);
+              pc += 3;
+              break;
+            case 74 /* i32_extend8_s */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] << 24) >> 24;
+              pc += 3;
+              break;
+            case 75 /* i32_extend16_s */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] << 16) >> 16;
+              pc += 3;
+              break;
+            case 76 /* i32_eq */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] === R[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            case 77 /* i32_ne */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] !== R[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            case 78 /* i32_lt_s */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] < R[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            case 79 /* i32_lt_u */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) < (R[b + code[pc + 3]] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            case 80 /* i32_gt_s */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] > R[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            case 81 /* i32_gt_u */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) > (R[b + code[pc + 3]] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            case 82 /* i32_le_s */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] <= R[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            case 83 /* i32_le_u */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) <= (R[b + code[pc + 3]] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            case 84 /* i32_ge_s */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] >= R[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            case 85 /* i32_ge_u */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) >= (R[b + code[pc + 3]] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            case 86 /* i32_eq_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] === code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            case 87 /* i32_ne_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            case 88 /* i32_lt_s_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] < code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            case 89 /* i32_lt_u_imm */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) < (code[pc + 3] >>> 0) ? 1 : 0;
+              pc += 4;
+              break;
+            case 90 /* i32_gt_s_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] > code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            case 91 /* i32_gt_u_imm */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) > (code[pc + 3] >>> 0) ? 1 : 0;
+              pc += 4;
+              break;
+            case 92 /* i32_le_s_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            case 93 /* i32_le_u_imm */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) <= (code[pc + 3] >>> 0) ? 1 : 0;
+              pc += 4;
+              break;
+            case 94 /* i32_ge_s_imm */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            case 95 /* i32_ge_u_imm */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) >= (code[pc + 3] >>> 0) ? 1 : 0;
+              pc += 4;
+              break;
 
-          // Fused compare and branch.
-          case 96 /* br_i32_eq */:
-            pc = R[b + code[pc + 1]] === R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break;
-          case 97 /* br_i32_ne */:
-            pc = R[b + code[pc + 1]] !== R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break;
-          case 98 /* br_i32_lt_s */:
-            pc = R[b + code[pc + 1]] < R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break;
-          case 99 /* br_i32_lt_u */:
-            pc = (R[b + code[pc + 1]] >>> 0) < (R[b + code[pc + 2]] >>> 0) ? code[pc + 3] : pc + 4;
-            break;
-          case 100 /* br_i32_gt_s */:
-            pc = R[b + code[pc + 1]] > R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break;
-          case 101 /* br_i32_gt_u */:
-            pc = (R[b + code[pc + 1]] >>> 0) > (R[b + code[pc + 2]] >>> 0) ? code[pc + 3] : pc + 4;
-            break;
-          case 102 /* br_i32_le_s */:
-            pc = R[b + code[pc + 1]] <= R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break;
-          case 103 /* br_i32_le_u */:
-            pc = (R[b + code[pc + 1]] >>> 0) <= (R[b + code[pc + 2]] >>> 0) ? code[pc + 3] : pc + 4;
-            break;
-          case 104 /* br_i32_ge_s */:
-            pc = R[b + code[pc + 1]] >= R[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break;
-          case 105 /* br_i32_ge_u */:
-            pc = (R[b + code[pc + 1]] >>> 0) >= (R[b + code[pc + 2]] >>> 0) ? code[pc + 3] : pc + 4;
-            break;
-          case 106 /* br_i32_eq_imm */:
-            pc = R[b + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
-            break;
-          case 107 /* br_i32_ne_imm */:
-            pc = R[b + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
-            break;
-          case 108 /* br_i32_lt_s_imm */:
-            pc = R[b + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
-            break;
-          case 109 /* br_i32_lt_u_imm */:
-            pc = (R[b + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
-            break;
-          case 110 /* br_i32_gt_s_imm */:
-            pc = R[b + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
-            break;
-          case 111 /* br_i32_gt_u_imm */:
-            pc = (R[b + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
-            break;
-          case 112 /* br_i32_le_s_imm */:
-            pc = R[b + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
-            break;
-          case 113 /* br_i32_le_u_imm */:
-            pc = (R[b + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
-            break;
-          case 114 /* br_i32_ge_s_imm */:
-            pc = R[b + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
-            break;
-          case 115 /* br_i32_ge_u_imm */:
-            pc = (R[b + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
-            break;
+            // Fused compare and branch.
+            case 96 /* br_i32_eq */:
+              if (R[b + code[pc + 1]] === R[b + code[pc + 2]]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 97 /* br_i32_ne */:
+              if (R[b + code[pc + 1]] !== R[b + code[pc + 2]]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 98 /* br_i32_lt_s */:
+              if (R[b + code[pc + 1]] < R[b + code[pc + 2]]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 99 /* br_i32_lt_u */:
+              if ((R[b + code[pc + 1]] >>> 0) < (R[b + code[pc + 2]] >>> 0)) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 100 /* br_i32_gt_s */:
+              if (R[b + code[pc + 1]] > R[b + code[pc + 2]]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 101 /* br_i32_gt_u */:
+              if ((R[b + code[pc + 1]] >>> 0) > (R[b + code[pc + 2]] >>> 0)) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 102 /* br_i32_le_s */:
+              if (R[b + code[pc + 1]] <= R[b + code[pc + 2]]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 103 /* br_i32_le_u */:
+              if ((R[b + code[pc + 1]] >>> 0) <= (R[b + code[pc + 2]] >>> 0)) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 104 /* br_i32_ge_s */:
+              if (R[b + code[pc + 1]] >= R[b + code[pc + 2]]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 105 /* br_i32_ge_u */:
+              if ((R[b + code[pc + 1]] >>> 0) >= (R[b + code[pc + 2]] >>> 0)) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 106 /* br_i32_eq_imm */:
+              if (R[b + code[pc + 1]] === code[pc + 2]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 107 /* br_i32_ne_imm */:
+              if (R[b + code[pc + 1]] !== code[pc + 2]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 108 /* br_i32_lt_s_imm */:
+              if (R[b + code[pc + 1]] < code[pc + 2]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 109 /* br_i32_lt_u_imm */:
+              if ((R[b + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0)) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 110 /* br_i32_gt_s_imm */:
+              if (R[b + code[pc + 1]] > code[pc + 2]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 111 /* br_i32_gt_u_imm */:
+              if ((R[b + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0)) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 112 /* br_i32_le_s_imm */:
+              if (R[b + code[pc + 1]] <= code[pc + 2]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 113 /* br_i32_le_u_imm */:
+              if ((R[b + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0)) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 114 /* br_i32_ge_s_imm */:
+              if (R[b + code[pc + 1]] >= code[pc + 2]) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
+            case 115 /* br_i32_ge_u_imm */:
+              if ((R[b + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0)) {
+                const t = code[pc + 3];
+                if (t <= pc && --budget <= 0) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 4;
+              break;
 
-          // i64: helpers take absolute word indices and read before writing.
-          case 116 /* i64_add */:
-            add64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 117 /* i64_sub */:
-            sub64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 118 /* i64_mul */:
-            mul64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 119 /* i64_div_s */:
-            divS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 120 /* i64_div_u */:
-            divU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 121 /* i64_rem_s */:
-            remS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 122 /* i64_rem_u */:
-            remU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 123 /* i64_and */: {
-            const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-            const lo = R[x] & R[y], hi = R[x + 1] & R[y + 1];
-            R[d] = lo;
-            R[d + 1] = hi;
-            pc += 4;
-            break;
-          }
-          case 124 /* i64_or */: {
-            const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-            const lo = R[x] | R[y], hi = R[x + 1] | R[y + 1];
-            R[d] = lo;
-            R[d + 1] = hi;
-            pc += 4;
-            break;
-          }
-          case 125 /* i64_xor */: {
-            const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-            const lo = R[x] ^ R[y], hi = R[x + 1] ^ R[y + 1];
-            R[d] = lo;
-            R[d + 1] = hi;
-            pc += 4;
-            break;
-          }
-          case 126 /* i64_shl */:
-            shl64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 127 /* i64_shr_s */:
-            shrS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 128 /* i64_shr_u */:
-            shrU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 129 /* i64_rotl */:
-            rotl64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 130 /* i64_rotr */:
-            rotr64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 131 /* i64_eqz */: {
-            const x = b + code[pc + 2];
-            R[b + code[pc + 1]] = (R[x] | R[x + 1]) === 0 ? 1 : 0;
-            pc += 3;
-            break;
-          }
-          case 132 /* i64_clz */:
-            clz64(R, b + code[pc + 1], b + code[pc + 2]);
-            pc += 3;
-            break;
-          case 133 /* i64_ctz */:
-            ctz64(R, b + code[pc + 1], b + code[pc + 2]);
-            pc += 3;
-            break;
-          case 134 /* i64_popcnt */:
-            popcnt64(R, b + code[pc + 1], b + code[pc + 2]);
-            pc += 3;
-            break;
-          case 135 /* i64_extend8_s */:
-            extend8_64(R, b + code[pc + 1], b + code[pc + 2]);
-            pc += 3;
-            break;
-          case 136 /* i64_extend16_s */:
-            extend16_64(R, b + code[pc + 1], b + code[pc + 2]);
-            pc += 3;
-            break;
-          case 137 /* i64_extend32_s */:
-            extend32_64(R, b + code[pc + 1], b + code[pc + 2]);
-            pc += 3;
-            break;
-          case 138 /* i64_eq */: {
-            const x = b + code[pc + 2], y = b + code[pc + 3];
-            R[b + code[pc + 1]] = R[x] === R[y] && R[x + 1] === R[y + 1] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 139 /* i64_ne */: {
-            const x = b + code[pc + 2], y = b + code[pc + 3];
-            R[b + code[pc + 1]] = R[x] !== R[y] || R[x + 1] !== R[y + 1] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 140 /* i64_lt_s */: {
-            const x = b + code[pc + 2], y = b + code[pc + 3];
-            R[b + code[pc + 1]] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 141 /* i64_lt_u */: {
-            const x = b + code[pc + 2], y = b + code[pc + 3];
-            R[b + code[pc + 1]] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 142 /* i64_gt_s */: {
-            const x = b + code[pc + 2], y = b + code[pc + 3];
-            R[b + code[pc + 1]] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 143 /* i64_gt_u */: {
-            const x = b + code[pc + 2], y = b + code[pc + 3];
-            R[b + code[pc + 1]] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 144 /* i64_le_s */: {
-            const x = b + code[pc + 2], y = b + code[pc + 3];
-            R[b + code[pc + 1]] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;
-            pc += 4;
-            break;
-          }
-          case 145 /* i64_le_u */: {
-            const x = b + code[pc + 2], y = b + code[pc + 3];
-            R[b + code[pc + 1]] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;
-            pc += 4;
-            break;
-          }
-          case 146 /* i64_ge_s */: {
-            const x = b + code[pc + 2], y = b + code[pc + 3];
-            R[b + code[pc + 1]] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;
-            pc += 4;
-            break;
-          }
-          case 147 /* i64_ge_u */: {
-            const x = b + code[pc + 2], y = b + code[pc + 3];
-            R[b + code[pc + 1]] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;
-            pc += 4;
-            break;
-          }
+            // i64: helpers take absolute word indices and read before writing.
+            case 116 /* i64_add */:
+              add64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 117 /* i64_sub */:
+              sub64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 118 /* i64_mul */:
+              mul64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 119 /* i64_div_s */:
+              divS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 120 /* i64_div_u */:
+              divU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 121 /* i64_rem_s */:
+              remS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 122 /* i64_rem_u */:
+              remU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 123 /* i64_and */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              const lo = R[x] & R[y], hi = R[x + 1] & R[y + 1];
+              R[d] = lo;
+              R[d + 1] = hi;
+              pc += 4;
+              break;
+            }
+            case 124 /* i64_or */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              const lo = R[x] | R[y], hi = R[x + 1] | R[y + 1];
+              R[d] = lo;
+              R[d + 1] = hi;
+              pc += 4;
+              break;
+            }
+            case 125 /* i64_xor */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              const lo = R[x] ^ R[y], hi = R[x + 1] ^ R[y + 1];
+              R[d] = lo;
+              R[d + 1] = hi;
+              pc += 4;
+              break;
+            }
+            case 126 /* i64_shl */:
+              shl64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 127 /* i64_shr_s */:
+              shrS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 128 /* i64_shr_u */:
+              shrU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 129 /* i64_rotl */:
+              rotl64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 130 /* i64_rotr */:
+              rotr64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 131 /* i64_eqz */: {
+              const x = b + code[pc + 2];
+              R[b + code[pc + 1]] = (R[x] | R[x + 1]) === 0 ? 1 : 0;
+              pc += 3;
+              break;
+            }
+            case 132 /* i64_clz */:
+              clz64(R, b + code[pc + 1], b + code[pc + 2]);
+              pc += 3;
+              break;
+            case 133 /* i64_ctz */:
+              ctz64(R, b + code[pc + 1], b + code[pc + 2]);
+              pc += 3;
+              break;
+            case 134 /* i64_popcnt */:
+              popcnt64(R, b + code[pc + 1], b + code[pc + 2]);
+              pc += 3;
+              break;
+            case 135 /* i64_extend8_s */:
+              extend8_64(R, b + code[pc + 1], b + code[pc + 2]);
+              pc += 3;
+              break;
+            case 136 /* i64_extend16_s */:
+              extend16_64(R, b + code[pc + 1], b + code[pc + 2]);
+              pc += 3;
+              break;
+            case 137 /* i64_extend32_s */:
+              extend32_64(R, b + code[pc + 1], b + code[pc + 2]);
+              pc += 3;
+              break;
+            case 138 /* i64_eq */: {
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              R[b + code[pc + 1]] = R[x] === R[y] && R[x + 1] === R[y + 1] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 139 /* i64_ne */: {
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              R[b + code[pc + 1]] = R[x] !== R[y] || R[x + 1] !== R[y + 1] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 140 /* i64_lt_s */: {
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              R[b + code[pc + 1]] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 141 /* i64_lt_u */: {
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              R[b + code[pc + 1]] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 142 /* i64_gt_s */: {
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              R[b + code[pc + 1]] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 143 /* i64_gt_u */: {
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              R[b + code[pc + 1]] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 144 /* i64_le_s */: {
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              R[b + code[pc + 1]] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;
+              pc += 4;
+              break;
+            }
+            case 145 /* i64_le_u */: {
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              R[b + code[pc + 1]] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;
+              pc += 4;
+              break;
+            }
+            case 146 /* i64_ge_s */: {
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              R[b + code[pc + 1]] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;
+              pc += 4;
+              break;
+            }
+            case 147 /* i64_ge_u */: {
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              R[b + code[pc + 1]] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;
+              pc += 4;
+              break;
+            }
 
-          // f32: arithmetic through the Float32Array view (storing rounds to
-          // f32; double rounding is harmless for + - * / sqrt); sign ops on bits.
-          case 148 /* f32_add */:
-            F32[b + code[pc + 1]] = F32[b + code[pc + 2]] + F32[b + code[pc + 3]];
-            pc += 4;
-            break;
-          case 149 /* f32_sub */:
-            F32[b + code[pc + 1]] = F32[b + code[pc + 2]] - F32[b + code[pc + 3]];
-            pc += 4;
-            break;
-          case 150 /* f32_mul */:
-            F32[b + code[pc + 1]] = F32[b + code[pc + 2]] * F32[b + code[pc + 3]];
-            pc += 4;
-            break;
-          case 151 /* f32_div */:
-            F32[b + code[pc + 1]] = F32[b + code[pc + 2]] / F32[b + code[pc + 3]];
-            pc += 4;
-            break;
-          case 152 /* f32_min */:
-            F32[b + code[pc + 1]] = fmin(F32[b + code[pc + 2]], F32[b + code[pc + 3]]);
-            pc += 4;
-            break;
-          case 153 /* f32_max */:
-            F32[b + code[pc + 1]] = fmax(F32[b + code[pc + 2]], F32[b + code[pc + 3]]);
-            pc += 4;
-            break;
-          case 154 /* f32_copysign */:
-            f32Copysign(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 155 /* f32_abs */:
-            f32Abs(R, b + code[pc + 1], b + code[pc + 2]);
-            pc += 3;
-            break;
-          case 156 /* f32_neg */:
-            f32Neg(R, b + code[pc + 1], b + code[pc + 2]);
-            pc += 3;
-            break;
-          case 157 /* f32_ceil */:
-            F32[b + code[pc + 1]] = fceil(F32[b + code[pc + 2]]);
-            pc += 3;
-            break;
-          case 158 /* f32_floor */:
-            F32[b + code[pc + 1]] = ffloor(F32[b + code[pc + 2]]);
-            pc += 3;
-            break;
-          case 159 /* f32_trunc */:
-            F32[b + code[pc + 1]] = ftrunc(F32[b + code[pc + 2]]);
-            pc += 3;
-            break;
-          case 160 /* f32_nearest */:
-            F32[b + code[pc + 1]] = fnearest(F32[b + code[pc + 2]]);
-            pc += 3;
-            break;
-          case 161 /* f32_sqrt */:
-            F32[b + code[pc + 1]] = Math.sqrt(F32[b + code[pc + 2]]);
-            pc += 3;
-            break;
-          case 162 /* f32_eq */:
-            R[b + code[pc + 1]] = F32[b + code[pc + 2]] === F32[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          case 163 /* f32_ne */:
-            R[b + code[pc + 1]] = F32[b + code[pc + 2]] !== F32[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          case 164 /* f32_lt */:
-            R[b + code[pc + 1]] = F32[b + code[pc + 2]] < F32[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          case 165 /* f32_gt */:
-            R[b + code[pc + 1]] = F32[b + code[pc + 2]] > F32[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          case 166 /* f32_le */:
-            R[b + code[pc + 1]] = F32[b + code[pc + 2]] <= F32[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          case 167 /* f32_ge */:
-            R[b + code[pc + 1]] = F32[b + code[pc + 2]] >= F32[b + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
+            // f32: arithmetic through the Float32Array view (storing rounds to
+            // f32; double rounding is harmless for + - * / sqrt); sign ops on bits.
+            case 148 /* f32_add */:
+              F32[b + code[pc + 1]] = F32[b + code[pc + 2]] + F32[b + code[pc + 3]];
+              pc += 4;
+              break;
+            case 149 /* f32_sub */:
+              F32[b + code[pc + 1]] = F32[b + code[pc + 2]] - F32[b + code[pc + 3]];
+              pc += 4;
+              break;
+            case 150 /* f32_mul */:
+              F32[b + code[pc + 1]] = F32[b + code[pc + 2]] * F32[b + code[pc + 3]];
+              pc += 4;
+              break;
+            case 151 /* f32_div */:
+              F32[b + code[pc + 1]] = F32[b + code[pc + 2]] / F32[b + code[pc + 3]];
+              pc += 4;
+              break;
+            case 152 /* f32_min */:
+              F32[b + code[pc + 1]] = fmin(F32[b + code[pc + 2]], F32[b + code[pc + 3]]);
+              pc += 4;
+              break;
+            case 153 /* f32_max */:
+              F32[b + code[pc + 1]] = fmax(F32[b + code[pc + 2]], F32[b + code[pc + 3]]);
+              pc += 4;
+              break;
+            case 154 /* f32_copysign */:
+              f32Copysign(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 155 /* f32_abs */:
+              f32Abs(R, b + code[pc + 1], b + code[pc + 2]);
+              pc += 3;
+              break;
+            case 156 /* f32_neg */:
+              f32Neg(R, b + code[pc + 1], b + code[pc + 2]);
+              pc += 3;
+              break;
+            case 157 /* f32_ceil */:
+              F32[b + code[pc + 1]] = fceil(F32[b + code[pc + 2]]);
+              pc += 3;
+              break;
+            case 158 /* f32_floor */:
+              F32[b + code[pc + 1]] = ffloor(F32[b + code[pc + 2]]);
+              pc += 3;
+              break;
+            case 159 /* f32_trunc */:
+              F32[b + code[pc + 1]] = ftrunc(F32[b + code[pc + 2]]);
+              pc += 3;
+              break;
+            case 160 /* f32_nearest */:
+              F32[b + code[pc + 1]] = fnearest(F32[b + code[pc + 2]]);
+              pc += 3;
+              break;
+            case 161 /* f32_sqrt */:
+              F32[b + code[pc + 1]] = Math.sqrt(F32[b + code[pc + 2]]);
+              pc += 3;
+              break;
+            case 162 /* f32_eq */:
+              R[b + code[pc + 1]] = F32[b + code[pc + 2]] === F32[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            case 163 /* f32_ne */:
+              R[b + code[pc + 1]] = F32[b + code[pc + 2]] !== F32[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            case 164 /* f32_lt */:
+              R[b + code[pc + 1]] = F32[b + code[pc + 2]] < F32[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            case 165 /* f32_gt */:
+              R[b + code[pc + 1]] = F32[b + code[pc + 2]] > F32[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            case 166 /* f32_le */:
+              R[b + code[pc + 1]] = F32[b + code[pc + 2]] <= F32[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            case 167 /* f32_ge */:
+              R[b + code[pc + 1]] = F32[b + code[pc + 2]] >= F32[b + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
 
-          // f64.
-          case 168 /* f64_add */:
-            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] +
-              F64[(b + code[pc + 3]) >> 1];
-            pc += 4;
-            break;
-          case 169 /* f64_sub */:
-            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] -
-              F64[(b + code[pc + 3]) >> 1];
-            pc += 4;
-            break;
-          case 170 /* f64_mul */:
-            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] *
-              F64[(b + code[pc + 3]) >> 1];
-            pc += 4;
-            break;
-          case 171 /* f64_div */:
-            F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] /
-              F64[(b + code[pc + 3]) >> 1];
-            pc += 4;
-            break;
-          case 172 /* f64_min */:
-            F64[(b + code[pc + 1]) >> 1] = fmin(
-              F64[(b + code[pc + 2]) >> 1],
-              F64[(b + code[pc + 3]) >> 1],
-            );
-            pc += 4;
-            break;
-          case 173 /* f64_max */:
-            F64[(b + code[pc + 1]) >> 1] = fmax(
-              F64[(b + code[pc + 2]) >> 1],
-              F64[(b + code[pc + 3]) >> 1],
-            );
-            pc += 4;
-            break;
-          case 174 /* f64_copysign */:
-            f64Copysign(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-            pc += 4;
-            break;
-          case 175 /* f64_abs */:
-            f64Abs(R, b + code[pc + 1], b + code[pc + 2]);
-            pc += 3;
-            break;
-          case 176 /* f64_neg */:
-            f64Neg(R, b + code[pc + 1], b + code[pc + 2]);
-            pc += 3;
-            break;
-          case 177 /* f64_ceil */:
-            F64[(b + code[pc + 1]) >> 1] = fceil(F64[(b + code[pc + 2]) >> 1]);
-            pc += 3;
-            break;
-          case 178 /* f64_floor */:
-            F64[(b + code[pc + 1]) >> 1] = ffloor(F64[(b + code[pc + 2]) >> 1]);
-            pc += 3;
-            break;
-          case 179 /* f64_trunc */:
-            F64[(b + code[pc + 1]) >> 1] = ftrunc(F64[(b + code[pc + 2]) >> 1]);
-            pc += 3;
-            break;
-          case 180 /* f64_nearest */:
-            F64[(b + code[pc + 1]) >> 1] = fnearest(F64[(b + code[pc + 2]) >> 1]);
-            pc += 3;
-            break;
-          case 181 /* f64_sqrt */:
-            F64[(b + code[pc + 1]) >> 1] = Math.sqrt(F64[(b + code[pc + 2]) >> 1]);
-            pc += 3;
-            break;
-          case 182 /* f64_eq */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] === F64[(b + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          case 183 /* f64_ne */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] !== F64[(b + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          case 184 /* f64_lt */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] < F64[(b + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          case 185 /* f64_gt */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] > F64[(b + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          case 186 /* f64_le */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] <= F64[(b + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          case 187 /* f64_ge */:
-            R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] >= F64[(b + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
+            // f64.
+            case 168 /* f64_add */:
+              F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] +
+                F64[(b + code[pc + 3]) >> 1];
+              pc += 4;
+              break;
+            case 169 /* f64_sub */:
+              F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] -
+                F64[(b + code[pc + 3]) >> 1];
+              pc += 4;
+              break;
+            case 170 /* f64_mul */:
+              F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] *
+                F64[(b + code[pc + 3]) >> 1];
+              pc += 4;
+              break;
+            case 171 /* f64_div */:
+              F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] /
+                F64[(b + code[pc + 3]) >> 1];
+              pc += 4;
+              break;
+            case 172 /* f64_min */:
+              F64[(b + code[pc + 1]) >> 1] = fmin(
+                F64[(b + code[pc + 2]) >> 1],
+                F64[(b + code[pc + 3]) >> 1],
+              );
+              pc += 4;
+              break;
+            case 173 /* f64_max */:
+              F64[(b + code[pc + 1]) >> 1] = fmax(
+                F64[(b + code[pc + 2]) >> 1],
+                F64[(b + code[pc + 3]) >> 1],
+              );
+              pc += 4;
+              break;
+            case 174 /* f64_copysign */:
+              f64Copysign(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 4;
+              break;
+            case 175 /* f64_abs */:
+              f64Abs(R, b + code[pc + 1], b + code[pc + 2]);
+              pc += 3;
+              break;
+            case 176 /* f64_neg */:
+              f64Neg(R, b + code[pc + 1], b + code[pc + 2]);
+              pc += 3;
+              break;
+            case 177 /* f64_ceil */:
+              F64[(b + code[pc + 1]) >> 1] = fceil(F64[(b + code[pc + 2]) >> 1]);
+              pc += 3;
+              break;
+            case 178 /* f64_floor */:
+              F64[(b + code[pc + 1]) >> 1] = ffloor(F64[(b + code[pc + 2]) >> 1]);
+              pc += 3;
+              break;
+            case 179 /* f64_trunc */:
+              F64[(b + code[pc + 1]) >> 1] = ftrunc(F64[(b + code[pc + 2]) >> 1]);
+              pc += 3;
+              break;
+            case 180 /* f64_nearest */:
+              F64[(b + code[pc + 1]) >> 1] = fnearest(F64[(b + code[pc + 2]) >> 1]);
+              pc += 3;
+              break;
+            case 181 /* f64_sqrt */:
+              F64[(b + code[pc + 1]) >> 1] = Math.sqrt(F64[(b + code[pc + 2]) >> 1]);
+              pc += 3;
+              break;
+            case 182 /* f64_eq */:
+              R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] === F64[(b + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            case 183 /* f64_ne */:
+              R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] !== F64[(b + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            case 184 /* f64_lt */:
+              R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] < F64[(b + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            case 185 /* f64_gt */:
+              R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] > F64[(b + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            case 186 /* f64_le */:
+              R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] <= F64[(b + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            case 187 /* f64_ge */:
+              R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] >= F64[(b + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
 
-          // Frequent conversions; the rest are in rare_ops.ts.
-          case 188 /* i32_wrap_i64 */:
-            R[b + code[pc + 1]] = R[b + code[pc + 2]];
-            pc += 3;
-            break;
-          case 193 /* i64_extend_i32_s */: {
-            const d = b + code[pc + 1], v = R[b + code[pc + 2]];
-            R[d] = v;
-            R[d + 1] = v >> 31;
-            pc += 3;
-            break;
+            // Frequent conversions; the rest are in rare_ops.ts.
+            case 188 /* i32_wrap_i64 */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]];
+              pc += 3;
+              break;
+            case 193 /* i64_extend_i32_s */: {
+              const d = b + code[pc + 1], v = R[b + code[pc + 2]];
+              R[d] = v;
+              R[d + 1] = v >> 31;
+              pc += 3;
+              break;
+            }
+            case 194 /* i64_extend_i32_u */: {
+              const d = b + code[pc + 1];
+              R[d] = R[b + code[pc + 2]];
+              R[d + 1] = 0;
+              pc += 3;
+              break;
+            }
+            case 204 /* f64_convert_i32_s */:
+              F64[(b + code[pc + 1]) >> 1] = R[b + code[pc + 2]];
+              pc += 3;
+              break;
+            case 205 /* f64_convert_i32_u */:
+              F64[(b + code[pc + 1]) >> 1] = R[b + code[pc + 2]] >>> 0;
+              pc += 3;
+              break;
+            case 199 /* f32_convert_i32_s */:
+              F32[b + code[pc + 1]] = R[b + code[pc + 2]];
+              pc += 3;
+              break;
+            case 208 /* f64_promote_f32 */:
+              F64[(b + code[pc + 1]) >> 1] = F32[b + code[pc + 2]];
+              pc += 3;
+              break;
+            case 203 /* f32_demote_f64 */:
+              F32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1];
+              pc += 3;
+              break;
+
+            case 247 /* consume_fuel */: {
+              const n = code[pc + 1];
+              if ((this.fuel -= n) < 0) {
+                this.fuel += n;
+                throw new RuntimeError("out of fuel");
+              }
+              pc += 2;
+              break;
+            }
+            default:
+              pc = executeRare(this, inst, code, pc, b);
+              break;
           }
-          case 194 /* i64_extend_i32_u */: {
-            const d = b + code[pc + 1];
-            R[d] = R[b + code[pc + 2]];
-            R[d + 1] = 0;
-            pc += 3;
-            break;
-          }
-          case 204 /* f64_convert_i32_s */:
-            F64[(b + code[pc + 1]) >> 1] = R[b + code[pc + 2]];
-            pc += 3;
-            break;
-          case 205 /* f64_convert_i32_u */:
-            F64[(b + code[pc + 1]) >> 1] = R[b + code[pc + 2]] >>> 0;
-            pc += 3;
-            break;
-          case 199 /* f32_convert_i32_s */:
-            F32[b + code[pc + 1]] = R[b + code[pc + 2]];
-            pc += 3;
-            break;
-          case 208 /* f64_promote_f32 */:
-            F64[(b + code[pc + 1]) >> 1] = F32[b + code[pc + 2]];
-            pc += 3;
-            break;
-          case 203 /* f32_demote_f64 */:
-            F32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1];
-            pc += 3;
-            break;
-
-          default:
-            pc = executeRare(this, inst, code, pc, b);
-            break;
+          continue;
+        }
+        // A budget ran out or a host call suspended.
+        if (this.pending === null) budget = this.checkInterrupts(inst);
+        if (this.pending !== null || budget === 0) {
+          this.fn = fn;
+          this.pc = pc;
+          this.b = b;
+          this.depth = depth;
+          this.budget = budget === 0 ? CHECK_INTERVAL : budget;
+          return SUSPENDED;
         }
       }
     } catch (e) {
-      throw this.toTrap(e, fn, pc, depth0, depth);
+      this.fn = null;
+      throw this.toTrap(e, fn, pc, 0, depth);
     }
+  }
+
+  /**
+   * Called by a host function that returned a Promise: the call suspends
+   * after the host function, and `complete` writes the awaited value back.
+   * Only allowed in async mode.
+   */
+  suspend(promise: Promise<unknown>, complete: (value: unknown) => void): void {
+    this.pending = promise;
+    this.pendingComplete = complete;
+  }
+
+  /** Prepares the limits of the next call (see the fields of the same names). */
+  configure(signal: AbortSignal | null, deadline: number, asyncMode: boolean): void {
+    this.signal = signal;
+    this.deadline = deadline;
+    this.asyncMode = asyncMode;
+    this.pending = null;
+    this.pendingComplete = null;
+    this.#lastYield = now();
+  }
+
+  /**
+   * Runs when the budget of backward branches and calls is spent: throws if
+   * the call must stop, returns 0 when an async call should yield to the
+   * event loop, else a fresh budget.
+   */
+  private checkInterrupts(inst: InstanceState): number {
+    if (this.signal !== null && this.signal.aborted) {
+      throw new RuntimeError("interrupted: aborted");
+    }
+    if (this.deadline !== Infinity || this.asyncMode) {
+      const t = now();
+      if (t >= this.deadline) throw new RuntimeError("interrupted: deadline exceeded");
+      if (this.asyncMode && t - this.#lastYield >= YIELD_INTERVAL_MS) {
+        this.#lastYield = t;
+        return 0;
+      }
+    }
+    if (inst.exitCode !== undefined) throw new ExitError(inst.exitCode);
+    return CHECK_INTERVAL;
   }
 
   private enterFrame(fn: FunctionInstance, b: number): void {

@@ -123,19 +123,25 @@ export class GlobalInstance {
   }
 }
 
+/** What a host function sees of the machine that calls it. */
+export interface HostContext {
+  /** The register file's words. */
+  readonly R: Int32Array;
+  /** References, by slot (word offset >> 1). */
+  readonly refs: unknown[];
+  /** True when the caller can await a Promise (`callAsync`). */
+  readonly asyncMode: boolean;
+  /** Suspends the call until `promise` settles; `complete` then writes the results. */
+  suspend(promise: Promise<unknown>, complete: (value: unknown) => void): void;
+}
+
 /**
  * A host function as the executor calls it: it reads its arguments from the
- * register file at `base` (words of `regs`, references in `refs` at slot
- * `base >> 1`), and writes its results back from `base` on. `caller` is the
- * instance whose code made the call (null when called from the API). It may
- * throw.
+ * register file at word `base` (references at slot `base >> 1`) and writes
+ * its results back from `base` on. `caller` is the instance whose code made
+ * the call (null when called from the API). It may throw, or suspend.
  */
-export type HostCall = (
-  regs: Int32Array,
-  refs: unknown[],
-  base: number,
-  caller: InstanceState | null,
-) => void;
+export type HostCall = (m: HostContext, base: number, caller: InstanceState | null) => void;
 
 /** A function: compiled wasm code of some instance, or a host function. */
 export class FunctionInstance {
@@ -186,6 +192,8 @@ export interface InstanceState {
   typeIds: Int32Array;
   /** The API object of this instance (a `Module`), for host functions' `caller`. */
   owner: unknown;
+  /** Set when the module is closed with an exit code: running code stops with ExitError. */
+  exitCode?: number;
 }
 
 const typeIds = new Map<string, number>();

@@ -270,8 +270,26 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["data_drop", "n"],
   ["memory_copy", "rrr"], // dst, src, count
   ["memory_fill", "rrr"], // dst, value, count
-  // Traps with "SIMD instructions are not supported by the interpreter yet".
+  // No longer emitted (SIMD runs since the ops below); kept so later op numbers stay put.
   ["unsupported", ""],
+  // SIMD (simd.ts): one op per operand shape; `n` carries the wasm sub-opcode
+  // (the byte after 0xFD), plus the lane index shifted left by 8 where there is one.
+  ["v128_load", "rri"], // dst, address, offset
+  ["v128_load_ext", "rrin"], // dst, address, offset, sub-opcode (extend, splat, zero forms)
+  ["v128_store", "rri"], // address, value, offset
+  ["v128_load_lane", "rrrin"], // dst, address, vector, offset, sub-opcode | lane << 8
+  ["v128_store_lane", "rrin"], // address, vector, offset, sub-opcode | lane << 8
+  ["v128_shuffle", "rrriiii"], // dst, a, b, the 16 lane indices packed 4 per word
+  ["v128_splat", "rrn"], // dst, scalar, sub-opcode
+  ["v128_extract", "rrn"], // dst, vector, sub-opcode | lane << 8
+  ["v128_replace", "rrrn"], // dst, vector, scalar, sub-opcode | lane << 8
+  ["v128_bitselect", "rrrr"], // dst, a, b, mask
+  ["v128_int_unary", "rrn"], // dst, a, sub-opcode
+  ["v128_int_binary", "rrrn"], // dst, a, b (a vector or an i32 shift count), sub-opcode
+  ["v128_float_unary", "rrn"], // dst, a, sub-opcode
+  ["v128_float_binary", "rrrn"], // dst, a, b, sub-opcode
+  // Fuel metering (only in code compiled with fuel on): charges n instructions.
+  ["consume_fuel", "i"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -1,8 +1,9 @@
 /**
  * The instructions the executor's hot `switch` leaves out: trapping and
  * saturating float-to-int conversions, i64-to-float conversions,
- * references, tables and bulk memory. Keeping them here keeps the hot
- * function small enough for V8 to optimise.
+ * references, tables and bulk memory; anything else goes on to the SIMD
+ * executor (`simd.ts`). Keeping them here keeps the hot function small
+ * enough for V8 to optimise.
  *
  * @module
  */
@@ -10,6 +11,7 @@
 import { RuntimeError } from "../errors.ts";
 import type { FunctionInstance, InstanceState } from "./instances.ts";
 import type { Machine } from "./executor.ts";
+import { executeSimd } from "./simd.ts";
 import {
   f32ConvertI32U,
   f32ConvertI64S,
@@ -211,7 +213,7 @@ export function executeRare(
     case 232 /* unsupported */:
       throw new RuntimeError("SIMD instructions are not supported by the interpreter yet");
   }
-  throw new RuntimeError(`internal error: unknown register op ${code[pc]} at ${pc}`);
+  return executeSimd(m, inst, code, pc, b);
 }
 
 const EMPTY_BYTES = new Uint8Array(0);

@@ -27,6 +27,7 @@ import { FunctionValidator } from "../validate/function_validator.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { LOWERING, NEGATED_COMPARE, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
 import { OP } from "./ops.ts";
+import { SIMD_LOWERING } from "./simd_lowering.ts";
 
 const TEMP = 0, LOCAL = 1, CONST = 2;
 
@@ -66,12 +67,21 @@ interface Block {
   unreachable: boolean;
 }
 
+/** Translation options. */
+export interface TranslateOptions {
+  /** Emit `consume_fuel` at the start of every basic block (fuel metering). */
+  fuel: boolean;
+}
+
 /**
  * Translates every function body of a validated module. Returns one
  * {@link CompiledFunction} per defined function.
  */
-export function translateModule(ctx: ModuleContext): CompiledFunction[] {
-  const t = new Translator(ctx);
+export function translateModule(
+  ctx: ModuleContext,
+  options: TranslateOptions = { fuel: false },
+): CompiledFunction[] {
+  const t = new Translator(ctx, options);
   const out: CompiledFunction[] = [];
   const first = ctx.module.importedFunctionCount;
   for (let i = 0; i < ctx.module.codes.length; i++) out.push(t.translate(first + i));
@@ -104,6 +114,8 @@ class Translator {
   localsEnd = 0;
   maxWords = 0;
 
+  /** Code position of the current basic block's fuel charge (-1: none yet). */
+  fuelAt = -1;
   /** Start of the last emitted instruction, or -1 when a label was bound since. */
   lastStart = -1;
   /** Code position of the last instruction's destination operand (-1 if none). */
@@ -111,9 +123,12 @@ class Translator {
   /** Stack height the last instruction's result was pushed at. */
   lastDstHeight = -1;
 
-  constructor(ctx: ModuleContext) {
+  readonly fuel: boolean;
+
+  constructor(ctx: ModuleContext, options: TranslateOptions) {
     this.ctx = ctx;
     this.v = new FunctionValidator(ctx);
+    this.fuel = options.fuel;
   }
 
   translate(funcIndex: number): CompiledFunction {
@@ -126,6 +141,7 @@ class Translator {
       readInstruction(r, ins);
       v.step(ins);
       this.sourceMap.push(this.pc, ins.offset);
+      if (this.fuel) this.chargeFuel();
       this.instruction(ins);
     }
     v.finish();
@@ -164,6 +180,7 @@ class Translator {
     this.maxWords = w;
     this.lastStart = -1;
     this.lastDst = -1;
+    this.fuelAt = -1;
     this.blocks.push({
       isLoop: false,
       isIf: false,
@@ -193,6 +210,7 @@ class Translator {
     this.pc = need;
     this.lastStart = start;
     this.lastDst = -1;
+    if (op <= OP.return64 || (op >= OP.br_i32_eq && op <= OP.br_i32_ge_u_imm)) this.fuelAt = -1;
     return start;
   }
 
@@ -202,6 +220,23 @@ class Translator {
     fixups.length = 0;
     this.lastStart = -1;
     this.lastDst = -1;
+    this.fuelAt = -1;
+  }
+
+  /**
+   * Counts one instruction of reachable code against the current basic
+   * block's `consume_fuel`, starting a new block (and its charge) after a
+   * label or a branch. Charging whole blocks keeps metering cheap and the
+   * stop point deterministic.
+   */
+  private chargeFuel(): void {
+    const block = this.top;
+    if (block.dead || block.unreachable) return;
+    if (this.fuelAt < 0) {
+      this.fuelAt = this.emit(OP.consume_fuel, 0) + 1;
+      this.lastStart = -1;
+    }
+    this.code[this.fuelAt]++;
   }
 
   // ---- The virtual stack ---------------------------------------------------
@@ -315,7 +350,7 @@ class Translator {
       return;
     }
     if (op >= PREFIX_FD) {
-      this.unsupported(ins);
+      this.simd(ins);
       return;
     }
     this.special(ins);
@@ -349,13 +384,48 @@ class Translator {
     }
   }
 
-  /** Emits a trap for an instruction the interpreter cannot run yet (SIMD). */
-  private unsupported(ins: Instruction): void {
-    // Keep the virtual stack consistent with the validator so translation can go on.
+  /**
+   * A SIMD instruction: its operands' registers, then its immediates, with
+   * the sub-opcode last for the generic ops (see `simd_lowering.ts`).
+   */
+  private simd(ins: Instruction): void {
     const info = OPS[ins.op]!;
-    this.pop(info.params?.length ?? 0);
-    for (const t of info.results ?? []) this.pushTemp(t);
-    this.emit(OP.unsupported);
+    const sub = ins.op - PREFIX_FD;
+    if (ins.op === Op.v128_const) {
+      const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
+      const d = this.pushTemp(ValType.v128);
+      const at = this.emit(
+        OP.const128,
+        d,
+        w.getInt32(0, true),
+        w.getInt32(4, true),
+        w.getInt32(8, true),
+        w.getInt32(12, true),
+      );
+      this.produced(at + 1);
+      return;
+    }
+    const regOp = SIMD_LOWERING[sub];
+    const n = info.params!.length;
+    const operands: number[] = [];
+    for (let i = this.h - n; i < this.h; i++) operands.push(this.operand(i));
+    this.pop(n);
+    const immediates: number[] = [];
+    if (info.imm === Imm.memArg) immediates.push(ins.b);
+    if (info.imm === Imm.memArgLane) immediates.push(ins.b, sub | (ins.c << 8));
+    else if (info.imm === Imm.lane) immediates.push(sub | (ins.a << 8));
+    else if (info.imm === Imm.shuffle) {
+      const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
+      for (let k = 0; k < 16; k += 4) immediates.push(w.getInt32(k, true));
+    } else if (regOp !== OP.v128_load && regOp !== OP.v128_store && regOp !== OP.v128_bitselect) {
+      immediates.push(sub);
+    }
+    if (info.results!.length === 0) {
+      this.emit(regOp, ...operands, ...immediates);
+      return;
+    }
+    const d = this.pushTemp(info.results![0]);
+    this.produced(this.emit(regOp, d, ...operands, ...immediates) + 1);
   }
 
   private unary(regOp: number, resultType: number): void {

@@ -73,11 +73,14 @@ export class CompiledModule {
   readonly definitions: ModuleDefinitions;
   /** @internal Register code of each defined function. */
   readonly code: readonly CompiledFunction[];
+  /** @internal True when the code counts fuel. */
+  readonly metered: boolean;
 
   /** @internal Use `Runtime.compileModule`. */
-  constructor(decoded: WasmModule, code: readonly CompiledFunction[]) {
+  constructor(decoded: WasmModule, code: readonly CompiledFunction[], metered = false) {
     this.decoded = decoded;
     this.code = code;
+    this.metered = metered;
     const defs = buildDefinitions(decoded);
     this.definitions = defs;
     this.name = decoded.names?.module;

@@ -6,7 +6,7 @@
 
 import { wordsOf } from "../interpreter/translator.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
-import type { Machine } from "../interpreter/executor.ts";
+import { DONE, type Machine } from "../interpreter/executor.ts";
 import type { FunctionDefinition } from "./definitions.ts";
 import { readRaw, readValue, writeRaw, writeValue } from "./values.ts";
 
@@ -18,7 +18,29 @@ export interface CallContext {
   fromFuncRef(fn: FunctionInstance): unknown;
   /** Throws if the owning module (or runtime) is closed. */
   checkOpen(): void;
+  /** Reads the fuel budget the call may use (Infinity when unmetered). */
+  getFuel(): number;
+  /** Stores the fuel left after the call. */
+  setFuel(fuel: number): void;
 }
+
+/**
+ * Limits of one call, set with {@link WasmFunction.withOptions}.
+ *
+ * A synchronous `call` can be stopped by `timeout` (and by an `AbortSignal`
+ * aborted from a host function it calls); `callAsync` also lets the event
+ * loop run every few milliseconds, so timers and other tasks can abort it.
+ */
+export interface CallOptions {
+  /** Stops the call with `RuntimeError("interrupted: aborted")` once aborted. */
+  signal?: AbortSignal;
+  /** Stops the call with `RuntimeError("interrupted: deadline exceeded")` after this many ms. */
+  timeout?: number;
+}
+
+const now: () => number = typeof globalThis.performance?.now === "function"
+  ? () => performance.now()
+  : () => Date.now();
 
 /**
  * A WebAssembly function exported by a module (or reached through a table
@@ -31,19 +53,28 @@ export interface CallContext {
  * add.definition.paramTypes;     // ["i32", "i32"]
  * add.call(1, 2);                // [3]
  * add.callRaw(0xffffffffn, 1n);  // [0n]: bit patterns in, bit patterns out
+ * await add.callAsync(1, 2);     // [3], and host functions may return Promises
+ * add.withOptions({ timeout: 100 }).call(1, 2);
  * ```
  */
 export class WasmFunction {
   readonly #fn: FunctionInstance;
   readonly #ctx: CallContext;
+  readonly #options: CallOptions;
   /** Names and types of the function. */
   readonly definition: FunctionDefinition;
 
   /** @internal */
-  constructor(fn: FunctionInstance, definition: FunctionDefinition, ctx: CallContext) {
+  constructor(
+    fn: FunctionInstance,
+    definition: FunctionDefinition,
+    ctx: CallContext,
+    options: CallOptions = {},
+  ) {
     this.#fn = fn;
     this.definition = definition;
     this.#ctx = ctx;
+    this.#options = options;
   }
 
   /** @internal The engine's function. */
@@ -52,15 +83,44 @@ export class WasmFunction {
   }
 
   /**
+   * The same function with call limits: a timeout and/or an AbortSignal.
+   *
+   * @example
+   * ```ts
+   * const loop = module.exportedFunction("spin")!;
+   * try {
+   *   loop.withOptions({ timeout: 50 }).call();
+   * } catch (e) {
+   *   console.log((e as Error).message); // "interrupted: deadline exceeded"
+   * }
+   * ```
+   */
+  withOptions(options: CallOptions): WasmFunction {
+    return new WasmFunction(this.#fn, this.definition, this.#ctx, {
+      ...this.#options,
+      ...options,
+    });
+  }
+
+  /**
    * Calls the function with JS values (i32 → number, i64 → bigint, f32/f64
    * → number, v128 → unsigned bigint, references → `null`, a function or any
    * JS value) and returns its results as an array in the same convention.
    *
-   * @throws {RuntimeError} when the function traps; the error's stack shows
-   * the wasm frames.
+   * @throws {RuntimeError} when the function traps or is interrupted; the
+   * error's stack shows the wasm frames.
+   * @throws {ExitError} when the module exits (e.g. WASI `proc_exit`).
+   * @throws {TypeError} when a host function it calls returns a Promise (use
+   * {@link callAsync}).
    */
   call(...params: unknown[]): unknown[] {
-    return this.#invoke(params, false);
+    const m = this.#start(params, false, false);
+    try {
+      if (m.execute(this.#fn, 0) !== DONE) throw new Error("internal error: a sync call suspended");
+      return this.#results(m, false);
+    } finally {
+      this.#finish(m);
+    }
   }
 
   /**
@@ -69,14 +129,48 @@ export class WasmFunction {
    * v128: 0..2^128-1); references are passed as they are.
    */
   callRaw(...params: unknown[]): unknown[] {
-    return this.#invoke(params, true);
+    const m = this.#start(params, true, false);
+    try {
+      if (m.execute(this.#fn, 0) !== DONE) throw new Error("internal error: a sync call suspended");
+      return this.#results(m, true);
+    } finally {
+      this.#finish(m);
+    }
   }
 
-  #invoke(params: unknown[], raw: boolean): unknown[] {
+  /**
+   * Calls the function asynchronously: when a host function returns a
+   * Promise, the WebAssembly code is suspended right there, the Promise is
+   * awaited, and execution resumes in place with its value. Long-running
+   * code also yields to the event loop every few milliseconds, so other
+   * tasks (and `AbortSignal`s) keep running. Results as for {@link call}.
+   */
+  async callAsync(...params: unknown[]): Promise<unknown[]> {
+    const m = this.#start(params, false, true);
+    try {
+      let status = m.execute(this.#fn, 0);
+      while (status !== DONE) {
+        const pending = m.pending;
+        if (pending !== null) {
+          const complete = m.pendingComplete!;
+          m.pending = null;
+          m.pendingComplete = null;
+          complete(await pending);
+        } else {
+          await yieldToEventLoop();
+        }
+        status = m.resume();
+      }
+      return this.#results(m, false);
+    } finally {
+      this.#finish(m);
+    }
+  }
+
+  #start(params: unknown[], raw: boolean, asyncMode: boolean): Machine {
     const ctx = this.#ctx;
     ctx.checkOpen();
-    const fn = this.#fn;
-    const type = fn.type;
+    const type = this.#fn.type;
     if (params.length !== type.params.length) {
       throw new TypeError(
         `${this.definition.debugName} expects ${type.params.length} argument(s), got ${params.length}`,
@@ -89,28 +183,47 @@ export class WasmFunction {
       let resultWords = 0;
       for (const t of type.results) resultWords += wordsOf(t);
       m.ensureWords(Math.max(words, resultWords) + 64);
-      const toFuncRef = ctx.toFuncRef;
       let at = 0;
       for (let i = 0; i < params.length; i++) {
         const t = type.params[i];
-        if (raw) writeRaw(m.R, m.refs, at, t, params[i], toFuncRef);
-        else writeValue(m.R, m.refs, at, t, params[i], toFuncRef);
+        if (raw) writeRaw(m.R, m.refs, at, t, params[i], ctx.toFuncRef);
+        else writeValue(m.R, m.refs, at, t, params[i], ctx.toFuncRef);
         at += wordsOf(t);
       }
-      m.execute(fn, 0);
-      const results: unknown[] = [];
-      at = 0;
-      for (const t of type.results) {
-        results.push(
-          raw
-            ? readRaw(m.R, m.refs, at, t, ctx.fromFuncRef)
-            : readValue(m.R, m.refs, at, t, ctx.fromFuncRef),
-        );
-        at += wordsOf(t);
-      }
-      return results;
-    } finally {
+      const { signal, timeout } = this.#options;
+      signal?.throwIfAborted?.();
+      m.configure(signal ?? null, timeout === undefined ? Infinity : now() + timeout, asyncMode);
+      m.fuel = ctx.getFuel();
+      return m;
+    } catch (e) {
       ctx.releaseMachine(m);
+      throw e;
     }
   }
+
+  #results(m: Machine, raw: boolean): unknown[] {
+    const ctx = this.#ctx;
+    const results: unknown[] = [];
+    let at = 0;
+    for (const t of this.#fn.type.results) {
+      results.push(
+        raw
+          ? readRaw(m.R, m.refs, at, t, ctx.fromFuncRef)
+          : readValue(m.R, m.refs, at, t, ctx.fromFuncRef),
+      );
+      at += wordsOf(t);
+    }
+    return results;
+  }
+
+  #finish(m: Machine): void {
+    this.#ctx.setFuel(m.fuel);
+    m.configure(null, Infinity, false);
+    this.#ctx.releaseMachine(m);
+  }
+}
+
+/** Lets other tasks (timers, I/O, abort handlers) run before continuing. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

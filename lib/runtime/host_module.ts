@@ -10,6 +10,7 @@ import {
   FunctionInstance,
   GlobalInstance,
   type HostCall,
+  type HostContext,
   type InstanceState,
   MemoryInstance,
   TableInstance,
@@ -235,7 +236,13 @@ export class HostModuleBuilder {
           };
           const debugName = `${this.#name}.${e.fn.name}`;
           state.functions.push(
-            new FunctionInstance(type, null, state, hostCall(e.fn.fn, type, ctx), debugName),
+            new FunctionInstance(
+              type,
+              null,
+              state,
+              hostCall(e.fn.fn, type, debugName, ctx),
+              debugName,
+            ),
           );
           const def: FunctionDefinition = {
             index,
@@ -302,7 +309,7 @@ export class HostModuleBuilder {
 }
 
 /** Adapts a JS function to the executor's calling convention. */
-function hostCall(fn: HostFunction, type: FuncType, ctx: CallContext): HostCall {
+function hostCall(fn: HostFunction, type: FuncType, name: string, ctx: CallContext): HostCall {
   const params = type.params, results = type.results;
   const offsets: number[] = [];
   let w = 0;
@@ -310,28 +317,37 @@ function hostCall(fn: HostFunction, type: FuncType, ctx: CallContext): HostCall 
     offsets.push(w);
     w += wordsOf(t);
   }
-  return (R, refs, base, caller) => {
-    const args: unknown[] = [caller?.owner as Module | undefined];
-    for (let i = 0; i < params.length; i++) {
-      args.push(readValue(R, refs, base + offsets[i], params[i], ctx.fromFuncRef));
-    }
-    const out = fn(...(args as [Module | undefined, ...unknown[]]));
-    if (out instanceof Promise) {
-      throw new TypeError(
-        "a host function returned a Promise; asynchronous host functions are not supported yet",
-      );
-    }
+  const writeResults = (m: HostContext, base: number, out: unknown) => {
     if (results.length === 0) return;
     const values = results.length === 1 ? [out] : out;
     if (!Array.isArray(values) || values.length !== results.length) {
       throw new TypeError(
-        `host function must return ${results.length} values as an array, got ${String(out)}`,
+        `host function ${name} must return ${results.length} values as an array, got ${
+          String(out)
+        }`,
       );
     }
     let at = base;
     for (let i = 0; i < results.length; i++) {
-      writeValue(R, refs, at, results[i], values[i], ctx.toFuncRef);
+      writeValue(m.R, m.refs, at, results[i], values[i], ctx.toFuncRef);
       at += wordsOf(results[i]);
     }
+  };
+  return (m, base, caller) => {
+    const args: unknown[] = [caller?.owner as Module | undefined];
+    for (let i = 0; i < params.length; i++) {
+      args.push(readValue(m.R, m.refs, base + offsets[i], params[i], ctx.fromFuncRef));
+    }
+    const out = fn(...(args as [Module | undefined, ...unknown[]]));
+    if (out instanceof Promise) {
+      if (!m.asyncMode) {
+        throw new TypeError(
+          `host function ${name} returned a Promise: call the WebAssembly function with callAsync`,
+        );
+      }
+      m.suspend(out, (value) => writeResults(m, base, value));
+      return;
+    }
+    writeResults(m, base, out);
   };
 }

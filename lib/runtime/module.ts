@@ -28,6 +28,8 @@ export interface ModuleOwner {
   callContext(module: Module): CallContext;
   /** The public handle of a function instance (shared by all modules). */
   functionHandle(fn: FunctionInstance): WasmFunction;
+  /** True when the runtime's code counts fuel. */
+  readonly metered: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export class Module {
   readonly definitions: ModuleDefinitions;
   readonly #owner: ModuleOwner;
   #closed = false;
+  #fuel = Infinity;
   #memories = new Map<number, Memory>();
   #globals = new Map<number, Global>();
   #tables = new Map<number, Table>();
@@ -77,6 +80,35 @@ export class Module {
   /** True once {@link close} has been called (or the runtime closed). */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * The fuel left for calls into this module: each WebAssembly instruction
+   * executed costs one unit, and a call that runs out stops with
+   * `RuntimeError("out of fuel")` at the same instruction on every machine.
+   * `Infinity` (the default) means unmetered. Needs a runtime created with
+   * `{ fuel: true }`; read it after a call to see what is left, assign it to
+   * refill.
+   *
+   * @example
+   * ```ts
+   * const runtime = new Runtime({ fuel: true });
+   * const module = await runtime.instantiate(source);
+   * module.fuel = 1_000_000;
+   * module.exportedFunction("run")!.call();
+   * console.log(1_000_000 - module.fuel, "instructions executed");
+   * ```
+   */
+  get fuel(): number {
+    return this.#fuel;
+  }
+
+  set fuel(value: number) {
+    if (!(value >= 0)) throw new RangeError(`fuel must be a non-negative number, got ${value}`);
+    if (value !== Infinity && !this.#owner.metered) {
+      throw new Error("fuel metering is off: create the Runtime with { fuel: true }");
+    }
+    this.#fuel = value;
   }
 
   #export(name: string, kind: ExternKind): number | undefined {
@@ -155,11 +187,14 @@ export class Module {
 
   /**
    * Closes the module: it is removed from its runtime (so it can no longer
-   * be imported) and calls into it fail. Closing twice does nothing.
+   * be imported) and calls into it fail. Code of this module that is still
+   * running (e.g. the caller of a host function that closes it) stops with
+   * an `ExitError` carrying `exitCode`. Closing twice does nothing.
    */
-  close(): void {
+  close(exitCode = 0): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.state.exitCode = exitCode;
     this.#owner.onClose(this);
   }
 

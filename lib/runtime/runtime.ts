@@ -35,6 +35,23 @@ export interface RuntimeConfig {
   memoryLimitPages?: number;
   /** Most elements any table may have (default 10,000,000). */
   tableLimit?: number;
+  /**
+   * Count fuel: every instruction costs one unit of the calling module's
+   * `fuel` budget (see `Module.fuel`). Off by default; when off, metering
+   * costs nothing.
+   */
+  fuel?: boolean;
+  /** Largest module accepted by `compileModule`, in bytes (default 256 MiB). */
+  maxModuleBytes?: number;
+  /** Most functions (imported and defined) a module may have (default 1,000,000). */
+  maxFunctions?: number;
+}
+
+/** Limits applied while compiling. */
+export interface CompileLimits {
+  fuel: boolean;
+  maxModuleBytes: number;
+  maxFunctions: number;
 }
 
 /** Options of one instantiation. */
@@ -73,6 +90,7 @@ export class Runtime implements ModuleOwner {
   readonly #maxCallDepth: number;
   readonly #memoryLimitPages: number;
   readonly #tableLimit: number;
+  readonly #compileLimits: CompileLimits;
   #closed = false;
 
   /** @param config limits; see {@link RuntimeConfig}. */
@@ -80,6 +98,16 @@ export class Runtime implements ModuleOwner {
     this.#maxCallDepth = config.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
     this.#memoryLimitPages = Math.min(config.memoryLimitPages ?? MAX_PAGES, MAX_PAGES);
     this.#tableLimit = config.tableLimit ?? 10_000_000;
+    this.#compileLimits = {
+      fuel: config.fuel ?? false,
+      maxModuleBytes: config.maxModuleBytes ?? 256 * 1024 * 1024,
+      maxFunctions: config.maxFunctions ?? 1_000_000,
+    };
+  }
+
+  /** True when this runtime's code counts fuel ({@link RuntimeConfig.fuel}). */
+  get metered(): boolean {
+    return this.#compileLimits.fuel;
   }
 
   /**
@@ -92,7 +120,7 @@ export class Runtime implements ModuleOwner {
   compileModule(source: ModuleSource): Promise<CompiledModule> {
     try {
       this.#checkOpen();
-      return Promise.resolve(compileSync(source));
+      return Promise.resolve(compileSync(source, this.#compileLimits));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -122,6 +150,11 @@ export class Runtime implements ModuleOwner {
   /** @internal Synchronous instantiation (the spec runner and tests use it). */
   instantiateSync(compiled: CompiledModule, config: ModuleConfig = {}): Module {
     this.#checkOpen();
+    if (compiled.metered !== this.metered) {
+      throw new Error(
+        `the module was compiled by a runtime with fuel metering ${compiled.metered ? "on" : "off"}`,
+      );
+    }
     const name = config.name === undefined ? compiled.name : (config.name || undefined);
     if (name !== undefined && this.#modules.has(name)) {
       throw new Error(`module "${name}" has already been instantiated`);
@@ -189,10 +222,14 @@ export class Runtime implements ModuleOwner {
     return module;
   }
 
-  /** Closes every module; the runtime cannot be used afterwards. */
-  close(): void {
+  /**
+   * Closes every module (most recent first) with `exitCode`; code still
+   * running in them stops with an `ExitError`. The runtime cannot be used
+   * afterwards.
+   */
+  close(exitCode = 0): void {
     if (this.#closed) return;
-    for (const m of [...this.#all].reverse()) m.close();
+    for (const m of [...this.#all].reverse()) m.close(exitCode);
     this.#closed = true;
   }
 
@@ -244,6 +281,8 @@ export class Runtime implements ModuleOwner {
     },
     fromFuncRef: (fn) => this.functionHandle(fn),
     checkOpen: () => this.#checkOpen(),
+    getFuel: () => Infinity,
+    setFuel: () => {},
   };
 
   /** @internal */
@@ -253,6 +292,10 @@ export class Runtime implements ModuleOwner {
       checkOpen: () => {
         if (module.closed) throw new Error(`module ${module.name ?? "(anonymous)"} is closed`);
         this.#checkOpen();
+      },
+      getFuel: () => module.fuel,
+      setFuel: (fuel) => {
+        if (module.fuel !== Infinity) module.fuel = fuel;
       },
     };
   }
@@ -294,12 +337,23 @@ function toBytes(source: Exclude<ModuleSource, string>): Uint8Array {
 }
 
 /** Compiles synchronously; every failure caused by the input is a {@link CompileError}. */
-export function compileSync(source: ModuleSource): CompiledModule {
+export function compileSync(source: ModuleSource, limits: CompileLimits): CompiledModule {
   const bytes = typeof source === "string" ? wat2wasm(source) : toBytes(source);
+  if (bytes.length > limits.maxModuleBytes) {
+    throw new CompileError(
+      `module of ${bytes.length} bytes exceeds the limit of ${limits.maxModuleBytes} bytes`,
+    );
+  }
   try {
     const decoded = decodeModule(bytes);
+    const functions = decoded.importedFunctionCount + decoded.functions.length;
+    if (functions > limits.maxFunctions) {
+      throw new CompileError(
+        `module has ${functions} functions, more than the limit of ${limits.maxFunctions}`,
+      );
+    }
     const ctx = validateModule(decoded);
-    return new CompiledModule(decoded, translateModule(ctx));
+    return new CompiledModule(decoded, translateModule(ctx, { fuel: limits.fuel }), limits.fuel);
   } catch (e) {
     if (e instanceof CompileError) throw e;
     // A hostile module must not surface as a RangeError or TypeError from deep

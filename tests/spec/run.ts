@@ -8,10 +8,6 @@
  * Scripts are read from `$WASM_SPEC_DIR`, else `../shared/wasm-spec/core`
  * beside the project. When they are absent the runner says so loudly and
  * exits 0 (there is nothing to check, and nothing was checked).
- *
- * Until the interpreter runs SIMD, the `simd_*` files are checked for
- * decoding, validation and linking only; their execution commands are
- * counted and printed as skipped.
  */
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -48,7 +44,7 @@ for (const file of files) {
   let result: ScriptResult;
   try {
     const commands: WastCommand[] = parseWast(text);
-    result = await runScript(commands, { executeSimd: !file.startsWith("simd_") });
+    result = await runScript(commands);
   } catch (e) {
     result = {
       passed: 0,

@@ -30,12 +30,6 @@ export interface ScriptResult {
   skipReasons: string[];
 }
 
-/** How to run a script. */
-export interface ScriptOptions {
-  /** When false, commands that execute code are skipped (and counted). */
-  executeSimd: boolean;
-}
-
 /** Host values standing for `ref.extern N`, one stable object per N. */
 const externs = new Map<number, object>();
 function externRef(n: number): object {
@@ -145,10 +139,7 @@ function check(actual: unknown, e: WastExpected): string | null {
 }
 
 /** Runs one script. */
-export async function runScript(
-  commands: WastCommand[],
-  options: ScriptOptions,
-): Promise<ScriptResult> {
+export async function runScript(commands: WastCommand[]): Promise<ScriptResult> {
   const result: ScriptResult = { passed: 0, failed: 0, skipped: 0, failures: [], skipReasons: [] };
   const runtime = new Runtime();
   await spectest(runtime);
@@ -158,10 +149,6 @@ export async function runScript(
   const fail = (line: number, message: string) => {
     result.failed++;
     result.failures.push(`${line}: ${message}`);
-  };
-  const skip = (reason: string) => {
-    result.skipped++;
-    if (!result.skipReasons.includes(reason)) result.skipReasons.push(reason);
   };
 
   const compile = (m: WastModule): Promise<CompiledModule> => {
@@ -205,43 +192,24 @@ export async function runScript(
   };
 
   for (const cmd of commands) {
-    const execute = options.executeSimd;
     try {
       switch (cmd.type) {
         case "module": {
           const compiled = await compile(cmd.module);
-          if (!execute) {
-            // Compiled (decoded, validated, translated) but not instantiated.
-            result.passed++;
-            current = undefined;
-            break;
-          }
           current = await runtime.instantiateModule(compiled, { name: null });
           if (cmd.module.name) named.set(cmd.module.name, current);
           result.passed++;
           break;
         }
         case "register":
-          if (!execute) {
-            skip("SIMD execution is not implemented yet");
-            break;
-          }
           runtime.registerModule(cmd.as, moduleFor(cmd.name));
           result.passed++;
           break;
         case "action":
-          if (!execute) {
-            skip("SIMD execution is not implemented yet");
-            break;
-          }
           perform(cmd.action);
           result.passed++;
           break;
         case "assert_return": {
-          if (!execute) {
-            skip("SIMD execution is not implemented yet");
-            break;
-          }
           const actual = perform(cmd.action);
           const problems: string[] = [];
           if (actual.length !== cmd.expected.length) {
@@ -257,10 +225,6 @@ export async function runScript(
           break;
         }
         case "assert_trap":
-          if (!execute) {
-            skip("SIMD execution is not implemented yet");
-            break;
-          }
           if (cmd.action) {
             await expectError(
               cmd.line,
@@ -280,10 +244,6 @@ export async function runScript(
           }
           break;
         case "assert_exhaustion":
-          if (!execute) {
-            skip("SIMD execution is not implemented yet");
-            break;
-          }
           await expectError(
             cmd.line,
             cmd.action.name,
@@ -307,10 +267,6 @@ export async function runScript(
           break;
         }
         case "assert_uninstantiable": {
-          if (!execute) {
-            skip("SIMD execution is not implemented yet");
-            break;
-          }
           const compiled = await compile(cmd.module);
           await expectError(
             cmd.line,

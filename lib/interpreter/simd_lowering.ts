@@ -1,0 +1,47 @@
+/**
+ * Which register op runs each SIMD instruction. The SIMD register ops are
+ * few and generic (one per operand shape, see `ops.ts`); the wasm
+ * sub-opcode travels as an operand and `simd.ts` dispatches on it, so the
+ * executor's hot `switch` gains nothing per SIMD instruction.
+ *
+ * @module
+ */
+
+import { Imm, OPS, PREFIX_FD } from "../binary/opcodes.ts";
+import { OP } from "./ops.ts";
+
+/** Sub-opcodes of the SIMD instructions with float lanes or float operands. */
+function isFloatOp(name: string): boolean {
+  return name.startsWith("f32x4.") || name.startsWith("f64x2.") || name.includes("trunc_sat");
+}
+
+/**
+ * Register ops by SIMD sub-opcode (the byte after 0xFD); -1 for
+ * `v128.const`, which the translator lowers to `const128`.
+ */
+export const SIMD_LOWERING: Int32Array = (() => {
+  const table = new Int32Array(256).fill(-1);
+  for (let sub = 0; sub < 256; sub++) {
+    const info = OPS[PREFIX_FD + sub];
+    if (info === undefined) continue;
+    const name = info.name, params = info.params!, results = info.results!;
+    let op: number;
+    if (info.imm === Imm.v128) continue;
+    else if (info.imm === Imm.memArg) {
+      op = name === "v128.load"
+        ? OP.v128_load
+        : name === "v128.store"
+        ? OP.v128_store
+        : OP.v128_load_ext;
+    } else if (info.imm === Imm.memArgLane) {
+      op = results.length === 1 ? OP.v128_load_lane : OP.v128_store_lane;
+    } else if (info.imm === Imm.shuffle) op = OP.v128_shuffle;
+    else if (info.imm === Imm.lane) op = params.length === 1 ? OP.v128_extract : OP.v128_replace;
+    else if (name.endsWith(".splat")) op = OP.v128_splat;
+    else if (name === "v128.bitselect") op = OP.v128_bitselect;
+    else if (params.length === 1) op = isFloatOp(name) ? OP.v128_float_unary : OP.v128_int_unary;
+    else op = isFloatOp(name) ? OP.v128_float_binary : OP.v128_int_binary;
+    table[sub] = op;
+  }
+  return table;
+})();

@@ -1,0 +1,232 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Runtime, RuntimeError } from "../../mod.ts";
+
+/** A v128 as the API passes it: an unsigned bigint, lane 0 in the low bits. */
+function v128(lanes: (number | bigint)[], bits: number): bigint {
+  let x = 0n;
+  const mask = (1n << BigInt(bits)) - 1n;
+  for (let i = lanes.length - 1; i >= 0; i--) x = (x << BigInt(bits)) | (BigInt(lanes[i]) & mask);
+  return x;
+}
+
+/** The lanes of a v128 bigint, unsigned or (if `signed`) signed. */
+function lanes(x: unknown, bits: number, signed = false): bigint[] {
+  const out: bigint[] = [];
+  for (let i = 0; i < 128 / bits; i++) {
+    const lane = BigInt.asUintN(bits, (x as bigint) >> BigInt(i * bits));
+    out.push(signed ? BigInt.asIntN(bits, lane) : lane);
+  }
+  return out;
+}
+
+/** Instantiates `(module ` + TEXT (which closes the module) and returns a raw caller for its exports. */
+async function module(text: string): Promise<(name: string, ...args: unknown[]) => unknown[]> {
+  const m = await new Runtime().instantiate(`(module ${text}`);
+  return (name, ...args) => m.exportedFunction(name)!.callRaw(...args);
+}
+
+test("f32 and f64 lanes keep NaN bits through extract, replace and splat", async () => {
+  const call = await module(`
+    (func (export "extract") (param v128) (result f32) (f32x4.extract_lane 1 (local.get 0)))
+    (func (export "replace") (param v128 f32) (result v128)
+      (f32x4.replace_lane 2 (local.get 0) (local.get 1)))
+    (func (export "splat") (param f32) (result v128) (f32x4.splat (local.get 0)))
+    (func (export "replace64") (param v128 f64) (result v128)
+      (f64x2.replace_lane 1 (local.get 0) (local.get 1)))
+    (func (export "extract64") (param v128) (result f64) (f64x2.extract_lane 1 (local.get 0))))`);
+  const sNaN = 0x7fa00001n, sNaN64 = 0x7ff4000000000001n;
+  assert.deepEqual(call("extract", v128([0, sNaN, 0, 0], 32)), [sNaN]);
+  assert.deepEqual(lanes(call("replace", 0n, sNaN)[0], 32), [0n, 0n, sNaN, 0n]);
+  assert.deepEqual(lanes(call("splat", 0xffc00123n)[0], 32), Array(4).fill(0xffc00123n));
+  const replaced = call("replace64", 0n, sNaN64)[0];
+  assert.deepEqual(lanes(replaced, 64), [0n, sNaN64]);
+  assert.deepEqual(call("extract64", replaced), [sNaN64]);
+});
+
+test("integer lanes wrap or saturate at their edges", async () => {
+  const call = await module(`
+    (func (export "add_sat_s") (param v128 v128) (result v128)
+      (i8x16.add_sat_s (local.get 0) (local.get 1)))
+    (func (export "add_sat_u") (param v128 v128) (result v128)
+      (i8x16.add_sat_u (local.get 0) (local.get 1)))
+    (func (export "sub_sat_u") (param v128 v128) (result v128)
+      (i16x8.sub_sat_u (local.get 0) (local.get 1)))
+    (func (export "abs") (param v128) (result v128) (i8x16.abs (local.get 0)))
+    (func (export "narrow_s") (param v128 v128) (result v128)
+      (i8x16.narrow_i16x8_s (local.get 0) (local.get 1)))
+    (func (export "narrow_u") (param v128 v128) (result v128)
+      (i16x8.narrow_i32x4_u (local.get 0) (local.get 1)))
+    (func (export "q15") (param v128 v128) (result v128)
+      (i16x8.q15mulr_sat_s (local.get 0) (local.get 1)))
+    (func (export "add64") (param v128 v128) (result v128) (i64x2.add (local.get 0) (local.get 1))))`);
+  const bytes = (xs: number[]) => v128([...xs, ...Array(16 - xs.length).fill(0)], 8);
+  assert.deepEqual(
+    lanes(call("add_sat_s", bytes([127, -128, 5]), bytes([1, -1, -10]))[0], 8, true).slice(0, 3),
+    [127n, -128n, -5n],
+  );
+  assert.deepEqual(lanes(call("add_sat_u", bytes([255, 200]), bytes([1, 100]))[0], 8).slice(0, 2), [
+    255n,
+    255n,
+  ]);
+  assert.deepEqual(
+    lanes(call("sub_sat_u", v128([0, 5, 0, 0, 0, 0, 0, 0], 16), v128([1, 2], 16))[0], 16).slice(
+      0,
+      2,
+    ),
+    [0n, 3n],
+  );
+  assert.deepEqual(lanes(call("abs", bytes([-128, -1, 7]))[0], 8, true).slice(0, 3), [
+    -128n,
+    1n,
+    7n,
+  ]);
+  const narrowed = lanes(
+    call("narrow_s", v128([300, -300, 5, 0, 0, 0, 0, 0], 16), v128([-1], 16))[0],
+    8,
+    true,
+  );
+  assert.deepEqual([...narrowed.slice(0, 3), narrowed[8]], [127n, -128n, 5n, -1n]);
+  const narrowedU = lanes(call("narrow_u", v128([-5, 70000, 65535, 1], 32), 0n)[0], 16);
+  assert.deepEqual(narrowedU.slice(0, 4), [0n, 65535n, 65535n, 1n]);
+  const q15 = lanes(
+    call("q15", v128([-32768, 16384, 0, 0, 0, 0, 0, 0], 16), v128([-32768, 16384], 16))[0],
+    16,
+    true,
+  );
+  assert.deepEqual(q15.slice(0, 2), [32767n, 8192n]);
+  // The carry crosses from the low word to the high word of a lane, and not into the next lane.
+  assert.deepEqual(
+    lanes(call("add64", v128([0xffffffffffffffffn, 0xffffffffn], 64), v128([1, 1], 64))[0], 64),
+    [
+      0n,
+      0x100000000n,
+    ],
+  );
+});
+
+test("shift counts are taken modulo the lane width", async () => {
+  const call = await module(`
+    (func (export "shl8") (param v128 i32) (result v128) (i8x16.shl (local.get 0) (local.get 1)))
+    (func (export "shr_s64") (param v128 i32) (result v128)
+      (i64x2.shr_s (local.get 0) (local.get 1))))`);
+  assert.deepEqual(lanes(call("shl8", v128([0x81], 8), 9n)[0], 8)[0], 0x02n);
+  assert.deepEqual(lanes(call("shr_s64", v128([-256, 256], 64), 65n)[0], 64, true), [-128n, 128n]);
+});
+
+test("shuffle picks lanes from both operands; swizzle zeroes indices from 16 on", async () => {
+  const call = await module(`
+    (func (export "shuffle") (param v128 v128) (result v128)
+      (i8x16.shuffle 0 16 1 17 31 15 2 3 4 5 6 7 8 9 10 30 (local.get 0) (local.get 1)))
+    (func (export "swizzle") (param v128 v128) (result v128)
+      (i8x16.swizzle (local.get 0) (local.get 1))))`);
+  const a = v128([...Array(16).keys()], 8);
+  const b = v128([...Array(16).keys()].map((i) => 100 + i), 8);
+  assert.deepEqual(
+    lanes(call("shuffle", a, b)[0], 8).map(Number),
+    [0, 100, 1, 101, 115, 15, 2, 3, 4, 5, 6, 7, 8, 9, 10, 114],
+  );
+  const indices = v128([15, 16, 0, 255, 128, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1], 8);
+  assert.deepEqual(
+    lanes(call("swizzle", b, indices)[0], 8).map(Number),
+    [115, 0, 100, 0, 0, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 101],
+  );
+});
+
+test("bitmask, all_true and any_true", async () => {
+  const call = await module(`
+    (func (export "bitmask") (param v128) (result i32) (i8x16.bitmask (local.get 0)))
+    (func (export "all_true") (param v128) (result i32) (i32x4.all_true (local.get 0)))
+    (func (export "any_true") (param v128) (result i32) (v128.any_true (local.get 0))))`);
+  assert.deepEqual(call("bitmask", v128([0x80, 0, 0xff, ...Array(12).fill(0), 0x80], 8)), [
+    0x8005n,
+  ]);
+  assert.deepEqual(call("all_true", v128([1, 2, 3, 4], 32)), [1n]);
+  assert.deepEqual(call("all_true", v128([1, 2, 0, 4], 32)), [0n]);
+  assert.deepEqual(call("any_true", 0n), [0n]);
+  assert.deepEqual(call("any_true", 1n << 127n), [1n]);
+});
+
+test("float lanes: min/max order zeros, pmin/pmax return an operand, nearest rounds to even", async () => {
+  const m = await new Runtime().instantiate(`(module
+    (func (export "min") (param v128 v128) (result v128) (f32x4.min (local.get 0) (local.get 1)))
+    (func (export "pmin") (param v128 v128) (result v128) (f32x4.pmin (local.get 0) (local.get 1)))
+    (func (export "pmax") (param v128 v128) (result v128) (f64x2.pmax (local.get 0) (local.get 1)))
+    (func (export "nearest") (param v128) (result v128) (f32x4.nearest (local.get 0)))
+    (func (export "trunc_sat") (param v128) (result v128) (i32x4.trunc_sat_f32x4_u (local.get 0))))`);
+  const call = (name: string, ...args: bigint[]) => m.exportedFunction(name)!.callRaw(...args)[0];
+  const f32 = (xs: number[]) =>
+    v128(xs.map((x) => new Uint32Array(new Float32Array([x]).buffer)[0]), 32);
+  const f64 = (xs: number[]) =>
+    v128(xs.map((x) => new BigUint64Array(new Float64Array([x]).buffer)[0]), 64);
+  const NEG_ZERO = 0x80000000n, NAN_BITS = 0x7fc01234n;
+  assert.deepEqual(lanes(call("min", f32([0, -0, 1, 2]), f32([-0, 0, NaN, 1])), 32).slice(0, 2), [
+    NEG_ZERO,
+    NEG_ZERO,
+  ]);
+  const minNaN = lanes(call("min", f32([0, 0, 1, 0]), f32([0, 0, NaN, 0])), 32)[2];
+  assert.equal(minNaN & 0x7fc00000n, 0x7fc00000n);
+  // pmin(a, b) = b < a ? b : a: a NaN comes through bit for bit, and +0 vs -0 keeps a.
+  const a = v128([NAN_BITS, 0, ...lanes(f32([5, 2]), 32).slice(0, 2)], 32);
+  assert.deepEqual(lanes(call("pmin", a, f32([1, -0, 3, 1])), 32), [
+    NAN_BITS,
+    0n,
+    ...lanes(f32([3, 1]), 32).slice(0, 2),
+  ]);
+  // pmax(-0, +0) is a (-0): only a < b picks b.
+  assert.deepEqual(lanes(call("pmax", f64([-0, 1]), f64([0, NaN])), 64), [
+    0x8000000000000000n,
+    new BigUint64Array(new Float64Array([1]).buffer)[0],
+  ]);
+  assert.deepEqual(lanes(call("nearest", f32([2.5, -0.5, 3.5, -2.5])), 32), [
+    ...lanes(f32([2, -0, 4, -2]), 32),
+  ]);
+  assert.deepEqual(lanes(call("trunc_sat", f32([NaN, -5, 5e9, 7.9])), 32), [
+    0n,
+    0n,
+    0xffffffffn,
+    7n,
+  ]);
+});
+
+test("memory: extending, splatting, zeroing and lane loads", async () => {
+  const call = await module(`(memory 1)
+    (data (i32.const 0) "\\80\\01\\ff\\7f\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c")
+    (func (export "load8x8_s") (result v128) (v128.load8x8_s (i32.const 0)))
+    (func (export "load16_splat") (result v128) (v128.load16_splat (i32.const 2)))
+    (func (export "load32_zero") (result v128) (v128.load32_zero offset=4 (i32.const 0)))
+    (func (export "load_lane") (result v128)
+      (v128.load8_lane 3 (i32.const 2) (v128.const i32x4 1 2 3 4))))`);
+  assert.deepEqual(lanes(call("load8x8_s")[0], 16, true), [-128n, 1n, -1n, 127n, 1n, 2n, 3n, 4n]);
+  assert.deepEqual(lanes(call("load16_splat")[0], 16), Array(8).fill(0x7fffn));
+  assert.deepEqual(lanes(call("load32_zero")[0], 32), [0x04030201n, 0n, 0n, 0n]);
+  // The vector operand sits right above the address, overlapping the result register.
+  assert.deepEqual(lanes(call("load_lane")[0], 32), [0xff000001n, 2n, 3n, 4n]);
+});
+
+test("a trapping v128.store writes nothing", async () => {
+  const m = await new Runtime().instantiate(`(module (memory (export "mem") 1)
+    (func (export "store") (param i32 v128) (v128.store (local.get 0) (local.get 1)))
+    (func (export "store64_lane") (param i32 v128)
+      (v128.store64_lane 1 (local.get 0) (local.get 1))))`);
+  const mem = m.exportedMemory("mem")!;
+  const ones = (1n << 128n) - 1n;
+  assert.throws(
+    () => m.exportedFunction("store")!.callRaw(65536n - 8n, ones),
+    (e: unknown) => e instanceof RuntimeError && e.message === "out of bounds memory access",
+  );
+  assert.equal(mem.readUint64(65528), 0n);
+  assert.throws(() => m.exportedFunction("store64_lane")!.callRaw(65532n, ones), RuntimeError);
+  assert.equal(mem.readUint32(65532), 0);
+  m.exportedFunction("store")!.callRaw(65520n, ones);
+  assert.equal(mem.readUint64(65528), 0xffffffffffffffffn);
+});
+
+test("a result computed into its operand's local reads the operand first", async () => {
+  const call = await module(`
+    (func (export "f") (param v128) (result v128)
+      (local.set 0 (i16x8.extend_high_i8x16_s (local.get 0)))
+      (local.get 0)))`);
+  const input = v128([0, 1, 2, 3, 4, 5, 6, 7, -8, 9, -10, 11, 12, 13, 14, -15], 8);
+  assert.deepEqual(lanes(call("f", input)[0], 16, true), [-8n, 9n, -10n, 11n, 12n, 13n, 14n, -15n]);
+});
