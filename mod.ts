@@ -54,3 +54,10 @@ export type {
 } from "./lib/runtime/definitions.ts";
 export { CompileError, ExitError, LinkError, RuntimeError } from "./lib/errors.ts";
 export { wat2wasm } from "./lib/text/index.ts";
+export { callTracer, Profiler } from "./lib/runtime/listeners.ts";
+export type {
+  FunctionListener,
+  FunctionListenerFactory,
+  ProfileEntry,
+} from "./lib/runtime/listeners.ts";
+export type { CallOptions } from "./lib/runtime/function.ts";

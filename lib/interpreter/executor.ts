@@ -177,9 +177,13 @@ export class Machine {
    */
   callHost(fn: FunctionInstance, base: number, caller: InstanceState | null): void {
     this.ensureWords(base + fn.hostWords);
+    const listener = fn.listener;
     try {
+      if (listener !== null) listener.enter(this, base);
       fn.host!(this, base, caller);
+      if (listener !== null && this.pending === null) listener.exit(this, base);
     } catch (e) {
+      if (listener !== null) listener.abort(e instanceof HostError ? e.error : e);
       if (e instanceof HostError) throw e;
       throw new HostError(e);
     }
@@ -1445,6 +1449,14 @@ export class Machine {
               pc += 3;
               break;
 
+            case 248 /* listen_enter */:
+              fn.listener?.enter(this, b);
+              pc += 1;
+              break;
+            case 249 /* listen_exit */:
+              fn.listener?.exit(this, b);
+              pc += 1;
+              break;
             case 247 /* consume_fuel */: {
               const n = code[pc + 1];
               if ((this.fuel -= n) < 0) {
@@ -1546,6 +1558,12 @@ export class Machine {
     return f;
   }
 
+  /** Tells the listeners of every unwound wasm frame that the call failed. */
+  #abortListeners(fn: FunctionInstance, depth: number, error: unknown): void {
+    if (fn.code !== null) fn.listener?.abort(error);
+    for (let d = depth - 1; d >= 0; d--) this.frameFns[d].listener?.abort(error);
+  }
+
   /** Turns whatever stopped execution into the error the caller sees, with a wasm stack trace. */
   private toTrap(
     e: unknown,
@@ -1554,6 +1572,7 @@ export class Machine {
     depth0: number,
     depth: number,
   ): unknown {
+    this.#abortListeners(fn, depth, e instanceof HostError ? e.error : e);
     if (e instanceof HostError) return e.error;
     let trap: RuntimeError;
     if (e instanceof RuntimeError) trap = e;

@@ -143,6 +143,17 @@ export interface HostContext {
  */
 export type HostCall = (m: HostContext, base: number, caller: InstanceState | null) => void;
 
+/**
+ * Hooks around calls of one function (function listeners): `enter` sees the
+ * parameters at `base`, `exit` the results at `base`, `abort` the error
+ * that unwound the call.
+ */
+export interface FunctionHooks {
+  enter(m: HostContext, base: number): void;
+  exit(m: HostContext, base: number): void;
+  abort(error: unknown): void;
+}
+
 /** A function: compiled wasm code of some instance, or a host function. */
 export class FunctionInstance {
   readonly type: FuncType;
@@ -158,6 +169,8 @@ export class FunctionInstance {
   readonly debugName: string;
   /** Register words a host call needs at its base (the larger of params and results). */
   readonly hostWords: number;
+  /** Listener hooks, when the runtime has a listener for this function. */
+  listener: FunctionHooks | null = null;
 
   constructor(
     type: FuncType,

@@ -290,6 +290,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["v128_float_binary", "rrrn"], // dst, a, b, sub-opcode
   // Fuel metering (only in code compiled with fuel on): charges n instructions.
   ["consume_fuel", "i"],
+  // Function listeners (only in code compiled with listeners): before/after events.
+  ["listen_enter", ""],
+  ["listen_exit", ""],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

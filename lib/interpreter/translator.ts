@@ -71,6 +71,8 @@ interface Block {
 export interface TranslateOptions {
   /** Emit `consume_fuel` at the start of every basic block (fuel metering). */
   fuel: boolean;
+  /** Emit `listen_enter`/`listen_exit` around every function body (function listeners). */
+  listeners?: boolean;
 }
 
 /**
@@ -124,11 +126,13 @@ class Translator {
   lastDstHeight = -1;
 
   readonly fuel: boolean;
+  readonly listeners: boolean;
 
   constructor(ctx: ModuleContext, options: TranslateOptions) {
     this.ctx = ctx;
     this.v = new FunctionValidator(ctx);
     this.fuel = options.fuel;
+    this.listeners = options.listeners ?? false;
   }
 
   translate(funcIndex: number): CompiledFunction {
@@ -137,6 +141,7 @@ class Translator {
     const type = v.funcType;
     this.reset(type, body.locals);
     const r = new ByteReader(this.ctx.module.bytes, body.start, body.end);
+    if (this.listeners) this.emit(OP.listen_enter);
     while (!r.atEnd()) {
       readInstruction(r, ins);
       v.step(ins);
@@ -978,7 +983,7 @@ class Translator {
   /** Returns the top entries as the function's results. */
   private emitReturn(results: readonly ValType[]): void {
     const n = results.length;
-    if (n === 1) {
+    if (n === 1 && !this.listeners) {
       const i = this.h - 1;
       const t = this.type[i];
       if (t === ValType.i32 || t === ValType.f32) {
@@ -1008,6 +1013,7 @@ class Translator {
       this.emitMoveTo(dst, i);
       dst += wordsOf(this.type[i]);
     }
+    if (this.listeners) this.emit(OP.listen_exit);
     this.emit(OP.return);
   }
 }

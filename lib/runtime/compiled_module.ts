@@ -75,12 +75,20 @@ export class CompiledModule {
   readonly code: readonly CompiledFunction[];
   /** @internal True when the code counts fuel. */
   readonly metered: boolean;
+  /** @internal True when the code calls function listeners. */
+  readonly listened: boolean;
 
   /** @internal Use `Runtime.compileModule`. */
-  constructor(decoded: WasmModule, code: readonly CompiledFunction[], metered = false) {
+  constructor(
+    decoded: WasmModule,
+    code: readonly CompiledFunction[],
+    metered = false,
+    listened = false,
+  ) {
     this.decoded = decoded;
     this.code = code;
     this.metered = metered;
+    this.listened = listened;
     const defs = buildDefinitions(decoded);
     this.definitions = defs;
     this.name = decoded.names?.module;

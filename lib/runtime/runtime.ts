@@ -23,6 +23,7 @@ import { HostModuleBuilder } from "./host_module.ts";
 import { initializeSegments, link } from "./instantiate.ts";
 import { type ExportEntry, Module, type ModuleOwner } from "./module.ts";
 import { valTypeName } from "../binary/types.ts";
+import { functionHooks, type FunctionListenerFactory } from "./listeners.ts";
 
 /** What `Runtime.compileModule` accepts: binary module bytes, or WebAssembly text. */
 export type ModuleSource = Uint8Array | ArrayBuffer | ArrayBufferView | string;
@@ -45,11 +46,18 @@ export interface RuntimeConfig {
   maxModuleBytes?: number;
   /** Most functions (imported and defined) a module may have (default 1,000,000). */
   maxFunctions?: number;
+  /**
+   * Function listeners: called for each function of every module
+   * instantiated afterwards; the listener it returns gets before/after/abort
+   * events. See `callTracer` and `Profiler`. Without it, listening costs nothing.
+   */
+  listeners?: FunctionListenerFactory;
 }
 
-/** Limits applied while compiling. */
+/** Limits and options applied while compiling. */
 export interface CompileLimits {
   fuel: boolean;
+  listeners: boolean;
   maxModuleBytes: number;
   maxFunctions: number;
 }
@@ -91,6 +99,7 @@ export class Runtime implements ModuleOwner {
   readonly #memoryLimitPages: number;
   readonly #tableLimit: number;
   readonly #compileLimits: CompileLimits;
+  readonly #listenerFactory: FunctionListenerFactory | undefined;
   #closed = false;
 
   /** @param config limits; see {@link RuntimeConfig}. */
@@ -98,8 +107,10 @@ export class Runtime implements ModuleOwner {
     this.#maxCallDepth = config.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
     this.#memoryLimitPages = Math.min(config.memoryLimitPages ?? MAX_PAGES, MAX_PAGES);
     this.#tableLimit = config.tableLimit ?? 10_000_000;
+    this.#listenerFactory = config.listeners;
     this.#compileLimits = {
       fuel: config.fuel ?? false,
+      listeners: config.listeners !== undefined,
       maxModuleBytes: config.maxModuleBytes ?? 256 * 1024 * 1024,
       maxFunctions: config.maxFunctions ?? 1_000_000,
     };
@@ -150,9 +161,9 @@ export class Runtime implements ModuleOwner {
   /** @internal Synchronous instantiation (the spec runner and tests use it). */
   instantiateSync(compiled: CompiledModule, config: ModuleConfig = {}): Module {
     this.#checkOpen();
-    if (compiled.metered !== this.metered) {
+    if (compiled.metered !== this.metered || compiled.listened !== this.#compileLimits.listeners) {
       throw new Error(
-        `the module was compiled by a runtime with fuel metering ${compiled.metered ? "on" : "off"}`,
+        "the module was compiled by a runtime with different fuel or listener settings",
       );
     }
     const name = config.name === undefined ? compiled.name : (config.name || undefined);
@@ -165,6 +176,7 @@ export class Runtime implements ModuleOwner {
     });
     const module = new Module(name, state, exports, compiled.definitions, this);
     state.owner = module;
+    this.#attachListeners(state, compiled.definitions, compiled.decoded.importedFunctionCount);
     initializeSegments(compiled, state);
     const start = compiled.decoded.start;
     if (start !== undefined) {
@@ -178,6 +190,24 @@ export class Runtime implements ModuleOwner {
     this.#all.add(module);
     if (name !== undefined) this.#modules.set(name, module);
     return module;
+  }
+
+  /** Gives each function defined by an instance the listener the factory chooses for it. */
+  #attachListeners(state: InstanceState, defs: ModuleDefinitions, firstDefined: number): void {
+    const factory = this.#listenerFactory;
+    if (factory === undefined) return;
+    for (let i = firstDefined; i < state.functions.length; i++) {
+      const fn = state.functions[i];
+      const listener = factory(defs.functions[i]);
+      if (listener !== undefined) {
+        fn.listener = functionHooks(
+          listener,
+          defs.functions[i],
+          fn.type,
+          this.#callContext.fromFuncRef,
+        );
+      }
+    }
   }
 
   /** The instantiated module named `name`, or `undefined`. */
@@ -217,6 +247,7 @@ export class Runtime implements ModuleOwner {
     if (this.#modules.has(name)) throw new Error(`module "${name}" has already been instantiated`);
     const module = new Module(name, state, exports, definitions, this);
     state.owner = module;
+    this.#attachListeners(state, definitions, 0);
     this.#all.add(module);
     this.#modules.set(name, module);
     return module;
@@ -353,7 +384,8 @@ export function compileSync(source: ModuleSource, limits: CompileLimits): Compil
       );
     }
     const ctx = validateModule(decoded);
-    return new CompiledModule(decoded, translateModule(ctx, { fuel: limits.fuel }), limits.fuel);
+    const code = translateModule(ctx, { fuel: limits.fuel, listeners: limits.listeners });
+    return new CompiledModule(decoded, code, limits.fuel, limits.listeners);
   } catch (e) {
     if (e instanceof CompileError) throw e;
     // A hostile module must not surface as a RangeError or TypeError from deep

@@ -41,6 +41,8 @@ const meaning = (name: string, kinds: string): string => {
     memory_copy: "memory.copy(dst, src, count)",
     memory_fill: "memory.fill(dst, byte, count)",
     unsupported: "trap (no longer emitted)",
+    listen_enter: "call the function's listener with its parameters (listened code only)",
+    listen_exit: "call the function's listener with its results (listened code only)",
     consume_fuel: 'fuel -= imm; trap "out of fuel" below zero (metered code only)',
     v128_load: "d ← 16 bytes at r + offset",
     v128_load_ext: "d ← v128.load8x8/16x4/32x2 (s/u), loadN_splat or loadN_zero (sub-opcode n)",

@@ -149,10 +149,10 @@ test("errors thrown by host functions reach the caller unchanged", async () => {
 
 test("host functions may call back into wasm", async () => {
   const runtime = new Runtime();
-  let inner: WasmFunction | undefined;
+  const late: { inner?: WasmFunction } = {};
   await runtime.newHostModuleBuilder("env")
     .newFunctionBuilder()
-    .withFunc((_c, n: number) => (inner!.call(n)[0] as number) + 1, ["i32"], ["i32"])
+    .withFunc((_c, n: number) => (late.inner!.call(n)[0] as number) + 1, ["i32"], ["i32"])
     .export("up")
     .instantiate();
   const m = await runtime.instantiate(
@@ -160,7 +160,7 @@ test("host functions may call back into wasm", async () => {
     (func (export "double") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
     (func (export "run") (param i32) (result i32) (call $up (local.get 0))))`,
   );
-  inner = m.exportedFunction("double");
+  late.inner = m.exportedFunction("double");
   assert.deepEqual(m.exportedFunction("run")!.call(20), [41]);
 });
 

@@ -1,6 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CompileError, ExitError, LinkError, type Module, Runtime, RuntimeError } from "../../mod.ts";
+import {
+  CompileError,
+  ExitError,
+  LinkError,
+  type Module,
+  Runtime,
+  RuntimeError,
+} from "../../mod.ts";
 
 const SPIN = `(module
   (global $i (export "i") (mut i32) (i32.const 0))
@@ -30,7 +37,9 @@ test("an AbortSignal stops an infinite loop under callAsync", async () => {
     (e) => e instanceof RuntimeError && e.message === "interrupted: aborted",
   );
   // An already aborted signal stops the call before it starts.
-  assert.throws(() => m.exportedFunction("spin")!.withOptions({ signal: controller.signal }).call());
+  assert.throws(() =>
+    m.exportedFunction("spin")!.withOptions({ signal: controller.signal }).call()
+  );
 });
 
 test("an AbortSignal aborted by a host function stops a synchronous call", async () => {
@@ -90,11 +99,15 @@ test("callAsync suspends at a host function's Promise and resumes in place", asy
   let awaited = 0;
   await runtime.newHostModuleBuilder("env")
     .newFunctionBuilder()
-    .withFunc(async (_caller: Module | undefined, x: number) => {
-      await new Promise((r) => setTimeout(r, 1));
-      awaited++;
-      return x * 10;
-    }, ["i32"], ["i32"])
+    .withFunc(
+      async (_caller: Module | undefined, x: number) => {
+        await new Promise((r) => setTimeout(r, 1));
+        awaited++;
+        return x * 10;
+      },
+      ["i32"],
+      ["i32"],
+    )
     .export("slow")
     .instantiate();
   const m = await runtime.instantiate(`(module
@@ -107,7 +120,10 @@ test("callAsync suspends at a host function's Promise and resumes in place", asy
   const [a, b] = await Promise.all([sum.callAsync(10), sum.callAsync(5)]);
   assert.deepEqual([a, b], [[550], [150]]);
   assert.equal(awaited, 15);
-  assert.throws(() => sum.call(3), /returned a Promise: call the WebAssembly function with callAsync/);
+  assert.throws(
+    () => sum.call(3),
+    /returned a Promise: call the WebAssembly function with callAsync/,
+  );
 });
 
 test("a rejected Promise reaches the callAsync caller", async () => {
@@ -124,10 +140,16 @@ test("a rejected Promise reaches the callAsync caller", async () => {
 test("closing a module from a host function stops its code with the exit code", async () => {
   const runtime = new Runtime();
   await runtime.newHostModuleBuilder("env")
-    .newFunctionBuilder().withFunc((caller: Module | undefined) => caller!.close(3), [], []).export("quit")
-    .newFunctionBuilder().withFunc(() => {
-      throw new ExitError(7);
-    }, [], []).export("exit")
+    .newFunctionBuilder().withFunc((caller: Module | undefined) => caller!.close(3), [], []).export(
+      "quit",
+    )
+    .newFunctionBuilder().withFunc(
+      () => {
+        throw new ExitError(7);
+      },
+      [],
+      [],
+    ).export("exit")
     .instantiate();
   const m = await runtime.instantiate(`(module
     (import "env" "quit" (func $quit)) (import "env" "exit" (func $exit))
