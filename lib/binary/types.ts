@@ -49,6 +49,9 @@ export function valTypeName(t: number): string {
   }
 }
 
+/** Value types by their text name (`"i32"` → 0x7f ...). */
+export const VALTYPE_BY_NAME: Readonly<Record<string, ValType>> = ValType;
+
 /** True when `t` is `funcref` or `externref`. */
 export function isRefType(t: number): t is RefType {
   return t === ValType.funcref || t === ValType.externref;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type FuncType, ValType } from "../binary/types.ts";
+import { type FuncType, ValType, VALTYPE_BY_NAME } from "../binary/types.ts";
 import {
   FunctionInstance,
   GlobalInstance,
@@ -36,18 +36,8 @@ import type { CallContext } from "./function.ts";
  */
 export type HostFunction = (caller: Module | undefined, ...params: any[]) => unknown;
 
-const TYPE_CODES: Record<ValueType, ValType> = {
-  i32: ValType.i32,
-  i64: ValType.i64,
-  f32: ValType.f32,
-  f64: ValType.f64,
-  v128: ValType.v128,
-  funcref: ValType.funcref,
-  externref: ValType.externref,
-};
-
 function typeCode(t: ValueType): ValType {
-  const code = TYPE_CODES[t];
+  const code = Object.hasOwn(VALTYPE_BY_NAME, t) ? VALTYPE_BY_NAME[t] : undefined;
   if (code === undefined) throw new TypeError(`unknown value type "${t}"`);
   return code;
 }

@@ -7,7 +7,7 @@
  */
 
 import { decodeUtf8 } from "../binary/reader.ts";
-import { ValType } from "../binary/types.ts";
+import { ValType, VALTYPE_BY_NAME } from "../binary/types.ts";
 import type { CompileError } from "../errors.ts";
 import { Tok, type Token, type TokenList } from "./lexer.ts";
 import { parseU32 } from "./numbers.ts";
@@ -19,15 +19,7 @@ export function describeToken(t: Token): string {
   return t.kind === Tok.string ? `string ${text}` : `"${text}"`;
 }
 
-const VALTYPES: Record<string, ValType> = {
-  i32: ValType.i32,
-  i64: ValType.i64,
-  f32: ValType.f32,
-  f64: ValType.f64,
-  v128: ValType.v128,
-  funcref: ValType.funcref,
-  externref: ValType.externref,
-};
+const VALTYPES = VALTYPE_BY_NAME;
 
 /** A position in a token list, with lookahead and expectation helpers. */
 export class Cursor {
@@ -157,7 +149,7 @@ export class Cursor {
   /** The value type named by the current token, if it names one (not consumed). */
   peekValType(): ValType | null {
     const t = this.peek();
-    return t.kind === Tok.word ? VALTYPES[t.text] ?? null : null;
+    return t.kind === Tok.word && Object.hasOwn(VALTYPES, t.text) ? VALTYPES[t.text] : null;
   }
 
   /** Consumes a value type. */

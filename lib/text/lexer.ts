@@ -6,6 +6,7 @@
  * @module
  */
 
+import { pushUtf8 } from "../binary/reader.ts";
 import { CompileError } from "../errors.ts";
 
 /** The kinds of token the text format has. */
@@ -274,20 +275,5 @@ function readString(list: TokenList, i: number): [Uint8Array, number] {
         i += 3;
       }
     }
-  }
-}
-
-function pushUtf8(out: number[], cp: number): void {
-  if (cp < 0x80) out.push(cp);
-  else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-  else if (cp < 0x10000) {
-    out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-  } else {
-    out.push(
-      0xf0 | (cp >> 18),
-      0x80 | ((cp >> 12) & 0x3f),
-      0x80 | ((cp >> 6) & 0x3f),
-      0x80 | (cp & 0x3f),
-    );
   }
 }
