@@ -77,8 +77,15 @@ export function executeSimd(
       const view = inst.memories[0].view;
       const sub = code[pc + 4];
       const ea = address(view, R[b + code[pc + 2]], code[pc + 3], extWidth(sub));
-      loadExtended(view, sub, ea);
-      writeC(R, b + code[pc + 1]);
+      const d = b + code[pc + 1];
+      if (sub === 0x02) {
+        // v128.load8x8_u, the commonest (image code): build the words from the bytes.
+        const bytes = inst.memories[0].bytes;
+        for (let i = 0; i < 4; i++) R[d + i] = bytes[ea + 2 * i] | (bytes[ea + 2 * i + 1] << 16);
+        return pc + 5;
+      }
+      loadExtended(inst.memories[0].bytes, view, sub, ea);
+      writeC(R, d);
       return pc + 5;
     }
     case 235 /* v128_store */: {
@@ -218,13 +225,13 @@ export function executeSimd(
 }
 
 /** The extending, splatting and zero-filling loads, into C (bounds already checked). */
-function loadExtended(view: DataView, sub: number, ea: number): void {
+function loadExtended(bytes: Uint8Array, view: DataView, sub: number, ea: number): void {
   switch (sub) {
     case 0x01: // v128.load8x8_s
-      for (let i = 0; i < 8; i++) C16[i] = view.getInt8(ea + i);
+      for (let i = 0; i < 8; i++) C16[i] = (bytes[ea + i] << 24) >> 24;
       return;
     case 0x02: // v128.load8x8_u
-      for (let i = 0; i < 8; i++) C16[i] = view.getUint8(ea + i);
+      for (let i = 0; i < 8; i++) C16[i] = bytes[ea + i];
       return;
     case 0x03: // v128.load16x4_s
       for (let i = 0; i < 4; i++) C32[i] = view.getInt16(ea + 2 * i, true);

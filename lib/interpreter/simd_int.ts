@@ -162,18 +162,21 @@ export function intUnary(R: Int32Array, sub: number, d: number, a: number): void
       R[d] = (R[a] >>> 31) | ((R[a + 1] >>> 31) << 1) | ((R[a + 2] >>> 31) << 2) |
         ((R[a + 3] >>> 31) << 3);
       return;
+    case 0xa9: // i32x4.extend_low_i16x8_u
+    case 0xaa: { // i32x4.extend_high_i16x8_u
+      const from = sub === 0xa9 ? a : a + 2;
+      const x = R[from], y = R[from + 1];
+      R[d] = x & 0xffff;
+      R[d + 1] = x >>> 16;
+      R[d + 2] = y & 0xffff;
+      R[d + 3] = y >>> 16;
+      return;
+    }
     case 0xa7: // i32x4.extend_low_i16x8_s
     case 0xa8: { // i32x4.extend_high_i16x8_s
       readA(R, a);
       const from = sub === 0xa7 ? 0 : 4;
       for (let i = 0; i < 4; i++) C32[i] = A16[from + i];
-      break;
-    }
-    case 0xa9: // i32x4.extend_low_i16x8_u
-    case 0xaa: { // i32x4.extend_high_i16x8_u
-      readA(R, a);
-      const from = sub === 0xa9 ? 0 : 4;
-      for (let i = 0; i < 4; i++) C32[i] = AU16[from + i];
       break;
     }
 
@@ -352,6 +355,45 @@ function extmul64(k: number, x: number, y: number, signed: boolean): void {
 
 /** The instructions with two operands (vectors, or a vector and an i32 shift count). */
 export function intBinary(R: Int32Array, sub: number, d: number, a: number, b: number): void {
+  // The commonest 8- and 16-bit lane ops work on whole words, four or two lanes at a time
+  // ("SIMD within a register"): the low bits of each lane add without a carry out of the lane,
+  // then the lane's top bit is the xor of the operands' top bits and that carry.
+  switch (sub) {
+    case 0x6e: // i8x16.add
+      for (let i = 0; i < 4; i++) {
+        const x = R[a + i], y = R[b + i];
+        R[d + i] = ((x & 0x7f7f7f7f) + (y & 0x7f7f7f7f)) ^ ((x ^ y) & 0x80808080);
+      }
+      return;
+    case 0x71: // i8x16.sub
+      for (let i = 0; i < 4; i++) {
+        const x = R[a + i], y = R[b + i];
+        R[d + i] = ((x | 0x80808080) - (y & 0x7f7f7f7f)) ^ ((x ^ ~y) & 0x80808080);
+      }
+      return;
+    case 0x8e: // i16x8.add
+      for (let i = 0; i < 4; i++) {
+        const x = R[a + i], y = R[b + i];
+        R[d + i] = ((x & 0x7fff7fff) + (y & 0x7fff7fff)) ^ ((x ^ y) & 0x80008000);
+      }
+      return;
+    case 0x91: // i16x8.sub
+      for (let i = 0; i < 4; i++) {
+        const x = R[a + i], y = R[b + i];
+        R[d + i] = ((x | 0x80008000) - (y & 0x7fff7fff)) ^ ((x ^ ~y) & 0x80008000);
+      }
+      return;
+    case 0x8b: { // i16x8.shl
+      const s = R[b] & 15, mask = ((0xffff << s) & 0xffff) * 0x10001;
+      for (let i = 0; i < 4; i++) R[d + i] = (R[a + i] << s) & mask;
+      return;
+    }
+    case 0x8d: { // i16x8.shr_u
+      const s = R[b] & 15, mask = (0xffff >>> s) * 0x10001;
+      for (let i = 0; i < 4; i++) R[d + i] = (R[a + i] >>> s) & mask;
+      return;
+    }
+  }
   if (sub >= 0x6b && sub <= 0x7b) {
     const count = R[b];
     readA(R, a);

@@ -53,9 +53,11 @@ const meaning = (name: string, kinds: string): string => {
     v128_splat: "d ← splat of scalar r (shape by sub-opcode n)",
     v128_extract: "d ← lane (n >> 8) of r",
     v128_replace: "d ← vector r₁ with lane (n >> 8) set to scalar r₂",
-    v128_bitselect: "d ← (a & mask) | (b & ~mask)",
-    v128_int_unary: "d ← integer-lane unary op n (abs, neg, popcnt, extend, narrow...) of a",
-    v128_int_binary: "d ← integer-lane binary op n of a and b (b is an i32 for shifts)",
+    v128_bitselect: "d ← bits of a where mask is 1, of b where it is 0",
+    v128_int_unary:
+      "d ← integer-lane unary op n (abs, neg, popcnt, extend, all_true, bitmask...) of a",
+    v128_int_binary:
+      "d ← integer-lane binary op n (arithmetic, compare, narrow, extmul, dot...) of a and b (b is an i32 for shifts)",
     v128_float_unary: "d ← float-lane unary op n (abs, neg, sqrt, rounding, conversions) of a",
     v128_float_binary: "d ← float-lane binary op n of a and b",
   };

@@ -1,6 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Runtime, RuntimeError } from "../../mod.ts";
+import { wat2wasm } from "../../lib/text/index.ts";
+import { decodeModule } from "../../lib/binary/decoder.ts";
+import { validateModule } from "../../lib/validate/module_validator.ts";
+import { translateModule } from "../../lib/interpreter/translator.ts";
+import { disassemble } from "../../lib/interpreter/ops.ts";
 
 /** A v128 as the API passes it: an unsigned bigint, lane 0 in the low bits. */
 function v128(lanes: (number | bigint)[], bits: number): bigint {
@@ -229,4 +234,17 @@ test("a result computed into its operand's local reads the operand first", async
       (local.get 0)))`);
   const input = v128([0, 1, 2, 3, 4, 5, 6, 7, -8, 9, -10, 11, 12, 13, 14, -15], 8);
   assert.deepEqual(lanes(call("f", input)[0], 16, true), [-8n, 9n, -10n, 11n, 12n, 13n, 14n, -15n]);
+});
+
+test("SIMD instructions lower to generic register ops carrying the sub-opcode", () => {
+  const module = decodeModule(wat2wasm(`(module (memory 1)
+    (func (param v128 v128) (result v128)
+      (i16x8.add (v128.load offset=8 (i32.const 0)) (i8x16.extract_lane_u 3 (local.get 1))
+        (i16x8.splat) (drop) (local.get 0))))`));
+  const code = disassemble(translateModule(validateModule(module))[0].code).join("\n");
+  assert.match(code, /v128_load r\d+ r\d+ 8\n/);
+  assert.match(code, /v128_extract r\d+ r2 790\n/); // 0x16 | lane 3 << 8; local 1 is slot 2
+  assert.match(code, /v128_splat r\d+ r\d+ 16\n/); // 0x10
+  assert.match(code, /v128_int_binary r\d+ r\d+ r0 142\n/); // 0x8e
+  assert.doesNotMatch(code, /unsupported/);
 });
