@@ -285,52 +285,21 @@ export class Machine {
               pc = t;
               break;
             }
-            case 5 /* call */: {
-              const callee = inst.functions[code[pc + 1]];
-              const nb = b + code[pc + 2];
-              const cf = callee.code;
-              if (cf === null) {
-                pc += 3;
-                this.callHost(callee, nb, inst);
-                R = this.R, F32 = this.F32, F64 = this.F64;
-                mem = memoryView(inst);
-                if (this.pending !== null) break interrupt;
-                break;
-              }
-              if (depth === maxDepth) throw new RuntimeError("call stack exhausted");
-              fns[depth] = fn;
-              pcs[depth] = pc + 3;
-              fps[depth] = b;
-              depth++;
-              fn = callee;
-              code = cf.code;
-              pc = 0;
-              b = nb;
-              if (b + cf.frameWords > R.length) {
-                this.ensureWords(b + cf.frameWords);
-                R = this.R, F32 = this.F32, F64 = this.F64;
-              }
-              for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
-              if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
-              if (callee.instance !== inst) {
-                inst = callee.instance!;
-                mem = memoryView(inst);
-                globals = inst.globals;
-              }
-              if (--budget <= 0) break interrupt;
-              break;
-            }
+            case 5 /* call */:
             case 6 /* call_indirect */: {
-              const callee = this.indirectCallee(
-                inst,
-                code[pc + 1],
-                code[pc + 2],
-                R[b + code[pc + 3]],
-              );
-              const nb = b + code[pc + 4];
+              let callee: FunctionInstance, nb: number, next: number;
+              if (code[pc] === 5) {
+                callee = inst.functions[code[pc + 1]];
+                nb = b + code[pc + 2];
+                next = pc + 3;
+              } else {
+                callee = this.indirectCallee(inst, code[pc + 1], code[pc + 2], R[b + code[pc + 3]]);
+                nb = b + code[pc + 4];
+                next = pc + 5;
+              }
               const cf = callee.code;
               if (cf === null) {
-                pc += 5;
+                pc = next;
                 this.callHost(callee, nb, inst);
                 R = this.R, F32 = this.F32, F64 = this.F64;
                 mem = memoryView(inst);
@@ -339,7 +308,7 @@ export class Machine {
               }
               if (depth === maxDepth) throw new RuntimeError("call stack exhausted");
               fns[depth] = fn;
-              pcs[depth] = pc + 5;
+              pcs[depth] = next;
               fps[depth] = b;
               depth++;
               fn = callee;
@@ -360,28 +329,17 @@ export class Machine {
               if (--budget <= 0) break interrupt;
               break;
             }
+            case 7 /* return */:
             case 8 /* return32 */:
-              R[b] = R[b + code[pc + 1]];
-              // falls through
-            case 7 /* return */: {
-              if (depth === 0) return DONE;
-              depth--;
-              fn = fns[depth];
-              pc = pcs[depth];
-              b = fps[depth];
-              code = fn.code!.code;
-              if (fn.instance !== inst) {
-                inst = fn.instance!;
-                globals = inst.globals;
-              }
-              mem = memoryView(inst);
-              break;
-            }
             case 9 /* return64 */: {
-              const s = b + code[pc + 1];
-              const lo = R[s], hi = R[s + 1];
-              R[b] = lo;
-              R[b + 1] = hi;
+              const op = code[pc];
+              if (op === 8) R[b] = R[b + code[pc + 1]];
+              else if (op === 9) {
+                const s = b + code[pc + 1];
+                const lo = R[s], hi = R[s + 1];
+                R[b] = lo;
+                R[b + 1] = hi;
+              }
               if (depth === 0) return DONE;
               depth--;
               fn = fns[depth];
