@@ -6,7 +6,7 @@
  * @module
  */
 
-import { OPS_BY_NAME } from "../binary/opcodes.ts";
+import { Imm, OPS, OPS_BY_NAME, PREFIX_FD } from "../binary/opcodes.ts";
 import { OP } from "./ops.ts";
 
 /** How one wasm instruction is lowered. */
@@ -15,7 +15,10 @@ export interface Lowering {
   op: number;
   /** The register op taking an i32 immediate as its right operand, if any. */
   immOp: number;
-  /** True if the operands may be swapped (so a constant left operand can become the immediate). */
+  /**
+   * True if the operands may be swapped (so a constant left operand can
+   * become the immediate); only meaningful with an `immOp`.
+   */
   commutative: boolean;
   /** For i32 comparisons: 0..9 in the order eq, ne, lt_s, lt_u, gt_s, gt_u, le_s, le_u, ge_s, ge_u. */
   compare: number;
@@ -63,94 +66,13 @@ COMPARES.forEach((name, k) => {
   lower(`i64.${name}`, `i64_${name}`, undefined, k < 2);
 });
 
-// Unary operations and everything else that maps one to one by name.
-const ONE_TO_ONE = [
-  "i32.eqz",
-  "i32.clz",
-  "i32.ctz",
-  "i32.popcnt",
-  "i32.extend8_s",
-  "i32.extend16_s",
-  "i64.add",
-  "i64.sub",
-  "i64.mul",
-  "i64.div_s",
-  "i64.div_u",
-  "i64.rem_s",
-  "i64.rem_u",
-  "i64.and",
-  "i64.or",
-  "i64.xor",
-  "i64.shl",
-  "i64.shr_s",
-  "i64.shr_u",
-  "i64.rotl",
-  "i64.rotr",
-  "i64.eqz",
-  "i64.clz",
-  "i64.ctz",
-  "i64.popcnt",
-  "i64.extend8_s",
-  "i64.extend16_s",
-  "i64.extend32_s",
-  "i32.wrap_i64",
-  "i32.trunc_f32_s",
-  "i32.trunc_f32_u",
-  "i32.trunc_f64_s",
-  "i32.trunc_f64_u",
-  "i64.extend_i32_s",
-  "i64.extend_i32_u",
-  "i64.trunc_f32_s",
-  "i64.trunc_f32_u",
-  "i64.trunc_f64_s",
-  "i64.trunc_f64_u",
-  "f32.convert_i32_s",
-  "f32.convert_i32_u",
-  "f32.convert_i64_s",
-  "f32.convert_i64_u",
-  "f32.demote_f64",
-  "f64.convert_i32_s",
-  "f64.convert_i32_u",
-  "f64.convert_i64_s",
-  "f64.convert_i64_u",
-  "f64.promote_f32",
-  "i32.trunc_sat_f32_s",
-  "i32.trunc_sat_f32_u",
-  "i32.trunc_sat_f64_s",
-  "i32.trunc_sat_f64_u",
-  "i64.trunc_sat_f32_s",
-  "i64.trunc_sat_f32_u",
-  "i64.trunc_sat_f64_s",
-  "i64.trunc_sat_f64_u",
-];
-for (const name of ONE_TO_ONE) lower(name, name.replace(".", "_"));
-for (const t of ["f32", "f64"]) {
-  for (
-    const name of [
-      "add",
-      "sub",
-      "mul",
-      "div",
-      "min",
-      "max",
-      "copysign",
-      "abs",
-      "neg",
-      "ceil",
-      "floor",
-      "trunc",
-      "nearest",
-      "sqrt",
-      "eq",
-      "ne",
-      "lt",
-      "gt",
-      "le",
-      "ge",
-    ]
-  ) {
-    lower(`${t}.${name}`, `${t}_${name}`, undefined, ["add", "mul", "eq", "ne"].includes(name));
-  }
+// Every other scalar instruction maps by name to the register op of the same
+// name ("i64.add" → i64_add, "f32.sqrt" → f32_sqrt, "i32.trunc_sat_f32_s" ...).
+for (const info of OPS) {
+  if (info === undefined || info.params === null || info.id >= PREFIX_FD) continue;
+  if (LOWERING[info.id] !== undefined || info.imm !== Imm.none) continue;
+  const regName = info.name.replace(".", "_");
+  if (OP[regName] !== undefined) lower(info.name, regName);
 }
 
 // Memory accesses: floats move as bits, and narrow i64 stores store the low word.

@@ -601,13 +601,9 @@ class Translator {
         this.produced(this.emit(OP.memory_size, d) + 1);
         return;
       }
-      case Op.memory_grow: {
-        const delta = this.operand(this.h - 1);
-        this.pop(1);
-        const d = this.pushTemp(ValType.i32);
-        this.produced(this.emit(OP.memory_grow, d, delta) + 1);
+      case Op.memory_grow:
+        this.unary(OP.memory_grow, ValType.i32);
         return;
-      }
       case Op.ref_null: {
         const d = this.pushTemp(ins.a);
         this.emit(OP.ref_null, d);
@@ -618,13 +614,9 @@ class Translator {
         this.emit(OP.ref_func, d, ins.a);
         return;
       }
-      case Op.ref_is_null: {
-        const a = this.operand(this.h - 1);
-        this.pop(1);
-        const d = this.pushTemp(ValType.i32);
-        this.produced(this.emit(OP.ref_is_null, d, a) + 1);
+      case Op.ref_is_null:
+        this.unary(OP.ref_is_null, ValType.i32);
         return;
-      }
       case Op.table_get: {
         const index = this.operand(this.h - 1);
         this.pop(1);
