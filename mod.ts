@@ -61,3 +61,37 @@ export type {
   ProfileEntry,
 } from "./lib/runtime/listeners.ts";
 export type { CallOptions } from "./lib/runtime/function.ts";
+
+// WASI preview1 and the portable host adapters it runs on.
+export { instantiateWasi, runWasi } from "./lib/wasi/wasi.ts";
+export type {
+  MountSource,
+  OutputSink,
+  StdinSource,
+  WasiConfig,
+  WasiInstance,
+} from "./lib/wasi/wasi.ts";
+export { instantiateAssemblyScript } from "./lib/wasi/assemblyscript.ts";
+export type { AssemblyScriptConfig } from "./lib/wasi/assemblyscript.ts";
+export { MemoryFileSystem } from "./lib/host/memfs.ts";
+export type { MemoryTree } from "./lib/host/memfs.ts";
+export { DenoFileSystem } from "./lib/host/deno_fs.ts";
+export { NodeFileSystem } from "./lib/host/node_fs.ts";
+export type { NodeFs } from "./lib/host/node_fs.ts";
+export { FileType, Whence } from "./lib/host/fs.ts";
+export type { DirEntry, FileHandle, FileStat, FileSystem, OpenOptions } from "./lib/host/fs.ts";
+export { Errno, errnoName, SysError } from "./lib/host/errno.ts";
+export { fakeClock, systemClock } from "./lib/host/clock.ts";
+export type { Clock } from "./lib/host/clock.ts";
+export { cryptoRandom, seededRandom } from "./lib/host/random.ts";
+export type { RandomSource } from "./lib/host/random.ts";
+export {
+  bytesInput,
+  callbackOutput,
+  CollectedOutput,
+  discardOutput,
+  emptyInput,
+} from "./lib/host/stdio.ts";
+export type { HostStdio, InputStream, OutputStream } from "./lib/host/stdio.ts";
+export { detectHost, hostAdapters } from "./lib/host/host.ts";
+export type { HostAdapters, HostKind } from "./lib/host/host.ts";

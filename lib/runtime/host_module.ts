@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type FuncType, ValType, VALTYPE_BY_NAME } from "../binary/types.ts";
+import { type FuncType, type ValType, VALTYPE_BY_NAME } from "../binary/types.ts";
 import {
   FunctionInstance,
   GlobalInstance,

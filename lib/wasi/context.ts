@@ -1,0 +1,130 @@
+/**
+ * {@link WasiContext}: the state one WASI instance serves its guest from —
+ * arguments, environment, descriptors, clock and randomness — and the
+ * helpers the function implementations share.
+ *
+ * @module
+ */
+
+import type { Clock } from "../host/clock.ts";
+import { Errno, SysError } from "../host/errno.ts";
+import { type FileStat, FileType } from "../host/fs.ts";
+import type { RandomSource } from "../host/random.ts";
+import type { InputStream, OutputStream } from "../host/stdio.ts";
+import { DIR_RIGHTS, FILE_RIGHTS, TTY_RIGHTS } from "./constants.ts";
+import { type FdEntry, FdTable, type Mount } from "./fd_table.ts";
+import { resolvePath } from "./sandbox.ts";
+
+const encoder = new TextEncoder();
+
+/** Everything a context is made from (already normalised by the config layer). */
+export interface ContextParts {
+  args: string[];
+  env: Array<[string, string]>;
+  stdin: InputStream;
+  stdout: OutputStream;
+  stderr: OutputStream;
+  mounts: Mount[];
+  clock: Clock;
+  random: RandomSource;
+}
+
+/** The state of one WASI instance. */
+export class WasiContext {
+  /** NUL-terminated UTF-8 arguments. */
+  readonly args: Uint8Array[];
+  /** NUL-terminated `KEY=value` strings. */
+  readonly env: Uint8Array[];
+  readonly fds = new FdTable();
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly mounts: Mount[];
+
+  constructor(parts: ContextParts) {
+    const z = (s: string) => encoder.encode(`${s}\0`);
+    this.args = parts.args.map(z);
+    this.env = parts.env.map(([k, v]) => z(`${k}=${v}`));
+    this.clock = parts.clock;
+    this.random = parts.random;
+    this.mounts = parts.mounts;
+    this.fds.set(0, stdio(parts.stdin, undefined));
+    this.fds.set(1, stdio(undefined, parts.stdout));
+    this.fds.set(2, stdio(undefined, parts.stderr));
+    for (const mount of parts.mounts) {
+      // A mount whose root is missing fails the guest's open, not the host's setup.
+      const handle = mount.fs.open("", { read: true, write: false, directory: true });
+      this.fds.add({
+        filetype: FileType.DIRECTORY,
+        fdflags: 0,
+        rightsBase: DIR_RIGHTS,
+        rightsInheriting: DIR_RIGHTS | FILE_RIGHTS,
+        handle,
+        mount,
+        path: "",
+        preopen: mount.guestPath,
+        readable: true,
+        writable: false,
+      });
+    }
+  }
+
+  /** The entry of a directory descriptor (EBADF if absent, ENOTDIR if not a directory). */
+  dir(fd: number): FdEntry & { mount: Mount; path: string } {
+    const e = this.fds.get(fd);
+    if (e.mount === undefined || e.path === undefined) throw new SysError(Errno.ENOTDIR);
+    if (e.filetype !== FileType.DIRECTORY) throw new SysError(Errno.ENOTDIR);
+    return e as FdEntry & { mount: Mount; path: string };
+  }
+
+  /** Resolves a guest path below directory `fd`: its mount and adapter path. */
+  resolve(
+    fd: number,
+    path: string,
+    follow: boolean,
+  ): { mount: Mount; path: string; mustBeDir: boolean } {
+    const dir = this.dir(fd);
+    const r = resolvePath(dir.mount, dir.path, path, follow);
+    return { mount: dir.mount, path: r.path, mustBeDir: r.mustBeDir };
+  }
+
+  /** Stat of a descriptor (stdio gets a synthetic character device or pipe). */
+  fdStat(e: FdEntry): FileStat {
+    if (e.handle !== undefined) return e.handle.stat();
+    return {
+      dev: 0n,
+      ino: 0n,
+      filetype: e.filetype,
+      nlink: 1n,
+      size: 0n,
+      atim: 0n,
+      mtim: 0n,
+      ctim: 0n,
+    };
+  }
+
+  /** Closes every descriptor. */
+  close(): void {
+    this.fds.closeAll();
+  }
+}
+
+/** Refuses writes to a read-only mount. */
+export function writable(mount: Mount): void {
+  if (mount.readOnly || mount.fs.readOnly) throw new SysError(Errno.EROFS);
+}
+
+function stdio(input: InputStream | undefined, output: OutputStream | undefined): FdEntry {
+  const tty = (input ?? output)?.isTerminal?.() ?? false;
+  return {
+    // A terminal is a character device without seek rights, which is what
+    // wasi-libc's isatty() tests; anything else is an unknown stream.
+    filetype: tty ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN,
+    fdflags: 0,
+    rightsBase: TTY_RIGHTS,
+    rightsInheriting: 0n,
+    input,
+    output,
+    readable: input !== undefined,
+    writable: output !== undefined,
+  };
+}

@@ -1,0 +1,306 @@
+/**
+ * The public WASI API: {@link instantiateWasi} (wazero's
+ * `wasi_snapshot_preview1.MustInstantiate`) and {@link runWasi}, configured
+ * by a {@link WasiConfig}.
+ *
+ * Defaults follow wazero: a library user gets no ambient authority unless
+ * asked — no args or env, empty stdin, output discarded, no files, a fake
+ * deterministic clock and a seeded random source.
+ *
+ * @module
+ */
+
+import type { Runtime } from "../runtime/runtime.ts";
+import type { ModuleSource } from "../runtime/runtime.ts";
+import type { Module } from "../runtime/module.ts";
+import { ExitError } from "../errors.ts";
+import { type Clock, fakeClock, systemClock } from "../host/clock.ts";
+import { errnoName, SysError } from "../host/errno.ts";
+import type { FileSystem } from "../host/fs.ts";
+import { type HostAdapters, hostAdapters, type HostKind } from "../host/host.ts";
+import { cryptoRandom, type RandomSource, seededRandom } from "../host/random.ts";
+import {
+  bytesInput,
+  callbackOutput,
+  discardOutput,
+  emptyInput,
+  type InputStream,
+  type OutputStream,
+} from "../host/stdio.ts";
+import { WasiContext } from "./context.ts";
+import { type Dialect, fdFunctions, type Impl } from "./fd_functions.ts";
+import type { Mount } from "./fd_table.ts";
+import { GuestMemory } from "./guest_memory.ts";
+import { miscFunctions } from "./misc_functions.ts";
+import { pathFunctions } from "./path_functions.ts";
+import { parseParam, WASI_FUNCTIONS } from "./signatures.ts";
+
+/** A guest's stdin: the host's (`"inherit"`), fixed bytes or text, or any {@link InputStream}. */
+export type StdinSource = "inherit" | string | Uint8Array | InputStream;
+/** A guest's stdout/stderr: the host's (`"inherit"`), a callback receiving each write, or any {@link OutputStream}. */
+export type OutputSink = "inherit" | ((bytes: Uint8Array) => void) | OutputStream;
+/**
+ * What a mount shows the guest: a host directory path, a {@link FileSystem}
+ * (e.g. a `MemoryFileSystem`), or either with options.
+ */
+export type MountSource = string | FileSystem | { dir: string | FileSystem; readOnly?: boolean };
+
+/** How a WASI guest is set up. Everything is optional and off by default. */
+export interface WasiConfig {
+  /** `argv`, including the program name as `args[0]` (default: none at all). */
+  args?: string[];
+  /** Environment variables (default: none). */
+  env?: Record<string, string>;
+  /** Default: empty (end of file at once). */
+  stdin?: StdinSource;
+  /** Default: discarded. */
+  stdout?: OutputSink;
+  /** Default: discarded. */
+  stderr?: OutputSink;
+  /**
+   * Pre-opened directories, by the path the guest sees (`"/"`, `"/data"`).
+   * Default: none, so the guest sees no files at all.
+   */
+  mounts?: Record<string, MountSource>;
+  /** `"system"` (the host's), `"fake"` (the default: deterministic) or any {@link Clock}. */
+  clock?: "system" | "fake" | Clock;
+  /** `"crypto"` (the host's CSPRNG), a seed (default: 42, deterministic) or any {@link RandomSource}. */
+  random?: "crypto" | number | RandomSource;
+  /** Which host adapters back `"inherit"` streams and host directories (default: detected). */
+  host?: HostKind | HostAdapters;
+  /** Log every WASI call and its errno (`true`: to stderr of the host), like wazero's `--hostlogging`. */
+  hostLogging?: boolean | ((line: string) => void);
+}
+
+/** A WASI instance: the host modules a guest imports, and its state. */
+export interface WasiInstance {
+  /** The `wasi_snapshot_preview1` host module. */
+  readonly module: Module;
+  /** The legacy `wasi_unstable` host module (same state, old struct layouts). */
+  readonly legacyModule: Module;
+  /** Closes the host modules and every file the guest left open. */
+  close(): void;
+}
+
+/** The exported names of the guest's memory that WASI uses: wazero enforces only "memory". */
+function guestMemory(caller: Module | undefined, cache: WeakMap<Module, GuestMemory>) {
+  if (caller === undefined) return undefined;
+  let m = cache.get(caller);
+  if (m === undefined) {
+    const memory = caller.exportedMemory("memory") ?? caller.memory();
+    if (memory === undefined) return undefined;
+    m = new GuestMemory(memory);
+    cache.set(caller, m);
+  }
+  return m;
+}
+
+async function resolveConfig(config: WasiConfig) {
+  const needsHost = config.stdin === "inherit" || config.stdout === "inherit" ||
+    config.stderr === "inherit" || config.hostLogging === true ||
+    Object.values(config.mounts ?? {}).some((m) =>
+      typeof m === "string" || (typeof m === "object" && "dir" in m && typeof m.dir === "string")
+    );
+  let host: HostAdapters | undefined;
+  if (typeof config.host === "object") host = config.host;
+  else if (needsHost) host = await hostAdapters(config.host);
+
+  const input = (s: StdinSource | undefined): InputStream =>
+    s === undefined
+      ? emptyInput()
+      : s === "inherit"
+      ? host!.stdio.stdin
+      : typeof s === "string" || s instanceof Uint8Array
+      ? bytesInput(s)
+      : s;
+  const output = (s: OutputSink | undefined, inherit: OutputStream | undefined): OutputStream =>
+    s === undefined
+      ? discardOutput()
+      : s === "inherit"
+      ? inherit!
+      : typeof s === "function"
+      ? callbackOutput(s)
+      : s;
+
+  const mounts: Mount[] = [];
+  for (const [guestPath, source] of Object.entries(config.mounts ?? {})) {
+    const spec = typeof source === "object" && "dir" in source ? source : { dir: source };
+    const readOnly = spec.readOnly ?? false;
+    const fs = typeof spec.dir === "string" ? host!.directory(spec.dir, { readOnly }) : spec.dir;
+    mounts.push({ guestPath, fs, readOnly });
+  }
+
+  const clock: Clock = config.clock === "system"
+    ? systemClock()
+    : config.clock === undefined || config.clock === "fake"
+    ? fakeClock()
+    : config.clock;
+  const random: RandomSource = config.random === "crypto"
+    ? cryptoRandom()
+    : config.random === undefined || typeof config.random === "number"
+    ? seededRandom(config.random)
+    : config.random;
+
+  let log: ((line: string) => void) | undefined;
+  if (typeof config.hostLogging === "function") log = config.hostLogging;
+  else if (config.hostLogging === true) {
+    const stderr = host!.stdio.stderr;
+    const encoder = new TextEncoder();
+    log = (line) => stderr.write(encoder.encode(line + "\n"));
+  }
+
+  return {
+    parts: {
+      args: config.args ?? [],
+      env: Object.entries(config.env ?? {}),
+      stdin: input(config.stdin),
+      stdout: output(config.stdout, host?.stdio.stdout),
+      stderr: output(config.stderr, host?.stdio.stderr),
+      mounts,
+      clock,
+      random,
+    },
+    log,
+  };
+}
+
+function formatValue(v: unknown): string {
+  return typeof v === "bigint" ? v.toString() : String(v);
+}
+
+async function buildModule(
+  runtime: Runtime,
+  moduleName: string,
+  ctx: WasiContext,
+  dialect: Dialect,
+  log: ((line: string) => void) | undefined,
+): Promise<Module> {
+  const impls: Record<string, Impl> = {
+    ...fdFunctions(ctx, dialect),
+    ...pathFunctions(ctx, dialect),
+    ...miscFunctions(ctx, dialect),
+  };
+  const memories = new WeakMap<Module, GuestMemory>();
+  const builder = runtime.newHostModuleBuilder(moduleName);
+  for (const [name, spec] of Object.entries(WASI_FUNCTIONS)) {
+    const params = spec.map(parseParam);
+    const impl = impls[name];
+    const isExit = name === "proc_exit";
+    const fn = (caller: Module | undefined, ...args: unknown[]) => {
+      for (let i = 0; i < args.length; i++) {
+        // WASI's i32 parameters are all unsigned; the runtime hands them over signed.
+        if (params[i].type === "i32") args[i] = (args[i] as number) >>> 0;
+      }
+      if (log !== undefined) {
+        log(
+          `==> ${moduleName}.${name}(${
+            params.map((p, i) => `${p.name}=${formatValue(args[i])}`).join(",")
+          })`,
+        );
+      }
+      let errno: number;
+      try {
+        const mem = guestMemory(caller, memories);
+        // Without a memory only proc_exit and sched_yield can work: report a fault for the rest.
+        errno = mem === undefined && !isExit && name !== "sched_yield"
+          ? 21
+          : impl(mem as GuestMemory, ...args);
+      } catch (e) {
+        if (e instanceof SysError) errno = e.errno;
+        else {
+          if (log !== undefined && e instanceof ExitError) log(`<== exit(${e.exitCode})`);
+          throw e;
+        }
+      }
+      if (log !== undefined) log(`<== errno=${errnoName(errno)}`);
+      return errno;
+    };
+    builder.newFunctionBuilder()
+      .withFunc(fn, params.map((p) => p.type), isExit ? [] : ["i32"])
+      .withName(name)
+      .withParameterNames(...params.map((p) => p.name))
+      .export(name);
+  }
+  return await builder.instantiate();
+}
+
+/**
+ * Makes WASI available to modules instantiated afterwards in `runtime`: it
+ * instantiates the `wasi_snapshot_preview1` host module (and the legacy
+ * `wasi_unstable`) configured by `config`. One WASI instance per runtime,
+ * since host modules are found by name.
+ *
+ * @example
+ * ```ts
+ * import { CollectedOutput, instantiateWasi, MemoryFileSystem, Runtime } from "./mod.ts";
+ *
+ * using runtime = new Runtime();
+ * const stdout = new CollectedOutput();
+ * await instantiateWasi(runtime, {
+ *   args: ["hello", "world"],
+ *   stdout,
+ *   mounts: { "/": new MemoryFileSystem({ "input.txt": "some text" }) },
+ * });
+ * const guest = await runtime.instantiate(wasmBytes, { name: null });
+ * try {
+ *   guest.exportedFunction("_start")!.call();
+ * } catch (e) {
+ *   if (!(e instanceof ExitError) || e.exitCode !== 0) throw e;
+ * }
+ * stdout.text(); // what the program printed
+ * ```
+ */
+export async function instantiateWasi(
+  runtime: Runtime,
+  config: WasiConfig = {},
+): Promise<WasiInstance> {
+  const { parts, log } = await resolveConfig(config);
+  const ctx = new WasiContext(parts);
+  const module = await buildModule(runtime, "wasi_snapshot_preview1", ctx, { legacy: false }, log);
+  const legacyModule = await buildModule(runtime, "wasi_unstable", ctx, { legacy: true }, log);
+  return {
+    module,
+    legacyModule,
+    close() {
+      module.close();
+      legacyModule.close();
+      ctx.close();
+    },
+  };
+}
+
+/**
+ * Runs a WASI command in one call: instantiates WASI (see
+ * {@link instantiateWasi}) and the module in `runtime`, calls its `_start`
+ * and returns the exit code (0 when `_start` returns normally).
+ *
+ * @throws {RuntimeError} when the program traps; compile and link errors as usual.
+ *
+ * @example
+ * ```ts
+ * const code = await runWasi(new Runtime(), wasmBytes, { args: ["prog"], stdout: "inherit" });
+ * ```
+ */
+export async function runWasi(
+  runtime: Runtime,
+  source: ModuleSource,
+  config: WasiConfig = {},
+): Promise<number> {
+  const wasi = await instantiateWasi(runtime, config);
+  try {
+    const guest = await runtime.instantiate(source, { name: null });
+    const start = guest.exportedFunction("_start");
+    if (start === undefined) throw new TypeError("the module has no _start function");
+    try {
+      start.call();
+      return 0;
+    } catch (e) {
+      if (e instanceof ExitError) return e.exitCode;
+      throw e;
+    } finally {
+      guest.close();
+    }
+  } finally {
+    wasi.close();
+  }
+}
