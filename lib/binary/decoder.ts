@@ -69,8 +69,18 @@ export const MAX_LOCALS_SUPPORTED = 50_000;
  * m.types.length; // 0
  * ```
  */
-export function decodeModule(bytes: Uint8Array): WasmModule {
-  return new ModuleDecoder(bytes).decode();
+export function decodeModule(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
+  return new ModuleDecoder(bytes, options.checkCode ?? true).decode();
+}
+
+/** Options of {@link decodeModule}. */
+export interface DecodeOptions {
+  /**
+   * Decode every instruction of every function body to reject malformed
+   * code here (default true). Compilation turns this off because the
+   * translator decodes (and validates) each body anyway, in one pass.
+   */
+  checkCode?: boolean;
 }
 
 class ModuleDecoder {
@@ -81,8 +91,10 @@ class ModuleDecoder {
   private functionCount = 0;
   private sawCode = false;
   private sawData = false;
+  private readonly checkBodies: boolean;
 
-  constructor(bytes: Uint8Array) {
+  constructor(bytes: Uint8Array, checkBodies: boolean) {
+    this.checkBodies = checkBodies;
     this.r = new ByteReader(bytes);
     this.m = {
       bytes,
@@ -346,7 +358,8 @@ class ModuleDecoder {
       r.end = bodyEnd;
       const locals = this.locals();
       const start = r.pos;
-      this.checkCode(bodyEnd);
+      if (this.checkBodies) this.checkCode(bodyEnd);
+      r.pos = bodyEnd;
       r.end = sectionEnd;
       m.codes.push({ locals, start, end: bodyEnd, offset });
     }

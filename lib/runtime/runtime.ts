@@ -376,14 +376,15 @@ export function compileSync(source: ModuleSource, limits: CompileLimits): Compil
     );
   }
   try {
-    const decoded = decodeModule(bytes);
+    // Function bodies are decoded and validated once, by the translator.
+    const decoded = decodeModule(bytes, { checkCode: false });
     const functions = decoded.importedFunctionCount + decoded.functions.length;
     if (functions > limits.maxFunctions) {
       throw new CompileError(
         `module has ${functions} functions, more than the limit of ${limits.maxFunctions}`,
       );
     }
-    const ctx = validateModule(decoded);
+    const ctx = validateModule(decoded, { functionBodies: false });
     const code = translateModule(ctx, { fuel: limits.fuel, listeners: limits.listeners });
     return new CompiledModule(decoded, code, limits.fuel, limits.listeners);
   } catch (e) {

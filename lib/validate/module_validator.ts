@@ -27,9 +27,14 @@ export const MAX_MEMORY_PAGES = 65536;
  * rule it breaks. Module-level checks come first, in the order of the
  * reference interpreter, then each function body in one linear pass.
  *
+ * @param options `functionBodies: false` skips the bodies, for callers that
+ * validate them themselves (the translator drives the function validator).
  * @returns the validation context, which the interpreter's translator reuses.
  */
-export function validateModule(module: WasmModule): ModuleContext {
+export function validateModule(
+  module: WasmModule,
+  options: { functionBodies?: boolean } = {},
+): ModuleContext {
   const ctx = buildContext(module);
   const typeCount = module.types.length;
 
@@ -90,8 +95,11 @@ export function validateModule(module: WasmModule): ModuleContext {
     validateConstExpr(ctx, seg.offsetExpr!, ValType.i32, `offset of ${where}`);
   });
 
-  const validator = new FunctionValidator(ctx);
-  for (let i = 0; i < module.functions.length; i++) validator.validate(firstFunc + i);
+  // Compilation validates bodies while translating them (one pass instead of two).
+  if (options.functionBodies ?? true) {
+    const validator = new FunctionValidator(ctx);
+    for (let i = 0; i < module.functions.length; i++) validator.validate(firstFunc + i);
+  }
 
   if (module.start !== undefined) {
     const s = module.start;
