@@ -97,7 +97,9 @@ class Translator {
 
   code = new Int32Array(1024);
   pc = 0;
-  sourceMap: number[] = [];
+  /** Pairs (code position, byte offset of the wasm instruction), for stack traces. */
+  sourceMap = new Int32Array(256);
+  sourceLength = 0;
 
   // The virtual operand stack.
   kind = new Uint8Array(64);
@@ -145,7 +147,7 @@ class Translator {
     while (!r.atEnd()) {
       readInstruction(r, ins);
       v.step(ins);
-      this.sourceMap.push(this.pc, ins.offset);
+      this.mapSource(ins.offset);
       if (this.fuel) this.chargeFuel();
       this.instruction(ins);
     }
@@ -165,13 +167,13 @@ class Translator {
       localsEnd: this.localsEnd,
       frameWords: Math.max(this.maxWords, resultWords, this.localsEnd),
       refLocalSlots: new Int32Array(refLocals),
-      sourceMap: new Int32Array(this.sourceMap),
+      sourceMap: this.sourceMap.slice(0, this.sourceLength),
     };
   }
 
   private reset(type: FuncType, locals: readonly ValType[]): void {
     this.pc = 0;
-    this.sourceMap = [];
+    this.sourceLength = 0;
     this.h = 0;
     this.blocks = [];
     this.localTypes = [...type.params, ...locals];
@@ -202,21 +204,66 @@ class Translator {
 
   // ---- Code emission -------------------------------------------------------
 
-  private emit(op: number, ...operands: number[]): number {
+  /**
+   * Appends an instruction with up to six operands; returns its position.
+   * (Fixed parameters rather than a rest array: this runs for every
+   * instruction, and the arrays would be garbage.)
+   */
+  private emit(op: number, a = 0, b = 0, c = 0, d = 0, e = 0, f = 0): number {
+    const n = arguments.length - 1;
+    const start = this.reserve(n + 1);
+    const code = this.code;
+    code[start] = op;
+    if (n > 0) code[start + 1] = a;
+    if (n > 1) code[start + 2] = b;
+    if (n > 2) code[start + 3] = c;
+    if (n > 3) code[start + 4] = d;
+    if (n > 4) code[start + 5] = e;
+    if (n > 5) code[start + 6] = f;
+    this.emitted(op, start);
+    return start;
+  }
+
+  /** Appends an instruction whose operands are in an array (wide or variable-length ones). */
+  private emitWords(op: number, operands: readonly number[]): number {
+    const start = this.reserve(operands.length + 1);
+    this.code[start] = op;
+    for (let i = 0; i < operands.length; i++) this.code[start + 1 + i] = operands[i];
+    this.emitted(op, start);
+    return start;
+  }
+
+  /** Makes room for `words` more words of code; returns where they start. */
+  private reserve(words: number): number {
     const start = this.pc;
-    const need = start + 1 + operands.length;
+    const need = start + words;
     if (need > this.code.length) {
       const bigger = new Int32Array(Math.max(need, this.code.length * 2));
       bigger.set(this.code);
       this.code = bigger;
     }
-    this.code[start] = op;
-    for (let i = 0; i < operands.length; i++) this.code[start + 1 + i] = operands[i];
     this.pc = need;
+    return start;
+  }
+
+  private emitted(op: number, start: number): void {
     this.lastStart = start;
     this.lastDst = -1;
     if (op <= OP.return64 || (op >= OP.br_i32_eq && op <= OP.br_i32_ge_u_imm)) this.fuelAt = -1;
-    return start;
+  }
+
+  /** Records that the code emitted from here on comes from the wasm instruction at `offset`. */
+  private mapSource(offset: number): void {
+    let map = this.sourceMap;
+    const n = this.sourceLength;
+    if (n + 2 > map.length) {
+      const bigger = new Int32Array(map.length * 2);
+      bigger.set(map);
+      this.sourceMap = map = bigger;
+    }
+    map[n] = this.pc;
+    map[n + 1] = offset;
+    this.sourceLength = n + 2;
   }
 
   /** Marks the current position as a branch target: no peephole may look across it. */
@@ -426,11 +473,11 @@ class Translator {
       immediates.push(sub);
     }
     if (info.results!.length === 0) {
-      this.emit(regOp, ...operands, ...immediates);
+      this.emitWords(regOp, [...operands, ...immediates]);
       return;
     }
     const d = this.pushTemp(info.results![0]);
-    this.produced(this.emit(regOp, d, ...operands, ...immediates) + 1);
+    this.produced(this.emitWords(regOp, [d, ...operands, ...immediates]) + 1);
   }
 
   private unary(regOp: number, resultType: number): void {
@@ -677,7 +724,7 @@ class Translator {
     const b = this.operand(this.h - 2);
     const c = this.operand(this.h - 1);
     this.pop(3);
-    this.emit(op, a, b, c, ...immediates);
+    this.emitWords(op, [a, b, c, ...immediates]);
   }
 
   private select(): void {
@@ -946,7 +993,7 @@ class Translator {
     const index = this.operand(this.h - 1);
     this.pop(1);
     const n = ins.count;
-    const tableAt = this.emit(OP.br_table, index, n, ...new Array(n + 1).fill(-1)) + 3;
+    const tableAt = this.emitWords(OP.br_table, [index, n, ...new Array(n + 1).fill(-1)]) + 3;
     const stubs: [number, Block][] = [];
     for (let k = 0; k <= n; k++) {
       const depth = k < n ? ins.list[k] : ins.a;
