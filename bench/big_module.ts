@@ -43,7 +43,9 @@ function body(seed: number, functionCount: number): number[] {
 }
 
 /** Builds a module of about `targetBytes` bytes of code. */
-export function bigModule(targetBytes: number): { bytes: Uint8Array; codeBytes: number } {
+export function bigModule(
+  targetBytes: number,
+): { bytes: Uint8Array; codeBytes: number; functions: number } {
   const sample = body(0, 1).length;
   const n = Math.max(1, Math.floor(targetBytes / sample));
   const bodies: number[][] = [];
@@ -69,5 +71,5 @@ export function bigModule(targetBytes: number): { bytes: Uint8Array; codeBytes: 
   const out = new Uint8Array(bytes.length + code.length);
   out.set(bytes);
   out.set(code, bytes.length);
-  return { bytes: out, codeBytes: codeContents.length };
+  return { bytes: out, codeBytes: codeContents.length, functions: n };
 }

@@ -1,19 +1,34 @@
 /**
- * Compile throughput: decode + validate (+ definitions) of a multi-megabyte
+ * Compile throughput: decode + validate + translate of a multi-megabyte
  * module, in MB/s of code section, next to the host's native
  * `WebAssembly.Module` compiling the same bytes when it exists.
+ *
+ * Part of `deno task bench`; alone: `deno run bench/compile.ts`.
  */
+import process from "node:process";
 import { Runtime } from "../mod.ts";
 import { bigModule } from "./big_module.ts";
+import { median } from "./system.ts";
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+/** The measurement. */
+export interface CompileResult {
+  /** Size of the code section in MB (2^20 bytes). */
+  codeMB: number;
+  /** Functions in the module. */
+  functions: number;
+  /** wazero-ts: median ms per compileModule. */
+  ms: number;
+  /** wazero-ts: MB of code per second. */
+  mbPerSecond: number;
+  /** Native `new WebAssembly.Module`: median ms (absent without it). */
+  nativeMs?: number;
+  /** Native MB/s (absent without it). */
+  nativeMbPerSecond?: number;
 }
 
-/** Runs the benchmark and prints one line per engine. */
-export async function benchCompile(megabytes = 4, runs = 5): Promise<void> {
-  const { bytes, codeBytes } = bigModule(megabytes * 1024 * 1024);
+/** Runs the benchmark, prints one line per engine and returns the numbers. */
+export async function benchCompile(megabytes = 4, runs = 5): Promise<CompileResult> {
+  const { bytes, codeBytes, functions } = bigModule(megabytes * 1024 * 1024);
   const mb = codeBytes / (1024 * 1024);
   const runtime = new Runtime();
   const ours: number[] = [];
@@ -22,10 +37,12 @@ export async function benchCompile(megabytes = 4, runs = 5): Promise<void> {
     await runtime.compileModule(bytes);
     ours.push(performance.now() - t0);
   }
+  runtime.close();
   const t = median(ours);
+  const result: CompileResult = { codeMB: mb, functions, ms: t, mbPerSecond: mb / (t / 1000) };
   console.log(
-    `compile ${mb.toFixed(2)} MB of code: wazero-ts ${t.toFixed(1)} ms = ${
-      (mb / (t / 1000)).toFixed(1)
+    `compile ${mb.toFixed(2)} MB of code (${functions} functions): wazero-ts ${t.toFixed(1)} ms = ${
+      result.mbPerSecond.toFixed(1)
     } MB/s`,
   );
   const native = (globalThis as { WebAssembly?: { Module: new (b: Uint8Array) => unknown } })
@@ -38,12 +55,19 @@ export async function benchCompile(megabytes = 4, runs = 5): Promise<void> {
       times.push(performance.now() - t0);
     }
     const tn = median(times);
+    result.nativeMs = tn;
+    result.nativeMbPerSecond = mb / (tn / 1000);
     console.log(
       `compile ${mb.toFixed(2)} MB of code: native WebAssembly.Module ${tn.toFixed(1)} ms = ${
-        (mb / (tn / 1000)).toFixed(1)
+        result.nativeMbPerSecond.toFixed(1)
       } MB/s (wazero-ts takes ${(t / tn).toFixed(1)}x as long)`,
     );
   } else {
     console.log("native WebAssembly is not available here: no reference measurement");
   }
+  return result;
+}
+
+if ((import.meta as { main?: boolean }).main) {
+  await benchCompile(Number(process.argv[2] ?? 4));
 }

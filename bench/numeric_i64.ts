@@ -1,6 +1,7 @@
 /**
  * i64 helpers on int32 halves against BigInt, in ns/op:
- * `deno run bench/numeric_i64.ts` (or `bun bench/numeric_i64.ts`).
+ * `deno run bench/numeric_i64.ts` (or `bun bench/numeric_i64.ts`), or
+ * `deno task bench --i64`.
  *
  * Both sides use the kind of register file the interpreter has: one
  * ArrayBuffer, read and written as int32 halves (our helpers) or through a
@@ -164,15 +165,35 @@ const cases: [string, number, () => number, () => number, () => number][] = [
   ["shl64", -1, shlOurs, shlTyped, shlArray],
 ];
 
-console.log(`${ITERS / 1e6}M ops per run, median of ${ROUNDS} runs, ns/op (lower is better)`);
-fill(-1);
-console.log(`${"empty loop".padEnd(26)} ${nsPerOp(empty).toFixed(2).padStart(6)}`);
-for (const [name, hiMask, ours, typed, array] of cases) {
-  fill(hiMask);
-  const o = nsPerOp(ours), t = nsPerOp(typed), a = nsPerOp(array);
-  console.log(
-    `${name.padEnd(26)} ${o.toFixed(2).padStart(6)}   ` +
-      `BigInt64Array ${t.toFixed(2).padStart(7)} (${(t / o).toFixed(1)}×)   ` +
-      `bigint[] ${a.toFixed(2).padStart(7)} (${(a / o).toFixed(1)}×)`,
-  );
+/** One operation: ns/op of our int32-halves helper and of the two BigInt forms. */
+export interface I64Result {
+  /** The operation. */
+  name: string;
+  /** Our helper on int32 halves. */
+  ours: number;
+  /** BigInt through a BigInt64Array view of the register file. */
+  bigInt64Array: number;
+  /** BigInt in a plain `bigint[]`. */
+  bigintArray: number;
 }
+
+/** Runs every case, prints a line each and returns the numbers. */
+export function benchI64(): I64Result[] {
+  console.log(`${ITERS / 1e6}M ops per run, median of ${ROUNDS} runs, ns/op (lower is better)`);
+  fill(-1);
+  console.log(`${"empty loop".padEnd(26)} ${nsPerOp(empty).toFixed(2).padStart(6)}`);
+  const results: I64Result[] = [];
+  for (const [name, hiMask, ours, typed, array] of cases) {
+    fill(hiMask);
+    const o = nsPerOp(ours), t = nsPerOp(typed), a = nsPerOp(array);
+    results.push({ name, ours: o, bigInt64Array: t, bigintArray: a });
+    console.log(
+      `${name.padEnd(26)} ${o.toFixed(2).padStart(6)}   ` +
+        `BigInt64Array ${t.toFixed(2).padStart(7)} (${(t / o).toFixed(1)}×)   ` +
+        `bigint[] ${a.toFixed(2).padStart(7)} (${(a / o).toFixed(1)}×)`,
+    );
+  }
+  return results;
+}
+
+if ((import.meta as { main?: boolean }).main) benchI64();

@@ -1,7 +1,346 @@
 /**
- * `deno task bench` (or `bun bench/run.ts`): runs every benchmark and prints
- * the results with ratios against the host's native WebAssembly.
+ * `deno task bench` (or `bun bench/run.ts`): runs every workload in
+ * `bench/programs/` on wazero-ts, on the host's native WebAssembly and on
+ * polywasm (when it can be imported) in this one process, checks that all
+ * return the expected checksum, prints times and ×native ratios with their
+ * geometric mean, then the compile-throughput and micro-benchmarks, and
+ * saves everything to `bench/results/<runtime>.json` (render the chart with
+ * `deno task bench:chart`).
+ *
+ * Options: `--quick` (small scale, a smoke test; saves nothing),
+ * `--only=fib,sieve`, `--no-polywasm`, `--no-micro`, `--no-compile`,
+ * `--i64` (adds bench/numeric_i64.ts), `--no-save`.
  */
-import { benchCompile } from "./compile.ts";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import process from "node:process";
+import { benchCompile, type CompileResult } from "./compile.ts";
+import {
+  type Engine,
+  nativeEngine,
+  polywasmEngine,
+  type RunFunction,
+  wazeroEngine,
+} from "./engines.ts";
+import { type MicroResult, runMicro } from "./micro.ts";
+import { benchI64, type I64Result } from "./numeric_i64.ts";
+import {
+  geomean,
+  gitCommit,
+  loadAverage,
+  type MachineInfo,
+  machineInfo,
+  median,
+  runtimeName,
+  runtimeVersions,
+} from "./system.ts";
+import { type Workload, WORKLOADS } from "./workloads.ts";
 
-await benchCompile();
+/** How one engine did on one workload. */
+export interface EngineResult {
+  /** ok: every run returned the expected checksum. */
+  status: "ok" | "wrong" | "error" | "unsupported";
+  /** Median ms per `run(n)` call (when it ran). */
+  ms?: number;
+  /** Every timed run, ms. */
+  runs?: number[];
+  /** The checksum returned (on a wrong result: the first wrong one). */
+  checksum?: number;
+  /** time ÷ native time. */
+  ratio?: number;
+  /** What went wrong. */
+  error?: string;
+}
+
+/** One workload's row. */
+export interface WorkloadResult {
+  /** Workload name. */
+  name: string;
+  /** What it stresses. */
+  what: string;
+  /** The argument of `run`. */
+  n: number;
+  /** The expected checksum. */
+  expect: number;
+  /** Set for a reserved slot that has no program yet. */
+  pending?: string;
+  /** By engine name. */
+  engines: Record<string, EngineResult>;
+}
+
+/** The content of `bench/results/<runtime>.json`. */
+export interface BenchResults {
+  /** ISO date of the run. */
+  date: string;
+  /** deno, bun or node. */
+  runtime: string;
+  /** Runtime and engine versions. */
+  versions: Record<string, string>;
+  /** The machine. */
+  machine: MachineInfo;
+  /** The git commit checked out (the working tree may have had changes on top). */
+  commit?: string;
+  /** 1-minute load average at the start and at the end (other processes skew times). */
+  load?: { start: number; end: number };
+  /** How times were taken. */
+  method: string;
+  /** Engines in column order; skipped ones with the reason. */
+  engines: string[];
+  /** Engines that could not be loaded, with the reason. */
+  skipped: Record<string, string>;
+  /** The workload table. */
+  workloads: WorkloadResult[];
+  /** Geometric mean of ×native over the workloads that engine ran correctly. */
+  geomean: Record<string, { ratio: number; workloads: number }>;
+  /** Compile throughput. */
+  compile?: CompileResult;
+  /** Micro-benchmarks. */
+  micro?: MicroResult[];
+  /** The i64 helper micro-benchmark (with `--i64`). */
+  i64?: I64Result[];
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const quick = flag("quick");
+const here = dirname(fileURLToPath(import.meta.url));
+
+function fmtMs(ms: number): string {
+  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+}
+
+function fmtRatio(r: number): string {
+  return r >= 10 ? r.toFixed(1) : r.toFixed(2);
+}
+
+/** Times `run(n)`: warm-up, then the median of several runs; checks every checksum. */
+function measure(engine: Engine, run: RunFunction, n: number, expect: number): EngineResult {
+  const isNative = engine.name === "native";
+  const t0 = performance.now();
+  let got = run(n);
+  const first = performance.now() - t0;
+  if (got !== expect) {
+    return { status: "wrong", checksum: got, error: `returned ${got}, expected ${expect}` };
+  }
+  if (isNative) got = run(n); // a second warm-up lets the JIT tier up
+  // About 3 s of timed calls per engine and workload: 3 to 21 calls.
+  const count = Math.max(3, Math.min(21, Math.round(3000 / Math.max(first, 1))));
+  const runs: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    got = run(n);
+    runs.push(performance.now() - t);
+    if (got !== expect) {
+      return { status: "wrong", checksum: got, error: `returned ${got}, expected ${expect}` };
+    }
+  }
+  return { status: "ok", ms: median(runs), runs, checksum: got };
+}
+
+function errorText(e: unknown): string {
+  const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return msg.split("\n")[0];
+}
+
+async function runWorkload(w: Workload, engines: Engine[]): Promise<WorkloadResult> {
+  const n = quick ? w.quickN : w.n;
+  const expect = quick ? w.expectQuick : w.expect;
+  const row: WorkloadResult = { name: w.name, what: w.what, n, expect, engines: {} };
+  if (w.pending) {
+    row.pending = w.pending;
+    return row;
+  }
+  const file = join(here, "programs", `${w.name}.wasm`);
+  const bytes = new Uint8Array(readFileSync(file));
+  for (const engine of engines) {
+    let result: EngineResult;
+    try {
+      const run = await engine.load(bytes);
+      result = measure(engine, run, n, expect);
+    } catch (e) {
+      const text = errorText(e);
+      const unsupported = engine.name === "polywasm" &&
+        /unsupported|not supported|simd/i.test(text);
+      result = { status: unsupported ? "unsupported" : "error", error: text };
+    }
+    row.engines[engine.name] = result;
+    const detail = result.status === "ok"
+      ? `${fmtMs(result.ms!)} ms`
+      : `${result.status.toUpperCase()}: ${result.error}`;
+    console.log(`  ${w.name.padEnd(8)} ${engine.name.padEnd(10)} ${detail}`);
+  }
+  const native = row.engines.native;
+  if (native?.status === "ok") {
+    for (const r of Object.values(row.engines)) {
+      if (r.status === "ok") r.ratio = r.ms! / native.ms!;
+    }
+  }
+  return row;
+}
+
+function printTable(results: BenchResults): void {
+  const names = results.engines;
+  const header = [
+    "workload",
+    "n",
+    ...names.flatMap((e) => e === "native" ? ["native ms"] : [`${e} ms`, "×native"]),
+  ];
+  const rows: string[][] = [];
+  for (const w of results.workloads) {
+    if (w.pending) {
+      rows.push([
+        w.name,
+        "-",
+        ...names.flatMap((e) => e === "native" ? ["(pending)"] : ["", ""]),
+      ]);
+      continue;
+    }
+    const cells = [w.name, String(w.n)];
+    for (const e of names) {
+      const r = w.engines[e];
+      const main = r === undefined
+        ? "-"
+        : r.status === "ok"
+        ? fmtMs(r.ms!)
+        : r.status === "unsupported"
+        ? "unsupported"
+        : `FAIL: ${r.status}`;
+      cells.push(main);
+      if (e !== "native") cells.push(r?.ratio !== undefined ? `${fmtRatio(r.ratio)}×` : "-");
+    }
+    rows.push(cells);
+  }
+  const gm = ["geomean", ""];
+  for (const e of names) {
+    if (e === "native") {
+      gm.push("1.00×");
+      continue;
+    }
+    const g = results.geomean[e];
+    gm.push("", g ? `${fmtRatio(g.ratio)}×` : "-");
+  }
+  rows.push(gm);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    "| " + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ") +
+    " |";
+  console.log(line(header));
+  console.log(
+    "|" + widths.map((w, i) => (i < 2 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") +
+      "|",
+  );
+  for (const r of rows) console.log(line(r));
+  const failing = results.workloads.flatMap((w) =>
+    Object.entries(w.engines).filter(([, r]) => r.status === "wrong" || r.status === "error")
+      .map(([e, r]) => `${w.name} on ${e}: ${r.error}`)
+  );
+  for (const f of failing) console.log(`FAILING: ${f}`);
+}
+
+async function main(): Promise<void> {
+  const versions = runtimeVersions();
+  const machine = machineInfo();
+  console.log(
+    `wazero-ts benchmarks on ${
+      Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(", ")
+    }; ` +
+      `${machine.cpu}, ${machine.cores} cores${
+        quick ? " (quick mode: small scale, not saved)" : ""
+      }`,
+  );
+
+  const engines: Engine[] = [];
+  const skipped: Record<string, string> = {};
+  const native = nativeEngine();
+  if (native) engines.push(native);
+  else skipped.native = "no WebAssembly object in this runtime (ratios unavailable)";
+  engines.push(wazeroEngine());
+  if (flag("no-polywasm")) skipped.polywasm = "--no-polywasm";
+  else {
+    const p = await polywasmEngine();
+    if (typeof p === "string") skipped.polywasm = p;
+    else engines.push(p);
+  }
+  for (const [e, why] of Object.entries(skipped)) console.log(`skipping ${e}: ${why}`);
+
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    runtime: runtimeName(),
+    versions,
+    machine,
+    commit: gitCommit(join(here, "..")),
+    load: { start: loadAverage(), end: NaN },
+    method:
+      "one process; per engine and workload: instantiate, one warm-up call (two for native), " +
+      "then the median of 3–21 timed calls of run(n) (as many as fit in about 3 s); " +
+      "ratio = engine time ÷ native time; every call's checksum is checked",
+    engines: engines.map((e) => e.name),
+    skipped,
+    workloads: [],
+    geomean: {},
+  };
+
+  console.log("\nworkloads (ms per run(n), median):");
+  for (const w of WORKLOADS) {
+    if (only && !only.includes(w.name)) continue;
+    results.workloads.push(await runWorkload(w, engines));
+  }
+  for (const e of engines) e.close();
+  for (const e of results.engines) {
+    if (e === "native") continue;
+    const ratios = results.workloads.map((w) => w.engines[e]?.ratio).filter((r): r is number =>
+      r !== undefined
+    );
+    if (ratios.length > 0) {
+      results.geomean[e] = { ratio: geomean(ratios), workloads: ratios.length };
+    }
+  }
+  console.log();
+  printTable(results);
+
+  if (!flag("no-compile")) {
+    console.log("\ncompile throughput:");
+    results.compile = await benchCompile(quick ? 1 : 4);
+  }
+  if (!flag("no-micro")) {
+    console.log("\nmicro-benchmarks (wazero-ts | native):");
+    results.micro = await runMicro();
+    for (const m of results.micro) {
+      const nat = m.native === undefined
+        ? ""
+        : ` | native ${m.native.toFixed(m.native < 10 ? 2 : 1)}`;
+      console.log(
+        `  ${m.name.padEnd(52)} ${m.ours.toFixed(m.ours < 10 ? 2 : 1).padStart(8)} ${m.unit}${nat}`,
+      );
+    }
+  }
+  if (flag("i64")) {
+    console.log("\ni64 helpers:");
+    results.i64 = benchI64();
+  }
+
+  results.load!.end = loadAverage();
+  const busy = Math.max(results.load!.start, results.load!.end);
+  if (busy > machine.cores) {
+    console.log(
+      `\nnote: the load average reached ${busy.toFixed(2)} on ${machine.cores} cores: ` +
+        "other processes were running, times may be inflated",
+    );
+  }
+  if (!quick && !flag("no-save")) {
+    const dir = join(here, "results");
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${results.runtime}.json`);
+    writeFileSync(`${file}.tmp`, JSON.stringify(results, null, 2) + "\n");
+    renameSync(`${file}.tmp`, file);
+    console.log(`\nsaved ${file} (chart: deno task bench:chart)`);
+  }
+  const failed = results.workloads.some((w) =>
+    Object.values(w.engines).some((r) => r.status === "wrong" || r.status === "error")
+  );
+  if (failed) process.exitCode = 1;
+}
+
+await main();
