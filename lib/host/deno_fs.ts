@@ -14,7 +14,7 @@ import {
   FileType,
   type OpenOptions,
 } from "./fs.ts";
-import { joinRoot } from "./node_fs.ts";
+import { isInside, joinRoot } from "./node_fs.ts";
 
 function guard<T>(f: () => T): T {
   try {
@@ -92,17 +92,20 @@ export class DenoFileSystem implements FileSystem {
         if (info.isSymlink) throw new SysError(Errno.ELOOP, path);
         if (info.isDirectory) {
           if (o.write || o.truncate) throw new SysError(Errno.EISDIR, path);
-          return new DenoDir(full, info);
+          return new DenoDir(this.root, full);
         }
         if (o.directory) throw new SysError(Errno.ENOTDIR, path);
       } else if (this.readOnly) throw new SysError(Errno.EROFS);
+      // Deno only creates files opened for writing; the WASI layer still
+      // refuses writes to a descriptor the guest opened read-only.
+      const creating = o.create === true && info === undefined;
       const file = Deno.openSync(full, {
         // Deno needs at least one of read/write; a stat-only open reads.
         read: o.read || !o.write,
-        write: o.write && !o.append,
+        write: (o.write || creating) && !o.append,
         append: o.write && o.append,
-        create: o.create,
-        createNew: o.create && o.exclusive,
+        create: creating,
+        createNew: creating && o.exclusive,
         truncate: o.truncate,
       });
       return new DenoFile(file, o.append ?? false);
@@ -148,7 +151,10 @@ export class DenoFileSystem implements FileSystem {
   utimes(path: string, atim: bigint | undefined, mtim: bigint | undefined): void {
     this.#writable();
     guard(() => {
-      const s = Deno.statSync(this.#path(path));
+      const s = Deno.lstatSync(this.#path(path));
+      // Deno.utimeSync follows a final symlink and Deno has no lutime: refuse
+      // rather than touch the link's target, which may lie outside the mount.
+      if (s.isSymlink) throw new SysError(Errno.ENOTSUP, path);
       Deno.utimeSync(
         this.#path(path),
         atim === undefined ? s.atime ?? new Date() : toDate(atim),
@@ -216,7 +222,16 @@ class DenoFile implements FileHandle {
 
 /** Directories are handled by path: Deno has no directory handles. */
 class DenoDir implements FileHandle {
-  constructor(readonly path: string, readonly info: Deno.FileInfo) {}
+  constructor(readonly root: string, readonly path: string) {}
+
+  /** The directory's real path, refused if it no longer lies inside the root. */
+  #real(): string {
+    const real = Deno.realPathSync(this.path);
+    if (!isInside(Deno.realPathSync(this.root), real)) {
+      throw new SysError(Errno.ENOTCAPABLE, this.path);
+    }
+    return real;
+  }
   read(): number {
     throw new SysError(Errno.EISDIR);
   }
@@ -227,16 +242,17 @@ class DenoDir implements FileHandle {
     throw new SysError(Errno.EISDIR);
   }
   stat(): FileStat {
-    return guard(() => statOf(Deno.statSync(this.path)));
+    return guard(() => statOf(Deno.statSync(this.#real())));
   }
   truncate(): void {
     throw new SysError(Errno.EISDIR);
   }
   utimes(atim: bigint | undefined, mtim: bigint | undefined): void {
     guard(() => {
-      const s = Deno.statSync(this.path);
+      const real = this.#real();
+      const s = Deno.statSync(real);
       Deno.utimeSync(
-        this.path,
+        real,
         atim === undefined ? s.atime ?? new Date() : toDate(atim),
         mtim === undefined ? s.mtime ?? new Date() : toDate(mtim),
       );
@@ -245,11 +261,12 @@ class DenoDir implements FileHandle {
   sync(): void {}
   readdir(): DirEntry[] {
     return guard(() => {
+      const real = this.#real();
       const out: DirEntry[] = [];
-      for (const e of Deno.readDirSync(this.path)) {
+      for (const e of Deno.readDirSync(real)) {
         let ino = 0n;
         try {
-          ino = BigInt(Deno.lstatSync(`${this.path}/${e.name}`).ino ?? 0);
+          ino = BigInt(Deno.lstatSync(`${real}/${e.name}`).ino ?? 0);
         } catch { /* raced with a removal: keep 0 */ }
         out.push({
           name: e.name,

@@ -36,6 +36,17 @@ export function joinRoot(root: string, path: string): string {
   return root.endsWith("/") ? root + path : `${root}/${path}`;
 }
 
+/**
+ * True when the host path `real` is `root` or below it (both already passed
+ * through realpath). Directory handles are held by path, so they check this
+ * before each use: the guest may since have swapped a component for a symlink.
+ */
+export function isInside(root: string, real: string): boolean {
+  if (!real.startsWith(root)) return false;
+  const rest = real.slice(root.length);
+  return rest === "" || rest[0] === "/" || rest[0] === "\\" || /[/\\]$/.test(root);
+}
+
 function guard<T>(f: () => T): T {
   try {
     return f();
@@ -120,7 +131,7 @@ export class NodeFileSystem implements FileSystem {
         if (info.isSymbolicLink()) throw new SysError(Errno.ELOOP, path);
         if (info.isDirectory()) {
           if (o.write || o.truncate) throw new SysError(Errno.EISDIR, path);
-          return new NodeDir(fs, full);
+          return new NodeDir(fs, this.root, full);
         }
         if (o.directory) throw new SysError(Errno.ENOTDIR, path);
       }
@@ -247,7 +258,16 @@ class NodeFile implements FileHandle {
 
 /** Directories are handled by path, which is all WASI needs of them. */
 class NodeDir implements FileHandle {
-  constructor(readonly fs: NodeFs, readonly path: string) {}
+  constructor(readonly fs: NodeFs, readonly root: string, readonly path: string) {}
+
+  /** The directory's real path, refused if it no longer lies inside the root. */
+  #real(): string {
+    const real = this.fs.realpathSync(this.path);
+    if (!isInside(this.fs.realpathSync(this.root), real)) {
+      throw new SysError(Errno.ENOTCAPABLE, this.path);
+    }
+    return real;
+  }
   read(): number {
     throw new SysError(Errno.EISDIR);
   }
@@ -258,24 +278,26 @@ class NodeDir implements FileHandle {
     throw new SysError(Errno.EISDIR);
   }
   stat(): FileStat {
-    return guard(() => statOf(this.fs.statSync(this.path, { bigint: true })));
+    return guard(() => statOf(this.fs.statSync(this.#real(), { bigint: true })));
   }
   truncate(): void {
     throw new SysError(Errno.EISDIR);
   }
   utimes(atim: bigint | undefined, mtim: bigint | undefined): void {
     guard(() => {
-      const s = this.fs.statSync(this.path, { bigint: true });
-      this.fs.utimesSync(this.path, seconds(atim ?? s.atimeNs), seconds(mtim ?? s.mtimeNs));
+      const real = this.#real();
+      const s = this.fs.statSync(real, { bigint: true });
+      this.fs.utimesSync(real, seconds(atim ?? s.atimeNs), seconds(mtim ?? s.mtimeNs));
     });
   }
   sync(): void {}
   readdir(): DirEntry[] {
-    return guard(() =>
-      this.fs.readdirSync(this.path, { withFileTypes: true }).map((e) => {
+    return guard(() => {
+      const real = this.#real();
+      return this.fs.readdirSync(real, { withFileTypes: true }).map((e) => {
         let ino = 0n;
         try {
-          ino = this.fs.lstatSync(`${this.path}/${e.name}`, { bigint: true }).ino;
+          ino = this.fs.lstatSync(`${real}/${e.name}`, { bigint: true }).ino;
         } catch { /* raced with a removal: keep 0 */ }
         return {
           name: e.name,
@@ -288,8 +310,8 @@ class NodeDir implements FileHandle {
             : FileType.UNKNOWN,
           ino,
         };
-      }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    );
+      }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    });
   }
   close(): void {}
 }

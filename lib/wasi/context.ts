@@ -7,8 +7,8 @@
  */
 
 import type { Clock } from "../host/clock.ts";
-import { Errno, SysError } from "../host/errno.ts";
-import { type FileStat, FileType } from "../host/fs.ts";
+import { Errno, errnoName, SysError, toSysError } from "../host/errno.ts";
+import { type FileHandle, type FileStat, FileType } from "../host/fs.ts";
 import type { RandomSource } from "../host/random.ts";
 import type { InputStream, OutputStream } from "../host/stdio.ts";
 import { DIR_RIGHTS, FILE_RIGHTS, TTY_RIGHTS } from "./constants.ts";
@@ -51,8 +51,18 @@ export class WasiContext {
     this.fds.set(1, stdio(undefined, parts.stdout));
     this.fds.set(2, stdio(undefined, parts.stderr));
     for (const mount of parts.mounts) {
-      // A mount whose root is missing fails the guest's open, not the host's setup.
-      const handle = mount.fs.open("", { read: true, write: false, directory: true });
+      let handle: FileHandle;
+      try {
+        handle = mount.fs.open("", { read: true, write: false, directory: true });
+      } catch (e) {
+        // A missing or non-directory root fails the setup, naming the mount.
+        const err = toSysError(e);
+        const detail = err.message.slice(errnoName(err.errno).length + 2);
+        throw new SysError(
+          err.errno,
+          `cannot pre-open ${mount.guestPath}${detail ? ` (${detail})` : ""}`,
+        );
+      }
       this.fds.add({
         filetype: FileType.DIRECTORY,
         fdflags: 0,

@@ -10,6 +10,11 @@
 import type { Memory } from "../runtime/memory.ts";
 import { Errno, SysError } from "../host/errno.ts";
 
+/** The most iovecs one call may pass (wasi-libc's and Linux's IOV_MAX). */
+const IOV_MAX = 1024;
+/** The most bytes one read or write moves (Linux's MAX_RW_COUNT; the count must fit a u32). */
+const MAX_RW_COUNT = 0x7ffff000;
+
 const fault = (): never => {
   throw new SysError(Errno.EFAULT);
 };
@@ -65,13 +70,21 @@ export class GuestMemory {
     if (!this.memory.write(ptr, bytes)) fault();
   }
 
-  /** The `(buf, len)` pairs of an iovec array. */
+  /**
+   * The `(buf, len)` pairs of an iovec array (EINVAL beyond IOV_MAX entries,
+   * like Linux), cut so that their total is at most what the memory holds and
+   * MAX_RW_COUNT: entries repeating one buffer must not make the host copy
+   * without bound, and a short read or write is always allowed.
+   */
   iovecs(iovs: number, count: number): Array<[number, number]> {
+    if (count > IOV_MAX) throw new SysError(Errno.EINVAL, "too many iovecs");
     const out: Array<[number, number]> = [];
+    let room = Math.min(this.memory.size, MAX_RW_COUNT);
     for (let i = 0; i < count; i++) {
       const buf = this.u32(iovs + i * 8), len = this.u32(iovs + i * 8 + 4);
       if (buf + len > this.memory.size) fault();
-      out.push([buf, len]);
+      out.push([buf, Math.min(len, room)]);
+      room -= Math.min(len, room);
     }
     return out;
   }

@@ -12,6 +12,7 @@ import { FdFlags, LOOKUP_SYMLINK_FOLLOW, OFlags, Rights } from "./constants.ts";
 import { type WasiContext, writable } from "./context.ts";
 import { type Dialect, type Impl, timesFrom, writeFilestat } from "./fd_functions.ts";
 import type { GuestMemory } from "./guest_memory.ts";
+import { MAX_PATH } from "./sandbox.ts";
 
 const WRITE_RIGHTS = Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
 const READ_RIGHTS = Rights.FD_READ | Rights.FD_READDIR;
@@ -213,6 +214,7 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
       // real file system it would point host programs outside of it.
       if (target.startsWith("/")) return Errno.ENOTCAPABLE;
       if (target === "" || target.includes("\0")) return Errno.ENOENT;
+      if (target.length > MAX_PATH) return Errno.ENAMETOOLONG;
       const r = ctx.resolve(fd, str(mem, newPtr, newLen), false);
       if (r.path === "") return Errno.EEXIST;
       if (r.mustBeDir) return Errno.ENOENT;

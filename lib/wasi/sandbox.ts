@@ -16,8 +16,8 @@ import type { Mount } from "./fd_table.ts";
 
 /** The most symlinks one resolution may expand (Linux's MAXSYMLINKS). */
 const MAX_LINKS = 40;
-/** Longest path accepted, like PATH_MAX. */
-const MAX_PATH = 4096;
+/** Longest path (or symlink target) accepted, like PATH_MAX. */
+export const MAX_PATH = 4096;
 
 /** The outcome of {@link resolvePath}. */
 export interface Resolved {
@@ -45,8 +45,12 @@ export function resolvePath(
   if (guestPath.length > MAX_PATH) throw new SysError(Errno.ENAMETOOLONG);
   if (guestPath.includes("\0")) throw new SysError(Errno.EINVAL);
   if (guestPath.startsWith("/")) throw new SysError(Errno.ENOTCAPABLE, guestPath);
-  const stack = dirPath === "" ? [] : dirPath.split("/");
-  const queue = guestPath.split("/");
+  // The directory's own path is walked too: a descriptor holds its directory by
+  // path, and the guest may since have replaced a component with a symlink.
+  const stack: string[] = [];
+  const queue = dirPath === ""
+    ? guestPath.split("/")
+    : [...dirPath.split("/"), ...guestPath.split("/")];
   const lastPart = guestPath.slice(guestPath.lastIndexOf("/") + 1);
   const mustBeDir = lastPart === "" || lastPart === "." || lastPart === "..";
   let links = 0;
@@ -77,6 +81,7 @@ export function resolvePath(
         if (target.startsWith("/") || target === "") {
           throw new SysError(Errno.ENOTCAPABLE, `${guestPath} -> ${target}`);
         }
+        if (target.length > MAX_PATH) throw new SysError(Errno.ENAMETOOLONG, guestPath);
         queue.unshift(...target.split("/"));
         // A link to a directory named with a trailing slash keeps that meaning.
         continue;

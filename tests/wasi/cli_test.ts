@@ -82,3 +82,13 @@ test("help, version, compile and wat2wasm", async () => {
   assert.deepEqual([...written.get("exit.wasm")!.subarray(0, 4)], [0, 0x61, 0x73, 0x6d]);
   assert.equal(await main(["version"], host), 0);
 });
+
+test("run: a --mount that is not a directory is one line naming it", async () => {
+  const { host, err } = fakeHost({ "exit.wat": EXIT7 });
+  const file = decodeURIComponent(new URL(import.meta.url).pathname);
+  assert.equal(await main(["run", "--mount", `${file}:/data`, "exit.wat"], host), 1);
+  assert.match(err.join(""), /^wazero-ts: error: ENOTDIR: cannot pre-open \/data\b.*\n$/);
+  err.length = 0;
+  assert.equal(await main(["run", "--mount", "/no/such/dir:/data:ro", "exit.wat"], host), 1);
+  assert.match(err.join(""), /^wazero-ts: error: ENOENT: cannot pre-open \/data\b.*\n$/);
+});

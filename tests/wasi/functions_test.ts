@@ -347,3 +347,52 @@ test("hostLogging names each call's parameters and errno", async () => {
     "<== errno=EBADF",
   ]);
 });
+
+test("a directory fd's own path is resolved through the sandbox on every call", async () => {
+  const { s, open } = await withFs();
+  const dir = open("dir", O_DIRECTORY);
+  const two = (name: string, a: string, b: string) =>
+    s.call(name, PATH, s.str(PATH, a), 3, PATH + 100, s.str(PATH + 100, b));
+  assert.equal(
+    s.call("path_rename", 3, PATH, s.str(PATH, "dir"), 3, PATH + 100, s.str(PATH + 100, "moved")),
+    Errno.SUCCESS,
+  );
+  assert.equal(two("path_symlink", "..", "dir"), Errno.SUCCESS);
+  const at = (p: string) =>
+    s.call("path_open", dir.fd, FOLLOW, PATH, s.str(PATH, p), 0, RIGHTS_READ, 0n, 0, OUT);
+  assert.equal(at("file.txt"), Errno.ENOTCAPABLE);
+  assert.equal(s.call("path_unlink_file", 3, PATH, s.str(PATH, "dir")), Errno.SUCCESS);
+  assert.equal(two("path_symlink", "moved", "dir"), Errno.SUCCESS);
+  assert.equal(at("a.txt"), Errno.SUCCESS);
+});
+
+test("long symlink targets are ENAMETOOLONG, not a host error", async () => {
+  const { fs, s, open } = await withFs();
+  const m = s.module.memory()!;
+  const long = new TextEncoder().encode("a/".repeat(3000));
+  m.write(BUF, long);
+  const len = s.str(PATH, "l");
+  assert.equal(s.call("path_symlink", BUF, long.length, 3, PATH, len), Errno.ENAMETOOLONG);
+  // One the embedder made (or a host tree holds) is refused when followed.
+  fs.symlink("./".repeat(200_000) + "file.txt", "huge");
+  assert.equal(open("huge").errno, Errno.ENAMETOOLONG);
+  assert.equal(open("huge", 0, RIGHTS_READ, 0).errno, Errno.ELOOP);
+});
+
+test("iovec arrays: at most IOV_MAX entries, and no more bytes than the memory holds", async () => {
+  const { s, open, fs } = await withFs();
+  const { fd } = open("big.bin", O_CREAT, RIGHTS_WRITE);
+  const m = s.module.memory()!;
+  // 1025 iovecs each naming the whole memory.
+  for (let i = 0; i < 1025; i++) {
+    m.writeUint32(i * 8, 0);
+    m.writeUint32(i * 8 + 4, m.size);
+  }
+  assert.equal(s.call("fd_write", fd, 0, 1025, m.size - 4), Errno.EINVAL);
+  assert.equal(s.call("fd_read", 0, 0, 1025, m.size - 4), Errno.EINVAL);
+  assert.equal(s.call("fd_pwrite", fd, 0, 0xffffffff, 0n, m.size - 4), Errno.EINVAL);
+  // 1024 of them would be 64 MiB from a 64 KiB memory: a short write instead.
+  assert.equal(s.call("fd_write", fd, 0, 1024, m.size - 4), Errno.SUCCESS);
+  assert.equal(s.u32(m.size - 4), m.size);
+  assert.equal(fs.readFile("big.bin").length, m.size);
+});

@@ -1,12 +1,14 @@
 // The host adapters on a real temporary directory: the `files` and `escape`
 // programs through DenoFileSystem (Deno) and NodeFileSystem (Deno, Bun).
-// Skipped where the test run may not write (CI runs Deno with --allow-read only).
+// Then escape attempts through a real file system that the in-memory one cannot
+// show. Skipped where the test run may not write (CI runs Deno with --allow-read only).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
-import { DenoFileSystem, type FileSystem, NodeFileSystem } from "../../mod.ts";
+import { DenoFileSystem, Errno, type FileSystem, NodeFileSystem } from "../../mod.ts";
 import { run } from "./helpers.ts";
+import { shim } from "./shim.ts";
 
 function canWrite(): boolean {
   const deno = (globalThis as { Deno?: typeof Deno }).Deno;
@@ -42,6 +44,107 @@ for (const [name, make, available] of adapters) {
       assert.deepEqual(fs.readdirSync(root).sort(), ["box", "secret.txt"]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+}
+
+const PATH = 1024, PATH2 = 1536, OUT = 2048, BUF = 4096;
+const FOLLOW = 1, O_DIRECTORY = 2, RIGHTS_READ = 1n << 1n;
+
+/** A temporary `root/secret.txt` next to the mounted `root/box` (with `box/d/f.txt`). */
+async function sandboxed(make: (root: string) => FileSystem) {
+  const root = fs.mkdtempSync(`${os.tmpdir()}/wazero-ts-`);
+  fs.writeFileSync(`${root}/secret.txt`, "secret");
+  fs.mkdirSync(`${root}/box/d`, { recursive: true });
+  fs.writeFileSync(`${root}/box/d/f.txt`, "f");
+  const s = await shim({ mounts: { "/": make(`${root}/box`) } });
+  const open = (dirfd: number, path: string, oflags = 0) => {
+    const errno = s.call(
+      "path_open",
+      dirfd,
+      FOLLOW,
+      PATH,
+      s.str(PATH, path),
+      oflags,
+      RIGHTS_READ,
+      0n,
+      0,
+      OUT,
+    );
+    return { errno, fd: s.u32(OUT) };
+  };
+  const two = (name: string, a: string, b: string) =>
+    s.call(name, PATH, s.str(PATH, a), 3, PATH2, s.str(PATH2, b));
+  const cleanup = () => fs.rmSync(root, { recursive: true, force: true });
+  return { root, s, open, two, cleanup };
+}
+
+for (const [name, make, available] of adapters) {
+  test(`${name}: a directory fd whose path became a symlink cannot lead outside`, {
+    skip: !available || !canWrite() ? "needs write permission" : false,
+  }, async () => {
+    const { root, s, open, two, cleanup } = await sandboxed(make);
+    try {
+      const dir = open(3, "d", O_DIRECTORY);
+      assert.equal(dir.errno, Errno.SUCCESS);
+      // Move the directory away and put a symlink to the mount's parent in its place.
+      assert.equal(
+        s.call("path_rename", 3, PATH, s.str(PATH, "d"), 3, PATH2, s.str(PATH2, "e")),
+        Errno.SUCCESS,
+      );
+      assert.equal(two("path_symlink", "..", "d"), Errno.SUCCESS);
+      assert.equal(open(dir.fd, "secret.txt").errno, Errno.ENOTCAPABLE);
+      assert.equal(open(dir.fd, "box/e/f.txt").errno, Errno.ENOTCAPABLE);
+      const before = fs.statSync(root).mtimeMs;
+      assert.notEqual(s.call("fd_readdir", dir.fd, BUF, 4096, 0n, OUT), Errno.SUCCESS);
+      assert.notEqual(s.call("fd_filestat_get", dir.fd, OUT), Errno.SUCCESS);
+      assert.notEqual(s.call("fd_filestat_set_times", dir.fd, 0n, 0n, 1 | 4), Errno.SUCCESS);
+      assert.equal(fs.statSync(root).mtimeMs, before);
+      // A symlink that stays inside is followed as usual.
+      assert.equal(s.call("path_unlink_file", 3, PATH, s.str(PATH, "d")), Errno.SUCCESS);
+      assert.equal(two("path_symlink", "e", "d"), Errno.SUCCESS);
+      assert.equal(open(dir.fd, "f.txt").errno, Errno.SUCCESS);
+      assert.equal(s.call("fd_readdir", dir.fd, BUF, 4096, 0n, OUT), Errno.SUCCESS);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test(`${name}: path_filestat_set_times without FOLLOW never touches a link's target`, {
+    skip: !available || !canWrite() ? "needs write permission" : false,
+  }, async () => {
+    const { root, s, two, cleanup } = await sandboxed(make);
+    try {
+      assert.equal(two("path_symlink", "../secret.txt", "out"), Errno.SUCCESS);
+      const before = fs.statSync(`${root}/secret.txt`).mtimeMs;
+      const len = s.str(PATH, "out");
+      // Setting the link's own times (where the host can) or refusing are both fine.
+      const errno = s.call("path_filestat_set_times", 3, 0, PATH, len, 0n, 0n, 1 | 4);
+      assert.ok(errno === Errno.SUCCESS || errno === Errno.ENOTSUP, `errno ${errno}`);
+      assert.equal(fs.statSync(`${root}/secret.txt`).mtimeMs, before);
+      assert.equal(
+        s.call("path_filestat_set_times", 3, FOLLOW, PATH, len, 0n, 0n, 1 | 4),
+        Errno.ENOTCAPABLE,
+      );
+    } finally {
+      cleanup();
+    }
+  });
+}
+
+for (const [name, make, available] of adapters) {
+  test(`${name}: O_CREAT with only read rights creates or opens the file`, {
+    skip: !available || !canWrite() ? "needs write permission" : false,
+  }, async () => {
+    const { root, s, open, cleanup } = await sandboxed(make);
+    try {
+      assert.equal(open(3, "new.txt", 1).errno, Errno.SUCCESS);
+      assert.equal(open(3, "d/f.txt", 1).errno, Errno.SUCCESS);
+      assert.equal(fs.readFileSync(`${root}/box/new.txt`, "utf8"), "");
+      assert.equal(fs.readFileSync(`${root}/box/d/f.txt`, "utf8"), "f");
+      assert.equal(s.call("fd_filestat_get", open(3, "new.txt", 1).fd, OUT), Errno.SUCCESS);
+    } finally {
+      cleanup();
     }
   });
 }
