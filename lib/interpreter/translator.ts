@@ -27,6 +27,7 @@ import { FunctionValidator } from "../validate/function_validator.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { LOWERING, NEGATED_COMPARE, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
 import { OP } from "./ops.ts";
+import { findHoistableConstants, type HoistedConstant } from "./constants.ts";
 import { SIMD_LOWERING } from "./simd_lowering.ts";
 
 const TEMP = 0, LOCAL = 1, CONST = 2;
@@ -116,6 +117,10 @@ class Translator {
   localWords: Int32Array = new Int32Array(0);
   localTypes: number[] = [];
   localsEnd = 0;
+  /** Where the temporaries (canonical registers) start, after locals and hoisted constants. */
+  tempsStart = 0;
+  constants: readonly HoistedConstant[] = [];
+  constRegs: number[] = [];
   maxWords = 0;
 
   /** Code position of the current basic block's fuel charge (-1: none yet). */
@@ -141,9 +146,11 @@ class Translator {
     const v = this.v, ins = this.ins;
     const body = v.begin(funcIndex);
     const type = v.funcType;
-    this.reset(type, body.locals);
-    const r = new ByteReader(this.ctx.module.bytes, body.start, body.end);
+    const bytes = this.ctx.module.bytes;
+    this.reset(type, body.locals, findHoistableConstants(bytes, body.start, body.end));
+    const r = new ByteReader(bytes, body.start, body.end);
     if (this.listeners) this.emit(OP.listen_enter);
+    this.emitConstantPrologue();
     while (!r.atEnd()) {
       readInstruction(r, ins);
       v.step(ins);
@@ -165,13 +172,17 @@ class Translator {
       code: this.code.slice(0, this.pc),
       paramWords,
       localsEnd: this.localsEnd,
-      frameWords: Math.max(this.maxWords, resultWords, this.localsEnd),
+      frameWords: Math.max(this.maxWords, resultWords, this.tempsStart),
       refLocalSlots: new Int32Array(refLocals),
       sourceMap: this.sourceMap.slice(0, this.sourceLength),
     };
   }
 
-  private reset(type: FuncType, locals: readonly ValType[]): void {
+  private reset(
+    type: FuncType,
+    locals: readonly ValType[],
+    constants: readonly HoistedConstant[],
+  ): void {
     this.pc = 0;
     this.sourceLength = 0;
     this.h = 0;
@@ -184,6 +195,11 @@ class Translator {
       w += wordsOf(this.localTypes[i]);
     }
     this.localsEnd = w;
+    // Hoisted constants get the registers between the locals and the temporaries.
+    this.constants = constants;
+    this.constRegs = constants.map((c, i) => w + i * 2);
+    w += constants.length * 2;
+    this.tempsStart = w;
     this.maxWords = w;
     this.lastStart = -1;
     this.lastDst = -1;
@@ -310,7 +326,26 @@ class Translator {
 
   /** The canonical register of the value at height `h`. */
   private slotFor(h: number): number {
-    return h === 0 ? this.localsEnd : this.slot[h - 1] + wordsOf(this.type[h - 1]);
+    return h === 0 ? this.tempsStart : this.slot[h - 1] + wordsOf(this.type[h - 1]);
+  }
+
+  /** Writes the hoisted constants into their registers, once per call. */
+  private emitConstantPrologue(): void {
+    this.constants.forEach((c, i) => {
+      if (is64(c.type)) this.emit(OP.const64, this.constRegs[i], c.lo, c.hi);
+      else this.emit(OP.const32, this.constRegs[i], c.lo);
+    });
+  }
+
+  /** The register holding constant entry `i`'s value, or -1 if it was not hoisted. */
+  private constantRegister(i: number): number {
+    const t = this.type[i], lo = this.src[i], hi = is64(t) ? this.hi[i] : 0;
+    const cs = this.constants;
+    for (let k = 0; k < cs.length; k++) {
+      const c = cs[k];
+      if (c.lo === lo && c.hi === hi && c.type === t) return this.constRegs[k];
+    }
+    return -1;
   }
 
   private pushEntry(kind: number, t: number, src: number, hi: number): number {
@@ -360,7 +395,11 @@ class Translator {
   /** The register to read entry `i` from, materializing a constant if needed. */
   private operand(i: number): number {
     if (this.kind[i] === LOCAL) return this.src[i];
-    if (this.kind[i] === CONST) this.materialize(i);
+    if (this.kind[i] === CONST) {
+      const reg = this.constantRegister(i);
+      if (reg >= 0) return reg;
+      this.materialize(i);
+    }
     return this.slot[i];
   }
 

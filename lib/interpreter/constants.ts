@@ -1,0 +1,104 @@
+/**
+ * Constant hoisting: finds the constants a function uses inside loops, so
+ * the translator can give each its own register, written once when the
+ * function is entered, instead of writing it again on every iteration.
+ *
+ * @module
+ */
+
+import { Instruction, readInstruction } from "../binary/instruction.ts";
+import { Op, OPS } from "../binary/opcodes.ts";
+import { ByteReader } from "../binary/reader.ts";
+import { ValType } from "../binary/types.ts";
+
+/** A constant to keep in a register: its value type and bits. */
+export interface HoistedConstant {
+  type: number;
+  lo: number;
+  hi: number;
+}
+
+/** The most constants given registers per function. */
+const MAX_HOISTED = 32;
+
+/** i32 operations whose constant right operand becomes an immediate anyway. */
+const TAKES_IMMEDIATE = new Set(
+  [
+    "i32.add",
+    "i32.sub",
+    "i32.mul",
+    "i32.and",
+    "i32.or",
+    "i32.xor",
+    "i32.shl",
+    "i32.shr_s",
+    "i32.shr_u",
+    "i32.eq",
+    "i32.ne",
+    "i32.lt_s",
+    "i32.lt_u",
+    "i32.gt_s",
+    "i32.gt_u",
+    "i32.le_s",
+    "i32.le_u",
+    "i32.ge_s",
+    "i32.ge_u",
+  ].map((name) => OPS.findIndex((o) => o?.name === name)),
+);
+
+const scratch = new Instruction();
+const next = new Instruction();
+
+/**
+ * Scans a (validated) body for numeric constants inside loops that would
+ * have to be materialized, distinct values first-seen first.
+ */
+export function findHoistableConstants(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): HoistedConstant[] {
+  const found: HoistedConstant[] = [];
+  const r = new ByteReader(bytes, start, end);
+  // For each open block: 1 if it is a loop. `loops` counts the open loops.
+  const isLoop: number[] = [];
+  let loops = 0;
+  let pending = false;
+  while (!r.atEnd() || pending) {
+    const ins = pending ? next : scratch;
+    if (!pending) readInstruction(r, ins);
+    pending = false;
+    switch (ins.op) {
+      case Op.block:
+      case Op.if:
+        isLoop.push(0);
+        break;
+      case Op.loop:
+        isLoop.push(1);
+        loops++;
+        break;
+      case Op.end:
+        loops -= isLoop.pop() ?? 0;
+        break;
+      case Op.i32_const:
+      case Op.i64_const:
+      case Op.f32_const:
+      case Op.f64_const: {
+        if (loops === 0 || found.length === MAX_HOISTED) break;
+        const type = OPS[ins.op]!.results![0];
+        const lo = ins.a, hi = type === ValType.i32 || type === ValType.f32 ? 0 : ins.b;
+        if (type === ValType.i32 && !r.atEnd()) {
+          // Peek: a constant feeding an immediate-taking i32 op needs no register.
+          readInstruction(r, next);
+          pending = true;
+          if (TAKES_IMMEDIATE.has(next.op)) break;
+        }
+        if (!found.some((c) => c.type === type && c.lo === lo && c.hi === hi)) {
+          found.push({ type, lo, hi });
+        }
+        break;
+      }
+    }
+  }
+  return found;
+}
