@@ -21,7 +21,7 @@ export interface HoistedConstant {
 /** The most constants given registers per function. */
 const MAX_HOISTED = 32;
 
-/** i32 operations whose constant right operand becomes an immediate anyway. */
+/** Operations whose constant right operand becomes an immediate anyway. */
 const TAKES_IMMEDIATE = new Set(
   [
     "i32.add",
@@ -43,6 +43,11 @@ const TAKES_IMMEDIATE = new Set(
     "i32.le_u",
     "i32.ge_s",
     "i32.ge_u",
+    "i64.shl",
+    "i64.shr_s",
+    "i64.shr_u",
+    "i64.rotl",
+    "i64.rotr",
   ].map((name) => OPS.findIndex((o) => o?.name === name)),
 );
 
@@ -87,8 +92,8 @@ export function findHoistableConstants(
         if (loops === 0 || found.length === MAX_HOISTED) break;
         const type = OPS[ins.op]!.results![0];
         const lo = ins.a, hi = type === ValType.i32 || type === ValType.f32 ? 0 : ins.b;
-        if (type === ValType.i32 && !r.atEnd()) {
-          // Peek: a constant feeding an immediate-taking i32 op needs no register.
+        if ((type === ValType.i32 || type === ValType.i64) && !r.atEnd()) {
+          // Peek: a constant feeding an op that takes an immediate needs no register.
           readInstruction(r, next);
           pending = true;
           if (TAKES_IMMEDIATE.has(next.op)) break;

@@ -25,7 +25,6 @@ import type { FunctionInstance, InstanceState } from "./instances.ts";
 import { executeRare } from "./rare_ops.ts";
 import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "./numeric/i32.ts";
 import {
-  add64,
   clz64,
   ctz64,
   divS64,
@@ -35,7 +34,6 @@ import {
   extend8_64,
   ltS64,
   ltU64,
-  mul64,
   popcnt64,
   remS64,
   remU64,
@@ -62,6 +60,7 @@ import {
 } from "./numeric/float.ts";
 
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+const INV_2_32 = 1 / 4294967296;
 
 /** The view of an instance's memory 0 (an empty view when it has none). */
 function memoryView(inst: InstanceState): DataView {
@@ -1017,18 +1016,34 @@ export class Machine {
               break;
 
             // i64: helpers take absolute word indices and read before writing.
-            case 116 /* i64_add */:
-              add64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            case 116 /* i64_add */: {
+              // Inlined (as is i64_mul): helper calls from this big function are not inlined.
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              const aLo = R[x], lo = (aLo + R[y]) | 0;
+              const hi = (R[x + 1] + R[y + 1] + ((lo >>> 0) < (aLo >>> 0) ? 1 : 0)) | 0;
+              const d = b + code[pc + 1];
+              R[d] = lo;
+              R[d + 1] = hi;
               pc += 4;
               break;
+            }
             case 117 /* i64_sub */:
               sub64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
               pc += 4;
               break;
-            case 118 /* i64_mul */:
-              mul64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            case 118 /* i64_mul */: {
+              // The low product's high word from one double product (see mul64 in numeric/i64.ts).
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              const aLo = R[x], bLo = R[y];
+              const lo = Math.imul(aLo, bLo);
+              const carry = Math.round(((aLo >>> 0) * (bLo >>> 0) - (lo >>> 0)) * INV_2_32);
+              const hi = (carry + Math.imul(aLo, R[y + 1]) + Math.imul(R[x + 1], bLo)) | 0;
+              const d = b + code[pc + 1];
+              R[d] = lo;
+              R[d + 1] = hi;
               pc += 4;
               break;
+            }
             case 119 /* i64_div_s */:
               divS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
               pc += 4;
@@ -1415,6 +1430,69 @@ export class Machine {
               fn.listener?.exit(this, b);
               pc += 1;
               break;
+            case 250 /* i64_shl_imm */: {
+              const x = b + code[pc + 2], n = code[pc + 3];
+              const lo = R[x], hi = R[x + 1], d = b + code[pc + 1];
+              if (n === 0) {
+                R[d] = lo;
+                R[d + 1] = hi;
+              } else if (n < 32) {
+                R[d + 1] = (hi << n) | (lo >>> (32 - n));
+                R[d] = lo << n;
+              } else {
+                R[d + 1] = lo << (n - 32);
+                R[d] = 0;
+              }
+              pc += 4;
+              break;
+            }
+            case 251 /* i64_shr_s_imm */: {
+              const x = b + code[pc + 2], n = code[pc + 3];
+              const lo = R[x], hi = R[x + 1], d = b + code[pc + 1];
+              if (n === 0) {
+                R[d] = lo;
+                R[d + 1] = hi;
+              } else if (n < 32) {
+                R[d] = (lo >>> n) | (hi << (32 - n));
+                R[d + 1] = hi >> n;
+              } else {
+                R[d] = hi >> (n - 32);
+                R[d + 1] = hi >> 31;
+              }
+              pc += 4;
+              break;
+            }
+            case 252 /* i64_shr_u_imm */: {
+              const x = b + code[pc + 2], n = code[pc + 3];
+              const lo = R[x], hi = R[x + 1], d = b + code[pc + 1];
+              if (n === 0) {
+                R[d] = lo;
+                R[d + 1] = hi;
+              } else if (n < 32) {
+                R[d] = (lo >>> n) | (hi << (32 - n));
+                R[d + 1] = hi >>> n;
+              } else {
+                R[d] = hi >>> (n - 32);
+                R[d + 1] = 0;
+              }
+              pc += 4;
+              break;
+            }
+            case 253 /* i64_rotl_imm */: {
+              const x = b + code[pc + 2], n = code[pc + 3];
+              // A count of 32 or more first swaps the halves.
+              const u = n < 32 ? R[x] : R[x + 1], v = n < 32 ? R[x + 1] : R[x];
+              const k = n & 31, d = b + code[pc + 1];
+              if (k === 0) {
+                R[d] = u;
+                R[d + 1] = v;
+              } else {
+                R[d + 1] = (v << k) | (u >>> (32 - k));
+                R[d] = (u << k) | (v >>> (32 - k));
+              }
+              pc += 4;
+              break;
+            }
             case 247 /* consume_fuel */: {
               const n = code[pc + 1];
               if ((this.fuel -= n) < 0) {

@@ -66,6 +66,12 @@ COMPARES.forEach((name, k) => {
   lower(`i64.${name}`, `i64_${name}`, undefined, k < 2);
 });
 
+// i64 shifts and rotations by a constant (rotr by n is rotl by 64 - n).
+for (const name of ["shl", "shr_s", "shr_u", "rotl"]) {
+  lower(`i64.${name}`, `i64_${name}`, `i64_${name}_imm`);
+}
+lower("i64.rotr", "i64_rotr", "i64_rotl_imm");
+
 // Every other scalar instruction maps by name to the register op of the same
 // name ("i64.add" → i64_add, "f32.sqrt" → f32_sqrt, "i32.trunc_sat_f32_s" ...).
 for (const info of OPS) {

@@ -293,6 +293,11 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // Function listeners (only in code compiled with listeners): before/after events.
   ["listen_enter", ""],
   ["listen_exit", ""],
+  // i64 shifts and rotations by a constant: dst, a, count (0..63).
+  ["i64_shl_imm", "rri"],
+  ["i64_shr_s_imm", "rri"],
+  ["i64_shr_u_imm", "rri"],
+  ["i64_rotl_imm", "rri"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

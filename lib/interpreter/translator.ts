@@ -547,6 +547,10 @@ class Translator {
         }
       }
       if (imm !== undefined) {
+        // i64 shift counts are taken mod 64; a right rotation is a left one the other way.
+        if (immOp >= OP.i64_shl_imm && immOp <= OP.i64_rotl_imm) {
+          imm = wasmOp === OPS_I64_ROTR ? (64 - (imm & 63)) & 63 : imm & 63;
+        }
         this.pop(2);
         const d = this.pushTemp(resultType);
         const at = this.emit(immOp, d, reg, imm);
@@ -1097,6 +1101,7 @@ class Translator {
 }
 
 const OPS_I32_SUB = 0x6b;
+const OPS_I64_ROTR = 0x8a;
 
 /** The fused compare-and-branch op that branches when the given one does not. */
 function negateFused(op: number): number {

@@ -133,3 +133,48 @@ test("dead code after a branch is not translated", () => {
     ["0: const32 r0 1", "3: return"],
   );
 });
+
+test("i64 shifts and rotations by constants agree with BigInt for every count", async () => {
+  const counts = [0, 1, 7, 31, 32, 33, 45, 63, 64, 65, 127, -1];
+  const ops = ["shl", "shr_s", "shr_u", "rotl", "rotr"];
+  const funcs = ops.flatMap((op) =>
+    counts.map((n) =>
+      `(func (export "${op}_${n}") (param i64) (result i64)
+        (i64.${op} (local.get 0) (i64.const ${n})))`
+    )
+  ).join("\n");
+  const m = await new Runtime().instantiate(`(module ${funcs})`);
+  const mask = (1n << 64n) - 1n;
+  const expected = (op: string, x: bigint, n: number): bigint => {
+    const k = BigInt(n & 63);
+    const u = x & mask;
+    switch (op) {
+      case "shl":
+        return BigInt.asIntN(64, u << k);
+      case "shr_s":
+        return BigInt.asIntN(64, BigInt.asIntN(64, u) >> k);
+      case "shr_u":
+        return BigInt.asIntN(64, u >> k);
+      case "rotl":
+        return BigInt.asIntN(64, ((u << k) | (u >> ((64n - k) & 63n))) & mask);
+      default:
+        return BigInt.asIntN(64, ((u >> k) | (u << ((64n - k) & 63n))) & mask);
+    }
+  };
+  for (const x of [0x8123456789abcdefn, 1n, -1n, 0x7fffffff00000001n]) {
+    for (const op of ops) {
+      for (const n of counts) {
+        assert.deepEqual(
+          m.exportedFunction(`${op}_${n}`)!.call(x),
+          [expected(op, x, n)],
+          `${op} ${x} by ${n}`,
+        );
+      }
+    }
+  }
+  // The constant became an immediate: no i64 constant is written.
+  assert.deepEqual(
+    registerCode(`(func (param i64) (result i64) (i64.rotr (local.get 0) (i64.const 8)))`),
+    ["0: i64_rotl_imm r1 r0 56", "4: return64 r1"],
+  );
+});
