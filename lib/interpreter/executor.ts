@@ -61,6 +61,12 @@ import {
 
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
 const INV_2_32 = 1 / 4294967296;
+/**
+ * Unsigned comparisons flip the sign bit and compare signed (`(a ^ SIGN) <
+ * (b ^ SIGN)`), so values stay int32: `a >>> 0` makes numbers above 2^31
+ * that JavaScriptCore's optimizer handles by leaving its fastest tier.
+ */
+const SIGN = 0x80000000;
 
 /** The view of an instance's memory 0 (an empty view when it has none). */
 function memoryView(inst: InstanceState): DataView {
@@ -274,9 +280,10 @@ export class Machine {
               } else pc += 3;
               break;
             case 4 /* br_table */: {
-              const i = R[b + code[pc + 1]] >>> 0;
+              // Unsigned index, kept int32: negative means out of range.
+              const i = R[b + code[pc + 1]];
               const n = code[pc + 2];
-              const t = code[pc + 3 + (i < n ? i : n)];
+              const t = code[pc + 3 + (i >= 0 && i < n ? i : n)];
               if (t <= pc && --budget <= 0) {
                 pc = t;
                 break interrupt;
@@ -737,7 +744,7 @@ export class Machine {
               pc += 4;
               break;
             case 79 /* i32_lt_u */:
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) < (R[b + code[pc + 3]] >>> 0)
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) < (R[b + code[pc + 3]] ^ SIGN)
                 ? 1
                 : 0;
               pc += 4;
@@ -747,7 +754,7 @@ export class Machine {
               pc += 4;
               break;
             case 81 /* i32_gt_u */:
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) > (R[b + code[pc + 3]] >>> 0)
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) > (R[b + code[pc + 3]] ^ SIGN)
                 ? 1
                 : 0;
               pc += 4;
@@ -757,7 +764,7 @@ export class Machine {
               pc += 4;
               break;
             case 83 /* i32_le_u */:
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) <= (R[b + code[pc + 3]] >>> 0)
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) <= (R[b + code[pc + 3]] ^ SIGN)
                 ? 1
                 : 0;
               pc += 4;
@@ -767,7 +774,7 @@ export class Machine {
               pc += 4;
               break;
             case 85 /* i32_ge_u */:
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) >= (R[b + code[pc + 3]] >>> 0)
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) >= (R[b + code[pc + 3]] ^ SIGN)
                 ? 1
                 : 0;
               pc += 4;
@@ -785,7 +792,7 @@ export class Machine {
               pc += 4;
               break;
             case 89 /* i32_lt_u_imm */:
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) < (code[pc + 3] >>> 0) ? 1 : 0;
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) < (code[pc + 3] ^ SIGN) ? 1 : 0;
               pc += 4;
               break;
             case 90 /* i32_gt_s_imm */:
@@ -793,7 +800,7 @@ export class Machine {
               pc += 4;
               break;
             case 91 /* i32_gt_u_imm */:
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) > (code[pc + 3] >>> 0) ? 1 : 0;
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) > (code[pc + 3] ^ SIGN) ? 1 : 0;
               pc += 4;
               break;
             case 92 /* i32_le_s_imm */:
@@ -801,7 +808,7 @@ export class Machine {
               pc += 4;
               break;
             case 93 /* i32_le_u_imm */:
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) <= (code[pc + 3] >>> 0) ? 1 : 0;
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) <= (code[pc + 3] ^ SIGN) ? 1 : 0;
               pc += 4;
               break;
             case 94 /* i32_ge_s_imm */:
@@ -809,7 +816,7 @@ export class Machine {
               pc += 4;
               break;
             case 95 /* i32_ge_u_imm */:
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> 0) >= (code[pc + 3] >>> 0) ? 1 : 0;
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) >= (code[pc + 3] ^ SIGN) ? 1 : 0;
               pc += 4;
               break;
 
@@ -845,7 +852,7 @@ export class Machine {
               } else pc += 4;
               break;
             case 99 /* br_i32_lt_u */:
-              if ((R[b + code[pc + 1]] >>> 0) < (R[b + code[pc + 2]] >>> 0)) {
+              if ((R[b + code[pc + 1]] ^ SIGN) < (R[b + code[pc + 2]] ^ SIGN)) {
                 const t = code[pc + 3];
                 if (t <= pc && --budget <= 0) {
                   pc = t;
@@ -865,7 +872,7 @@ export class Machine {
               } else pc += 4;
               break;
             case 101 /* br_i32_gt_u */:
-              if ((R[b + code[pc + 1]] >>> 0) > (R[b + code[pc + 2]] >>> 0)) {
+              if ((R[b + code[pc + 1]] ^ SIGN) > (R[b + code[pc + 2]] ^ SIGN)) {
                 const t = code[pc + 3];
                 if (t <= pc && --budget <= 0) {
                   pc = t;
@@ -885,7 +892,7 @@ export class Machine {
               } else pc += 4;
               break;
             case 103 /* br_i32_le_u */:
-              if ((R[b + code[pc + 1]] >>> 0) <= (R[b + code[pc + 2]] >>> 0)) {
+              if ((R[b + code[pc + 1]] ^ SIGN) <= (R[b + code[pc + 2]] ^ SIGN)) {
                 const t = code[pc + 3];
                 if (t <= pc && --budget <= 0) {
                   pc = t;
@@ -905,7 +912,7 @@ export class Machine {
               } else pc += 4;
               break;
             case 105 /* br_i32_ge_u */:
-              if ((R[b + code[pc + 1]] >>> 0) >= (R[b + code[pc + 2]] >>> 0)) {
+              if ((R[b + code[pc + 1]] ^ SIGN) >= (R[b + code[pc + 2]] ^ SIGN)) {
                 const t = code[pc + 3];
                 if (t <= pc && --budget <= 0) {
                   pc = t;
@@ -945,7 +952,7 @@ export class Machine {
               } else pc += 4;
               break;
             case 109 /* br_i32_lt_u_imm */:
-              if ((R[b + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0)) {
+              if ((R[b + code[pc + 1]] ^ SIGN) < (code[pc + 2] ^ SIGN)) {
                 const t = code[pc + 3];
                 if (t <= pc && --budget <= 0) {
                   pc = t;
@@ -965,7 +972,7 @@ export class Machine {
               } else pc += 4;
               break;
             case 111 /* br_i32_gt_u_imm */:
-              if ((R[b + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0)) {
+              if ((R[b + code[pc + 1]] ^ SIGN) > (code[pc + 2] ^ SIGN)) {
                 const t = code[pc + 3];
                 if (t <= pc && --budget <= 0) {
                   pc = t;
@@ -985,7 +992,7 @@ export class Machine {
               } else pc += 4;
               break;
             case 113 /* br_i32_le_u_imm */:
-              if ((R[b + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0)) {
+              if ((R[b + code[pc + 1]] ^ SIGN) <= (code[pc + 2] ^ SIGN)) {
                 const t = code[pc + 3];
                 if (t <= pc && --budget <= 0) {
                   pc = t;
@@ -1005,7 +1012,7 @@ export class Machine {
               } else pc += 4;
               break;
             case 115 /* br_i32_ge_u_imm */:
-              if ((R[b + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0)) {
+              if ((R[b + code[pc + 1]] ^ SIGN) >= (code[pc + 2] ^ SIGN)) {
                 const t = code[pc + 3];
                 if (t <= pc && --budget <= 0) {
                   pc = t;
@@ -1020,7 +1027,7 @@ export class Machine {
               // Inlined (as is i64_mul): helper calls from this big function are not inlined.
               const x = b + code[pc + 2], y = b + code[pc + 3];
               const aLo = R[x], lo = (aLo + R[y]) | 0;
-              const hi = (R[x + 1] + R[y + 1] + ((lo >>> 0) < (aLo >>> 0) ? 1 : 0)) | 0;
+              const hi = (R[x + 1] + R[y + 1] + ((lo ^ SIGN) < (aLo ^ SIGN) ? 1 : 0)) | 0;
               const d = b + code[pc + 1];
               R[d] = lo;
               R[d + 1] = hi;
