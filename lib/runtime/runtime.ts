@@ -24,6 +24,7 @@ import { initializeSegments, link } from "./instantiate.ts";
 import { type ExportEntry, Module, type ModuleOwner } from "./module.ts";
 import { valTypeName } from "../binary/types.ts";
 import { functionHooks, type FunctionListenerFactory } from "./listeners.ts";
+import { WARM_UP_CALLS, warmUpModule } from "./warmup.ts";
 
 /** What `Runtime.compileModule` accepts: binary module bytes, or WebAssembly text. */
 export type ModuleSource = Uint8Array | ArrayBuffer | ArrayBufferView | string;
@@ -289,6 +290,7 @@ export class Runtime implements ModuleOwner {
 
   /** @internal */
   acquireMachine(): Machine {
+    if (!warmedUp) warmUp();
     const m = this.#machines.pop();
     return m ?? new Machine({
       maxCallDepth: this.#maxCallDepth,
@@ -344,6 +346,29 @@ export class Runtime implements ModuleOwner {
     }
     return handle;
   }
+}
+
+let warmedUp = false;
+
+/**
+ * Runs the warm-up module (see `warmup.ts`) once per process, before the
+ * first call: the JIT then sees every kind of instruction before it
+ * optimises the executor.
+ */
+function warmUp(): void {
+  warmedUp = true;
+  const runtime = new Runtime();
+  const module = runtime.instantiateSync(
+    compileSync(warmUpModule(), {
+      fuel: false,
+      listeners: false,
+      maxModuleBytes: Infinity,
+      maxFunctions: Infinity,
+    }),
+  );
+  const run = module.exportedFunction("run")!;
+  for (const args of WARM_UP_CALLS) run.call(...args);
+  runtime.close();
 }
 
 function anonymousDefinition(fn: FunctionInstance): FunctionDefinition {
