@@ -245,14 +245,14 @@ export class Machine {
       const maxDepth = this.maxDepth;
       for (;;) {
         // Cases end with `break` (next instruction) or `break interrupt`
-        // (budget spent, or a host call suspended: check limits first).
+        // (after a backward branch, a call, or a host call that suspended).
         interrupt: {
           switch (code[pc]) {
             case 0 /* unreachable */:
               throw new RuntimeError("unreachable");
             case 1 /* br */: {
               const t = code[pc + 1];
-              if (t <= pc && --budget <= 0) {
+              if (t <= pc) {
                 pc = t;
                 break interrupt;
               }
@@ -262,7 +262,7 @@ export class Machine {
             case 2 /* br_if */:
               if (R[b + code[pc + 1]] !== 0) {
                 const t = code[pc + 2];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -272,7 +272,7 @@ export class Machine {
             case 3 /* br_unless */:
               if (R[b + code[pc + 1]] === 0) {
                 const t = code[pc + 2];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -284,7 +284,7 @@ export class Machine {
               const i = R[b + code[pc + 1]];
               const n = code[pc + 2];
               const t = code[pc + 3 + (i >= 0 && i < n ? i : n)];
-              if (t <= pc && --budget <= 0) {
+              if (t <= pc) {
                 pc = t;
                 break interrupt;
               }
@@ -309,7 +309,10 @@ export class Machine {
                 this.callHost(callee, nb, inst);
                 R = this.R, F32 = this.F32, F64 = this.F64;
                 mem = memoryView(inst);
-                if (this.pending !== null) break interrupt;
+                if (this.pending !== null) {
+                  budget = 0;
+                  break interrupt;
+                }
                 break;
               }
               if (depth === maxDepth) throw new RuntimeError("call stack exhausted");
@@ -332,8 +335,7 @@ export class Machine {
                 mem = memoryView(inst);
                 globals = inst.globals;
               }
-              if (--budget <= 0) break interrupt;
-              break;
+              break interrupt;
             }
             case 7 /* return */:
             case 8 /* return32 */:
@@ -824,7 +826,7 @@ export class Machine {
             case 96 /* br_i32_eq */:
               if (R[b + code[pc + 1]] === R[b + code[pc + 2]]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -834,7 +836,7 @@ export class Machine {
             case 97 /* br_i32_ne */:
               if (R[b + code[pc + 1]] !== R[b + code[pc + 2]]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -844,7 +846,7 @@ export class Machine {
             case 98 /* br_i32_lt_s */:
               if (R[b + code[pc + 1]] < R[b + code[pc + 2]]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -854,7 +856,7 @@ export class Machine {
             case 99 /* br_i32_lt_u */:
               if ((R[b + code[pc + 1]] ^ SIGN) < (R[b + code[pc + 2]] ^ SIGN)) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -864,7 +866,7 @@ export class Machine {
             case 100 /* br_i32_gt_s */:
               if (R[b + code[pc + 1]] > R[b + code[pc + 2]]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -874,7 +876,7 @@ export class Machine {
             case 101 /* br_i32_gt_u */:
               if ((R[b + code[pc + 1]] ^ SIGN) > (R[b + code[pc + 2]] ^ SIGN)) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -884,7 +886,7 @@ export class Machine {
             case 102 /* br_i32_le_s */:
               if (R[b + code[pc + 1]] <= R[b + code[pc + 2]]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -894,7 +896,7 @@ export class Machine {
             case 103 /* br_i32_le_u */:
               if ((R[b + code[pc + 1]] ^ SIGN) <= (R[b + code[pc + 2]] ^ SIGN)) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -904,7 +906,7 @@ export class Machine {
             case 104 /* br_i32_ge_s */:
               if (R[b + code[pc + 1]] >= R[b + code[pc + 2]]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -914,7 +916,7 @@ export class Machine {
             case 105 /* br_i32_ge_u */:
               if ((R[b + code[pc + 1]] ^ SIGN) >= (R[b + code[pc + 2]] ^ SIGN)) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -924,7 +926,7 @@ export class Machine {
             case 106 /* br_i32_eq_imm */:
               if (R[b + code[pc + 1]] === code[pc + 2]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -934,7 +936,7 @@ export class Machine {
             case 107 /* br_i32_ne_imm */:
               if (R[b + code[pc + 1]] !== code[pc + 2]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -944,7 +946,7 @@ export class Machine {
             case 108 /* br_i32_lt_s_imm */:
               if (R[b + code[pc + 1]] < code[pc + 2]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -954,7 +956,7 @@ export class Machine {
             case 109 /* br_i32_lt_u_imm */:
               if ((R[b + code[pc + 1]] ^ SIGN) < (code[pc + 2] ^ SIGN)) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -964,7 +966,7 @@ export class Machine {
             case 110 /* br_i32_gt_s_imm */:
               if (R[b + code[pc + 1]] > code[pc + 2]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -974,7 +976,7 @@ export class Machine {
             case 111 /* br_i32_gt_u_imm */:
               if ((R[b + code[pc + 1]] ^ SIGN) > (code[pc + 2] ^ SIGN)) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -984,7 +986,7 @@ export class Machine {
             case 112 /* br_i32_le_s_imm */:
               if (R[b + code[pc + 1]] <= code[pc + 2]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -994,7 +996,7 @@ export class Machine {
             case 113 /* br_i32_le_u_imm */:
               if ((R[b + code[pc + 1]] ^ SIGN) <= (code[pc + 2] ^ SIGN)) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -1004,7 +1006,7 @@ export class Machine {
             case 114 /* br_i32_ge_s_imm */:
               if (R[b + code[pc + 1]] >= code[pc + 2]) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -1014,7 +1016,7 @@ export class Machine {
             case 115 /* br_i32_ge_u_imm */:
               if ((R[b + code[pc + 1]] ^ SIGN) >= (code[pc + 2] ^ SIGN)) {
                 const t = code[pc + 3];
-                if (t <= pc && --budget <= 0) {
+                if (t <= pc) {
                   pc = t;
                   break interrupt;
                 }
@@ -1515,7 +1517,10 @@ export class Machine {
           }
           continue;
         }
-        // A budget ran out or a host call suspended.
+        // Every backward branch and call comes here, so the budget is counted in
+        // one place (one site for the JIT to profile, not one per branch op).
+        if (--budget > 0) continue;
+        // The budget ran out, or a host call suspended (it set the budget to 0).
         if (this.pending === null) budget = this.checkInterrupts(inst);
         if (this.pending !== null || budget === 0) {
           this.fn = fn;
