@@ -10,6 +10,7 @@ import { Instruction, readInstruction } from "../binary/instruction.ts";
 import { Op, OPS } from "../binary/opcodes.ts";
 import { ByteReader } from "../binary/reader.ts";
 import { ValType } from "../binary/types.ts";
+import { LOWERING } from "./op_map.ts";
 
 /** A constant to keep in a register: its value type and bits. */
 export interface HoistedConstant {
@@ -21,35 +22,16 @@ export interface HoistedConstant {
 /** The most constants given registers per function. */
 const MAX_HOISTED = 32;
 
-/** Operations whose constant right operand becomes an immediate anyway. */
-const TAKES_IMMEDIATE = new Set(
-  [
-    "i32.add",
-    "i32.sub",
-    "i32.mul",
-    "i32.and",
-    "i32.or",
-    "i32.xor",
-    "i32.shl",
-    "i32.shr_s",
-    "i32.shr_u",
-    "i32.eq",
-    "i32.ne",
-    "i32.lt_s",
-    "i32.lt_u",
-    "i32.gt_s",
-    "i32.gt_u",
-    "i32.le_s",
-    "i32.le_u",
-    "i32.ge_s",
-    "i32.ge_u",
-    "i64.shl",
-    "i64.shr_s",
-    "i64.shr_u",
-    "i64.rotl",
-    "i64.rotr",
-  ].map((name) => OPS.findIndex((o) => o?.name === name)),
-);
+/**
+ * True when a constant right operand of wasm op `op` becomes an immediate
+ * (or, for i32.sub, a negated one) and so needs no register.
+ */
+function takesImmediate(op: number): boolean {
+  const lowering = LOWERING[op];
+  return op === I32_SUB || (lowering !== undefined && lowering.immOp >= 0);
+}
+
+const I32_SUB = 0x6b;
 
 const scratch = new Instruction();
 const next = new Instruction();
@@ -96,7 +78,7 @@ export function findHoistableConstants(
           // Peek: a constant feeding an op that takes an immediate needs no register.
           readInstruction(r, next);
           pending = true;
-          if (TAKES_IMMEDIATE.has(next.op)) break;
+          if (takesImmediate(next.op)) break;
         }
         if (!found.some((c) => c.type === type && c.lo === lo && c.hi === hi)) {
           found.push({ type, lo, hi });

@@ -20,17 +20,8 @@ export const FUNCREF = 0x70, EXTERNREF = 0x6f;
 /** The empty block type. */
 export const EMPTY = 0x40;
 
-/** Unsigned LEB128. */
-export function u32(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
+import { u32 } from "../helpers/binary_builder.ts";
+export { u32 };
 
 /** A name: length and UTF-8 bytes. */
 export function str(s: string): number[] {
