@@ -197,7 +197,7 @@ class Translator {
     this.localsEnd = w;
     // Hoisted constants get the registers between the locals and the temporaries.
     this.constants = constants;
-    this.constRegs = constants.map((c, i) => w + i * 2);
+    this.constRegs = constants.map((_, i) => w + i * 2);
     w += constants.length * 2;
     this.tempsStart = w;
     this.maxWords = w;
