@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run -A
+#!/usr/bin/env bun
 /**
  * The `wazero-ts` command: `deno run -A cli.ts run program.wasm`, or
  * `bun cli.ts run program.wasm`. See `lib/cli/main.ts` for the commands.
