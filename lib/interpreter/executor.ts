@@ -23,6 +23,7 @@
 import { ExitError, RuntimeError } from "../errors.ts";
 import type { FunctionInstance, InstanceState } from "./instances.ts";
 import { executeRare } from "./rare_ops.ts";
+import { executeSimd } from "./simd.ts";
 import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "./numeric/i32.ts";
 import {
   clz64,
@@ -1511,6 +1512,23 @@ export class Machine {
               pc += 2;
               break;
             }
+            // SIMD goes straight to its own dispatcher, not through executeRare's switch.
+            case 233 /* v128_load */:
+            case 234 /* v128_load_ext */:
+            case 235 /* v128_store */:
+            case 236 /* v128_load_lane */:
+            case 237 /* v128_store_lane */:
+            case 238 /* v128_shuffle */:
+            case 239 /* v128_splat */:
+            case 240 /* v128_extract */:
+            case 241 /* v128_replace */:
+            case 242 /* v128_bitselect */:
+            case 243 /* v128_int_unary */:
+            case 244 /* v128_int_binary */:
+            case 245 /* v128_float_unary */:
+            case 246 /* v128_float_binary */:
+              pc = executeSimd(this, inst, code, pc, b);
+              break;
             default:
               pc = executeRare(this, inst, code, pc, b);
               break;
