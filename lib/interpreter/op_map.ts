@@ -109,8 +109,15 @@ const LOADS: [string, string][] = [
 ];
 for (const [wasm, reg] of LOADS) lower(wasm, reg);
 
-/** Reinterpretations change only the static type: no code. */
-export const REINTERPRETS: ReadonlySet<number> = new Set(
-  ["i32.reinterpret_f32", "i64.reinterpret_f64", "f32.reinterpret_i32", "f64.reinterpret_i64"]
-    .map((n) => OPS_BY_NAME.get(n)!.id),
-);
+/** 1 for the reinterpretations, which change only the static type: no code. */
+export const REINTERPRETS: Uint8Array = new Uint8Array(OPS.length);
+for (
+  const n of [
+    "i32.reinterpret_f32",
+    "i64.reinterpret_f64",
+    "f32.reinterpret_i32",
+    "f64.reinterpret_i64",
+  ]
+) {
+  REINTERPRETS[OPS_BY_NAME.get(n)!.id] = 1;
+}

@@ -427,7 +427,7 @@ class Translator {
       this.unreachableInstruction(ins);
       return;
     }
-    if (REINTERPRETS.has(op)) {
+    if (REINTERPRETS[op] === 1) {
       const i = this.h - 1;
       this.type[i] = OPS[op]!.results![0];
       return;
