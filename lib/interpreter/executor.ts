@@ -1512,6 +1512,51 @@ export class Machine {
               pc += 2;
               break;
             }
+            case 254 /* load32_ai */:
+              R[b + code[pc + 1]] = mem.getInt32(
+                ((R[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0),
+                true,
+              );
+              pc += 5;
+              break;
+            case 255 /* load64_ai */: {
+              const ea = ((R[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+              const lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);
+              const d = b + code[pc + 1];
+              R[d] = lo;
+              R[d + 1] = hi;
+              pc += 5;
+              break;
+            }
+            case 256 /* load8_u_ai */:
+              R[b + code[pc + 1]] = mem.getUint8(
+                ((R[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0),
+              );
+              pc += 5;
+              break;
+            case 257 /* store32_ai */:
+              mem.setInt32(
+                ((R[b + code[pc + 1]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0),
+                R[b + code[pc + 2]],
+                true,
+              );
+              pc += 5;
+              break;
+            case 258 /* store64_ai */: {
+              const ea = ((R[b + code[pc + 1]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+              const s = b + code[pc + 2];
+              mem.setInt32(ea + 4, R[s + 1], true);
+              mem.setInt32(ea, R[s], true);
+              pc += 5;
+              break;
+            }
+            case 259 /* store8_ai */:
+              mem.setInt8(
+                ((R[b + code[pc + 1]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0),
+                R[b + code[pc + 2]],
+              );
+              pc += 5;
+              break;
             // SIMD goes straight to its own dispatcher, not through executeRare's switch.
             case 233 /* v128_load */:
             case 234 /* v128_load_ext */:

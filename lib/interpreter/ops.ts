@@ -298,6 +298,14 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["i64_shr_s_imm", "rri"],
   ["i64_shr_u_imm", "rri"],
   ["i64_rotl_imm", "rri"],
+  // Loads and stores whose address is "register + constant" (an i32.add folded in):
+  // the address is ((a + imm) mod 2^32) + offset, exactly as the two instructions.
+  ["load32_ai", "rrii"], // dst, a, imm, offset
+  ["load64_ai", "rrii"],
+  ["load8_u_ai", "rrii"],
+  ["store32_ai", "rrii"], // a, value, imm, offset
+  ["store64_ai", "rrii"],
+  ["store8_ai", "rrii"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

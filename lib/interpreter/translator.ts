@@ -575,18 +575,55 @@ class Translator {
   }
 
   private memoryAccess(regOp: number, results: readonly number[], ins: Instruction): void {
+    const fused = FUSED_ADDRESS.get(regOp);
     if (results.length === 1) {
-      const addr = this.operand(this.h - 1);
+      const ai = this.h - 1;
+      const add = fused === undefined ? null : this.takeAddImm(ai);
+      if (add !== null) {
+        this.pop(1);
+        const d = this.pushTemp(results[0]);
+        this.produced(this.emit(fused!, d, add[0], add[1], ins.b) + 1);
+        return;
+      }
+      const addr = this.operand(ai);
       this.pop(1);
       const d = this.pushTemp(results[0]);
       const at = this.emit(regOp, d, addr, ins.b);
       this.produced(at + 1);
     } else {
-      const addr = this.operand(this.h - 2);
+      // The address's i32.add is still the last instruction only when the
+      // value took no code (a local or a constant).
+      const ai = this.h - 2;
+      const add = fused === undefined || this.kind[this.h - 1] === TEMP
+        ? null
+        : this.takeAddImm(ai);
+      if (add !== null) {
+        const value = this.operand(this.h - 1);
+        this.pop(2);
+        this.emit(fused!, add[0], value, add[1], ins.b);
+        return;
+      }
+      const addr = this.operand(ai);
       const value = this.operand(this.h - 1);
       this.pop(2);
       this.emit(regOp, addr, value, ins.b);
     }
+  }
+
+  /**
+   * If entry `i` was just computed by `i32_add_imm`, removes that
+   * instruction and returns its register and constant, for a load or store
+   * that adds them itself.
+   */
+  private takeAddImm(i: number): [number, number] | null {
+    if (this.kind[i] !== TEMP || this.lastDst < 0 || this.lastDstHeight !== i) return null;
+    const start = this.lastStart;
+    if (this.code[start] !== OP.i32_add_imm) return null;
+    const reg = this.code[start + 2], imm = this.code[start + 3];
+    this.pc = start;
+    this.lastStart = -1;
+    this.lastDst = -1;
+    return [reg, imm];
   }
 
   private special(ins: Instruction): void {
@@ -1101,6 +1138,16 @@ class Translator {
 }
 
 const OPS_I32_SUB = 0x6b;
+
+/** Loads and stores with an `i32_add_imm` address folded in, by their plain op. */
+const FUSED_ADDRESS: ReadonlyMap<number, number> = new Map([
+  [OP.load32, OP.load32_ai],
+  [OP.load64, OP.load64_ai],
+  [OP.load8_u, OP.load8_u_ai],
+  [OP.store32, OP.store32_ai],
+  [OP.store64, OP.store64_ai],
+  [OP.store8, OP.store8_ai],
+]);
 const OPS_I64_ROTR = 0x8a;
 
 /** The fused compare-and-branch op that branches when the given one does not. */

@@ -178,3 +178,30 @@ test("i64 shifts and rotations by constants agree with BigInt for every count", 
     ["0: i64_rotl_imm r1 r0 56", "4: return64 r1"],
   );
 });
+
+test("an i32.add of a constant feeding a load or store is folded into it, wrapping exactly", async () => {
+  const func = `(func (param i32) (result i32)
+    (i32.store (i32.add (local.get 0) (i32.const 16)) (i32.const 7))
+    (i32.load offset=4 (i32.add (local.get 0) (i32.const 12))))`;
+  assert.deepEqual(registerCode(`(memory 1) ${func}`), [
+    "0: const32 r2 7",
+    "3: store32_ai r0 r2 16 0",
+    "8: load32_ai r1 r0 12 4",
+    "13: return32 r1",
+  ]);
+  const m = await new Runtime().instantiate(`(module (memory 1)
+    ${func.replace("(func", '(func (export "f")')}
+    (func (export "load8") (param i32) (result i32) (i32.load8_u (i32.add (local.get 0) (i32.const 1))))
+    (func (export "load64") (param i32) (result i64) (i64.load (i32.add (local.get 0) (i32.const 8))))
+    (func (export "store8") (param i32) (i32.store8 (i32.add (local.get 0) (i32.const 2)) (i32.const 0x1ff)))
+    (func (export "store64") (param i32) (i64.store (i32.add (local.get 0) (i32.const 24)) (i64.const -2))))`);
+  assert.deepEqual(m.exportedFunction("f")!.call(100), [7]);
+  // The sum wraps around 2^32 before the offset is added: -8 + 16 is address 8, in bounds.
+  assert.deepEqual(m.exportedFunction("f")!.call(-8), [7]);
+  assert.throws(() => m.exportedFunction("f")!.call(65530), /out of bounds memory access/);
+  m.exportedFunction("store8")!.call(-2); // address 0
+  assert.deepEqual(m.exportedFunction("load8")!.call(-1), [0xff]);
+  m.exportedFunction("store64")!.call(-16); // address 8
+  assert.deepEqual(m.exportedFunction("load64")!.call(0), [-2n]);
+  assert.throws(() => m.exportedFunction("store64")!.call(65520), /out of bounds/);
+});
