@@ -1557,6 +1557,51 @@ export class Machine {
               );
               pc += 5;
               break;
+            case 260 /* load32_aa */:
+              R[b + code[pc + 1]] = mem.getInt32(
+                ((R[b + code[pc + 2]] + R[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0),
+                true,
+              );
+              pc += 5;
+              break;
+            case 261 /* load64_aa */: {
+              const ea = ((R[b + code[pc + 2]] + R[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+              const lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);
+              const d = b + code[pc + 1];
+              R[d] = lo;
+              R[d + 1] = hi;
+              pc += 5;
+              break;
+            }
+            case 262 /* load8_u_aa */:
+              R[b + code[pc + 1]] = mem.getUint8(
+                ((R[b + code[pc + 2]] + R[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0),
+              );
+              pc += 5;
+              break;
+            case 263 /* store32_aa */:
+              mem.setInt32(
+                ((R[b + code[pc + 1]] + R[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0),
+                R[b + code[pc + 2]],
+                true,
+              );
+              pc += 5;
+              break;
+            case 264 /* store64_aa */: {
+              const ea = ((R[b + code[pc + 1]] + R[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+              const s = b + code[pc + 2];
+              mem.setInt32(ea + 4, R[s + 1], true);
+              mem.setInt32(ea, R[s], true);
+              pc += 5;
+              break;
+            }
+            case 265 /* store8_aa */:
+              mem.setInt8(
+                ((R[b + code[pc + 1]] + R[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0),
+                R[b + code[pc + 2]],
+              );
+              pc += 5;
+              break;
             // SIMD goes straight to its own dispatcher, not through executeRare's switch.
             case 233 /* v128_load */:
             case 234 /* v128_load_ext */:

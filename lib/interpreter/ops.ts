@@ -306,6 +306,13 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["store32_ai", "rrii"], // a, value, imm, offset
   ["store64_ai", "rrii"],
   ["store8_ai", "rrii"],
+  // The same with "register + register" addresses: ((a + x) mod 2^32) + offset.
+  ["load32_aa", "rrri"], // dst, a, x, offset
+  ["load64_aa", "rrri"],
+  ["load8_u_aa", "rrri"],
+  ["store32_aa", "rrri"], // a, value, x, offset
+  ["store64_aa", "rrri"],
+  ["store8_aa", "rrri"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

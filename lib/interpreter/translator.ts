@@ -578,11 +578,12 @@ class Translator {
     const fused = FUSED_ADDRESS.get(regOp);
     if (results.length === 1) {
       const ai = this.h - 1;
-      const add = fused === undefined ? null : this.takeAddImm(ai);
+      const add = fused === undefined ? null : this.takeAdd(ai);
       if (add !== null) {
         this.pop(1);
         const d = this.pushTemp(results[0]);
-        this.produced(this.emit(fused!, d, add[0], add[1], ins.b) + 1);
+        const op = add[0] === OP.i32_add_imm ? fused![0] : fused![1];
+        this.produced(this.emit(op, d, add[1], add[2], ins.b) + 1);
         return;
       }
       const addr = this.operand(ai);
@@ -592,15 +593,19 @@ class Translator {
       this.produced(at + 1);
     } else {
       // The address's i32.add is still the last instruction only when the
-      // value took no code (a local or a constant).
-      const ai = this.h - 2;
-      const add = fused === undefined || this.kind[this.h - 1] === TEMP
-        ? null
-        : this.takeAddImm(ai);
+      // value needs no code: a local or a constant. A constant written to its
+      // temporary could overwrite a register-form add's second operand (it
+      // sat at the same height), so there it must have its own register.
+      const ai = this.h - 2, vi = this.h - 1;
+      const registerForm = this.lastStart >= 0 && this.code[this.lastStart] === OP.i32_add;
+      const valueFree = this.kind[vi] === LOCAL ||
+        (this.kind[vi] === CONST && (!registerForm || this.constantRegister(vi) >= 0));
+      const add = fused === undefined || !valueFree ? null : this.takeAdd(ai);
       if (add !== null) {
         const value = this.operand(this.h - 1);
         this.pop(2);
-        this.emit(fused!, add[0], value, add[1], ins.b);
+        const op = add[0] === OP.i32_add_imm ? fused![0] : fused![1];
+        this.emit(op, add[1], value, add[2], ins.b);
         return;
       }
       const addr = this.operand(ai);
@@ -611,19 +616,20 @@ class Translator {
   }
 
   /**
-   * If entry `i` was just computed by `i32_add_imm`, removes that
-   * instruction and returns its register and constant, for a load or store
-   * that adds them itself.
+   * If entry `i` was just computed by `i32_add_imm` or `i32_add`, removes
+   * that instruction and returns its op and operands (a register, and a
+   * constant or a second register), for a load or store that adds them itself.
    */
-  private takeAddImm(i: number): [number, number] | null {
+  private takeAdd(i: number): [number, number, number] | null {
     if (this.kind[i] !== TEMP || this.lastDst < 0 || this.lastDstHeight !== i) return null;
     const start = this.lastStart;
-    if (this.code[start] !== OP.i32_add_imm) return null;
-    const reg = this.code[start + 2], imm = this.code[start + 3];
+    const op = this.code[start];
+    if (op !== OP.i32_add_imm && op !== OP.i32_add) return null;
+    const a = this.code[start + 2], x = this.code[start + 3];
     this.pc = start;
     this.lastStart = -1;
     this.lastDst = -1;
-    return [reg, imm];
+    return [op, a, x];
   }
 
   private special(ins: Instruction): void {
@@ -1139,14 +1145,17 @@ class Translator {
 
 const OPS_I32_SUB = 0x6b;
 
-/** Loads and stores with an `i32_add_imm` address folded in, by their plain op. */
-const FUSED_ADDRESS: ReadonlyMap<number, number> = new Map([
-  [OP.load32, OP.load32_ai],
-  [OP.load64, OP.load64_ai],
-  [OP.load8_u, OP.load8_u_ai],
-  [OP.store32, OP.store32_ai],
-  [OP.store64, OP.store64_ai],
-  [OP.store8, OP.store8_ai],
+/**
+ * Loads and stores with their address's `i32.add` folded in, by their plain
+ * op: [the form adding a constant, the form adding a register].
+ */
+const FUSED_ADDRESS: ReadonlyMap<number, readonly [number, number]> = new Map([
+  [OP.load32, [OP.load32_ai, OP.load32_aa]],
+  [OP.load64, [OP.load64_ai, OP.load64_aa]],
+  [OP.load8_u, [OP.load8_u_ai, OP.load8_u_aa]],
+  [OP.store32, [OP.store32_ai, OP.store32_aa]],
+  [OP.store64, [OP.store64_ai, OP.store64_aa]],
+  [OP.store8, [OP.store8_ai, OP.store8_aa]],
 ]);
 const OPS_I64_ROTR = 0x8a;
 

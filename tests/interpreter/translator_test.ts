@@ -205,3 +205,22 @@ test("an i32.add of a constant feeding a load or store is folded into it, wrappi
   assert.deepEqual(m.exportedFunction("load64")!.call(0), [-2n]);
   assert.throws(() => m.exportedFunction("store64")!.call(65520), /out of bounds/);
 });
+
+test("register + register addresses fold into loads and stores; a constant value cannot clobber them", async () => {
+  const m = await new Runtime().instantiate(`(module (memory 1)
+    (func (export "sum") (param i32 i32) (result i32) (i32.load (i32.add (local.get 0) (local.get 1))))
+    (func (export "put") (param i32 i32)
+      (i32.store (i32.add (local.get 0) (i32.mul (local.get 1) (i32.const 4))) (i32.const 9)))
+    (func (export "put8") (param i32 i32) (i32.store8 (i32.add (local.get 0) (local.get 1)) (local.get 1))))`);
+  m.exportedFunction("put")!.call(8, 3); // address 8 + 12
+  assert.deepEqual(m.exportedFunction("sum")!.call(10, 10), [9]);
+  assert.deepEqual(m.exportedFunction("sum")!.call(-4, 24), [9]); // wraps to 20
+  m.exportedFunction("put8")!.call(-2, 7); // address 5
+  assert.equal(m.memory()!.readUint8(5), 7);
+  assert.throws(() => m.exportedFunction("sum")!.call(65535, 1), /out of bounds/);
+  assert.deepEqual(
+    registerCode(`(memory 1) (func (param i32 i32) (result i32)
+      (i32.load offset=4 (i32.add (local.get 0) (local.get 1))))`),
+    ["0: load32_aa r2 r0 r1 4", "5: return32 r2"],
+  );
+});
