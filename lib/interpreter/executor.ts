@@ -1602,6 +1602,10 @@ export class Machine {
               );
               pc += 5;
               break;
+            case 266 /* i32_shl_add_imm */:
+              R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
+              pc += 5;
+              break;
             // SIMD goes straight to its own dispatcher, not through executeRare's switch.
             case 233 /* v128_load */:
             case 234 /* v128_load_ext */:

@@ -313,6 +313,8 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["store32_aa", "rrri"], // a, value, x, offset
   ["store64_aa", "rrri"],
   ["store8_aa", "rrri"],
+  // (x << shift) + imm, the scaled-index address computation: dst, x, shift, imm.
+  ["i32_shl_add_imm", "rrii"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

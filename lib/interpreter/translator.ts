@@ -551,6 +551,17 @@ class Translator {
         if (immOp >= OP.i64_shl_imm && immOp <= OP.i64_rotl_imm) {
           imm = wasmOp === OPS_I64_ROTR ? (64 - (imm & 63)) & 63 : imm & 63;
         }
+        const regIndex = this.kind[ib] === CONST ? ia : ib;
+        if (immOp === OP.i32_add_imm && this.justComputedBy(regIndex, OP.i32_shl_imm)) {
+          // (x << k) + c: one instruction instead of two.
+          const start = this.lastStart;
+          const x = this.code[start + 2], k = this.code[start + 3];
+          this.pc = start;
+          this.pop(2);
+          const d = this.pushTemp(resultType);
+          this.produced(this.emit(OP.i32_shl_add_imm, d, x, k, imm) + 1);
+          return;
+        }
         this.pop(2);
         const d = this.pushTemp(resultType);
         const at = this.emit(immOp, d, reg, imm);
@@ -613,6 +624,12 @@ class Translator {
       this.pop(2);
       this.emit(regOp, addr, value, ins.b);
     }
+  }
+
+  /** True when entry `i` is the result of the last instruction, an `op`, with no label since. */
+  private justComputedBy(i: number, op: number): boolean {
+    return this.kind[i] === TEMP && this.lastDst >= 0 && this.lastDstHeight === i &&
+      this.code[this.lastStart] === op;
   }
 
   /**

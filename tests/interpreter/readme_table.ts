@@ -59,6 +59,7 @@ const meaning = (name: string, kinds: string): string => {
     store32_aa: "store32 of r₂ at ((r₁ + x) mod 2³²) + offset",
     store64_aa: "store64 of r₂ at ((r₁ + x) mod 2³²) + offset",
     store8_aa: "store8 of r₂ at ((r₁ + x) mod 2³²) + offset",
+    i32_shl_add_imm: "d ← (x << shift) + imm (a scaled index: i32.shl then i32.add of constants)",
     consume_fuel: 'fuel -= imm; trap "out of fuel" below zero (metered code only)',
     v128_load: "d ← 16 bytes at r + offset",
     v128_load_ext: "d ← v128.load8x8/16x4/32x2 (s/u), loadN_splat or loadN_zero (sub-opcode n)",

@@ -224,3 +224,17 @@ test("register + register addresses fold into loads and stores; a constant value
     ["0: load32_aa r2 r0 r1 4", "5: return32 r2"],
   );
 });
+
+test("a shift by a constant feeding an add of a constant becomes one instruction", async () => {
+  const func = `(func (param i32) (result i32)
+    (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 1024)))`;
+  assert.deepEqual(registerCode(func), ["0: i32_shl_add_imm r1 r0 2 1024", "5: return32 r1"]);
+  const m = await new Runtime().instantiate(`(module
+    ${func.replace("(func", '(func (export "f")')}
+    (func (export "g") (param i32) (result i32)
+      (i32.add (i32.const -5) (i32.shl (local.get 0) (i32.const 33)))))`);
+  assert.deepEqual(m.exportedFunction("f")!.call(3), [1036]);
+  assert.deepEqual(m.exportedFunction("f")!.call(0x40000000), [1024]); // the shift wraps
+  assert.deepEqual(m.exportedFunction("f")!.call(0x7fffffff), [1020]); // and so does the sum
+  assert.deepEqual(m.exportedFunction("g")!.call(7), [9]); // count 33 is 1 (mod 32)
+});
