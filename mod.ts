@@ -45,6 +45,7 @@ export { HostFunctionBuilder, HostModuleBuilder } from "./lib/runtime/host_modul
 export type { HostFunction } from "./lib/runtime/host_module.ts";
 export type {
   CustomSectionData,
+  DefinitionBase,
   FunctionDefinition,
   GlobalDefinition,
   ImportName,

@@ -33,6 +33,10 @@ export class CompileError extends Error {
   readonly reason: string;
 
   /**
+
+   * Creates it.
+
+   *
    * @param reason what is wrong, e.g. "integer too large".
    * @param where a byte offset (binary input) or a line and column (text input).
    */
@@ -59,7 +63,7 @@ export class CompileError extends Error {
  * the module expects.
  */
 export class LinkError extends Error {
-  /** @param message what could not be linked, and why. */
+  /** Creates the error. @param message what could not be linked, and why. */
   constructor(message: string) {
     super(message);
     this.name = "LinkError";
@@ -71,7 +75,7 @@ export class LinkError extends Error {
  * such as an integer division by zero or an out-of-bounds memory access.
  */
 export class RuntimeError extends Error {
-  /** @param message the trap, in the spec's words (e.g. "integer divide by zero"). */
+  /** Creates the error. @param message the trap, in the spec's words (e.g. "integer divide by zero"). */
   constructor(message: string) {
     super(message);
     this.name = "RuntimeError";
@@ -96,7 +100,7 @@ export class ExitError extends Error {
   /** The exit code (0 for success). */
   readonly exitCode: number;
 
-  /** @param exitCode the code the module exited with. */
+  /** Creates the error. @param exitCode the code the module exited with. */
   constructor(exitCode: number) {
     super(`module exited with code ${exitCode}`);
     this.name = "ExitError";

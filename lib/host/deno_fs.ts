@@ -58,10 +58,16 @@ const toDate = (t: bigint): Date => new Date(Number(t / 1_000_000n));
  * layer are joined under `root` (and refused if they try to leave it).
  */
 export class DenoFileSystem implements FileSystem {
+  /** The host directory the file system is rooted at. */
   readonly root: string;
+  /** True when every write is refused with EROFS. */
   readonly readOnly: boolean;
 
-  /** @param root host directory; @param options `readOnly` refuses writes with EROFS. */
+  /**
+   * Creates it.
+   * @param root host directory.
+   * @param options `readOnly` refuses writes with EROFS.
+   */
   constructor(root: string, options: { readOnly?: boolean } = {}) {
     this.root = root;
     this.readOnly = options.readOnly ?? false;

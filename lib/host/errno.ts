@@ -68,7 +68,11 @@ export class SysError extends Error {
   /** The WASI errno. */
   readonly errno: number;
 
-  /** @param errno a {@link Errno} value; @param detail optional host detail for the message. */
+  /**
+   * Creates the error.
+   * @param errno a {@link Errno} value.
+   * @param detail optional host detail for the message.
+   */
   constructor(errno: number, detail?: string) {
     super(detail === undefined ? errnoName(errno) : `${errnoName(errno)}: ${detail}`);
     this.name = "SysError";

@@ -19,6 +19,7 @@ import {
 
 /** A tree to pre-populate a {@link MemoryFileSystem}: strings and bytes are files, objects directories. */
 export interface MemoryTree {
+  /** A file (text or bytes) or a directory, by name. */
   [name: string]: string | Uint8Array | MemoryTree;
 }
 
@@ -65,6 +66,10 @@ export class MemoryFileSystem implements FileSystem {
   #nextIno = 1n;
 
   /**
+
+   * Creates it.
+
+   *
    * @param tree initial contents.
    * @param options `readOnly` refuses writes (EROFS); `now` supplies timestamps in ns.
    */

@@ -94,11 +94,17 @@ const seconds = (t: bigint): number => Number(t) / 1e9;
  * ```
  */
 export class NodeFileSystem implements FileSystem {
+  /** The host directory the file system is rooted at. */
   readonly root: string;
+  /** True when every write is refused with EROFS. */
   readonly readOnly: boolean;
   readonly #fs: NodeFs;
 
   /**
+
+   * Creates it.
+
+   *
    * @param fs the `node:fs` module.
    * @param root host directory.
    * @param options `readOnly` refuses writes with EROFS.

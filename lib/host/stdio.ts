@@ -101,8 +101,11 @@ export class CollectedOutput implements OutputStream {
 
 /** The host process's stdin, stdout and stderr. */
 export interface HostStdio {
+  /** The process's standard input. */
   stdin: InputStream;
+  /** The process's standard output. */
   stdout: OutputStream;
+  /** The process's standard error. */
   stderr: OutputStream;
 }
 

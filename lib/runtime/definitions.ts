@@ -27,7 +27,7 @@ export interface ImportName {
 }
 
 /** What is common to every definition. */
-interface DefinitionBase {
+export interface DefinitionBase {
   /** Index in the module's index space of this kind (imports first). */
   readonly index: number;
   /** Set when the entity is imported. */
@@ -52,7 +52,9 @@ export interface FunctionDefinition extends DefinitionBase {
   readonly name?: string;
   /** A name for messages and stack traces: `module.name`, else `module.$index`. */
   readonly debugName: string;
+  /** The parameters' types. */
   readonly paramTypes: readonly ValueType[];
+  /** The results' types. */
   readonly resultTypes: readonly ValueType[];
   /** Parameter names from the name section (empty strings where unnamed). */
   readonly paramNames: readonly string[];
@@ -60,26 +62,35 @@ export interface FunctionDefinition extends DefinitionBase {
 
 /** A linear memory of a module. Sizes are in 64 KiB pages. */
 export interface MemoryDefinition extends DefinitionBase {
+  /** The minimum (initial) size. */
   readonly min: number;
+  /** The maximum size, if the module declares one. */
   readonly max?: number;
 }
 
 /** A table of a module. Sizes are in elements. */
 export interface TableDefinition extends DefinitionBase {
+  /** What the table holds. */
   readonly element: "funcref" | "externref";
+  /** The minimum (initial) size. */
   readonly min: number;
+  /** The maximum size, if the module declares one. */
   readonly max?: number;
 }
 
 /** A global variable of a module. */
 export interface GlobalDefinition extends DefinitionBase {
+  /** The value type. */
   readonly type: ValueType;
+  /** Whether the global can be set. */
   readonly mutable: boolean;
 }
 
 /** A custom section's name and a copy of its contents. */
 export interface CustomSectionData {
+  /** The section's name. */
   readonly name: string;
+  /** Its contents after the name. */
   readonly data: Uint8Array;
 }
 

@@ -21,7 +21,7 @@ import type { FunctionDefinition, ModuleDefinitions, ValueType } from "./definit
 import { type CallContext, WasmFunction } from "./function.ts";
 import { HostModuleBuilder } from "./host_module.ts";
 import { initializeSegments, link } from "./instantiate.ts";
-import { type ExportEntry, Module, type ModuleOwner } from "./module.ts";
+import { type ExportEntry, Module } from "./module.ts";
 import { valTypeName } from "../binary/types.ts";
 import { functionHooks, type FunctionListenerFactory } from "./listeners.ts";
 import { WARM_UP_CALLS, warmUpModule } from "./warmup.ts";
@@ -91,7 +91,7 @@ export interface ModuleConfig {
  * module.exportedFunction("run")!.call(); // prints 42
  * ```
  */
-export class Runtime implements ModuleOwner {
+export class Runtime {
   readonly #modules = new Map<string, Module>();
   readonly #all = new Set<Module>();
   readonly #machines: Machine[] = [];
@@ -103,7 +103,7 @@ export class Runtime implements ModuleOwner {
   readonly #listenerFactory: FunctionListenerFactory | undefined;
   #closed = false;
 
-  /** @param config limits; see {@link RuntimeConfig}. */
+  /** Creates a runtime. @param config limits and options; see {@link RuntimeConfig}. */
   constructor(config: RuntimeConfig = {}) {
     this.#maxCallDepth = config.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
     this.#memoryLimitPages = Math.min(config.memoryLimitPages ?? MAX_PAGES, MAX_PAGES);
