@@ -128,8 +128,6 @@ export class Machine {
   readonly frameBases: Int32Array;
   readonly maxDepth: number;
   readonly maxWords: number;
-  /** True while a call runs on this machine. */
-  busy = false;
 
   // The state of a call between `run`s (suspended), and while it runs.
   fn: FunctionInstance | null = null;
