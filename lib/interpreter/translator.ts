@@ -556,7 +556,7 @@ class Translator {
           // (x << k) + c: one instruction instead of two.
           const start = this.lastStart;
           const x = this.code[start + 2], k = this.code[start + 3];
-          this.pc = start;
+          this.removeLast();
           this.pop(2);
           const d = this.pushTemp(resultType);
           this.produced(this.emit(OP.i32_shl_add_imm, d, x, k, imm) + 1);
@@ -626,6 +626,13 @@ class Translator {
     }
   }
 
+  /** Deletes the last emitted instruction (a peephole replaces it with a fused one). */
+  private removeLast(): void {
+    this.pc = this.lastStart;
+    this.lastStart = -1;
+    this.lastDst = -1;
+  }
+
   /** True when entry `i` is the result of the last instruction, an `op`, with no label since. */
   private justComputedBy(i: number, op: number): boolean {
     return this.kind[i] === TEMP && this.lastDst >= 0 && this.lastDstHeight === i &&
@@ -643,9 +650,7 @@ class Translator {
     const op = this.code[start];
     if (op !== OP.i32_add_imm && op !== OP.i32_add) return null;
     const a = this.code[start + 2], x = this.code[start + 3];
-    this.pc = start;
-    this.lastStart = -1;
-    this.lastDst = -1;
+    this.removeLast();
     return [op, a, x];
   }
 
@@ -1080,15 +1085,11 @@ class Translator {
     } else if (op === OP.i32_eqz) {
       fused = OP.br_i32_eq_imm;
       const a = this.code[start + 2];
-      this.pc = start;
-      this.lastStart = -1;
-      this.lastDst = -1;
+      this.removeLast();
       return [fused, a, 0];
     } else return null;
     const a = this.code[start + 2], b = this.code[start + 3];
-    this.pc = start;
-    this.lastStart = -1;
-    this.lastDst = -1;
+    this.removeLast();
     return [fused, a, b];
   }
 
