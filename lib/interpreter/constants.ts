@@ -12,11 +12,15 @@ import { ByteReader } from "../binary/reader.ts";
 import { ValType } from "../binary/types.ts";
 import { LOWERING } from "./op_map.ts";
 
-/** A constant to keep in a register: its value type and bits. */
+/** A constant to keep in a register: its value type and bits (as 32-bit words, low first). */
 export interface HoistedConstant {
   type: number;
   lo: number;
+  /** The high word of an i64 or f64, word 1 of a v128; 0 otherwise. */
   hi: number;
+  /** Words 2 and 3 of a v128; 0 otherwise. */
+  lo2: number;
+  hi2: number;
 }
 
 /** The most constants given registers per function. */
@@ -35,6 +39,17 @@ const I32_SUB = 0x6b;
 
 const scratch = new Instruction();
 const next = new Instruction();
+
+/** Adds `c` to `found` unless an equal constant is there already. */
+function add(found: HoistedConstant[], c: HoistedConstant): void {
+  if (!found.some((f) => sameConstant(f, c))) found.push(c);
+}
+
+/** True when two constants have the same type and bits. */
+export function sameConstant(a: HoistedConstant, b: HoistedConstant): boolean {
+  return a.type === b.type && a.lo === b.lo && a.hi === b.hi && a.lo2 === b.lo2 &&
+    a.hi2 === b.hi2;
+}
 
 /**
  * Scans a (validated) body for numeric constants inside loops that would
@@ -80,9 +95,14 @@ export function findHoistableConstants(
           pending = true;
           if (takesImmediate(next.op)) break;
         }
-        if (!found.some((c) => c.type === type && c.lo === lo && c.hi === hi)) {
-          found.push({ type, lo, hi });
-        }
+        add(found, { type, lo, hi, lo2: 0, hi2: 0 });
+        break;
+      }
+      case Op.v128_const: {
+        if (loops === 0 || found.length === MAX_HOISTED) break;
+        const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
+        const [lo, hi, lo2, hi2] = [0, 4, 8, 12].map((k) => w.getInt32(k, true));
+        add(found, { type: ValType.v128, lo, hi, lo2, hi2 });
         break;
       }
     }

@@ -274,9 +274,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["unsupported", ""],
   // SIMD (simd.ts): one op per operand shape; `n` carries the wasm sub-opcode
   // (the byte after 0xFD), plus the lane index shifted left by 8 where there is one.
-  ["v128_load", "rri"], // dst, address, offset
+  ["v128_load", "rrii"], // dst, address, imm (a folded i32.add, else 0), offset
   ["v128_load_ext", "rrin"], // dst, address, offset, sub-opcode (extend, splat, zero forms)
-  ["v128_store", "rri"], // address, value, offset
+  ["v128_store", "rrii"], // address, value, imm (a folded i32.add, else 0), offset
   ["v128_load_lane", "rrrin"], // dst, address, vector, offset, sub-opcode | lane << 8
   ["v128_store_lane", "rrin"], // address, vector, offset, sub-opcode | lane << 8
   ["v128_shuffle", "rrriiii"], // dst, a, b, the 16 lane indices packed 4 per word
@@ -315,6 +315,76 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["store8_aa", "rrri"],
   // (x << shift) + imm, the scaled-index address computation: dst, x, shift, imm.
   ["i32_shl_add_imm", "rrii"],
+  // The commonest SIMD instructions, each its own op (no sub-opcode dispatch,
+  // no scratch copies). v128.load8x8 with a folded i32.add as v128_load:
+  ["v128_load8x8_s", "rrii"], // dst, address, imm, offset
+  ["v128_load8x8_u", "rrii"],
+  // Bitwise and integer lane arithmetic: dst, a, b.
+  ["v128_and", "rrr"],
+  ["v128_or", "rrr"],
+  ["v128_xor", "rrr"],
+  ["v128_andnot", "rrr"],
+  ["i8x16_add", "rrr"],
+  ["i8x16_sub", "rrr"],
+  ["i16x8_add", "rrr"],
+  ["i16x8_sub", "rrr"],
+  ["i16x8_mul", "rrr"],
+  ["i32x4_add", "rrr"],
+  ["i32x4_sub", "rrr"],
+  ["i32x4_mul", "rrr"],
+  // Lane shifts: dst, vector, i32 count register.
+  ["i16x8_shl", "rrr"],
+  ["i16x8_shr_s", "rrr"],
+  ["i16x8_shr_u", "rrr"],
+  ["i32x4_shl", "rrr"],
+  ["i32x4_shr_s", "rrr"],
+  ["i32x4_shr_u", "rrr"],
+  // Widening: dst, a.
+  ["i32x4_extend_low_i16x8_s", "rr"],
+  ["i32x4_extend_high_i16x8_s", "rr"],
+  ["i32x4_extend_low_i16x8_u", "rr"],
+  ["i32x4_extend_high_i16x8_u", "rr"],
+  ["i16x8_extend_low_i8x16_s", "rr"],
+  ["i16x8_extend_high_i8x16_s", "rr"],
+  ["i16x8_extend_low_i8x16_u", "rr"],
+  ["i16x8_extend_high_i8x16_u", "rr"],
+  // Float lane arithmetic: dst, a, b.
+  ["f32x4_add", "rrr"],
+  ["f32x4_sub", "rrr"],
+  ["f32x4_mul", "rrr"],
+  ["f32x4_div", "rrr"],
+  ["f64x2_add", "rrr"],
+  ["f64x2_sub", "rrr"],
+  ["f64x2_mul", "rrr"],
+  ["f64x2_div", "rrr"],
+  // More own SIMD ops: saturating and rounding lane arithmetic (dst, a, b), lane
+  // equality, the i16 dot product, pairwise widening adds (dst, a), bitmasks and
+  // any_true (an i32 dst, a), narrowing with saturation (dst, a, b).
+  ["i8x16_add_sat_s", "rrr"],
+  ["i8x16_add_sat_u", "rrr"],
+  ["i8x16_sub_sat_s", "rrr"],
+  ["i8x16_sub_sat_u", "rrr"],
+  ["i8x16_avgr_u", "rrr"],
+  ["i16x8_add_sat_s", "rrr"],
+  ["i16x8_add_sat_u", "rrr"],
+  ["i16x8_sub_sat_s", "rrr"],
+  ["i16x8_sub_sat_u", "rrr"],
+  ["i16x8_avgr_u", "rrr"],
+  ["i8x16_eq", "rrr"],
+  ["i8x16_ne", "rrr"],
+  ["i32x4_dot_i16x8_s", "rrr"],
+  ["i16x8_extadd_pairwise_i8x16_s", "rr"],
+  ["i16x8_extadd_pairwise_i8x16_u", "rr"],
+  ["i32x4_extadd_pairwise_i16x8_s", "rr"],
+  ["i32x4_extadd_pairwise_i16x8_u", "rr"],
+  ["i8x16_bitmask", "rr"],
+  ["i16x8_bitmask", "rr"],
+  ["i32x4_bitmask", "rr"],
+  ["v128_any_true", "rr"],
+  ["i8x16_narrow_i16x8_s", "rrr"],
+  ["i8x16_narrow_i16x8_u", "rrr"],
+  ["i16x8_narrow_i32x4_s", "rrr"],
+  ["i16x8_narrow_i32x4_u", "rrr"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

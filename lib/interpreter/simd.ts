@@ -1,9 +1,11 @@
 /**
- * The SIMD executor: runs the `v128_*` register ops (see `ops.ts`). The
- * executor reaches it through `executeRare`, so SIMD adds nothing to the hot
- * `switch`. Memory, lane and shuffle ops live here; integer and float lane
- * arithmetic in `simd_int.ts` and `simd_float.ts`, which dispatch on the wasm
- * sub-opcode the translator puts in the instruction.
+ * The SIMD executor for the generic `v128_*` register ops (see `ops.ts`),
+ * which carry the wasm sub-opcode as an operand. The commonest SIMD
+ * instructions (v128.load/store, load8x8, bitwise ops, integer add/sub/mul,
+ * shifts, extends, float arithmetic) have their own ops, run inline by the
+ * executor's hot `switch`; every other one comes here. Lane loads and
+ * stores, shuffles and splats live in this file; the remaining integer and
+ * float lane arithmetic in `simd_int.ts` and `simd_float.ts`.
  *
  * A v128 value is four words of the register file holding its 16 bytes in
  * memory order (lane 0 in the low bytes of the first word). f32 and f64
@@ -63,16 +65,6 @@ export function executeSimd(
 ): number {
   const R = m.R;
   switch (code[pc]) {
-    case 233 /* v128_load */: {
-      const view = inst.memories[0].view;
-      const ea = address(view, R[b + code[pc + 2]], code[pc + 3], 16);
-      const d = b + code[pc + 1];
-      R[d] = view.getInt32(ea, true);
-      R[d + 1] = view.getInt32(ea + 4, true);
-      R[d + 2] = view.getInt32(ea + 8, true);
-      R[d + 3] = view.getInt32(ea + 12, true);
-      return pc + 4;
-    }
     case 234 /* v128_load_ext */: {
       const view = inst.memories[0].view;
       const sub = code[pc + 4];
@@ -87,16 +79,6 @@ export function executeSimd(
       loadExtended(inst.memories[0].bytes, view, sub, ea);
       writeC(R, d);
       return pc + 5;
-    }
-    case 235 /* v128_store */: {
-      const view = inst.memories[0].view;
-      const ea = address(view, R[b + code[pc + 1]], code[pc + 3], 16);
-      const s = b + code[pc + 2];
-      view.setInt32(ea, R[s], true);
-      view.setInt32(ea + 4, R[s + 1], true);
-      view.setInt32(ea + 8, R[s + 2], true);
-      view.setInt32(ea + 12, R[s + 3], true);
-      return pc + 4;
     }
     case 236 /* v128_load_lane */: {
       const view = inst.memories[0].view;

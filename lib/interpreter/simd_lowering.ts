@@ -1,8 +1,9 @@
 /**
- * Which register op runs each SIMD instruction. The SIMD register ops are
- * few and generic (one per operand shape, see `ops.ts`); the wasm
- * sub-opcode travels as an operand and `simd.ts` dispatches on it, so the
- * executor's hot `switch` gains nothing per SIMD instruction.
+ * Which register op runs each SIMD instruction. The commonest have an op of
+ * their own, named after the instruction (`i16x8.add` runs as `i16x8_add`);
+ * the others share a few generic ops (one per operand shape, see `ops.ts`)
+ * that carry the wasm sub-opcode as their last operand, for `simd.ts` to
+ * dispatch on.
  *
  * @module
  */
@@ -26,19 +27,15 @@ export const SIMD_LOWERING: Int32Array = (() => {
     if (info === undefined) continue;
     const name = info.name, params = info.params!, results = info.results!;
     let op: number;
+    const own = OP[name.replace(".", "_")];
     if (info.imm === Imm.v128) continue;
-    else if (info.imm === Imm.memArg) {
-      op = name === "v128.load"
-        ? OP.v128_load
-        : name === "v128.store"
-        ? OP.v128_store
-        : OP.v128_load_ext;
-    } else if (info.imm === Imm.memArgLane) {
+    else if (own !== undefined) op = own;
+    else if (info.imm === Imm.memArg) op = OP.v128_load_ext;
+    else if (info.imm === Imm.memArgLane) {
       op = results.length === 1 ? OP.v128_load_lane : OP.v128_store_lane;
     } else if (info.imm === Imm.shuffle) op = OP.v128_shuffle;
     else if (info.imm === Imm.lane) op = params.length === 1 ? OP.v128_extract : OP.v128_replace;
     else if (name.endsWith(".splat")) op = OP.v128_splat;
-    else if (name === "v128.bitselect") op = OP.v128_bitselect;
     else if (params.length === 1) op = isFloatOp(name) ? OP.v128_float_unary : OP.v128_int_unary;
     else op = isFloatOp(name) ? OP.v128_float_binary : OP.v128_int_binary;
     table[sub] = op;

@@ -26,8 +26,8 @@ import type { ModuleContext } from "../validate/context.ts";
 import { FunctionValidator } from "../validate/function_validator.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { LOWERING, NEGATED_COMPARE, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
-import { OP } from "./ops.ts";
-import { findHoistableConstants, type HoistedConstant } from "./constants.ts";
+import { OP, OP_SPECS } from "./ops.ts";
+import { findHoistableConstants, type HoistedConstant, sameConstant } from "./constants.ts";
 import { SIMD_LOWERING } from "./simd_lowering.ts";
 
 const TEMP = 0, LOCAL = 1, CONST = 2;
@@ -197,8 +197,11 @@ class Translator {
     this.localsEnd = w;
     // Hoisted constants get the registers between the locals and the temporaries.
     this.constants = constants;
-    this.constRegs = constants.map((_, i) => w + i * 2);
-    w += constants.length * 2;
+    this.constRegs = constants.map((c) => {
+      const reg = w;
+      w += wordsOf(c.type);
+      return reg;
+    });
     this.tempsStart = w;
     this.maxWords = w;
     this.lastStart = -1;
@@ -332,8 +335,10 @@ class Translator {
   /** Writes the hoisted constants into their registers, once per call. */
   private emitConstantPrologue(): void {
     this.constants.forEach((c, i) => {
-      if (is64(c.type)) this.emit(OP.const64, this.constRegs[i], c.lo, c.hi);
-      else this.emit(OP.const32, this.constRegs[i], c.lo);
+      const reg = this.constRegs[i];
+      if (c.type === ValType.v128) this.emit(OP.const128, reg, c.lo, c.hi, c.lo2, c.hi2);
+      else if (is64(c.type)) this.emit(OP.const64, reg, c.lo, c.hi);
+      else this.emit(OP.const32, reg, c.lo);
     });
   }
 
@@ -484,19 +489,27 @@ class Translator {
     const sub = ins.op - PREFIX_FD;
     if (ins.op === Op.v128_const) {
       const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
+      const [lo, hi, lo2, hi2] = [0, 4, 8, 12].map((k) => w.getInt32(k, true));
+      const c = { type: ValType.v128, lo, hi, lo2, hi2 };
+      const k = this.constants.findIndex((h) => sameConstant(h, c));
+      if (k >= 0) {
+        // A hoisted constant: read its register like a local's (nothing writes it).
+        this.pushEntry(LOCAL, ValType.v128, this.constRegs[k], 0);
+        return;
+      }
       const d = this.pushTemp(ValType.v128);
-      const at = this.emit(
-        OP.const128,
-        d,
-        w.getInt32(0, true),
-        w.getInt32(4, true),
-        w.getInt32(8, true),
-        w.getInt32(12, true),
-      );
-      this.produced(at + 1);
+      this.produced(this.emit(OP.const128, d, lo, hi, lo2, hi2) + 1);
       return;
     }
     const regOp = SIMD_LOWERING[sub];
+    if (regOp === OP.v128_load || regOp === OP.v128_load8x8_s || regOp === OP.v128_load8x8_u) {
+      this.vectorLoad(regOp, ins.b);
+      return;
+    }
+    if (regOp === OP.v128_store) {
+      this.vectorStore(ins.b);
+      return;
+    }
     const n = info.params!.length;
     const operands: number[] = [];
     for (let i = this.h - n; i < this.h; i++) operands.push(this.operand(i));
@@ -508,15 +521,36 @@ class Translator {
     else if (info.imm === Imm.shuffle) {
       const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
       for (let k = 0; k < 16; k += 4) immediates.push(w.getInt32(k, true));
-    } else if (regOp !== OP.v128_load && regOp !== OP.v128_store && regOp !== OP.v128_bitselect) {
-      immediates.push(sub);
-    }
+    } else if (OP_SPECS[regOp][1].endsWith("n")) immediates.push(sub);
     if (info.results!.length === 0) {
       this.emitWords(regOp, [...operands, ...immediates]);
       return;
     }
     const d = this.pushTemp(info.results![0]);
     this.produced(this.emitWords(regOp, [d, ...operands, ...immediates]) + 1);
+  }
+
+  /** A v128 load with its own op: dst, address, a folded `i32.add` constant (or 0), offset. */
+  private vectorLoad(regOp: number, offset: number): void {
+    const ai = this.h - 1;
+    const add = this.justComputedBy(ai, OP.i32_add_imm) ? this.takeAdd(ai)! : null;
+    const addr = add !== null ? add[1] : this.operand(ai);
+    this.pop(1);
+    const d = this.pushTemp(ValType.v128);
+    this.produced(this.emit(regOp, d, addr, add !== null ? add[2] : 0, offset) + 1);
+  }
+
+  /** v128.store: address, value, a folded `i32.add` constant (or 0), offset. */
+  private vectorStore(offset: number): void {
+    const ai = this.h - 2, vi = this.h - 1;
+    // The address's add is the last instruction only if the value needed no code.
+    const add = this.kind[vi] === LOCAL && this.justComputedBy(ai, OP.i32_add_imm)
+      ? this.takeAdd(ai)!
+      : null;
+    const addr = add !== null ? add[1] : this.operand(ai);
+    const value = this.operand(vi);
+    this.pop(2);
+    this.emit(OP.v128_store, addr, value, add !== null ? add[2] : 0, offset);
   }
 
   private unary(regOp: number, resultType: number): void {

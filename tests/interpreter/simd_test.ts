@@ -236,15 +236,76 @@ test("a result computed into its operand's local reads the operand first", async
   assert.deepEqual(lanes(call("f", input)[0], 16, true), [-8n, 9n, -10n, 11n, 12n, 13n, 14n, -15n]);
 });
 
-test("SIMD instructions lower to generic register ops carrying the sub-opcode", () => {
+test("rarer SIMD instructions lower to generic register ops carrying the sub-opcode", () => {
   const module = decodeModule(wat2wasm(`(module (memory 1)
     (func (param v128 v128) (result v128)
-      (i16x8.add (v128.load offset=8 (i32.const 0)) (i8x16.extract_lane_u 3 (local.get 1))
+      (i16x8.min_s (v128.load offset=8 (i32.const 0)) (i8x16.extract_lane_u 3 (local.get 1))
         (i16x8.splat) (drop) (local.get 0))))`));
   const code = disassemble(translateModule(validateModule(module))[0].code).join("\n");
-  assert.match(code, /v128_load r\d+ r\d+ 8\n/);
+  assert.match(code, /v128_load r\d+ r\d+ 0 8\n/);
   assert.match(code, /v128_extract r\d+ r2 790\n/); // 0x16 | lane 3 << 8; local 1 is slot 2
   assert.match(code, /v128_splat r\d+ r\d+ 16\n/); // 0x10
-  assert.match(code, /v128_int_binary r\d+ r\d+ r0 142\n/); // 0x8e
+  assert.match(code, /v128_int_binary r\d+ r\d+ r0 150\n/); // 0x96
   assert.doesNotMatch(code, /unsupported/);
+});
+
+test("common SIMD instructions get their own ops, loads and stores fold an address add", () => {
+  const module = decodeModule(wat2wasm(`(module (memory 1)
+    (func (param i32 v128) (result v128)
+      (v128.store offset=4 (i32.add (local.get 0) (i32.const 32)) (local.get 1))
+      (i16x8.add (v128.load8x8_u offset=8 (i32.add (local.get 0) (i32.const 16)))
+        (f32x4.mul (local.get 1) (local.get 1)))))`));
+  const code = disassemble(translateModule(validateModule(module))[0].code).join("\n");
+  assert.match(code, /v128_store r0 r1 32 4\n/);
+  assert.match(code, /v128_load8x8_u r\d+ r0 16 8\n/);
+  assert.match(code, /f32x4_mul r\d+ r1 r1\n/);
+  assert.match(code, /i16x8_add r\d+ r\d+ r\d+\n/);
+  assert.doesNotMatch(code, /i32_add/);
+});
+
+test("a folded address add wraps at 2^32 before the offset, and stays bounds-checked", async () => {
+  const m = await new Runtime().instantiate(`(module (memory (export "mem") 1)
+    (data (i32.const 16) "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c\\0d\\0e\\0f\\10")
+    (func (export "load") (param i32) (result v128)
+      (v128.load offset=8 (i32.add (local.get 0) (i32.const 24))))
+    (func (export "load8x8_u") (param i32) (result v128)
+      (v128.load8x8_u (i32.add (local.get 0) (i32.const 16))))
+    (func (export "load8x8_s") (param i32) (result v128)
+      (v128.load8x8_s offset=1 (i32.add (local.get 0) (i32.const -1))))
+    (func (export "store") (param i32 v128)
+      (v128.store offset=16 (i32.add (local.get 0) (i32.const 16)) (local.get 1))))`);
+  const call = (name: string, ...args: unknown[]) => m.exportedFunction(name)!.callRaw(...args);
+  const mem = m.exportedMemory("mem")!;
+  // -16 + 24 wraps to 8; + offset 8 = 16.
+  assert.deepEqual(
+    lanes(call("load", -16n & 0xffffffffn)[0], 8),
+    [...Array(16)].map((_, i) => BigInt(i + 1)),
+  );
+  assert.deepEqual(lanes(call("load8x8_u", 0n)[0], 16), [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]);
+  mem.write(32, new Uint8Array([0x80, 0xff, 0x7f, 0, 0, 0, 0, 0]));
+  assert.deepEqual(lanes(call("load8x8_s", 32n)[0], 16, true), [
+    -128n,
+    -1n,
+    127n,
+    0n,
+    0n,
+    0n,
+    0n,
+    0n,
+  ]);
+  // 0xfffffff8 + 16 is 2^32 + 8: in bounds only because it wraps to 8.
+  mem.write(8, new Uint8Array([0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28]));
+  assert.deepEqual(
+    lanes(call("load8x8_u", 0xfffffff8n)[0], 16),
+    [0x21n, 0x22n, 0x23n, 0x24n, 0x25n, 0x26n, 0x27n, 0x28n],
+  );
+  const oob = (e: unknown) =>
+    e instanceof RuntimeError && e.message === "out of bounds memory access";
+  assert.throws(() => call("load", 65536n - 31n), oob);
+  assert.throws(() => call("load8x8_u", 65536n - 23n), oob);
+  const ones = (1n << 128n) - 1n;
+  assert.throws(() => call("store", 65536n - 40n, ones), oob);
+  assert.equal(mem.readUint64(65528), 0n); // nothing written
+  call("store", 65536n - 48n, ones);
+  assert.equal(mem.readUint64(65528), 0xffffffffffffffffn);
 });

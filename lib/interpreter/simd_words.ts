@@ -1,0 +1,65 @@
+/**
+ * Word-at-a-time helpers for the executor's own SIMD ops: a vector is four
+ * int32 words of the register file, so 8- and 16-bit lanes are handled two
+ * or four at a time with shifts and masks ("SIMD within a register")
+ * instead of through typed-array views of other element types, which would
+ * make the executor's element accesses polymorphic.
+ *
+ * @module
+ */
+
+/** The sign bits of the four i8 lanes of `w`, as bits 0-3. */
+function signs8(w: number): number {
+  return ((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8);
+}
+
+/** The sign bits of the two i16 lanes of `w`, as bits 0-1. */
+function signs16(w: number): number {
+  return ((w >>> 15) & 1) | ((w >>> 30) & 2);
+}
+
+/** `i8x16.bitmask` of the vector with words `a`..`d`. */
+export function bitmask8(a: number, b: number, c: number, d: number): number {
+  return signs8(a) | (signs8(b) << 4) | (signs8(c) << 8) | (signs8(d) << 12);
+}
+
+/** `i16x8.bitmask` of the vector with words `a`..`d`. */
+export function bitmask16(a: number, b: number, c: number, d: number): number {
+  return signs16(a) | (signs16(b) << 2) | (signs16(c) << 4) | (signs16(d) << 6);
+}
+
+/** An i16 lane (`v`, sign-extended) saturated to i8, as its low byte. */
+function satS8(v: number): number {
+  return v < -128 ? 0x80 : v > 127 ? 127 : v & 0xff;
+}
+
+/** An i16 lane (`v`, sign-extended) saturated to u8. */
+function satU8(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/** Four i16 lanes (words `p`, `q`) narrowed to i8 with signed saturation: one result word. */
+export function narrowS8(p: number, q: number): number {
+  return satS8((p << 16) >> 16) | (satS8(p >> 16) << 8) | (satS8((q << 16) >> 16) << 16) |
+    (satS8(q >> 16) << 24);
+}
+
+/** Four i16 lanes (words `p`, `q`) narrowed to u8 with unsigned saturation: one result word. */
+export function narrowU8(p: number, q: number): number {
+  return satU8((p << 16) >> 16) | (satU8(p >> 16) << 8) | (satU8((q << 16) >> 16) << 16) |
+    (satU8(q >> 16) << 24);
+}
+
+/** Two i32 lanes narrowed to i16 with signed saturation: one result word. */
+export function narrowS16(p: number, q: number): number {
+  const lo = p < -32768 ? 0x8000 : p > 32767 ? 32767 : p & 0xffff;
+  const hi = q < -32768 ? 0x8000 : q > 32767 ? 32767 : q & 0xffff;
+  return lo | (hi << 16);
+}
+
+/** Two i32 lanes narrowed to u16 with unsigned saturation: one result word. */
+export function narrowU16(p: number, q: number): number {
+  const lo = p < 0 ? 0 : p > 65535 ? 65535 : p;
+  const hi = q < 0 ? 0 : q > 65535 ? 65535 : q;
+  return lo | (hi << 16);
+}
