@@ -24,6 +24,8 @@ import { ExitError, RuntimeError } from "../errors.ts";
 import type { FunctionInstance, InstanceState } from "./instances.ts";
 import { executeRare } from "./rare_ops.ts";
 import { executeSimd } from "./simd.ts";
+import { floatBinary, floatUnary } from "./simd_float.ts";
+import { intBinary, intUnary } from "./simd_int.ts";
 import { bitmask16, bitmask8, narrowS16, narrowS8, narrowU16, narrowU8 } from "./simd_words.ts";
 import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "./numeric/i32.ts";
 import {
@@ -2210,6 +2212,55 @@ export class Machine {
               pc += 4;
               break;
             }
+            case 328 /* v128_store32_lane */:
+              mem.setInt32(
+                (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0),
+                R[b + code[pc + 2] + code[pc + 4]],
+                true,
+              );
+              pc += 5;
+              break;
+            case 329 /* v128_store64_lane */: {
+              const ea = (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              const s = b + code[pc + 2] + 2 * code[pc + 4];
+              mem.setInt32(ea + 4, R[s + 1], true); // the bounds check, before any write
+              mem.setInt32(ea, R[s], true);
+              pc += 5;
+              break;
+            }
+            case 330 /* i16x8_add_load8x8_s */: {
+              const ea = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
+              const hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);
+              const d = b + code[pc + 1], x = b + code[pc + 2];
+              const q0 = (((lo << 24) >> 24) & 0xffff) | (((lo << 16) >> 24) << 16);
+              const q1 = (((lo << 8) >> 24) & 0xffff) | ((lo >> 24) << 16);
+              const q2 = (((hi << 24) >> 24) & 0xffff) | (((hi << 16) >> 24) << 16);
+              const q3 = (((hi << 8) >> 24) & 0xffff) | ((hi >> 24) << 16);
+              const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
+              R[d] = ((p0 & 0x7fff7fff) + (q0 & 0x7fff7fff)) ^ ((p0 ^ q0) & -0x7fff8000);
+              R[d + 1] = ((p1 & 0x7fff7fff) + (q1 & 0x7fff7fff)) ^ ((p1 ^ q1) & -0x7fff8000);
+              R[d + 2] = ((p2 & 0x7fff7fff) + (q2 & 0x7fff7fff)) ^ ((p2 ^ q2) & -0x7fff8000);
+              R[d + 3] = ((p3 & 0x7fff7fff) + (q3 & 0x7fff7fff)) ^ ((p3 ^ q3) & -0x7fff8000);
+              pc += 6;
+              break;
+            }
+            case 331 /* i16x8_add_load8x8_u */: {
+              const ea = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
+              const hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);
+              const d = b + code[pc + 1], x = b + code[pc + 2];
+              // The loaded lanes' top bits are 0, so the lane add is ((p & low bits) + q) ^ (p's top bits).
+              const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
+              R[d] = ((p0 & 0x7fff7fff) + ((lo & 0xff) | ((lo & 0xff00) << 8))) ^
+                (p0 & -0x7fff8000);
+              R[d + 1] = ((p1 & 0x7fff7fff) + (((lo >>> 16) & 0xff) | ((lo >>> 8) & 0xff0000))) ^
+                (p1 & -0x7fff8000);
+              R[d + 2] = ((p2 & 0x7fff7fff) + ((hi & 0xff) | ((hi & 0xff00) << 8))) ^
+                (p2 & -0x7fff8000);
+              R[d + 3] = ((p3 & 0x7fff7fff) + (((hi >>> 16) & 0xff) | ((hi >>> 8) & 0xff0000))) ^
+                (p3 & -0x7fff8000);
+              pc += 6;
+              break;
+            }
             case 233 /* v128_load */: {
               const ea = ((R[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
               const w3 = mem.getInt32(ea + 12, true); // the bounds check, before any write
@@ -2241,11 +2292,32 @@ export class Machine {
             case 240 /* v128_extract */:
             case 241 /* v128_replace */:
             case 242 /* v128_bitselect */:
-            case 243 /* v128_int_unary */:
-            case 244 /* v128_int_binary */:
-            case 245 /* v128_float_unary */:
-            case 246 /* v128_float_binary */:
               pc = executeSimd(this, inst, code, pc, b);
+              break;
+            // The generic lane ops call their family's dispatcher directly.
+            case 243 /* v128_int_unary */:
+              intUnary(R, code[pc + 3], b + code[pc + 1], b + code[pc + 2]);
+              pc += 4;
+              break;
+            case 244 /* v128_int_binary */:
+              intBinary(R, code[pc + 4], b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+              pc += 5;
+              break;
+            case 245 /* v128_float_unary */:
+              floatUnary(R, F32, F64, code[pc + 3], b + code[pc + 1], b + code[pc + 2]);
+              pc += 4;
+              break;
+            case 246 /* v128_float_binary */:
+              floatBinary(
+                R,
+                F32,
+                F64,
+                code[pc + 4],
+                b + code[pc + 1],
+                b + code[pc + 2],
+                b + code[pc + 3],
+              );
+              pc += 5;
               break;
             default:
               pc = executeRare(this, inst, code, pc, b);

@@ -385,6 +385,13 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["i8x16_narrow_i16x8_u", "rrr"],
   ["i16x8_narrow_i32x4_s", "rrr"],
   ["i16x8_narrow_i32x4_u", "rrr"],
+  // Lane stores: address, vector, offset, lane.
+  ["v128_store32_lane", "rrii"],
+  ["v128_store64_lane", "rrii"],
+  // i16x8.add of a vector and a v128.load8x8 (the load fused in, as in image filters):
+  // dst, a, address, imm (a folded i32.add, else 0), offset.
+  ["i16x8_add_load8x8_s", "rrrii"],
+  ["i16x8_add_load8x8_u", "rrrii"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -182,26 +182,6 @@ export function executeSimd(
       for (let i = 0; i < 4; i++) R[d + i] = (R[x + i] & R[c + i]) | (R[y + i] & ~R[c + i]);
       return pc + 5;
     }
-    case 243 /* v128_int_unary */:
-      intUnary(R, code[pc + 3], b + code[pc + 1], b + code[pc + 2]);
-      return pc + 4;
-    case 244 /* v128_int_binary */:
-      intBinary(R, code[pc + 4], b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-      return pc + 5;
-    case 245 /* v128_float_unary */:
-      floatUnary(R, m.F32, m.F64, code[pc + 3], b + code[pc + 1], b + code[pc + 2]);
-      return pc + 4;
-    case 246 /* v128_float_binary */:
-      floatBinary(
-        R,
-        m.F32,
-        m.F64,
-        code[pc + 4],
-        b + code[pc + 1],
-        b + code[pc + 2],
-        b + code[pc + 3],
-      );
-      return pc + 5;
   }
   throw new RuntimeError(`internal error: unknown register op ${code[pc]} at ${pc}`);
 }

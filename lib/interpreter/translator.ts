@@ -510,14 +510,17 @@ class Translator {
       this.vectorStore(ins.b);
       return;
     }
+    if (regOp === OP.i16x8_add && this.fuseLoadIntoAdd()) return;
     const n = info.params!.length;
     const operands: number[] = [];
     for (let i = this.h - n; i < this.h; i++) operands.push(this.operand(i));
     this.pop(n);
     const immediates: number[] = [];
     if (info.imm === Imm.memArg) immediates.push(ins.b);
-    if (info.imm === Imm.memArgLane) immediates.push(ins.b, sub | (ins.c << 8));
-    else if (info.imm === Imm.lane) immediates.push(sub | (ins.a << 8));
+    if (info.imm === Imm.memArgLane) {
+      if (OP_SPECS[regOp][1].endsWith("n")) immediates.push(ins.b, sub | (ins.c << 8));
+      else immediates.push(ins.b, ins.c);
+    } else if (info.imm === Imm.lane) immediates.push(sub | (ins.a << 8));
     else if (info.imm === Imm.shuffle) {
       const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
       for (let k = 0; k < 16; k += 4) immediates.push(w.getInt32(k, true));
@@ -528,6 +531,29 @@ class Translator {
     }
     const d = this.pushTemp(info.results![0]);
     this.produced(this.emitWords(regOp, [d, ...operands, ...immediates]) + 1);
+  }
+
+  /**
+   * `i16x8.add` of a value and a `v128.load8x8` computed just before: one
+   * instruction that loads and adds. Returns false when the pattern does not apply.
+   */
+  private fuseLoadIntoAdd(): boolean {
+    const top = this.h - 1;
+    const fused = this.justComputedBy(top, OP.v128_load8x8_u)
+      ? OP.i16x8_add_load8x8_u
+      : this.justComputedBy(top, OP.v128_load8x8_s)
+      ? OP.i16x8_add_load8x8_s
+      : -1;
+    if (fused < 0) return false;
+    const start = this.lastStart;
+    const addr = this.code[start + 2], imm = this.code[start + 3], offset = this.code[start + 4];
+    this.removeLast();
+    // Materializing the other operand writes only its own register, never the address's.
+    const a = this.operand(top - 1);
+    this.pop(2);
+    const d = this.pushTemp(ValType.v128);
+    this.produced(this.emit(fused, d, a, addr, imm, offset) + 1);
+    return true;
   }
 
   /** A v128 load with its own op: dst, address, a folded `i32.add` constant (or 0), offset. */

@@ -309,3 +309,36 @@ test("a folded address add wraps at 2^32 before the offset, and stays bounds-che
   call("store", 65536n - 48n, ones);
   assert.equal(mem.readUint64(65528), 0xffffffffffffffffn);
 });
+
+test("i16x8.add of a v128.load8x8 fuses into one op with the same lanes and traps", async () => {
+  const text = (sign: string) => `
+    (func (export "fused_${sign}") (param i32 v128) (result v128)
+      (i16x8.add (local.get 1) (v128.load8x8_${sign} offset=3 (i32.add (local.get 0) (i32.const 5)))))
+    (func (export "plain_${sign}") (param i32 v128) (result v128)
+      (i16x8.add (v128.load8x8_${sign} offset=3 (i32.add (local.get 0) (i32.const 5))) (local.get 1)))`;
+  const source = `(module (memory (export "mem") 1) ${text("s")} ${text("u")})`;
+  const module = decodeModule(wat2wasm(source));
+  const code = translateModule(validateModule(module)).map((f) => disassemble(f.code).join("\n"));
+  assert.match(code[0], /i16x8_add_load8x8_s r\d+ r1 r0 5 3\n/);
+  assert.doesNotMatch(code[1], /i16x8_add_load8x8/); // the load is not the top operand there
+  assert.match(code[2], /i16x8_add_load8x8_u r\d+ r1 r0 5 3\n/);
+  const m = await new Runtime().instantiate(source);
+  const bytes = new Uint8Array(64);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 73 + 41) & 0xff; // both signs
+  m.exportedMemory("mem")!.write(0, bytes);
+  const acc = v128([0x7fff, 0xffff, 0x8000, 1, 0xff80, 0x7f7f, 0, 0x1234], 16);
+  for (const sign of ["s", "u"]) {
+    for (const at of [0n, 8n, 20n]) {
+      const fused = m.exportedFunction(`fused_${sign}`)!.callRaw(at, acc)[0];
+      assert.deepEqual(fused, m.exportedFunction(`plain_${sign}`)!.callRaw(at, acc)[0]);
+      const loaded = [...bytes.subarray(Number(at) + 8, Number(at) + 16)]
+        .map((x) => sign === "s" ? (x << 24) >> 24 : x);
+      const expected = lanes(acc, 16).map((a, i) => BigInt.asUintN(16, a + BigInt(loaded[i])));
+      assert.deepEqual(lanes(fused, 16), expected);
+    }
+    assert.throws(
+      () => m.exportedFunction(`fused_${sign}`)!.callRaw(65536n - 15n, acc),
+      (e: unknown) => e instanceof RuntimeError && e.message === "out of bounds memory access",
+    );
+  }
+});
