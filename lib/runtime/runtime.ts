@@ -24,7 +24,7 @@ import { initializeSegments, link } from "./instantiate.ts";
 import { type ExportEntry, Module } from "./module.ts";
 import { valTypeName } from "../binary/types.ts";
 import { functionHooks, type FunctionListenerFactory } from "./listeners.ts";
-import { WARM_UP_CALLS, warmUpModule } from "./warmup.ts";
+import { WARM_UP_CALLS, WARM_UP_HOST_MODULE, warmUpModule } from "./warmup.ts";
 
 /** What `Runtime.compileModule` accepts: binary module bytes, or WebAssembly text. */
 export type ModuleSource = Uint8Array | ArrayBuffer | ArrayBufferView | string;
@@ -358,6 +358,12 @@ let warmedUp = false;
 function warmUp(): void {
   warmedUp = true;
   const runtime = new Runtime();
+  // Synchronous: the builder registers the module before its promise settles.
+  runtime.newHostModuleBuilder(WARM_UP_HOST_MODULE)
+    .newFunctionBuilder()
+    .withFunc((_caller: unknown, x: number) => x, ["i32"], ["i32"])
+    .export("host")
+    .instantiate();
   const module = runtime.instantiateSync(
     compileSync(warmUpModule(), {
       fuel: false,
