@@ -21,8 +21,6 @@
 import { RuntimeError } from "../errors.ts";
 import type { InstanceState } from "./instances.ts";
 import type { Machine } from "./executor.ts";
-import { floatBinary, floatUnary } from "./simd_float.ts";
-import { intBinary, intUnary } from "./simd_int.ts";
 import {
   A16,
   A32,
