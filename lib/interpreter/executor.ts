@@ -1603,6 +1603,162 @@ export class Machine {
               );
               pc += 5;
               break;
+            case 332 /* i32_add_imm_br_ne_imm */: {
+              const v = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              R[b + code[pc + 1]] = v;
+              if (v !== code[pc + 4]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 333 /* i32_add_imm_br_lt_s_imm */: {
+              const v = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              R[b + code[pc + 1]] = v;
+              if (v < code[pc + 4]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 334 /* i32_add_imm_br_lt_u_imm */: {
+              const v = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              R[b + code[pc + 1]] = v;
+              if ((v ^ SIGN) < (code[pc + 4] ^ SIGN)) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 335 /* i32_add_imm_br_ne */: {
+              const v = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              R[b + code[pc + 1]] = v;
+              if (v !== R[b + code[pc + 4]]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 336 /* i32_add_imm_br_lt_s */: {
+              const v = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              R[b + code[pc + 1]] = v;
+              if (v < R[b + code[pc + 4]]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 337 /* i32_add_imm_br_lt_u */: {
+              const v = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              R[b + code[pc + 1]] = v;
+              if ((v ^ SIGN) < (R[b + code[pc + 4]] ^ SIGN)) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 338 /* i32_add_br_ne_imm */: {
+              const v = (R[b + code[pc + 2]] + R[b + code[pc + 3]]) | 0;
+              R[b + code[pc + 1]] = v;
+              if (v !== code[pc + 4]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 339 /* i32_add_br_lt_s_imm */: {
+              const v = (R[b + code[pc + 2]] + R[b + code[pc + 3]]) | 0;
+              R[b + code[pc + 1]] = v;
+              if (v < code[pc + 4]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 340 /* i32_add_br_lt_u_imm */: {
+              const v = (R[b + code[pc + 2]] + R[b + code[pc + 3]]) | 0;
+              R[b + code[pc + 1]] = v;
+              if ((v ^ SIGN) < (code[pc + 4] ^ SIGN)) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 341 /* i32_add_br_ne */: {
+              const v = (R[b + code[pc + 2]] + R[b + code[pc + 3]]) | 0;
+              R[b + code[pc + 1]] = v;
+              if (v !== R[b + code[pc + 4]]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 342 /* i32_add_br_lt_s */: {
+              const v = (R[b + code[pc + 2]] + R[b + code[pc + 3]]) | 0;
+              R[b + code[pc + 1]] = v;
+              if (v < R[b + code[pc + 4]]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 343 /* i32_add_br_lt_u */: {
+              const v = (R[b + code[pc + 2]] + R[b + code[pc + 3]]) | 0;
+              R[b + code[pc + 1]] = v;
+              if ((v ^ SIGN) < (R[b + code[pc + 4]] ^ SIGN)) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
             case 266 /* i32_shl_add_imm */:
               R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
               pc += 5;

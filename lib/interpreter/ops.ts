@@ -392,6 +392,20 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // dst, a, address, imm (a folded i32.add, else 0), offset.
   ["i16x8_add_load8x8_s", "rrrii"],
   ["i16x8_add_load8x8_u", "rrrii"],
+  // A loop latch: an i32 add, then a compare-and-branch on its result (which is still written):
+  // dst, a, imm or b, the compare's right operand (imm or register), target.
+  ["i32_add_imm_br_ne_imm", "rriit"],
+  ["i32_add_imm_br_lt_s_imm", "rriit"],
+  ["i32_add_imm_br_lt_u_imm", "rriit"],
+  ["i32_add_imm_br_ne", "rrirt"],
+  ["i32_add_imm_br_lt_s", "rrirt"],
+  ["i32_add_imm_br_lt_u", "rrirt"],
+  ["i32_add_br_ne_imm", "rrrit"],
+  ["i32_add_br_lt_s_imm", "rrrit"],
+  ["i32_add_br_lt_u_imm", "rrrit"],
+  ["i32_add_br_ne", "rrrrt"],
+  ["i32_add_br_lt_s", "rrrrt"],
+  ["i32_add_br_lt_u", "rrrrt"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -127,6 +127,8 @@ class Translator {
   fuelAt = -1;
   /** Start of the last emitted instruction, or -1 when a label was bound since. */
   lastStart = -1;
+  /** Start of the instruction before the last one, or -1 (a label, or a peephole, since). */
+  prevStart = -1;
   /** Code position of the last instruction's destination operand (-1 if none). */
   lastDst = -1;
   /** Stack height the last instruction's result was pushed at. */
@@ -266,9 +268,13 @@ class Translator {
   }
 
   private emitted(op: number, start: number): void {
+    this.prevStart = this.lastStart;
     this.lastStart = start;
     this.lastDst = -1;
-    if (op <= OP.return64 || (op >= OP.br_i32_eq && op <= OP.br_i32_ge_u_imm)) this.fuelAt = -1;
+    if (
+      op <= OP.return64 || (op >= OP.br_i32_eq && op <= OP.br_i32_ge_u_imm) ||
+      (op >= OP.i32_add_imm_br_ne_imm && op <= OP.i32_add_br_lt_u)
+    ) this.fuelAt = -1;
   }
 
   /** Records that the code emitted from here on comes from the wasm instruction at `offset`. */
@@ -290,6 +296,7 @@ class Translator {
     for (const at of fixups) this.code[at] = this.pc;
     fixups.length = 0;
     this.lastStart = -1;
+    this.prevStart = -1;
     this.lastDst = -1;
     this.fuelAt = -1;
   }
@@ -306,6 +313,7 @@ class Translator {
     if (this.fuelAt < 0) {
       this.fuelAt = this.emit(OP.consume_fuel, 0) + 1;
       this.lastStart = -1;
+      this.prevStart = -1;
     }
     this.code[this.fuelAt]++;
   }
@@ -690,6 +698,7 @@ class Translator {
   private removeLast(): void {
     this.pc = this.lastStart;
     this.lastStart = -1;
+    this.prevStart = -1;
     this.lastDst = -1;
   }
 
@@ -1095,11 +1104,14 @@ class Translator {
     const ci = this.h - 1;
     const isReturn = depth === this.blocks.length - 1;
     if (!isReturn && !this.needsMovesBelow(block, 1)) {
+      const beforeCompare = this.prevStart;
       const fused = this.takeCompare(ci);
       this.pop(1);
       let at: number;
-      if (fused !== null) at = this.emit(fused[0], fused[1], fused[2], -1) + 3;
-      else {
+      if (fused !== null) {
+        at = this.fuseLoopLatch(beforeCompare, fused) ??
+          this.emit(fused[0], fused[1], fused[2], -1) + 3;
+      } else {
         const cond = this.kind[ci] === LOCAL ? this.src[ci] : this.slot[ci];
         if (this.kind[ci] === CONST) {
           this.materialize(ci);
@@ -1119,6 +1131,27 @@ class Translator {
       this.emitJump(block);
     }
     this.bindHere([skip]);
+  }
+
+  /**
+   * A loop latch: when the instruction before a (removed) compare was an i32
+   * add whose result the compare-and-branch `fused` tests, replaces the add
+   * with one op that adds (still writing its result) and branches. Returns
+   * the position of the branch target operand, or undefined when the pattern
+   * does not apply.
+   */
+  private fuseLoopLatch(add: number, fused: [number, number, number]): number | undefined {
+    if (add < 0 || add + 4 !== this.pc) return undefined;
+    const addOp = this.code[add];
+    if ((addOp !== OP.i32_add_imm && addOp !== OP.i32_add) || this.code[add + 1] !== fused[1]) {
+      return undefined;
+    }
+    const kind = LATCH_COMPARES.indexOf(fused[0]);
+    if (kind < 0) return undefined;
+    const first = addOp === OP.i32_add_imm ? OP.i32_add_imm_br_ne_imm : OP.i32_add_br_ne_imm;
+    const d = this.code[add + 1], a = this.code[add + 2], x = this.code[add + 3];
+    this.pc = add;
+    return this.emit(first + kind, d, a, x, fused[2], -1) + 5;
   }
 
   /** {@link needsMoves}, ignoring the top `skip` entries (the condition of br_if). */
@@ -1222,6 +1255,16 @@ class Translator {
 }
 
 const OPS_I32_SUB = 0x6b;
+
+/** The compare-and-branch ops a loop latch fuses with its add, in the order of the fused ops. */
+const LATCH_COMPARES: readonly number[] = [
+  OP.br_i32_ne_imm,
+  OP.br_i32_lt_s_imm,
+  OP.br_i32_lt_u_imm,
+  OP.br_i32_ne,
+  OP.br_i32_lt_s,
+  OP.br_i32_lt_u,
+];
 
 /**
  * Loads and stores with their address's `i32.add` folded in, by their plain

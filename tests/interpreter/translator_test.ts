@@ -57,15 +57,50 @@ test("a pending read of a local is saved before the local is overwritten", async
 test("a comparison feeding br_if fuses into one compare-and-branch", async () => {
   const func = `(func (param i32) (result i32) (local i32)
     (loop $l
-      (local.set 1 (i32.add (local.get 1) (local.get 0)))
+      (local.set 1 (i32.sub (local.get 1) (local.get 0)))
       (br_if $l (i32.lt_s (local.get 1) (i32.const 100))))
     (local.get 1))`;
   assert.deepEqual(registerCode(func), [
-    "0: i32_add r1 r1 r0",
+    "0: i32_sub r1 r1 r0",
     "4: br_i32_lt_s_imm r1 100 @0",
     "8: return32 r1",
   ]);
-  assert.deepEqual(await run(func, 7), [105]);
+  assert.deepEqual(await run(func, -7), [105]);
+});
+
+test("a loop latch (add, then compare-and-branch on the sum) becomes one op", async () => {
+  const latch = (add: string, compare: string) =>
+    `(func (param i32 i32) (result i32) (local i32)
+    (loop $l
+      (local.set 2 (i32.add (local.get 2) ${add}))
+      (br_if $l (${compare} (local.get 2) (local.get 1))))
+    (local.get 2))`;
+  assert.deepEqual(registerCode(latch("(i32.const 3)", "i32.lt_u")), [
+    "0: i32_add_imm_br_lt_u r2 r2 3 r1 @0",
+    "6: return32 r2",
+  ]);
+  assert.deepEqual(registerCode(latch("(local.get 0)", "i32.ne")), [
+    "0: i32_add_br_ne r2 r2 r0 r1 @0",
+    "6: return32 r2",
+  ]);
+  // Semantics: the sum is kept, unsigned compares see negative numbers as large, sums wrap.
+  assert.deepEqual(await run(latch("(i32.const 3)", "i32.lt_u"), 0, 10), [12]);
+  // 2^30 steps: 2^30, then 2^31 (negative, yet unsigned-below 0xc0000000), then 0xc0000000.
+  assert.deepEqual(await run(latch("(local.get 0)", "i32.lt_u"), 0x40000000, -0x40000000), [
+    -0x40000000,
+  ]);
+  assert.deepEqual(await run(latch("(local.get 0)", "i32.lt_s"), 0x40000000, -0x40000000), [
+    0x40000000,
+  ]);
+  assert.deepEqual(await run(latch("(local.get 0)", "i32.ne"), -7, -21), [-21]);
+  assert.deepEqual(await run(latch("(local.get 0)", "i32.ne"), 0x7fffffff, -2), [-2]); // wraps
+  // A compare of something else than the sum is not a latch.
+  const other = `(func (param i32 i32) (result i32) (local i32)
+    (loop $l
+      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+      (br_if $l (i32.ne (local.get 0) (i32.const 9))))
+    (local.get 2))`;
+  assert.ok(!registerCode(other).some((line) => line.includes("_br_")));
 });
 
 test("if/else results meet in one register; forward branches are patched", async () => {
