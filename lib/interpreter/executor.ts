@@ -1759,6 +1759,14 @@ export class Machine {
               } else pc += 6;
               break;
             }
+            case 344 /* load32_si */:
+              R[b + code[pc + 1]] = mem.getInt32(
+                (((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) >>> 0) +
+                  (code[pc + 5] >>> 0),
+                true,
+              );
+              pc += 6;
+              break;
             case 266 /* i32_shl_add_imm */:
               R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
               pc += 5;

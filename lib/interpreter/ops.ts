@@ -406,6 +406,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["i32_add_br_ne", "rrrrt"],
   ["i32_add_br_lt_s", "rrrrt"],
   ["i32_add_br_lt_u", "rrrrt"],
+  // load32 at a scaled index (i32_shl_add_imm folded in): dst, x, shift, imm, offset;
+  // the address is (((x << shift) + imm) mod 2^32) + offset.
+  ["load32_si", "rriii"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

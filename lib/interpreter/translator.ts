@@ -657,6 +657,16 @@ class Translator {
     const fused = FUSED_ADDRESS.get(regOp);
     if (results.length === 1) {
       const ai = this.h - 1;
+      if (regOp === OP.load32 && this.justComputedBy(ai, OP.i32_shl_add_imm)) {
+        // An array element: the scaled index goes into the load.
+        const start = this.lastStart;
+        const x = this.code[start + 2], shift = this.code[start + 3], imm = this.code[start + 4];
+        this.removeLast();
+        this.pop(1);
+        const d = this.pushTemp(results[0]);
+        this.produced(this.emit(OP.load32_si, d, x, shift, imm, ins.b) + 1);
+        return;
+      }
       const add = fused === undefined ? null : this.takeAdd(ai);
       if (add !== null) {
         this.pop(1);

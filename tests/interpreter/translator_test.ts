@@ -273,3 +273,23 @@ test("a shift by a constant feeding an add of a constant becomes one instruction
   assert.deepEqual(m.exportedFunction("f")!.call(0x7fffffff), [1020]); // and so does the sum
   assert.deepEqual(m.exportedFunction("g")!.call(7), [9]); // count 33 is 1 (mod 32)
 });
+
+test("an i32.load at a scaled index takes the shift and add in, wrapping exactly", async () => {
+  const func = `(func (param i32) (result i32)
+    (i32.load offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 16))))`;
+  assert.deepEqual(registerCode(`(memory 1) ${func}`), [
+    "0: load32_si r1 r0 2 16 4",
+    "6: return32 r1",
+  ]);
+  const m = await new Runtime().instantiate(`(module (memory (export "mem") 1)
+    (data (i32.const 20) "\\01\\00\\00\\00\\02\\00\\00\\00")
+    ${func.replace("(func", '(func (export "f")')})`);
+  const f = m.exportedFunction("f")!;
+  assert.deepEqual(f.call(0), [1]);
+  assert.deepEqual(f.call(1), [2]);
+  // 0x40000000 << 2 wraps to 0, so the address is 16 + 4: element 0 again.
+  assert.deepEqual(f.call(0x40000000), [1]);
+  // -4 * 4 + 16 = 0, + offset 4: address 4 (zero); without the wrap it would be out of bounds.
+  assert.deepEqual(f.call(-4), [0]);
+  assert.throws(() => f.call(16380), /out of bounds memory access/); // 65536 + 4
+});
