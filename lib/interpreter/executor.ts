@@ -1767,6 +1767,14 @@ export class Machine {
               );
               pc += 6;
               break;
+            case 345 /* f64_mul_load */:
+              F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] *
+                mem.getFloat64(
+                  ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0),
+                  true,
+                );
+              pc += 6;
+              break;
             case 266 /* i32_shl_add_imm */:
               R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
               pc += 5;

@@ -409,6 +409,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // load32 at a scaled index (i32_shl_add_imm folded in): dst, x, shift, imm, offset;
   // the address is (((x << shift) + imm) mod 2^32) + offset.
   ["load32_si", "rriii"],
+  // f64.mul by a value just loaded (the load folded in; a NaN's bits do not survive a multiply
+  // anyway): dst, a, address, imm (a folded i32.add, else 0), offset.
+  ["f64_mul_load", "rrrii"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -564,6 +564,26 @@ class Translator {
     return true;
   }
 
+  /**
+   * `f64.mul` whose right operand was just loaded (`load64` or `load64_ai`):
+   * one instruction that loads and multiplies. False when that does not apply.
+   */
+  private fuseLoadIntoMul(): boolean {
+    const top = this.h - 1;
+    const plain = this.justComputedBy(top, OP.load64);
+    if (!plain && !this.justComputedBy(top, OP.load64_ai)) return false;
+    const start = this.lastStart;
+    const addr = this.code[start + 2];
+    const imm = plain ? 0 : this.code[start + 3], offset = this.code[start + (plain ? 3 : 4)];
+    this.removeLast();
+    // Materializing the other operand writes only its own register, never the address's.
+    const a = this.operand(top - 1);
+    this.pop(2);
+    const d = this.pushTemp(ValType.f64);
+    this.produced(this.emit(OP.f64_mul_load, d, a, addr, imm, offset) + 1);
+    return true;
+  }
+
   /** A v128 load with its own op: dst, address, a folded `i32.add` constant (or 0), offset. */
   private vectorLoad(regOp: number, offset: number): void {
     const ai = this.h - 1;
@@ -596,6 +616,7 @@ class Translator {
   }
 
   private binary(wasmOp: number, regOp: number, resultType: number): void {
+    if (regOp === OP.f64_mul && this.fuseLoadIntoMul()) return;
     const lowering = LOWERING[wasmOp]!;
     const ia = this.h - 2, ib = this.h - 1;
     // A constant operand becomes an immediate when the op has such a form.

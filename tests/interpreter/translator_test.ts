@@ -293,3 +293,25 @@ test("an i32.load at a scaled index takes the shift and add in, wrapping exactly
   assert.deepEqual(f.call(-4), [0]);
   assert.throws(() => f.call(16380), /out of bounds memory access/); // 65536 + 4
 });
+
+test("f64.mul of a loaded value takes the load in (plain or with a folded add)", async () => {
+  const funcs = `
+    (func (export "plain") (param f64 i32) (result f64)
+      (f64.mul (local.get 0) (f64.load offset=8 (local.get 1))))
+    (func (export "added") (param f64 i32) (result f64)
+      (f64.mul (local.get 0) (f64.load offset=8 (i32.add (local.get 1) (i32.const 16)))))`;
+  const code = translateModule(
+    validateModule(decodeModule(wat2wasm(`(module (memory 1) ${funcs})`))),
+  )
+    .map((f) => disassemble(f.code));
+  assert.deepEqual(code[0], ["0: f64_mul_load r2 r0 r1 0 8", "6: return64 r2"]);
+  assert.deepEqual(code[1], ["0: f64_mul_load r2 r0 r1 16 8", "6: return64 r2"]);
+  const m = await new Runtime().instantiate(`(module (memory (export "mem") 1) ${funcs})`);
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, 1.5, true);
+  m.exportedMemory("mem")!.write(32, new Uint8Array(view.buffer));
+  assert.deepEqual(m.exportedFunction("plain")!.call(3, 24), [4.5]);
+  assert.deepEqual(m.exportedFunction("added")!.call(-2, 8), [-3]);
+  assert.deepEqual(m.exportedFunction("added")!.call(2, -8), [0]); // -8 + 16 wraps to 8: zeros
+  assert.throws(() => m.exportedFunction("added")!.call(1, 65512), /out of bounds memory access/);
+});
