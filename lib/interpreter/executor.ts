@@ -1775,6 +1775,20 @@ export class Machine {
                 );
               pc += 6;
               break;
+            case 346 /* i32_add_imm_load32 */: {
+              const p = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              R[b + code[pc + 1]] = p;
+              R[b + code[pc + 4]] = mem.getInt32((p >>> 0) + (code[pc + 5] >>> 0), true);
+              pc += 6;
+              break;
+            }
+            case 347 /* i32_add_imm_load8_u */: {
+              const p = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              R[b + code[pc + 1]] = p;
+              R[b + code[pc + 4]] = mem.getUint8((p >>> 0) + (code[pc + 5] >>> 0));
+              pc += 6;
+              break;
+            }
             case 266 /* i32_shl_add_imm */:
               R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
               pc += 5;

@@ -412,6 +412,10 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // f64.mul by a value just loaded (the load folded in; a NaN's bits do not survive a multiply
   // anyway): dst, a, address, imm (a folded i32.add, else 0), offset.
   ["f64_mul_load", "rrrii"],
+  // A pointer step, then a load through the stepped pointer (*(p += imm)), both results kept:
+  // pointer dst, pointer source, imm, load dst, offset.
+  ["i32_add_imm_load32", "rriri"],
+  ["i32_add_imm_load8_u", "rriri"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -268,6 +268,11 @@ class Translator {
   }
 
   private emitted(op: number, start: number): void {
+    // A peephole that replaced earlier code emits its fused instruction where
+    // that code began: the wasm instructions it ran map there now, so that a
+    // trap names the last of them (a load's offset, not its address's add).
+    const map = this.sourceMap;
+    for (let k = this.sourceLength - 2; k >= 0 && map[k] > start; k -= 2) map[k] = start;
     this.prevStart = this.lastStart;
     this.lastStart = start;
     this.lastDst = -1;
@@ -697,6 +702,24 @@ class Translator {
         return;
       }
       const addr = this.operand(ai);
+      const step = regOp === OP.load32
+        ? OP.i32_add_imm_load32
+        : regOp === OP.load8_u
+        ? OP.i32_add_imm_load8_u
+        : -1;
+      const last = this.lastStart;
+      if (
+        step >= 0 && last >= 0 && last + 4 === this.pc && this.code[last] === OP.i32_add_imm &&
+        this.code[last + 1] === addr
+      ) {
+        // The pointer was just stepped (and is kept, e.g. in a local): step and load in one.
+        const a = this.code[last + 2], imm = this.code[last + 3];
+        this.pop(1);
+        const d = this.pushTemp(results[0]);
+        this.pc = last;
+        this.produced(this.emit(step, addr, a, imm, d, ins.b) + 4);
+        return;
+      }
       this.pop(1);
       const d = this.pushTemp(results[0]);
       const at = this.emit(regOp, d, addr, ins.b);

@@ -315,3 +315,29 @@ test("f64.mul of a loaded value takes the load in (plain or with a folded add)",
   assert.deepEqual(m.exportedFunction("added")!.call(2, -8), [0]); // -8 + 16 wraps to 8: zeros
   assert.throws(() => m.exportedFunction("added")!.call(1, 65512), /out of bounds memory access/);
 });
+
+test("a trap in a fused instruction names the offset of the wasm instruction that trapped", async () => {
+  // Each load is fused with the add (or step) before it; the trap must still point at the load.
+  const source = `(module (memory 1)
+    (func (export "added") (param i32) (result i32)
+      (i32.load offset=4 (i32.add (local.get 0) (i32.const 16))))
+    (func (export "stepped") (param i32) (result i32)
+      (i32.load offset=8 (local.tee 0 (i32.add (local.get 0) (i32.const 4))))))`;
+  const bytes = wat2wasm(source);
+  /** The byte offset of the `i32.load` with this offset immediate (align 2). */
+  const loadAt = (offset: number) =>
+    bytes.findIndex((x, i) => x === 0x28 && bytes[i + 1] === 2 && bytes[i + 2] === offset);
+  const m = await new Runtime().instantiate(bytes);
+  for (const [name, offset] of [["added", 4], ["stepped", 8]] as const) {
+    const error = (() => {
+      try {
+        m.exportedFunction(name)!.call(65536);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("no trap");
+    })();
+    assert.match(error.message, /out of bounds memory access/);
+    assert.match(error.stack!, new RegExp(`\\(wasm @0x${loadAt(offset).toString(16)}\\)`));
+  }
+});
