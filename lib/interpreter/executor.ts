@@ -26,7 +26,8 @@ import { executeRare } from "./rare_ops.ts";
 import { executeSimd } from "./simd.ts";
 import { floatBinary, floatUnary } from "./simd_float.ts";
 import { intBinary, intUnary } from "./simd_int.ts";
-import { bitmask16, bitmask8, narrowS16, narrowS8, narrowU16, narrowU8 } from "./simd_words.ts";
+import { runSimdOp } from "./simd_ops.ts";
+import { narrowS16, narrowS8, narrowU16, narrowU8 } from "./simd_words.ts";
 import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "./numeric/i32.ts";
 import {
   clz64,
@@ -1924,36 +1925,110 @@ export class Machine {
               pc += 4;
               break;
             }
-            case 281 /* i16x8_shl */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              const c = R[b + code[pc + 3]] & 15;
-              const m = ((0xffff << c) & 0xffff) * 0x10001;
-              R[d] = (R[x] << c) & m;
-              R[d + 1] = (R[x + 1] << c) & m;
-              R[d + 2] = (R[x + 2] << c) & m;
-              R[d + 3] = (R[x + 3] << c) & m;
+            case 295 /* f32x4_add */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              F32[d] = F32[x] + F32[y];
+              F32[d + 1] = F32[x + 1] + F32[y + 1];
+              F32[d + 2] = F32[x + 2] + F32[y + 2];
+              F32[d + 3] = F32[x + 3] + F32[y + 3];
               pc += 4;
               break;
             }
-            case 282 /* i16x8_shr_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              const c = R[b + code[pc + 3]] & 15, c16 = c + 16;
-              R[d] = (((R[x] << 16) >> c16) & 0xffff) | ((R[x] >> c16) << 16);
-              R[d + 1] = (((R[x + 1] << 16) >> c16) & 0xffff) | ((R[x + 1] >> c16) << 16);
-              R[d + 2] = (((R[x + 2] << 16) >> c16) & 0xffff) | ((R[x + 2] >> c16) << 16);
-              R[d + 3] = (((R[x + 3] << 16) >> c16) & 0xffff) | ((R[x + 3] >> c16) << 16);
+            case 296 /* f32x4_sub */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              F32[d] = F32[x] - F32[y];
+              F32[d + 1] = F32[x + 1] - F32[y + 1];
+              F32[d + 2] = F32[x + 2] - F32[y + 2];
+              F32[d + 3] = F32[x + 3] - F32[y + 3];
               pc += 4;
               break;
             }
-            case 283 /* i16x8_shr_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              const c = R[b + code[pc + 3]] & 15;
-              const m = (0xffff >>> c) * 0x10001;
-              R[d] = (R[x] >>> c) & m;
-              R[d + 1] = (R[x + 1] >>> c) & m;
-              R[d + 2] = (R[x + 2] >>> c) & m;
-              R[d + 3] = (R[x + 3] >>> c) & m;
+            case 297 /* f32x4_mul */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              F32[d] = F32[x] * F32[y];
+              F32[d + 1] = F32[x + 1] * F32[y + 1];
+              F32[d + 2] = F32[x + 2] * F32[y + 2];
+              F32[d + 3] = F32[x + 3] * F32[y + 3];
               pc += 4;
+              break;
+            }
+            case 298 /* f32x4_div */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              F32[d] = F32[x] / F32[y];
+              F32[d + 1] = F32[x + 1] / F32[y + 1];
+              F32[d + 2] = F32[x + 2] / F32[y + 2];
+              F32[d + 3] = F32[x + 3] / F32[y + 3];
+              pc += 4;
+              break;
+            }
+            case 299 /* f64x2_add */: {
+              const d = (b + code[pc + 1]) >> 1,
+                x = (b + code[pc + 2]) >> 1,
+                y = (b + code[pc + 3]) >> 1;
+              F64[d] = F64[x] + F64[y];
+              F64[d + 1] = F64[x + 1] + F64[y + 1];
+              pc += 4;
+              break;
+            }
+            case 300 /* f64x2_sub */: {
+              const d = (b + code[pc + 1]) >> 1,
+                x = (b + code[pc + 2]) >> 1,
+                y = (b + code[pc + 3]) >> 1;
+              F64[d] = F64[x] - F64[y];
+              F64[d + 1] = F64[x + 1] - F64[y + 1];
+              pc += 4;
+              break;
+            }
+            case 301 /* f64x2_mul */: {
+              const d = (b + code[pc + 1]) >> 1,
+                x = (b + code[pc + 2]) >> 1,
+                y = (b + code[pc + 3]) >> 1;
+              F64[d] = F64[x] * F64[y];
+              F64[d + 1] = F64[x + 1] * F64[y + 1];
+              pc += 4;
+              break;
+            }
+            case 302 /* f64x2_div */: {
+              const d = (b + code[pc + 1]) >> 1,
+                x = (b + code[pc + 2]) >> 1,
+                y = (b + code[pc + 3]) >> 1;
+              F64[d] = F64[x] / F64[y];
+              F64[d + 1] = F64[x + 1] / F64[y + 1];
+              pc += 4;
+              break;
+            }
+
+            case 330 /* i16x8_add_load8x8_s */: {
+              const ea = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
+              const hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);
+              const d = b + code[pc + 1], x = b + code[pc + 2];
+              const q0 = (((lo << 24) >> 24) & 0xffff) | (((lo << 16) >> 24) << 16);
+              const q1 = (((lo << 8) >> 24) & 0xffff) | ((lo >> 24) << 16);
+              const q2 = (((hi << 24) >> 24) & 0xffff) | (((hi << 16) >> 24) << 16);
+              const q3 = (((hi << 8) >> 24) & 0xffff) | ((hi >> 24) << 16);
+              const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
+              R[d] = ((p0 & 0x7fff7fff) + (q0 & 0x7fff7fff)) ^ ((p0 ^ q0) & -0x7fff8000);
+              R[d + 1] = ((p1 & 0x7fff7fff) + (q1 & 0x7fff7fff)) ^ ((p1 ^ q1) & -0x7fff8000);
+              R[d + 2] = ((p2 & 0x7fff7fff) + (q2 & 0x7fff7fff)) ^ ((p2 ^ q2) & -0x7fff8000);
+              R[d + 3] = ((p3 & 0x7fff7fff) + (q3 & 0x7fff7fff)) ^ ((p3 ^ q3) & -0x7fff8000);
+              pc += 6;
+              break;
+            }
+            case 331 /* i16x8_add_load8x8_u */: {
+              const ea = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
+              const hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);
+              const d = b + code[pc + 1], x = b + code[pc + 2];
+              // The loaded lanes' top bits are 0, so the lane add is ((p & low bits) + q) ^ (p's top bits).
+              const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
+              R[d] = ((p0 & 0x7fff7fff) + ((lo & 0xff) | ((lo & 0xff00) << 8))) ^
+                (p0 & -0x7fff8000);
+              R[d + 1] = ((p1 & 0x7fff7fff) + (((lo >>> 16) & 0xff) | ((lo >>> 8) & 0xff0000))) ^
+                (p1 & -0x7fff8000);
+              R[d + 2] = ((p2 & 0x7fff7fff) + ((hi & 0xff) | ((hi & 0xff00) << 8))) ^
+                (p2 & -0x7fff8000);
+              R[d + 3] = ((p3 & 0x7fff7fff) + (((hi >>> 16) & 0xff) | ((hi >>> 8) & 0xff0000))) ^
+                (p3 & -0x7fff8000);
+              pc += 6;
               break;
             }
             case 284 /* i32x4_shl */: {
@@ -2030,326 +2105,6 @@ export class Machine {
               pc += 3;
               break;
             }
-            case 291 /* i16x8_extend_low_i8x16_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              // Both source words first: the result may overwrite them.
-              const p = R[x], q = R[x + 1];
-              R[d] = (((p << 24) >> 24) & 0xffff) | (((p << 16) >> 24) << 16);
-              R[d + 1] = (((p << 8) >> 24) & 0xffff) | ((p >> 24) << 16);
-              R[d + 2] = (((q << 24) >> 24) & 0xffff) | (((q << 16) >> 24) << 16);
-              R[d + 3] = (((q << 8) >> 24) & 0xffff) | ((q >> 24) << 16);
-              pc += 3;
-              break;
-            }
-            case 292 /* i16x8_extend_high_i8x16_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              // Both source words first: the result may overwrite them.
-              const p = R[x + 2], q = R[x + 3];
-              R[d] = (((p << 24) >> 24) & 0xffff) | (((p << 16) >> 24) << 16);
-              R[d + 1] = (((p << 8) >> 24) & 0xffff) | ((p >> 24) << 16);
-              R[d + 2] = (((q << 24) >> 24) & 0xffff) | (((q << 16) >> 24) << 16);
-              R[d + 3] = (((q << 8) >> 24) & 0xffff) | ((q >> 24) << 16);
-              pc += 3;
-              break;
-            }
-            case 293 /* i16x8_extend_low_i8x16_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              // Both source words first: the result may overwrite them.
-              const p = R[x], q = R[x + 1];
-              R[d] = (p & 0xff) | ((p & 0xff00) << 8);
-              R[d + 1] = ((p >>> 16) & 0xff) | ((p >>> 8) & 0xff0000);
-              R[d + 2] = (q & 0xff) | ((q & 0xff00) << 8);
-              R[d + 3] = ((q >>> 16) & 0xff) | ((q >>> 8) & 0xff0000);
-              pc += 3;
-              break;
-            }
-            case 294 /* i16x8_extend_high_i8x16_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              // Both source words first: the result may overwrite them.
-              const p = R[x + 2], q = R[x + 3];
-              R[d] = (p & 0xff) | ((p & 0xff00) << 8);
-              R[d + 1] = ((p >>> 16) & 0xff) | ((p >>> 8) & 0xff0000);
-              R[d + 2] = (q & 0xff) | ((q & 0xff00) << 8);
-              R[d + 3] = ((q >>> 16) & 0xff) | ((q >>> 8) & 0xff0000);
-              pc += 3;
-              break;
-            }
-            case 295 /* f32x4_add */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              F32[d] = F32[x] + F32[y];
-              F32[d + 1] = F32[x + 1] + F32[y + 1];
-              F32[d + 2] = F32[x + 2] + F32[y + 2];
-              F32[d + 3] = F32[x + 3] + F32[y + 3];
-              pc += 4;
-              break;
-            }
-            case 296 /* f32x4_sub */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              F32[d] = F32[x] - F32[y];
-              F32[d + 1] = F32[x + 1] - F32[y + 1];
-              F32[d + 2] = F32[x + 2] - F32[y + 2];
-              F32[d + 3] = F32[x + 3] - F32[y + 3];
-              pc += 4;
-              break;
-            }
-            case 297 /* f32x4_mul */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              F32[d] = F32[x] * F32[y];
-              F32[d + 1] = F32[x + 1] * F32[y + 1];
-              F32[d + 2] = F32[x + 2] * F32[y + 2];
-              F32[d + 3] = F32[x + 3] * F32[y + 3];
-              pc += 4;
-              break;
-            }
-            case 298 /* f32x4_div */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              F32[d] = F32[x] / F32[y];
-              F32[d + 1] = F32[x + 1] / F32[y + 1];
-              F32[d + 2] = F32[x + 2] / F32[y + 2];
-              F32[d + 3] = F32[x + 3] / F32[y + 3];
-              pc += 4;
-              break;
-            }
-            case 299 /* f64x2_add */: {
-              const d = (b + code[pc + 1]) >> 1,
-                x = (b + code[pc + 2]) >> 1,
-                y = (b + code[pc + 3]) >> 1;
-              F64[d] = F64[x] + F64[y];
-              F64[d + 1] = F64[x + 1] + F64[y + 1];
-              pc += 4;
-              break;
-            }
-            case 300 /* f64x2_sub */: {
-              const d = (b + code[pc + 1]) >> 1,
-                x = (b + code[pc + 2]) >> 1,
-                y = (b + code[pc + 3]) >> 1;
-              F64[d] = F64[x] - F64[y];
-              F64[d + 1] = F64[x + 1] - F64[y + 1];
-              pc += 4;
-              break;
-            }
-            case 301 /* f64x2_mul */: {
-              const d = (b + code[pc + 1]) >> 1,
-                x = (b + code[pc + 2]) >> 1,
-                y = (b + code[pc + 3]) >> 1;
-              F64[d] = F64[x] * F64[y];
-              F64[d + 1] = F64[x + 1] * F64[y + 1];
-              pc += 4;
-              break;
-            }
-            case 302 /* f64x2_div */: {
-              const d = (b + code[pc + 1]) >> 1,
-                x = (b + code[pc + 2]) >> 1,
-                y = (b + code[pc + 3]) >> 1;
-              F64[d] = F64[x] / F64[y];
-              F64[d + 1] = F64[x + 1] / F64[y + 1];
-              pc += 4;
-              break;
-            }
-
-            case 303 /* i8x16_add_sat_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                const s = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);
-                // Overflow: operands of one sign, a sum of the other; then the lane saturates by p's sign.
-                const m = ((~(p ^ q) & (p ^ s) & -0x7f7f7f80) >>> 7) * 0xff;
-                R[d + i] = (s & ~m) | (((0x7f7f7f7f) + ((p & -0x7f7f7f80) >>> 7)) & m);
-              }
-              pc += 4;
-              break;
-            }
-            case 304 /* i8x16_add_sat_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                const s = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);
-                // A carry out of a lane's top bit saturates it to all ones.
-                R[d + i] = s | ((((p & q) | ((p | q) & ~s)) & -0x7f7f7f80) >>> 7) * 0xff;
-              }
-              pc += 4;
-              break;
-            }
-            case 305 /* i8x16_sub_sat_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                const s = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);
-                const m = (((p ^ q) & (p ^ s) & -0x7f7f7f80) >>> 7) * 0xff;
-                R[d + i] = (s & ~m) | (((0x7f7f7f7f) + ((p & -0x7f7f7f80) >>> 7)) & m);
-              }
-              pc += 4;
-              break;
-            }
-            case 306 /* i8x16_sub_sat_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                const s = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);
-                // A borrow out of a lane's top bit saturates it to zero.
-                R[d + i] = s & ~(((((~p & q) | ((~p | q) & s)) & -0x7f7f7f80) >>> 7) * 0xff);
-              }
-              pc += 4;
-              break;
-            }
-            case 307 /* i8x16_avgr_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                R[d + i] = (p | q) - (((p ^ q) >>> 1) & 0x7f7f7f7f);
-              }
-              pc += 4;
-              break;
-            }
-            case 308 /* i16x8_add_sat_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                const s = ((p & 0x7fff7fff) + (q & 0x7fff7fff)) ^ ((p ^ q) & -0x7fff8000);
-                // Overflow: operands of one sign, a sum of the other; then the lane saturates by p's sign.
-                const m = ((~(p ^ q) & (p ^ s) & -0x7fff8000) >>> 15) * 0xffff;
-                R[d + i] = (s & ~m) | (((0x7fff7fff) + ((p & -0x7fff8000) >>> 15)) & m);
-              }
-              pc += 4;
-              break;
-            }
-            case 309 /* i16x8_add_sat_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                const s = ((p & 0x7fff7fff) + (q & 0x7fff7fff)) ^ ((p ^ q) & -0x7fff8000);
-                // A carry out of a lane's top bit saturates it to all ones.
-                R[d + i] = s | ((((p & q) | ((p | q) & ~s)) & -0x7fff8000) >>> 15) * 0xffff;
-              }
-              pc += 4;
-              break;
-            }
-            case 310 /* i16x8_sub_sat_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                const s = ((p | -0x7fff8000) - (q & 0x7fff7fff)) ^ ((p ^ ~q) & -0x7fff8000);
-                const m = (((p ^ q) & (p ^ s) & -0x7fff8000) >>> 15) * 0xffff;
-                R[d + i] = (s & ~m) | (((0x7fff7fff) + ((p & -0x7fff8000) >>> 15)) & m);
-              }
-              pc += 4;
-              break;
-            }
-            case 311 /* i16x8_sub_sat_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                const s = ((p | -0x7fff8000) - (q & 0x7fff7fff)) ^ ((p ^ ~q) & -0x7fff8000);
-                // A borrow out of a lane's top bit saturates it to zero.
-                R[d + i] = s & ~(((((~p & q) | ((~p | q) & s)) & -0x7fff8000) >>> 15) * 0xffff);
-              }
-              pc += 4;
-              break;
-            }
-            case 312 /* i16x8_avgr_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                R[d + i] = (p | q) - (((p ^ q) >>> 1) & 0x7fff7fff);
-              }
-              pc += 4;
-              break;
-            }
-            case 313 /* i8x16_eq */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                const z = p ^ q;
-                // A lane's top bit is set where it differs; spread to the whole lane, then invert.
-                R[d + i] = ~((((((z & 0x7f7f7f7f) + 0x7f7f7f7f) | z) & -0x7f7f7f80) >>> 7) * 0xff);
-              }
-              pc += 4;
-              break;
-            }
-            case 314 /* i8x16_ne */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                const z = p ^ q;
-                R[d + i] = (((((z & 0x7f7f7f7f) + 0x7f7f7f7f) | z) & -0x7f7f7f80) >>> 7) * 0xff;
-              }
-              pc += 4;
-              break;
-            }
-            case 315 /* i32x4_dot_i16x8_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                R[d + i] =
-                  (Math.imul((p << 16) >> 16, (q << 16) >> 16) + Math.imul(p >> 16, q >> 16)) | 0;
-              }
-              pc += 4;
-              break;
-            }
-            case 316 /* i16x8_extadd_pairwise_i8x16_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i];
-                R[d + i] = ((((p << 24) >> 24) + ((p << 16) >> 24)) & 0xffff) |
-                  ((((p << 8) >> 24) + (p >> 24)) << 16);
-              }
-              pc += 3;
-              break;
-            }
-            case 317 /* i16x8_extadd_pairwise_i8x16_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i];
-                R[d + i] = ((p & 0xff) + ((p >>> 8) & 0xff)) |
-                  ((((p >>> 16) & 0xff) + (p >>> 24)) << 16);
-              }
-              pc += 3;
-              break;
-            }
-            case 318 /* i32x4_extadd_pairwise_i16x8_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i];
-                R[d + i] = ((p << 16) >> 16) + (p >> 16);
-              }
-              pc += 3;
-              break;
-            }
-            case 319 /* i32x4_extadd_pairwise_i16x8_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i];
-                R[d + i] = (p & 0xffff) + (p >>> 16);
-              }
-              pc += 3;
-              break;
-            }
-            case 320 /* i8x16_bitmask */: {
-              const x = b + code[pc + 2];
-              R[b + code[pc + 1]] = bitmask8(R[x], R[x + 1], R[x + 2], R[x + 3]);
-              pc += 3;
-              break;
-            }
-            case 321 /* i16x8_bitmask */: {
-              const x = b + code[pc + 2];
-              R[b + code[pc + 1]] = bitmask16(R[x], R[x + 1], R[x + 2], R[x + 3]);
-              pc += 3;
-              break;
-            }
-            case 322 /* i32x4_bitmask */: {
-              const x = b + code[pc + 2];
-              R[b + code[pc + 1]] = (R[x] >>> 31) | ((R[x + 1] >>> 31) << 1) |
-                ((R[x + 2] >>> 31) << 2) |
-                ((R[x + 3] >>> 31) << 3);
-              pc += 3;
-              break;
-            }
-            case 323 /* v128_any_true */: {
-              const x = b + code[pc + 2];
-              R[b + code[pc + 1]] = (R[x] | R[x + 1] | R[x + 2] | R[x + 3]) !== 0 ? 1 : 0;
-              pc += 3;
-              break;
-            }
             case 324 /* i8x16_narrow_i16x8_s */: {
               const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
               // Every source word before any write: the result may be either operand.
@@ -2398,53 +2153,12 @@ export class Machine {
               pc += 4;
               break;
             }
-            case 328 /* v128_store32_lane */:
-              mem.setInt32(
-                (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0),
-                R[b + code[pc + 2] + code[pc + 4]],
-                true,
-              );
-              pc += 5;
-              break;
             case 329 /* v128_store64_lane */: {
               const ea = (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
               const s = b + code[pc + 2] + 2 * code[pc + 4];
               mem.setInt32(ea + 4, R[s + 1], true); // the bounds check, before any write
               mem.setInt32(ea, R[s], true);
               pc += 5;
-              break;
-            }
-            case 330 /* i16x8_add_load8x8_s */: {
-              const ea = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
-              const hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              const q0 = (((lo << 24) >> 24) & 0xffff) | (((lo << 16) >> 24) << 16);
-              const q1 = (((lo << 8) >> 24) & 0xffff) | ((lo >> 24) << 16);
-              const q2 = (((hi << 24) >> 24) & 0xffff) | (((hi << 16) >> 24) << 16);
-              const q3 = (((hi << 8) >> 24) & 0xffff) | ((hi >> 24) << 16);
-              const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
-              R[d] = ((p0 & 0x7fff7fff) + (q0 & 0x7fff7fff)) ^ ((p0 ^ q0) & -0x7fff8000);
-              R[d + 1] = ((p1 & 0x7fff7fff) + (q1 & 0x7fff7fff)) ^ ((p1 ^ q1) & -0x7fff8000);
-              R[d + 2] = ((p2 & 0x7fff7fff) + (q2 & 0x7fff7fff)) ^ ((p2 ^ q2) & -0x7fff8000);
-              R[d + 3] = ((p3 & 0x7fff7fff) + (q3 & 0x7fff7fff)) ^ ((p3 ^ q3) & -0x7fff8000);
-              pc += 6;
-              break;
-            }
-            case 331 /* i16x8_add_load8x8_u */: {
-              const ea = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
-              const hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              // The loaded lanes' top bits are 0, so the lane add is ((p & low bits) + q) ^ (p's top bits).
-              const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
-              R[d] = ((p0 & 0x7fff7fff) + ((lo & 0xff) | ((lo & 0xff00) << 8))) ^
-                (p0 & -0x7fff8000);
-              R[d + 1] = ((p1 & 0x7fff7fff) + (((lo >>> 16) & 0xff) | ((lo >>> 8) & 0xff0000))) ^
-                (p1 & -0x7fff8000);
-              R[d + 2] = ((p2 & 0x7fff7fff) + ((hi & 0xff) | ((hi & 0xff00) << 8))) ^
-                (p2 & -0x7fff8000);
-              R[d + 3] = ((p3 & 0x7fff7fff) + (((hi >>> 16) & 0xff) | ((hi >>> 8) & 0xff0000))) ^
-                (p3 & -0x7fff8000);
-              pc += 6;
               break;
             }
             case 233 /* v128_load */: {
@@ -2506,7 +2220,9 @@ export class Machine {
               pc += 5;
               break;
             default:
-              pc = executeRare(this, inst, code, pc, b);
+              pc = code[pc] >= 281 && code[pc] <= 328
+                ? runSimdOp(R, mem, code, pc, b)
+                : executeRare(this, inst, code, pc, b);
               break;
           }
           continue;
