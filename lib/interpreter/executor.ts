@@ -357,11 +357,12 @@ export class Machine {
               pc = pcs[depth];
               b = fps[depth];
               code = fn.code!.code;
+              // Within one instance `mem` is current: memory.grow and host calls refresh it.
               if (fn.instance !== inst) {
                 inst = fn.instance!;
                 globals = inst.globals;
+                mem = memoryView(inst);
               }
-              mem = memoryView(inst);
               break;
             }
             case 10 /* mov32 */:

@@ -341,3 +341,30 @@ test("a trap in a fused instruction names the offset of the wasm instruction tha
     assert.match(error.stack!, new RegExp(`\\(wasm @0x${loadAt(offset).toString(16)}\\)`));
   }
 });
+
+test("memory grown by a callee or by a host function is visible to the caller after return", async () => {
+  const runtime = new Runtime();
+  let grow: () => void = () => {};
+  await runtime.newHostModuleBuilder("env")
+    .newFunctionBuilder()
+    .withFunc(() => grow(), [], [])
+    .export("grow")
+    .instantiate();
+  const m = await runtime.instantiate(`(module
+    (import "env" "grow" (func $host_grow))
+    (memory (export "mem") 1)
+    (func $grow_in_wasm (drop (memory.grow (i32.const 1))))
+    (func $grow_in_host (call $host_grow))
+    (func (export "wasm") (result i32)
+      (call $grow_in_wasm)
+      (i32.store (i32.const 70000) (i32.const 7))
+      (i32.load (i32.const 70000)))
+    (func (export "host") (result i32)
+      (call $grow_in_host)
+      (i32.store (i32.const 140000) (i32.const 9))
+      (i32.load (i32.const 140000))))`);
+  const mem = m.exportedMemory("mem")!;
+  grow = () => void mem.grow(1);
+  assert.deepEqual(m.exportedFunction("wasm")!.call(), [7]);
+  assert.deepEqual(m.exportedFunction("host")!.call(), [9]);
+});
