@@ -24,6 +24,7 @@ import { ByteReader } from "../binary/reader.ts";
 import { type FuncType, ValType } from "../binary/types.ts";
 import type { ModuleContext } from "../validate/context.ts";
 import { FunctionValidator } from "../validate/function_validator.ts";
+import { NO_TYPES, SINGLE_TYPES } from "../validate/control_frame.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { LOWERING, NEGATED_COMPARE, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
 import { OP, OP_SPECS } from "./ops.ts";
@@ -1015,16 +1016,15 @@ class Translator {
 
   // ---- Control -------------------------------------------------------------
 
-  private blockTypes(ins: Instruction): [readonly ValType[], readonly ValType[]] {
-    const a = ins.a;
-    if (a === BLOCK_EMPTY) return [[], []];
-    if (a < 0) return [[], [(a + 0x80) as ValType]];
-    const type = this.ctx.types[a];
-    return [type.params, type.results];
-  }
-
   private openBlock(ins: Instruction): void {
-    const [params, results] = this.blockTypes(ins);
+    // Shared type lists: nothing allocated per block but the block itself.
+    const bt = ins.a;
+    const params = bt < 0 ? NO_TYPES : this.ctx.types[bt].params;
+    const results = bt === BLOCK_EMPTY
+      ? NO_TYPES
+      : bt < 0
+      ? SINGLE_TYPES[bt + 0x80]
+      : this.ctx.types[bt].results;
     const isIf = ins.op === Op.if;
     let cond = -1, fusedOp = -1, fusedA = 0, fusedB = 0;
     if (isIf) {
@@ -1050,7 +1050,7 @@ class Translator {
       dead: false,
       unreachable: false,
     };
-    if (block.isLoop) this.bindHere([]);
+    if (block.isLoop) this.bindHere(NO_FIXUPS);
     if (isIf) {
       // Branch to the else part (or the end) when the condition is false.
       let at: number;
@@ -1309,6 +1309,9 @@ class Translator {
 }
 
 const OPS_I32_SUB = 0x6b;
+
+/** An empty fixup list, for binding a loop's start (`bindHere` only empties it). */
+const NO_FIXUPS: number[] = [];
 
 /** The compare-and-branch ops a loop latch fuses with its add, in the order of the fused ops. */
 const LATCH_COMPARES: readonly number[] = [
