@@ -233,43 +233,38 @@ function compareLanes(
   ub: Uint8Array | Uint16Array | Int32Array,
   c: Int8Array | Int16Array | Int32Array,
 ): void {
-  for (let i = 0; i < n; i++) {
-    const x = sa[i], y = sb[i];
-    // For 32-bit lanes `ua` is the signed view: `>>> 0` makes it unsigned for every width.
-    const ux = ua[i] >>> 0, uy = ub[i] >>> 0;
-    let r: boolean;
-    switch (kind) {
-      case 0:
-        r = x === y;
-        break;
-      case 1:
-        r = x !== y;
-        break;
-      case 2:
-        r = x < y;
-        break;
-      case 3:
-        r = ux < uy;
-        break;
-      case 4:
-        r = x > y;
-        break;
-      case 5:
-        r = ux > uy;
-        break;
-      case 6:
-        r = x <= y;
-        break;
-      case 7:
-        r = ux <= uy;
-        break;
-      case 8:
-        r = x >= y;
-        break;
-      default:
-        r = ux >= uy;
-    }
-    c[i] = r ? -1 : 0;
+  // One loop per comparison (not a switch per lane). For 32-bit lanes `ua`
+  // is the signed view: `>>> 0` makes it unsigned for every width.
+  switch (kind) {
+    case 0:
+      for (let i = 0; i < n; i++) c[i] = sa[i] === sb[i] ? -1 : 0;
+      return;
+    case 1:
+      for (let i = 0; i < n; i++) c[i] = sa[i] !== sb[i] ? -1 : 0;
+      return;
+    case 2:
+      for (let i = 0; i < n; i++) c[i] = sa[i] < sb[i] ? -1 : 0;
+      return;
+    case 3:
+      for (let i = 0; i < n; i++) c[i] = ua[i] >>> 0 < ub[i] >>> 0 ? -1 : 0;
+      return;
+    case 4:
+      for (let i = 0; i < n; i++) c[i] = sa[i] > sb[i] ? -1 : 0;
+      return;
+    case 5:
+      for (let i = 0; i < n; i++) c[i] = ua[i] >>> 0 > ub[i] >>> 0 ? -1 : 0;
+      return;
+    case 6:
+      for (let i = 0; i < n; i++) c[i] = sa[i] <= sb[i] ? -1 : 0;
+      return;
+    case 7:
+      for (let i = 0; i < n; i++) c[i] = ua[i] >>> 0 <= ub[i] >>> 0 ? -1 : 0;
+      return;
+    case 8:
+      for (let i = 0; i < n; i++) c[i] = sa[i] >= sb[i] ? -1 : 0;
+      return;
+    default:
+      for (let i = 0; i < n; i++) c[i] = ua[i] >>> 0 >= ub[i] >>> 0 ? -1 : 0;
   }
 }
 
