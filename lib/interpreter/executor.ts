@@ -1791,6 +1791,24 @@ export class Machine {
               pc += 6;
               break;
             }
+            case 348 /* i32_add_imm_br_if */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              if (R[b + code[pc + 4]] !== 0) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            case 349 /* i32_add_imm_mov */: {
+              const v = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              R[b + code[pc + 1]] = v;
+              R[b + code[pc + 4]] = v;
+              pc += 5;
+              break;
+            }
             case 266 /* i32_shl_add_imm */:
               R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
               pc += 5;

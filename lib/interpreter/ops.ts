@@ -416,6 +416,12 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // pointer dst, pointer source, imm, load dst, offset.
   ["i32_add_imm_load32", "rriri"],
   ["i32_add_imm_load8_u", "rriri"],
+  // An i32 add of a constant, then a branch on some register (a loop counter stepped before the
+  // test): dst, a, imm, condition, target.
+  ["i32_add_imm_br_if", "rrirt"],
+  // An i32 add of a constant whose result goes to two registers (local.tee then local.set):
+  // dst, a, imm, second dst.
+  ["i32_add_imm_mov", "rrir"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

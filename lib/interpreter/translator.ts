@@ -279,7 +279,7 @@ class Translator {
     this.lastDst = -1;
     if (
       op <= OP.return64 || (op >= OP.br_i32_eq && op <= OP.br_i32_ge_u_imm) ||
-      (op >= OP.i32_add_imm_br_ne_imm && op <= OP.i32_add_br_lt_u)
+      (op >= OP.i32_add_imm_br_ne_imm && op <= OP.i32_add_br_lt_u) || op === OP.i32_add_imm_br_if
     ) this.fuelAt = -1;
   }
 
@@ -998,7 +998,17 @@ class Translator {
           if (this.kind[k] === LOCAL && this.src[k] === reg) this.materialize(k);
         }
       }
-      this.emitMoveTo(reg, i);
+      const last = this.lastStart;
+      if (
+        !readers && this.kind[i] === LOCAL && t === ValType.i32 && last >= 0 &&
+        last + 4 === this.pc && this.code[last] === OP.i32_add_imm &&
+        this.code[last + 1] === this.src[i]
+      ) {
+        // local.tee then local.set of a just-added value: one op writes both locals.
+        const d = this.code[last + 1], a = this.code[last + 2], imm = this.code[last + 3];
+        this.pc = last;
+        this.emit(OP.i32_add_imm_mov, d, a, imm, reg);
+      } else this.emitMoveTo(reg, i);
     }
     this.pop(1);
     if (tee) this.pushEntry(LOCAL, t, reg, 0);
@@ -1170,7 +1180,13 @@ class Translator {
         if (this.kind[ci] === CONST) {
           this.materialize(ci);
         }
-        at = this.emit(OP.br_if, cond, -1) + 2;
+        const last = this.lastStart;
+        if (last >= 0 && last + 4 === this.pc && this.code[last] === OP.i32_add_imm) {
+          // A counter stepped just before the test: one op adds, then branches.
+          const d = this.code[last + 1], a = this.code[last + 2], imm = this.code[last + 3];
+          this.pc = last;
+          at = this.emit(OP.i32_add_imm_br_if, d, a, imm, cond, -1) + 5;
+        } else at = this.emit(OP.br_if, cond, -1) + 2;
       }
       if (block.isLoop) this.code[at] = block.start;
       else block.fixups.push(at);

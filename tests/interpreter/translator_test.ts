@@ -368,3 +368,31 @@ test("memory grown by a callee or by a host function is visible to the caller af
   assert.deepEqual(m.exportedFunction("wasm")!.call(), [7]);
   assert.deepEqual(m.exportedFunction("host")!.call(), [9]);
 });
+
+test("a counter stepped before a br_if on another value, and tee-then-set of a sum, are one op each", async () => {
+  const countdown = `(func (param i32) (result i32) (local i32 i32)
+    (loop $l
+      (local.set 2 (i32.gt_u (local.get 0) (i32.const 3)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 5)))
+      (local.set 0 (local.tee 3 (i32.add (local.get 0) (i32.const -2))))
+      (local.set 0 (local.get 0))
+      (br_if $l (local.get 2)))
+    (i32.add (local.get 1) (i32.mul (local.get 3) (i32.const 1000))))`;
+  const code = registerCode(countdown.replace("(local i32 i32)", "(local i32 i32 i32)"));
+  assert.ok(code.some((line) => /i32_add_imm_mov r3 r0 -2 r0/.test(line)), code.join("\n"));
+  // The step of local 1 is not right before the br_if here; move it there to get the fused form.
+  const stepped = `(func (param i32) (result i32) (local i32 i32)
+    (loop $l
+      (local.set 2 (i32.gt_u (local.get 0) (i32.const 3)))
+      (local.set 0 (i32.add (local.get 0) (i32.const -2)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 5)))
+      (br_if $l (local.get 2)))
+    (i32.add (local.get 1) (i32.mul (local.get 0) (i32.const 1000))))`;
+  assert.ok(registerCode(stepped).some((line) => /i32_add_imm_br_if r1 r1 5 r2 @/.test(line)));
+  // 10 → 8 → 6 → 4 → 2 (the test sees the value before each step): 5 steps of 5, local 0 ends at 0.
+  assert.deepEqual(await run(stepped, 10), [25]);
+  assert.deepEqual(await run(stepped, 3), [1005]);
+  const teeSet = countdown.replace("(local i32 i32)", "(local i32 i32 i32)");
+  assert.deepEqual(await run(teeSet, 10), [25]);
+  assert.deepEqual(await run(teeSet, 3), [1005]);
+});
