@@ -1809,6 +1809,16 @@ export class Machine {
               pc += 5;
               break;
             }
+            case 350 /* i32_add_imm_load32_si */: {
+              const x = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              R[b + code[pc + 1]] = x;
+              R[b + code[pc + 4]] = mem.getInt32(
+                (((x << code[pc + 5]) + code[pc + 6]) >>> 0) + (code[pc + 7] >>> 0),
+                true,
+              );
+              pc += 8;
+              break;
+            }
             case 266 /* i32_shl_add_imm */:
               R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
               pc += 5;

@@ -422,6 +422,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // An i32 add of a constant whose result goes to two registers (local.tee then local.set):
   // dst, a, imm, second dst.
   ["i32_add_imm_mov", "rrir"],
+  // A step of an index then a load32 at that index, scaled (stack[--sp]), both results kept:
+  // index dst, index source, imm, load dst, shift, imm2, offset.
+  ["i32_add_imm_load32_si", "rririii"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -227,11 +227,11 @@ class Translator {
   // ---- Code emission -------------------------------------------------------
 
   /**
-   * Appends an instruction with up to six operands; returns its position.
+   * Appends an instruction with up to seven operands; returns its position.
    * (Fixed parameters rather than a rest array: this runs for every
    * instruction, and the arrays would be garbage.)
    */
-  private emit(op: number, a = 0, b = 0, c = 0, d = 0, e = 0, f = 0): number {
+  private emit(op: number, a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0): number {
     const n = arguments.length - 1;
     const start = this.reserve(n + 1);
     const code = this.code;
@@ -242,6 +242,7 @@ class Translator {
     if (n > 3) code[start + 4] = d;
     if (n > 4) code[start + 5] = e;
     if (n > 5) code[start + 6] = f;
+    if (n > 6) code[start + 7] = g;
     this.emitted(op, start);
     return start;
   }
@@ -686,11 +687,23 @@ class Translator {
       const ai = this.h - 1;
       if (regOp === OP.load32 && this.justComputedBy(ai, OP.i32_shl_add_imm)) {
         // An array element: the scaled index goes into the load.
-        const start = this.lastStart;
+        const start = this.lastStart, before = this.prevStart;
         const x = this.code[start + 2], shift = this.code[start + 3], imm = this.code[start + 4];
         this.removeLast();
         this.pop(1);
         const d = this.pushTemp(results[0]);
+        if (
+          before >= 0 && before + 4 === start && this.code[before] === OP.i32_add_imm &&
+          this.code[before + 1] === x
+        ) {
+          // The index was just stepped (stack[--sp]): step and load in one.
+          const a = this.code[before + 2], step = this.code[before + 3];
+          this.pc = before;
+          this.produced(
+            this.emit(OP.i32_add_imm_load32_si, x, a, step, d, shift, imm, ins.b) + 4,
+          );
+          return;
+        }
         this.produced(this.emit(OP.load32_si, d, x, shift, imm, ins.b) + 1);
         return;
       }
@@ -752,7 +765,8 @@ class Translator {
   /** Deletes the last emitted instruction (a peephole replaces it with a fused one). */
   private removeLast(): void {
     this.pc = this.lastStart;
-    this.lastStart = -1;
+    // The instruction before is the last one again (its result is no longer "just computed").
+    this.lastStart = this.prevStart;
     this.prevStart = -1;
     this.lastDst = -1;
   }

@@ -396,3 +396,22 @@ test("a counter stepped before a br_if on another value, and tee-then-set of a s
   assert.deepEqual(await run(teeSet, 10), [25]);
   assert.deepEqual(await run(teeSet, 3), [1005]);
 });
+
+test("stack[--sp]: an index step, then a scaled load at the new index, is one op", async () => {
+  const func = `(func (param i32) (result i32)
+    (i32.load offset=4 (i32.add (i32.shl (local.tee 0 (i32.add (local.get 0) (i32.const -1)))
+      (i32.const 2)) (i32.const 16)))
+    (i32.mul (local.get 0) (i32.const 1000))
+    (i32.add))`;
+  assert.deepEqual(registerCode(`(memory 1) ${func}`).slice(0, 1), [
+    "0: i32_add_imm_load32_si r0 r0 -1 r1 2 16 4",
+  ]);
+  const m = await new Runtime().instantiate(`(module (memory 1)
+    (data (i32.const 20) "\\07\\00\\00\\00\\09\\00\\00\\00")
+    ${func.replace("(func", '(func (export "f")')})`);
+  const f = m.exportedFunction("f")!;
+  assert.deepEqual(f.call(1), [7]); // index 0: 0 * 4 + 16 + 4 = 20
+  assert.deepEqual(f.call(2), [1009]); // index 1
+  assert.deepEqual(f.call(0x40000001), [7 + 0x40000000 * 1000 | 0]); // (2^30 << 2) wraps to 0
+  assert.throws(() => f.call(16381), /out of bounds memory access/);
+});
