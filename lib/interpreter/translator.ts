@@ -288,6 +288,11 @@ class Translator {
   private mapSource(offset: number): void {
     let map = this.sourceMap;
     const n = this.sourceLength;
+    if (n >= 2 && map[n - 2] === this.pc) {
+      // The previous wasm instruction emitted no code: the code here is this one's.
+      map[n - 1] = offset;
+      return;
+    }
     if (n + 2 > map.length) {
       const bigger = new Int32Array(map.length * 2);
       bigger.set(map);
