@@ -1819,6 +1819,17 @@ export class Machine {
               pc += 8;
               break;
             }
+            case 351 /* f32x4_mul_load */: {
+              const ea = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
+              const q3 = mem.getFloat32(ea + 12, true); // the bounds check, before any write
+              const d = b + code[pc + 1], x = b + code[pc + 2];
+              F32[d] = F32[x] * mem.getFloat32(ea, true);
+              F32[d + 1] = F32[x + 1] * mem.getFloat32(ea + 4, true);
+              F32[d + 2] = F32[x + 2] * mem.getFloat32(ea + 8, true);
+              F32[d + 3] = F32[x + 3] * q3;
+              pc += 6;
+              break;
+            }
             case 266 /* i32_shl_add_imm */:
               R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
               pc += 5;

@@ -425,6 +425,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // A step of an index then a load32 at that index, scaled (stack[--sp]), both results kept:
   // index dst, index source, imm, load dst, shift, imm2, offset.
   ["i32_add_imm_load32_si", "rririii"],
+  // f32x4.mul by a vector just loaded (v128.load folded in; products make NaN bits moot):
+  // dst, a, address, imm (a folded i32.add, else 0), offset.
+  ["f32x4_mul_load", "rrrii"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

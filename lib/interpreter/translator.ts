@@ -531,6 +531,17 @@ class Translator {
       return;
     }
     if (regOp === OP.i16x8_add && this.fuseLoadIntoAdd()) return;
+    if (regOp === OP.f32x4_mul && this.justComputedBy(this.h - 1, OP.v128_load)) {
+      // f32x4.mul of a vector just loaded: one instruction that loads and multiplies.
+      const top = this.h - 1, start = this.lastStart;
+      const addr = this.code[start + 2], imm = this.code[start + 3], offset = this.code[start + 4];
+      this.removeLast();
+      const a = this.operand(top - 1); // writes only its own register, never the address's
+      this.pop(2);
+      const d = this.pushTemp(ValType.v128);
+      this.produced(this.emit(OP.f32x4_mul_load, d, a, addr, imm, offset) + 1);
+      return;
+    }
     const n = info.params!.length;
     const operands: number[] = [];
     for (let i = this.h - n; i < this.h; i++) operands.push(this.operand(i));

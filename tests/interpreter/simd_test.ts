@@ -342,3 +342,28 @@ test("i16x8.add of a v128.load8x8 fuses into one op with the same lanes and trap
     );
   }
 });
+
+test("f32x4.mul of a v128.load fuses into one op with the same lanes and traps", async () => {
+  const source = `(module (memory (export "mem") 1)
+    (func (export "fused") (param i32 v128) (result v128)
+      (f32x4.mul (local.get 1) (v128.load offset=4 (i32.add (local.get 0) (i32.const 8)))))
+    (func (export "plain") (param i32 v128) (result v128)
+      (f32x4.mul (v128.load offset=4 (i32.add (local.get 0) (i32.const 8))) (local.get 1))))`;
+  const code = translateModule(validateModule(decodeModule(wat2wasm(source))))
+    .map((f) => disassemble(f.code).join("\n"));
+  assert.match(code[0], /f32x4_mul_load r\d+ r1 r0 8 4\n/);
+  assert.doesNotMatch(code[1], /f32x4_mul_load/);
+  const m = await new Runtime().instantiate(source);
+  const floats = new Float32Array([1.5, -2, 0.1, 3e38, 7, 8, 9, 10]);
+  m.exportedMemory("mem")!.write(12, new Uint8Array(floats.buffer));
+  const acc = new Uint32Array(new Float32Array([2, 0.5, -3, 10]).buffer);
+  const accBits = v128([...acc], 32);
+  const fused = m.exportedFunction("fused")!.callRaw(0n, accBits)[0];
+  assert.deepEqual(fused, m.exportedFunction("plain")!.callRaw(0n, accBits)[0]);
+  const lanesF = new Float32Array(new Uint32Array(lanes(fused, 32).map(Number)).buffer);
+  assert.deepEqual([...lanesF], [3, -1, Math.fround(Math.fround(0.1) * -3), Infinity]);
+  assert.throws(
+    () => m.exportedFunction("fused")!.callRaw(65536n - 27n, accBits),
+    (e: unknown) => e instanceof RuntimeError && e.message === "out of bounds memory access",
+  );
+});
