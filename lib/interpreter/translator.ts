@@ -642,6 +642,14 @@ class Translator {
     if (regOp === OP.f64_mul && this.fuseLoadIntoMul()) return;
     const lowering = LOWERING[wasmOp]!;
     const ia = this.h - 2, ib = this.h - 1;
+    if (
+      this.kind[ib] === CONST && this.src[ib] === 0 && this.kind[ia] !== CONST &&
+      wasmOp >= OPS_I32_ADD && wasmOp <= OPS_I32_ROTR && ZERO_IS_IDENTITY[wasmOp - OPS_I32_ADD]
+    ) {
+      // x + 0, x - 0, x | 0, x ^ 0, x shifted or rotated by 0: x itself, no code.
+      this.pop(1);
+      return;
+    }
     // A constant operand becomes an immediate when the op has such a form.
     if (lowering.immOp >= 0) {
       let imm: number | undefined, reg = -1, immOp = lowering.immOp;
@@ -1355,6 +1363,27 @@ class Translator {
 }
 
 const OPS_I32_SUB = 0x6b;
+const OPS_I32_ADD = 0x6a;
+const OPS_I32_ROTR = 0x78;
+
+/** From i32.add to i32.rotr: 1 where a right operand of 0 leaves the left one unchanged. */
+const ZERO_IS_IDENTITY: readonly number[] = [
+  1, // add
+  1, // sub
+  0, // mul
+  0, // div_s
+  0, // div_u
+  0, // rem_s
+  0, // rem_u
+  0, // and
+  1, // or
+  1, // xor
+  1, // shl
+  1, // shr_s
+  1, // shr_u
+  1, // rotl
+  1, // rotr
+];
 
 /** An empty fixup list, for binding a loop's start (`bindHere` only empties it). */
 const NO_FIXUPS: number[] = [];

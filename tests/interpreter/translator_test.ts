@@ -415,3 +415,24 @@ test("stack[--sp]: an index step, then a scaled load at the new index, is one op
   assert.deepEqual(f.call(0x40000001), [7 + 0x40000000 * 1000 | 0]); // (2^30 << 2) wraps to 0
   assert.throws(() => f.call(16381), /out of bounds memory access/);
 });
+
+test("adding, subtracting, or-ing, xor-ing, shifting or rotating by a constant 0 emits nothing", async () => {
+  for (const op of ["add", "sub", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"]) {
+    const func = `(func (param i32) (result i32) (i32.${op} (local.get 0) (i32.const 0)))`;
+    assert.deepEqual(registerCode(func), ["0: return32 r0"], op);
+    assert.deepEqual(await run(func, -123456789), [-123456789], op);
+  }
+  // Not an identity: x * 0, x & 0, 0 - x.
+  assert.deepEqual(
+    await run(`(func (param i32) (result i32) (i32.mul (local.get 0) (i32.const 0)))`, 5),
+    [0],
+  );
+  assert.deepEqual(
+    await run(`(func (param i32) (result i32) (i32.and (local.get 0) (i32.const 0)))`, 5),
+    [0],
+  );
+  assert.deepEqual(
+    await run(`(func (param i32) (result i32) (i32.sub (i32.const 0) (local.get 0)))`, 5),
+    [-5],
+  );
+});
