@@ -1830,6 +1830,16 @@ export class Machine {
               pc += 6;
               break;
             }
+            case 352 /* f64_mul_load2 */:
+              F64[(b + code[pc + 1]) >> 1] = mem.getFloat64(
+                ((R[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0),
+                true,
+              ) * mem.getFloat64(
+                ((R[b + code[pc + 5]] + code[pc + 6]) >>> 0) + (code[pc + 7] >>> 0),
+                true,
+              );
+              pc += 8;
+              break;
             case 266 /* i32_shl_add_imm */:
               R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
               pc += 5;

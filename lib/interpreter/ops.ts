@@ -428,6 +428,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // f32x4.mul by a vector just loaded (v128.load folded in; products make NaN bits moot):
   // dst, a, address, imm (a folded i32.add, else 0), offset.
   ["f32x4_mul_load", "rrrii"],
+  // f64.mul of two values just loaded, one after the other (a[i] * b[j]):
+  // dst, address 1, imm 1, offset 1, address 2, imm 2, offset 2.
+  ["f64_mul_load2", "rriirii"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -599,6 +599,24 @@ class Translator {
     const addr = this.code[start + 2];
     const imm = plain ? 0 : this.code[start + 3], offset = this.code[start + (plain ? 3 : 4)];
     this.removeLast();
+    const first = this.lastStart; // now the instruction before the load, if no label since
+    const plain1 = first >= 0 && this.code[first] === OP.load64;
+    if (
+      this.kind[top - 1] === TEMP && first >= 0 && first + (plain1 ? 4 : 5) === start &&
+      (plain1 || this.code[first] === OP.load64_ai) && this.code[first + 1] === this.slot[top - 1]
+    ) {
+      // The other operand was loaded just before: both loads go into the multiply. Nothing ran
+      // between them, so both address registers still hold their addresses.
+      const addr1 = this.code[first + 2], imm1 = plain1 ? 0 : this.code[first + 3];
+      const offset1 = this.code[first + (plain1 ? 3 : 4)];
+      this.pc = first;
+      this.pop(2);
+      const d = this.pushTemp(ValType.f64);
+      this.produced(
+        this.emit(OP.f64_mul_load2, d, addr1, imm1, offset1, addr, imm, offset) + 1,
+      );
+      return true;
+    }
     // Materializing the other operand writes only its own register, never the address's.
     const a = this.operand(top - 1);
     this.pop(2);

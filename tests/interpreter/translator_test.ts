@@ -436,3 +436,29 @@ test("adding, subtracting, or-ing, xor-ing, shifting or rotating by a constant 0
     [-5],
   );
 });
+
+test("f64.mul of two values loaded one after the other is one op; either load can trap", async () => {
+  const funcs = `
+    (func (export "f") (param i32 i32) (result f64)
+      (f64.mul (f64.load offset=8 (local.get 0))
+        (f64.load (i32.add (local.get 1) (i32.const 16)))))
+    (func (export "g") (param i32 i32) (result f64)
+      (f64.mul (f64.load (i32.add (local.get 0) (i32.const 8))) (f64.load (local.get 1))))`;
+  const code = translateModule(
+    validateModule(decodeModule(wat2wasm(`(module (memory 1) ${funcs})`))),
+  )
+    .map((f) => disassemble(f.code));
+  assert.deepEqual(code[0], ["0: f64_mul_load2 r2 r0 0 8 r1 16 0", "8: return64 r2"]);
+  assert.deepEqual(code[1], ["0: f64_mul_load2 r2 r0 8 0 r1 0 0", "8: return64 r2"]);
+  const m = await new Runtime().instantiate(`(module (memory (export "mem") 1) ${funcs})`);
+  const values = new Float64Array([0, 1.5, -4, 2.25, 1e308]);
+  m.exportedMemory("mem")!.write(0, new Uint8Array(values.buffer));
+  const f = m.exportedFunction("f")!, g = m.exportedFunction("g")!;
+  assert.deepEqual(f.call(0, 0), [1.5 * -4]); // mem[8] * mem[16]
+  assert.deepEqual(f.call(8, 16), [-4 * 1e308]); // mem[16] * mem[32]
+  assert.deepEqual(g.call(0, 32), [1.5 * 1e308]);
+  assert.deepEqual(g.call(24, 32), [Infinity]);
+  const oob = /out of bounds memory access/;
+  assert.throws(() => f.call(65528, 0), oob); // the first load
+  assert.throws(() => f.call(0, 65520), oob); // the second
+});
