@@ -8,7 +8,10 @@
  *   its stack height (after the locals);
  * - `LOCAL`: still in a local's register (`local.get` emits nothing);
  * - `CONST`: a constant not yet written anywhere (`i32.const` emits nothing
- *   and often becomes an immediate).
+ *   and often becomes an immediate);
+ * - `ADDR`: an i32 local plus a constant, not yet added (a load or store
+ *   takes both, wherever its address was computed; anything else
+ *   materializes the sum).
  *
  * Deferred entries are written to their canonical registers
  * ("materialized") when something needs them there: block boundaries,
@@ -31,7 +34,7 @@ import { OP, OP_SPECS } from "./ops.ts";
 import { findHoistableConstants, type HoistedConstant, sameConstant } from "./constants.ts";
 import { SIMD_LOWERING } from "./simd_lowering.ts";
 
-const TEMP = 0, LOCAL = 1, CONST = 2;
+const TEMP = 0, LOCAL = 1, CONST = 2, ADDR = 3;
 
 /** Words a value of type `t` takes in the register file. */
 export function wordsOf(t: number): number {
@@ -108,9 +111,9 @@ class Translator {
   type = new Uint8Array(64);
   /** Canonical register of each height, in words from the frame base. */
   slot = new Int32Array(64);
-  /** LOCAL: the local's register; CONST: the low word. */
+  /** LOCAL and ADDR: the local's register; CONST: the low word. */
   src = new Int32Array(64);
-  /** CONST: the high word. */
+  /** CONST: the high word; ADDR: the constant added to the local. */
   hi = new Int32Array(64);
   h = 0;
 
@@ -396,6 +399,10 @@ class Translator {
   /** Emits code writing entry `i`'s value into register `dst` (without changing the entry). */
   private emitMoveTo(dst: number, i: number): void {
     const t = this.type[i];
+    if (this.kind[i] === ADDR) {
+      this.emit(OP.i32_add_imm, dst, this.src[i], this.hi[i]);
+      return;
+    }
     if (this.kind[i] === CONST) {
       if (is64(t)) this.emit(OP.const64, dst, this.src[i], this.hi[i]);
       else this.emit(OP.const32, dst, this.src[i]);
@@ -414,12 +421,18 @@ class Translator {
 
   /** Materializes every entry that reads a local (before code that may run more than once). */
   private materializeLocals(): void {
-    for (let i = 0; i < this.h; i++) if (this.kind[i] === LOCAL) this.materialize(i);
+    for (let i = 0; i < this.h; i++) if (this.readsLocal(i)) this.materialize(i);
+  }
+
+  /** True when entry `i` reads a local's register (a `LOCAL` or an `ADDR`). */
+  private readsLocal(i: number): boolean {
+    return this.kind[i] === LOCAL || this.kind[i] === ADDR;
   }
 
   /** The register to read entry `i` from, materializing a constant if needed. */
   private operand(i: number): number {
     if (this.kind[i] === LOCAL) return this.src[i];
+    if (this.kind[i] === ADDR) this.materialize(i);
     if (this.kind[i] === CONST) {
       const reg = this.constantRegister(i);
       if (reg >= 0) return reg;
@@ -628,24 +641,28 @@ class Translator {
   /** A v128 load with its own op: dst, address, a folded `i32.add` constant (or 0), offset. */
   private vectorLoad(regOp: number, offset: number): void {
     const ai = this.h - 1;
-    const add = this.justComputedBy(ai, OP.i32_add_imm) ? this.takeAdd(ai)! : null;
-    const addr = add !== null ? add[1] : this.operand(ai);
+    const deferred = this.kind[ai] === ADDR;
+    const add = !deferred && this.justComputedBy(ai, OP.i32_add_imm) ? this.takeAdd(ai)! : null;
+    const addr = deferred ? this.src[ai] : add !== null ? add[1] : this.operand(ai);
+    const imm = deferred ? this.hi[ai] : add !== null ? add[2] : 0;
     this.pop(1);
     const d = this.pushTemp(ValType.v128);
-    this.produced(this.emit(regOp, d, addr, add !== null ? add[2] : 0, offset) + 1);
+    this.produced(this.emit(regOp, d, addr, imm, offset) + 1);
   }
 
   /** v128.store: address, value, a folded `i32.add` constant (or 0), offset. */
   private vectorStore(offset: number): void {
     const ai = this.h - 2, vi = this.h - 1;
+    const deferred = this.kind[ai] === ADDR;
     // The address's add is the last instruction only if the value needed no code.
-    const add = this.kind[vi] === LOCAL && this.justComputedBy(ai, OP.i32_add_imm)
+    const add = !deferred && this.kind[vi] === LOCAL && this.justComputedBy(ai, OP.i32_add_imm)
       ? this.takeAdd(ai)!
       : null;
-    const addr = add !== null ? add[1] : this.operand(ai);
+    const addr = deferred ? this.src[ai] : add !== null ? add[1] : this.operand(ai);
+    const imm = deferred ? this.hi[ai] : add !== null ? add[2] : 0;
     const value = this.operand(vi);
     this.pop(2);
-    this.emit(OP.v128_store, addr, value, add !== null ? add[2] : 0, offset);
+    this.emit(OP.v128_store, addr, value, imm, offset);
   }
 
   private unary(regOp: number, resultType: number): void {
@@ -700,6 +717,12 @@ class Translator {
           this.produced(this.emit(OP.i32_shl_add_imm, d, x, k, imm) + 1);
           return;
         }
+        if (immOp === OP.i32_add_imm && this.kind[regIndex] === LOCAL) {
+          // A local plus a constant: left for an address to take (see ADDR).
+          this.pop(2);
+          this.pushEntry(ADDR, ValType.i32, reg, imm);
+          return;
+        }
         this.pop(2);
         const d = this.pushTemp(resultType);
         const at = this.emit(immOp, d, reg, imm);
@@ -707,8 +730,14 @@ class Translator {
         return;
       }
     } else if (wasmOp === OPS_I32_SUB && this.kind[ib] === CONST) {
-      const reg = this.operand(ia);
       const imm = -this.src[ib] | 0;
+      if (this.kind[ia] === LOCAL) {
+        const local = this.src[ia];
+        this.pop(2);
+        this.pushEntry(ADDR, ValType.i32, local, imm);
+        return;
+      }
+      const reg = this.operand(ia);
       this.pop(2);
       const d = this.pushTemp(resultType);
       const at = this.emit(OP.i32_add_imm, d, reg, imm);
@@ -749,6 +778,13 @@ class Translator {
         this.produced(this.emit(OP.load32_si, d, x, shift, imm, ins.b) + 1);
         return;
       }
+      if (fused !== undefined && this.kind[ai] === ADDR) {
+        const local = this.src[ai], imm = this.hi[ai];
+        this.pop(1);
+        const d = this.pushTemp(results[0]);
+        this.produced(this.emit(fused[0], d, local, imm, ins.b) + 1);
+        return;
+      }
       const add = fused === undefined ? null : this.takeAdd(ai);
       if (add !== null) {
         this.pop(1);
@@ -786,6 +822,14 @@ class Translator {
       // temporary could overwrite a register-form add's second operand (it
       // sat at the same height), so there it must have its own register.
       const ai = this.h - 2, vi = this.h - 1;
+      if (fused !== undefined && this.kind[ai] === ADDR) {
+        // The value's code (if any) writes only its own register, never the local.
+        const local = this.src[ai], imm = this.hi[ai];
+        const value = this.operand(vi);
+        this.pop(2);
+        this.emit(fused[0], local, value, imm, ins.b);
+        return;
+      }
       const registerForm = this.lastStart >= 0 && this.code[this.lastStart] === OP.i32_add;
       const valueFree = this.kind[vi] === LOCAL ||
         (this.kind[vi] === CONST && (!registerForm || this.constantRegister(vi) >= 0));
@@ -1039,7 +1083,7 @@ class Translator {
     // Other entries still reading the local must get its old value first.
     let readers = false;
     for (let k = 0; k < i; k++) {
-      if (this.kind[k] === LOCAL && this.src[k] === reg) readers = true;
+      if (this.readsLocal(k) && this.src[k] === reg) readers = true;
     }
     if (
       !readers && this.kind[i] === TEMP && this.lastDst >= 0 && this.lastDstHeight === i &&
@@ -1051,7 +1095,7 @@ class Translator {
     } else {
       if (readers) {
         for (let k = 0; k < i; k++) {
-          if (this.kind[k] === LOCAL && this.src[k] === reg) this.materialize(k);
+          if (this.readsLocal(k) && this.src[k] === reg) this.materialize(k);
         }
       }
       const last = this.lastStart;
@@ -1233,7 +1277,7 @@ class Translator {
           this.emit(fused[0], fused[1], fused[2], -1) + 3;
       } else {
         const cond = this.kind[ci] === LOCAL ? this.src[ci] : this.slot[ci];
-        if (this.kind[ci] === CONST) {
+        if (this.kind[ci] === CONST || this.kind[ci] === ADDR) {
           this.materialize(ci);
         }
         const last = this.lastStart;
@@ -1269,9 +1313,11 @@ class Translator {
   private fuseLoopLatch(add: number, fused: [number, number, number]): number | undefined {
     if (add < 0 || add + 4 !== this.pc) return undefined;
     const addOp = this.code[add];
-    if ((addOp !== OP.i32_add_imm && addOp !== OP.i32_add) || this.code[add + 1] !== fused[1]) {
-      return undefined;
+    if (addOp !== OP.i32_add_imm && addOp !== OP.i32_add) return undefined;
+    if (fused[0] === OP.br_i32_ne && fused[2] === this.code[add + 1]) {
+      fused = [fused[0], fused[2], fused[1]]; // n != i is i != n
     }
+    if (this.code[add + 1] !== fused[1]) return undefined;
     const kind = LATCH_COMPARES.indexOf(fused[0]);
     if (kind < 0) return undefined;
     const first = addOp === OP.i32_add_imm ? OP.i32_add_imm_br_ne_imm : OP.i32_add_br_ne_imm;
@@ -1348,6 +1394,7 @@ class Translator {
     if (n === 1 && !this.listeners) {
       const i = this.h - 1;
       const t = this.type[i];
+      if (this.kind[i] === ADDR) this.materialize(i);
       if (t === ValType.i32 || t === ValType.f32) {
         if (this.kind[i] === CONST) this.emit(OP.const32, 0, this.src[i]);
         else {
@@ -1368,7 +1415,7 @@ class Translator {
     // results, so copy them out first; temporaries always sit at or above
     // their destination, so moving in order is safe.
     if (n > 1) {
-      for (let i = this.h - n; i < this.h; i++) if (this.kind[i] === LOCAL) this.materialize(i);
+      for (let i = this.h - n; i < this.h; i++) if (this.readsLocal(i)) this.materialize(i);
     }
     let dst = 0;
     for (let i = this.h - n; i < this.h; i++) {

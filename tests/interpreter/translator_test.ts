@@ -45,11 +45,10 @@ test("a pending read of a local is saved before the local is overwritten", async
   const func = `(func (param i32) (result i32)
     local.get 0 local.get 0 i32.const 1 i32.add local.set 0 local.get 0 i32.add)`;
   assert.deepEqual(registerCode(func), [
-    "0: i32_add_imm r2 r0 1",
-    "4: mov32 r1 r0", // the old value of local 0, still on the stack
-    "7: mov32 r0 r2",
-    "10: i32_add r1 r1 r0",
-    "14: return32 r1",
+    "0: mov32 r1 r0", // the old value of local 0, still on the stack
+    "3: i32_add_imm r0 r0 1", // local 0 + 1 was deferred, then written straight into local 0
+    "7: i32_add r1 r1 r0",
+    "11: return32 r1",
   ]);
   assert.deepEqual(await run(func, 10), [21]);
 });
@@ -461,4 +460,42 @@ test("f64.mul of two values loaded one after the other is one op; either load ca
   const oob = /out of bounds memory access/;
   assert.throws(() => f.call(65528, 0), oob); // the first load
   assert.throws(() => f.call(0, 65520), oob); // the second
+});
+
+test("a local plus a constant waits for the load or store that uses it as its address", async () => {
+  // The store's value is computed after its address: the add still folds into the store.
+  const func = `(func (param i32 i32) (result i32)
+    (i32.store offset=8 (i32.add (local.get 0) (i32.const 4))
+      (i32.mul (local.get 1) (local.get 1)))
+    (i32.load offset=8 (i32.sub (local.get 0) (i32.const -4))))`;
+  assert.deepEqual(registerCode(`(memory 1) ${func}`), [
+    "0: i32_mul r3 r1 r1",
+    "4: store32_ai r0 r3 4 8",
+    "9: load32_ai r2 r0 4 8",
+    "14: return32 r2",
+  ]);
+  assert.deepEqual(await run(`(memory 1) ${func}`, 100, 7), [49]);
+  // A write to the local before the deferred sum is used: the sum is taken first.
+  const overwritten = `(func (param i32) (result i32)
+    (i32.add (local.get 0) (i32.const 5))
+    (local.set 0 (i32.const 1000))
+    (local.get 0)
+    (i32.add))`;
+  assert.deepEqual(await run(overwritten, 1), [1006]);
+  // A wrapped sum as a branch condition, a result and a call argument.
+  const uses = `(func (param i32) (result i32)
+    (block $b (br_if $b (i32.add (local.get 0) (i32.const 1))) (return (i32.const -7)))
+    (i32.add (local.get 0) (i32.const 0x7fffffff)))`;
+  assert.deepEqual(await run(uses, -1), [-7]); // -1 + 1 = 0: no branch
+  assert.deepEqual(await run(uses, 2), [-2147483647]); // 2 + 0x7fffffff wraps
+});
+
+test("a loop latch comparing the bound against the sum (n != i) fuses too", async () => {
+  const func = `(func (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 2)))
+      (br_if $l (i32.ne (local.get 0) (local.get 1))))
+    (local.get 1))`;
+  assert.deepEqual(registerCode(func), ["0: i32_add_imm_br_ne r1 r1 2 r0 @0", "6: return32 r1"]);
+  assert.deepEqual(await run(func, 10), [10]);
 });
