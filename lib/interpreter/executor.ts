@@ -1840,6 +1840,10 @@ export class Machine {
               );
               pc += 8;
               break;
+            case 353 /* i32_add_imm_br */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              pc = code[pc + 4]; // always backward
+              break interrupt;
             case 266 /* i32_shl_add_imm */:
               R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
               pc += 5;

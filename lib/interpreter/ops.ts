@@ -431,6 +431,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // f64.mul of two values just loaded, one after the other (a[i] * b[j]):
   // dst, address 1, imm 1, offset 1, address 2, imm 2, offset 2.
   ["f64_mul_load2", "rriirii"],
+  // A jump back to a loop whose first instruction is an i32 add of a constant: the add, then a
+  // jump past it (the loop head's own copy still runs on entry): dst, a, imm, target.
+  ["i32_add_imm_br", "rrit"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -283,7 +283,8 @@ class Translator {
     this.lastDst = -1;
     if (
       op <= OP.return64 || (op >= OP.br_i32_eq && op <= OP.br_i32_ge_u_imm) ||
-      (op >= OP.i32_add_imm_br_ne_imm && op <= OP.i32_add_br_lt_u) || op === OP.i32_add_imm_br_if
+      (op >= OP.i32_add_imm_br_ne_imm && op <= OP.i32_add_br_lt_u) || op === OP.i32_add_imm_br_if ||
+      op === OP.i32_add_imm_br
     ) this.fuelAt = -1;
   }
 
@@ -1245,7 +1246,11 @@ class Translator {
 
   /** Emits a jump to `block`'s label (the operand is patched later for forward labels). */
   private emitJump(block: Block): void {
-    if (block.isLoop) this.emit(OP.br, block.start);
+    const start = block.start, code = this.code;
+    if (block.isLoop && code[start] === OP.i32_add_imm && start + 4 < this.pc) {
+      // The loop begins with an add (pc++ in an interpreter loop): do it here and jump past it.
+      this.emit(OP.i32_add_imm_br, code[start + 1], code[start + 2], code[start + 3], start + 4);
+    } else if (block.isLoop) this.emit(OP.br, start);
     else block.fixups.push(this.emit(OP.br, -1) + 1);
   }
 

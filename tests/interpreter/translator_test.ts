@@ -499,3 +499,21 @@ test("a loop latch comparing the bound against the sum (n != i) fuses too", asyn
   assert.deepEqual(registerCode(func), ["0: i32_add_imm_br_ne r1 r1 2 r0 @0", "6: return32 r1"]);
   assert.deepEqual(await run(func, 10), [10]);
 });
+
+test("a br back to a loop that begins with an add does the add and jumps past it", async () => {
+  const func = `(func (param i32) (result i32) (local i32)
+    (block $out
+      (loop $top
+        (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+        (br_if $out (i32.ge_s (local.get 1) (local.get 0)))
+        (br $top)))
+    (local.get 1))`;
+  assert.deepEqual(registerCode(func), [
+    "0: i32_add_imm r1 r1 3",
+    "4: br_i32_ge_s r1 r0 @13",
+    "8: i32_add_imm_br r1 r1 3 @4",
+    "13: return32 r1",
+  ]);
+  assert.deepEqual(await run(func, 10), [12]);
+  assert.deepEqual(await run(func, -5), [3]); // the loop head's own add runs on entry
+});
