@@ -7,7 +7,7 @@
  */
 
 import { Instruction, readInstruction } from "../binary/instruction.ts";
-import { Op, OPS } from "../binary/opcodes.ts";
+import { Imm, Op, OP_COUNT, OPS, PREFIX_FC, PREFIX_FD } from "../binary/opcodes.ts";
 import { ByteReader } from "../binary/reader.ts";
 import { ValType } from "../binary/types.ts";
 import { LOWERING } from "./op_map.ts";
@@ -38,11 +38,21 @@ function takesImmediate(op: number): boolean {
 const I32_SUB = 0x6b;
 
 const scratch = new Instruction();
-const next = new Instruction();
 
-/** Adds `c` to `found` unless an equal constant is there already. */
-function add(found: HoistedConstant[], c: HoistedConstant): void {
-  if (!found.some((f) => sameConstant(f, c))) found.push(c);
+/** Adds a constant to `found` unless an equal one is there already. */
+function add(
+  found: HoistedConstant[],
+  type: number,
+  lo: number,
+  hi: number,
+  lo2: number,
+  hi2: number,
+): void {
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i];
+    if (f.lo === lo && f.hi === hi && f.type === type && f.lo2 === lo2 && f.hi2 === hi2) return;
+  }
+  found.push({ type, lo, hi, lo2, hi2 });
 }
 
 /** True when two constants have the same type and bits. */
@@ -52,8 +62,111 @@ export function sameConstant(a: HoistedConstant, b: HoistedConstant): boolean {
 }
 
 /**
- * Scans a (validated) body for numeric constants inside loops that would
- * have to be materialized, distinct values first-seen first.
+ * Skips a LEB128 number at `pos`; returns the position after it (`end + 1`
+ * when the number runs past `end`, which stops the scan).
+ */
+function skipLeb(bytes: Uint8Array, pos: number, end: number): number {
+  while (pos < end && (bytes[pos] & 0x80) !== 0) pos++;
+  return pos + 1;
+}
+
+/** The immediate kind ({@link Imm}) of each op id; 255 for ids that are no instruction. */
+const IMM_OF: Uint8Array = (() => {
+  const table = new Uint8Array(OP_COUNT).fill(255);
+  OPS.forEach((info, id) => {
+    if (info !== undefined) table[id] = info.imm;
+  });
+  return table;
+})();
+
+/** The op id of the instruction at `pos` and the position of its immediates (set by {@link opAt}). */
+let opId = 0, immAt = 0;
+
+/** Reads the opcode at `pos` into `opId` and `immAt`; false if it is not a known instruction. */
+function opAt(bytes: Uint8Array, pos: number, end: number): boolean {
+  let id = bytes[pos++];
+  if (id < 0xfc) {
+    if (IMM_OF[id] === 255) return false;
+    opId = id;
+    immAt = pos;
+    return true;
+  }
+  if (id === 0xfc || id === 0xfd) {
+    let sub = 0, shift = 0, b = 0x80;
+    while (pos < end && (b & 0x80) !== 0 && shift < 35) {
+      b = bytes[pos++];
+      sub |= (b & 0x7f) << shift;
+      shift += 7;
+    }
+    if (sub < 0 || sub > 0xff) return false;
+    id = (id === 0xfc ? PREFIX_FC : PREFIX_FD) + sub;
+  }
+  if (id >= OP_COUNT || IMM_OF[id] === 255) return false;
+  opId = id;
+  immAt = pos;
+  return true;
+}
+
+/**
+ * The position after the immediates of the instruction whose op id is
+ * `opId` and whose immediates start at `pos` (past `end` if malformed).
+ */
+function skipImmediates(bytes: Uint8Array, pos: number, end: number): number {
+  switch (IMM_OF[opId]) {
+    case Imm.none:
+      return pos;
+    case Imm.blockType: {
+      const b = bytes[pos];
+      return b === 0x40 || (b >= 0x6f && b <= 0x7f) ? pos + 1 : skipLeb(bytes, pos, end);
+    }
+    case Imm.brTable: {
+      let n = 0, shift = 0, b = 0x80;
+      while (pos < end && (b & 0x80) !== 0 && shift < 35) {
+        b = bytes[pos++];
+        n |= (b & 0x7f) << shift;
+        shift += 7;
+      }
+      for (let i = 0; i <= n && pos <= end; i++) pos = skipLeb(bytes, pos, end);
+      return pos;
+    }
+    case Imm.callIndirect:
+    case Imm.memArg:
+    case Imm.tableInit:
+    case Imm.tableCopy:
+      return skipLeb(bytes, skipLeb(bytes, pos, end), end);
+    case Imm.memArgLane:
+      return skipLeb(bytes, skipLeb(bytes, pos, end), end) + 1;
+    case Imm.memZero:
+    case Imm.refType:
+    case Imm.lane:
+      return pos + 1;
+    case Imm.memoryInit:
+      return skipLeb(bytes, pos, end) + 1;
+    case Imm.memoryCopy:
+      return pos + 2;
+    case Imm.f32:
+      return pos + 4;
+    case Imm.f64:
+      return pos + 8;
+    case Imm.v128:
+    case Imm.shuffle:
+      return pos + 16;
+    case Imm.selectTypes: {
+      const n = bytes[pos];
+      return n < 0x80 ? pos + 1 + n : end + 1; // more than 127 types: stop scanning
+    }
+    default: // label, func, local, global, table, elem, data, i32, i64: one LEB128 number
+      return skipLeb(bytes, pos, end);
+  }
+}
+
+/**
+ * Scans a body for numeric constants inside loops that would have to be
+ * materialized, distinct values first-seen first. It runs before the body is
+ * validated, so it only skips over instructions (decoding just the constants
+ * inside loops) and stops quietly at anything malformed: the translation
+ * pass reports it. Any result is correct; it only decides which constants get
+ * a register.
  */
 export function findHoistableConstants(
   bytes: Uint8Array,
@@ -61,16 +174,18 @@ export function findHoistableConstants(
   end: number,
 ): HoistedConstant[] {
   const found: HoistedConstant[] = [];
-  const r = new ByteReader(bytes, start, end);
   // For each open block: 1 if it is a loop. `loops` counts the open loops.
   const isLoop: number[] = [];
   let loops = 0;
-  let pending = false;
-  while (!r.atEnd() || pending) {
-    const ins = pending ? next : scratch;
-    if (!pending) readInstruction(r, ins);
-    pending = false;
-    switch (ins.op) {
+  const reader = new ByteReader(bytes, start, end);
+  let pos = start;
+  while (pos < end) {
+    const at = pos;
+    if (!opAt(bytes, pos, end)) break;
+    const op = opId;
+    pos = skipImmediates(bytes, immAt, end);
+    if (pos > end) break;
+    switch (op) {
       case Op.block:
       case Op.if:
         isLoop.push(0);
@@ -85,24 +200,30 @@ export function findHoistableConstants(
       case Op.i32_const:
       case Op.i64_const:
       case Op.f32_const:
-      case Op.f64_const: {
-        if (loops === 0 || found.length === MAX_HOISTED) break;
-        const type = OPS[ins.op]!.results![0];
-        const lo = ins.a, hi = type === ValType.i32 || type === ValType.f32 ? 0 : ins.b;
-        if ((type === ValType.i32 || type === ValType.i64) && !r.atEnd()) {
-          // Peek: a constant feeding an op that takes an immediate needs no register.
-          readInstruction(r, next);
-          pending = true;
-          if (takesImmediate(next.op)) break;
-        }
-        add(found, { type, lo, hi, lo2: 0, hi2: 0 });
-        break;
-      }
+      case Op.f64_const:
       case Op.v128_const: {
         if (loops === 0 || found.length === MAX_HOISTED) break;
-        const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
-        const [lo, hi, lo2, hi2] = [0, 4, 8, 12].map((k) => w.getInt32(k, true));
-        add(found, { type: ValType.v128, lo, hi, lo2, hi2 });
+        // Peek: a constant feeding an op that takes an immediate needs no register.
+        if ((op === Op.i32_const || op === Op.i64_const) && pos < end && opAt(bytes, pos, end)) {
+          if (takesImmediate(opId)) break;
+        }
+        reader.pos = at;
+        readInstruction(reader, scratch);
+        if (op === Op.v128_const) {
+          const w = new DataView(scratch.bytes.buffer, scratch.bytes.byteOffset, 16);
+          add(
+            found,
+            ValType.v128,
+            w.getInt32(0, true),
+            w.getInt32(4, true),
+            w.getInt32(8, true),
+            w.getInt32(12, true),
+          );
+          break;
+        }
+        const type = OPS[op]!.results![0];
+        const hi = type === ValType.i32 || type === ValType.f32 ? 0 : scratch.b;
+        add(found, type, scratch.a, hi, 0, 0);
         break;
       }
     }
