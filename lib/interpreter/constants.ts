@@ -39,6 +39,22 @@ const I32_SUB = 0x6b;
 
 const scratch = new Instruction();
 
+/** The index of the constant with this type and bits in `list`, or -1. */
+export function indexOfConstant(
+  list: readonly HoistedConstant[],
+  type: number,
+  lo: number,
+  hi: number,
+  lo2: number,
+  hi2: number,
+): number {
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (c.lo === lo && c.hi === hi && c.type === type && c.lo2 === lo2 && c.hi2 === hi2) return i;
+  }
+  return -1;
+}
+
 /** Adds a constant to `found` unless an equal one is there already. */
 function add(
   found: HoistedConstant[],
@@ -48,17 +64,7 @@ function add(
   lo2: number,
   hi2: number,
 ): void {
-  for (let i = 0; i < found.length; i++) {
-    const f = found[i];
-    if (f.lo === lo && f.hi === hi && f.type === type && f.lo2 === lo2 && f.hi2 === hi2) return;
-  }
-  found.push({ type, lo, hi, lo2, hi2 });
-}
-
-/** True when two constants have the same type and bits. */
-export function sameConstant(a: HoistedConstant, b: HoistedConstant): boolean {
-  return a.type === b.type && a.lo === b.lo && a.hi === b.hi && a.lo2 === b.lo2 &&
-    a.hi2 === b.hi2;
+  if (indexOfConstant(found, type, lo, hi, lo2, hi2) < 0) found.push({ type, lo, hi, lo2, hi2 });
 }
 
 /**

@@ -31,7 +31,7 @@ import { NO_TYPES, SINGLE_TYPES } from "../validate/control_frame.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { LOWERING, NEGATED_COMPARE, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
 import { OP, OP_SPECS } from "./ops.ts";
-import { findHoistableConstants, type HoistedConstant, sameConstant } from "./constants.ts";
+import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { SIMD_LOWERING } from "./simd_lowering.ts";
 
 const TEMP = 0, LOCAL = 1, CONST = 2, ADDR = 3;
@@ -278,14 +278,11 @@ class Translator {
     // trap names the last of them (a load's offset, not its address's add).
     const map = this.sourceMap;
     for (let k = this.sourceLength - 2; k >= 0 && map[k] > start; k -= 2) map[k] = start;
-    this.prevStart = this.lastStart;
+    // After a peephole rewound the code, what came before `start` is not known here.
+    this.prevStart = this.lastStart < start ? this.lastStart : -1;
     this.lastStart = start;
     this.lastDst = -1;
-    if (
-      op <= OP.return64 || (op >= OP.br_i32_eq && op <= OP.br_i32_ge_u_imm) ||
-      (op >= OP.i32_add_imm_br_ne_imm && op <= OP.i32_add_br_lt_u) || op === OP.i32_add_imm_br_if ||
-      op === OP.i32_add_imm_br
-    ) this.fuelAt = -1;
+    if (ENDS_BASIC_BLOCK[op] === 1) this.fuelAt = -1;
   }
 
   /** Records that the code emitted from here on comes from the wasm instruction at `offset`. */
@@ -368,13 +365,9 @@ class Translator {
 
   /** The register holding constant entry `i`'s value, or -1 if it was not hoisted. */
   private constantRegister(i: number): number {
-    const t = this.type[i], lo = this.src[i], hi = is64(t) ? this.hi[i] : 0;
-    const cs = this.constants;
-    for (let k = 0; k < cs.length; k++) {
-      const c = cs[k];
-      if (c.lo === lo && c.hi === hi && c.type === t) return this.constRegs[k];
-    }
-    return -1;
+    const t = this.type[i];
+    const k = indexOfConstant(this.constants, t, this.src[i], is64(t) ? this.hi[i] : 0, 0, 0);
+    return k < 0 ? -1 : this.constRegs[k];
   }
 
   private pushEntry(kind: number, t: number, src: number, hi: number): number {
@@ -523,9 +516,9 @@ class Translator {
     const sub = ins.op - PREFIX_FD;
     if (ins.op === Op.v128_const) {
       const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
-      const [lo, hi, lo2, hi2] = [0, 4, 8, 12].map((k) => w.getInt32(k, true));
-      const c = { type: ValType.v128, lo, hi, lo2, hi2 };
-      const k = this.constants.findIndex((h) => sameConstant(h, c));
+      const lo = w.getInt32(0, true), hi = w.getInt32(4, true);
+      const lo2 = w.getInt32(8, true), hi2 = w.getInt32(12, true);
+      const k = indexOfConstant(this.constants, ValType.v128, lo, hi, lo2, hi2);
       if (k >= 0) {
         // A hoisted constant: read its register like a local's (nothing writes it).
         this.pushEntry(LOCAL, ValType.v128, this.constRegs[k], 0);
@@ -544,16 +537,17 @@ class Translator {
       this.vectorStore(ins.b);
       return;
     }
-    if (regOp === OP.i16x8_add && this.fuseLoadIntoAdd()) return;
-    if (regOp === OP.f32x4_mul && this.justComputedBy(this.h - 1, OP.v128_load)) {
-      // f32x4.mul of a vector just loaded: one instruction that loads and multiplies.
-      const top = this.h - 1, start = this.lastStart;
-      const addr = this.code[start + 2], imm = this.code[start + 3], offset = this.code[start + 4];
-      this.removeLast();
-      const a = this.operand(top - 1); // writes only its own register, never the address's
-      this.pop(2);
-      const d = this.pushTemp(ValType.v128);
-      this.produced(this.emit(OP.f32x4_mul_load, d, a, addr, imm, offset) + 1);
+    const top = this.h - 1;
+    if (regOp === OP.i16x8_add && this.justComputedBy(top, OP.v128_load8x8_u)) {
+      this.fuseLoadInto(OP.i16x8_add_load8x8_u, ValType.v128, false);
+      return;
+    }
+    if (regOp === OP.i16x8_add && this.justComputedBy(top, OP.v128_load8x8_s)) {
+      this.fuseLoadInto(OP.i16x8_add_load8x8_s, ValType.v128, false);
+      return;
+    }
+    if (regOp === OP.f32x4_mul && this.justComputedBy(top, OP.v128_load)) {
+      this.fuseLoadInto(OP.f32x4_mul_load, ValType.v128, false);
       return;
     }
     const n = info.params!.length;
@@ -579,26 +573,20 @@ class Translator {
   }
 
   /**
-   * `i16x8.add` of a value and a `v128.load8x8` computed just before: one
-   * instruction that loads and adds. Returns false when the pattern does not apply.
+   * A binary op whose right operand the last instruction just loaded: removes
+   * the load and emits `fused` (dst, left operand, address, imm, offset), one
+   * instruction that loads and computes. `plain` loads have no imm (0).
    */
-  private fuseLoadIntoAdd(): boolean {
-    const top = this.h - 1;
-    const fused = this.justComputedBy(top, OP.v128_load8x8_u)
-      ? OP.i16x8_add_load8x8_u
-      : this.justComputedBy(top, OP.v128_load8x8_s)
-      ? OP.i16x8_add_load8x8_s
-      : -1;
-    if (fused < 0) return false;
-    const start = this.lastStart;
-    const addr = this.code[start + 2], imm = this.code[start + 3], offset = this.code[start + 4];
+  private fuseLoadInto(fused: number, resultType: ValType, plain: boolean): void {
+    const top = this.h - 1, start = this.lastStart;
+    const addr = this.code[start + 2];
+    const imm = plain ? 0 : this.code[start + 3], offset = this.code[start + (plain ? 3 : 4)];
     this.removeLast();
     // Materializing the other operand writes only its own register, never the address's.
     const a = this.operand(top - 1);
     this.pop(2);
-    const d = this.pushTemp(ValType.v128);
+    const d = this.pushTemp(resultType);
     this.produced(this.emit(fused, d, a, addr, imm, offset) + 1);
-    return true;
   }
 
   /**
@@ -609,11 +597,7 @@ class Translator {
     const top = this.h - 1;
     const plain = this.justComputedBy(top, OP.load64);
     if (!plain && !this.justComputedBy(top, OP.load64_ai)) return false;
-    const start = this.lastStart;
-    const addr = this.code[start + 2];
-    const imm = plain ? 0 : this.code[start + 3], offset = this.code[start + (plain ? 3 : 4)];
-    this.removeLast();
-    const first = this.lastStart; // now the instruction before the load, if no label since
+    const start = this.lastStart, first = this.prevStart;
     const plain1 = first >= 0 && this.code[first] === OP.load64;
     if (
       this.kind[top - 1] === TEMP && first >= 0 && first + (plain1 ? 4 : 5) === start &&
@@ -623,6 +607,8 @@ class Translator {
       // between them, so both address registers still hold their addresses.
       const addr1 = this.code[first + 2], imm1 = plain1 ? 0 : this.code[first + 3];
       const offset1 = this.code[first + (plain1 ? 3 : 4)];
+      const addr = this.code[start + 2];
+      const imm = plain ? 0 : this.code[start + 3], offset = this.code[start + (plain ? 3 : 4)];
       this.pc = first;
       this.pop(2);
       const d = this.pushTemp(ValType.f64);
@@ -631,11 +617,7 @@ class Translator {
       );
       return true;
     }
-    // Materializing the other operand writes only its own register, never the address's.
-    const a = this.operand(top - 1);
-    this.pop(2);
-    const d = this.pushTemp(ValType.f64);
-    this.produced(this.emit(OP.f64_mul_load, d, a, addr, imm, offset) + 1);
+    this.fuseLoadInto(OP.f64_mul_load, ValType.f64, plain);
     return true;
   }
 
@@ -800,11 +782,8 @@ class Translator {
         : regOp === OP.load8_u
         ? OP.i32_add_imm_load8_u
         : -1;
-      const last = this.lastStart;
-      if (
-        step >= 0 && last >= 0 && last + 4 === this.pc && this.code[last] === OP.i32_add_imm &&
-        this.code[last + 1] === addr
-      ) {
+      const last = this.lastAddImm();
+      if (step >= 0 && last >= 0 && this.code[last + 1] === addr) {
         // The pointer was just stepped (and is kept, e.g. in a local): step and load in one.
         const a = this.code[last + 2], imm = this.code[last + 3];
         this.pop(1);
@@ -847,6 +826,16 @@ class Translator {
       this.pop(2);
       this.emit(regOp, addr, value, ins.b);
     }
+  }
+
+  /**
+   * The start of the last instruction if it is an `i32_add_imm` right before
+   * the current position with no label since (a peephole may fold it into
+   * what follows), else -1.
+   */
+  private lastAddImm(): number {
+    const last = this.lastStart;
+    return last >= 0 && last + 4 === this.pc && this.code[last] === OP.i32_add_imm ? last : -1;
   }
 
   /** Deletes the last emitted instruction (a peephole replaces it with a fused one). */
@@ -1099,10 +1088,9 @@ class Translator {
           if (this.readsLocal(k) && this.src[k] === reg) this.materialize(k);
         }
       }
-      const last = this.lastStart;
+      const last = this.lastAddImm();
       if (
         !readers && this.kind[i] === LOCAL && t === ValType.i32 && last >= 0 &&
-        last + 4 === this.pc && this.code[last] === OP.i32_add_imm &&
         this.code[last + 1] === this.src[i]
       ) {
         // local.tee then local.set of a just-added value: one op writes both locals.
@@ -1285,8 +1273,8 @@ class Translator {
         if (this.kind[ci] === CONST || this.kind[ci] === ADDR) {
           this.materialize(ci);
         }
-        const last = this.lastStart;
-        if (last >= 0 && last + 4 === this.pc && this.code[last] === OP.i32_add_imm) {
+        const last = this.lastAddImm();
+        if (last >= 0) {
           // A counter stepped just before the test: one op adds, then branches.
           const d = this.code[last + 1], a = this.code[last + 2], imm = this.code[last + 3];
           this.pc = last;
@@ -1454,6 +1442,15 @@ const ZERO_IS_IDENTITY: readonly number[] = [
   1, // rotl
   1, // rotr
 ];
+
+/**
+ * 1 for the ops that end a basic block for fuel metering: calls, returns and
+ * every op with a branch target.
+ */
+const ENDS_BASIC_BLOCK: Uint8Array = Uint8Array.from(
+  OP_SPECS,
+  ([, kinds], op) => op <= OP.return64 || kinds.includes("t") ? 1 : 0,
+);
 
 /** An empty fixup list, for binding a loop's start (`bindHere` only empties it). */
 const NO_FIXUPS: number[] = [];
