@@ -1979,6 +1979,7 @@ export class Machine {
               pc += 4;
               break;
             }
+            // f32 lanes: one rounding of the double result is exact, as for f32.add and friends.
             case 295 /* f32x4_add */: {
               const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
               F32[d] = F32[x] + F32[y];

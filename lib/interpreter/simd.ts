@@ -21,20 +21,7 @@
 import { RuntimeError } from "../errors.ts";
 import type { InstanceState } from "./instances.ts";
 import type { Machine } from "./executor.ts";
-import {
-  A16,
-  A32,
-  A8,
-  AB8,
-  AU16,
-  AU8,
-  C16,
-  C32,
-  CU8,
-  readA,
-  readB,
-  writeC,
-} from "./simd_scratch.ts";
+import { A16, A32, A8, AB8, AU16, AU8, C32, CU8, readA, readB, writeC } from "./simd_scratch.ts";
 
 function outOfBounds(): never {
   throw new RuntimeError("out of bounds memory access");
@@ -47,7 +34,7 @@ function address(view: DataView, base: number, offset: number, width: number): n
   return ea;
 }
 
-/** Bytes read by each `v128_load_ext` sub-opcode (0x01-0x0a, 0x5c, 0x5d). */
+/** Bytes read by each `v128_load_ext` sub-opcode (0x03-0x0a, 0x5c, 0x5d; load8x8 has own ops). */
 function extWidth(sub: number): number {
   if (sub <= 0x06 || sub === 0x0a || sub === 0x5d) return 8;
   return sub === 0x07 ? 1 : sub === 0x08 ? 2 : 4;
@@ -67,15 +54,8 @@ export function executeSimd(
       const view = inst.memories[0].view;
       const sub = code[pc + 4];
       const ea = address(view, R[b + code[pc + 2]], code[pc + 3], extWidth(sub));
-      const d = b + code[pc + 1];
-      if (sub === 0x02) {
-        // v128.load8x8_u, the commonest (image code): build the words from the bytes.
-        const bytes = inst.memories[0].bytes;
-        for (let i = 0; i < 4; i++) R[d + i] = bytes[ea + 2 * i] | (bytes[ea + 2 * i + 1] << 16);
-        return pc + 5;
-      }
-      loadExtended(inst.memories[0].bytes, view, sub, ea);
-      writeC(R, d);
+      loadExtended(view, sub, ea);
+      writeC(R, b + code[pc + 1]);
       return pc + 5;
     }
     case 236 /* v128_load_lane */: {
@@ -103,13 +83,9 @@ export function executeSimd(
       const n = code[pc + 4], sub = n & 0xff, lane = n >> 8;
       const ea = address(view, R[b + code[pc + 1]], code[pc + 3], 1 << (sub - 0x58));
       readA(R, b + code[pc + 2]);
+      // 8- and 16-bit lanes only: the 32- and 64-bit lane stores have own ops.
       if (sub === 0x58) view.setUint8(ea, AU8[lane]);
-      else if (sub === 0x59) view.setUint16(ea, AU16[lane], true);
-      else if (sub === 0x5a) view.setInt32(ea, A32[lane], true);
-      else {
-        view.setInt32(ea, A32[2 * lane], true);
-        view.setInt32(ea + 4, A32[2 * lane + 1], true);
-      }
+      else view.setUint16(ea, AU16[lane], true);
       return pc + 5;
     }
     case 238 /* v128_shuffle */: {
@@ -185,14 +161,8 @@ export function executeSimd(
 }
 
 /** The extending, splatting and zero-filling loads, into C (bounds already checked). */
-function loadExtended(bytes: Uint8Array, view: DataView, sub: number, ea: number): void {
+function loadExtended(view: DataView, sub: number, ea: number): void {
   switch (sub) {
-    case 0x01: // v128.load8x8_s
-      for (let i = 0; i < 8; i++) C16[i] = (bytes[ea + i] << 24) >> 24;
-      return;
-    case 0x02: // v128.load8x8_u
-      for (let i = 0; i < 8; i++) C16[i] = bytes[ea + i];
-      return;
     case 0x03: // v128.load16x4_s
       for (let i = 0; i < 4; i++) C32[i] = view.getInt16(ea + 2 * i, true);
       return;

@@ -146,18 +146,6 @@ export function floatBinary(
 ): void {
   const d2 = d >> 1, a2 = a >> 1, b2 = b >> 1;
   switch (sub) {
-    case 0xe4: // f32x4.add (one rounding from the double result is exact, as for f32.add)
-      for (let i = 0; i < 4; i++) F32[d + i] = F32[a + i] + F32[b + i];
-      return;
-    case 0xe5: // f32x4.sub
-      for (let i = 0; i < 4; i++) F32[d + i] = F32[a + i] - F32[b + i];
-      return;
-    case 0xe6: // f32x4.mul
-      for (let i = 0; i < 4; i++) F32[d + i] = F32[a + i] * F32[b + i];
-      return;
-    case 0xe7: // f32x4.div
-      for (let i = 0; i < 4; i++) F32[d + i] = F32[a + i] / F32[b + i];
-      return;
     case 0xe8: // f32x4.min
       for (let i = 0; i < 4; i++) F32[d + i] = fmin(F32[a + i], F32[b + i]);
       return;
@@ -189,18 +177,6 @@ export function floatBinary(
       for (let i = 0; i < 4; i++) R[d + i] = F32[a + i] >= F32[b + i] ? -1 : 0;
       return;
 
-    case 0xf0: // f64x2.add
-      for (let i = 0; i < 2; i++) F64[d2 + i] = F64[a2 + i] + F64[b2 + i];
-      return;
-    case 0xf1: // f64x2.sub
-      for (let i = 0; i < 2; i++) F64[d2 + i] = F64[a2 + i] - F64[b2 + i];
-      return;
-    case 0xf2: // f64x2.mul
-      for (let i = 0; i < 2; i++) F64[d2 + i] = F64[a2 + i] * F64[b2 + i];
-      return;
-    case 0xf3: // f64x2.div
-      for (let i = 0; i < 2; i++) F64[d2 + i] = F64[a2 + i] / F64[b2 + i];
-      return;
     case 0xf4: // f64x2.min
       for (let i = 0; i < 2; i++) F64[d2 + i] = fmin(F64[a2 + i], F64[b2 + i]);
       return;

@@ -1,6 +1,7 @@
 /**
- * SIMD integer and bitwise instructions, dispatched on the wasm sub-opcode
- * (the byte after 0xFD; the comment at each `case` names the instruction).
+ * The SIMD integer and bitwise instructions without a register op of their
+ * own (those run in the executor or `simd_ops.ts`), dispatched on the wasm
+ * sub-opcode (the byte after 0xFD; the comment at each `case` names it).
  *
  * Arguments are absolute word indices into the register file `R`: `d` for
  * the result, `a` and `b` for the operands (for shifts, `b` is the i32
@@ -8,7 +9,7 @@
  * result, since the result register may be an operand's.
  *
  * Wrapping comes from typed-array stores (an `Int8Array` store keeps the
- * low 8 bits), so only the saturating forms clamp explicitly.
+ * low 8 bits).
  *
  * @module
  */
@@ -28,7 +29,6 @@ import {
   C16,
   C32,
   C8,
-  CU16,
   CU8,
   readA,
   readB,
@@ -41,10 +41,6 @@ for (let i = 1; i < 256; i++) POPCNT8[i] = (i & 1) + POPCNT8[i >> 1];
 
 /** Words for the 64-bit products of `i64x2.extmul_*`: two operands and a result. */
 const W = new Int32Array(6);
-
-function clamp(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : x > hi ? hi : x;
-}
 
 /** Negates the i64 at R[a] into R[d] (two's complement, so the minimum stays itself). */
 function neg64(R: Int32Array, d: number, a: number): void {
@@ -62,10 +58,6 @@ export function intUnary(R: Int32Array, sub: number, d: number, a: number): void
       R[d + 2] = ~R[a + 2];
       R[d + 3] = ~R[a + 3];
       return;
-    case 0x53: // v128.any_true
-      R[d] = (R[a] | R[a + 1] | R[a + 2] | R[a + 3]) !== 0 ? 1 : 0;
-      return;
-
     case 0x60: // i8x16.abs (abs -128 is -128: the store wraps)
       readA(R, a);
       for (let i = 0; i < 16; i++) C8[i] = A8[i] < 0 ? -A8[i] : A8[i];
@@ -85,30 +77,6 @@ export function intUnary(R: Int32Array, sub: number, d: number, a: number): void
       R[d] = all;
       return;
     }
-    case 0x64: { // i8x16.bitmask
-      readA(R, a);
-      let mask = 0;
-      for (let i = 0; i < 16; i++) mask |= (AU8[i] >>> 7) << i;
-      R[d] = mask;
-      return;
-    }
-    case 0x7c: // i16x8.extadd_pairwise_i8x16_s
-      readA(R, a);
-      for (let i = 0; i < 8; i++) C16[i] = A8[2 * i] + A8[2 * i + 1];
-      break;
-    case 0x7d: // i16x8.extadd_pairwise_i8x16_u
-      readA(R, a);
-      for (let i = 0; i < 8; i++) C16[i] = AU8[2 * i] + AU8[2 * i + 1];
-      break;
-    case 0x7e: // i32x4.extadd_pairwise_i16x8_s
-      readA(R, a);
-      for (let i = 0; i < 4; i++) C32[i] = A16[2 * i] + A16[2 * i + 1];
-      break;
-    case 0x7f: // i32x4.extadd_pairwise_i16x8_u
-      readA(R, a);
-      for (let i = 0; i < 4; i++) C32[i] = AU16[2 * i] + AU16[2 * i + 1];
-      break;
-
     case 0x80: // i16x8.abs
       readA(R, a);
       for (let i = 0; i < 8; i++) C16[i] = A16[i] < 0 ? -A16[i] : A16[i];
@@ -124,28 +92,6 @@ export function intUnary(R: Int32Array, sub: number, d: number, a: number): void
       R[d] = all;
       return;
     }
-    case 0x84: { // i16x8.bitmask
-      readA(R, a);
-      let mask = 0;
-      for (let i = 0; i < 8; i++) mask |= (AU16[i] >>> 15) << i;
-      R[d] = mask;
-      return;
-    }
-    case 0x87: // i16x8.extend_low_i8x16_s
-    case 0x88: { // i16x8.extend_high_i8x16_s
-      readA(R, a);
-      const from = sub === 0x87 ? 0 : 8;
-      for (let i = 0; i < 8; i++) C16[i] = A8[from + i];
-      break;
-    }
-    case 0x89: // i16x8.extend_low_i8x16_u
-    case 0x8a: { // i16x8.extend_high_i8x16_u
-      readA(R, a);
-      const from = sub === 0x89 ? 0 : 8;
-      for (let i = 0; i < 8; i++) C16[i] = AU8[from + i];
-      break;
-    }
-
     case 0xa0: // i32x4.abs
       for (let i = 0; i < 4; i++) {
         const x = R[a + i];
@@ -158,28 +104,6 @@ export function intUnary(R: Int32Array, sub: number, d: number, a: number): void
     case 0xa3: // i32x4.all_true
       R[d] = R[a] !== 0 && R[a + 1] !== 0 && R[a + 2] !== 0 && R[a + 3] !== 0 ? 1 : 0;
       return;
-    case 0xa4: // i32x4.bitmask
-      R[d] = (R[a] >>> 31) | ((R[a + 1] >>> 31) << 1) | ((R[a + 2] >>> 31) << 2) |
-        ((R[a + 3] >>> 31) << 3);
-      return;
-    case 0xa9: // i32x4.extend_low_i16x8_u
-    case 0xaa: { // i32x4.extend_high_i16x8_u
-      const from = sub === 0xa9 ? a : a + 2;
-      const x = R[from], y = R[from + 1];
-      R[d] = x & 0xffff;
-      R[d + 1] = x >>> 16;
-      R[d + 2] = y & 0xffff;
-      R[d + 3] = y >>> 16;
-      return;
-    }
-    case 0xa7: // i32x4.extend_low_i16x8_s
-    case 0xa8: { // i32x4.extend_high_i16x8_s
-      readA(R, a);
-      const from = sub === 0xa7 ? 0 : 4;
-      for (let i = 0; i < 4; i++) C32[i] = A16[from + i];
-      break;
-    }
-
     case 0xc0: // i64x2.abs
       for (let i = 0; i < 4; i += 2) {
         if (R[a + i + 1] < 0) neg64(R, d + i, a + i);
@@ -269,10 +193,11 @@ function compareLanes(
 }
 
 /**
- * The arithmetic shared by i8x16 (sub-opcodes 0x6b-0x7b) and i16x8
- * (0x8b-0x9b), by offset from add: shifts at -3..-1, then add, add_sat_s,
- * add_sat_u, sub, sub_sat_s, sub_sat_u, (6 is a float op), mul (i16x8
- * only), min_s, min_u, max_s, max_u, (12 unused), avgr_u.
+ * The lane arithmetic of i8x16 (sub-opcodes 0x6b-0x7b) and i16x8
+ * (0x8b-0x9b) that has no register op of its own, by offset from add:
+ * shifts at -3..-1 (i8x16 only) and min_s, min_u, max_s, max_u at 8..11.
+ * Add, sub, their saturating forms, mul, avgr_u and the i16x8 shifts run as
+ * own ops (see `simd_lowering.ts`).
  */
 function narrowLaneArith(
   rel: number,
@@ -285,7 +210,6 @@ function narrowLaneArith(
   sc: Int8Array | Int16Array,
   count: number,
 ): void {
-  const smax = (1 << (bits - 1)) - 1, smin = -smax - 1, umax = (1 << bits) - 1;
   const s = count & (bits - 1);
   switch (rel) {
     case -3: // shl
@@ -296,27 +220,6 @@ function narrowLaneArith(
       return;
     case -1: // shr_u
       for (let i = 0; i < n; i++) sc[i] = ua[i] >>> s;
-      return;
-    case 0: // add
-      for (let i = 0; i < n; i++) sc[i] = sa[i] + sb[i];
-      return;
-    case 1: // add_sat_s
-      for (let i = 0; i < n; i++) sc[i] = clamp(sa[i] + sb[i], smin, smax);
-      return;
-    case 2: // add_sat_u
-      for (let i = 0; i < n; i++) sc[i] = clamp(ua[i] + ub[i], 0, umax);
-      return;
-    case 3: // sub
-      for (let i = 0; i < n; i++) sc[i] = sa[i] - sb[i];
-      return;
-    case 4: // sub_sat_s
-      for (let i = 0; i < n; i++) sc[i] = clamp(sa[i] - sb[i], smin, smax);
-      return;
-    case 5: // sub_sat_u
-      for (let i = 0; i < n; i++) sc[i] = clamp(ua[i] - ub[i], 0, umax);
-      return;
-    case 7: // mul
-      for (let i = 0; i < n; i++) sc[i] = Math.imul(sa[i], sb[i]);
       return;
     case 8: // min_s
       for (let i = 0; i < n; i++) sc[i] = sa[i] < sb[i] ? sa[i] : sb[i];
@@ -329,9 +232,6 @@ function narrowLaneArith(
       return;
     case 11: // max_u
       for (let i = 0; i < n; i++) sc[i] = ua[i] > ub[i] ? ua[i] : ub[i];
-      return;
-    case 13: // avgr_u
-      for (let i = 0; i < n; i++) sc[i] = (ua[i] + ub[i] + 1) >>> 1;
       return;
   }
   throw new Error(`internal error: unknown SIMD lane op ${rel}`);
@@ -350,45 +250,6 @@ function extmul64(k: number, x: number, y: number, signed: boolean): void {
 
 /** The instructions with two operands (vectors, or a vector and an i32 shift count). */
 export function intBinary(R: Int32Array, sub: number, d: number, a: number, b: number): void {
-  // The commonest 8- and 16-bit lane ops work on whole words, four or two lanes at a time
-  // ("SIMD within a register"): the low bits of each lane add without a carry out of the lane,
-  // then the lane's top bit is the xor of the operands' top bits and that carry.
-  switch (sub) {
-    case 0x6e: // i8x16.add
-      for (let i = 0; i < 4; i++) {
-        const x = R[a + i], y = R[b + i];
-        R[d + i] = ((x & 0x7f7f7f7f) + (y & 0x7f7f7f7f)) ^ ((x ^ y) & 0x80808080);
-      }
-      return;
-    case 0x71: // i8x16.sub
-      for (let i = 0; i < 4; i++) {
-        const x = R[a + i], y = R[b + i];
-        R[d + i] = ((x | 0x80808080) - (y & 0x7f7f7f7f)) ^ ((x ^ ~y) & 0x80808080);
-      }
-      return;
-    case 0x8e: // i16x8.add
-      for (let i = 0; i < 4; i++) {
-        const x = R[a + i], y = R[b + i];
-        R[d + i] = ((x & 0x7fff7fff) + (y & 0x7fff7fff)) ^ ((x ^ y) & 0x80008000);
-      }
-      return;
-    case 0x91: // i16x8.sub
-      for (let i = 0; i < 4; i++) {
-        const x = R[a + i], y = R[b + i];
-        R[d + i] = ((x | 0x80008000) - (y & 0x7fff7fff)) ^ ((x ^ ~y) & 0x80008000);
-      }
-      return;
-    case 0x8b: { // i16x8.shl
-      const s = R[b] & 15, mask = ((0xffff << s) & 0xffff) * 0x10001;
-      for (let i = 0; i < 4; i++) R[d + i] = (R[a + i] << s) & mask;
-      return;
-    }
-    case 0x8d: { // i16x8.shr_u
-      const s = R[b] & 15, mask = (0xffff >>> s) * 0x10001;
-      for (let i = 0; i < 4; i++) R[d + i] = (R[a + i] >>> s) & mask;
-      return;
-    }
-  }
   if (sub >= 0x6b && sub <= 0x7b) {
     const count = R[b];
     readA(R, a);
@@ -406,28 +267,6 @@ export function intBinary(R: Int32Array, sub: number, d: number, a: number, b: n
     return;
   }
   switch (sub) {
-    case 0x4e: // v128.and
-      for (let i = 0; i < 4; i++) R[d + i] = R[a + i] & R[b + i];
-      return;
-    case 0x4f: // v128.andnot
-      for (let i = 0; i < 4; i++) R[d + i] = R[a + i] & ~R[b + i];
-      return;
-    case 0x50: // v128.or
-      for (let i = 0; i < 4; i++) R[d + i] = R[a + i] | R[b + i];
-      return;
-    case 0x51: // v128.xor
-      for (let i = 0; i < 4; i++) R[d + i] = R[a + i] ^ R[b + i];
-      return;
-
-    case 0xae: // i32x4.add
-      for (let i = 0; i < 4; i++) R[d + i] = (R[a + i] + R[b + i]) | 0;
-      return;
-    case 0xb1: // i32x4.sub
-      for (let i = 0; i < 4; i++) R[d + i] = (R[a + i] - R[b + i]) | 0;
-      return;
-    case 0xb5: // i32x4.mul
-      for (let i = 0; i < 4; i++) R[d + i] = Math.imul(R[a + i], R[b + i]);
-      return;
     case 0xb6: // i32x4.min_s
       for (let i = 0; i < 4; i++) R[d + i] = R[a + i] < R[b + i] ? R[a + i] : R[b + i];
       return;
@@ -440,22 +279,6 @@ export function intBinary(R: Int32Array, sub: number, d: number, a: number, b: n
     case 0xb9: // i32x4.max_u
       for (let i = 0; i < 4; i++) R[d + i] = R[a + i] >>> 0 > R[b + i] >>> 0 ? R[a + i] : R[b + i];
       return;
-    case 0xab: { // i32x4.shl
-      const s = R[b];
-      for (let i = 0; i < 4; i++) R[d + i] = R[a + i] << s;
-      return;
-    }
-    case 0xac: { // i32x4.shr_s
-      const s = R[b];
-      for (let i = 0; i < 4; i++) R[d + i] = R[a + i] >> s;
-      return;
-    }
-    case 0xad: { // i32x4.shr_u
-      const s = R[b];
-      for (let i = 0; i < 4; i++) R[d + i] = R[a + i] >>> s;
-      return;
-    }
-
     case 0xce: // i64x2.add
       add64(R, d, a, b);
       add64(R, d + 2, a + 2, b + 2);
@@ -546,34 +369,10 @@ export function intBinary(R: Int32Array, sub: number, d: number, a: number, b: n
     case 0x40:
       compareLanes(sub - 0x37, 4, A32, B32, A32, B32, C32);
       break;
-    case 0x65: // i8x16.narrow_i16x8_s
-      for (let i = 0; i < 8; i++) {
-        C8[i] = clamp(A16[i], -128, 127);
-        C8[i + 8] = clamp(B16[i], -128, 127);
-      }
-      break;
-    case 0x66: // i8x16.narrow_i16x8_u
-      for (let i = 0; i < 8; i++) {
-        CU8[i] = clamp(A16[i], 0, 255);
-        CU8[i + 8] = clamp(B16[i], 0, 255);
-      }
-      break;
     case 0x82: // i16x8.q15mulr_sat_s (only -1 × -1 in Q15 overflows)
       for (let i = 0; i < 8; i++) {
         const r = (A16[i] * B16[i] + 0x4000) >> 15;
         C16[i] = r > 0x7fff ? 0x7fff : r;
-      }
-      break;
-    case 0x85: // i16x8.narrow_i32x4_s
-      for (let i = 0; i < 4; i++) {
-        C16[i] = clamp(A32[i], -32768, 32767);
-        C16[i + 4] = clamp(B32[i], -32768, 32767);
-      }
-      break;
-    case 0x86: // i16x8.narrow_i32x4_u
-      for (let i = 0; i < 4; i++) {
-        CU16[i] = clamp(A32[i], 0, 65535);
-        CU16[i + 4] = clamp(B32[i], 0, 65535);
       }
       break;
     case 0x9c: // i16x8.extmul_low_i8x16_s
@@ -588,11 +387,6 @@ export function intBinary(R: Int32Array, sub: number, d: number, a: number, b: n
       for (let i = 0; i < 8; i++) C16[i] = AU8[from + i] * BU8[from + i];
       break;
     }
-    case 0xba: // i32x4.dot_i16x8_s (wraps only for four -32768s)
-      for (let i = 0; i < 4; i++) {
-        C32[i] = A16[2 * i] * B16[2 * i] + A16[2 * i + 1] * B16[2 * i + 1];
-      }
-      break;
     case 0xbc: // i32x4.extmul_low_i16x8_s
     case 0xbd: { // i32x4.extmul_high_i16x8_s
       const from = sub === 0xbc ? 0 : 4;

@@ -22,8 +22,6 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
 
 /** Operand A as int32 lanes. */
 export const A32: Int32Array = new Int32Array(buffer, 0, 4);
-/** Operand A as uint32 lanes. */
-export const AU32: Uint32Array = new Uint32Array(buffer, 0, 4);
 /** Operand A as int16 lanes. */
 export const A16: Int16Array = new Int16Array(buffer, 0, 8);
 /** Operand A as uint16 lanes. */
@@ -39,8 +37,6 @@ export const AF64: Float64Array = new Float64Array(buffer, 0, 2);
 
 /** Operand B as int32 lanes. */
 export const B32: Int32Array = new Int32Array(buffer, 16, 4);
-/** Operand B as uint32 lanes. */
-export const BU32: Uint32Array = new Uint32Array(buffer, 16, 4);
 /** Operand B as int16 lanes. */
 export const B16: Int16Array = new Int16Array(buffer, 16, 8);
 /** Operand B as uint16 lanes. */
@@ -52,12 +48,8 @@ export const BU8: Uint8Array = new Uint8Array(buffer, 16, 16);
 
 /** The result as int32 lanes. */
 export const C32: Int32Array = new Int32Array(buffer, 32, 4);
-/** The result as uint32 lanes. */
-export const CU32: Uint32Array = new Uint32Array(buffer, 32, 4);
 /** The result as int16 lanes. */
 export const C16: Int16Array = new Int16Array(buffer, 32, 8);
-/** The result as uint16 lanes. */
-export const CU16: Uint16Array = new Uint16Array(buffer, 32, 8);
 /** The result as int8 lanes. */
 export const C8: Int8Array = new Int8Array(buffer, 32, 16);
 /** The result as uint8 lanes. */
