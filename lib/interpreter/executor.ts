@@ -2086,6 +2086,53 @@ export class Machine {
               pc += 6;
               break;
             }
+            case 354 /* i16x8_add2_load8x8_u */: {
+              const ea1 = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
+              const ea2 = ((R[b + code[pc + 6]] + code[pc + 7]) >>> 0) + (code[pc + 8] >>> 0);
+              const hi1 = mem.getInt32(ea1 + 4, true), lo1 = mem.getInt32(ea1, true);
+              const hi2 = mem.getInt32(ea2 + 4, true), lo2 = mem.getInt32(ea2, true);
+              const d = b + code[pc + 1], x = b + code[pc + 2];
+              // Two u8 lanes sum to at most 510: the top bits stay 0, as in i16x8_add_load8x8_u.
+              const q0 = ((lo1 & 0xff) | ((lo1 & 0xff00) << 8)) +
+                ((lo2 & 0xff) | ((lo2 & 0xff00) << 8));
+              const q1 = (((lo1 >>> 16) & 0xff) | ((lo1 >>> 8) & 0xff0000)) +
+                (((lo2 >>> 16) & 0xff) | ((lo2 >>> 8) & 0xff0000));
+              const q2 = ((hi1 & 0xff) | ((hi1 & 0xff00) << 8)) +
+                ((hi2 & 0xff) | ((hi2 & 0xff00) << 8));
+              const q3 = (((hi1 >>> 16) & 0xff) | ((hi1 >>> 8) & 0xff0000)) +
+                (((hi2 >>> 16) & 0xff) | ((hi2 >>> 8) & 0xff0000));
+              const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
+              R[d] = ((p0 & 0x7fff7fff) + q0) ^ (p0 & -0x7fff8000);
+              R[d + 1] = ((p1 & 0x7fff7fff) + q1) ^ (p1 & -0x7fff8000);
+              R[d + 2] = ((p2 & 0x7fff7fff) + q2) ^ (p2 & -0x7fff8000);
+              R[d + 3] = ((p3 & 0x7fff7fff) + q3) ^ (p3 & -0x7fff8000);
+              pc += 9;
+              break;
+            }
+            case 355 /* i32x4_extend_low_i16x8_u_mul */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              // Every source word before any write: the result may be either operand.
+              const p = R[x], q = R[x + 1];
+              const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
+              R[d] = Math.imul(p & 0xffff, y0);
+              R[d + 1] = Math.imul(p >>> 16, y1);
+              R[d + 2] = Math.imul(q & 0xffff, y2);
+              R[d + 3] = Math.imul(q >>> 16, y3);
+              pc += 4;
+              break;
+            }
+            case 356 /* i32x4_extend_high_i16x8_u_mul */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              // Every source word before any write: the result may be either operand.
+              const p = R[x + 2], q = R[x + 3];
+              const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
+              R[d] = Math.imul(p & 0xffff, y0);
+              R[d + 1] = Math.imul(p >>> 16, y1);
+              R[d + 2] = Math.imul(q & 0xffff, y2);
+              R[d + 3] = Math.imul(q >>> 16, y3);
+              pc += 4;
+              break;
+            }
             case 284 /* i32x4_shl */: {
               const d = b + code[pc + 1], x = b + code[pc + 2];
               const c = R[b + code[pc + 3]];
@@ -2209,11 +2256,11 @@ export class Machine {
               break;
             }
             case 329 /* v128_store64_lane */: {
-              const ea = (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-              const s = b + code[pc + 2] + 2 * code[pc + 4];
+              const ea = ((R[b + code[pc + 1]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+              const s = b + code[pc + 2] + 2 * code[pc + 5];
               mem.setInt32(ea + 4, R[s + 1], true); // the bounds check, before any write
               mem.setInt32(ea, R[s], true);
-              pc += 5;
+              pc += 6;
               break;
             }
             case 233 /* v128_load */: {
@@ -2274,10 +2321,41 @@ export class Machine {
               );
               pc += 5;
               break;
+            case 281 /* i16x8_shl */:
+            case 282 /* i16x8_shr_s */:
+            case 283 /* i16x8_shr_u */:
+            case 291 /* i16x8_extend_low_i8x16_s */:
+            case 292 /* i16x8_extend_high_i8x16_s */:
+            case 293 /* i16x8_extend_low_i8x16_u */:
+            case 294 /* i16x8_extend_high_i8x16_u */:
+            case 303 /* i8x16_add_sat_s */:
+            case 304 /* i8x16_add_sat_u */:
+            case 305 /* i8x16_sub_sat_s */:
+            case 306 /* i8x16_sub_sat_u */:
+            case 307 /* i8x16_avgr_u */:
+            case 308 /* i16x8_add_sat_s */:
+            case 309 /* i16x8_add_sat_u */:
+            case 310 /* i16x8_sub_sat_s */:
+            case 311 /* i16x8_sub_sat_u */:
+            case 312 /* i16x8_avgr_u */:
+            case 313 /* i8x16_eq */:
+            case 314 /* i8x16_ne */:
+            case 315 /* i32x4_dot_i16x8_s */:
+            case 316 /* i16x8_extadd_pairwise_i8x16_s */:
+            case 317 /* i16x8_extadd_pairwise_i8x16_u */:
+            case 318 /* i32x4_extadd_pairwise_i16x8_s */:
+            case 319 /* i32x4_extadd_pairwise_i16x8_u */:
+            case 320 /* i8x16_bitmask */:
+            case 321 /* i16x8_bitmask */:
+            case 322 /* i32x4_bitmask */:
+            case 323 /* v128_any_true */:
+            case 328 /* v128_store32_lane */:
+            case 357 /* i8x16_lt_u */:
+            case 358 /* i8x16_gt_u */:
+              pc = runSimdOp(R, mem, code, pc, b);
+              break;
             default:
-              pc = code[pc] >= 281 && code[pc] <= 328
-                ? runSimdOp(R, mem, code, pc, b)
-                : executeRare(this, inst, code, pc, b);
+              pc = executeRare(this, inst, code, pc, b);
               break;
           }
           continue;

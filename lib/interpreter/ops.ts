@@ -385,9 +385,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["i8x16_narrow_i16x8_u", "rrr"],
   ["i16x8_narrow_i32x4_s", "rrr"],
   ["i16x8_narrow_i32x4_u", "rrr"],
-  // Lane stores: address, vector, offset, lane.
-  ["v128_store32_lane", "rrii"],
-  ["v128_store64_lane", "rrii"],
+  // Lane stores: address, vector, imm (a folded i32.add, else 0), offset, lane.
+  ["v128_store32_lane", "rriii"],
+  ["v128_store64_lane", "rriii"],
   // i16x8.add of a vector and a v128.load8x8 (the load fused in, as in image filters):
   // dst, a, address, imm (a folded i32.add, else 0), offset.
   ["i16x8_add_load8x8_s", "rrrii"],
@@ -434,6 +434,16 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // A jump back to a loop whose first instruction is an i32 add of a constant: the add, then a
   // jump past it (the loop head's own copy still runs on entry): dst, a, imm, target.
   ["i32_add_imm_br", "rrit"],
+  // Two i16x8_add_load8x8_u in a row, the second adding to the first's sum (a sum of rows):
+  // dst, a, address 1, imm 1, offset 1, address 2, imm 2, offset 2.
+  ["i16x8_add2_load8x8_u", "rrriirii"],
+  // i32x4.mul of an i32x4.extend_{low,high}_i16x8_u and a vector (fixed-point scaling):
+  // dst, the i16x8 operand, the i32x4 operand.
+  ["i32x4_extend_low_i16x8_u_mul", "rrr"],
+  ["i32x4_extend_high_i16x8_u_mul", "rrr"],
+  // Unsigned byte compares (classify bytes), four lanes per word.
+  ["i8x16_lt_u", "rrr"],
+  ["i8x16_gt_u", "rrr"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -2,19 +2,20 @@
  * SIMD instructions that have register ops of their own but are not hot
  * enough to earn a place in the executor's main `switch` (whose size V8
  * limits, and whose speed drops as it grows): i16x8 shifts, 8-to-16-bit
- * widening, saturating and rounding arithmetic, lane equality, the dot
- * product, pairwise adds, bitmasks, any_true and 32-bit lane stores. Like the ones in the main switch, they work on the four 32-bit
- * words of a vector (see `simd_words.ts`).
+ * widening, saturating and rounding arithmetic, byte compares, the dot
+ * product, pairwise adds, bitmasks, any_true and 32-bit lane stores. Like
+ * the ones in the main switch, they work on the four 32-bit words of a
+ * vector (see `simd_words.ts`).
  *
  * @module
  */
 
-import { bitmask16, bitmask8 } from "./simd_words.ts";
+import { bitmask16, bitmask8, ltMaskU8 } from "./simd_words.ts";
 
 /**
- * Runs the SIMD instruction at `pc` (one of the ops from `i16x8_shl` to
- * `v128_store32_lane` that the main switch does not run) on the frame at
- * word `b`; returns the position of the next instruction.
+ * Runs the SIMD instruction at `pc` (one of the own SIMD ops that the main
+ * switch hands over by name) on the frame at word `b`; returns the position
+ * of the next instruction.
  */
 export function runSimdOp(
   R: Int32Array,
@@ -210,6 +211,16 @@ export function runSimdOp(
       }
       return pc + 4;
     }
+    case 357 /* i8x16_lt_u */: {
+      const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+      for (let i = 0; i < 4; i++) R[d + i] = ltMaskU8(R[x + i], R[y + i]);
+      return pc + 4;
+    }
+    case 358 /* i8x16_gt_u */: {
+      const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+      for (let i = 0; i < 4; i++) R[d + i] = ltMaskU8(R[y + i], R[x + i]);
+      return pc + 4;
+    }
     case 315 /* i32x4_dot_i16x8_s */: {
       const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
       for (let i = 0; i < 4; i++) {
@@ -276,11 +287,11 @@ export function runSimdOp(
     }
     case 328 /* v128_store32_lane */:
       mem.setInt32(
-        (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0),
-        R[b + code[pc + 2] + code[pc + 4]],
+        ((R[b + code[pc + 1]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0),
+        R[b + code[pc + 2] + code[pc + 5]],
         true,
       );
-      return pc + 5;
+      return pc + 6;
   }
   throw new Error(`internal error: op ${code[pc]} is not an own SIMD op`);
 }

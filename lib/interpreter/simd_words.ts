@@ -63,3 +63,17 @@ export function narrowU16(p: number, q: number): number {
   const hi = q < 0 ? 0 : q > 65535 ? 65535 : q;
   return lo | (hi << 16);
 }
+
+/** Each byte's top bit (0x80) widened to the whole byte: 0x80 → 0xff, 0 → 0. */
+function widenTopBits(m: number): number {
+  // Per byte 0x80 - 0x01 = 0x7f borrows from nothing, so the bytes stay apart.
+  return m | (m - (m >>> 7));
+}
+
+/** `i8x16.lt_u` of one word of each operand: 0xff in each byte where x's is below y's. */
+export function ltMaskU8(x: number, y: number): number {
+  // Bytewise x - y without borrows between bytes, then each byte's borrow out of its top bit.
+  const diff = ((x | 0x80808080) - (y & 0x7f7f7f7f)) ^ ((x ^ ~y) & 0x80808080);
+  const borrow = ((~x & y) | (~(x ^ y) & diff)) & 0x80808080;
+  return widenTopBits(borrow);
+}

@@ -534,14 +534,19 @@ class Translator {
       return;
     }
     if (regOp === OP.v128_store) {
-      this.vectorStore(ins.b);
+      this.vectorStore(OP.v128_store, ins.b, -1);
+      return;
+    }
+    if (regOp === OP.v128_store32_lane || regOp === OP.v128_store64_lane) {
+      this.vectorStore(regOp, ins.b, ins.c);
       return;
     }
     const top = this.h - 1;
     if (regOp === OP.i16x8_add && this.justComputedBy(top, OP.v128_load8x8_u)) {
-      this.fuseLoadInto(OP.i16x8_add_load8x8_u, ValType.v128, false);
+      if (!this.fuseSecondRowLoad()) this.fuseLoadInto(OP.i16x8_add_load8x8_u, ValType.v128, false);
       return;
     }
+    if (regOp === OP.i32x4_mul && this.fuseExtendIntoMul()) return;
     if (regOp === OP.i16x8_add && this.justComputedBy(top, OP.v128_load8x8_s)) {
       this.fuseLoadInto(OP.i16x8_add_load8x8_s, ValType.v128, false);
       return;
@@ -633,8 +638,11 @@ class Translator {
     this.produced(this.emit(regOp, d, addr, imm, offset) + 1);
   }
 
-  /** v128.store: address, value, a folded `i32.add` constant (or 0), offset. */
-  private vectorStore(offset: number): void {
+  /**
+   * v128.store (`lane` -1) or a lane store: address, value, a folded `i32.add`
+   * constant (or 0), offset, and the lane.
+   */
+  private vectorStore(regOp: number, offset: number, lane: number): void {
     const ai = this.h - 2, vi = this.h - 1;
     const deferred = this.kind[ai] === ADDR;
     // The address's add is the last instruction only if the value needed no code.
@@ -645,7 +653,89 @@ class Translator {
     const imm = deferred ? this.hi[ai] : add !== null ? add[2] : 0;
     const value = this.operand(vi);
     this.pop(2);
-    this.emit(OP.v128_store, addr, value, imm, offset);
+    if (lane < 0) this.emit(regOp, addr, value, imm, offset);
+    else this.emit(regOp, addr, value, imm, offset, lane);
+  }
+
+  /**
+   * `i16x8.add` of a just-loaded `load8x8_u` to a sum that the instruction
+   * before computed with `i16x8_add_load8x8_u` (adding up rows of bytes): both
+   * loads and adds become one `i16x8_add2_load8x8_u`. False when that does not apply.
+   */
+  private fuseSecondRowLoad(): boolean {
+    const top = this.h - 1, load = this.lastStart, first = this.prevStart;
+    if (
+      first < 0 || first + 6 !== load || this.code[first] !== OP.i16x8_add_load8x8_u ||
+      this.kind[top - 1] !== TEMP || this.code[first + 1] !== this.slot[top - 1] ||
+      this.code[load + 2] === this.slot[top - 1]
+    ) return false;
+    const operands = [
+      this.code[first + 2],
+      this.code[first + 3],
+      this.code[first + 4],
+      this.code[first + 5],
+      this.code[load + 2],
+      this.code[load + 3],
+      this.code[load + 4],
+    ];
+    this.pc = first;
+    this.lastStart = this.prevStart = -1;
+    this.pop(2);
+    const d = this.pushTemp(ValType.v128);
+    this.produced(this.emitWords(OP.i16x8_add2_load8x8_u, [d, ...operands]) + 1);
+    return true;
+  }
+
+  /**
+   * `i32x4.mul` with an operand just widened by `i32x4.extend_{low,high}_i16x8_u`
+   * (scaling 16-bit lanes by 32-bit factors): one instruction. The other operand
+   * may be a local, or a constant teed into a local after the extend. False
+   * when that does not apply.
+   */
+  private fuseExtendIntoMul(): boolean {
+    const top = this.h - 1;
+    const fusedFor = (op: number) =>
+      op === OP.i32x4_extend_low_i16x8_u
+        ? OP.i32x4_extend_low_i16x8_u_mul
+        : op === OP.i32x4_extend_high_i16x8_u
+        ? OP.i32x4_extend_high_i16x8_u_mul
+        : -1;
+    let at = -1, other = -1, teed = -1;
+    if (this.lastDst >= 0 && this.kind[top] === TEMP && this.lastDstHeight === top) {
+      at = this.lastStart; // mul(x, extend(v))
+      other = top - 1;
+    } else if (this.kind[top] === LOCAL && this.lastDst >= 0 && this.lastDstHeight === top - 1) {
+      at = this.lastStart; // mul(extend(v), local)
+      other = top;
+    } else if (
+      this.kind[top] === LOCAL && this.kind[top - 1] === TEMP && this.prevStart >= 0 &&
+      this.prevStart + 3 === this.lastStart &&
+      this.code[this.prevStart + 1] === this.slot[top - 1] &&
+      this.code[this.lastStart + 1] === this.src[top] &&
+      (this.code[this.lastStart] === OP.mov128 || this.code[this.lastStart] === OP.const128)
+    ) {
+      // mul(extend(v), (local.tee k (v128.const))): the constant's move goes first (it reads
+      // and writes neither register of the extend, checked below).
+      at = this.prevStart;
+      other = top;
+      teed = this.lastStart;
+    }
+    if (at < 0 || fusedFor(this.code[at]) < 0) return false;
+    const fused = fusedFor(this.code[at]), v = this.code[at + 2], ext = this.code[at + 1];
+    if (teed >= 0) {
+      const words = this.code.slice(teed, this.pc);
+      const dst = words[1];
+      if (dst === v || dst === ext || (words[0] === OP.mov128 && words[2] === ext)) return false;
+      this.pc = at;
+      this.lastStart = this.prevStart = -1;
+      this.emitWords(words[0], [...words.subarray(1)]);
+    } else this.removeLast();
+    // The other operand is a local or the temp below, so reading it emits no code.
+    const a = this.operand(other);
+    this.pop(2);
+    const d = this.pushTemp(ValType.v128);
+    this.produced(this.emit(fused, d, v, a) + 1);
+    return true;
   }
 
   private unary(regOp: number, resultType: number): void {
