@@ -1769,6 +1769,20 @@ export class Machine {
               );
               pc += 6;
               break;
+            case 359 /* i32_add_load8_u */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] +
+                mem.getUint8(((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0))) |
+                0;
+              pc += 6;
+              break;
+            case 360 /* i32_add_load32 */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] +
+                mem.getInt32(
+                  ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0),
+                  true,
+                )) | 0;
+              pc += 6;
+              break;
             case 345 /* f64_mul_load */:
               F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] *
                 mem.getFloat64(

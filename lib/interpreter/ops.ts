@@ -444,6 +444,10 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // Unsigned byte compares (classify bytes), four lanes per word.
   ["i8x16_lt_u", "rrr"],
   ["i8x16_gt_u", "rrr"],
+  // i32.add of a value just loaded (sum += a[i]): dst, a, address, imm (a folded i32.add, else
+  // 0), offset.
+  ["i32_add_load8_u", "rrrii"],
+  ["i32_add_load32", "rrrii"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

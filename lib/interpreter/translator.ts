@@ -817,6 +817,15 @@ class Translator {
       this.produced(at + 1);
       return;
     }
+    if (regOp === OP.i32_add) {
+      // A running sum of loaded values (sum += a[i]): the load goes into the add.
+      for (const [plain, folded, fused] of ADD_OF_LOAD) {
+        if (this.justComputedBy(ib, plain) || this.justComputedBy(ib, folded)) {
+          this.fuseLoadInto(fused, ValType.i32, this.code[this.lastStart] === plain);
+          return;
+        }
+      }
+    }
     const a = this.operand(ia);
     const b = this.operand(ib);
     this.pop(2);
@@ -1567,6 +1576,11 @@ const FUSED_ADDRESS: ReadonlyMap<number, readonly [number, number]> = new Map([
   [OP.store64, [OP.store64_ai, OP.store64_aa]],
   [OP.store8, [OP.store8_ai, OP.store8_aa]],
 ]);
+/** Loads that an i32.add of their value takes in: [plain load, load_ai, the fused add]. */
+const ADD_OF_LOAD: readonly (readonly [number, number, number])[] = [
+  [OP.load8_u, OP.load8_u_ai, OP.i32_add_load8_u],
+  [OP.load32, OP.load32_ai, OP.i32_add_load32],
+];
 const OPS_I64_ROTR = 0x8a;
 
 /** The fused compare-and-branch op that branches when the given one does not. */
