@@ -2233,15 +2233,54 @@ export class Machine {
               pc += 4;
               break;
             }
+            case 304 /* i8x16_add_sat_u */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              for (let i = 0; i < 4; i++) {
+                const p = R[x + i], q = R[y + i];
+                const s = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);
+                // A carry out of a lane's top bit saturates it to all ones.
+                R[d + i] = s | ((((p & q) | ((p | q) & ~s)) & -0x7f7f7f80) >>> 7) * 0xff;
+              }
+              pc += 4;
+              break;
+            }
+            case 307 /* i8x16_avgr_u */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              for (let i = 0; i < 4; i++) {
+                const p = R[x + i], q = R[y + i];
+                R[d + i] = (p | q) - (((p ^ q) >>> 1) & 0x7f7f7f7f);
+              }
+              pc += 4;
+              break;
+            }
             case 325 /* i8x16_narrow_i16x8_u */: {
               const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
               // Every source word before any write: the result may be either operand.
               const x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];
               const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
-              R[d] = narrowU8(x0, x1);
-              R[d + 1] = narrowU8(x2, x3);
-              R[d + 2] = narrowU8(y0, y1);
-              R[d + 3] = narrowU8(y2, y3);
+              // Inline (V8 does not inline a helper this deep in the switch): per word, lanes below
+              // 0 become 0, then lanes above 255 (adding 0x7f00 reaches bit 15) become 255.
+              let w0 = x0 & ~(((x0 & -0x7fff8000) >>> 15) * 0xffff);
+              let w1 = x1 & ~(((x1 & -0x7fff8000) >>> 15) * 0xffff);
+              let w2 = x2 & ~(((x2 & -0x7fff8000) >>> 15) * 0xffff);
+              let w3 = x3 & ~(((x3 & -0x7fff8000) >>> 15) * 0xffff);
+              w0 = (w0 | ((((w0 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+              w1 = (w1 | ((((w1 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+              w2 = (w2 | ((((w2 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+              w3 = (w3 | ((((w3 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+              let v0 = y0 & ~(((y0 & -0x7fff8000) >>> 15) * 0xffff);
+              let v1 = y1 & ~(((y1 & -0x7fff8000) >>> 15) * 0xffff);
+              let v2 = y2 & ~(((y2 & -0x7fff8000) >>> 15) * 0xffff);
+              let v3 = y3 & ~(((y3 & -0x7fff8000) >>> 15) * 0xffff);
+              v0 = (v0 | ((((v0 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+              v1 = (v1 | ((((v1 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+              v2 = (v2 | ((((v2 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+              v3 = (v3 | ((((v3 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+              // Bytes 0 and 2 of each word, two words to a result word.
+              R[d] = (w0 | (w0 >>> 8)) & 0xffff | (((w1 | (w1 >>> 8)) & 0xffff) << 16);
+              R[d + 1] = (w2 | (w2 >>> 8)) & 0xffff | (((w3 | (w3 >>> 8)) & 0xffff) << 16);
+              R[d + 2] = (v0 | (v0 >>> 8)) & 0xffff | (((v1 | (v1 >>> 8)) & 0xffff) << 16);
+              R[d + 3] = (v2 | (v2 >>> 8)) & 0xffff | (((v3 | (v3 >>> 8)) & 0xffff) << 16);
               pc += 4;
               break;
             }
@@ -2343,10 +2382,8 @@ export class Machine {
             case 293 /* i16x8_extend_low_i8x16_u */:
             case 294 /* i16x8_extend_high_i8x16_u */:
             case 303 /* i8x16_add_sat_s */:
-            case 304 /* i8x16_add_sat_u */:
             case 305 /* i8x16_sub_sat_s */:
             case 306 /* i8x16_sub_sat_u */:
-            case 307 /* i8x16_avgr_u */:
             case 308 /* i16x8_add_sat_s */:
             case 309 /* i16x8_add_sat_u */:
             case 310 /* i16x8_sub_sat_s */:

@@ -105,16 +105,6 @@ export function runSimdOp(
       }
       return pc + 4;
     }
-    case 304 /* i8x16_add_sat_u */: {
-      const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-      for (let i = 0; i < 4; i++) {
-        const p = R[x + i], q = R[y + i];
-        const s = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);
-        // A carry out of a lane's top bit saturates it to all ones.
-        R[d + i] = s | ((((p & q) | ((p | q) & ~s)) & -0x7f7f7f80) >>> 7) * 0xff;
-      }
-      return pc + 4;
-    }
     case 305 /* i8x16_sub_sat_s */: {
       const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
       for (let i = 0; i < 4; i++) {
@@ -132,14 +122,6 @@ export function runSimdOp(
         const s = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);
         // A borrow out of a lane's top bit saturates it to zero.
         R[d + i] = s & ~(((((~p & q) | ((~p | q) & s)) & -0x7f7f7f80) >>> 7) * 0xff);
-      }
-      return pc + 4;
-    }
-    case 307 /* i8x16_avgr_u */: {
-      const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-      for (let i = 0; i < 4; i++) {
-        const p = R[x + i], q = R[y + i];
-        R[d + i] = (p | q) - (((p ^ q) >>> 1) & 0x7f7f7f7f);
       }
       return pc + 4;
     }
