@@ -304,6 +304,16 @@ class Translator {
     this.sourceLength = n + 2;
   }
 
+  /**
+   * After a load (emitted at `start`) and the instruction using its value
+   * became one op: forgets the user's source entry (moved to `start` by the
+   * fusion), so that a trap there names the load, the part that can trap.
+   */
+  private mapToLoad(start: number): void {
+    const n = this.sourceLength;
+    if (n >= 4 && this.sourceMap[n - 2] === start) this.sourceLength = n - 2;
+  }
+
   /** Marks the current position as a branch target: no peephole may look across it. */
   private bindHere(fixups: number[]): void {
     for (const at of fixups) this.code[at] = this.pc;
@@ -592,6 +602,7 @@ class Translator {
     this.pop(2);
     const d = this.pushTemp(resultType);
     this.produced(this.emit(fused, d, a, addr, imm, offset) + 1);
+    this.mapToLoad(start);
   }
 
   /**
@@ -620,6 +631,7 @@ class Translator {
       this.produced(
         this.emit(OP.f64_mul_load2, d, addr1, imm1, offset1, addr, imm, offset) + 1,
       );
+      this.mapToLoad(first);
       return true;
     }
     this.fuseLoadInto(OP.f64_mul_load, ValType.f64, plain);
@@ -683,6 +695,7 @@ class Translator {
     this.pop(2);
     const d = this.pushTemp(ValType.v128);
     this.produced(this.emitWords(OP.i16x8_add2_load8x8_u, [d, ...operands]) + 1);
+    this.mapToLoad(first);
     return true;
   }
 

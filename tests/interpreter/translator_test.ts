@@ -341,6 +341,41 @@ test("a trap in a fused instruction names the offset of the wasm instruction tha
   }
 });
 
+test("a trap in a load fused into the instruction using its value names the load", async () => {
+  // i32.add, f64.mul and i16x8.add take in the load before them; the load is what traps.
+  const source = `(module (memory 1)
+    (func (export "sum") (param i32) (result i32)
+      (i32.add (local.get 0) (i32.load offset=12 (local.get 0))))
+    (func (export "product") (param i32) (result f64)
+      (f64.mul (f64.const 2) (f64.load offset=24 (local.get 0))))
+    (func (export "rows") (param i32) (result v128)
+      (i16x8.add (v128.const i64x2 0 0) (v128.load8x8_u offset=36 (local.get 0)))))`;
+  const bytes = wat2wasm(source);
+  // The byte offset of the load whose memarg is (align, offset).
+  const loadAt = (opcode: number[], align: number, offset: number) =>
+    bytes.findIndex((_, i) =>
+      opcode.every((x, k) => bytes[i + k] === x) && bytes[i + opcode.length] === align &&
+      bytes[i + opcode.length + 1] === offset
+    );
+  const m = await new Runtime().instantiate(bytes);
+  const cases = [["sum", [0x28], 2, 12], ["product", [0x2b], 3, 24], [
+    "rows",
+    [0xfd, 0x02],
+    3,
+    36,
+  ]] as const;
+  for (const [name, opcode, align, offset] of cases) {
+    const at = loadAt([...opcode], align, offset);
+    assert.ok(at > 0);
+    assert.throws(
+      () => m.exportedFunction(name)!.call(65530),
+      (e: Error) =>
+        /out of bounds memory access/.test(e.message) &&
+        e.stack!.includes(`(wasm @0x${at.toString(16)})`),
+    );
+  }
+});
+
 test("memory grown by a callee or by a host function is visible to the caller after return", async () => {
   const runtime = new Runtime();
   let grow: () => void = () => {};
