@@ -85,6 +85,40 @@ const IMM_OF: Uint8Array = (() => {
   return table;
 })();
 
+/** {@link BYTE_SKIP}: how to step over a one-byte opcode's immediates. */
+const SKIP_GENERIC = 0, SKIP_NONE = 1, SKIP_LEB = 2, SKIP_TWO_LEBS = 3;
+
+/**
+ * For each one-byte opcode whose immediates are none, one LEB128 number or
+ * two (most instructions): how to skip them without {@link opAt} and
+ * {@link skipImmediates}. Block types, tables, floats and the prefixes take the
+ * general path.
+ */
+const BYTE_SKIP: Uint8Array = (() => {
+  const table = new Uint8Array(256);
+  for (let id = 0; id < 0xfc; id++) {
+    switch (IMM_OF[id]) {
+      case Imm.none:
+        table[id] = SKIP_NONE;
+        break;
+      case Imm.label:
+      case Imm.func:
+      case Imm.local:
+      case Imm.global:
+      case Imm.table:
+      case Imm.i32:
+      case Imm.i64:
+        table[id] = SKIP_LEB;
+        break;
+      case Imm.memArg:
+      case Imm.callIndirect:
+        table[id] = SKIP_TWO_LEBS;
+        break;
+    }
+  }
+  return table;
+})();
+
 /** The op id of the instruction at `pos` and the position of its immediates (set by {@link opAt}). */
 let opId = 0, immAt = 0;
 
@@ -187,10 +221,21 @@ export function findHoistableConstants(
   let pos = start;
   while (pos < end) {
     const at = pos;
-    if (!opAt(bytes, pos, end)) break;
-    const op = opId;
-    pos = skipImmediates(bytes, immAt, end);
-    if (pos > end) break;
+    let op = bytes[pos];
+    const skip = BYTE_SKIP[op];
+    if (skip !== SKIP_GENERIC) {
+      // The common case, kept cheap: most instructions only need stepping over.
+      pos++;
+      if (skip === SKIP_LEB) pos = skipLeb(bytes, pos, end);
+      else if (skip === SKIP_TWO_LEBS) pos = skipLeb(bytes, skipLeb(bytes, pos, end), end);
+      if (pos > end) break;
+      if (op !== Op.end && op !== Op.i32_const && op !== Op.i64_const) continue;
+    } else {
+      if (!opAt(bytes, pos, end)) break;
+      op = opId;
+      pos = skipImmediates(bytes, immAt, end);
+      if (pos > end) break;
+    }
     switch (op) {
       case Op.block:
       case Op.if:
