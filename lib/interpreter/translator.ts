@@ -95,6 +95,9 @@ export function translateModule(
   return out;
 }
 
+/** `refLocalSlots` of the functions without reference-typed locals (most): shared, never written. */
+const NO_SLOTS = new Int32Array(0);
+
 class Translator {
   readonly ctx: ModuleContext;
   readonly v: FunctionValidator;
@@ -179,7 +182,7 @@ class Translator {
       paramWords,
       localsEnd: this.localsEnd,
       frameWords: Math.max(this.maxWords, resultWords, this.tempsStart),
-      refLocalSlots: new Int32Array(refLocals),
+      refLocalSlots: refLocals.length === 0 ? NO_SLOTS : new Int32Array(refLocals),
       sourceMap: this.sourceMap.slice(0, this.sourceLength),
     };
   }
@@ -316,8 +319,10 @@ class Translator {
 
   /** Marks the current position as a branch target: no peephole may look across it. */
   private bindHere(fixups: number[]): void {
-    for (const at of fixups) this.code[at] = this.pc;
-    fixups.length = 0;
+    if (fixups.length !== 0) {
+      for (const at of fixups) this.code[at] = this.pc;
+      fixups.length = 0; // slow in V8 (a runtime call), hence the check
+    }
     this.lastStart = -1;
     this.prevStart = -1;
     this.lastDst = -1;
