@@ -42,6 +42,23 @@ import { typeListText, ValidationStacks } from "./stacks.ts";
 import { type ControlFrame, FrameKind, NO_TYPES, SINGLE_TYPES, UNKNOWN } from "./control_frame.ts";
 
 const I32_ONLY = SINGLE_TYPES[ValType.i32];
+
+/**
+ * The fixed signatures of the instructions with at most two parameters and
+ * one result, packed for a fast check: operand 1 (the top) in bits 0-7,
+ * operand 2 in bits 8-15, the result in bits 16-23 (0: none); -1 for the
+ * others, which take the general path.
+ */
+const SMALL_SIGNATURE: Int32Array = (() => {
+  const table = new Int32Array(OPS.length).fill(-1);
+  OPS.forEach((info, id) => {
+    if (info?.params == null || info.params.length > 2 || info.results!.length > 1) return;
+    const p = info.params, n = p.length;
+    table[id] = (n > 0 ? p[n - 1] : 0) | (n > 1 ? p[n - 2] << 8 : 0) |
+      ((info.results!.length === 1 ? info.results![0] : 0) << 16);
+  });
+  return table;
+})();
 const NO_FUNC_TYPE: FuncType = { params: [], results: [] };
 
 function isNum(t: number): boolean {
@@ -149,6 +166,14 @@ export class FunctionValidator extends ValidationStacks {
     if (this.fp === 0) this.fail("operators remaining after end of function", ins.offset);
     const op = ins.op;
     const info = OPS[op]!;
+    const signature = SMALL_SIGNATURE[op];
+    if (signature >= 0 && this.popSmall(signature)) {
+      // The operands were there, of the right types (most instructions): only the immediates
+      // remain to be checked, then the result pushed.
+      if (info.imm !== Imm.none) this.#checkImmediates(ins, info.imm, info.align, info.lanes);
+      if (signature >= 0x10000) this.push(signature >>> 16);
+      return;
+    }
     if (info.params !== null) {
       if (info.imm !== Imm.none) this.#checkImmediates(ins, info.imm, info.align, info.lanes);
       this.popExpect(info.params, ins);

@@ -165,6 +165,24 @@ export class ValidationStacks {
     return UNKNOWN;
   }
 
+  /**
+   * Pops the operands of a small fixed signature (see `SMALL_SIGNATURE` in
+   * the function validator: types in bits 0-7 and 8-15, 0 for none) when the
+   * current frame has them with exactly those types; false, popping nothing,
+   * otherwise (a mismatch, or unknown types in unreachable code), for
+   * {@link popExpect} to handle.
+   */
+  protected popSmall(signature: number): boolean {
+    const top = signature & 0xff, second = (signature >>> 8) & 0xff;
+    const n = top === 0 ? 0 : second === 0 ? 1 : 2;
+    const sp = this.sp, vals = this.vals;
+    if (sp - this.frames[this.fp - 1].height < n) return false;
+    if (n > 0 && vals[sp - 1] !== top) return false;
+    if (n > 1 && vals[sp - 2] !== second) return false;
+    this.sp = sp - n;
+    return true;
+  }
+
   /** `pop_vals(types)`: pops operands matching `types` (the last one on top). */
   protected popExpect(types: readonly number[], ins: Instruction): void {
     const n = types.length;
