@@ -26,10 +26,16 @@ export interface CompileResult {
   nativeMs?: number;
   /** Native MB/s (absent without it). */
   nativeMbPerSecond?: number;
+  /** wazero-ts MB/s of each round, when several processes measured it (`bench/run.ts`). */
+  rounds?: number[];
 }
 
 /** Runs the benchmark, prints one line per engine and returns the numbers. */
-export async function benchCompile(megabytes = 4, runs = 7): Promise<CompileResult> {
+export async function benchCompile(
+  megabytes = 4,
+  runs = 7,
+  print: (line: string) => void = console.log,
+): Promise<CompileResult> {
   const { bytes, codeBytes, functions } = bigModule(megabytes * 1024 * 1024);
   const mb = codeBytes / (1024 * 1024);
   const runtime = new Runtime();
@@ -57,7 +63,7 @@ export async function benchCompile(megabytes = 4, runs = 7): Promise<CompileResu
     mbPerSecond: mb / (t / 1000),
     coldMs,
   };
-  console.log(
+  print(
     `compile ${mb.toFixed(2)} MB of code (${functions} functions): wazero-ts ${t.toFixed(1)} ms = ${
       result.mbPerSecond.toFixed(1)
     } MB/s (the first, cold: ${coldMs.toFixed(0)} ms = ${(mb / (coldMs / 1000)).toFixed(1)} MB/s)`,
@@ -74,13 +80,13 @@ export async function benchCompile(megabytes = 4, runs = 7): Promise<CompileResu
     const tn = median(times);
     result.nativeMs = tn;
     result.nativeMbPerSecond = mb / (tn / 1000);
-    console.log(
+    print(
       `compile ${mb.toFixed(2)} MB of code: native WebAssembly.Module ${tn.toFixed(1)} ms = ${
         result.nativeMbPerSecond.toFixed(1)
       } MB/s (wazero-ts takes ${(t / tn).toFixed(1)}x as long)`,
     );
   } else {
-    console.log("native WebAssembly is not available here: no reference measurement");
+    print("native WebAssembly is not available here: no reference measurement");
   }
   return result;
 }
