@@ -27,7 +27,7 @@ import { executeSimd } from "./simd.ts";
 import { floatBinary, floatUnary } from "./simd_float.ts";
 import { intBinary, intUnary } from "./simd_int.ts";
 import { runSimdOp } from "./simd_ops.ts";
-import { narrowS16, narrowS8, narrowU16, narrowU8 } from "./simd_words.ts";
+import { narrowS16, narrowS8, narrowU16 } from "./simd_words.ts";
 import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "./numeric/i32.ts";
 import {
   clz64,
@@ -2253,6 +2253,50 @@ export class Machine {
               pc += 4;
               break;
             }
+            case 315 /* i32x4_dot_i16x8_s */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              for (let i = 0; i < 4; i++) {
+                const p = R[x + i], q = R[y + i];
+                R[d + i] =
+                  (Math.imul((p << 16) >> 16, (q << 16) >> 16) + Math.imul(p >> 16, q >> 16)) | 0;
+              }
+              pc += 4;
+              break;
+            }
+            case 317 /* i16x8_extadd_pairwise_i8x16_u */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2];
+              for (let i = 0; i < 4; i++) {
+                const p = R[x + i];
+                R[d + i] = ((p & 0xff) + ((p >>> 8) & 0xff)) |
+                  ((((p >>> 16) & 0xff) + (p >>> 24)) << 16);
+              }
+              pc += 3;
+              break;
+            }
+            case 320 /* i8x16_bitmask */: {
+              const x = b + code[pc + 2];
+              let m = 0;
+              for (let i = 0; i < 4; i++) {
+                const w = R[x + i];
+                m |= (((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8)) <<
+                  (4 * i);
+              }
+              R[b + code[pc + 1]] = m;
+              pc += 3;
+              break;
+            }
+            case 358 /* i8x16_gt_u */: {
+              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+              for (let i = 0; i < 4; i++) {
+                // ltMaskU8(y, x) inline: bytewise y - x, then each byte's borrow widened to 0xff.
+                const p = R[y + i], q = R[x + i];
+                const diff = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);
+                const borrow = ((~p & q) | (~(p ^ q) & diff)) & -0x7f7f7f80;
+                R[d + i] = borrow | (borrow - (borrow >>> 7));
+              }
+              pc += 4;
+              break;
+            }
             case 325 /* i8x16_narrow_i16x8_u */: {
               const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
               // Every source word before any write: the result may be either operand.
@@ -2391,18 +2435,14 @@ export class Machine {
             case 312 /* i16x8_avgr_u */:
             case 313 /* i8x16_eq */:
             case 314 /* i8x16_ne */:
-            case 315 /* i32x4_dot_i16x8_s */:
             case 316 /* i16x8_extadd_pairwise_i8x16_s */:
-            case 317 /* i16x8_extadd_pairwise_i8x16_u */:
             case 318 /* i32x4_extadd_pairwise_i16x8_s */:
             case 319 /* i32x4_extadd_pairwise_i16x8_u */:
-            case 320 /* i8x16_bitmask */:
             case 321 /* i16x8_bitmask */:
             case 322 /* i32x4_bitmask */:
             case 323 /* v128_any_true */:
             case 328 /* v128_store32_lane */:
             case 357 /* i8x16_lt_u */:
-            case 358 /* i8x16_gt_u */:
               pc = runSimdOp(R, mem, code, pc, b);
               break;
             default:

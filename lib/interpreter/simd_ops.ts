@@ -10,7 +10,7 @@
  * @module
  */
 
-import { bitmask16, bitmask8, ltMaskU8 } from "./simd_words.ts";
+import { bitmask16, ltMaskU8 } from "./simd_words.ts";
 
 /**
  * Runs the SIMD instruction at `pc` (one of the own SIMD ops that the main
@@ -198,34 +198,12 @@ export function runSimdOp(
       for (let i = 0; i < 4; i++) R[d + i] = ltMaskU8(R[x + i], R[y + i]);
       return pc + 4;
     }
-    case 358 /* i8x16_gt_u */: {
-      const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-      for (let i = 0; i < 4; i++) R[d + i] = ltMaskU8(R[y + i], R[x + i]);
-      return pc + 4;
-    }
-    case 315 /* i32x4_dot_i16x8_s */: {
-      const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-      for (let i = 0; i < 4; i++) {
-        const p = R[x + i], q = R[y + i];
-        R[d + i] = (Math.imul((p << 16) >> 16, (q << 16) >> 16) + Math.imul(p >> 16, q >> 16)) | 0;
-      }
-      return pc + 4;
-    }
     case 316 /* i16x8_extadd_pairwise_i8x16_s */: {
       const d = b + code[pc + 1], x = b + code[pc + 2];
       for (let i = 0; i < 4; i++) {
         const p = R[x + i];
         R[d + i] = ((((p << 24) >> 24) + ((p << 16) >> 24)) & 0xffff) |
           ((((p << 8) >> 24) + (p >> 24)) << 16);
-      }
-      return pc + 3;
-    }
-    case 317 /* i16x8_extadd_pairwise_i8x16_u */: {
-      const d = b + code[pc + 1], x = b + code[pc + 2];
-      for (let i = 0; i < 4; i++) {
-        const p = R[x + i];
-        R[d + i] = ((p & 0xff) + ((p >>> 8) & 0xff)) |
-          ((((p >>> 16) & 0xff) + (p >>> 24)) << 16);
       }
       return pc + 3;
     }
@@ -243,11 +221,6 @@ export function runSimdOp(
         const p = R[x + i];
         R[d + i] = (p & 0xffff) + (p >>> 16);
       }
-      return pc + 3;
-    }
-    case 320 /* i8x16_bitmask */: {
-      const x = b + code[pc + 2];
-      R[b + code[pc + 1]] = bitmask8(R[x], R[x + 1], R[x + 2], R[x + 3]);
       return pc + 3;
     }
     case 321 /* i16x8_bitmask */: {

@@ -8,19 +8,9 @@
  * @module
  */
 
-/** The sign bits of the four i8 lanes of `w`, as bits 0-3. */
-function signs8(w: number): number {
-  return ((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8);
-}
-
 /** The sign bits of the two i16 lanes of `w`, as bits 0-1. */
 function signs16(w: number): number {
   return ((w >>> 15) & 1) | ((w >>> 30) & 2);
-}
-
-/** `i8x16.bitmask` of the vector with words `a`..`d`. */
-export function bitmask8(a: number, b: number, c: number, d: number): number {
-  return signs8(a) | (signs8(b) << 4) | (signs8(c) << 8) | (signs8(d) << 12);
 }
 
 /** `i16x8.bitmask` of the vector with words `a`..`d`. */
@@ -33,21 +23,10 @@ function satS8(v: number): number {
   return v < -128 ? 0x80 : v > 127 ? 127 : v & 0xff;
 }
 
-/** An i16 lane (`v`, sign-extended) saturated to u8. */
-function satU8(v: number): number {
-  return v < 0 ? 0 : v > 255 ? 255 : v;
-}
-
 /** Four i16 lanes (words `p`, `q`) narrowed to i8 with signed saturation: one result word. */
 export function narrowS8(p: number, q: number): number {
   return satS8((p << 16) >> 16) | (satS8(p >> 16) << 8) | (satS8((q << 16) >> 16) << 16) |
     (satS8(q >> 16) << 24);
-}
-
-/** Four i16 lanes (words `p`, `q`) narrowed to u8 with unsigned saturation: one result word. */
-export function narrowU8(p: number, q: number): number {
-  return satU8((p << 16) >> 16) | (satU8(p >> 16) << 8) | (satU8((q << 16) >> 16) << 16) |
-    (satU8(q >> 16) << 24);
 }
 
 /** Two i32 lanes narrowed to i16 with signed saturation: one result word. */
