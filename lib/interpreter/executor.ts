@@ -73,6 +73,9 @@ const INV_2_32 = 1 / 4294967296;
  */
 const SIGN = 0x80000000;
 
+/** Scratch words of `i8x16.narrow_i16x8_u` (both operands are read before the result is written). */
+const NARROWED = new Int32Array(8);
+
 /** The view of an instance's memory 0 (an empty view when it has none). */
 function memoryView(inst: InstanceState): DataView {
   return inst.memories.length > 0 ? inst.memories[0].view : EMPTY_VIEW;
@@ -2123,22 +2126,12 @@ export class Machine {
               pc += 9;
               break;
             }
-            case 355 /* i32x4_extend_low_i16x8_u_mul */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+            case 355 /* i32x4_extend_low_i16x8_u_mul */:
+            case 356 /* i32x4_extend_high_i16x8_u_mul */: {
+              const d = b + code[pc + 1], y = b + code[pc + 3];
+              const x = b + code[pc + 2] + (code[pc] === 356 ? 2 : 0); // the half's two words
               // Every source word before any write: the result may be either operand.
               const p = R[x], q = R[x + 1];
-              const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
-              R[d] = Math.imul(p & 0xffff, y0);
-              R[d + 1] = Math.imul(p >>> 16, y1);
-              R[d + 2] = Math.imul(q & 0xffff, y2);
-              R[d + 3] = Math.imul(q >>> 16, y3);
-              pc += 4;
-              break;
-            }
-            case 356 /* i32x4_extend_high_i16x8_u_mul */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              // Every source word before any write: the result may be either operand.
-              const p = R[x + 2], q = R[x + 3];
               const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
               R[d] = Math.imul(p & 0xffff, y0);
               R[d + 1] = Math.imul(p >>> 16, y1);
@@ -2299,32 +2292,19 @@ export class Machine {
             }
             case 325 /* i8x16_narrow_i16x8_u */: {
               const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              // Every source word before any write: the result may be either operand.
-              const x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];
-              const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
-              // Inline (V8 does not inline a helper this deep in the switch): per word, lanes below
-              // 0 become 0, then lanes above 255 (adding 0x7f00 reaches bit 15) become 255.
-              let w0 = x0 & ~(((x0 & -0x7fff8000) >>> 15) * 0xffff);
-              let w1 = x1 & ~(((x1 & -0x7fff8000) >>> 15) * 0xffff);
-              let w2 = x2 & ~(((x2 & -0x7fff8000) >>> 15) * 0xffff);
-              let w3 = x3 & ~(((x3 & -0x7fff8000) >>> 15) * 0xffff);
-              w0 = (w0 | ((((w0 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
-              w1 = (w1 | ((((w1 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
-              w2 = (w2 | ((((w2 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
-              w3 = (w3 | ((((w3 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
-              let v0 = y0 & ~(((y0 & -0x7fff8000) >>> 15) * 0xffff);
-              let v1 = y1 & ~(((y1 & -0x7fff8000) >>> 15) * 0xffff);
-              let v2 = y2 & ~(((y2 & -0x7fff8000) >>> 15) * 0xffff);
-              let v3 = y3 & ~(((y3 & -0x7fff8000) >>> 15) * 0xffff);
-              v0 = (v0 | ((((v0 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
-              v1 = (v1 | ((((v1 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
-              v2 = (v2 | ((((v2 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
-              v3 = (v3 | ((((v3 + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+              // Inline (V8 does not inline a helper this deep in the switch). Every source word
+              // is read before any write (the result may be either operand): per word, lanes
+              // below 0 become 0, then lanes above 255 (adding 0x7f00 reaches bit 15) 255.
+              for (let i = 0; i < 8; i++) {
+                const v = i < 4 ? R[x + i] : R[y + i - 4];
+                const w = v & ~(((v & -0x7fff8000) >>> 15) * 0xffff);
+                NARROWED[i] = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+              }
               // Bytes 0 and 2 of each word, two words to a result word.
-              R[d] = (w0 | (w0 >>> 8)) & 0xffff | (((w1 | (w1 >>> 8)) & 0xffff) << 16);
-              R[d + 1] = (w2 | (w2 >>> 8)) & 0xffff | (((w3 | (w3 >>> 8)) & 0xffff) << 16);
-              R[d + 2] = (v0 | (v0 >>> 8)) & 0xffff | (((v1 | (v1 >>> 8)) & 0xffff) << 16);
-              R[d + 3] = (v2 | (v2 >>> 8)) & 0xffff | (((v3 | (v3 >>> 8)) & 0xffff) << 16);
+              for (let k = 0; k < 4; k++) {
+                const p = NARROWED[2 * k], q = NARROWED[2 * k + 1];
+                R[d + k] = ((p | (p >>> 8)) & 0xffff) | (((q | (q >>> 8)) & 0xffff) << 16);
+              }
               pc += 4;
               break;
             }
