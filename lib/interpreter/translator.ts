@@ -1,21 +1,11 @@
 /**
  * The translator: lowers each validated function body from stack code to
  * register code, once, at compile time. It drives the validator over the
- * body (so validation and translation are one pass) and keeps a virtual
- * operand stack whose entries say where each value lives:
- *
- * - `TEMP`: in the value's canonical register, a fixed frame position for
- *   its stack height (after the locals);
- * - `LOCAL`: still in a local's register (`local.get` emits nothing);
- * - `CONST`: a constant not yet written anywhere (`i32.const` emits nothing
- *   and often becomes an immediate);
- * - `ADDR`: an i32 local plus a constant, not yet added (a load or store
- *   takes both, wherever its address was computed; anything else
- *   materializes the sum).
- *
- * Deferred entries are written to their canonical registers
- * ("materialized") when something needs them there: block boundaries,
- * calls, branches, or a `local.set` of the local they read.
+ * body (so validation and translation are one pass), tracks where each
+ * value lives on a virtual operand stack (`virtual_stack.ts`), emits
+ * register code (`register_code.ts`), and lets the peepholes
+ * (`fusions.ts`) replace instructions it just emitted with fused ones.
+ * This file handles the instructions themselves and the control flow.
  *
  * @module
  */
@@ -33,24 +23,8 @@ import { LOWERING, NEGATED_COMPARE, REINTERPRETS, SWAPPED_COMPARE } from "./op_m
 import { OP, OP_SPECS } from "./ops.ts";
 import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { SIMD_LOWERING } from "./simd_lowering.ts";
-
-const TEMP = 0, LOCAL = 1, CONST = 2, ADDR = 3;
-
-/** Words a value of type `t` takes in the register file. */
-export function wordsOf(t: number): number {
-  return t === ValType.v128 ? 4 : 2;
-}
-
-function moveOp(t: number): number {
-  if (t === ValType.i32 || t === ValType.f32) return OP.mov32;
-  if (t === ValType.i64 || t === ValType.f64) return OP.mov64;
-  if (t === ValType.v128) return OP.mov128;
-  return OP.movref;
-}
-
-function is64(t: number): boolean {
-  return t === ValType.i64 || t === ValType.f64;
-}
+import { ADDR, CONST, is64, LOCAL, TEMP, wordsOf } from "./virtual_stack.ts";
+import { Fusions } from "./fusions.ts";
 
 /** A label: an open block, loop, if or the function body, as the translator sees it. */
 interface Block {
@@ -98,53 +72,17 @@ export function translateModule(
 /** `refLocalSlots` of the functions without reference-typed locals (most): shared, never written. */
 const NO_SLOTS = new Int32Array(0);
 
-class Translator {
+class Translator extends Fusions {
   readonly ctx: ModuleContext;
   readonly v: FunctionValidator;
   readonly ins = new Instruction();
-
-  code = new Int32Array(1024);
-  pc = 0;
-  /** Pairs (code position, byte offset of the wasm instruction), for stack traces. */
-  sourceMap = new Int32Array(256);
-  sourceLength = 0;
-
-  // The virtual operand stack.
-  kind = new Uint8Array(64);
-  type = new Uint8Array(64);
-  /** Canonical register of each height, in words from the frame base. */
-  slot = new Int32Array(64);
-  /** LOCAL and ADDR: the local's register; CONST: the low word. */
-  src = new Int32Array(64);
-  /** CONST: the high word; ADDR: the constant added to the local. */
-  hi = new Int32Array(64);
-  h = 0;
-
   blocks: Block[] = [];
-  localWords: Int32Array = new Int32Array(0);
-  localTypes: number[] = [];
-  localsEnd = 0;
-  /** Where the temporaries (canonical registers) start, after locals and hoisted constants. */
-  tempsStart = 0;
-  constants: readonly HoistedConstant[] = [];
-  constRegs: number[] = [];
-  maxWords = 0;
-
-  /** Code position of the current basic block's fuel charge (-1: none yet). */
-  fuelAt = -1;
-  /** Start of the last emitted instruction, or -1 when a label was bound since. */
-  lastStart = -1;
-  /** Start of the instruction before the last one, or -1 (a label, or a peephole, since). */
-  prevStart = -1;
-  /** Code position of the last instruction's destination operand (-1 if none). */
-  lastDst = -1;
-  /** Stack height the last instruction's result was pushed at. */
-  lastDstHeight = -1;
 
   readonly fuel: boolean;
   readonly listeners: boolean;
 
   constructor(ctx: ModuleContext, options: TranslateOptions) {
+    super();
     this.ctx = ctx;
     this.v = new FunctionValidator(ctx);
     this.fuel = options.fuel;
@@ -230,104 +168,7 @@ class Translator {
     });
   }
 
-  // ---- Code emission -------------------------------------------------------
-
-  /**
-   * Appends an instruction with up to seven operands; returns its position.
-   * (Fixed parameters rather than a rest array: this runs for every
-   * instruction, and the arrays would be garbage.)
-   */
-  private emit(op: number, a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0): number {
-    const n = arguments.length - 1;
-    const start = this.reserve(n + 1);
-    const code = this.code;
-    code[start] = op;
-    if (n > 0) code[start + 1] = a;
-    if (n > 1) code[start + 2] = b;
-    if (n > 2) code[start + 3] = c;
-    if (n > 3) code[start + 4] = d;
-    if (n > 4) code[start + 5] = e;
-    if (n > 5) code[start + 6] = f;
-    if (n > 6) code[start + 7] = g;
-    this.emitted(op, start);
-    return start;
-  }
-
-  /** Appends an instruction whose operands are in an array (wide or variable-length ones). */
-  private emitWords(op: number, operands: readonly number[]): number {
-    const start = this.reserve(operands.length + 1);
-    this.code[start] = op;
-    for (let i = 0; i < operands.length; i++) this.code[start + 1 + i] = operands[i];
-    this.emitted(op, start);
-    return start;
-  }
-
-  /** Makes room for `words` more words of code; returns where they start. */
-  private reserve(words: number): number {
-    const start = this.pc;
-    const need = start + words;
-    if (need > this.code.length) {
-      const bigger = new Int32Array(Math.max(need, this.code.length * 2));
-      bigger.set(this.code);
-      this.code = bigger;
-    }
-    this.pc = need;
-    return start;
-  }
-
-  private emitted(op: number, start: number): void {
-    // A peephole that replaced earlier code emits its fused instruction where
-    // that code began: the wasm instructions it ran map there now, so that a
-    // trap names the last of them (a load's offset, not its address's add).
-    const map = this.sourceMap;
-    for (let k = this.sourceLength - 2; k >= 0 && map[k] > start; k -= 2) map[k] = start;
-    // After a peephole rewound the code, what came before `start` is not known here.
-    this.prevStart = this.lastStart < start ? this.lastStart : -1;
-    this.lastStart = start;
-    this.lastDst = -1;
-    if (ENDS_BASIC_BLOCK[op] === 1) this.fuelAt = -1;
-  }
-
-  /** Records that the code emitted from here on comes from the wasm instruction at `offset`. */
-  private mapSource(offset: number): void {
-    let map = this.sourceMap;
-    const n = this.sourceLength;
-    if (n >= 2 && map[n - 2] === this.pc) {
-      // The previous wasm instruction emitted no code: the code here is this one's.
-      map[n - 1] = offset;
-      return;
-    }
-    if (n + 2 > map.length) {
-      const bigger = new Int32Array(map.length * 2);
-      bigger.set(map);
-      this.sourceMap = map = bigger;
-    }
-    map[n] = this.pc;
-    map[n + 1] = offset;
-    this.sourceLength = n + 2;
-  }
-
-  /**
-   * After a load (emitted at `start`) and the instruction using its value
-   * became one op: forgets the user's source entry (moved to `start` by the
-   * fusion), so that a trap there names the load, the part that can trap.
-   */
-  private mapToLoad(start: number): void {
-    const n = this.sourceLength;
-    if (n >= 4 && this.sourceMap[n - 2] === start) this.sourceLength = n - 2;
-  }
-
-  /** Marks the current position as a branch target: no peephole may look across it. */
-  private bindHere(fixups: number[]): void {
-    if (fixups.length !== 0) {
-      for (const at of fixups) this.code[at] = this.pc;
-      fixups.length = 0; // slow in V8 (a runtime call), hence the check
-    }
-    this.lastStart = -1;
-    this.prevStart = -1;
-    this.lastDst = -1;
-    this.fuelAt = -1;
-  }
+  // ---- Fuel ----------------------------------------------------------------
 
   /**
    * Counts one instruction of reachable code against the current basic
@@ -344,121 +185,6 @@ class Translator {
       this.prevStart = -1;
     }
     this.code[this.fuelAt]++;
-  }
-
-  // ---- The virtual stack ---------------------------------------------------
-
-  private ensureStack(n: number): void {
-    if (n <= this.kind.length) return;
-    const size = Math.max(n, this.kind.length * 2);
-    const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
-      const b = new (a.constructor as { new (n: number): T })(size);
-      b.set(a);
-      return b;
-    };
-    this.kind = grow(this.kind);
-    this.type = grow(this.type);
-    this.slot = grow(this.slot);
-    this.src = grow(this.src);
-    this.hi = grow(this.hi);
-  }
-
-  /** The canonical register of the value at height `h`. */
-  private slotFor(h: number): number {
-    return h === 0 ? this.tempsStart : this.slot[h - 1] + wordsOf(this.type[h - 1]);
-  }
-
-  /** Writes the hoisted constants into their registers, once per call. */
-  private emitConstantPrologue(): void {
-    this.constants.forEach((c, i) => {
-      const reg = this.constRegs[i];
-      if (c.type === ValType.v128) this.emit(OP.const128, reg, c.lo, c.hi, c.lo2, c.hi2);
-      else if (is64(c.type)) this.emit(OP.const64, reg, c.lo, c.hi);
-      else this.emit(OP.const32, reg, c.lo);
-    });
-  }
-
-  /** The register holding constant entry `i`'s value, or -1 if it was not hoisted. */
-  private constantRegister(i: number): number {
-    const t = this.type[i];
-    const k = indexOfConstant(this.constants, t, this.src[i], is64(t) ? this.hi[i] : 0, 0, 0);
-    return k < 0 ? -1 : this.constRegs[k];
-  }
-
-  private pushEntry(kind: number, t: number, src: number, hi: number): number {
-    const h = this.h;
-    this.ensureStack(h + 1);
-    const s = this.slotFor(h);
-    this.kind[h] = kind;
-    this.type[h] = t;
-    this.slot[h] = s;
-    this.src[h] = src;
-    this.hi[h] = hi;
-    this.h = h + 1;
-    const end = s + wordsOf(t);
-    if (end > this.maxWords) this.maxWords = end;
-    return s;
-  }
-
-  /** Pushes a value computed into its canonical register; returns that register. */
-  private pushTemp(t: number): number {
-    return this.pushEntry(TEMP, t, 0, 0);
-  }
-
-  /** Emits code writing entry `i`'s value into register `dst` (without changing the entry). */
-  private emitMoveTo(dst: number, i: number): void {
-    const t = this.type[i];
-    if (this.kind[i] === ADDR) {
-      this.emit(OP.i32_add_imm, dst, this.src[i], this.hi[i]);
-      return;
-    }
-    if (this.kind[i] === CONST) {
-      if (is64(t)) this.emit(OP.const64, dst, this.src[i], this.hi[i]);
-      else this.emit(OP.const32, dst, this.src[i]);
-      return;
-    }
-    const from = this.kind[i] === LOCAL ? this.src[i] : this.slot[i];
-    if (from !== dst) this.emit(moveOp(t), dst, from);
-  }
-
-  /** Writes entry `i` to its canonical register if it is not there yet. */
-  private materialize(i: number): void {
-    if (this.kind[i] === TEMP) return;
-    this.emitMoveTo(this.slot[i], i);
-    this.kind[i] = TEMP;
-  }
-
-  /** Materializes every entry that reads a local (before code that may run more than once). */
-  private materializeLocals(): void {
-    for (let i = 0; i < this.h; i++) if (this.readsLocal(i)) this.materialize(i);
-  }
-
-  /** True when entry `i` reads a local's register (a `LOCAL` or an `ADDR`). */
-  private readsLocal(i: number): boolean {
-    return this.kind[i] === LOCAL || this.kind[i] === ADDR;
-  }
-
-  /** The register to read entry `i` from, materializing a constant if needed. */
-  private operand(i: number): number {
-    if (this.kind[i] === LOCAL) return this.src[i];
-    if (this.kind[i] === ADDR) this.materialize(i);
-    if (this.kind[i] === CONST) {
-      const reg = this.constantRegister(i);
-      if (reg >= 0) return reg;
-      this.materialize(i);
-    }
-    return this.slot[i];
-  }
-
-  /** Pops `n` entries (their registers must already have been read). */
-  private pop(n: number): void {
-    this.h -= n;
-  }
-
-  /** Records that the last instruction wrote the value now on top, at `dstAt` in the code. */
-  private produced(dstAt: number): void {
-    this.lastDst = dstAt;
-    this.lastDstHeight = this.h - 1;
   }
 
   // ---- Instructions --------------------------------------------------------
@@ -592,170 +318,6 @@ class Translator {
     this.produced(this.emitWords(regOp, [d, ...operands, ...immediates]) + 1);
   }
 
-  /**
-   * A binary op whose right operand the last instruction just loaded: removes
-   * the load and emits `fused` (dst, left operand, address, imm, offset), one
-   * instruction that loads and computes. `plain` loads have no imm (0).
-   */
-  private fuseLoadInto(fused: number, resultType: ValType, plain: boolean): void {
-    const top = this.h - 1, start = this.lastStart;
-    const addr = this.code[start + 2];
-    const imm = plain ? 0 : this.code[start + 3], offset = this.code[start + (plain ? 3 : 4)];
-    this.removeLast();
-    // Materializing the other operand writes only its own register, never the address's.
-    const a = this.operand(top - 1);
-    this.pop(2);
-    const d = this.pushTemp(resultType);
-    this.produced(this.emit(fused, d, a, addr, imm, offset) + 1);
-    this.mapToLoad(start);
-  }
-
-  /**
-   * `f64.mul` whose right operand was just loaded (`load64` or `load64_ai`):
-   * one instruction that loads and multiplies. False when that does not apply.
-   */
-  private fuseLoadIntoMul(): boolean {
-    const top = this.h - 1;
-    const plain = this.justComputedBy(top, OP.load64);
-    if (!plain && !this.justComputedBy(top, OP.load64_ai)) return false;
-    const start = this.lastStart, first = this.prevStart;
-    const plain1 = first >= 0 && this.code[first] === OP.load64;
-    if (
-      this.kind[top - 1] === TEMP && first >= 0 && first + (plain1 ? 4 : 5) === start &&
-      (plain1 || this.code[first] === OP.load64_ai) && this.code[first + 1] === this.slot[top - 1]
-    ) {
-      // The other operand was loaded just before: both loads go into the multiply. Nothing ran
-      // between them, so both address registers still hold their addresses.
-      const addr1 = this.code[first + 2], imm1 = plain1 ? 0 : this.code[first + 3];
-      const offset1 = this.code[first + (plain1 ? 3 : 4)];
-      const addr = this.code[start + 2];
-      const imm = plain ? 0 : this.code[start + 3], offset = this.code[start + (plain ? 3 : 4)];
-      this.pc = first;
-      this.pop(2);
-      const d = this.pushTemp(ValType.f64);
-      this.produced(
-        this.emit(OP.f64_mul_load2, d, addr1, imm1, offset1, addr, imm, offset) + 1,
-      );
-      this.mapToLoad(first);
-      return true;
-    }
-    this.fuseLoadInto(OP.f64_mul_load, ValType.f64, plain);
-    return true;
-  }
-
-  /** A v128 load with its own op: dst, address, a folded `i32.add` constant (or 0), offset. */
-  private vectorLoad(regOp: number, offset: number): void {
-    const ai = this.h - 1;
-    const deferred = this.kind[ai] === ADDR;
-    const add = !deferred && this.justComputedBy(ai, OP.i32_add_imm) ? this.takeAdd(ai)! : null;
-    const addr = deferred ? this.src[ai] : add !== null ? add[1] : this.operand(ai);
-    const imm = deferred ? this.hi[ai] : add !== null ? add[2] : 0;
-    this.pop(1);
-    const d = this.pushTemp(ValType.v128);
-    this.produced(this.emit(regOp, d, addr, imm, offset) + 1);
-  }
-
-  /**
-   * v128.store (`lane` -1) or a lane store: address, value, a folded `i32.add`
-   * constant (or 0), offset, and the lane.
-   */
-  private vectorStore(regOp: number, offset: number, lane: number): void {
-    const ai = this.h - 2, vi = this.h - 1;
-    const deferred = this.kind[ai] === ADDR;
-    // The address's add is the last instruction only if the value needed no code.
-    const add = !deferred && this.kind[vi] === LOCAL && this.justComputedBy(ai, OP.i32_add_imm)
-      ? this.takeAdd(ai)!
-      : null;
-    const addr = deferred ? this.src[ai] : add !== null ? add[1] : this.operand(ai);
-    const imm = deferred ? this.hi[ai] : add !== null ? add[2] : 0;
-    const value = this.operand(vi);
-    this.pop(2);
-    if (lane < 0) this.emit(regOp, addr, value, imm, offset);
-    else this.emit(regOp, addr, value, imm, offset, lane);
-  }
-
-  /**
-   * `i16x8.add` of a just-loaded `load8x8_u` to a sum that the instruction
-   * before computed with `i16x8_add_load8x8_u` (adding up rows of bytes): both
-   * loads and adds become one `i16x8_add2_load8x8_u`. False when that does not apply.
-   */
-  private fuseSecondRowLoad(): boolean {
-    const top = this.h - 1, load = this.lastStart, first = this.prevStart;
-    if (
-      first < 0 || first + 6 !== load || this.code[first] !== OP.i16x8_add_load8x8_u ||
-      this.kind[top - 1] !== TEMP || this.code[first + 1] !== this.slot[top - 1] ||
-      this.code[load + 2] === this.slot[top - 1]
-    ) return false;
-    const operands = [
-      this.code[first + 2],
-      this.code[first + 3],
-      this.code[first + 4],
-      this.code[first + 5],
-      this.code[load + 2],
-      this.code[load + 3],
-      this.code[load + 4],
-    ];
-    this.pc = first;
-    this.lastStart = this.prevStart = -1;
-    this.pop(2);
-    const d = this.pushTemp(ValType.v128);
-    this.produced(this.emitWords(OP.i16x8_add2_load8x8_u, [d, ...operands]) + 1);
-    this.mapToLoad(first);
-    return true;
-  }
-
-  /**
-   * `i32x4.mul` with an operand just widened by `i32x4.extend_{low,high}_i16x8_u`
-   * (scaling 16-bit lanes by 32-bit factors): one instruction. The other operand
-   * may be a local, or a constant teed into a local after the extend. False
-   * when that does not apply.
-   */
-  private fuseExtendIntoMul(): boolean {
-    const top = this.h - 1;
-    const fusedFor = (op: number) =>
-      op === OP.i32x4_extend_low_i16x8_u
-        ? OP.i32x4_extend_low_i16x8_u_mul
-        : op === OP.i32x4_extend_high_i16x8_u
-        ? OP.i32x4_extend_high_i16x8_u_mul
-        : -1;
-    let at = -1, other = -1, teed = -1;
-    if (this.lastDst >= 0 && this.kind[top] === TEMP && this.lastDstHeight === top) {
-      at = this.lastStart; // mul(x, extend(v))
-      other = top - 1;
-    } else if (this.kind[top] === LOCAL && this.lastDst >= 0 && this.lastDstHeight === top - 1) {
-      at = this.lastStart; // mul(extend(v), local)
-      other = top;
-    } else if (
-      this.kind[top] === LOCAL && this.kind[top - 1] === TEMP && this.prevStart >= 0 &&
-      this.prevStart + 3 === this.lastStart &&
-      this.code[this.prevStart + 1] === this.slot[top - 1] &&
-      this.code[this.lastStart + 1] === this.src[top] &&
-      (this.code[this.lastStart] === OP.mov128 || this.code[this.lastStart] === OP.const128)
-    ) {
-      // mul(extend(v), (local.tee k (v128.const))): the constant's move goes first (it reads
-      // and writes neither register of the extend, checked below).
-      at = this.prevStart;
-      other = top;
-      teed = this.lastStart;
-    }
-    if (at < 0 || fusedFor(this.code[at]) < 0) return false;
-    const fused = fusedFor(this.code[at]), v = this.code[at + 2], ext = this.code[at + 1];
-    if (teed >= 0) {
-      const words = this.code.slice(teed, this.pc);
-      const dst = words[1];
-      if (dst === v || dst === ext || (words[0] === OP.mov128 && words[2] === ext)) return false;
-      this.pc = at;
-      this.lastStart = this.prevStart = -1;
-      this.emitWords(words[0], [...words.subarray(1)]);
-    } else this.removeLast();
-    // The other operand is a local or the temp below, so reading it emits no code.
-    const a = this.operand(other);
-    this.pop(2);
-    const d = this.pushTemp(ValType.v128);
-    this.produced(this.emit(fused, d, v, a) + 1);
-    return true;
-  }
-
   private unary(regOp: number, resultType: number): void {
     const a = this.operand(this.h - 1);
     this.pop(1);
@@ -835,154 +397,13 @@ class Translator {
       this.produced(at + 1);
       return;
     }
-    if (regOp === OP.i32_add) {
-      // A running sum of loaded values (sum += a[i]): the load goes into the add.
-      for (const [plain, folded, fused] of ADD_OF_LOAD) {
-        if (this.justComputedBy(ib, plain) || this.justComputedBy(ib, folded)) {
-          this.fuseLoadInto(fused, ValType.i32, this.code[this.lastStart] === plain);
-          return;
-        }
-      }
-    }
+    if (regOp === OP.i32_add && this.fuseLoadIntoAdd(ib)) return;
     const a = this.operand(ia);
     const b = this.operand(ib);
     this.pop(2);
     const d = this.pushTemp(resultType);
     const at = this.emit(regOp, d, a, b);
     this.produced(at + 1);
-  }
-
-  private memoryAccess(regOp: number, results: readonly number[], ins: Instruction): void {
-    const fused = FUSED_ADDRESS.get(regOp);
-    if (results.length === 1) {
-      const ai = this.h - 1;
-      if (regOp === OP.load32 && this.justComputedBy(ai, OP.i32_shl_add_imm)) {
-        // An array element: the scaled index goes into the load.
-        const start = this.lastStart, before = this.prevStart;
-        const x = this.code[start + 2], shift = this.code[start + 3], imm = this.code[start + 4];
-        this.removeLast();
-        this.pop(1);
-        const d = this.pushTemp(results[0]);
-        if (
-          before >= 0 && before + 4 === start && this.code[before] === OP.i32_add_imm &&
-          this.code[before + 1] === x
-        ) {
-          // The index was just stepped (stack[--sp]): step and load in one.
-          const a = this.code[before + 2], step = this.code[before + 3];
-          this.pc = before;
-          this.produced(
-            this.emit(OP.i32_add_imm_load32_si, x, a, step, d, shift, imm, ins.b) + 4,
-          );
-          return;
-        }
-        this.produced(this.emit(OP.load32_si, d, x, shift, imm, ins.b) + 1);
-        return;
-      }
-      if (fused !== undefined && this.kind[ai] === ADDR) {
-        const local = this.src[ai], imm = this.hi[ai];
-        this.pop(1);
-        const d = this.pushTemp(results[0]);
-        this.produced(this.emit(fused[0], d, local, imm, ins.b) + 1);
-        return;
-      }
-      const add = fused === undefined ? null : this.takeAdd(ai);
-      if (add !== null) {
-        this.pop(1);
-        const d = this.pushTemp(results[0]);
-        const op = add[0] === OP.i32_add_imm ? fused![0] : fused![1];
-        this.produced(this.emit(op, d, add[1], add[2], ins.b) + 1);
-        return;
-      }
-      const addr = this.operand(ai);
-      const step = regOp === OP.load32
-        ? OP.i32_add_imm_load32
-        : regOp === OP.load8_u
-        ? OP.i32_add_imm_load8_u
-        : -1;
-      const last = this.lastAddImm();
-      if (step >= 0 && last >= 0 && this.code[last + 1] === addr) {
-        // The pointer was just stepped (and is kept, e.g. in a local): step and load in one.
-        const a = this.code[last + 2], imm = this.code[last + 3];
-        this.pop(1);
-        const d = this.pushTemp(results[0]);
-        this.pc = last;
-        this.produced(this.emit(step, addr, a, imm, d, ins.b) + 4);
-        return;
-      }
-      this.pop(1);
-      const d = this.pushTemp(results[0]);
-      const at = this.emit(regOp, d, addr, ins.b);
-      this.produced(at + 1);
-    } else {
-      // The address's i32.add is still the last instruction only when the
-      // value needs no code: a local or a constant. A constant written to its
-      // temporary could overwrite a register-form add's second operand (it
-      // sat at the same height), so there it must have its own register.
-      const ai = this.h - 2, vi = this.h - 1;
-      if (fused !== undefined && this.kind[ai] === ADDR) {
-        // The value's code (if any) writes only its own register, never the local.
-        const local = this.src[ai], imm = this.hi[ai];
-        const value = this.operand(vi);
-        this.pop(2);
-        this.emit(fused[0], local, value, imm, ins.b);
-        return;
-      }
-      const registerForm = this.lastStart >= 0 && this.code[this.lastStart] === OP.i32_add;
-      const valueFree = this.kind[vi] === LOCAL ||
-        (this.kind[vi] === CONST && (!registerForm || this.constantRegister(vi) >= 0));
-      const add = fused === undefined || !valueFree ? null : this.takeAdd(ai);
-      if (add !== null) {
-        const value = this.operand(this.h - 1);
-        this.pop(2);
-        const op = add[0] === OP.i32_add_imm ? fused![0] : fused![1];
-        this.emit(op, add[1], value, add[2], ins.b);
-        return;
-      }
-      const addr = this.operand(ai);
-      const value = this.operand(this.h - 1);
-      this.pop(2);
-      this.emit(regOp, addr, value, ins.b);
-    }
-  }
-
-  /**
-   * The start of the last instruction if it is an `i32_add_imm` right before
-   * the current position with no label since (a peephole may fold it into
-   * what follows), else -1.
-   */
-  private lastAddImm(): number {
-    const last = this.lastStart;
-    return last >= 0 && last + 4 === this.pc && this.code[last] === OP.i32_add_imm ? last : -1;
-  }
-
-  /** Deletes the last emitted instruction (a peephole replaces it with a fused one). */
-  private removeLast(): void {
-    this.pc = this.lastStart;
-    // The instruction before is the last one again (its result is no longer "just computed").
-    this.lastStart = this.prevStart;
-    this.prevStart = -1;
-    this.lastDst = -1;
-  }
-
-  /** True when entry `i` is the result of the last instruction, an `op`, with no label since. */
-  private justComputedBy(i: number, op: number): boolean {
-    return this.kind[i] === TEMP && this.lastDst >= 0 && this.lastDstHeight === i &&
-      this.code[this.lastStart] === op;
-  }
-
-  /**
-   * If entry `i` was just computed by `i32_add_imm` or `i32_add`, removes
-   * that instruction and returns its op and operands (a register, and a
-   * constant or a second register), for a load or store that adds them itself.
-   */
-  private takeAdd(i: number): [number, number, number] | null {
-    if (this.kind[i] !== TEMP || this.lastDst < 0 || this.lastDstHeight !== i) return null;
-    const start = this.lastStart;
-    const op = this.code[start];
-    if (op !== OP.i32_add_imm && op !== OP.i32_add) return null;
-    const a = this.code[start + 2], x = this.code[start + 3];
-    this.removeLast();
-    return [op, a, x];
   }
 
   private special(ins: Instruction): void {
@@ -1413,59 +834,12 @@ class Translator {
     this.bindHere([skip]);
   }
 
-  /**
-   * A loop latch: when the instruction before a (removed) compare was an i32
-   * add whose result the compare-and-branch `fused` tests, replaces the add
-   * with one op that adds (still writing its result) and branches. Returns
-   * the position of the branch target operand, or undefined when the pattern
-   * does not apply.
-   */
-  private fuseLoopLatch(add: number, fused: [number, number, number]): number | undefined {
-    if (add < 0 || add + 4 !== this.pc) return undefined;
-    const addOp = this.code[add];
-    if (addOp !== OP.i32_add_imm && addOp !== OP.i32_add) return undefined;
-    if (fused[0] === OP.br_i32_ne && fused[2] === this.code[add + 1]) {
-      fused = [fused[0], fused[2], fused[1]]; // n != i is i != n
-    }
-    if (this.code[add + 1] !== fused[1]) return undefined;
-    const kind = LATCH_COMPARES.indexOf(fused[0]);
-    if (kind < 0) return undefined;
-    const first = addOp === OP.i32_add_imm ? OP.i32_add_imm_br_ne_imm : OP.i32_add_br_ne_imm;
-    const d = this.code[add + 1], a = this.code[add + 2], x = this.code[add + 3];
-    this.pc = add;
-    return this.emit(first + kind, d, a, x, fused[2], -1) + 5;
-  }
-
   /** {@link needsMoves}, ignoring the top `skip` entries (the condition of br_if). */
   private needsMovesBelow(block: Block, skip: number): boolean {
     this.h -= skip;
     const result = this.needsMoves(block);
     this.h += skip;
     return result;
-  }
-
-  /**
-   * If entry `i` is an i32 comparison the last instruction just computed,
-   * removes that instruction and returns the fused branch op and operands
-   * that branch when it is true.
-   */
-  private takeCompare(i: number): [number, number, number] | null {
-    if (this.kind[i] !== TEMP || this.lastDst < 0 || this.lastDstHeight !== i) return null;
-    const start = this.lastStart;
-    const op = this.code[start];
-    let fused: number;
-    if (op >= OP.i32_eq && op <= OP.i32_ge_u) fused = OP.br_i32_eq + (op - OP.i32_eq);
-    else if (op >= OP.i32_eq_imm && op <= OP.i32_ge_u_imm) {
-      fused = OP.br_i32_eq_imm + (op - OP.i32_eq_imm);
-    } else if (op === OP.i32_eqz) {
-      fused = OP.br_i32_eq_imm;
-      const a = this.code[start + 2];
-      this.removeLast();
-      return [fused, a, 0];
-    } else return null;
-    const a = this.code[start + 2], b = this.code[start + 3];
-    this.removeLast();
-    return [fused, a, b];
   }
 
   private branchTable(ins: Instruction): void {
@@ -1560,45 +934,9 @@ const ZERO_IS_IDENTITY: readonly number[] = [
   1, // rotr
 ];
 
-/**
- * 1 for the ops that end a basic block for fuel metering: calls, returns and
- * every op with a branch target.
- */
-const ENDS_BASIC_BLOCK: Uint8Array = Uint8Array.from(
-  OP_SPECS,
-  ([, kinds], op) => op <= OP.return64 || kinds.includes("t") ? 1 : 0,
-);
-
 /** An empty fixup list, for binding a loop's start (`bindHere` only empties it). */
 const NO_FIXUPS: number[] = [];
 
-/** The compare-and-branch ops a loop latch fuses with its add, in the order of the fused ops. */
-const LATCH_COMPARES: readonly number[] = [
-  OP.br_i32_ne_imm,
-  OP.br_i32_lt_s_imm,
-  OP.br_i32_lt_u_imm,
-  OP.br_i32_ne,
-  OP.br_i32_lt_s,
-  OP.br_i32_lt_u,
-];
-
-/**
- * Loads and stores with their address's `i32.add` folded in, by their plain
- * op: [the form adding a constant, the form adding a register].
- */
-const FUSED_ADDRESS: ReadonlyMap<number, readonly [number, number]> = new Map([
-  [OP.load32, [OP.load32_ai, OP.load32_aa]],
-  [OP.load64, [OP.load64_ai, OP.load64_aa]],
-  [OP.load8_u, [OP.load8_u_ai, OP.load8_u_aa]],
-  [OP.store32, [OP.store32_ai, OP.store32_aa]],
-  [OP.store64, [OP.store64_ai, OP.store64_aa]],
-  [OP.store8, [OP.store8_ai, OP.store8_aa]],
-]);
-/** Loads that an i32.add of their value takes in: [plain load, load_ai, the fused add]. */
-const ADD_OF_LOAD: readonly (readonly [number, number, number])[] = [
-  [OP.load8_u, OP.load8_u_ai, OP.i32_add_load8_u],
-  [OP.load32, OP.load32_ai, OP.i32_add_load32],
-];
 const OPS_I64_ROTR = 0x8a;
 
 /** The fused compare-and-branch op that branches when the given one does not. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { wordsOf } from "../interpreter/translator.ts";
+import { wordsOf } from "../interpreter/virtual_stack.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
 import { DONE, type Machine } from "../interpreter/executor.ts";
 import type { FunctionDefinition } from "./definitions.ts";

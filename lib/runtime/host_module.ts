@@ -15,7 +15,7 @@ import {
   MemoryInstance,
   TableInstance,
 } from "../interpreter/instances.ts";
-import { wordsOf } from "../interpreter/translator.ts";
+import { wordsOf } from "../interpreter/virtual_stack.ts";
 import type {
   FunctionDefinition,
   GlobalDefinition,
