@@ -1,50 +1,30 @@
 /**
  * The translator: lowers each validated function body from stack code to
  * register code, once, at compile time. It drives the validator over the
- * body (so validation and translation are one pass), tracks where each
- * value lives on a virtual operand stack (`virtual_stack.ts`), emits
- * register code (`register_code.ts`), and lets the peepholes
- * (`fusions.ts`) replace instructions it just emitted with fused ones.
- * This file handles the instructions themselves and the control flow.
+ * body (so validation and translation are one pass). It is built in
+ * layers, each a class the next extends: the code buffer
+ * (`register_code.ts`), the virtual operand stack that says where each
+ * value lives (`virtual_stack.ts`), the peepholes that replace
+ * instructions just emitted with fused ones (`fusions.ts`), and control
+ * flow (`control_flow.ts`). This file handles the instructions themselves.
  *
  * @module
  */
 
 import { CompileError } from "../errors.ts";
 import { Imm, Op, OPS, PREFIX_FD } from "../binary/opcodes.ts";
-import { BLOCK_EMPTY, Instruction, readInstruction } from "../binary/instruction.ts";
+import { Instruction, readInstruction } from "../binary/instruction.ts";
 import { ByteReader } from "../binary/reader.ts";
 import { type FuncType, ValType } from "../binary/types.ts";
 import type { ModuleContext } from "../validate/context.ts";
 import { FunctionValidator } from "../validate/function_validator.ts";
-import { NO_TYPES, SINGLE_TYPES } from "../validate/control_frame.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
-import { LOWERING, NEGATED_COMPARE, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
+import { LOWERING, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
 import { OP, OP_SPECS } from "./ops.ts";
 import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { SIMD_LOWERING } from "./simd_lowering.ts";
 import { ADDR, CONST, is64, LOCAL, TEMP, wordsOf } from "./virtual_stack.ts";
-import { Fusions } from "./fusions.ts";
-
-/** A label: an open block, loop, if or the function body, as the translator sees it. */
-interface Block {
-  isLoop: boolean;
-  isIf: boolean;
-  /** Virtual stack height below the block's parameters. */
-  height: number;
-  params: readonly ValType[];
-  results: readonly ValType[];
-  /** For loops: the code position branches go back to. */
-  start: number;
-  /** Code positions to patch with the end's position. */
-  fixups: number[];
-  /** For `if`: the code position of the branch to patch with the else's position. */
-  elseFixup: number;
-  /** Entered in unreachable code: emit nothing until its end. */
-  dead: boolean;
-  /** The rest of the block is unreachable (after br, return, unreachable...). */
-  unreachable: boolean;
-}
+import { ControlFlow } from "./control_flow.ts";
 
 /** Translation options. */
 export interface TranslateOptions {
@@ -72,21 +52,15 @@ export function translateModule(
 /** `refLocalSlots` of the functions without reference-typed locals (most): shared, never written. */
 const NO_SLOTS = new Int32Array(0);
 
-class Translator extends Fusions {
-  readonly ctx: ModuleContext;
+class Translator extends ControlFlow {
   readonly v: FunctionValidator;
   readonly ins = new Instruction();
-  blocks: Block[] = [];
-
   readonly fuel: boolean;
-  readonly listeners: boolean;
 
   constructor(ctx: ModuleContext, options: TranslateOptions) {
-    super();
-    this.ctx = ctx;
+    super(ctx, options.listeners ?? false);
     this.v = new FunctionValidator(ctx);
     this.fuel = options.fuel;
-    this.listeners = options.listeners ?? false;
   }
 
   translate(funcIndex: number): CompiledFunction {
@@ -168,30 +142,7 @@ class Translator extends Fusions {
     });
   }
 
-  // ---- Fuel ----------------------------------------------------------------
-
-  /**
-   * Counts one instruction of reachable code against the current basic
-   * block's `consume_fuel`, starting a new block (and its charge) after a
-   * label or a branch. Charging whole blocks keeps metering cheap and the
-   * stop point deterministic.
-   */
-  private chargeFuel(): void {
-    const block = this.top;
-    if (block.dead || block.unreachable) return;
-    if (this.fuelAt < 0) {
-      this.fuelAt = this.emit(OP.consume_fuel, 0) + 1;
-      this.lastStart = -1;
-      this.prevStart = -1;
-    }
-    this.code[this.fuelAt]++;
-  }
-
   // ---- Instructions --------------------------------------------------------
-
-  private get top(): Block {
-    return this.blocks[this.blocks.length - 1];
-  }
 
   private instruction(ins: Instruction): void {
     const op = ins.op;
@@ -650,265 +601,6 @@ class Translator extends Fusions {
     else this.emit(OP.call_indirect, target, typeIndex, index, base);
     for (const t of type.results) this.pushTemp(t);
   }
-
-  // ---- Control -------------------------------------------------------------
-
-  private openBlock(ins: Instruction): void {
-    // Shared type lists: nothing allocated per block but the block itself.
-    const bt = ins.a;
-    const params = bt < 0 ? NO_TYPES : this.ctx.types[bt].params;
-    const results = bt === BLOCK_EMPTY
-      ? NO_TYPES
-      : bt < 0
-      ? SINGLE_TYPES[bt + 0x80]
-      : this.ctx.types[bt].results;
-    const isIf = ins.op === Op.if;
-    let cond = -1, fusedOp = -1, fusedA = 0, fusedB = 0;
-    if (isIf) {
-      const ci = this.h - 1;
-      const fused = this.takeCompare(ci);
-      if (fused !== null) [fusedOp, fusedA, fusedB] = fused;
-      else cond = this.operand(ci);
-      this.pop(1);
-    }
-    this.materializeLocals();
-    if (ins.op !== Op.block) {
-      for (let i = this.h - params.length; i < this.h; i++) this.materialize(i);
-    }
-    const block: Block = {
-      isLoop: ins.op === Op.loop,
-      isIf,
-      height: this.h - params.length,
-      params,
-      results,
-      start: this.pc,
-      fixups: [],
-      elseFixup: -1,
-      dead: false,
-      unreachable: false,
-    };
-    if (block.isLoop) this.bindHere(NO_FIXUPS);
-    if (isIf) {
-      // Branch to the else part (or the end) when the condition is false.
-      let at: number;
-      if (fusedOp >= 0) {
-        const negated = negateFused(fusedOp);
-        at = this.emit(negated, fusedA, fusedB, -1) + 3;
-      } else {
-        at = this.emit(OP.br_unless, cond, -1) + 2;
-      }
-      block.elseFixup = at;
-    }
-    this.blocks.push(block);
-  }
-
-  /** Makes the top `n` entries the block results in their canonical registers. */
-  private materializeTop(n: number): void {
-    for (let i = this.h - n; i < this.h; i++) this.materialize(i);
-  }
-
-  private resetStackTo(height: number, types: readonly ValType[]): void {
-    this.h = height;
-    for (const t of types) this.pushTemp(t);
-  }
-
-  private elseInstruction(): void {
-    const block = this.top;
-    if (block.dead) return;
-    if (!block.unreachable) {
-      this.materializeTop(block.results.length);
-      block.fixups.push(this.emit(OP.br, -1) + 1);
-    }
-    this.bindHere([block.elseFixup]);
-    block.elseFixup = -1;
-    block.isIf = false;
-    block.unreachable = false;
-    this.resetStackTo(block.height, block.params);
-  }
-
-  private endInstruction(): void {
-    const block = this.blocks.pop()!;
-    if (block.dead) {
-      this.h = block.height;
-      return;
-    }
-    if (this.blocks.length === 0) {
-      // The function body's end is its return; branches to it are returns already.
-      if (!block.unreachable) this.emitReturn(block.results);
-      return;
-    }
-    if (!block.unreachable) this.materializeTop(block.results.length);
-    if (block.elseFixup >= 0) this.bindHere([block.elseFixup]);
-    this.bindHere(block.fixups);
-    this.resetStackTo(block.height, block.results);
-  }
-
-  private branchTargetSlot(block: Block): number {
-    return this.slotFor(block.height);
-  }
-
-  /** True if a branch to `block` must move values into place first. */
-  private needsMoves(block: Block): boolean {
-    const types = block.isLoop ? block.params : block.results;
-    const n = types.length;
-    if (n === 0) return false;
-    let dst = this.branchTargetSlot(block);
-    for (let i = this.h - n; i < this.h; i++) {
-      if (this.kind[i] !== TEMP || this.slot[i] !== dst) return true;
-      dst += wordsOf(this.type[i]);
-    }
-    return false;
-  }
-
-  private emitBranchMoves(block: Block): void {
-    const types = block.isLoop ? block.params : block.results;
-    const n = types.length;
-    let dst = this.branchTargetSlot(block);
-    for (let i = this.h - n; i < this.h; i++) {
-      this.emitMoveTo(dst, i);
-      dst += wordsOf(this.type[i]);
-    }
-  }
-
-  /** Emits a jump to `block`'s label (the operand is patched later for forward labels). */
-  private emitJump(block: Block): void {
-    const start = block.start, code = this.code;
-    if (block.isLoop && code[start] === OP.i32_add_imm && start + 4 < this.pc) {
-      // The loop begins with an add (pc++ in an interpreter loop): do it here and jump past it.
-      this.emit(OP.i32_add_imm_br, code[start + 1], code[start + 2], code[start + 3], start + 4);
-    } else if (block.isLoop) this.emit(OP.br, start);
-    else block.fixups.push(this.emit(OP.br, -1) + 1);
-  }
-
-  private labelBlock(depth: number): Block {
-    return this.blocks[this.blocks.length - 1 - depth];
-  }
-
-  private branch(depth: number): void {
-    const block = this.labelBlock(depth);
-    if (depth === this.blocks.length - 1) {
-      this.returnInstruction();
-      return;
-    }
-    this.emitBranchMoves(block);
-    this.emitJump(block);
-  }
-
-  private branchIf(depth: number): void {
-    const block = this.labelBlock(depth);
-    const ci = this.h - 1;
-    const isReturn = depth === this.blocks.length - 1;
-    if (!isReturn && !this.needsMovesBelow(block, 1)) {
-      const beforeCompare = this.prevStart;
-      const fused = this.takeCompare(ci);
-      this.pop(1);
-      let at: number;
-      if (fused !== null) {
-        at = this.fuseLoopLatch(beforeCompare, fused) ??
-          this.emit(fused[0], fused[1], fused[2], -1) + 3;
-      } else {
-        const cond = this.kind[ci] === LOCAL ? this.src[ci] : this.slot[ci];
-        if (this.kind[ci] === CONST || this.kind[ci] === ADDR) {
-          this.materialize(ci);
-        }
-        const last = this.lastAddImm();
-        if (last >= 0) {
-          // A counter stepped just before the test: one op adds, then branches.
-          const d = this.code[last + 1], a = this.code[last + 2], imm = this.code[last + 3];
-          this.pc = last;
-          at = this.emit(OP.i32_add_imm_br_if, d, a, imm, cond, -1) + 5;
-        } else at = this.emit(OP.br_if, cond, -1) + 2;
-      }
-      if (block.isLoop) this.code[at] = block.start;
-      else block.fixups.push(at);
-      return;
-    }
-    const cond = this.operand(ci);
-    this.pop(1);
-    const skip = this.emit(OP.br_unless, cond, -1) + 2;
-    if (isReturn) this.returnInstruction();
-    else {
-      this.emitBranchMoves(block);
-      this.emitJump(block);
-    }
-    this.bindHere([skip]);
-  }
-
-  /** {@link needsMoves}, ignoring the top `skip` entries (the condition of br_if). */
-  private needsMovesBelow(block: Block, skip: number): boolean {
-    this.h -= skip;
-    const result = this.needsMoves(block);
-    this.h += skip;
-    return result;
-  }
-
-  private branchTable(ins: Instruction): void {
-    const index = this.operand(this.h - 1);
-    this.pop(1);
-    const n = ins.count;
-    const tableAt = this.emitWords(OP.br_table, [index, n, ...new Array(n + 1).fill(-1)]) + 3;
-    const stubs: [number, Block][] = [];
-    for (let k = 0; k <= n; k++) {
-      const depth = k < n ? ins.list[k] : ins.a;
-      const block = this.labelBlock(depth);
-      const at = tableAt + k;
-      if (depth === this.blocks.length - 1 || this.needsMoves(block)) {
-        stubs.push([at, block]);
-      } else if (block.isLoop) this.code[at] = block.start;
-      else block.fixups.push(at);
-    }
-    for (const [at, block] of stubs) {
-      this.code[at] = this.pc;
-      if (block === this.blocks[0]) this.returnInstruction();
-      else {
-        this.emitBranchMoves(block);
-        this.emitJump(block);
-      }
-    }
-    this.top.unreachable = true;
-  }
-
-  private returnInstruction(): void {
-    this.emitReturn(this.blocks[0].results);
-  }
-
-  /** Returns the top entries as the function's results. */
-  private emitReturn(results: readonly ValType[]): void {
-    const n = results.length;
-    if (n === 1 && !this.listeners) {
-      const i = this.h - 1;
-      const t = this.type[i];
-      if (this.kind[i] === ADDR) this.materialize(i);
-      if (t === ValType.i32 || t === ValType.f32) {
-        if (this.kind[i] === CONST) this.emit(OP.const32, 0, this.src[i]);
-        else {
-          this.emit(OP.return32, this.kind[i] === LOCAL ? this.src[i] : this.slot[i]);
-          return;
-        }
-      } else if (is64(t)) {
-        if (this.kind[i] === CONST) this.emit(OP.const64, 0, this.src[i], this.hi[i]);
-        else {
-          this.emit(OP.return64, this.kind[i] === LOCAL ? this.src[i] : this.slot[i]);
-          return;
-        }
-      } else this.emitMoveTo(0, i);
-      this.emit(OP.return);
-      return;
-    }
-    // Several results: sources that are locals could be overwritten by the
-    // results, so copy them out first; temporaries always sit at or above
-    // their destination, so moving in order is safe.
-    if (n > 1) {
-      for (let i = this.h - n; i < this.h; i++) if (this.readsLocal(i)) this.materialize(i);
-    }
-    let dst = 0;
-    for (let i = this.h - n; i < this.h; i++) {
-      this.emitMoveTo(dst, i);
-      dst += wordsOf(this.type[i]);
-    }
-    if (this.listeners) this.emit(OP.listen_exit);
-    this.emit(OP.return);
-  }
 }
 
 const OPS_I32_SUB = 0x6b;
@@ -934,15 +626,4 @@ const ZERO_IS_IDENTITY: readonly number[] = [
   1, // rotr
 ];
 
-/** An empty fixup list, for binding a loop's start (`bindHere` only empties it). */
-const NO_FIXUPS: number[] = [];
-
 const OPS_I64_ROTR = 0x8a;
-
-/** The fused compare-and-branch op that branches when the given one does not. */
-function negateFused(op: number): number {
-  if (op >= OP.br_i32_eq && op <= OP.br_i32_ge_u) {
-    return OP.br_i32_eq + NEGATED_COMPARE[op - OP.br_i32_eq];
-  }
-  return OP.br_i32_eq_imm + NEGATED_COMPARE[op - OP.br_i32_eq_imm];
-}
