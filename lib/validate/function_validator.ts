@@ -180,6 +180,18 @@ export class FunctionValidator extends ValidationStacks {
       this.pushTypes(info.results!);
       return;
     }
+    if (op <= Op.local_tee && op >= Op.local_get && ins.a < this.#localCount) {
+      // The commonest instructions of all, the same way: the general path reports any error.
+      const t = this.#locals[ins.a];
+      if (op === Op.local_get) {
+        this.push(t);
+        return;
+      }
+      if (this.popSmall(t)) {
+        if (op === Op.local_tee) this.push(t);
+        return;
+      }
+    }
     this.#stepContextual(ins);
   }
 
