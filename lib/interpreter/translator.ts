@@ -151,6 +151,11 @@ class Translator extends ControlFlow {
       this.unreachableInstruction(ins);
       return;
     }
+    if (op === Op.local_get) {
+      // The commonest instruction: it only records where the value is.
+      this.pushEntry(LOCAL, this.localTypes[ins.a], this.localWords[ins.a], 0);
+      return;
+    }
     if (REINTERPRETS[op] === 1) {
       const i = this.h - 1;
       this.type[i] = OPS[op]!.results![0];
@@ -407,11 +412,6 @@ class Translator extends ControlFlow {
       case Op.select_t:
         this.select();
         return;
-      case Op.local_get: {
-        const t = this.localTypes[ins.a];
-        this.pushEntry(LOCAL, t, this.localWords[ins.a], 0);
-        return;
-      }
       case Op.local_set:
         this.localSet(ins.a, false);
         return;
