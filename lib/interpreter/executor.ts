@@ -2127,17 +2127,21 @@ export class Machine {
               break;
             }
             case 355 /* i32x4_extend_low_i16x8_u_mul */:
-            case 356 /* i32x4_extend_high_i16x8_u_mul */: {
-              const d = b + code[pc + 1], y = b + code[pc + 3];
-              const x = b + code[pc + 2] + (code[pc] === 356 ? 2 : 0); // the half's two words
+            case 356 /* i32x4_extend_high_i16x8_u_mul */:
+            case 361 /* i32x4_extend_low_i16x8_u_mul_shr_u */:
+            case 362 /* i32x4_extend_high_i16x8_u_mul_shr_u */: {
+              const op = code[pc], d = b + code[pc + 1], y = b + code[pc + 3];
+              const x = b + code[pc + 2] + (op === 356 || op === 362 ? 2 : 0); // the half's words
+              // Without a shift, shifting by 0; counts are taken mod 32 (i32x4.shr_u).
+              const c = op >= 361 ? R[b + code[pc + 4]] & 31 : 0;
               // Every source word before any write: the result may be either operand.
               const p = R[x], q = R[x + 1];
               const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
-              R[d] = Math.imul(p & 0xffff, y0);
-              R[d + 1] = Math.imul(p >>> 16, y1);
-              R[d + 2] = Math.imul(q & 0xffff, y2);
-              R[d + 3] = Math.imul(q >>> 16, y3);
-              pc += 4;
+              R[d] = Math.imul(p & 0xffff, y0) >>> c;
+              R[d + 1] = Math.imul(p >>> 16, y1) >>> c;
+              R[d + 2] = Math.imul(q & 0xffff, y2) >>> c;
+              R[d + 3] = Math.imul(q >>> 16, y3) >>> c;
+              pc += op >= 361 ? 5 : 4;
               break;
             }
             case 284 /* i32x4_shl */: {

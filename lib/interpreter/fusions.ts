@@ -174,6 +174,34 @@ export class Fusions extends VirtualStack {
   }
 
   /**
+   * `i32x4.shr_u` of products that an extend-and-multiply op just computed,
+   * by a count in a register (a local or a hoisted constant): one op. False
+   * when that does not apply.
+   */
+  protected fuseShiftIntoExtendMul(): boolean {
+    const top = this.h - 1, at = this.lastStart;
+    // The count's register: a local's, or a hoisted constant's (reading it emits no code).
+    const count = this.kind[top] === LOCAL
+      ? this.src[top]
+      : this.kind[top] === CONST
+      ? this.constantRegister(top)
+      : -1;
+    if (
+      count < 0 || !this.justComputedBy(top - 1, OP.i32x4_extend_low_i16x8_u_mul) &&
+        !this.justComputedBy(top - 1, OP.i32x4_extend_high_i16x8_u_mul)
+    ) return false;
+    const fused = this.code[at] === OP.i32x4_extend_low_i16x8_u_mul
+      ? OP.i32x4_extend_low_i16x8_u_mul_shr_u
+      : OP.i32x4_extend_high_i16x8_u_mul_shr_u;
+    const x = this.code[at + 2], y = this.code[at + 3];
+    this.removeLast();
+    this.pop(2);
+    const d = this.pushTemp(ValType.v128);
+    this.produced(this.emit(fused, d, x, y, count) + 1);
+    return true;
+  }
+
+  /**
    * `i32x4.mul` with an operand just widened by `i32x4.extend_{low,high}_i16x8_u`
    * (scaling 16-bit lanes by 32-bit factors): one instruction. The other operand
    * may be a local, or a constant teed into a local after the extend. False

@@ -448,6 +448,10 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // 0), offset.
   ["i32_add_load8_u", "rrrii"],
   ["i32_add_load32", "rrrii"],
+  // The same widening multiply, then i32x4.shr_u of the products (fixed-point scaling, x * k >>
+  // 16): dst, the i16x8 operand, the i32x4 operand, the shift count's register.
+  ["i32x4_extend_low_i16x8_u_mul_shr_u", "rrrr"],
+  ["i32x4_extend_high_i16x8_u_mul_shr_u", "rrrr"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -244,6 +244,7 @@ class Translator extends ControlFlow {
       return;
     }
     if (regOp === OP.i32x4_mul && this.fuseExtendIntoMul()) return;
+    if (regOp === OP.i32x4_shr_u && this.fuseShiftIntoExtendMul()) return;
     if (regOp === OP.i16x8_add && this.justComputedBy(top, OP.v128_load8x8_s)) {
       this.fuseLoadInto(OP.i16x8_add_load8x8_s, ValType.v128, false);
       return;

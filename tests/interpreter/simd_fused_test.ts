@@ -181,3 +181,37 @@ test("i8x16.lt_u and gt_u compare every byte as unsigned", async () => {
     assert.deepEqual(lanes(await call("gt", v128(a, 8), v128(b, 8)), 8), mask((x, y) => x > y));
   }
 });
+
+test("a shift right of the widened products fuses into the multiply, counts taken mod 32", async () => {
+  const source = `(module
+    (func (export "by_local") (param v128 v128 i32) (result v128)
+      (i32x4.shr_u (i32x4.mul (i32x4.extend_low_i16x8_u (local.get 0)) (local.get 1))
+        (local.get 2)))
+    (func (export "by_constant_in_loop") (param v128 v128) (result v128)
+      (loop (result v128)
+        (i32x4.shr_u (i32x4.mul (i32x4.extend_high_i16x8_u (local.get 0)) (local.get 1))
+          (i32.const 16))))
+    (func (export "by_constant") (param v128 v128) (result v128)
+      (i32x4.shr_u (i32x4.mul (i32x4.extend_high_i16x8_u (local.get 0)) (local.get 1))
+        (i32.const 16))))`;
+  const code = registerCode(source);
+  assert.match(code[0], /i32x4_extend_low_i16x8_u_mul_shr_u r\d+ r0 r2 r4\n/);
+  assert.match(code[1], /i32x4_extend_high_i16x8_u_mul_shr_u r\d+ r0 r2 r\d+\n/);
+  assert.doesNotMatch(code[1], /i32x4_shr_u /);
+  assert.match(code[2], /i32x4_shr_u /); // the constant is not in a register there: not fused
+
+  const call = await module(source);
+  const x = [0xffff, 2, 0x8000, 7, 0xfffe, 0, 0x1234, 0x7fff];
+  const y = [0xffff, -3, 0x20000, 0x7fffffff];
+  const product = (a: number, b: number) => Math.imul(a, b) >>> 0;
+  for (const count of [0, 3, 16, 31, 35, -1]) {
+    assert.deepEqual(
+      lanes(call("by_local", v128(x, 16), v128(y, 32), BigInt(count >>> 0)), 32),
+      [0, 1, 2, 3].map((i) => BigInt(product(x[i], y[i]) >>> (count & 31))),
+      `count ${count}`,
+    );
+  }
+  const high = [0, 1, 2, 3].map((i) => BigInt(product(x[4 + i], y[i]) >>> 16));
+  assert.deepEqual(lanes(call("by_constant_in_loop", v128(x, 16), v128(y, 32)), 32), high);
+  assert.deepEqual(lanes(call("by_constant", v128(x, 16), v128(y, 32)), 32), high);
+});
