@@ -44,6 +44,12 @@ const ADD_OF_LOAD: readonly (readonly [number, number, number])[] = [
   [OP.load32, OP.load32_ai, OP.i32_add_load32],
 ];
 
+/** The extend-and-multiply op that `i32x4.mul` of each widening extend becomes, by the extend. */
+const MUL_OF_EXTEND: ReadonlyMap<number, number> = new Map([
+  [OP.i32x4_extend_low_i16x8_u, OP.i32x4_extend_low_i16x8_u_mul],
+  [OP.i32x4_extend_high_i16x8_u, OP.i32x4_extend_high_i16x8_u_mul],
+]);
+
 /** The translator's peepholes (see the module doc), on top of its virtual stack. */
 export class Fusions extends VirtualStack {
   /**
@@ -209,12 +215,6 @@ export class Fusions extends VirtualStack {
    */
   protected fuseExtendIntoMul(): boolean {
     const top = this.h - 1;
-    const fusedFor = (op: number) =>
-      op === OP.i32x4_extend_low_i16x8_u
-        ? OP.i32x4_extend_low_i16x8_u_mul
-        : op === OP.i32x4_extend_high_i16x8_u
-        ? OP.i32x4_extend_high_i16x8_u_mul
-        : -1;
     let at = -1, other = -1, teed = -1;
     if (this.lastDst >= 0 && this.kind[top] === TEMP && this.lastDstHeight === top) {
       at = this.lastStart; // mul(x, extend(v))
@@ -235,8 +235,9 @@ export class Fusions extends VirtualStack {
       other = top;
       teed = this.lastStart;
     }
-    if (at < 0 || fusedFor(this.code[at]) < 0) return false;
-    const fused = fusedFor(this.code[at]), v = this.code[at + 2], ext = this.code[at + 1];
+    const fused = at < 0 ? undefined : MUL_OF_EXTEND.get(this.code[at]);
+    if (fused === undefined) return false;
+    const v = this.code[at + 2], ext = this.code[at + 1];
     if (teed >= 0) {
       const words = this.code.slice(teed, this.pc);
       const dst = words[1];
