@@ -7,9 +7,10 @@
  * saves everything to `bench/results/<runtime>.json` (render the chart with
  * `deno task bench:chart`).
  *
- * The workload table is measured in `--rounds=N` fresh processes (default
- * 3; each runs every engine on every workload, so ratios compare engines
- * measured side by side) and reports the median round: a JIT's choices and
+ * The workload table is measured in `--rounds=N` rounds (default 3); in a
+ * round each workload runs in a fresh process, on every engine (so ratios
+ * compare engines measured side by side), after a warm-up that lets every
+ * JIT reach its top tier. The median round is reported: a JIT's choices and
  * this machine's slow phases move whole processes by up to 1.5×.
  *
  * Options: `--quick` (small scale, one round, a smoke test; saves nothing),
@@ -52,6 +53,10 @@ export interface EngineResult {
   ms?: number;
   /** Every timed run, ms. */
   runs?: number[];
+  /** The first call (cold: compile, JIT tiers not yet reached), ms. */
+  firstMs?: number;
+  /** Untimed calls before the timed ones (the first included). */
+  warmUpCalls?: number;
   /** The checksum returned (on a wrong result: the first wrong one). */
   checksum?: number;
   /** time ÷ native time (the median over the rounds). */
@@ -137,28 +142,47 @@ function fmtRatio(r: number): string {
   return r >= 10 ? r.toFixed(1) : r.toFixed(2);
 }
 
+/**
+ * Untimed calls of `run(n)` before timing, per engine and workload: at least
+ * this long and at least two calls. JavaScriptCore compiles the
+ * interpreter's loop with its top tier (FTL) only after about a second of
+ * running it, in a background compilation of half a second; V8 and both
+ * native JITs are done sooner. The same for every engine.
+ */
+const WARM_UP_MS = 1500;
+/** About this long of timed calls per engine and workload (3 to 21 calls). */
+const TIMED_MS = 2500;
+
 /** Times `run(n)`: warm-up, then the median of several runs; checks every checksum. */
-function measure(engine: Engine, run: RunFunction, n: number, expect: number): EngineResult {
-  const isNative = engine.name === "native";
+function measure(run: RunFunction, n: number, expect: number): EngineResult {
+  const wrong = (got: number): EngineResult => ({
+    status: "wrong",
+    checksum: got,
+    error: `returned ${got}, expected ${expect}`,
+  });
   const t0 = performance.now();
   let got = run(n);
-  const first = performance.now() - t0;
-  if (got !== expect) {
-    return { status: "wrong", checksum: got, error: `returned ${got}, expected ${expect}` };
+  let last = performance.now() - t0;
+  const firstMs = last;
+  if (got !== expect) return wrong(got);
+  let warmUpCalls = 1;
+  const warmUpMs = quick ? 0 : WARM_UP_MS;
+  while (warmUpCalls < 2 || performance.now() - t0 < warmUpMs) {
+    const t = performance.now();
+    got = run(n);
+    last = performance.now() - t;
+    warmUpCalls++;
+    if (got !== expect) return wrong(got);
   }
-  if (isNative) got = run(n); // a second warm-up lets the JIT tier up
-  // About 3 s of timed calls per engine and workload: 3 to 21 calls.
-  const count = Math.max(3, Math.min(21, Math.round(3000 / Math.max(first, 1))));
+  const count = Math.max(3, Math.min(21, Math.round(TIMED_MS / Math.max(last, 1))));
   const runs: number[] = [];
   for (let i = 0; i < count; i++) {
     const t = performance.now();
     got = run(n);
     runs.push(performance.now() - t);
-    if (got !== expect) {
-      return { status: "wrong", checksum: got, error: `returned ${got}, expected ${expect}` };
-    }
+    if (got !== expect) return wrong(got);
   }
-  return { status: "ok", ms: median(runs), runs, checksum: got };
+  return { status: "ok", ms: median(runs), runs, firstMs, warmUpCalls, checksum: got };
 }
 
 function errorText(e: unknown): string {
@@ -180,7 +204,7 @@ async function runWorkload(w: Workload, engines: Engine[]): Promise<WorkloadResu
     let result: EngineResult;
     try {
       const run = await engine.load(bytes);
-      result = measure(engine, run, n, expect);
+      result = measure(run, n, expect);
     } catch (e) {
       const text = errorText(e);
       const unsupported = engine.name === "polywasm" &&
@@ -282,8 +306,8 @@ async function measureHere(): Promise<Table> {
     if (typeof p === "string") skipped.polywasm = p;
     else engines.push(p);
   }
-  for (const [e, why] of Object.entries(skipped)) log(`skipping ${e}: ${why}`);
-  log("workloads (ms per run(n), median):");
+  if (!child) logSkipped(skipped);
+  if (!child) log("workloads (ms per run(n), median):");
   const workloads: WorkloadResult[] = [];
   for (const w of WORKLOADS) {
     if (only && !only.includes(w.name)) continue;
@@ -298,9 +322,9 @@ async function measureHere(): Promise<Table> {
  * {@link measureHere}; `--child-compile`: the compile benchmark) and returns
  * what it printed as JSON.
  */
-function measureInChild<T>(round: number, mode: string): T {
+function measureInChild<T>(round: number, mode: string, extra: string[] = []): T {
   const script = fileURLToPath(import.meta.url);
-  const pass = args.filter((a) => a.startsWith("--only=") || a === "--no-polywasm");
+  const pass = [...args.filter((a) => a === "--no-polywasm"), ...extra];
   const argv = runtimeName() === "deno"
     ? [
       "run",
@@ -322,6 +346,21 @@ function measureInChild<T>(round: number, mode: string): T {
     throw new Error(`round ${round}: the child process failed (${r.error ?? `exit ${r.status}`})`);
   }
   return JSON.parse(r.stdout) as T;
+}
+
+function logSkipped(skipped: Record<string, string>): void {
+  for (const [e, why] of Object.entries(skipped)) log(`skipping ${e}: ${why}`);
+}
+
+/**
+ * One round of the workload table: each workload in a fresh process, so
+ * that the JIT's picture of the interpreter is that workload's alone (and no
+ * workload inherits code a JIT tuned for the one before).
+ */
+function measureRound(round: number): Table {
+  const names = WORKLOADS.map((w) => w.name).filter((name) => !only || only.includes(name));
+  const parts = names.map((name) => measureInChild<Table>(round, "--child", [`--only=${name}`]));
+  return { ...parts[0], workloads: parts.flatMap((t) => t.workloads) };
 }
 
 /**
@@ -389,8 +428,9 @@ async function main(): Promise<void> {
   } else {
     const tables: Table[] = [];
     for (let round = 1; round <= rounds; round++) {
-      console.log(`\nround ${round} of ${rounds} (a fresh process):`);
-      tables.push(measureInChild<Table>(round, "--child"));
+      console.log(`\nround ${round} of ${rounds} (a fresh process per workload):`);
+      tables.push(measureRound(round));
+      if (round === 1) logSkipped(tables[0].skipped);
       const g = geomeans(tables[round - 1]);
       console.log(
         `round ${round} geomean: ` +
@@ -408,8 +448,10 @@ async function main(): Promise<void> {
     commit: gitCommit(join(here, "..")),
     load: { start: loadStart, end: NaN },
     method: (rounds === 1 ? "one process" : `${rounds} fresh processes (rounds)`) +
-      "; per round, engine and workload: instantiate, one warm-up call (two for native), " +
-      "then the median of 3–21 timed calls of run(n) (as many as fit in about 3 s); " +
+      (rounds === 1 ? "" : ", each workload in a fresh process") +
+      `; per round, engine and workload: instantiate, untimed warm-up calls of run(n) ` +
+      `(at least two and ${WARM_UP_MS} ms), then the median of 3–21 timed calls ` +
+      `(as many as fit in about ${TIMED_MS} ms); ` +
       "ratio = engine time ÷ native time in the same process" +
       (rounds === 1 ? "" : "; each row is the round with the median wazero-ts ratio") +
       "; every call's checksum is checked",
