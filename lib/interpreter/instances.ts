@@ -205,9 +205,44 @@ export interface InstanceState {
   typeIds: Int32Array;
   /** The API object of this instance (a `Module`), for host functions' `caller`. */
   owner: unknown;
-  /** Set when the module is closed with an exit code: running code stops with ExitError. */
-  exitCode?: number;
+  /**
+   * Set when the module is closed with an exit code: running code stops with
+   * ExitError. (Present from the start, as `undefined`: adding it on close
+   * would change the object's hidden class under code a JIT specialised for
+   * the old one.)
+   */
+  exitCode: number | undefined;
 }
+
+/**
+ * A new, empty instance state. Its arrays start in the element mode they
+ * have once they hold objects, so that the states of a module without
+ * memories (or globals, ...) and of one with them have the same hidden
+ * classes: JavaScriptCore's optimised executor otherwise leaves its fastest
+ * code when a call switches from one kind of module to the other.
+ */
+export function newInstanceState(typeIds: Int32Array): InstanceState {
+  return {
+    functions: objectArray(),
+    memories: objectArray(),
+    tables: objectArray(),
+    globals: objectArray(),
+    elements: objectArray(),
+    data: objectArray(),
+    typeIds,
+    owner: null,
+    exitCode: undefined,
+  };
+}
+
+/** An empty array that has held an object (engines never turn it back into a number array). */
+function objectArray<T>(): T[] {
+  const array: T[] = [OBJECT_PLACEHOLDER as T];
+  array.pop();
+  return array;
+}
+
+const OBJECT_PLACEHOLDER = {};
 
 const typeIds = new Map<string, number>();
 

@@ -13,6 +13,7 @@ import {
   type HostContext,
   type InstanceState,
   MemoryInstance,
+  newInstanceState,
   TableInstance,
 } from "../interpreter/instances.ts";
 import { wordsOf } from "../interpreter/virtual_stack.ts";
@@ -204,16 +205,7 @@ export class HostModuleBuilder {
   #build(): Module {
     const rt = this.#runtime;
     const ctx = rt.hostCallContext();
-    const state: InstanceState = {
-      functions: [],
-      memories: [],
-      tables: [],
-      globals: [],
-      elements: [],
-      data: [],
-      typeIds: new Int32Array(0),
-      owner: null,
-    };
+    const state = newInstanceState(new Int32Array(0));
     const defs: ModuleDefinitions = { functions: [], memories: [], tables: [], globals: [] };
     const exports = new Map<string, ExportEntry>();
     for (const [exportName, e] of this.#exports) {

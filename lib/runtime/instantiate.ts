@@ -24,6 +24,7 @@ import {
   type InstanceState,
   internType,
   MemoryInstance,
+  newInstanceState,
   TableInstance,
 } from "../interpreter/instances.ts";
 import type { CompiledModule } from "./compiled_module.ts";
@@ -64,16 +65,7 @@ export function link(
   limits: InstantiationLimits,
 ): NewInstance {
   const m = compiled.decoded;
-  const state: InstanceState = {
-    functions: [],
-    memories: [],
-    tables: [],
-    globals: [],
-    elements: [],
-    data: [],
-    typeIds: new Int32Array(m.types.map(internType)),
-    owner: null,
-  };
+  const state = newInstanceState(new Int32Array(m.types.map(internType)));
 
   for (const imp of m.imports) {
     const provider = resolve(imp.module);
