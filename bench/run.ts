@@ -144,13 +144,16 @@ function fmtRatio(r: number): string {
 
 /**
  * Untimed calls of `run(n)` before timing, per engine and workload: at least
- * this long and at least two calls. JavaScriptCore compiles the
- * interpreter's loop with its top tier (FTL) only after about a second of
- * running it, in a background compilation of half a second; V8 and both
- * native JITs are done sooner. The same for every engine.
+ * {@link WARM_UP_CALLS} calls and this long. The interpreter's loop is one
+ * large function, which both JITs take seconds to optimise fully:
+ * JavaScriptCore compiles it with its top tier (FTL) after about a second of
+ * running, in a background compilation of half a second; V8 runs it with its
+ * mid tier (Maglev) first, up to 2× slower, for the first three or four calls
+ * of qsort. The same for every engine; the first call is kept as `firstMs`.
  */
-const WARM_UP_MS = 1500;
-/** About this long of timed calls per engine and workload (3 to 21 calls). */
+const WARM_UP_MS = 2000;
+const WARM_UP_CALLS = 3;
+/** About this long of timed calls per engine and workload (5 to 21 calls). */
 const TIMED_MS = 2500;
 
 /** Times `run(n)`: warm-up, then the median of several runs; checks every checksum. */
@@ -167,14 +170,14 @@ function measure(run: RunFunction, n: number, expect: number): EngineResult {
   if (got !== expect) return wrong(got);
   let warmUpCalls = 1;
   const warmUpMs = quick ? 0 : WARM_UP_MS;
-  while (warmUpCalls < 2 || performance.now() - t0 < warmUpMs) {
+  while (warmUpCalls < WARM_UP_CALLS || performance.now() - t0 < warmUpMs) {
     const t = performance.now();
     got = run(n);
     last = performance.now() - t;
     warmUpCalls++;
     if (got !== expect) return wrong(got);
   }
-  const count = Math.max(3, Math.min(21, Math.round(TIMED_MS / Math.max(last, 1))));
+  const count = Math.max(5, Math.min(21, Math.round(TIMED_MS / Math.max(last, 1))));
   const runs: number[] = [];
   for (let i = 0; i < count; i++) {
     const t = performance.now();
@@ -450,7 +453,7 @@ async function main(): Promise<void> {
     method: (rounds === 1 ? "one process" : `${rounds} fresh processes (rounds)`) +
       (rounds === 1 ? "" : ", each workload in a fresh process") +
       `; per round, engine and workload: instantiate, untimed warm-up calls of run(n) ` +
-      `(at least two and ${WARM_UP_MS} ms), then the median of 3–21 timed calls ` +
+      `(at least ${WARM_UP_CALLS} and ${WARM_UP_MS} ms), then the median of 5–21 timed calls ` +
       `(as many as fit in about ${TIMED_MS} ms); ` +
       "ratio = engine time ÷ native time in the same process" +
       (rounds === 1 ? "" : "; each row is the round with the median wazero-ts ratio") +
