@@ -96,6 +96,15 @@ export class HostError {
 export const DONE = 0;
 /** `Machine.execute`/`resume`: the call stopped early and can be resumed. */
 export const SUSPENDED = 1;
+/**
+ * `Machine.run` only: it stopped at an interruption check to be entered
+ * again. A JIT can switch a running loop to code it has optimised meanwhile
+ * only on entering the function (on-stack replacement covers some cases, not
+ * all: V8 keeps a call that entered its mid-tier code there, 2× slower, until
+ * the call ends), and the interpreter's loop otherwise never exits during a
+ * long call.
+ */
+const REENTER = 2;
 
 /**
  * Backward branches and calls between two checks of the interruption state
@@ -225,12 +234,18 @@ export class Machine {
     this.pc = 0;
     this.b = base;
     this.enterFrame(entry, base);
-    return this.run();
+    return this.runUntilStopped();
   }
 
   /** Continues a call that returned {@link SUSPENDED}. */
   resume(): number {
-    return this.fn === null ? DONE : this.run();
+    return this.fn === null ? DONE : this.runUntilStopped();
+  }
+
+  private runUntilStopped(): number {
+    let status: number;
+    do status = this.run(); while (status === REENTER);
+    return status;
   }
 
   /** The interpreter loop, from the state saved in `fn`, `pc`, `b` and `depth`. */
@@ -2440,14 +2455,16 @@ export class Machine {
         if (--budget > 0) continue;
         // The budget ran out, or a host call suspended (it set the budget to 0).
         if (this.pending === null) budget = this.checkInterrupts(inst);
+        this.fn = fn;
+        this.pc = pc;
+        this.b = b;
+        this.depth = depth;
         if (this.pending !== null || budget === 0) {
-          this.fn = fn;
-          this.pc = pc;
-          this.b = b;
-          this.depth = depth;
           this.budget = budget === 0 ? CHECK_INTERVAL : budget;
           return SUSPENDED;
         }
+        this.budget = budget;
+        return REENTER;
       }
     } catch (e) {
       this.fn = null;

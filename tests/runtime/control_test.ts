@@ -192,3 +192,38 @@ test("deep recursion traps at the configured call depth", async () => {
   assert.deepEqual(m.exportedFunction("rec")!.call(98), [0]);
   assert.throws(() => m.exportedFunction("rec")!.call(200), /call stack exhausted/);
 });
+
+test("a long call keeps its frames and values across the executor's periodic re-entries", async () => {
+  // Every 10,000 backward branches and calls the executor returns to its
+  // caller and is entered again (see REENTER in executor.ts); 40 nested
+  // frames each looping 3,000 times cross that point at every depth.
+  const m = await new Runtime().instantiate(`(module $deep
+    (func $level (export "level") (param $depth i32) (result i64)
+      (local $i i32) (local $sum i64) (local $x f64)
+      (loop $l
+        (local.set $sum (i64.add (local.get $sum)
+          (i64.mul (i64.extend_i32_u (local.get $i)) (i64.const 0x100000001))))
+        (local.set $x (f64.add (local.get $x) (f64.const 0.5)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3000))))
+      (if (result i64) (i32.eqz (local.get $depth))
+        (then (i64.add (local.get $sum) (i64.trunc_f64_u (local.get $x))))
+        (else (i64.add (i64.add (local.get $sum) (i64.trunc_f64_u (local.get $x)))
+          (call $level (i32.sub (local.get $depth) (i32.const 1)))))))
+    (func $trap (export "trap") (param $depth i32)
+      (local $i i32)
+      (loop $l (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3000))))
+      (if (i32.eqz (local.get $depth)) (then unreachable))
+      (call $trap (i32.sub (local.get $depth) (i32.const 1)))))`);
+  // Per level: sum of i * (2^32 + 1) for i < 3000, plus 3000 * 0.5.
+  const perLevel = 4498500n * 0x100000001n + 1500n;
+  assert.deepEqual(m.exportedFunction("level")!.call(39), [perLevel * 40n]);
+  let error: unknown;
+  try {
+    m.exportedFunction("trap")!.call(39);
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof RuntimeError);
+  assert.equal(error.message, "unreachable");
+  assert.equal(error.stack!.match(/at deep\.trap /g)?.length, 40);
+});
