@@ -1,8 +1,8 @@
 /**
  * `deno task bench` (or `bun bench/run.ts`): runs every workload in
  * `bench/programs/` on wazero-ts, on the host's native WebAssembly and on
- * polywasm (when it can be imported) in this one process, checks that all
- * return the expected checksum, prints times and ×native ratios with their
+ * polywasm (when it can be imported), each engine next to the others in the
+ * same process, checks that all return the expected checksum, prints times and ×native ratios with their
  * geometric mean, then the compile-throughput and micro-benchmarks, and
  * saves everything to `bench/results/<runtime>.json` (render the chart with
  * `deno task bench:chart`).
