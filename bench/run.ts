@@ -147,9 +147,9 @@ function fmtRatio(r: number): string {
  * {@link WARM_UP_CALLS} calls and this long. The interpreter's loop is one
  * large function, which both JITs take seconds to optimise fully:
  * JavaScriptCore compiles it with its top tier (FTL) after about a second of
- * running, in a background compilation of half a second; V8 runs it with its
- * mid tier (Maglev) first, up to 2× slower, for the first three or four calls
- * of qsort. The same for every engine; the first call is kept as `firstMs`.
+ * running, in a background compilation of half a second; V8 runs it in its
+ * mid tier (Maglev), up to 2× slower, before TurboFan. The same for every
+ * engine; the first call is kept as `firstMs`.
  */
 const WARM_UP_MS = 2000;
 const WARM_UP_CALLS = 3;
@@ -183,20 +183,16 @@ function warmUp(
   n: number,
   expect: number,
 ): Contender | EngineResult {
-  const t0 = performance.now();
-  let got = run(n);
-  let last = performance.now() - t0;
-  const firstMs = last;
-  if (got !== expect) return wrongResult(got, expect);
-  let warmUpCalls = 1;
   const warmUpMs = quick ? 0 : WARM_UP_MS;
-  while (warmUpCalls < WARM_UP_CALLS || performance.now() - t0 < warmUpMs) {
+  const t0 = performance.now();
+  let firstMs = 0, last = 0, warmUpCalls = 0;
+  do {
     const t = performance.now();
-    got = run(n);
+    const got = run(n);
     last = performance.now() - t;
-    warmUpCalls++;
+    if (warmUpCalls++ === 0) firstMs = last;
     if (got !== expect) return wrongResult(got, expect);
-  }
+  } while (warmUpCalls < WARM_UP_CALLS || performance.now() - t0 < warmUpMs);
   return { name, run, firstMs, warmUpCalls, lastMs: last, runs: [] };
 }
 
