@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { JsCode } from "./js_tier.ts";
+
 /**
  * A function lowered to register code. Sizes are in 32-bit words of the
  * register file (a slot is 2 words; a v128 value takes 4 words).
@@ -25,4 +27,8 @@ export interface CompiledFunction {
   refLocalSlots: Int32Array;
   /** Byte offset in the module of the instruction each code position came from (pairs pc, offset). */
   sourceMap: Int32Array;
+  /** The function compiled by the JavaScript tier, once it is hot (`js_tier.ts`). */
+  js: JsCode | null;
+  /** How often the executor has entered the function or branched back in it (until compiled). */
+  jsHeat: number;
 }

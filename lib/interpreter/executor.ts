@@ -21,7 +21,9 @@
  */
 
 import { ExitError, RuntimeError } from "../errors.ts";
+import type { CompiledFunction } from "./compiled_function.ts";
 import type { FunctionInstance, InstanceState } from "./instances.ts";
+import { compileJs, type JsCode } from "./js_tier.ts";
 import { executeRare } from "./rare_ops.ts";
 import { executeSimd } from "./simd.ts";
 import { floatBinary, floatUnary } from "./simd_float.ts";
@@ -81,6 +83,84 @@ function memoryView(inst: InstanceState): DataView {
   return inst.memories.length > 0 ? inst.memories[0].view : EMPTY_VIEW;
 }
 
+/**
+ * By default a function is compiled to JavaScript (`js_tier.ts`) when `run`
+ * has come to its entry, a return into it or one of its backward branches
+ * this many times.
+ */
+export const DEFAULT_JS_TIER_HEAT = 1000;
+
+/** What the JavaScript tier's code may name: the helpers the case bodies call. */
+const JS_SCOPE: Record<string, unknown> = {
+  RuntimeError,
+  ExitError,
+  executeRare,
+  executeSimd,
+  floatBinary,
+  floatUnary,
+  intBinary,
+  intUnary,
+  runSimdOp,
+  narrowS16,
+  narrowS8,
+  narrowU16,
+  ctz32,
+  divS32,
+  divU32,
+  popcnt32,
+  remS32,
+  remU32,
+  rotl32,
+  rotr32,
+  clz64,
+  ctz64,
+  divS64,
+  divU64,
+  extend16_64,
+  extend32_64,
+  extend8_64,
+  ltS64,
+  ltU64,
+  popcnt64,
+  remS64,
+  remU64,
+  rotl64,
+  rotr64,
+  shl64,
+  shrS64,
+  shrU64,
+  sub64,
+  f32Abs,
+  f32Copysign,
+  f32Neg,
+  f64Abs,
+  f64Copysign,
+  f64Neg,
+  fceil,
+  ffloor,
+  fmax,
+  fmin,
+  fnearest,
+  ftrunc,
+  EMPTY_VIEW,
+  INV_2_32,
+  SIGN,
+  NARROWED,
+  memoryView,
+};
+
+/**
+ * Compiles a hot function with the JavaScript tier. When it cannot be (too
+ * big, or the host forbids generating code) the function stays interpreted
+ * and is not tried again before 2^30 more entries.
+ */
+function compileHot(cf: CompiledFunction): JsCode | null {
+  const js = compileJs(cf, JS_SCOPE);
+  if (js === null) cf.jsHeat = -(1 << 30);
+  else cf.js = js;
+  return js;
+}
+
 /** Default limit on nested wasm calls. */
 export const DEFAULT_MAX_CALL_DEPTH = 10_000;
 
@@ -124,6 +204,8 @@ const now: () => number = typeof globalThis.performance?.now === "function"
 export interface MachineLimits {
   maxCallDepth: number;
   maxRegisterBytes: number;
+  /** Compile a function to JavaScript after this many entries and backward branches; -1: never. */
+  jsTierHeat: number;
 }
 
 /**
@@ -143,6 +225,8 @@ export class Machine {
   readonly framePcs: Int32Array;
   readonly frameBases: Int32Array;
   readonly maxDepth: number;
+  /** See {@link MachineLimits.jsTierHeat}. */
+  readonly jsTierHeat: number;
   readonly maxWords: number;
 
   // The state of a call between `run`s (suspended), and while it runs.
@@ -151,6 +235,8 @@ export class Machine {
   b = 0;
   depth = 0;
   budget = CHECK_INTERVAL;
+  /** Set by JavaScript-tier code that threw: the pc of the instruction that threw. */
+  jsPc = -1;
 
   /** Stops the call with "interrupted: aborted" once aborted. */
   signal: AbortSignal | null = null;
@@ -168,6 +254,7 @@ export class Machine {
 
   constructor(limits: MachineLimits) {
     this.maxDepth = limits.maxCallDepth;
+    this.jsTierHeat = limits.jsTierHeat;
     this.maxWords = limits.maxRegisterBytes >> 2;
     this.framePcs = new Int32Array(this.maxDepth + 1);
     this.frameBases = new Int32Array(this.maxDepth + 1);
@@ -264,6 +351,16 @@ export class Machine {
       const refs = this.refs;
       const fns = this.frameFns, pcs = this.framePcs, fps = this.frameBases;
       const maxDepth = this.maxDepth;
+      const jsTierHeat = this.jsTierHeat;
+      // A call from the host (or a re-entry) may start in the JavaScript tier too.
+      if (jsTierHeat >= 0) {
+        const cf = fn.code!;
+        const js = cf.js ?? (++cf.jsHeat < jsTierHeat ? null : compileHot(cf));
+        if (js !== null) {
+          pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget);
+          budget = this.budget;
+        }
+      }
       for (;;) {
         // Cases end with `break` (next instruction) or `break interrupt`
         // (after a backward branch, a call, or a host call that suspended).
@@ -381,7 +478,7 @@ export class Machine {
                 globals = inst.globals;
                 mem = memoryView(inst);
               }
-              break;
+              break interrupt;
             }
             case 10 /* mov32 */:
               R[b + code[pc + 1]] = R[b + code[pc + 2]];
@@ -2452,7 +2549,18 @@ export class Machine {
         }
         // Every backward branch and call comes here, so the budget is counted in
         // one place (one site for the JIT to profile, not one per branch op).
-        if (--budget > 0) continue;
+        if (--budget > 0) {
+          // Hot functions run as JavaScript (js_tier.ts) up to their next call or return.
+          if (jsTierHeat < 0) continue;
+          const cf = fn.code!;
+          let js = cf.js;
+          if (js === null) {
+            if (++cf.jsHeat < jsTierHeat || (js = compileHot(cf)) === null) continue;
+          }
+          pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget);
+          budget = this.budget;
+          continue;
+        }
         // The budget ran out, or a host call suspended (it set the budget to 0).
         if (this.pending === null) budget = this.checkInterrupts(inst);
         this.fn = fn;
@@ -2468,6 +2576,10 @@ export class Machine {
       }
     } catch (e) {
       this.fn = null;
+      if (this.jsPc >= 0) {
+        pc = this.jsPc;
+        this.jsPc = -1;
+      }
       throw this.toTrap(e, fn, pc, 0, depth);
     }
   }

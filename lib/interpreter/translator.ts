@@ -96,6 +96,8 @@ class Translator extends ControlFlow {
       frameWords: Math.max(this.maxWords, resultWords, this.tempsStart),
       refLocalSlots: refLocals.length === 0 ? NO_SLOTS : new Int32Array(refLocals),
       sourceMap: this.sourceMap.slice(0, this.sourceLength),
+      js: null,
+      jsHeat: 0,
     };
   }
 

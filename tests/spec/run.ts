@@ -3,7 +3,12 @@
  * scripts through the public API only, and prints a table per file and a
  * total. Exits non-zero on any failure.
  *
- *   deno task spec [FILTER...]        (or: bun tests/spec/run.ts [FILTER...])
+ *   deno task spec [--js-tier=eager|off] [FILTER...]   (or: bun tests/spec/run.ts ...)
+ *
+ * `--js-tier=eager` compiles every function to JavaScript on its first call
+ * (so each script checks the JavaScript tier), `off` only interprets; the
+ * default is the runtime's (functions are compiled once hot, which few
+ * scripts reach).
  *
  * Scripts are read from `$WASM_SPEC_DIR`, else `../shared/wasm-spec/core`
  * beside the project. When they are absent the runner says so loudly and
@@ -15,6 +20,7 @@ import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseWast, type WastCommand } from "../../lib/text/index.ts";
+import type { RuntimeConfig } from "../../mod.ts";
 import { runScript, type ScriptResult } from "./script.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,7 +34,21 @@ if (!existsSync(specDir)) {
   process.exit(0);
 }
 
-const filters = process.argv.slice(2);
+const options = process.argv.slice(2).filter((a) => a.startsWith("--"));
+const filters = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const tierOption = options.find((a) => a.startsWith("--js-tier="))?.slice("--js-tier=".length);
+if (
+  options.some((a) => !a.startsWith("--js-tier=")) ||
+  !["eager", "off", undefined].includes(tierOption)
+) {
+  console.error(`unknown option in ${options.join(" ")}: use --js-tier=eager or --js-tier=off`);
+  process.exit(2);
+}
+const config: RuntimeConfig = tierOption === "eager"
+  ? { jsTier: 1 }
+  : tierOption === "off"
+  ? { jsTier: false }
+  : {};
 const files = readdirSync(specDir)
   .filter((f) => f.endsWith(".wast"))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
@@ -44,7 +64,7 @@ for (const file of files) {
   let result: ScriptResult;
   try {
     const commands: WastCommand[] = parseWast(text);
-    result = await runScript(commands);
+    result = await runScript(commands, config);
   } catch (e) {
     result = {
       passed: 0,

@@ -10,6 +10,7 @@ import {
   LinkError,
   type Module,
   Runtime,
+  type RuntimeConfig,
   RuntimeError,
   wat2wasm,
 } from "../../mod.ts";
@@ -139,9 +140,12 @@ function check(actual: unknown, e: WastExpected): string | null {
 }
 
 /** Runs one script. */
-export async function runScript(commands: WastCommand[]): Promise<ScriptResult> {
+export async function runScript(
+  commands: WastCommand[],
+  config: RuntimeConfig = {},
+): Promise<ScriptResult> {
   const result: ScriptResult = { passed: 0, failed: 0, skipped: 0, failures: [], skipReasons: [] };
-  const runtime = new Runtime();
+  const runtime = new Runtime(config);
   await spectest(runtime);
   const named = new Map<string, Module>();
   let current: Module | undefined;
