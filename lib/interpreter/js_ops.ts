@@ -18,91 +18,91 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [2, 2, "if (R[b + @1] !== 0) {\nconst t = @2;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 3;\nbreak @L;"], // br_if
   [3, 2, "if (R[b + @1] === 0) {\nconst t = @2;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 3;\nbreak @L;"], // br_unless
   [4, 2, "const i = R[b + @1];\nconst n = @2;\nconst t = code[pc + 3 + (i >= 0 && i < n ? i : n)];\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\nbreak @L;"], // br_table
-  [10, 0, "R[b + @1] = R[b + @2];\npc += 3;\nbreak @L;"], // mov32
-  [11, 0, "const d = b + @1, s = b + @2;\nR[d] = R[s];\nR[d + 1] = R[s + 1];\npc += 3;\nbreak @L;"], // mov64
-  [12, 0, "const d = b + @1, s = b + @2;\nR[d] = R[s];\nR[d + 1] = R[s + 1];\nR[d + 2] = R[s + 2];\nR[d + 3] = R[s + 3];\npc += 3;\nbreak @L;"], // mov128
-  [13, 0, "refs[(b + @1) >> 1] = refs[(b + @2) >> 1];\npc += 3;\nbreak @L;"], // movref
-  [14, 0, "R[b + @1] = @2;\npc += 3;\nbreak @L;"], // const32
-  [15, 0, "const d = b + @1;\nR[d] = @2;\nR[d + 1] = @3;\npc += 4;\nbreak @L;"], // const64
-  [16, 0, "const d = b + @1;\nR[d] = @2;\nR[d + 1] = @3;\nR[d + 2] = @4;\nR[d + 3] = @5;\npc += 6;\nbreak @L;"], // const128
-  [17, 0, "R[b + @1] = R[b + @4] !== 0\n? R[b + @2]\n: R[b + @3];\npc += 5;\nbreak @L;"], // select32
-  [18, 0, "const s = b + (R[b + @4] !== 0 ? @2 : @3);\nconst d = b + @1;\nconst lo = R[s], hi = R[s + 1];\nR[d] = lo;\nR[d + 1] = hi;\npc += 5;\nbreak @L;"], // select64
-  [19, 0, "const s = b + (R[b + @4] !== 0 ? @2 : @3);\nconst d = b + @1;\nif (s !== d) {\nR[d] = R[s];\nR[d + 1] = R[s + 1];\nR[d + 2] = R[s + 2];\nR[d + 3] = R[s + 3];\n}\npc += 5;\nbreak @L;"], // select128
-  [20, 0, "const s = b + (R[b + @4] !== 0 ? @2 : @3);\nrefs[(b + @1) >> 1] = refs[s >> 1];\npc += 5;\nbreak @L;"], // selectref
-  [21, 0, "R[b + @1] = globals[@2].bits[0];\npc += 3;\nbreak @L;"], // global_get32
-  [22, 0, "const g = globals[@2].bits, d = b + @1;\nR[d] = g[0];\nR[d + 1] = g[1];\npc += 3;\nbreak @L;"], // global_get64
-  [23, 0, "const g = globals[@2].bits, d = b + @1;\nR[d] = g[0];\nR[d + 1] = g[1];\nR[d + 2] = g[2];\nR[d + 3] = g[3];\npc += 3;\nbreak @L;"], // global_get128
-  [24, 0, "refs[(b + @1) >> 1] = globals[@2].ref;\npc += 3;\nbreak @L;"], // global_getref
-  [25, 0, "globals[@1].bits[0] = R[b + @2];\npc += 3;\nbreak @L;"], // global_set32
-  [26, 0, "const g = globals[@1].bits, s = b + @2;\ng[0] = R[s];\ng[1] = R[s + 1];\npc += 3;\nbreak @L;"], // global_set64
-  [27, 0, "const g = globals[@1].bits, s = b + @2;\ng[0] = R[s];\ng[1] = R[s + 1];\ng[2] = R[s + 2];\ng[3] = R[s + 3];\npc += 3;\nbreak @L;"], // global_set128
-  [28, 0, "globals[@1].ref = refs[(b + @2) >> 1];\npc += 3;\nbreak @L;\n"], // global_setref
-  [29, 0, "R[b + @1] = mem.getInt32(\n(R[b + @2] >>> 0) + (@3 >>> 0),\ntrue,\n);\npc += 4;\nbreak @L;"], // load32
-  [30, 0, "const ea = (R[b + @2] >>> 0) + (@3 >>> 0);\nconst lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;\npc += 4;\nbreak @L;"], // load64
-  [31, 0, "R[b + @1] = mem.getInt8((R[b + @2] >>> 0) + (@3 >>> 0));\npc += 4;\nbreak @L;"], // load8_s
-  [32, 0, "R[b + @1] = mem.getUint8(\n(R[b + @2] >>> 0) + (@3 >>> 0),\n);\npc += 4;\nbreak @L;"], // load8_u
-  [33, 0, "R[b + @1] = mem.getInt16(\n(R[b + @2] >>> 0) + (@3 >>> 0),\ntrue,\n);\npc += 4;\nbreak @L;"], // load16_s
-  [34, 0, "R[b + @1] = mem.getUint16(\n(R[b + @2] >>> 0) + (@3 >>> 0),\ntrue,\n);\npc += 4;\nbreak @L;"], // load16_u
-  [35, 0, "const v = mem.getInt8((R[b + @2] >>> 0) + (@3 >>> 0));\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = v >> 31;\npc += 4;\nbreak @L;"], // load8_s_64
-  [36, 0, "const v = mem.getUint8((R[b + @2] >>> 0) + (@3 >>> 0));\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = 0;\npc += 4;\nbreak @L;"], // load8_u_64
-  [37, 0, "const v = mem.getInt16((R[b + @2] >>> 0) + (@3 >>> 0), true);\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = v >> 31;\npc += 4;\nbreak @L;"], // load16_s_64
-  [38, 0, "const v = mem.getUint16((R[b + @2] >>> 0) + (@3 >>> 0), true);\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = 0;\npc += 4;\nbreak @L;"], // load16_u_64
-  [39, 0, "const v = mem.getInt32((R[b + @2] >>> 0) + (@3 >>> 0), true);\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = v >> 31;\npc += 4;\nbreak @L;"], // load32_s_64
-  [40, 0, "const v = mem.getInt32((R[b + @2] >>> 0) + (@3 >>> 0), true);\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = 0;\npc += 4;\nbreak @L;"], // load32_u_64
-  [41, 0, "mem.setInt32(\n(R[b + @1] >>> 0) + (@3 >>> 0),\nR[b + @2],\ntrue,\n);\npc += 4;\nbreak @L;"], // store32
-  [42, 0, "const ea = (R[b + @1] >>> 0) + (@3 >>> 0);\nconst s = b + @2;\nmem.setInt32(ea + 4, R[s + 1], true);\nmem.setInt32(ea, R[s], true);\npc += 4;\nbreak @L;"], // store64
-  [43, 0, "mem.setInt8((R[b + @1] >>> 0) + (@3 >>> 0), R[b + @2]);\npc += 4;\nbreak @L;"], // store8
-  [44, 0, "mem.setInt16(\n(R[b + @1] >>> 0) + (@3 >>> 0),\nR[b + @2],\ntrue,\n);\npc += 4;\nbreak @L;"], // store16
-  [45, 0, "R[b + @1] = inst.memories[0].pages;\npc += 2;\nbreak @L;"], // memory_size
-  [47, 0, "R[b + @1] = (R[b + @2] + R[b + @3]) | 0;\npc += 4;\nbreak @L;"], // i32_add
-  [48, 0, "R[b + @1] = (R[b + @2] - R[b + @3]) | 0;\npc += 4;\nbreak @L;"], // i32_sub
-  [49, 0, "R[b + @1] = Math.imul(R[b + @2], R[b + @3]);\npc += 4;\nbreak @L;"], // i32_mul
-  [50, 0, "R[b + @1] = divS32(R[b + @2], R[b + @3]);\npc += 4;\nbreak @L;"], // i32_div_s
-  [51, 0, "R[b + @1] = divU32(R[b + @2], R[b + @3]);\npc += 4;\nbreak @L;"], // i32_div_u
-  [52, 0, "R[b + @1] = remS32(R[b + @2], R[b + @3]);\npc += 4;\nbreak @L;"], // i32_rem_s
-  [53, 0, "R[b + @1] = remU32(R[b + @2], R[b + @3]);\npc += 4;\nbreak @L;"], // i32_rem_u
-  [54, 0, "R[b + @1] = R[b + @2] & R[b + @3];\npc += 4;\nbreak @L;"], // i32_and
-  [55, 0, "R[b + @1] = R[b + @2] | R[b + @3];\npc += 4;\nbreak @L;"], // i32_or
-  [56, 0, "R[b + @1] = R[b + @2] ^ R[b + @3];\npc += 4;\nbreak @L;"], // i32_xor
-  [57, 0, "R[b + @1] = R[b + @2] << R[b + @3];\npc += 4;\nbreak @L;"], // i32_shl
-  [58, 0, "R[b + @1] = R[b + @2] >> R[b + @3];\npc += 4;\nbreak @L;"], // i32_shr_s
-  [59, 0, "R[b + @1] = R[b + @2] >>> R[b + @3];\npc += 4;\nbreak @L;"], // i32_shr_u
-  [60, 0, "R[b + @1] = rotl32(R[b + @2], R[b + @3]);\npc += 4;\nbreak @L;"], // i32_rotl
-  [61, 0, "R[b + @1] = rotr32(R[b + @2], R[b + @3]);\npc += 4;\nbreak @L;"], // i32_rotr
-  [62, 0, "R[b + @1] = (R[b + @2] + @3) | 0;\npc += 4;\nbreak @L;"], // i32_add_imm
-  [63, 0, "R[b + @1] = Math.imul(R[b + @2], @3);\npc += 4;\nbreak @L;"], // i32_mul_imm
-  [64, 0, "R[b + @1] = R[b + @2] & @3;\npc += 4;\nbreak @L;"], // i32_and_imm
-  [65, 0, "R[b + @1] = R[b + @2] | @3;\npc += 4;\nbreak @L;"], // i32_or_imm
-  [66, 0, "R[b + @1] = R[b + @2] ^ @3;\npc += 4;\nbreak @L;"], // i32_xor_imm
-  [67, 0, "R[b + @1] = R[b + @2] << @3;\npc += 4;\nbreak @L;"], // i32_shl_imm
-  [68, 0, "R[b + @1] = R[b + @2] >> @3;\npc += 4;\nbreak @L;"], // i32_shr_s_imm
-  [69, 0, "R[b + @1] = R[b + @2] >>> @3;\npc += 4;\nbreak @L;"], // i32_shr_u_imm
-  [70, 0, "R[b + @1] = R[b + @2] === 0 ? 1 : 0;\npc += 3;\nbreak @L;"], // i32_eqz
-  [71, 0, "R[b + @1] = Math.clz32(R[b + @2]);\npc += 3;\nbreak @L;"], // i32_clz
-  [72, 0, "R[b + @1] = ctz32(R[b + @2]);\npc += 3;\nbreak @L;"], // i32_ctz
-  [73, 0, "R[b + @1] = popcnt32(R[b + @2]);\npc += 3;\nbreak @L;"], // i32_popcnt
-  [74, 0, "R[b + @1] = (R[b + @2] << 24) >> 24;\npc += 3;\nbreak @L;"], // i32_extend8_s
-  [75, 0, "R[b + @1] = (R[b + @2] << 16) >> 16;\npc += 3;\nbreak @L;"], // i32_extend16_s
-  [76, 0, "R[b + @1] = R[b + @2] === R[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_eq
-  [77, 0, "R[b + @1] = R[b + @2] !== R[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_ne
-  [78, 0, "R[b + @1] = R[b + @2] < R[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_lt_s
-  [79, 0, "R[b + @1] = (R[b + @2] ^ SIGN) < (R[b + @3] ^ SIGN)\n? 1\n: 0;\npc += 4;\nbreak @L;"], // i32_lt_u
-  [80, 0, "R[b + @1] = R[b + @2] > R[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_gt_s
-  [81, 0, "R[b + @1] = (R[b + @2] ^ SIGN) > (R[b + @3] ^ SIGN)\n? 1\n: 0;\npc += 4;\nbreak @L;"], // i32_gt_u
-  [82, 0, "R[b + @1] = R[b + @2] <= R[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_le_s
-  [83, 0, "R[b + @1] = (R[b + @2] ^ SIGN) <= (R[b + @3] ^ SIGN)\n? 1\n: 0;\npc += 4;\nbreak @L;"], // i32_le_u
-  [84, 0, "R[b + @1] = R[b + @2] >= R[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_ge_s
-  [85, 0, "R[b + @1] = (R[b + @2] ^ SIGN) >= (R[b + @3] ^ SIGN)\n? 1\n: 0;\npc += 4;\nbreak @L;"], // i32_ge_u
-  [86, 0, "R[b + @1] = R[b + @2] === @3 ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_eq_imm
-  [87, 0, "R[b + @1] = R[b + @2] !== @3 ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_ne_imm
-  [88, 0, "R[b + @1] = R[b + @2] < @3 ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_lt_s_imm
-  [89, 0, "R[b + @1] = (R[b + @2] ^ SIGN) < (@3 ^ SIGN) ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_lt_u_imm
-  [90, 0, "R[b + @1] = R[b + @2] > @3 ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_gt_s_imm
-  [91, 0, "R[b + @1] = (R[b + @2] ^ SIGN) > (@3 ^ SIGN) ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_gt_u_imm
-  [92, 0, "R[b + @1] = R[b + @2] <= @3 ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_le_s_imm
-  [93, 0, "R[b + @1] = (R[b + @2] ^ SIGN) <= (@3 ^ SIGN) ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_le_u_imm
-  [94, 0, "R[b + @1] = R[b + @2] >= @3 ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_ge_s_imm
-  [95, 0, "R[b + @1] = (R[b + @2] ^ SIGN) >= (@3 ^ SIGN) ? 1 : 0;\npc += 4;\nbreak @L;\n"], // i32_ge_u_imm
+  [10, 0, "R[b + @1] = R[b + @2];"], // mov32
+  [11, 0, "const d = b + @1, s = b + @2;\nR[d] = R[s];\nR[d + 1] = R[s + 1];"], // mov64
+  [12, 0, "const d = b + @1, s = b + @2;\nR[d] = R[s];\nR[d + 1] = R[s + 1];\nR[d + 2] = R[s + 2];\nR[d + 3] = R[s + 3];"], // mov128
+  [13, 0, "refs[(b + @1) >> 1] = refs[(b + @2) >> 1];"], // movref
+  [14, 0, "R[b + @1] = @2;"], // const32
+  [15, 0, "const d = b + @1;\nR[d] = @2;\nR[d + 1] = @3;"], // const64
+  [16, 0, "const d = b + @1;\nR[d] = @2;\nR[d + 1] = @3;\nR[d + 2] = @4;\nR[d + 3] = @5;"], // const128
+  [17, 0, "R[b + @1] = R[b + @4] !== 0\n? R[b + @2]\n: R[b + @3];"], // select32
+  [18, 0, "const s = b + (R[b + @4] !== 0 ? @2 : @3);\nconst d = b + @1;\nconst lo = R[s], hi = R[s + 1];\nR[d] = lo;\nR[d + 1] = hi;"], // select64
+  [19, 0, "const s = b + (R[b + @4] !== 0 ? @2 : @3);\nconst d = b + @1;\nif (s !== d) {\nR[d] = R[s];\nR[d + 1] = R[s + 1];\nR[d + 2] = R[s + 2];\nR[d + 3] = R[s + 3];\n}"], // select128
+  [20, 0, "const s = b + (R[b + @4] !== 0 ? @2 : @3);\nrefs[(b + @1) >> 1] = refs[s >> 1];"], // selectref
+  [21, 0, "R[b + @1] = globals[@2].bits[0];"], // global_get32
+  [22, 0, "const g = globals[@2].bits, d = b + @1;\nR[d] = g[0];\nR[d + 1] = g[1];"], // global_get64
+  [23, 0, "const g = globals[@2].bits, d = b + @1;\nR[d] = g[0];\nR[d + 1] = g[1];\nR[d + 2] = g[2];\nR[d + 3] = g[3];"], // global_get128
+  [24, 0, "refs[(b + @1) >> 1] = globals[@2].ref;"], // global_getref
+  [25, 0, "globals[@1].bits[0] = R[b + @2];"], // global_set32
+  [26, 0, "const g = globals[@1].bits, s = b + @2;\ng[0] = R[s];\ng[1] = R[s + 1];"], // global_set64
+  [27, 0, "const g = globals[@1].bits, s = b + @2;\ng[0] = R[s];\ng[1] = R[s + 1];\ng[2] = R[s + 2];\ng[3] = R[s + 3];"], // global_set128
+  [28, 0, "globals[@1].ref = refs[(b + @2) >> 1];\npc += 3;\nbreak @L;"], // global_setref
+  [29, 0, "R[b + @1] = mem.getInt32(\n(R[b + @2] >>> 0) + (@3 >>> 0),\ntrue,\n);"], // load32
+  [30, 0, "const ea = (R[b + @2] >>> 0) + (@3 >>> 0);\nconst lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // load64
+  [31, 0, "R[b + @1] = mem.getInt8((R[b + @2] >>> 0) + (@3 >>> 0));"], // load8_s
+  [32, 0, "R[b + @1] = mem.getUint8(\n(R[b + @2] >>> 0) + (@3 >>> 0),\n);"], // load8_u
+  [33, 0, "R[b + @1] = mem.getInt16(\n(R[b + @2] >>> 0) + (@3 >>> 0),\ntrue,\n);"], // load16_s
+  [34, 0, "R[b + @1] = mem.getUint16(\n(R[b + @2] >>> 0) + (@3 >>> 0),\ntrue,\n);"], // load16_u
+  [35, 0, "const v = mem.getInt8((R[b + @2] >>> 0) + (@3 >>> 0));\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = v >> 31;"], // load8_s_64
+  [36, 0, "const v = mem.getUint8((R[b + @2] >>> 0) + (@3 >>> 0));\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = 0;"], // load8_u_64
+  [37, 0, "const v = mem.getInt16((R[b + @2] >>> 0) + (@3 >>> 0), true);\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = v >> 31;"], // load16_s_64
+  [38, 0, "const v = mem.getUint16((R[b + @2] >>> 0) + (@3 >>> 0), true);\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = 0;"], // load16_u_64
+  [39, 0, "const v = mem.getInt32((R[b + @2] >>> 0) + (@3 >>> 0), true);\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = v >> 31;"], // load32_s_64
+  [40, 0, "const v = mem.getInt32((R[b + @2] >>> 0) + (@3 >>> 0), true);\nconst d = b + @1;\nR[d] = v;\nR[d + 1] = 0;"], // load32_u_64
+  [41, 0, "mem.setInt32(\n(R[b + @1] >>> 0) + (@3 >>> 0),\nR[b + @2],\ntrue,\n);"], // store32
+  [42, 0, "const ea = (R[b + @1] >>> 0) + (@3 >>> 0);\nconst s = b + @2;\nmem.setInt32(ea + 4, R[s + 1], true);\nmem.setInt32(ea, R[s], true);"], // store64
+  [43, 0, "mem.setInt8((R[b + @1] >>> 0) + (@3 >>> 0), R[b + @2]);"], // store8
+  [44, 0, "mem.setInt16(\n(R[b + @1] >>> 0) + (@3 >>> 0),\nR[b + @2],\ntrue,\n);"], // store16
+  [45, 0, "R[b + @1] = inst.memories[0].pages;"], // memory_size
+  [47, 0, "R[b + @1] = (R[b + @2] + R[b + @3]) | 0;"], // i32_add
+  [48, 0, "R[b + @1] = (R[b + @2] - R[b + @3]) | 0;"], // i32_sub
+  [49, 0, "R[b + @1] = Math.imul(R[b + @2], R[b + @3]);"], // i32_mul
+  [50, 0, "R[b + @1] = divS32(R[b + @2], R[b + @3]);"], // i32_div_s
+  [51, 0, "R[b + @1] = divU32(R[b + @2], R[b + @3]);"], // i32_div_u
+  [52, 0, "R[b + @1] = remS32(R[b + @2], R[b + @3]);"], // i32_rem_s
+  [53, 0, "R[b + @1] = remU32(R[b + @2], R[b + @3]);"], // i32_rem_u
+  [54, 0, "R[b + @1] = R[b + @2] & R[b + @3];"], // i32_and
+  [55, 0, "R[b + @1] = R[b + @2] | R[b + @3];"], // i32_or
+  [56, 0, "R[b + @1] = R[b + @2] ^ R[b + @3];"], // i32_xor
+  [57, 0, "R[b + @1] = R[b + @2] << R[b + @3];"], // i32_shl
+  [58, 0, "R[b + @1] = R[b + @2] >> R[b + @3];"], // i32_shr_s
+  [59, 0, "R[b + @1] = R[b + @2] >>> R[b + @3];"], // i32_shr_u
+  [60, 0, "R[b + @1] = rotl32(R[b + @2], R[b + @3]);"], // i32_rotl
+  [61, 0, "R[b + @1] = rotr32(R[b + @2], R[b + @3]);"], // i32_rotr
+  [62, 0, "R[b + @1] = (R[b + @2] + @3) | 0;"], // i32_add_imm
+  [63, 0, "R[b + @1] = Math.imul(R[b + @2], @3);"], // i32_mul_imm
+  [64, 0, "R[b + @1] = R[b + @2] & @3;"], // i32_and_imm
+  [65, 0, "R[b + @1] = R[b + @2] | @3;"], // i32_or_imm
+  [66, 0, "R[b + @1] = R[b + @2] ^ @3;"], // i32_xor_imm
+  [67, 0, "R[b + @1] = R[b + @2] << @3;"], // i32_shl_imm
+  [68, 0, "R[b + @1] = R[b + @2] >> @3;"], // i32_shr_s_imm
+  [69, 0, "R[b + @1] = R[b + @2] >>> @3;"], // i32_shr_u_imm
+  [70, 0, "R[b + @1] = R[b + @2] === 0 ? 1 : 0;"], // i32_eqz
+  [71, 0, "R[b + @1] = Math.clz32(R[b + @2]);"], // i32_clz
+  [72, 0, "R[b + @1] = ctz32(R[b + @2]);"], // i32_ctz
+  [73, 0, "R[b + @1] = popcnt32(R[b + @2]);"], // i32_popcnt
+  [74, 0, "R[b + @1] = (R[b + @2] << 24) >> 24;"], // i32_extend8_s
+  [75, 0, "R[b + @1] = (R[b + @2] << 16) >> 16;"], // i32_extend16_s
+  [76, 0, "R[b + @1] = R[b + @2] === R[b + @3] ? 1 : 0;"], // i32_eq
+  [77, 0, "R[b + @1] = R[b + @2] !== R[b + @3] ? 1 : 0;"], // i32_ne
+  [78, 0, "R[b + @1] = R[b + @2] < R[b + @3] ? 1 : 0;"], // i32_lt_s
+  [79, 0, "R[b + @1] = (R[b + @2] ^ SIGN) < (R[b + @3] ^ SIGN)\n? 1\n: 0;"], // i32_lt_u
+  [80, 0, "R[b + @1] = R[b + @2] > R[b + @3] ? 1 : 0;"], // i32_gt_s
+  [81, 0, "R[b + @1] = (R[b + @2] ^ SIGN) > (R[b + @3] ^ SIGN)\n? 1\n: 0;"], // i32_gt_u
+  [82, 0, "R[b + @1] = R[b + @2] <= R[b + @3] ? 1 : 0;"], // i32_le_s
+  [83, 0, "R[b + @1] = (R[b + @2] ^ SIGN) <= (R[b + @3] ^ SIGN)\n? 1\n: 0;"], // i32_le_u
+  [84, 0, "R[b + @1] = R[b + @2] >= R[b + @3] ? 1 : 0;"], // i32_ge_s
+  [85, 0, "R[b + @1] = (R[b + @2] ^ SIGN) >= (R[b + @3] ^ SIGN)\n? 1\n: 0;"], // i32_ge_u
+  [86, 0, "R[b + @1] = R[b + @2] === @3 ? 1 : 0;"], // i32_eq_imm
+  [87, 0, "R[b + @1] = R[b + @2] !== @3 ? 1 : 0;"], // i32_ne_imm
+  [88, 0, "R[b + @1] = R[b + @2] < @3 ? 1 : 0;"], // i32_lt_s_imm
+  [89, 0, "R[b + @1] = (R[b + @2] ^ SIGN) < (@3 ^ SIGN) ? 1 : 0;"], // i32_lt_u_imm
+  [90, 0, "R[b + @1] = R[b + @2] > @3 ? 1 : 0;"], // i32_gt_s_imm
+  [91, 0, "R[b + @1] = (R[b + @2] ^ SIGN) > (@3 ^ SIGN) ? 1 : 0;"], // i32_gt_u_imm
+  [92, 0, "R[b + @1] = R[b + @2] <= @3 ? 1 : 0;"], // i32_le_s_imm
+  [93, 0, "R[b + @1] = (R[b + @2] ^ SIGN) <= (@3 ^ SIGN) ? 1 : 0;"], // i32_le_u_imm
+  [94, 0, "R[b + @1] = R[b + @2] >= @3 ? 1 : 0;"], // i32_ge_s_imm
+  [95, 0, "R[b + @1] = (R[b + @2] ^ SIGN) >= (@3 ^ SIGN) ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_ge_u_imm
   [96, 2, "if (R[b + @1] === R[b + @2]) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_eq
   [97, 2, "if (R[b + @1] !== R[b + @2]) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_ne
   [98, 2, "if (R[b + @1] < R[b + @2]) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_lt_s
@@ -123,89 +123,89 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [113, 2, "if ((R[b + @1] ^ SIGN) <= (@2 ^ SIGN)) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_le_u_imm
   [114, 2, "if (R[b + @1] >= @2) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_ge_s_imm
   [115, 2, "if ((R[b + @1] ^ SIGN) >= (@2 ^ SIGN)) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;\n"], // br_i32_ge_u_imm
-  [116, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], lo = (aLo + R[y]) | 0;\nconst hi = (R[x + 1] + R[y + 1] + ((lo ^ SIGN) < (aLo ^ SIGN) ? 1 : 0)) | 0;\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;\npc += 4;\nbreak @L;"], // i64_add
-  [117, 0, "sub64(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // i64_sub
-  [118, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], bLo = R[y];\nconst lo = Math.imul(aLo, bLo);\nconst carry = Math.round(((aLo >>> 0) * (bLo >>> 0) - (lo >>> 0)) * INV_2_32);\nconst hi = (carry + Math.imul(aLo, R[y + 1]) + Math.imul(R[x + 1], bLo)) | 0;\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;\npc += 4;\nbreak @L;"], // i64_mul
-  [119, 0, "divS64(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // i64_div_s
-  [120, 0, "divU64(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // i64_div_u
-  [121, 0, "remS64(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // i64_rem_s
-  [122, 0, "remU64(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // i64_rem_u
-  [123, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst lo = R[x] & R[y], hi = R[x + 1] & R[y + 1];\nR[d] = lo;\nR[d + 1] = hi;\npc += 4;\nbreak @L;"], // i64_and
-  [124, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst lo = R[x] | R[y], hi = R[x + 1] | R[y + 1];\nR[d] = lo;\nR[d + 1] = hi;\npc += 4;\nbreak @L;"], // i64_or
-  [125, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst lo = R[x] ^ R[y], hi = R[x + 1] ^ R[y + 1];\nR[d] = lo;\nR[d + 1] = hi;\npc += 4;\nbreak @L;"], // i64_xor
-  [126, 0, "shl64(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // i64_shl
-  [127, 0, "shrS64(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // i64_shr_s
-  [128, 0, "shrU64(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // i64_shr_u
-  [129, 0, "rotl64(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // i64_rotl
-  [130, 0, "rotr64(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // i64_rotr
-  [131, 0, "const x = b + @2;\nR[b + @1] = (R[x] | R[x + 1]) === 0 ? 1 : 0;\npc += 3;\nbreak @L;"], // i64_eqz
-  [132, 0, "clz64(R, b + @1, b + @2);\npc += 3;\nbreak @L;"], // i64_clz
-  [133, 0, "ctz64(R, b + @1, b + @2);\npc += 3;\nbreak @L;"], // i64_ctz
-  [134, 0, "popcnt64(R, b + @1, b + @2);\npc += 3;\nbreak @L;"], // i64_popcnt
-  [135, 0, "extend8_64(R, b + @1, b + @2);\npc += 3;\nbreak @L;"], // i64_extend8_s
-  [136, 0, "extend16_64(R, b + @1, b + @2);\npc += 3;\nbreak @L;"], // i64_extend16_s
-  [137, 0, "extend32_64(R, b + @1, b + @2);\npc += 3;\nbreak @L;"], // i64_extend32_s
-  [138, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = R[x] === R[y] && R[x + 1] === R[y + 1] ? 1 : 0;\npc += 4;\nbreak @L;"], // i64_eq
-  [139, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = R[x] !== R[y] || R[x + 1] !== R[y + 1] ? 1 : 0;\npc += 4;\nbreak @L;"], // i64_ne
-  [140, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;\npc += 4;\nbreak @L;"], // i64_lt_s
-  [141, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;\npc += 4;\nbreak @L;"], // i64_lt_u
-  [142, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;\npc += 4;\nbreak @L;"], // i64_gt_s
-  [143, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;\npc += 4;\nbreak @L;"], // i64_gt_u
-  [144, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;\npc += 4;\nbreak @L;"], // i64_le_s
-  [145, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;\npc += 4;\nbreak @L;"], // i64_le_u
-  [146, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;\npc += 4;\nbreak @L;"], // i64_ge_s
-  [147, 0, "{\nconst x = b + @2, y = b + @3;\nR[b + @1] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;\npc += 4;\nbreak @L;\n}\n"], // i64_ge_u
-  [148, 0, "F32[b + @1] = F32[b + @2] + F32[b + @3];\npc += 4;\nbreak @L;"], // f32_add
-  [149, 0, "F32[b + @1] = F32[b + @2] - F32[b + @3];\npc += 4;\nbreak @L;"], // f32_sub
-  [150, 0, "F32[b + @1] = F32[b + @2] * F32[b + @3];\npc += 4;\nbreak @L;"], // f32_mul
-  [151, 0, "F32[b + @1] = F32[b + @2] / F32[b + @3];\npc += 4;\nbreak @L;"], // f32_div
-  [152, 0, "F32[b + @1] = fmin(F32[b + @2], F32[b + @3]);\npc += 4;\nbreak @L;"], // f32_min
-  [153, 0, "F32[b + @1] = fmax(F32[b + @2], F32[b + @3]);\npc += 4;\nbreak @L;"], // f32_max
-  [154, 0, "f32Copysign(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // f32_copysign
-  [155, 0, "f32Abs(R, b + @1, b + @2);\npc += 3;\nbreak @L;"], // f32_abs
-  [156, 0, "f32Neg(R, b + @1, b + @2);\npc += 3;\nbreak @L;"], // f32_neg
-  [157, 0, "F32[b + @1] = fceil(F32[b + @2]);\npc += 3;\nbreak @L;"], // f32_ceil
-  [158, 0, "F32[b + @1] = ffloor(F32[b + @2]);\npc += 3;\nbreak @L;"], // f32_floor
-  [159, 0, "F32[b + @1] = ftrunc(F32[b + @2]);\npc += 3;\nbreak @L;"], // f32_trunc
-  [160, 0, "F32[b + @1] = fnearest(F32[b + @2]);\npc += 3;\nbreak @L;"], // f32_nearest
-  [161, 0, "F32[b + @1] = Math.sqrt(F32[b + @2]);\npc += 3;\nbreak @L;"], // f32_sqrt
-  [162, 0, "R[b + @1] = F32[b + @2] === F32[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // f32_eq
-  [163, 0, "R[b + @1] = F32[b + @2] !== F32[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // f32_ne
-  [164, 0, "R[b + @1] = F32[b + @2] < F32[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // f32_lt
-  [165, 0, "R[b + @1] = F32[b + @2] > F32[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // f32_gt
-  [166, 0, "R[b + @1] = F32[b + @2] <= F32[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // f32_le
-  [167, 0, "R[b + @1] = F32[b + @2] >= F32[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;\n"], // f32_ge
-  [168, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] +\nF64[(b + @3) >> 1];\npc += 4;\nbreak @L;"], // f64_add
-  [169, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] -\nF64[(b + @3) >> 1];\npc += 4;\nbreak @L;"], // f64_sub
-  [170, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] *\nF64[(b + @3) >> 1];\npc += 4;\nbreak @L;"], // f64_mul
-  [171, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] /\nF64[(b + @3) >> 1];\npc += 4;\nbreak @L;"], // f64_div
-  [172, 0, "F64[(b + @1) >> 1] = fmin(\nF64[(b + @2) >> 1],\nF64[(b + @3) >> 1],\n);\npc += 4;\nbreak @L;"], // f64_min
-  [173, 0, "F64[(b + @1) >> 1] = fmax(\nF64[(b + @2) >> 1],\nF64[(b + @3) >> 1],\n);\npc += 4;\nbreak @L;"], // f64_max
-  [174, 0, "f64Copysign(R, b + @1, b + @2, b + @3);\npc += 4;\nbreak @L;"], // f64_copysign
-  [175, 0, "f64Abs(R, b + @1, b + @2);\npc += 3;\nbreak @L;"], // f64_abs
-  [176, 0, "f64Neg(R, b + @1, b + @2);\npc += 3;\nbreak @L;"], // f64_neg
-  [177, 0, "F64[(b + @1) >> 1] = fceil(F64[(b + @2) >> 1]);\npc += 3;\nbreak @L;"], // f64_ceil
-  [178, 0, "F64[(b + @1) >> 1] = ffloor(F64[(b + @2) >> 1]);\npc += 3;\nbreak @L;"], // f64_floor
-  [179, 0, "F64[(b + @1) >> 1] = ftrunc(F64[(b + @2) >> 1]);\npc += 3;\nbreak @L;"], // f64_trunc
-  [180, 0, "F64[(b + @1) >> 1] = fnearest(F64[(b + @2) >> 1]);\npc += 3;\nbreak @L;"], // f64_nearest
-  [181, 0, "F64[(b + @1) >> 1] = Math.sqrt(F64[(b + @2) >> 1]);\npc += 3;\nbreak @L;"], // f64_sqrt
-  [182, 0, "R[b + @1] = F64[(b + @2) >> 1] === F64[(b + @3) >> 1]\n? 1\n: 0;\npc += 4;\nbreak @L;"], // f64_eq
-  [183, 0, "R[b + @1] = F64[(b + @2) >> 1] !== F64[(b + @3) >> 1]\n? 1\n: 0;\npc += 4;\nbreak @L;"], // f64_ne
-  [184, 0, "R[b + @1] = F64[(b + @2) >> 1] < F64[(b + @3) >> 1]\n? 1\n: 0;\npc += 4;\nbreak @L;"], // f64_lt
-  [185, 0, "R[b + @1] = F64[(b + @2) >> 1] > F64[(b + @3) >> 1]\n? 1\n: 0;\npc += 4;\nbreak @L;"], // f64_gt
-  [186, 0, "R[b + @1] = F64[(b + @2) >> 1] <= F64[(b + @3) >> 1]\n? 1\n: 0;\npc += 4;\nbreak @L;"], // f64_le
-  [187, 0, "R[b + @1] = F64[(b + @2) >> 1] >= F64[(b + @3) >> 1]\n? 1\n: 0;\npc += 4;\nbreak @L;\n"], // f64_ge
-  [188, 0, "R[b + @1] = R[b + @2];\npc += 3;\nbreak @L;"], // i32_wrap_i64
-  [193, 0, "const d = b + @1, v = R[b + @2];\nR[d] = v;\nR[d + 1] = v >> 31;\npc += 3;\nbreak @L;"], // i64_extend_i32_s
-  [194, 0, "const d = b + @1;\nR[d] = R[b + @2];\nR[d + 1] = 0;\npc += 3;\nbreak @L;"], // i64_extend_i32_u
-  [199, 0, "F32[b + @1] = R[b + @2];\npc += 3;\nbreak @L;"], // f32_convert_i32_s
-  [203, 0, "F32[b + @1] = F64[(b + @2) >> 1];\npc += 3;\nbreak @L;\n"], // f32_demote_f64
-  [204, 0, "F64[(b + @1) >> 1] = R[b + @2];\npc += 3;\nbreak @L;"], // f64_convert_i32_s
-  [205, 0, "F64[(b + @1) >> 1] = R[b + @2] >>> 0;\npc += 3;\nbreak @L;"], // f64_convert_i32_u
-  [208, 0, "F64[(b + @1) >> 1] = F32[b + @2];\npc += 3;\nbreak @L;"], // f64_promote_f32
-  [233, 0, "const ea = ((R[b + @2] + @3) >>> 0) + (@4 >>> 0);\nconst w3 = mem.getInt32(ea + 12, true); // the bounds check, before any write\nconst d = b + @1;\nR[d] = mem.getInt32(ea, true);\nR[d + 1] = mem.getInt32(ea + 4, true);\nR[d + 2] = mem.getInt32(ea + 8, true);\nR[d + 3] = w3;\npc += 5;\nbreak @L;"], // v128_load
+  [116, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], lo = (aLo + R[y]) | 0;\nconst hi = (R[x + 1] + R[y + 1] + ((lo ^ SIGN) < (aLo ^ SIGN) ? 1 : 0)) | 0;\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // i64_add
+  [117, 0, "sub64(R, b + @1, b + @2, b + @3);"], // i64_sub
+  [118, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], bLo = R[y];\nconst lo = Math.imul(aLo, bLo);\nconst carry = Math.round(((aLo >>> 0) * (bLo >>> 0) - (lo >>> 0)) * INV_2_32);\nconst hi = (carry + Math.imul(aLo, R[y + 1]) + Math.imul(R[x + 1], bLo)) | 0;\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // i64_mul
+  [119, 0, "divS64(R, b + @1, b + @2, b + @3);"], // i64_div_s
+  [120, 0, "divU64(R, b + @1, b + @2, b + @3);"], // i64_div_u
+  [121, 0, "remS64(R, b + @1, b + @2, b + @3);"], // i64_rem_s
+  [122, 0, "remU64(R, b + @1, b + @2, b + @3);"], // i64_rem_u
+  [123, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst lo = R[x] & R[y], hi = R[x + 1] & R[y + 1];\nR[d] = lo;\nR[d + 1] = hi;"], // i64_and
+  [124, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst lo = R[x] | R[y], hi = R[x + 1] | R[y + 1];\nR[d] = lo;\nR[d + 1] = hi;"], // i64_or
+  [125, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst lo = R[x] ^ R[y], hi = R[x + 1] ^ R[y + 1];\nR[d] = lo;\nR[d + 1] = hi;"], // i64_xor
+  [126, 0, "shl64(R, b + @1, b + @2, b + @3);"], // i64_shl
+  [127, 0, "shrS64(R, b + @1, b + @2, b + @3);"], // i64_shr_s
+  [128, 0, "shrU64(R, b + @1, b + @2, b + @3);"], // i64_shr_u
+  [129, 0, "rotl64(R, b + @1, b + @2, b + @3);"], // i64_rotl
+  [130, 0, "rotr64(R, b + @1, b + @2, b + @3);"], // i64_rotr
+  [131, 0, "const x = b + @2;\nR[b + @1] = (R[x] | R[x + 1]) === 0 ? 1 : 0;"], // i64_eqz
+  [132, 0, "clz64(R, b + @1, b + @2);"], // i64_clz
+  [133, 0, "ctz64(R, b + @1, b + @2);"], // i64_ctz
+  [134, 0, "popcnt64(R, b + @1, b + @2);"], // i64_popcnt
+  [135, 0, "extend8_64(R, b + @1, b + @2);"], // i64_extend8_s
+  [136, 0, "extend16_64(R, b + @1, b + @2);"], // i64_extend16_s
+  [137, 0, "extend32_64(R, b + @1, b + @2);"], // i64_extend32_s
+  [138, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = R[x] === R[y] && R[x + 1] === R[y + 1] ? 1 : 0;"], // i64_eq
+  [139, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = R[x] !== R[y] || R[x + 1] !== R[y + 1] ? 1 : 0;"], // i64_ne
+  [140, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;"], // i64_lt_s
+  [141, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;"], // i64_lt_u
+  [142, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;"], // i64_gt_s
+  [143, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;"], // i64_gt_u
+  [144, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;"], // i64_le_s
+  [145, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;"], // i64_le_u
+  [146, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;"], // i64_ge_s
+  [147, 0, "{\nconst x = b + @2, y = b + @3;\nR[b + @1] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;\npc += 4;\nbreak @L;\n}"], // i64_ge_u
+  [148, 0, "F32[b + @1] = F32[b + @2] + F32[b + @3];"], // f32_add
+  [149, 0, "F32[b + @1] = F32[b + @2] - F32[b + @3];"], // f32_sub
+  [150, 0, "F32[b + @1] = F32[b + @2] * F32[b + @3];"], // f32_mul
+  [151, 0, "F32[b + @1] = F32[b + @2] / F32[b + @3];"], // f32_div
+  [152, 0, "F32[b + @1] = fmin(F32[b + @2], F32[b + @3]);"], // f32_min
+  [153, 0, "F32[b + @1] = fmax(F32[b + @2], F32[b + @3]);"], // f32_max
+  [154, 0, "f32Copysign(R, b + @1, b + @2, b + @3);"], // f32_copysign
+  [155, 0, "f32Abs(R, b + @1, b + @2);"], // f32_abs
+  [156, 0, "f32Neg(R, b + @1, b + @2);"], // f32_neg
+  [157, 0, "F32[b + @1] = fceil(F32[b + @2]);"], // f32_ceil
+  [158, 0, "F32[b + @1] = ffloor(F32[b + @2]);"], // f32_floor
+  [159, 0, "F32[b + @1] = ftrunc(F32[b + @2]);"], // f32_trunc
+  [160, 0, "F32[b + @1] = fnearest(F32[b + @2]);"], // f32_nearest
+  [161, 0, "F32[b + @1] = Math.sqrt(F32[b + @2]);"], // f32_sqrt
+  [162, 0, "R[b + @1] = F32[b + @2] === F32[b + @3] ? 1 : 0;"], // f32_eq
+  [163, 0, "R[b + @1] = F32[b + @2] !== F32[b + @3] ? 1 : 0;"], // f32_ne
+  [164, 0, "R[b + @1] = F32[b + @2] < F32[b + @3] ? 1 : 0;"], // f32_lt
+  [165, 0, "R[b + @1] = F32[b + @2] > F32[b + @3] ? 1 : 0;"], // f32_gt
+  [166, 0, "R[b + @1] = F32[b + @2] <= F32[b + @3] ? 1 : 0;"], // f32_le
+  [167, 0, "R[b + @1] = F32[b + @2] >= F32[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // f32_ge
+  [168, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] +\nF64[(b + @3) >> 1];"], // f64_add
+  [169, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] -\nF64[(b + @3) >> 1];"], // f64_sub
+  [170, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] *\nF64[(b + @3) >> 1];"], // f64_mul
+  [171, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] /\nF64[(b + @3) >> 1];"], // f64_div
+  [172, 0, "F64[(b + @1) >> 1] = fmin(\nF64[(b + @2) >> 1],\nF64[(b + @3) >> 1],\n);"], // f64_min
+  [173, 0, "F64[(b + @1) >> 1] = fmax(\nF64[(b + @2) >> 1],\nF64[(b + @3) >> 1],\n);"], // f64_max
+  [174, 0, "f64Copysign(R, b + @1, b + @2, b + @3);"], // f64_copysign
+  [175, 0, "f64Abs(R, b + @1, b + @2);"], // f64_abs
+  [176, 0, "f64Neg(R, b + @1, b + @2);"], // f64_neg
+  [177, 0, "F64[(b + @1) >> 1] = fceil(F64[(b + @2) >> 1]);"], // f64_ceil
+  [178, 0, "F64[(b + @1) >> 1] = ffloor(F64[(b + @2) >> 1]);"], // f64_floor
+  [179, 0, "F64[(b + @1) >> 1] = ftrunc(F64[(b + @2) >> 1]);"], // f64_trunc
+  [180, 0, "F64[(b + @1) >> 1] = fnearest(F64[(b + @2) >> 1]);"], // f64_nearest
+  [181, 0, "F64[(b + @1) >> 1] = Math.sqrt(F64[(b + @2) >> 1]);"], // f64_sqrt
+  [182, 0, "R[b + @1] = F64[(b + @2) >> 1] === F64[(b + @3) >> 1]\n? 1\n: 0;"], // f64_eq
+  [183, 0, "R[b + @1] = F64[(b + @2) >> 1] !== F64[(b + @3) >> 1]\n? 1\n: 0;"], // f64_ne
+  [184, 0, "R[b + @1] = F64[(b + @2) >> 1] < F64[(b + @3) >> 1]\n? 1\n: 0;"], // f64_lt
+  [185, 0, "R[b + @1] = F64[(b + @2) >> 1] > F64[(b + @3) >> 1]\n? 1\n: 0;"], // f64_gt
+  [186, 0, "R[b + @1] = F64[(b + @2) >> 1] <= F64[(b + @3) >> 1]\n? 1\n: 0;"], // f64_le
+  [187, 0, "R[b + @1] = F64[(b + @2) >> 1] >= F64[(b + @3) >> 1]\n? 1\n: 0;\npc += 4;\nbreak @L;"], // f64_ge
+  [188, 0, "R[b + @1] = R[b + @2];"], // i32_wrap_i64
+  [193, 0, "const d = b + @1, v = R[b + @2];\nR[d] = v;\nR[d + 1] = v >> 31;"], // i64_extend_i32_s
+  [194, 0, "const d = b + @1;\nR[d] = R[b + @2];\nR[d + 1] = 0;"], // i64_extend_i32_u
+  [199, 0, "F32[b + @1] = R[b + @2];"], // f32_convert_i32_s
+  [203, 0, "F32[b + @1] = F64[(b + @2) >> 1];\npc += 3;\nbreak @L;"], // f32_demote_f64
+  [204, 0, "F64[(b + @1) >> 1] = R[b + @2];"], // f64_convert_i32_s
+  [205, 0, "F64[(b + @1) >> 1] = R[b + @2] >>> 0;"], // f64_convert_i32_u
+  [208, 0, "F64[(b + @1) >> 1] = F32[b + @2];"], // f64_promote_f32
+  [233, 0, "const ea = ((R[b + @2] + @3) >>> 0) + (@4 >>> 0);\nconst w3 = mem.getInt32(ea + 12, true); // the bounds check, before any write\nconst d = b + @1;\nR[d] = mem.getInt32(ea, true);\nR[d + 1] = mem.getInt32(ea + 4, true);\nR[d + 2] = mem.getInt32(ea + 8, true);\nR[d + 3] = w3;"], // v128_load
   [234, 1, "pc = executeSimd(m, inst, code, pc, b);\nbreak @L;"], // v128_load_ext
-  [235, 0, "const ea = ((R[b + @1] + @3) >>> 0) + (@4 >>> 0);\nconst s = b + @2;\nmem.setInt32(ea + 12, R[s + 3], true);\nmem.setInt32(ea, R[s], true);\nmem.setInt32(ea + 4, R[s + 1], true);\nmem.setInt32(ea + 8, R[s + 2], true);\npc += 5;\nbreak @L;"], // v128_store
+  [235, 0, "const ea = ((R[b + @1] + @3) >>> 0) + (@4 >>> 0);\nconst s = b + @2;\nmem.setInt32(ea + 12, R[s + 3], true);\nmem.setInt32(ea, R[s], true);\nmem.setInt32(ea + 4, R[s + 1], true);\nmem.setInt32(ea + 8, R[s + 2], true);"], // v128_store
   [236, 1, "pc = executeSimd(m, inst, code, pc, b);\nbreak @L;"], // v128_load_lane
   [237, 1, "pc = executeSimd(m, inst, code, pc, b);\nbreak @L;"], // v128_store_lane
   [238, 1, "pc = executeSimd(m, inst, code, pc, b);\nbreak @L;"], // v128_shuffle
@@ -213,71 +213,71 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [240, 1, "pc = executeSimd(m, inst, code, pc, b);\nbreak @L;"], // v128_extract
   [241, 1, "pc = executeSimd(m, inst, code, pc, b);\nbreak @L;"], // v128_replace
   [242, 1, "pc = executeSimd(m, inst, code, pc, b);\nbreak @L;"], // v128_bitselect
-  [243, 0, "intUnary(R, @3, b + @1, b + @2);\npc += 4;\nbreak @L;"], // v128_int_unary
-  [244, 0, "intBinary(R, @4, b + @1, b + @2, b + @3);\npc += 5;\nbreak @L;"], // v128_int_binary
-  [245, 0, "floatUnary(R, F32, F64, @3, b + @1, b + @2);\npc += 4;\nbreak @L;"], // v128_float_unary
-  [246, 0, "floatBinary(\nR,\nF32,\nF64,\n@4,\nb + @1,\nb + @2,\nb + @3,\n);\npc += 5;\nbreak @L;"], // v128_float_binary
-  [247, 0, "const n = @1;\nif ((m.fuel -= n) < 0) {\nm.fuel += n;\nthrow new RuntimeError(\"out of fuel\");\n}\npc += 2;\nbreak @L;"], // consume_fuel
-  [248, 0, "fn.listener?.enter(m, b);\npc += 1;\nbreak @L;"], // listen_enter
-  [249, 0, "fn.listener?.exit(m, b);\npc += 1;\nbreak @L;"], // listen_exit
-  [250, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n === 0) {\nR[d] = lo;\nR[d + 1] = hi;\n} else if (n < 32) {\nR[d + 1] = (hi << n) | (lo >>> (32 - n));\nR[d] = lo << n;\n} else {\nR[d + 1] = lo << (n - 32);\nR[d] = 0;\n}\npc += 4;\nbreak @L;"], // i64_shl_imm
-  [251, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n === 0) {\nR[d] = lo;\nR[d + 1] = hi;\n} else if (n < 32) {\nR[d] = (lo >>> n) | (hi << (32 - n));\nR[d + 1] = hi >> n;\n} else {\nR[d] = hi >> (n - 32);\nR[d + 1] = hi >> 31;\n}\npc += 4;\nbreak @L;"], // i64_shr_s_imm
-  [252, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n === 0) {\nR[d] = lo;\nR[d + 1] = hi;\n} else if (n < 32) {\nR[d] = (lo >>> n) | (hi << (32 - n));\nR[d + 1] = hi >>> n;\n} else {\nR[d] = hi >>> (n - 32);\nR[d + 1] = 0;\n}\npc += 4;\nbreak @L;"], // i64_shr_u_imm
-  [253, 0, "const x = b + @2, n = @3;\nconst u = n < 32 ? R[x] : R[x + 1], v = n < 32 ? R[x + 1] : R[x];\nconst k = n & 31, d = b + @1;\nif (k === 0) {\nR[d] = u;\nR[d + 1] = v;\n} else {\nR[d + 1] = (v << k) | (u >>> (32 - k));\nR[d] = (u << k) | (v >>> (32 - k));\n}\npc += 4;\nbreak @L;"], // i64_rotl_imm
-  [254, 0, "R[b + @1] = mem.getInt32(\n((R[b + @2] + @3) >>> 0) + (@4 >>> 0),\ntrue,\n);\npc += 5;\nbreak @L;"], // load32_ai
-  [255, 0, "const ea = ((R[b + @2] + @3) >>> 0) + (@4 >>> 0);\nconst lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;\npc += 5;\nbreak @L;"], // load64_ai
-  [256, 0, "R[b + @1] = mem.getUint8(\n((R[b + @2] + @3) >>> 0) + (@4 >>> 0),\n);\npc += 5;\nbreak @L;"], // load8_u_ai
-  [257, 0, "mem.setInt32(\n((R[b + @1] + @3) >>> 0) + (@4 >>> 0),\nR[b + @2],\ntrue,\n);\npc += 5;\nbreak @L;"], // store32_ai
-  [258, 0, "const ea = ((R[b + @1] + @3) >>> 0) + (@4 >>> 0);\nconst s = b + @2;\nmem.setInt32(ea + 4, R[s + 1], true);\nmem.setInt32(ea, R[s], true);\npc += 5;\nbreak @L;"], // store64_ai
-  [259, 0, "mem.setInt8(\n((R[b + @1] + @3) >>> 0) + (@4 >>> 0),\nR[b + @2],\n);\npc += 5;\nbreak @L;"], // store8_ai
-  [260, 0, "R[b + @1] = mem.getInt32(\n((R[b + @2] + R[b + @3]) >>> 0) + (@4 >>> 0),\ntrue,\n);\npc += 5;\nbreak @L;"], // load32_aa
-  [261, 0, "const ea = ((R[b + @2] + R[b + @3]) >>> 0) + (@4 >>> 0);\nconst lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;\npc += 5;\nbreak @L;"], // load64_aa
-  [262, 0, "R[b + @1] = mem.getUint8(\n((R[b + @2] + R[b + @3]) >>> 0) + (@4 >>> 0),\n);\npc += 5;\nbreak @L;"], // load8_u_aa
-  [263, 0, "mem.setInt32(\n((R[b + @1] + R[b + @3]) >>> 0) + (@4 >>> 0),\nR[b + @2],\ntrue,\n);\npc += 5;\nbreak @L;"], // store32_aa
-  [264, 0, "const ea = ((R[b + @1] + R[b + @3]) >>> 0) + (@4 >>> 0);\nconst s = b + @2;\nmem.setInt32(ea + 4, R[s + 1], true);\nmem.setInt32(ea, R[s], true);\npc += 5;\nbreak @L;"], // store64_aa
-  [265, 0, "mem.setInt8(\n((R[b + @1] + R[b + @3]) >>> 0) + (@4 >>> 0),\nR[b + @2],\n);\npc += 5;\nbreak @L;"], // store8_aa
-  [266, 0, "R[b + @1] = ((R[b + @2] << @3) + @4) | 0;\npc += 5;\nbreak @L;"], // i32_shl_add_imm
-  [267, 0, "const ea = ((R[b + @2] + @3) >>> 0) + (@4 >>> 0);\nconst hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);\nconst d = b + @1;\nR[d] = (((lo << 24) >> 24) & 0xffff) | (((lo << 16) >> 24) << 16);\nR[d + 1] = (((lo << 8) >> 24) & 0xffff) | ((lo >> 24) << 16);\nR[d + 2] = (((hi << 24) >> 24) & 0xffff) | (((hi << 16) >> 24) << 16);\nR[d + 3] = (((hi << 8) >> 24) & 0xffff) | ((hi >> 24) << 16);\npc += 5;\nbreak @L;"], // v128_load8x8_s
-  [268, 0, "const ea = ((R[b + @2] + @3) >>> 0) + (@4 >>> 0);\nconst hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);\nconst d = b + @1;\nR[d] = (lo & 0xff) | ((lo & 0xff00) << 8);\nR[d + 1] = ((lo >>> 16) & 0xff) | ((lo >>> 8) & 0xff0000);\nR[d + 2] = (hi & 0xff) | ((hi & 0xff00) << 8);\nR[d + 3] = ((hi >>> 16) & 0xff) | ((hi >>> 8) & 0xff0000);\npc += 5;\nbreak @L;"], // v128_load8x8_u
-  [269, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = R[x] & R[y];\nR[d + 1] = R[x + 1] & R[y + 1];\nR[d + 2] = R[x + 2] & R[y + 2];\nR[d + 3] = R[x + 3] & R[y + 3];\npc += 4;\nbreak @L;"], // v128_and
-  [270, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = R[x] | R[y];\nR[d + 1] = R[x + 1] | R[y + 1];\nR[d + 2] = R[x + 2] | R[y + 2];\nR[d + 3] = R[x + 3] | R[y + 3];\npc += 4;\nbreak @L;"], // v128_or
-  [271, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = R[x] ^ R[y];\nR[d + 1] = R[x + 1] ^ R[y + 1];\nR[d + 2] = R[x + 2] ^ R[y + 2];\nR[d + 3] = R[x + 3] ^ R[y + 3];\npc += 4;\nbreak @L;"], // v128_xor
-  [272, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = R[x] & ~R[y];\nR[d + 1] = R[x + 1] & ~R[y + 1];\nR[d + 2] = R[x + 2] & ~R[y + 2];\nR[d + 3] = R[x + 3] & ~R[y + 3];\npc += 4;\nbreak @L;"], // v128_andnot
-  [273, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);\n}\npc += 4;\nbreak @L;"], // i8x16_add
-  [274, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);\n}\npc += 4;\nbreak @L;"], // i8x16_sub
-  [275, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = ((p & 0x7fff7fff) + (q & 0x7fff7fff)) ^ ((p ^ q) & -0x7fff8000);\n}\npc += 4;\nbreak @L;"], // i16x8_add
-  [276, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = ((p | -0x7fff8000) - (q & 0x7fff7fff)) ^ ((p ^ ~q) & -0x7fff8000);\n}\npc += 4;\nbreak @L;"], // i16x8_sub
-  [277, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = (Math.imul(p >> 16, q >> 16) << 16) | (Math.imul(p, q) & 0xffff);\n}\npc += 4;\nbreak @L;"], // i16x8_mul
-  [278, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = (R[x] + R[y]) | 0;\nR[d + 1] = (R[x + 1] + R[y + 1]) | 0;\nR[d + 2] = (R[x + 2] + R[y + 2]) | 0;\nR[d + 3] = (R[x + 3] + R[y + 3]) | 0;\npc += 4;\nbreak @L;"], // i32x4_add
-  [279, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = (R[x] - R[y]) | 0;\nR[d + 1] = (R[x + 1] - R[y + 1]) | 0;\nR[d + 2] = (R[x + 2] - R[y + 2]) | 0;\nR[d + 3] = (R[x + 3] - R[y + 3]) | 0;\npc += 4;\nbreak @L;"], // i32x4_sub
-  [280, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = Math.imul(R[x], R[y]);\nR[d + 1] = Math.imul(R[x + 1], R[y + 1]);\nR[d + 2] = Math.imul(R[x + 2], R[y + 2]);\nR[d + 3] = Math.imul(R[x + 3], R[y + 3]);\npc += 4;\nbreak @L;"], // i32x4_mul
+  [243, 0, "intUnary(R, @3, b + @1, b + @2);"], // v128_int_unary
+  [244, 0, "intBinary(R, @4, b + @1, b + @2, b + @3);"], // v128_int_binary
+  [245, 0, "floatUnary(R, F32, F64, @3, b + @1, b + @2);"], // v128_float_unary
+  [246, 0, "floatBinary(\nR,\nF32,\nF64,\n@4,\nb + @1,\nb + @2,\nb + @3,\n);"], // v128_float_binary
+  [247, 0, "const n = @1;\nif ((m.fuel -= n) < 0) {\nm.fuel += n;\nthrow new RuntimeError(\"out of fuel\");\n}"], // consume_fuel
+  [248, 0, "fn.listener?.enter(m, b);"], // listen_enter
+  [249, 0, "fn.listener?.exit(m, b);"], // listen_exit
+  [250, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n === 0) {\nR[d] = lo;\nR[d + 1] = hi;\n} else if (n < 32) {\nR[d + 1] = (hi << n) | (lo >>> (32 - n));\nR[d] = lo << n;\n} else {\nR[d + 1] = lo << (n - 32);\nR[d] = 0;\n}"], // i64_shl_imm
+  [251, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n === 0) {\nR[d] = lo;\nR[d + 1] = hi;\n} else if (n < 32) {\nR[d] = (lo >>> n) | (hi << (32 - n));\nR[d + 1] = hi >> n;\n} else {\nR[d] = hi >> (n - 32);\nR[d + 1] = hi >> 31;\n}"], // i64_shr_s_imm
+  [252, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n === 0) {\nR[d] = lo;\nR[d + 1] = hi;\n} else if (n < 32) {\nR[d] = (lo >>> n) | (hi << (32 - n));\nR[d + 1] = hi >>> n;\n} else {\nR[d] = hi >>> (n - 32);\nR[d + 1] = 0;\n}"], // i64_shr_u_imm
+  [253, 0, "const x = b + @2, n = @3;\nconst u = n < 32 ? R[x] : R[x + 1], v = n < 32 ? R[x + 1] : R[x];\nconst k = n & 31, d = b + @1;\nif (k === 0) {\nR[d] = u;\nR[d + 1] = v;\n} else {\nR[d + 1] = (v << k) | (u >>> (32 - k));\nR[d] = (u << k) | (v >>> (32 - k));\n}"], // i64_rotl_imm
+  [254, 0, "R[b + @1] = mem.getInt32(\n((R[b + @2] + @3) >>> 0) + (@4 >>> 0),\ntrue,\n);"], // load32_ai
+  [255, 0, "const ea = ((R[b + @2] + @3) >>> 0) + (@4 >>> 0);\nconst lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // load64_ai
+  [256, 0, "R[b + @1] = mem.getUint8(\n((R[b + @2] + @3) >>> 0) + (@4 >>> 0),\n);"], // load8_u_ai
+  [257, 0, "mem.setInt32(\n((R[b + @1] + @3) >>> 0) + (@4 >>> 0),\nR[b + @2],\ntrue,\n);"], // store32_ai
+  [258, 0, "const ea = ((R[b + @1] + @3) >>> 0) + (@4 >>> 0);\nconst s = b + @2;\nmem.setInt32(ea + 4, R[s + 1], true);\nmem.setInt32(ea, R[s], true);"], // store64_ai
+  [259, 0, "mem.setInt8(\n((R[b + @1] + @3) >>> 0) + (@4 >>> 0),\nR[b + @2],\n);"], // store8_ai
+  [260, 0, "R[b + @1] = mem.getInt32(\n((R[b + @2] + R[b + @3]) >>> 0) + (@4 >>> 0),\ntrue,\n);"], // load32_aa
+  [261, 0, "const ea = ((R[b + @2] + R[b + @3]) >>> 0) + (@4 >>> 0);\nconst lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // load64_aa
+  [262, 0, "R[b + @1] = mem.getUint8(\n((R[b + @2] + R[b + @3]) >>> 0) + (@4 >>> 0),\n);"], // load8_u_aa
+  [263, 0, "mem.setInt32(\n((R[b + @1] + R[b + @3]) >>> 0) + (@4 >>> 0),\nR[b + @2],\ntrue,\n);"], // store32_aa
+  [264, 0, "const ea = ((R[b + @1] + R[b + @3]) >>> 0) + (@4 >>> 0);\nconst s = b + @2;\nmem.setInt32(ea + 4, R[s + 1], true);\nmem.setInt32(ea, R[s], true);"], // store64_aa
+  [265, 0, "mem.setInt8(\n((R[b + @1] + R[b + @3]) >>> 0) + (@4 >>> 0),\nR[b + @2],\n);"], // store8_aa
+  [266, 0, "R[b + @1] = ((R[b + @2] << @3) + @4) | 0;"], // i32_shl_add_imm
+  [267, 0, "const ea = ((R[b + @2] + @3) >>> 0) + (@4 >>> 0);\nconst hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);\nconst d = b + @1;\nR[d] = (((lo << 24) >> 24) & 0xffff) | (((lo << 16) >> 24) << 16);\nR[d + 1] = (((lo << 8) >> 24) & 0xffff) | ((lo >> 24) << 16);\nR[d + 2] = (((hi << 24) >> 24) & 0xffff) | (((hi << 16) >> 24) << 16);\nR[d + 3] = (((hi << 8) >> 24) & 0xffff) | ((hi >> 24) << 16);"], // v128_load8x8_s
+  [268, 0, "const ea = ((R[b + @2] + @3) >>> 0) + (@4 >>> 0);\nconst hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);\nconst d = b + @1;\nR[d] = (lo & 0xff) | ((lo & 0xff00) << 8);\nR[d + 1] = ((lo >>> 16) & 0xff) | ((lo >>> 8) & 0xff0000);\nR[d + 2] = (hi & 0xff) | ((hi & 0xff00) << 8);\nR[d + 3] = ((hi >>> 16) & 0xff) | ((hi >>> 8) & 0xff0000);"], // v128_load8x8_u
+  [269, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = R[x] & R[y];\nR[d + 1] = R[x + 1] & R[y + 1];\nR[d + 2] = R[x + 2] & R[y + 2];\nR[d + 3] = R[x + 3] & R[y + 3];"], // v128_and
+  [270, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = R[x] | R[y];\nR[d + 1] = R[x + 1] | R[y + 1];\nR[d + 2] = R[x + 2] | R[y + 2];\nR[d + 3] = R[x + 3] | R[y + 3];"], // v128_or
+  [271, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = R[x] ^ R[y];\nR[d + 1] = R[x + 1] ^ R[y + 1];\nR[d + 2] = R[x + 2] ^ R[y + 2];\nR[d + 3] = R[x + 3] ^ R[y + 3];"], // v128_xor
+  [272, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = R[x] & ~R[y];\nR[d + 1] = R[x + 1] & ~R[y + 1];\nR[d + 2] = R[x + 2] & ~R[y + 2];\nR[d + 3] = R[x + 3] & ~R[y + 3];"], // v128_andnot
+  [273, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);\n}"], // i8x16_add
+  [274, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);\n}"], // i8x16_sub
+  [275, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = ((p & 0x7fff7fff) + (q & 0x7fff7fff)) ^ ((p ^ q) & -0x7fff8000);\n}"], // i16x8_add
+  [276, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = ((p | -0x7fff8000) - (q & 0x7fff7fff)) ^ ((p ^ ~q) & -0x7fff8000);\n}"], // i16x8_sub
+  [277, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = (Math.imul(p >> 16, q >> 16) << 16) | (Math.imul(p, q) & 0xffff);\n}"], // i16x8_mul
+  [278, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = (R[x] + R[y]) | 0;\nR[d + 1] = (R[x + 1] + R[y + 1]) | 0;\nR[d + 2] = (R[x + 2] + R[y + 2]) | 0;\nR[d + 3] = (R[x + 3] + R[y + 3]) | 0;"], // i32x4_add
+  [279, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = (R[x] - R[y]) | 0;\nR[d + 1] = (R[x + 1] - R[y + 1]) | 0;\nR[d + 2] = (R[x + 2] - R[y + 2]) | 0;\nR[d + 3] = (R[x + 3] - R[y + 3]) | 0;"], // i32x4_sub
+  [280, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = Math.imul(R[x], R[y]);\nR[d + 1] = Math.imul(R[x + 1], R[y + 1]);\nR[d + 2] = Math.imul(R[x + 2], R[y + 2]);\nR[d + 3] = Math.imul(R[x + 3], R[y + 3]);"], // i32x4_mul
   [281, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_shl
   [282, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_shr_s
   [283, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_shr_u
-  [284, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3];\nR[d] = R[x] << c;\nR[d + 1] = R[x + 1] << c;\nR[d + 2] = R[x + 2] << c;\nR[d + 3] = R[x + 3] << c;\npc += 4;\nbreak @L;"], // i32x4_shl
-  [285, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3];\nR[d] = R[x] >> c;\nR[d + 1] = R[x + 1] >> c;\nR[d + 2] = R[x + 2] >> c;\nR[d + 3] = R[x + 3] >> c;\npc += 4;\nbreak @L;"], // i32x4_shr_s
-  [286, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3];\nR[d] = R[x] >>> c;\nR[d + 1] = R[x + 1] >>> c;\nR[d + 2] = R[x + 2] >>> c;\nR[d + 3] = R[x + 3] >>> c;\npc += 4;\nbreak @L;"], // i32x4_shr_u
-  [287, 0, "const d = b + @1, x = b + @2;\nconst p = R[x], q = R[x + 1];\nR[d] = (p << 16) >> 16;\nR[d + 1] = p >> 16;\nR[d + 2] = (q << 16) >> 16;\nR[d + 3] = q >> 16;\npc += 3;\nbreak @L;"], // i32x4_extend_low_i16x8_s
-  [288, 0, "const d = b + @1, x = b + @2;\nconst p = R[x + 2], q = R[x + 3];\nR[d] = (p << 16) >> 16;\nR[d + 1] = p >> 16;\nR[d + 2] = (q << 16) >> 16;\nR[d + 3] = q >> 16;\npc += 3;\nbreak @L;"], // i32x4_extend_high_i16x8_s
-  [289, 0, "const d = b + @1, x = b + @2;\nconst p = R[x], q = R[x + 1];\nR[d] = p & 0xffff;\nR[d + 1] = p >>> 16;\nR[d + 2] = q & 0xffff;\nR[d + 3] = q >>> 16;\npc += 3;\nbreak @L;"], // i32x4_extend_low_i16x8_u
-  [290, 0, "const d = b + @1, x = b + @2;\nconst p = R[x + 2], q = R[x + 3];\nR[d] = p & 0xffff;\nR[d + 1] = p >>> 16;\nR[d + 2] = q & 0xffff;\nR[d + 3] = q >>> 16;\npc += 3;\nbreak @L;"], // i32x4_extend_high_i16x8_u
+  [284, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3];\nR[d] = R[x] << c;\nR[d + 1] = R[x + 1] << c;\nR[d + 2] = R[x + 2] << c;\nR[d + 3] = R[x + 3] << c;"], // i32x4_shl
+  [285, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3];\nR[d] = R[x] >> c;\nR[d + 1] = R[x + 1] >> c;\nR[d + 2] = R[x + 2] >> c;\nR[d + 3] = R[x + 3] >> c;"], // i32x4_shr_s
+  [286, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3];\nR[d] = R[x] >>> c;\nR[d + 1] = R[x + 1] >>> c;\nR[d + 2] = R[x + 2] >>> c;\nR[d + 3] = R[x + 3] >>> c;"], // i32x4_shr_u
+  [287, 0, "const d = b + @1, x = b + @2;\nconst p = R[x], q = R[x + 1];\nR[d] = (p << 16) >> 16;\nR[d + 1] = p >> 16;\nR[d + 2] = (q << 16) >> 16;\nR[d + 3] = q >> 16;"], // i32x4_extend_low_i16x8_s
+  [288, 0, "const d = b + @1, x = b + @2;\nconst p = R[x + 2], q = R[x + 3];\nR[d] = (p << 16) >> 16;\nR[d + 1] = p >> 16;\nR[d + 2] = (q << 16) >> 16;\nR[d + 3] = q >> 16;"], // i32x4_extend_high_i16x8_s
+  [289, 0, "const d = b + @1, x = b + @2;\nconst p = R[x], q = R[x + 1];\nR[d] = p & 0xffff;\nR[d + 1] = p >>> 16;\nR[d + 2] = q & 0xffff;\nR[d + 3] = q >>> 16;"], // i32x4_extend_low_i16x8_u
+  [290, 0, "const d = b + @1, x = b + @2;\nconst p = R[x + 2], q = R[x + 3];\nR[d] = p & 0xffff;\nR[d + 1] = p >>> 16;\nR[d + 2] = q & 0xffff;\nR[d + 3] = q >>> 16;"], // i32x4_extend_high_i16x8_u
   [291, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_extend_low_i8x16_s
   [292, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_extend_high_i8x16_s
   [293, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_extend_low_i8x16_u
   [294, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_extend_high_i8x16_u
-  [295, 0, "const d = b + @1, x = b + @2, y = b + @3;\nF32[d] = F32[x] + F32[y];\nF32[d + 1] = F32[x + 1] + F32[y + 1];\nF32[d + 2] = F32[x + 2] + F32[y + 2];\nF32[d + 3] = F32[x + 3] + F32[y + 3];\npc += 4;\nbreak @L;"], // f32x4_add
-  [296, 0, "const d = b + @1, x = b + @2, y = b + @3;\nF32[d] = F32[x] - F32[y];\nF32[d + 1] = F32[x + 1] - F32[y + 1];\nF32[d + 2] = F32[x + 2] - F32[y + 2];\nF32[d + 3] = F32[x + 3] - F32[y + 3];\npc += 4;\nbreak @L;"], // f32x4_sub
-  [297, 0, "const d = b + @1, x = b + @2, y = b + @3;\nF32[d] = F32[x] * F32[y];\nF32[d + 1] = F32[x + 1] * F32[y + 1];\nF32[d + 2] = F32[x + 2] * F32[y + 2];\nF32[d + 3] = F32[x + 3] * F32[y + 3];\npc += 4;\nbreak @L;"], // f32x4_mul
-  [298, 0, "const d = b + @1, x = b + @2, y = b + @3;\nF32[d] = F32[x] / F32[y];\nF32[d + 1] = F32[x + 1] / F32[y + 1];\nF32[d + 2] = F32[x + 2] / F32[y + 2];\nF32[d + 3] = F32[x + 3] / F32[y + 3];\npc += 4;\nbreak @L;"], // f32x4_div
-  [299, 0, "const d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] + F64[y];\nF64[d + 1] = F64[x + 1] + F64[y + 1];\npc += 4;\nbreak @L;"], // f64x2_add
-  [300, 0, "const d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] - F64[y];\nF64[d + 1] = F64[x + 1] - F64[y + 1];\npc += 4;\nbreak @L;"], // f64x2_sub
-  [301, 0, "const d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] * F64[y];\nF64[d + 1] = F64[x + 1] * F64[y + 1];\npc += 4;\nbreak @L;"], // f64x2_mul
-  [302, 0, "{\nconst d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] / F64[y];\nF64[d + 1] = F64[x + 1] / F64[y + 1];\npc += 4;\nbreak @L;\n}\n"], // f64x2_div
+  [295, 0, "const d = b + @1, x = b + @2, y = b + @3;\nF32[d] = F32[x] + F32[y];\nF32[d + 1] = F32[x + 1] + F32[y + 1];\nF32[d + 2] = F32[x + 2] + F32[y + 2];\nF32[d + 3] = F32[x + 3] + F32[y + 3];"], // f32x4_add
+  [296, 0, "const d = b + @1, x = b + @2, y = b + @3;\nF32[d] = F32[x] - F32[y];\nF32[d + 1] = F32[x + 1] - F32[y + 1];\nF32[d + 2] = F32[x + 2] - F32[y + 2];\nF32[d + 3] = F32[x + 3] - F32[y + 3];"], // f32x4_sub
+  [297, 0, "const d = b + @1, x = b + @2, y = b + @3;\nF32[d] = F32[x] * F32[y];\nF32[d + 1] = F32[x + 1] * F32[y + 1];\nF32[d + 2] = F32[x + 2] * F32[y + 2];\nF32[d + 3] = F32[x + 3] * F32[y + 3];"], // f32x4_mul
+  [298, 0, "const d = b + @1, x = b + @2, y = b + @3;\nF32[d] = F32[x] / F32[y];\nF32[d + 1] = F32[x + 1] / F32[y + 1];\nF32[d + 2] = F32[x + 2] / F32[y + 2];\nF32[d + 3] = F32[x + 3] / F32[y + 3];"], // f32x4_div
+  [299, 0, "const d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] + F64[y];\nF64[d + 1] = F64[x + 1] + F64[y + 1];"], // f64x2_add
+  [300, 0, "const d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] - F64[y];\nF64[d + 1] = F64[x + 1] - F64[y + 1];"], // f64x2_sub
+  [301, 0, "const d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] * F64[y];\nF64[d + 1] = F64[x + 1] * F64[y + 1];"], // f64x2_mul
+  [302, 0, "{\nconst d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] / F64[y];\nF64[d + 1] = F64[x + 1] / F64[y + 1];\npc += 4;\nbreak @L;\n}"], // f64x2_div
   [303, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i8x16_add_sat_s
-  [304, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);\nR[d + i] = s | ((((p & q) | ((p | q) & ~s)) & -0x7f7f7f80) >>> 7) * 0xff;\n}\npc += 4;\nbreak @L;"], // i8x16_add_sat_u
+  [304, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);\nR[d + i] = s | ((((p & q) | ((p | q) & ~s)) & -0x7f7f7f80) >>> 7) * 0xff;\n}"], // i8x16_add_sat_u
   [305, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i8x16_sub_sat_s
   [306, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i8x16_sub_sat_u
-  [307, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = (p | q) - (((p ^ q) >>> 1) & 0x7f7f7f7f);\n}\npc += 4;\nbreak @L;"], // i8x16_avgr_u
+  [307, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = (p | q) - (((p ^ q) >>> 1) & 0x7f7f7f7f);\n}"], // i8x16_avgr_u
   [308, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_add_sat_s
   [309, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_add_sat_u
   [310, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_sub_sat_s
@@ -285,23 +285,23 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [312, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_avgr_u
   [313, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i8x16_eq
   [314, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i8x16_ne
-  [315, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] =\n(Math.imul((p << 16) >> 16, (q << 16) >> 16) + Math.imul(p >> 16, q >> 16)) | 0;\n}\npc += 4;\nbreak @L;"], // i32x4_dot_i16x8_s
+  [315, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] =\n(Math.imul((p << 16) >> 16, (q << 16) >> 16) + Math.imul(p >> 16, q >> 16)) | 0;\n}"], // i32x4_dot_i16x8_s
   [316, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_extadd_pairwise_i8x16_s
-  [317, 0, "const d = b + @1, x = b + @2;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i];\nR[d + i] = ((p & 0xff) + ((p >>> 8) & 0xff)) |\n((((p >>> 16) & 0xff) + (p >>> 24)) << 16);\n}\npc += 3;\nbreak @L;"], // i16x8_extadd_pairwise_i8x16_u
+  [317, 0, "const d = b + @1, x = b + @2;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i];\nR[d + i] = ((p & 0xff) + ((p >>> 8) & 0xff)) |\n((((p >>> 16) & 0xff) + (p >>> 24)) << 16);\n}"], // i16x8_extadd_pairwise_i8x16_u
   [318, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i32x4_extadd_pairwise_i16x8_s
   [319, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i32x4_extadd_pairwise_i16x8_u
-  [320, 0, "const x = b + @2;\nlet m = 0;\nfor (let i = 0; i < 4; i++) {\nconst w = R[x + i];\nm |= (((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8)) <<\n(4 * i);\n}\nR[b + @1] = m;\npc += 3;\nbreak @L;"], // i8x16_bitmask
+  [320, 0, "const x = b + @2;\nlet m = 0;\nfor (let i = 0; i < 4; i++) {\nconst w = R[x + i];\nm |= (((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8)) <<\n(4 * i);\n}\nR[b + @1] = m;"], // i8x16_bitmask
   [321, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i16x8_bitmask
   [322, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i32x4_bitmask
   [323, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // v128_any_true
-  [324, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = narrowS8(x0, x1);\nR[d + 1] = narrowS8(x2, x3);\nR[d + 2] = narrowS8(y0, y1);\nR[d + 3] = narrowS8(y2, y3);\npc += 4;\nbreak @L;"], // i8x16_narrow_i16x8_s
-  [325, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 8; i++) {\nconst v = i < 4 ? R[x + i] : R[y + i - 4];\nconst w = v & ~(((v & -0x7fff8000) >>> 15) * 0xffff);\nNARROWED[i] = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;\n}\nfor (let k = 0; k < 4; k++) {\nconst p = NARROWED[2 * k], q = NARROWED[2 * k + 1];\nR[d + k] = ((p | (p >>> 8)) & 0xffff) | (((q | (q >>> 8)) & 0xffff) << 16);\n}\npc += 4;\nbreak @L;"], // i8x16_narrow_i16x8_u
-  [326, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = narrowS16(x0, x1);\nR[d + 1] = narrowS16(x2, x3);\nR[d + 2] = narrowS16(y0, y1);\nR[d + 3] = narrowS16(y2, y3);\npc += 4;\nbreak @L;"], // i16x8_narrow_i32x4_s
-  [327, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = narrowU16(x0, x1);\nR[d + 1] = narrowU16(x2, x3);\nR[d + 2] = narrowU16(y0, y1);\nR[d + 3] = narrowU16(y2, y3);\npc += 4;\nbreak @L;"], // i16x8_narrow_i32x4_u
+  [324, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = narrowS8(x0, x1);\nR[d + 1] = narrowS8(x2, x3);\nR[d + 2] = narrowS8(y0, y1);\nR[d + 3] = narrowS8(y2, y3);"], // i8x16_narrow_i16x8_s
+  [325, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 8; i++) {\nconst v = i < 4 ? R[x + i] : R[y + i - 4];\nconst w = v & ~(((v & -0x7fff8000) >>> 15) * 0xffff);\nNARROWED[i] = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;\n}\nfor (let k = 0; k < 4; k++) {\nconst p = NARROWED[2 * k], q = NARROWED[2 * k + 1];\nR[d + k] = ((p | (p >>> 8)) & 0xffff) | (((q | (q >>> 8)) & 0xffff) << 16);\n}"], // i8x16_narrow_i16x8_u
+  [326, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = narrowS16(x0, x1);\nR[d + 1] = narrowS16(x2, x3);\nR[d + 2] = narrowS16(y0, y1);\nR[d + 3] = narrowS16(y2, y3);"], // i16x8_narrow_i32x4_s
+  [327, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = narrowU16(x0, x1);\nR[d + 1] = narrowU16(x2, x3);\nR[d + 2] = narrowU16(y0, y1);\nR[d + 3] = narrowU16(y2, y3);"], // i16x8_narrow_i32x4_u
   [328, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // v128_store32_lane
-  [329, 0, "const ea = ((R[b + @1] + @3) >>> 0) + (@4 >>> 0);\nconst s = b + @2 + 2 * @5;\nmem.setInt32(ea + 4, R[s + 1], true); // the bounds check, before any write\nmem.setInt32(ea, R[s], true);\npc += 6;\nbreak @L;"], // v128_store64_lane
-  [330, 0, "const ea = ((R[b + @3] + @4) >>> 0) + (@5 >>> 0);\nconst hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);\nconst d = b + @1, x = b + @2;\nconst q0 = (((lo << 24) >> 24) & 0xffff) | (((lo << 16) >> 24) << 16);\nconst q1 = (((lo << 8) >> 24) & 0xffff) | ((lo >> 24) << 16);\nconst q2 = (((hi << 24) >> 24) & 0xffff) | (((hi << 16) >> 24) << 16);\nconst q3 = (((hi << 8) >> 24) & 0xffff) | ((hi >> 24) << 16);\nconst p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];\nR[d] = ((p0 & 0x7fff7fff) + (q0 & 0x7fff7fff)) ^ ((p0 ^ q0) & -0x7fff8000);\nR[d + 1] = ((p1 & 0x7fff7fff) + (q1 & 0x7fff7fff)) ^ ((p1 ^ q1) & -0x7fff8000);\nR[d + 2] = ((p2 & 0x7fff7fff) + (q2 & 0x7fff7fff)) ^ ((p2 ^ q2) & -0x7fff8000);\nR[d + 3] = ((p3 & 0x7fff7fff) + (q3 & 0x7fff7fff)) ^ ((p3 ^ q3) & -0x7fff8000);\npc += 6;\nbreak @L;"], // i16x8_add_load8x8_s
-  [331, 0, "const ea = ((R[b + @3] + @4) >>> 0) + (@5 >>> 0);\nconst hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);\nconst d = b + @1, x = b + @2;\nconst p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];\nR[d] = ((p0 & 0x7fff7fff) + ((lo & 0xff) | ((lo & 0xff00) << 8))) ^\n(p0 & -0x7fff8000);\nR[d + 1] = ((p1 & 0x7fff7fff) + (((lo >>> 16) & 0xff) | ((lo >>> 8) & 0xff0000))) ^\n(p1 & -0x7fff8000);\nR[d + 2] = ((p2 & 0x7fff7fff) + ((hi & 0xff) | ((hi & 0xff00) << 8))) ^\n(p2 & -0x7fff8000);\nR[d + 3] = ((p3 & 0x7fff7fff) + (((hi >>> 16) & 0xff) | ((hi >>> 8) & 0xff0000))) ^\n(p3 & -0x7fff8000);\npc += 6;\nbreak @L;"], // i16x8_add_load8x8_u
+  [329, 0, "const ea = ((R[b + @1] + @3) >>> 0) + (@4 >>> 0);\nconst s = b + @2 + 2 * @5;\nmem.setInt32(ea + 4, R[s + 1], true); // the bounds check, before any write\nmem.setInt32(ea, R[s], true);"], // v128_store64_lane
+  [330, 0, "const ea = ((R[b + @3] + @4) >>> 0) + (@5 >>> 0);\nconst hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);\nconst d = b + @1, x = b + @2;\nconst q0 = (((lo << 24) >> 24) & 0xffff) | (((lo << 16) >> 24) << 16);\nconst q1 = (((lo << 8) >> 24) & 0xffff) | ((lo >> 24) << 16);\nconst q2 = (((hi << 24) >> 24) & 0xffff) | (((hi << 16) >> 24) << 16);\nconst q3 = (((hi << 8) >> 24) & 0xffff) | ((hi >> 24) << 16);\nconst p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];\nR[d] = ((p0 & 0x7fff7fff) + (q0 & 0x7fff7fff)) ^ ((p0 ^ q0) & -0x7fff8000);\nR[d + 1] = ((p1 & 0x7fff7fff) + (q1 & 0x7fff7fff)) ^ ((p1 ^ q1) & -0x7fff8000);\nR[d + 2] = ((p2 & 0x7fff7fff) + (q2 & 0x7fff7fff)) ^ ((p2 ^ q2) & -0x7fff8000);\nR[d + 3] = ((p3 & 0x7fff7fff) + (q3 & 0x7fff7fff)) ^ ((p3 ^ q3) & -0x7fff8000);"], // i16x8_add_load8x8_s
+  [331, 0, "const ea = ((R[b + @3] + @4) >>> 0) + (@5 >>> 0);\nconst hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);\nconst d = b + @1, x = b + @2;\nconst p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];\nR[d] = ((p0 & 0x7fff7fff) + ((lo & 0xff) | ((lo & 0xff00) << 8))) ^\n(p0 & -0x7fff8000);\nR[d + 1] = ((p1 & 0x7fff7fff) + (((lo >>> 16) & 0xff) | ((lo >>> 8) & 0xff0000))) ^\n(p1 & -0x7fff8000);\nR[d + 2] = ((p2 & 0x7fff7fff) + ((hi & 0xff) | ((hi & 0xff00) << 8))) ^\n(p2 & -0x7fff8000);\nR[d + 3] = ((p3 & 0x7fff7fff) + (((hi >>> 16) & 0xff) | ((hi >>> 8) & 0xff0000))) ^\n(p3 & -0x7fff8000);"], // i16x8_add_load8x8_u
   [332, 2, "const v = (R[b + @2] + @3) | 0;\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_add_imm_br_ne_imm
   [333, 2, "const v = (R[b + @2] + @3) | 0;\nR[b + @1] = v;\nif (v < @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_add_imm_br_lt_s_imm
   [334, 2, "const v = (R[b + @2] + @3) | 0;\nR[b + @1] = v;\nif ((v ^ SIGN) < (@4 ^ SIGN)) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_add_imm_br_lt_u_imm
@@ -314,23 +314,23 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [341, 2, "const v = (R[b + @2] + R[b + @3]) | 0;\nR[b + @1] = v;\nif (v !== R[b + @4]) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_add_br_ne
   [342, 2, "const v = (R[b + @2] + R[b + @3]) | 0;\nR[b + @1] = v;\nif (v < R[b + @4]) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_add_br_lt_s
   [343, 2, "const v = (R[b + @2] + R[b + @3]) | 0;\nR[b + @1] = v;\nif ((v ^ SIGN) < (R[b + @4] ^ SIGN)) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_add_br_lt_u
-  [344, 0, "R[b + @1] = mem.getInt32(\n(((R[b + @2] << @3) + @4) >>> 0) +\n(@5 >>> 0),\ntrue,\n);\npc += 6;\nbreak @L;"], // load32_si
-  [345, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] *\nmem.getFloat64(\n((R[b + @3] + @4) >>> 0) + (@5 >>> 0),\ntrue,\n);\npc += 6;\nbreak @L;"], // f64_mul_load
-  [346, 0, "const p = (R[b + @2] + @3) | 0;\nR[b + @1] = p;\nR[b + @4] = mem.getInt32((p >>> 0) + (@5 >>> 0), true);\npc += 6;\nbreak @L;"], // i32_add_imm_load32
-  [347, 0, "const p = (R[b + @2] + @3) | 0;\nR[b + @1] = p;\nR[b + @4] = mem.getUint8((p >>> 0) + (@5 >>> 0));\npc += 6;\nbreak @L;"], // i32_add_imm_load8_u
+  [344, 0, "R[b + @1] = mem.getInt32(\n(((R[b + @2] << @3) + @4) >>> 0) +\n(@5 >>> 0),\ntrue,\n);"], // load32_si
+  [345, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] *\nmem.getFloat64(\n((R[b + @3] + @4) >>> 0) + (@5 >>> 0),\ntrue,\n);"], // f64_mul_load
+  [346, 0, "const p = (R[b + @2] + @3) | 0;\nR[b + @1] = p;\nR[b + @4] = mem.getInt32((p >>> 0) + (@5 >>> 0), true);"], // i32_add_imm_load32
+  [347, 0, "const p = (R[b + @2] + @3) | 0;\nR[b + @1] = p;\nR[b + @4] = mem.getUint8((p >>> 0) + (@5 >>> 0));"], // i32_add_imm_load8_u
   [348, 2, "R[b + @1] = (R[b + @2] + @3) | 0;\nif (R[b + @4] !== 0) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_add_imm_br_if
-  [349, 0, "const v = (R[b + @2] + @3) | 0;\nR[b + @1] = v;\nR[b + @4] = v;\npc += 5;\nbreak @L;"], // i32_add_imm_mov
-  [350, 0, "const x = (R[b + @2] + @3) | 0;\nR[b + @1] = x;\nR[b + @4] = mem.getInt32(\n(((x << @5) + @6) >>> 0) + (@7 >>> 0),\ntrue,\n);\npc += 8;\nbreak @L;"], // i32_add_imm_load32_si
-  [351, 0, "const ea = ((R[b + @3] + @4) >>> 0) + (@5 >>> 0);\nconst q3 = mem.getFloat32(ea + 12, true); // the bounds check, before any write\nconst d = b + @1, x = b + @2;\nF32[d] = F32[x] * mem.getFloat32(ea, true);\nF32[d + 1] = F32[x + 1] * mem.getFloat32(ea + 4, true);\nF32[d + 2] = F32[x + 2] * mem.getFloat32(ea + 8, true);\nF32[d + 3] = F32[x + 3] * q3;\npc += 6;\nbreak @L;"], // f32x4_mul_load
-  [352, 0, "F64[(b + @1) >> 1] = mem.getFloat64(\n((R[b + @2] + @3) >>> 0) + (@4 >>> 0),\ntrue,\n) * mem.getFloat64(\n((R[b + @5] + @6) >>> 0) + (@7 >>> 0),\ntrue,\n);\npc += 8;\nbreak @L;"], // f64_mul_load2
+  [349, 0, "const v = (R[b + @2] + @3) | 0;\nR[b + @1] = v;\nR[b + @4] = v;"], // i32_add_imm_mov
+  [350, 0, "const x = (R[b + @2] + @3) | 0;\nR[b + @1] = x;\nR[b + @4] = mem.getInt32(\n(((x << @5) + @6) >>> 0) + (@7 >>> 0),\ntrue,\n);"], // i32_add_imm_load32_si
+  [351, 0, "const ea = ((R[b + @3] + @4) >>> 0) + (@5 >>> 0);\nconst q3 = mem.getFloat32(ea + 12, true); // the bounds check, before any write\nconst d = b + @1, x = b + @2;\nF32[d] = F32[x] * mem.getFloat32(ea, true);\nF32[d + 1] = F32[x + 1] * mem.getFloat32(ea + 4, true);\nF32[d + 2] = F32[x + 2] * mem.getFloat32(ea + 8, true);\nF32[d + 3] = F32[x + 3] * q3;"], // f32x4_mul_load
+  [352, 0, "F64[(b + @1) >> 1] = mem.getFloat64(\n((R[b + @2] + @3) >>> 0) + (@4 >>> 0),\ntrue,\n) * mem.getFloat64(\n((R[b + @5] + @6) >>> 0) + (@7 >>> 0),\ntrue,\n);"], // f64_mul_load2
   [353, 2, "R[b + @1] = (R[b + @2] + @3) | 0;\npc = @4; // always backward\nbreak @L;"], // i32_add_imm_br
-  [354, 0, "const ea1 = ((R[b + @3] + @4) >>> 0) + (@5 >>> 0);\nconst ea2 = ((R[b + @6] + @7) >>> 0) + (@8 >>> 0);\nconst hi1 = mem.getInt32(ea1 + 4, true), lo1 = mem.getInt32(ea1, true);\nconst hi2 = mem.getInt32(ea2 + 4, true), lo2 = mem.getInt32(ea2, true);\nconst d = b + @1, x = b + @2;\nconst q0 = ((lo1 & 0xff) | ((lo1 & 0xff00) << 8)) +\n((lo2 & 0xff) | ((lo2 & 0xff00) << 8));\nconst q1 = (((lo1 >>> 16) & 0xff) | ((lo1 >>> 8) & 0xff0000)) +\n(((lo2 >>> 16) & 0xff) | ((lo2 >>> 8) & 0xff0000));\nconst q2 = ((hi1 & 0xff) | ((hi1 & 0xff00) << 8)) +\n((hi2 & 0xff) | ((hi2 & 0xff00) << 8));\nconst q3 = (((hi1 >>> 16) & 0xff) | ((hi1 >>> 8) & 0xff0000)) +\n(((hi2 >>> 16) & 0xff) | ((hi2 >>> 8) & 0xff0000));\nconst p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];\nR[d] = ((p0 & 0x7fff7fff) + q0) ^ (p0 & -0x7fff8000);\nR[d + 1] = ((p1 & 0x7fff7fff) + q1) ^ (p1 & -0x7fff8000);\nR[d + 2] = ((p2 & 0x7fff7fff) + q2) ^ (p2 & -0x7fff8000);\nR[d + 3] = ((p3 & 0x7fff7fff) + q3) ^ (p3 & -0x7fff8000);\npc += 9;\nbreak @L;"], // i16x8_add2_load8x8_u
+  [354, 0, "const ea1 = ((R[b + @3] + @4) >>> 0) + (@5 >>> 0);\nconst ea2 = ((R[b + @6] + @7) >>> 0) + (@8 >>> 0);\nconst hi1 = mem.getInt32(ea1 + 4, true), lo1 = mem.getInt32(ea1, true);\nconst hi2 = mem.getInt32(ea2 + 4, true), lo2 = mem.getInt32(ea2, true);\nconst d = b + @1, x = b + @2;\nconst q0 = ((lo1 & 0xff) | ((lo1 & 0xff00) << 8)) +\n((lo2 & 0xff) | ((lo2 & 0xff00) << 8));\nconst q1 = (((lo1 >>> 16) & 0xff) | ((lo1 >>> 8) & 0xff0000)) +\n(((lo2 >>> 16) & 0xff) | ((lo2 >>> 8) & 0xff0000));\nconst q2 = ((hi1 & 0xff) | ((hi1 & 0xff00) << 8)) +\n((hi2 & 0xff) | ((hi2 & 0xff00) << 8));\nconst q3 = (((hi1 >>> 16) & 0xff) | ((hi1 >>> 8) & 0xff0000)) +\n(((hi2 >>> 16) & 0xff) | ((hi2 >>> 8) & 0xff0000));\nconst p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];\nR[d] = ((p0 & 0x7fff7fff) + q0) ^ (p0 & -0x7fff8000);\nR[d + 1] = ((p1 & 0x7fff7fff) + q1) ^ (p1 & -0x7fff8000);\nR[d + 2] = ((p2 & 0x7fff7fff) + q2) ^ (p2 & -0x7fff8000);\nR[d + 3] = ((p3 & 0x7fff7fff) + q3) ^ (p3 & -0x7fff8000);"], // i16x8_add2_load8x8_u
   [355, 0, "const op = @0, d = b + @1, y = b + @3;\nconst x = b + @2 + (op === 356 || op === 362 ? 2 : 0); // the half's words\nconst c = op >= 361 ? R[b + @4] & 31 : 0;\nconst p = R[x], q = R[x + 1];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = Math.imul(p & 0xffff, y0) >>> c;\nR[d + 1] = Math.imul(p >>> 16, y1) >>> c;\nR[d + 2] = Math.imul(q & 0xffff, y2) >>> c;\nR[d + 3] = Math.imul(q >>> 16, y3) >>> c;\npc += op >= 361 ? 5 : 4;\nbreak @L;"], // i32x4_extend_low_i16x8_u_mul
   [356, 0, "const op = @0, d = b + @1, y = b + @3;\nconst x = b + @2 + (op === 356 || op === 362 ? 2 : 0); // the half's words\nconst c = op >= 361 ? R[b + @4] & 31 : 0;\nconst p = R[x], q = R[x + 1];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = Math.imul(p & 0xffff, y0) >>> c;\nR[d + 1] = Math.imul(p >>> 16, y1) >>> c;\nR[d + 2] = Math.imul(q & 0xffff, y2) >>> c;\nR[d + 3] = Math.imul(q >>> 16, y3) >>> c;\npc += op >= 361 ? 5 : 4;\nbreak @L;"], // i32x4_extend_high_i16x8_u_mul
   [357, 1, "pc = runSimdOp(R, mem, code, pc, b);\nbreak @L;"], // i8x16_lt_u
-  [358, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[y + i], q = R[x + i];\nconst diff = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);\nconst borrow = ((~p & q) | (~(p ^ q) & diff)) & -0x7f7f7f80;\nR[d + i] = borrow | (borrow - (borrow >>> 7));\n}\npc += 4;\nbreak @L;"], // i8x16_gt_u
-  [359, 0, "R[b + @1] = (R[b + @2] +\nmem.getUint8(((R[b + @3] + @4) >>> 0) + (@5 >>> 0))) |\n0;\npc += 6;\nbreak @L;"], // i32_add_load8_u
-  [360, 0, "R[b + @1] = (R[b + @2] +\nmem.getInt32(\n((R[b + @3] + @4) >>> 0) + (@5 >>> 0),\ntrue,\n)) | 0;\npc += 6;\nbreak @L;"], // i32_add_load32
+  [358, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[y + i], q = R[x + i];\nconst diff = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);\nconst borrow = ((~p & q) | (~(p ^ q) & diff)) & -0x7f7f7f80;\nR[d + i] = borrow | (borrow - (borrow >>> 7));\n}"], // i8x16_gt_u
+  [359, 0, "R[b + @1] = (R[b + @2] +\nmem.getUint8(((R[b + @3] + @4) >>> 0) + (@5 >>> 0))) |\n0;"], // i32_add_load8_u
+  [360, 0, "R[b + @1] = (R[b + @2] +\nmem.getInt32(\n((R[b + @3] + @4) >>> 0) + (@5 >>> 0),\ntrue,\n)) | 0;"], // i32_add_load32
   [361, 0, "const op = @0, d = b + @1, y = b + @3;\nconst x = b + @2 + (op === 356 || op === 362 ? 2 : 0); // the half's words\nconst c = op >= 361 ? R[b + @4] & 31 : 0;\nconst p = R[x], q = R[x + 1];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = Math.imul(p & 0xffff, y0) >>> c;\nR[d + 1] = Math.imul(p >>> 16, y1) >>> c;\nR[d + 2] = Math.imul(q & 0xffff, y2) >>> c;\nR[d + 3] = Math.imul(q >>> 16, y3) >>> c;\npc += op >= 361 ? 5 : 4;\nbreak @L;"], // i32x4_extend_low_i16x8_u_mul_shr_u
   [362, 0, "const op = @0, d = b + @1, y = b + @3;\nconst x = b + @2 + (op === 356 || op === 362 ? 2 : 0); // the half's words\nconst c = op >= 361 ? R[b + @4] & 31 : 0;\nconst p = R[x], q = R[x + 1];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = Math.imul(p & 0xffff, y0) >>> c;\nR[d + 1] = Math.imul(p >>> 16, y1) >>> c;\nR[d + 2] = Math.imul(q & 0xffff, y2) >>> c;\nR[d + 3] = Math.imul(q >>> 16, y3) >>> c;\npc += op >= 361 ? 5 : 4;\nbreak @L;"], // i32x4_extend_high_i16x8_u_mul_shr_u
 ];

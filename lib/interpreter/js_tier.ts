@@ -45,8 +45,13 @@ export type JsCode = (
   budget: number,
 ) => number;
 
-/** Functions bigger than this (in code words) stay interpreted: JITs give up on huge functions. */
-export const JS_TIER_MAX_WORDS = 20_000;
+/**
+ * Functions bigger than this (in code words) stay interpreted. A word of
+ * register code becomes about 25 bytes of V8 bytecode, and V8 does not
+ * optimise functions over 60 KB of it (unoptimised, the generated code is
+ * slower than the interpreter).
+ */
+export const JS_TIER_MAX_WORDS = 2_000;
 
 const BODIES: (string | undefined)[] = [];
 const JUMPS: number[] = [];
@@ -55,6 +60,8 @@ for (const [op, jumps, body] of JS_OP_TEMPLATES) {
   JUMPS[op] = jumps;
 }
 const EXITS = new Set(JS_EXIT_OPS);
+/** Memory accesses, throws, calls other than `Math`'s (and `if`s, to keep it simple), uses of `pc`. */
+const MAY_THROW_OR_READ_PC = /\bmem\.|\bthrow\b|\bpc\b|(?<!Math\.)\b[A-Za-z_$][\w$]*\s*\(/;
 
 let available: boolean | undefined;
 
@@ -131,7 +138,11 @@ export function jsSource(code: Int32Array): string {
       // only on paths the shorter ones never take.
       return i < width ? String(code[pc + i]) : "0";
     });
-    out.push(`pc = ${pc}; ${label}: {`, body, "}");
+    // `pc` is kept for the bodies that read it and for those that may throw
+    // (the trap's position); the JIT drops the stores that nothing reads.
+    const setPc = jumps !== 0 || MAY_THROW_OR_READ_PC.test(template) ? `pc = ${pc}; ` : "";
+    const open = template.includes("@L") ? `${label}: {` : "{";
+    out.push(setPc + open, body, "}");
     const next = pc + width;
     if (jumps === 2) {
       out.push(

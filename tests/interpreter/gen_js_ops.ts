@@ -100,6 +100,8 @@ function toTemplate(lines: string[]): { body: string; jumps: number } | null {
   if (loops && !(breaks === 1 && /\bbreak;$/.test(text))) return null;
   const backward = /\bbreak interrupt;/.test(text);
   const jumps = backward ? 2 : /\bpc = /.test(text) ? 1 : 0;
+  // Straight-line code needs no `pc` of its own: the next instruction comes next.
+  if (jumps === 0) text = text.replace(/\bpc \+= \d+;\s*break;$/, "").trim();
   const body = text
     .replace(/\bcode\[pc \+ (\d+)\]/g, "@$1")
     .replace(/\bcode\[pc\]/g, "@0")

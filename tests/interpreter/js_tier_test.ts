@@ -1,0 +1,220 @@
+// The JavaScript tier: generated from the executor, same results, traps, fuel and interruption.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import {
+  type CompiledModule,
+  type Module,
+  type ModuleSource,
+  Runtime,
+  RuntimeError,
+} from "../../mod.ts";
+import { wat2wasm } from "../../lib/text/index.ts";
+import { decodeModule } from "../../lib/binary/decoder.ts";
+import { validateModule } from "../../lib/validate/module_validator.ts";
+import { translateModule } from "../../lib/interpreter/translator.ts";
+import { jsSource } from "../../lib/interpreter/js_tier.ts";
+import { EXECUTOR_PATH, generateJsOps, JS_OPS_PATH } from "./gen_js_ops.ts";
+
+const root = new URL("../../", import.meta.url);
+
+test("js_ops.ts is what gen_js_ops.ts makes of executor.ts (rerun it after editing a case)", () => {
+  const source = readFileSync(new URL(EXECUTOR_PATH, root), "utf8");
+  assert.equal(readFileSync(new URL(JS_OPS_PATH, root), "utf8"), generateJsOps(source));
+});
+
+test("the generated source of every function of the C test programs is valid JavaScript", () => {
+  const files = ["bench/programs/", "tests/wasi/programs/"].flatMap((folder) => {
+    const dir = new URL(folder, root);
+    return readdirSync(dir).filter((f) => f.endsWith(".wasm")).map((f) => new URL(f, dir));
+  });
+  assert.ok(files.length >= 14);
+  let functions = 0;
+  for (const file of files) {
+    const name = file.pathname;
+    const module = validateModule(decodeModule(readFileSync(file)));
+    for (const f of translateModule(module)) {
+      const source = jsSource(f.code);
+      // Operands are written in as literals: no template placeholder may be left over.
+      assert.doesNotMatch(source, /@(\d|L)/, name);
+      assert.equal(typeof new Function(source), "function");
+      functions++;
+    }
+  }
+  assert.ok(functions > 200, `${functions} functions`);
+});
+
+const LOOPS = `(module
+  (memory (export "mem") 1)
+  (func (export "sum") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_s (local.get $i) (local.get $n))))
+    (local.get $s))
+  (func (export "hash") (param $n i32) (result i64) (local $h i64)
+    (local.set $h (i64.const 0xcbf29ce484222325))
+    (loop $l
+      (local.set $h (i64.mul (i64.xor (local.get $h) (i64.extend_i32_u (local.get $n)))
+        (i64.const 0x100000001b3)))
+      (local.set $h (i64.rotl (local.get $h) (i64.const 17)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $h))
+  (func (export "fill") (param $n i32) (result f64) (local $i i32) (local $x f64)
+    (loop $l
+      (f64.store (i32.shl (local.get $i) (i32.const 3))
+        (f64.div (f64.convert_i32_s (local.get $i)) (f64.const 3)))
+      (local.set $x (f64.add (local.get $x)
+        (f64.load (i32.shl (local.get $i) (i32.const 3)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $x))
+  (func (export "classify") (param $n i32) (result i32) (local $c i32)
+    (loop $l
+      (block $d (block $two (block $one (block $zero
+        (br_table $zero $one $two $d (i32.rem_u (local.get $n) (i32.const 4))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1))) (br $d))
+        (local.set $c (i32.add (local.get $c) (i32.const 10))) (br $d))
+        (local.set $c (i32.add (local.get $c) (i32.const 100))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $c))
+  (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+  (func (export "calls") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $sq (local.get $n))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  (func (export "load_at") (param $n i32) (param $p i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s)))`;
+
+/** Compiles and instantiates `source` in a runtime with the given tier setting. */
+async function load(
+  jsTier: boolean | number,
+  source: ModuleSource = LOOPS,
+  extra = {},
+): Promise<{ module: Module; compiled: CompiledModule }> {
+  const runtime = new Runtime({ jsTier, ...extra });
+  const compiled = await runtime.compileModule(source);
+  return { module: await runtime.instantiateModule(compiled), compiled };
+}
+
+test("compiled functions compute what the interpreter computes", async () => {
+  const interpreted = (await load(false)).module;
+  const { module: eager, compiled } = await load(1);
+  const calls: [string, ...(number | bigint)[]][] = [
+    ["sum", 1000],
+    ["hash", 5000],
+    ["fill", 3000],
+    ["classify", 999],
+    ["calls", 2000],
+  ];
+  for (const [name, ...args] of calls) {
+    const want = interpreted.exportedFunction(name)!.call(...args);
+    assert.deepEqual(eager.exportedFunction(name)!.call(...args), want, name);
+  }
+  assert.deepEqual(eager.exportedFunction("sum")!.call(50_000), [-61063496]); // wraps
+  // Every defined function that ran is compiled, and nothing else is.
+  const ran = compiled.code.filter((f) => f.js !== null).length;
+  assert.equal(ran, 6);
+  assert.equal((await load(false)).compiled.code.every((f) => f.js === null), true);
+});
+
+test("a function is compiled once hot, and keeps its results across the switch", async () => {
+  const { module, compiled } = await load(50);
+  const sum = module.exportedFunction("sum")!;
+  assert.deepEqual(sum.call(10), [285]);
+  assert.equal(compiled.code[0].js, null); // 10 iterations: still interpreted
+  // The switch happens in the middle of this call's loop.
+  assert.deepEqual(sum.call(100), [328350]);
+  assert.notEqual(compiled.code[0].js, null);
+  assert.deepEqual(sum.call(100), [328350]);
+});
+
+test("a trap in compiled code names the same instruction as in the interpreter", async () => {
+  const traces: string[][] = [];
+  for (const tier of [false, 1]) {
+    const { module } = await load(tier);
+    const loadAt = module.exportedFunction("load_at")!;
+    assert.deepEqual(loadAt.call(3, 16), [0]);
+    try {
+      loadAt.call(100, 65536 - 80); // the 11th load is out of bounds
+      assert.fail("no trap");
+    } catch (e) {
+      assert.ok(e instanceof RuntimeError);
+      assert.equal(e.message, "out of bounds memory access");
+      traces.push((e as RuntimeError & { wasmStack: string[] }).wasmStack);
+    }
+  }
+  assert.deepEqual(traces[1], traces[0]);
+  assert.match(traces[0][0], /@0x[0-9a-f]+\)$/);
+});
+
+test("fuel runs out at the same instruction in both tiers", async () => {
+  const left: number[] = [];
+  for (const tier of [false, 1]) {
+    const { module } = await load(tier, LOOPS, { fuel: true });
+    module.fuel = 100_000;
+    assert.throws(() => module.exportedFunction("sum")!.call(1e9), /out of fuel/);
+    left.push(module.fuel);
+    module.fuel = 100_000;
+    assert.deepEqual(module.exportedFunction("sum")!.call(100), [328350]);
+    left.push(module.fuel);
+  }
+  assert.deepEqual(left.slice(2), left.slice(0, 2));
+  assert.ok(left[1] < 100_000);
+});
+
+test("a deadline stops an endless loop running as JavaScript", async () => {
+  const { module, compiled } = await load(
+    1,
+    `(module
+    (func (export "spin") (local $i i32)
+      (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))`,
+  );
+  const started = Date.now();
+  assert.throws(
+    () => module.exportedFunction("spin")!.withOptions({ timeout: 30 }).call(),
+    (e) => e instanceof RuntimeError && e.message === "interrupted: deadline exceeded",
+  );
+  assert.ok(Date.now() - started < 5000);
+  assert.notEqual(compiled.code[0].js, null);
+});
+
+test("jsTier must be true, false or a count of at least 1", () => {
+  for (const bad of [0, -1, NaN, Infinity, 2 ** 31]) {
+    assert.throws(() => new Runtime({ jsTier: bad }), RangeError);
+  }
+  assert.ok(new Runtime({ jsTier: 1 }));
+});
+
+test("memory grown in a callee is seen by the compiled caller", async () => {
+  const { module } = await load(
+    1,
+    `(module (memory 1)
+    (func $grow (drop (memory.grow (i32.const 1))))
+    (func (export "grow_and_touch") (param $n i32) (result i32) (local $i i32)
+      (loop $l
+        (call $grow)
+        (i32.store (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 4))
+          (local.get $i))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+          (local.get $n))))
+      (i32.load (i32.const 655356))))`,
+  );
+  // 9 grows: 10 pages; the last word of page 10 holds the last i.
+  assert.deepEqual(module.exportedFunction("grow_and_touch")!.call(9), [8]);
+});
+
+test("wat2wasm output runs the same in both tiers (sanity of the helper scope)", async () => {
+  const bytes = wat2wasm(`(module
+    (func (export "f") (param f32 i64) (result i32)
+      (i32.add (i32.trunc_sat_f32_s (local.get 0))
+        (i32.wrap_i64 (i64.div_s (local.get 1) (i64.const 7))))))`);
+  for (const tier of [false, 1]) {
+    const { module } = await load(tier, bytes);
+    assert.deepEqual(module.exportedFunction("f")!.call(1e10, -700n), [2147483647 - 100]);
+  }
+});
