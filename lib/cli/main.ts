@@ -46,6 +46,7 @@ Options:
   --timeout <duration>           stop the program after e.g. 500ms, 10s, 2m (exit 134)
   --fuel <n>                     stop the program after n instructions (exit 134)
   --trace                        print every function call and return to stderr
+  --interpret                    never compile hot functions to JavaScript
   -h, --help                     show this help
 `;
 
@@ -110,6 +111,7 @@ async function run(host: CliHost, argv: string[]): Promise<number> {
   let timeout: number | undefined;
   let fuel: number | undefined;
   let trace = false;
+  let interpret = false;
   let i = 0;
   const value = (flag: string): string => {
     const eq = argv[i].indexOf("=");
@@ -164,6 +166,9 @@ async function run(host: CliHost, argv: string[]): Promise<number> {
       case "trace":
         trace = true;
         break;
+      case "interpret":
+        interpret = true;
+        break;
       default:
         throw new UsageError(`unknown option ${a}`);
     }
@@ -175,6 +180,7 @@ async function run(host: CliHost, argv: string[]): Promise<number> {
   using runtime = new Runtime({
     fuel: fuel !== undefined,
     listeners: trace ? callTracer((line) => host.writeErr(line + "\n")) : undefined,
+    jsTier: !interpret,
   });
   const compiled = await runtime.compileModule(loadModule(host, path));
   const wasi = await instantiateWasi(runtime, {

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import {
+  callTracer,
   type CompiledModule,
   type Module,
   type ModuleSource,
@@ -181,6 +182,18 @@ test("a deadline stops an endless loop running as JavaScript", async () => {
   );
   assert.ok(Date.now() - started < 5000);
   assert.notEqual(compiled.code[0].js, null);
+});
+
+test("listeners see the same calls, with the same values, in both tiers", async () => {
+  const logs: string[][] = [];
+  for (const tier of [false, 1]) {
+    const lines: string[] = [];
+    const { module } = await load(tier, LOOPS, { listeners: callTracer((l) => lines.push(l)) });
+    assert.deepEqual(module.exportedFunction("calls")!.call(3), [14]);
+    logs.push(lines);
+  }
+  assert.equal(logs[0].length, 8); // calls, then $sq three times, and their returns
+  assert.deepEqual(logs[1], logs[0]);
 });
 
 test("jsTier must be true, false or a count of at least 1", () => {

@@ -37,6 +37,13 @@ test("run: the exit code is the guest's", async () => {
   assert.equal(await main(["run", "exit.wat"], host), 7);
 });
 
+test("run: --interpret (no JavaScript tier) runs the same program", async () => {
+  const { host, out } = fakeHost({ "exit.wat": EXIT7 });
+  assert.equal(await main(["run", "--interpret", "exit.wat"], host), 7);
+  assert.equal(await main(["run", "--help"], host), 0);
+  assert.match(out.join(""), /--interpret +never compile hot functions to JavaScript/);
+});
+
 test("run: a trap prints the message and wasm stack, exit 134", async () => {
   const { host, err } = fakeHost({ "trap.wat": TRAP });
   assert.equal(await main(["run", "trap.wat"], host), 134);
