@@ -12,7 +12,8 @@
  * The tier never calls: at a call, a return or `memory.grow` it returns the
  * `pc` of that instruction and `Machine.run` carries on from there (calls
  * still never recurse on the JS stack). It is entered from `run` at function
- * entry, after a call returns and at backward branches.
+ * entry, after a call returns and at backward branches. Functions too big to
+ * compile whole are compiled one hot loop at a time.
  *
  * Hosts that forbid `new Function` (a Content-Security-Policy without
  * `unsafe-eval`, some embedded engines) simply keep interpreting.
@@ -24,13 +25,24 @@ import type { CompiledFunction } from "./compiled_function.ts";
 import { JS_EXIT_OPS, JS_OP_TEMPLATES, JS_RARE_TEMPLATE } from "./js_ops.ts";
 import { instructionWidth, OP, OP_SPECS } from "./ops.ts";
 
+/** What compiled code reads and writes of the machine that runs it. */
+export interface JsMachine {
+  /** The budget of backward branches left (see `Machine.run`). */
+  budget: number;
+  /** The pc of the instruction that threw, when compiled code threw. */
+  jsPc: number;
+  /** After how many entries a function or loop is compiled. */
+  readonly jsTierHeat: number;
+}
+
 /**
  * A compiled function: runs from `pc` and returns the `pc` at which `run`
- * must go on (with the budget left in `m.budget`). When it throws, the
- * instruction that threw is in `m.jsPc`.
+ * must go on (with the budget left in `m.budget`); that is `pc` itself when
+ * nothing at `pc` is compiled yet. When it throws, the instruction that
+ * threw is in `m.jsPc`.
  */
 export type JsCode = (
-  m: unknown,
+  m: JsMachine,
   fn: unknown,
   R: Int32Array,
   F32: Float32Array,
@@ -46,12 +58,24 @@ export type JsCode = (
 ) => number;
 
 /**
- * Functions bigger than this (in code words) stay interpreted. A word of
- * register code becomes about 25 bytes of V8 bytecode, and V8 does not
- * optimise functions over 60 KB of it (unoptimised, the generated code is
- * slower than the interpreter).
+ * Most words of register code compiled as one JavaScript function. A word
+ * becomes about 25 bytes of V8 bytecode, and V8 does not optimise functions
+ * over 60 KB of it (unoptimised, generated code is slower than the
+ * interpreter). Bigger functions have their loops compiled one by one.
  */
 export const JS_TIER_MAX_WORDS = 2_000;
+
+let maxWords = JS_TIER_MAX_WORDS;
+
+/**
+ * For tests: compile functions over `words` words loop by loop (0: every
+ * function), instead of over {@link JS_TIER_MAX_WORDS}. Returns the old value.
+ */
+export function setJsTierMaxWords(words: number): number {
+  const old = maxWords;
+  maxWords = words;
+  return old;
+}
 
 const BODIES: (string | undefined)[] = [];
 const JUMPS: number[] = [];
@@ -78,12 +102,18 @@ export function jsTierAvailable(): boolean {
 }
 
 /**
- * Compiles `cf` against the executor's helpers (`scope`: name → value), or
- * returns null when the host forbids it or the function is too big.
+ * Compiles `cf` against the executor's helpers (`scope`: name → value): the
+ * whole function when it is small enough, else a dispatcher that compiles
+ * each of its loops once hot. Returns null when the host forbids `new Function`.
  */
 export function compileJs(cf: CompiledFunction, scope: Record<string, unknown>): JsCode | null {
-  if (cf.code.length > JS_TIER_MAX_WORDS || !jsTierAvailable()) return null;
-  const source = jsSource(cf.code);
+  if (!jsTierAvailable()) return null;
+  const code = cf.code;
+  if (code.length <= maxWords) return compileSource(jsSource(code, 0, code.length), scope);
+  return loopDispatcher(code, scope);
+}
+
+function compileSource(source: string, scope: Record<string, unknown>): JsCode | null {
   const names = Object.keys(scope);
   try {
     const factory = new Function(...names, source);
@@ -93,33 +123,106 @@ export function compileJs(cf: CompiledFunction, scope: Record<string, unknown>):
   }
 }
 
-/** Where `run` may enter: the start, branch targets, and the instruction after each exit. */
-function entryPoints(code: Int32Array): Set<number> {
-  const entries = new Set<number>([0]);
-  for (let pc = 0; pc < code.length;) {
-    const op = code[pc];
-    const width = instructionWidth(code, pc);
-    const kinds = OP_SPECS[op][1];
-    for (let k = 0; k < kinds.length; k++) if (kinds[k] === "t") entries.add(code[pc + 1 + k]);
-    if (op === OP.br_table) {
-      for (let k = 0; k <= code[pc + 2]; k++) entries.add(code[pc + 3 + k]);
+/** What {@link compileJs} returns for a function compiled loop by loop. */
+export type LoopDispatcher = JsCode & {
+  /** The headers (pcs) of the loops compiled so far, in the order they were. */
+  readonly compiledLoops: readonly number[];
+};
+
+/**
+ * The compiled code of a function too big to compile whole. Entered at a
+ * loop's header (`run` enters at backward branch targets) it counts, and
+ * once the loop is hot compiles it alone: from the header to its last
+ * backward branch, inner loops included; branches out of it leave by
+ * `default`. Entered anywhere else, or at a loop still cold or too big
+ * (its inner loops get their turn), it returns `pc` and `run` interprets.
+ */
+function loopDispatcher(code: Int32Array, scope: Record<string, unknown>): LoopDispatcher {
+  const loopEnd = loopEnds(code);
+  const regionAt: (JsCode | undefined)[] = [];
+  const heat = new Map<number, number>();
+  const compiledLoops: number[] = [];
+  const dispatch: JsCode = (m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget) => {
+    let region = regionAt[pc];
+    if (region === undefined) {
+      const end = loopEnd.get(pc);
+      let compiled: JsCode | null = null;
+      if (end !== undefined) {
+        const hits = (heat.get(pc) ?? 0) + 1;
+        heat.set(pc, hits);
+        if (hits >= m.jsTierHeat) {
+          loopEnd.delete(pc);
+          compiled = compileSource(jsSource(code, pc, end), scope);
+        }
+      }
+      if (compiled === null) {
+        m.budget = budget;
+        return pc;
+      }
+      // An outer loop compiled after an inner one takes over the inner one's entries.
+      for (const e of entryPoints(code, pc, end!)) regionAt[e] = compiled;
+      compiledLoops.push(pc);
+      region = compiled;
     }
-    if (EXITS.has(op)) entries.add(pc + width);
+    return region(m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget);
+  };
+  return Object.assign(dispatch, { compiledLoops });
+}
+
+/** Each loop header (a backward branch target) → the end of its last backward branch, for loops small enough. */
+function loopEnds(code: Int32Array): Map<number, number> {
+  const ends = new Map<number, number>();
+  for (let pc = 0; pc < code.length;) {
+    const width = instructionWidth(code, pc);
+    for (const t of targets(code, pc)) {
+      if (t <= pc) ends.set(t, Math.max(ends.get(t) ?? 0, pc + width));
+    }
+    pc += width;
+  }
+  for (const [t, end] of ends) if (end - t > Math.max(maxWords, JS_TIER_MAX_WORDS)) ends.delete(t);
+  return ends;
+}
+
+/** The branch targets of the instruction at `pc`. */
+function targets(code: Int32Array, pc: number): number[] {
+  const op = code[pc];
+  const out: number[] = [];
+  const kinds = OP_SPECS[op][1];
+  for (let k = 0; k < kinds.length; k++) if (kinds[k] === "t") out.push(code[pc + 1 + k]);
+  if (op === OP.br_table) {
+    for (let k = 0; k <= code[pc + 2]; k++) out.push(code[pc + 3 + k]);
+  }
+  return out;
+}
+
+/**
+ * Where `run` may enter code in [start, end): the start, branch targets, and
+ * the instruction after each exit.
+ */
+function entryPoints(code: Int32Array, start: number, end: number): Set<number> {
+  const entries = new Set<number>([start]);
+  for (let pc = start; pc < end;) {
+    const width = instructionWidth(code, pc);
+    for (const t of targets(code, pc)) if (t >= start && t < end) entries.add(t);
+    if (EXITS.has(code[pc]) && pc + width < end) entries.add(pc + width);
     pc += width;
   }
   return entries;
 }
 
-/** The source of the factory that returns the compiled function. */
-export function jsSource(code: Int32Array): string {
-  const entries = entryPoints(code);
+/**
+ * The source of the factory that returns the compiled code of [start, end)
+ * (a whole function, or one loop): branches out of it leave by `default`.
+ */
+export function jsSource(code: Int32Array, start = 0, end: number = code.length): string {
+  const entries = entryPoints(code, start, end);
   const out: string[] = [
     "return function js(m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget) {",
     "try {",
     "dispatch: for (;;) {",
     "switch (pc) {",
   ];
-  for (let pc = 0; pc < code.length;) {
+  for (let pc = start; pc < end;) {
     const op = code[pc];
     const width = instructionWidth(code, pc);
     if (entries.has(pc)) out.push(`case ${pc}:`);
@@ -157,6 +260,7 @@ export function jsSource(code: Int32Array): string {
     pc = next;
   }
   out.push(
+    `m.budget = budget; return ${end};`, // falling out of a loop
     "default: m.budget = budget; return pc;",
     "}", // switch
     "}", // for

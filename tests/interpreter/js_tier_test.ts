@@ -14,7 +14,12 @@ import { wat2wasm } from "../../lib/text/index.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { validateModule } from "../../lib/validate/module_validator.ts";
 import { translateModule } from "../../lib/interpreter/translator.ts";
-import { jsSource } from "../../lib/interpreter/js_tier.ts";
+import {
+  JS_TIER_MAX_WORDS,
+  jsSource,
+  type LoopDispatcher,
+  setJsTierMaxWords,
+} from "../../lib/interpreter/js_tier.ts";
 import { EXECUTOR_PATH, generateJsOps, JS_OPS_PATH } from "./gen_js_ops.ts";
 
 const root = new URL("../../", import.meta.url);
@@ -230,4 +235,72 @@ test("wat2wasm output runs the same in both tiers (sanity of the helper scope)",
     const { module } = await load(tier, bytes);
     assert.deepEqual(module.exportedFunction("f")!.call(1e10, -700n), [2147483647 - 100]);
   }
+});
+
+test("the benchmark programs give the same checksums whole, loop by loop, and interpreted", async () => {
+  const runs: [string, number][] = [
+    ["fib", 18],
+    ["sieve", 1],
+    ["matmul", 3],
+    ["hash64", 5],
+    ["qsort", 1],
+    ["vm", 300],
+    ["utf8", 2],
+    ["simd", 3],
+  ];
+  const sums = async (jsTier: boolean | number) => {
+    const out: unknown[] = [];
+    for (const [name, n] of runs) {
+      const bytes = readFileSync(new URL(`bench/programs/${name}.wasm`, root));
+      const { module } = await load(jsTier, bytes);
+      out.push(module.exportedFunction("run")!.call(n)[0]);
+    }
+    return out;
+  };
+  const interpreted = await sums(false);
+  assert.deepEqual(await sums(1), interpreted);
+  const old = setJsTierMaxWords(0);
+  try {
+    assert.deepEqual(await sums(1), interpreted);
+  } finally {
+    setJsTierMaxWords(old);
+  }
+});
+
+test("a function too big to compile whole has its hot loop compiled alone", async () => {
+  // 400 global updates before the loop: about 4,000 words of register code.
+  const prefix = "(global.set $g (i32.add (global.get $g) (i32.const 3)))\n".repeat(400);
+  const source = `(module
+    (global $g (mut i32) (i32.const 0))
+    (memory 1)
+    (func (export "big") (param $n i32) (param $p i32) (result i32) (local $s i32)
+      ${prefix}
+      (loop $l
+        (i32.store (local.get $p) (local.get $n))
+        (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (i32.add (local.get $s) (global.get $g))))`;
+  const { module, compiled } = await load(5, source);
+  const code = compiled.code[0].code;
+  assert.ok(code.length > JS_TIER_MAX_WORDS);
+  const big = module.exportedFunction("big")!;
+  // n + (n - 1) + ... + 1 stored and loaded back, plus 1,200 from the globals per call.
+  assert.deepEqual(big.call(100, 0), [5050 + 1200]);
+  assert.deepEqual(big.call(10, 0), [55 + 2400]);
+  // Compiled code is entered at the loop only: the straight-line prefix stays interpreted.
+  const js = compiled.code[0].js as LoopDispatcher;
+  assert.equal(js.compiledLoops.length, 1);
+  assert.ok(js.compiledLoops[0] > JS_TIER_MAX_WORDS);
+  // A trap inside the compiled loop (the 11th store) names the same instruction as the interpreter.
+  const traces: string[] = [];
+  for (const m of [module, (await load(false, source)).module]) {
+    try {
+      m.exportedFunction("big")!.call(1000, 65536 - 4 * 10);
+    } catch (e) {
+      traces.push((e as RuntimeError & { wasmStack: string[] }).wasmStack.join("|"));
+    }
+  }
+  assert.equal(traces.length, 2);
+  assert.equal(traces[0], traces[1]);
 });

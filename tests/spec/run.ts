@@ -3,11 +3,12 @@
  * scripts through the public API only, and prints a table per file and a
  * total. Exits non-zero on any failure.
  *
- *   deno task spec [--js-tier=eager|off] [FILTER...]   (or: bun tests/spec/run.ts ...)
+ *   deno task spec [--js-tier=eager|loops|off] [FILTER...]   (or: bun tests/spec/run.ts ...)
  *
  * `--js-tier=eager` compiles every function to JavaScript on its first call
- * (so each script checks the JavaScript tier), `off` only interprets; the
- * default is the runtime's (functions are compiled once hot, which few
+ * (so each script checks the JavaScript tier); `loops` does too, but loop by
+ * loop, as for functions too big to compile whole; `off` only interprets.
+ * The default is the runtime's (functions are compiled once hot, which few
  * scripts reach).
  *
  * Scripts are read from `$WASM_SPEC_DIR`, else `../shared/wasm-spec/core`
@@ -21,6 +22,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseWast, type WastCommand } from "../../lib/text/index.ts";
 import type { RuntimeConfig } from "../../mod.ts";
+import { setJsTierMaxWords } from "../../lib/interpreter/js_tier.ts";
 import { runScript, type ScriptResult } from "./script.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,12 +41,13 @@ const filters = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const tierOption = options.find((a) => a.startsWith("--js-tier="))?.slice("--js-tier=".length);
 if (
   options.some((a) => !a.startsWith("--js-tier=")) ||
-  !["eager", "off", undefined].includes(tierOption)
+  !["eager", "loops", "off", undefined].includes(tierOption)
 ) {
-  console.error(`unknown option in ${options.join(" ")}: use --js-tier=eager or --js-tier=off`);
+  console.error(`unknown option in ${options.join(" ")}: use --js-tier=eager, loops or off`);
   process.exit(2);
 }
-const config: RuntimeConfig = tierOption === "eager"
+if (tierOption === "loops") setJsTierMaxWords(0);
+const config: RuntimeConfig = tierOption === "eager" || tierOption === "loops"
   ? { jsTier: 1 }
   : tierOption === "off"
   ? { jsTier: false }
