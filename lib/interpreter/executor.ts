@@ -29,7 +29,7 @@ import { executeSimd } from "./simd.ts";
 import { floatBinary, floatUnary } from "./simd_float.ts";
 import { intBinary, intUnary } from "./simd_int.ts";
 import { runSimdOp } from "./simd_ops.ts";
-import { narrowS16, narrowS8, narrowU16 } from "./simd_words.ts";
+import { narrowS16, narrowS8, narrowU16, narrowU8 } from "./simd_words.ts";
 import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "./numeric/i32.ts";
 import {
   clz64,
@@ -75,9 +75,6 @@ const INV_2_32 = 1 / 4294967296;
  */
 const SIGN = 0x80000000;
 
-/** Scratch words of `i8x16.narrow_i16x8_u` (both operands are read before the result is written). */
-const NARROWED = new Int32Array(8);
-
 /** The view of an instance's memory 0 (an empty view when it has none). */
 function memoryView(inst: InstanceState): DataView {
   return inst.memories.length > 0 ? inst.memories[0].view : EMPTY_VIEW;
@@ -104,6 +101,7 @@ const JS_SCOPE: Record<string, unknown> = {
   narrowS16,
   narrowS8,
   narrowU16,
+  narrowU8,
   ctz32,
   divS32,
   divU32,
@@ -145,7 +143,6 @@ const JS_SCOPE: Record<string, unknown> = {
   EMPTY_VIEW,
   INV_2_32,
   SIGN,
-  NARROWED,
   memoryView,
 };
 
@@ -2408,19 +2405,13 @@ export class Machine {
             }
             case 325 /* i8x16_narrow_i16x8_u */: {
               const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              // Inline (V8 does not inline a helper this deep in the switch). Every source word
-              // is read before any write (the result may be either operand): per word, lanes
-              // below 0 become 0, then lanes above 255 (adding 0x7f00 reaches bit 15) 255.
-              for (let i = 0; i < 8; i++) {
-                const v = i < 4 ? R[x + i] : R[y + i - 4];
-                const w = v & ~(((v & -0x7fff8000) >>> 15) * 0xffff);
-                NARROWED[i] = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
-              }
-              // Bytes 0 and 2 of each word, two words to a result word.
-              for (let k = 0; k < 4; k++) {
-                const p = NARROWED[2 * k], q = NARROWED[2 * k + 1];
-                R[d + k] = ((p | (p >>> 8)) & 0xffff) | (((q | (q >>> 8)) & 0xffff) << 16);
-              }
+              // Every source word before any write: the result may be either operand.
+              const x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];
+              const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
+              R[d] = narrowU8(x0, x1);
+              R[d + 1] = narrowU8(x2, x3);
+              R[d + 2] = narrowU8(y0, y1);
+              R[d + 3] = narrowU8(y2, y3);
               pc += 4;
               break;
             }

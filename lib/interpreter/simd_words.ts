@@ -36,6 +36,19 @@ export function narrowS16(p: number, q: number): number {
   return lo | (hi << 16);
 }
 
+/** The two i16 lanes of `w` saturated to u8, each in the low byte of its half. */
+function satU8Pair(w: number): number {
+  // Lanes below 0 become 0, then lanes above 255 (adding 0x7f00 reaches bit 15) 255.
+  const v = w & ~(((w & -0x7fff8000) >>> 15) * 0xffff);
+  return (v | ((((v + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+}
+
+/** Four i16 lanes (words `p`, `q`) narrowed to u8 with unsigned saturation: one result word. */
+export function narrowU8(p: number, q: number): number {
+  const s = satU8Pair(p), t = satU8Pair(q);
+  return ((s | (s >>> 8)) & 0xffff) | (((t | (t >>> 8)) & 0xffff) << 16);
+}
+
 /** Two i32 lanes narrowed to u16 with unsigned saturation: one result word. */
 export function narrowU16(p: number, q: number): number {
   const lo = p < 0 ? 0 : p > 65535 ? 65535 : p;
