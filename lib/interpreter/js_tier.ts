@@ -113,11 +113,11 @@ export function compileJs(cf: CompiledFunction, scope: Record<string, unknown>):
   return loopDispatcher(code, scope);
 }
 
-function compileSource(source: string, scope: Record<string, unknown>): JsCode | null {
+function compileSource(region: JsSource, scope: Record<string, unknown>): JsCode | null {
   const names = Object.keys(scope);
   try {
-    const factory = new Function(...names, source);
-    return factory(...names.map((n) => scope[n])) as JsCode;
+    const factory = new Function(...names, "BLOCK", region.source);
+    return factory(...names.map((n) => scope[n]), region.blocks) as JsCode;
   } catch {
     return null;
   }
@@ -210,22 +210,39 @@ function entryPoints(code: Int32Array, start: number, end: number): Set<number> 
   return entries;
 }
 
+/** Generated code for [start, end) of a function's register code. */
+export interface JsSource {
+  /**
+   * The body of a factory taking the executor's helpers and `BLOCK`, and
+   * returning the compiled code.
+   */
+  source: string;
+  /** `BLOCK`: the case number of each entry point at `pc - start`, else -1. */
+  blocks: Int32Array;
+}
+
 /**
- * The source of the factory that returns the compiled code of [start, end)
- * (a whole function, or one loop): branches out of it leave by `default`.
+ * The generated code of [start, end) (a whole function, or one loop):
+ * branches out of it leave by `default`. The `switch` is over dense case
+ * numbers, not pcs, so that JITs make it a jump table rather than a search.
  */
-export function jsSource(code: Int32Array, start = 0, end: number = code.length): string {
+export function jsSource(code: Int32Array, start = 0, end: number = code.length): JsSource {
   const entries = entryPoints(code, start, end);
+  const blocks = new Int32Array(end - start).fill(-1);
+  let cases = 0;
   const out: string[] = [
     "return function js(m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget) {",
     "try {",
     "dispatch: for (;;) {",
-    "switch (pc) {",
+    `switch (BLOCK[pc - ${start}]) {`,
   ];
   for (let pc = start; pc < end;) {
     const op = code[pc];
     const width = instructionWidth(code, pc);
-    if (entries.has(pc)) out.push(`case ${pc}:`);
+    if (entries.has(pc)) {
+      blocks[pc - start] = cases;
+      out.push(`case ${cases++}:`);
+    }
     if (EXITS.has(op)) {
       out.push(`m.budget = budget; return ${pc};`);
       pc += width;
@@ -267,5 +284,5 @@ export function jsSource(code: Int32Array, start = 0, end: number = code.length)
     "} catch (e) { m.jsPc = pc; throw e; }",
     "};",
   );
-  return out.join("\n");
+  return { source: out.join("\n"), blocks };
 }

@@ -40,10 +40,13 @@ test("the generated source of every function of the C test programs is valid Jav
     const name = file.pathname;
     const module = validateModule(decodeModule(readFileSync(file)));
     for (const f of translateModule(module)) {
-      const source = jsSource(f.code);
+      const { source, blocks } = jsSource(f.code);
       // Operands are written in as literals: no template placeholder may be left over.
       assert.doesNotMatch(source, /@(\d|L)/, name);
-      assert.equal(typeof new Function(source), "function");
+      assert.equal(typeof new Function("BLOCK", source), "function");
+      // Case numbers are dense: 0, 1, 2, ... in code order.
+      const cases = [...blocks].filter((c) => c >= 0);
+      assert.deepEqual(cases, cases.map((_, i) => i));
       functions++;
     }
   }
