@@ -354,8 +354,10 @@ export class Machine {
         const cf = fn.code!;
         const js = cf.js ?? (++cf.jsHeat < jsTierHeat ? null : compileHot(cf));
         if (js !== null) {
-          pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget);
+          pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
           budget = this.budget;
+          b = this.b;
+          depth = this.depth;
         }
       }
       for (;;) {
@@ -2548,8 +2550,10 @@ export class Machine {
           if (js === null) {
             if (++cf.jsHeat < jsTierHeat || (js = compileHot(cf)) === null) continue;
           }
-          pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget);
+          pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
           budget = this.budget;
+          b = this.b;
+          depth = this.depth;
           continue;
         }
         // The budget ran out, or a host call suspended (it set the budget to 0).
@@ -2569,6 +2573,7 @@ export class Machine {
       this.fn = null;
       if (this.jsPc >= 0) {
         pc = this.jsPc;
+        depth = this.depth;
         this.jsPc = -1;
       }
       throw this.toTrap(e, fn, pc, 0, depth);

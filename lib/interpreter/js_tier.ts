@@ -29,17 +29,26 @@ import { instructionWidth, OP, OP_SPECS } from "./ops.ts";
 export interface JsMachine {
   /** The budget of backward branches left (see `Machine.run`). */
   budget: number;
+  /** The frame base and call depth where compiled code stopped (it runs recursive calls itself). */
+  b: number;
+  depth: number;
   /** The pc of the instruction that threw, when compiled code threw. */
   jsPc: number;
   /** After how many entries a function or loop is compiled. */
   readonly jsTierHeat: number;
+  /** The frame stack (see `Machine.run`). */
+  readonly frameFns: unknown[];
+  readonly framePcs: Int32Array;
+  readonly frameBases: Int32Array;
+  readonly maxDepth: number;
 }
 
 /**
  * A compiled function: runs from `pc` and returns the `pc` at which `run`
- * must go on (with the budget left in `m.budget`); that is `pc` itself when
- * nothing at `pc` is compiled yet. When it throws, the instruction that
- * threw is in `m.jsPc`.
+ * must go on, with the budget left, the frame base and the call depth in
+ * `m.budget`, `m.b` and `m.depth`; that is `pc` itself when nothing at `pc`
+ * is compiled yet. When it throws, the instruction that threw is in
+ * `m.jsPc` (and the depth in `m.depth`).
  */
 export type JsCode = (
   m: JsMachine,
@@ -55,6 +64,7 @@ export type JsCode = (
   b: number,
   pc: number,
   budget: number,
+  depth: number,
 ) => number;
 
 /**
@@ -109,7 +119,7 @@ export function jsTierAvailable(): boolean {
 export function compileJs(cf: CompiledFunction, scope: Record<string, unknown>): JsCode | null {
   if (!jsTierAvailable()) return null;
   const code = cf.code;
-  if (code.length <= maxWords) return compileSource(jsSource(code, 0, code.length), scope);
+  if (code.length <= maxWords) return compileSource(jsSource(code, 0, code.length, cf), scope);
   return loopDispatcher(code, scope);
 }
 
@@ -142,7 +152,22 @@ function loopDispatcher(code: Int32Array, scope: Record<string, unknown>): LoopD
   const regionAt: (JsCode | undefined)[] = [];
   const heat = new Map<number, number>();
   const compiledLoops: number[] = [];
-  const dispatch: JsCode = (m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget) => {
+  const dispatch: JsCode = (
+    m,
+    fn,
+    R,
+    F32,
+    F64,
+    mem,
+    globals,
+    inst,
+    refs,
+    code,
+    b,
+    pc,
+    budget,
+    depth,
+  ) => {
     let region = regionAt[pc];
     if (region === undefined) {
       const end = loopEnd.get(pc);
@@ -157,6 +182,8 @@ function loopDispatcher(code: Int32Array, scope: Record<string, unknown>): LoopD
       }
       if (compiled === null) {
         m.budget = budget;
+        m.b = b;
+        m.depth = depth;
         return pc;
       }
       // An outer loop compiled after an inner one takes over the inner one's entries.
@@ -164,7 +191,7 @@ function loopDispatcher(code: Int32Array, scope: Record<string, unknown>): LoopD
       compiledLoops.push(pc);
       region = compiled;
     }
-    return region(m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget);
+    return region(m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
   };
   return Object.assign(dispatch, { compiledLoops });
 }
@@ -210,6 +237,61 @@ function entryPoints(code: Int32Array, start: number, end: number): Set<number> 
   return entries;
 }
 
+/** The frame layout of the function being compiled (see `CompiledFunction`). */
+type FrameLayout = Pick<
+  CompiledFunction,
+  "paramWords" | "localsEnd" | "frameWords" | "refLocalSlots"
+>;
+
+/**
+ * A call of the function itself, or a return into a frame of it, done in
+ * the compiled code as `run` does them (same frame stack, depth limit and
+ * budget), so that recursion does not leave it at every call. Other calls
+ * and returns, and calls that need a bigger register file, fall through to
+ * the exit to `run`.
+ */
+function recursiveCallOrReturn(
+  code: Int32Array,
+  pc: number,
+  frame: FrameLayout,
+  exit: (at: string) => string,
+): string[] {
+  const op = code[pc];
+  if (op === OP.call) {
+    const next = pc + 3, base = code[pc + 2];
+    return [
+      `pc = ${pc};`,
+      `if (inst.functions[${code[pc + 1]}] === fn && b + ${base + frame.frameWords} <= R.length) {`,
+      `if (depth === m.maxDepth) throw new RuntimeError("call stack exhausted");`,
+      `m.frameFns[depth] = fn; m.framePcs[depth] = ${next}; m.frameBases[depth] = b; depth++;`,
+      `b += ${base};`,
+      `for (let i = b + ${frame.paramWords}, e = b + ${frame.localsEnd}; i < e; i++) R[i] = 0;`,
+      `pc = 0;`,
+      `if (--budget <= 0) ${exit("pc")}`,
+      "continue dispatch;",
+      "}",
+    ];
+  }
+  if (op === OP.return || op === OP.return32 || op === OP.return64) {
+    const move = op === OP.return32
+      ? `R[b] = R[b + ${code[pc + 1]}];`
+      : op === OP.return64
+      ? `{ const lo = R[b + ${code[pc + 1]}], hi = R[b + ${
+        code[pc + 1] + 1
+      }]; R[b] = lo; R[b + 1] = hi; }`
+      : "";
+    return [
+      `if (depth > 0 && m.frameFns[depth - 1] === fn) {`,
+      move,
+      "depth--; pc = m.framePcs[depth]; b = m.frameBases[depth];",
+      `if (--budget <= 0) ${exit("pc")}`,
+      "continue dispatch;",
+      "}",
+    ];
+  }
+  return [];
+}
+
 /** Generated code for [start, end) of a function's register code. */
 export interface JsSource {
   /**
@@ -226,12 +308,21 @@ export interface JsSource {
  * branches out of it leave by `default`. The `switch` is over dense case
  * numbers, not pcs, so that JITs make it a jump table rather than a search.
  */
-export function jsSource(code: Int32Array, start = 0, end: number = code.length): JsSource {
+export function jsSource(
+  code: Int32Array,
+  start = 0,
+  end: number = code.length,
+  frame?: FrameLayout,
+): JsSource {
   const entries = entryPoints(code, start, end);
+  // Recursive calls stay in the compiled code when it is the whole function.
+  const recursion = frame !== undefined && start === 0 && end === code.length &&
+    frame.refLocalSlots.length === 0;
+  const exit = (at: string) => `{ m.budget = budget; m.b = b; m.depth = depth; return ${at}; }`;
   const blocks = new Int32Array(end - start).fill(-1);
   let cases = 0;
   const out: string[] = [
-    "return function js(m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget) {",
+    "return function js(m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth) {",
     "try {",
     "dispatch: for (;;) {",
     `switch (BLOCK[pc - ${start}]) {`,
@@ -244,7 +335,8 @@ export function jsSource(code: Int32Array, start = 0, end: number = code.length)
       out.push(`case ${cases++}:`);
     }
     if (EXITS.has(op)) {
-      out.push(`m.budget = budget; return ${pc};`);
+      if (recursion) out.push(...recursiveCallOrReturn(code, pc, frame!, exit));
+      out.push(exit(String(pc)));
       pc += width;
       continue;
     }
@@ -267,7 +359,7 @@ export function jsSource(code: Int32Array, start = 0, end: number = code.length)
     if (jumps === 2) {
       out.push(
         `if (pc !== ${next}) {`,
-        `if (pc <= ${pc} && --budget <= 0) { m.budget = budget; return pc; }`,
+        `if (pc <= ${pc} && --budget <= 0) ${exit("pc")}`,
         "continue dispatch;",
         "}",
       );
@@ -277,11 +369,11 @@ export function jsSource(code: Int32Array, start = 0, end: number = code.length)
     pc = next;
   }
   out.push(
-    `m.budget = budget; return ${end};`, // falling out of a loop
-    "default: m.budget = budget; return pc;",
+    exit(String(end)), // falling out of a loop
+    `default: ${exit("pc")}`,
     "}", // switch
     "}", // for
-    "} catch (e) { m.jsPc = pc; throw e; }",
+    "} catch (e) { m.jsPc = pc; m.depth = depth; throw e; }",
     "};",
   );
   return { source: out.join("\n"), blocks };

@@ -307,3 +307,55 @@ test("a function too big to compile whole has its hot loop compiled alone", asyn
   assert.equal(traces.length, 2);
   assert.equal(traces[0], traces[1]);
 });
+
+const RECURSIVE = `(module
+  (memory 1)
+  (func $fib (export "fib") (param $n i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
+                     (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+  (func $id (param i64) (result i64) (local.get 0))
+  ;; Recursion through i64 values, with a call to another function between the self-calls.
+  (func $sum (export "sum") (param $n i64) (result i64) (local $unused f64)
+    (if (result i64) (i64.eqz (local.get $n))
+      (then (i64.const 0))
+      (else (i64.add (call $id (local.get $n))
+                     (call $sum (i64.sub (local.get $n) (i64.const 1)))))))
+  ;; Loads at 65536 - 8n: the recursion traps n frames deep.
+  (func $dive (export "dive") (param $n i32) (result i32)
+    (i32.add (i32.load (i32.sub (i32.const 65536) (i32.shl (local.get $n) (i32.const 3))))
+      (call $dive (i32.sub (local.get $n) (i32.const 1))))))`;
+
+test("recursion runs in compiled code with the interpreter's results, limits and traces", async () => {
+  const results: unknown[][] = [];
+  for (const tier of [false, 1]) {
+    const { module } = await load(tier, RECURSIVE, { maxCallDepth: 500 });
+    const out: unknown[] = [];
+    out.push(module.exportedFunction("fib")!.call(20)[0]);
+    out.push(module.exportedFunction("sum")!.call(400n)[0]);
+    for (const [name, arg] of [["sum", 5000n], ["dive", 6]] as const) {
+      try {
+        module.exportedFunction(name)!.call(arg);
+        out.push("no trap");
+      } catch (e) {
+        const stack = (e as RuntimeError & { wasmStack: string[] }).wasmStack;
+        out.push((e as Error).message, stack.length, stack.slice(0, 3).join("|"));
+      }
+    }
+    // After a trap, the machine is whole again.
+    out.push(module.exportedFunction("fib")!.call(10)[0]);
+    results.push(out);
+  }
+  assert.deepEqual(results[1], results[0]);
+  assert.deepEqual(results[0].slice(0, 5), [
+    6765,
+    80200n,
+    "call stack exhausted",
+    501, // the 500 nested frames and the one that could not call
+    results[0][4],
+  ]);
+  assert.equal(results[0][5], "out of bounds memory access");
+  assert.equal(results[0][6], 7); // dive(6) ... dive(0), whose load is at 65536
+  assert.equal(results[0][8], 55);
+});
