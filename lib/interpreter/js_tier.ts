@@ -6,14 +6,17 @@
  * `js_ops.ts`, generated from `executor.ts`) with its operands written in as
  * literals, so the JIT sees straight-line code instead of a dispatch per
  * instruction. Branches set `pc` and go back to a `switch` over the
- * function's branch targets; backward ones spend the same budget as the
- * interpreter's, so metering and interruption behave alike.
+ * function's branch targets (numbered densely, for a jump table); backward
+ * ones spend the same budget as the interpreter's, so metering and
+ * interruption behave alike.
  *
- * The tier never calls: at a call, a return or `memory.grow` it returns the
- * `pc` of that instruction and `Machine.run` carries on from there (calls
- * still never recurse on the JS stack). It is entered from `run` at function
- * entry, after a call returns and at backward branches. Functions too big to
- * compile whole are compiled one hot loop at a time.
+ * The tier never recurses on the JS stack: at a call, a return or
+ * `memory.grow` it returns the `pc` of that instruction and `Machine.run`
+ * carries on from there. Only a function's calls of itself, and returns into
+ * a frame of itself, are done in place, on `run`'s frame stack. It is entered
+ * from `run` at function entry, after a call returns and at backward
+ * branches. Functions too big to compile whole are compiled one hot loop at
+ * a time.
  *
  * Hosts that forbid `new Function` (a Content-Security-Policy without
  * `unsafe-eval`, some embedded engines) simply keep interpreting.
@@ -29,17 +32,21 @@ import { instructionWidth, OP, OP_SPECS } from "./ops.ts";
 export interface JsMachine {
   /** The budget of backward branches left (see `Machine.run`). */
   budget: number;
-  /** The frame base and call depth where compiled code stopped (it runs recursive calls itself). */
+  /** The frame base where compiled code stopped (it runs recursive calls itself). */
   b: number;
+  /** The call depth where compiled code stopped, or threw. */
   depth: number;
   /** The pc of the instruction that threw, when compiled code threw. */
   jsPc: number;
   /** After how many entries a function or loop is compiled. */
   readonly jsTierHeat: number;
-  /** The frame stack (see `Machine.run`). */
+  /** The function of each frame below the current one (see `Machine.run`). */
   readonly frameFns: unknown[];
+  /** Where each of those frames goes on when the call above it returns. */
   readonly framePcs: Int32Array;
+  /** Each of those frames' base. */
   readonly frameBases: Int32Array;
+  /** Most nested calls: one more is "call stack exhausted". */
   readonly maxDepth: number;
 }
 
