@@ -10,6 +10,8 @@
  *   code carries a fuel charge per basic block.
  * - `listeners`: a runtime with a listener factory that listens to nothing:
  *   the code carries listener hooks at entry and exit.
+ * - `interpret`: a runtime with `{ jsTier: false }`: no function is compiled
+ *   to JavaScript (the ratio shows what the JavaScript tier gains).
  *
  * Without `fuel` or `listeners` in the config the code contains no fuel or
  * listener instructions at all, so "disabled" costs nothing by construction.
@@ -33,6 +35,7 @@ const VARIANTS: Variant[] = [
   { name: "timeout", config: {}, prepare: (run) => run.withOptions({ timeout: 3_600_000 }) },
   { name: "fuel", config: { fuel: true } },
   { name: "listeners", config: { listeners: () => undefined } },
+  { name: "interpret", config: { jsTier: false } },
 ];
 
 /** Median ms of `run(n)` over a few calls after one warm-up call, and the checksum. */

@@ -5,7 +5,7 @@
  * at run time when the package manager can provide it. polywasm is never a
  * dependency of this project.
  */
-import { Runtime } from "../mod.ts";
+import { Runtime, type RuntimeConfig } from "../mod.ts";
 import { runtimeName } from "./system.ts";
 
 /** A loaded workload: calls its `run(n)` export and returns the checksum. */
@@ -27,9 +27,9 @@ interface WebAssemblyLike {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
-/** wazero-ts through its public API. */
-export function wazeroEngine(): Engine {
-  const runtime = new Runtime();
+/** wazero-ts through its public API, with `config` (default: the runtime's defaults). */
+export function wazeroEngine(config: RuntimeConfig = {}): Engine {
+  const runtime = new Runtime(config);
   return {
     name: "wazero-ts",
     async load(bytes) {

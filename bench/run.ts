@@ -16,7 +16,8 @@
  * Options: `--quick` (small scale, one round, a smoke test; saves nothing),
  * `--only=fib,sieve`, `--rounds=N` (1: everything in this process),
  * `--no-polywasm`, `--no-micro`, `--no-compile`, `--i64` (adds
- * bench/numeric_i64.ts), `--no-save`.
+ * bench/numeric_i64.ts), `--no-save`, `--interpret` (wazero-ts with
+ * `jsTier: false`, saved as `<runtime>-interpret.json`).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -348,7 +349,7 @@ async function measureHere(): Promise<Table> {
   const native = nativeEngine();
   if (native) engines.push(native);
   else skipped.native = "no WebAssembly object in this runtime (ratios unavailable)";
-  engines.push(wazeroEngine());
+  engines.push(wazeroEngine(flag("interpret") ? { jsTier: false } : {}));
   if (flag("no-polywasm")) skipped.polywasm = "--no-polywasm";
   else {
     const p = await polywasmEngine();
@@ -373,7 +374,7 @@ async function measureHere(): Promise<Table> {
  */
 function measureInChild<T>(round: number, mode: string, extra: string[] = []): T {
   const script = fileURLToPath(import.meta.url);
-  const pass = [...args.filter((a) => a === "--no-polywasm"), ...extra];
+  const pass = [...args.filter((a) => a === "--no-polywasm" || a === "--interpret"), ...extra];
   const argv = runtimeName() === "deno"
     ? [
       "run",
@@ -503,7 +504,8 @@ async function main(): Promise<void> {
       `interleaved with the other engines' (one call of each per turn, about ${TIMED_MS} ms in all); ` +
       "ratio = engine time ÷ native time in the same process" +
       (rounds === 1 ? "" : "; each row is the round with the median wazero-ts ratio") +
-      "; every call's checksum is checked",
+      "; every call's checksum is checked" +
+      (flag("interpret") ? "; wazero-ts with jsTier: false (interpreter only)" : ""),
     rounds,
     engines: table.engines,
     skipped: table.skipped,
@@ -562,7 +564,7 @@ async function main(): Promise<void> {
   if (!quick && !flag("no-save")) {
     const dir = join(here, "results");
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${results.runtime}.json`);
+    const file = join(dir, `${results.runtime}${flag("interpret") ? "-interpret" : ""}.json`);
     writeFileSync(`${file}.tmp`, JSON.stringify(results, null, 2) + "\n");
     renameSync(`${file}.tmp`, file);
     console.log(`\nsaved ${file} (chart: deno task bench:chart)`);

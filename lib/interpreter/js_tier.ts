@@ -32,6 +32,8 @@ import { instructionWidth, OP, OP_SPECS } from "./ops.ts";
 export interface JsMachine {
   /** The budget of backward branches left (see `Machine.run`). */
   budget: number;
+  /** The fuel left (metered code only). */
+  fuel: number;
   /** The frame base where compiled code stopped (it runs recursive calls itself). */
   b: number;
   /** The call depth where compiled code stopped, or threw. */
@@ -244,6 +246,12 @@ function entryPoints(code: Int32Array, start: number, end: number): Set<number> 
   return entries;
 }
 
+/** Whether [start, end) holds an instruction `op`. */
+function hasOp(code: Int32Array, start: number, end: number, op: number): boolean {
+  for (let pc = start; pc < end; pc += instructionWidth(code, pc)) if (code[pc] === op) return true;
+  return false;
+}
+
 /** The frame layout of the function being compiled (see `CompiledFunction`). */
 type FrameLayout = Pick<
   CompiledFunction,
@@ -325,11 +333,17 @@ export function jsSource(
   // Recursive calls stay in the compiled code when it is the whole function.
   const recursion = frame !== undefined && start === 0 && end === code.length &&
     frame.refLocalSlots.length === 0;
-  const exit = (at: string) => `{ m.budget = budget; m.b = b; m.depth = depth; return ${at}; }`;
+  // Metered code keeps the fuel in a local (JavaScriptCore does not keep a
+  // property in a register across a loop), written back whenever it leaves.
+  const metered = hasOp(code, start, end, OP.consume_fuel);
+  const saveFuel = metered ? " m.fuel = fuel;" : "";
+  const exit = (at: string) =>
+    `{ m.budget = budget; m.b = b; m.depth = depth;${saveFuel} return ${at}; }`;
   const blocks = new Int32Array(end - start).fill(-1);
   let cases = 0;
   const out: string[] = [
     "return function js(m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth) {",
+    metered ? "let fuel = m.fuel;" : "",
     "try {",
     "dispatch: for (;;) {",
     `switch (BLOCK[pc - ${start}]) {`,
@@ -350,13 +364,16 @@ export function jsSource(
     const template = BODIES[op] ?? JS_RARE_TEMPLATE;
     const jumps = BODIES[op] === undefined ? 1 : JUMPS[op];
     const label = `L${pc}`;
-    const body = template.replace(/@(\d+|L)/g, (_, k: string) => {
-      if (k === "L") return label;
-      const i = Number(k);
-      // Cases shared by ops of different widths read the longer ops' operands
-      // only on paths the shorter ones never take.
-      return i < width ? String(code[pc + i]) : "0";
-    });
+    const body = (metered ? template.replaceAll("m.fuel", "fuel") : template).replace(
+      /@(\d+|L)/g,
+      (_, k: string) => {
+        if (k === "L") return label;
+        const i = Number(k);
+        // Cases shared by ops of different widths read the longer ops' operands
+        // only on paths the shorter ones never take.
+        return i < width ? String(code[pc + i]) : "0";
+      },
+    );
     // `pc` is kept for the bodies that read it and for those that may throw
     // (the trap's position); the JIT drops the stores that nothing reads.
     const setPc = jumps !== 0 || MAY_THROW_OR_READ_PC.test(template) ? `pc = ${pc}; ` : "";
@@ -380,7 +397,7 @@ export function jsSource(
     `default: ${exit("pc")}`,
     "}", // switch
     "}", // for
-    "} catch (e) { m.jsPc = pc; m.depth = depth; throw e; }",
+    `} catch (e) { m.jsPc = pc; m.depth = depth;${saveFuel} throw e; }`,
     "};",
   );
   return { source: out.join("\n"), blocks };
