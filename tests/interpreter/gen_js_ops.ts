@@ -1,10 +1,12 @@
 /**
- * Generates `lib/interpreter/js_ops.ts`: the executor's `case` bodies as
- * source templates for the JavaScript tier (`js_tier.ts`), so that compiled
- * functions run exactly the code the interpreter runs, minus the dispatch.
+ * Generates `lib/interpreter/js_ops.ts`: the `case` bodies of the executor's
+ * switch, and of the own-SIMD-op switch it hands some ops to
+ * (`simd_ops.ts`), as source templates for the JavaScript tier
+ * (`js_tier.ts`), so that compiled functions run exactly the code the
+ * interpreter runs, minus the dispatch.
  *
  * Run `deno run -A tests/interpreter/gen_js_ops.ts` after changing a case in
- * `executor.ts`; `js_ops_test.ts` fails while the file is out of date.
+ * either; `js_tier_test.ts` fails while the file is out of date.
  *
  * A body is taken when it only reads the loop's state: bodies that switch
  * functions, frames or memory views (calls, returns, `memory.grow`) or that
@@ -15,12 +17,9 @@
 
 /** Where the generated file goes, relative to the repository root. */
 export const JS_OPS_PATH = "lib/interpreter/js_ops.ts";
-/** The source it is generated from. */
+/** The sources it is generated from. */
 export const EXECUTOR_PATH = "lib/interpreter/executor.ts";
-
-const CASE_LINE = /^ {12}case (\d+) \/\* (\w+) \*\/:/;
-const DEFAULT_LINE = /^ {12}default:/;
-const END_OF_SWITCH = /^ {10}\}/;
+export const SIMD_OPS_PATH = "lib/interpreter/simd_ops.ts";
 /** Reassigning these in a body means the loop's state changed under the tier: leave it to `run`. */
 const LOOP_STATE =
   /(^|[^.\w])(R|F32|F64|mem|inst|globals|code|fn|depth|b|budget)\s*(=[^=]|\+=|-=)|[^.\w](fns|pcs|fps)\[|\breturn\b|\bcontinue\b|this\.#/;
@@ -34,6 +33,20 @@ interface Template {
   jumps: number;
 }
 
+/**
+ * The executor's templates, with those of the ops it hands to `runSimdOp`
+ * replaced by that function's own case bodies.
+ */
+export function allTemplates(executor: string, simdOps: string): Extracted {
+  const main = extractTemplates(executor);
+  if (main.rare === "") throw new Error("the executor's default case was not found");
+  const simd = extractTemplates(simdOps, 2);
+  if (simd.exits.length > 0) throw new Error(`runSimdOp cases left out: ${simd.exits}`);
+  const own = new Map(simd.templates.map((t) => [t.op, t]));
+  const templates = main.templates.map((t) => own.get(t.op) ?? t);
+  return { ...main, templates };
+}
+
 /** The templates, the ops whose cases stay with the interpreter, and the `default` (rare ops) body. */
 interface Extracted {
   templates: Template[];
@@ -41,11 +54,22 @@ interface Extracted {
   rare: string;
 }
 
-/** Cuts the hot `switch` of `Machine.run` into case groups and turns the eligible ones into templates. */
-export function extractTemplates(source: string): Extracted {
-  const lines = source.split("\n");
-  const start = lines.findIndex((l) => /^ {10}switch \(code\[pc\]\) \{$/.test(l));
-  if (start < 0) throw new Error("the executor's switch was not found");
+/**
+ * Cuts a `switch (code[pc])` whose line starts with `indent` spaces into case
+ * groups and turns the eligible ones into templates. In `runSimdOp`'s switch
+ * a case ends with `return pc + n` where the executor's has `pc += n; break`.
+ */
+export function extractTemplates(source: string, indent = 10): Extracted {
+  const CASE_LINE = new RegExp(`^ {${indent + 2}}case (\\d+) \\/\\* (\\w+) \\*\\/:`);
+  const DEFAULT_LINE = new RegExp(`^ {${indent + 2}}default:`);
+  const END_OF_SWITCH = new RegExp(`^ {${indent}}\\}`);
+  const lines = source.split("\n").map((l) =>
+    l.replace(/\breturn pc \+ (\d+);$/, "pc += $1; break;")
+  );
+  const start = lines.findIndex((l) =>
+    new RegExp(`^ {${indent}}switch \\(code\\[pc\\]\\) \\{$`).test(l)
+  );
+  if (start < 0) throw new Error("the switch was not found");
   const out: Template[] = [];
   const exits: number[] = [];
   let rare: string | null = null;
@@ -86,8 +110,11 @@ export function extractTemplates(source: string): Extracted {
     if (ops.length > 0 || inDefault) body.push(line.trim());
   }
   flush();
-  if (rare === null) throw new Error("the executor's default case was not found");
-  return { templates: out.sort((x, y) => x.op - y.op), exits: exits.sort((x, y) => x - y), rare };
+  return {
+    templates: out.sort((x, y) => x.op - y.op),
+    exits: exits.sort((x, y) => x - y),
+    rare: rare ?? "",
+  };
 }
 
 function toTemplate(lines: string[]): { body: string; jumps: number } | null {
@@ -112,16 +139,16 @@ function toTemplate(lines: string[]): { body: string; jumps: number } | null {
 }
 
 /** The whole generated module. */
-export function generateJsOps(source: string): string {
-  const { templates, exits, rare } = extractTemplates(source);
+export function generateJsOps(executor: string, simdOps: string): string {
+  const { templates, exits, rare } = allTemplates(executor, simdOps);
   const rows = templates.map((t) =>
     `  [${t.op}, ${t.jumps}, ${JSON.stringify(t.body)}], // ${t.name}`
   );
-  return `// Generated by tests/interpreter/gen_js_ops.ts from executor.ts; do not edit.
+  return `// Generated by tests/interpreter/gen_js_ops.ts from executor.ts and simd_ops.ts; do not edit.
 // deno-fmt-ignore-file
 
 /**
- * The executor's case bodies as templates for the JavaScript tier: op
+ * The interpreter's case bodies as templates for the JavaScript tier: op
  * number, how control may leave (0 falls through, 1 may jump forward, 2 may
  * jump backward), and the body, where \`@k\` is operand word k (\`@0\` the op)
  * and \`@L\` the label that ends the instruction. Ops not listed stay with the
@@ -146,7 +173,8 @@ export const JS_RARE_TEMPLATE: string = ${JSON.stringify(rare)};
 if (import.meta.main) {
   const { readFileSync, writeFileSync } = await import("node:fs");
   const root = new URL("../../", import.meta.url);
-  const source = readFileSync(new URL(EXECUTOR_PATH, root), "utf8");
-  writeFileSync(new URL(JS_OPS_PATH, root), generateJsOps(source));
-  console.log(`wrote ${JS_OPS_PATH}: ${extractTemplates(source).templates.length} ops`);
+  const executor = readFileSync(new URL(EXECUTOR_PATH, root), "utf8");
+  const simdOps = readFileSync(new URL(SIMD_OPS_PATH, root), "utf8");
+  writeFileSync(new URL(JS_OPS_PATH, root), generateJsOps(executor, simdOps));
+  console.log(`wrote ${JS_OPS_PATH}: ${allTemplates(executor, simdOps).templates.length} ops`);
 }
