@@ -95,7 +95,7 @@ export const DEFAULT_JS_TIER_HEAT = 1000;
  * What the JavaScript tier's code may name: the helpers the case bodies call
  * (whole helper modules, so that a case using a new helper needs no change here).
  */
-const JS_SCOPE: Record<string, unknown> = {
+export const JS_SCOPE: Record<string, unknown> = {
   ...I32_HELPERS,
   ...I64_HELPERS,
   ...FLOAT_HELPERS,
@@ -318,8 +318,9 @@ export class Machine {
       const fns = this.frameFns, pcs = this.framePcs, fps = this.frameBases;
       const maxDepth = this.maxDepth;
       const jsTierHeat = this.jsTierHeat;
-      // A call from the host (or a re-entry) may start in the JavaScript tier too.
-      if (jsTierHeat >= 0) {
+      // A call from the host (or a re-entry) may start in the JavaScript tier too, unless the
+      // budget is spent (after a suspension it is below 1: the interrupt check comes first).
+      if (jsTierHeat >= 0 && budget > 0) {
         const cf = fn.code!;
         const js = cf.js ?? (++cf.jsHeat < jsTierHeat ? null : compileHot(cf));
         if (js !== null) {
@@ -2352,13 +2353,14 @@ export class Machine {
             }
             case 320 /* i8x16_bitmask */: {
               const x = b + code[pc + 2];
-              let m = 0;
+              let bits = 0;
               for (let i = 0; i < 4; i++) {
                 const w = R[x + i];
-                m |= (((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8)) <<
+                bits |=
+                  (((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8)) <<
                   (4 * i);
               }
-              R[b + code[pc + 1]] = m;
+              R[b + code[pc + 1]] = bits;
               pc += 3;
               break;
             }
@@ -2523,7 +2525,8 @@ export class Machine {
           budget = this.budget;
           b = this.b;
           depth = this.depth;
-          continue;
+          // Compiled code that spent the budget leaves for the interrupt check below.
+          if (budget > 0) continue;
         }
         // The budget ran out, or a host call suspended (it set the budget to 0).
         if (this.pending === null) budget = this.checkInterrupts(inst);
@@ -2532,6 +2535,8 @@ export class Machine {
         this.b = b;
         this.depth = depth;
         if (this.pending !== null || budget === 0) {
+          // A call suspended by a host call keeps its spent budget (-1): once resumed, its first
+          // backward branch or call checks the deadline and the signal again.
           this.budget = budget === 0 ? CHECK_INTERVAL : budget;
           return SUSPENDED;
         }

@@ -36,7 +36,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [25, 0, "globals[@1].bits[0] = R[b + @2];"], // global_set32
   [26, 0, "const g = globals[@1].bits, s = b + @2;\ng[0] = R[s];\ng[1] = R[s + 1];"], // global_set64
   [27, 0, "const g = globals[@1].bits, s = b + @2;\ng[0] = R[s];\ng[1] = R[s + 1];\ng[2] = R[s + 2];\ng[3] = R[s + 3];"], // global_set128
-  [28, 0, "globals[@1].ref = refs[(b + @2) >> 1];\npc += 3;\nbreak @L;"], // global_setref
+  [28, 0, "globals[@1].ref = refs[(b + @2) >> 1];"], // global_setref
   [29, 0, "R[b + @1] = mem.getInt32(\n(R[b + @2] >>> 0) + (@3 >>> 0),\ntrue,\n);"], // load32
   [30, 0, "const ea = (R[b + @2] >>> 0) + (@3 >>> 0);\nconst lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // load64
   [31, 0, "R[b + @1] = mem.getInt8((R[b + @2] >>> 0) + (@3 >>> 0));"], // load8_s
@@ -102,7 +102,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [92, 0, "R[b + @1] = R[b + @2] <= @3 ? 1 : 0;"], // i32_le_s_imm
   [93, 0, "R[b + @1] = (R[b + @2] ^ SIGN) <= (@3 ^ SIGN) ? 1 : 0;"], // i32_le_u_imm
   [94, 0, "R[b + @1] = R[b + @2] >= @3 ? 1 : 0;"], // i32_ge_s_imm
-  [95, 0, "R[b + @1] = (R[b + @2] ^ SIGN) >= (@3 ^ SIGN) ? 1 : 0;\npc += 4;\nbreak @L;"], // i32_ge_u_imm
+  [95, 0, "R[b + @1] = (R[b + @2] ^ SIGN) >= (@3 ^ SIGN) ? 1 : 0;"], // i32_ge_u_imm
   [96, 2, "if (R[b + @1] === R[b + @2]) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_eq
   [97, 2, "if (R[b + @1] !== R[b + @2]) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_ne
   [98, 2, "if (R[b + @1] < R[b + @2]) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_lt_s
@@ -122,7 +122,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [112, 2, "if (R[b + @1] <= @2) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_le_s_imm
   [113, 2, "if ((R[b + @1] ^ SIGN) <= (@2 ^ SIGN)) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_le_u_imm
   [114, 2, "if (R[b + @1] >= @2) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_ge_s_imm
-  [115, 2, "if ((R[b + @1] ^ SIGN) >= (@2 ^ SIGN)) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;\n"], // br_i32_ge_u_imm
+  [115, 2, "if ((R[b + @1] ^ SIGN) >= (@2 ^ SIGN)) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_ge_u_imm
   [116, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], lo = (aLo + R[y]) | 0;\nconst hi = (R[x + 1] + R[y + 1] + ((lo ^ SIGN) < (aLo ^ SIGN) ? 1 : 0)) | 0;\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // i64_add
   [117, 0, "sub64(R, b + @1, b + @2, b + @3);"], // i64_sub
   [118, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], bLo = R[y];\nconst lo = Math.imul(aLo, bLo);\nconst carry = Math.round(((aLo >>> 0) * (bLo >>> 0) - (lo >>> 0)) * INV_2_32);\nconst hi = (carry + Math.imul(aLo, R[y + 1]) + Math.imul(R[x + 1], bLo)) | 0;\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // i64_mul
@@ -154,7 +154,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [144, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;"], // i64_le_s
   [145, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;"], // i64_le_u
   [146, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;"], // i64_ge_s
-  [147, 0, "{\nconst x = b + @2, y = b + @3;\nR[b + @1] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;\npc += 4;\nbreak @L;\n}"], // i64_ge_u
+  [147, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;"], // i64_ge_u
   [148, 0, "F32[b + @1] = F32[b + @2] + F32[b + @3];"], // f32_add
   [149, 0, "F32[b + @1] = F32[b + @2] - F32[b + @3];"], // f32_sub
   [150, 0, "F32[b + @1] = F32[b + @2] * F32[b + @3];"], // f32_mul
@@ -174,7 +174,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [164, 0, "R[b + @1] = F32[b + @2] < F32[b + @3] ? 1 : 0;"], // f32_lt
   [165, 0, "R[b + @1] = F32[b + @2] > F32[b + @3] ? 1 : 0;"], // f32_gt
   [166, 0, "R[b + @1] = F32[b + @2] <= F32[b + @3] ? 1 : 0;"], // f32_le
-  [167, 0, "R[b + @1] = F32[b + @2] >= F32[b + @3] ? 1 : 0;\npc += 4;\nbreak @L;"], // f32_ge
+  [167, 0, "R[b + @1] = F32[b + @2] >= F32[b + @3] ? 1 : 0;"], // f32_ge
   [168, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] +\nF64[(b + @3) >> 1];"], // f64_add
   [169, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] -\nF64[(b + @3) >> 1];"], // f64_sub
   [170, 0, "F64[(b + @1) >> 1] = F64[(b + @2) >> 1] *\nF64[(b + @3) >> 1];"], // f64_mul
@@ -194,12 +194,12 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [184, 0, "R[b + @1] = F64[(b + @2) >> 1] < F64[(b + @3) >> 1]\n? 1\n: 0;"], // f64_lt
   [185, 0, "R[b + @1] = F64[(b + @2) >> 1] > F64[(b + @3) >> 1]\n? 1\n: 0;"], // f64_gt
   [186, 0, "R[b + @1] = F64[(b + @2) >> 1] <= F64[(b + @3) >> 1]\n? 1\n: 0;"], // f64_le
-  [187, 0, "R[b + @1] = F64[(b + @2) >> 1] >= F64[(b + @3) >> 1]\n? 1\n: 0;\npc += 4;\nbreak @L;"], // f64_ge
+  [187, 0, "R[b + @1] = F64[(b + @2) >> 1] >= F64[(b + @3) >> 1]\n? 1\n: 0;"], // f64_ge
   [188, 0, "R[b + @1] = R[b + @2];"], // i32_wrap_i64
   [193, 0, "const d = b + @1, v = R[b + @2];\nR[d] = v;\nR[d + 1] = v >> 31;"], // i64_extend_i32_s
   [194, 0, "const d = b + @1;\nR[d] = R[b + @2];\nR[d + 1] = 0;"], // i64_extend_i32_u
   [199, 0, "F32[b + @1] = R[b + @2];"], // f32_convert_i32_s
-  [203, 0, "F32[b + @1] = F64[(b + @2) >> 1];\npc += 3;\nbreak @L;"], // f32_demote_f64
+  [203, 0, "F32[b + @1] = F64[(b + @2) >> 1];"], // f32_demote_f64
   [204, 0, "F64[(b + @1) >> 1] = R[b + @2];"], // f64_convert_i32_s
   [205, 0, "F64[(b + @1) >> 1] = R[b + @2] >>> 0;"], // f64_convert_i32_u
   [208, 0, "F64[(b + @1) >> 1] = F32[b + @2];"], // f64_promote_f32
@@ -251,9 +251,9 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [278, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = (R[x] + R[y]) | 0;\nR[d + 1] = (R[x + 1] + R[y + 1]) | 0;\nR[d + 2] = (R[x + 2] + R[y + 2]) | 0;\nR[d + 3] = (R[x + 3] + R[y + 3]) | 0;"], // i32x4_add
   [279, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = (R[x] - R[y]) | 0;\nR[d + 1] = (R[x + 1] - R[y + 1]) | 0;\nR[d + 2] = (R[x + 2] - R[y + 2]) | 0;\nR[d + 3] = (R[x + 3] - R[y + 3]) | 0;"], // i32x4_sub
   [280, 0, "const d = b + @1, x = b + @2, y = b + @3;\nR[d] = Math.imul(R[x], R[y]);\nR[d + 1] = Math.imul(R[x + 1], R[y + 1]);\nR[d + 2] = Math.imul(R[x + 2], R[y + 2]);\nR[d + 3] = Math.imul(R[x + 3], R[y + 3]);"], // i32x4_mul
-  [281, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3] & 15;\nconst m = ((0xffff << c) & 0xffff) * 0x10001;\nR[d] = (R[x] << c) & m;\nR[d + 1] = (R[x + 1] << c) & m;\nR[d + 2] = (R[x + 2] << c) & m;\nR[d + 3] = (R[x + 3] << c) & m;"], // i16x8_shl
+  [281, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3] & 15;\nconst mask = ((0xffff << c) & 0xffff) * 0x10001;\nR[d] = (R[x] << c) & mask;\nR[d + 1] = (R[x + 1] << c) & mask;\nR[d + 2] = (R[x + 2] << c) & mask;\nR[d + 3] = (R[x + 3] << c) & mask;"], // i16x8_shl
   [282, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3] & 15, c16 = c + 16;\nR[d] = (((R[x] << 16) >> c16) & 0xffff) | ((R[x] >> c16) << 16);\nR[d + 1] = (((R[x + 1] << 16) >> c16) & 0xffff) | ((R[x + 1] >> c16) << 16);\nR[d + 2] = (((R[x + 2] << 16) >> c16) & 0xffff) | ((R[x + 2] >> c16) << 16);\nR[d + 3] = (((R[x + 3] << 16) >> c16) & 0xffff) | ((R[x + 3] >> c16) << 16);"], // i16x8_shr_s
-  [283, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3] & 15;\nconst m = (0xffff >>> c) * 0x10001;\nR[d] = (R[x] >>> c) & m;\nR[d + 1] = (R[x + 1] >>> c) & m;\nR[d + 2] = (R[x + 2] >>> c) & m;\nR[d + 3] = (R[x + 3] >>> c) & m;"], // i16x8_shr_u
+  [283, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3] & 15;\nconst mask = (0xffff >>> c) * 0x10001;\nR[d] = (R[x] >>> c) & mask;\nR[d + 1] = (R[x + 1] >>> c) & mask;\nR[d + 2] = (R[x + 2] >>> c) & mask;\nR[d + 3] = (R[x + 3] >>> c) & mask;"], // i16x8_shr_u
   [284, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3];\nR[d] = R[x] << c;\nR[d + 1] = R[x + 1] << c;\nR[d + 2] = R[x + 2] << c;\nR[d + 3] = R[x + 3] << c;"], // i32x4_shl
   [285, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3];\nR[d] = R[x] >> c;\nR[d + 1] = R[x + 1] >> c;\nR[d + 2] = R[x + 2] >> c;\nR[d + 3] = R[x + 3] >> c;"], // i32x4_shr_s
   [286, 0, "const d = b + @1, x = b + @2;\nconst c = R[b + @3];\nR[d] = R[x] >>> c;\nR[d + 1] = R[x + 1] >>> c;\nR[d + 2] = R[x + 2] >>> c;\nR[d + 3] = R[x + 3] >>> c;"], // i32x4_shr_u
@@ -272,15 +272,15 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [299, 0, "const d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] + F64[y];\nF64[d + 1] = F64[x + 1] + F64[y + 1];"], // f64x2_add
   [300, 0, "const d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] - F64[y];\nF64[d + 1] = F64[x + 1] - F64[y + 1];"], // f64x2_sub
   [301, 0, "const d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] * F64[y];\nF64[d + 1] = F64[x + 1] * F64[y + 1];"], // f64x2_mul
-  [302, 0, "{\nconst d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] / F64[y];\nF64[d + 1] = F64[x + 1] / F64[y + 1];\npc += 4;\nbreak @L;\n}"], // f64x2_div
-  [303, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);\nconst m = ((~(p ^ q) & (p ^ s) & -0x7f7f7f80) >>> 7) * 0xff;\nR[d + i] = (s & ~m) | (((0x7f7f7f7f) + ((p & -0x7f7f7f80) >>> 7)) & m);\n}"], // i8x16_add_sat_s
+  [302, 0, "const d = (b + @1) >> 1,\nx = (b + @2) >> 1,\ny = (b + @3) >> 1;\nF64[d] = F64[x] / F64[y];\nF64[d + 1] = F64[x + 1] / F64[y + 1];"], // f64x2_div
+  [303, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);\nconst mask = ((~(p ^ q) & (p ^ s) & -0x7f7f7f80) >>> 7) * 0xff;\nR[d + i] = (s & ~mask) | (((0x7f7f7f7f) + ((p & -0x7f7f7f80) >>> 7)) & mask);\n}"], // i8x16_add_sat_s
   [304, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);\nR[d + i] = s | ((((p & q) | ((p | q) & ~s)) & -0x7f7f7f80) >>> 7) * 0xff;\n}"], // i8x16_add_sat_u
-  [305, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);\nconst m = (((p ^ q) & (p ^ s) & -0x7f7f7f80) >>> 7) * 0xff;\nR[d + i] = (s & ~m) | (((0x7f7f7f7f) + ((p & -0x7f7f7f80) >>> 7)) & m);\n}"], // i8x16_sub_sat_s
+  [305, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);\nconst mask = (((p ^ q) & (p ^ s) & -0x7f7f7f80) >>> 7) * 0xff;\nR[d + i] = (s & ~mask) | (((0x7f7f7f7f) + ((p & -0x7f7f7f80) >>> 7)) & mask);\n}"], // i8x16_sub_sat_s
   [306, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);\nR[d + i] = s & ~(((((~p & q) | ((~p | q) & s)) & -0x7f7f7f80) >>> 7) * 0xff);\n}"], // i8x16_sub_sat_u
   [307, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = (p | q) - (((p ^ q) >>> 1) & 0x7f7f7f7f);\n}"], // i8x16_avgr_u
-  [308, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p & 0x7fff7fff) + (q & 0x7fff7fff)) ^ ((p ^ q) & -0x7fff8000);\nconst m = ((~(p ^ q) & (p ^ s) & -0x7fff8000) >>> 15) * 0xffff;\nR[d + i] = (s & ~m) | (((0x7fff7fff) + ((p & -0x7fff8000) >>> 15)) & m);\n}"], // i16x8_add_sat_s
+  [308, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p & 0x7fff7fff) + (q & 0x7fff7fff)) ^ ((p ^ q) & -0x7fff8000);\nconst mask = ((~(p ^ q) & (p ^ s) & -0x7fff8000) >>> 15) * 0xffff;\nR[d + i] = (s & ~mask) | (((0x7fff7fff) + ((p & -0x7fff8000) >>> 15)) & mask);\n}"], // i16x8_add_sat_s
   [309, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p & 0x7fff7fff) + (q & 0x7fff7fff)) ^ ((p ^ q) & -0x7fff8000);\nR[d + i] = s | ((((p & q) | ((p | q) & ~s)) & -0x7fff8000) >>> 15) * 0xffff;\n}"], // i16x8_add_sat_u
-  [310, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p | -0x7fff8000) - (q & 0x7fff7fff)) ^ ((p ^ ~q) & -0x7fff8000);\nconst m = (((p ^ q) & (p ^ s) & -0x7fff8000) >>> 15) * 0xffff;\nR[d + i] = (s & ~m) | (((0x7fff7fff) + ((p & -0x7fff8000) >>> 15)) & m);\n}"], // i16x8_sub_sat_s
+  [310, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p | -0x7fff8000) - (q & 0x7fff7fff)) ^ ((p ^ ~q) & -0x7fff8000);\nconst mask = (((p ^ q) & (p ^ s) & -0x7fff8000) >>> 15) * 0xffff;\nR[d + i] = (s & ~mask) | (((0x7fff7fff) + ((p & -0x7fff8000) >>> 15)) & mask);\n}"], // i16x8_sub_sat_s
   [311, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst s = ((p | -0x7fff8000) - (q & 0x7fff7fff)) ^ ((p ^ ~q) & -0x7fff8000);\nR[d + i] = s & ~(((((~p & q) | ((~p | q) & s)) & -0x7fff8000) >>> 15) * 0xffff);\n}"], // i16x8_sub_sat_u
   [312, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = (p | q) - (((p ^ q) >>> 1) & 0x7fff7fff);\n}"], // i16x8_avgr_u
   [313, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst z = p ^ q;\nR[d + i] = ~((((((z & 0x7f7f7f7f) + 0x7f7f7f7f) | z) & -0x7f7f7f80) >>> 7) * 0xff);\n}"], // i8x16_eq
@@ -290,7 +290,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [317, 0, "const d = b + @1, x = b + @2;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i];\nR[d + i] = ((p & 0xff) + ((p >>> 8) & 0xff)) |\n((((p >>> 16) & 0xff) + (p >>> 24)) << 16);\n}"], // i16x8_extadd_pairwise_i8x16_u
   [318, 0, "const d = b + @1, x = b + @2;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i];\nR[d + i] = ((p << 16) >> 16) + (p >> 16);\n}"], // i32x4_extadd_pairwise_i16x8_s
   [319, 0, "const d = b + @1, x = b + @2;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i];\nR[d + i] = (p & 0xffff) + (p >>> 16);\n}"], // i32x4_extadd_pairwise_i16x8_u
-  [320, 0, "const x = b + @2;\nlet m = 0;\nfor (let i = 0; i < 4; i++) {\nconst w = R[x + i];\nm |= (((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8)) <<\n(4 * i);\n}\nR[b + @1] = m;"], // i8x16_bitmask
+  [320, 0, "const x = b + @2;\nlet bits = 0;\nfor (let i = 0; i < 4; i++) {\nconst w = R[x + i];\nbits |=\n(((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8)) <<\n(4 * i);\n}\nR[b + @1] = bits;"], // i8x16_bitmask
   [321, 0, "const x = b + @2;\nR[b + @1] = bitmask16(R[x], R[x + 1], R[x + 2], R[x + 3]);"], // i16x8_bitmask
   [322, 0, "const x = b + @2;\nR[b + @1] = (R[x] >>> 31) | ((R[x + 1] >>> 31) << 1) |\n((R[x + 2] >>> 31) << 2) |\n((R[x + 3] >>> 31) << 3);"], // i32x4_bitmask
   [323, 0, "const x = b + @2;\nR[b + @1] = (R[x] | R[x + 1] | R[x + 2] | R[x + 3]) !== 0 ? 1 : 0;"], // v128_any_true

@@ -364,7 +364,7 @@ export function jsSource(
     const template = BODIES[op] ?? JS_RARE_TEMPLATE;
     const jumps = BODIES[op] === undefined ? 1 : JUMPS[op];
     const label = `L${pc}`;
-    const body = (metered ? template.replaceAll("m.fuel", "fuel") : template).replace(
+    const body = (metered ? template.replace(/\bm\.fuel\b/g, "fuel") : template).replace(
       /@(\d+|L)/g,
       (_, k: string) => {
         if (k === "L") return label;

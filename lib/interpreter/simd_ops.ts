@@ -28,11 +28,11 @@ export function runSimdOp(
     case 281 /* i16x8_shl */: {
       const d = b + code[pc + 1], x = b + code[pc + 2];
       const c = R[b + code[pc + 3]] & 15;
-      const m = ((0xffff << c) & 0xffff) * 0x10001;
-      R[d] = (R[x] << c) & m;
-      R[d + 1] = (R[x + 1] << c) & m;
-      R[d + 2] = (R[x + 2] << c) & m;
-      R[d + 3] = (R[x + 3] << c) & m;
+      const mask = ((0xffff << c) & 0xffff) * 0x10001;
+      R[d] = (R[x] << c) & mask;
+      R[d + 1] = (R[x + 1] << c) & mask;
+      R[d + 2] = (R[x + 2] << c) & mask;
+      R[d + 3] = (R[x + 3] << c) & mask;
       return pc + 4;
     }
     case 282 /* i16x8_shr_s */: {
@@ -47,11 +47,11 @@ export function runSimdOp(
     case 283 /* i16x8_shr_u */: {
       const d = b + code[pc + 1], x = b + code[pc + 2];
       const c = R[b + code[pc + 3]] & 15;
-      const m = (0xffff >>> c) * 0x10001;
-      R[d] = (R[x] >>> c) & m;
-      R[d + 1] = (R[x + 1] >>> c) & m;
-      R[d + 2] = (R[x + 2] >>> c) & m;
-      R[d + 3] = (R[x + 3] >>> c) & m;
+      const mask = (0xffff >>> c) * 0x10001;
+      R[d] = (R[x] >>> c) & mask;
+      R[d + 1] = (R[x + 1] >>> c) & mask;
+      R[d + 2] = (R[x + 2] >>> c) & mask;
+      R[d + 3] = (R[x + 3] >>> c) & mask;
       return pc + 4;
     }
     case 291 /* i16x8_extend_low_i8x16_s */: {
@@ -100,8 +100,8 @@ export function runSimdOp(
         const p = R[x + i], q = R[y + i];
         const s = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);
         // Overflow: operands of one sign, a sum of the other; then the lane saturates by p's sign.
-        const m = ((~(p ^ q) & (p ^ s) & -0x7f7f7f80) >>> 7) * 0xff;
-        R[d + i] = (s & ~m) | (((0x7f7f7f7f) + ((p & -0x7f7f7f80) >>> 7)) & m);
+        const mask = ((~(p ^ q) & (p ^ s) & -0x7f7f7f80) >>> 7) * 0xff;
+        R[d + i] = (s & ~mask) | (((0x7f7f7f7f) + ((p & -0x7f7f7f80) >>> 7)) & mask);
       }
       return pc + 4;
     }
@@ -110,8 +110,8 @@ export function runSimdOp(
       for (let i = 0; i < 4; i++) {
         const p = R[x + i], q = R[y + i];
         const s = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);
-        const m = (((p ^ q) & (p ^ s) & -0x7f7f7f80) >>> 7) * 0xff;
-        R[d + i] = (s & ~m) | (((0x7f7f7f7f) + ((p & -0x7f7f7f80) >>> 7)) & m);
+        const mask = (((p ^ q) & (p ^ s) & -0x7f7f7f80) >>> 7) * 0xff;
+        R[d + i] = (s & ~mask) | (((0x7f7f7f7f) + ((p & -0x7f7f7f80) >>> 7)) & mask);
       }
       return pc + 4;
     }
@@ -131,8 +131,8 @@ export function runSimdOp(
         const p = R[x + i], q = R[y + i];
         const s = ((p & 0x7fff7fff) + (q & 0x7fff7fff)) ^ ((p ^ q) & -0x7fff8000);
         // Overflow: operands of one sign, a sum of the other; then the lane saturates by p's sign.
-        const m = ((~(p ^ q) & (p ^ s) & -0x7fff8000) >>> 15) * 0xffff;
-        R[d + i] = (s & ~m) | (((0x7fff7fff) + ((p & -0x7fff8000) >>> 15)) & m);
+        const mask = ((~(p ^ q) & (p ^ s) & -0x7fff8000) >>> 15) * 0xffff;
+        R[d + i] = (s & ~mask) | (((0x7fff7fff) + ((p & -0x7fff8000) >>> 15)) & mask);
       }
       return pc + 4;
     }
@@ -151,8 +151,8 @@ export function runSimdOp(
       for (let i = 0; i < 4; i++) {
         const p = R[x + i], q = R[y + i];
         const s = ((p | -0x7fff8000) - (q & 0x7fff7fff)) ^ ((p ^ ~q) & -0x7fff8000);
-        const m = (((p ^ q) & (p ^ s) & -0x7fff8000) >>> 15) * 0xffff;
-        R[d + i] = (s & ~m) | (((0x7fff7fff) + ((p & -0x7fff8000) >>> 15)) & m);
+        const mask = (((p ^ q) & (p ^ s) & -0x7fff8000) >>> 15) * 0xffff;
+        R[d + i] = (s & ~mask) | (((0x7fff7fff) + ((p & -0x7fff8000) >>> 15)) & mask);
       }
       return pc + 4;
     }

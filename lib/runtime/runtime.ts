@@ -379,7 +379,8 @@ let warmedUp = false;
  */
 function warmUp(): void {
   warmedUp = true;
-  const runtime = new Runtime();
+  // Interpreting only: this trains the executor's switch, and `jsTier: false` must never generate code.
+  const runtime = new Runtime({ jsTier: false });
   // Synchronous: the builder registers the module before its promise settles.
   runtime.newHostModuleBuilder(WARM_UP_HOST_MODULE)
     .newFunctionBuilder()

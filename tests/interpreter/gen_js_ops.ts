@@ -20,9 +20,34 @@ export const JS_OPS_PATH = "lib/interpreter/js_ops.ts";
 /** The sources it is generated from. */
 export const EXECUTOR_PATH = "lib/interpreter/executor.ts";
 export const SIMD_OPS_PATH = "lib/interpreter/simd_ops.ts";
-/** Reassigning these in a body means the loop's state changed under the tier: leave it to `run`. */
+/**
+ * A body that assigns to `run`'s state (by `=`, a compound assignment, `++`
+ * or `--`), uses `run`'s other locals, returns or continues stays with `run`.
+ */
 const LOOP_STATE =
-  /(^|[^.\w])(R|F32|F64|mem|inst|globals|code|fn|depth|b|budget)\s*(=[^=]|\+=|-=)|[^.\w](fns|pcs|fps)\[|\breturn\b|\bcontinue\b|this\.#/;
+  /(^|[^.\w])(R|F32|F64|mem|inst|globals|code|fn|depth|b|budget)\s*(=(?!=)|[-+*/%&|^]=|<<=|>>>?=|\+\+|--)|(\+\+|--)\s*(R|F32|F64|mem|inst|globals|code|fn|depth|b|budget)\b|\b(fns|pcs|fps|maxDepth|jsTierHeat)\b|\breturn\b|\bcontinue\b|this\.#/;
+/**
+ * The generated function's parameters and locals (`js_tier.ts`): a body that
+ * declared one would hide it from the code around the body.
+ */
+const RESERVED = [
+  "m",
+  "fn",
+  "R",
+  "F32",
+  "F64",
+  "mem",
+  "globals",
+  "inst",
+  "refs",
+  "code",
+  "b",
+  "pc",
+  "budget",
+  "depth",
+  "fuel",
+  "BLOCK",
+];
 
 /** One generated entry: a body template, and how control may leave it. */
 interface Template {
@@ -63,8 +88,9 @@ export function extractTemplates(source: string, indent = 10): Extracted {
   const CASE_LINE = new RegExp(`^ {${indent + 2}}case (\\d+) \\/\\* (\\w+) \\*\\/:`);
   const DEFAULT_LINE = new RegExp(`^ {${indent + 2}}default:`);
   const END_OF_SWITCH = new RegExp(`^ {${indent}}\\}`);
+  // Only a `return` that is a whole line: one inside an `if` would become an unconditional break.
   const lines = source.split("\n").map((l) =>
-    l.replace(/\breturn pc \+ (\d+);$/, "pc += $1; break;")
+    l.replace(/^(\s*)return pc \+ (\d+);$/, "$1pc += $2; break;")
   );
   const start = lines.findIndex((l) =>
     new RegExp(`^ {${indent}}switch \\(code\\[pc\\]\\) \\{$`).test(l)
@@ -118,9 +144,14 @@ export function extractTemplates(source: string, indent = 10): Extracted {
 }
 
 function toTemplate(lines: string[]): { body: string; jumps: number } | null {
-  let text = lines.filter((l) => !l.startsWith("//")).join("\n");
+  let text = lines.filter((l) => !l.startsWith("//")).join("\n").trim();
   if (text.startsWith("{") && text.endsWith("}")) text = text.slice(1, -1).trim();
   if (LOOP_STATE.test(text)) return null;
+  for (const name of RESERVED) {
+    if (new RegExp(`\\b(const|let)\\s+${name}\\b|,\\s*${name}\\s*=(?!=)`).test(text)) {
+      throw new Error(`a case body declares "${name}", a name of the generated code: rename it`);
+    }
+  }
   const loops = /\b(for|while|do|switch)\b/.test(text);
   const breaks = text.match(/\bbreak\b/g)?.length ?? 0;
   // A `break` inside a loop of the body would mean that loop, not the case.

@@ -21,6 +21,9 @@ import {
   setJsTierMaxWords,
 } from "../../lib/interpreter/js_tier.ts";
 import { EXECUTOR_PATH, generateJsOps, JS_OPS_PATH, SIMD_OPS_PATH } from "./gen_js_ops.ts";
+import { JS_SCOPE } from "../../lib/interpreter/executor.ts";
+import { JS_OP_TEMPLATES, JS_RARE_TEMPLATE } from "../../lib/interpreter/js_ops.ts";
+import { OP_SPECS } from "../../lib/interpreter/ops.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -359,4 +362,75 @@ test("recursion runs in compiled code with the interpreter's results, limits and
   assert.equal(results[0][5], "out of bounds memory access");
   assert.equal(results[0][6], 7); // dive(6) ... dive(0), whose load is at 65536
   assert.equal(results[0][8], 55);
+});
+
+test("a deadline stops a compiled loop that awaits an async host function each turn", async () => {
+  for (const tier of [false, 1]) {
+    const runtime = new Runtime({ jsTier: tier });
+    await runtime.newHostModuleBuilder("env").newFunctionBuilder()
+      .withFunc(() => Promise.resolve(1), ["i32"], ["i32"]).export("h").instantiate();
+    const module = await runtime.instantiate(`(module
+      (import "env" "h" (func $h (param i32) (result i32)))
+      (func (export "spin") (param $n i32) (result i32) (local $s i32)
+        (loop $l
+          (local.set $s (i32.add (local.get $s) (call $h (local.get $s))))
+          (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (local.get $s)))`);
+    // Long enough to take seconds, finite so that a regression fails instead of hanging.
+    const spin = module.exportedFunction("spin")!.withOptions({ timeout: 30 });
+    const started = Date.now();
+    await assert.rejects(
+      spin.callAsync(3_000_000),
+      (e) => e instanceof RuntimeError && e.message === "interrupted: deadline exceeded",
+      `jsTier: ${tier}`,
+    );
+    assert.ok(Date.now() - started < 2000);
+  }
+});
+
+test("jsTier: false never generates code", async () => {
+  const original = globalThis.Function;
+  let constructed = 0;
+  globalThis.Function = new Proxy(original, {
+    construct(target, args) {
+      constructed++;
+      return Reflect.construct(target, args);
+    },
+  });
+  try {
+    const { module, compiled } = await load(false);
+    assert.deepEqual(module.exportedFunction("sum")!.call(100_000), [216474736]);
+    assert.equal(compiled.code[0].js, null);
+  } finally {
+    globalThis.Function = original;
+  }
+  assert.equal(constructed, 0);
+});
+
+test("every op's generated code is valid JavaScript that names only what it is given", () => {
+  // One instruction of every op, with zero operands (a br_table of one target).
+  const words: number[] = [];
+  OP_SPECS.forEach(([name, kinds], op) => {
+    words.push(op, ...Array(kinds.length).fill(0));
+    if (name === "br_table") words.push(0);
+  });
+  const { source } = jsSource(new Int32Array(words));
+  assert.equal(typeof new Function(...Object.keys(JS_SCOPE), "BLOCK", source), "function");
+  // The identifiers each body reads are its own locals, the generated function's, or the scope's.
+  const known = new Set([
+    ...Object.keys(JS_SCOPE),
+    ..."m fn R F32 F64 mem globals inst refs code b pc budget depth fuel BLOCK".split(" "),
+    ..."const let if else for break new throw true false null Math Number".split(" "),
+  ]);
+  for (const [op, , body] of [...JS_OP_TEMPLATES, [-1, 1, JS_RARE_TEMPLATE] as const]) {
+    const text = body.replace(/"[^"]*"|`[^`]*`/g, '""').replace(/\/\/.*$/gm, "");
+    const declared = new Set<string>();
+    for (const d of text.matchAll(/\b(?:const|let)\s+([^;]*)/g)) {
+      for (const v of d[1].matchAll(/(?:^|,)\s*([A-Za-z_$][\w$]*)\s*=(?!=)/g)) declared.add(v[1]);
+    }
+    const free = [...text.matchAll(/(?<![.\w$@])([A-Za-z_$][\w$]*)/g)]
+      .map((x) => x[1])
+      .filter((x) => !known.has(x) && !declared.has(x) && !/^0x/.test(x) && x !== "L");
+    assert.deepEqual(free, [], `op ${op} (${OP_SPECS[op]?.[0] ?? "rare"})`);
+  }
 });
