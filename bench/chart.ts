@@ -1,6 +1,6 @@
 /**
  * `deno task bench:chart`: renders `bench/results/chart.svg` from the result
- * files `bench/results/*.json` that `deno task bench` and `bun bench/run.ts`
+ * files `bench/results/<runtime>.json` that `deno task bench` and `bun bench/run.ts`
  * write: a horizontal bar per workload, runtime and engine showing its time
  * as a multiple of the host's native WebAssembly, on a log scale.
  */
@@ -154,7 +154,8 @@ export function renderChart(files: BenchResults[]): string {
 if ((import.meta as { main?: boolean }).main) {
   const dir = join(dirname(fileURLToPath(import.meta.url)), "results");
   const order = ["deno", "bun", "node"];
-  const files = readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) =>
+  // The default runs only (`<runtime>.json`), not `--interpret` ones (`<runtime>-interpret.json`).
+  const files = readdirSync(dir).filter((f) => /^[a-z]+\.json$/.test(f)).map((f) =>
     JSON.parse(readFileSync(join(dir, f), "utf8")) as BenchResults
   ).sort((a, b) => order.indexOf(a.runtime) - order.indexOf(b.runtime));
   if (files.length === 0) {
