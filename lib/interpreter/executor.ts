@@ -116,9 +116,9 @@ export const JS_SCOPE: Record<string, unknown> = {
 };
 
 /**
- * Compiles a hot function with the JavaScript tier. When it cannot be (too
- * big, or the host forbids generating code) the function stays interpreted
- * and is not tried again before 2^30 more entries.
+ * Compiles a hot function with the JavaScript tier. When it cannot be (the
+ * host forbids generating code) the function stays interpreted and is not
+ * tried again before 2^30 more entries.
  */
 function compileHot(cf: CompiledFunction): JsCode | null {
   const js = compileJs(cf, JS_SCOPE);
@@ -2517,10 +2517,8 @@ export class Machine {
           // Hot functions run as JavaScript (js_tier.ts) up to their next call or return.
           if (jsTierHeat < 0) continue;
           const cf = fn.code!;
-          let js = cf.js;
-          if (js === null) {
-            if (++cf.jsHeat < jsTierHeat || (js = compileHot(cf)) === null) continue;
-          }
+          const js = cf.js ?? (++cf.jsHeat < jsTierHeat ? null : compileHot(cf));
+          if (js === null) continue;
           pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
           budget = this.budget;
           b = this.b;
