@@ -15,8 +15,9 @@ import type { MemoryDefinition } from "./definitions.ts";
  * access never throws: reads return `undefined`, writes return `false` (the
  * same convention as wazero).
  *
- * `buffer` is replaced when the memory grows, so do not keep it (or views of
- * it) across calls that may grow the memory.
+ * `buffer` and the views from {@link Memory.view} are replaced when the memory
+ * grows (the old buffer is detached, as a WebAssembly memory's is), so do
+ * not keep them across calls that may grow the memory.
  *
  * @example
  * ```ts
@@ -44,9 +45,16 @@ export class Memory {
     return m.#mem;
   }
 
-  /** The current contents. Replaced (not resized) when the memory grows. */
+  /**
+   * The current contents, an `ArrayBuffer` of exactly {@link Memory.size}
+   * bytes. Replaced (and the old one detached) when the memory grows.
+   *
+   * The engine keeps spare capacity after the memory so that growing is
+   * cheap; reading `buffer` trims it away, which copies the memory once.
+   * Prefer {@link Memory.view}, which never copies, in code that runs often.
+   */
   get buffer(): ArrayBuffer {
-    return this.#mem.buffer;
+    return this.#mem.exactBuffer();
   }
 
   /** Size in bytes. */
@@ -109,6 +117,15 @@ export class Memory {
   read(offset: number, length: number): Uint8Array | undefined {
     if (!Number.isInteger(length) || length < 0 || !this.#fits(offset, length)) return undefined;
     return this.#mem.bytes.slice(offset, offset + length);
+  }
+  /**
+   * A live `Uint8Array` over `length` bytes at `offset` (no copy), or
+   * `undefined` when the range is outside the memory. Valid until the memory
+   * grows; afterwards it is empty.
+   */
+  view(offset: number, length: number): Uint8Array | undefined {
+    if (!Number.isInteger(length) || length < 0 || !this.#fits(offset, length)) return undefined;
+    return this.#mem.bytes.subarray(offset, offset + length);
   }
   /** Decodes `length` bytes of UTF-8 at `offset` (invalid sequences give `undefined`). */
   readString(offset: number, length: number): string | undefined {

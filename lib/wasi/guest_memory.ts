@@ -41,8 +41,7 @@ export class GuestMemory {
   }
   /** A live view of `len` bytes (valid until the memory grows). */
   view(ptr: number, len: number): Uint8Array {
-    if (!Number.isInteger(ptr) || ptr < 0 || len < 0 || ptr + len > this.memory.size) fault();
-    return new Uint8Array(this.memory.buffer, ptr, len);
+    return this.memory.view(ptr, len) ?? fault();
   }
   /** A UTF-8 path or string argument (EILSEQ-like EINVAL when it is not UTF-8). */
   string(ptr: number, len: number): string {

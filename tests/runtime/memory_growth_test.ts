@@ -1,0 +1,95 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Runtime } from "../../mod.ts";
+import { MemoryInstance, PAGE_SIZE } from "../../lib/interpreter/instances.ts";
+
+const GROWER = `(module
+  (memory (export "mem") 1 100)
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "store") (param i32 i32) (i32.store8 (local.get 0) (local.get 1))))`;
+
+test("growing page by page reallocates a logarithmic number of times", () => {
+  const mem = new MemoryInstance(1, undefined);
+  const buffers = new Set<ArrayBuffer>([mem.buffer]);
+  for (let i = 0; i < 1023; i++) {
+    assert.equal(mem.grow(1), i + 1);
+    buffers.add(mem.buffer);
+  }
+  assert.equal(mem.pages, 1024);
+  assert.equal(mem.byteLength, 1024 * PAGE_SIZE);
+  assert.ok(buffers.size <= 12, `${buffers.size} buffers for 1,023 growths`);
+  // The views cover the memory exactly, never the spare capacity.
+  assert.equal(mem.view.byteLength, 1024 * PAGE_SIZE);
+  assert.equal(mem.bytes.length, 1024 * PAGE_SIZE);
+});
+
+test("capacity never exceeds the memory's maximum", () => {
+  const mem = new MemoryInstance(1, 3);
+  assert.equal(mem.grow(1), 1);
+  assert.equal(mem.grow(1), 2);
+  assert.ok(mem.buffer.byteLength <= 3 * PAGE_SIZE);
+  assert.equal(mem.grow(1), -1);
+});
+
+test("a replaced buffer is detached and its contents moved", () => {
+  const mem = new MemoryInstance(1, undefined);
+  mem.bytes[PAGE_SIZE - 1] = 7;
+  const old = mem.buffer;
+  mem.grow(1);
+  assert.notEqual(mem.buffer, old);
+  assert.equal(mem.bytes[PAGE_SIZE - 1], 7);
+  if (typeof (old as { transfer?: unknown }).transfer === "function") {
+    assert.equal(old.byteLength, 0);
+  }
+});
+
+test("wasm bounds checks follow the size, not the capacity", async () => {
+  const m = await new Runtime().instantiate(GROWER);
+  const f = (name: string) => m.exportedFunction(name)!;
+  assert.deepEqual(f("grow").call(1), [1]); // now 2 pages, capacity 2 or more
+  assert.deepEqual(f("grow").call(1), [2]); // 3 pages; capacity is 4 pages
+  assert.deepEqual(f("size").call(), [3]);
+  f("store").call(3 * PAGE_SIZE - 1, 9);
+  assert.deepEqual(f("load").call(3 * PAGE_SIZE - 1), [9]);
+  assert.throws(() => f("load").call(3 * PAGE_SIZE), /out of bounds memory access/);
+  assert.throws(() => f("store").call(3 * PAGE_SIZE + 5, 1), /out of bounds memory access/);
+  // Pages a growth exposes are zero.
+  assert.deepEqual(f("grow").call(1), [3]);
+  assert.deepEqual(f("load").call(3 * PAGE_SIZE), [0]);
+  assert.deepEqual(f("load").call(4 * PAGE_SIZE - 1), [0]);
+});
+
+test("the API's buffer is exactly the memory's size, and growing detaches it", async () => {
+  const m = await new Runtime().instantiate(GROWER);
+  const mem = m.memory()!;
+  assert.equal(mem.grow(1), 1);
+  assert.equal(mem.grow(1), 2);
+  const buffer = mem.buffer;
+  assert.equal(buffer.byteLength, 3 * PAGE_SIZE);
+  new Uint8Array(buffer)[5] = 42;
+  assert.deepEqual(m.exportedFunction("load")!.call(5), [42]); // the buffer is live
+  assert.equal(mem.buffer, buffer); // unchanged while the memory does not grow
+  assert.equal(mem.grow(1), 3);
+  assert.equal(mem.size, 4 * PAGE_SIZE);
+  assert.equal(mem.buffer.byteLength, 4 * PAGE_SIZE);
+  assert.equal(mem.readUint8(5), 42);
+  if (typeof (buffer as { transfer?: unknown }).transfer === "function") {
+    assert.equal(buffer.byteLength, 0);
+  }
+});
+
+test("Memory.view is live, bounded, and never copies", async () => {
+  const m = await new Runtime().instantiate(GROWER);
+  const mem = m.memory()!;
+  const v = mem.view(10, 4)!;
+  assert.equal(v.length, 4);
+  v[0] = 0xab;
+  assert.deepEqual(m.exportedFunction("load")!.call(10), [0xab]);
+  assert.equal(mem.view(PAGE_SIZE - 2, 4), undefined);
+  assert.equal(mem.view(-1, 1), undefined);
+  assert.equal(mem.view(0, -1), undefined);
+  mem.grow(1);
+  assert.equal(mem.view(PAGE_SIZE - 2, 4)!.length, 4);
+});
