@@ -127,11 +127,16 @@ function compileHot(cf: CompiledFunction): JsCode | null {
   return js;
 }
 
-/** Default limit on nested wasm calls. */
-export const DEFAULT_MAX_CALL_DEPTH = 10_000;
+/**
+ * Default size of the wasm call stack, in bytes (64 MiB): every frame's
+ * registers (8 bytes for each parameter, local and operand slot) plus
+ * {@link FRAME_RECORD_BYTES} for its return record. Enough for a recursion
+ * 50,000 deep with frames of 1 KiB, or millions deep with small ones.
+ */
+export const DEFAULT_MAX_STACK_BYTES = 64 * 1024 * 1024;
 
-/** Default limit on the register file, in bytes (64 MiB). */
-export const DEFAULT_MAX_REGISTER_BYTES = 64 * 1024 * 1024;
+/** What the return record of one frame (caller, pc, base) counts against the stack's bytes. */
+export const FRAME_RECORD_BYTES = 16;
 
 /** An error thrown by a host function, carried unchanged through the wasm frames. */
 export class HostError {
@@ -168,8 +173,10 @@ const now: () => number = typeof globalThis.performance?.now === "function"
 
 /** Limits of one {@link Machine}. */
 export interface MachineLimits {
+  /** Most nested wasm frames (beyond what {@link maxStackBytes} allows: no limit). */
   maxCallDepth: number;
-  maxRegisterBytes: number;
+  /** The call stack's size: registers of every frame plus a return record per frame. */
+  maxStackBytes: number;
   /** Compile a function to JavaScript after this many entries and backward branches; -1: never. */
   jsTierHeat: number;
 }
@@ -186,11 +193,20 @@ export class Machine {
   F64: Float64Array;
   /** References, by slot (word offset >> 1). */
   refs: unknown[] = [];
-  /** Frame stack: the caller's function, return position and frame base. */
+  /**
+   * Frame stack: the caller's function, return position and frame base.
+   * The arrays grow on demand (see {@link growFrames}).
+   */
   readonly frameFns: FunctionInstance[] = [];
-  readonly framePcs: Int32Array;
-  readonly frameBases: Int32Array;
+  framePcs: Int32Array;
+  frameBases: Int32Array;
+  /** Most frames the stack may hold (`maxCallDepth`). */
   readonly maxDepth: number;
+  /**
+   * The stack's budget in words: a call traps when its frame's top word
+   * plus 4 words per frame record already on the stack would exceed it.
+   */
+  readonly stackWords: number;
   /** See {@link MachineLimits.jsTierHeat}. */
   readonly jsTierHeat: number;
   readonly maxWords: number;
@@ -221,14 +237,30 @@ export class Machine {
   constructor(limits: MachineLimits) {
     this.maxDepth = limits.maxCallDepth;
     this.jsTierHeat = limits.jsTierHeat;
-    this.maxWords = limits.maxRegisterBytes >> 2;
-    this.framePcs = new Int32Array(this.maxDepth + 1);
-    this.frameBases = new Int32Array(this.maxDepth + 1);
+    this.stackWords = Math.floor(limits.maxStackBytes / 4);
+    this.maxWords = this.stackWords;
+    const frames = Math.min(256, this.maxDepth);
+    this.framePcs = new Int32Array(frames);
+    this.frameBases = new Int32Array(frames);
     const words = Math.min(1 << 16, this.maxWords);
     this.buffer = new ArrayBuffer(words * 4);
     this.R = new Int32Array(this.buffer);
     this.F32 = new Float32Array(this.buffer);
     this.F64 = new Float64Array(this.buffer);
+  }
+
+  /**
+   * Makes room for a frame record at `depth` (the frame arrays are full):
+   * doubles them, or traps "call stack exhausted" at `maxCallDepth`.
+   */
+  growFrames(depth: number): void {
+    if (depth >= this.maxDepth) throw new RuntimeError("call stack exhausted");
+    const size = Math.min(this.maxDepth, this.framePcs.length * 2);
+    const pcs = new Int32Array(size), bases = new Int32Array(size);
+    pcs.set(this.framePcs);
+    bases.set(this.frameBases);
+    this.framePcs = pcs;
+    this.frameBases = bases;
   }
 
   /** Makes the register file at least `words` long, or traps when over the limit. */
@@ -315,8 +347,9 @@ export class Machine {
       let globals = inst.globals;
       let R = this.R, F32 = this.F32, F64 = this.F64;
       const refs = this.refs;
-      const fns = this.frameFns, pcs = this.framePcs, fps = this.frameBases;
-      const maxDepth = this.maxDepth;
+      const fns = this.frameFns;
+      let pcs = this.framePcs, fps = this.frameBases;
+      const stackWords = this.stackWords;
       const jsTierHeat = this.jsTierHeat;
       // A call from the host (or a re-entry) may start in the JavaScript tier too, unless the
       // budget is spent (after a suspension it is below 1: the interrupt check comes first).
@@ -328,6 +361,7 @@ export class Machine {
           budget = this.budget;
           b = this.b;
           depth = this.depth;
+          pcs = this.framePcs, fps = this.frameBases;
         }
       }
       for (;;) {
@@ -402,7 +436,13 @@ export class Machine {
                 }
                 break;
               }
-              if (depth === maxDepth) throw new RuntimeError("call stack exhausted");
+              if (depth === pcs.length) {
+                this.growFrames(depth);
+                pcs = this.framePcs, fps = this.frameBases;
+              }
+              if (nb + cf.frameWords + (depth << 2) > stackWords) {
+                throw new RuntimeError("call stack exhausted");
+              }
               fns[depth] = fn;
               pcs[depth] = next;
               fps[depth] = b;
@@ -2523,6 +2563,7 @@ export class Machine {
           budget = this.budget;
           b = this.b;
           depth = this.depth;
+          pcs = this.framePcs, fps = this.frameBases;
           // Compiled code that spent the budget leaves for the interrupt check below.
           if (budget > 0) continue;
         }
@@ -2645,18 +2686,25 @@ export class Machine {
         /call stack/i.test(e.message) ? "call stack exhausted" : "out of bounds memory access",
       );
     } else return e;
-    const frames = [frameText(fn, pc)];
-    for (let d = depth - 1; d >= depth0; d--) {
+    const existing = (trap as { wasmStack?: string[] }).wasmStack ?? [];
+    // A runaway recursion leaves millions of frames: name the innermost ones only.
+    const frames = existing.length < MAX_TRACE_FRAMES ? [frameText(fn, pc)] : [];
+    let d = depth - 1;
+    for (; d >= depth0 && existing.length + frames.length < MAX_TRACE_FRAMES; d--) {
       frames.push(frameText(this.frameFns[d], this.framePcs[d] - 1));
     }
-    const existing = (trap as { wasmStack?: string[] }).wasmStack;
-    const wasmStack = existing ? [...existing, ...frames] : frames;
+    const more = d - depth0 + 1 + (existing.length < MAX_TRACE_FRAMES ? 0 : 1);
+    if (more > 0) frames.push(`... ${more} more frame${more === 1 ? "" : "s"}`);
+    const wasmStack = existing.length > 0 ? [...existing, ...frames] : frames;
     Object.defineProperty(trap, "wasmStack", { value: wasmStack, configurable: true });
     trap.stack = `RuntimeError: ${trap.message}\n` +
       wasmStack.map((frame) => `    at ${frame}`).join("\n");
     return trap;
   }
 }
+
+/** Most frames a trap's wasm stack trace names; the rest are counted. */
+const MAX_TRACE_FRAMES = 50;
 
 /** One line of a wasm stack trace: the function and the byte offset of the instruction at `pc`. */
 function frameText(fn: FunctionInstance, pc: number): string {

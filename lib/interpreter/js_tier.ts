@@ -44,12 +44,14 @@ export interface JsMachine {
   readonly jsTierHeat: number;
   /** The function of each frame below the current one (see `Machine.run`). */
   readonly frameFns: unknown[];
-  /** Where each of those frames goes on when the call above it returns. */
+  /** Where each of those frames goes on when the call above it returns (grows on demand). */
   readonly framePcs: Int32Array;
   /** Each of those frames' base. */
   readonly frameBases: Int32Array;
-  /** Most nested calls: one more is "call stack exhausted". */
-  readonly maxDepth: number;
+  /** Makes room for the frame record at `depth`, or traps "call stack exhausted". */
+  growFrames(depth: number): void;
+  /** The call stack's budget in words (frame tops plus 4 words per frame record). */
+  readonly stackWords: number;
 }
 
 /**
@@ -277,7 +279,10 @@ function recursiveCallOrReturn(
     return [
       `pc = ${pc};`,
       `if (inst.functions[${code[pc + 1]}] === fn && b + ${base + frame.frameWords} <= R.length) {`,
-      `if (depth === m.maxDepth) throw new RuntimeError("call stack exhausted");`,
+      `if (depth === m.framePcs.length) m.growFrames(depth);`,
+      `if (b + ${base + frame.frameWords} + (depth << 2) > m.stackWords) {`,
+      `throw new RuntimeError("call stack exhausted");`,
+      "}",
       `m.frameFns[depth] = fn; m.framePcs[depth] = ${next}; m.frameBases[depth] = b; depth++;`,
       `b += ${base};`,
       `for (let i = b + ${frame.paramWords}, e = b + ${frame.localsEnd}; i < e; i++) R[i] = 0;`,

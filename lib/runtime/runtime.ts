@@ -9,8 +9,8 @@ import { decodeModule } from "../binary/decoder.ts";
 import { CompileError } from "../errors.ts";
 import {
   DEFAULT_JS_TIER_HEAT,
-  DEFAULT_MAX_CALL_DEPTH,
-  DEFAULT_MAX_REGISTER_BYTES,
+  DEFAULT_MAX_STACK_BYTES,
+  FRAME_RECORD_BYTES,
   Machine,
 } from "../interpreter/executor.ts";
 import { type FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
@@ -32,7 +32,14 @@ export type ModuleSource = Uint8Array | ArrayBuffer | ArrayBufferView | string;
 
 /** Options of a {@link Runtime}. Every limit has a safe default. */
 export interface RuntimeConfig {
-  /** Most nested wasm calls before "call stack exhausted" (default 10,000). */
+  /**
+   * Size of the wasm call stack in bytes before "call stack exhausted"
+   * (default 64 MiB). A frame takes 8 bytes per parameter, local and operand
+   * slot of its function, plus 16 bytes: a recursion 50,000 deep with
+   * 1 KiB frames fits, as do millions of small frames.
+   */
+  maxStackBytes?: number;
+  /** Most nested wasm calls before "call stack exhausted" (default: only `maxStackBytes` limits them). */
   maxCallDepth?: number;
   /** Most pages (64 KiB) any memory may have (default 65,536: 4 GiB). */
   memoryLimitPages?: number;
@@ -108,6 +115,7 @@ export class Runtime {
   readonly #machines: Machine[] = [];
   readonly #handles = new WeakMap<FunctionInstance, WasmFunction>();
   readonly #maxCallDepth: number;
+  readonly #maxStackBytes: number;
   readonly #memoryLimitPages: number;
   readonly #tableLimit: number;
   readonly #compileLimits: CompileLimits;
@@ -117,7 +125,11 @@ export class Runtime {
 
   /** Creates a runtime. @param config limits and options; see {@link RuntimeConfig}. */
   constructor(config: RuntimeConfig = {}) {
-    this.#maxCallDepth = config.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
+    this.#maxStackBytes = positiveLimit("maxStackBytes", config.maxStackBytes) ??
+      DEFAULT_MAX_STACK_BYTES;
+    // Every frame takes at least a record's bytes, so the byte budget bounds the depth too.
+    this.#maxCallDepth = positiveLimit("maxCallDepth", config.maxCallDepth) ??
+      Math.ceil(this.#maxStackBytes / FRAME_RECORD_BYTES);
     this.#memoryLimitPages = Math.min(config.memoryLimitPages ?? MAX_PAGES, MAX_PAGES);
     this.#tableLimit = config.tableLimit ?? 10_000_000;
     this.#listenerFactory = config.listeners;
@@ -315,7 +327,7 @@ export class Runtime {
     const m = this.#machines.pop();
     return m ?? new Machine({
       maxCallDepth: this.#maxCallDepth,
-      maxRegisterBytes: DEFAULT_MAX_REGISTER_BYTES,
+      maxStackBytes: this.#maxStackBytes,
       jsTierHeat: this.#jsTierHeat,
     });
   }
@@ -447,4 +459,13 @@ export function compileSync(source: ModuleSource, limits: CompileLimits): Compil
     // inside the decoder; report it as what it is, a module we cannot compile.
     throw new CompileError(`cannot compile module: ${(e as Error)?.message ?? e}`);
   }
+}
+
+/** A limit from the configuration: a positive integer, or undefined for the default. */
+function positiveLimit(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, not ${value}`);
+  }
+  return value;
 }
