@@ -6,6 +6,7 @@
  */
 
 import type { JsCode } from "./js_tier.ts";
+import type { StructuredPlan } from "./jit/compile.ts";
 
 /**
  * A function lowered to register code. Sizes are in 32-bit words of the
@@ -31,4 +32,6 @@ export interface CompiledFunction {
   js: JsCode | null;
   /** How often the executor has entered the function or branched back in it (until compiled). */
   jsHeat: number;
+  /** How the structured tier compiles the function (null: it does not, e.g. in metered code). */
+  structured: StructuredPlan | null;
 }

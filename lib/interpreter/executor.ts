@@ -21,6 +21,10 @@
  */
 
 import { ExitError, RuntimeError } from "../errors.ts";
+import { HostError } from "./host_error.ts";
+import { addTraceFrames, MAX_TRACE_FRAMES } from "./trap_trace.ts";
+import { compileStructured } from "./jit/compile.ts";
+import { J, type JitHost } from "./jit/state.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import type { FunctionInstance, InstanceState } from "./instances.ts";
 import { compileJs, type JsCode } from "./js_tier.ts";
@@ -127,6 +131,9 @@ function compileHot(cf: CompiledFunction): JsCode | null {
   return js;
 }
 
+/** Calls after which the structured tier compiles a function (`RuntimeConfig.jsTier: true`). */
+export const DEFAULT_STRUCTURED_HEAT = 2;
+
 /**
  * Default size of the wasm call stack, in bytes (64 MiB): every frame's
  * registers (8 bytes for each parameter, local and operand slot) plus
@@ -138,10 +145,7 @@ export const DEFAULT_MAX_STACK_BYTES = 64 * 1024 * 1024;
 /** What the return record of one frame (caller, pc, base) counts against the stack's bytes. */
 export const FRAME_RECORD_BYTES = 16;
 
-/** An error thrown by a host function, carried unchanged through the wasm frames. */
-export class HostError {
-  constructor(readonly error: unknown) {}
-}
+export { HostError };
 
 /** `Machine.execute`/`resume`: the call finished; its results are at its base. */
 export const DONE = 0;
@@ -179,6 +183,14 @@ export interface MachineLimits {
   maxStackBytes: number;
   /** Compile a function to JavaScript after this many entries and backward branches; -1: never. */
   jsTierHeat: number;
+  /** Compile a function with the structured tier after this many calls; -1: never. */
+  structuredHeat?: number;
+}
+
+/** Where a machine gets the machines of nested interpreted calls (the runtime's pool). */
+export interface MachinePool {
+  acquireMachine(): Machine;
+  releaseMachine(m: Machine): void;
 }
 
 /**
@@ -186,7 +198,7 @@ export interface MachineLimits {
  * stack. A machine runs one call at a time; a host function that calls back
  * into wasm uses another machine.
  */
-export class Machine {
+export class Machine implements JitHost {
   buffer: ArrayBuffer;
   R: Int32Array;
   F32: Float32Array;
@@ -206,10 +218,18 @@ export class Machine {
    * The stack's budget in words: a call traps when its frame's top word
    * plus 4 words per frame record already on the stack would exceed it.
    */
-  readonly stackWords: number;
+  stackWords: number;
   /** See {@link MachineLimits.jsTierHeat}. */
   readonly jsTierHeat: number;
-  readonly maxWords: number;
+  /** See {@link MachineLimits.structuredHeat}. */
+  readonly structuredHeat: number;
+  /** The runtime's machines, for nested calls from the structured tier. */
+  pool: MachinePool | null = null;
+  /** A machine running a call for compiled code: host functions' errors stay wrapped. */
+  nested = false;
+  maxWords: number;
+  /** The stack budget the runtime configured (a nested machine gets less: what is left). */
+  readonly defaultStackWords: number;
 
   // The state of a call between `run`s (suspended), and while it runs.
   fn: FunctionInstance | null = null;
@@ -237,8 +257,10 @@ export class Machine {
   constructor(limits: MachineLimits) {
     this.maxDepth = limits.maxCallDepth;
     this.jsTierHeat = limits.jsTierHeat;
+    this.structuredHeat = limits.structuredHeat ?? -1;
     this.stackWords = Math.floor(limits.maxStackBytes / 4);
     this.maxWords = this.stackWords;
+    this.defaultStackWords = this.stackWords;
     const frames = Math.min(256, this.maxDepth);
     this.framePcs = new Int32Array(frames);
     this.frameBases = new Int32Array(frames);
@@ -315,11 +337,88 @@ export class Machine {
       }
       return this.pending !== null ? SUSPENDED : DONE;
     }
+    if (this.structuredHeat >= 0 && !this.asyncMode && this.#structured(entry)) {
+      try {
+        this.callJit(entry, base, 0);
+      } catch (e) {
+        throw e instanceof HostError && !this.nested ? e.error : e;
+      }
+      this.fn = null;
+      return DONE;
+    }
     this.fn = entry;
     this.pc = 0;
     this.b = base;
     this.enterFrame(entry, base);
     return this.runUntilStopped();
+  }
+
+  /** True when `fn` runs in the structured tier now (compiling it once it is hot). */
+  #structured(fn: FunctionInstance): boolean {
+    if (J.depth >= J.limit) return false;
+    if (fn.jit !== null) return true;
+    if (++fn.jitHeat < this.structuredHeat) return false;
+    if (compileStructured(fn)) return true;
+    fn.jitHeat = -(1 << 30);
+    return false;
+  }
+
+  /**
+   * Calls `fn`'s compiled code with the arguments at `base`, from a frame
+   * at call depth `depth`; results are written at `base`. The compiled
+   * frames spend what is left of this machine's stack budget, at 8 bytes
+   * per unit of `J.depth`.
+   */
+  callJit(fn: FunctionInstance, base: number, depth: number): void {
+    const machine = J.machine, free = J.base, limit = J.limit, stackLimit = J.stackLimit;
+    J.machine = this;
+    J.base = base;
+    const left = J.depth + (((this.stackWords - base - (depth << 2)) * 4) >> 3);
+    if (left < stackLimit) {
+      J.stackLimit = left;
+      if (left < limit) J.limit = left;
+    }
+    try {
+      fn.jitEntry!(this, base, fn.jit!);
+    } finally {
+      J.machine = machine;
+      J.base = free;
+      J.limit = limit;
+      J.stackLimit = stackLimit;
+    }
+  }
+
+  /** {@link JitHost.pollInterrupts}. */
+  pollInterrupts(inst: InstanceState): void {
+    this.checkInterrupts(inst);
+  }
+
+  /** {@link JitHost.spawn}. */
+  spawn(): Machine {
+    const m = this.pool!.acquireMachine();
+    m.pool = this.pool;
+    // What the compiled frames above this machine's call left of the stack budget.
+    const words = Math.min(m.defaultStackWords, (J.stackLimit - J.depth) * 2);
+    m.stackWords = m.maxWords = Math.max(0, words);
+    m.configure(this.signal, this.deadline, false);
+    m.fuel = this.fuel;
+    m.nested = true;
+    return m;
+  }
+
+  /** {@link JitHost.release}. */
+  release(nested: JitHost): void {
+    const m = nested as Machine;
+    this.fuel = m.fuel;
+    m.nested = false;
+    m.stackWords = m.maxWords = m.defaultStackWords;
+    m.configure(null, Infinity, false);
+    this.pool!.releaseMachine(m);
+  }
+
+  /** {@link JitHost.runToEnd}. */
+  runToEnd(fn: FunctionInstance, base: number): void {
+    if (this.execute(fn, base) !== DONE) throw new Error("a nested call cannot suspend");
   }
 
   /** Continues a call that returned {@link SUSPENDED}. */
@@ -350,6 +449,7 @@ export class Machine {
       const fns = this.frameFns;
       let pcs = this.framePcs, fps = this.frameBases;
       const stackWords = this.stackWords;
+      const structured = this.structuredHeat >= 0 && !this.asyncMode;
       const jsTierHeat = this.jsTierHeat;
       // A call from the host (or a re-entry) may start in the JavaScript tier too, unless the
       // budget is spent (after a suspension it is below 1: the interrupt check comes first).
@@ -434,6 +534,13 @@ export class Machine {
                   budget = 0;
                   break interrupt;
                 }
+                break;
+              }
+              if (structured && this.#structured(callee)) {
+                pc = next;
+                this.callJit(callee, nb, depth);
+                R = this.R, F32 = this.F32, F64 = this.F64;
+                mem = memoryView(inst);
                 break;
               }
               if (depth === pcs.length) {
@@ -2678,7 +2785,7 @@ export class Machine {
     depth: number,
   ): unknown {
     this.#abortListeners(fn, depth, e instanceof HostError ? e.error : e);
-    if (e instanceof HostError) return e.error;
+    if (e instanceof HostError) return this.nested ? e : e.error;
     let trap: RuntimeError;
     if (e instanceof RuntimeError) trap = e;
     else if (e instanceof RangeError) {
@@ -2686,25 +2793,16 @@ export class Machine {
         /call stack/i.test(e.message) ? "call stack exhausted" : "out of bounds memory access",
       );
     } else return e;
-    const existing = (trap as { wasmStack?: string[] }).wasmStack ?? [];
+    const frames = [frameText(fn, pc)];
     // A runaway recursion leaves millions of frames: name the innermost ones only.
-    const frames = existing.length < MAX_TRACE_FRAMES ? [frameText(fn, pc)] : [];
     let d = depth - 1;
-    for (; d >= depth0 && existing.length + frames.length < MAX_TRACE_FRAMES; d--) {
+    for (; d >= depth0 && frames.length < MAX_TRACE_FRAMES; d--) {
       frames.push(frameText(this.frameFns[d], this.framePcs[d] - 1));
     }
-    const more = d - depth0 + 1 + (existing.length < MAX_TRACE_FRAMES ? 0 : 1);
-    if (more > 0) frames.push(`... ${more} more frame${more === 1 ? "" : "s"}`);
-    const wasmStack = existing.length > 0 ? [...existing, ...frames] : frames;
-    Object.defineProperty(trap, "wasmStack", { value: wasmStack, configurable: true });
-    trap.stack = `RuntimeError: ${trap.message}\n` +
-      wasmStack.map((frame) => `    at ${frame}`).join("\n");
+    addTraceFrames(trap, frames, d - depth0 + 1);
     return trap;
   }
 }
-
-/** Most frames a trap's wasm stack trace names; the rest are counted. */
-const MAX_TRACE_FRAMES = 50;
 
 /** One line of a wasm stack trace: the function and the byte offset of the instruction at `pc`. */
 function frameText(fn: FunctionInstance, pc: number): string {

@@ -8,6 +8,7 @@
 
 import type { FuncType, RefType, ValType } from "../binary/types.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
+import { type DirectFunction, type EntryAdapter, lazyDirect } from "./jit/adapters.ts";
 
 /** Bytes in a WebAssembly page. */
 export const PAGE_SIZE = 65536;
@@ -220,6 +221,18 @@ export class FunctionInstance {
   readonly hostWords: number;
   /** Listener hooks, when the runtime has a listener for this function. */
   listener: FunctionHooks | null = null;
+  /**
+   * How the structured tier's compiled code calls this function (see
+   * `jit/adapters.ts`): its compiled code once it has some, else an adapter
+   * to the interpreter or to the host function.
+   */
+  direct: DirectFunction = lazyDirect;
+  /** The structured tier's compiled code, or null. */
+  jit: DirectFunction | null = null;
+  /** Calls {@link jit} from the interpreter's registers. */
+  jitEntry: EntryAdapter | null = null;
+  /** Calls so far while not compiled (the structured tier compiles hot functions). */
+  jitHeat = 0;
 
   constructor(
     type: FuncType,

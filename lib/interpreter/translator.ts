@@ -14,6 +14,7 @@
 import { CompileError } from "../errors.ts";
 import { Imm, Op, OPS, PREFIX_FD } from "../binary/opcodes.ts";
 import { Instruction, readInstruction } from "../binary/instruction.ts";
+import { ModulePlan, StructuredPlan } from "./jit/compile.ts";
 import { ByteReader } from "../binary/reader.ts";
 import { type FuncType, ValType } from "../binary/types.ts";
 import type { ModuleContext } from "../validate/context.ts";
@@ -45,7 +46,13 @@ export function translateModule(
   const t = new Translator(ctx, options);
   const out: CompiledFunction[] = [];
   const first = ctx.module.importedFunctionCount;
-  for (let i = 0; i < ctx.module.codes.length; i++) out.push(t.translate(first + i));
+  // Metered and listened code keeps to the interpreter, which counts fuel and calls listeners.
+  const plan = options.fuel || options.listeners ? null : new ModulePlan(ctx.module);
+  for (let i = 0; i < ctx.module.codes.length; i++) {
+    const cf = t.translate(first + i);
+    if (plan !== null) cf.structured = new StructuredPlan(plan, first + i);
+    out.push(cf);
+  }
   return out;
 }
 
@@ -98,6 +105,7 @@ class Translator extends ControlFlow {
       sourceMap: this.sourceMap.slice(0, this.sourceLength),
       js: null,
       jsHeat: 0,
+      structured: null,
     };
   }
 

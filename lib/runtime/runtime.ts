@@ -10,6 +10,7 @@ import { CompileError } from "../errors.ts";
 import {
   DEFAULT_JS_TIER_HEAT,
   DEFAULT_MAX_STACK_BYTES,
+  DEFAULT_STRUCTURED_HEAT,
   FRAME_RECORD_BYTES,
   Machine,
 } from "../interpreter/executor.ts";
@@ -121,6 +122,7 @@ export class Runtime {
   readonly #compileLimits: CompileLimits;
   readonly #listenerFactory: FunctionListenerFactory | undefined;
   readonly #jsTierHeat: number;
+  readonly #structuredHeat: number;
   #closed = false;
 
   /** Creates a runtime. @param config limits and options; see {@link RuntimeConfig}. */
@@ -141,6 +143,12 @@ export class Runtime {
       ? -1
       : jsTier === true
       ? DEFAULT_JS_TIER_HEAT
+      : Math.floor(jsTier);
+    // The structured tier's frames count bytes, not frames: a frame cap keeps to the interpreter.
+    this.#structuredHeat = jsTier === false || config.maxCallDepth !== undefined
+      ? -1
+      : jsTier === true
+      ? DEFAULT_STRUCTURED_HEAT
       : Math.floor(jsTier);
     this.#compileLimits = {
       fuel: config.fuel ?? false,
@@ -324,12 +332,17 @@ export class Runtime {
   /** @internal */
   acquireMachine(): Machine {
     if (!warmedUp) warmUp();
-    const m = this.#machines.pop();
-    return m ?? new Machine({
-      maxCallDepth: this.#maxCallDepth,
-      maxStackBytes: this.#maxStackBytes,
-      jsTierHeat: this.#jsTierHeat,
-    });
+    let m = this.#machines.pop();
+    if (m === undefined) {
+      m = new Machine({
+        maxCallDepth: this.#maxCallDepth,
+        maxStackBytes: this.#maxStackBytes,
+        jsTierHeat: this.#jsTierHeat,
+        structuredHeat: registerTierOnly.has(this) ? -1 : this.#structuredHeat,
+      });
+      m.pool = this;
+    }
+    return m;
   }
 
   /** @internal */
@@ -468,4 +481,16 @@ function positiveLimit(name: string, value: number | undefined): number | undefi
     throw new RangeError(`${name} must be a positive integer, not ${value}`);
   }
   return value;
+}
+
+const registerTierOnly = new WeakSet<Runtime>();
+
+/**
+ * For tests of the register-code JavaScript tier (`js_tier.ts`): `runtime`
+ * compiles hot functions with that tier only, never with the structured
+ * tier (`jit/`). Call it before the runtime's first call.
+ */
+export function useRegisterTierOnly(runtime: Runtime): Runtime {
+  registerTierOnly.add(runtime);
+  return runtime;
 }

@@ -10,6 +10,7 @@ import {
   Runtime,
   RuntimeError,
 } from "../../mod.ts";
+import { useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
 import { wat2wasm } from "../../lib/text/index.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { validateModule } from "../../lib/validate/module_validator.ts";
@@ -109,7 +110,7 @@ async function load(
   source: ModuleSource = LOOPS,
   extra = {},
 ): Promise<{ module: Module; compiled: CompiledModule }> {
-  const runtime = new Runtime({ jsTier, ...extra });
+  const runtime = useRegisterTierOnly(new Runtime({ jsTier, ...extra }));
   const compiled = await runtime.compileModule(source);
   return { module: await runtime.instantiateModule(compiled), compiled };
 }
@@ -366,7 +367,7 @@ test("recursion runs in compiled code with the interpreter's results, limits and
 
 test("a deadline stops a compiled loop that awaits an async host function each turn", async () => {
   for (const tier of [false, 1]) {
-    const runtime = new Runtime({ jsTier: tier });
+    const runtime = useRegisterTierOnly(new Runtime({ jsTier: tier }));
     await runtime.newHostModuleBuilder("env").newFunctionBuilder()
       .withFunc(() => Promise.resolve(1), ["i32"], ["i32"]).export("h").instantiate();
     const module = await runtime.instantiate(`(module

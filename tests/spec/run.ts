@@ -3,11 +3,14 @@
  * scripts through the public API only, and prints a table per file and a
  * total. Exits non-zero on any failure.
  *
- *   deno task spec [--js-tier=eager|loops|off] [FILTER...]   (or: bun tests/spec/run.ts ...)
+ *   deno task spec [--js-tier=eager|register|loops|off] [FILTER...]   (or: bun tests/spec/run.ts ...)
  *
  * `--js-tier=eager` compiles every function to JavaScript on its first call
- * (so each script checks the JavaScript tier); `loops` does too, but loop by
- * loop, as for functions too big to compile whole; `off` only interprets.
+ * (so each script checks the JavaScript tiers: the structured tier, and the
+ * register-code tier for what the structured tier does not compile);
+ * `register` does so with the register-code tier only; `loops` does too, but
+ * loop by loop, as for functions too big to compile whole; `off` only
+ * interprets.
  * The default is the runtime's (functions are compiled once hot, which few
  * scripts reach).
  *
@@ -41,13 +44,16 @@ const filters = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const tierOption = options.find((a) => a.startsWith("--js-tier="))?.slice("--js-tier=".length);
 if (
   options.some((a) => !a.startsWith("--js-tier=")) ||
-  !["eager", "loops", "off", undefined].includes(tierOption)
+  !["eager", "register", "loops", "off", undefined].includes(tierOption)
 ) {
-  console.error(`unknown option in ${options.join(" ")}: use --js-tier=eager, loops or off`);
+  console.error(
+    `unknown option in ${options.join(" ")}: use --js-tier=eager, register, loops or off`,
+  );
   process.exit(2);
 }
 if (tierOption === "loops") setJsTierMaxWords(0);
-const config: RuntimeConfig = tierOption === "eager" || tierOption === "loops"
+const registerTierOnly = tierOption === "register" || tierOption === "loops";
+const config: RuntimeConfig = tierOption === "eager" || registerTierOnly
   ? { jsTier: 1 }
   : tierOption === "off"
   ? { jsTier: false }
@@ -67,7 +73,7 @@ for (const file of files) {
   let result: ScriptResult;
   try {
     const commands: WastCommand[] = parseWast(text);
-    result = await runScript(commands, config);
+    result = await runScript(commands, config, registerTierOnly);
   } catch (e) {
     result = {
       passed: 0,

@@ -4,6 +4,7 @@
  * host module builder.
  */
 
+import { useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
 import {
   type CompiledModule,
   CompileError,
@@ -143,9 +144,11 @@ function check(actual: unknown, e: WastExpected): string | null {
 export async function runScript(
   commands: WastCommand[],
   config: RuntimeConfig = {},
+  registerTierOnly = false,
 ): Promise<ScriptResult> {
   const result: ScriptResult = { passed: 0, failed: 0, skipped: 0, failures: [], skipReasons: [] };
   const runtime = new Runtime(config);
+  if (registerTierOnly) useRegisterTierOnly(runtime);
   await spectest(runtime);
   const named = new Map<string, Module>();
   let current: Module | undefined;

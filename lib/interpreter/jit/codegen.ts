@@ -1,0 +1,575 @@
+/**
+ * The structured tier's code generator: one WebAssembly function body, read
+ * straight from the module's bytes, becomes the source of one JavaScript
+ * function whose locals and operand-stack values are JavaScript variables
+ * and whose blocks, loops and ifs are labelled JavaScript blocks, loops and
+ * ifs. Calls are JavaScript calls of the callee's `direct` function.
+ *
+ * The generated source is the body of a factory,
+ * `new Function("C", "J", "H", "W", source)`, which takes the instance
+ * (`C.inst`), the tier's shared state `J` (`state.ts`), the helpers `H`
+ * (`runtime_helpers.ts`) and `W` (`wide`, where helpers leave an i64's high
+ * word), and returns the function. Nothing of the module but numbers
+ * reaches the source: names, strings and data never do.
+ *
+ * Values (see `values.ts`): an i32 is an int32 number, an i64 two (low,
+ * high), an f32 or f64 a number or a NaNBits object. Operand-stack values
+ * live in variables named by stack height and kind (`a` i32 or i64 low
+ * word, `b` i64 high word, `f` f32, `d` f64); locals are `l` (and `m` for
+ * an i64's high word). Functions using v128 or reference values, tables or
+ * other instructions this generator does not know return null: they stay
+ * with the register interpreter and its first JavaScript tier.
+ *
+ * Calling convention: parameters are JavaScript arguments, one per word
+ * (an i64 is two); the first result word is the return value and the rest
+ * go to `J.rs[0..]`.
+ *
+ * @module
+ */
+
+import { BLOCK_EMPTY, Instruction, readInstruction } from "../../binary/instruction.ts";
+import { OPS } from "../../binary/opcodes.ts";
+import { ByteReader } from "../../binary/reader.ts";
+import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
+import { internType } from "../instances.ts";
+import { NUMERIC_OPS, type Value } from "./numeric_ops.ts";
+
+const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c;
+
+/** What the generator needs to know of the module around a function. */
+export interface CodegenModule {
+  readonly module: WasmModule;
+  /** Type of every function, imported ones first. */
+  readonly functionTypes: readonly FuncType[];
+  /** Value type of every global, imported ones first. */
+  readonly globalTypes: readonly ValType[];
+}
+
+/** A generated function: the factory's source and its JavaScript stack estimate. */
+export interface GeneratedFunction {
+  source: string;
+  /** Units the function adds to `J.depth` while it runs (about its JS frame's size in words). */
+  frameUnits: number;
+}
+
+/** The module facts of {@link CodegenModule}, computed once per module. */
+export function codegenModule(module: WasmModule): CodegenModule {
+  const functionTypes: FuncType[] = [];
+  const globalTypes: ValType[] = [];
+  for (const imp of module.imports) {
+    if (imp.desc.kind === 0) functionTypes.push(module.types[imp.desc.typeIndex]);
+    else if (imp.desc.kind === 3) globalTypes.push(imp.desc.type.type);
+  }
+  for (const t of module.functions) functionTypes.push(module.types[t]);
+  for (const g of module.globals) globalTypes.push(g.type.type);
+  return { module, functionTypes, globalTypes };
+}
+
+/** Words a value takes in the calling convention. */
+export function wordsOf(t: ValType): number {
+  return t === I64 ? 2 : 1;
+}
+
+/** True for the value types the structured tier holds in variables. */
+export function supported(t: ValType): boolean {
+  return t === I32 || t === I64 || t === F32 || t === F64;
+}
+
+/** The kinds of control frame. */
+const enum Kind {
+  Func,
+  Block,
+  Loop,
+  If,
+}
+
+interface Control {
+  kind: Kind;
+  label: string;
+  /** Stack height below the frame's parameters. */
+  height: number;
+  params: ValType[];
+  results: ValType[];
+}
+
+class Unsupported extends Error {}
+
+const unsupported = (): never => {
+  throw new Unsupported();
+};
+
+/**
+ * Generates the function with index `funcIndex` (imports included in the
+ * numbering), or returns null when it uses what the tier does not handle.
+ */
+export function generateFunction(cm: CodegenModule, funcIndex: number): GeneratedFunction | null {
+  try {
+    return new Generator(cm, funcIndex).generate();
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
+}
+
+class Generator {
+  readonly #cm: CodegenModule;
+  readonly #index: number;
+  readonly #type: FuncType;
+  readonly #locals: ValType[];
+  readonly #out: string[] = [];
+  readonly #stack: ValType[] = [];
+  readonly #ctl: Control[] = [];
+  /** Highest stack height used, per variable prefix. */
+  readonly #maxHeight = new Map<string, number>();
+  /** Header lines of the factory (captured functions, globals, constants). */
+  readonly #header = new Set<string>();
+  #constants = 0;
+  #usesMemory = false;
+
+  constructor(cm: CodegenModule, funcIndex: number) {
+    this.#cm = cm;
+    this.#index = funcIndex;
+    this.#type = cm.functionTypes[funcIndex];
+    const body = cm.module.codes[funcIndex - cm.module.importedFunctionCount];
+    this.#locals = [...this.#type.params, ...body.locals];
+    for (const t of this.#locals) if (!supported(t)) unsupported();
+    for (const t of this.#type.results) if (!supported(t)) unsupported();
+  }
+
+  generate(): GeneratedFunction {
+    const cm = this.#cm;
+    const body = cm.module.codes[this.#index - cm.module.importedFunctionCount];
+    const r = new ByteReader(cm.module.bytes, body.start, body.end);
+    const ins = new Instruction();
+    this.#ctl.push({
+      kind: Kind.Func,
+      label: "L0",
+      height: 0,
+      params: [],
+      results: [...this.#type.results],
+    });
+    this.#emit("L0: {");
+    // Instructions after an unconditional branch, up to the end of its block, are skipped;
+    // `dead` counts the blocks opened inside the skipped code.
+    let dead = -1;
+    while (this.#ctl.length > 0) {
+      readInstruction(r, ins);
+      const op = ins.op;
+      if (dead >= 0) {
+        if (op === 0x02 || op === 0x03 || op === 0x04) dead++;
+        else if (op === 0x0b && dead > 0) dead--;
+        else if ((op === 0x05 || op === 0x0b) && dead === 0) {
+          dead = -1;
+          this.#control(ins);
+        }
+        continue;
+      }
+      if (this.#instruction(ins)) dead = 0;
+    }
+    return this.#finish();
+  }
+
+  /** Emits one instruction; true when the code after it is unreachable. */
+  #instruction(ins: Instruction): boolean {
+    const op = ins.op;
+    switch (op) {
+      case 0x00: // unreachable
+        this.#emit(`pos = ${ins.offset}; H.trap("unreachable");`);
+        return true;
+      case 0x01: // nop
+        return false;
+      case 0x02: // block
+      case 0x03: // loop
+      case 0x04: // if
+      case 0x05: // else
+      case 0x0b: // end
+        this.#control(ins);
+        return false;
+      case 0x0c: // br
+        this.#emit(this.#branch(ins.a));
+        return true;
+      case 0x0d: { // br_if
+        const c = this.#pop(I32);
+        this.#emit(`if (${c.v} !== 0) { ${this.#branch(ins.a)} }`);
+        return false;
+      }
+      case 0x0e: { // br_table
+        const c = this.#pop(I32);
+        const cases = new Map<number, number[]>();
+        for (let i = 0; i < ins.count; i++) {
+          const list = cases.get(ins.list[i]) ?? [];
+          list.push(i);
+          cases.set(ins.list[i], list);
+        }
+        cases.delete(ins.a);
+        const lines = [`switch (${c.v}) {`];
+        for (const [depth, values] of cases) {
+          lines.push(`${values.map((v) => `case ${v}:`).join(" ")} { ${this.#branch(depth)} }`);
+        }
+        lines.push(`default: { ${this.#branch(ins.a)} }`, "}");
+        this.#emit(lines.join("\n"));
+        return true;
+      }
+      case 0x0f: // return
+        this.#emit(this.#returnCode(this.#stack.length - this.#type.results.length));
+        return true;
+      case 0x10: // call
+        this.#call(ins, this.#cm.functionTypes[ins.a], `fn${ins.a}`, ins.a);
+        return false;
+      case 0x11: { // call_indirect
+        const type = this.#cm.module.types[ins.a];
+        const index = this.#pop(I32);
+        this.#header.add(`const T${ins.b} = INST.tables[${ins.b}];`);
+        this.#emit(
+          `pos = ${ins.offset}; const callee${ins.offset} = J.callee(T${ins.b}, ${index.v}, ${
+            internType(type)
+          });`,
+        );
+        this.#call(ins, type, `callee${ins.offset}`, -1);
+        return false;
+      }
+      case 0x1a: // drop
+        this.#stack.pop();
+        return false;
+      case 0x1b: // select
+      case 0x1c: { // select t
+        if (op === 0x1c && (ins.count !== 1 || !supported(ins.list[0] as ValType))) unsupported();
+        const c = this.#pop(I32);
+        const t = this.#stack[this.#stack.length - 1];
+        const b = this.#pop(t), a = this.#pop(t);
+        const r = this.#push(t);
+        const hi = t === I64 ? ` ${a.h} = ${b.h};` : "";
+        this.#emit(`if (${c.v} === 0) { ${r.v} = ${b.v};${hi} }`);
+        return false;
+      }
+      case 0x20: { // local.get
+        const t = this.#locals[ins.a];
+        const r = this.#push(t);
+        this.#emit(this.#move(t, r, local(ins.a)));
+        return false;
+      }
+      case 0x21: // local.set
+      case 0x22: { // local.tee
+        const t = this.#locals[ins.a];
+        const v = this.#pop(t);
+        this.#emit(this.#move(t, local(ins.a), v));
+        if (op === 0x22) this.#push(t);
+        return false;
+      }
+      case 0x23: // global.get
+      case 0x24: { // global.set
+        const t = this.#cm.globalTypes[ins.a];
+        if (!supported(t)) unsupported();
+        const g = `g${ins.a}`;
+        this.#header.add(`const ${g} = INST.globals[${ins.a}].bits;`);
+        if (op === 0x23) {
+          const r = this.#push(t);
+          this.#emit(
+            t === I32
+              ? `${r.v} = ${g}[0];`
+              : t === I64
+              ? `${r.v} = ${g}[0]; ${r.h} = ${g}[1];`
+              : t === F32
+              ? `${r.v} = H.f32FromBits(${g}[0]);`
+              : `${r.v} = H.f64FromBits(${g}[0], ${g}[1]);`,
+          );
+        } else {
+          const v = this.#pop(t);
+          this.#emit(
+            t === I32
+              ? `${g}[0] = ${v.v};`
+              : t === I64
+              ? `${g}[0] = ${v.v}; ${g}[1] = ${v.h};`
+              : t === F32
+              ? `${g}[0] = H.f32Bits(${v.v});`
+              : `${g}[0] = H.f64Bits(${v.v}); ${g}[1] = W.hi;`,
+          );
+        }
+        return false;
+      }
+      case 0x3f: { // memory.size
+        this.#usesMemory = true;
+        const r = this.#push(I32);
+        this.#emit(`${r.v} = M0.pages;`);
+        return false;
+      }
+      case 0x40: { // memory.grow
+        this.#usesMemory = true;
+        const n = this.#pop(I32);
+        const r = this.#push(I32);
+        this.#emit(`${r.v} = M0.grow(${n.v} >>> 0); mem = M0.view;`);
+        return false;
+      }
+      case 0x41: { // i32.const
+        this.#emit(`${this.#push(I32).v} = ${ins.a};`);
+        return false;
+      }
+      case 0x42: { // i64.const
+        const r = this.#push(I64);
+        this.#emit(`${r.v} = ${ins.a}; ${r.h} = ${ins.b};`);
+        return false;
+      }
+      case 0x43: // f32.const
+      case 0x44: { // f64.const
+        const t = op === 0x43 ? F32 : F64;
+        const r = this.#push(t);
+        this.#emit(`${r.v} = ${this.#floatConstant(t, ins.a, ins.b)};`);
+        return false;
+      }
+      case 0x108: { // memory.init
+        this.#usesMemory = true;
+        const n = this.#pop(I32), s = this.#pop(I32), d = this.#pop(I32);
+        this.#emit(
+          `pos = ${ins.offset}; H.memoryInit(M0, INST.data[${ins.a}], ${d.v}, ${s.v}, ${n.v});`,
+        );
+        return false;
+      }
+      case 0x109: // data.drop
+        this.#emit(`INST.data[${ins.a}] = H.EMPTY_BYTES;`);
+        return false;
+      case 0x10a: { // memory.copy
+        this.#usesMemory = true;
+        const n = this.#pop(I32), s = this.#pop(I32), d = this.#pop(I32);
+        this.#emit(`pos = ${ins.offset}; H.memoryCopy(M0, ${d.v}, ${s.v}, ${n.v});`);
+        return false;
+      }
+      case 0x10b: { // memory.fill
+        this.#usesMemory = true;
+        const n = this.#pop(I32), v = this.#pop(I32), d = this.#pop(I32);
+        this.#emit(`pos = ${ins.offset}; H.memoryFill(M0, ${d.v}, ${v.v}, ${n.v});`);
+        return false;
+      }
+    }
+    const info = OPS[op];
+    const spec = info && NUMERIC_OPS[info.name];
+    if (!info || !spec || !info.params || !info.results) return unsupported();
+    const operands: Value[] = [];
+    for (let i = info.params.length - 1; i >= 0; i--) {
+      operands[i] = this.#pop(info.params[i] as ValType);
+    }
+    const result = info.results.length > 0 ? this.#push(info.results[0] as ValType) : NO_VALUE;
+    if (info.imm === 9 /* memArg */) this.#usesMemory = true;
+    const code = spec.code(operands, result, ins.b >>> 0);
+    this.#emit(spec.traps ? `pos = ${ins.offset}; ${code}` : code);
+    return false;
+  }
+
+  /** block, loop, if, else, end. */
+  #control(ins: Instruction): void {
+    const op = ins.op;
+    if (op === 0x05) { // else
+      const c = this.#ctl[this.#ctl.length - 1];
+      this.#stack.length = c.height;
+      this.#stack.push(...c.params);
+      this.#emit("} else {");
+      return;
+    }
+    if (op === 0x0b) { // end
+      const c = this.#ctl.pop()!;
+      this.#stack.length = c.height;
+      this.#stack.push(...c.results);
+      if (c.kind === Kind.Loop) this.#emit(`break ${c.label};`);
+      this.#emit("}");
+      if (c.kind === Kind.Func) this.#emit(this.#returnCode(0));
+      return;
+    }
+    const [params, results] = this.#blockType(ins.a);
+    let cond: Value | null = null;
+    if (op === 0x04) cond = this.#pop(I32);
+    const height = this.#stack.length - params.length;
+    const label = `L${this.#ctl.length}`;
+    const kind = op === 0x02 ? Kind.Block : op === 0x03 ? Kind.Loop : Kind.If;
+    this.#ctl.push({ kind, label, height, params, results });
+    if (kind === Kind.Block) this.#emit(`${label}: {`);
+    else if (kind === Kind.Loop) {
+      this.#emit(`${label}: for (;;) {`, "if (--J.budget < 0) J.tick(INST);");
+    } else this.#emit(`${label}: if (${cond!.v} !== 0) {`);
+  }
+
+  #blockType(a: number): [ValType[], ValType[]] {
+    if (a === BLOCK_EMPTY) return [[], []];
+    if (a < 0) {
+      const t = (a + 0x80) as ValType;
+      if (!supported(t)) unsupported();
+      return [[], [t]];
+    }
+    const type = this.#cm.module.types[a];
+    for (const t of [...type.params, ...type.results]) if (!supported(t)) unsupported();
+    return [[...type.params], [...type.results]];
+  }
+
+  /** A branch to the label `depth` frames out: moves of its values, then break, continue or return. */
+  #branch(depth: number): string {
+    const target = this.#ctl[this.#ctl.length - 1 - depth];
+    if (target.kind === Kind.Func) {
+      return this.#returnCode(this.#stack.length - this.#type.results.length);
+    }
+    const types = target.kind === Kind.Loop ? target.params : target.results;
+    const from = this.#stack.length - types.length;
+    const moves: string[] = [];
+    for (let i = 0; i < types.length; i++) {
+      if (from + i === target.height + i) continue;
+      moves.push(
+        this.#move(types[i], this.#var(target.height + i, types[i]), this.#var(from + i, types[i])),
+      );
+    }
+    const jump = target.kind === Kind.Loop ? "continue" : "break";
+    return `${moves.join(" ")} ${jump} ${target.label};`;
+  }
+
+  /** Returns the function's results, found at stack heights from `from` on. */
+  #returnCode(from: number): string {
+    const words: string[] = [];
+    this.#type.results.forEach((t, i) => {
+      const v = this.#var(from + i, t);
+      words.push(v.v);
+      if (t === I64) words.push(v.h);
+    });
+    const rest = words.slice(1).map((w, i) => `J.rs[${i}] = ${w}; `).join("");
+    return `J.depth -= UNITS; ${rest}return${words.length > 0 ? ` ${words[0]}` : ""};`;
+  }
+
+  /** A call of a function of `type` through `callee.direct` (`index` ≥ 0: a direct call). */
+  #call(ins: Instruction, type: FuncType, callee: string, index: number): void {
+    for (const t of [...type.params, ...type.results]) if (!supported(t)) unsupported();
+    const args: string[] = [];
+    for (let i = type.params.length - 1; i >= 0; i--) {
+      const v = this.#pop(type.params[i]);
+      args.unshift(...(type.params[i] === I64 ? [v.v, v.h] : [v.v]));
+    }
+    if (index >= 0) this.#header.add(`const ${callee} = INST.functions[${index}];`);
+    // Host functions see their caller's instance (imports and table entries may be host functions).
+    const isImport = index >= 0 && index < this.#cm.module.importedFunctionCount;
+    const caller = index < 0 || isImport ? "J.caller = INST; " : "";
+    const call = `${callee}.direct(${args.join(", ")})`;
+    const results = type.results.map((t) => this.#push(t));
+    const words: string[] = [];
+    results.forEach((r, i) => {
+      words.push(r.v);
+      if (type.results[i] === I64) words.push(r.h);
+    });
+    const refresh = this.#memoryRefresh();
+    const before = `pos = ${ins.offset}; ${caller}`;
+    if (words.length === 0) this.#emit(`${before}${call};${refresh}`);
+    else if (words.length === 1) this.#emit(`${before}${words[0]} = ${call};${refresh}`);
+    else {
+      const rest = words.slice(1).map((w, i) => `${w} = J.rs[${i}];`).join(" ");
+      this.#emit(`${before}{ const r = ${call}; ${rest} ${words[0]} = r; }${refresh}`);
+    }
+  }
+
+  /** After a call: the memory may have grown, so the view is read again (when there is one). */
+  #memoryRefresh(): string {
+    return this.#cm.module.memories.length + this.#cm.module.importedMemoryCount > 0
+      ? " mem = M0.view;"
+      : "";
+  }
+
+  #floatConstant(t: ValType, lo: number, hi: number): string {
+    const nan = t === F32
+      ? (lo & 0x7f800000) === 0x7f800000 && (lo & 0x7fffff) !== 0
+      : (hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) | lo) !== 0;
+    if (nan) {
+      if (t === F32 ? lo === 0x7fc00000 : hi === 0x7ff80000 && lo === 0) return "NaN";
+      const name = `K${this.#constants++}`;
+      this.#header.add(`const ${name} = new H.NaNBits(${lo}, ${t === F32 ? 0 : hi});`);
+      return name;
+    }
+    const view = new DataView(new ArrayBuffer(8));
+    let x: number;
+    if (t === F32) {
+      view.setInt32(0, lo, true);
+      x = view.getFloat32(0, true);
+    } else {
+      view.setInt32(0, lo, true);
+      view.setInt32(4, hi, true);
+      x = view.getFloat64(0, true);
+    }
+    return Object.is(x, -0)
+      ? "-0"
+      : x === Infinity
+      ? "Infinity"
+      : x === -Infinity
+      ? "-Infinity"
+      : String(x);
+  }
+
+  /** Code moving a value of type `t` from `from` to `to`. */
+  #move(t: ValType, to: Value, from: Value): string {
+    if (to.v === from.v) return "";
+    return t === I64 ? `${to.v} = ${from.v}; ${to.h} = ${from.h};` : `${to.v} = ${from.v};`;
+  }
+
+  /** The variables of the stack value at `height` of type `t`. */
+  #var(height: number, t: ValType): Value {
+    const prefix = t === F32 ? "f" : t === F64 ? "d" : "a";
+    this.#use(prefix, height);
+    if (t === I64) this.#use("b", height);
+    return { v: `${prefix}${height}`, h: `b${height}` };
+  }
+
+  #use(prefix: string, height: number): void {
+    if ((this.#maxHeight.get(prefix) ?? -1) < height) this.#maxHeight.set(prefix, height);
+  }
+
+  #push(t: ValType): Value {
+    const v = this.#var(this.#stack.length, t);
+    this.#stack.push(t);
+    return v;
+  }
+
+  #pop(t: ValType): Value {
+    this.#stack.pop();
+    return this.#var(this.#stack.length, t);
+  }
+
+  #emit(...lines: string[]): void {
+    this.#out.push(...lines);
+  }
+
+  #finish(): GeneratedFunction {
+    const params: string[] = [];
+    this.#type.params.forEach((t, i) => {
+      params.push(`l${i}`);
+      if (t === I64) params.push(`m${i}`);
+    });
+    const decls: string[] = [];
+    for (let i = this.#type.params.length; i < this.#locals.length; i++) {
+      decls.push(`l${i} = 0`);
+      if (this.#locals[i] === I64) decls.push(`m${i} = 0`);
+    }
+    for (const [prefix, max] of this.#maxHeight) {
+      for (let h = 0; h <= max; h++) decls.push(`${prefix}${h} = 0`);
+    }
+    const frameUnits = params.length + decls.length + 8;
+    const hasMemory = this.#cm.module.memories.length + this.#cm.module.importedMemoryCount > 0;
+    const lines = [
+      `"use strict";`,
+      "const INST = C.inst;",
+      `const FN = INST.functions[${this.#index}];`,
+      `const UNITS = ${frameUnits};`,
+      hasMemory ? "const M0 = INST.memories[0];" : "",
+      ...this.#header,
+      `return function w${this.#index}(${params.join(", ")}) {`,
+      `if ((J.depth += UNITS) > J.limit) { J.depth -= UNITS; return J.deep(FN, UNITS, [${
+        params.join(", ")
+      }]); }`,
+      "if (--J.budget < 0) J.tick(INST);",
+      hasMemory ? "let mem = M0.view;" : "",
+      "let pos = -1;",
+      decls.length > 0 ? `let ${decls.join(", ")};` : "",
+      "try {",
+      ...this.#out,
+      "} catch (e) { J.depth -= UNITS; throw J.trap(e, FN, pos); }",
+      "};",
+    ];
+    return { source: lines.filter((l) => l !== "").join("\n"), frameUnits };
+  }
+}
+
+const NO_VALUE: Value = { v: "", h: "" };
+
+/** The variables of local `i`. */
+function local(i: number): Value {
+  return { v: `l${i}`, h: `m${i}` };
+}

@@ -1,0 +1,69 @@
+/**
+ * Compiling one function instance with the structured tier: its module's
+ * generated factory (made once per compiled module and function, shared by
+ * every instance) is bound to the instance, and the function's `direct`,
+ * `jit` and `jitEntry` are set so that compiled code and the interpreter
+ * call the compiled code from then on.
+ *
+ * @module
+ */
+
+import type { WasmModule } from "../../binary/types.ts";
+import type { FunctionInstance } from "../instances.ts";
+import { entryAdapter } from "./adapters.ts";
+import { type CodegenModule, codegenModule, generateFunction } from "./codegen.ts";
+import { HELPERS } from "./runtime_helpers.ts";
+import { J } from "./state.ts";
+import { wide } from "./values.ts";
+
+type Factory = (C: { inst: unknown }, j: typeof J, h: typeof HELPERS, w: typeof wide) => (
+  ...words: any[]
+) => any;
+
+/** How to compile one function of a module with the structured tier (see `CompiledFunction`). */
+export class StructuredPlan {
+  /** The generated factory; false when the function cannot be compiled. */
+  factory: Factory | null | false = null;
+  constructor(readonly module: ModulePlan, readonly index: number) {}
+}
+
+/** The module facts the generator needs, computed on the first compilation. */
+export class ModulePlan {
+  #cm: CodegenModule | null = null;
+  constructor(readonly module: WasmModule) {}
+  get codegen(): CodegenModule {
+    return this.#cm ??= codegenModule(this.module);
+  }
+}
+
+/** True where `new Function` works (not under a Content-Security-Policy without unsafe-eval). */
+let available: boolean | undefined;
+
+/**
+ * Compiles `fn` (a wasm function whose code has a plan); false when it
+ * cannot be (then it never will: the caller need not ask again).
+ */
+export function compileStructured(fn: FunctionInstance): boolean {
+  const plan = fn.code?.structured;
+  if (!plan || plan.factory === false) return false;
+  if (plan.factory === null) {
+    if (available === undefined) {
+      try {
+        available = new Function("return 1")() === 1;
+      } catch {
+        available = false;
+      }
+    }
+    const generated = available ? generateFunction(plan.module.codegen, plan.index) : null;
+    if (generated === null) {
+      plan.factory = false;
+      return false;
+    }
+    plan.factory = new Function("C", "J", "H", "W", generated.source) as Factory;
+  }
+  const code = plan.factory({ inst: fn.instance }, J, HELPERS, wide);
+  fn.jit = code;
+  fn.direct = code;
+  fn.jitEntry = entryAdapter(fn.type);
+  return true;
+}

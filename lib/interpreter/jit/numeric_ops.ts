@@ -1,0 +1,251 @@
+/**
+ * The JavaScript the structured tier writes for each fixed-signature
+ * numeric instruction (and the memory loads and stores), as templates over
+ * the names of the variables that hold the operands and the result.
+ *
+ * A value's variables ({@link Value}): `v` is the i32, f32 or f64 variable,
+ * or an i64's low word; `h` is an i64's high word. Helpers are reached as
+ * `H.name` (see `runtime_helpers.ts`); `W.hi` is where a helper leaves the
+ * high word of an i64 result. Templates read every operand before they
+ * write the result, so the result may share a variable with an operand.
+ *
+ * @module
+ */
+
+/** The JavaScript variables holding one value. */
+export interface Value {
+  v: string;
+  h: string;
+}
+
+/** One instruction's code: operands (bottom first), result (if any), immediate. */
+export type Template = (x: Value[], r: Value, imm: number) => string;
+
+/** A template and whether the instruction may trap (the tier then records its offset first). */
+export interface OpCode {
+  traps: boolean;
+  code: Template;
+}
+
+const T: Record<string, OpCode> = {};
+
+function def(names: string, traps: boolean, code: Template): void {
+  for (const name of names.split(" ")) T[name] = { traps, code };
+}
+
+const bool = (e: string) => `(${e}) ? 1 : 0`;
+
+// i32.
+def("i32.eqz", false, ([a], r) => `${r.v} = ${bool(`${a.v} === 0`)};`);
+def("i32.eq", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} === ${b.v}`)};`);
+def("i32.ne", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} !== ${b.v}`)};`);
+def("i32.lt_s", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} < ${b.v}`)};`);
+def("i32.lt_u", false, ([a, b], r) => `${r.v} = ${bool(`(${a.v} >>> 0) < (${b.v} >>> 0)`)};`);
+def("i32.gt_s", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} > ${b.v}`)};`);
+def("i32.gt_u", false, ([a, b], r) => `${r.v} = ${bool(`(${a.v} >>> 0) > (${b.v} >>> 0)`)};`);
+def("i32.le_s", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} <= ${b.v}`)};`);
+def("i32.le_u", false, ([a, b], r) => `${r.v} = ${bool(`(${a.v} >>> 0) <= (${b.v} >>> 0)`)};`);
+def("i32.ge_s", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} >= ${b.v}`)};`);
+def("i32.ge_u", false, ([a, b], r) => `${r.v} = ${bool(`(${a.v} >>> 0) >= (${b.v} >>> 0)`)};`);
+def("i32.clz", false, ([a], r) => `${r.v} = Math.clz32(${a.v});`);
+def("i32.ctz", false, ([a], r) => `${r.v} = H.ctz32(${a.v});`);
+def("i32.popcnt", false, ([a], r) => `${r.v} = H.popcnt32(${a.v});`);
+def("i32.add", false, ([a, b], r) => `${r.v} = (${a.v} + ${b.v}) | 0;`);
+def("i32.sub", false, ([a, b], r) => `${r.v} = (${a.v} - ${b.v}) | 0;`);
+def("i32.mul", false, ([a, b], r) => `${r.v} = Math.imul(${a.v}, ${b.v});`);
+def("i32.div_s", true, ([a, b], r) => `${r.v} = H.divS32(${a.v}, ${b.v});`);
+def("i32.div_u", true, ([a, b], r) => `${r.v} = H.divU32(${a.v}, ${b.v});`);
+def("i32.rem_s", true, ([a, b], r) => `${r.v} = H.remS32(${a.v}, ${b.v});`);
+def("i32.rem_u", true, ([a, b], r) => `${r.v} = H.remU32(${a.v}, ${b.v});`);
+def("i32.and", false, ([a, b], r) => `${r.v} = ${a.v} & ${b.v};`);
+def("i32.or", false, ([a, b], r) => `${r.v} = ${a.v} | ${b.v};`);
+def("i32.xor", false, ([a, b], r) => `${r.v} = ${a.v} ^ ${b.v};`);
+def("i32.shl", false, ([a, b], r) => `${r.v} = ${a.v} << ${b.v};`);
+def("i32.shr_s", false, ([a, b], r) => `${r.v} = ${a.v} >> ${b.v};`);
+def("i32.shr_u", false, ([a, b], r) => `${r.v} = (${a.v} >>> ${b.v}) | 0;`);
+def("i32.rotl", false, ([a, b], r) => `${r.v} = H.rotl32(${a.v}, ${b.v});`);
+def("i32.rotr", false, ([a, b], r) => `${r.v} = H.rotr32(${a.v}, ${b.v});`);
+def("i32.extend8_s", false, ([a], r) => `${r.v} = (${a.v} << 24) >> 24;`);
+def("i32.extend16_s", false, ([a], r) => `${r.v} = (${a.v} << 16) >> 16;`);
+
+// i64: add, sub, bitwise operations and comparisons inline; the rest through helpers.
+const pair = (r: Value, lo: string, hi: string) =>
+  `{ const lo = ${lo}, hi = ${hi}; ${r.v} = lo; ${r.h} = hi; }`;
+const helper64 = (name: string): Template => (x, r) =>
+  `${r.v} = H.${name}(${x.map((a) => `${a.v}, ${a.h}`).join(", ")}); ${r.h} = W.hi;`;
+def("i64.eqz", false, ([a], r) => `${r.v} = ${bool(`(${a.v} | ${a.h}) === 0`)};`);
+def("i64.eq", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} === ${b.v} && ${a.h} === ${b.h}`)};`);
+def("i64.ne", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} !== ${b.v} || ${a.h} !== ${b.h}`)};`);
+const lt64 = (signed: boolean, a: Value, b: Value) =>
+  signed
+    ? `(${a.h} < ${b.h} || (${a.h} === ${b.h} && (${a.v} >>> 0) < (${b.v} >>> 0)))`
+    : `((${a.h} >>> 0) < (${b.h} >>> 0) || (${a.h} === ${b.h} && (${a.v} >>> 0) < (${b.v} >>> 0)))`;
+def("i64.lt_s", false, ([a, b], r) => `${r.v} = ${bool(lt64(true, a, b))};`);
+def("i64.lt_u", false, ([a, b], r) => `${r.v} = ${bool(lt64(false, a, b))};`);
+def("i64.gt_s", false, ([a, b], r) => `${r.v} = ${bool(lt64(true, b, a))};`);
+def("i64.gt_u", false, ([a, b], r) => `${r.v} = ${bool(lt64(false, b, a))};`);
+def("i64.le_s", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(true, b, a)}`)};`);
+def("i64.le_u", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(false, b, a)}`)};`);
+def("i64.ge_s", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(true, a, b)}`)};`);
+def("i64.ge_u", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(false, a, b)}`)};`);
+def("i64.clz", false, helper64("clz64"));
+def("i64.ctz", false, helper64("ctz64"));
+def("i64.popcnt", false, helper64("popcnt64"));
+def(
+  "i64.add",
+  false,
+  ([a, b], r) =>
+    `{ const lo = (${a.v} + ${b.v}) | 0; ${r.h} = (${a.h} + ${b.h} + ((lo >>> 0) < (${a.v} >>> 0) ? 1 : 0)) | 0; ${r.v} = lo; }`,
+);
+def(
+  "i64.sub",
+  false,
+  ([a, b], r) =>
+    `{ const lo = (${a.v} - ${b.v}) | 0; ${r.h} = (${a.h} - ${b.h} - ((${a.v} >>> 0) < (${b.v} >>> 0) ? 1 : 0)) | 0; ${r.v} = lo; }`,
+);
+def("i64.mul", false, helper64("mul64"));
+def("i64.div_s", true, helper64("divS64"));
+def("i64.div_u", true, helper64("divU64"));
+def("i64.rem_s", true, helper64("remS64"));
+def("i64.rem_u", true, helper64("remU64"));
+def("i64.and", false, ([a, b], r) => pair(r, `${a.v} & ${b.v}`, `${a.h} & ${b.h}`));
+def("i64.or", false, ([a, b], r) => pair(r, `${a.v} | ${b.v}`, `${a.h} | ${b.h}`));
+def("i64.xor", false, ([a, b], r) => pair(r, `${a.v} ^ ${b.v}`, `${a.h} ^ ${b.h}`));
+def("i64.shl", false, helper64("shl64"));
+def("i64.shr_s", false, helper64("shrS64"));
+def("i64.shr_u", false, helper64("shrU64"));
+def("i64.rotl", false, helper64("rotl64"));
+def("i64.rotr", false, helper64("rotr64"));
+def(
+  "i64.extend8_s",
+  false,
+  ([a], r) => pair(r, `(${a.v} << 24) >> 24`, `((${a.v} << 24) >> 24) >> 31`),
+);
+def(
+  "i64.extend16_s",
+  false,
+  ([a], r) => pair(r, `(${a.v} << 16) >> 16`, `((${a.v} << 16) >> 16) >> 31`),
+);
+def("i64.extend32_s", false, ([a], r) => pair(r, a.v, `${a.v} >> 31`));
+
+// Floats. JavaScript operators see a NaNBits object as NaN; helpers that
+// expect numbers get `+x`.
+const f32 = (e: string) => `Math.fround(${e})`;
+def("f32.eq f64.eq", false, ([a, b], r) => `${r.v} = ${bool(`+${a.v} === +${b.v}`)};`);
+def("f32.ne f64.ne", false, ([a, b], r) => `${r.v} = ${bool(`+${a.v} !== +${b.v}`)};`);
+def("f32.lt f64.lt", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} < ${b.v}`)};`);
+def("f32.gt f64.gt", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} > ${b.v}`)};`);
+def("f32.le f64.le", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} <= ${b.v}`)};`);
+def("f32.ge f64.ge", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} >= ${b.v}`)};`);
+def("f32.abs", false, ([a], r) => `${r.v} = H.absF32(${a.v});`);
+def("f32.neg", false, ([a], r) => `${r.v} = H.negF32(${a.v});`);
+def("f32.copysign", false, ([a, b], r) => `${r.v} = H.copysignF32(${a.v}, ${b.v});`);
+def("f64.abs", false, ([a], r) => `${r.v} = H.absF64(${a.v});`);
+def("f64.neg", false, ([a], r) => `${r.v} = H.negF64(${a.v});`);
+def("f64.copysign", false, ([a, b], r) => `${r.v} = H.copysignF64(${a.v}, ${b.v});`);
+def("f32.ceil f64.ceil", false, ([a], r) => `${r.v} = H.fceil(+${a.v});`);
+def("f32.floor f64.floor", false, ([a], r) => `${r.v} = H.ffloor(+${a.v});`);
+def("f32.trunc f64.trunc", false, ([a], r) => `${r.v} = H.ftrunc(+${a.v});`);
+def("f32.nearest f64.nearest", false, ([a], r) => `${r.v} = H.fnearest(+${a.v});`);
+def("f32.sqrt", false, ([a], r) => `${r.v} = ${f32(`Math.sqrt(${a.v})`)};`);
+def("f64.sqrt", false, ([a], r) => `${r.v} = Math.sqrt(${a.v});`);
+def("f32.add", false, ([a, b], r) => `${r.v} = ${f32(`${a.v} + ${b.v}`)};`);
+def("f32.sub", false, ([a, b], r) => `${r.v} = ${f32(`${a.v} - ${b.v}`)};`);
+def("f32.mul", false, ([a, b], r) => `${r.v} = ${f32(`${a.v} * ${b.v}`)};`);
+def("f32.div", false, ([a, b], r) => `${r.v} = ${f32(`${a.v} / ${b.v}`)};`);
+def("f64.add", false, ([a, b], r) => `${r.v} = ${a.v} + ${b.v};`);
+def("f64.sub", false, ([a, b], r) => `${r.v} = ${a.v} - ${b.v};`);
+def("f64.mul", false, ([a, b], r) => `${r.v} = ${a.v} * ${b.v};`);
+def("f64.div", false, ([a, b], r) => `${r.v} = ${a.v} / ${b.v};`);
+def("f32.min f64.min", false, ([a, b], r) => `${r.v} = H.fmin(+${a.v}, +${b.v});`);
+def("f32.max f64.max", false, ([a, b], r) => `${r.v} = H.fmax(+${a.v}, +${b.v});`);
+
+// Conversions.
+def("i32.wrap_i64", false, ([a], r) => `${r.v} = ${a.v};`);
+def("i64.extend_i32_s", false, ([a], r) => pair(r, a.v, `${a.v} >> 31`));
+def("i64.extend_i32_u", false, ([a], r) => pair(r, a.v, "0"));
+def(
+  "i32.trunc_f32_s i32.trunc_f64_s",
+  true,
+  ([a], r) => `${r.v} = H.i32TruncS(+${a.v});`,
+);
+def(
+  "i32.trunc_f32_u i32.trunc_f64_u",
+  true,
+  ([a], r) => `${r.v} = H.i32TruncU(+${a.v});`,
+);
+def(
+  "i32.trunc_sat_f32_s i32.trunc_sat_f64_s",
+  false,
+  ([a], r) => `${r.v} = H.i32TruncSatS(+${a.v});`,
+);
+def(
+  "i32.trunc_sat_f32_u i32.trunc_sat_f64_u",
+  false,
+  ([a], r) => `${r.v} = H.i32TruncSatU(+${a.v});`,
+);
+const fromFloat64 = (name: string): Template => ([a], r) =>
+  `${r.v} = H.${name}(+${a.v}); ${r.h} = W.hi;`;
+def("i64.trunc_f32_s i64.trunc_f64_s", true, fromFloat64("truncS64"));
+def("i64.trunc_f32_u i64.trunc_f64_u", true, fromFloat64("truncU64"));
+def("i64.trunc_sat_f32_s i64.trunc_sat_f64_s", false, fromFloat64("truncSatS64"));
+def("i64.trunc_sat_f32_u i64.trunc_sat_f64_u", false, fromFloat64("truncSatU64"));
+def("f32.convert_i32_s", false, ([a], r) => `${r.v} = ${f32(a.v)};`);
+def("f32.convert_i32_u", false, ([a], r) => `${r.v} = ${f32(`${a.v} >>> 0`)};`);
+def("f64.convert_i32_s", false, ([a], r) => `${r.v} = ${a.v};`);
+def("f64.convert_i32_u", false, ([a], r) => `${r.v} = ${a.v} >>> 0;`);
+def("f32.convert_i64_s", false, ([a], r) => `${r.v} = H.f32ConvertS64(${a.v}, ${a.h});`);
+def("f32.convert_i64_u", false, ([a], r) => `${r.v} = H.f32ConvertU64(${a.v}, ${a.h});`);
+def("f64.convert_i64_s", false, ([a], r) => `${r.v} = H.f64ConvertS64(${a.v}, ${a.h});`);
+def("f64.convert_i64_u", false, ([a], r) => `${r.v} = H.f64ConvertU64(${a.v}, ${a.h});`);
+def("f32.demote_f64", false, ([a], r) => `${r.v} = ${f32(a.v)};`);
+def("f64.promote_f32", false, ([a], r) => `${r.v} = +${a.v};`);
+def("i32.reinterpret_f32", false, ([a], r) => `${r.v} = H.f32Bits(${a.v});`);
+def("f32.reinterpret_i32", false, ([a], r) => `${r.v} = H.f32FromBits(${a.v});`);
+def("i64.reinterpret_f64", false, ([a], r) => `${r.v} = H.f64Bits(${a.v}); ${r.h} = W.hi;`);
+def("f64.reinterpret_i64", false, ([a], r) => `${r.v} = H.f64FromBits(${a.v}, ${a.h});`);
+
+// Memory: `imm` is the static offset; the view's own range check is the bounds check.
+const at = (a: Value, offset: number) =>
+  offset === 0 ? `${a.v} >>> 0` : `(${a.v} >>> 0) + ${offset}`;
+const load = (get: string): Template => ([a], r, o) => `${r.v} = mem.${get}(${at(a, o)}, true);`;
+def("i32.load", true, load("getInt32"));
+def("i32.load8_s", true, load("getInt8"));
+def("i32.load8_u", true, load("getUint8"));
+def("i32.load16_s", true, load("getInt16"));
+def("i32.load16_u", true, load("getUint16"));
+def(
+  "i64.load",
+  true,
+  ([a], r, o) =>
+    `{ const p = ${
+      at(a, o)
+    }; ${r.h} = mem.getInt32(p + 4, true); ${r.v} = mem.getInt32(p, true); }`,
+);
+const load64 = (get: string, signed: boolean): Template => ([a], r, o) =>
+  `${r.v} = mem.${get}(${at(a, o)}, true); ${r.h} = ${signed ? `${r.v} >> 31` : "0"};`;
+def("i64.load8_s", true, load64("getInt8", true));
+def("i64.load8_u", true, load64("getUint8", false));
+def("i64.load16_s", true, load64("getInt16", true));
+def("i64.load16_u", true, load64("getUint16", false));
+def("i64.load32_s", true, load64("getInt32", true));
+def("i64.load32_u", true, load64("getInt32", false));
+def("f32.load", true, ([a], r, o) => `${r.v} = H.loadF32(mem, ${at(a, o)});`);
+def("f64.load", true, ([a], r, o) => `${r.v} = H.loadF64(mem, ${at(a, o)});`);
+const store = (set: string): Template => ([a, b], _r, o) =>
+  `mem.${set}(${at(a, o)}, ${b.v}, true);`;
+def("i32.store i64.store32", true, store("setInt32"));
+def("i32.store8 i64.store8", true, store("setInt8"));
+def("i32.store16 i64.store16", true, store("setInt16"));
+// The high word first: when it is out of bounds, nothing has been written.
+def(
+  "i64.store",
+  true,
+  ([a, b], _r, o) =>
+    `{ const p = ${at(a, o)}; mem.setInt32(p + 4, ${b.h}, true); mem.setInt32(p, ${b.v}, true); }`,
+);
+def("f32.store", true, ([a, b], _r, o) => `H.storeF32(mem, ${at(a, o)}, ${b.v});`);
+def("f64.store", true, ([a, b], _r, o) => `H.storeF64(mem, ${at(a, o)}, ${b.v});`);
+
+/** The template of each instruction the tier writes from a table, by text name. */
+export const NUMERIC_OPS: Readonly<Record<string, OpCode>> = T;

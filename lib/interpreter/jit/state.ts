@@ -1,0 +1,136 @@
+/**
+ * `J`: the state the structured tier's generated code shares, one object
+ * for the whole process (JavaScript runs one call at a time; entries save
+ * and restore what they change, so host functions may call back in).
+ *
+ * @module
+ */
+
+import { RuntimeError } from "../../errors.ts";
+import { HostError } from "../host_error.ts";
+import type { FunctionInstance, InstanceState, TableInstance } from "../instances.ts";
+import { addTraceFrames } from "../trap_trace.ts";
+import { interpreterAdapter } from "./adapters.ts";
+
+/** What the tier needs of the machine that entered compiled code (see `Machine`). */
+export interface JitHost {
+  R: Int32Array;
+  ensureWords(words: number): void;
+  callHost(fn: FunctionInstance, base: number, caller: InstanceState | null): void;
+  /** Traps when the call is interrupted (deadline, abort signal, closed module). */
+  pollInterrupts(inst: InstanceState): void;
+  /** A machine of its own for a nested interpreted call, with this one's deadline, signal and fuel. */
+  spawn(): JitHost;
+  /** Gives back a machine from {@link spawn} (and takes its fuel back). */
+  release(nested: JitHost): void;
+  /** Runs wasm function `fn` to its end, arguments and results at word `base`. */
+  runToEnd(fn: FunctionInstance, base: number): void;
+}
+
+/** Backward branches and calls between two interruption checks (as in the interpreter). */
+const CHECK_INTERVAL = 10_000;
+
+/**
+ * JavaScript stack the compiled frames may use, in units of about one
+ * variable (8 bytes): 40,000 units keep well inside V8's default stack of
+ * about 1 MB, with room for the interpreter frames and host calls between
+ * them. Deeper calls run in the interpreter (its own frame stack), so a
+ * deep recursion still succeeds, only slower.
+ */
+export const JS_STACK_UNITS = 40_000;
+
+/** The shared state of compiled code (see {@link J}). */
+export interface JitState {
+  depth: number;
+  limit: number;
+  stackLimit: number;
+  budget: number;
+  rs: unknown[];
+  caller: InstanceState | null;
+  machine: JitHost | null;
+  base: number;
+  tick(inst: InstanceState): void;
+  trap(e: unknown, fn: FunctionInstance, pos: number): unknown;
+  callee(table: TableInstance, index: number, typeId: number): FunctionInstance;
+  deep(fn: FunctionInstance, units: number, args: unknown[]): unknown;
+}
+
+/** The shared state of compiled code. */
+export const J: JitState = {
+  /** Units of JavaScript stack the compiled frames now use. */
+  depth: 0,
+  /** Above it, calls go to {@link J.deep} (the smaller of {@link JS_STACK_UNITS} and `stackLimit`). */
+  limit: JS_STACK_UNITS,
+  /** Where the wasm stack budget of the machine that entered compiled code ends, in units. */
+  stackLimit: Infinity,
+  /** Calls and backward branches left before the next interruption check. */
+  budget: CHECK_INTERVAL,
+  /** Result words after the first, of the last call that returned more than one. */
+  rs: [0, 0, 0, 0] as unknown[],
+  /** The instance whose code calls an import or a table entry (what a host function sees). */
+  caller: null as InstanceState | null,
+  /** The machine whose call runs compiled code now. */
+  machine: null as JitHost | null,
+  /** Free words of that machine's register file, where host calls put their values. */
+  base: 0,
+
+  /** The interruption check of loops and calls. */
+  tick(inst: InstanceState): void {
+    J.budget = CHECK_INTERVAL;
+    J.machine!.pollInterrupts(inst);
+  },
+
+  /**
+   * What compiled code throws on: a trap gets the frame of `fn` at byte
+   * offset `pos` added to its trace; a host function's exception and
+   * anything else pass through unchanged.
+   */
+  trap(e: unknown, fn: FunctionInstance, pos: number): unknown {
+    if (e instanceof HostError) return e;
+    let trap: RuntimeError;
+    if (e instanceof RuntimeError) trap = e;
+    else if (e instanceof RangeError) {
+      // A DataView's range check (or the host's own stack limit, the fallback for ours).
+      trap = new RuntimeError(
+        /call stack/i.test(e.message) ? "call stack exhausted" : "out of bounds memory access",
+      );
+    } else return e;
+    const at = pos < 0 ? "(wasm)" : `(wasm @0x${pos.toString(16)})`;
+    addTraceFrames(trap, [`${fn.debugName} ${at}`]);
+    return trap;
+  },
+
+  /** `call_indirect`'s callee: entry `index` of `table`, which must have type `typeId`. */
+  callee(table: TableInstance, index: number, typeId: number): FunctionInstance {
+    const elements = table.elements;
+    const i = index >>> 0;
+    if (i >= elements.length) throw new RuntimeError("undefined element");
+    const f = elements[i] as FunctionInstance | null;
+    if (f === null) throw new RuntimeError(`uninitialized element ${i}`);
+    if (f.typeId !== typeId) throw new RuntimeError("indirect call type mismatch");
+    return f;
+  },
+
+  /**
+   * A call of `fn`, whose frame takes `units`, that would go past
+   * {@link J.limit}: past the wasm stack budget it traps; past the
+   * JavaScript stack's share it runs in the interpreter, which keeps its
+   * frames in a stack of its own, and nothing below it enters compiled code
+   * again.
+   */
+  deep(fn: FunctionInstance, units: number, args: unknown[]): unknown {
+    if (J.depth + units > J.stackLimit) throw new RuntimeError("call stack exhausted");
+    const limit = J.limit;
+    J.limit = -1;
+    try {
+      return callInterpreted(fn, args);
+    } finally {
+      J.limit = limit;
+    }
+  },
+};
+
+/** Calls `fn` through its interpreter adapter (see `adapters.ts`). */
+function callInterpreted(fn: FunctionInstance, args: unknown[]): unknown {
+  return (interpreterAdapter(fn.type) as (...a: unknown[]) => unknown).apply(fn, args);
+}
