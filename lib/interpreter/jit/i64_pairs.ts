@@ -57,18 +57,73 @@ function toFloat(op: (R: Int32Array, a: number) => number): (lo: number, hi: num
   };
 }
 
-export const mul64: (aLo: number, aHi: number, bLo: number, bHi: number) => number = binary(
-  i64.mul64,
-);
+const INV_32 = 1 / 4294967296;
+
+// The hottest operations are written on the words directly (the same arithmetic as
+// numeric/i64.ts, which the spec suite checks in both tiers): small enough for the
+// JIT to inline, with no trip through the scratch words.
+
+/** i64.mul: `mulhu` of the low words plus the cross products (see numeric/i64.ts). */
+export function mul64(aLo: number, aHi: number, bLo: number, bHi: number): number {
+  const lo = Math.imul(aLo, bLo);
+  const hi = Math.round(((aLo >>> 0) * (bLo >>> 0) - (lo >>> 0)) * INV_32);
+  wide.hi = (hi + Math.imul(aLo, bHi) + Math.imul(aHi, bLo)) | 0;
+  return lo;
+}
+
+/** i64.shl by the low word of the count, mod 64. */
+export function shl64(lo: number, hi: number, count: number, _countHi: number): number {
+  const n = count & 63;
+  if (n < 32) {
+    wide.hi = (hi << n) | ((lo >>> 1) >>> (31 - n));
+    return lo << n;
+  }
+  wide.hi = lo << n;
+  return 0;
+}
+
+/** i64.shr_s. */
+export function shrS64(lo: number, hi: number, count: number, _countHi: number): number {
+  const n = count & 63;
+  if (n < 32) {
+    wide.hi = hi >> n;
+    return (lo >>> n) | ((hi << 1) << (31 - n));
+  }
+  wide.hi = hi >> 31;
+  return hi >> n;
+}
+
+/** i64.shr_u. */
+export function shrU64(lo: number, hi: number, count: number, _countHi: number): number {
+  const n = count & 63;
+  if (n < 32) {
+    wide.hi = hi >>> n;
+    return (lo >>> n) | ((hi << 1) << (31 - n));
+  }
+  wide.hi = 0;
+  return hi >>> n;
+}
+
+/** i64.rotl. */
+export function rotl64(lo: number, hi: number, count: number, _countHi: number): number {
+  const n = count & 63;
+  const x = n < 32 ? lo : hi, y = n < 32 ? hi : lo;
+  wide.hi = (y << n) | ((x >>> 1) >>> (31 - (n & 31)));
+  return (x << n) | ((y >>> 1) >>> (31 - (n & 31)));
+}
+
+/** i64.rotr. */
+export function rotr64(lo: number, hi: number, count: number, _countHi: number): number {
+  const n = count & 63;
+  const x = n < 32 ? lo : hi, y = n < 32 ? hi : lo;
+  wide.hi = (y >>> n) | ((x << 1) << (31 - (n & 31)));
+  return (x >>> n) | ((y << 1) << (31 - (n & 31)));
+}
+
 export const divS64: typeof mul64 = binary(i64.divS64);
 export const divU64: typeof mul64 = binary(i64.divU64);
 export const remS64: typeof mul64 = binary(i64.remS64);
 export const remU64: typeof mul64 = binary(i64.remU64);
-export const shl64: typeof mul64 = binary(i64.shl64);
-export const shrS64: typeof mul64 = binary(i64.shrS64);
-export const shrU64: typeof mul64 = binary(i64.shrU64);
-export const rotl64: typeof mul64 = binary(i64.rotl64);
-export const rotr64: typeof mul64 = binary(i64.rotr64);
 export const clz64: (lo: number, hi: number) => number = unary(i64.clz64);
 export const ctz64: typeof clz64 = unary(i64.ctz64);
 export const popcnt64: typeof clz64 = unary(i64.popcnt64);
