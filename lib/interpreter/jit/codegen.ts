@@ -542,6 +542,12 @@ class Generator {
       for (let h = 0; h <= max; h++) decls.push(`${prefix}${h} = 0`);
     }
     const frameUnits = params.length + decls.length + 8;
+    // Helpers as constants of the factory's scope: calls the JIT can inline without a property
+    // lookup on the (large) helper object.
+    const body = this.#out.join("\n");
+    const helpers = new Set<string>();
+    for (const [, name] of body.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
+    for (const line of this.#header) for (const [, name] of line.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
     const hasMemory = this.#cm.module.memories.length + this.#cm.module.importedMemoryCount > 0;
     const lines = [
       `"use strict";`,
@@ -549,7 +555,8 @@ class Generator {
       `const FN = INST.functions[${this.#index}];`,
       `const UNITS = ${frameUnits};`,
       hasMemory ? "const M0 = INST.memories[0];" : "",
-      ...this.#header,
+      ...[...helpers].map((name) => `const H_${name} = H.${name};`),
+      ...[...this.#header].map((line) => line.replace(/\bH\.(\w+)/g, "H_$1")),
       `return function w${this.#index}(${params.join(", ")}) {`,
       `if ((J.depth += UNITS) > J.limit) { J.depth -= UNITS; return J.deep(FN, UNITS, [${
         params.join(", ")
@@ -559,7 +566,7 @@ class Generator {
       "let pos = -1;",
       decls.length > 0 ? `let ${decls.join(", ")};` : "",
       "try {",
-      ...this.#out,
+      body.replace(/\bH\.(\w+)/g, "H_$1"),
       "} catch (e) { J.depth -= UNITS; throw J.trap(e, FN, pos); }",
       "};",
     ];

@@ -29,6 +29,9 @@ export interface OpCode {
 
 const T: Record<string, OpCode> = {};
 
+/** 2^-32, to scale a product's high part (see numeric/i64.ts `mulhu`). */
+const INV_32 = "2.3283064365386963e-10";
+
 function def(names: string, traps: boolean, code: Template): void {
   for (const name of names.split(" ")) T[name] = { traps, code };
 }
@@ -103,7 +106,9 @@ def(
   ([a, b], r) =>
     `{ const lo = (${a.v} - ${b.v}) | 0; ${r.h} = (${a.h} - ${b.h} - ((${a.v} >>> 0) < (${b.v} >>> 0) ? 1 : 0)) | 0; ${r.v} = lo; }`,
 );
-def("i64.mul", false, helper64("mul64"));
+// Inline: the JIT keeps every word in a register (a helper call would store the high word).
+def("i64.mul", false, ([a, b], r) =>
+  `{ const lo = Math.imul(${a.v}, ${b.v}); ${r.h} = (Math.round(((${a.v} >>> 0) * (${b.v} >>> 0) - (lo >>> 0)) * ${INV_32}) + Math.imul(${a.v}, ${b.h}) + Math.imul(${a.h}, ${b.v})) | 0; ${r.v} = lo; }`);
 def("i64.div_s", true, helper64("divS64"));
 def("i64.div_u", true, helper64("divU64"));
 def("i64.rem_s", true, helper64("remS64"));
