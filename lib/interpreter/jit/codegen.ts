@@ -32,7 +32,7 @@ import { OPS } from "../../binary/opcodes.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
 import { internType } from "../instances.ts";
-import { NUMERIC_OPS, type Value } from "./numeric_ops.ts";
+import { NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
 
 const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c;
 
@@ -92,6 +92,24 @@ interface Control {
   results: ValType[];
 }
 
+/**
+ * A value not yet written to its stack variable: a side-effect-free
+ * expression of locals, constants and stack variables, written into the
+ * instruction that uses it (so `local.get`, constants and pure arithmetic
+ * emit no statement of their own). It is written to its variable before
+ * anything it reads is overwritten, and at every block boundary and branch.
+ */
+interface Deferred {
+  expr: string;
+  /** For comparisons, the boolean form (what a branch tests). */
+  bool: string | null;
+  /** Variables the expression reads. */
+  reads: Set<string>;
+}
+
+/** Longer expressions are written to their variable instead of being deferred further. */
+const MAX_DEFERRED_LENGTH = 160;
+
 class Unsupported extends Error {}
 
 const unsupported = (): never => {
@@ -118,6 +136,8 @@ class Generator {
   readonly #locals: ValType[];
   readonly #out: string[] = [];
   readonly #stack: ValType[] = [];
+  /** Deferred values, by stack height. */
+  readonly #deferred: (Deferred | null)[] = [];
   readonly #ctl: Control[] = [];
   /** Highest stack height used, per variable prefix. */
   readonly #maxHeight = new Map<string, number>();
@@ -186,15 +206,18 @@ class Generator {
         this.#control(ins);
         return false;
       case 0x0c: // br
+        this.#writeAll();
         this.#emit(this.#branch(ins.a));
         return true;
       case 0x0d: { // br_if
         const c = this.#pop(I32);
-        this.#emit(`if (${c.v} !== 0) { ${this.#branch(ins.a)} }`);
+        this.#writeAll();
+        this.#emit(`if (${condition(c)}) { ${this.#branch(ins.a)} }`);
         return false;
       }
       case 0x0e: { // br_table
         const c = this.#pop(I32);
+        this.#writeAll();
         const cases = new Map<number, number[]>();
         for (let i = 0; i < ins.count; i++) {
           const list = cases.get(ins.list[i]) ?? [];
@@ -211,6 +234,7 @@ class Generator {
         return true;
       }
       case 0x0f: // return
+        this.#writeAll();
         this.#emit(this.#returnCode(this.#stack.length - this.#type.results.length));
         return true;
       case 0x10: // call
@@ -238,22 +262,29 @@ class Generator {
         const t = this.#stack[this.#stack.length - 1];
         const b = this.#pop(t), a = this.#pop(t);
         const r = this.#push(t);
-        const hi = t === I64 ? ` ${a.h} = ${b.h};` : "";
-        this.#emit(`if (${c.v} === 0) { ${r.v} = ${b.v};${hi} }`);
+        // An i64 is never deferred, so `a` is in the result's variables already.
+        if (t === I64) this.#emit(`if (!(${condition(c)})) { ${r.v} = ${b.v}; ${r.h} = ${b.h}; }`);
+        else this.#emit(`${r.v} = (${condition(c)}) ? ${a.v} : ${b.v};`);
         return false;
       }
       case 0x20: { // local.get
         const t = this.#locals[ins.a];
-        const r = this.#push(t);
-        this.#emit(this.#move(t, r, local(ins.a)));
+        if (t === I64) this.#emit(this.#move(t, this.#push(t), local(ins.a)));
+        else this.#pushDeferred(t, `l${ins.a}`, null);
         return false;
       }
       case 0x21: // local.set
       case 0x22: { // local.tee
         const t = this.#locals[ins.a];
         const v = this.#pop(t);
-        this.#emit(this.#move(t, local(ins.a), v));
-        if (op === 0x22) this.#push(t);
+        const l = local(ins.a);
+        this.#beforeWrite(l.v);
+        if (t === I64) this.#beforeWrite(l.h);
+        this.#emit(this.#move(t, l, v));
+        if (op === 0x22) {
+          if (t === I64) this.#emit(this.#move(t, this.#push(t), l));
+          else this.#pushDeferred(t, l.v, null);
+        }
         return false;
       }
       case 0x23: // global.get
@@ -301,7 +332,7 @@ class Generator {
         return false;
       }
       case 0x41: { // i32.const
-        this.#emit(`${this.#push(I32).v} = ${ins.a};`);
+        this.#pushDeferred(I32, ins.a < 0 ? `(${ins.a})` : `${ins.a}`, null);
         return false;
       }
       case 0x42: { // i64.const
@@ -312,8 +343,7 @@ class Generator {
       case 0x43: // f32.const
       case 0x44: { // f64.const
         const t = op === 0x43 ? F32 : F64;
-        const r = this.#push(t);
-        this.#emit(`${r.v} = ${this.#floatConstant(t, ins.a, ins.b)};`);
+        this.#pushDeferred(t, `(${this.#floatConstant(t, ins.a, ins.b)})`, null);
         return false;
       }
       case 0x108: { // memory.init
@@ -347,7 +377,13 @@ class Generator {
     for (let i = info.params.length - 1; i >= 0; i--) {
       operands[i] = this.#pop(info.params[i] as ValType);
     }
-    const result = info.results.length > 0 ? this.#push(info.results[0] as ValType) : NO_VALUE;
+    const resultType = info.results[0] as ValType | undefined;
+    const pure = resultType !== undefined && resultType !== I64 ? pureForm(info.name) : null;
+    if (pure !== null) {
+      this.#pushDeferred(resultType!, pure.expr(operands), pure.bool?.(operands) ?? null);
+      return false;
+    }
+    const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
     if (info.imm === 9 /* memArg */) this.#usesMemory = true;
     const code = spec.code(operands, result, ins.b >>> 0);
     this.#emit(spec.traps ? `pos = ${ins.offset}; ${code}` : code);
@@ -358,6 +394,7 @@ class Generator {
   #control(ins: Instruction): void {
     const op = ins.op;
     if (op === 0x05) { // else
+      this.#writeAll();
       const c = this.#ctl[this.#ctl.length - 1];
       this.#stack.length = c.height;
       this.#stack.push(...c.params);
@@ -365,6 +402,7 @@ class Generator {
       return;
     }
     if (op === 0x0b) { // end
+      this.#writeAll();
       const c = this.#ctl.pop()!;
       this.#stack.length = c.height;
       this.#stack.push(...c.results);
@@ -376,6 +414,7 @@ class Generator {
     const [params, results] = this.#blockType(ins.a);
     let cond: Value | null = null;
     if (op === 0x04) cond = this.#pop(I32);
+    this.#writeAll();
     const height = this.#stack.length - params.length;
     const label = `L${this.#ctl.length}`;
     const kind = op === 0x02 ? Kind.Block : op === 0x03 ? Kind.Loop : Kind.If;
@@ -383,7 +422,7 @@ class Generator {
     if (kind === Kind.Block) this.#emit(`${label}: {`);
     else if (kind === Kind.Loop) {
       this.#emit(`${label}: for (;;) {`, "if (--J.budget < 0) J.tick(INST);");
-    } else this.#emit(`${label}: if (${cond!.v} !== 0) {`);
+    } else this.#emit(`${label}: if (${condition(cond!)}) {`);
   }
 
   #blockType(a: number): [ValType[], ValType[]] {
@@ -512,15 +551,61 @@ class Generator {
     if ((this.#maxHeight.get(prefix) ?? -1) < height) this.#maxHeight.set(prefix, height);
   }
 
+  /** Pushes a value the next statement writes to its variable (returned). */
   #push(t: ValType): Value {
     const v = this.#var(this.#stack.length, t);
+    this.#beforeWrite(v.v);
+    if (t === I64) this.#beforeWrite(v.h);
+    this.#deferred[this.#stack.length] = null;
     this.#stack.push(t);
     return v;
   }
 
+  /** Pushes a deferred value (see {@link Deferred}). */
+  #pushDeferred(t: ValType, expr: string, bool: string | null): void {
+    const height = this.#stack.length;
+    if (expr.length > MAX_DEFERRED_LENGTH) {
+      const v = this.#push(t);
+      this.#emit(`${v.v} = ${expr};`);
+      return;
+    }
+    const reads = new Set<string>();
+    for (const [name] of expr.matchAll(/\b[abdflm]\d+\b/g)) reads.add(name);
+    this.#stack.push(t);
+    this.#deferred[height] = { expr, bool, reads };
+  }
+
+  /** Pops a value: its variables, or its expression when deferred. */
   #pop(t: ValType): Value {
     this.#stack.pop();
-    return this.#var(this.#stack.length, t);
+    const height = this.#stack.length;
+    const d = this.#deferred[height];
+    if (d) {
+      this.#deferred[height] = null;
+      return { v: d.expr, h: "", bool: d.bool ?? undefined };
+    }
+    return this.#var(height, t);
+  }
+
+  /** Writes every deferred value that reads `name`, which is about to change. */
+  #beforeWrite(name: string): void {
+    for (let h = 0; h < this.#stack.length; h++) {
+      if (this.#deferred[h]?.reads.has(name)) this.#write(h);
+    }
+  }
+
+  /** Writes the deferred value at `height` to its variable. */
+  #write(height: number): void {
+    const d = this.#deferred[height]!;
+    this.#deferred[height] = null;
+    const v = this.#var(height, this.#stack[height]);
+    this.#beforeWrite(v.v);
+    this.#emit(`${v.v} = ${d.expr};`);
+  }
+
+  /** Writes every deferred value (before branches and block boundaries). */
+  #writeAll(): void {
+    for (let h = 0; h < this.#stack.length; h++) if (this.#deferred[h]) this.#write(h);
   }
 
   #emit(...lines: string[]): void {
@@ -547,7 +632,9 @@ class Generator {
     const body = this.#out.join("\n");
     const helpers = new Set<string>();
     for (const [, name] of body.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
-    for (const line of this.#header) for (const [, name] of line.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
+    for (const line of this.#header) {
+      for (const [, name] of line.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
+    }
     const hasMemory = this.#cm.module.memories.length + this.#cm.module.importedMemoryCount > 0;
     const lines = [
       `"use strict";`,
@@ -575,6 +662,11 @@ class Generator {
 }
 
 const NO_VALUE: Value = { v: "", h: "" };
+
+/** What a branch on `c` (an i32) tests. */
+function condition(c: Value): string {
+  return c.bool ?? `${c.v} !== 0`;
+}
 
 /** The variables of local `i`. */
 function local(i: number): Value {

@@ -12,10 +12,12 @@
  * @module
  */
 
-/** The JavaScript variables holding one value. */
+/** The JavaScript variables holding one value (or, for a deferred value, its expression). */
 export interface Value {
   v: string;
   h: string;
+  /** For a deferred comparison: the boolean expression (`v` is its 0/1 form). */
+  bool?: string;
 }
 
 /** One instruction's code: operands (bottom first), result (if any), immediate. */
@@ -107,8 +109,12 @@ def(
     `{ const lo = (${a.v} - ${b.v}) | 0; ${r.h} = (${a.h} - ${b.h} - ((${a.v} >>> 0) < (${b.v} >>> 0) ? 1 : 0)) | 0; ${r.v} = lo; }`,
 );
 // Inline: the JIT keeps every word in a register (a helper call would store the high word).
-def("i64.mul", false, ([a, b], r) =>
-  `{ const lo = Math.imul(${a.v}, ${b.v}); ${r.h} = (Math.round(((${a.v} >>> 0) * (${b.v} >>> 0) - (lo >>> 0)) * ${INV_32}) + Math.imul(${a.v}, ${b.h}) + Math.imul(${a.h}, ${b.v})) | 0; ${r.v} = lo; }`);
+def(
+  "i64.mul",
+  false,
+  ([a, b], r) =>
+    `{ const lo = Math.imul(${a.v}, ${b.v}); ${r.h} = (Math.round(((${a.v} >>> 0) * (${b.v} >>> 0) - (lo >>> 0)) * ${INV_32}) + Math.imul(${a.v}, ${b.h}) + Math.imul(${a.h}, ${b.v})) | 0; ${r.v} = lo; }`,
+);
 def("i64.div_s", true, helper64("divS64"));
 def("i64.div_u", true, helper64("divU64"));
 def("i64.rem_s", true, helper64("remS64"));
@@ -254,3 +260,62 @@ def("f64.store", true, ([a, b], _r, o) => `H.storeF64(mem, ${at(a, o)}, ${b.v});
 
 /** The template of each instruction the tier writes from a table, by text name. */
 export const NUMERIC_OPS: Readonly<Record<string, OpCode>> = T;
+
+/** The expression form of a pure instruction (see {@link pureForm}). */
+export interface PureForm {
+  /** The result as an expression of the operands. */
+  expr: (x: Value[]) => string;
+  /** For comparisons: the result as a boolean expression. */
+  bool: ((x: Value[]) => string) | null;
+}
+
+const R_MARK = "\u0001R", H_MARK = "\u0001H", ARG_MARK = "\u0002";
+const pureForms = new Map<string, PureForm | null>();
+
+/**
+ * The expression form of an instruction whose template is one assignment
+ * of a side-effect-free expression to the result (and that cannot trap), so
+ * that the tier may defer it and write it into its user; null otherwise.
+ */
+export function pureForm(name: string): PureForm | null {
+  if (pureForms.has(name)) return pureForms.get(name)!;
+  const op = T[name];
+  let form: PureForm | null = null;
+  if (op && !op.traps) {
+    const marks = [0, 1, 2].map((i) => ({
+      v: `${ARG_MARK}v${i}${ARG_MARK}`,
+      h: `${ARG_MARK}h${i}${ARG_MARK}`,
+    }));
+    const code = op.code(marks, { v: R_MARK, h: H_MARK }, 0);
+    const prefix = `${R_MARK} = `;
+    if (
+      code.startsWith(prefix) && code.endsWith(";") && code.indexOf(R_MARK, 1) < 0 &&
+      !code.includes(H_MARK)
+    ) {
+      const body = code.slice(prefix.length, -1);
+      const fill = (text: string, x: Value[]) =>
+        text.replace(/\u0002([vh])(\d)\u0002/g, (_, k: string, i: string) => x[+i][k as "v" | "h"]);
+      const suffix = " ? 1 : 0";
+      const cond = body.endsWith(suffix) && wrapped(body.slice(0, -suffix.length))
+        ? body.slice(1, -suffix.length - 1)
+        : null;
+      form = {
+        expr: (x) => `(${fill(body, x)})`,
+        bool: cond === null ? null : (x) => `(${fill(cond, x)})`,
+      };
+    }
+  }
+  pureForms.set(name, form);
+  return form;
+}
+
+/** True when `text` is one parenthesised group: `(...)` whose first parenthesis closes last. */
+function wrapped(text: string): boolean {
+  if (!text.startsWith("(") || !text.endsWith(")")) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "(") depth++;
+    else if (text[i] === ")" && --depth === 0 && i < text.length - 1) return false;
+  }
+  return true;
+}
