@@ -131,8 +131,14 @@ function compileHot(cf: CompiledFunction): JsCode | null {
   return js;
 }
 
-/** Calls after which the structured tier compiles a function (`RuntimeConfig.jsTier: true`). */
-export const DEFAULT_STRUCTURED_HEAT = 2;
+/**
+ * Calls after which the structured tier compiles a function
+ * (`RuntimeConfig.jsTier: true`), unless its loops made it hot first.
+ * Generating and compiling JavaScript costs about a millisecond per
+ * function, which large programs (tens of thousands of functions, most
+ * called a few times) must not pay for code that runs once.
+ */
+export const DEFAULT_STRUCTURED_HEAT = 200;
 
 /**
  * Default size of the wasm call stack, in bytes (64 MiB): every frame's
@@ -353,11 +359,15 @@ export class Machine implements JitHost {
     return this.runUntilStopped();
   }
 
-  /** True when `fn` runs in the structured tier now (compiling it once it is hot). */
+  /**
+   * True when `fn` runs in the structured tier now, compiling it once it is
+   * hot: called `structuredHeat` times, or hot enough in its loops that the
+   * register-code tier has compiled it.
+   */
   #structured(fn: FunctionInstance): boolean {
     if (J.depth >= J.limit) return false;
     if (fn.jit !== null) return true;
-    if (++fn.jitHeat < this.structuredHeat) return false;
+    if (++fn.jitHeat < this.structuredHeat && fn.code!.js === null) return false;
     if (compileStructured(fn)) return true;
     fn.jitHeat = -(1 << 30);
     return false;

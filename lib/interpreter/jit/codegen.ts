@@ -107,6 +107,9 @@ interface Deferred {
   reads: Set<string>;
 }
 
+/** Function bodies larger than this (bytes of wasm) stay with the register-code tiers. */
+const MAX_BODY_BYTES = 12_000;
+
 /** Longer expressions are written to their variable instead of being deferred further. */
 const MAX_DEFERRED_LENGTH = 160;
 
@@ -151,6 +154,9 @@ class Generator {
     this.#index = funcIndex;
     this.#type = cm.functionTypes[funcIndex];
     const body = cm.module.codes[funcIndex - cm.module.importedFunctionCount];
+    // V8 does not optimise a function over about 60 KB of its bytecode, and unoptimised
+    // generated code is no faster than the register interpreter's tier.
+    if (body.end - body.start > MAX_BODY_BYTES) unsupported();
     this.#locals = [...this.#type.params, ...body.locals];
     for (const t of this.#locals) if (!supported(t)) unsupported();
     for (const t of this.#type.results) if (!supported(t)) unsupported();
