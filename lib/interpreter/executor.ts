@@ -381,6 +381,7 @@ export class Machine implements JitHost {
    */
   callJit(fn: FunctionInstance, base: number, depth: number): void {
     const machine = J.machine, free = J.base, limit = J.limit, stackLimit = J.stackLimit;
+    const jsDepth = J.depth;
     J.machine = this;
     J.base = base;
     const left = J.depth + (((this.stackWords - base - (depth << 2)) * 4) >> 3);
@@ -395,6 +396,7 @@ export class Machine implements JitHost {
       J.base = free;
       J.limit = limit;
       J.stackLimit = stackLimit;
+      J.depth = jsDepth;
     }
   }
 

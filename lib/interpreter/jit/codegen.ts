@@ -654,11 +654,11 @@ class Generator {
       `if ((J.depth += UNITS) > J.limit) { J.depth -= UNITS; return J.deep(FN, UNITS, [${
         params.join(", ")
       }]); }`,
-      "if (--J.budget < 0) J.tick(INST);",
       hasMemory ? "let mem = M0.view;" : "",
       "let pos = -1;",
       decls.length > 0 ? `let ${decls.join(", ")};` : "",
       "try {",
+      "if (--J.budget < 0) J.tick(INST);",
       body.replace(/\bH\.(\w+)/g, "H_$1"),
       "} catch (e) { J.depth -= UNITS; throw J.trap(e, FN, pos); }",
       "};",

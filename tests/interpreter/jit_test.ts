@@ -1,0 +1,225 @@
+// The structured tier (lib/interpreter/jit): every function compiled on its first call
+// (jsTier: 1) must compute, trap and trace exactly as the interpreter (jsTier: false).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { type Module, Runtime, RuntimeError } from "../../mod.ts";
+import { decodeModule } from "../../lib/binary/decoder.ts";
+import { codegenModule, generateFunction } from "../../lib/interpreter/jit/codegen.ts";
+import { J } from "../../lib/interpreter/jit/state.ts";
+
+async function both(source: string, setup?: (runtime: Runtime) => Promise<void>) {
+  const modules: Module[] = [];
+  for (const jsTier of [false, 1] as const) {
+    const runtime = new Runtime({ jsTier });
+    if (setup) await setup(runtime);
+    modules.push(await runtime.instantiate(source));
+  }
+  return modules;
+}
+
+/** What a call did: its results as raw bits, or its trap and trace. */
+function outcome(m: Module, name: string, args: unknown[]): unknown {
+  try {
+    return m.exportedFunction(name)!.callRaw(...args);
+  } catch (e) {
+    if (!(e instanceof RuntimeError)) throw e;
+    return { trap: e.message, stack: (e as RuntimeError & { wasmStack: string[] }).wasmStack };
+  }
+}
+
+const NUMERIC = `(module
+  (memory 1)
+  (global $g (mut f64) (f64.const 0))
+  (global $h (mut i64) (i64.const 0))
+  (func $id32 (param f32) (result f32) (local.get 0))
+  (func $id64 (param f64) (result f64) (local.get 0))
+  ;; NaN payloads through a call, a local, a global, memory and select.
+  (func (export "nan32") (param i32) (result i32)
+    (local f32)
+    (local.set 1 (call $id32 (f32.reinterpret_i32 (local.get 0))))
+    (f32.store (i32.const 8) (select (local.get 1) (f32.const 1) (i32.const 1)))
+    (i32.load (i32.const 8)))
+  (func (export "nan64") (param i64) (result i64)
+    (global.set $g (call $id64 (f64.reinterpret_i64 (local.get 0))))
+    (f64.store (i32.const 16) (global.get $g))
+    (i64.reinterpret_f64 (f64.load (i32.const 16))))
+  (func (export "neg64") (param i64) (result i64) (i64.reinterpret_f64 (f64.neg (f64.reinterpret_i64 (local.get 0)))))
+  (func (export "abs32") (param i32) (result i32) (i32.reinterpret_f32 (f32.abs (f32.reinterpret_i32 (local.get 0)))))
+  (func (export "copysign") (param f64 f64) (result f64) (f64.copysign (local.get 0) (local.get 1)))
+  ;; i64 arithmetic, results through calls and globals.
+  (func $mix (param i64 i64) (result i64)
+    (i64.rotl (i64.xor (i64.mul (local.get 0) (i64.const 0x9E3779B97F4A7C15)) (local.get 1)) (i64.const 31)))
+  (func (export "i64ops") (param i64 i64) (result i64 i64 i32)
+    (global.set $h (call $mix (local.get 0) (local.get 1)))
+    (i64.div_s (global.get $h) (i64.or (local.get 1) (i64.const 1)))
+    (i64.shr_u (global.get $h) (i64.and (local.get 0) (i64.const 63)))
+    (i64.lt_u (local.get 0) (local.get 1)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "trunc") (param f64) (result i64) (i64.trunc_f64_s (local.get 0)))
+  (func (export "load") (param i32) (result i64) (i64.load offset=4 (local.get 0)))
+  ;; An out-of-bounds i64 store writes nothing.
+  (func (export "store") (param i32) (result i64)
+    (i64.store (local.get 0) (i64.const -1)) (i64.const 0))
+  (func (export "peek") (param i32) (result i32) (i32.load8_u (local.get 0))))`;
+
+test("the structured tier computes the interpreter's bits and traps", async () => {
+  const [interp, jit] = await both(NUMERIC);
+  const calls: [string, unknown[]][] = [
+    ["nan32", [0x7fa00001n]], // a signalling NaN
+    ["nan32", [0xffc00000n]], // the canonical NaN with its sign bit
+    ["nan32", [0x3f800000n]],
+    ["nan64", [0x7ff0000000000001n]],
+    ["nan64", [0xfff8000000000000n]],
+    ["nan64", [0x400921fb54442d18n]],
+    ["neg64", [0x7ff8000000000000n]],
+    ["neg64", [0x7ff4000000000abcn]],
+    ["abs32", [0xffa00001n]],
+    ["copysign", [0x7ff8000000000001n, 0x8000000000000000n]],
+    ["i64ops", [0x0123456789abcdefn, 0xfedcba9876543210n]],
+    ["i64ops", [0xffffffffffffffffn, 0n]],
+    ["div", [7n, 0n]],
+    ["div", [0x80000000n, 0xffffffffn]],
+    ["div", [0xfffffff9n, 2n]],
+    ["trunc", [0x7ff8000000000000n]],
+    ["trunc", [0xc3e0000000000000n]], // -2^63
+    ["load", [65528n]],
+    ["load", [65530n]],
+    ["store", [65530n]],
+    ["peek", [65530n]],
+  ];
+  for (const [name, args] of calls) {
+    assert.deepEqual(outcome(jit, name, args), outcome(interp, name, args), `${name}(${args})`);
+  }
+  // Spot checks that the comparison itself means something.
+  assert.deepEqual(outcome(jit, "nan32", [0x7fa00001n]), [0x7fa00001n]);
+  assert.deepEqual(outcome(jit, "neg64", [0x7ff4000000000abcn]), [0xfff4000000000abcn]);
+  assert.deepEqual(outcome(jit, "peek", [65530n]), [0n]);
+  assert.deepEqual(outcome(jit, "div", [7n, 0n]), {
+    trap: "integer divide by zero",
+    stack: [(outcome(interp, "div", [7n, 0n]) as { stack: string[] }).stack[0]],
+  });
+});
+
+const CALLS = `(module
+  (import "env" "host" (func $host (param i32 i64) (result i64)))
+  (import "env" "grow" (func $grow (result i32)))
+  (memory (export "mem") 1)
+  (type $ii (func (param i32) (result i32)))
+  (table funcref (elem $double $host_via $fact))
+  (func $double (type $ii) (i32.mul (local.get 0) (i32.const 2)))
+  (func $host_via (type $ii) (i32.wrap_i64 (call $host (local.get 0) (i64.const 0x100000000))))
+  (func $fact (type $ii)
+    (if (result i32) (i32.le_s (local.get 0) (i32.const 1)) (then (i32.const 1))
+      (else (i32.mul (local.get 0) (call_indirect (type $ii) (i32.sub (local.get 0) (i32.const 1)) (i32.const 2))))))
+  (func (export "dispatch") (param i32 i32) (result i32) (call_indirect (type $ii) (local.get 1) (local.get 0)))
+  (func (export "bad_type") (result i64) (call_indirect (param i32 i32) (result i64) (i32.const 0) (i32.const 0) (i32.const 0)))
+  ;; The host grows the memory: the compiled code must see the new size.
+  (func (export "after_grow") (result i32)
+    (drop (call $grow))
+    (i32.store (i32.const 70000) (i32.const 5))
+    (i32.load (i32.const 70000)))
+  (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+  (func $outer (export "nested_trap") (param i32) (result i32) (i32.add (call $inner (local.get 0)) (i32.const 1))))`;
+
+test("calls: direct, indirect, to host functions, and traps through them", async () => {
+  const seen: unknown[] = [];
+  const modules = await both(CALLS, async (runtime) => {
+    await runtime.newHostModuleBuilder("env")
+      .newFunctionBuilder()
+      .withFunc((_caller, x, y) => BigInt(x as number) * 3n + (y as bigint), ["i32", "i64"], [
+        "i64",
+      ])
+      .export("host")
+      .newFunctionBuilder()
+      .withFunc(
+        (caller) => {
+          seen.push(caller?.memory()?.pages);
+          return caller!.memory()!.grow(1);
+        },
+        [],
+        ["i32"],
+      )
+      .export("grow")
+      .instantiate();
+  });
+  const [interp, jit] = modules;
+  for (
+    const [name, args] of [
+      ["dispatch", [0n, 21n]],
+      ["dispatch", [1n, 5n]],
+      ["dispatch", [2n, 10n]],
+      ["dispatch", [3n, 1n]],
+      ["bad_type", []],
+      ["after_grow", []],
+      ["nested_trap", [0n]],
+      ["nested_trap", [2n]],
+    ] as [string, bigint[]][]
+  ) {
+    assert.deepEqual(outcome(jit, name, args), outcome(interp, name, args), `${name}(${args})`);
+  }
+  assert.deepEqual(outcome(jit, "dispatch", [1n, 5n]), [15n]); // 5 * 3 + 2^32, wrapped
+  assert.deepEqual(outcome(jit, "dispatch", [2n, 10n]), [3628800n]);
+  assert.deepEqual(outcome(jit, "after_grow", []), [5n]);
+  const trap = outcome(jit, "nested_trap", [0n]) as { trap: string; stack: string[] };
+  assert.equal(trap.trap, "integer divide by zero");
+  assert.equal(trap.stack.length, 2);
+  // Both tiers passed the calling instance to the host function (called again above).
+  assert.deepEqual(seen, [1, 1, 2]);
+});
+
+test("a deadline and an abort signal stop a compiled loop and a compiled recursion", async () => {
+  const m = await new Runtime({ jsTier: 1 }).instantiate(`(module
+    (func (export "spin") (loop $l (br $l)))
+    (func $r (export "recurse") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+        (else (i32.add (call $r (i32.sub (local.get 0) (i32.const 1)))
+                       (call $r (i32.sub (local.get 0) (i32.const 1))))))))`);
+  const spin = m.exportedFunction("spin")!;
+  assert.throws(() => spin.withOptions({ timeout: 50 }).call(), /deadline exceeded/);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 20);
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.throws(() => spin.withOptions({ signal: controller.signal }).call(), /aborted/);
+  // 2^40 calls without a loop: only the calls' budget can stop it.
+  assert.throws(
+    () => m.exportedFunction("recurse")!.withOptions({ timeout: 50 }).call(40),
+    /deadline exceeded/,
+  );
+  assert.equal(J.depth, 0, "the shared depth is restored after traps");
+});
+
+test("compiled code is used: generated functions exist and are called directly", async () => {
+  const bytes = readFileSync(new URL("../../bench/programs/fib.wasm", import.meta.url));
+  const module = decodeModule(new Uint8Array(bytes));
+  const cm = codegenModule(module);
+  const first = module.importedFunctionCount;
+  let generated = 0;
+  for (let i = 0; i < module.codes.length; i++) if (generateFunction(cm, first + i)) generated++;
+  assert.equal(generated, module.codes.length);
+  const m = await new Runtime({ jsTier: 1 }).instantiate(bytes);
+  const run = m.exportedFunction("run")!;
+  assert.deepEqual(
+    run.call(20),
+    (await new Runtime({ jsTier: false }).instantiate(bytes))
+      .exportedFunction("run")!.call(20),
+  );
+});
+
+test("every benchmark program gives the interpreter's results in the structured tier", async () => {
+  const dir = new URL("../../bench/programs/", import.meta.url);
+  const names = readdirSync(dir).filter((f) => f.endsWith(".wasm") && !f.startsWith("malloc"));
+  assert.ok(names.length >= 8);
+  for (const name of names) {
+    const bytes = readFileSync(new URL(name, dir));
+    const [interp, jit] = await Promise.all(
+      [false, 1].map((jsTier) => new Runtime({ jsTier: jsTier as false | 1 }).instantiate(bytes)),
+    );
+    const n = name.startsWith("fib") ? 15 : 1;
+    assert.deepEqual(
+      jit.exportedFunction("run")!.call(n),
+      interp.exportedFunction("run")!.call(n),
+      name,
+    );
+  }
+});
