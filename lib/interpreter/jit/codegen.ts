@@ -482,11 +482,14 @@ class Generator {
       const v = this.#pop(type.params[i]);
       args.unshift(...(type.params[i] === I64 ? [v.v, v.h] : [v.v]));
     }
-    if (index >= 0) this.#header.add(`const ${callee} = INST.functions[${index}];`);
+    // A call of itself goes straight to this compiled function (what `direct` of its own
+    // instance is); others read `direct` at each call, as the callee may be compiled later.
+    const self = index === this.#index;
+    if (index >= 0 && !self) this.#header.add(`const ${callee} = INST.functions[${index}];`);
     // Host functions see their caller's instance (imports and table entries may be host functions).
     const isImport = index >= 0 && index < this.#cm.module.importedFunctionCount;
     const caller = index < 0 || isImport ? "J.caller = INST; " : "";
-    const call = `${callee}.direct(${args.join(", ")})`;
+    const call = self ? `w${this.#index}(${args.join(", ")})` : `${callee}.direct(${args.join(", ")})`;
     const results = type.results.map((t) => this.#push(t));
     const words: string[] = [];
     results.forEach((r, i) => {
@@ -503,10 +506,13 @@ class Generator {
     }
   }
 
-  /** After a call: the memory may have grown, so the view is read again (when there is one). */
+  /**
+   * After a call: the memory may have grown, so the view is read again (a
+   * mark, dropped at the end when the function turns out not to use memory).
+   */
   #memoryRefresh(): string {
     return this.#cm.module.memories.length + this.#cm.module.importedMemoryCount > 0
-      ? " mem = M0.view;"
+      ? REFRESH_MARK
       : "";
   }
 
@@ -635,7 +641,7 @@ class Generator {
     const frameUnits = params.length + decls.length + 8;
     // Helpers as constants of the factory's scope: calls the JIT can inline without a property
     // lookup on the (large) helper object.
-    const body = this.#out.join("\n");
+    const body = this.#out.join("\n").replaceAll(REFRESH_MARK, this.#usesMemory ? " mem = M0.view;" : "");
     const helpers = new Set<string>();
     for (const [, name] of body.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
     for (const line of this.#header) {
@@ -654,7 +660,7 @@ class Generator {
       `if ((J.depth += UNITS) > J.limit) { J.depth -= UNITS; return J.deep(FN, UNITS, [${
         params.join(", ")
       }]); }`,
-      hasMemory ? "let mem = M0.view;" : "",
+      this.#usesMemory ? "let mem = M0.view;" : "",
       "let pos = -1;",
       decls.length > 0 ? `let ${decls.join(", ")};` : "",
       "try {",
@@ -668,6 +674,9 @@ class Generator {
 }
 
 const NO_VALUE: Value = { v: "", h: "" };
+
+/** Where a call re-reads the memory's view (see `#memoryRefresh`). */
+const REFRESH_MARK = "\u0001refresh";
 
 /** What a branch on `c` (an i32) tests. */
 function condition(c: Value): string {
