@@ -1,7 +1,7 @@
 /**
  * CI check: the V8 bytecode size of the interpreter's hot function (the
  * method holding the dispatch `switch`; today `Machine.run` in
- * lib/interpreter/executor.ts, earlier `Machine.execute`). V8 does not
+ * lib/interpreter/execute/executor.ts, earlier `Machine.execute`). V8 does not
  * optimise a function with more than 61,440 bytes of bytecode (it then runs
  * about 14× slower), so this fails above {@link LIMIT} to keep a margin.
  *

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { JsCode } from "./js_tier.ts";
+import type { JsCode } from "./js_tier/js_tier.ts";
 import type { StructuredPlan } from "./jit/compile.ts";
 
 /**

@@ -183,6 +183,18 @@ export class GlobalInstance {
   }
 }
 
+/**
+ * The register file's views, as the executor's helpers (rare ops, SIMD)
+ * read them: a `Machine` without the rest of its state.
+ */
+export interface RegisterViews {
+  readonly R: Int32Array;
+  readonly F32: Float32Array;
+  readonly F64: Float64Array;
+  /** References, by slot (word offset >> 1). */
+  readonly refs: unknown[];
+}
+
 /** What a host function sees of the machine that calls it. */
 export interface HostContext {
   /** The register file's words. */

@@ -4,9 +4,9 @@
  * @module
  */
 
-import { wordsOf } from "../interpreter/virtual_stack.ts";
+import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
-import { DONE, type Machine } from "../interpreter/executor.ts";
+import { DONE, type Machine } from "../interpreter/execute/executor.ts";
 import type { FunctionDefinition } from "./definitions.ts";
 import { readRaw, readValue, writeRaw, writeValue } from "./values.ts";
 

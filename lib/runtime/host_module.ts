@@ -16,7 +16,7 @@ import {
   newInstanceState,
   TableInstance,
 } from "../interpreter/instances.ts";
-import { wordsOf } from "../interpreter/virtual_stack.ts";
+import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
 import type {
   FunctionDefinition,
   GlobalDefinition,

@@ -8,7 +8,7 @@
 
 import type { FuncType } from "../binary/types.ts";
 import type { FunctionHooks, HostContext } from "../interpreter/instances.ts";
-import { wordsOf } from "../interpreter/virtual_stack.ts";
+import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
 import type { FunctionDefinition } from "./definitions.ts";
 import { type FuncRefExporter, readValue } from "./values.ts";
 

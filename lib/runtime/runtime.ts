@@ -13,9 +13,9 @@ import {
   DEFAULT_STRUCTURED_HEAT,
   FRAME_RECORD_BYTES,
   Machine,
-} from "../interpreter/executor.ts";
+} from "../interpreter/execute/executor.ts";
 import { type FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
-import { translateModule } from "../interpreter/translator.ts";
+import { translateModule } from "../interpreter/translate/translator.ts";
 import { wat2wasm } from "../text/index.ts";
 import { validateModule } from "../validate/module_validator.ts";
 import { CompiledModule } from "./compiled_module.ts";

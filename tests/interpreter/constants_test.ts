@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { wat2wasm } from "../../lib/text/index.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
-import { findHoistableConstants } from "../../lib/interpreter/constants.ts";
+import { findHoistableConstants } from "../../lib/interpreter/translate/constants.ts";
 
 /** The hoistable constants of the first function of `(module ...)`. */
 function scan(text: string) {

@@ -5,7 +5,7 @@ import { Runtime } from "../../mod.ts";
 import { wat2wasm } from "../../lib/text/index.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { validateModule } from "../../lib/validate/module_validator.ts";
-import { translateModule } from "../../lib/interpreter/translator.ts";
+import { translateModule } from "../../lib/interpreter/translate/translator.ts";
 import { disassemble } from "../../lib/interpreter/ops.ts";
 
 const funcs = `

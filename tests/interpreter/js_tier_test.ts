@@ -14,16 +14,21 @@ import { useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
 import { wat2wasm } from "../../lib/text/index.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { validateModule } from "../../lib/validate/module_validator.ts";
-import { translateModule } from "../../lib/interpreter/translator.ts";
+import { translateModule } from "../../lib/interpreter/translate/translator.ts";
 import {
   JS_TIER_MAX_WORDS,
   jsSource,
   type LoopDispatcher,
   setJsTierMaxWords,
-} from "../../lib/interpreter/js_tier.ts";
-import { EXECUTOR_PATH, generateJsOps, JS_OPS_PATH, SIMD_OPS_PATH } from "./gen_js_ops.ts";
-import { JS_SCOPE } from "../../lib/interpreter/executor.ts";
-import { JS_OP_TEMPLATES, JS_RARE_TEMPLATE } from "../../lib/interpreter/js_ops.ts";
+} from "../../lib/interpreter/js_tier/js_tier.ts";
+import {
+  EXECUTOR_PATH,
+  generateJsOps,
+  JS_OPS_PATH,
+  SIMD_OPS_PATH,
+} from "../../tools/gen_js_ops.ts";
+import { JS_SCOPE } from "../../lib/interpreter/execute/executor.ts";
+import { JS_OP_TEMPLATES, JS_RARE_TEMPLATE } from "../../lib/interpreter/js_tier/js_ops.ts";
 import { OP_SPECS } from "../../lib/interpreter/ops.ts";
 
 const root = new URL("../../", import.meta.url);

@@ -6,7 +6,7 @@ import { OP, OP_SPECS } from "../../lib/interpreter/ops.ts";
 
 // Every file of the interpreter that dispatches on register ops.
 const dir = fileURLToPath(new URL("../../lib/interpreter/", import.meta.url));
-const sources = readdirSync(dir)
+const sources = (readdirSync(dir, { recursive: true }) as string[])
   .filter((f) => f.endsWith(".ts"))
   .map((f) => readFileSync(dir + f, "utf8"));
 

@@ -7,7 +7,7 @@ import { Runtime, RuntimeError } from "../../mod.ts";
 import { wat2wasm } from "../../lib/text/index.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { validateModule } from "../../lib/validate/module_validator.ts";
-import { translateModule } from "../../lib/interpreter/translator.ts";
+import { translateModule } from "../../lib/interpreter/translate/translator.ts";
 import { disassemble } from "../../lib/interpreter/ops.ts";
 
 /** A v128 as the API passes it: an unsigned bigint, lane 0 in the low bits. */

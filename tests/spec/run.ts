@@ -25,7 +25,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseWast, type WastCommand } from "../../lib/text/index.ts";
 import type { RuntimeConfig } from "../../mod.ts";
-import { setJsTierMaxWords } from "../../lib/interpreter/js_tier.ts";
+import { setJsTierMaxWords } from "../../lib/interpreter/js_tier/js_tier.ts";
 import { runScript, type ScriptResult } from "./script.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));

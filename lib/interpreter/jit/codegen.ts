@@ -489,7 +489,9 @@ class Generator {
     // Host functions see their caller's instance (imports and table entries may be host functions).
     const isImport = index >= 0 && index < this.#cm.module.importedFunctionCount;
     const caller = index < 0 || isImport ? "J.caller = INST; " : "";
-    const call = self ? `w${this.#index}(${args.join(", ")})` : `${callee}.direct(${args.join(", ")})`;
+    const call = self
+      ? `w${this.#index}(${args.join(", ")})`
+      : `${callee}.direct(${args.join(", ")})`;
     const results = type.results.map((t) => this.#push(t));
     const words: string[] = [];
     results.forEach((r, i) => {
@@ -641,7 +643,10 @@ class Generator {
     const frameUnits = params.length + decls.length + 8;
     // Helpers as constants of the factory's scope: calls the JIT can inline without a property
     // lookup on the (large) helper object.
-    const body = this.#out.join("\n").replaceAll(REFRESH_MARK, this.#usesMemory ? " mem = M0.view;" : "");
+    const body = this.#out.join("\n").replaceAll(
+      REFRESH_MARK,
+      this.#usesMemory ? " mem = M0.view;" : "",
+    );
     const helpers = new Set<string>();
     for (const [, name] of body.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
     for (const line of this.#header) {

@@ -7,9 +7,9 @@
  */
 
 import { RuntimeError } from "../../errors.ts";
-import { HostError } from "../host_error.ts";
+import { HostError } from "../execute/host_error.ts";
 import type { FunctionInstance, InstanceState, TableInstance } from "../instances.ts";
-import { addTraceFrames } from "../trap_trace.ts";
+import { addTraceFrames } from "../execute/trap_trace.ts";
 import { interpreterAdapter } from "./adapters.ts";
 
 /** What the tier needs of the machine that entered compiled code (see `Machine`). */

@@ -19,8 +19,8 @@
  * @module
  */
 
-import { fceil, ffloor, fmax, fmin, fnearest, ftrunc } from "./numeric/float.ts";
-import { i32TruncSatS, i32TruncSatU } from "./numeric/convert.ts";
+import { fceil, ffloor, fmax, fmin, fnearest, ftrunc } from "../numeric/float.ts";
+import { i32TruncSatS, i32TruncSatU } from "../numeric/convert.ts";
 import { A32, AF32, AF64, C32, CF32, CF64, readA, writeC } from "./simd_scratch.ts";
 
 /** The instructions with one vector operand. */

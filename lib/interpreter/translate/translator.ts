@@ -11,17 +11,17 @@
  * @module
  */
 
-import { CompileError } from "../errors.ts";
-import { Imm, Op, OPS, PREFIX_FD } from "../binary/opcodes.ts";
-import { Instruction, readInstruction } from "../binary/instruction.ts";
-import { ModulePlan, StructuredPlan } from "./jit/compile.ts";
-import { ByteReader } from "../binary/reader.ts";
-import { type FuncType, ValType } from "../binary/types.ts";
-import type { ModuleContext } from "../validate/context.ts";
-import { FunctionValidator } from "../validate/function_validator.ts";
-import type { CompiledFunction } from "./compiled_function.ts";
+import { CompileError } from "../../errors.ts";
+import { Imm, Op, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
+import { Instruction, readInstruction } from "../../binary/instruction.ts";
+import { ModulePlan, StructuredPlan } from "../jit/compile.ts";
+import { ByteReader } from "../../binary/reader.ts";
+import { type FuncType, ValType } from "../../binary/types.ts";
+import type { ModuleContext } from "../../validate/context.ts";
+import { FunctionValidator } from "../../validate/function_validator.ts";
+import type { CompiledFunction } from "../compiled_function.ts";
 import { LOWERING, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
-import { OP, OP_SPECS } from "./ops.ts";
+import { OP, OP_SPECS } from "../ops.ts";
 import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { SIMD_LOWERING } from "./simd_lowering.ts";
 import { ADDR, CONST, is64, LOCAL, TEMP, wordsOf } from "./virtual_stack.ts";

@@ -20,25 +20,25 @@
  * @module
  */
 
-import { ExitError, RuntimeError } from "../errors.ts";
+import { ExitError, RuntimeError } from "../../errors.ts";
 import { HostError } from "./host_error.ts";
 import { addTraceFrames, MAX_TRACE_FRAMES } from "./trap_trace.ts";
-import { compileStructured } from "./jit/compile.ts";
-import { J, type JitHost } from "./jit/state.ts";
-import type { CompiledFunction } from "./compiled_function.ts";
-import type { FunctionInstance, InstanceState } from "./instances.ts";
-import { compileJs, type JsCode } from "./js_tier.ts";
+import { compileStructured } from "../jit/compile.ts";
+import { J, type JitHost } from "../jit/state.ts";
+import type { CompiledFunction } from "../compiled_function.ts";
+import type { FunctionInstance, InstanceState } from "../instances.ts";
+import { compileJs, type JsCode } from "../js_tier/js_tier.ts";
 import { executeRare } from "./rare_ops.ts";
-import { executeSimd } from "./simd.ts";
-import { floatBinary, floatUnary } from "./simd_float.ts";
-import { intBinary, intUnary } from "./simd_int.ts";
-import { runSimdOp } from "./simd_ops.ts";
-import { narrowS16, narrowS8, narrowU16, narrowU8 } from "./simd_words.ts";
-import * as SIMD_WORD_HELPERS from "./simd_words.ts";
-import * as I32_HELPERS from "./numeric/i32.ts";
-import * as I64_HELPERS from "./numeric/i64.ts";
-import * as FLOAT_HELPERS from "./numeric/float.ts";
-import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "./numeric/i32.ts";
+import { executeSimd } from "../simd/simd.ts";
+import { floatBinary, floatUnary } from "../simd/simd_float.ts";
+import { intBinary, intUnary } from "../simd/simd_int.ts";
+import { runSimdOp } from "../simd/simd_ops.ts";
+import { narrowS16, narrowS8, narrowU16, narrowU8 } from "../simd/simd_words.ts";
+import * as SIMD_WORD_HELPERS from "../simd/simd_words.ts";
+import * as I32_HELPERS from "../numeric/i32.ts";
+import * as I64_HELPERS from "../numeric/i64.ts";
+import * as FLOAT_HELPERS from "../numeric/float.ts";
+import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "../numeric/i32.ts";
 import {
   clz64,
   ctz64,
@@ -58,7 +58,7 @@ import {
   shrS64,
   shrU64,
   sub64,
-} from "./numeric/i64.ts";
+} from "../numeric/i64.ts";
 import {
   f32Abs,
   f32Copysign,
@@ -72,7 +72,7 @@ import {
   fmin,
   fnearest,
   ftrunc,
-} from "./numeric/float.ts";
+} from "../numeric/float.ts";
 
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
 const INV_2_32 = 1 / 4294967296;

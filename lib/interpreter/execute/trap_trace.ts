@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { RuntimeError } from "../errors.ts";
+import type { RuntimeError } from "../../errors.ts";
 
 /** Most frames a trap's wasm stack trace names; the rest are counted. */
 export const MAX_TRACE_FRAMES = 50;

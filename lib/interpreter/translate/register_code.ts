@@ -7,7 +7,7 @@
  * @module
  */
 
-import { OP, OP_SPECS } from "./ops.ts";
+import { OP, OP_SPECS } from "../ops.ts";
 
 /**
  * 1 for the ops that end a basic block for fuel metering: calls, returns and

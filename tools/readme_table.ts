@@ -1,9 +1,9 @@
 /**
  * Prints the instruction table of lib/interpreter/README.md from `OP_SPECS`:
- *   deno run tests/interpreter/readme_table.ts
+ *   deno run tools/readme_table.ts
  * Paste its output over the table (ops_test.ts checks that every op is there).
  */
-import { OP_SPECS } from "../../lib/interpreter/ops.ts";
+import { OP_SPECS } from "../lib/interpreter/ops.ts";
 const meaning = (name: string, kinds: string): string => {
   const fixed: Record<string, string> = {
     unreachable: 'trap "unreachable"',

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { add64, ltS64, mul64, shl64, shrS64, shrU64, sub64 } from "./numeric/i64.ts";
+import { add64, ltS64, mul64, shl64, shrS64, shrU64, sub64 } from "../numeric/i64.ts";
 import {
   A16,
   A32,

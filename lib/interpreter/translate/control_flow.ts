@@ -7,13 +7,13 @@
  * @module
  */
 
-import { BLOCK_EMPTY, type Instruction } from "../binary/instruction.ts";
-import { Op } from "../binary/opcodes.ts";
-import { ValType } from "../binary/types.ts";
-import type { ModuleContext } from "../validate/context.ts";
-import { NO_TYPES, SINGLE_TYPES } from "../validate/control_frame.ts";
+import { BLOCK_EMPTY, type Instruction } from "../../binary/instruction.ts";
+import { Op } from "../../binary/opcodes.ts";
+import { ValType } from "../../binary/types.ts";
+import type { ModuleContext } from "../../validate/context.ts";
+import { NO_TYPES, SINGLE_TYPES } from "../../validate/control_frame.ts";
 import { NEGATED_COMPARE } from "./op_map.ts";
-import { OP } from "./ops.ts";
+import { OP } from "../ops.ts";
 import { Fusions } from "./fusions.ts";
 import { ADDR, CONST, is64, LOCAL, TEMP, wordsOf } from "./virtual_stack.ts";
 

@@ -24,9 +24,9 @@
  * @module
  */
 
-import type { CompiledFunction } from "./compiled_function.ts";
+import type { CompiledFunction } from "../compiled_function.ts";
 import { JS_EXIT_OPS, JS_OP_TEMPLATES, JS_RARE_TEMPLATE } from "./js_ops.ts";
-import { instructionWidth, OP, OP_SPECS } from "./ops.ts";
+import { instructionWidth, OP, OP_SPECS } from "../ops.ts";
 
 /** What compiled code reads and writes of the machine that runs it. */
 export interface JsMachine {

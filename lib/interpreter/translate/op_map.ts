@@ -6,8 +6,8 @@
  * @module
  */
 
-import { Imm, OPS, OPS_BY_NAME, PREFIX_FD } from "../binary/opcodes.ts";
-import { OP } from "./ops.ts";
+import { Imm, OPS, OPS_BY_NAME, PREFIX_FD } from "../../binary/opcodes.ts";
+import { OP } from "../ops.ts";
 
 /** How one wasm instruction is lowered. */
 export interface Lowering {

@@ -10,9 +10,9 @@
  * @module
  */
 
-import type { Instruction } from "../binary/instruction.ts";
-import { ValType } from "../binary/types.ts";
-import { OP } from "./ops.ts";
+import type { Instruction } from "../../binary/instruction.ts";
+import { ValType } from "../../binary/types.ts";
+import { OP } from "../ops.ts";
 import { ADDR, CONST, LOCAL, TEMP, VirtualStack } from "./virtual_stack.ts";
 
 /** The compare-and-branch ops a loop latch fuses with its add, in the order of the fused ops. */

@@ -18,9 +18,8 @@
  * @module
  */
 
-import { RuntimeError } from "../errors.ts";
-import type { InstanceState } from "./instances.ts";
-import type { Machine } from "./executor.ts";
+import { RuntimeError } from "../../errors.ts";
+import type { InstanceState, RegisterViews } from "../instances.ts";
 import { A16, A32, A8, AB8, AU16, AU8, C32, CU8, readA, readB, writeC } from "./simd_scratch.ts";
 
 function outOfBounds(): never {
@@ -42,7 +41,7 @@ function extWidth(sub: number): number {
 
 /** Runs the SIMD instruction at `pc` and returns the position of the next one. */
 export function executeSimd(
-  m: Machine,
+  m: RegisterViews,
   inst: InstanceState,
   code: Int32Array,
   pc: number,

@@ -6,10 +6,10 @@
  * @module
  */
 
-import { Instruction, readInstruction } from "../binary/instruction.ts";
-import { Imm, Op, OP_COUNT, OPS, PREFIX_FC, PREFIX_FD } from "../binary/opcodes.ts";
-import { ByteReader } from "../binary/reader.ts";
-import { ValType } from "../binary/types.ts";
+import { Instruction, readInstruction } from "../../binary/instruction.ts";
+import { Imm, Op, OP_COUNT, OPS, PREFIX_FC, PREFIX_FD } from "../../binary/opcodes.ts";
+import { ByteReader } from "../../binary/reader.ts";
+import { ValType } from "../../binary/types.ts";
 import { LOWERING } from "./op_map.ts";
 
 /** A constant to keep in a register: its value type and bits (as 32-bit words, low first). */

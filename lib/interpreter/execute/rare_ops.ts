@@ -8,10 +8,9 @@
  * @module
  */
 
-import { RuntimeError } from "../errors.ts";
-import type { FunctionInstance, InstanceState } from "./instances.ts";
-import type { Machine } from "./executor.ts";
-import { executeSimd } from "./simd.ts";
+import { RuntimeError } from "../../errors.ts";
+import type { FunctionInstance, InstanceState, RegisterViews } from "../instances.ts";
+import { executeSimd } from "../simd/simd.ts";
 import {
   f32ConvertI32U,
   f32ConvertI64S,
@@ -26,7 +25,7 @@ import {
   i64TruncSatS,
   i64TruncSatU,
   i64TruncU,
-} from "./numeric/convert.ts";
+} from "../numeric/convert.ts";
 
 function outOfBoundsTable(): never {
   throw new RuntimeError("out of bounds table access");
@@ -38,7 +37,7 @@ function outOfBoundsMemory(): never {
 
 /** Runs the instruction at `pc` and returns the position of the next one. */
 export function executeRare(
-  m: Machine,
+  m: RegisterViews,
   inst: InstanceState,
   code: Int32Array,
   pc: number,

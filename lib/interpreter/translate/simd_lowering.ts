@@ -8,8 +8,8 @@
  * @module
  */
 
-import { Imm, OPS, PREFIX_FD } from "../binary/opcodes.ts";
-import { OP } from "./ops.ts";
+import { Imm, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
+import { OP } from "../ops.ts";
 
 /** Sub-opcodes of the SIMD instructions with float lanes or float operands. */
 function isFloatOp(name: string): boolean {

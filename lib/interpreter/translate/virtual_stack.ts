@@ -18,8 +18,8 @@
  * @module
  */
 
-import { ValType } from "../binary/types.ts";
-import { OP } from "./ops.ts";
+import { ValType } from "../../binary/types.ts";
+import { OP } from "../ops.ts";
 import { type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { RegisterCode } from "./register_code.ts";
 
