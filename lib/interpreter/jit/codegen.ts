@@ -681,7 +681,7 @@ class Generator {
 const NO_VALUE: Value = { v: "", h: "" };
 
 /** Where a call re-reads the memory's view (see `#memoryRefresh`). */
-const REFRESH_MARK = "\u0001refresh";
+const REFRESH_MARK = "\ue001refresh";
 
 /** What a branch on `c` (an i32) tests. */
 function condition(c: Value): string {

@@ -269,7 +269,8 @@ export interface PureForm {
   bool: ((x: Value[]) => string) | null;
 }
 
-const R_MARK = "\u0001R", H_MARK = "\u0001H", ARG_MARK = "\u0002";
+// Private-use characters: they cannot occur in generated code.
+const R_MARK = "\ue001R", H_MARK = "\ue001H", ARG_MARK = "\ue000";
 const pureForms = new Map<string, PureForm | null>();
 
 /**
@@ -294,7 +295,7 @@ export function pureForm(name: string): PureForm | null {
     ) {
       const body = code.slice(prefix.length, -1);
       const fill = (text: string, x: Value[]) =>
-        text.replace(/\u0002([vh])(\d)\u0002/g, (_, k: string, i: string) => x[+i][k as "v" | "h"]);
+        text.replace(/\ue000([vh])(\d)\ue000/g, (_, k: string, i: string) => x[+i][k as "v" | "h"]);
       const suffix = " ? 1 : 0";
       const cond = body.endsWith(suffix) && wrapped(body.slice(0, -suffix.length))
         ? body.slice(1, -suffix.length - 1)
