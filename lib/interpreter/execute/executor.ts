@@ -380,22 +380,20 @@ export class Machine implements JitHost {
    * per unit of `J.depth`.
    */
   callJit(fn: FunctionInstance, base: number, depth: number): void {
-    const machine = J.machine, free = J.base, limit = J.limit, stackLimit = J.stackLimit;
+    const machine = J.machine, free = J.base, stackLimit = J.stackLimit, top = J.top;
     const jsDepth = J.depth;
     J.machine = this;
     J.base = base;
     const left = J.depth + (((this.stackWords - base - (depth << 2)) * 4) >> 3);
-    if (left < stackLimit) {
-      J.stackLimit = left;
-      if (left < limit) J.limit = left;
-    }
+    if (left < stackLimit) J.stackLimit = left;
+    J.top = Math.min(J.limit, J.stackLimit);
     try {
-      fn.jitEntry!(this, base, fn.jit!);
+      fn.jitEntry!(this, base, fn.jit!, J.top - J.depth);
     } finally {
       J.machine = machine;
       J.base = free;
-      J.limit = limit;
       J.stackLimit = stackLimit;
+      J.top = top;
       J.depth = jsDepth;
     }
   }

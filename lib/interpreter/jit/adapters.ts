@@ -22,8 +22,11 @@ import { wide } from "./values.ts";
 /** Compiled code's function: JS-level words in, first result word out. */
 export type DirectFunction = (...words: any[]) => any;
 
-/** Reads arguments at word `base` of `m`'s registers, calls `f`, writes the results there. */
-export type EntryAdapter = (m: JitHost, base: number, f: DirectFunction) => void;
+/**
+ * Reads arguments at word `base` of `m`'s registers, calls `f` with `d`
+ * units of stack, and writes the results there.
+ */
+export type EntryAdapter = (m: JitHost, base: number, f: DirectFunction, d: number) => void;
 
 const I64 = 0x7e, F32 = 0x7d, F64 = 0x7c;
 
@@ -90,9 +93,9 @@ export function entryAdapter(type: FuncType): EntryAdapter {
     let k = -1;
     const next = () => k++ < 0 ? "r0" : `J.rs[${k - 1}]`;
     const results = type.results.map((t) => [next(), t === I64 ? next() : ""] as [string, string]);
-    adapter = build<EntryAdapter>(["m", "base", "f"], [
+    adapter = build<EntryAdapter>(["m", "base", "f", "d"], [
       "let R = m.R;",
-      `${k >= 0 ? "const r0 = " : ""}f(${args.join(", ")});`,
+      `${k >= 0 ? "const r0 = " : ""}f(${["d", ...args].join(", ")});`,
       "R = m.R;",
       ...writeWords(type.results, (i) => results[i]),
     ]);
@@ -119,9 +122,11 @@ export function interpreterAdapter(type: FuncType): DirectFunction {
     });
     const words = type.params.reduce((s, t) => s + 2 * (t === 0x7b ? 2 : 1), 0);
     const results = type.results.length * 2;
-    adapter = build<DirectFunction>(names, [
-      "const host = J.machine, m = host.spawn(), base = 0;",
-      `J.depth += ${INTERPRETER_UNITS};`,
+    adapter = build<DirectFunction>(["d", ...names], [
+      // The compiled frames below use J.top - d units; the nested machine gets what is left.
+      "const host = J.machine, depth = J.depth;",
+      `J.depth = J.top - d + ${INTERPRETER_UNITS};`,
+      "const m = host.spawn(), base = 0;",
       "try {",
       `m.ensureWords(${Math.max(words, results) + 64});`,
       "let R = m.R;",
@@ -129,7 +134,7 @@ export function interpreterAdapter(type: FuncType): DirectFunction {
       "m.runToEnd(this, 0);",
       "R = m.R;",
       returnResults(type.results),
-      `} finally { J.depth -= ${INTERPRETER_UNITS}; host.release(m); }`,
+      "} finally { J.depth = depth; host.release(m); }",
     ]);
     interpreters.set(key(type), adapter);
   }
@@ -149,14 +154,18 @@ export function hostAdapter(type: FuncType): DirectFunction {
       const v = names[n++];
       return [v, t === I64 ? names[n++] : ""] as [string, string];
     });
-    adapter = build<DirectFunction>(names, [
-      "const m = J.machine, base = J.base;",
+    adapter = build<DirectFunction>(["d", ...names], [
+      // A host function may call wasm again, which starts above the compiled frames below.
+      "const m = J.machine, base = J.base, depth = J.depth;",
+      "J.depth = J.top - d;",
+      "try {",
       "m.ensureWords(base + this.hostWords);",
       "let R = m.R;",
       ...writeWords(type.params, (i) => pairs[i]),
       "m.callHost(this, base, J.caller);",
       "R = m.R;",
       returnResults(type.results),
+      "} finally { J.depth = depth; }",
     ]);
     hosts.set(key(type), adapter);
   }

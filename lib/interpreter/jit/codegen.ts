@@ -20,9 +20,10 @@
  * other instructions this generator does not know return null: they stay
  * with the register interpreter and its first JavaScript tier.
  *
- * Calling convention: parameters are JavaScript arguments, one per word
- * (an i64 is two); the first result word is the return value and the rest
- * go to `J.rs[0..]`.
+ * Calling convention: the first argument `d` is the stack left to the
+ * callee, in units (see `state.ts`); then the parameters, one argument per
+ * word (an i64 is two). The first result word is the return value and the
+ * rest go to `J.rs[0..]`.
  *
  * @module
  */
@@ -48,7 +49,7 @@ export interface CodegenModule {
 /** A generated function: the factory's source and its JavaScript stack estimate. */
 export interface GeneratedFunction {
   source: string;
-  /** Units the function adds to `J.depth` while it runs (about its JS frame's size in words). */
+  /** Units of stack the function's frame takes (about its JS frame's size in words). */
   frameUnits: number;
 }
 
@@ -471,7 +472,7 @@ class Generator {
       if (t === I64) words.push(v.h);
     });
     const rest = words.slice(1).map((w, i) => `J.rs[${i}] = ${w}; `).join("");
-    return `J.depth -= UNITS; ${rest}return${words.length > 0 ? ` ${words[0]}` : ""};`;
+    return `${rest}return${words.length > 0 ? ` ${words[0]}` : ""};`;
   }
 
   /** A call of a function of `type` through `callee.direct` (`index` ≥ 0: a direct call). */
@@ -489,9 +490,8 @@ class Generator {
     // Host functions see their caller's instance (imports and table entries may be host functions).
     const isImport = index >= 0 && index < this.#cm.module.importedFunctionCount;
     const caller = index < 0 || isImport ? "J.caller = INST; " : "";
-    const call = self
-      ? `w${this.#index}(${args.join(", ")})`
-      : `${callee}.direct(${args.join(", ")})`;
+    const list = ["d", ...args].join(", ");
+    const call = self ? `w${this.#index}(${list})` : `${callee}.direct(${list})`;
     const results = type.results.map((t) => this.#push(t));
     const words: string[] = [];
     results.forEach((r, i) => {
@@ -661,17 +661,15 @@ class Generator {
       hasMemory ? "const M0 = INST.memories[0];" : "",
       ...[...helpers].map((name) => `const H_${name} = H.${name};`),
       ...[...this.#header].map((line) => line.replace(/\bH\.(\w+)/g, "H_$1")),
-      `return function w${this.#index}(${params.join(", ")}) {`,
-      `if ((J.depth += UNITS) > J.limit) { J.depth -= UNITS; return J.deep(FN, UNITS, [${
-        params.join(", ")
-      }]); }`,
+      `return function w${this.#index}(${["d", ...params].join(", ")}) {`,
+      `if ((d -= UNITS) < 0) return J.deep(FN, UNITS, d + UNITS, [${params.join(", ")}]);`,
       this.#usesMemory ? "let mem = M0.view;" : "",
       "let pos = -1;",
       decls.length > 0 ? `let ${decls.join(", ")};` : "",
       "try {",
       "if (--J.budget < 0) J.tick(INST);",
       body.replace(/\bH\.(\w+)/g, "H_$1"),
-      "} catch (e) { J.depth -= UNITS; throw J.trap(e, FN, pos); }",
+      "} catch (e) { throw J.trap(e, FN, pos); }",
       "};",
     ];
     return { source: lines.filter((l) => l !== "").join("\n"), frameUnits };

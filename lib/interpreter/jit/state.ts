@@ -44,6 +44,7 @@ export interface JitState {
   depth: number;
   limit: number;
   stackLimit: number;
+  top: number;
   budget: number;
   rs: unknown[];
   caller: InstanceState | null;
@@ -52,17 +53,24 @@ export interface JitState {
   tick(inst: InstanceState): void;
   trap(e: unknown, fn: FunctionInstance, pos: number): unknown;
   callee(table: TableInstance, index: number, typeId: number): FunctionInstance;
-  deep(fn: FunctionInstance, units: number, args: unknown[]): unknown;
+  deep(fn: FunctionInstance, units: number, d: number, args: unknown[]): unknown;
 }
 
 /** The shared state of compiled code. */
 export const J: JitState = {
-  /** Units of JavaScript stack the compiled frames now use. */
+  /**
+   * Units of stack used by the compiled frames below the innermost entry
+   * into compiled code (set at the boundaries: compiled frames pass what is
+   * left down as their first argument `d` instead, so a call costs no
+   * memory traffic; at a boundary, the units used are `top - d`).
+   */
   depth: 0,
-  /** Above it, calls go to {@link J.deep} (the smaller of {@link JS_STACK_UNITS} and `stackLimit`). */
+  /** The interpreter enters compiled code only below it ({@link JS_STACK_UNITS}; -1 in `deep`). */
   limit: JS_STACK_UNITS,
   /** Where the wasm stack budget of the machine that entered compiled code ends, in units. */
   stackLimit: Infinity,
+  /** The units the innermost entry into compiled code counts `d` down from. */
+  top: JS_STACK_UNITS,
   /** Calls and backward branches left before the next interruption check. */
   budget: CHECK_INTERVAL,
   /** Result words after the first, of the last call that returned more than one. */
@@ -112,18 +120,18 @@ export const J: JitState = {
   },
 
   /**
-   * A call of `fn`, whose frame takes `units`, that would go past
-   * {@link J.limit}: past the wasm stack budget it traps; past the
-   * JavaScript stack's share it runs in the interpreter, which keeps its
-   * frames in a stack of its own, and nothing below it enters compiled code
-   * again.
+   * A call of `fn`, whose frame takes `units`, with `d` units left: past
+   * the wasm stack budget it traps; past the JavaScript stack's share it
+   * runs in the interpreter, which keeps its frames in a stack of its own,
+   * and nothing below it enters compiled code again.
    */
-  deep(fn: FunctionInstance, units: number, args: unknown[]): unknown {
-    if (J.depth + units > J.stackLimit) throw new RuntimeError("call stack exhausted");
+  deep(fn: FunctionInstance, units: number, d: number, args: unknown[]): unknown {
+    const used = J.top - d;
+    if (used + units > J.stackLimit) throw new RuntimeError("call stack exhausted");
     const limit = J.limit;
     J.limit = -1;
     try {
-      return callInterpreted(fn, args);
+      return callInterpreted(fn, d, args);
     } finally {
       J.limit = limit;
     }
@@ -131,6 +139,6 @@ export const J: JitState = {
 };
 
 /** Calls `fn` through its interpreter adapter (see `adapters.ts`). */
-function callInterpreted(fn: FunctionInstance, args: unknown[]): unknown {
-  return (interpreterAdapter(fn.type) as (...a: unknown[]) => unknown).apply(fn, args);
+function callInterpreted(fn: FunctionInstance, d: number, args: unknown[]): unknown {
+  return (interpreterAdapter(fn.type) as (...a: unknown[]) => unknown).apply(fn, [d, ...args]);
 }
