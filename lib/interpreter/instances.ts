@@ -7,6 +7,7 @@
  */
 
 import type { FuncType, RefType, ValType } from "../binary/types.ts";
+import { RuntimeError } from "../errors.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { type DirectFunction, type EntryAdapter, lazyDirect } from "./jit/adapters.ts";
 
@@ -224,6 +225,20 @@ export interface FunctionHooks {
   enter(m: HostContext, base: number): void;
   exit(m: HostContext, base: number): void;
   abort(error: unknown): void;
+}
+
+/**
+ * `call_indirect`'s callee: entry `index` of `table`, which must be a
+ * function whose interned type id is `typeId`; traps otherwise.
+ */
+export function tableCallee(table: TableInstance, index: number, typeId: number): FunctionInstance {
+  const elements = table.elements;
+  const i = index >>> 0;
+  if (i >= elements.length) throw new RuntimeError("undefined element");
+  const f = elements[i] as FunctionInstance | null;
+  if (f === null) throw new RuntimeError(`uninitialized element ${i}`);
+  if (f.typeId !== typeId) throw new RuntimeError("indirect call type mismatch");
+  return f;
 }
 
 /** A function: compiled wasm code of some instance, or a host function. */

@@ -22,11 +22,11 @@
 
 import { ExitError, RuntimeError } from "../../errors.ts";
 import { HostError } from "./host_error.ts";
-import { addTraceFrames, MAX_TRACE_FRAMES } from "./trap_trace.ts";
+import { addTraceFrames, asTrap, MAX_TRACE_FRAMES } from "./trap_trace.ts";
 import { compileStructured } from "../jit/compile.ts";
 import { J, type JitHost } from "../jit/state.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
-import type { FunctionInstance, InstanceState } from "../instances.ts";
+import { type FunctionInstance, type InstanceState, tableCallee } from "../instances.ts";
 import { compileJs, type JsCode } from "../js_tier/js_tier.ts";
 import { executeRare } from "./rare_ops.ts";
 import { executeSimd } from "../simd/simd.ts";
@@ -2771,13 +2771,7 @@ export class Machine implements JitHost {
     typeIndex: number,
     index: number,
   ): FunctionInstance {
-    const elements = inst.tables[table].elements;
-    const i = index >>> 0;
-    if (i >= elements.length) throw new RuntimeError("undefined element");
-    const f = elements[i] as FunctionInstance | null;
-    if (f === null) throw new RuntimeError(`uninitialized element ${i}`);
-    if (f.typeId !== inst.typeIds[typeIndex]) throw new RuntimeError("indirect call type mismatch");
-    return f;
+    return tableCallee(inst.tables[table], index, inst.typeIds[typeIndex]);
   }
 
   /** Tells the listeners of every unwound wasm frame that the call failed. */
@@ -2796,13 +2790,8 @@ export class Machine implements JitHost {
   ): unknown {
     this.#abortListeners(fn, depth, e instanceof HostError ? e.error : e);
     if (e instanceof HostError) return this.nested ? e : e.error;
-    let trap: RuntimeError;
-    if (e instanceof RuntimeError) trap = e;
-    else if (e instanceof RangeError) {
-      trap = new RuntimeError(
-        /call stack/i.test(e.message) ? "call stack exhausted" : "out of bounds memory access",
-      );
-    } else return e;
+    const trap = asTrap(e);
+    if (trap === null) return e;
     const frames = [frameText(fn, pc)];
     // A runaway recursion leaves millions of frames: name the innermost ones only.
     let d = depth - 1;

@@ -7,7 +7,22 @@
  * @module
  */
 
-import type { RuntimeError } from "../../errors.ts";
+import { RuntimeError } from "../../errors.ts";
+
+/**
+ * The trap that `e`, thrown while wasm code ran, stands for: a
+ * `RuntimeError` as it is; a `RangeError` from a `DataView`'s range check
+ * ("out of bounds memory access") or from the host's own stack limit (the
+ * fallback for the runtime's: "call stack exhausted"); anything else is not
+ * a trap (null).
+ */
+export function asTrap(e: unknown): RuntimeError | null {
+  if (e instanceof RuntimeError) return e;
+  if (!(e instanceof RangeError)) return null;
+  return new RuntimeError(
+    /call stack/i.test(e.message) ? "call stack exhausted" : "out of bounds memory access",
+  );
+}
 
 /** Most frames a trap's wasm stack trace names; the rest are counted. */
 export const MAX_TRACE_FRAMES = 50;

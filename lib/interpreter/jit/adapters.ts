@@ -36,14 +36,19 @@ const hosts = new Map<string, DirectFunction>();
 
 const key = (type: FuncType) => `${type.params.join(",")}:${type.results.join(",")}`;
 
-/** Argument names of the JS-level words of `types`. */
-function wordNames(types: readonly ValType[]): string[] {
+/**
+ * Argument names of the JS-level words of `types`: all of them in order,
+ * and per value its word's name and (for an i64) its high word's.
+ */
+function wordNames(types: readonly ValType[]): { names: string[]; pairs: [string, string][] } {
   const names: string[] = [];
+  const pairs: [string, string][] = [];
   types.forEach((t, i) => {
     names.push(`x${i}`);
     if (t === I64) names.push(`y${i}`);
+    pairs.push([`x${i}`, t === I64 ? `y${i}` : ""]);
   });
-  return names;
+  return { names, pairs };
 }
 
 /** Statements storing values named by {@link wordNames} at `R[base + ...]`, 2 words each. */
@@ -114,12 +119,7 @@ const INTERPRETER_UNITS = 200;
 export function interpreterAdapter(type: FuncType): DirectFunction {
   let adapter = interpreters.get(key(type));
   if (adapter === undefined) {
-    const names = wordNames(type.params);
-    let n = 0;
-    const pairs = type.params.map((t) => {
-      const v = names[n++];
-      return [v, t === I64 ? names[n++] : ""] as [string, string];
-    });
+    const { names, pairs } = wordNames(type.params);
     const words = type.params.reduce((s, t) => s + 2 * (t === 0x7b ? 2 : 1), 0);
     const results = type.results.length * 2;
     adapter = build<DirectFunction>(["d", ...names], [
@@ -148,12 +148,7 @@ export function interpreterAdapter(type: FuncType): DirectFunction {
 export function hostAdapter(type: FuncType): DirectFunction {
   let adapter = hosts.get(key(type));
   if (adapter === undefined) {
-    const names = wordNames(type.params);
-    let n = 0;
-    const pairs = type.params.map((t) => {
-      const v = names[n++];
-      return [v, t === I64 ? names[n++] : ""] as [string, string];
-    });
+    const { names, pairs } = wordNames(type.params);
     adapter = build<DirectFunction>(["d", ...names], [
       // A host function may call wasm again, which starts above the compiled frames below.
       "const m = J.machine, base = J.base, depth = J.depth;",

@@ -8,8 +8,13 @@
 
 import { RuntimeError } from "../../errors.ts";
 import { HostError } from "../execute/host_error.ts";
-import type { FunctionInstance, InstanceState, TableInstance } from "../instances.ts";
-import { addTraceFrames } from "../execute/trap_trace.ts";
+import {
+  type FunctionInstance,
+  type InstanceState,
+  tableCallee,
+  type TableInstance,
+} from "../instances.ts";
+import { addTraceFrames, asTrap } from "../execute/trap_trace.ts";
 import { interpreterAdapter } from "./adapters.ts";
 
 /** What the tier needs of the machine that entered compiled code (see `Machine`). */
@@ -95,29 +100,15 @@ export const J: JitState = {
    */
   trap(e: unknown, fn: FunctionInstance, pos: number): unknown {
     if (e instanceof HostError) return e;
-    let trap: RuntimeError;
-    if (e instanceof RuntimeError) trap = e;
-    else if (e instanceof RangeError) {
-      // A DataView's range check (or the host's own stack limit, the fallback for ours).
-      trap = new RuntimeError(
-        /call stack/i.test(e.message) ? "call stack exhausted" : "out of bounds memory access",
-      );
-    } else return e;
+    const trap = asTrap(e);
+    if (trap === null) return e;
     const at = pos < 0 ? "(wasm)" : `(wasm @0x${pos.toString(16)})`;
     addTraceFrames(trap, [`${fn.debugName} ${at}`]);
     return trap;
   },
 
-  /** `call_indirect`'s callee: entry `index` of `table`, which must have type `typeId`. */
-  callee(table: TableInstance, index: number, typeId: number): FunctionInstance {
-    const elements = table.elements;
-    const i = index >>> 0;
-    if (i >= elements.length) throw new RuntimeError("undefined element");
-    const f = elements[i] as FunctionInstance | null;
-    if (f === null) throw new RuntimeError(`uninitialized element ${i}`);
-    if (f.typeId !== typeId) throw new RuntimeError("indirect call type mismatch");
-    return f;
-  },
+  /** `call_indirect`'s callee (see {@link tableCallee}). */
+  callee: tableCallee,
 
   /**
    * A call of `fn`, whose frame takes `units`, with `d` units left: past
