@@ -120,11 +120,26 @@ export const JS_SCOPE: Record<string, unknown> = {
 };
 
 /**
- * Compiles a hot function with the JavaScript tier. When it cannot be (the
- * host forbids generating code) the function stays interpreted and is not
- * tried again before 2^30 more entries.
+ * Compiles a hot function with the register-code JavaScript tier. When it
+ * cannot be (the host forbids generating code) the function stays
+ * interpreted and is not tried again before 2^30 more entries.
+ *
+ * A function that the structured tier will compile, and that has been
+ * called before (`fn.jitHeat > 1`, so its calls are counted: a synchronous
+ * call), is not compiled twice: it gets the structured tier from its next
+ * call on, and this call goes on interpreted. Only a function's first,
+ * long-running call (a program's main loop) is worth both compilations.
  */
-function compileHot(cf: CompiledFunction): JsCode | null {
+function compileHot(cf: CompiledFunction, fn: FunctionInstance, m: Machine): JsCode | null {
+  const plan = cf.structured;
+  if (
+    plan !== null && plan.factory !== false && fn.jitHeat > 1 && m.structuredHeat >= 0 &&
+    !m.asyncMode
+  ) {
+    fn.jitHeat = m.structuredHeat;
+    cf.jsHeat = 0;
+    return null;
+  }
   const js = compileJs(cf, JS_SCOPE);
   if (js === null) cf.jsHeat = -(1 << 30);
   else cf.js = js;
@@ -465,7 +480,7 @@ export class Machine implements JitHost {
       // budget is spent (after a suspension it is below 1: the interrupt check comes first).
       if (jsTierHeat >= 0 && budget > 0) {
         const cf = fn.code!;
-        const js = cf.js ?? (++cf.jsHeat < jsTierHeat ? null : compileHot(cf));
+        const js = cf.js ?? (++cf.jsHeat < jsTierHeat ? null : compileHot(cf, fn, this));
         if (js !== null) {
           pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
           budget = this.budget;
@@ -2674,7 +2689,7 @@ export class Machine implements JitHost {
           // Hot functions run as JavaScript (js_tier.ts) up to their next call or return.
           if (jsTierHeat < 0) continue;
           const cf = fn.code!;
-          const js = cf.js ?? (++cf.jsHeat < jsTierHeat ? null : compileHot(cf));
+          const js = cf.js ?? (++cf.jsHeat < jsTierHeat ? null : compileHot(cf, fn, this));
           if (js === null) continue;
           pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
           budget = this.budget;

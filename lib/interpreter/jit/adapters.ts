@@ -109,6 +109,30 @@ export function entryAdapter(type: FuncType): EntryAdapter {
   return adapter;
 }
 
+/**
+ * A `direct` function that writes its arguments to registers `m.R` at
+ * `base` (both set up by `enter`), makes `call`, and returns the results
+ * read back from there; `leave` runs however the call ends.
+ */
+function throughRegisters(
+  type: FuncType,
+  names: string[],
+  pairs: [string, string][],
+  code: { enter: string[]; words: string; call: string; leave: string },
+): DirectFunction {
+  return build<DirectFunction>(["d", ...names], [
+    ...code.enter,
+    "try {",
+    `m.ensureWords(${code.words});`,
+    "let R = m.R;",
+    ...writeWords(type.params, (i) => pairs[i]),
+    code.call,
+    "R = m.R;",
+    returnResults(type.results),
+    `} finally { ${code.leave} }`,
+  ]);
+}
+
 /** JS stack units an interpreted call from compiled code counts for (the interpreter's frame). */
 const INTERPRETER_UNITS = 200;
 
@@ -122,20 +146,17 @@ export function interpreterAdapter(type: FuncType): DirectFunction {
     const { names, pairs } = wordNames(type.params);
     const words = type.params.reduce((s, t) => s + 2 * (t === 0x7b ? 2 : 1), 0);
     const results = type.results.length * 2;
-    adapter = build<DirectFunction>(["d", ...names], [
+    adapter = throughRegisters(type, names, pairs, {
       // The compiled frames below use J.top - d units; the nested machine gets what is left.
-      "const host = J.machine, depth = J.depth;",
-      `J.depth = J.top - d + ${INTERPRETER_UNITS};`,
-      "const m = host.spawn(), base = 0;",
-      "try {",
-      `m.ensureWords(${Math.max(words, results) + 64});`,
-      "let R = m.R;",
-      ...writeWords(type.params, (i) => pairs[i]),
-      "m.runToEnd(this, 0);",
-      "R = m.R;",
-      returnResults(type.results),
-      "} finally { J.depth = depth; host.release(m); }",
-    ]);
+      enter: [
+        "const host = J.machine, depth = J.depth;",
+        `J.depth = J.top - d + ${INTERPRETER_UNITS};`,
+        "const m = host.spawn(), base = 0;",
+      ],
+      words: `${Math.max(words, results) + 64}`,
+      call: "m.runToEnd(this, 0);",
+      leave: "J.depth = depth; host.release(m);",
+    });
     interpreters.set(key(type), adapter);
   }
   return adapter;
@@ -149,19 +170,13 @@ export function hostAdapter(type: FuncType): DirectFunction {
   let adapter = hosts.get(key(type));
   if (adapter === undefined) {
     const { names, pairs } = wordNames(type.params);
-    adapter = build<DirectFunction>(["d", ...names], [
+    adapter = throughRegisters(type, names, pairs, {
       // A host function may call wasm again, which starts above the compiled frames below.
-      "const m = J.machine, base = J.base, depth = J.depth;",
-      "J.depth = J.top - d;",
-      "try {",
-      "m.ensureWords(base + this.hostWords);",
-      "let R = m.R;",
-      ...writeWords(type.params, (i) => pairs[i]),
-      "m.callHost(this, base, J.caller);",
-      "R = m.R;",
-      returnResults(type.results),
-      "} finally { J.depth = depth; }",
-    ]);
+      enter: ["const m = J.machine, base = J.base, depth = J.depth;", "J.depth = J.top - d;"],
+      words: "base + this.hostWords",
+      call: "m.callHost(this, base, J.caller);",
+      leave: "J.depth = depth;",
+    });
     hosts.set(key(type), adapter);
   }
   return adapter;
