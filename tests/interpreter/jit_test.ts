@@ -223,3 +223,58 @@ test("every benchmark program gives the interpreter's results in the structured 
     );
   }
 });
+
+/** Unsigned LEB128. */
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** A binary module exporting `nest(i32) -> i32`: `depth` nested blocks around a br_if to the outermost. */
+function nestedBlocks(depth: number): Uint8Array {
+  const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
+  const body = [
+    0, // no locals
+    ...Array(depth).fill([0x02, 0x40]).flat(),
+    0x20,
+    0, // local.get 0
+    0x0d,
+    ...leb(depth - 1), // br_if to the outermost block
+    ...Array(depth).fill(0x0b),
+    0x41,
+    7, // i32.const 7
+    0x0b,
+  ];
+  return new Uint8Array([
+    0,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    ...section(1, [1, 0x60, 1, 0x7f, 1, 0x7f]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, 4, ...new TextEncoder().encode("nest"), 0, 0]),
+    ...section(10, [1, ...leb(body.length), ...body]),
+  ]);
+}
+
+test("deeply nested blocks run (the structured tier leaves them to the interpreter)", async () => {
+  const bytes = nestedBlocks(3000); // 9,000 bytes: under the size limit
+  for (const jsTier of [false, 1] as const) {
+    const m = await new Runtime({ jsTier }).instantiate(bytes);
+    assert.deepEqual(m.exportedFunction("nest")!.call(0), [7]);
+    assert.deepEqual(m.exportedFunction("nest")!.call(1), [7]);
+  }
+  assert.equal(generateFunction(codegenModule(decodeModule(bytes)), 0), null);
+  // A shallow one is compiled.
+  assert.notEqual(generateFunction(codegenModule(decodeModule(nestedBlocks(20))), 0), null);
+});

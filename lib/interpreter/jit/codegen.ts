@@ -111,6 +111,9 @@ interface Deferred {
 /** Function bodies larger than this (bytes of wasm) stay with the register-code tiers. */
 const MAX_BODY_BYTES = 12_000;
 
+/** Most nested blocks, loops and ifs the tier compiles. */
+const MAX_NESTING = 200;
+
 /** Longer expressions are written to their variable instead of being deferred further. */
 const MAX_DEFERRED_LENGTH = 160;
 
@@ -423,6 +426,8 @@ class Generator {
     if (op === 0x04) cond = this.#pop(I32);
     this.#writeAll();
     const height = this.#stack.length - params.length;
+    // JavaScript parsers recurse on nested blocks; deeper code stays with the interpreter.
+    if (this.#ctl.length > MAX_NESTING) unsupported();
     const label = `L${this.#ctl.length}`;
     const kind = op === 0x02 ? Kind.Block : op === 0x03 ? Kind.Loop : Kind.If;
     this.#ctl.push({ kind, label, height, params, results });

@@ -59,7 +59,13 @@ export function compileStructured(fn: FunctionInstance): boolean {
       plan.factory = false;
       return false;
     }
-    plan.factory = new Function("C", "J", "H", "W", generated.source) as Factory;
+    try {
+      plan.factory = new Function("C", "J", "H", "W", generated.source) as Factory;
+    } catch {
+      // The host's parser gave up (it recurses on nesting): the function stays interpreted.
+      plan.factory = false;
+      return false;
+    }
   }
   const code = plan.factory({ inst: fn.instance }, J, HELPERS, wide);
   fn.jit = code;
