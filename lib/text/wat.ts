@@ -4,6 +4,7 @@
  * @module
  */
 
+import { CompileError } from "../errors.ts";
 import { encodeModule } from "./encoder.ts";
 import { parseModuleText } from "./module_parser.ts";
 
@@ -18,5 +19,14 @@ import { parseModuleText } from "./module_parser.ts";
  * ```
  */
 export function wat2wasm(text: string): Uint8Array {
-  return encodeModule(parseModuleText(text));
+  try {
+    return encodeModule(parseModuleText(text));
+  } catch (e) {
+    // The parser recurses on nested expressions; text nested deeper than the host's stack allows
+    // is reported as what it is, not as the host's RangeError.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new CompileError("module text nests too deeply to parse");
+    }
+    throw e;
+  }
 }

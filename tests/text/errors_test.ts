@@ -58,3 +58,12 @@ test("structure errors", () => {
   fails("(start 0) (start 0)", /multiple start sections/, 1, 12);
   fails('(export "\\ff" (func 0))', /malformed UTF-8/, 1, 9);
 });
+
+test("text nested deeper than the parser's stack is a CompileError, not a RangeError", () => {
+  const deep = `(module (func ${"(block ".repeat(100_000)}${")".repeat(100_000)}))`;
+  assert.throws(() => wat2wasm(deep), (e: unknown) => {
+    assert.ok(e instanceof CompileError, `not a CompileError: ${e}`);
+    assert.match(e.message, /nests too deeply/);
+    return true;
+  });
+});
