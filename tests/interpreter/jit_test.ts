@@ -278,3 +278,39 @@ test("deeply nested blocks run (the structured tier leaves them to the interpret
   // A shallow one is compiled.
   assert.notEqual(generateFunction(codegenModule(decodeModule(nestedBlocks(20))), 0), null);
 });
+
+test("i64 shifts and rotations by constants, and by a loop parameter that changes", async () => {
+  const ops = ["shl", "shr_s", "shr_u", "rotl", "rotr"];
+  const counts = [0, 1, 5, 31, 32, 33, 47, 63, 64, 65, -1];
+  let source = "(module\n";
+  for (const op of ops) {
+    for (const c of counts) {
+      source += `(func (export "${op}_${c}") (param i64) (result i64)
+        (i64.${op} (local.get 0) (i64.const ${c})))\n`;
+    }
+  }
+  // The count enters the loop as the constant 1, then comes back round as 5.
+  source += `(func (export "loop") (param i64) (result i64) (local i32)
+    local.get 0
+    i64.const 1
+    loop $l (param i64 i64) (result i64)
+      i64.shl
+      local.get 1 i32.const 1 i32.add local.tee 1
+      i32.const 3 i32.lt_u
+      if (param i64) (result i64)
+        i64.const 5
+        br $l
+      end
+    end))`;
+  const [interp, jit] = await both(source);
+  for (const x of [1n, 0x8000000000000001n, 0x0123456789abcdefn, 0xffffffffffffffffn]) {
+    for (const op of ops) {
+      for (const c of counts) {
+        assert.deepEqual(outcome(jit, `${op}_${c}`, [x]), outcome(interp, `${op}_${c}`, [x]));
+      }
+    }
+    assert.deepEqual(outcome(jit, "loop", [x]), outcome(interp, "loop", [x]));
+  }
+  assert.deepEqual(outcome(jit, "loop", [1n]), [1n << 11n]);
+  assert.deepEqual(outcome(jit, "rotr_33", [1n]), [1n << 31n]);
+});

@@ -145,6 +145,8 @@ class Generator {
   readonly #stack: ValType[] = [];
   /** Deferred values, by stack height. */
   readonly #deferred: (Deferred | null)[] = [];
+  /** The low word of the i64 constant at each stack height, while its variables hold it. */
+  readonly #i64Constants: (number | null)[] = [];
   readonly #ctl: Control[] = [];
   /** Highest stack height used, per variable prefix. */
   readonly #maxHeight = new Map<string, number>();
@@ -348,6 +350,7 @@ class Generator {
       case 0x42: { // i64.const
         const r = this.#push(I64);
         this.#emit(`${r.v} = ${ins.a}; ${r.h} = ${ins.b};`);
+        this.#i64Constants[this.#stack.length - 1] = ins.a;
         return false;
       }
       case 0x43: // f32.const
@@ -381,6 +384,15 @@ class Generator {
       }
     }
     const info = OPS[op];
+    if (op >= 0x86 && op <= 0x8a) { // i64.shl, shr_s, shr_u, rotl, rotr
+      const count = this.#i64Constants[this.#stack.length - 1];
+      if (count !== null && count !== undefined) {
+        this.#pop(I64);
+        const a = this.#pop(I64);
+        this.#emit(constantShift(op, a, this.#push(I64), count & 63));
+        return false;
+      }
+    }
     const spec = info && NUMERIC_OPS[info.name];
     if (!info || !spec || !info.params || !info.results) return unsupported();
     const operands: Value[] = [];
@@ -403,6 +415,8 @@ class Generator {
   /** block, loop, if, else, end. */
   #control(ins: Instruction): void {
     const op = ins.op;
+    // Branches move values into stack variables: after a block boundary, none is known constant.
+    this.#i64Constants.length = 0;
     if (op === 0x05) { // else
       this.#writeAll();
       const c = this.#ctl[this.#ctl.length - 1];
@@ -572,6 +586,7 @@ class Generator {
 
   /** Pushes a value the next statement writes to its variable (returned). */
   #push(t: ValType): Value {
+    this.#i64Constants[this.#stack.length] = null;
     const v = this.#var(this.#stack.length, t);
     this.#beforeWrite(v.v);
     if (t === I64) this.#beforeWrite(v.h);
@@ -685,6 +700,32 @@ const NO_VALUE: Value = { v: "", h: "" };
 
 /** Where a call re-reads the memory's view (see `#memoryRefresh`). */
 const REFRESH_MARK = "\ue001refresh";
+
+/**
+ * An i64 shift or rotation (op 0x86-0x8a) of `a` into `r` by the constant
+ * `n` (0-63): straight-line code on the words, where the general case needs
+ * a helper that branches on the count.
+ */
+function constantShift(op: number, a: Value, r: Value, n: number): string {
+  const read = `const lo = ${a.v}, hi = ${a.h};`;
+  const set = (lo: string, hi: string) => `{ ${read} ${r.v} = ${lo}; ${r.h} = ${hi}; }`;
+  if (op === 0x89 || op === 0x8a) { // rotl, rotr: a rotation right by n is one left by 64 - n
+    const k = op === 0x89 ? n : (64 - n) & 63;
+    const [x, y] = k < 32 ? ["lo", "hi"] : ["hi", "lo"];
+    const m = k & 31;
+    if (m === 0) return set(x, y);
+    return set(`(${x} << ${m}) | (${y} >>> ${32 - m})`, `(${y} << ${m}) | (${x} >>> ${32 - m})`);
+  }
+  if (n === 0) return set("lo", "hi");
+  if (op === 0x86) { // shl
+    return n < 32
+      ? set(`lo << ${n}`, `(hi << ${n}) | (lo >>> ${32 - n})`)
+      : set("0", `lo << ${n - 32}`);
+  }
+  const high = op === 0x87 ? `hi >> ${n}` : `(hi >>> ${n}) | 0`;
+  if (n < 32) return set(`(lo >>> ${n}) | (hi << ${32 - n})`, high);
+  return op === 0x87 ? set(`hi >> ${n - 32}`, "hi >> 31") : set(`(hi >>> ${n - 32}) | 0`, "0");
+}
 
 /** What a branch on `c` (an i32) tests. */
 function condition(c: Value): string {
