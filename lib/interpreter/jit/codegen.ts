@@ -153,6 +153,8 @@ class Generator {
   /** Header lines of the factory (captured functions, globals, constants). */
   readonly #header = new Set<string>();
   #constants = 0;
+  /** True once the function calls anything (its entry then spends the interruption budget). */
+  #calls = false;
   #usesMemory = false;
 
   constructor(cm: CodegenModule, funcIndex: number) {
@@ -496,6 +498,7 @@ class Generator {
 
   /** A call of a function of `type` through `callee.direct` (`index` ≥ 0: a direct call). */
   #call(ins: Instruction, type: FuncType, callee: string, index: number): void {
+    this.#calls = true;
     for (const t of [...type.params, ...type.results]) if (!supported(t)) unsupported();
     const args: string[] = [];
     for (let i = type.params.length - 1; i >= 0; i--) {
@@ -687,7 +690,9 @@ class Generator {
       "let pos = -1;",
       decls.length > 0 ? `let ${decls.join(", ")};` : "",
       "try {",
-      "if (--J.budget < 0) J.tick(INST);",
+      // Calls spend the interruption budget (a call tree can run long without a loop); a
+      // function that calls nothing ends soon unless it loops, and loops spend it themselves.
+      this.#calls ? "if (--J.budget < 0) J.tick(INST);" : "",
       body.replace(/\bH\.(\w+)/g, "H_$1"),
       "} catch (e) { throw J.trap(e, FN, pos); }",
       "};",
