@@ -124,20 +124,21 @@ export const JS_SCOPE: Record<string, unknown> = {
  * cannot be (the host forbids generating code) the function stays
  * interpreted and is not tried again before 2^30 more entries.
  *
- * A function that the structured tier will compile, and that has been
- * called before (`fn.jitHeat > 1`, so its calls are counted: a synchronous
- * call), is not compiled twice: it gets the structured tier from its next
- * call on, and this call goes on interpreted. Only a function's first,
- * long-running call (a program's main loop) is worth both compilations.
+ * A function that the structured tier will compile (in a synchronous call)
+ * gets that tier from its next call on, and this call goes on interpreted:
+ * only a call that keeps looping for {@link LONG_RUNNING} times as long
+ * (a program's main loop) is worth compiling twice. (Compiling every
+ * function that loops a thousand times made large programs slower than
+ * interpreting them on JavaScriptCore.)
  */
 function compileHot(cf: CompiledFunction, fn: FunctionInstance, m: Machine): JsCode | null {
   const plan = cf.structured;
   if (
-    plan !== null && plan.factory !== false && fn.jitHeat > 1 && m.structuredHeat >= 0 &&
-    !m.asyncMode
+    plan !== null && plan.factory !== false && m.structuredHeat >= 0 && !m.asyncMode &&
+    fn.jitHeat < m.structuredHeat
   ) {
     fn.jitHeat = m.structuredHeat;
-    cf.jsHeat = 0;
+    cf.jsHeat = -LONG_RUNNING * m.jsTierHeat;
     return null;
   }
   const js = compileJs(cf, JS_SCOPE);
@@ -145,6 +146,9 @@ function compileHot(cf: CompiledFunction, fn: FunctionInstance, m: Machine): JsC
   else cf.js = js;
   return js;
 }
+
+/** How many times its usual heat a call of a structured-tier function must loop to get the register-code tier too. */
+const LONG_RUNNING = 50;
 
 /**
  * Calls after which the structured tier compiles a function
