@@ -252,7 +252,6 @@ export class Machine implements JitHost {
   pool: MachinePool | null = null;
   /** A machine running a call for compiled code: host functions' errors stay wrapped. */
   nested = false;
-  maxWords: number;
   /** The stack budget the runtime configured (a nested machine gets less: what is left). */
   readonly defaultStackWords: number;
 
@@ -284,12 +283,11 @@ export class Machine implements JitHost {
     this.jsTierHeat = limits.jsTierHeat;
     this.structuredHeat = limits.structuredHeat ?? -1;
     this.stackWords = Math.floor(limits.maxStackBytes / 4);
-    this.maxWords = this.stackWords;
     this.defaultStackWords = this.stackWords;
     const frames = Math.min(256, this.maxDepth);
     this.framePcs = new Int32Array(frames);
     this.frameBases = new Int32Array(frames);
-    const words = Math.min(1 << 16, this.maxWords);
+    const words = Math.min(1 << 16, this.stackWords);
     this.buffer = new ArrayBuffer(words * 4);
     this.R = new Int32Array(this.buffer);
     this.F32 = new Float32Array(this.buffer);
@@ -313,8 +311,8 @@ export class Machine implements JitHost {
   /** Makes the register file at least `words` long, or traps when over the limit. */
   ensureWords(words: number): void {
     if (words <= this.R.length) return;
-    if (words > this.maxWords) throw new RuntimeError("call stack exhausted");
-    const size = Math.min(Math.max(words, this.R.length * 2), this.maxWords);
+    if (words > this.stackWords) throw new RuntimeError("call stack exhausted");
+    const size = Math.min(Math.max(words, this.R.length * 2), this.stackWords);
     const buffer = new ArrayBuffer(size * 4);
     new Int32Array(buffer).set(this.R);
     this.buffer = buffer;
@@ -380,13 +378,13 @@ export class Machine implements JitHost {
 
   /**
    * True when `fn` runs in the structured tier now, compiling it once it is
-   * hot: called `structuredHeat` times, or hot enough in its loops that the
-   * register-code tier has compiled it.
+   * hot: called `structuredHeat` times (`compileHot` sets the count there
+   * when its loops get hot first).
    */
   #structured(fn: FunctionInstance): boolean {
     if (J.depth >= J.limit) return false;
     if (fn.jit !== null) return true;
-    if (++fn.jitHeat < this.structuredHeat && fn.code!.js === null) return false;
+    if (++fn.jitHeat < this.structuredHeat) return false;
     if (compileStructured(fn)) return true;
     fn.jitHeat = -(1 << 30);
     return false;
@@ -425,10 +423,9 @@ export class Machine implements JitHost {
   /** {@link JitHost.spawn}. */
   spawn(): Machine {
     const m = this.pool!.acquireMachine();
-    m.pool = this.pool;
     // What the compiled frames above this machine's call left of the stack budget.
     const words = Math.min(m.defaultStackWords, (J.stackLimit - J.depth) * 2);
-    m.stackWords = m.maxWords = Math.max(0, words);
+    m.stackWords = Math.max(0, words);
     m.configure(this.signal, this.deadline, false);
     m.fuel = this.fuel;
     m.nested = true;
@@ -440,7 +437,7 @@ export class Machine implements JitHost {
     const m = nested as Machine;
     this.fuel = m.fuel;
     m.nested = false;
-    m.stackWords = m.maxWords = m.defaultStackWords;
+    m.stackWords = m.defaultStackWords;
     m.configure(null, Infinity, false);
     this.pool!.releaseMachine(m);
   }

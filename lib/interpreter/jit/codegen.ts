@@ -66,13 +66,8 @@ export function codegenModule(module: WasmModule): CodegenModule {
   return { module, functionTypes, globalTypes };
 }
 
-/** Words a value takes in the calling convention. */
-export function wordsOf(t: ValType): number {
-  return t === I64 ? 2 : 1;
-}
-
 /** True for the value types the structured tier holds in variables. */
-export function supported(t: ValType): boolean {
+function supported(t: ValType): boolean {
   return t === I32 || t === I64 || t === F32 || t === F64;
 }
 
