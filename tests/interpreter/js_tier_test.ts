@@ -27,7 +27,7 @@ import {
   JS_OPS_PATH,
   SIMD_OPS_PATH,
 } from "../../tools/gen_js_ops.ts";
-import { JS_SCOPE } from "../../lib/interpreter/execute/executor.ts";
+import { JS_SCOPE } from "../../lib/interpreter/js_tier/scope.ts";
 import { JS_OP_TEMPLATES, JS_RARE_TEMPLATE } from "../../lib/interpreter/js_tier/js_ops.ts";
 import { OP_SPECS } from "../../lib/interpreter/ops.ts";
 

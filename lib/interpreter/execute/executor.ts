@@ -28,16 +28,13 @@ import { J, type JitHost } from "../jit/state.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
 import { type FunctionInstance, type InstanceState, tableCallee } from "../instances.ts";
 import { compileJs, type JsCode } from "../js_tier/js_tier.ts";
+import { INV_2_32, JS_SCOPE, memoryView, SIGN } from "../js_tier/scope.ts";
 import { executeRare } from "./rare_ops.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { floatBinary, floatUnary } from "../simd/simd_float.ts";
 import { intBinary, intUnary } from "../simd/simd_int.ts";
 import { runSimdOp } from "../simd/simd_ops.ts";
 import { narrowS16, narrowS8, narrowU16, narrowU8 } from "../simd/simd_words.ts";
-import * as SIMD_WORD_HELPERS from "../simd/simd_words.ts";
-import * as I32_HELPERS from "../numeric/i32.ts";
-import * as I64_HELPERS from "../numeric/i64.ts";
-import * as FLOAT_HELPERS from "../numeric/float.ts";
 import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "../numeric/i32.ts";
 import {
   clz64,
@@ -74,50 +71,12 @@ import {
   ftrunc,
 } from "../numeric/float.ts";
 
-const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
-const INV_2_32 = 1 / 4294967296;
-/**
- * Unsigned comparisons flip the sign bit and compare signed (`(a ^ SIGN) <
- * (b ^ SIGN)`), so values stay int32: `a >>> 0` makes numbers above 2^31
- * that JavaScriptCore's optimizer handles by leaving its fastest tier.
- */
-const SIGN = 0x80000000;
-
-/** The view of an instance's memory 0 (an empty view when it has none). */
-function memoryView(inst: InstanceState): DataView {
-  return inst.memories.length > 0 ? inst.memories[0].view : EMPTY_VIEW;
-}
-
 /**
  * By default a function is compiled to JavaScript (`js_tier.ts`) when `run`
  * has come to its entry, a return into it or one of its backward branches
  * this many times.
  */
 export const DEFAULT_JS_TIER_HEAT = 1000;
-
-/**
- * What the JavaScript tier's code may name: the helpers the case bodies call
- * (whole helper modules, so that a case using a new helper needs no change here).
- */
-export const JS_SCOPE: Record<string, unknown> = {
-  ...I32_HELPERS,
-  ...I64_HELPERS,
-  ...FLOAT_HELPERS,
-  ...SIMD_WORD_HELPERS,
-  RuntimeError,
-  ExitError,
-  executeRare,
-  executeSimd,
-  floatBinary,
-  floatUnary,
-  intBinary,
-  intUnary,
-  runSimdOp,
-  EMPTY_VIEW,
-  INV_2_32,
-  SIGN,
-  memoryView,
-};
 
 /**
  * Compiles a hot function with the register-code JavaScript tier. When it

@@ -28,7 +28,7 @@ export type DirectFunction = (...words: any[]) => any;
  */
 export type EntryAdapter = (m: JitHost, base: number, f: DirectFunction, d: number) => void;
 
-const I64 = 0x7e, F32 = 0x7d, F64 = 0x7c;
+const I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 
 const entries = new Map<string, EntryAdapter>();
 const interpreters = new Map<string, DirectFunction>();
@@ -36,45 +36,63 @@ const hosts = new Map<string, DirectFunction>();
 
 const key = (type: FuncType) => `${type.params.join(",")}:${type.results.join(",")}`;
 
-/**
- * Argument names of the JS-level words of `types`: all of them in order,
- * and per value its word's name and (for an i64) its high word's.
- */
-function wordNames(types: readonly ValType[]): { names: string[]; pairs: [string, string][] } {
-  const names: string[] = [];
-  const pairs: [string, string][] = [];
-  types.forEach((t, i) => {
-    names.push(`x${i}`);
-    if (t === I64) names.push(`y${i}`);
-    pairs.push([`x${i}`, t === I64 ? `y${i}` : ""]);
-  });
-  return { names, pairs };
+/** How many JS-level words (arguments) a value of type `t` takes: an i64 2, a v128 4. */
+function jsWords(t: ValType): number {
+  return t === I64 ? 2 : t === V128 ? 4 : 1;
 }
 
-/** Statements storing values named by {@link wordNames} at `R[base + ...]`, 2 words each. */
-function writeWords(types: readonly ValType[], names: (i: number) => [string, string]): string[] {
+/** Word offsets of values of `types` in a register frame (2 words each, a v128 4). */
+function registerOffsets(types: readonly ValType[]): number[] {
+  let at = 0;
+  return types.map((t) => {
+    const here = at;
+    at += t === V128 ? 4 : 2;
+    return here;
+  });
+}
+
+/**
+ * Argument names of the JS-level words of `types`: all of them in order,
+ * and per value the names of its words.
+ */
+function wordNames(types: readonly ValType[]): { names: string[]; pairs: string[][] } {
+  const pairs = types.map((t, i) => ["x", "y", "z", "u"].slice(0, jsWords(t)).map((c) => c + i));
+  return { names: pairs.flat(), pairs };
+}
+
+/** Statements storing values named by {@link wordNames} at their register offsets from `base`. */
+function writeWords(types: readonly ValType[], names: (i: number) => string[]): string[] {
+  const offsets = registerOffsets(types);
   return types.map((t, i) => {
-    const w = `base + ${2 * i}`;
+    const w = `base + ${offsets[i]}`;
     const [v, h] = names(i);
     if (t === I64) return `R[${w}] = ${v}; R[${w} + 1] = ${h};`;
     if (t === F32) return `R[${w}] = H.f32Bits(${v});`;
     if (t === F64) return `R[${w}] = H.f64Bits(${v}); R[${w} + 1] = W.hi;`;
+    if (t === V128) return names(i).map((x, k) => `R[${w} + ${k}] = ${x};`).join(" ");
     return `R[${w}] = ${v};`;
   });
 }
 
-/** Expressions reading the value at `R[base + 2i]` (i64: [low, high]). */
-function readWords(t: ValType, i: number): string[] {
-  const w = `base + ${2 * i}`;
+/** Expressions reading the JS-level words of the value of type `t` at `R[base + at]`. */
+function readWords(t: ValType, at: number): string[] {
+  const w = `base + ${at}`;
   if (t === I64) return [`R[${w}]`, `R[${w} + 1]`];
   if (t === F32) return [`H.f32FromBits(R[${w}])`];
   if (t === F64) return [`H.f64FromBits(R[${w}], R[${w} + 1])`];
+  if (t === V128) return [0, 1, 2, 3].map((k) => `R[${w} + ${k}]`);
   return [`R[${w}]`];
+}
+
+/** Expressions reading the JS-level words of values of `types` stored from `R[base]` on. */
+function readAll(types: readonly ValType[]): string[] {
+  const offsets = registerOffsets(types);
+  return types.flatMap((t, i) => readWords(t, offsets[i]));
 }
 
 /** The results read from `R` at `base`, returned in the calling convention. */
 function returnResults(results: readonly ValType[]): string {
-  const words = results.flatMap((t, i) => readWords(t, i));
+  const words = readAll(results);
   if (words.length === 0) return "return;";
   const rest = words.slice(1).map((w, i) => `J.rs[${i}] = ${w};`).join(" ");
   return `const first = ${words[0]}; ${rest} return first;`;
@@ -93,11 +111,11 @@ function build<T>(params: string[], body: string[]): T {
 export function entryAdapter(type: FuncType): EntryAdapter {
   let adapter = entries.get(key(type));
   if (adapter === undefined) {
-    const args = type.params.flatMap((t, i) => readWords(t, i));
+    const args = readAll(type.params);
     // The first result word is the return value, the others are in J.rs.
     let k = -1;
     const next = () => k++ < 0 ? "r0" : `J.rs[${k - 1}]`;
-    const results = type.results.map((t) => [next(), t === I64 ? next() : ""] as [string, string]);
+    const results = type.results.map((t) => Array.from({ length: jsWords(t) }, next));
     adapter = build<EntryAdapter>(["m", "base", "f", "d"], [
       "let R = m.R;",
       `${k >= 0 ? "const r0 = " : ""}f(${["d", ...args].join(", ")});`,
@@ -117,7 +135,7 @@ export function entryAdapter(type: FuncType): EntryAdapter {
 function throughRegisters(
   type: FuncType,
   names: string[],
-  pairs: [string, string][],
+  pairs: string[][],
   code: { enter: string[]; words: string; call: string; leave: string },
 ): DirectFunction {
   return build<DirectFunction>(["d", ...names], [

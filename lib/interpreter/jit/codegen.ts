@@ -29,13 +29,17 @@
  */
 
 import { BLOCK_EMPTY, Instruction, readInstruction } from "../../binary/instruction.ts";
-import { OPS } from "../../binary/opcodes.ts";
+import { Imm, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
 import { internType } from "../instances.ts";
+import { OP } from "../ops.ts";
+import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
 import { NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
+import { hasSimdKernel } from "./simd_kernels.ts";
+import { inlineSimd } from "./simd_inline.ts";
 
-const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c;
+const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 
 /** What the generator needs to know of the module around a function. */
 export interface CodegenModule {
@@ -66,9 +70,19 @@ export function codegenModule(module: WasmModule): CodegenModule {
   return { module, functionTypes, globalTypes };
 }
 
-/** True for the value types the structured tier holds in variables. */
+/** True for the value types the structured tier holds in variables (a v128 in four). */
 function supported(t: ValType): boolean {
-  return t === I32 || t === I64 || t === F32 || t === F64;
+  return t === I32 || t === I64 || t === F32 || t === F64 || t === V128;
+}
+
+/** The JS-level words of a value of type `t` held in `v` (see the calling convention). */
+function wordsOf(t: ValType, v: Value): string[] {
+  return t === I64 ? [v.v, v.h] : t === V128 ? lanes(v) : [v.v];
+}
+
+/** The variables of a v128's four words (lane bytes 0-3, 4-7, 8-11, 12-15). */
+function lanes(v: Value): string[] {
+  return [`${v.v}_0`, `${v.v}_1`, `${v.v}_2`, `${v.v}_3`];
 }
 
 /** The kinds of control frame. */
@@ -273,12 +287,13 @@ class Generator {
         const r = this.#push(t);
         // An i64 is never deferred, so `a` is in the result's variables already.
         if (t === I64) this.#emit(`if (!(${condition(c)})) { ${r.v} = ${b.v}; ${r.h} = ${b.h}; }`);
+        else if (t === V128) this.#emit(`if (!(${condition(c)})) { ${this.#move(t, r, b)} }`);
         else this.#emit(`${r.v} = (${condition(c)}) ? ${a.v} : ${b.v};`);
         return false;
       }
       case 0x20: { // local.get
         const t = this.#locals[ins.a];
-        if (t === I64) this.#emit(this.#move(t, this.#push(t), local(ins.a)));
+        if (t === I64 || t === V128) this.#emit(this.#move(t, this.#push(t), local(ins.a)));
         else this.#pushDeferred(t, `l${ins.a}`, null);
         return false;
       }
@@ -291,7 +306,7 @@ class Generator {
         if (t === I64) this.#beforeWrite(l.h);
         this.#emit(this.#move(t, l, v));
         if (op === 0x22) {
-          if (t === I64) this.#emit(this.#move(t, this.#push(t), l));
+          if (t === I64 || t === V128) this.#emit(this.#move(t, this.#push(t), l));
           else this.#pushDeferred(t, l.v, null);
         }
         return false;
@@ -311,7 +326,9 @@ class Generator {
               ? `${r.v} = ${g}[0]; ${r.h} = ${g}[1];`
               : t === F32
               ? `${r.v} = H.f32FromBits(${g}[0]);`
-              : `${r.v} = H.f64FromBits(${g}[0], ${g}[1]);`,
+              : t === F64
+              ? `${r.v} = H.f64FromBits(${g}[0], ${g}[1]);`
+              : lanes(r).map((w, k) => `${w} = ${g}[${k}];`).join(" "),
           );
         } else {
           const v = this.#pop(t);
@@ -322,7 +339,9 @@ class Generator {
               ? `${g}[0] = ${v.v}; ${g}[1] = ${v.h};`
               : t === F32
               ? `${g}[0] = H.f32Bits(${v.v});`
-              : `${g}[0] = H.f64Bits(${v.v}); ${g}[1] = W.hi;`,
+              : t === F64
+              ? `${g}[0] = H.f64Bits(${v.v}); ${g}[1] = W.hi;`
+              : lanes(v).map((w, k) => `${g}[${k}] = ${w};`).join(" "),
           );
         }
         return false;
@@ -380,6 +399,10 @@ class Generator {
         return false;
       }
     }
+    if (op >= PREFIX_FD) {
+      this.#simd(ins);
+      return false;
+    }
     const info = OPS[op];
     if (op >= 0x86 && op <= 0x8a) { // i64.shl, shr_s, shr_u, rotl, rotr
       const count = this.#i64Constants[this.#stack.length - 1];
@@ -407,6 +430,65 @@ class Generator {
     const code = spec.code(operands, result, ins.b >>> 0);
     this.#emit(spec.traps ? `pos = ${ins.offset}; ${code}` : code);
     return false;
+  }
+
+  /**
+   * A SIMD instruction: inline code on the vectors' words where
+   * `simd_inline.ts` has it, else the instruction's kernel (`simd_kernels.ts`)
+   * on the scratch registers.
+   */
+  #simd(ins: Instruction): void {
+    const op = ins.op;
+    const info = OPS[op];
+    if (op === PREFIX_FD + 0x0c) { // v128.const
+      const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
+      const r = lanes(this.#push(V128));
+      this.#emit(r.map((x, k) => `${x} = ${w.getInt32(4 * k, true)};`).join(" "));
+      return;
+    }
+    const regOp = SIMD_LOWERING[op - PREFIX_FD];
+    if (!info?.params || !info.results || regOp < 0 || !hasSimdKernel(regOp)) return unsupported();
+    const params = info.params as ValType[];
+    const operands: Value[] = [];
+    for (let i = params.length - 1; i >= 0; i--) operands[i] = this.#pop(params[i]);
+    const resultType = info.results[0] as ValType | undefined;
+    const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
+    const memory = info.imm === Imm.memArg || info.imm === Imm.memArgLane;
+    if (memory) this.#usesMemory = true;
+    const inline = inlineSimd(info.name, operands, result, ins);
+    if (inline !== null) {
+      this.#emit(memory ? `pos = ${ins.offset}; ${inline}` : inline);
+      return;
+    }
+    // Operands into the scratch registers (see simd_kernels.ts), the kernel, the result out.
+    const R = "H.SIMD_R";
+    const words: number[] = resultType !== undefined ? [0] : [];
+    const stores: string[] = [];
+    operands.forEach((v, i) => {
+      const at = 4 + 4 * i;
+      words.push(at);
+      const t = params[i];
+      if (t === V128) lanes(v).forEach((w, k) => stores.push(`${R}[${at + k}] = ${w};`));
+      else if (t === I32) stores.push(`${R}[${at}] = ${v.v};`);
+      else if (t === I64) stores.push(`${R}[${at}] = ${v.v}; ${R}[${at + 1}] = ${v.h};`);
+      else if (t === F32) stores.push(`${R}[${at}] = H.f32Bits(${v.v});`);
+      else stores.push(`${R}[${at}] = H.f64Bits(${v.v}); ${R}[${at + 1}] = W.hi;`);
+    });
+    if (regOp === OP.v128_load || regOp === OP.v128_store) words.push(0, ins.b);
+    else if (regOp === OP.v128_store32_lane || regOp === OP.v128_store64_lane) {
+      words.push(0, ins.b, ins.c);
+    } else if (regOp === OP.v128_load8x8_s || regOp === OP.v128_load8x8_u) words.push(0, ins.b);
+    else words.push(...simdImmediates(ins, regOp));
+    const kernel = `K${this.#constants++}`;
+    this.#header.add(`const ${kernel} = H.simdKernel(${regOp}, [${words.join(", ")}]);`);
+    const call = `${kernel}(INST, ${memory ? "mem" : "null"});`;
+    let load = "";
+    if (resultType === V128) load = lanes(result).map((w, k) => `${w} = ${R}[${k}];`).join(" ");
+    else if (resultType === I32) load = `${result.v} = ${R}[0];`;
+    else if (resultType === I64) load = `${result.v} = ${R}[0]; ${result.h} = ${R}[1];`;
+    else if (resultType === F32) load = `${result.v} = H.f32FromBits(${R}[0]);`;
+    else if (resultType === F64) load = `${result.v} = H.f64FromBits(${R}[0], ${R}[1]);`;
+    this.#emit(`pos = ${ins.offset}; ${stores.join(" ")} ${call} ${load}`);
   }
 
   /** block, loop, if, else, end. */
@@ -482,11 +564,7 @@ class Generator {
   /** Returns the function's results, found at stack heights from `from` on. */
   #returnCode(from: number): string {
     const words: string[] = [];
-    this.#type.results.forEach((t, i) => {
-      const v = this.#var(from + i, t);
-      words.push(v.v);
-      if (t === I64) words.push(v.h);
-    });
+    this.#type.results.forEach((t, i) => words.push(...wordsOf(t, this.#var(from + i, t))));
     const rest = words.slice(1).map((w, i) => `J.rs[${i}] = ${w}; `).join("");
     return `${rest}return${words.length > 0 ? ` ${words[0]}` : ""};`;
   }
@@ -497,8 +575,7 @@ class Generator {
     for (const t of [...type.params, ...type.results]) if (!supported(t)) unsupported();
     const args: string[] = [];
     for (let i = type.params.length - 1; i >= 0; i--) {
-      const v = this.#pop(type.params[i]);
-      args.unshift(...(type.params[i] === I64 ? [v.v, v.h] : [v.v]));
+      args.unshift(...wordsOf(type.params[i], this.#pop(type.params[i])));
     }
     // A call of itself goes straight to this compiled function (what `direct` of its own
     // instance is); others read `direct` at each call, as the callee may be compiled later.
@@ -511,10 +588,7 @@ class Generator {
     const call = self ? `w${this.#index}(${list})` : `${callee}.direct(${list})`;
     const results = type.results.map((t) => this.#push(t));
     const words: string[] = [];
-    results.forEach((r, i) => {
-      words.push(r.v);
-      if (type.results[i] === I64) words.push(r.h);
-    });
+    results.forEach((r, i) => words.push(...wordsOf(type.results[i], r)));
     const refresh = this.#memoryRefresh();
     const before = `pos = ${ins.offset}; ${caller}`;
     if (words.length === 0) this.#emit(`${before}${call};${refresh}`);
@@ -567,12 +641,16 @@ class Generator {
   /** Code moving a value of type `t` from `from` to `to`. */
   #move(t: ValType, to: Value, from: Value): string {
     if (to.v === from.v) return "";
+    if (t === V128) {
+      const f = lanes(from);
+      return lanes(to).map((w, k) => `${w} = ${f[k]};`).join(" ");
+    }
     return t === I64 ? `${to.v} = ${from.v}; ${to.h} = ${from.h};` : `${to.v} = ${from.v};`;
   }
 
   /** The variables of the stack value at `height` of type `t`. */
   #var(height: number, t: ValType): Value {
-    const prefix = t === F32 ? "f" : t === F64 ? "d" : "a";
+    const prefix = t === F32 ? "f" : t === F64 ? "d" : t === V128 ? "x" : "a";
     this.#use(prefix, height);
     if (t === I64) this.#use("b", height);
     return { v: `${prefix}${height}`, h: `b${height}` };
@@ -646,17 +724,21 @@ class Generator {
 
   #finish(): GeneratedFunction {
     const params: string[] = [];
-    this.#type.params.forEach((t, i) => {
-      params.push(`l${i}`);
-      if (t === I64) params.push(`m${i}`);
-    });
+    this.#type.params.forEach((t, i) => params.push(...wordsOf(t, local(i))));
     const decls: string[] = [];
     for (let i = this.#type.params.length; i < this.#locals.length; i++) {
+      if (this.#locals[i] === V128) {
+        decls.push(...lanes(local(i)).map((w) => `${w} = 0`));
+        continue;
+      }
       decls.push(`l${i} = 0`);
       if (this.#locals[i] === I64) decls.push(`m${i} = 0`);
     }
     for (const [prefix, max] of this.#maxHeight) {
-      for (let h = 0; h <= max; h++) decls.push(`${prefix}${h} = 0`);
+      for (let h = 0; h <= max; h++) {
+        if (prefix === "x") decls.push(...lanes({ v: `x${h}`, h: "" }).map((w) => `${w} = 0`));
+        else decls.push(`${prefix}${h} = 0`);
+      }
     }
     const frameUnits = params.length + decls.length + 8;
     // Helpers as constants of the factory's scope: calls the JIT can inline without a property

@@ -12,6 +12,19 @@ import * as convert from "../numeric/convert.ts";
 import * as pairs from "./i64_pairs.ts";
 import * as values from "./values.ts";
 import type { MemoryInstance } from "../instances.ts";
+import { SIMD_R, simdKernel } from "./simd_kernels.ts";
+import { ltMaskU8, narrowS16, narrowS8, narrowU16, narrowU8 } from "../simd/simd_words.ts";
+
+/**
+ * The end of `i8x16.add_sat_u` on one word, given `p + q` computed per byte
+ * (`sum`): bytes that carried out become 0xff.
+ */
+function addSatU8(p: number, q: number, sum: number): number {
+  return sum | ((((p & q) | ((p | q) & ~sum)) & -0x7f7f7f80) >>> 7) * 0xff;
+}
+
+/** The f32x4 arithmetic scratch (`simd_inline.ts`): words in, float lanes operated on, words out. */
+const FLOAT_SCRATCH = new ArrayBuffer(32);
 
 /** memory.fill, with the spec's bounds check before any byte is written. */
 function memoryFill(memory: MemoryInstance, d: number, value: number, n: number): void {
@@ -81,6 +94,16 @@ export const HELPERS: Readonly<Record<string, unknown>> = {
   memoryFill,
   memoryCopy,
   memoryInit,
+  SIMD_R,
+  simdKernel,
+  narrowS8,
+  narrowS16,
+  narrowU8,
+  narrowU16,
+  ltMaskU8,
+  addSatU8,
+  SF_I: new Int32Array(FLOAT_SCRATCH),
+  SF_F: new Float32Array(FLOAT_SCRATCH),
   /** What a dropped data segment becomes. */
   EMPTY_BYTES: new Uint8Array(0),
 };

@@ -9,7 +9,8 @@
  */
 
 import { Imm, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
-import { OP } from "../ops.ts";
+import type { Instruction } from "../../binary/instruction.ts";
+import { OP, OP_SPECS } from "../ops.ts";
 
 /** Sub-opcodes of the SIMD instructions with float lanes or float operands. */
 function isFloatOp(name: string): boolean {
@@ -42,3 +43,26 @@ export const SIMD_LOWERING: Int32Array = (() => {
   }
   return table;
 })();
+
+/**
+ * The words that register op `regOp` takes after its registers for the SIMD
+ * instruction `ins`: offsets, lanes, shuffle indices, the sub-opcode. (Not
+ * for `v128.const`, nor for the loads and stores with ops of their own,
+ * whose immediates the translator may fold an address add into.)
+ */
+export function simdImmediates(ins: Instruction, regOp: number): number[] {
+  const info = OPS[ins.op]!;
+  const sub = ins.op - PREFIX_FD;
+  const takesSub = OP_SPECS[regOp][1].endsWith("n");
+  const immediates: number[] = [];
+  if (info.imm === Imm.memArg) immediates.push(ins.b);
+  if (info.imm === Imm.memArgLane) {
+    if (takesSub) immediates.push(ins.b, sub | (ins.c << 8));
+    else immediates.push(ins.b, ins.c);
+  } else if (info.imm === Imm.lane) immediates.push(sub | (ins.a << 8));
+  else if (info.imm === Imm.shuffle) {
+    const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
+    for (let k = 0; k < 16; k += 4) immediates.push(w.getInt32(k, true));
+  } else if (takesSub) immediates.push(sub);
+  return immediates;
+}

@@ -21,9 +21,9 @@ import type { ModuleContext } from "../../validate/context.ts";
 import { FunctionValidator } from "../../validate/function_validator.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
 import { LOWERING, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
-import { OP, OP_SPECS } from "../ops.ts";
+import { OP } from "../ops.ts";
 import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
-import { SIMD_LOWERING } from "./simd_lowering.ts";
+import { SIMD_LOWERING, simdImmediates } from "./simd_lowering.ts";
 import { ADDR, CONST, is64, LOCAL, TEMP, wordsOf } from "./virtual_stack.ts";
 import { ControlFlow } from "./control_flow.ts";
 
@@ -267,16 +267,7 @@ class Translator extends ControlFlow {
     const operands: number[] = [];
     for (let i = this.h - n; i < this.h; i++) operands.push(this.operand(i));
     this.pop(n);
-    const immediates: number[] = [];
-    if (info.imm === Imm.memArg) immediates.push(ins.b);
-    if (info.imm === Imm.memArgLane) {
-      if (OP_SPECS[regOp][1].endsWith("n")) immediates.push(ins.b, sub | (ins.c << 8));
-      else immediates.push(ins.b, ins.c);
-    } else if (info.imm === Imm.lane) immediates.push(sub | (ins.a << 8));
-    else if (info.imm === Imm.shuffle) {
-      const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
-      for (let k = 0; k < 16; k += 4) immediates.push(w.getInt32(k, true));
-    } else if (OP_SPECS[regOp][1].endsWith("n")) immediates.push(sub);
+    const immediates = simdImmediates(ins, regOp);
     if (info.results!.length === 0) {
       this.emitWords(regOp, [...operands, ...immediates]);
       return;

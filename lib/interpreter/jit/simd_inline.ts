@@ -1,0 +1,341 @@
+/**
+ * The SIMD instructions the structured tier writes inline, on the four
+ * int32 words of each vector (lane bytes 0-3 in the first word, as in
+ * memory): loads and stores, bitwise operations, i32x4 and i64x2
+ * arithmetic, i16x8 and i8x16 addition "within a register", splats, lane
+ * moves, word-aligned shuffles and f32x4 arithmetic. The others run as
+ * kernels (`simd_kernels.ts`); both give the executor's results bit for bit.
+ *
+ * A template reads every operand word before it writes a result word that
+ * another lane still needs (the result's variables may be an operand's).
+ *
+ * @module
+ */
+
+import type { Instruction } from "../../binary/instruction.ts";
+import type { Value } from "./numeric_ops.ts";
+
+type Words = [string, string, string, string];
+
+/** The variables of a v128's four words. */
+function w(v: Value): Words {
+  return [`${v.v}_0`, `${v.v}_1`, `${v.v}_2`, `${v.v}_3`];
+}
+
+/** The effective address of a memory access (the DataView's range check is the bounds check). */
+function address(a: Value, offset: number): string {
+  return offset === 0 ? `${a.v} >>> 0` : `(${a.v} >>> 0) + ${offset >>> 0}`;
+}
+
+/** Result word k = f(k), each from the operands' word k only (so in place is fine). */
+function lanewise(r: Value, f: (k: number) => string): string {
+  return w(r).map((x, k) => `${x} = ${f(k)};`).join(" ");
+}
+
+/** Result words computed into temporaries first (for operations across words). */
+function across(r: Value, words: string[]): string {
+  const t = words.map((e, k) => `t${k} = ${e}`).join(", ");
+  return `{ const ${t}; ${w(r).map((x, k) => `${x} = t${k};`).join(" ")} }`;
+}
+
+/** i8x16/i16x8 addition within a word: the lanes' top bits are added apart, so no carry crosses. */
+function addWithin(x: string, y: string, top: string): string {
+  const low = top === TOP8 ? LOW8 : LOW16;
+  return `(((${x} & ${low}) + (${y} & ${low})) ^ ((${x} ^ ${y}) & ${top}))`;
+}
+
+/** i8x16/i16x8 subtraction within a word: every lane borrows from its own top bit only. */
+function subWithin(x: string, y: string, top: string): string {
+  const low = top === TOP8 ? LOW8 : LOW16;
+  return `(((${x} | ${top}) - (${y} & ${low})) ^ ((${x} ^ ~${y}) & ${top}))`;
+}
+
+const TOP8 = "0x80808080", TOP16 = "0x80008000", LOW8 = "0x7f7f7f7f", LOW16 = "0x7fff7fff";
+
+/** An i32x4 comparison: -1 where `cmp` holds. */
+function compare(r: Value, a: Value, b: Value, cmp: (x: string, y: string) => string): string {
+  const x = w(a), y = w(b);
+  return lanewise(r, (k) => `(${cmp(x[k], y[k])}) ? -1 : 0`);
+}
+
+const unsigned = (op: string) => (x: string, y: string) =>
+  `(${x} ^ 0x80000000) ${op} (${y} ^ 0x80000000)`;
+const signed = (op: string) => (x: string, y: string) => `${x} ${op} ${y}`;
+
+/** f32x4 arithmetic through the helpers' float scratch (the same float operation the executor does). */
+function floatBinary(r: Value, a: Value, b: Value, op: string): string {
+  const x = w(a), y = w(b);
+  const stores = [0, 1, 2, 3].map((k) => `H.SF_I[${k}] = ${x[k]}; H.SF_I[${k + 4}] = ${y[k]};`);
+  const ops = [0, 1, 2, 3].map((k) => `H.SF_F[${k}] = H.SF_F[${k}] ${op} H.SF_F[${k + 4}];`);
+  return `${stores.join(" ")} ${ops.join(" ")} ${lanewise(r, (k) => `H.SF_I[${k}]`)}`;
+}
+
+/** The inline code of SIMD instruction `name`, or null when it runs as a kernel. */
+export function inlineSimd(
+  name: string,
+  x: Value[],
+  r: Value,
+  ins: Instruction,
+): string | null {
+  const [a, b, c] = x;
+  switch (name) {
+    case "v128.load": {
+      const [r0, r1, r2, r3] = w(r);
+      return `{ const p = ${address(a, ins.b)}; ${r3} = mem.getInt32(p + 12, true); ` +
+        `${r0} = mem.getInt32(p, true); ${r1} = mem.getInt32(p + 4, true); ` +
+        `${r2} = mem.getInt32(p + 8, true); }`;
+    }
+    case "v128.store": {
+      const [v0, v1, v2, v3] = w(b);
+      // The last word first: when it is out of bounds, nothing has been written.
+      return `{ const p = ${address(a, ins.b)}; mem.setInt32(p + 12, ${v3}, true); ` +
+        `mem.setInt32(p, ${v0}, true); mem.setInt32(p + 4, ${v1}, true); ` +
+        `mem.setInt32(p + 8, ${v2}, true); }`;
+    }
+    case "v128.load8x8_u":
+    case "v128.load8x8_s": {
+      const [r0, r1, r2, r3] = w(r);
+      const read = `const p = ${address(a, ins.b)}, hi = mem.getInt32(p + 4, true), ` +
+        `lo = mem.getInt32(p, true);`;
+      if (name.endsWith("_u")) {
+        const even = (s: string) => `(${s} & 0xff) | ((${s} << 8) & 0xff0000)`;
+        const odd = (s: string) => `((${s} >>> 16) & 0xff) | ((${s} >>> 8) & 0xff0000)`;
+        return `{ ${read} ${r0} = ${even("lo")}; ${r1} = ${odd("lo")}; ${r2} = ${even("hi")}; ` +
+          `${r3} = ${odd("hi")}; }`;
+      }
+      const even = (s: string) => `((${s} << 24 >> 24) & 0xffff) | ((${s} << 16 >> 24) << 16)`;
+      const odd = (s: string) => `((${s} << 8 >> 24) & 0xffff) | ((${s} >> 24) << 16)`;
+      return `{ ${read} ${r0} = ${even("lo")}; ${r1} = ${odd("lo")}; ${r2} = ${even("hi")}; ` +
+        `${r3} = ${odd("hi")}; }`;
+    }
+    case "v128.not":
+      return lanewise(r, (k) => `~${w(a)[k]}`);
+    case "v128.and":
+      return lanewise(r, (k) => `${w(a)[k]} & ${w(b)[k]}`);
+    case "v128.andnot":
+      return lanewise(r, (k) => `${w(a)[k]} & ~${w(b)[k]}`);
+    case "v128.or":
+      return lanewise(r, (k) => `${w(a)[k]} | ${w(b)[k]}`);
+    case "v128.xor":
+      return lanewise(r, (k) => `${w(a)[k]} ^ ${w(b)[k]}`);
+    case "v128.bitselect":
+      return lanewise(r, (k) => `(${w(a)[k]} & ${w(c)[k]}) | (${w(b)[k]} & ~${w(c)[k]})`);
+    case "v128.any_true":
+      return `${r.v} = (${w(a).join(" | ")}) !== 0 ? 1 : 0;`;
+    case "i32x4.splat":
+    case "f32x4.splat": {
+      const s = name === "i32x4.splat" ? a.v : `H.f32Bits(${a.v})`;
+      return `{ const s = ${s}; ${lanewise(r, () => "s")} }`;
+    }
+    case "i16x8.splat":
+      return `{ const s = (${a.v} & 0xffff) * 0x10001 | 0; ${lanewise(r, () => "s")} }`;
+    case "i8x16.splat":
+      return `{ const s = (${a.v} & 0xff) * 0x1010101 | 0; ${lanewise(r, () => "s")} }`;
+    case "i32x4.extract_lane":
+      return `${r.v} = ${w(a)[ins.a]};`;
+    case "f32x4.extract_lane":
+      return `${r.v} = H.f32FromBits(${w(a)[ins.a]});`;
+    case "i16x8.extract_lane_s":
+    case "i16x8.extract_lane_u": {
+      const word = w(a)[ins.a >> 1], shift = ins.a & 1 ? 16 : 0;
+      return name.endsWith("_s")
+        ? `${r.v} = (${word} << ${16 - shift}) >> 16;`
+        : `${r.v} = (${word} >>> ${shift}) & 0xffff;`;
+    }
+    case "i8x16.extract_lane_s":
+    case "i8x16.extract_lane_u": {
+      const word = w(a)[ins.a >> 2], shift = (ins.a & 3) * 8;
+      return name.endsWith("_s")
+        ? `${r.v} = (${word} << ${24 - shift}) >> 24;`
+        : `${r.v} = (${word} >>> ${shift}) & 0xff;`;
+    }
+    case "i32x4.replace_lane":
+    case "f32x4.replace_lane": {
+      const s = name === "i32x4.replace_lane" ? b.v : `H.f32Bits(${b.v})`;
+      return lanewise(r, (k) => (k === ins.a ? s : w(a)[k]));
+    }
+    case "i8x16.shuffle":
+      return shuffle(r, a, b, ins);
+    case "i32x4.add":
+      return lanewise(r, (k) => `(${w(a)[k]} + ${w(b)[k]}) | 0`);
+    case "i32x4.sub":
+      return lanewise(r, (k) => `(${w(a)[k]} - ${w(b)[k]}) | 0`);
+    case "i32x4.mul":
+      return lanewise(r, (k) => `Math.imul(${w(a)[k]}, ${w(b)[k]})`);
+    case "i32x4.neg":
+      return lanewise(r, (k) => `-${w(a)[k]} | 0`);
+    case "i32x4.shl":
+      return `{ const n = ${b.v} & 31; ${lanewise(r, (k) => `${w(a)[k]} << n`)} }`;
+    case "i32x4.shr_s":
+      return `{ const n = ${b.v} & 31; ${lanewise(r, (k) => `${w(a)[k]} >> n`)} }`;
+    case "i32x4.shr_u":
+      return `{ const n = ${b.v} & 31; ${lanewise(r, (k) => `(${w(a)[k]} >>> n) | 0`)} }`;
+    case "i32x4.eq":
+      return compare(r, a, b, signed("==="));
+    case "i32x4.ne":
+      return compare(r, a, b, signed("!=="));
+    case "i32x4.lt_s":
+      return compare(r, a, b, signed("<"));
+    case "i32x4.gt_s":
+      return compare(r, a, b, signed(">"));
+    case "i32x4.le_s":
+      return compare(r, a, b, signed("<="));
+    case "i32x4.ge_s":
+      return compare(r, a, b, signed(">="));
+    case "i32x4.lt_u":
+      return compare(r, a, b, unsigned("<"));
+    case "i32x4.gt_u":
+      return compare(r, a, b, unsigned(">"));
+    case "i32x4.le_u":
+      return compare(r, a, b, unsigned("<="));
+    case "i32x4.ge_u":
+      return compare(r, a, b, unsigned(">="));
+    case "i32x4.min_s":
+      return lanewise(r, (k) => `${w(a)[k]} < ${w(b)[k]} ? ${w(a)[k]} : ${w(b)[k]}`);
+    case "i32x4.max_s":
+      return lanewise(r, (k) => `${w(a)[k]} > ${w(b)[k]} ? ${w(a)[k]} : ${w(b)[k]}`);
+    case "i16x8.add":
+      return lanewise(r, (k) => addWithin(w(a)[k], w(b)[k], TOP16));
+    case "i16x8.sub":
+      return lanewise(r, (k) => subWithin(w(a)[k], w(b)[k], TOP16));
+    case "i16x8.mul":
+      return lanewise(
+        r,
+        (k) =>
+          `(Math.imul(${w(a)[k]}, ${w(b)[k]}) & 0xffff) | ` +
+          `(Math.imul(${w(a)[k]} >>> 16, ${w(b)[k]} >>> 16) << 16)`,
+      );
+    case "i8x16.add":
+      return lanewise(r, (k) => addWithin(w(a)[k], w(b)[k], TOP8));
+    case "i8x16.sub":
+      return lanewise(r, (k) => subWithin(w(a)[k], w(b)[k], TOP8));
+    case "i64x2.add":
+    case "i64x2.sub": {
+      const [a0, a1, a2, a3] = w(a), [b0, b1, b2, b3] = w(b);
+      const op = name === "i64x2.add" ? "+" : "-";
+      // The low words' sum (or difference) as a double: its carry (or borrow, -1) is exact.
+      const carry = (x: string, y: string) =>
+        `Math.floor(((${x} >>> 0) ${op} (${y} >>> 0)) / 4294967296)`;
+      return across(r, [
+        `(${a0} ${op} ${b0}) | 0`,
+        `(${a1} ${op} ${b1} + ${carry(a0, b0)}) | 0`,
+        `(${a2} ${op} ${b2}) | 0`,
+        `(${a3} ${op} ${b3} + ${carry(a2, b2)}) | 0`,
+      ]);
+    }
+    case "i32x4.extend_low_i16x8_u":
+    case "i32x4.extend_high_i16x8_u":
+    case "i32x4.extend_low_i16x8_s":
+    case "i32x4.extend_high_i16x8_s": {
+      const [p, q] = name.includes("low") ? w(a).slice(0, 2) : w(a).slice(2);
+      const lo = (x: string) => name.endsWith("_u") ? `${x} & 0xffff` : `(${x} << 16) >> 16`;
+      const hi = (x: string) => name.endsWith("_u") ? `${x} >>> 16` : `${x} >> 16`;
+      return across(r, [lo(p), hi(p), lo(q), hi(q)]);
+    }
+    case "i16x8.extend_low_i8x16_u":
+    case "i16x8.extend_high_i8x16_u": {
+      const [p, q] = name.includes("low") ? w(a).slice(0, 2) : w(a).slice(2);
+      const even = (x: string) => `(${x} & 0xff) | ((${x} & 0xff00) << 8)`;
+      const odd = (x: string) => `((${x} >>> 16) & 0xff) | ((${x} >>> 8) & 0xff0000)`;
+      return across(r, [even(p), odd(p), even(q), odd(q)]);
+    }
+    case "i16x8.extend_low_i8x16_s":
+    case "i16x8.extend_high_i8x16_s": {
+      const [p, q] = name.includes("low") ? w(a).slice(0, 2) : w(a).slice(2);
+      const even = (x: string) => `(((${x} << 24) >> 24) & 0xffff) | (((${x} << 16) >> 24) << 16)`;
+      const odd = (x: string) => `(((${x} << 8) >> 24) & 0xffff) | ((${x} >> 24) << 16)`;
+      return across(r, [even(p), odd(p), even(q), odd(q)]);
+    }
+    case "i8x16.narrow_i16x8_u":
+    case "i8x16.narrow_i16x8_s":
+    case "i16x8.narrow_i32x4_u":
+    case "i16x8.narrow_i32x4_s": {
+      const helper = `H.narrow${name.endsWith("_u") ? "U" : "S"}${name.startsWith("i8") ? 8 : 16}`;
+      const x = w(a), y = w(b);
+      return across(r, [
+        `${helper}(${x[0]}, ${x[1]})`,
+        `${helper}(${x[2]}, ${x[3]})`,
+        `${helper}(${y[0]}, ${y[1]})`,
+        `${helper}(${y[2]}, ${y[3]})`,
+      ]);
+    }
+    case "i8x16.avgr_u":
+      return lanewise(r, (k) => {
+        const p = w(a)[k], q = w(b)[k];
+        return `(${p} | ${q}) - (((${p} ^ ${q}) >>> 1) & 0x7f7f7f7f)`;
+      });
+    case "i8x16.add_sat_u":
+      return lanewise(r, (k) => {
+        const p = w(a)[k], q = w(b)[k];
+        const sum = `((${p} & 0x7f7f7f7f) + (${q} & 0x7f7f7f7f)) ^ ((${p} ^ ${q}) & -0x7f7f7f80)`;
+        return `H.addSatU8(${p}, ${q}, ${sum})`;
+      });
+    case "i8x16.lt_u":
+      return lanewise(r, (k) => `H.ltMaskU8(${w(a)[k]}, ${w(b)[k]})`);
+    case "i8x16.gt_u":
+      return lanewise(r, (k) => `H.ltMaskU8(${w(b)[k]}, ${w(a)[k]})`);
+    case "i8x16.bitmask":
+      return `${r.v} = ${
+        w(a).map((x, k) =>
+          `((((${x} >>> 7) & 1) | ((${x} >>> 14) & 2) | ((${x} >>> 21) & 4) | ` +
+          `((${x} >>> 28) & 8)) << ${4 * k})`
+        ).join(" | ")
+      };`;
+    case "i16x8.extadd_pairwise_i8x16_u":
+      return lanewise(r, (k) => {
+        const p = w(a)[k];
+        return `((${p} & 0xff) + ((${p} >>> 8) & 0xff)) | ` +
+          `((((${p} >>> 16) & 0xff) + (${p} >>> 24)) << 16)`;
+      });
+    case "i32x4.dot_i16x8_s":
+      return lanewise(r, (k) => {
+        const p = w(a)[k], q = w(b)[k];
+        return `(Math.imul((${p} << 16) >> 16, (${q} << 16) >> 16) + ` +
+          `Math.imul(${p} >> 16, ${q} >> 16)) | 0`;
+      });
+    case "v128.store32_lane":
+      return `mem.setInt32(${address(a, ins.b)}, ${w(b)[ins.c]}, true);`;
+    case "v128.store64_lane": {
+      const x = w(b);
+      return `{ const p = ${address(a, ins.b)}; mem.setInt32(p + 4, ${x[2 * ins.c + 1]}, true); ` +
+        `mem.setInt32(p, ${x[2 * ins.c]}, true); }`;
+    }
+    case "f32x4.add":
+      return floatBinary(r, a, b, "+");
+    case "f32x4.sub":
+      return floatBinary(r, a, b, "-");
+    case "f32x4.mul":
+      return floatBinary(r, a, b, "*");
+    case "f32x4.div":
+      return floatBinary(r, a, b, "/");
+  }
+  return null;
+}
+
+/**
+ * `i8x16.shuffle`: a result word that is a whole word of an operand (as in
+ * `i32x4` shuffles) is moved, others are put together byte by byte.
+ */
+function shuffle(r: Value, a: Value, b: Value, ins: Instruction): string {
+  const words: string[] = [];
+  const sources = [...w(a), ...w(b)];
+  for (let k = 0; k < 4; k++) {
+    const first = ins.bytes[4 * k];
+    let whole = (first & 3) === 0;
+    for (let j = 1; j < 4; j++) if (ins.bytes[4 * k + j] !== first + j) whole = false;
+    if (whole) {
+      words.push(sources[first >> 2]);
+      continue;
+    }
+    // Byte by byte: byte j of the result word is byte (index & 3) of source word index >> 2.
+    const bytes: string[] = [];
+    for (let j = 0; j < 4; j++) {
+      const index = ins.bytes[4 * k + j];
+      const source = sources[index >> 2], from = 8 * (index & 3), to = 8 * j;
+      const byte = from === 0 ? `(${source} & 0xff)` : `((${source} >>> ${from}) & 0xff)`;
+      bytes.push(to === 0 ? byte : `(${byte} << ${to})`);
+    }
+    words.push(bytes.join(" | "));
+  }
+  return across(r, words);
+}

@@ -1,0 +1,62 @@
+/**
+ * The names the register-code templates (`js_ops.ts`, the executor's case
+ * bodies) use besides the executor's own variables: helper functions and
+ * constants. The executor imports the constants from here; the JavaScript
+ * tiers hand {@link JS_SCOPE} to the code they compile.
+ *
+ * @module
+ */
+
+import { ExitError, RuntimeError } from "../../errors.ts";
+import type { InstanceState } from "../instances.ts";
+import { executeRare } from "../execute/rare_ops.ts";
+import { executeSimd } from "../simd/simd.ts";
+import { floatBinary, floatUnary } from "../simd/simd_float.ts";
+import { intBinary, intUnary } from "../simd/simd_int.ts";
+import { runSimdOp } from "../simd/simd_ops.ts";
+import * as SIMD_WORD_HELPERS from "../simd/simd_words.ts";
+import * as I32_HELPERS from "../numeric/i32.ts";
+import * as I64_HELPERS from "../numeric/i64.ts";
+import * as FLOAT_HELPERS from "../numeric/float.ts";
+
+/** The view of an instance without memory. */
+export const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
+/** 2^-32. */
+export const INV_2_32 = 1 / 4294967296;
+
+/**
+ * Unsigned comparisons flip the sign bit and compare signed (`(a ^ SIGN) <
+ * (b ^ SIGN)`), so values stay int32: `a >>> 0` makes numbers above 2^31
+ * that JavaScriptCore's optimizer handles by leaving its fastest tier.
+ */
+export const SIGN = 0x80000000;
+
+/** The view of an instance's memory 0 (an empty view when it has none). */
+export function memoryView(inst: InstanceState): DataView {
+  return inst.memories.length > 0 ? inst.memories[0].view : EMPTY_VIEW;
+}
+
+/**
+ * What the templates may name: the helpers the case bodies call (whole
+ * helper modules, so that a case using a new helper needs no change here).
+ */
+export const JS_SCOPE: Readonly<Record<string, unknown>> = {
+  ...I32_HELPERS,
+  ...I64_HELPERS,
+  ...FLOAT_HELPERS,
+  ...SIMD_WORD_HELPERS,
+  RuntimeError,
+  ExitError,
+  executeRare,
+  executeSimd,
+  floatBinary,
+  floatUnary,
+  intBinary,
+  intUnary,
+  runSimdOp,
+  EMPTY_VIEW,
+  INV_2_32,
+  SIGN,
+  memoryView,
+};
