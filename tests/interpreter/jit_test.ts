@@ -314,3 +314,42 @@ test("i64 shifts and rotations by constants, and by a loop parameter that change
   assert.deepEqual(outcome(jit, "loop", [1n]), [1n << 11n]);
   assert.deepEqual(outcome(jit, "rotr_33", [1n]), [1n << 31n]);
 });
+
+test("register-code tier code calls structured functions and goes on after them", async () => {
+  // $sum has a funcref local, which the structured tier does not take: it runs in the
+  // register-code tier, and calls $grow_store (structured) from its loop. The callee grows
+  // the memory and writes to the new page: the caller, and $peek that it calls next through
+  // \`run\`, must see both after each call.
+  const source = `(module
+    (memory (export "mem") 1)
+    (func $grow_store (param i32) (result i32)
+      (local $page i32)
+      (local.set $page (memory.grow (i32.const 1)))
+      (i32.store (i32.shl (local.get $page) (i32.const 16)) (i32.mul (local.get 0) (i32.const 3)))
+      (i32.div_u (i32.const 100) (i32.sub (local.get 0) (i32.const 7))))
+    ;; Reached through a table (the register-code tier leaves to run for it), in that tier too.
+    (func $peek (result i32) (local funcref)
+      (i32.load (i32.shl (i32.sub (memory.size) (i32.const 1)) (i32.const 16))))
+    (table funcref (elem $peek))
+    (func (export "sum") (param $n i32) (result i32)
+      (local $i i32) (local $acc i32) (local $f funcref)
+      (loop $l
+        (local.set $acc (i32.add (local.get $acc)
+          (i32.add (call $grow_store (local.get $i)) (call_indirect (result i32) (i32.const 0)))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.get $acc)))`;
+  const [interp, jit] = await both(source);
+  assert.deepEqual(outcome(jit, "sum", [5n]), outcome(interp, "sum", [5n]));
+  // 100/(i-7) wraps for i < 7 (unsigned); plus 3i read back from each new page.
+  const expected = [0, 1, 2, 3, 4].reduce(
+    (acc, i) => (acc + Math.floor(100 / ((i - 7) >>> 0)) + 3 * i) | 0,
+    0,
+  );
+  assert.deepEqual(outcome(jit, "sum", [5n]), [BigInt(expected)]);
+  assert.equal(jit.exportedMemory("mem")!.pages, 11);
+  // i = 7 divides by zero in the callee: the trace names both functions.
+  const trap = outcome(jit, "sum", [9n]) as { trap: string; stack: string[] };
+  assert.equal(trap.trap, "integer divide by zero");
+  assert.deepEqual(trap, outcome(interp, "sum", [9n]));
+  assert.equal(trap.stack.length, 2);
+});

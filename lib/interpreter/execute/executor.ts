@@ -374,6 +374,21 @@ export class Machine implements JitHost {
     }
   }
 
+  /**
+   * For the register-code tier's calls: runs `callee` with {@link callJit}
+   * when it is compiled by the structured tier and may run there now, so
+   * that the caller's compiled code goes on after the call instead of
+   * leaving to `run` (which would interpret the caller up to its next
+   * loop). False when it does not; `run` then makes the call.
+   */
+  callStructured(callee: FunctionInstance, base: number, depth: number): boolean {
+    if (callee.jit === null || J.depth >= J.limit || this.asyncMode || this.structuredHeat < 0) {
+      return false;
+    }
+    this.callJit(callee, base, depth);
+    return true;
+  }
+
   /** {@link JitHost.pollInterrupts}. */
   pollInterrupts(inst: InstanceState): void {
     this.checkInterrupts(inst);
@@ -447,6 +462,9 @@ export class Machine implements JitHost {
           b = this.b;
           depth = this.depth;
           pcs = this.framePcs, fps = this.frameBases;
+          // Its calls into the structured tier may have grown the registers or the memory.
+          R = this.R, F32 = this.F32, F64 = this.F64;
+          mem = memoryView(inst);
         }
       }
       for (;;) {
@@ -2656,6 +2674,9 @@ export class Machine implements JitHost {
           b = this.b;
           depth = this.depth;
           pcs = this.framePcs, fps = this.frameBases;
+          // Its calls into the structured tier may have grown the registers or the memory.
+          R = this.R, F32 = this.F32, F64 = this.F64;
+          mem = memoryView(inst);
           // Compiled code that spent the budget leaves for the interrupt check below.
           if (budget > 0) continue;
         }

@@ -98,12 +98,13 @@ function returnResults(results: readonly ValType[]): string {
   return `const first = ${words[0]}; ${rest} return first;`;
 }
 
-function build<T>(params: string[], body: string[]): T {
+/** Compiles an adapter named `name` (the name shows in profiles). */
+function build<T>(name: string, params: string[], body: string[]): T {
   return new Function(
     "J",
     "H",
     "W",
-    `"use strict"; return function (${params.join(", ")}) {\n${body.join("\n")}\n};`,
+    `"use strict"; return function ${name}(${params.join(", ")}) {\n${body.join("\n")}\n};`,
   )(J, HELPERS, wide) as T;
 }
 
@@ -116,7 +117,7 @@ export function entryAdapter(type: FuncType): EntryAdapter {
     let k = -1;
     const next = () => k++ < 0 ? "r0" : `J.rs[${k - 1}]`;
     const results = type.results.map((t) => Array.from({ length: jsWords(t) }, next));
-    adapter = build<EntryAdapter>(["m", "base", "f", "d"], [
+    adapter = build<EntryAdapter>("entryAdapter", ["m", "base", "f", "d"], [
       "let R = m.R;",
       `${k >= 0 ? "const r0 = " : ""}f(${["d", ...args].join(", ")});`,
       "R = m.R;",
@@ -133,12 +134,13 @@ export function entryAdapter(type: FuncType): EntryAdapter {
  * read back from there; `leave` runs however the call ends.
  */
 function throughRegisters(
+  name: string,
   type: FuncType,
   names: string[],
   pairs: string[][],
   code: { enter: string[]; words: string; call: string; leave: string },
 ): DirectFunction {
-  return build<DirectFunction>(["d", ...names], [
+  return build<DirectFunction>(name, ["d", ...names], [
     ...code.enter,
     "try {",
     `m.ensureWords(${code.words});`,
@@ -164,7 +166,7 @@ export function interpreterAdapter(type: FuncType): DirectFunction {
     const { names, pairs } = wordNames(type.params);
     const words = type.params.reduce((s, t) => s + 2 * (t === 0x7b ? 2 : 1), 0);
     const results = type.results.length * 2;
-    adapter = throughRegisters(type, names, pairs, {
+    adapter = throughRegisters("interpreterAdapter", type, names, pairs, {
       // The compiled frames below use J.top - d units; the nested machine gets what is left.
       enter: [
         "const host = J.machine, depth = J.depth;",
@@ -188,7 +190,7 @@ export function hostAdapter(type: FuncType): DirectFunction {
   let adapter = hosts.get(key(type));
   if (adapter === undefined) {
     const { names, pairs } = wordNames(type.params);
-    adapter = throughRegisters(type, names, pairs, {
+    adapter = throughRegisters("hostAdapter", type, names, pairs, {
       // A host function may call wasm again, which starts above the compiled frames below.
       enter: ["const m = J.machine, base = J.base, depth = J.depth;", "J.depth = J.top - d;"],
       words: "base + this.hostWords",

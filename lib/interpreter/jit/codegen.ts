@@ -128,8 +128,9 @@ const MAX_DEFERRED_LENGTH = 160;
 
 class Unsupported extends Error {}
 
-const unsupported = (): never => {
-  throw new Unsupported();
+/** Gives up on the function: `why` says what the tier does not handle (see {@link whyNotGenerated}). */
+const unsupported = (why = "an instruction it does not compile"): never => {
+  throw new Unsupported(why);
 };
 
 /**
@@ -141,6 +142,20 @@ export function generateFunction(cm: CodegenModule, funcIndex: number): Generate
     return new Generator(cm, funcIndex).generate();
   } catch (e) {
     if (e instanceof Unsupported) return null;
+    throw e;
+  }
+}
+
+/**
+ * Why {@link generateFunction} returns null for a function (null when it
+ * does not): for diagnostics and tests.
+ */
+export function whyNotGenerated(cm: CodegenModule, funcIndex: number): string | null {
+  try {
+    new Generator(cm, funcIndex).generate();
+    return null;
+  } catch (e) {
+    if (e instanceof Unsupported) return e.message;
     throw e;
   }
 }
@@ -173,10 +188,10 @@ class Generator {
     const body = cm.module.codes[funcIndex - cm.module.importedFunctionCount];
     // V8 does not optimise a function over about 60 KB of its bytecode, and unoptimised
     // generated code is no faster than the register interpreter's tier.
-    if (body.end - body.start > MAX_BODY_BYTES) unsupported();
+    if (body.end - body.start > MAX_BODY_BYTES) unsupported("a body over MAX_BODY_BYTES");
     this.#locals = [...this.#type.params, ...body.locals];
-    for (const t of this.#locals) if (!supported(t)) unsupported();
-    for (const t of this.#type.results) if (!supported(t)) unsupported();
+    for (const t of this.#locals) if (!supported(t)) unsupported("a reference local");
+    for (const t of this.#type.results) if (!supported(t)) unsupported("a reference result");
   }
 
   generate(): GeneratedFunction {
@@ -414,7 +429,9 @@ class Generator {
       }
     }
     const spec = info && NUMERIC_OPS[info.name];
-    if (!info || !spec || !info.params || !info.results) return unsupported();
+    if (!info || !spec || !info.params || !info.results) {
+      return unsupported(info?.name ?? `op ${op}`);
+    }
     const operands: Value[] = [];
     for (let i = info.params.length - 1; i >= 0; i--) {
       operands[i] = this.#pop(info.params[i] as ValType);
@@ -520,7 +537,7 @@ class Generator {
     this.#writeAll();
     const height = this.#stack.length - params.length;
     // JavaScript parsers recurse on nested blocks; deeper code stays with the interpreter.
-    if (this.#ctl.length > MAX_NESTING) unsupported();
+    if (this.#ctl.length > MAX_NESTING) unsupported("nesting over MAX_NESTING");
     const label = `L${this.#ctl.length}`;
     const kind = op === 0x02 ? Kind.Block : op === 0x03 ? Kind.Loop : Kind.If;
     this.#ctl.push({ kind, label, height, params, results });

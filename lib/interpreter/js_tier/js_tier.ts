@@ -362,6 +362,17 @@ export function jsSource(
     }
     if (EXITS.has(op)) {
       if (recursion) out.push(...recursiveCallOrReturn(code, pc, frame!, exit));
+      if (op === OP.call) {
+        // A callee the structured tier compiled runs from here, and this code goes on after it.
+        out.push(
+          `pc = ${pc};`,
+          `if (m.callStructured(inst.functions[${code[pc + 1]}], b + ${code[pc + 2]}, depth)) {`,
+          "R = m.R; F32 = m.F32; F64 = m.F64; mem = memoryView(inst);",
+          `} else ${exit(String(pc))}`,
+        );
+        pc += width;
+        continue;
+      }
       out.push(exit(String(pc)));
       pc += width;
       continue;
