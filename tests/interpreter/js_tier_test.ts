@@ -318,6 +318,42 @@ test("a function too big to compile whole has its hot loop compiled alone", asyn
   assert.equal(traces[0], traces[1]);
 });
 
+test("a big function's straight-line code is compiled in chunks once hot", async () => {
+  // About 4,800 words of straight-line register code (no loop) and a trap at its end.
+  const body = "(global.set $g (i32.add (global.get $g) (local.get 0)))\n".repeat(480);
+  const source = `(module
+    (global $g (mut i32) (i32.const 0))
+    (func (export "big") (param i32) (result i32)
+      ${body}
+      (i32.div_u (global.get $g) (i32.sub (local.get 0) (i32.const 7)))))`;
+  const { module, compiled } = await load(5, source);
+  const code = compiled.code[0].code;
+  assert.ok(code.length > 2 * JS_TIER_MAX_WORDS);
+  const big = module.exportedFunction("big")!;
+  let g = 0;
+  for (let i = 1; i <= 30; i++) {
+    g = (g + 480 * 10) | 0;
+    assert.deepEqual(big.call(10), [Math.floor((g >>> 0) / 3)]);
+  }
+  // Compiled after 5 entries, then entered at its start 25 more times: the first chunk is
+  // compiled after 5, and each chunk after it (reached by falling off the one before) 5 later.
+  const js = compiled.code[0].js as LoopDispatcher;
+  assert.deepEqual(js.compiledLoops, []);
+  assert.ok(js.compiledChunks.includes(0), `chunks ${js.compiledChunks}`);
+  assert.ok(js.compiledChunks.length >= 3, `chunks ${js.compiledChunks}`);
+  // The trap at the end (in the last chunk) names the same instruction as the interpreter.
+  const traces: string[] = [];
+  for (const m of [module, (await load(false, source)).module]) {
+    try {
+      m.exportedFunction("big")!.call(7);
+    } catch (e) {
+      traces.push((e as RuntimeError & { wasmStack: string[] }).wasmStack.join("|"));
+    }
+  }
+  assert.equal(traces.length, 2);
+  assert.equal(traces[0], traces[1]);
+});
+
 const RECURSIVE = `(module
   (memory 1)
   (func $fib (export "fib") (param $n i32) (result i32)

@@ -27,9 +27,15 @@
 import type { CompiledFunction } from "../compiled_function.ts";
 import { JS_EXIT_OPS, JS_OP_TEMPLATES, JS_RARE_TEMPLATE } from "./js_ops.ts";
 import { instructionWidth, OP, OP_SPECS } from "../ops.ts";
+import type { InstanceState } from "../instances.ts";
+import { memoryView } from "./scope.ts";
 
 /** What compiled code reads and writes of the machine that runs it. */
 export interface JsMachine {
+  /** The register file's views (calls into the structured tier may replace them). */
+  readonly R: Int32Array;
+  readonly F32: Float32Array;
+  readonly F64: Float64Array;
   /** The budget of backward branches left (see `Machine.run`). */
   budget: number;
   /** The fuel left (metered code only). */
@@ -148,21 +154,76 @@ function compileSource(region: JsSource, scope: Record<string, unknown>): JsCode
 export type LoopDispatcher = JsCode & {
   /** The headers (pcs) of the loops compiled so far, in the order they were. */
   readonly compiledLoops: readonly number[];
+  /** The starts (pcs) of the straight-line chunks compiled so far, in the order they were. */
+  readonly compiledChunks: readonly number[];
 };
+
+/**
+ * Words of register code per chunk of a function too big to compile whole
+ * (under {@link JS_TIER_MAX_WORDS}, which keeps a chunk optimisable).
+ */
+const CHUNK_WORDS = 1_500;
 
 /**
  * The compiled code of a function too big to compile whole. Entered at a
  * loop's header (`run` enters at backward branch targets) it counts, and
  * once the loop is hot compiles it alone: from the header to its last
  * backward branch, inner loops included; branches out of it leave by
- * `default`. Entered anywhere else, or at a loop still cold or too big
- * (its inner loops get their turn), it returns `pc` and `run` interprets.
+ * `default`. Entered anywhere else (the function's entry, a return from a
+ * call), or at a loop still cold or too big, it counts for the **chunk**
+ * around `pc` (the function cut into pieces of about {@link CHUNK_WORDS}
+ * words), and compiles that chunk once hot: so the straight-line code of a
+ * large function (a big `switch`, a long initialisation) is not
+ * interpreted forever. When compiled code leaves at an instruction that is
+ * not an exit to `run` (a branch out of its loop or chunk), the dispatcher
+ * goes on with the compiled code there, if any; otherwise it returns `pc`
+ * and `run` interprets.
  */
 function loopDispatcher(code: Int32Array, scope: Record<string, unknown>): LoopDispatcher {
   const loopEnd = loopEnds(code);
+  const chunks = chunkStarts(code);
+  const branchTargets = allTargets(code);
   const regionAt: (JsCode | undefined)[] = [];
   const heat = new Map<number, number>();
   const compiledLoops: number[] = [];
+  const compiledChunks: number[] = [];
+
+  /** The compiled code entered at `pc`, compiling a loop or chunk that got hot; null if none. */
+  const regionFor = (m: JsMachine, pc: number): JsCode | null => {
+    const known = regionAt[pc];
+    if (known !== undefined) return known;
+    const end = loopEnd.get(pc);
+    // A loop header counts for its loop; anywhere else, for the chunk around it.
+    const key = end !== undefined ? pc : -1 - chunkIndex(chunks, pc);
+    const hits = (heat.get(key) ?? 0) + 1;
+    heat.set(key, hits);
+    if (hits < m.jsTierHeat) return null;
+    heat.set(key, -(1 << 30)); // compiled (or not compilable): never counted again
+    let start: number, stop: number, entries: Set<number>;
+    if (end !== undefined) {
+      loopEnd.delete(pc);
+      start = pc;
+      stop = end;
+      entries = entryPoints(code, start, stop);
+    } else {
+      const i = -1 - key;
+      start = chunks[i];
+      stop = i + 1 < chunks.length ? chunks[i + 1] : code.length;
+      entries = entryPoints(code, start, stop);
+      // Branches from other chunks land anywhere in this one.
+      for (const t of branchTargets) if (t >= start && t < stop) entries.add(t);
+    }
+    const compiled = compileSource(jsSource(code, start, stop, undefined, entries), scope);
+    if (compiled === null) return null;
+    // An outer loop compiled after an inner one takes over the inner one's entries; a chunk
+    // leaves those of loops compiled before it.
+    for (const e of entries) {
+      if (end !== undefined || regionAt[e] === undefined) regionAt[e] = compiled;
+    }
+    (end !== undefined ? compiledLoops : compiledChunks).push(start);
+    return regionAt[pc] ?? null;
+  };
+
   const dispatch: JsCode = (
     m,
     fn,
@@ -179,32 +240,60 @@ function loopDispatcher(code: Int32Array, scope: Record<string, unknown>): LoopD
     budget,
     depth,
   ) => {
-    let region = regionAt[pc];
-    if (region === undefined) {
-      const end = loopEnd.get(pc);
-      let compiled: JsCode | null = null;
-      if (end !== undefined) {
-        const hits = (heat.get(pc) ?? 0) + 1;
-        heat.set(pc, hits);
-        if (hits >= m.jsTierHeat) {
-          loopEnd.delete(pc);
-          compiled = compileSource(jsSource(code, pc, end), scope);
-        }
-      }
-      if (compiled === null) {
-        m.budget = budget;
-        m.b = b;
-        m.depth = depth;
-        return pc;
-      }
-      // An outer loop compiled after an inner one takes over the inner one's entries.
-      for (const e of entryPoints(code, pc, end!)) regionAt[e] = compiled;
-      compiledLoops.push(pc);
-      region = compiled;
+    let region = regionFor(m, pc);
+    if (region === null) {
+      m.budget = budget;
+      m.b = b;
+      m.depth = depth;
+      return pc;
     }
-    return region(m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
+    for (;;) {
+      pc = region(m, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
+      // At an exit (a call, a return...) or with the budget spent, `run` takes over.
+      if (EXITS.has(code[pc]) || m.budget <= 0) return pc;
+      // Where compiled code left its loop or chunk: the code there, once that is hot too.
+      const next = regionFor(m, pc);
+      if (next === null) return pc;
+      region = next;
+      budget = m.budget;
+      b = m.b;
+      depth = m.depth;
+      R = m.R;
+      F32 = m.F32;
+      F64 = m.F64;
+      mem = memoryView(inst as InstanceState);
+    }
   };
-  return Object.assign(dispatch, { compiledLoops });
+  return Object.assign(dispatch, { compiledLoops, compiledChunks });
+}
+
+/** Where each chunk of a big function starts (instruction boundaries about {@link CHUNK_WORDS} apart). */
+function chunkStarts(code: Int32Array): number[] {
+  const starts = [0];
+  for (let pc = 0; pc < code.length; pc += instructionWidth(code, pc)) {
+    if (pc - starts[starts.length - 1] >= CHUNK_WORDS) starts.push(pc);
+  }
+  return starts;
+}
+
+/** The index of the chunk holding `pc`. */
+function chunkIndex(starts: number[], pc: number): number {
+  let lo = 0, hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= pc) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Every branch target in `code`. */
+function allTargets(code: Int32Array): Set<number> {
+  const out = new Set<number>();
+  for (let pc = 0; pc < code.length; pc += instructionWidth(code, pc)) {
+    for (const t of targets(code, pc)) out.add(t);
+  }
+  return out;
 }
 
 /** Each loop header (a backward branch target) → the end of its last backward branch, for loops small enough. */
@@ -333,8 +422,8 @@ export function jsSource(
   start = 0,
   end: number = code.length,
   frame?: FrameLayout,
+  entries: Set<number> = entryPoints(code, start, end),
 ): JsSource {
-  const entries = entryPoints(code, start, end);
   // Recursive calls stay in the compiled code when it is the whole function.
   const recursion = frame !== undefined && start === 0 && end === code.length &&
     frame.refLocalSlots.length === 0;
