@@ -70,6 +70,19 @@ export interface WasiConfig {
   host?: HostKind | HostAdapters;
   /** Log every WASI call and its errno (`true`: to stderr of the host), like wazero's `--hostlogging`. */
   hostLogging?: boolean | ((line: string) => void);
+  /**
+   * {@link runWasi} only: stop `_start` with `RuntimeError("interrupted: deadline exceeded")`
+   * after this many milliseconds (as `WasmFunction.withOptions`); `poll_oneoff` sleeps are
+   * cut short too.
+   */
+  timeout?: number;
+  /** {@link runWasi} only: stop `_start` with `RuntimeError("interrupted: aborted")` once aborted. */
+  signal?: AbortSignal;
+  /**
+   * {@link runWasi} only: the instructions the program may execute before
+   * `RuntimeError("out of fuel")`. Needs a runtime created with `{ fuel: true }`.
+   */
+  fuel?: number;
 }
 
 /** A WASI instance: the host modules a guest imports, and its state. */
@@ -274,11 +287,15 @@ export async function instantiateWasi(
  * {@link instantiateWasi}) and the module in `runtime`, calls its `_start`
  * and returns the exit code (0 when `_start` returns normally).
  *
- * @throws {RuntimeError} when the program traps; compile and link errors as usual.
+ * `timeout`, `signal` and `fuel` of `config` bound the run, so untrusted
+ * programs can be run in this one call.
+ *
+ * @throws {RuntimeError} when the program traps or is interrupted (timeout,
+ * signal, fuel); compile and link errors as usual.
  *
  * @example
  * ```ts
- * const code = await runWasi(new Runtime(), wasmBytes, { args: ["prog"], stdout: "inherit" });
+ * const code = await runWasi(new Runtime(), wasmBytes, { args: ["prog"], stdout: "inherit", timeout: 1000 });
  * ```
  */
 export async function runWasi(
@@ -291,8 +308,12 @@ export async function runWasi(
     const guest = await runtime.instantiate(source, { name: null });
     const start = guest.exportedFunction("_start");
     if (start === undefined) throw new TypeError("the module has no _start function");
+    if (config.fuel !== undefined) guest.fuel = config.fuel;
+    const limited = config.timeout !== undefined || config.signal !== undefined
+      ? start.withOptions({ timeout: config.timeout, signal: config.signal })
+      : start;
     try {
-      start.call();
+      limited.call();
       return 0;
     } catch (e) {
       if (e instanceof ExitError) return e.exitCode;
