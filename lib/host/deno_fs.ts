@@ -102,14 +102,15 @@ export class DenoFileSystem implements FileSystem {
         }
         if (o.directory) throw new SysError(Errno.ENOTDIR, path);
       } else if (this.readOnly) throw new SysError(Errno.EROFS);
-      // Deno only creates files opened for writing; the WASI layer still
-      // refuses writes to a descriptor the guest opened read-only.
+      // Deno only creates files opened for writing, and only truncates those;
+      // the WASI layer still refuses writes to a descriptor without FD_WRITE.
       const creating = o.create === true && info === undefined;
       const file = Deno.openSync(full, {
         // Deno needs at least one of read/write; a stat-only open reads.
         read: o.read || !o.write,
-        write: (o.write || creating) && !o.append,
-        append: o.write && o.append,
+        // Never the host's append mode: it could not be cleared again (no
+        // fcntl in Deno), so append is done by DenoFile itself.
+        write: o.write || creating || o.truncate === true,
         create: creating,
         createNew: creating && o.exclusive,
         truncate: o.truncate,
@@ -171,7 +172,10 @@ export class DenoFileSystem implements FileSystem {
 }
 
 class DenoFile implements FileHandle {
-  constructor(readonly file: Deno.FsFile, readonly append: boolean) {}
+  #append: boolean;
+  constructor(readonly file: Deno.FsFile, append: boolean) {
+    this.#append = append;
+  }
 
   read(buf: Uint8Array, position?: bigint): number {
     return guard(() => {
@@ -187,7 +191,16 @@ class DenoFile implements FileHandle {
   }
   write(buf: Uint8Array, position?: bigint): number {
     return guard(() => {
-      if (position === undefined || this.append) return this.file.writeSync(buf);
+      // Append mode (emulated, see open): every write goes to the current
+      // end, and pwrite too, as on Linux.
+      if (this.#append) {
+        const saved = this.file.seekSync(0, Deno.SeekMode.Current);
+        this.file.seekSync(0, Deno.SeekMode.End);
+        const n = writeAll(this.file, buf);
+        if (position !== undefined) this.file.seekSync(saved, Deno.SeekMode.Start);
+        return n;
+      }
+      if (position === undefined) return this.file.writeSync(buf);
       const saved = this.file.seekSync(0, Deno.SeekMode.Current);
       try {
         this.file.seekSync(Number(position), Deno.SeekMode.Start);
@@ -221,9 +234,19 @@ class DenoFile implements FileHandle {
   readdir(): DirEntry[] {
     throw new SysError(Errno.ENOTDIR);
   }
+  setAppend(append: boolean): void {
+    this.#append = append;
+  }
   close(): void {
     guard(() => this.file.close());
   }
+}
+
+/** Writes all of `buf` (an appending write must not leave a gap for the next one to fill). */
+function writeAll(file: Deno.FsFile, buf: Uint8Array): number {
+  let at = 0;
+  while (at < buf.length) at += file.writeSync(buf.subarray(at));
+  return at;
 }
 
 /** Directories are handled by path: Deno has no directory handles. */

@@ -149,7 +149,8 @@ export class NodeFileSystem implements FileSystem {
       if (o.create) flags |= c.O_CREAT;
       if (o.exclusive) flags |= c.O_EXCL;
       if (o.truncate) flags |= c.O_TRUNC;
-      if (o.append) flags |= c.O_APPEND;
+      // No O_APPEND: node:fs cannot clear it on an open fd (no fcntl), so
+      // NodeFile appends by itself and fd_fdstat_set_flags can switch it.
       return new NodeFile(fs, fs.openSync(full, flags, 0o666), o.append ?? false);
     });
   }
@@ -216,8 +217,10 @@ class NodeFile implements FileHandle {
   write(buf: Uint8Array, position?: bigint): number {
     return guard(() => {
       if (this.#append) {
-        const n = this.fs.writeSync(this.fd, buf, 0, buf.length);
-        if (position === undefined) this.#pos = this.fs.fstatSync(this.fd, { bigint: true }).size;
+        // Every write at the current end; pwrite too, as on Linux.
+        const end = this.fs.fstatSync(this.fd, { bigint: true }).size;
+        const n = this.fs.writeSync(this.fd, buf, 0, buf.length, Number(end));
+        if (position === undefined) this.#pos = end + BigInt(n);
         return n;
       }
       const n = this.fs.writeSync(this.fd, buf, 0, buf.length, Number(position ?? this.#pos));
@@ -254,7 +257,6 @@ class NodeFile implements FileHandle {
     throw new SysError(Errno.ENOTDIR);
   }
   setAppend(append: boolean): void {
-    // Node cannot change O_APPEND on an open fd; emulate it by where writes go.
     this.#append = append;
   }
   close(): void {

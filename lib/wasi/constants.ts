@@ -84,3 +84,11 @@ export const DIR_RIGHTS = ALL_RIGHTS & ~(Rights.FD_READ | Rights.FD_WRITE | Righ
  * recognises one (and so line-buffers stdout).
  */
 export const TTY_RIGHTS = FILE_RIGHTS & ~(Rights.FD_SEEK | Rights.FD_TELL);
+
+/**
+ * The rights a descriptor of `filetype` can hold: what `path_open` grants is
+ * what was asked, cut down to this (and to the directory's inheritable rights).
+ */
+export function rightsForType(filetype: number): bigint {
+  return filetype === 3 /* DIRECTORY */ ? DIR_RIGHTS : FILE_RIGHTS;
+}

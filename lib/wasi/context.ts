@@ -86,13 +86,18 @@ export class WasiContext {
     return e as FdEntry & { mount: Mount; path: string };
   }
 
-  /** Resolves a guest path below directory `fd`: its mount and adapter path. */
+  /**
+   * Resolves a guest path below directory `fd`: its mount and adapter path.
+   * `rights` are what the operation needs of the directory descriptor.
+   */
   resolve(
     fd: number,
     path: string,
     follow: boolean,
+    rights: bigint,
   ): { mount: Mount; path: string; mustBeDir: boolean } {
     const dir = this.dir(fd);
+    need(dir, rights);
     const r = resolvePath(dir.mount, dir.path, path, follow);
     return { mount: dir.mount, path: r.path, mustBeDir: r.mustBeDir };
   }
@@ -116,6 +121,16 @@ export class WasiContext {
   close(): void {
     this.fds.closeAll();
   }
+}
+
+/**
+ * Refuses with ENOTCAPABLE an operation the descriptor has not every one of
+ * `rights` for. Rights are enforced as wasmtime did (they are the capability
+ * model of preview1): a guest that dropped FD_READ with
+ * `fd_fdstat_set_rights` can no longer read.
+ */
+export function need(e: FdEntry, rights: bigint): void {
+  if ((e.rightsBase & rights) !== rights) throw new SysError(Errno.ENOTCAPABLE);
 }
 
 /** Refuses writes to a read-only mount. */

@@ -49,7 +49,9 @@ for (const [name, make, available] of adapters) {
 }
 
 const PATH = 1024, PATH2 = 1536, OUT = 2048, BUF = 4096;
-const FOLLOW = 1, O_DIRECTORY = 2, RIGHTS_READ = 1n << 1n;
+const FOLLOW = 1, O_DIRECTORY = 2;
+/** wasi-libc's rights for O_RDONLY: all but the writing ones. */
+const RIGHTS_READ = ((1n << 30n) - 1n) & ~(1n << 0n | 1n << 6n | 1n << 8n | 1n << 22n);
 
 /** A temporary `root/secret.txt` next to the mounted `root/box` (with `box/d/f.txt`). */
 async function sandboxed(make: (root: string) => FileSystem) {

@@ -80,7 +80,11 @@ if (!present) {
           passed++;
         } else {
           // A documented failure stays documented: when it starts passing, the list must shrink.
-          assert.notEqual(outcome, "pass", `${id} passes now: remove it from testsuite_expected.ts`);
+          assert.notEqual(
+            outcome,
+            "pass",
+            `${id} passes now: remove it from testsuite_expected.ts`,
+          );
           assert.match(outcome, expectedFailure.outcome, `${id}: ${outcome}`);
         }
       });
