@@ -39,6 +39,11 @@ export class WasiContext {
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly mounts: Mount[];
+  /**
+   * The limits of the running call (set by `runWasi`): blocking host calls
+   * (`poll_oneoff` sleeps) end at the deadline, `performance.now()` ms.
+   */
+  limits: { deadline: number; signal?: AbortSignal } = { deadline: Infinity };
 
   constructor(parts: ContextParts) {
     const z = (s: string) => encoder.encode(`${s}\0`);

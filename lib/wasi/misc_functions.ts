@@ -7,7 +7,7 @@
 
 import { Errno } from "../host/errno.ts";
 import { FileType, Whence } from "../host/fs.ts";
-import { ExitError } from "../errors.ts";
+import { ExitError, RuntimeError } from "../errors.ts";
 import { ClockId, EventType, SUBSCRIPTION_CLOCK_ABSTIME } from "./constants.ts";
 import type { WasiContext } from "./context.ts";
 import type { Dialect, Impl } from "./fd_functions.ts";
@@ -34,6 +34,22 @@ interface Event {
   error: number;
   type: number;
   nbytes: bigint;
+}
+
+/**
+ * Sleeps `ns`, but not past the running call's deadline or once its signal
+ * is aborted: then the call stops as the engine stops it.
+ */
+function sleepWithin(ctx: WasiContext, ns: bigint): void {
+  const { deadline, signal } = ctx.limits;
+  if (signal?.aborted) throw new RuntimeError("interrupted: aborted");
+  if (deadline === Infinity) return ctx.clock.sleep(ns);
+  const left = BigInt(Math.max(0, Math.ceil((deadline - performance.now()) * 1e6)));
+  if (ns < left) return ctx.clock.sleep(ns);
+  ctx.clock.sleep(left);
+  // A fake clock sleeps without waiting: only real time past the deadline stops the call.
+  if (performance.now() >= deadline) throw new RuntimeError("interrupted: deadline exceeded");
+  ctx.clock.sleep(ns - left);
 }
 
 /** The remaining functions bound to `ctx`. */
@@ -132,7 +148,7 @@ export function miscFunctions(ctx: WasiContext, dialect: Dialect): Record<string
       // Ready descriptors answer at once; otherwise sleep until the first clock fires.
       if (ready.length === 0 && clocks.length > 0) {
         const first = clocks.reduce((m, c) => (c.wait < m ? c.wait : m), clocks[0].wait);
-        if (first > 0n) ctx.clock.sleep(first);
+        if (first > 0n) sleepWithin(ctx, first);
         for (const c of clocks) {
           if (c.wait <= first) {
             ready.push({ userdata: c.userdata, error: 0, type: EventType.CLOCK, nbytes: 0n });

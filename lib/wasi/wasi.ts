@@ -13,6 +13,7 @@
 import type { Runtime } from "../runtime/runtime.ts";
 import type { ModuleSource } from "../runtime/runtime.ts";
 import type { Module } from "../runtime/module.ts";
+import { CompiledModule } from "../runtime/compiled_module.ts";
 import { ExitError } from "../errors.ts";
 import { type Clock, fakeClock, systemClock } from "../host/clock.ts";
 import { errnoName, SysError } from "../host/errno.ts";
@@ -267,11 +268,15 @@ export async function instantiateWasi(
   runtime: Runtime,
   config: WasiConfig = {},
 ): Promise<WasiInstance> {
+  return (await createWasi(runtime, config)).instance;
+}
+
+async function createWasi(runtime: Runtime, config: WasiConfig) {
   const { parts, log } = await resolveConfig(config);
   const ctx = new WasiContext(parts);
   const module = await buildModule(runtime, "wasi_snapshot_preview1", ctx, { legacy: false }, log);
   const legacyModule = await buildModule(runtime, "wasi_unstable", ctx, { legacy: true }, log);
-  return {
+  const instance: WasiInstance = {
     module,
     legacyModule,
     close() {
@@ -280,11 +285,13 @@ export async function instantiateWasi(
       ctx.close();
     },
   };
+  return { instance, ctx };
 }
 
 /**
  * Runs a WASI command in one call: instantiates WASI (see
- * {@link instantiateWasi}) and the module in `runtime`, calls its `_start`
+ * {@link instantiateWasi}) and the module (bytes, text or a
+ * {@link CompiledModule}) in `runtime`, calls its `_start`
  * and returns the exit code (0 when `_start` returns normally).
  *
  * `timeout`, `signal` and `fuel` of `config` bound the run, so untrusted
@@ -300,15 +307,23 @@ export async function instantiateWasi(
  */
 export async function runWasi(
   runtime: Runtime,
-  source: ModuleSource,
+  source: ModuleSource | CompiledModule,
   config: WasiConfig = {},
 ): Promise<number> {
-  const wasi = await instantiateWasi(runtime, config);
+  const { instance: wasi, ctx } = await createWasi(runtime, config);
   try {
-    const guest = await runtime.instantiate(source, { name: null });
+    const guest = source instanceof CompiledModule
+      ? await runtime.instantiateModule(source, { name: null })
+      : await runtime.instantiate(source, { name: null });
     const start = guest.exportedFunction("_start");
     if (start === undefined) throw new TypeError("the module has no _start function");
     if (config.fuel !== undefined) guest.fuel = config.fuel;
+    // poll_oneoff sleeps in the host, where the engine's interruption checks
+    // do not run: the context cuts sleeps short at the same deadline.
+    ctx.limits = {
+      deadline: config.timeout === undefined ? Infinity : performance.now() + config.timeout,
+      signal: config.signal,
+    };
     const limited = config.timeout !== undefined || config.signal !== undefined
       ? start.withOptions({ timeout: config.timeout, signal: config.signal })
       : start;
