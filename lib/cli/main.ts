@@ -40,6 +40,8 @@ Options:
   --mount <host>[:<guest>][:ro]  pre-open a host directory at <guest> (default:
                                  the same path), read-only with :ro (repeatable)
   --dir <dir>                    same as --mount <dir>
+  --listen <host:port>           pre-open a listening TCP socket for sock_accept,
+                                 after the mounts (repeatable)
   --env <KEY=VALUE>              set an environment variable (repeatable)
   --env-inherit                  pass the host's environment on
   --hostlogging                  log every WASI call and its errno to stderr
@@ -105,6 +107,7 @@ function parseMount(value: string): [string, MountSource] {
 
 async function run(host: CliHost, argv: string[]): Promise<number> {
   const mounts: Record<string, MountSource> = {};
+  const listen: string[] = [];
   const env: Record<string, string> = {};
   let inherit = false;
   let logging = false;
@@ -136,6 +139,14 @@ async function run(host: CliHost, argv: string[]): Promise<number> {
       case "dir": {
         const [guest, source] = parseMount(value(a));
         mounts[guest] = source;
+        break;
+      }
+      case "listen": {
+        const spec = value(a);
+        if (!/^(.*):\d+$/.test(spec)) {
+          throw new UsageError(`--listen expects host:port, got "${spec}"`);
+        }
+        listen.push(spec);
         break;
       }
       case "env": {
@@ -198,6 +209,7 @@ async function run(host: CliHost, argv: string[]): Promise<number> {
     stdout: "inherit",
     stderr: "inherit",
     mounts,
+    listeners: listen,
     clock: "system",
     random: "crypto",
     hostLogging: logging,

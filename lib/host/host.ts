@@ -10,6 +10,9 @@ import { type Clock, systemClock } from "./clock.ts";
 import { DenoFileSystem } from "./deno_fs.ts";
 import type { FileSystem } from "./fs.ts";
 import { NodeFileSystem } from "./node_fs.ts";
+import { denoListen } from "./deno_socket.ts";
+import { nodeListen } from "./node_socket.ts";
+import type { SocketListener } from "./socket.ts";
 import { cryptoRandom, type RandomSource } from "./random.ts";
 import { denoStdio, type HostStdio, nodeStdio } from "./stdio.ts";
 
@@ -28,6 +31,8 @@ export interface HostAdapters {
   readonly clock: Clock;
   /** The host's cryptographic random generator. */
   readonly random: RandomSource;
+  /** Opens a listening TCP socket (port 0: any free one) for `WasiConfig.listeners`. */
+  listen?(hostname: string, port: number): Promise<SocketListener>;
 }
 
 /** The host we run on: `"deno"`, `"node"` (also Bun), or `undefined` (e.g. a browser). */
@@ -55,6 +60,7 @@ export async function hostAdapters(
       stdio: denoStdio(),
       clock: systemClock(),
       random: cryptoRandom(),
+      listen: (hostname, port) => Promise.resolve(denoListen(hostname, port)),
     };
   }
   if (kind === "node") {
@@ -66,6 +72,7 @@ export async function hostAdapters(
       stdio: nodeStdio(fs, (fd) => tty.isatty(fd)),
       clock: systemClock(),
       random: cryptoRandom(),
+      listen: async (hostname, port) => nodeListen(await import("node:net"), hostname, port),
     };
   }
   throw new Error("no host file system or stdio API here (neither Deno nor node:fs)");

@@ -10,10 +10,12 @@ import type { Clock } from "../host/clock.ts";
 import { Errno, errnoName, SysError, toSysError } from "../host/errno.ts";
 import { type FileHandle, type FileStat, FileType } from "../host/fs.ts";
 import type { RandomSource } from "../host/random.ts";
+import type { SocketListener } from "../host/socket.ts";
 import type { InputStream, OutputStream } from "../host/stdio.ts";
 import { DIR_RIGHTS, FILE_RIGHTS, TTY_RIGHTS } from "./constants.ts";
 import { type FdEntry, FdTable, type Mount } from "./fd_table.ts";
 import { resolvePath } from "./sandbox.ts";
+import { listenerEntry } from "./sock_functions.ts";
 
 const encoder = new TextEncoder();
 
@@ -25,6 +27,8 @@ export interface ContextParts {
   stdout: OutputStream;
   stderr: OutputStream;
   mounts: Mount[];
+  /** Pre-opened listening sockets, given descriptors after the mounts. */
+  listeners: SocketListener[];
   clock: Clock;
   random: RandomSource;
 }
@@ -81,6 +85,7 @@ export class WasiContext {
         writable: false,
       });
     }
+    for (const listener of parts.listeners) this.fds.add(listenerEntry(listener));
   }
 
   /** The entry of a directory descriptor (EBADF if absent, ENOTDIR if not a directory). */

@@ -13,10 +13,11 @@ import type { WasiContext } from "./context.ts";
 import { need, writable } from "./context.ts";
 import type { FdEntry } from "./fd_table.ts";
 import type { GuestMemory } from "./guest_memory.ts";
+import { type MaybeAsync, receive, send } from "./sock_functions.ts";
 
-/** An implementation: guest memory and raw parameters in, errno out. */
+/** An implementation: guest memory and raw parameters in, errno out (later, when it must wait). */
 // deno-lint-ignore no-explicit-any
-export type Impl = (mem: GuestMemory, ...params: any[]) => number;
+export type Impl = (mem: GuestMemory, ...params: any[]) => MaybeAsync;
 
 /** Options that change struct layouts for the legacy `wasi_unstable` module. */
 export interface Dialect {
@@ -148,6 +149,8 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
     fd_close(_mem, fd: number) {
       const e = fds.remove(fd);
       e.handle?.close();
+      e.conn?.close();
+      e.listener?.close();
       return Errno.SUCCESS;
     },
 
@@ -248,12 +251,21 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
 
     fd_read(mem, fd: number, iovs: number, count: number, nreadPtr: number) {
       const e = fds.get(fd);
+      if (e.conn !== undefined) {
+        mem.u32(nreadPtr);
+        return receive(ctx, mem, e, iovs, count, false, (n) => mem.setU32(nreadPtr, n));
+      }
       mem.setU32(nreadPtr, readInto(ctx, mem, e, iovs, count, undefined));
       return Errno.SUCCESS;
     },
 
     fd_write(mem, fd: number, iovs: number, count: number, nwrittenPtr: number) {
       const e = fds.get(fd);
+      if (e.conn !== undefined) {
+        mem.u32(nwrittenPtr);
+        mem.setU32(nwrittenPtr, send(mem, e, iovs, count));
+        return Errno.SUCCESS;
+      }
       if (e.mount && e.writable) writable(e.mount);
       mem.setU32(nwrittenPtr, writeFrom(mem, e, iovs, count, undefined));
       return Errno.SUCCESS;

@@ -34,6 +34,10 @@ import type { Mount } from "./fd_table.ts";
 import { GuestMemory } from "./guest_memory.ts";
 import { miscFunctions } from "./misc_functions.ts";
 import { pathFunctions } from "./path_functions.ts";
+import { pollOneoff } from "./poll.ts";
+import { sockFunctions } from "./sock_functions.ts";
+import type { SocketListener } from "../host/socket.ts";
+import { parseHostPort } from "../host/socket.ts";
 import { parseParam, WASI_FUNCTIONS } from "./signatures.ts";
 
 /** A guest's stdin: the host's (`"inherit"`), fixed bytes or text, or any {@link InputStream}. */
@@ -69,6 +73,14 @@ export interface WasiConfig {
   random?: "crypto" | number | RandomSource;
   /** Which host adapters back `"inherit"` streams and host directories (default: detected). */
   host?: HostKind | HostAdapters;
+  /**
+   * Listening TCP sockets pre-opened for the guest (descriptors after the
+   * mounts), for `sock_accept`: `"host:port"` strings the host adapters open
+   * (Deno needs `--allow-net`), or listeners already open (see
+   * `HostAdapters.listen`). A guest waiting on one is suspended, so it must
+   * run with `callAsync`, which {@link runWasi} does when there are listeners.
+   */
+  listeners?: Array<string | SocketListener>;
   /** Log every WASI call and its errno (`true`: to stderr of the host), like wazero's `--hostlogging`. */
   hostLogging?: boolean | ((line: string) => void);
   /**
@@ -112,6 +124,7 @@ function guestMemory(caller: Module | undefined, cache: WeakMap<Module, GuestMem
 async function resolveConfig(config: WasiConfig) {
   const needsHost = config.stdin === "inherit" || config.stdout === "inherit" ||
     config.stderr === "inherit" || config.hostLogging === true ||
+    (config.listeners ?? []).some((l) => typeof l === "string") ||
     Object.values(config.mounts ?? {}).some((m) =>
       typeof m === "string" || (typeof m === "object" && "dir" in m && typeof m.dir === "string")
     );
@@ -144,6 +157,16 @@ async function resolveConfig(config: WasiConfig) {
     mounts.push({ guestPath, fs, readOnly });
   }
 
+  const listeners: SocketListener[] = [];
+  for (const l of config.listeners ?? []) {
+    if (typeof l !== "string") listeners.push(l);
+    else {
+      const { hostname, port } = parseHostPort(l);
+      if (host?.listen === undefined) throw new Error(`this host cannot listen on ${l}`);
+      listeners.push(await host.listen(hostname, port));
+    }
+  }
+
   const clock: Clock = config.clock === "system"
     ? systemClock()
     : config.clock === undefined || config.clock === "fake"
@@ -171,6 +194,7 @@ async function resolveConfig(config: WasiConfig) {
       stdout: output(config.stdout, host?.stdio.stdout),
       stderr: output(config.stderr, host?.stdio.stderr),
       mounts,
+      listeners,
       clock,
       random,
     },
@@ -192,7 +216,9 @@ async function buildModule(
   const impls: Record<string, Impl> = {
     ...fdFunctions(ctx, dialect),
     ...pathFunctions(ctx, dialect),
-    ...miscFunctions(ctx, dialect),
+    ...miscFunctions(ctx),
+    ...sockFunctions(ctx),
+    poll_oneoff: pollOneoff(ctx, dialect),
   };
   const memories = new WeakMap<Module, GuestMemory>();
   const builder = runtime.newHostModuleBuilder(moduleName);
@@ -212,22 +238,27 @@ async function buildModule(
           })`,
         );
       }
-      let errno: number;
+      const fail = (e: unknown): number => {
+        if (e instanceof SysError) return done(e.errno);
+        if (log !== undefined && e instanceof ExitError) log(`<== exit(${e.exitCode})`);
+        throw e;
+      };
+      const done = (errno: number): number => {
+        if (log !== undefined) log(`<== errno=${errnoName(errno)}`);
+        return errno;
+      };
+      let result: number | Promise<number>;
       try {
         const mem = guestMemory(caller, memories);
         // Without a memory only proc_exit and sched_yield can work: report a fault for the rest.
-        errno = mem === undefined && !isExit && name !== "sched_yield"
+        result = mem === undefined && !isExit && name !== "sched_yield"
           ? 21
           : impl(mem as GuestMemory, ...args);
       } catch (e) {
-        if (e instanceof SysError) errno = e.errno;
-        else {
-          if (log !== undefined && e instanceof ExitError) log(`<== exit(${e.exitCode})`);
-          throw e;
-        }
+        return fail(e);
       }
-      if (log !== undefined) log(`<== errno=${errnoName(errno)}`);
-      return errno;
+      // A call that waits (sockets) finishes later: the guest is suspended (callAsync).
+      return typeof result === "number" ? done(result) : result.then(done, fail);
     };
     builder.newFunctionBuilder()
       .withFunc(fn, params.map((p) => p.type), isExit ? [] : ["i32"])
@@ -328,7 +359,9 @@ export async function runWasi(
       ? start.withOptions({ timeout: config.timeout, signal: config.signal })
       : start;
     try {
-      limited.call();
+      // Sockets make the guest wait for the event loop: only callAsync can.
+      if (config.listeners?.length) await limited.callAsync();
+      else limited.call();
       return 0;
     } catch (e) {
       if (e instanceof ExitError) return e.exitCode;
