@@ -62,15 +62,25 @@ export class DenoFileSystem implements FileSystem {
   readonly root: string;
   /** True when every write is refused with EROFS. */
   readonly readOnly: boolean;
+  readonly #lutimes: ((path: string, atime: number, mtime: number) => void) | undefined;
 
   /**
    * Creates it.
    * @param root host directory.
-   * @param options `readOnly` refuses writes with EROFS.
+   * @param options `readOnly` refuses writes with EROFS; `lutimes` (e.g.
+   * `node:fs`'s `lutimesSync`, which Deno provides) sets a symlink's own
+   * times, which Deno's API cannot (without it: ENOTSUP).
    */
-  constructor(root: string, options: { readOnly?: boolean } = {}) {
+  constructor(
+    root: string,
+    options: {
+      readOnly?: boolean;
+      lutimes?: (path: string, atime: number, mtime: number) => void;
+    } = {},
+  ) {
     this.root = root;
     this.readOnly = options.readOnly ?? false;
+    this.#lutimes = options.lutimes;
   }
 
   #path(path: string): string {
@@ -161,7 +171,12 @@ export class DenoFileSystem implements FileSystem {
       const s = Deno.lstatSync(this.#path(path));
       // Deno.utimeSync follows a final symlink and Deno has no lutime: refuse
       // rather than touch the link's target, which may lie outside the mount.
-      if (s.isSymlink) throw new SysError(Errno.ENOTSUP, path);
+      if (s.isSymlink) {
+        if (this.#lutimes === undefined) throw new SysError(Errno.ENOTSUP, path);
+        const secs = (t: bigint | undefined, d: Date | null) =>
+          t === undefined ? (d ?? new Date()).getTime() / 1000 : Number(t) / 1e9;
+        return this.#lutimes(this.#path(path), secs(atim, s.atime), secs(mtim, s.mtime));
+      }
       Deno.utimeSync(
         this.#path(path),
         atim === undefined ? s.atime ?? new Date() : toDate(atim),

@@ -54,9 +54,14 @@ export async function hostAdapters(
   kind: HostKind | undefined = detectHost(),
 ): Promise<HostAdapters> {
   if (kind === "deno") {
+    // Deno's own API has no lutime; its node:fs has (used for symlinks' times only).
+    let lutimes: ((path: string, atime: number, mtime: number) => void) | undefined;
+    try {
+      lutimes = (await import("node:fs")).lutimesSync;
+    } catch { /* no node:fs here: symlink times stay ENOTSUP */ }
     return {
       kind,
-      directory: (root, options) => new DenoFileSystem(root, options),
+      directory: (root, options) => new DenoFileSystem(root, { ...options, lutimes }),
       stdio: denoStdio(),
       clock: systemClock(),
       random: cryptoRandom(),

@@ -150,3 +150,21 @@ for (const [name, make, available] of adapters) {
     }
   });
 }
+
+test("DenoFileSystem: a symlink's own times through lutimes (Deno's node:fs), target untouched", {
+  skip: !isDeno || !canWrite() ? "Deno with write permission only" : false,
+}, async () => {
+  const make = (root: string) => new DenoFileSystem(root, { lutimes: fs.lutimesSync });
+  const { root, s, two, cleanup } = await sandboxed(make);
+  try {
+    assert.equal(two("path_symlink", "d/f.txt", "ln"), Errno.SUCCESS);
+    const before = fs.statSync(`${root}/box/d/f.txt`).mtimeMs;
+    const len = s.str(PATH, "ln");
+    const mtim = 1_500_000_000_123_000_000n; // whole milliseconds: Deno reads no finer
+    assert.equal(s.call("path_filestat_set_times", 3, 0, PATH, len, 0n, mtim, 4), Errno.SUCCESS);
+    assert.equal(BigInt(fs.lstatSync(`${root}/box/ln`).mtimeMs) * 1_000_000n, mtim);
+    assert.equal(fs.statSync(`${root}/box/d/f.txt`).mtimeMs, before);
+  } finally {
+    cleanup();
+  }
+});
