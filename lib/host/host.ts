@@ -11,6 +11,7 @@ import { DenoFileSystem } from "./deno_fs.ts";
 import type { FileSystem } from "./fs.ts";
 import { NodeFileSystem } from "./node_fs.ts";
 import { denoListen } from "./deno_socket.ts";
+import { bunNsTimes } from "./bun_times.ts";
 import { nodeListen } from "./node_socket.ts";
 import type { SocketListener } from "./socket.ts";
 import { cryptoRandom, type RandomSource } from "./random.ts";
@@ -71,9 +72,10 @@ export async function hostAdapters(
   if (kind === "node") {
     const fs = await import("node:fs");
     const tty = await import("node:tty");
+    const nsTimes = await bunNsTimes();
     return {
       kind,
-      directory: (root, options) => new NodeFileSystem(fs, root, options),
+      directory: (root, options) => new NodeFileSystem(fs, root, { ...options, nsTimes }),
       stdio: nodeStdio(fs, (fd) => tty.isatty(fd)),
       clock: systemClock(),
       random: cryptoRandom(),

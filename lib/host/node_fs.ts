@@ -16,6 +16,7 @@ import {
   type OpenOptions,
   Whence,
 } from "./fs.ts";
+import type { NsTimes } from "./bun_times.ts";
 
 /** The `node:fs` module (only its synchronous API is used). */
 export type NodeFs = typeof import("node:fs");
@@ -105,6 +106,7 @@ export class NodeFileSystem implements FileSystem {
   /** True when every write is refused with EROFS. */
   readonly readOnly: boolean;
   readonly #fs: NodeFs;
+  readonly #ns: NsTimes | undefined;
 
   /**
 
@@ -113,12 +115,18 @@ export class NodeFileSystem implements FileSystem {
    *
    * @param fs the `node:fs` module.
    * @param root host directory.
-   * @param options `readOnly` refuses writes with EROFS.
+   * @param options `readOnly` refuses writes with EROFS; `nsTimes` sets
+   * times to the nanosecond where node:fs cannot (see `bunNsTimes`).
    */
-  constructor(fs: NodeFs, root: string, options: { readOnly?: boolean } = {}) {
+  constructor(
+    fs: NodeFs,
+    root: string,
+    options: { readOnly?: boolean; nsTimes?: NsTimes } = {},
+  ) {
     this.#fs = fs;
     this.root = root;
     this.readOnly = options.readOnly ?? false;
+    this.#ns = options.nsTimes;
   }
 
   #path(path: string): string {
@@ -143,7 +151,7 @@ export class NodeFileSystem implements FileSystem {
         if (info.isSymbolicLink()) throw new SysError(Errno.ELOOP, path);
         if (info.isDirectory()) {
           if (o.write || o.truncate) throw new SysError(Errno.EISDIR, path);
-          return new NodeDir(fs, this.root, full);
+          return new NodeDir(fs, this.root, full, this.#ns);
         }
         if (o.directory) throw new SysError(Errno.ENOTDIR, path);
       }
@@ -157,7 +165,7 @@ export class NodeFileSystem implements FileSystem {
       if (o.truncate) flags |= c.O_TRUNC;
       // No O_APPEND: node:fs cannot clear it on an open fd (no fcntl), so
       // NodeFile appends by itself and fd_fdstat_set_flags can switch it.
-      return new NodeFile(fs, fs.openSync(full, flags, 0o666), o.append ?? false);
+      return new NodeFile(fs, fs.openSync(full, flags, 0o666), o.append ?? false, this.#ns);
     });
   }
 
@@ -200,6 +208,7 @@ export class NodeFileSystem implements FileSystem {
     this.#writable();
     guard(() => {
       const full = this.#path(path);
+      if (this.#ns?.utimens(full, atim, mtim, true)) return;
       const s = this.#fs.lstatSync(full, { bigint: true });
       this.#fs.lutimesSync(full, seconds(atim ?? s.atimeNs), seconds(mtim ?? s.mtimeNs));
     });
@@ -209,7 +218,12 @@ export class NodeFileSystem implements FileSystem {
 class NodeFile implements FileHandle {
   #pos = 0n;
   #append: boolean;
-  constructor(readonly fs: NodeFs, readonly fd: number, append: boolean) {
+  constructor(
+    readonly fs: NodeFs,
+    readonly fd: number,
+    append: boolean,
+    readonly ns: NsTimes | undefined,
+  ) {
     this.#append = append;
   }
 
@@ -252,6 +266,7 @@ class NodeFile implements FileHandle {
   }
   utimes(atim: bigint | undefined, mtim: bigint | undefined): void {
     guard(() => {
+      if (this.ns?.futimens(this.fd, atim, mtim)) return;
       const s = this.fs.fstatSync(this.fd, { bigint: true });
       this.fs.futimesSync(this.fd, seconds(atim ?? s.atimeNs), seconds(mtim ?? s.mtimeNs));
     });
@@ -272,7 +287,12 @@ class NodeFile implements FileHandle {
 
 /** Directories are handled by path, which is all WASI needs of them. */
 class NodeDir implements FileHandle {
-  constructor(readonly fs: NodeFs, readonly root: string, readonly path: string) {}
+  constructor(
+    readonly fs: NodeFs,
+    readonly root: string,
+    readonly path: string,
+    readonly ns: NsTimes | undefined,
+  ) {}
 
   /** The directory's real path, refused if it no longer lies inside the root. */
   #real(): string {
@@ -300,6 +320,7 @@ class NodeDir implements FileHandle {
   utimes(atim: bigint | undefined, mtim: bigint | undefined): void {
     guard(() => {
       const real = this.#real();
+      if (this.ns?.utimens(real, atim, mtim, false)) return;
       const s = this.fs.statSync(real, { bigint: true });
       this.fs.utimesSync(real, seconds(atim ?? s.atimeNs), seconds(mtim ?? s.mtimeNs));
     });

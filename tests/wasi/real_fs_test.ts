@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { DenoFileSystem, Errno, type FileSystem, NodeFileSystem } from "../../mod.ts";
+import { bunNsTimes } from "../../lib/host/bun_times.ts";
 import { run } from "./helpers.ts";
 import { shim } from "./shim.ts";
 
@@ -164,6 +165,31 @@ test("DenoFileSystem: a symlink's own times through lutimes (Deno's node:fs), ta
     assert.equal(s.call("path_filestat_set_times", 3, 0, PATH, len, 0n, mtim, 4), Errno.SUCCESS);
     assert.equal(BigInt(fs.lstatSync(`${root}/box/ln`).mtimeMs) * 1_000_000n, mtim);
     assert.equal(fs.statSync(`${root}/box/d/f.txt`).mtimeMs, before);
+  } finally {
+    cleanup();
+  }
+});
+
+test("NodeFileSystem under Bun on Linux: nanosecond times, one time left exactly as it was", {
+  skip: typeof (globalThis as { Bun?: unknown }).Bun !== "object" || process.platform !== "linux"
+    ? "Bun on Linux only (bun:ffi and glibc)"
+    : false,
+}, async () => {
+  const nsTimes = await bunNsTimes();
+  assert.ok(nsTimes !== undefined, "bun:ffi reaches libc's utimensat");
+  const { root, s, open, cleanup } = await sandboxed((r) => new NodeFileSystem(fs, r, { nsTimes }));
+  try {
+    const file = `${root}/box/d/f.txt`;
+    const atim = fs.statSync(file, { bigint: true }).atimeNs;
+    const mtim = 1_700_000_000_123_456_789n;
+    const len = s.str(PATH, "d/f.txt");
+    assert.equal(s.call("path_filestat_set_times", 3, 0, PATH, len, 0n, mtim, 4), Errno.SUCCESS);
+    assert.equal(fs.statSync(file, { bigint: true }).mtimeNs, mtim);
+    assert.equal(fs.statSync(file, { bigint: true }).atimeNs, atim);
+    const f = open(3, "d/f.txt");
+    assert.equal(s.call("fd_filestat_set_times", f.fd, mtim + 1n, 0n, 1), Errno.SUCCESS);
+    assert.equal(fs.statSync(file, { bigint: true }).atimeNs, mtim + 1n);
+    assert.equal(fs.statSync(file, { bigint: true }).mtimeNs, mtim);
   } finally {
     cleanup();
   }

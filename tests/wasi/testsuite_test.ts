@@ -16,7 +16,9 @@ import { CollectedOutput, Runtime, runWasi, type WasiConfig } from "../../mod.ts
 import { EXPECTED_FAILURES } from "./testsuite_expected.ts";
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
-const host = isDeno ? "deno" : "node";
+const isBun = typeof (globalThis as { Bun?: unknown }).Bun === "object";
+// Bun on Linux sets nanosecond times through libc (lib/host/bun_times.ts); elsewhere node:fs.
+const host = isDeno ? "deno" : isBun && process.platform === "linux" ? "bun-linux" : "node";
 
 /** Where the suite is: WASI_TESTSUITE_DIR, else `shared/wasi-testsuite` beside the project. */
 function suiteDir(): string {
