@@ -79,6 +79,7 @@ export interface WasiConfig {
    * (Deno needs `--allow-net`), or listeners already open (see
    * `HostAdapters.listen`). A guest waiting on one is suspended, so it must
    * run with `callAsync`, which {@link runWasi} does when there are listeners.
+   * They are closed with the WASI instance (or when the guest closes them).
    */
   listeners?: Array<string | SocketListener>;
   /** Log every WASI call and its errno (`true`: to stderr of the host), like wazero's `--hostlogging`. */

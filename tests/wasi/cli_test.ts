@@ -135,3 +135,22 @@ test("run: --timeout interrupts a poll_oneoff sleep", async () => {
   assert.ok(performance.now() - started < 5000, "stopped at the deadline, not after 30 s");
   assert.match(err.join(""), /deadline exceeded/);
 });
+
+test("run: --listen pre-opens a socket after the mounts, and a bad address is a usage error", {
+  skip: typeof (globalThis as { Deno?: typeof Deno }).Deno?.permissions !== "undefined" &&
+      Deno.permissions.querySync({ name: "net", host: "127.0.0.1" }).state !== "granted"
+    ? "needs --allow-net=127.0.0.1"
+    : false,
+}, async () => {
+  // Exits with the file type of fd 3 (6: SOCKET_STREAM).
+  const fdType = `(module
+    (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $stat (param i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (memory (export "memory") 1)
+    (func (export "_start") (drop (call $stat (i32.const 3) (i32.const 0)))
+      (call $exit (i32.load8_u (i32.const 0)))))`;
+  const { host, err } = fakeHost({ "fdtype.wat": fdType });
+  assert.equal(await main(["run", "--listen", "127.0.0.1:0", "fdtype.wat"], host), 6);
+  assert.equal(await main(["run", "--listen", "nowhere", "fdtype.wat"], host), 2);
+  assert.match(err.join(""), /--listen expects host:port/);
+});
