@@ -38,6 +38,34 @@ test("runWasi: an aborted signal and fuel stop the program", async () => {
   await assert.rejects(runWasi(new Runtime(), SPIN, { fuel: 10 }), /fuel metering is off/);
 });
 
+test("Module.close(code) in an async host function stops the caller when its Promise settles", async () => {
+  const runtime = new Runtime();
+  let calls = 0;
+  await runtime.newHostModuleBuilder("env").newFunctionBuilder()
+    .withFunc(
+      (caller: Module | undefined) => {
+        if (++calls === 100) caller!.close(4);
+        return Promise.resolve();
+      },
+      [],
+      [],
+    )
+    .export("tick")
+    .instantiate();
+  const guest = await runtime.instantiate(`(module
+    (import "env" "tick" (func $tick))
+    (func (export "run") (local $i i32)
+      (loop $l
+        (call $tick)
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 100000))))))`);
+  await assert.rejects(
+    guest.exportedFunction("run")!.callAsync(),
+    (e) => e instanceof ExitError && e.exitCode === 4,
+  );
+  assert.equal(calls, 100);
+});
+
 for (const jsTier of [false, true, 1]) {
   test(`Module.close(code) in a host function stops the caller when it returns (jsTier ${jsTier})`, async () => {
     const runtime = new Runtime({ jsTier });
