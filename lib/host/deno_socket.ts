@@ -59,6 +59,7 @@ class DenoConn implements SocketConn {
         const n = await this.#conn.read(buf);
         if (n === null) break;
         this.#received.push(buf.subarray(0, n));
+        await this.#received.drained();
       }
     } catch { /* reset or closed: end of stream */ }
     this.#received.end();

@@ -52,7 +52,13 @@ class NodeConn implements SocketConn {
 
   constructor(socket: NodeSocket) {
     this.#socket = socket;
-    socket.on("data", (chunk: Uint8Array) => this.#received.push(new Uint8Array(chunk)));
+    socket.on("data", (chunk: Uint8Array) => {
+      this.#received.push(new Uint8Array(chunk));
+      if (this.#received.full) {
+        socket.pause();
+        this.#received.drained().then(() => socket.resume());
+      }
+    });
     socket.on("end", () => this.#received.end());
     socket.on("close", () => this.#received.end());
     socket.on("error", () => this.#received.end());

@@ -48,28 +48,51 @@ export interface SocketConn {
   close(): void;
 }
 
+/**
+ * How many received bytes a connection holds for the guest before the
+ * adapter stops reading from the peer (which then waits, as TCP makes it):
+ * a fast or hostile peer cannot fill the host's memory.
+ */
+export const RECEIVE_HIGH_WATER = 1 << 20;
+
 /** Received bytes waiting for the guest, and whoever waits for them. */
 export class ReceiveBuffer {
   #chunks: Uint8Array[] = [];
+  #size = 0;
   #ended = false;
   #waiters: Array<() => void> = [];
+  #drainWaiters: Array<() => void> = [];
 
   /** Bytes arrived. */
   push(chunk: Uint8Array): void {
     if (this.#ended || chunk.length === 0) return;
     this.#chunks.push(chunk);
+    this.#size += chunk.length;
     this.#wake();
+  }
+
+  /** True when the adapter should stop reading until {@link drained}. */
+  get full(): boolean {
+    return this.#size >= RECEIVE_HIGH_WATER;
+  }
+
+  /** Resolves once the guest has read the buffer below the high-water mark (or it ended). */
+  drained(): Promise<void> {
+    if (!this.full || this.#ended) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
   /** The stream ended (or failed): what arrived before stays readable. */
   end(): void {
     this.#ended = true;
     this.#wake();
+    this.#drain();
   }
 
   /** Receiving was shut down: what is buffered is dropped, reads see the end. */
   discard(): void {
     this.#chunks = [];
+    this.#size = 0;
     this.end();
   }
 
@@ -92,7 +115,17 @@ export class ReceiveBuffer {
         else this.#chunks[0] = c.subarray(take);
       } else i++;
     }
+    if (!peek) {
+      this.#size -= n;
+      if (!this.full) this.#drain();
+    }
     return n;
+  }
+
+  #drain(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** Resolves once {@link ready}. */

@@ -8,6 +8,7 @@ import * as net from "node:net";
 import { CollectedOutput, Runtime, runWasi, type SocketListener } from "../../mod.ts";
 import { denoListen } from "../../lib/host/deno_socket.ts";
 import { nodeListen } from "../../lib/host/node_socket.ts";
+import { RECEIVE_HIGH_WATER, ReceiveBuffer } from "../../lib/host/socket.ts";
 import { program } from "./helpers.ts";
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
@@ -54,13 +55,14 @@ for (const [name, listen, available] of adapters) {
     try {
       // A client that arrives while the guest is polling, and one with more than a buffer's worth.
       assert.equal(await echo(listener.port, "hello"), "hello");
-      const long = "0123456789".repeat(100);
+      // One and a half times the receive high-water mark: the adapter pauses and resumes reading.
+      const long = "0123456789abcdef".repeat(3 << 15);
       assert.equal(await echo(listener.port, long), long);
       assert.equal(await running, 0, stderr.text());
       assert.equal(
         stdout.text(),
         "accept with nobody waiting: EAGAIN\n" +
-          "connection 1: echoed 5 bytes\nconnection 2: echoed 1000 bytes\n",
+          "connection 1: echoed 5 bytes\nconnection 2: echoed 1572864 bytes\n",
       );
     } finally {
       listener.close();
@@ -82,4 +84,28 @@ test("sockets: a blocked accept ends at the run's timeout", {
   } finally {
     listener.close();
   }
+});
+
+test("sockets: a connection buffers at most RECEIVE_HIGH_WATER bytes before the adapter waits", async () => {
+  const b = new ReceiveBuffer();
+  b.push(new Uint8Array(RECEIVE_HIGH_WATER - 1));
+  assert.equal(b.full, false);
+  b.push(new Uint8Array([1, 2]));
+  assert.equal(b.full, true);
+  let drained = false;
+  const waiting = b.drained().then(() => drained = true);
+  await Promise.resolve();
+  assert.equal(drained, false);
+  // Peeking does not drain; reading does. The bytes come out in order.
+  const head = new Uint8Array(10);
+  assert.equal(b.read(head, true), 10);
+  assert.equal(b.full, true);
+  const all = new Uint8Array(RECEIVE_HIGH_WATER + 1);
+  assert.equal(b.read(all, false), RECEIVE_HIGH_WATER + 1);
+  await waiting;
+  assert.equal(drained, true);
+  assert.deepEqual([...all.subarray(-2)], [1, 2]);
+  assert.equal(b.read(all, false), undefined, "nothing more yet");
+  b.end();
+  assert.equal(b.read(all, false), 0, "end of stream");
 });
