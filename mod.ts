@@ -96,3 +96,4 @@ export {
 export type { HostStdio, InputStream, OutputStream } from "./lib/host/stdio.ts";
 export { detectHost, hostAdapters } from "./lib/host/host.ts";
 export type { HostAdapters, HostKind } from "./lib/host/host.ts";
+export type { SocketConn, SocketListener } from "./lib/host/socket.ts";

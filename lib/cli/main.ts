@@ -6,12 +6,12 @@
  * @module
  */
 
-import { CompileError, ExitError, LinkError, RuntimeError } from "../errors.ts";
+import { CompileError, LinkError, RuntimeError } from "../errors.ts";
 import { Runtime } from "../runtime/runtime.ts";
 import { callTracer } from "../runtime/listeners.ts";
 import type { CompiledModule } from "../runtime/compiled_module.ts";
 import { wat2wasm } from "../text/index.ts";
-import { instantiateWasi, type MountSource } from "../wasi/wasi.ts";
+import { type MountSource, runWasi } from "../wasi/wasi.ts";
 import { type CliHost, cliHost } from "./host_io.ts";
 
 /** The version printed by `wazero-ts version`. */
@@ -40,6 +40,8 @@ Options:
   --mount <host>[:<guest>][:ro]  pre-open a host directory at <guest> (default:
                                  the same path), read-only with :ro (repeatable)
   --dir <dir>                    same as --mount <dir>
+  --listen <host:port>           pre-open a listening TCP socket for sock_accept,
+                                 after the mounts (repeatable)
   --env <KEY=VALUE>              set an environment variable (repeatable)
   --env-inherit                  pass the host's environment on
   --hostlogging                  log every WASI call and its errno to stderr
@@ -105,6 +107,7 @@ function parseMount(value: string): [string, MountSource] {
 
 async function run(host: CliHost, argv: string[]): Promise<number> {
   const mounts: Record<string, MountSource> = {};
+  const listen: string[] = [];
   const env: Record<string, string> = {};
   let inherit = false;
   let logging = false;
@@ -136,6 +139,14 @@ async function run(host: CliHost, argv: string[]): Promise<number> {
       case "dir": {
         const [guest, source] = parseMount(value(a));
         mounts[guest] = source;
+        break;
+      }
+      case "listen": {
+        const spec = value(a);
+        if (!/^(.*):\d+$/.test(spec)) {
+          throw new UsageError(`--listen expects host:port, got "${spec}"`);
+        }
+        listen.push(spec);
         break;
       }
       case "env": {
@@ -175,7 +186,11 @@ async function run(host: CliHost, argv: string[]): Promise<number> {
   }
   const path = argv[i];
   if (path === undefined) throw new UsageError("run needs a module file");
-  const guestArgs = [baseName(path), ...argv.slice(i + 1)];
+  // Options end at the module path or at `--`; a `--` right after the path
+  // ends them too (the usage's `[--]`) and, like the first, is not the guest's.
+  const rest = argv.slice(i + 1);
+  if (rest[0] === "--" && argv[i - 1] !== "--") rest.shift();
+  const guestArgs = [baseName(path), ...rest];
 
   using runtime = new Runtime({
     fuel: fuel !== undefined,
@@ -183,30 +198,24 @@ async function run(host: CliHost, argv: string[]): Promise<number> {
     jsTier: !interpret,
   });
   const compiled = await runtime.compileModule(loadModule(host, path));
-  const wasi = await instantiateWasi(runtime, {
+  if (!compiled.exportedFunctions.has("_start")) {
+    throw new Error(`${path} has no _start function to run`);
+  }
+  // runWasi applies --timeout to the guest's code and to its poll_oneoff sleeps alike.
+  return await runWasi(runtime, compiled, {
     args: guestArgs,
     env: inherit ? { ...host.env(), ...env } : env,
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
     mounts,
+    listeners: listen,
     clock: "system",
     random: "crypto",
     hostLogging: logging,
+    timeout,
+    fuel,
   });
-  try {
-    const guest = await runtime.instantiateModule(compiled, { name: null });
-    const start = guest.exportedFunction("_start");
-    if (start === undefined) throw new Error(`${path} has no _start function to run`);
-    if (fuel !== undefined) guest.fuel = fuel;
-    (timeout === undefined ? start : start.withOptions({ timeout })).call();
-    return 0;
-  } catch (e) {
-    if (e instanceof ExitError) return e.exitCode;
-    throw e;
-  } finally {
-    wasi.close();
-  }
 }
 
 function describe(compiled: CompiledModule): string {

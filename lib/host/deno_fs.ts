@@ -62,15 +62,25 @@ export class DenoFileSystem implements FileSystem {
   readonly root: string;
   /** True when every write is refused with EROFS. */
   readonly readOnly: boolean;
+  readonly #lutimes: ((path: string, atime: number, mtime: number) => void) | undefined;
 
   /**
    * Creates it.
    * @param root host directory.
-   * @param options `readOnly` refuses writes with EROFS.
+   * @param options `readOnly` refuses writes with EROFS; `lutimes` (e.g.
+   * `node:fs`'s `lutimesSync`, which Deno provides) sets a symlink's own
+   * times, which Deno's API cannot (without it: ENOTSUP).
    */
-  constructor(root: string, options: { readOnly?: boolean } = {}) {
+  constructor(
+    root: string,
+    options: {
+      readOnly?: boolean;
+      lutimes?: (path: string, atime: number, mtime: number) => void;
+    } = {},
+  ) {
     this.root = root;
     this.readOnly = options.readOnly ?? false;
+    this.#lutimes = options.lutimes;
   }
 
   #path(path: string): string {
@@ -102,14 +112,15 @@ export class DenoFileSystem implements FileSystem {
         }
         if (o.directory) throw new SysError(Errno.ENOTDIR, path);
       } else if (this.readOnly) throw new SysError(Errno.EROFS);
-      // Deno only creates files opened for writing; the WASI layer still
-      // refuses writes to a descriptor the guest opened read-only.
+      // Deno only creates files opened for writing, and only truncates those;
+      // the WASI layer still refuses writes to a descriptor without FD_WRITE.
       const creating = o.create === true && info === undefined;
       const file = Deno.openSync(full, {
         // Deno needs at least one of read/write; a stat-only open reads.
         read: o.read || !o.write,
-        write: (o.write || creating) && !o.append,
-        append: o.write && o.append,
+        // Never the host's append mode: it could not be cleared again (no
+        // fcntl in Deno), so append is done by DenoFile itself.
+        write: o.write || creating || o.truncate === true,
         create: creating,
         createNew: creating && o.exclusive,
         truncate: o.truncate,
@@ -160,7 +171,12 @@ export class DenoFileSystem implements FileSystem {
       const s = Deno.lstatSync(this.#path(path));
       // Deno.utimeSync follows a final symlink and Deno has no lutime: refuse
       // rather than touch the link's target, which may lie outside the mount.
-      if (s.isSymlink) throw new SysError(Errno.ENOTSUP, path);
+      if (s.isSymlink) {
+        if (this.#lutimes === undefined) throw new SysError(Errno.ENOTSUP, path);
+        const secs = (t: bigint | undefined, d: Date | null) =>
+          t === undefined ? (d ?? new Date()).getTime() / 1000 : Number(t) / 1e9;
+        return this.#lutimes(this.#path(path), secs(atim, s.atime), secs(mtim, s.mtime));
+      }
       Deno.utimeSync(
         this.#path(path),
         atim === undefined ? s.atime ?? new Date() : toDate(atim),
@@ -171,7 +187,10 @@ export class DenoFileSystem implements FileSystem {
 }
 
 class DenoFile implements FileHandle {
-  constructor(readonly file: Deno.FsFile, readonly append: boolean) {}
+  #append: boolean;
+  constructor(readonly file: Deno.FsFile, append: boolean) {
+    this.#append = append;
+  }
 
   read(buf: Uint8Array, position?: bigint): number {
     return guard(() => {
@@ -187,7 +206,16 @@ class DenoFile implements FileHandle {
   }
   write(buf: Uint8Array, position?: bigint): number {
     return guard(() => {
-      if (position === undefined || this.append) return this.file.writeSync(buf);
+      // Append mode (emulated, see open): every write goes to the current
+      // end, and pwrite too, as on Linux.
+      if (this.#append) {
+        const saved = this.file.seekSync(0, Deno.SeekMode.Current);
+        this.file.seekSync(0, Deno.SeekMode.End);
+        const n = writeAll(this.file, buf);
+        if (position !== undefined) this.file.seekSync(saved, Deno.SeekMode.Start);
+        return n;
+      }
+      if (position === undefined) return this.file.writeSync(buf);
       const saved = this.file.seekSync(0, Deno.SeekMode.Current);
       try {
         this.file.seekSync(Number(position), Deno.SeekMode.Start);
@@ -221,9 +249,19 @@ class DenoFile implements FileHandle {
   readdir(): DirEntry[] {
     throw new SysError(Errno.ENOTDIR);
   }
+  setAppend(append: boolean): void {
+    this.#append = append;
+  }
   close(): void {
     guard(() => this.file.close());
   }
+}
+
+/** Writes all of `buf` (an appending write must not leave a gap for the next one to fill). */
+function writeAll(file: Deno.FsFile, buf: Uint8Array): number {
+  let at = 0;
+  while (at < buf.length) at += file.writeSync(buf.subarray(at));
+  return at;
 }
 
 /** Directories are handled by path: Deno has no directory handles. */

@@ -10,6 +10,10 @@ import { type Clock, systemClock } from "./clock.ts";
 import { DenoFileSystem } from "./deno_fs.ts";
 import type { FileSystem } from "./fs.ts";
 import { NodeFileSystem } from "./node_fs.ts";
+import { denoListen } from "./deno_socket.ts";
+import { bunNsTimes } from "./bun_times.ts";
+import { nodeListen } from "./node_socket.ts";
+import type { SocketListener } from "./socket.ts";
 import { cryptoRandom, type RandomSource } from "./random.ts";
 import { denoStdio, type HostStdio, nodeStdio } from "./stdio.ts";
 
@@ -28,6 +32,8 @@ export interface HostAdapters {
   readonly clock: Clock;
   /** The host's cryptographic random generator. */
   readonly random: RandomSource;
+  /** Opens a listening TCP socket (port 0: any free one) for `WasiConfig.listeners`. */
+  listen?(hostname: string, port: number): Promise<SocketListener>;
 }
 
 /** The host we run on: `"deno"`, `"node"` (also Bun), or `undefined` (e.g. a browser). */
@@ -49,23 +55,31 @@ export async function hostAdapters(
   kind: HostKind | undefined = detectHost(),
 ): Promise<HostAdapters> {
   if (kind === "deno") {
+    // Deno's own API has no lutime; its node:fs has (used for symlinks' times only).
+    let lutimes: ((path: string, atime: number, mtime: number) => void) | undefined;
+    try {
+      lutimes = (await import("node:fs")).lutimesSync;
+    } catch { /* no node:fs here: symlink times stay ENOTSUP */ }
     return {
       kind,
-      directory: (root, options) => new DenoFileSystem(root, options),
+      directory: (root, options) => new DenoFileSystem(root, { ...options, lutimes }),
       stdio: denoStdio(),
       clock: systemClock(),
       random: cryptoRandom(),
+      listen: (hostname, port) => Promise.resolve(denoListen(hostname, port)),
     };
   }
   if (kind === "node") {
     const fs = await import("node:fs");
     const tty = await import("node:tty");
+    const nsTimes = await bunNsTimes();
     return {
       kind,
-      directory: (root, options) => new NodeFileSystem(fs, root, options),
+      directory: (root, options) => new NodeFileSystem(fs, root, { ...options, nsTimes }),
       stdio: nodeStdio(fs, (fd) => tty.isatty(fd)),
       clock: systemClock(),
       random: cryptoRandom(),
+      listen: async (hostname, port) => nodeListen(await import("node:net"), hostname, port),
     };
   }
   throw new Error("no host file system or stdio API here (neither Deno nor node:fs)");

@@ -16,6 +16,7 @@ import {
   type OpenOptions,
   Whence,
 } from "./fs.ts";
+import type { NsTimes } from "./bun_times.ts";
 
 /** The `node:fs` module (only its synchronous API is used). */
 export type NodeFs = typeof import("node:fs");
@@ -82,7 +83,13 @@ function statOf(s: BigStats): FileStat {
   };
 }
 
-const seconds = (t: bigint): number => Number(t) / 1e9;
+/**
+ * Nanoseconds as the seconds node:fs takes: a double, so near 2026 only to
+ * about 238 ns (node:fs has no nanosecond setter); whole seconds and the
+ * fraction are converted apart so the result is the nearest double.
+ */
+const seconds = (t: bigint): number =>
+  Number(t / 1_000_000_000n) + Number(t % 1_000_000_000n) / 1e9;
 
 /**
  * A host directory through `node:fs`.
@@ -99,6 +106,7 @@ export class NodeFileSystem implements FileSystem {
   /** True when every write is refused with EROFS. */
   readonly readOnly: boolean;
   readonly #fs: NodeFs;
+  readonly #ns: NsTimes | undefined;
 
   /**
 
@@ -107,12 +115,18 @@ export class NodeFileSystem implements FileSystem {
    *
    * @param fs the `node:fs` module.
    * @param root host directory.
-   * @param options `readOnly` refuses writes with EROFS.
+   * @param options `readOnly` refuses writes with EROFS; `nsTimes` sets
+   * times to the nanosecond where node:fs cannot (see `bunNsTimes`).
    */
-  constructor(fs: NodeFs, root: string, options: { readOnly?: boolean } = {}) {
+  constructor(
+    fs: NodeFs,
+    root: string,
+    options: { readOnly?: boolean; nsTimes?: NsTimes } = {},
+  ) {
     this.#fs = fs;
     this.root = root;
     this.readOnly = options.readOnly ?? false;
+    this.#ns = options.nsTimes;
   }
 
   #path(path: string): string {
@@ -137,7 +151,7 @@ export class NodeFileSystem implements FileSystem {
         if (info.isSymbolicLink()) throw new SysError(Errno.ELOOP, path);
         if (info.isDirectory()) {
           if (o.write || o.truncate) throw new SysError(Errno.EISDIR, path);
-          return new NodeDir(fs, this.root, full);
+          return new NodeDir(fs, this.root, full, this.#ns);
         }
         if (o.directory) throw new SysError(Errno.ENOTDIR, path);
       }
@@ -149,8 +163,9 @@ export class NodeFileSystem implements FileSystem {
       if (o.create) flags |= c.O_CREAT;
       if (o.exclusive) flags |= c.O_EXCL;
       if (o.truncate) flags |= c.O_TRUNC;
-      if (o.append) flags |= c.O_APPEND;
-      return new NodeFile(fs, fs.openSync(full, flags, 0o666), o.append ?? false);
+      // No O_APPEND: node:fs cannot clear it on an open fd (no fcntl), so
+      // NodeFile appends by itself and fd_fdstat_set_flags can switch it.
+      return new NodeFile(fs, fs.openSync(full, flags, 0o666), o.append ?? false, this.#ns);
     });
   }
 
@@ -193,6 +208,7 @@ export class NodeFileSystem implements FileSystem {
     this.#writable();
     guard(() => {
       const full = this.#path(path);
+      if (this.#ns?.utimens(full, atim, mtim, true)) return;
       const s = this.#fs.lstatSync(full, { bigint: true });
       this.#fs.lutimesSync(full, seconds(atim ?? s.atimeNs), seconds(mtim ?? s.mtimeNs));
     });
@@ -202,7 +218,12 @@ export class NodeFileSystem implements FileSystem {
 class NodeFile implements FileHandle {
   #pos = 0n;
   #append: boolean;
-  constructor(readonly fs: NodeFs, readonly fd: number, append: boolean) {
+  constructor(
+    readonly fs: NodeFs,
+    readonly fd: number,
+    append: boolean,
+    readonly ns: NsTimes | undefined,
+  ) {
     this.#append = append;
   }
 
@@ -216,8 +237,10 @@ class NodeFile implements FileHandle {
   write(buf: Uint8Array, position?: bigint): number {
     return guard(() => {
       if (this.#append) {
-        const n = this.fs.writeSync(this.fd, buf, 0, buf.length);
-        if (position === undefined) this.#pos = this.fs.fstatSync(this.fd, { bigint: true }).size;
+        // Every write at the current end; pwrite too, as on Linux.
+        const end = this.fs.fstatSync(this.fd, { bigint: true }).size;
+        const n = this.fs.writeSync(this.fd, buf, 0, buf.length, Number(end));
+        if (position === undefined) this.#pos = end + BigInt(n);
         return n;
       }
       const n = this.fs.writeSync(this.fd, buf, 0, buf.length, Number(position ?? this.#pos));
@@ -243,6 +266,7 @@ class NodeFile implements FileHandle {
   }
   utimes(atim: bigint | undefined, mtim: bigint | undefined): void {
     guard(() => {
+      if (this.ns?.futimens(this.fd, atim, mtim)) return;
       const s = this.fs.fstatSync(this.fd, { bigint: true });
       this.fs.futimesSync(this.fd, seconds(atim ?? s.atimeNs), seconds(mtim ?? s.mtimeNs));
     });
@@ -254,7 +278,6 @@ class NodeFile implements FileHandle {
     throw new SysError(Errno.ENOTDIR);
   }
   setAppend(append: boolean): void {
-    // Node cannot change O_APPEND on an open fd; emulate it by where writes go.
     this.#append = append;
   }
   close(): void {
@@ -264,7 +287,12 @@ class NodeFile implements FileHandle {
 
 /** Directories are handled by path, which is all WASI needs of them. */
 class NodeDir implements FileHandle {
-  constructor(readonly fs: NodeFs, readonly root: string, readonly path: string) {}
+  constructor(
+    readonly fs: NodeFs,
+    readonly root: string,
+    readonly path: string,
+    readonly ns: NsTimes | undefined,
+  ) {}
 
   /** The directory's real path, refused if it no longer lies inside the root. */
   #real(): string {
@@ -292,6 +320,7 @@ class NodeDir implements FileHandle {
   utimes(atim: bigint | undefined, mtim: bigint | undefined): void {
     guard(() => {
       const real = this.#real();
+      if (this.ns?.utimens(real, atim, mtim, false)) return;
       const s = this.fs.statSync(real, { bigint: true });
       this.fs.utimesSync(real, seconds(atim ?? s.atimeNs), seconds(mtim ?? s.mtimeNs));
     });

@@ -7,7 +7,8 @@
  */
 
 export { Errno } from "../host/errno.ts";
-export { FileType } from "../host/fs.ts";
+import { FileType } from "../host/fs.ts";
+export { FileType };
 
 /** `fdflags`. */
 export const FdFlags = { APPEND: 1, DSYNC: 2, NONBLOCK: 4, RSYNC: 8, SYNC: 16 } as const;
@@ -84,3 +85,11 @@ export const DIR_RIGHTS = ALL_RIGHTS & ~(Rights.FD_READ | Rights.FD_WRITE | Righ
  * recognises one (and so line-buffers stdout).
  */
 export const TTY_RIGHTS = FILE_RIGHTS & ~(Rights.FD_SEEK | Rights.FD_TELL);
+
+/**
+ * The rights a descriptor of `filetype` can hold: what `path_open` grants is
+ * what was asked, cut down to this (and to the directory's inheritable rights).
+ */
+export function rightsForType(filetype: number): bigint {
+  return filetype === FileType.DIRECTORY ? DIR_RIGHTS : FILE_RIGHTS;
+}

@@ -10,10 +10,12 @@ import type { Clock } from "../host/clock.ts";
 import { Errno, errnoName, SysError, toSysError } from "../host/errno.ts";
 import { type FileHandle, type FileStat, FileType } from "../host/fs.ts";
 import type { RandomSource } from "../host/random.ts";
+import type { SocketListener } from "../host/socket.ts";
 import type { InputStream, OutputStream } from "../host/stdio.ts";
 import { DIR_RIGHTS, FILE_RIGHTS, TTY_RIGHTS } from "./constants.ts";
 import { type FdEntry, FdTable, type Mount } from "./fd_table.ts";
 import { resolvePath } from "./sandbox.ts";
+import { listenerEntry } from "./sock_functions.ts";
 
 const encoder = new TextEncoder();
 
@@ -25,6 +27,8 @@ export interface ContextParts {
   stdout: OutputStream;
   stderr: OutputStream;
   mounts: Mount[];
+  /** Pre-opened listening sockets, given descriptors after the mounts. */
+  listeners: SocketListener[];
   clock: Clock;
   random: RandomSource;
 }
@@ -39,6 +43,11 @@ export class WasiContext {
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly mounts: Mount[];
+  /**
+   * The limits of the running call (set by `runWasi`): blocking host calls
+   * (`poll_oneoff` sleeps) end at the deadline, `performance.now()` ms.
+   */
+  limits: { deadline: number; signal?: AbortSignal } = { deadline: Infinity };
 
   constructor(parts: ContextParts) {
     const z = (s: string) => encoder.encode(`${s}\0`);
@@ -76,6 +85,7 @@ export class WasiContext {
         writable: false,
       });
     }
+    for (const listener of parts.listeners) this.fds.add(listenerEntry(listener));
   }
 
   /** The entry of a directory descriptor (EBADF if absent, ENOTDIR if not a directory). */
@@ -86,13 +96,18 @@ export class WasiContext {
     return e as FdEntry & { mount: Mount; path: string };
   }
 
-  /** Resolves a guest path below directory `fd`: its mount and adapter path. */
+  /**
+   * Resolves a guest path below directory `fd`: its mount and adapter path.
+   * `rights` are what the operation needs of the directory descriptor.
+   */
   resolve(
     fd: number,
     path: string,
     follow: boolean,
+    rights: bigint,
   ): { mount: Mount; path: string; mustBeDir: boolean } {
     const dir = this.dir(fd);
+    need(dir, rights);
     const r = resolvePath(dir.mount, dir.path, path, follow);
     return { mount: dir.mount, path: r.path, mustBeDir: r.mustBeDir };
   }
@@ -116,6 +131,16 @@ export class WasiContext {
   close(): void {
     this.fds.closeAll();
   }
+}
+
+/**
+ * Refuses with ENOTCAPABLE an operation the descriptor has not every one of
+ * `rights` for. Rights are enforced as wasmtime did (they are the capability
+ * model of preview1): a guest that dropped FD_READ with
+ * `fd_fdstat_set_rights` can no longer read.
+ */
+export function need(e: FdEntry, rights: bigint): void {
+  if ((e.rightsBase & rights) !== rights) throw new SysError(Errno.ENOTCAPABLE);
 }
 
 /** Refuses writes to a read-only mount. */

@@ -8,15 +8,16 @@
 
 import { Errno, SysError } from "../host/errno.ts";
 import { type FileStat, FileType, Whence } from "../host/fs.ts";
-import { ADVICE_MAX, FdFlags, FstFlags } from "./constants.ts";
+import { ADVICE_MAX, FdFlags, FstFlags, Rights } from "./constants.ts";
 import type { WasiContext } from "./context.ts";
-import { writable } from "./context.ts";
+import { need, writable } from "./context.ts";
 import type { FdEntry } from "./fd_table.ts";
 import type { GuestMemory } from "./guest_memory.ts";
+import { type MaybeAsync, receive, send } from "./sock_functions.ts";
 
-/** An implementation: guest memory and raw parameters in, errno out. */
+/** An implementation: guest memory and raw parameters in, errno out (later, when it must wait). */
 // deno-lint-ignore no-explicit-any
-export type Impl = (mem: GuestMemory, ...params: any[]) => number;
+export type Impl = (mem: GuestMemory, ...params: any[]) => MaybeAsync;
 
 /** Options that change struct layouts for the legacy `wasi_unstable` module. */
 export interface Dialect {
@@ -72,8 +73,9 @@ function readInto(
   count: number,
   position: bigint | undefined,
 ): number {
-  if (!e.readable) throw new SysError(Errno.EBADF);
   if (e.filetype === FileType.DIRECTORY) throw new SysError(Errno.EISDIR);
+  need(e, position === undefined ? Rights.FD_READ : Rights.FD_READ | Rights.FD_SEEK);
+  if (!e.readable) throw new SysError(Errno.EBADF);
   let total = 0;
   for (const [buf, len] of mem.iovecs(iovs, count)) {
     if (len === 0) continue;
@@ -100,8 +102,9 @@ function writeFrom(
   count: number,
   position: bigint | undefined,
 ): number {
-  if (!e.writable) throw new SysError(Errno.EBADF);
   if (e.filetype === FileType.DIRECTORY) throw new SysError(Errno.EISDIR);
+  need(e, position === undefined ? Rights.FD_WRITE : Rights.FD_WRITE | Rights.FD_SEEK);
+  if (!e.writable) throw new SysError(Errno.EBADF);
   const parts = mem.iovecs(iovs, count);
   let size = 0;
   for (const [, len] of parts) size += len;
@@ -114,7 +117,11 @@ function writeFrom(
   }
   if (size === 0) return 0;
   if (e.output !== undefined) return e.output.write(data);
-  return e.handle!.write(data, position);
+  const n = e.handle!.write(data, position);
+  // SYNC and DSYNC are kept by syncing after each write: no host API here
+  // can switch O_SYNC on an open file, and this is what the flags promise.
+  if (e.fdflags & (FdFlags.SYNC | FdFlags.DSYNC)) e.handle!.sync();
+  return n;
 }
 
 /** The `fd_*` functions bound to `ctx`. */
@@ -124,12 +131,14 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
     fd_advise(_mem, fd: number, _offset: bigint, _len: bigint, advice: number) {
       const e = fds.get(fd);
       fileOf(e);
+      need(e, Rights.FD_ADVISE);
       if (advice < 0 || advice > ADVICE_MAX) return Errno.EINVAL;
       return Errno.SUCCESS; // Advice is a hint; ignoring it is allowed.
     },
 
     fd_allocate(_mem, fd: number, offset: bigint, len: bigint) {
       const e = fileOf(fds.get(fd));
+      need(e, Rights.FD_ALLOCATE);
       if (offset < 0n || len <= 0n) return Errno.EINVAL;
       if (!e.writable) return Errno.EBADF;
       const end = offset + len;
@@ -140,11 +149,14 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
     fd_close(_mem, fd: number) {
       const e = fds.remove(fd);
       e.handle?.close();
+      e.conn?.close();
+      e.listener?.close();
       return Errno.SUCCESS;
     },
 
     fd_datasync(_mem, fd: number) {
       const e = fds.get(fd);
+      need(e, Rights.FD_DATASYNC);
       if (e.handle === undefined) return Errno.EINVAL;
       e.handle.sync();
       return Errno.SUCCESS;
@@ -152,6 +164,7 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
 
     fd_sync(_mem, fd: number) {
       const e = fds.get(fd);
+      need(e, Rights.FD_SYNC);
       if (e.handle === undefined) return Errno.EINVAL;
       e.handle.sync();
       return Errno.SUCCESS;
@@ -170,12 +183,14 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
 
     fd_fdstat_set_flags(_mem, fd: number, flags: number) {
       const e = fds.get(fd);
+      need(e, Rights.FD_FDSTAT_SET_FLAGS);
       if (flags & ~0x1f) return Errno.EINVAL;
-      // Synchronous-I/O modes cannot be switched on an open file portably.
-      if (flags & (FdFlags.DSYNC | FdFlags.RSYNC | FdFlags.SYNC)) return Errno.EINVAL;
       if (e.filetype === FileType.DIRECTORY && (flags & FdFlags.APPEND)) return Errno.EISDIR;
-      e.fdflags = (e.fdflags & ~(FdFlags.APPEND | FdFlags.NONBLOCK)) | flags;
+      // Every flag path_open takes can be set and cleared here too: APPEND by
+      // the handle (adapters emulate it), the SYNC family by the WASI layer
+      // (see writeFrom), NONBLOCK by the streams that care.
       e.handle?.setAppend?.((flags & FdFlags.APPEND) !== 0);
+      e.fdflags = flags;
       return Errno.SUCCESS;
     },
 
@@ -192,12 +207,14 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
 
     fd_filestat_get(mem, fd: number, ptr: number) {
       const e = fds.get(fd);
+      need(e, Rights.FD_FILESTAT_GET);
       writeFilestat(mem, ptr, ctx.fdStat(e), dialect);
       return Errno.SUCCESS;
     },
 
     fd_filestat_set_size(_mem, fd: number, size: bigint) {
       const e = fileOf(fds.get(fd));
+      need(e, Rights.FD_FILESTAT_SET_SIZE);
       if (size < 0n) return Errno.EINVAL;
       if (!e.writable) return Errno.EBADF;
       if (e.mount) writable(e.mount);
@@ -207,6 +224,7 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
 
     fd_filestat_set_times(_mem, fd: number, atim: bigint, mtim: bigint, flags: number) {
       const e = fds.get(fd);
+      need(e, Rights.FD_FILESTAT_SET_TIMES);
       const [a, m] = timesFrom(ctx, atim, mtim, flags);
       if (e.handle === undefined) return Errno.SUCCESS; // Streams have no times to keep.
       if (e.mount) writable(e.mount);
@@ -233,12 +251,21 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
 
     fd_read(mem, fd: number, iovs: number, count: number, nreadPtr: number) {
       const e = fds.get(fd);
+      if (e.conn !== undefined) {
+        mem.u32(nreadPtr);
+        return receive(ctx, mem, e, iovs, count, false, (n) => mem.setU32(nreadPtr, n));
+      }
       mem.setU32(nreadPtr, readInto(ctx, mem, e, iovs, count, undefined));
       return Errno.SUCCESS;
     },
 
     fd_write(mem, fd: number, iovs: number, count: number, nwrittenPtr: number) {
       const e = fds.get(fd);
+      if (e.conn !== undefined) {
+        mem.u32(nwrittenPtr);
+        mem.setU32(nwrittenPtr, send(mem, e, iovs, count));
+        return Errno.SUCCESS;
+      }
       if (e.mount && e.writable) writable(e.mount);
       mem.setU32(nwrittenPtr, writeFrom(mem, e, iovs, count, undefined));
       return Errno.SUCCESS;
@@ -264,6 +291,7 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
     fd_readdir(mem, fd: number, buf: number, len: number, cookie: bigint, usedPtr: number) {
       const e = fds.get(fd);
       if (e.filetype !== FileType.DIRECTORY || e.handle === undefined) return Errno.ENOTDIR;
+      need(e, Rights.FD_READDIR);
       if (cookie < 0n) return Errno.EINVAL;
       // Cookie 0 rewinds (re-reading the directory); any other cookie continues the listing.
       if (cookie === 0n || e.listing === undefined) {
@@ -322,6 +350,8 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
         w = whence === 0 ? Whence.CUR : whence === 1 ? Whence.END : whence === 2 ? Whence.SET : -1;
       }
       if (w !== Whence.SET && w !== Whence.CUR && w !== Whence.END) return Errno.EINVAL;
+      // Asking where one is (offset 0 from CUR) is telling, which FD_TELL allows.
+      need(e, offset === 0n && w === Whence.CUR ? Rights.FD_TELL : Rights.FD_SEEK);
       mem.u64(newPtr); // Check the result pointer before moving the file.
       mem.setU64(newPtr, e.handle.seek(BigInt.asIntN(64, offset), w));
       return Errno.SUCCESS;
@@ -331,6 +361,7 @@ export function fdFunctions(ctx: WasiContext, dialect: Dialect): Record<string, 
       const e = fds.get(fd);
       if (e.filetype === FileType.DIRECTORY) return Errno.EISDIR;
       if (e.handle === undefined) return Errno.ESPIPE;
+      need(e, Rights.FD_TELL);
       mem.setU64(ptr, e.handle.seek(0n, Whence.CUR));
       return Errno.SUCCESS;
     },

@@ -8,6 +8,7 @@
 
 import { Errno, SysError } from "../host/errno.ts";
 import type { DirEntry, FileHandle, FileSystem } from "../host/fs.ts";
+import type { SocketConn, SocketListener } from "../host/socket.ts";
 import type { InputStream, OutputStream } from "../host/stdio.ts";
 
 /** A mounted file system and where the guest sees it. */
@@ -36,6 +37,9 @@ export interface FdEntry {
   handle?: FileHandle;
   mount?: Mount;
   path?: string;
+  /** Sockets: a pre-opened listener, or a connection it accepted. */
+  listener?: SocketListener;
+  conn?: SocketConn;
   /** Set for pre-opened directories. */
   preopen?: string;
   readable: boolean;
@@ -85,6 +89,8 @@ export class FdTable {
     for (const e of this.#entries.values()) {
       try {
         e.handle?.close();
+        e.conn?.close();
+        e.listener?.close();
       } catch { /* closing is best effort */ }
     }
     this.#entries.clear();

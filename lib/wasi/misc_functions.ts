@@ -1,16 +1,16 @@
 /**
  * The rest of `wasi_snapshot_preview1`: arguments and environment, clocks,
- * randomness, process control, `poll_oneoff` and the socket calls.
+ * randomness and process control (`poll_oneoff` is in `poll.ts`, the socket
+ * calls in `sock_functions.ts`).
  *
  * @module
  */
 
 import { Errno } from "../host/errno.ts";
-import { FileType, Whence } from "../host/fs.ts";
 import { ExitError } from "../errors.ts";
-import { ClockId, EventType, SUBSCRIPTION_CLOCK_ABSTIME } from "./constants.ts";
+import { ClockId } from "./constants.ts";
 import type { WasiContext } from "./context.ts";
-import type { Dialect, Impl } from "./fd_functions.ts";
+import type { Impl } from "./fd_functions.ts";
 import type { GuestMemory } from "./guest_memory.ts";
 
 function writeStrings(mem: GuestMemory, list: Uint8Array[], ptrs: number, buf: number): number {
@@ -29,28 +29,14 @@ function sizes(mem: GuestMemory, list: Uint8Array[], countPtr: number, sizePtr: 
   return Errno.SUCCESS;
 }
 
-interface Event {
-  userdata: bigint;
-  error: number;
-  type: number;
-  nbytes: bigint;
-}
-
 /** The remaining functions bound to `ctx`. */
-export function miscFunctions(ctx: WasiContext, dialect: Dialect): Record<string, Impl> {
+export function miscFunctions(ctx: WasiContext): Record<string, Impl> {
   const now = (id: number): bigint | undefined =>
     id === ClockId.REALTIME
       ? ctx.clock.realtime()
       : id === ClockId.MONOTONIC
       ? ctx.clock.monotonic()
       : undefined;
-
-  const socket = (fd: number): number => {
-    const e = ctx.fds.find(fd);
-    if (e === undefined) return Errno.EBADF;
-    // No descriptor here is ever a socket: hosts cannot pre-open one yet.
-    return e.filetype === FileType.SOCKET_STREAM ? Errno.ENOTSUP : Errno.ENOTSOCK;
-  };
 
   return {
     args_get: (mem, argv: number, buf: number) => writeStrings(mem, ctx.args, argv, buf),
@@ -85,76 +71,5 @@ export function miscFunctions(ctx: WasiContext, dialect: Dialect): Record<string
     proc_raise: () => Errno.ENOSYS, // Removed from WASI; no signals to raise.
 
     sched_yield: () => Errno.SUCCESS,
-
-    poll_oneoff(mem, inPtr: number, outPtr: number, nsubs: number, neventsPtr: number) {
-      if (nsubs === 0) return Errno.EINVAL;
-      const size = dialect.legacy ? 56 : 48;
-      const ready: Event[] = [];
-      const clocks: Array<{ userdata: bigint; wait: bigint }> = [];
-      for (let i = 0; i < nsubs; i++) {
-        const s = inPtr + i * size;
-        const userdata = mem.u64(s);
-        const type = mem.u8(s + 8);
-        if (type === EventType.CLOCK) {
-          const id = mem.u32(dialect.legacy ? s + 24 : s + 16);
-          const timeout = mem.u64(dialect.legacy ? s + 32 : s + 24);
-          const flags = mem.u16(dialect.legacy ? s + 48 : s + 40);
-          const t = now(id);
-          if (t === undefined) {
-            ready.push({ userdata, error: Errno.EINVAL, type, nbytes: 0n });
-            continue;
-          }
-          const wait = flags & SUBSCRIPTION_CLOCK_ABSTIME ? timeout - t : timeout;
-          clocks.push({ userdata, wait: wait < 0n ? 0n : wait });
-        } else if (type === EventType.FD_READ || type === EventType.FD_WRITE) {
-          const e = ctx.fds.find(mem.u32(s + 16));
-          if (e === undefined) {
-            ready.push({ userdata, error: Errno.EBADF, type, nbytes: 0n });
-          } else if (type === EventType.FD_READ && e.input !== undefined) {
-            if (e.input.ready?.() ?? true) ready.push({ userdata, error: 0, type, nbytes: 1n });
-          } else if (type === EventType.FD_READ && e.handle !== undefined) {
-            if (e.filetype === FileType.DIRECTORY) {
-              ready.push({ userdata, error: Errno.EISDIR, type, nbytes: 0n });
-              continue;
-            }
-            const size = e.handle.stat().size;
-            const pos = e.handle.seek(0n, Whence.CUR);
-            ready.push({ userdata, error: 0, type, nbytes: size > pos ? size - pos : 0n });
-          } else if (type === EventType.FD_WRITE && (e.output !== undefined || e.writable)) {
-            ready.push({ userdata, error: 0, type, nbytes: 0n });
-          } else {
-            ready.push({ userdata, error: Errno.EBADF, type, nbytes: 0n });
-          }
-        } else {
-          return Errno.EINVAL;
-        }
-      }
-      // Ready descriptors answer at once; otherwise sleep until the first clock fires.
-      if (ready.length === 0 && clocks.length > 0) {
-        const first = clocks.reduce((m, c) => (c.wait < m ? c.wait : m), clocks[0].wait);
-        if (first > 0n) ctx.clock.sleep(first);
-        for (const c of clocks) {
-          if (c.wait <= first) {
-            ready.push({ userdata: c.userdata, error: 0, type: EventType.CLOCK, nbytes: 0n });
-          }
-        }
-      }
-      mem.u32(neventsPtr);
-      for (let i = 0; i < ready.length; i++) {
-        const o = outPtr + i * 32;
-        mem.setBytes(o, new Uint8Array(32));
-        mem.setU64(o, ready[i].userdata);
-        mem.setU16(o + 8, ready[i].error);
-        mem.setU8(o + 10, ready[i].type);
-        mem.setU64(o + 16, ready[i].nbytes);
-      }
-      mem.setU32(neventsPtr, ready.length);
-      return Errno.SUCCESS;
-    },
-
-    sock_accept: (_mem, fd: number) => socket(fd),
-    sock_recv: (_mem, fd: number) => socket(fd),
-    sock_send: (_mem, fd: number) => socket(fd),
-    sock_shutdown: (_mem, fd: number) => socket(fd),
   };
 }

@@ -8,8 +8,8 @@
 
 import { Errno, SysError } from "../host/errno.ts";
 import { type FileStat, FileType } from "../host/fs.ts";
-import { FdFlags, LOOKUP_SYMLINK_FOLLOW, OFlags, Rights } from "./constants.ts";
-import { type WasiContext, writable } from "./context.ts";
+import { FdFlags, LOOKUP_SYMLINK_FOLLOW, OFlags, Rights, rightsForType } from "./constants.ts";
+import { need, type WasiContext, writable } from "./context.ts";
 import { type Dialect, type Impl, timesFrom, writeFilestat } from "./fd_functions.ts";
 import type { GuestMemory } from "./guest_memory.ts";
 import { MAX_PATH } from "./sandbox.ts";
@@ -48,13 +48,25 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
       const trunc = (oflags & OFlags.TRUNC) !== 0;
       const directory = (oflags & OFlags.DIRECTORY) !== 0;
       const append = (fdflags & FdFlags.APPEND) !== 0;
-      const base = BigInt.asUintN(64, rightsBase);
-      const write = trunc || append || (base & WRITE_RIGHTS) !== 0n;
-      const read = (base & READ_RIGHTS) !== 0n || !write;
+      const dir = ctx.dir(fd);
+      // Creating and truncating are rights of the directory, as in wasmtime.
+      need(dir, Rights.PATH_OPEN);
+      if (creat) need(dir, Rights.PATH_CREATE_FILE);
+      if (trunc) need(dir, Rights.PATH_FILESTAT_SET_SIZE);
       const follow = (dirflags & LOOKUP_SYMLINK_FOLLOW) !== 0 && !(creat && excl);
-      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), follow);
+      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), follow, 0n);
       mem.u32(fdPtr); // Fail on a bad result pointer before creating anything.
       const st = statOrUndefined(r, r.path);
+      // The new descriptor gets what was asked, within what the directory may
+      // pass on and what its file type can do (a directory cannot seek or read).
+      const filetype = st?.filetype ?? FileType.REGULAR_FILE;
+      const typeRights = rightsForType(filetype);
+      const asked = BigInt.asUintN(64, rightsBase) & dir.rightsInheriting;
+      const base = asked & typeRights;
+      const inheriting = BigInt.asUintN(64, rightsInheriting) & dir.rightsInheriting;
+      // Asking to write a directory is EISDIR (below), not a quiet read-only open.
+      const write = trunc || append || (asked & WRITE_RIGHTS) !== 0n;
+      const read = (asked & READ_RIGHTS) !== 0n || !write;
       if (st !== undefined && creat && excl) return Errno.EEXIST;
       if (st === undefined) {
         if (!creat || directory) return Errno.ENOENT;
@@ -76,12 +88,11 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
         append,
         directory,
       });
-      const filetype = st?.filetype ?? FileType.REGULAR_FILE;
       const newFd = ctx.fds.add({
         filetype,
-        fdflags: fdflags & (FdFlags.APPEND | FdFlags.NONBLOCK),
+        fdflags,
         rightsBase: base,
-        rightsInheriting: BigInt.asUintN(64, rightsInheriting),
+        rightsInheriting: inheriting,
         handle,
         mount: r.mount,
         path: r.path,
@@ -93,7 +104,7 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
     },
 
     path_create_directory(mem, fd: number, pathPtr: number, pathLen: number) {
-      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), false);
+      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), false, Rights.PATH_CREATE_DIRECTORY);
       if (r.path === "") return Errno.EEXIST;
       writable(r.mount);
       r.mount.fs.mkdir(r.path);
@@ -108,7 +119,8 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
       pathLen: number,
       buf: number,
     ) {
-      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), (flags & LOOKUP_SYMLINK_FOLLOW) !== 0);
+      const follow = (flags & LOOKUP_SYMLINK_FOLLOW) !== 0;
+      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), follow, Rights.PATH_FILESTAT_GET);
       const st = r.mount.fs.stat(r.path);
       if (r.mustBeDir && st.filetype !== FileType.DIRECTORY) return Errno.ENOTDIR;
       writeFilestat(mem, buf, st, dialect);
@@ -125,7 +137,8 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
       mtim: bigint,
       fstFlags: number,
     ) {
-      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), (flags & LOOKUP_SYMLINK_FOLLOW) !== 0);
+      const follow = (flags & LOOKUP_SYMLINK_FOLLOW) !== 0;
+      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), follow, Rights.PATH_FILESTAT_SET_TIMES);
       const [a, m] = timesFrom(ctx, atim, mtim, fstFlags);
       r.mount.fs.stat(r.path);
       writable(r.mount);
@@ -147,12 +160,16 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
         oldFd,
         str(mem, oldPtr, oldLen),
         (oldFlags & LOOKUP_SYMLINK_FOLLOW) !== 0,
+        Rights.PATH_LINK_SOURCE,
       );
-      const to = ctx.resolve(newFd, str(mem, newPtr, newLen), false);
+      const to = ctx.resolve(newFd, str(mem, newPtr, newLen), false, Rights.PATH_LINK_TARGET);
       if (from.mount !== to.mount) return Errno.EXDEV;
       const st = from.mount.fs.stat(from.path);
       if (st.filetype === FileType.DIRECTORY) return Errno.EPERM;
-      if (to.mustBeDir || from.mustBeDir) return Errno.ENOTDIR;
+      if (from.mustBeDir) return Errno.ENOTDIR;
+      // Like Linux's linkat: a new name with a trailing slash names a directory
+      // that does not exist (ENOENT), or one that does (EEXIST).
+      if (to.mustBeDir) return statOrUndefined(to, to.path) ? Errno.EEXIST : Errno.ENOENT;
       writable(to.mount);
       to.mount.fs.link(from.path, to.path);
       return Errno.SUCCESS;
@@ -167,7 +184,7 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
       bufLen: number,
       usedPtr: number,
     ) {
-      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), false);
+      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), false, Rights.PATH_READLINK);
       const target = new TextEncoder().encode(r.mount.fs.readlink(r.path));
       // Like readlink(2): a short buffer gets a truncated target, not an error.
       const n = Math.min(target.length, bufLen);
@@ -177,7 +194,7 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
     },
 
     path_remove_directory(mem, fd: number, pathPtr: number, pathLen: number) {
-      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), false);
+      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), false, Rights.PATH_REMOVE_DIRECTORY);
       if (r.path === "") return Errno.EBUSY;
       writable(r.mount);
       r.mount.fs.rmdir(r.path);
@@ -193,8 +210,8 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
       newPtr: number,
       newLen: number,
     ) {
-      const from = ctx.resolve(fd, str(mem, oldPtr, oldLen), false);
-      const to = ctx.resolve(newFd, str(mem, newPtr, newLen), false);
+      const from = ctx.resolve(fd, str(mem, oldPtr, oldLen), false, Rights.PATH_RENAME_SOURCE);
+      const to = ctx.resolve(newFd, str(mem, newPtr, newLen), false, Rights.PATH_RENAME_TARGET);
       if (from.mount !== to.mount) return Errno.EXDEV;
       if (from.path === "" || to.path === "") return Errno.EBUSY;
       const st = from.mount.fs.stat(from.path);
@@ -215,7 +232,7 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
       if (target.startsWith("/")) return Errno.ENOTCAPABLE;
       if (target === "" || target.includes("\0")) return Errno.ENOENT;
       if (target.length > MAX_PATH) return Errno.ENAMETOOLONG;
-      const r = ctx.resolve(fd, str(mem, newPtr, newLen), false);
+      const r = ctx.resolve(fd, str(mem, newPtr, newLen), false, Rights.PATH_SYMLINK);
       if (r.path === "") return Errno.EEXIST;
       if (r.mustBeDir) return Errno.ENOENT;
       writable(r.mount);
@@ -224,7 +241,7 @@ export function pathFunctions(ctx: WasiContext, dialect: Dialect): Record<string
     },
 
     path_unlink_file(mem, fd: number, pathPtr: number, pathLen: number) {
-      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), false);
+      const r = ctx.resolve(fd, str(mem, pathPtr, pathLen), false, Rights.PATH_UNLINK_FILE);
       if (r.path === "") return Errno.EISDIR;
       const st = r.mount.fs.stat(r.path);
       if (st.filetype === FileType.DIRECTORY) return Errno.EISDIR;

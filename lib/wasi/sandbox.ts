@@ -30,6 +30,11 @@ export interface Resolved {
 /**
  * Resolves `guestPath` relative to the directory `dirPath` of `mount`.
  *
+ * A descriptor is a capability for its directory and what lies below it:
+ * neither `..` nor a symlink met on the way may take the resolution above
+ * `dirPath` (as with Linux's `RESOLVE_BENEATH`), even when the place it would
+ * reach is still inside the mount.
+ *
  * @param follow expand a final symlink too (`LOOKUP_SYMLINK_FOLLOW`).
  * @throws {SysError} ENOTCAPABLE for escapes and absolute paths, ENOENT /
  * ENOTDIR for missing or non-directory intermediate components, ELOOP for
@@ -45,50 +50,70 @@ export function resolvePath(
   if (guestPath.length > MAX_PATH) throw new SysError(Errno.ENAMETOOLONG);
   if (guestPath.includes("\0")) throw new SysError(Errno.EINVAL);
   if (guestPath.startsWith("/")) throw new SysError(Errno.ENOTCAPABLE, guestPath);
-  // The directory's own path is walked too: a descriptor holds its directory by
-  // path, and the guest may since have replaced a component with a symlink.
-  const stack: string[] = [];
-  const queue = dirPath === ""
-    ? guestPath.split("/")
-    : [...dirPath.split("/"), ...guestPath.split("/")];
+  const walk = { mount, guestPath, stack: [] as string[], floor: 0, links: 0 };
+  // The directory's own path is walked first: a descriptor holds its directory
+  // by path, and the guest may since have replaced a component with a symlink
+  // (followed if it stays inside the mount). Where it ends is the floor.
+  if (dirPath !== "") {
+    step(walk, dirPath.split("/"), true, false, true);
+    walk.floor = walk.stack.length;
+  }
   const lastPart = guestPath.slice(guestPath.lastIndexOf("/") + 1);
   const mustBeDir = lastPart === "" || lastPart === "." || lastPart === "..";
-  let links = 0;
+  step(walk, guestPath.split("/"), follow, mustBeDir);
+  return { path: walk.stack.join("/"), mustBeDir };
+}
+
+interface Walk {
+  mount: Mount;
+  guestPath: string;
+  /** Resolved components so far. */
+  stack: string[];
+  /** `..` may not pop below this many components. */
+  floor: number;
+  links: number;
+}
+
+/**
+ * Resolves `parts` onto `w.stack`. With `intermediate`, every component
+ * must exist and be a directory (the walk continues after them).
+ */
+function step(w: Walk, parts: string[], follow: boolean, mustBeDir: boolean, intermediate = false) {
+  const queue = [...parts];
   while (queue.length > 0) {
     const name = queue.shift()!;
     if (name === "" || name === ".") continue;
     if (name === "..") {
-      if (stack.length === 0) throw new SysError(Errno.ENOTCAPABLE, guestPath);
-      stack.pop();
+      if (w.stack.length <= w.floor) throw new SysError(Errno.ENOTCAPABLE, w.guestPath);
+      w.stack.pop();
       continue;
     }
-    const last = !queue.some((p) => p !== "" && p !== ".");
-    const candidate = stack.length === 0 ? name : `${stack.join("/")}/${name}`;
+    const last = !intermediate && !queue.some((p) => p !== "" && p !== ".");
+    const candidate = w.stack.length === 0 ? name : `${w.stack.join("/")}/${name}`;
     if (!last || follow || mustBeDir) {
       let filetype: number;
       try {
-        filetype = mount.fs.stat(candidate).filetype;
+        filetype = w.mount.fs.stat(candidate).filetype;
       } catch (e) {
         if (e instanceof SysError && e.errno === Errno.ENOENT && last) {
-          stack.push(name);
+          w.stack.push(name);
           break;
         }
         throw e;
       }
       if (filetype === FileType.SYMBOLIC_LINK) {
-        if (++links > MAX_LINKS) throw new SysError(Errno.ELOOP, guestPath);
-        const target = mount.fs.readlink(candidate);
+        if (++w.links > MAX_LINKS) throw new SysError(Errno.ELOOP, w.guestPath);
+        const target = w.mount.fs.readlink(candidate);
         if (target.startsWith("/") || target === "") {
-          throw new SysError(Errno.ENOTCAPABLE, `${guestPath} -> ${target}`);
+          throw new SysError(Errno.ENOTCAPABLE, `${w.guestPath} -> ${target}`);
         }
-        if (target.length > MAX_PATH) throw new SysError(Errno.ENAMETOOLONG, guestPath);
+        if (target.length > MAX_PATH) throw new SysError(Errno.ENAMETOOLONG, w.guestPath);
         queue.unshift(...target.split("/"));
         // A link to a directory named with a trailing slash keeps that meaning.
         continue;
       }
-      if (!last && filetype !== FileType.DIRECTORY) throw new SysError(Errno.ENOTDIR, guestPath);
+      if (!last && filetype !== FileType.DIRECTORY) throw new SysError(Errno.ENOTDIR, w.guestPath);
     }
-    stack.push(name);
+    w.stack.push(name);
   }
-  return { path: stack.join("/"), mustBeDir };
 }

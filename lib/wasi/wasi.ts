@@ -13,6 +13,7 @@
 import type { Runtime } from "../runtime/runtime.ts";
 import type { ModuleSource } from "../runtime/runtime.ts";
 import type { Module } from "../runtime/module.ts";
+import { CompiledModule } from "../runtime/compiled_module.ts";
 import { ExitError } from "../errors.ts";
 import { type Clock, fakeClock, systemClock } from "../host/clock.ts";
 import { errnoName, SysError } from "../host/errno.ts";
@@ -33,6 +34,10 @@ import type { Mount } from "./fd_table.ts";
 import { GuestMemory } from "./guest_memory.ts";
 import { miscFunctions } from "./misc_functions.ts";
 import { pathFunctions } from "./path_functions.ts";
+import { pollOneoff } from "./poll.ts";
+import { sockFunctions } from "./sock_functions.ts";
+import type { SocketListener } from "../host/socket.ts";
+import { parseHostPort } from "../host/socket.ts";
 import { parseParam, WASI_FUNCTIONS } from "./signatures.ts";
 
 /** A guest's stdin: the host's (`"inherit"`), fixed bytes or text, or any {@link InputStream}. */
@@ -68,8 +73,30 @@ export interface WasiConfig {
   random?: "crypto" | number | RandomSource;
   /** Which host adapters back `"inherit"` streams and host directories (default: detected). */
   host?: HostKind | HostAdapters;
+  /**
+   * Listening TCP sockets pre-opened for the guest (descriptors after the
+   * mounts), for `sock_accept`: `"host:port"` strings the host adapters open
+   * (Deno needs `--allow-net`), or listeners already open (see
+   * `HostAdapters.listen`). A guest waiting on one is suspended, so it must
+   * run with `callAsync`, which {@link runWasi} does when there are listeners.
+   * They are closed with the WASI instance (or when the guest closes them).
+   */
+  listeners?: Array<string | SocketListener>;
   /** Log every WASI call and its errno (`true`: to stderr of the host), like wazero's `--hostlogging`. */
   hostLogging?: boolean | ((line: string) => void);
+  /**
+   * {@link runWasi} only: stop `_start` with `RuntimeError("interrupted: deadline exceeded")`
+   * after this many milliseconds (as `WasmFunction.withOptions`); `poll_oneoff` sleeps are
+   * cut short too.
+   */
+  timeout?: number;
+  /** {@link runWasi} only: stop `_start` with `RuntimeError("interrupted: aborted")` once aborted. */
+  signal?: AbortSignal;
+  /**
+   * {@link runWasi} only: the instructions the program may execute before
+   * `RuntimeError("out of fuel")`. Needs a runtime created with `{ fuel: true }`.
+   */
+  fuel?: number;
 }
 
 /** A WASI instance: the host modules a guest imports, and its state. */
@@ -98,6 +125,7 @@ function guestMemory(caller: Module | undefined, cache: WeakMap<Module, GuestMem
 async function resolveConfig(config: WasiConfig) {
   const needsHost = config.stdin === "inherit" || config.stdout === "inherit" ||
     config.stderr === "inherit" || config.hostLogging === true ||
+    (config.listeners ?? []).some((l) => typeof l === "string") ||
     Object.values(config.mounts ?? {}).some((m) =>
       typeof m === "string" || (typeof m === "object" && "dir" in m && typeof m.dir === "string")
     );
@@ -130,6 +158,16 @@ async function resolveConfig(config: WasiConfig) {
     mounts.push({ guestPath, fs, readOnly });
   }
 
+  const listeners: SocketListener[] = [];
+  for (const l of config.listeners ?? []) {
+    if (typeof l !== "string") listeners.push(l);
+    else {
+      const { hostname, port } = parseHostPort(l);
+      if (host?.listen === undefined) throw new Error(`this host cannot listen on ${l}`);
+      listeners.push(await host.listen(hostname, port));
+    }
+  }
+
   const clock: Clock = config.clock === "system"
     ? systemClock()
     : config.clock === undefined || config.clock === "fake"
@@ -157,6 +195,7 @@ async function resolveConfig(config: WasiConfig) {
       stdout: output(config.stdout, host?.stdio.stdout),
       stderr: output(config.stderr, host?.stdio.stderr),
       mounts,
+      listeners,
       clock,
       random,
     },
@@ -178,7 +217,9 @@ async function buildModule(
   const impls: Record<string, Impl> = {
     ...fdFunctions(ctx, dialect),
     ...pathFunctions(ctx, dialect),
-    ...miscFunctions(ctx, dialect),
+    ...miscFunctions(ctx),
+    ...sockFunctions(ctx),
+    poll_oneoff: pollOneoff(ctx, dialect),
   };
   const memories = new WeakMap<Module, GuestMemory>();
   const builder = runtime.newHostModuleBuilder(moduleName);
@@ -198,22 +239,27 @@ async function buildModule(
           })`,
         );
       }
-      let errno: number;
+      const fail = (e: unknown): number => {
+        if (e instanceof SysError) return done(e.errno);
+        if (log !== undefined && e instanceof ExitError) log(`<== exit(${e.exitCode})`);
+        throw e;
+      };
+      const done = (errno: number): number => {
+        if (log !== undefined) log(`<== errno=${errnoName(errno)}`);
+        return errno;
+      };
+      let result: number | Promise<number>;
       try {
         const mem = guestMemory(caller, memories);
         // Without a memory only proc_exit and sched_yield can work: report a fault for the rest.
-        errno = mem === undefined && !isExit && name !== "sched_yield"
+        result = mem === undefined && !isExit && name !== "sched_yield"
           ? 21
           : impl(mem as GuestMemory, ...args);
       } catch (e) {
-        if (e instanceof SysError) errno = e.errno;
-        else {
-          if (log !== undefined && e instanceof ExitError) log(`<== exit(${e.exitCode})`);
-          throw e;
-        }
+        return fail(e);
       }
-      if (log !== undefined) log(`<== errno=${errnoName(errno)}`);
-      return errno;
+      // A call that waits (sockets) finishes later: the guest is suspended (callAsync).
+      return typeof result === "number" ? done(result) : result.then(done, fail);
     };
     builder.newFunctionBuilder()
       .withFunc(fn, params.map((p) => p.type), isExit ? [] : ["i32"])
@@ -254,11 +300,15 @@ export async function instantiateWasi(
   runtime: Runtime,
   config: WasiConfig = {},
 ): Promise<WasiInstance> {
+  return (await createWasi(runtime, config)).instance;
+}
+
+async function createWasi(runtime: Runtime, config: WasiConfig) {
   const { parts, log } = await resolveConfig(config);
   const ctx = new WasiContext(parts);
   const module = await buildModule(runtime, "wasi_snapshot_preview1", ctx, { legacy: false }, log);
   const legacyModule = await buildModule(runtime, "wasi_unstable", ctx, { legacy: true }, log);
-  return {
+  const instance: WasiInstance = {
     module,
     legacyModule,
     close() {
@@ -267,32 +317,52 @@ export async function instantiateWasi(
       ctx.close();
     },
   };
+  return { instance, ctx };
 }
 
 /**
  * Runs a WASI command in one call: instantiates WASI (see
- * {@link instantiateWasi}) and the module in `runtime`, calls its `_start`
+ * {@link instantiateWasi}) and the module (bytes, text or a
+ * {@link CompiledModule}) in `runtime`, calls its `_start`
  * and returns the exit code (0 when `_start` returns normally).
  *
- * @throws {RuntimeError} when the program traps; compile and link errors as usual.
+ * `timeout`, `signal` and `fuel` of `config` bound the run, so untrusted
+ * programs can be run in this one call.
+ *
+ * @throws {RuntimeError} when the program traps or is interrupted (timeout,
+ * signal, fuel); compile and link errors as usual.
  *
  * @example
  * ```ts
- * const code = await runWasi(new Runtime(), wasmBytes, { args: ["prog"], stdout: "inherit" });
+ * const code = await runWasi(new Runtime(), wasmBytes, { args: ["prog"], stdout: "inherit", timeout: 1000 });
  * ```
  */
 export async function runWasi(
   runtime: Runtime,
-  source: ModuleSource,
+  source: ModuleSource | CompiledModule,
   config: WasiConfig = {},
 ): Promise<number> {
-  const wasi = await instantiateWasi(runtime, config);
+  const { instance: wasi, ctx } = await createWasi(runtime, config);
   try {
-    const guest = await runtime.instantiate(source, { name: null });
+    const guest = source instanceof CompiledModule
+      ? await runtime.instantiateModule(source, { name: null })
+      : await runtime.instantiate(source, { name: null });
     const start = guest.exportedFunction("_start");
     if (start === undefined) throw new TypeError("the module has no _start function");
+    if (config.fuel !== undefined) guest.fuel = config.fuel;
+    // poll_oneoff sleeps in the host, where the engine's interruption checks
+    // do not run: the context cuts sleeps short at the same deadline.
+    ctx.limits = {
+      deadline: config.timeout === undefined ? Infinity : performance.now() + config.timeout,
+      signal: config.signal,
+    };
+    const limited = config.timeout !== undefined || config.signal !== undefined
+      ? start.withOptions({ timeout: config.timeout, signal: config.signal })
+      : start;
     try {
-      start.call();
+      // Sockets make the guest wait for the event loop: only callAsync can.
+      if (config.listeners?.length) await limited.callAsync();
+      else limited.call();
       return 0;
     } catch (e) {
       if (e instanceof ExitError) return e.exitCode;

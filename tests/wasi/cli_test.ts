@@ -99,3 +99,58 @@ test("run: a --mount that is not a directory is one line naming it", async () =>
   assert.equal(await main(["run", "--mount", "/no/such/dir:/data:ro", "exit.wat"], host), 1);
   assert.match(err.join(""), /^wazero-ts: error: ENOENT: cannot pre-open \/data\b.*\n$/);
 });
+
+// Exits with argc, so the tests see what argv the guest got.
+const ARGC = `(module
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") (drop (call $sizes (i32.const 0) (i32.const 4)))
+    (call $exit (i32.load (i32.const 0)))))`;
+
+test("run: options end at the module path or at --, and that -- is not the guest's", async () => {
+  const { host } = fakeHost({ "argc.wat": ARGC });
+  assert.equal(await main(["run", "argc.wat"], host), 1);
+  assert.equal(await main(["run", "argc.wat", "--", "a", "b"], host), 3);
+  assert.equal(await main(["run", "--", "argc.wat", "a"], host), 2);
+  assert.equal(await main(["run", "--", "argc.wat", "--", "a"], host), 3, "a second -- is an arg");
+  assert.equal(await main(["run", "argc.wat", "a", "--", "b"], host), 4);
+  assert.equal(await main(["run", "argc.wat", "--env", "X=1"], host), 3, "guest args, not options");
+});
+
+// Sleeps 30 s in poll_oneoff (one relative clock subscription at 0, event out at 64).
+const SLEEPER = `(module
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (i32.store8 (i32.const 8) (i32.const 0))
+    (i32.store (i32.const 16) (i32.const 1))
+    (i64.store (i32.const 24) (i64.const 30000000000))
+    (drop (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 128)))))`;
+
+test("run: --timeout interrupts a poll_oneoff sleep", async () => {
+  const { host, err } = fakeHost({ "sleep.wat": SLEEPER });
+  const started = performance.now();
+  assert.equal(await main(["run", "--timeout", "100ms", "sleep.wat"], host), 134);
+  assert.ok(performance.now() - started < 5000, "stopped at the deadline, not after 30 s");
+  assert.match(err.join(""), /deadline exceeded/);
+});
+
+test("run: --listen pre-opens a socket after the mounts, and a bad address is a usage error", {
+  skip: typeof (globalThis as { Deno?: typeof Deno }).Deno?.permissions !== "undefined" &&
+      Deno.permissions.querySync({ name: "net", host: "127.0.0.1" }).state !== "granted"
+    ? "needs --allow-net=127.0.0.1"
+    : false,
+}, async () => {
+  // Exits with the file type of fd 3 (6: SOCKET_STREAM).
+  const fdType = `(module
+    (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $stat (param i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (memory (export "memory") 1)
+    (func (export "_start") (drop (call $stat (i32.const 3) (i32.const 0)))
+      (call $exit (i32.load8_u (i32.const 0)))))`;
+  const { host, err } = fakeHost({ "fdtype.wat": fdType });
+  assert.equal(await main(["run", "--listen", "127.0.0.1:0", "fdtype.wat"], host), 6);
+  assert.equal(await main(["run", "--listen", "nowhere", "fdtype.wat"], host), 2);
+  assert.match(err.join(""), /--listen expects host:port/);
+});

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { DenoFileSystem, Errno, type FileSystem, NodeFileSystem } from "../../mod.ts";
+import { bunNsTimes } from "../../lib/host/bun_times.ts";
 import { run } from "./helpers.ts";
 import { shim } from "./shim.ts";
 
@@ -49,7 +50,9 @@ for (const [name, make, available] of adapters) {
 }
 
 const PATH = 1024, PATH2 = 1536, OUT = 2048, BUF = 4096;
-const FOLLOW = 1, O_DIRECTORY = 2, RIGHTS_READ = 1n << 1n;
+const FOLLOW = 1, O_DIRECTORY = 2;
+/** wasi-libc's rights for O_RDONLY: all but the writing ones. */
+const RIGHTS_READ = ((1n << 30n) - 1n) & ~(1n << 0n | 1n << 6n | 1n << 8n | 1n << 22n);
 
 /** A temporary `root/secret.txt` next to the mounted `root/box` (with `box/d/f.txt`). */
 async function sandboxed(make: (root: string) => FileSystem) {
@@ -148,3 +151,46 @@ for (const [name, make, available] of adapters) {
     }
   });
 }
+
+test("DenoFileSystem: a symlink's own times through lutimes (Deno's node:fs), target untouched", {
+  skip: !isDeno || !canWrite() ? "Deno with write permission only" : false,
+}, async () => {
+  const make = (root: string) => new DenoFileSystem(root, { lutimes: fs.lutimesSync });
+  const { root, s, two, cleanup } = await sandboxed(make);
+  try {
+    assert.equal(two("path_symlink", "d/f.txt", "ln"), Errno.SUCCESS);
+    const before = fs.statSync(`${root}/box/d/f.txt`).mtimeMs;
+    const len = s.str(PATH, "ln");
+    const mtim = 1_500_000_000_123_000_000n; // whole milliseconds: Deno reads no finer
+    assert.equal(s.call("path_filestat_set_times", 3, 0, PATH, len, 0n, mtim, 4), Errno.SUCCESS);
+    assert.equal(BigInt(fs.lstatSync(`${root}/box/ln`).mtimeMs) * 1_000_000n, mtim);
+    assert.equal(fs.statSync(`${root}/box/d/f.txt`).mtimeMs, before);
+  } finally {
+    cleanup();
+  }
+});
+
+test("NodeFileSystem under Bun on Linux: nanosecond times, one time left exactly as it was", {
+  skip: typeof (globalThis as { Bun?: unknown }).Bun !== "object" || process.platform !== "linux"
+    ? "Bun on Linux only (bun:ffi and glibc)"
+    : false,
+}, async () => {
+  const nsTimes = await bunNsTimes();
+  assert.ok(nsTimes !== undefined, "bun:ffi reaches libc's utimensat");
+  const { root, s, open, cleanup } = await sandboxed((r) => new NodeFileSystem(fs, r, { nsTimes }));
+  try {
+    const file = `${root}/box/d/f.txt`;
+    const atim = fs.statSync(file, { bigint: true }).atimeNs;
+    const mtim = 1_700_000_000_123_456_789n;
+    const len = s.str(PATH, "d/f.txt");
+    assert.equal(s.call("path_filestat_set_times", 3, 0, PATH, len, 0n, mtim, 4), Errno.SUCCESS);
+    assert.equal(fs.statSync(file, { bigint: true }).mtimeNs, mtim);
+    assert.equal(fs.statSync(file, { bigint: true }).atimeNs, atim);
+    const f = open(3, "d/f.txt");
+    assert.equal(s.call("fd_filestat_set_times", f.fd, mtim + 1n, 0n, 1), Errno.SUCCESS);
+    assert.equal(fs.statSync(file, { bigint: true }).atimeNs, mtim + 1n);
+    assert.equal(fs.statSync(file, { bigint: true }).mtimeNs, mtim);
+  } finally {
+    cleanup();
+  }
+});

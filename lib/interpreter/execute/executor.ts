@@ -291,6 +291,12 @@ export class Machine implements JitHost {
       if (listener !== null) listener.enter(this, base);
       fn.host!(this, base, caller);
       if (listener !== null && this.pending === null) listener.exit(this, base);
+      // A host function that closed its caller (WASI's proc_exit does it by
+      // throwing, an embedder by Module.close) stops the guest here, not at
+      // the next interruption check, which may be thousands of calls away.
+      if (caller !== null && caller.exitCode !== undefined && this.pending === null) {
+        throw new ExitError(caller.exitCode);
+      }
     } catch (e) {
       if (listener !== null) listener.abort(e instanceof HostError ? e.error : e);
       if (e instanceof HostError) throw e;
