@@ -34,4 +34,10 @@ export interface CompiledFunction {
   jsHeat: number;
   /** How the structured tier compiles the function (null: it does not, e.g. in metered code). */
   structured: StructuredPlan | null;
+  /**
+   * Translates the function on its first call, filling in the fields above
+   * (`code` is empty until then); null once it is translated. Modules are
+   * validated whole at compile time, so only what runs is translated.
+   */
+  translate: (() => void) | null;
 }

@@ -455,7 +455,7 @@ export function compileSync(source: ModuleSource, limits: CompileLimits): Compil
     );
   }
   try {
-    // Function bodies are decoded and validated once, by the translator.
+    // Function bodies are decoded and validated here, and translated on their first call.
     const decoded = decodeModule(bytes, { checkCode: false });
     const functions = decoded.importedFunctionCount + decoded.functions.length;
     if (functions > limits.maxFunctions) {
@@ -463,8 +463,12 @@ export function compileSync(source: ModuleSource, limits: CompileLimits): Compil
         `module has ${functions} functions, more than the limit of ${limits.maxFunctions}`,
       );
     }
-    const ctx = validateModule(decoded, { functionBodies: false });
-    const code = translateModule(ctx, { fuel: limits.fuel, listeners: limits.listeners });
+    const ctx = validateModule(decoded);
+    const code = translateModule(ctx, {
+      fuel: limits.fuel,
+      listeners: limits.listeners,
+      lazy: true,
+    });
     return new CompiledModule(decoded, code, limits.fuel, limits.listeners);
   } catch (e) {
     if (e instanceof CompileError) throw e;

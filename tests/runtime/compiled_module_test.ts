@@ -148,3 +148,24 @@ test("compileModule accepts ArrayBuffer and other views", async () => {
   const fromView = await runtime.compileModule(new DataView(padded.buffer, 4, bytes.length));
   assert.equal(fromView.exportedFunctions.size, 2);
 });
+
+test("function bodies are validated at compile time and translated on their first call", async () => {
+  const runtime = new Runtime({ jsTier: false });
+  const compiled = await runtime.compileModule(`(module
+    (func $double (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+    (func (export "quad") (param i32) (result i32) (call $double (call $double (local.get 0))))
+    (func (export "unused") (result i64) (i64.const 7)))`);
+  assert.ok(compiled.code.every((f) => f.translate !== null && f.code.length === 0));
+  const module = await runtime.instantiateModule(compiled);
+  assert.deepEqual(module.exportedFunction("quad")!.call(5), [20]);
+  assert.deepEqual(compiled.code.map((f) => f.translate === null), [true, true, false]);
+  assert.ok(compiled.code[0].code.length > 0 && compiled.code[2].code.length === 0);
+  // A second instance shares the translation.
+  const again = await runtime.instantiateModule(compiled);
+  assert.deepEqual(again.exportedFunction("quad")!.call(-3), [-12]);
+  // An invalid body fails compilation even in a function that would never be called.
+  await assert.rejects(
+    runtime.compileModule(`(module (func (export "ok")) (func (result i32) (i64.const 1)))`),
+    (e: unknown) => e instanceof CompileError && /type mismatch/.test(e.message),
+  );
+});

@@ -552,6 +552,7 @@ export class Machine implements JitHost {
                 mem = memoryView(inst);
                 break;
               }
+              if (cf.translate !== null) cf.translate();
               if (depth === pcs.length) {
                 this.growFrames(depth);
                 pcs = this.framePcs, fps = this.frameBases;
@@ -2756,6 +2757,7 @@ export class Machine implements JitHost {
 
   private enterFrame(fn: FunctionInstance, b: number): void {
     const cf = fn.code!;
+    if (cf.translate !== null) cf.translate();
     this.ensureWords(b + cf.frameWords);
     const R = this.R;
     for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;

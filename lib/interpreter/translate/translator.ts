@@ -33,28 +33,64 @@ export interface TranslateOptions {
   fuel: boolean;
   /** Emit `listen_enter`/`listen_exit` around every function body (function listeners). */
   listeners?: boolean;
+  /**
+   * Translate each function on its first call (`CompiledFunction.translate`)
+   * instead of now; the module's function bodies must have been validated.
+   */
+  lazy?: boolean;
 }
 
 /**
- * Translates every function body of a validated module. Returns one
+ * Translates every function body of a validated module (or prepares each to
+ * be translated on its first call, with `lazy`). Returns one
  * {@link CompiledFunction} per defined function.
  */
 export function translateModule(
   ctx: ModuleContext,
   options: TranslateOptions = { fuel: false },
 ): CompiledFunction[] {
-  const t = new Translator(ctx, options);
+  let translator: Translator | null = null;
   const out: CompiledFunction[] = [];
   const first = ctx.module.importedFunctionCount;
   // Metered and listened code keeps to the interpreter, which counts fuel and calls listeners.
   const plan = options.fuel || options.listeners ? null : new ModulePlan(ctx.module);
   for (let i = 0; i < ctx.module.codes.length; i++) {
-    const cf = t.translate(first + i);
-    if (plan !== null) cf.structured = new StructuredPlan(plan, first + i);
+    const index = first + i;
+    const structured = plan !== null ? new StructuredPlan(plan, index) : null;
+    if (!options.lazy) {
+      translator ??= new Translator(ctx, options);
+      out.push({ ...translator.translate(index), structured });
+      continue;
+    }
+    const cf: CompiledFunction = {
+      code: NO_CODE,
+      paramWords: 0,
+      localsEnd: 0,
+      frameWords: 0,
+      refLocalSlots: NO_SLOTS,
+      sourceMap: NO_CODE,
+      js: null,
+      jsHeat: 0,
+      structured,
+      translate() {
+        translator ??= new Translator(ctx, options);
+        const done = translator.translate(index);
+        cf.code = done.code;
+        cf.paramWords = done.paramWords;
+        cf.localsEnd = done.localsEnd;
+        cf.frameWords = done.frameWords;
+        cf.refLocalSlots = done.refLocalSlots;
+        cf.sourceMap = done.sourceMap;
+        cf.translate = null;
+      },
+    };
     out.push(cf);
   }
   return out;
 }
+
+/** The code of a function not translated yet. */
+const NO_CODE = new Int32Array(0);
 
 /** `refLocalSlots` of the functions without reference-typed locals (most): shared, never written. */
 const NO_SLOTS = new Int32Array(0);
@@ -106,6 +142,7 @@ class Translator extends ControlFlow {
       js: null,
       jsHeat: 0,
       structured: null,
+      translate: null,
     };
   }
 
