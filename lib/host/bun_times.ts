@@ -47,6 +47,8 @@ export async function bunNsTimes(): Promise<NsTimes | undefined> {
     const encoder = new TextEncoder();
     return {
       utimens(path, atim, mtim, noFollow) {
+        // C would end the path at a NUL: leave such a path to node:fs, which rejects it.
+        if (path.includes("\0")) return false;
         const cpath = encoder.encode(`${path}\0`);
         const flags = noFollow ? AT_SYMLINK_NOFOLLOW : 0;
         return lib.symbols.utimensat(
