@@ -353,3 +353,30 @@ test("register-code tier code calls structured functions and goes on after them"
   assert.deepEqual(trap, outcome(interp, "sum", [9n]));
   assert.equal(trap.stack.length, 2);
 });
+
+test("metered code charges the same fuel in the structured tier, and runs out at the same point", async () => {
+  const dir = new URL("../../bench/programs/", import.meta.url);
+  for (const name of ["fib.wasm", "sieve.wasm", "hash64.wasm", "vm.wasm"]) {
+    const bytes = readFileSync(new URL(name, dir));
+    const modules: Module[] = [];
+    for (const jsTier of [false, 1] as const) {
+      modules.push(await new Runtime({ fuel: true, jsTier }).instantiate(bytes));
+    }
+    const n = name.startsWith("fib") ? 12 : 1;
+    const used: number[] = [];
+    for (const m of modules) {
+      m.fuel = 1e12;
+      m.exportedFunction("run")!.call(n);
+      used.push(1e12 - m.fuel);
+    }
+    assert.ok(used[0] > 1000, `${name}: ${used}`);
+    assert.equal(used[1], used[0], `${name}: the same fuel in both tiers`);
+    // Out of fuel part way: the same trap, trace and fuel left.
+    const stops = modules.map((m) => {
+      m.fuel = Math.floor(used[0] / 3);
+      return [outcome(m, "run", [BigInt(n)]), m.fuel];
+    });
+    assert.deepEqual(stops[1], stops[0], name);
+    assert.equal((stops[0][0] as { trap: string }).trap, "out of fuel");
+  }
+});

@@ -363,15 +363,18 @@ export class Machine implements JitHost {
    */
   callJit(fn: FunctionInstance, base: number, depth: number): void {
     const machine = J.machine, free = J.base, stackLimit = J.stackLimit, top = J.top;
-    const jsDepth = J.depth;
+    const jsDepth = J.depth, fuel = J.fuel;
     J.machine = this;
     J.base = base;
+    J.fuel = this.fuel;
     const left = J.depth + (((this.stackWords - base - (depth << 2)) * 4) >> 3);
     if (left < stackLimit) J.stackLimit = left;
     J.top = Math.min(J.limit, J.stackLimit);
     try {
       fn.jitEntry!(this, base, fn.jit!, J.top - J.depth);
     } finally {
+      this.fuel = J.fuel;
+      J.fuel = fuel;
       J.machine = machine;
       J.base = free;
       J.stackLimit = stackLimit;
@@ -407,7 +410,7 @@ export class Machine implements JitHost {
     const words = Math.min(m.defaultStackWords, (J.stackLimit - J.depth) * 2);
     m.stackWords = Math.max(0, words);
     m.configure(this.signal, this.deadline, false);
-    m.fuel = this.fuel;
+    m.fuel = J.fuel;
     m.nested = true;
     return m;
   }
@@ -415,7 +418,7 @@ export class Machine implements JitHost {
   /** {@link JitHost.release}. */
   release(nested: JitHost): void {
     const m = nested as Machine;
-    this.fuel = m.fuel;
+    J.fuel = m.fuel;
     m.nested = false;
     m.stackWords = m.defaultStackWords;
     m.configure(null, Infinity, false);

@@ -137,9 +137,13 @@ const unsupported = (why = "an instruction it does not compile"): never => {
  * Generates the function with index `funcIndex` (imports included in the
  * numbering), or returns null when it uses what the tier does not handle.
  */
-export function generateFunction(cm: CodegenModule, funcIndex: number): GeneratedFunction | null {
+export function generateFunction(
+  cm: CodegenModule,
+  funcIndex: number,
+  fuel?: ReadonlyMap<number, number>,
+): GeneratedFunction | null {
   try {
-    return new Generator(cm, funcIndex).generate();
+    return new Generator(cm, funcIndex, fuel).generate();
   } catch (e) {
     if (e instanceof Unsupported) return null;
     throw e;
@@ -181,9 +185,13 @@ class Generator {
   #calls = false;
   #usesMemory = false;
 
-  constructor(cm: CodegenModule, funcIndex: number) {
+  /** Metered code: the fuel charged before the instruction at each byte offset (see `fuelCharges`). */
+  readonly #fuel: ReadonlyMap<number, number> | undefined;
+
+  constructor(cm: CodegenModule, funcIndex: number, fuel?: ReadonlyMap<number, number>) {
     this.#cm = cm;
     this.#index = funcIndex;
+    this.#fuel = fuel;
     this.#type = cm.functionTypes[funcIndex];
     const body = cm.module.codes[funcIndex - cm.module.importedFunctionCount];
     // V8 does not optimise a function over about 60 KB of its bytecode, and unoptimised
@@ -213,6 +221,10 @@ class Generator {
     while (this.#ctl.length > 0) {
       readInstruction(r, ins);
       const op = ins.op;
+      const charge = this.#fuel?.get(ins.offset);
+      if (charge !== undefined) {
+        this.#emit(`pos = ${ins.offset}; if ((J.fuel -= ${charge}) < 0) J.outOfFuel(${charge});`);
+      }
       if (dead >= 0) {
         if (op === 0x02 || op === 0x03 || op === 0x04) dead++;
         else if (op === 0x0b && dead > 0) dead--;

@@ -13,6 +13,7 @@ import type { FunctionInstance } from "../instances.ts";
 import { entryAdapter } from "./adapters.ts";
 import { type CodegenModule, codegenModule, generateFunction } from "./codegen.ts";
 import { HELPERS } from "./runtime_helpers.ts";
+import { instructionWidth, OP } from "../ops.ts";
 import { J } from "./state.ts";
 import { wide } from "./values.ts";
 
@@ -30,7 +31,8 @@ export class StructuredPlan {
 /** The module facts the generator needs, computed on the first compilation. */
 export class ModulePlan {
   #cm: CodegenModule | null = null;
-  constructor(readonly module: WasmModule) {}
+  /** `fuel`: the module's code is metered (compiled code charges what the register code does). */
+  constructor(readonly module: WasmModule, readonly fuel = false) {}
   get codegen(): CodegenModule {
     return this.#cm ??= codegenModule(this.module);
   }
@@ -54,7 +56,13 @@ export function compileStructured(fn: FunctionInstance): boolean {
         available = false;
       }
     }
-    const generated = available ? generateFunction(plan.module.codegen, plan.index) : null;
+    let charges: Map<number, number> | undefined;
+    if (plan.module.fuel) {
+      const cf = fn.code!;
+      if (cf.translate !== null) cf.translate();
+      charges = fuelCharges(cf.code, cf.sourceMap);
+    }
+    const generated = available ? generateFunction(plan.module.codegen, plan.index, charges) : null;
     if (generated === null) {
       plan.factory = false;
       return false;
@@ -72,4 +80,22 @@ export function compileStructured(fn: FunctionInstance): boolean {
   fn.direct = code;
   fn.jitEntry = entryAdapter(fn.type);
   return true;
+}
+
+/**
+ * The fuel charges of metered register code: for each `consume_fuel`, the
+ * byte offset of the wasm instruction it precedes (its source) → the
+ * instructions it charges. Compiled code charges the same amounts at the
+ * same instructions, so both tiers run out of fuel at the same point.
+ */
+export function fuelCharges(code: Int32Array, sourceMap: Int32Array): Map<number, number> {
+  const charges = new Map<number, number>();
+  let s = 0;
+  for (let pc = 0; pc < code.length; pc += instructionWidth(code, pc)) {
+    if (code[pc] !== OP.consume_fuel) continue;
+    // The source of pc: the last pair (code position, offset) at or before it.
+    while (s + 2 < sourceMap.length && sourceMap[s + 2] <= pc) s += 2;
+    charges.set(sourceMap[s + 1], code[pc + 1]);
+  }
+  return charges;
 }

@@ -24,9 +24,9 @@ export interface JitHost {
   callHost(fn: FunctionInstance, base: number, caller: InstanceState | null): void;
   /** Traps when the call is interrupted (deadline, abort signal, closed module). */
   pollInterrupts(inst: InstanceState): void;
-  /** A machine of its own for a nested interpreted call, with this one's deadline, signal and fuel. */
+  /** A machine of its own for a nested interpreted call, with this one's deadline and signal, and `J.fuel`. */
   spawn(): JitHost;
-  /** Gives back a machine from {@link spawn} (and takes its fuel back). */
+  /** Gives back a machine from {@link spawn} (its fuel back to `J.fuel`). */
   release(nested: JitHost): void;
   /** Runs wasm function `fn` to its end, arguments and results at word `base`. */
   runToEnd(fn: FunctionInstance, base: number): void;
@@ -55,7 +55,9 @@ export interface JitState {
   caller: InstanceState | null;
   machine: JitHost | null;
   base: number;
+  fuel: number;
   tick(inst: InstanceState): void;
+  outOfFuel(n: number): never;
   trap(e: unknown, fn: FunctionInstance, pos: number): unknown;
   callee(table: TableInstance, index: number, typeId: number): FunctionInstance;
   deep(fn: FunctionInstance, units: number, d: number, args: unknown[]): unknown;
@@ -86,6 +88,17 @@ export const J: JitState = {
   machine: null as JitHost | null,
   /** Free words of that machine's register file, where host calls put their values. */
   base: 0,
+  /**
+   * The fuel left, while compiled code of a metered module runs (the
+   * entering machine's fuel is moved here and back, see `Machine.callJit`).
+   */
+  fuel: Infinity,
+
+  /** Out of fuel for a basic block that costs `n`: its fuel is left, as in the interpreter. */
+  outOfFuel(n: number): never {
+    J.fuel += n;
+    throw new RuntimeError("out of fuel");
+  },
 
   /** The interruption check of loops and calls. */
   tick(inst: InstanceState): void {

@@ -453,10 +453,13 @@ export function jsSource(
       if (recursion) out.push(...recursiveCallOrReturn(code, pc, frame!, exit));
       if (op === OP.call) {
         // A callee the structured tier compiled runs from here, and this code goes on after it.
+        // Metered code keeps its fuel in a local: the callee counts on from it, and back.
         out.push(
-          `pc = ${pc};`,
+          `pc = ${pc};${saveFuel}`,
           `if (m.callStructured(inst.functions[${code[pc + 1]}], b + ${code[pc + 2]}, depth)) {`,
-          "R = m.R; F32 = m.F32; F64 = m.F64; mem = memoryView(inst);",
+          `R = m.R; F32 = m.F32; F64 = m.F64; mem = memoryView(inst);${
+            metered ? " fuel = m.fuel;" : ""
+          }`,
           `} else ${exit(String(pc))}`,
         );
         pc += width;

@@ -52,8 +52,9 @@ export function translateModule(
   let translator: Translator | null = null;
   const out: CompiledFunction[] = [];
   const first = ctx.module.importedFunctionCount;
-  // Metered and listened code keeps to the interpreter, which counts fuel and calls listeners.
-  const plan = options.fuel || options.listeners ? null : new ModulePlan(ctx.module);
+  // Code with listeners keeps to the interpreter, which calls them; metered code's charges are
+  // the structured tier's too (see `fuelCharges`).
+  const plan = options.listeners ? null : new ModulePlan(ctx.module, options.fuel);
   for (let i = 0; i < ctx.module.codes.length; i++) {
     const index = first + i;
     const structured = plan !== null ? new StructuredPlan(plan, index) : null;
