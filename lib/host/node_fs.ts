@@ -17,8 +17,9 @@ import {
   Whence,
 } from "./fs.ts";
 
-/** The `node:fs` module (only its synchronous API is used). */
-export type NodeFs = typeof import("node:fs");
+import type { NodeBigIntStats, NodeFs } from "./node_fs_types.ts";
+
+export type { NodeFs } from "./node_fs_types.ts";
 
 /**
  * Joins an adapter-relative path under a host root, refusing anything that
@@ -55,7 +56,7 @@ function guard<T>(f: () => T): T {
   }
 }
 
-type BigStats = import("node:fs").BigIntStats;
+type BigStats = NodeBigIntStats;
 
 function statOf(s: BigStats): FileStat {
   return {
@@ -168,7 +169,7 @@ export class NodeFileSystem implements FileSystem {
   unlink(path: string): void {
     this.#writable();
     guard(() => {
-      if (this.#fs.lstatSync(this.#path(path)).isDirectory()) {
+      if (this.#fs.lstatSync(this.#path(path), { bigint: true }).isDirectory()) {
         throw new SysError(Errno.EISDIR, path);
       }
       this.#fs.unlinkSync(this.#path(path));
