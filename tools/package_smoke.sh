@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# What a new user does with the npm package, on this machine's Node, Bun and
+# Deno: builds (deno task build), packs (npm pack) into a temp dir, installs
+# the tarball into a fresh Node project (no network needed: no dependencies),
+# then
+#   - runs an example with node (WAT module, a call, the result checked),
+#     and the same file with bun and deno;
+#   - runs the CLI with `npx wazero-ts run hello.wasm` under node;
+#   - type-checks a consumer file against the installed declarations under
+#     strict + noUncheckedIndexedAccess (skipLibCheck false), with Deno's
+#     checker and with tsc (npm:typescript, the build's pinned version),
+#     without @types/node.
+# Exits non-zero on the first failure. Usage: bash tools/package_smoke.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+deno task build
+npm pack --silent --pack-destination "$work" >/dev/null
+tarball=$(ls "$work"/wazero-ts-*.tgz)
+echo "packed: $(basename "$tarball"), $(tar tzf "$tarball" | wc -l) files"
+if tar tzf "$tarball" | grep -Ev '^package/(dist/.*|README\.md|LICENSE|package\.json)$'; then
+  echo "the tarball ships files other than dist/, README.md, LICENSE, package.json"; exit 1
+fi
+
+app="$work/app"
+mkdir -p "$app"
+cd "$app"
+echo '{ "name": "app", "private": true, "type": "module" }' >package.json
+npm install --silent --no-audit --no-fund --offline "$tarball"
+
+cat >example.mjs <<'EOF'
+import { MemoryFileSystem, Runtime, runWasi } from "wazero-ts";
+
+const runtime = new Runtime();
+let logged = "";
+await runtime.newHostModuleBuilder("env")
+  .newFunctionBuilder()
+  .withFunc((caller, ptr, len) => {
+    logged = caller.memory().readString(ptr, len);
+  }, ["i32", "i32"], [])
+  .export("log")
+  .instantiate();
+const module = await runtime.instantiate(`
+  (module
+    (import "env" "log" (func $log (param i32 i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 0) "hello")
+    (func (export "greet") (call $log (i32.const 0) (i32.const 5)))
+    (func (export "add") (param i32 i32) (result i32)
+      (i32.add (local.get 0) (local.get 1))))`);
+const sum = module.exportedFunction("add").call(40, 2);
+module.exportedFunction("greet").call();
+if (sum[0] !== 42 || logged !== "hello") throw new Error(`got ${sum} and "${logged}"`);
+if (typeof MemoryFileSystem !== "function" || typeof runWasi !== "function") {
+  throw new Error("exports missing");
+}
+console.log(`example ok: add(40, 2) = ${sum[0]}, log: ${logged}`);
+EOF
+echo "== node $(node --version) example.mjs"
+node example.mjs
+echo "== bun example.mjs"
+bun example.mjs
+echo "== deno example.mjs"
+deno run --quiet --allow-read example.mjs
+
+echo "== npx wazero-ts run hello.wasm (node)"
+out=$(npx --offline wazero-ts run "$repo/tests/wasi/programs/hello.wasm" one two 2>/dev/null)
+echo "$out"
+grep -q '^argv\[2\]=two$' <<<"$out" || { echo "unexpected CLI output"; exit 1; }
+head -1 node_modules/wazero-ts/dist/cli.js | grep -qx '#!/usr/bin/env node'
+
+cat >consumer.ts <<'EOF'
+import {
+  type FunctionDefinition,
+  MemoryFileSystem,
+  Runtime,
+  runWasi,
+  type ValueType,
+  type WasiConfig,
+} from "wazero-ts";
+
+const runtime = new Runtime();
+const module = await runtime.instantiate(
+  `(module (func (export "add") (param i32 i32) (result i32)
+     (i32.add (local.get 0) (local.get 1))))`,
+);
+const add = module.exportedFunction("add");
+const results = add?.call(1, 2) ?? [];
+const first = results[0]; // unknown | undefined under noUncheckedIndexedAccess
+const types: ValueType[] = ["i32", "i64"];
+const defs: FunctionDefinition[] = [];
+const config: WasiConfig = { args: ["x"], mounts: { "/": new MemoryFileSystem({ "a.txt": "a" }) } };
+export { config, defs, first, runWasi, types };
+EOF
+cat >deno.json <<'EOF'
+{
+  "nodeModulesDir": "manual",
+  "compilerOptions": { "strict": true, "noUncheckedIndexedAccess": true, "skipLibCheck": false }
+}
+EOF
+echo "== deno check consumer.ts (strict, noUncheckedIndexedAccess)"
+deno check --quiet consumer.ts
+cat >tsconfig.json <<'EOF'
+{
+  "compilerOptions": {
+    "strict": true,
+    "noUncheckedIndexedAccess": true,
+    "skipLibCheck": false,
+    "target": "es2022",
+    "module": "nodenext",
+    "moduleResolution": "nodenext",
+    "lib": ["esnext", "dom"],
+    "types": [],
+    "noEmit": true
+  },
+  "files": ["consumer.ts"]
+}
+EOF
+echo "== tsc -p tsconfig.json (strict, noUncheckedIndexedAccess, no @types/node)"
+tsc_spec=$(grep -o '"npm:typescript@[^"]*"' "$repo/deno.json" | tr -d '"')
+deno run --quiet --allow-read --allow-env "$tsc_spec/tsc" -p tsconfig.json
+if [ -n "${PACKAGE_SMOKE_NEGATIVE:-}" ]; then
+  # Self-test of the two checks: a consumer error must fail both.
+  echo 'export const n: number = first;' >>consumer.ts
+  if deno check --quiet consumer.ts 2>/dev/null; then echo "deno check missed an error"; exit 1; fi
+  if deno run --quiet --allow-read --allow-env "$tsc_spec/tsc" -p tsconfig.json >/dev/null; then
+    echo "tsc missed an error"; exit 1
+  fi
+  echo "negative check: both checkers report the error"
+fi
+echo "package smoke test: ok"
