@@ -9,13 +9,20 @@
 #   - type-checks a consumer file against the installed declarations under
 #     strict + noUncheckedIndexedAccess (skipLibCheck false), with Deno's
 #     checker and with tsc (npm:typescript, the build's pinned version),
-#     without @types/node.
+#     without @types/node;
+#   - imports mod.ts and dist/mod.js by URL from a local static server
+#     (tools/static_server.ts) with `deno run --allow-import`.
 # Exits non-zero on the first failure. Usage: bash tools/package_smoke.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 deno task build
 npm pack --silent --pack-destination "$work" >/dev/null
@@ -122,6 +129,27 @@ EOF
 echo "== tsc -p tsconfig.json (strict, noUncheckedIndexedAccess, no @types/node)"
 tsc_spec=$(grep -o '"npm:typescript@[^"]*"' "$repo/deno.json" | tr -d '"')
 deno run --quiet --allow-read --allow-env "$tsc_spec/tsc" -p tsconfig.json
+echo "== deno run --allow-import http://127.0.0.1:PORT/{mod.ts,dist/mod.js}"
+deno run --quiet --allow-net=127.0.0.1 --allow-read="$repo" "$repo/tools/static_server.ts" "$repo" \
+  >"$work/server.txt" 2>&1 &
+server=$!
+for _ in $(seq 100); do grep -q listening "$work/server.txt" && break; sleep 0.1; done
+base=$(grep -o 'http://127.0.0.1:[0-9]*/' "$work/server.txt")
+host=${base#http://}
+host=${host%/}
+for entry in mod.ts dist/mod.js; do
+  cat >url_import.ts <<END
+import { Runtime } from "${base}${entry}";
+const m = await new Runtime().instantiate(
+  '(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))',
+);
+const [sum] = m.exportedFunction("add")!.call(20, 22);
+if (sum !== 42) throw new Error("got " + sum);
+console.log("${entry} by URL: add(20, 22) = " + sum);
+END
+  deno run --quiet --no-lock --reload="$base" --allow-import="$host" url_import.ts
+done
+
 if [ -n "${PACKAGE_SMOKE_NEGATIVE:-}" ]; then
   # Self-test of the two checks: a consumer error must fail both.
   echo 'export const n: number = first;' >>consumer.ts
