@@ -150,6 +150,46 @@ END
   deno run --quiet --no-lock --reload="$base" --allow-import="$host" url_import.ts
 done
 
+# A browser, where there is one (apt-get install chromium): dist/mod.js as a module script under
+# a Content-Security-Policy that forbids eval, running a WAT function and a WASI program.
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$browser" ]; then
+  echo "== headless $(basename "$browser"): dist/mod.js in a page, CSP without unsafe-eval"
+  page="$repo/dist/smoke.html"
+  cp "$repo/tests/wasi/programs/hello.wasm" "$repo/dist/smoke_hello.wasm"
+  cat >"$page" <<'END'
+<!doctype html>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="script-src 'self' 'unsafe-inline'">
+<pre id="out">pending</pre>
+<script type="module">
+import { Runtime, runWasi } from "./mod.js";
+const out = document.getElementById("out");
+try {
+  const m = await new Runtime().instantiate(
+    '(module (func (export "answer") (result i32) (i32.const 42)))');
+  const wasm = new Uint8Array(await (await fetch("./smoke_hello.wasm")).arrayBuffer());
+  let text = "";
+  const code = await runWasi(new Runtime(), wasm, {
+    args: ["hello.wasm"],
+    stdout: (bytes) => { text += new TextDecoder().decode(bytes); },
+  });
+  out.textContent = `answer=${m.exportedFunction("answer").call()[0]} exit=${code} ${text.split("\n")[0]}`;
+} catch (e) {
+  out.textContent = `error: ${e}`;
+}
+</script>
+END
+  dom=$(timeout 60 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=10000 \
+    --dump-dom "${base}dist/smoke.html" 2>/dev/null || true)
+  rm -f "$page" "$repo/dist/smoke_hello.wasm"
+  result=$(grep -o '<pre id="out">[^<]*</pre>' <<<"$dom" || true)
+  echo "$result"
+  grep -q 'answer=42 exit=0 hello from wasm' <<<"$result" || { echo "browser check failed"; exit 1; }
+else
+  echo "== browser check skipped: no chromium here"
+fi
+
 if [ -n "${PACKAGE_SMOKE_NEGATIVE:-}" ]; then
   # Self-test of the two checks: a consumer error must fail both.
   echo 'export const n: number = first;' >>consumer.ts
