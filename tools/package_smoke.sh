@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What a new user does with the npm package, on this machine's Node, Bun and
-# Deno: builds (deno task build), packs (npm pack) into a temp dir, installs
+# Deno: checks JSR publishing (deno publish --dry-run), builds (deno task build), packs (npm pack) into a temp dir, installs
 # the tarball into a fresh Node project (no network needed: no dependencies),
 # then
 #   - runs an example with node (WAT module, a call, the result checked),
@@ -11,7 +11,8 @@
 #     checker and with tsc (npm:typescript, the build's pinned version),
 #     without @types/node;
 #   - imports mod.ts and dist/mod.js by URL from a local static server
-#     (tools/static_server.ts) with `deno run --allow-import`.
+#     (tools/static_server.ts) with `deno run --allow-import`;
+#   - where chromium is installed, runs dist/mod.js in a headless page.
 # Exits non-zero on the first failure. Usage: bash tools/package_smoke.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+echo "== deno publish --dry-run (JSR: license, slow types, file list)"
+deno publish --dry-run --allow-dirty --quiet
 deno task build
 npm pack --silent --pack-destination "$work" >/dev/null
 tarball=$(ls "$work"/wazero-ts-*.tgz)
