@@ -78,7 +78,7 @@ export { MemoryFileSystem } from "./lib/host/memfs.ts";
 export type { MemoryTree } from "./lib/host/memfs.ts";
 export { DenoFileSystem } from "./lib/host/deno_fs.ts";
 export { NodeFileSystem } from "./lib/host/node_fs.ts";
-export type { NodeFs } from "./lib/host/node_fs.ts";
+export type { NodeBigIntStats, NodeDirent, NodeFs } from "./lib/host/node_fs_types.ts";
 export { FileType, Whence } from "./lib/host/fs.ts";
 export type { DirEntry, FileHandle, FileStat, FileSystem, OpenOptions } from "./lib/host/fs.ts";
 export { Errno, errnoName, SysError } from "./lib/host/errno.ts";

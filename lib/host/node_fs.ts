@@ -18,8 +18,9 @@ import {
 } from "./fs.ts";
 import type { NsTimes } from "./bun_times.ts";
 
-/** The `node:fs` module (only its synchronous API is used). */
-export type NodeFs = typeof import("node:fs");
+import type { NodeBigIntStats, NodeFs } from "./node_fs_types.ts";
+
+export type { NodeFs } from "./node_fs_types.ts";
 
 /**
  * Joins an adapter-relative path under a host root, refusing anything that
@@ -56,7 +57,7 @@ function guard<T>(f: () => T): T {
   }
 }
 
-type BigStats = import("node:fs").BigIntStats;
+type BigStats = NodeBigIntStats;
 
 function statOf(s: BigStats): FileStat {
   return {
@@ -183,7 +184,7 @@ export class NodeFileSystem implements FileSystem {
   unlink(path: string): void {
     this.#writable();
     guard(() => {
-      if (this.#fs.lstatSync(this.#path(path)).isDirectory()) {
+      if (this.#fs.lstatSync(this.#path(path), { bigint: true }).isDirectory()) {
         throw new SysError(Errno.EISDIR, path);
       }
       this.#fs.unlinkSync(this.#path(path));

@@ -6,6 +6,7 @@
  */
 
 import { Errno, SysError } from "./errno.ts";
+import type { NodeFs } from "./node_fs_types.ts";
 
 /** A source of bytes (a guest's stdin). */
 export interface InputStream {
@@ -131,7 +132,7 @@ export function denoStdio(): HostStdio {
 
 /** The host's standard streams through `node:fs` on fds 0, 1 and 2 (Node and Bun). */
 export function nodeStdio(
-  fs: typeof import("node:fs"),
+  fs: Pick<NodeFs, "readSync" | "writeSync">,
   isatty?: (fd: number) => boolean,
 ): HostStdio {
   const wait = new Int32Array(new SharedArrayBuffer(4));

@@ -50,7 +50,11 @@ export interface DefinitionBase {
 export interface FunctionDefinition extends DefinitionBase {
   /** The name from the name section, if any. */
   readonly name?: string;
-  /** A name for messages and stack traces: `module.name`, else `module.$index`. */
+  /**
+   * A name for messages, stack traces and profiles: the name section's name,
+   * else the first export name (as engines do), else `$index`; prefixed with
+   * `module.` when the name section names the module.
+   */
   readonly debugName: string;
   /** The parameters' types. */
   readonly paramTypes: readonly ValueType[];
@@ -126,11 +130,12 @@ export function buildDefinitions(m: WasmModule): ModuleDefinitions {
     const index = defs.functions.length;
     const name = m.names?.functions.get(index);
     const localNames = m.names?.locals.get(index);
-    const label = name ?? `$${index}`;
+    const exported = exportNames[ExternKind.func].get(index) ?? [];
+    const label = name ?? exported[0] ?? `$${index}`;
     defs.functions.push({
       index,
       import: importName,
-      exportNames: exportNames[ExternKind.func].get(index) ?? [],
+      exportNames: exported,
       name,
       debugName: moduleName === undefined ? label : `${moduleName}.${label}`,
       paramTypes: typeNames(type.params),

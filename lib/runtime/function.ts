@@ -8,7 +8,7 @@ import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
 import { DONE, type Machine } from "../interpreter/execute/executor.ts";
 import type { FunctionDefinition } from "./definitions.ts";
-import { readRaw, readValue, writeRaw, writeValue } from "./values.ts";
+import { inContext, readRaw, readValue, writeRaw, writeValue } from "./values.ts";
 
 /** What a function needs from its runtime to run. */
 export interface CallContext {
@@ -183,12 +183,16 @@ export class WasmFunction {
       let resultWords = 0;
       for (const t of type.results) resultWords += wordsOf(t);
       m.ensureWords(Math.max(words, resultWords) + 64);
-      let at = 0;
-      for (let i = 0; i < params.length; i++) {
-        const t = type.params[i];
-        if (raw) writeRaw(m.R, m.refs, at, t, params[i], ctx.toFuncRef);
-        else writeValue(m.R, m.refs, at, t, params[i], ctx.toFuncRef);
-        at += wordsOf(t);
+      let at = 0, i = 0;
+      try {
+        for (; i < params.length; i++) {
+          const t = type.params[i];
+          if (raw) writeRaw(m.R, m.refs, at, t, params[i], ctx.toFuncRef);
+          else writeValue(m.R, m.refs, at, t, params[i], ctx.toFuncRef);
+          at += wordsOf(t);
+        }
+      } catch (e) {
+        throw inContext(e, `${this.definition.debugName} argument ${i}`, 1, i);
       }
       const { signal, timeout } = this.#options;
       signal?.throwIfAborted?.();

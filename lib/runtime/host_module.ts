@@ -27,7 +27,7 @@ import type {
 } from "./definitions.ts";
 import { ExternKind } from "../binary/types.ts";
 import type { ExportEntry, Module } from "./module.ts";
-import { readValue, writeValue } from "./values.ts";
+import { inContext, readValue, writeValue } from "./values.ts";
 import type { CallContext } from "./function.ts";
 
 /**
@@ -309,10 +309,14 @@ function hostCall(fn: HostFunction, type: FuncType, name: string, ctx: CallConte
         }`,
       );
     }
-    let at = base;
-    for (let i = 0; i < results.length; i++) {
-      writeValue(m.R, m.refs, at, results[i], values[i], ctx.toFuncRef);
-      at += wordsOf(results[i]);
+    let at = base, i = 0;
+    try {
+      for (; i < results.length; i++) {
+        writeValue(m.R, m.refs, at, results[i], values[i], ctx.toFuncRef);
+        at += wordsOf(results[i]);
+      }
+    } catch (e) {
+      throw inContext(e, `host function ${name} returned a wrong value`, results.length, i);
     }
   };
   return (m, base, caller) => {

@@ -45,8 +45,25 @@ function bigIntToWords(R: Int32Array, at: number, words: number, v: bigint): voi
 }
 
 function typeError(expected: string, value: unknown): TypeError {
-  const shown = typeof value === "bigint" ? `${value}n` : String(value);
-  return new TypeError(`expected ${expected}, got ${typeof value} ${shown}`);
+  const shown = value === undefined || value === null
+    ? String(value)
+    : typeof value === "bigint"
+    ? `bigint ${value}n`
+    : typeof value === "string"
+    ? `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`
+    : `${typeof value} ${String(value)}`;
+  return new TypeError(`expected ${expected}, got ${shown}`);
+}
+
+/**
+ * A value conversion's TypeError with what was being converted in front:
+ * `${what}: expected …` when there is one value, `${what} (value i): …` when
+ * there are several. Other errors are returned unchanged.
+ */
+export function inContext(error: unknown, what: string, count: number, index: number): unknown {
+  if (!(error instanceof TypeError)) return error;
+  const which = count > 1 ? ` (value ${index})` : "";
+  return new TypeError(`${what}${which}: ${error.message}`, { cause: error });
 }
 
 /** Writes a JS value of type `t` at word `at`. */

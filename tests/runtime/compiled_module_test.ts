@@ -107,17 +107,24 @@ test("custom sections are returned by name, as copies", async () => {
   assert.deepEqual(compiled.customSectionsNamed("absent"), []);
 });
 
-test("functions without names get a debug name from their index", async () => {
+test("functions without names get a debug name from their first export, else their index", async () => {
   const compiled = await new Runtime().compileModule(wasmModule(
     section(1, vec([funcType([F32], [F32])])),
-    section(3, vec([[0]])),
-    section(7, vec([[...name("id"), 0, 0]])),
-    section(10, vec([funcBody([], [0x20, 0])])),
+    section(3, vec([[0], [0]])),
+    section(7, vec([[...name("id"), 0, 0], [...name("identity"), 0, 0]])),
+    section(10, vec([funcBody([], [0x20, 0]), funcBody([], [0x20, 0])])),
   ));
   const id = compiled.exportedFunctions.get("id")!;
   assert.equal(id.name, undefined);
-  assert.equal(id.debugName, "$0");
+  assert.equal(id.debugName, "id");
+  assert.equal(compiled.exportedFunctions.get("identity")!.debugName, "id");
   assert.deepEqual(id.paramNames, [""]);
+  const unexported = await new Runtime().compileModule(wasmModule(
+    section(1, vec([funcType([F32], [F32])])),
+    section(3, vec([[0]])),
+    section(10, vec([funcBody([], [0x20, 0])])),
+  ));
+  assert.equal(unexported.definitions.functions[0]!.debugName, "$0");
 });
 
 test("compileModule rejects malformed and invalid modules with CompileError", async () => {
