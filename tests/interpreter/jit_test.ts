@@ -380,3 +380,22 @@ test("metered code charges the same fuel in the structured tier, and runs out at
     assert.equal((stops[0][0] as { trap: string }).trap, "out of fuel");
   }
 });
+
+test("a function too big for the structured tier gets the register-code tier as soon as it is hot", async () => {
+  // About 14 KB of wasm before a loop: over the structured tier's size limit.
+  const prefix = "(global.set $g (i32.add (global.get $g) (i32.const 300)))\n".repeat(1500);
+  const runtime = new Runtime({});
+  const compiled = await runtime.compileModule(`(module
+    (global $g (mut i32) (i32.const 0))
+    (func (export "big") (param $n i32) (result i32)
+      ${prefix}
+      (loop $l
+        (global.set $g (i32.add (global.get $g) (local.get $n)))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (global.get $g)))`);
+  const module = await runtime.instantiateModule(compiled);
+  assert.deepEqual(module.exportedFunction("big")!.call(5000), [450000 + 12502500]);
+  // One call looping 5,000 times (the tier's heat is 1,000): compiled during that call.
+  assert.notEqual(compiled.code[0].js, null);
+  assert.equal(compiled.code[0].structured?.factory, false);
+});

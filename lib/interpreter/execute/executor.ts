@@ -23,7 +23,7 @@
 import { ExitError, RuntimeError } from "../../errors.ts";
 import { HostError } from "./host_error.ts";
 import { addTraceFrames, asTrap, MAX_TRACE_FRAMES } from "./trap_trace.ts";
-import { compileStructured } from "../jit/compile.ts";
+import { compileStructured, prepareStructured } from "../jit/compile.ts";
 import { J, type JitHost } from "../jit/state.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
 import { type FunctionInstance, type InstanceState, tableCallee } from "../instances.ts";
@@ -91,10 +91,11 @@ export const DEFAULT_JS_TIER_HEAT = 1000;
  * interpreting them on JavaScriptCore.)
  */
 function compileHot(cf: CompiledFunction, fn: FunctionInstance, m: Machine): JsCode | null {
-  const plan = cf.structured;
+  // The factory is generated now, so that a function the structured tier cannot compile (too
+  // big, say) gets this tier at once instead of after LONG_RUNNING times its heat.
   if (
-    plan !== null && plan.factory !== false && m.structuredHeat >= 0 && !m.asyncMode &&
-    fn.jitHeat < m.structuredHeat
+    cf.structured !== null && m.structuredHeat >= 0 && !m.asyncMode &&
+    fn.jitHeat < m.structuredHeat && prepareStructured(fn)
   ) {
     fn.jitHeat = m.structuredHeat;
     cf.jsHeat = -LONG_RUNNING * m.jsTierHeat;

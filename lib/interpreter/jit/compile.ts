@@ -46,6 +46,21 @@ let available: boolean | undefined;
  * cannot be (then it never will: the caller need not ask again).
  */
 export function compileStructured(fn: FunctionInstance): boolean {
+  if (!prepareStructured(fn)) return false;
+  const plan = fn.code!.structured!;
+  const code = (plan.factory as Factory)({ inst: fn.instance }, J, HELPERS, wide);
+  fn.jit = code;
+  fn.direct = code;
+  fn.jitEntry = entryAdapter(fn.type);
+  return true;
+}
+
+/**
+ * Generates `fn`'s factory (once per compiled module) if it has none yet;
+ * false when the structured tier cannot compile the function (too big, an
+ * instruction it does not handle, no `new Function`).
+ */
+export function prepareStructured(fn: FunctionInstance): boolean {
   const plan = fn.code?.structured;
   if (!plan || plan.factory === false) return false;
   if (plan.factory === null) {
@@ -75,10 +90,6 @@ export function compileStructured(fn: FunctionInstance): boolean {
       return false;
     }
   }
-  const code = plan.factory({ inst: fn.instance }, J, HELPERS, wide);
-  fn.jit = code;
-  fn.direct = code;
-  fn.jitEntry = entryAdapter(fn.type);
   return true;
 }
 
