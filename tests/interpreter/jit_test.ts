@@ -399,3 +399,25 @@ test("a function too big for the structured tier gets the register-code tier as 
   assert.notEqual(compiled.code[0].js, null);
   assert.equal(compiled.code[0].structured?.factory, false);
 });
+
+test("register-code tier code makes call_indirect calls of structured functions itself", async () => {
+  const source = `(module
+    (type $ii (func (param i32) (result i32)))
+    (func $sq (type $ii) (i32.mul (local.get 0) (local.get 0)))
+    (func $neg (param i64) (result i64) (i64.sub (i64.const 0) (local.get 0)))
+    (table funcref (elem $sq $neg))
+    (func (export "sum") (param $n i32) (param $slot i32) (result i32)
+      (local $acc i32) (local $f funcref)
+      (loop $l
+        (local.set $acc (i32.add (local.get $acc)
+          (call_indirect (type $ii) (local.get $n) (local.get $slot))))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $acc)))`;
+  const [interp, jit] = await both(source);
+  assert.deepEqual(outcome(jit, "sum", [100n, 0n]), [338350n]); // 1² + ... + 100²
+  for (const slot of [1n, 2n]) {
+    const trap = outcome(jit, "sum", [3n, slot]) as { trap: string };
+    assert.match(trap.trap, slot === 1n ? /indirect call type mismatch/ : /undefined element/);
+    assert.deepEqual(trap, outcome(interp, "sum", [3n, slot]));
+  }
+});

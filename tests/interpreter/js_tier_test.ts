@@ -325,20 +325,21 @@ test("a big function's straight-line code is compiled in chunks once hot", async
     (func (export "big") (param i32) (result i32)
       ${body}
       (i32.div_u (global.get $g) (i32.sub (local.get 0) (i32.const 7)))))`;
-  const { module, compiled } = await load(5, source);
+  const { module, compiled } = await load(1, source);
   const big = module.exportedFunction("big")!;
   let g = 0;
-  for (let i = 1; i <= 30; i++) {
+  for (let i = 1; i <= 400; i++) {
     g = (g + 480 * 10) | 0;
     assert.deepEqual(big.call(10), [Math.floor((g >>> 0) / 3)]);
   }
-  // Compiled after 5 entries, then entered at its start 25 more times: the first chunk is
-  // compiled after 5, and each chunk after it (reached by falling off the one before) 5 later.
+  // Compiled on its first call, then entered at its start 399 more times: the first chunk
+  // is compiled after 10 entries (10 times the heat), and each chunk after it (reached by
+  // falling off the one before) 10 entries later.
   assert.ok(compiled.code[0].code.length > 2 * JS_TIER_MAX_WORDS);
   const js = compiled.code[0].js as LoopDispatcher;
   assert.deepEqual(js.compiledLoops, []);
   assert.ok(js.compiledChunks.includes(0), `chunks ${js.compiledChunks}`);
-  assert.ok(js.compiledChunks.length >= 3, `chunks ${js.compiledChunks}`);
+  assert.ok(js.compiledChunks.length >= 20, `chunks ${js.compiledChunks}`);
   // The trap at the end (in the last chunk) names the same instruction as the interpreter.
   const traces: string[] = [];
   for (const m of [module, (await load(false, source)).module]) {

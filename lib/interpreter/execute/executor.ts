@@ -399,6 +399,22 @@ export class Machine implements JitHost {
     return true;
   }
 
+  /**
+   * {@link callStructured} for `call_indirect`: the callee is element
+   * `index` of table `table`, checked against type `typeIndex` (trapping as
+   * `run`'s call does).
+   */
+  callIndirectStructured(
+    inst: InstanceState,
+    table: number,
+    typeIndex: number,
+    index: number,
+    base: number,
+    depth: number,
+  ): boolean {
+    return this.callStructured(this.indirectCallee(inst, table, typeIndex, index), base, depth);
+  }
+
   /** {@link JitHost.pollInterrupts}. */
   pollInterrupts(inst: InstanceState): void {
     this.checkInterrupts(inst);

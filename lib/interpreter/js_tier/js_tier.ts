@@ -159,10 +159,15 @@ export type LoopDispatcher = JsCode & {
 };
 
 /**
- * Words of register code per chunk of a function too big to compile whole
- * (under {@link JS_TIER_MAX_WORDS}, which keeps a chunk optimisable).
+ * Words of register code per chunk of a function too big to compile whole.
+ * Small: JIT compilers take superlinear time and memory on big functions
+ * (yosys with 1,500-word chunks: 2.8× the peak RSS and a quarter slower than
+ * with none; with 200-word chunks, a sixth faster than with none).
  */
-const CHUNK_WORDS = 1_500;
+const CHUNK_WORDS = 200;
+
+/** A chunk is compiled after this many times the tier's heat (most code outside loops runs little). */
+const CHUNK_HEAT = 10;
 
 /**
  * The compiled code of a function too big to compile whole. Entered at a
@@ -172,7 +177,7 @@ const CHUNK_WORDS = 1_500;
  * `default`. Entered anywhere else (the function's entry, a return from a
  * call), or at a loop still cold or too big, it counts for the **chunk**
  * around `pc` (the function cut into pieces of about {@link CHUNK_WORDS}
- * words), and compiles that chunk once hot: so the straight-line code of a
+ * words), and compiles that chunk once hot ({@link CHUNK_HEAT}): so the straight-line code of a
  * large function (a big `switch`, a long initialisation) is not
  * interpreted forever. When compiled code leaves at an instruction that is
  * not an exit to `run` (a branch out of its loop or chunk), the dispatcher
@@ -197,7 +202,7 @@ function loopDispatcher(code: Int32Array, scope: Record<string, unknown>): LoopD
     const key = end !== undefined ? pc : -1 - chunkIndex(chunks, pc);
     const hits = (heat.get(key) ?? 0) + 1;
     heat.set(key, hits);
-    if (hits < m.jsTierHeat) return null;
+    if (hits < (end !== undefined ? m.jsTierHeat : CHUNK_HEAT * m.jsTierHeat)) return null;
     heat.set(key, -(1 << 30)); // compiled (or not compilable): never counted again
     let start: number, stop: number, entries: Set<number>;
     if (end !== undefined) {
@@ -451,12 +456,17 @@ export function jsSource(
     }
     if (EXITS.has(op)) {
       if (recursion) out.push(...recursiveCallOrReturn(code, pc, frame!, exit));
-      if (op === OP.call) {
+      if (op === OP.call || op === OP.call_indirect) {
         // A callee the structured tier compiled runs from here, and this code goes on after it.
         // Metered code keeps its fuel in a local: the callee counts on from it, and back.
+        const call = op === OP.call
+          ? `m.callStructured(inst.functions[${code[pc + 1]}], b + ${code[pc + 2]}, depth)`
+          : `m.callIndirectStructured(inst, ${code[pc + 1]}, ${code[pc + 2]}, R[b + ${
+            code[pc + 3]
+          }], b + ${code[pc + 4]}, depth)`;
         out.push(
           `pc = ${pc};${saveFuel}`,
-          `if (m.callStructured(inst.functions[${code[pc + 1]}], b + ${code[pc + 2]}, depth)) {`,
+          `if (${call}) {`,
           `R = m.R; F32 = m.F32; F64 = m.F64; mem = memoryView(inst);${
             metered ? " fuel = m.fuel;" : ""
           }`,
