@@ -6,13 +6,18 @@
  */
 
 import { Errno, SysError } from "./errno.ts";
-import { AcceptQueue, ReceiveBuffer, type SocketConn, type SocketListener } from "./socket.ts";
+import {
+  AcceptQueue,
+  queuedListener,
+  ReceiveBuffer,
+  type SocketConn,
+  type SocketListener,
+} from "./socket.ts";
 
 /** Listens on `hostname:port` (port 0: any free port, see `listener.port`). */
 export function denoListen(hostname: string, port: number): SocketListener {
   const listener = Deno.listen({ hostname, port, transport: "tcp" });
   const queue = new AcceptQueue();
-  let closed = false;
   (async () => {
     try {
       for await (const conn of listener) queue.push(new DenoConn(conn));
@@ -20,23 +25,11 @@ export function denoListen(hostname: string, port: number): SocketListener {
     queue.fail();
   })();
   const addr = listener.addr as Deno.NetAddr;
-  return {
-    hostname: addr.hostname,
-    port: addr.port,
-    accept: () => queue.shift(),
-    get ready() {
-      return queue.ready;
-    },
-    wait: () => queue.wait(),
-    close() {
-      if (closed) return;
-      closed = true;
-      queue.closeAll();
-      try {
-        listener.close();
-      } catch { /* already closed */ }
-    },
-  };
+  return queuedListener(addr.hostname, addr.port, queue, () => {
+    try {
+      listener.close();
+    } catch { /* already closed */ }
+  });
 }
 
 class DenoConn implements SocketConn {

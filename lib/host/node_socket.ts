@@ -7,7 +7,13 @@
  */
 
 import { Errno, SysError } from "./errno.ts";
-import { AcceptQueue, ReceiveBuffer, type SocketConn, type SocketListener } from "./socket.ts";
+import {
+  AcceptQueue,
+  queuedListener,
+  ReceiveBuffer,
+  type SocketConn,
+  type SocketListener,
+} from "./socket.ts";
 
 /** The `node:net` module. */
 export type NodeNet = typeof import("node:net");
@@ -24,22 +30,7 @@ export function nodeListen(net: NodeNet, hostname: string, port: number): Promis
       server.on("error", () => queue.fail());
       server.on("close", () => queue.fail());
       const addr = server.address() as import("node:net").AddressInfo;
-      let closed = false;
-      resolve({
-        hostname: addr.address,
-        port: addr.port,
-        accept: () => queue.shift(),
-        get ready() {
-          return queue.ready;
-        },
-        wait: () => queue.wait(),
-        close() {
-          if (closed) return;
-          closed = true;
-          queue.closeAll();
-          server.close();
-        },
-      });
+      resolve(queuedListener(addr.address, addr.port, queue, () => server.close()));
     });
   });
 }

@@ -187,6 +187,35 @@ export class AcceptQueue {
   }
 }
 
+/**
+ * The {@link SocketListener} of a host listener bound at `hostname:port`,
+ * whose accepted connections go to `queue`; `closeHost` closes the host's
+ * listener (once).
+ */
+export function queuedListener(
+  hostname: string,
+  port: number,
+  queue: AcceptQueue,
+  closeHost: () => void,
+): SocketListener {
+  let closed = false;
+  return {
+    hostname,
+    port,
+    accept: () => queue.shift(),
+    get ready() {
+      return queue.ready;
+    },
+    wait: () => queue.wait(),
+    close() {
+      if (closed) return;
+      closed = true;
+      queue.closeAll();
+      closeHost();
+    },
+  };
+}
+
 /** Splits `host:port` (`[::1]:80` for IPv6); the host defaults to 127.0.0.1. */
 export function parseHostPort(spec: string): { hostname: string; port: number } {
   const colon = spec.lastIndexOf(":");

@@ -12,7 +12,7 @@ import { type FileHandle, type FileStat, FileType } from "../host/fs.ts";
 import type { RandomSource } from "../host/random.ts";
 import type { SocketListener } from "../host/socket.ts";
 import type { InputStream, OutputStream } from "../host/stdio.ts";
-import { DIR_RIGHTS, FILE_RIGHTS, TTY_RIGHTS } from "./constants.ts";
+import { ClockId, DIR_RIGHTS, FILE_RIGHTS, TTY_RIGHTS } from "./constants.ts";
 import { type FdEntry, FdTable, type Mount } from "./fd_table.ts";
 import { resolvePath } from "./sandbox.ts";
 import { listenerEntry } from "./sock_functions.ts";
@@ -86,6 +86,15 @@ export class WasiContext {
       });
     }
     for (const listener of parts.listeners) this.fds.add(listenerEntry(listener));
+  }
+
+  /** The time of clock `id` in nanoseconds (the two clocks there are), else undefined. */
+  clockNow(id: number): bigint | undefined {
+    return id === ClockId.REALTIME
+      ? this.clock.realtime()
+      : id === ClockId.MONOTONIC
+      ? this.clock.monotonic()
+      : undefined;
   }
 
   /** The entry of a directory descriptor (EBADF if absent, ENOTDIR if not a directory). */

@@ -31,12 +31,7 @@ function sizes(mem: GuestMemory, list: Uint8Array[], countPtr: number, sizePtr: 
 
 /** The remaining functions bound to `ctx`. */
 export function miscFunctions(ctx: WasiContext): Record<string, Impl> {
-  const now = (id: number): bigint | undefined =>
-    id === ClockId.REALTIME
-      ? ctx.clock.realtime()
-      : id === ClockId.MONOTONIC
-      ? ctx.clock.monotonic()
-      : undefined;
+  const now = (id: number) => ctx.clockNow(id);
 
   return {
     args_get: (mem, argv: number, buf: number) => writeStrings(mem, ctx.args, argv, buf),

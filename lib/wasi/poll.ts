@@ -51,12 +51,7 @@ function delay(ms: number): { promise: Promise<void>; cancel: () => void } {
 
 /** `poll_oneoff` bound to `ctx`. */
 export function pollOneoff(ctx: WasiContext, dialect: Dialect) {
-  const now = (id: number): bigint | undefined =>
-    id === ClockId.REALTIME
-      ? ctx.clock.realtime()
-      : id === ClockId.MONOTONIC
-      ? ctx.clock.monotonic()
-      : undefined;
+  const now = (id: number) => ctx.clockNow(id);
 
   return (mem: GuestMemory, inPtr: number, outPtr: number, nsubs: number, nPtr: number) => {
     if (nsubs === 0) return Errno.EINVAL;
