@@ -10,7 +10,7 @@
 import { Errno } from "../host/errno.ts";
 import { FileType, Whence } from "../host/fs.ts";
 import { RuntimeError } from "../errors.ts";
-import { ClockId, EventType, SUBSCRIPTION_CLOCK_ABSTIME } from "./constants.ts";
+import { EventType, SUBSCRIPTION_CLOCK_ABSTIME } from "./constants.ts";
 import type { WasiContext } from "./context.ts";
 import type { Dialect } from "./fd_functions.ts";
 import type { FdEntry } from "./fd_table.ts";
