@@ -1,0 +1,160 @@
+/**
+ * Compares what two engines showed. Our modes must agree exactly: same
+ * results bit for bit, same trap messages, same memory, globals and host
+ * calls. Against native WebAssembly, traps compare by kind (each engine words
+ * them its own way) and float results NaN-equal, because the payload and sign
+ * of an arithmetic NaN are nondeterministic by the specification.
+ *
+ * @module
+ */
+
+import type { Bits, CallObservation, Observation } from "./engines.ts";
+import { F32, F64 } from "./op_pools.ts";
+
+/** One difference between two engines. */
+export interface Divergence {
+  engines: [string, string];
+  /** Index of the first differing call, or -1 for instantiation. */
+  call: number;
+  what: string;
+}
+
+/** The outcome of comparing two observations. */
+export interface Comparison {
+  divergence?: Divergence;
+  /** Differences explained by NaN payloads alone (not divergences). */
+  nanOnly: number;
+}
+
+/** The kind of a trap, from any engine's wording (V8, JavaScriptCore, ours). */
+export function trapKind(message: string): string {
+  const m = message.toLowerCase();
+  if (m.includes("unreachable")) return "unreachable";
+  if (
+    m.includes("divide by zero") || m.includes("division by zero") ||
+    m.includes("remainder by zero")
+  ) {
+    return "divide by zero";
+  }
+  // The specification traps with "integer overflow" for an out-of-range truncation, "invalid
+  // conversion" for NaN; V8 words both "float unrepresentable in integer range", so one kind.
+  if (
+    m.includes("integer overflow") || m.includes("unrepresentable") ||
+    m.includes("conversion to integer") || m.includes("trunc")
+  ) return "integer overflow or invalid conversion";
+  if (m.includes("memory")) return "memory";
+  if (m.includes("stack")) return "stack";
+  // V8 reports a null entry, a bad index and a signature mismatch of call_indirect alike.
+  if (
+    m.includes("table") || m.includes("element") || m.includes("signature") ||
+    m.includes("indirect") || m.includes("null function")
+  ) return "table";
+  return `other (${message})`;
+}
+
+function isNaNBits(v: Bits): boolean {
+  if (v.type === F32) return (v.bits & 0x7f800000n) === 0x7f800000n && (v.bits & 0x7fffffn) !== 0n;
+  if (v.type === F64) {
+    return (v.bits & 0x7ff0000000000000n) === 0x7ff0000000000000n &&
+      (v.bits & 0xfffffffffffffn) !== 0n;
+  }
+  return false;
+}
+
+function show(v: Bits[]): string {
+  return v.map((x) => `0x${x.bits.toString(16)}`).join(",");
+}
+
+/** Compares value lists: "same", "nan" (differ only in NaN payloads) or "different". */
+function compareValues(a: Bits[], b: Bits[], exact: boolean): "same" | "nan" | "different" {
+  let nan = false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].bits === b[i].bits) continue;
+    if (!exact && isNaNBits(a[i]) && isNaNBits(b[i])) nan = true;
+    else return "different";
+  }
+  return nan ? "nan" : "same";
+}
+
+function firstMemoryDifference(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+/**
+ * Compares `other` with `reference`. `exact`: bit-exact (our modes);
+ * otherwise native rules. `nanFree`: the module canonicalises arithmetic
+ * NaNs, so native must agree on integers, memory and globals too; when it
+ * does not, a difference in those is counted as NaN-only (it may come from a
+ * reinterpreted NaN) while traps and host calls still must agree.
+ */
+export function compareObservations(
+  reference: Observation,
+  other: Observation,
+  exact: boolean,
+  nanFree: boolean,
+): Comparison {
+  const engines: [string, string] = [reference.engine, other.engine];
+  let nanOnly = 0;
+  const fail = (call: number, what: string): Comparison => ({
+    divergence: { engines, call, what },
+    nanOnly,
+  });
+  if ((reference.instantiated === "ok") !== (other.instantiated === "ok")) {
+    return fail(-1, `instantiation: ${reference.instantiated} vs ${other.instantiated}`);
+  }
+  if (exact && reference.instantiated !== other.instantiated) {
+    return fail(-1, `instantiation: ${reference.instantiated} vs ${other.instantiated}`);
+  }
+  if (reference.calls.length !== other.calls.length) {
+    return fail(-1, `${reference.calls.length} vs ${other.calls.length} calls`);
+  }
+  for (let i = 0; i < reference.calls.length; i++) {
+    const a = reference.calls[i], b = other.calls[i];
+    const where = `${a.name} with arguments #${a.args}`;
+    const outcome = compareOutcome(a, b, exact, nanFree);
+    if (outcome === "nan") nanOnly++;
+    else if (outcome !== "same") return fail(i, `${where}: ${outcome}`);
+    if (a.log.join(";") !== b.log.join(";")) {
+      return fail(i, `${where}: host calls [${a.log}] vs [${b.log}]`);
+    }
+    const strict = exact || nanFree;
+    const globals = compareValues(a.globals, b.globals, exact);
+    if (globals === "different" || globals === "nan" && exact) {
+      if (strict) return fail(i, `${where}: globals ${show(a.globals)} vs ${show(b.globals)}`);
+      nanOnly++;
+    } else if (globals === "nan") nanOnly++;
+    const at = firstMemoryDifference(a.memory, b.memory);
+    if (at >= 0) {
+      if (strict) {
+        return fail(
+          i,
+          `${where}: memory differs at byte ${at} (${a.memory.length} vs ${b.memory.length} bytes)`,
+        );
+      }
+      nanOnly++;
+    }
+  }
+  return { nanOnly };
+}
+
+function compareOutcome(
+  a: CallObservation,
+  b: CallObservation,
+  exact: boolean,
+  nanFree: boolean,
+): string {
+  const ta = "trap" in a.outcome ? a.outcome.trap : undefined;
+  const tb = "trap" in b.outcome ? b.outcome.trap : undefined;
+  if (ta !== undefined || tb !== undefined) {
+    if (ta === undefined || tb === undefined) return `${ta ?? "returned"} vs ${tb ?? "returned"}`;
+    if (exact ? ta !== tb : trapKind(ta) !== trapKind(tb)) return `trap "${ta}" vs "${tb}"`;
+    return "same";
+  }
+  const va = (a.outcome as { values: Bits[] }).values,
+    vb = (b.outcome as { values: Bits[] }).values;
+  const r = compareValues(va, vb, exact);
+  if (r === "different" && !exact && !nanFree) return "nan";
+  return r === "different" ? `results ${show(va)} vs ${show(vb)}` : r;
+}
