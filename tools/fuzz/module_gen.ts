@@ -66,12 +66,13 @@ export function generateModule(seed: number): GeneratedModule {
     globals.push({ type, mutable: rnd.chance(0.7), init: constantInit(rnd, type) });
   }
 
-  const memoryPages = rnd.weighted([1, 6, 2]);
+  const memoryPages = rnd.weighted([1, 12, 4]);
   const memoryMax = rnd.chance(0.5) ? memoryPages + rnd.int(3) : undefined;
   const tableSizes: [number, number] = [rnd.range(1, 10), rnd.range(0, 4)];
   const allFunctions = functionTypes.length;
   const elems: ModuleIR["elems"] = [];
-  const activeLength = rnd.int(tableSizes[0] + 1);
+  // Mostly a full table: calls through null entries trap, and a trap ends the call early.
+  const activeLength = rnd.chance(0.7) ? tableSizes[0] : rnd.int(tableSizes[0] + 1);
   elems.push({
     mode: "active",
     offset: rnd.int(tableSizes[0] - activeLength + 1),
@@ -117,6 +118,12 @@ export function generateModule(seed: number): GeneratedModule {
     globals,
     memoryBytes: memoryPages * 65536,
     tableSizes,
+    tableEntries: Array.from({ length: tableSizes[0] }, (_, i) => {
+      const active = elems[0];
+      return i >= active.offset && i < active.offset + active.funcs.length
+        ? active.funcs[i - active.offset]
+        : null;
+    }),
     elemCount: elems.length,
     dataCount: datas.length,
     canonicalNaNs: rnd.chance(0.8),
