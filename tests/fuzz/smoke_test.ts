@@ -15,8 +15,8 @@ import { encodeModule } from "../../tools/fuzz/module_ir.ts";
 import { Runtime } from "../../mod.ts";
 
 // Without native WebAssembly (--jitless) everything runs several times slower: a smaller run.
-const MODULES = hasNativeWasm ? 200 : 30;
-const MUTANTS_PER_MODULE = 10;
+const MODULES = hasNativeWasm ? 150 : 30;
+const MUTANTS_PER_MODULE = 15;
 
 test(
   "generated modules are valid for our validator and native WebAssembly",

@@ -159,7 +159,8 @@ function runtimeFor(mode: OurMode): Runtime {
     loops: { jsTier: 1 },
     fuel: { jsTier: 1, fuel: true },
   };
-  const runtime = new Runtime(configs[mode]);
+  // A small stack: generated code nests at most ~100 calls, and the recursion bomb ends sooner.
+  const runtime = new Runtime({ ...configs[mode], maxStackBytes: 1 << 20 });
   return mode === "register" || mode === "loops" ? useRegisterTierOnly(runtime) : runtime;
 }
 

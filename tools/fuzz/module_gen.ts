@@ -10,7 +10,7 @@
  * @module
  */
 
-import { s32, s64 } from "../../tests/helpers/binary_builder.ts";
+import { s32, s64, u32 } from "../../tests/helpers/binary_builder.ts";
 import { FunctionGenerator, type ModuleScope } from "./function_gen.ts";
 import type { FunctionIR, FuncTypeIR, GlobalIR, ModuleIR } from "./module_ir.ts";
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SCALARS, V128 } from "./op_pools.ts";
@@ -155,9 +155,21 @@ export function generateModule(seed: number): GeneratedModule {
       locals: [],
       prologue: [0x41, ...s32(CALL_BUDGET), 0x24, 0],
       statements: [],
-      tail: [...type.params.flatMap((_, p) => [0x20, p]), 0x10, ...s32(index)],
+      tail: [...type.params.flatMap((_, p) => [0x20, p]), 0x10, ...u32(index)],
     });
     exports.push({ name: `f${i}`, kind: 0, index: wrapper });
+  }
+  if (rnd.chance(0.02)) {
+    // Unbounded recursion, outside the budget: the call-stack-exhausted trap.
+    const index = imports.length + functions.length;
+    functions.push({
+      type: typeIndex([I32], [I32]),
+      locals: [],
+      prologue: [],
+      statements: [],
+      tail: [0x20, 0, 0x41, 1, 0x6a, 0x10, ...u32(index), 0x41, 1, 0x6a],
+    });
+    exports.push({ name: "deep", kind: 0, index });
   }
   globals.forEach((g, i) => {
     if (SCALARS.includes(g.type)) exports.push({ name: `g${i}`, kind: 3, index: i });
