@@ -11,6 +11,7 @@
 import { CompileError, ExitError, LinkError, Runtime, RuntimeError } from "../../mod.ts";
 import type { CompiledModule } from "../../mod.ts";
 import { hasNativeWasm } from "./differential.ts";
+import process from "node:process";
 
 /** A robustness problem a mutant revealed. */
 export interface MalformedFinding {
@@ -19,6 +20,8 @@ export interface MalformedFinding {
 
 /** Compiling longer than this is reported (mutants are at most a few hundred KB). */
 const COMPILE_BUDGET_MS = 5_000;
+/** A mutant of at most a few hundred KB has no business making the process grow more than this. */
+const MAX_COMPILE_GROWTH_MB = 1_000;
 /** Each call of an export gets this deadline. */
 const CALL_DEADLINE_MS = 50;
 
@@ -29,6 +32,7 @@ export async function checkMalformed(
   const runtime = new Runtime({ memoryLimitPages: 1024, tableLimit: 100_000 });
   try {
     const t0 = performance.now();
+    const rss0 = process.memoryUsage().rss;
     let compiled: CompiledModule;
     try {
       compiled = await runtime.compileModule(bytes);
@@ -40,6 +44,13 @@ export async function checkMalformed(
       return slow(t0) ?? { compiled: false };
     }
     if (slow(t0)) return slow(t0)!;
+    const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
+    if (grown > MAX_COMPILE_GROWTH_MB) {
+      return {
+        compiled: true,
+        finding: { what: `compiling grew memory by ${grown.toFixed(0)} MB` },
+      };
+    }
     // What native WebAssembly (a superset of 2.0) rejects, we must reject too.
     if (hasNativeWasm && !WebAssembly.validate(bytes as BufferSource)) {
       return { compiled: true, finding: { what: "we accept what native rejects" } };
