@@ -60,7 +60,8 @@ const F64_POOL = [0, -0, 1, -1, 0.5, 1e10, -1e10, 2 ** 31, 2 ** 63, Infinity, -I
 export abstract class ExpressionGenerator {
   readonly locals: number[];
   protected readonly paramCount: number;
-  protected readonly counters = new Set<number>();
+  /** Loop counters and NaN-canonicalisation scratch locals: the random code never reads or writes them. */
+  protected readonly reserved = new Set<number>();
   protected readonly labels: Label[] = [];
   protected readonly scratch = new Map<number, number>();
   protected fuel: number;
@@ -90,7 +91,7 @@ export abstract class ExpressionGenerator {
   protected localsOf(type: number): number[] {
     const out: number[] = [];
     for (let i = 0; i < this.locals.length; i++) {
-      if (this.locals[i] === type && !this.counters.has(i)) out.push(i);
+      if (this.locals[i] === type && !this.reserved.has(i)) out.push(i);
     }
     return out;
   }
@@ -206,7 +207,11 @@ export abstract class ExpressionGenerator {
   /** Turns a NaN on top of the stack into the canonical NaN (as wasm-smith's canonicalize_nans). */
   protected canonicalize(type: number, name: string): number[] {
     let scratch = this.scratch.get(type);
-    if (scratch === undefined) this.scratch.set(type, scratch = this.newLocal(type));
+    if (scratch === undefined) {
+      this.scratch.set(type, scratch = this.newLocal(type));
+      // It holds the raw NaN (payload nondeterministic): nothing else may read it.
+      this.reserved.add(scratch);
+    }
     const s = u32(scratch);
     if (type === F32) {
       return [0x21, ...s, 0x43, 0, 0, 0xc0, 0x7f, 0x20, ...s, 0x20, ...s, 0x20, ...s, 0x5c, 0x1b];
@@ -411,7 +416,7 @@ export abstract class ExpressionGenerator {
   /** A loop running 1–4 times: its counter is a fresh local nothing else writes. */
   protected loop(results: number[], depth: number, tail: () => number[]): number[] {
     const counter = this.newLocal(I32);
-    this.counters.add(counter);
+    this.reserved.add(counter);
     const c = u32(counter);
     const body = this.nested(true, [], () => [
       ...this.statements(depth - 1),

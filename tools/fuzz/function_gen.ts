@@ -40,7 +40,7 @@ export class FunctionGenerator extends ExpressionGenerator {
     switch (this.rnd.weighted([6, 3, 6, 3, 3, 3, 2, 2, 2, 2, 1, 4, 3])) {
       case 0: {
         const i = this.rnd.int(this.locals.length);
-        if (this.locals.length === 0 || this.counters.has(i)) return [];
+        if (this.locals.length === 0 || this.reserved.has(i)) return [];
         return [...this.expr(this.locals[i], d + 1), 0x21, ...u32(i)];
       }
       case 1: {
