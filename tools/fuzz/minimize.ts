@@ -7,6 +7,8 @@
  * @module
  */
 
+import { Instruction, opensBlock, readInstruction } from "../../lib/binary/instruction.ts";
+import { ByteReader } from "../../lib/binary/reader.ts";
 import type { ModuleIR } from "./module_ir.ts";
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from "./op_pools.ts";
 
@@ -29,6 +31,50 @@ function zero(type: number): number[] {
   }
 }
 
+/** A structured instruction (block, loop, if) of code: its byte range and block type. */
+interface Structured {
+  start: number;
+  end: number;
+  isIf: boolean;
+  /** The block type immediate: -64 for none, a negative value type, or a type index. */
+  blockType: number;
+}
+
+/** The structured instructions of `code` (which must be well nested), outermost first. */
+function structuredRanges(code: number[]): Structured[] {
+  const r = new ByteReader(new Uint8Array(code));
+  const open: Structured[] = [];
+  const done: Structured[] = [];
+  while (r.pos < code.length) {
+    const start = r.pos;
+    const ins = new Instruction();
+    readInstruction(r, ins);
+    if (opensBlock(ins.op)) open.push({ start, end: -1, isIf: ins.op === 0x04, blockType: ins.a });
+    else if (ins.op === 0x0b && open.length > 0) {
+      const s = open.pop()!;
+      s.end = r.pos;
+      done.push(s);
+    }
+  }
+  return done.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Code without one structured instruction, as valid as before: a block
+ * without results goes (an if leaves a drop for its condition), one with a
+ * single result becomes a constant of that type.
+ */
+function* withoutStructured(code: number[]): Generator<number[]> {
+  for (const s of structuredRanges(code)) {
+    let replacement: number[];
+    if (s.blockType === -64) replacement = [];
+    else if (s.blockType < 0) replacement = zero(s.blockType & 0x7f);
+    else continue; // Type-indexed blocks (parameters, several results): left alone.
+    if (s.isIf) replacement = [0x1a, ...replacement];
+    yield [...code.slice(0, s.start), ...replacement, ...code.slice(s.end)];
+  }
+}
+
 /** Candidate simplifications of `ir`, smallest-first in effect. */
 function* candidates(ir: ModuleIR): Generator<ModuleIR> {
   const copy = (): ModuleIR => structuredClone(ir);
@@ -48,6 +94,18 @@ function* candidates(ir: ModuleIR): Generator<ModuleIR> {
     for (let s = fn.statements.length - 1; s >= 0; s--) {
       const m = copy();
       m.functions[f].statements.splice(s, 1);
+      yield m;
+    }
+    for (let s = 0; s < fn.statements.length; s++) {
+      for (const smaller of withoutStructured(fn.statements[s])) {
+        const m = copy();
+        m.functions[f].statements[s] = smaller;
+        yield m;
+      }
+    }
+    for (const smaller of withoutStructured(fn.tail)) {
+      const m = copy();
+      m.functions[f].tail = smaller;
       yield m;
     }
     const simple = ir.types[fn.type].results.flatMap(zero);
