@@ -10,26 +10,7 @@
 import { Instruction, opensBlock, readInstruction } from "../../lib/binary/instruction.ts";
 import { ByteReader } from "../../lib/binary/reader.ts";
 import type { ModuleIR } from "./module_ir.ts";
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from "./op_pools.ts";
-
-/** A zero constant of `type` (v128 as an all-zero v128.const, references null). */
-function zero(type: number): number[] {
-  switch (type) {
-    case I32:
-      return [0x41, 0];
-    case I64:
-      return [0x42, 0];
-    case F32:
-      return [0x43, 0, 0, 0, 0];
-    case F64:
-      return [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
-    case FUNCREF:
-    case EXTERNREF:
-      return [0xd0, type];
-    default:
-      return [0xfd, 0x0c, ...new Array(16).fill(0)];
-  }
-}
+import { zeroConstant } from "./op_pools.ts";
 
 /** A structured instruction (block, loop, if) of code: its byte range and block type. */
 interface Structured {
@@ -68,7 +49,7 @@ function* withoutStructured(code: number[]): Generator<number[]> {
   for (const s of structuredRanges(code)) {
     let replacement: number[];
     if (s.blockType === -64) replacement = [];
-    else if (s.blockType < 0) replacement = zero(s.blockType & 0x7f);
+    else if (s.blockType < 0) replacement = zeroConstant(s.blockType & 0x7f);
     else continue; // Type-indexed blocks (parameters, several results): left alone.
     if (s.isIf) replacement = [0x1a, ...replacement];
     yield [...code.slice(0, s.start), ...replacement, ...code.slice(s.end)];
@@ -108,12 +89,17 @@ function* candidates(ir: ModuleIR): Generator<ModuleIR> {
       m.functions[f].tail = smaller;
       yield m;
     }
-    const simple = ir.types[fn.type].results.flatMap(zero);
+    const simple = ir.types[fn.type].results.flatMap(zeroConstant);
     if (fn.tail.length > simple.length) {
       const m = copy();
       m.functions[f].tail = simple;
       yield m;
     }
+  }
+  if (ir.start !== undefined) {
+    const m = copy();
+    delete m.start;
+    yield m;
   }
   for (let d = 0; d < ir.datas.length; d++) {
     if (ir.datas[d].bytes.length === 0) continue;

@@ -13,7 +13,7 @@
 import { s32, s64, u32 } from "../../tests/helpers/binary_builder.ts";
 import { FunctionGenerator, type ModuleScope } from "./function_gen.ts";
 import type { FunctionIR, FuncTypeIR, GlobalIR, ModuleIR } from "./module_ir.ts";
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SCALARS, V128 } from "./op_pools.ts";
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SCALARS, V128, zeroConstant } from "./op_pools.ts";
 import { Random } from "./random.ts";
 
 /** Calls a wrapper allows before the budget check traps (`unreachable`). */
@@ -159,6 +159,20 @@ export function generateModule(seed: number): GeneratedModule {
     });
     exports.push({ name: `f${i}`, kind: 0, index: wrapper });
   }
+  let start: number | undefined;
+  if (rnd.chance(0.1)) {
+    // A start function: it logs, then runs a defined function (which may trap: instantiation fails).
+    const callee = imports.length + rnd.int(definedCount);
+    const t = types[functionTypes[callee]];
+    start = imports.length + functions.length;
+    functions.push({
+      type: typeIndex([], []),
+      locals: [],
+      prologue: [0x41, ...s32(CALL_BUDGET), 0x24, 0],
+      statements: [[0x41, 0x2a, 0x10, 0]], // log_i32(42)
+      tail: [...t.params.flatMap(zeroConstant), 0x10, ...u32(callee), ...t.results.map(() => 0x1a)],
+    });
+  }
   if (rnd.chance(0.02)) {
     // Unbounded recursion, outside the budget: the call-stack-exhausted trap.
     const index = imports.length + functions.length;
@@ -193,6 +207,7 @@ export function generateModule(seed: number): GeneratedModule {
       memory: { min: memoryPages, max: memoryMax },
       globals,
       exports,
+      start,
       elems,
       datas,
     },

@@ -72,6 +72,8 @@ export interface ModuleIR {
   memory: { min: number; max?: number };
   globals: GlobalIR[];
   exports: ExportIR[];
+  /** The start function, if any. */
+  start?: number;
   elems: ElemIR[];
   datas: DataIR[];
 }
@@ -128,6 +130,7 @@ export function encodeModule(m: ModuleIR): Uint8Array {
   sections.push(
     section(7, vec(m.exports.map((e) => [...name(e.name), e.kind, ...u32(e.index)]))),
   );
+  if (m.start !== undefined) sections.push(section(8, u32(m.start)));
   sections.push(section(9, vec(m.elems.map(encodeElem))));
   // The data count section lets code use memory.init and data.drop.
   sections.push(section(12, u32(m.datas.length)));

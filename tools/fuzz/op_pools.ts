@@ -69,3 +69,22 @@ export function makesArithmeticNaN(name: string): boolean {
   return /^f(32|64)(x[24])?\.(add|sub|mul|div|sqrt|min|max|ceil|floor|trunc|nearest|demote|promote)/
     .test(name);
 }
+
+/** A constant zero (null for references) of `type`. */
+export function zeroConstant(type: number): number[] {
+  switch (type) {
+    case I32:
+      return [0x41, 0];
+    case I64:
+      return [0x42, 0];
+    case F32:
+      return [0x43, 0, 0, 0, 0];
+    case F64:
+      return [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
+    case FUNCREF:
+    case EXTERNREF:
+      return [0xd0, type];
+    default:
+      return [0xfd, 0x0c, ...new Array(16).fill(0)];
+  }
+}
