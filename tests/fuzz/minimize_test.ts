@@ -62,7 +62,8 @@ test("mutants differ from their source and are deterministic", () => {
 
 test("the minimiser removes nested blocks and ifs, keeping the module valid", async () => {
   // Fail while any statement still holds an i32.add (0x6a): blocks around it can go.
-  const hasAdd = (ir: ModuleIR) => ir.functions.some((f) => f.statements.some((s) => s.includes(0x6a)));
+  const hasAdd = (ir: ModuleIR) =>
+    ir.functions.some((f) => f.statements.some((s) => s.includes(0x6a)));
   let seed = 1;
   while (!hasAdd(generateModule(seed).ir)) seed++;
   const ir = generateModule(seed).ir;
