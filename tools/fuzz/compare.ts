@@ -119,6 +119,9 @@ export function compareObservations(
     if (a.log.join(";") !== b.log.join(";")) {
       return fail(i, `${where}: host calls [${a.log}] vs [${b.log}]`);
     }
+    if (a.fuelLeft !== b.fuelLeft) {
+      return fail(i, `${where}: fuel left ${a.fuelLeft} vs ${b.fuelLeft}`);
+    }
     const strict = exact || nanFree;
     const globals = compareValues(a.globals, b.globals, exact);
     if (globals === "different" || globals === "nan" && exact) {

@@ -21,7 +21,15 @@ export const OUR_MODES = [
   "register",
   "loops",
   "fuel",
+  "metered-interpret",
+  "metered-eager",
 ] as const;
+/**
+ * The "metered" modes give each call a small fuel budget: out-of-fuel traps
+ * and the fuel left must be the same in every tier, so they are compared
+ * with each other (not with the unmetered modes).
+ */
+export const METERED_MODES: readonly OurMode[] = ["metered-interpret", "metered-eager"];
 /** One of {@link OUR_MODES}. */
 export type OurMode = typeof OUR_MODES[number];
 
@@ -40,6 +48,8 @@ export interface CallObservation {
   memory: Uint8Array;
   globals: Bits[];
   log: string[];
+  /** Fuel left after the call (metered modes only). */
+  fuelLeft?: number;
 }
 
 /** Everything one engine showed for one module. */
@@ -158,6 +168,8 @@ function runtimeFor(mode: OurMode): Runtime {
     register: { jsTier: 1 },
     loops: { jsTier: 1 },
     fuel: { jsTier: 1, fuel: true },
+    "metered-interpret": { jsTier: false, fuel: true },
+    "metered-eager": { jsTier: 1, fuel: true },
   };
   // A small stack: generated code nests at most ~100 calls, and the recursion bomb ends sooner.
   const runtime = new Runtime({ ...configs[mode], maxStackBytes: 1 << 20 });
@@ -211,6 +223,9 @@ async function observe(
     return { engine: mode, instantiated: errorText(e), calls: [] };
   }
   if (mode === "fuel") module.fuel = 1e15;
+  const metered = METERED_MODES.includes(mode);
+  // Varies with the module, so out-of-fuel lands anywhere from the first call to never.
+  const budget = 20 + (bytes.length * 7919) % 3_000;
   const plan = exportPlan(ir);
   const calls: CallObservation[] = [];
   for (let set = 0; set < ARGUMENT_SETS; set++) {
@@ -218,6 +233,7 @@ async function observe(
       const fn = module.exportedFunction(f.name)!.withOptions({ timeout: CALL_TIMEOUT_MS });
       const args = f.type.params.map((t) => toBits(t, ARGUMENTS[t][set]));
       let outcome: CallObservation["outcome"];
+      if (metered) module.fuel = budget;
       try {
         const r = fn.callRaw(...args) as bigint[];
         outcome = { values: f.type.results.map((t, i) => ({ type: t, bits: r[i] })) };
@@ -234,6 +250,7 @@ async function observe(
           bits: module.exportedGlobal(g.name)!.rawValue as bigint,
         })),
         log: log.splice(0),
+        fuelLeft: metered ? module.fuel : undefined,
       });
     }
   }
