@@ -39,7 +39,8 @@ export async function checkModule(ir: ModuleIR, canonicalNaNs: boolean): Promise
       }
       base = meteredReference;
     }
-    const c = compareObservations(base, other, true, true);
+    const c = compareObservations(base, other, true, canonicalNaNs);
+    nanOnly += c.nanOnly;
     if (c.divergence) return { calls: reference.calls.length, nanOnly, divergence: c.divergence };
   }
   if (hasNativeWasm) {
