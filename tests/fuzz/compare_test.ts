@@ -50,3 +50,9 @@ test("NaN payloads: a divergence where NaNs are canonical, NaN-only elsewhere; o
   const c = observation("eager", 0x7fc00000n, [0, 0, 0xc0, 0x3f]); // 1.5, not a NaN
   assert.ok(compareObservations(a, c, true, false).divergence);
 });
+
+test("against native, float results are NaN-equal even where NaNs are canonical (JavaScript numbers lose NaN bits)", () => {
+  const native = observation("native", 0x7fc00000n, [0, 0, 0, 0]);
+  const ours = observation("interpret", 0xffc00000n, [0, 0, 0, 0]); // f32.neg of the canonical NaN
+  assert.deepEqual(compareObservations(native, ours, false, true), { nanOnly: 1 });
+});
