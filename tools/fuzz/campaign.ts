@@ -10,7 +10,7 @@ import { generatedModules, programModules, specModules } from "./corpus.ts";
 import type { Divergence } from "./compare.ts";
 import { checkModule } from "./differential.ts";
 import { checkMalformed, type MalformedFinding } from "./malformed.ts";
-import { generateModule } from "./module_gen.ts";
+import { type GeneratedModule, generateModule } from "./module_gen.ts";
 import { mutate } from "./mutate.ts";
 import { Random } from "./random.ts";
 
@@ -24,7 +24,7 @@ export interface CampaignOptions {
   /** Stop when this time (performance.now()) is reached (default: never). */
   deadline?: number;
   /** Called for each divergence (e.g. to minimise it and write its regression test). */
-  onDivergence?: (seed: number, divergence: Divergence) => Promise<void>;
+  onDivergence?: (seed: number, divergence: Divergence, module: GeneratedModule) => Promise<void>;
   /** Called for each malformed-input finding with the mutant's bytes. */
   onMalformed?: (mutantId: string, bytes: Uint8Array, finding: MalformedFinding) => Promise<void>;
   /** Called now and then with the counts so far. */
@@ -69,14 +69,21 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignCounts> {
   const timeLeft = () => o.deadline === undefined || performance.now() < o.deadline;
   for (let i = 0; (o.modules === undefined || i < o.modules) && timeLeft(); i++) {
     const seed = o.firstSeed + i;
-    const generated = generateModule(seed);
-    const result = await checkModule(generated.ir, generated.canonicalNaNs);
+    let generated = generateModule(seed);
+    let result = await checkModule(generated.ir, generated.canonicalNaNs);
     counts.modules++;
     counts.calls += result.calls;
     counts.nanOnly += result.nanOnly;
+    if (result.divergence && !generated.canonicalNaNs) {
+      // A NaN's sign or payload can reach integers, host calls and traps (bitmask,
+      // reinterpret, copysign): it is a divergence only if it stays once NaNs are canonical.
+      generated = generateModule(seed, { canonicalNaNs: true });
+      result = await checkModule(generated.ir, true);
+      if (!result.divergence) counts.nanOnly++;
+    }
     if (result.divergence) {
       counts.divergences++;
-      await o.onDivergence?.(seed, result.divergence);
+      await o.onDivergence?.(seed, result.divergence, generated);
     }
     for (let k = 0; k < o.mutantsPerModule; k++) {
       // Half the mutants come from this module, half from the fixed corpus.

@@ -18,7 +18,6 @@ import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { BOMBS, runBomb } from "./bombs.ts";
 import { runCampaign, summary } from "./campaign.ts";
-import { generateModule } from "./module_gen.ts";
 import { recordDivergence } from "./minimize_seed.ts";
 import { hasNativeWasm } from "./differential.ts";
 
@@ -51,9 +50,8 @@ const counts = await runCampaign({
   firstSeed,
   mutantsPerModule: 10,
   deadline: start + seconds * 1000,
-  onDivergence: async (seed, d) => {
-    console.log(`divergence at seed ${seed}: ${d.engines.join(" vs ")}: ${d.what}`);
-    const g = generateModule(seed);
+  onDivergence: async (seed, d, g) => {
+    console.log(`divergence at seed ${seed}: ${d.engines.join(" vs ")}: ${d.what.slice(0, 400)}`);
     const path = await recordDivergence(seed, g.ir, g.canonicalNaNs, regressions, write);
     if (path) console.log(`  minimised into ${path}`);
   },

@@ -35,8 +35,15 @@ export interface GeneratedModule {
   canonicalNaNs: boolean;
 }
 
-/** Generates the module of `seed`. */
-export function generateModule(seed: number): GeneratedModule {
+/**
+ * Generates the module of `seed`. `canonicalNaNs: true` canonicalises
+ * arithmetic NaNs even where the seed chose not to (the same module
+ * otherwise), to tell NaN-dependent differences from divergences.
+ */
+export function generateModule(
+  seed: number,
+  options: { canonicalNaNs?: boolean } = {},
+): GeneratedModule {
   const rnd = new Random(seed);
   const types: FuncTypeIR[] = [];
   const typeIndex = (params: number[], results: number[]): number => {
@@ -126,7 +133,8 @@ export function generateModule(seed: number): GeneratedModule {
     }),
     elemCount: elems.length,
     dataCount: datas.length,
-    canonicalNaNs: rnd.chance(0.8),
+    // Canonicalising draws no random numbers: forcing it gives the same module, NaN-canonical.
+    canonicalNaNs: rnd.chance(0.8) ? true : options.canonicalNaNs ?? false,
   };
 
   const functions: FunctionIR[] = [];
