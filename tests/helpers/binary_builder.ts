@@ -89,3 +89,18 @@ export function singleFunction(
     ...(options.after ?? []),
   );
 }
+
+/** Signed LEB128 of a 64-bit value. */
+export function s64(n: bigint): number[] {
+  const out: number[] = [];
+  n = BigInt.asIntN(64, n);
+  for (;;) {
+    const b = Number(n & 0x7fn);
+    n >>= 7n;
+    if ((n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}

@@ -275,6 +275,12 @@ export class ControlFlow extends Fusions {
     const index = this.operand(this.h - 1);
     this.pop(1);
     const n = ins.count;
+    // The stubs below run on different paths, but a stub that materializes an
+    // entry (a return does) changes the state the later stubs are translated
+    // with: materialize once here, on every path, so no stub does it alone.
+    const target = this.labelBlock(ins.a);
+    const arity = (target.isLoop ? target.params : target.results).length;
+    for (let i = this.h - arity; i < this.h; i++) if (this.readsLocal(i)) this.materialize(i);
     const tableAt = this.emitWords(OP.br_table, [index, n, ...new Array(n + 1).fill(-1)]) + 3;
     const stubs: [number, Block][] = [];
     for (let k = 0; k <= n; k++) {
