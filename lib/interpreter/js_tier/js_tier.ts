@@ -464,13 +464,18 @@ export function jsSource(
           : `m.callIndirectStructured(inst, ${code[pc + 1]}, ${code[pc + 2]}, R[b + ${
             code[pc + 3]
           }], b + ${code[pc + 4]}, depth)`;
+        // When the callee traps, the fuel it spent is the fuel left (this code's `catch` saves it).
+        const made = metered
+          ? `{ let made; try { made = ${call}; } catch (e) { fuel = m.fuel; throw e; } if (made) {`
+          : `{ if (${call}) {`;
         out.push(
           `pc = ${pc};${saveFuel}`,
-          `if (${call}) {`,
+          made,
           `R = m.R; F32 = m.F32; F64 = m.F64; mem = memoryView(inst);${
             metered ? " fuel = m.fuel;" : ""
           }`,
           `} else ${exit(String(pc))}`,
+          "}",
         );
         pc += width;
         continue;
