@@ -56,6 +56,13 @@ export class MemoryInstance {
   readonly maxPages: number;
   /** The maximum the module declared, if any (for import matching). */
   readonly declaredMax: number | undefined;
+  /**
+   * Growth allocates exactly the new size instead of spare capacity. Set once
+   * the JS API's `Memory.buffer` has handed out the buffer: that buffer must
+   * be exactly the memory's size, so a buffer with capacity would be copied
+   * once more each time the glue code reads `buffer` after a growth.
+   */
+  exactCapacity = false;
 
   /**
    * @param min initial size in pages.
@@ -83,7 +90,7 @@ export class MemoryInstance {
     if (pages > this.maxPages) return -1;
     const byteLength = pages * PAGE_SIZE;
     if (byteLength > this.buffer.byteLength) {
-      const wanted = Math.min(
+      const wanted = this.exactCapacity ? byteLength : Math.min(
         this.maxPages * PAGE_SIZE,
         Math.max(byteLength, GROWTH_FACTOR * this.buffer.byteLength),
       );
@@ -102,6 +109,19 @@ export class MemoryInstance {
    */
   exactBuffer(): ArrayBuffer {
     if (this.buffer.byteLength !== this.byteLength && !this.#reallocate(this.byteLength)) {
+      throw new RangeError(`cannot allocate ${this.byteLength} bytes for the memory's buffer`);
+    }
+    this.#resize(this.byteLength);
+    return this.buffer;
+  }
+
+  /**
+   * Moves the memory into a new buffer of exactly its size and detaches the
+   * old one, as the JS API's `Memory.grow` does even when the size does not
+   * change (so views of the old buffer never alias the memory again).
+   */
+  replaceBuffer(): ArrayBuffer {
+    if (!this.#reallocate(this.byteLength)) {
       throw new RangeError(`cannot allocate ${this.byteLength} bytes for the memory's buffer`);
     }
     this.#resize(this.byteLength);

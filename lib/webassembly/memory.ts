@@ -1,0 +1,85 @@
+/**
+ * `WebAssembly.Memory`. Its `buffer` is the runtime memory's own backing
+ * store, trimmed to exactly the memory's size, so views of it read and write
+ * wasm memory live. Once a buffer has been handed out the memory grows
+ * without spare capacity (each growth moves it into a new buffer of the new
+ * size, one copy, and detaches the old buffer as native engines do), so no
+ * second copy is needed when the glue code reads `buffer` again.
+ *
+ * @module
+ */
+
+import { MAX_PAGES, type MemoryInstance } from "../interpreter/instances.ts";
+import { MemoryInstance as Memory } from "../interpreter/instances.ts";
+import type { FacadeContext } from "./context.ts";
+import { finishInterface, readAddressType, requireDictionary } from "./idl.ts";
+import { enforceUnsignedLong } from "./values.ts";
+
+/** The constructor of `WebAssembly.Memory` for one namespace. */
+export function defineMemory(ctx: FacadeContext): new (descriptor: unknown) => object {
+  const slot = (self: unknown): MemoryInstance => {
+    const memory = ctx.memories.get(self as object);
+    if (memory === undefined) throw new TypeError("not a WebAssembly.Memory");
+    return memory;
+  };
+  class WebAssemblyMemory {
+    constructor(descriptor: unknown) {
+      if (descriptor === undefined || descriptor === null) {
+        throw new TypeError("WebAssembly.Memory needs a descriptor");
+      }
+      const d = requireDictionary(descriptor, "the memory descriptor");
+      readAddressType(d);
+      const initialValue = d.initial;
+      if (initialValue === undefined) throw new TypeError("the memory descriptor needs 'initial'");
+      const initial = enforceUnsignedLong(initialValue, "initial");
+      const maximumValue = d.maximum;
+      const maximum = maximumValue === undefined
+        ? undefined
+        : enforceUnsignedLong(maximumValue, "maximum");
+      if (initial > MAX_PAGES) {
+        throw new RangeError(`initial ${initial} exceeds ${MAX_PAGES} pages`);
+      }
+      if (maximum !== undefined && maximum > MAX_PAGES) {
+        throw new RangeError(`maximum ${maximum} exceeds ${MAX_PAGES} pages`);
+      }
+      if (maximum !== undefined && maximum < initial) {
+        throw new RangeError(`maximum ${maximum} is below initial ${initial}`);
+      }
+      const limit = ctx.options.memoryLimitPages ?? MAX_PAGES;
+      if (initial > limit) {
+        throw new RangeError(`initial ${initial} exceeds the limit of ${limit} pages`);
+      }
+      let memory: MemoryInstance;
+      try {
+        memory = new Memory(initial, maximum, limit);
+      } catch {
+        throw new RangeError(`cannot allocate a memory of ${initial} pages`);
+      }
+      ctx.memories.set(this, memory);
+      ctx.memoryObjects.set(memory, this);
+    }
+
+    /** Grows by `delta` pages; returns the old size in pages; RangeError when it cannot. */
+    grow(delta: unknown): number {
+      const memory = slot(this);
+      const pages = enforceUnsignedLong(delta, "delta");
+      const before = memory.buffer;
+      const old = memory.grow(pages);
+      if (old === -1) throw new RangeError(`cannot grow the memory by ${pages} pages`);
+      // The spec replaces the buffer on every grow, even by 0 pages or within capacity.
+      if (memory.buffer === before) memory.replaceBuffer();
+      memory.exactCapacity = true;
+      return old;
+    }
+
+    /** The memory's bytes: an ArrayBuffer of exactly its size, replaced when it grows. */
+    get buffer(): ArrayBuffer {
+      const memory = slot(this);
+      memory.exactCapacity = true;
+      return memory.exactBuffer();
+    }
+  }
+  finishInterface(WebAssemblyMemory, "Memory");
+  Object.defineProperty(WebAssemblyMemory, "name", { value: "Memory" });
+  return WebAssemblyMemory;
+}

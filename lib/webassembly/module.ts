@@ -1,0 +1,73 @@
+/**
+ * `WebAssembly.Module`: a compiled module, with the static `exports`,
+ * `imports` and `customSections` that describe it.
+ *
+ * @module
+ */
+
+import { ExternKind } from "../binary/types.ts";
+import type { CompiledModule } from "../runtime/compiled_module.ts";
+import { compileSync } from "../runtime/runtime.ts";
+import type { FacadeContext } from "./context.ts";
+import { toFacadeError } from "./errors.ts";
+import { finishInterface } from "./idl.ts";
+import { copyBufferSource } from "./values.ts";
+
+const KIND_NAMES = ["function", "table", "memory", "global"] as const;
+
+/** Compiles bytes with the namespace's limits; errors become the facade's CompileError. */
+export function compileBytes(ctx: FacadeContext, bytes: Uint8Array): CompiledModule {
+  try {
+    return compileSync(bytes, ctx.compileLimits);
+  } catch (e) {
+    throw toFacadeError(ctx.errors, e);
+  }
+}
+
+/** The constructor of `WebAssembly.Module` for one namespace. */
+export function defineModule(
+  ctx: FacadeContext,
+): new (bytes: unknown) => object {
+  const slot = (value: unknown): CompiledModule => {
+    const compiled = ctx.modules.get(value as object);
+    if (compiled === undefined) throw new TypeError("not a WebAssembly.Module");
+    return compiled;
+  };
+  class WebAssemblyModule {
+    constructor(bytes: unknown) {
+      ctx.modules.set(this, compileBytes(ctx, copyBufferSource(bytes)));
+    }
+
+    /** The module's exports: `{ name, kind }` in order. */
+    static exports(module: unknown): { name: string; kind: string }[] {
+      return slot(module).decoded.exports.map((e) => ({ name: e.name, kind: KIND_NAMES[e.kind] }));
+    }
+
+    /** The module's imports: `{ module, name, kind }` in order. */
+    static imports(module: unknown): { module: string; name: string; kind: string }[] {
+      return slot(module).decoded.imports.map((i) => ({
+        module: i.module,
+        name: i.name,
+        kind: KIND_NAMES[i.desc.kind],
+      }));
+    }
+
+    /** Copies of the contents of the custom sections named `sectionName`. */
+    static customSections(module: unknown, sectionName: unknown): ArrayBuffer[] {
+      const compiled = slot(module);
+      if (sectionName === undefined) throw new TypeError("customSections needs a section name");
+      const name = String(sectionName);
+      return compiled.customSections.filter((s) => s.name === name).map((s) =>
+        s.data.slice().buffer
+      );
+    }
+  }
+  finishInterface(WebAssemblyModule, "Module");
+  Object.defineProperty(WebAssemblyModule, "name", { value: "Module" });
+  return WebAssemblyModule;
+}
+
+/** The kind name of an extern kind, as `Module.exports` reports it. */
+export function kindName(kind: ExternKind): string {
+  return KIND_NAMES[kind];
+}
