@@ -5,7 +5,6 @@
  * @module
  */
 
-import { ExternKind } from "../binary/types.ts";
 import type { CompiledModule } from "../runtime/compiled_module.ts";
 import { compileSync } from "../runtime/runtime.ts";
 import type { FacadeContext } from "./context.ts";
@@ -65,9 +64,4 @@ export function defineModule(
   finishInterface(WebAssemblyModule, "Module");
   Object.defineProperty(WebAssemblyModule, "name", { value: "Module" });
   return WebAssemblyModule;
-}
-
-/** The kind name of an extern kind, as `Module.exports` reports it. */
-export function kindName(kind: ExternKind): string {
-  return KIND_NAMES[kind];
 }

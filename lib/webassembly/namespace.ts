@@ -12,7 +12,7 @@ import { cachedObject, type FacadeContext, type WebAssemblyOptions } from "./con
 import { defineErrors } from "./errors.ts";
 import { makeExportedFunction } from "./functions.ts";
 import { defineGlobal } from "./global.ts";
-import { defineInstance, instantiateCompiled } from "./instance.ts";
+import { defineInstance } from "./instance.ts";
 import { defineMemory } from "./memory.ts";
 import { compileBytes, defineModule } from "./module.ts";
 import { defineTable } from "./table.ts";
@@ -52,7 +52,6 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
     maxStackBytes: options.maxStackBytes,
   });
   const errors = defineErrors();
-  let memoryProto: object, tableProto: object, globalProto: object;
   const ctx: FacadeContext = {
     options,
     runtime,
@@ -75,9 +74,9 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
     globalObjects: new WeakMap(),
     functions: new WeakMap(),
     functionObjects: new WeakMap(),
-    memoryObject: (m) => cachedObject(m, ctx.memories, ctx.memoryObjects, memoryProto),
-    tableObject: (t) => cachedObject(t, ctx.tables, ctx.tableObjects, tableProto),
-    globalObject: (g) => cachedObject(g, ctx.globals, ctx.globalObjects, globalProto),
+    memoryObject: (m) => cachedObject(m, ctx.memories, ctx.memoryObjects, Memory.prototype),
+    tableObject: (t) => cachedObject(t, ctx.tables, ctx.tableObjects, Table.prototype),
+    globalObject: (g) => cachedObject(g, ctx.globals, ctx.globalObjects, Global.prototype),
     functionObject: (fn: FunctionInstance, index = 0) => {
       let f = ctx.functionObjects.get(fn);
       if (f === undefined) {
@@ -93,9 +92,6 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
   const Memory = defineMemory(ctx);
   const Table = defineTable(ctx);
   const Global = defineGlobal(ctx);
-  memoryProto = Memory.prototype;
-  tableProto = Table.prototype;
-  globalProto = Global.prototype;
 
   const newModule = (compiled: ReturnType<typeof compileBytes>): object => {
     const module = Object.create(Module.prototype) as object;
