@@ -133,20 +133,7 @@ export function makeHostFunction(
     if (results.length === 0) return;
     let values: unknown[];
     if (results.length === 1) values = [returned];
-    else {
-      if (
-        returned === null || (typeof returned !== "object" && typeof returned !== "function") ||
-        typeof (returned as Iterable<unknown>)[Symbol.iterator] !== "function"
-      ) {
-        throw new TypeError(`${debugName} must return an iterable of ${results.length} values`);
-      }
-      values = [...(returned as Iterable<unknown>)];
-      if (values.length !== results.length) {
-        throw new TypeError(
-          `${debugName} returned ${values.length} values, expected ${results.length}`,
-        );
-      }
-    }
+    else values = iterableToList(returned, results.length, debugName);
     const converted = results.map((t, i) => toWebAssemblyValue(values[i], t, lookup));
     at = base;
     for (let i = 0; i < results.length; i++) {
@@ -155,4 +142,37 @@ export function makeHostFunction(
     }
   };
   return new FunctionInstance(type, null, null, host, debugName);
+}
+
+/**
+ * The spec's IterableToList for a host function's results: `@@iterator` is
+ * read once, then `next`, `done` and `value` as the iteration protocol
+ * does (a TypeError unless it yields exactly `count` values).
+ */
+function iterableToList(value: unknown, count: number, name: string): unknown[] {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+    throw new TypeError(`${name} must return an iterable of ${count} values`);
+  }
+  const method = (value as Record<symbol, unknown>)[Symbol.iterator];
+  if (typeof method !== "function") {
+    throw new TypeError(`${name} must return an iterable of ${count} values`);
+  }
+  const iterator = Reflect.apply(method, value, []) as Iterator<unknown>;
+  if (iterator === null || (typeof iterator !== "object" && typeof iterator !== "function")) {
+    throw new TypeError(`${name}'s result has an iterator that is not an object`);
+  }
+  const next = iterator.next;
+  const values: unknown[] = [];
+  for (;;) {
+    const step = Reflect.apply(next, iterator, []) as IteratorResult<unknown>;
+    if (step === null || (typeof step !== "object" && typeof step !== "function")) {
+      throw new TypeError(`${name}'s result iterator returned a non-object`);
+    }
+    if (step.done) break;
+    values.push(step.value);
+  }
+  if (values.length !== count) {
+    throw new TypeError(`${name} returned ${values.length} values, expected ${count}`);
+  }
+  return values;
 }

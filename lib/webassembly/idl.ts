@@ -13,9 +13,9 @@ export function finishInterface(
 ): void {
   for (const target of [ctor, ctor.prototype] as object[]) {
     for (const key of Object.getOwnPropertyNames(target)) {
-      if (key === "constructor" || key === "prototype" || key === "length" || key === "name") {
-        continue;
-      }
+      if (key === "constructor") continue;
+      // The class's own `length`, `name` and `prototype` keep their attributes.
+      if (target === ctor && (key === "prototype" || key === "length" || key === "name")) continue;
       const desc = Object.getOwnPropertyDescriptor(target, key)!;
       Object.defineProperty(target, key, { ...desc, enumerable: true });
     }

@@ -37,14 +37,21 @@ function single(imp: Import, kind: ExternKind, entity: unknown): ImportProvider 
   };
 }
 
-/** Resolves every import of `compiled` from `importObject` ("read the imports"). */
-function readImports(
+/**
+ * Resolves every import of `compiled` from `importObject` ("read the
+ * imports"): synchronously, even for `WebAssembly.instantiate`, whose
+ * instantiation then happens in a later task.
+ */
+export function readImports(
   ctx: FacadeContext,
   compiled: CompiledModule,
   importObject: unknown,
 ): ImportProvider[] {
   const imports = compiled.decoded.imports;
-  if (imports.length > 0 && !isObject(importObject)) {
+  if (importObject !== undefined && !isObject(importObject)) {
+    throw new TypeError("the import object must be an object");
+  }
+  if (imports.length > 0 && importObject === undefined) {
     throw new TypeError("the module has imports: an import object is needed");
   }
   const { LinkError } = ctx.errors;
@@ -101,16 +108,15 @@ function readImports(
 }
 
 /**
- * Instantiates `compiled` with `importObject`: links, writes segments, runs
- * the start function (on one of the namespace's machines), and returns the
- * exports object.
+ * Instantiates `compiled` with its imports read by {@link readImports}:
+ * links, writes segments, runs the start function, and returns the exports
+ * object.
  */
 export function instantiateCompiled(
   ctx: FacadeContext,
   compiled: CompiledModule,
-  importObject: unknown,
+  providers: ImportProvider[],
 ): object {
-  const providers = readImports(ctx, compiled, importObject);
   try {
     const { state } = link(compiled, (_name, index) => providers[index], {
       memoryLimitPages: ctx.options.memoryLimitPages ?? MAX_PAGES,
@@ -135,23 +141,26 @@ export function instantiateCompiled(
   }
 }
 
+/** The exports object of each `WebAssembly.Instance` (its internal slot). */
+export const instanceExports = new WeakMap<object, object>();
+
 /** The constructor of `WebAssembly.Instance` for one namespace. */
 export function defineInstance(
   ctx: FacadeContext,
 ): new (module: unknown, importObject?: unknown) => object {
-  const exportsOf = new WeakMap<object, object>();
   class WebAssemblyInstance {
     // The import object is a rest parameter so that `length` is 1, as WebIDL's.
     constructor(module: unknown, ...rest: unknown[]) {
       const importObject = rest[0];
       const compiled = ctx.modules.get(module as object);
       if (compiled === undefined) throw new TypeError("not a WebAssembly.Module");
-      exportsOf.set(this, instantiateCompiled(ctx, compiled, importObject));
+      const providers = readImports(ctx, compiled, importObject);
+      instanceExports.set(this, instantiateCompiled(ctx, compiled, providers));
     }
 
     /** The instance's exports: a frozen object without prototype. */
     get exports(): object {
-      const exports = exportsOf.get(this);
+      const exports = instanceExports.get(this);
       if (exports === undefined) throw new TypeError("not a WebAssembly.Instance");
       return exports;
     }

@@ -12,7 +12,7 @@ import { cachedObject, type FacadeContext, type WebAssemblyOptions } from "./con
 import { defineErrors } from "./errors.ts";
 import { makeExportedFunction } from "./functions.ts";
 import { defineGlobal } from "./global.ts";
-import { defineInstance } from "./instance.ts";
+import { defineInstance, instanceExports, instantiateCompiled, readImports } from "./instance.ts";
 import { defineMemory } from "./memory.ts";
 import { compileBytes, defineModule } from "./module.ts";
 import { defineTable } from "./table.ts";
@@ -34,6 +34,9 @@ export type WebAssemblyNamespace = Record<string, unknown> & {
   compileStreaming(source: unknown): Promise<object>;
   instantiateStreaming(source: unknown, importObject?: object): Promise<unknown>;
 };
+
+const isObject = (v: unknown): v is object =>
+  v !== null && (typeof v === "object" || typeof v === "function");
 
 /** Resolves after other queued work, as the spec's "queue a task" for asynchronous compilation. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -93,6 +96,16 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
   const Table = defineTable(ctx);
   const Global = defineGlobal(ctx);
 
+  // "Asynchronously instantiate": imports are read now, the instance is made in a later task.
+  const instantiateLater = (module: object, importObject: unknown): Promise<object> => {
+    const compiled = ctx.modules.get(module)!;
+    const providers = readImports(ctx, compiled, importObject);
+    return nextTask().then(() => {
+      const instance = Object.create(Instance.prototype) as object;
+      instanceExports.set(instance, instantiateCompiled(ctx, compiled, providers));
+      return instance;
+    });
+  };
   const newModule = (compiled: ReturnType<typeof compileBytes>): object => {
     const module = Object.create(Module.prototype) as object;
     ctx.modules.set(module, compiled);
@@ -121,8 +134,15 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
     // Optional arguments are rest parameters so that `length` counts the required ones only.
     instantiate(source: unknown, ...rest: unknown[]): Promise<unknown> {
       const importObject = rest[0];
+      if (importObject !== undefined && !isObject(importObject)) {
+        return Promise.reject(new TypeError("the import object must be an object"));
+      }
       if (ctx.modules.has(source as object)) {
-        return nextTask().then(() => new Instance(source, importObject));
+        try {
+          return instantiateLater(source as object, importObject);
+        } catch (e) {
+          return Promise.reject(e);
+        }
       }
       let copy: Uint8Array;
       try {
@@ -132,7 +152,7 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
       }
       return nextTask().then(() => {
         const module = newModule(compileBytes(ctx, copy));
-        return nextTask().then(() => ({ module, instance: new Instance(module, importObject) }));
+        return instantiateLater(module, importObject).then((instance) => ({ module, instance }));
       });
     },
     compileStreaming(source: unknown): Promise<object> {
@@ -142,7 +162,7 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
       const importObject = rest[0];
       return responseBytes(source).then((bytes) => {
         const module = newModule(compileBytes(ctx, bytes));
-        return { module, instance: new Instance(module, importObject) };
+        return instantiateLater(module, importObject).then((instance) => ({ module, instance }));
       });
     },
   };

@@ -24,14 +24,14 @@ export function defineTable(
     return table;
   };
   const lookup = (v: unknown) => ctx.functions.get(v as object);
-  // WebIDL: an optional argument passed as undefined is missing, so it takes the default.
-  const element = (table: TableInstance, value: unknown) =>
-    toWebAssemblyValue(value === undefined ? defaultValue(table.type) : value, table.type, lookup);
+  // An absent value takes the element type's default; an explicit undefined is converted
+  // (so it is a TypeError for funcref), as engines and the suite's get-set tests do.
+  const element = (table: TableInstance, rest: unknown[]) =>
+    toWebAssemblyValue(rest.length === 0 ? defaultValue(table.type) : rest[0], table.type, lookup);
   const limit = () => Math.min(ctx.options.tableLimit ?? MAX_TABLE_ELEMENTS, MAX_TABLE_ELEMENTS);
   class WebAssemblyTable {
     // The value is a rest parameter so that `length` is 1, as WebIDL's.
     constructor(descriptor: unknown, ...rest: unknown[]) {
-      const value = rest[0];
       if (descriptor === undefined || descriptor === null) {
         throw new TypeError("WebAssembly.Table needs a descriptor");
       }
@@ -58,7 +58,7 @@ export function defineTable(
       }
       if (initial > limit()) throw new RangeError(`initial ${initial} exceeds ${limit()} elements`);
       const table = new Table(type, initial, maximum, limit());
-      const init = element(table, value);
+      const init = element(table, rest);
       if (init !== null) table.elements.fill(init);
       ctx.tables.set(this, table);
       ctx.tableObjects.set(table, this);
@@ -71,10 +71,9 @@ export function defineTable(
 
     /** Grows by `delta` elements set to `value`; returns the old length; RangeError when it cannot. */
     grow(delta: unknown, ...rest: unknown[]): number {
-      const value = rest[0];
       const table = slot(this);
       const count = enforceUnsignedLong(delta, "delta");
-      const init = element(table, value);
+      const init = element(table, rest);
       const old = table.elements.length + count > limit() ? -1 : table.grow(count, init);
       if (old === -1) throw new RangeError(`cannot grow the table by ${count} elements`);
       return old;
@@ -90,11 +89,10 @@ export function defineTable(
 
     /** Sets element `index` to `value` (the element type's default when missing). */
     set(index: unknown, ...rest: unknown[]): void {
-      const value = rest[0];
       const table = slot(this);
       const i = enforceUnsignedLong(index, "index");
       if (i >= table.elements.length) throw new RangeError(`index ${i} is out of bounds`);
-      table.elements[i] = element(table, value);
+      table.elements[i] = element(table, rest);
     }
   }
   finishInterface(WebAssemblyTable, "Table");

@@ -66,6 +66,15 @@ const print = (result: unknown) => {
   console.log("JSAPI-RESULT " + JSON.stringify(result));
 };
 
+// testharness.js names tests after `location.pathname` where `location` exists; Deno's is undefined.
+try {
+  Object.defineProperty(globalThis, "location", {
+    value: { pathname: `/wasm/jsapi/${file}` },
+    configurable: true,
+  });
+} catch {
+  // A host whose location cannot be replaced has a real one.
+}
 runScript(join(dir, "harness/testharness.js"));
 const harness = g as unknown as {
   add_completion_callback(
@@ -76,6 +85,14 @@ const harness = g as unknown as {
   ): void;
   setup(options: Record<string, unknown>): void;
 };
+// JSAPI_TRACE=1 prints each subtest as it ends, with the time since the start (to find slow ones).
+if (process.env.JSAPI_TRACE) {
+  const start = Date.now();
+  (g as unknown as { add_result_callback(cb: (t: { name: string; status: number }) => void): void })
+    .add_result_callback((t) =>
+      console.error(`${Date.now() - start} ms ${TEST_STATUS[t.status]} ${t.name}`)
+    );
+}
 harness.add_completion_callback((tests, status) => {
   print({
     file,
