@@ -117,6 +117,14 @@ export function instantiateCompiled(
   compiled: CompiledModule,
   providers: ImportProvider[],
 ): object {
+  const limits = compiled.decoded;
+  for (const t of limits.tables) {
+    // The JS API's dynamic limit: a RangeError, as engines throw, not a LinkError.
+    const limit = Math.min(ctx.options.tableLimit ?? MAX_TABLE_ELEMENTS, MAX_TABLE_ELEMENTS);
+    if (t.limits.min > limit) {
+      throw new RangeError(`a table of ${t.limits.min} elements exceeds the limit of ${limit}`);
+    }
+  }
   try {
     const { state } = link(compiled, (_name, index) => providers[index], {
       memoryLimitPages: ctx.options.memoryLimitPages ?? MAX_PAGES,

@@ -10,17 +10,37 @@ import { compileSync } from "../runtime/runtime.ts";
 import type { FacadeContext } from "./context.ts";
 import { toFacadeError } from "./errors.ts";
 import { finishInterface } from "./idl.ts";
+import { exceededLimit, JS_EMBEDDING_LIMITS } from "./limits.ts";
 import { copyBufferSource } from "./values.ts";
 
 const KIND_NAMES = ["function", "table", "memory", "global"] as const;
 
 /** Compiles bytes with the namespace's limits; errors become the facade's CompileError. */
 export function compileBytes(ctx: FacadeContext, bytes: Uint8Array): CompiledModule {
+  let compiled: CompiledModule;
   try {
-    return compileSync(bytes, ctx.compileLimits);
+    compiled = compileSync(bytes, ctx.compileLimits);
   } catch (e) {
     throw toFacadeError(ctx.errors, e);
   }
+  const exceeded = exceededLimit(compiled.decoded);
+  if (exceeded !== undefined) throw new ctx.errors.CompileError(exceeded);
+  return compiled;
+}
+
+/**
+ * A copy of a BufferSource's bytes to compile; a module larger than the JS
+ * API allows is a CompileError before anything is copied.
+ */
+export function moduleBytes(ctx: FacadeContext, source: unknown): Uint8Array {
+  const size = (source as { byteLength?: unknown })?.byteLength;
+  const isBuffer = source instanceof ArrayBuffer || ArrayBuffer.isView(source);
+  if (isBuffer && typeof size === "number" && size > JS_EMBEDDING_LIMITS.moduleBytes) {
+    throw new ctx.errors.CompileError(
+      `module of ${size} bytes exceeds the JS API's limit of ${JS_EMBEDDING_LIMITS.moduleBytes}`,
+    );
+  }
+  return copyBufferSource(source);
 }
 
 /** The constructor of `WebAssembly.Module` for one namespace. */
@@ -34,7 +54,7 @@ export function defineModule(
   };
   class WebAssemblyModule {
     constructor(bytes: unknown) {
-      ctx.modules.set(this, compileBytes(ctx, copyBufferSource(bytes)));
+      ctx.modules.set(this, compileBytes(ctx, moduleBytes(ctx, bytes)));
     }
 
     /** The module's exports: `{ name, kind }` in order. */

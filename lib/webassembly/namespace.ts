@@ -14,9 +14,8 @@ import { makeExportedFunction } from "./functions.ts";
 import { defineGlobal } from "./global.ts";
 import { defineInstance, instanceExports, instantiateCompiled, readImports } from "./instance.ts";
 import { defineMemory } from "./memory.ts";
-import { compileBytes, defineModule } from "./module.ts";
+import { compileBytes, defineModule, moduleBytes } from "./module.ts";
 import { defineTable } from "./table.ts";
-import { copyBufferSource } from "./values.ts";
 
 /** What `createWebAssembly` returns: the standard namespace (typed loosely: it is the host's shape). */
 export type WebAssemblyNamespace = Record<string, unknown> & {
@@ -114,7 +113,13 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
 
   const operations = {
     validate(bytes: unknown): boolean {
-      const copy = copyBufferSource(bytes);
+      let copy: Uint8Array;
+      try {
+        copy = moduleBytes(ctx, bytes);
+      } catch (e) {
+        if (e instanceof TypeError) throw e; // not a BufferSource
+        return false; // too large
+      }
       try {
         compileBytes(ctx, copy);
         return true;
@@ -125,7 +130,7 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
     compile(bytes: unknown): Promise<object> {
       let copy: Uint8Array;
       try {
-        copy = copyBufferSource(bytes);
+        copy = moduleBytes(ctx, bytes);
       } catch (e) {
         return Promise.reject(e);
       }
@@ -146,7 +151,7 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
       }
       let copy: Uint8Array;
       try {
-        copy = copyBufferSource(source);
+        copy = moduleBytes(ctx, source);
       } catch (e) {
         return Promise.reject(e);
       }
