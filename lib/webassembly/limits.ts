@@ -71,3 +71,50 @@ function bodySize(bytes: Uint8Array, offset: number): number {
   }
   return size;
 }
+
+/** The limit on the item count of each section whose count bounds one (by section id). */
+const SECTION_COUNT_LIMITS: Record<number, [string, number]> = {
+  1: ["types", JS_EMBEDDING_LIMITS.types],
+  2: ["imports", JS_EMBEDDING_LIMITS.imports],
+  3: ["functions", JS_EMBEDDING_LIMITS.functions],
+  4: ["tables", JS_EMBEDDING_LIMITS.tables],
+  5: ["memories", JS_EMBEDDING_LIMITS.memories],
+  6: ["globals", JS_EMBEDDING_LIMITS.globals],
+  7: ["exports", JS_EMBEDDING_LIMITS.exports],
+  9: ["element segments", JS_EMBEDDING_LIMITS.elementSegments],
+  11: ["data segments", JS_EMBEDDING_LIMITS.dataSegments],
+};
+
+/**
+ * Why a module's section counts exceed a limit, read from the section headers
+ * alone (so that a module of ten million element segments is rejected before
+ * they are decoded); undefined when none does or the bytes are malformed
+ * (the decoder then says what is wrong).
+ */
+export function exceededSectionCount(bytes: Uint8Array): string | undefined {
+  let pos = 8;
+  const leb = (): number => {
+    let value = 0, shift = 0;
+    for (let i = 0; i < 5; i++) {
+      if (pos >= bytes.length) return -1;
+      const b = bytes[pos++];
+      value += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return value;
+      shift += 7;
+    }
+    return -1;
+  };
+  while (pos < bytes.length) {
+    const id = bytes[pos++];
+    const size = leb();
+    if (size < 0) return undefined;
+    const end = pos + size;
+    const limit = SECTION_COUNT_LIMITS[id];
+    if (limit !== undefined) {
+      const count = leb();
+      if (count > limit[1]) return `${count} ${limit[0]} exceed the JS API's limit of ${limit[1]}`;
+    }
+    pos = end;
+  }
+  return undefined;
+}

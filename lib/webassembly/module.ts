@@ -10,13 +10,15 @@ import { compileSync } from "../runtime/runtime.ts";
 import type { FacadeContext } from "./context.ts";
 import { toFacadeError } from "./errors.ts";
 import { finishInterface } from "./idl.ts";
-import { exceededLimit, JS_EMBEDDING_LIMITS } from "./limits.ts";
+import { exceededLimit, exceededSectionCount, JS_EMBEDDING_LIMITS } from "./limits.ts";
 import { copyBufferSource } from "./values.ts";
 
 const KIND_NAMES = ["function", "table", "memory", "global"] as const;
 
 /** Compiles bytes with the namespace's limits; errors become the facade's CompileError. */
 export function compileBytes(ctx: FacadeContext, bytes: Uint8Array): CompiledModule {
+  const tooMany = exceededSectionCount(bytes);
+  if (tooMany !== undefined) throw new ctx.errors.CompileError(tooMany);
   let compiled: CompiledModule;
   try {
     compiled = compileSync(bytes, ctx.compileLimits);
