@@ -5,7 +5,8 @@
  * facade as `globalThis.WebAssembly`), and prints a per-file table of
  * subtests passed and failed, then the failures with their messages.
  *
- * Usage: `deno run --allow-read --allow-env --allow-run tests/js_api/run.ts [--quiet] [filter]`
+ * Usage: `deno run --allow-read --allow-env --allow-run tests/js_api/run.ts [--quiet]
+ * [--exclude=SUBSTRING] [SUBSTRING]` (files whose path contains it)
  * or `bun tests/js_api/run.ts`. The suite is read from `$WASM_JS_API_DIR`,
  * else `../shared/wasm-spec/js-api` beside the checkout; when it is missing
  * the run fails (exit 1) in CI (`CI` set) and exits 0 elsewhere.
@@ -28,7 +29,8 @@ const suiteDir = process.env.WASM_JS_API_DIR ?? resolve(here, "../../../shared/w
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 
 /** Beyond WebAssembly 2.0, or not meant for a JS shell: not run. */
-const OUT_OF_SCOPE = /tentative|memory64|(^|\/)(gc|exception|js-string|js-promise-integration|tag)\//;
+const OUT_OF_SCOPE =
+  /tentative|memory64|(^|\/)(gc|exception|js-string|js-promise-integration|tag)\//;
 
 /** The 2.0-scope test files, relative to the suite. */
 export function suiteFiles(dir: string): string[] {
@@ -83,15 +85,22 @@ function runFile(file: string, timeoutMs: number): Promise<FileResult> {
 
 async function main(): Promise<void> {
   if (!existsSync(join(suiteDir, "harness/testharness.js"))) {
-    console.log(`!! JS API suite not found at ${suiteDir} (set WASM_JS_API_DIR). NOTHING WAS CHECKED.`);
+    console.log(
+      `!! JS API suite not found at ${suiteDir} (set WASM_JS_API_DIR). NOTHING WAS CHECKED.`,
+    );
     process.exit(process.env.CI ? 1 : 0);
   }
   const args = process.argv.slice(2);
   const quiet = args.includes("--quiet");
   const filter = args.find((a) => !a.startsWith("--"));
-  const files = suiteFiles(suiteDir).filter((f) => filter === undefined || f.includes(filter));
+  const exclude = args.find((a) => a.startsWith("--exclude="))?.slice("--exclude=".length);
+  const files = suiteFiles(suiteDir).filter((f) =>
+    (filter === undefined || f.includes(filter)) && (exclude === undefined || !f.includes(exclude))
+  );
   const runtime = isBun ? `bun ${process.versions.bun}` : `deno ${process.versions.deno}`;
-  console.log(`WebAssembly JS API suite (${files.length} files) on the wazero-ts facade, ${runtime}`);
+  console.log(
+    `WebAssembly JS API suite (${files.length} files) on the wazero-ts facade, ${runtime}`,
+  );
   const results: FileResult[] = [];
   // limits.any.js builds modules of millions of entries with the suite's JS module builder.
   for (const file of files) results.push(await runFile(file, 1_200_000));
