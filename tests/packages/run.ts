@@ -25,6 +25,11 @@ const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 /** The packages checked: npm spec, the script that exercises it, what it does. */
 const PACKAGES = [
   {
+    spec: "esbuild-wasm@0.25.0",
+    script: "esbuild_wasm_check.mjs",
+    what: "transform TypeScript (Go runtime, browser build)",
+  },
+  {
     spec: "sql.js@1.13.0",
     script: "sql_js_check.mjs",
     what: "create a table, insert 1,000 rows, query",
