@@ -14,7 +14,7 @@
 
 import process from "node:process";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,11 @@ const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 
 /** The packages checked: npm spec, the script that exercises it, what it does. */
 const PACKAGES = [
+  {
+    spec: "lightningcss-wasm@1.29.1",
+    script: "lightningcss_wasm_check.mjs",
+    what: "minify CSS for Safari 13 (Rust, napi-wasm)",
+  },
   {
     spec: "esbuild-wasm@0.25.0",
     script: "esbuild_wasm_check.mjs",
@@ -46,8 +51,18 @@ function runCheck(script: string, dir: string, facade: boolean): Outcome {
   const path = join(here, script);
   const args = isBun
     ? [path, dir]
-    : ["run", ...(facade ? ["--v8-flags=--jitless"] : []), "-A", path, dir];
+    // The packages' own bare imports (napi-wasm...) resolve from the temporary folder's
+    // node_modules: Deno runs with its config there, not this checkout's ("nodeModulesDir": "none").
+    : [
+      "run",
+      `--config=${join(dir, "deno.json")}`,
+      ...(facade ? ["--v8-flags=--jitless"] : []),
+      "-A",
+      path,
+      dir,
+    ];
   const stdout = execFileSync(process.execPath, args, {
+    cwd: dir,
     env: { ...process.env, ...(facade ? { FACADE: "1" } : {}) },
     encoding: "utf8",
     timeout: 600_000,
@@ -57,6 +72,7 @@ function runCheck(script: string, dir: string, facade: boolean): Outcome {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "wazero-packages-"));
+writeFileSync(join(dir, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
 try {
   execFileSync("npm", ["install", "--no-audit", "--no-fund", ...PACKAGES.map((p) => p.spec)], {
     cwd: dir,
