@@ -25,6 +25,11 @@ const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 /** The packages checked: npm spec, the script that exercises it, what it does. */
 const PACKAGES = [
   {
+    spec: "@jsquash/png@3.1.1",
+    script: "jsquash_png_check.mjs",
+    what: "encode a PNG and decode it back (Rust, wasm-bindgen)",
+  },
+  {
     spec: "lightningcss-wasm@1.29.1",
     script: "lightningcss_wasm_check.mjs",
     what: "minify CSS for Safari 13 (Rust, napi-wasm)",
