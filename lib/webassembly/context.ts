@@ -52,8 +52,6 @@ export interface FacadeContext {
   fuel: number;
   /** Deadline of the outermost running call (performance.now() time), or Infinity. */
   deadline: number;
-  /** Calls into wasm code now running (so nested calls share the outermost one's deadline). */
-  depth: number;
   readonly modules: WeakMap<object, CompiledModule>;
   readonly memories: WeakMap<object, MemoryInstance>;
   readonly memoryObjects: WeakMap<MemoryInstance, object>;

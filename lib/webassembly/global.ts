@@ -7,7 +7,7 @@
  */
 
 import { ValType } from "../binary/types.ts";
-import { type GlobalInstance, GlobalInstance as Global } from "../interpreter/instances.ts";
+import { GlobalInstance } from "../interpreter/instances.ts";
 import { readValue, writeValue } from "../runtime/values.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
 import type { FacadeContext } from "./context.ts";
@@ -54,7 +54,7 @@ export function defineGlobal(
       if (type === undefined || type === ValType.v128) {
         throw new TypeError(`invalid global value type ${name}`);
       }
-      const global = new Global(type as ValType, mutable);
+      const global = new GlobalInstance(type as ValType, mutable);
       storeGlobal(
         global,
         toWebAssemblyValue(value === undefined ? defaultValue(type) : value, type, lookup),

@@ -9,8 +9,7 @@
  * @module
  */
 
-import { MAX_PAGES, type MemoryInstance } from "../interpreter/instances.ts";
-import { MemoryInstance as Memory } from "../interpreter/instances.ts";
+import { MAX_PAGES, MemoryInstance } from "../interpreter/instances.ts";
 import type { FacadeContext } from "./context.ts";
 import { finishInterface, readAddressType, requireDictionary } from "./idl.ts";
 import { enforceUnsignedLong } from "./values.ts";
@@ -51,7 +50,7 @@ export function defineMemory(ctx: FacadeContext): new (descriptor: unknown) => o
       }
       let memory: MemoryInstance;
       try {
-        memory = new Memory(initial, maximum, limit);
+        memory = new MemoryInstance(initial, maximum, limit);
       } catch {
         throw new RangeError(`cannot allocate a memory of ${initial} pages`);
       }

@@ -66,7 +66,6 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
     errors,
     fuel: options.fuel ?? Infinity,
     deadline: Infinity,
-    depth: 0,
     modules: new WeakMap(),
     memories: new WeakMap(),
     memoryObjects: new WeakMap(),

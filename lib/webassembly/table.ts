@@ -6,7 +6,7 @@
  */
 
 import { ValType } from "../binary/types.ts";
-import { type TableInstance, TableInstance as Table } from "../interpreter/instances.ts";
+import { TableInstance } from "../interpreter/instances.ts";
 import type { FacadeContext } from "./context.ts";
 import { finishInterface, readAddressType, requireDictionary } from "./idl.ts";
 import { defaultValue, enforceUnsignedLong, toJSValue, toWebAssemblyValue } from "./values.ts";
@@ -57,7 +57,7 @@ export function defineTable(
         throw new RangeError(`maximum ${maximum} is below initial ${initial}`);
       }
       if (initial > limit()) throw new RangeError(`initial ${initial} exceeds ${limit()} elements`);
-      const table = new Table(type, initial, maximum, limit());
+      const table = new TableInstance(type, initial, maximum, limit());
       const init = element(table, rest);
       if (init !== null) table.elements.fill(init);
       ctx.tables.set(this, table);
