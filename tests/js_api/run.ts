@@ -6,8 +6,9 @@
  * subtests passed and failed, then the failures with their messages.
  *
  * Usage: `deno run --allow-read --allow-env --allow-run tests/js_api/run.ts [--quiet]
- * [--exclude=SUBSTRING] [--with-limits] [SUBSTRING]` (files whose path contains it;
- * `--with-limits` runs limits.any.js under Bun too)
+ * [--exclude=SUBSTRING] [--with-limits] [--jitless] [SUBSTRING]` (files whose path contains
+ * it; `--with-limits` runs limits.any.js under Bun too; `--jitless` runs Deno's children without
+ * a JIT, where the host has no WebAssembly object at all)
  * or `bun tests/js_api/run.ts`. The suite is read from `$WASM_JS_API_DIR`,
  * else `../shared/wasm-spec/js-api` beside the checkout; when it is missing
  * the run fails (exit 1) in CI (`CI` set) and exits 0 elsewhere.
@@ -65,12 +66,19 @@ export interface FileResult {
   tests: SubtestResult[];
 }
 
-/** Runs one file in a child process of the same runtime; a crash or timeout is a harness ERROR. */
-function runFile(file: string, timeoutMs: number): Promise<FileResult> {
+/**
+ * Runs one file in a child process of the same runtime; a crash or timeout is a harness ERROR.
+ * `jitless`: Deno without a JIT, where the host has no WebAssembly at all.
+ */
+function runFile(file: string, timeoutMs: number, jitless: boolean): Promise<FileResult> {
   const script = join(here, "run_file.ts");
   // limits.any.js compiles modules of ten million element segments while earlier modules of a
   // million entries are still alive: more than V8's default 4 GB heap holds of decoded modules.
-  const heap = file === "limits.any.js" ? ["--v8-flags=--max-old-space-size=6144"] : [];
+  const flags = [
+    ...(jitless ? ["--jitless"] : []),
+    ...(file === "limits.any.js" ? ["--max-old-space-size=6144"] : []),
+  ];
+  const heap = flags.length > 0 ? [`--v8-flags=${flags.join(",")}`] : [];
   const [cmd, args] = isBun
     ? [process.execPath, [script, suiteDir, file]]
     : [process.execPath, ["run", ...heap, "--allow-read", "--allow-env", script, suiteDir, file]];
@@ -109,13 +117,16 @@ async function main(): Promise<void> {
   if (skipLimits) {
     console.log("SKIP limits.any.js under Bun (it needs over 14 GB there; --with-limits runs it)");
   }
-  const runtime = isBun ? `bun ${process.versions.bun}` : `deno ${process.versions.deno}`;
+  const runtime = isBun
+    ? `bun ${process.versions.bun}`
+    : `deno ${process.versions.deno}${args.includes("--jitless") ? " --jitless" : ""}`;
   console.log(
     `WebAssembly JS API suite (${files.length} files) on the wazero-ts facade, ${runtime}`,
   );
   const results: FileResult[] = [];
   // limits.any.js builds modules of millions of entries with the suite's JS module builder.
-  for (const file of files) results.push(await runFile(file, 1_200_000));
+  const jitless = !isBun && args.includes("--jitless");
+  for (const file of files) results.push(await runFile(file, 1_200_000, jitless));
 
   const rows = results.map((r) => {
     const passed = r.tests.filter((t) => t.status === "PASS").length;
