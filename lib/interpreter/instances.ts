@@ -57,12 +57,14 @@ export class MemoryInstance {
   /** The maximum the module declared, if any (for import matching). */
   readonly declaredMax: number | undefined;
   /**
-   * Growth allocates exactly the new size instead of spare capacity. Set once
-   * the JS API's `Memory.buffer` has handed out the buffer: that buffer must
-   * be exactly the memory's size, so a buffer with capacity would be copied
-   * once more each time the glue code reads `buffer` after a growth.
+   * The current `buffer` has been handed out by the JS API's `Memory.buffer`
+   * (which must be exactly the memory's size). The next growth then moves the
+   * memory into a buffer of exactly the new size: one copy, which the glue
+   * code's next read of `buffer` would otherwise add to the growth's own.
+   * Growth without anyone holding the buffer keeps spare capacity, so a
+   * memory grown many times between reads is copied a bounded number of times.
    */
-  exactCapacity = false;
+  bufferHandedOut = false;
 
   /**
    * @param min initial size in pages.
@@ -90,11 +92,12 @@ export class MemoryInstance {
     if (pages > this.maxPages) return -1;
     const byteLength = pages * PAGE_SIZE;
     if (byteLength > this.buffer.byteLength) {
-      const wanted = this.exactCapacity ? byteLength : Math.min(
+      const wanted = this.bufferHandedOut ? byteLength : Math.min(
         this.maxPages * PAGE_SIZE,
         Math.max(byteLength, GROWTH_FACTOR * this.buffer.byteLength),
       );
       if (!this.#reallocate(wanted) && !this.#reallocate(byteLength)) return -1;
+      this.bufferHandedOut = false;
     }
     this.#resize(byteLength);
     this.pages = pages;

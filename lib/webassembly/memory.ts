@@ -1,10 +1,10 @@
 /**
  * `WebAssembly.Memory`. Its `buffer` is the runtime memory's own backing
  * store, trimmed to exactly the memory's size, so views of it read and write
- * wasm memory live. Once a buffer has been handed out the memory grows
- * without spare capacity (each growth moves it into a new buffer of the new
- * size, one copy, and detaches the old buffer as native engines do), so no
- * second copy is needed when the glue code reads `buffer` again.
+ * wasm memory live. The growth after a buffer was handed out moves the memory
+ * into a new buffer of exactly the new size (one copy; the old buffer is
+ * detached, as native engines do), so reading `buffer` again costs nothing;
+ * growth while nobody holds the buffer keeps the runtime's spare capacity.
  *
  * @module
  */
@@ -63,19 +63,21 @@ export function defineMemory(ctx: FacadeContext): new (descriptor: unknown) => o
       const memory = slot(this);
       const pages = enforceUnsignedLong(delta, "delta");
       const before = memory.buffer;
+      const handedOut = memory.bufferHandedOut;
       const old = memory.grow(pages);
       if (old === -1) throw new RangeError(`cannot grow the memory by ${pages} pages`);
-      // The spec replaces the buffer on every grow, even by 0 pages or within capacity.
-      if (memory.buffer === before) memory.replaceBuffer();
-      memory.exactCapacity = true;
+      // The spec replaces the buffer on every grow, even by 0 pages or within capacity; a buffer
+      // nobody was given cannot be told apart from a new one, so only a handed-out one is replaced.
+      if (handedOut && memory.buffer === before) memory.replaceBuffer();
       return old;
     }
 
     /** The memory's bytes: an ArrayBuffer of exactly its size, replaced when it grows. */
     get buffer(): ArrayBuffer {
       const memory = slot(this);
-      memory.exactCapacity = true;
-      return memory.exactBuffer();
+      const buffer = memory.exactBuffer();
+      memory.bufferHandedOut = true;
+      return buffer;
     }
   }
   finishInterface(WebAssemblyMemory, "Memory");
