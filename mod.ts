@@ -97,3 +97,7 @@ export type { HostStdio, InputStream, OutputStream } from "./lib/host/stdio.ts";
 export { detectHost, hostAdapters } from "./lib/host/host.ts";
 export type { HostAdapters, HostKind } from "./lib/host/host.ts";
 export type { SocketConn, SocketListener } from "./lib/host/socket.ts";
+
+// The standard WebAssembly JavaScript API on this runtime (see webassembly.ts, polyfill.ts).
+export { createWebAssembly, installWebAssembly } from "./webassembly.ts";
+export type { InstallOptions, WebAssemblyNamespace, WebAssemblyOptions } from "./webassembly.ts";

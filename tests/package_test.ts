@@ -28,10 +28,13 @@ test("package.json: npm ships only the build, README and LICENSE", () => {
 
 test("deno.json: JSR publishes the TypeScript sources, not tests, bench or tools", () => {
   const deno = json("deno.json");
-  assert.equal(deno.exports, "./mod.ts");
+  assert.equal(deno.exports["."], "./mod.ts");
+  assert.equal(deno.exports["./polyfill"], "./polyfill.ts");
   assert.equal(deno.version, json("package.json").version);
   const include: string[] = deno.publish.include;
-  for (const needed of ["mod.ts", "lib/", "README.md", "LICENSE"]) {
+  for (
+    const needed of ["mod.ts", "webassembly.ts", "polyfill.ts", "lib/", "README.md", "LICENSE"]
+  ) {
     assert.ok(include.includes(needed));
   }
   for (const dir of ["tests", "bench", "tools", ".ci"]) {

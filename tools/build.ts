@@ -50,14 +50,21 @@ function selfTypes(fileName: string, text: string): string {
   return shebang + directive + text.slice(shebang.length);
 }
 
-/** Emits `mod.ts` and `cli.ts` with every module they import; returns the files written. */
+/**
+ * Emits `mod.ts`, `cli.ts` and the WebAssembly JS API entries (`webassembly.ts`,
+ * `polyfill.ts`: the package's `./webassembly` and `./polyfill`) with every
+ * module they import; returns the files written.
+ */
 export function build(): string[] {
   try {
     Deno.removeSync(outDir, { recursive: true });
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-  const program = ts.createProgram([`${root}/mod.ts`, `${root}/cli.ts`], buildOptions);
+  const program = ts.createProgram(
+    [`${root}/mod.ts`, `${root}/cli.ts`, `${root}/webassembly.ts`, `${root}/polyfill.ts`],
+    buildOptions,
+  );
   const written: string[] = [];
   const result = program.emit(undefined, (fileName, text) => {
     if (fileName.endsWith("/cli.js")) text = text.replace(/^#!.*\n/, "#!/usr/bin/env node\n");

@@ -56,6 +56,15 @@ export class MemoryInstance {
   readonly maxPages: number;
   /** The maximum the module declared, if any (for import matching). */
   readonly declaredMax: number | undefined;
+  /**
+   * The current `buffer` has been handed out by the JS API's `Memory.buffer`
+   * (which must be exactly the memory's size). The next growth then moves the
+   * memory into a buffer of exactly the new size: one copy, which the glue
+   * code's next read of `buffer` would otherwise add to the growth's own.
+   * Growth without anyone holding the buffer keeps spare capacity, so a
+   * memory grown many times between reads is copied a bounded number of times.
+   */
+  bufferHandedOut = false;
 
   /**
    * @param min initial size in pages.
@@ -83,11 +92,12 @@ export class MemoryInstance {
     if (pages > this.maxPages) return -1;
     const byteLength = pages * PAGE_SIZE;
     if (byteLength > this.buffer.byteLength) {
-      const wanted = Math.min(
+      const wanted = this.bufferHandedOut ? byteLength : Math.min(
         this.maxPages * PAGE_SIZE,
         Math.max(byteLength, GROWTH_FACTOR * this.buffer.byteLength),
       );
       if (!this.#reallocate(wanted) && !this.#reallocate(byteLength)) return -1;
+      this.bufferHandedOut = false;
     }
     this.#resize(byteLength);
     this.pages = pages;
@@ -102,6 +112,19 @@ export class MemoryInstance {
    */
   exactBuffer(): ArrayBuffer {
     if (this.buffer.byteLength !== this.byteLength && !this.#reallocate(this.byteLength)) {
+      throw new RangeError(`cannot allocate ${this.byteLength} bytes for the memory's buffer`);
+    }
+    this.#resize(this.byteLength);
+    return this.buffer;
+  }
+
+  /**
+   * Moves the memory into a new buffer of exactly its size and detaches the
+   * old one, as the JS API's `Memory.grow` does even when the size does not
+   * change (so views of the old buffer never alias the memory again).
+   */
+  replaceBuffer(): ArrayBuffer {
+    if (!this.#reallocate(this.byteLength)) {
       throw new RangeError(`cannot allocate ${this.byteLength} bytes for the memory's buffer`);
     }
     this.#resize(this.byteLength);

@@ -38,6 +38,13 @@ export interface InstantiationLimits {
   tableLimit: number;
 }
 
+/**
+ * What an import is resolved against: an instantiated module, or (for the
+ * WebAssembly JS API, whose imports are JS objects) a stand-in holding one
+ * entity.
+ */
+export type ImportProvider = Pick<Module, "exports" | "state">;
+
 /** The result of linking and creating an instance, before its start function runs. */
 export interface NewInstance {
   state: InstanceState;
@@ -61,14 +68,15 @@ function limitsMatch(size: number, max: number | undefined, expected: Limits): b
  */
 export function link(
   compiled: CompiledModule,
-  resolve: (moduleName: string) => Module | undefined,
+  resolve: (moduleName: string, importIndex: number) => ImportProvider | undefined,
   limits: InstantiationLimits,
 ): NewInstance {
   const m = compiled.decoded;
   const state = newInstanceState(new Int32Array(m.types.map(internType)));
 
-  for (const imp of m.imports) {
-    const provider = resolve(imp.module);
+  for (let importIndex = 0; importIndex < m.imports.length; importIndex++) {
+    const imp = m.imports[importIndex];
+    const provider = resolve(imp.module, importIndex);
     if (provider === undefined) {
       throw new LinkError(`unknown import: ${importText(imp)}: module "${imp.module}" not found`);
     }

@@ -1,0 +1,139 @@
+/**
+ * The JS API's value conversions: ToWebAssemblyValue and ToJSValue (with
+ * BigInt for i64, `undefined` kept as an externref), WebIDL's
+ * `[EnforceRange] unsigned long`, and the type names of descriptors.
+ *
+ * @module
+ */
+
+import { ValType } from "../binary/types.ts";
+import type { FunctionInstance } from "../interpreter/instances.ts";
+
+/** Turns an exported function object back into the runtime's function (or undefined). */
+export type FunctionLookup = (value: unknown) => FunctionInstance | undefined;
+/** The (cached) exported function object of a runtime function. */
+export type FunctionExporter = (fn: FunctionInstance) => unknown;
+
+/**
+ * ToWebAssemblyValue: a JS value as the runtime's JS convention holds a
+ * value of type `t` (i32: a signed number, i64: a bigint, f32/f64: a number,
+ * funcref: a function instance or null, externref: the value itself).
+ * Conversions run user code (`valueOf`) and throw TypeError as the spec says.
+ */
+export function toWebAssemblyValue(value: unknown, t: number, lookup: FunctionLookup): unknown {
+  switch (t) {
+    case ValType.i32:
+      return toNumber(value) | 0;
+    case ValType.i64:
+      // BigInt.asIntN runs ToBigInt on its argument: exactly ToBigInt64.
+      return BigInt.asIntN(64, value as bigint);
+    case ValType.f32:
+      return Math.fround(toNumber(value));
+    case ValType.f64:
+      return toNumber(value);
+    case ValType.funcref: {
+      if (value === null) return null;
+      const fn = lookup(value);
+      if (fn === undefined) {
+        throw new TypeError("a funcref must be null or an exported WebAssembly function");
+      }
+      return fn;
+    }
+    case ValType.externref:
+      return value;
+  }
+  throw new TypeError(`a ${typeName(t)} value cannot be passed between JavaScript and WebAssembly`);
+}
+
+/** ToJSValue: the JS value of a runtime value of type `t` (see {@link toWebAssemblyValue}). */
+export function toJSValue(value: unknown, t: number, exporter: FunctionExporter): unknown {
+  switch (t) {
+    case ValType.funcref:
+      return value === null || value === undefined ? null : exporter(value as FunctionInstance);
+    case ValType.v128:
+      throw new TypeError("a v128 value cannot be passed to JavaScript");
+  }
+  return value;
+}
+
+/** ToNumber, which (unlike `Number(x)`) throws a TypeError for a BigInt. */
+function toNumber(value: unknown): number {
+  return +(value as number);
+}
+
+/** WebIDL `[EnforceRange] unsigned long`: a TypeError for NaN, infinities and out-of-range values. */
+export function enforceUnsignedLong(value: unknown, what: string): number {
+  const x = toNumber(value);
+  if (!Number.isFinite(x)) throw new TypeError(`${what} must be a finite number, got ${x}`);
+  const n = Math.trunc(x);
+  if (n < 0 || n > 0xffffffff) throw new TypeError(`${what} is out of range: ${n}`);
+  return n === 0 ? 0 : n;
+}
+
+/** The type code of a descriptor's `value`/`element` string; undefined when it names none. */
+export function valueTypeCode(name: string): number | undefined {
+  switch (name) {
+    case "i32":
+      return ValType.i32;
+    case "i64":
+      return ValType.i64;
+    case "f32":
+      return ValType.f32;
+    case "f64":
+      return ValType.f64;
+    case "v128":
+      return ValType.v128;
+    case "anyfunc":
+    case "funcref":
+      return ValType.funcref;
+    case "externref":
+      return ValType.externref;
+  }
+  return undefined;
+}
+
+/** A type code's name in the JS API's words. */
+export function typeName(t: number): string {
+  switch (t) {
+    case ValType.i32:
+      return "i32";
+    case ValType.i64:
+      return "i64";
+    case ValType.f32:
+      return "f32";
+    case ValType.f64:
+      return "f64";
+    case ValType.v128:
+      return "v128";
+    case ValType.funcref:
+      return "funcref";
+    case ValType.externref:
+      return "externref";
+  }
+  return `type ${t}`;
+}
+
+/** DefaultValue(t): 0, 0n, null for funcref, `undefined` for externref. */
+export function defaultValue(t: number): unknown {
+  switch (t) {
+    case ValType.i64:
+      return 0n;
+    case ValType.funcref:
+      return null;
+    case ValType.externref:
+      return undefined;
+  }
+  return 0;
+}
+
+/** BufferSource bytes, copied (the spec compiles a copy: later writes do not change the module). */
+export function copyBufferSource(source: unknown): Uint8Array {
+  if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
+  if (ArrayBuffer.isView(source)) {
+    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
+  }
+  if (
+    typeof SharedArrayBuffer !== "undefined" && source instanceof SharedArrayBuffer
+  ) return new Uint8Array(source.slice(0));
+  throw new TypeError("expected an ArrayBuffer or a typed array / DataView of module bytes");
+}
