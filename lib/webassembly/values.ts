@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ValType } from "../binary/types.ts";
+import { ValType, valTypeName } from "../binary/types.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
 
 /** Turns an exported function object back into the runtime's function (or undefined). */
@@ -42,7 +42,9 @@ export function toWebAssemblyValue(value: unknown, t: number, lookup: FunctionLo
     case ValType.externref:
       return value;
   }
-  throw new TypeError(`a ${typeName(t)} value cannot be passed between JavaScript and WebAssembly`);
+  throw new TypeError(
+    `a ${valTypeName(t)} value cannot be passed between JavaScript and WebAssembly`,
+  );
 }
 
 /** ToJSValue: the JS value of a runtime value of type `t` (see {@link toWebAssemblyValue}). */
@@ -90,27 +92,6 @@ export function valueTypeCode(name: string): number | undefined {
       return ValType.externref;
   }
   return undefined;
-}
-
-/** A type code's name in the JS API's words. */
-export function typeName(t: number): string {
-  switch (t) {
-    case ValType.i32:
-      return "i32";
-    case ValType.i64:
-      return "i64";
-    case ValType.f32:
-      return "f32";
-    case ValType.f64:
-      return "f64";
-    case ValType.v128:
-      return "v128";
-    case ValType.funcref:
-      return "funcref";
-    case ValType.externref:
-      return "externref";
-  }
-  return `type ${t}`;
 }
 
 /** DefaultValue(t): 0, 0n, null for funcref, `undefined` for externref. */
