@@ -33,7 +33,6 @@ import { Imm, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
 import { internType } from "../instances.ts";
-import { OP } from "../ops.ts";
 import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
 import { NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
 import { hasSimdKernel } from "./simd_kernels.ts";
@@ -128,7 +127,7 @@ const MAX_DEFERRED_LENGTH = 160;
 
 class Unsupported extends Error {}
 
-/** Gives up on the function: `why` says what the tier does not handle (see {@link whyNotGenerated}). */
+/** Gives up on the function: `why` says what the tier does not handle (for debugging). */
 const unsupported = (why = "an instruction it does not compile"): never => {
   throw new Unsupported(why);
 };
@@ -146,20 +145,6 @@ export function generateFunction(
     return new Generator(cm, funcIndex, fuel).generate();
   } catch (e) {
     if (e instanceof Unsupported) return null;
-    throw e;
-  }
-}
-
-/**
- * Why {@link generateFunction} returns null for a function (null when it
- * does not): for diagnostics and tests.
- */
-export function whyNotGenerated(cm: CodegenModule, funcIndex: number): string | null {
-  try {
-    new Generator(cm, funcIndex).generate();
-    return null;
-  } catch (e) {
-    if (e instanceof Unsupported) return e.message;
     throw e;
   }
 }
@@ -503,11 +488,8 @@ class Generator {
       else if (t === F32) stores.push(`${R}[${at}] = H.f32Bits(${v.v});`);
       else stores.push(`${R}[${at}] = H.f64Bits(${v.v}); ${R}[${at + 1}] = W.hi;`);
     });
-    if (regOp === OP.v128_load || regOp === OP.v128_store) words.push(0, ins.b);
-    else if (regOp === OP.v128_store32_lane || regOp === OP.v128_store64_lane) {
-      words.push(0, ins.b, ins.c);
-    } else if (regOp === OP.v128_load8x8_s || regOp === OP.v128_load8x8_u) words.push(0, ins.b);
-    else words.push(...simdImmediates(ins, regOp));
+    // (The loads and stores whose register ops fold an address add are always inline.)
+    words.push(...simdImmediates(ins, regOp));
     const kernel = `K${this.#constants++}`;
     this.#header.add(`const ${kernel} = H.simdKernel(${regOp}, [${words.join(", ")}]);`);
     const call = `${kernel}(INST, ${memory ? "mem" : "null"});`;
