@@ -11,6 +11,7 @@
  */
 
 import { CompileError } from "../errors.ts";
+import { FEATURES_3_0, type Features } from "./features.ts";
 import { decodeNameSection } from "./name_section.ts";
 import { Instruction, readInstruction, readRefType, readValType } from "./instruction.ts";
 import { Op } from "./opcodes.ts";
@@ -70,7 +71,8 @@ export const MAX_LOCALS_SUPPORTED = 50_000;
  * ```
  */
 export function decodeModule(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
-  return new ModuleDecoder(bytes, options.checkCode ?? true).decode();
+  return new ModuleDecoder(bytes, options.checkCode ?? true, options.features ?? FEATURES_3_0)
+    .decode();
 }
 
 /** Options of {@link decodeModule}. */
@@ -81,6 +83,8 @@ export interface DecodeOptions {
    * translator decodes (and validates) each body anyway, in one pass.
    */
   checkCode?: boolean;
+  /** The WebAssembly features to accept (default: all of 3.0). */
+  features?: Features;
 }
 
 class ModuleDecoder {
@@ -93,7 +97,7 @@ class ModuleDecoder {
   private sawData = false;
   private readonly checkBodies: boolean;
 
-  constructor(bytes: Uint8Array, checkBodies: boolean) {
+  constructor(bytes: Uint8Array, checkBodies: boolean, features: Features) {
     this.checkBodies = checkBodies;
     this.r = new ByteReader(bytes);
     this.m = {
@@ -113,6 +117,7 @@ class ModuleDecoder {
       importedTableCount: 0,
       importedMemoryCount: 0,
       importedGlobalCount: 0,
+      features,
     };
   }
 

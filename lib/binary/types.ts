@@ -10,6 +10,8 @@
  * @module
  */
 
+import type { Features } from "./features.ts";
+
 /** Value types, numbered by their binary encoding. */
 export const ValType = {
   i32: 0x7f,
@@ -241,4 +243,6 @@ export interface WasmModule {
   importedTableCount: number;
   importedMemoryCount: number;
   importedGlobalCount: number;
+  /** The features the module was decoded under; the validator and translator follow them. */
+  features: Features;
 }

@@ -6,6 +6,12 @@
  */
 
 import { decodeModule } from "../binary/decoder.ts";
+import {
+  FEATURES_3_0,
+  type FeatureConfig,
+  type Features,
+  resolveFeatures,
+} from "../binary/features.ts";
 import { CompileError } from "../errors.ts";
 import {
   DEFAULT_JS_TIER_HEAT,
@@ -72,6 +78,14 @@ export interface RuntimeConfig {
    * interruption are the same in both tiers.
    */
   jsTier?: boolean | number;
+  /**
+   * The WebAssembly features modules may use: `"3.0"` (default: every
+   * proposal of the current standard, as engines ship it), `"2.0"`, or
+   * switches such as `{ tailCall: false }` (on top of 3.0) or
+   * `{ base: "2.0", memory64: true }`. A module using a disabled feature
+   * fails to compile with a `CompileError` naming it.
+   */
+  features?: FeatureConfig;
 }
 
 /** Limits and options applied while compiling. */
@@ -80,6 +94,7 @@ export interface CompileLimits {
   listeners: boolean;
   maxModuleBytes: number;
   maxFunctions: number;
+  features: Features;
 }
 
 /** Options of one instantiation. */
@@ -155,6 +170,7 @@ export class Runtime {
       listeners: config.listeners !== undefined,
       maxModuleBytes: config.maxModuleBytes ?? 256 * 1024 * 1024,
       maxFunctions: config.maxFunctions ?? 1_000_000,
+      features: resolveFeatures(config.features),
     };
   }
 
@@ -418,6 +434,7 @@ function warmUp(): void {
       listeners: false,
       maxModuleBytes: Infinity,
       maxFunctions: Infinity,
+      features: FEATURES_3_0,
     }),
   );
   const run = module.exportedFunction("run")!;
@@ -456,7 +473,7 @@ export function compileSync(source: ModuleSource, limits: CompileLimits): Compil
   }
   try {
     // Function bodies are decoded and validated here, and translated on their first call.
-    const decoded = decodeModule(bytes, { checkCode: false });
+    const decoded = decodeModule(bytes, { checkCode: false, features: limits.features });
     const functions = decoded.importedFunctionCount + decoded.functions.length;
     if (functions > limits.maxFunctions) {
       throw new CompileError(

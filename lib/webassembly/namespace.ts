@@ -7,6 +7,7 @@
  */
 
 import { Runtime } from "../runtime/runtime.ts";
+import { FEATURES_3_0 } from "../binary/features.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
 import { cachedObject, type FacadeContext, type WebAssemblyOptions } from "./context.ts";
 import { defineErrors } from "./errors.ts";
@@ -62,6 +63,7 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
       listeners: false,
       maxModuleBytes: 1 << 30,
       maxFunctions: 1_000_000,
+      features: FEATURES_3_0,
     },
     errors,
     fuel: options.fuel ?? Infinity,
