@@ -452,6 +452,10 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // 16): dst, the i16x8 operand, the i32x4 operand, the shift count's register.
   ["i32x4_extend_low_i16x8_u_mul_shr_u", "rrrr"],
   ["i32x4_extend_high_i16x8_u_mul_shr_u", "rrrr"],
+  // Threads (atomic_ops.ts): every 0xFE instruction but atomic.fence. dst (unused by stores),
+  // address, first operand, second operand (0 when the instruction has fewer), offset,
+  // sub-opcode (the byte after 0xFE).
+  ["atomic", "rrrrin"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

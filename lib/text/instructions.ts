@@ -6,7 +6,15 @@
  * @module
  */
 
-import { Imm, Op, type OpInfo, OPS_BY_NAME, PREFIX_FC, PREFIX_FD } from "../binary/opcodes.ts";
+import {
+  Imm,
+  Op,
+  type OpInfo,
+  OPS_BY_NAME,
+  PREFIX_FC,
+  PREFIX_FD,
+  PREFIX_FE,
+} from "../binary/opcodes.ts";
 import type { ModuleScope } from "./ast.ts";
 import { type Cursor, describeToken } from "./cursor.ts";
 import { Tok, type Token } from "./lexer.ts";
@@ -34,7 +42,10 @@ const CLAUSES = new Set(["then", "else", "param", "result", "local", "type", "it
 
 /** Writes an op id as its opcode bytes. */
 function writeOp(w: ByteWriter, id: number): void {
-  if (id >= PREFIX_FD) {
+  if (id >= PREFIX_FE) {
+    w.byte(0xfe);
+    w.u32(id - PREFIX_FE);
+  } else if (id >= PREFIX_FD) {
     w.byte(0xfd);
     w.u32(id - PREFIX_FD);
   } else if (id >= PREFIX_FC) {
@@ -390,6 +401,7 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       w.u32(parseIndex(c, m.dataNames, "data segment"));
       return;
     case Imm.memArg:
+    case Imm.atomicMemArg:
       parseMemArg(c, w, info);
       return;
     case Imm.memArgLane:
@@ -397,6 +409,7 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       w.byte(parseLane(c));
       return;
     case Imm.memZero:
+    case Imm.zeroByte:
       w.byte(0);
       return;
     case Imm.memoryCopy:

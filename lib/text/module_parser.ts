@@ -297,7 +297,7 @@ function importDesc(
     const limits = parseLimits(c);
     mod.imports.push({ module, name, desc: { kind: 1, type: { limits, element: c.refType() } } });
   } else if (kind === "memory") {
-    mod.imports.push({ module, name, desc: { kind: 2, type: { limits: parseLimits(c) } } });
+    mod.imports.push({ module, name, desc: { kind: 2, type: { limits: parseMemoryLimits(c) } } });
   } else {
     mod.imports.push({ module, name, desc: { kind: 3, type: parseGlobalType(c) } });
   }
@@ -318,6 +318,17 @@ function parseLimits(c: Cursor): Limits {
   const min = c.u32("a limit");
   if (c.atU32()) return { min, max: c.u32("a limit") };
   return { min };
+}
+
+/** A memory's limits, then `shared` (threads) if present. */
+function parseMemoryLimits(c: Cursor): Limits {
+  const limits = parseLimits(c);
+  const t = c.peek();
+  if (t.kind === Tok.word && t.text === "shared") {
+    c.next();
+    limits.shared = true;
+  }
+  return limits;
 }
 
 function parseGlobalType(c: Cursor): { type: ValType; mutable: boolean } {
@@ -411,7 +422,7 @@ function parseMemory(c: Cursor, mod: TextModule, index: number): void {
     mod.datas.push({ mode: "active", memory: index, offset: I32_CONST_0, bytes });
     return;
   }
-  mod.memories.push({ limits: parseLimits(c) });
+  mod.memories.push({ limits: parseMemoryLimits(c) });
 }
 
 function parseStrings(c: Cursor): Uint8Array {
@@ -497,6 +508,10 @@ function parseElem(c: Cursor, s: BodyScope, mod: TextModule): void {
     elem.table = parseNamedIndex(c, s.module.tableNames, "table");
     c.rparen();
     active = true;
+  } else if (c.atU32()) {
+    // The first standard's form (the threads proposal's scripts use it): a bare table index.
+    elem.table = c.u32("a table index");
+    active = true;
   } else if (c.peek().kind === Tok.lparen) {
     active = true;
   }
@@ -520,12 +535,16 @@ function parseElem(c: Cursor, s: BodyScope, mod: TextModule): void {
 
 function parseData(c: Cursor, s: BodyScope, mod: TextModule): void {
   c.optId();
+  let memory = 0;
+  // The first standard's form (the threads proposal's scripts use it): a bare memory index.
+  const bareIndex = c.atU32();
+  if (bareIndex) memory = c.u32("a memory index");
   if (c.peek().kind !== Tok.lparen) {
+    if (bareIndex) c.unexpected("an offset");
     mod.datas.push({ mode: "passive", memory: 0, bytes: parseStrings(c) });
     return;
   }
-  let memory = 0;
-  if (c.atParen("memory")) {
+  if (!bareIndex && c.atParen("memory")) {
     c.pos += 2;
     memory = parseNamedIndex(c, s.module.memoryNames, "memory");
     c.rparen();

@@ -28,6 +28,7 @@
  */
 
 import { Imm, Op, opName, OPS } from "../binary/opcodes.ts";
+import { requireFeature } from "../binary/features.ts";
 import { BLOCK_EMPTY, Instruction, readInstruction } from "../binary/instruction.ts";
 import { ByteReader } from "../binary/reader.ts";
 import {
@@ -204,6 +205,14 @@ export class FunctionValidator extends ValidationStacks {
       case Imm.memArg:
         this.#needMemory(ins);
         if (ins.a > align) this.fail("alignment must not be larger than natural", ins.offset);
+        return;
+      case Imm.atomicMemArg:
+        requireFeature(ctx.module.features, "threads", ins.offset);
+        this.#needMemory(ins);
+        if (ins.a !== align) this.fail("alignment must be equal to natural", ins.offset);
+        return;
+      case Imm.zeroByte:
+        requireFeature(ctx.module.features, "threads", ins.offset);
         return;
       case Imm.memArgLane:
         this.#needMemory(ins);

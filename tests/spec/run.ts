@@ -97,6 +97,18 @@ for (const suite of suites) {
 
 const totals = { passed: 0, failed: 0, skipped: 0, expectedFailures: 0 };
 const rows: string[] = [];
+/**
+ * Commands of the 3.0 suite that contradict the standard, skipped with the reason: the threads
+ * proposal's scripts predate reference types (part of 2.0), so they still expect a module with
+ * two tables to be invalid.
+ */
+const OUTDATED_COMMANDS: Record<string, { lines: number[]; reason: string }> = {
+  "proposals/threads/imports.wast": {
+    lines: [309, 313, 317],
+    reason: "expects two tables to be invalid, as before reference types (2.0)",
+  },
+};
+
 const failures: string[] = [];
 const started = performance.now();
 
@@ -107,8 +119,16 @@ for (const { suite, name, path } of files) {
   try {
     const commands: WastCommand[] = parseWast(text);
     // Each suite runs under its standard: 2.0 rejects what 3.0 features make valid.
-    const features = suite === "2.0" ? "2.0" as const : "3.0" as const;
-    result = await runScript(commands, { ...config, features }, registerTierOnly);
+    // The threads proposal's scripts are written against 2.0 plus threads (they expect a second
+    // memory to be invalid, which multiple memories allows).
+    const threads = suite === "3.0" && name.startsWith("proposals/threads/");
+    const features = suite === "2.0"
+      ? "2.0" as const
+      : threads
+      ? { base: "2.0" as const, threads: true }
+      : "3.0" as const;
+    const skip = suite === "3.0" ? OUTDATED_COMMANDS[name] : undefined;
+    result = await runScript(commands, { ...config, features }, registerTierOnly, skip);
   } catch (e) {
     result = {
       passed: 0,

@@ -29,7 +29,7 @@
  */
 
 import { BLOCK_EMPTY, Instruction, readInstruction } from "../../binary/instruction.ts";
-import { Imm, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
+import { Imm, OPS, PREFIX_FD, PREFIX_FE } from "../../binary/opcodes.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
 import { internType } from "../instances.ts";
@@ -411,6 +411,8 @@ class Generator {
         return false;
       }
     }
+    // Atomics (threads) stay with the register-code tiers.
+    if (op >= PREFIX_FE) return unsupported(OPS[op]?.name ?? `op ${op}`);
     if (op >= PREFIX_FD) {
       this.#simd(ins);
       return false;

@@ -7,7 +7,7 @@
  */
 
 import { Instruction, readInstruction } from "../../binary/instruction.ts";
-import { Imm, Op, OP_COUNT, OPS, PREFIX_FC, PREFIX_FD } from "../../binary/opcodes.ts";
+import { Imm, Op, OP_COUNT, OPS, PREFIX_FC, PREFIX_FD, PREFIX_FE } from "../../binary/opcodes.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import { ValType } from "../../binary/types.ts";
 import { LOWERING } from "./op_map.ts";
@@ -131,7 +131,7 @@ function opAt(bytes: Uint8Array, pos: number, end: number): boolean {
     immAt = pos;
     return true;
   }
-  if (id === 0xfc || id === 0xfd) {
+  if (id >= 0xfc && id <= 0xfe) {
     let sub = 0, shift = 0, b = 0x80;
     while (pos < end && (b & 0x80) !== 0 && shift < 35) {
       b = bytes[pos++];
@@ -139,7 +139,7 @@ function opAt(bytes: Uint8Array, pos: number, end: number): boolean {
       shift += 7;
     }
     if (sub < 0 || sub > 0xff) return false;
-    id = (id === 0xfc ? PREFIX_FC : PREFIX_FD) + sub;
+    id = (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : PREFIX_FE) + sub;
   }
   if (id >= OP_COUNT || IMM_OF[id] === 255) return false;
   opId = id;
@@ -171,12 +171,14 @@ function skipImmediates(bytes: Uint8Array, pos: number, end: number): number {
     }
     case Imm.callIndirect:
     case Imm.memArg:
+    case Imm.atomicMemArg:
     case Imm.tableInit:
     case Imm.tableCopy:
       return skipLeb(bytes, skipLeb(bytes, pos, end), end);
     case Imm.memArgLane:
       return skipLeb(bytes, skipLeb(bytes, pos, end), end) + 1;
     case Imm.memZero:
+    case Imm.zeroByte:
     case Imm.refType:
     case Imm.lane:
       return pos + 1;

@@ -12,7 +12,7 @@
  */
 
 import { CompileError } from "../../errors.ts";
-import { Imm, Op, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
+import { Imm, Op, OPS, PREFIX_FD, PREFIX_FE } from "../../binary/opcodes.ts";
 import { Instruction, readInstruction } from "../../binary/instruction.ts";
 import { ModulePlan, StructuredPlan } from "../jit/compile.ts";
 import { ByteReader } from "../../binary/reader.ts";
@@ -217,11 +217,34 @@ class Translator extends ControlFlow {
       else this.unary(lowering.op, info.results![0]);
       return;
     }
+    if (op >= PREFIX_FE) {
+      this.atomic(ins);
+      return;
+    }
     if (op >= PREFIX_FD) {
       this.simd(ins);
       return;
     }
     this.special(ins);
+  }
+
+  /**
+   * A threads instruction: one generic op (see `atomic_ops.ts`) with the
+   * operands' registers, the offset and the sub-opcode. `atomic.fence` emits
+   * nothing: with one thread there is nothing to order.
+   */
+  private atomic(ins: Instruction): void {
+    const info = OPS[ins.op]!;
+    const sub = ins.op - PREFIX_FE;
+    if (sub === 0x03) return;
+    const n = info.params!.length;
+    const regs = [0, 0, 0];
+    for (let i = 0; i < n; i++) regs[i] = this.operand(this.h - n + i);
+    this.pop(n);
+    const hasResult = info.results!.length !== 0;
+    const d = hasResult ? this.pushTemp(info.results![0]) : 0;
+    const at = this.emitWords(OP.atomic, [d, regs[0], regs[1], regs[2], ins.b, sub]);
+    if (hasResult) this.produced(at + 1);
   }
 
   /** Dead code: only the block structure matters. */
