@@ -1,6 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CompileError, LinkError, Runtime, RuntimeError, wat2wasm } from "../../mod.ts";
+import {
+  CollectedOutput,
+  CompileError,
+  LinkError,
+  Runtime,
+  RuntimeError,
+  runWasi,
+  wat2wasm,
+} from "../../mod.ts";
 import { useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
 
 /** Runtimes for every tier: interpreted, register-code tier, and the default tiering. */
@@ -170,4 +178,31 @@ test("threads is a feature: rejected under 2.0 with its name, accepted by defaul
       );
     }
   }
+});
+
+test("a wasip1-threads program that spawns no thread runs under WASI", async () => {
+  // The shape wasm-ld gives `wasm32-wasip1-threads` programs: an imported shared `env.memory`,
+  // `wasi.thread-spawn`, and atomics guarding their state.
+  const program = `(module
+    (import "env" "memory" (memory 1 16 shared))
+    (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+    (data (i32.const 16) "hi from a shared memory\\n")
+    (func (export "_start")
+      ;; Take the stdout lock (0 -> 1), as libc's locks do with atomics.
+      (if (i32.atomic.rmw.cmpxchg (i32.const 0) (i32.const 0) (i32.const 1)) (then (unreachable)))
+      ;; Spawning fails: one thread (a negative errno).
+      (if (i32.ge_s (call $spawn (i32.const 0)) (i32.const 0)) (then (unreachable)))
+      (i32.store (i32.const 4) (i32.const 16))
+      (i32.store (i32.const 8) (i32.const 24))
+      (drop (call $write (i32.const 1) (i32.const 4) (i32.const 1) (i32.const 12)))
+      (i32.atomic.store (i32.const 0) (i32.const 0))
+      (drop (memory.atomic.notify (i32.const 0) (i32.const 1)))))`;
+  const rt = new Runtime();
+  await rt.newHostModuleBuilder("env")
+    .exportMemory("memory", { min: 1, max: 16, shared: true })
+    .instantiate();
+  const stdout = new CollectedOutput();
+  assert.equal(await runWasi(rt, program, { stdout }), 0);
+  assert.equal(stdout.text(), "hi from a shared memory\n");
 });
