@@ -456,6 +456,12 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // address, first operand, second operand (0 when the instruction has fewer), offset,
   // sub-opcode (the byte after 0xFE).
   ["atomic", "rrrrin"],
+  // The deterministic profile (translate/deterministic.ts): after an instruction that may compute
+  // a NaN, its result register's NaNs become the canonical NaN (each lane's, for vectors).
+  ["canon_f32", "r"],
+  ["canon_f64", "r"],
+  ["canon_f32x4", "r"],
+  ["canon_f64x2", "r"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -14,6 +14,9 @@
  * The default is the runtime's (functions are compiled once hot, which few
  * scripts reach).
  *
+ * `--deterministic` runs every script under the deterministic profile (canonical NaNs: the
+ * suite's `nan:canonical`/`nan:arithmetic` results allow them).
+ *
  * `--suite=2.0|3.0|all` (default all) picks the suites. Scripts are read from
  * `$WASM_SPEC_DIR`, else `../shared/wasm-spec/core` (2.0), and `$WASM_SPEC_3_DIR`, else
  * `../shared/wasm-spec/3.0` (3.0, with its `legacy/` and `proposals/threads/`; the scripts
@@ -43,15 +46,18 @@ const filters = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const tierOption = options.find((a) => a.startsWith("--js-tier="))?.slice("--js-tier=".length);
 const suiteOption = options.find((a) => a.startsWith("--suite="))?.slice("--suite=".length) ??
   "all";
+const deterministic = options.includes("--deterministic");
 if (
-  options.some((a) => !a.startsWith("--js-tier=") && !a.startsWith("--suite=")) ||
+  options.some((a) =>
+    !a.startsWith("--js-tier=") && !a.startsWith("--suite=") && a !== "--deterministic"
+  ) ||
   !["eager", "register", "loops", "off", undefined].includes(tierOption) ||
   !["2.0", "3.0", "all"].includes(suiteOption)
 ) {
   console.error(
     `unknown option in ${
       options.join(" ")
-    }: use --js-tier=eager, register, loops or off, and --suite=2.0, 3.0 or all`,
+    }: use --js-tier=eager, register, loops or off, --suite=2.0, 3.0 or all, and --deterministic`,
   );
   process.exit(2);
 }
@@ -76,10 +82,10 @@ for (const suite of suites) {
 if (tierOption === "loops") setJsTierMaxWords(0);
 const registerTierOnly = tierOption === "register" || tierOption === "loops";
 const config: RuntimeConfig = tierOption === "eager" || registerTierOnly
-  ? { jsTier: 1 }
+  ? { jsTier: 1, deterministic }
   : tierOption === "off"
-  ? { jsTier: false }
-  : {};
+  ? { jsTier: false, deterministic }
+  : { deterministic };
 
 /** Each script to run: its suite, its name (relative to the suite) and its path. */
 const files: { suite: string; name: string; path: string }[] = [];

@@ -26,6 +26,7 @@ import { findHoistableConstants, type HoistedConstant, indexOfConstant } from ".
 import { SIMD_LOWERING, simdImmediates } from "./simd_lowering.ts";
 import { ADDR, CONST, is64, LOCAL, TEMP, wordsOf } from "./virtual_stack.ts";
 import { ControlFlow } from "./control_flow.ts";
+import { NAN_RESULT, NaNResult } from "./deterministic.ts";
 
 /** Translation options. */
 export interface TranslateOptions {
@@ -33,6 +34,11 @@ export interface TranslateOptions {
   fuel: boolean;
   /** Emit `listen_enter`/`listen_exit` around every function body (function listeners). */
   listeners?: boolean;
+  /**
+   * The deterministic profile: canonicalise the NaN results of float arithmetic
+   * (see `deterministic.ts`).
+   */
+  deterministic?: boolean;
   /**
    * Translate each function on its first call (`CompiledFunction.translate`)
    * instead of now; the module's function bodies must have been validated.
@@ -54,7 +60,9 @@ export function translateModule(
   const first = ctx.module.importedFunctionCount;
   // Code with listeners keeps to the interpreter, which calls them; metered code's charges are
   // the structured tier's too (see `fuelCharges`).
-  const plan = options.listeners ? null : new ModulePlan(ctx.module, options.fuel);
+  const plan = options.listeners
+    ? null
+    : new ModulePlan(ctx.module, options.fuel, options.deterministic ?? false);
   for (let i = 0; i < ctx.module.codes.length; i++) {
     const index = first + i;
     const structured = plan !== null ? new StructuredPlan(plan, index) : null;
@@ -100,11 +108,13 @@ class Translator extends ControlFlow {
   readonly v: FunctionValidator;
   readonly ins = new Instruction();
   readonly fuel: boolean;
+  readonly deterministic: boolean;
 
   constructor(ctx: ModuleContext, options: TranslateOptions) {
     super(ctx, options.listeners ?? false);
     this.v = new FunctionValidator(ctx);
     this.fuel = options.fuel;
+    this.deterministic = options.deterministic ?? false;
   }
 
   translate(funcIndex: number): CompiledFunction {
@@ -122,6 +132,7 @@ class Translator extends ControlFlow {
       this.mapSource(ins.offset);
       if (this.fuel) this.chargeFuel();
       this.instruction(ins);
+      if (this.deterministic && NAN_RESULT[ins.op] !== NaNResult.none) this.canonicalize(ins.op);
     }
     v.finish();
     const refLocals: number[] = [];
@@ -245,6 +256,26 @@ class Translator extends ControlFlow {
     const d = hasResult ? this.pushTemp(info.results![0]) : 0;
     const at = this.emitWords(OP.atomic, [d, regs[0], regs[1], regs[2], ins.b, sub]);
     if (hasResult) this.produced(at + 1);
+  }
+
+  /**
+   * The deterministic profile: a `canon_*` op on the result of `op`, which may
+   * be a NaN with any payload. The result then stays in its register (no
+   * retargeting to a local: the canon op reads the register the op wrote).
+   */
+  private canonicalize(op: number): void {
+    const block = this.top, i = this.h - 1;
+    if (block.dead || block.unreachable || i < 0 || this.kind[i] !== TEMP) return;
+    const kind = NAN_RESULT[op];
+    const canon = kind === NaNResult.f32
+      ? OP.canon_f32
+      : kind === NaNResult.f64
+      ? OP.canon_f64
+      : kind === NaNResult.f32x4
+      ? OP.canon_f32x4
+      : OP.canon_f64x2;
+    this.emit(canon, this.slot[i]);
+    this.lastDst = -1;
   }
 
   /** Dead code: only the block structure matters. */
