@@ -206,3 +206,20 @@ test("a wasip1-threads program that spawns no thread runs under WASI", async () 
   assert.equal(await runWasi(rt, program, { stdout }), 0);
   assert.equal(stdout.text(), "hi from a shared memory\n");
 });
+
+test("the WebAssembly facade creates shared memories that shared imports accept", async () => {
+  const { createWebAssemblyNamespace } = await import("../../lib/webassembly/namespace.ts");
+  const WA = createWebAssemblyNamespace() as unknown as typeof WebAssembly;
+  assert.throws(() => new WA.Memory({ initial: 1, shared: true }), TypeError);
+  const memory = new WA.Memory({ initial: 1, maximum: 2, shared: true });
+  const plain = new WA.Memory({ initial: 1, maximum: 2 });
+  const bytes = wat2wasm(`(module (import "env" "memory" (memory 1 2 shared))
+    (func (export "add") (param i32) (result i32) (i32.atomic.rmw.add (i32.const 0) (local.get 0))))`);
+  const module = await WA.compile(bytes as Uint8Array<ArrayBuffer>);
+  const instance = await WA.instantiate(module, { env: { memory } });
+  const add = instance.exports.add as (x: number) => number;
+  assert.equal(add(5), 0);
+  assert.equal(add(1), 5);
+  assert.equal(new Uint32Array(memory.buffer)[0], 6);
+  await assert.rejects(WA.instantiate(module, { env: { memory: plain } }), /not shared/);
+});
