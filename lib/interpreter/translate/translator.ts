@@ -260,8 +260,9 @@ class Translator extends ControlFlow {
 
   /**
    * The deterministic profile: a `canon_*` op on the result of `op`, which may
-   * be a NaN with any payload. The result then stays in its register (no
-   * retargeting to a local: the canon op reads the register the op wrote).
+   * be a NaN with any payload. When the op's result could be retargeted (its
+   * destination is its first operand), the pair still can: `localSet` then
+   * rewrites the register of both (see {@link retargetCanonicalized}).
    */
   private canonicalize(op: number): void {
     const block = this.top, i = this.h - 1;
@@ -274,8 +275,20 @@ class Translator extends ControlFlow {
       : kind === NaNResult.f32x4
       ? OP.canon_f32x4
       : OP.canon_f64x2;
-    this.emit(canon, this.slot[i]);
-    this.lastDst = -1;
+    const retargetable = this.lastDst >= 0 && this.lastDstHeight === i &&
+      this.lastStart >= 0 && this.lastDst === this.lastStart + 1 &&
+      this.code[this.lastDst] === this.slot[i];
+    const at = this.emit(canon, this.slot[i]);
+    if (retargetable && this.prevStart >= 0) this.produced(at + 1);
+  }
+
+  /**
+   * `local.set` of a value just canonicalised: the op before the `canon_*`
+   * (at `prevStart`, its destination first) writes the local too.
+   */
+  private retargetCanonicalized(reg: number): void {
+    const op = this.code[this.lastStart];
+    if (op >= OP.canon_f32 && op <= OP.canon_f64x2) this.code[this.prevStart + 1] = reg;
   }
 
   /** Dead code: only the block structure matters. */
@@ -664,6 +677,7 @@ class Translator extends ControlFlow {
     ) {
       // The value was just computed: compute it straight into the local instead.
       this.code[this.lastDst] = reg;
+      if (this.deterministic) this.retargetCanonicalized(reg);
       this.lastDst = -1;
     } else {
       if (readers) {
