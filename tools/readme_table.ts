@@ -29,7 +29,7 @@ const meaning = (name: string, kinds: string): string => {
     ref_func: "d ← function n",
     ref_is_null: "d ← (r = null)",
     atomic:
-      "a 0xFE instruction (sub-opcode n) on memory 0: d ← result, address r₂ + offset, operands r₃ r₄ (`atomic_ops.ts`)",
+      "0xFE sub-opcode n on memory 0 (`atomic_ops.ts`): d ← result; address r₂ + offset; operands r₃, r₄",
     canon_f32: "deterministic profile: r ← canonical NaN if r is a NaN",
     canon_f64: "deterministic profile: r ← canonical NaN if r is a NaN",
     canon_f32x4: "deterministic profile: each NaN lane of r ← canonical NaN",
