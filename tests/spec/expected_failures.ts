@@ -31,7 +31,6 @@ export const EXPECTED_3_0_FAILURES: Readonly<Record<string, string>> = {
   "bulk64.wast": "memory64",
   "call_indirect64.wast": "memory64 (table64)",
   "call_ref.wast": "typed function references / GC",
-  "data.wast": "GC (const expressions read any earlier immutable global)",
   "data0.wast": "multiple memories",
   "data1.wast": "multiple memories",
   "data_drop0.wast": "multiple memories",
