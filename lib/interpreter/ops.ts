@@ -452,6 +452,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // 16): dst, the i16x8 operand, the i32x4 operand, the shift count's register.
   ["i32x4_extend_low_i16x8_u_mul_shr_u", "rrrr"],
   ["i32x4_extend_high_i16x8_u_mul_shr_u", "rrrr"],
+  // Relaxed SIMD with three vector operands (simd_relaxed.ts): madd/nmadd and dot_add.
+  // dst, a, b, c, sub-opcode (0x105-0x108, 0x113).
+  ["v128_relaxed_ternary", "rrrrn"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -27,7 +27,8 @@
  * @module
  */
 
-import { Imm, Op, opName, OPS } from "../binary/opcodes.ts";
+import { Imm, Op, opName, OPS, PREFIX_FD_RELAXED } from "../binary/opcodes.ts";
+import { requireFeature } from "../binary/features.ts";
 import { BLOCK_EMPTY, Instruction, readInstruction } from "../binary/instruction.ts";
 import { ByteReader } from "../binary/reader.ts";
 import {
@@ -53,6 +54,8 @@ const SMALL_SIGNATURE: Int32Array = (() => {
   const table = new Int32Array(OPS.length).fill(-1);
   OPS.forEach((info, id) => {
     if (info?.params == null || info.params.length > 2 || info.results!.length > 1) return;
+    // Relaxed SIMD takes the general path, which checks that the feature is enabled.
+    if (id >= PREFIX_FD_RELAXED) return;
     const p = info.params, n = p.length;
     table[id] = (n > 0 ? p[n - 1] : 0) | (n > 1 ? p[n - 2] << 8 : 0) |
       ((info.results!.length === 1 ? info.results![0] : 0) << 16);
@@ -175,6 +178,9 @@ export class FunctionValidator extends ValidationStacks {
       return;
     }
     if (info.params !== null) {
+      if (op >= PREFIX_FD_RELAXED) {
+        requireFeature(this.ctx.module.features, "relaxedSimd", ins.offset);
+      }
       if (info.imm !== Imm.none) this.#checkImmediates(ins, info.imm, info.align, info.lanes);
       this.popExpect(info.params, ins);
       this.pushTypes(info.results!);

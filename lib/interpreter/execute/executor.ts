@@ -2628,6 +2628,7 @@ export class Machine implements JitHost {
             case 240 /* v128_extract */:
             case 241 /* v128_replace */:
             case 242 /* v128_bitselect */:
+            case 363 /* v128_relaxed_ternary */:
               pc = executeSimd(this, inst, code, pc, b);
               break;
             // The generic lane ops call their family's dispatcher directly.

@@ -12,7 +12,8 @@
  */
 
 import { CompileError } from "../../errors.ts";
-import { Imm, Op, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
+import { Imm, Op, OPS, PREFIX_FD, PREFIX_FD_RELAXED, simdSubOpcode } from "../../binary/opcodes.ts";
+import { relaxedSimdAlias } from "../simd/simd_relaxed.ts";
 import { Instruction, readInstruction } from "../../binary/instruction.ts";
 import { ModulePlan, StructuredPlan } from "../jit/compile.ts";
 import { ByteReader } from "../../binary/reader.ts";
@@ -257,8 +258,13 @@ class Translator extends ControlFlow {
    * the sub-opcode last for the generic ops (see `simd_lowering.ts`).
    */
   private simd(ins: Instruction): void {
+    if (ins.op >= PREFIX_FD_RELAXED) {
+      // Relaxed SIMD equal to a 2.0 instruction runs as it (validation has already seen it).
+      const alias = relaxedSimdAlias(ins.op);
+      if (alias >= 0) ins.op = alias;
+    }
     const info = OPS[ins.op]!;
-    const sub = ins.op - PREFIX_FD;
+    const sub = simdSubOpcode(ins.op);
     if (ins.op === Op.v128_const) {
       const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
       const lo = w.getInt32(0, true), hi = w.getInt32(4, true);
