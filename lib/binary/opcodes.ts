@@ -160,6 +160,9 @@ op(0x0e, "br_table", Imm.brTable, null);
 op(0x0f, "return", Imm.none, null);
 op(0x10, "call", Imm.func, null);
 op(0x11, "call_indirect", Imm.callIndirect, null);
+// Tail calls (WebAssembly 3.0).
+op(0x12, "return_call", Imm.func, null);
+op(0x13, "return_call_indirect", Imm.callIndirect, null);
 
 // Parametric instructions.
 op(0x1a, "drop", Imm.none, null);
@@ -651,6 +654,8 @@ export const Op = {
   return: 0x0f,
   call: 0x10,
   call_indirect: 0x11,
+  return_call: 0x12,
+  return_call_indirect: 0x13,
   drop: 0x1a,
   select: 0x1b,
   select_t: 0x1c,

@@ -455,6 +455,10 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // Relaxed SIMD with three vector operands (simd_relaxed.ts): madd/nmadd and dot_add.
   // dst, a, b, c, sub-opcode (0x105-0x108, 0x113).
   ["v128_relaxed_ternary", "rrrrn"],
+  // Tail calls (WebAssembly 3.0): as call and call_indirect, but the callee replaces the frame
+  // (its arguments move down to the frame base; no frame record is pushed).
+  ["return_call", "nr"], // function index, argument base
+  ["return_call_indirect", "nnrr"], // table, type index, element index register, argument base
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

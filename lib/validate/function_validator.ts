@@ -364,6 +364,44 @@ export class FunctionValidator extends ValidationStacks {
         this.pushTypes(type.results);
         return;
       }
+      case Op.return_call:
+      case Op.return_call_indirect: {
+        // A tail call: the callee's results become this function's (so must be the same types).
+        requireFeature(ctx.module.features, "tailCall", ins.offset);
+        let type: FuncType;
+        if (ins.op === Op.return_call) {
+          if (ins.a >= ctx.funcTypeIndices.length) {
+            this.fail(`unknown function ${ins.a}`, ins.offset);
+          }
+          type = ctx.types[ctx.funcTypeIndices[ins.a]];
+        } else {
+          const table = this.#table(ins.b, ins);
+          if (table !== ValType.funcref) {
+            this.fail(
+              `type mismatch: return_call_indirect through ${valTypeName(table)} table ${ins.b}`,
+              ins.offset,
+            );
+          }
+          if (ins.a >= ctx.types.length) this.fail(`unknown type ${ins.a}`, ins.offset);
+          type = ctx.types[ins.a];
+          this.popExpect(I32_ONLY, ins);
+        }
+        const results = this.funcType.results;
+        if (
+          type.results.length !== results.length || type.results.some((t, i) => t !== results[i])
+        ) {
+          this.fail(
+            `type mismatch: ${opName(ins.op)} of a function returning ${
+              typeListText(type.results)
+            } ` +
+              `in a function returning ${typeListText(results)}`,
+            ins.offset,
+          );
+        }
+        this.popExpect(type.params, ins);
+        this.setUnreachable();
+        return;
+      }
       case Op.drop:
         this.popAny(ins);
         return;

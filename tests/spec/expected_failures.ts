@@ -96,9 +96,8 @@ export const EXPECTED_3_0_FAILURES: Readonly<Record<string, string>> = {
   "ref_is_null.wast": "typed function references / GC",
   "ref_null.wast": "typed function references / GC",
   "ref_test.wast": "GC",
-  "return_call.wast": "tail calls",
-  "return_call_indirect.wast": "tail calls",
-  "return_call_ref.wast": "tail calls",
+
+  "return_call_ref.wast": "typed function references (return_call_ref)",
   "select.wast": "typed function references / GC",
   "simd_memory-multi.wast": "multiple memories",
   "start0.wast": "multiple memories",

@@ -451,6 +451,10 @@ class Translator extends ControlFlow {
         this.call(ctx.types[ins.a], OP.call_indirect, ins.b, ins.a, index);
         return;
       }
+      case Op.return_call:
+      case Op.return_call_indirect:
+        this.tailCall(ins);
+        return;
       case Op.drop:
         this.pop(1);
         return;
@@ -646,6 +650,37 @@ class Translator extends ControlFlow {
     if (op === OP.call) this.emit(OP.call, target, base);
     else this.emit(OP.call_indirect, target, typeIndex, index, base);
     for (const t of type.results) this.pushTemp(t);
+  }
+
+  /**
+   * `return_call` and `return_call_indirect`: the arguments go to canonical
+   * registers as for a call, then the callee replaces this frame. With
+   * listeners a tail call is a call followed by a return, so that every
+   * function's exit event still fires (the frame stack then grows).
+   */
+  private tailCall(ins: Instruction): void {
+    const ctx = this.ctx;
+    const direct = ins.op === Op.return_call;
+    const type = direct ? ctx.types[ctx.funcTypeIndices[ins.a]] : ctx.types[ins.a];
+    let index = -1;
+    if (!direct) {
+      index = this.operand(this.h - 1);
+      this.pop(1);
+    }
+    if (this.listeners) {
+      this.call(type, direct ? OP.call : OP.call_indirect, direct ? ins.a : ins.b, ins.a, index);
+      this.returnInstruction();
+    } else {
+      const n = type.params.length;
+      for (let i = this.h - n; i < this.h; i++) this.materialize(i);
+      const base = this.slotFor(this.h - n);
+      this.pop(n);
+      if (direct) this.emit(OP.return_call, ins.a, base);
+      else this.emit(OP.return_call_indirect, ins.b, ins.a, index, base);
+      // Where host and structured-tier callees return to (see the executor's return_call).
+      this.emit(OP.return);
+    }
+    this.top.unreachable = true;
   }
 }
 
