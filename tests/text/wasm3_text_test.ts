@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseWast, wat2wasm } from "../../lib/text/index.ts";
 import { CompileError } from "../../lib/errors.ts";
+import { decodeModule } from "../../lib/binary/decoder.ts";
 
 test("annotations are ignored anywhere, with any balanced body", () => {
   const plain = wat2wasm(`(module (func (export "f") (result i32) (i32.const 1)))`);
@@ -29,11 +30,22 @@ test("malformed annotations are CompileErrors", () => {
   }
 });
 
+/** The bytes of a module's code section (so that modules differing only in names compare equal). */
+function codeSection(bytes: Uint8Array): number[] {
+  const m = decodeModule(bytes);
+  return Array.from(bytes.subarray(m.codes[0].offset, m.codes[m.codes.length - 1].end));
+}
+
 test("quoted identifiers name the same thing as plain ones", () => {
-  const a = wat2wasm(`(module (func $"f g") (func $fh) (func (call $"f g") (call $"\\66h")))`);
-  const b = wat2wasm(`(module (func $x) (func $fh) (func (call 0) (call 1)))`);
-  // Names differ (name section), so compare the code: both must encode and call 0 and 1.
-  assert.ok(a.length > 0 && b.length > 0);
+  const a = wat2wasm(
+    `(module (func $"f g") (func $fh) (func (call $fh) (call $"f g") (call $"\\66h")))`,
+  );
+  const b = wat2wasm(`(module (func $x) (func $fh) (func (call 1) (call 0) (call 1)))`);
+  assert.deepEqual(codeSection(a), codeSection(b));
+  assert.notDeepEqual(
+    codeSection(a),
+    codeSection(wat2wasm(`(module (func) (func) (func (call 0) (call 0) (call 1)))`)),
+  );
   assert.throws(() => wat2wasm(`(module (func $"") )`), CompileError);
   assert.throws(() => wat2wasm(`(module (func $"\\ef"))`), CompileError);
   assert.throws(() => wat2wasm(`(module (func $"a") (func $a))`), /duplicate/);
@@ -66,4 +78,15 @@ test("module definition and module instance commands", () => {
     { type: "either", options: [{ type: "i32", value: 1 }, { type: "i32", value: 2 }] },
     { type: "anynull" },
   ]);
+});
+
+test("(elem tableidx ...) and (data memidx ...) abbreviations", () => {
+  assert.deepEqual(
+    wat2wasm(`(module (table 2 funcref) (func $f) (elem 0 (i32.const 1) $f))`),
+    wat2wasm(`(module (table 2 funcref) (func $f) (elem (table 0) (i32.const 1) func $f))`),
+  );
+  assert.deepEqual(
+    wat2wasm(`(module (memory 1) (data 0 (i32.const 10) "a"))`),
+    wat2wasm(`(module (memory 1) (data (memory 0) (i32.const 10) "a"))`),
+  );
 });
