@@ -128,3 +128,32 @@ test("tail calls need the tailCall feature, and the callee's results must be the
     /type mismatch/,
   );
 });
+
+test("tail calls of async host functions and of another instance's functions", async () => {
+  for (const jsTier of [false, 1] as const) {
+    const runtime = new Runtime({ jsTier });
+    await runtime.newHostModuleBuilder("env").newFunctionBuilder().withFunc(
+      async (_caller, x: number) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return x * 3;
+      },
+      ["i32"],
+      ["i32"],
+    ).export("slow").instantiate();
+    const other = await runtime.instantiate(`(module (global $g i32 (i32.const 1000))
+      (func (export "add_g") (param i32) (result i32) (i32.add (local.get 0) (global.get $g))))`);
+    runtime.registerModule("other", other);
+    const m = await runtime.instantiate(`(module
+      (import "env" "slow" (func $slow (param i32) (result i32)))
+      (import "other" "add_g" (func $add_g (param i32) (result i32)))
+      (global $g i32 (i32.const 5))
+      (func $mid (param i32) (result i32) (return_call $slow (i32.add (local.get 0) (i32.const 1))))
+      (func $cross (param i32) (result i32) (return_call $add_g (local.get 0)))
+      (func (export "f") (param i32) (result i32) (i32.add (global.get $g) (call $mid (local.get 0))))
+      (func (export "g") (param i32) (result i32) (i32.add (global.get $g) (call $cross (local.get 0)))))`);
+    for (let round = 0; round < 3; round++) {
+      assert.deepEqual(await m.exportedFunction("f")!.callAsync(4), [20]);
+      assert.deepEqual(m.exportedFunction("g")!.call(4), [1009]);
+    }
+  }
+});
