@@ -8,6 +8,9 @@ import { useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { wat2wasm } from "../../lib/text/wat.ts";
 import { codegenModule, generateFunction } from "../../lib/interpreter/jit/codegen.ts";
+import { validateModule } from "../../lib/validate/module_validator.ts";
+import { translateModule } from "../../lib/interpreter/translate/translator.ts";
+import { disassemble } from "../../lib/interpreter/ops.ts";
 
 const PROGRAM = `(module $tc
   (import "env" "pair" (func $pair (param i32) (result i32 i64)))
@@ -154,6 +157,36 @@ test("tail calls of async host functions and of another instance's functions", a
     for (let round = 0; round < 3; round++) {
       assert.deepEqual(await m.exportedFunction("f")!.callAsync(4), [20]);
       assert.deepEqual(m.exportedFunction("g")!.call(4), [1009]);
+    }
+  }
+});
+
+// A self tail call is a jump back to the start: parameters from the arguments, declared locals
+// zeroed as on entry. Each round reads every local (which must be zero), then sets it.
+const SELF = `(module
+  (func $loop (export "loop") (param $n i32) (param $acc i64) (result i64)
+    (local $i i32) (local $l i64) (local $d f64) (local $v v128) (local $r externref)
+    (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+    (local.set $acc (i64.add (local.get $acc) (local.get $l)))
+    (local.set $acc (i64.add (local.get $acc) (i64.trunc_f64_s (local.get $d))))
+    (local.set $acc (i64.add (local.get $acc) (i64x2.extract_lane 1 (local.get $v))))
+    (if (i32.eqz (ref.is_null (local.get $r))) (then (local.set $acc (i64.const -1000000))))
+    (local.set $i (i32.const 1)) (local.set $l (i64.const 10)) (local.set $d (f64.const 100))
+    (local.set $v (i64x2.splat (i64.const 1000))) (local.set $r (ref.null extern))
+    (if (result i64) (i32.eqz (local.get $n)) (then (local.get $acc))
+      (else (return_call $loop (i32.sub (local.get $n) (i32.const 1))
+        (i64.add (local.get $acc) (i64.const 1)))))))`;
+
+test("a self tail call is a loop with fresh locals, in every tier", async () => {
+  const code = disassemble(translateModule(validateModule(decodeModule(wat2wasm(SELF))))[0].code);
+  assert.ok(!code.some((line) => /return_call/.test(line)), code.join("\n"));
+  assert.ok(code.some((line) => /: br 0$/.test(line) || /: br @0$/.test(line)), code.join("\n"));
+  for (const [tier, config, registerOnly] of TIERS) {
+    const runtime = new Runtime(config);
+    if (registerOnly) useRegisterTierOnly(runtime);
+    const m = await runtime.instantiate(SELF);
+    for (let round = 0; round < 3; round++) {
+      assert.deepEqual(m.exportedFunction("loop")!.call(100_000, 5n), [100_005n], tier);
     }
   }
 });

@@ -25,7 +25,7 @@ import { LOWERING, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
 import { OP } from "../ops.ts";
 import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { SIMD_LOWERING, simdImmediates } from "./simd_lowering.ts";
-import { ADDR, CONST, is64, LOCAL, TEMP, wordsOf } from "./virtual_stack.ts";
+import { ADDR, CONST, is64, LOCAL, moveOp, TEMP, wordsOf } from "./virtual_stack.ts";
 import { ControlFlow } from "./control_flow.ts";
 
 /** Translation options. */
@@ -108,9 +108,13 @@ class Translator extends ControlFlow {
     this.fuel = options.fuel;
   }
 
+  /** The index of the function being translated (a tail call of itself becomes a loop). */
+  #funcIndex = -1;
+
   translate(funcIndex: number): CompiledFunction {
     const v = this.v, ins = this.ins;
     const body = v.begin(funcIndex);
+    this.#funcIndex = funcIndex;
     const type = v.funcType;
     const bytes = this.ctx.module.bytes;
     this.reset(type, body.locals, findHoistableConstants(bytes, body.start, body.end));
@@ -653,6 +657,30 @@ class Translator extends ControlFlow {
   }
 
   /**
+   * A tail call of the function itself is a jump back to its start with the
+   * arguments as its parameters and its declared locals zeroed (what entering
+   * it would do), so the loop runs in the JavaScript tiers like any other.
+   */
+  private selfTailCall(type: FuncType): void {
+    const n = type.params.length;
+    for (let i = this.h - n; i < this.h; i++) this.materialize(i);
+    // The arguments sit in temporaries, above every local: moving them in order is safe.
+    for (let k = 0; k < n; k++) {
+      const i = this.h - n + k;
+      this.emit(moveOp(this.type[i]), this.localWords[k], this.slot[i]);
+    }
+    this.pop(n);
+    for (let j = n; j < this.localTypes.length; j++) {
+      const t = this.localTypes[j], r = this.localWords[j];
+      if (t === ValType.i32 || t === ValType.f32) this.emit(OP.const32, r, 0);
+      else if (is64(t)) this.emit(OP.const64, r, 0, 0);
+      else if (t === ValType.v128) this.emit(OP.const128, r, 0, 0, 0, 0);
+      else this.emit(OP.ref_null, r);
+    }
+    this.emit(OP.br, 0);
+  }
+
+  /**
    * `return_call` and `return_call_indirect`: the arguments go to canonical
    * registers as for a call, then the callee replaces this frame. With
    * listeners a tail call is a call followed by a return, so that every
@@ -670,6 +698,8 @@ class Translator extends ControlFlow {
     if (this.listeners) {
       this.call(type, direct ? OP.call : OP.call_indirect, direct ? ins.a : ins.b, ins.a, index);
       this.returnInstruction();
+    } else if (direct && ins.a === this.#funcIndex) {
+      this.selfTailCall(type);
     } else {
       const n = type.params.length;
       for (let i = this.h - n; i < this.h; i++) this.materialize(i);
