@@ -113,6 +113,23 @@ function run(m: Module, name: string, input: Uint8Array): number[] {
   return Array.from(mem.read(48, 16)!);
 }
 
+/**
+ * Float lanes that are NaN, as "NaN": arithmetic may return any arithmetic NaN (JavaScriptCore
+ * sets the sign of some), so only the other lanes are compared bit for bit.
+ */
+function nanLanes(instruction: string, bytes: number[]): unknown[] {
+  const shape = /^\((f32x4|f64x2)\./.exec(instruction)?.[1];
+  if (shape === undefined) return bytes;
+  const view = new DataView(new Uint8Array(bytes).buffer);
+  const width = shape === "f64x2" ? 8 : 4;
+  const lanes: unknown[] = [];
+  for (let at = 0; at < 16; at += width) {
+    const x = width === 8 ? view.getFloat64(at, true) : view.getFloat32(at, true);
+    lanes.push(Number.isNaN(x) ? "NaN" : bytes.slice(at, at + width));
+  }
+  return lanes;
+}
+
 async function tiers(): Promise<[string, Module][]> {
   const register = useRegisterTierOnly(new Runtime({ jsTier: 1 }));
   return [
@@ -127,7 +144,11 @@ test("each relaxed SIMD instruction gives its documented 2.0 result, in every ti
     for (const input of inputs()) {
       for (let round = 0; round < 3; round++) { // the JS tiers compile after the first calls
         SAME_AS.forEach(([relaxed], i) => {
-          assert.deepEqual(run(m, `r${i}`, input), run(m, `p${i}`, input), `${tier}: ${relaxed}`);
+          assert.deepEqual(
+            nanLanes(relaxed, run(m, `r${i}`, input)),
+            nanLanes(relaxed, run(m, `p${i}`, input)),
+            `${tier}: ${relaxed}`,
+          );
         });
       }
     }
