@@ -63,10 +63,15 @@ for (const [tier, config, registerOnly] of TIERS) {
     async () => {
       const m = await instantiate(config, registerOnly);
       const even = m.exportedFunction("even")!;
-      for (let round = 0; round < 2; round++) { // the JavaScript tiers compile after early calls
-        assert.deepEqual(even.call(1_000_000n, 0n), [500_000n]);
-        assert.deepEqual(even.call(1_000_001n, 0n), [-500_001n]);
-      }
+      // Warm-up calls first: the JavaScript tiers compile functions after their early calls.
+      for (let round = 0; round < 3; round++) assert.deepEqual(even.call(1000n, 0n), [500n]);
+      assert.deepEqual(even.call(1_000_000n, 0n), [500_000n]);
+      assert.deepEqual(even.call(1_000_001n, 0n), [-500_001n]);
+      // Frames that piled up would exhaust 64 KiB after about a thousand calls.
+      const small = await instantiate({ ...config, maxStackBytes: 65536 }, registerOnly);
+      const evenSmall = small.exportedFunction("even")!;
+      for (let round = 0; round < 3; round++) assert.deepEqual(evenSmall.call(1000n, 0n), [500n]);
+      assert.deepEqual(evenSmall.call(1_000_000n, 0n), [500_000n]);
     },
   );
 
