@@ -8,12 +8,15 @@
 
 import {
   Imm,
+  isAtomicOp,
   Op,
   type OpInfo,
   OPS_BY_NAME,
   PREFIX_FC,
   PREFIX_FD,
+  PREFIX_FD_RELAXED,
   PREFIX_FE,
+  simdSubOpcode,
 } from "../binary/opcodes.ts";
 import type { ModuleScope } from "./ast.ts";
 import { type Cursor, describeToken } from "./cursor.ts";
@@ -42,9 +45,12 @@ const CLAUSES = new Set(["then", "else", "param", "result", "local", "type", "it
 
 /** Writes an op id as its opcode bytes. */
 function writeOp(w: ByteWriter, id: number): void {
-  if (id >= PREFIX_FE) {
+  if (isAtomicOp(id)) {
     w.byte(0xfe);
     w.u32(id - PREFIX_FE);
+  } else if (id >= PREFIX_FD_RELAXED) {
+    w.byte(0xfd);
+    w.u32(simdSubOpcode(id));
   } else if (id >= PREFIX_FD) {
     w.byte(0xfd);
     w.u32(id - PREFIX_FD);

@@ -509,8 +509,8 @@ function parseElem(c: Cursor, s: BodyScope, mod: TextModule): void {
     c.rparen();
     active = true;
   } else if (c.atU32()) {
-    // The first standard's form (the threads proposal's scripts use it): a bare table index.
-    elem.table = c.u32("a table index");
+    // The older abbreviation `(elem tableidx (offset ...) ...)`, still used by some scripts.
+    elem.table = c.u32();
     active = true;
   } else if (c.peek().kind === Tok.lparen) {
     active = true;
@@ -535,16 +535,14 @@ function parseElem(c: Cursor, s: BodyScope, mod: TextModule): void {
 
 function parseData(c: Cursor, s: BodyScope, mod: TextModule): void {
   c.optId();
-  let memory = 0;
-  // The first standard's form (the threads proposal's scripts use it): a bare memory index.
-  const bareIndex = c.atU32();
-  if (bareIndex) memory = c.u32("a memory index");
-  if (c.peek().kind !== Tok.lparen) {
-    if (bareIndex) c.unexpected("an offset");
+  // The older abbreviation `(data memidx (offset ...) ...)`, still used by some scripts.
+  const bareMemory = c.atU32() ? c.u32() : -1;
+  if (bareMemory < 0 && c.peek().kind !== Tok.lparen) {
     mod.datas.push({ mode: "passive", memory: 0, bytes: parseStrings(c) });
     return;
   }
-  if (!bareIndex && c.atParen("memory")) {
+  let memory = Math.max(bareMemory, 0);
+  if (bareMemory < 0 && c.atParen("memory")) {
     c.pos += 2;
     memory = parseNamedIndex(c, s.module.memoryNames, "memory");
     c.rparen();

@@ -210,7 +210,7 @@ export function executeRare(
       memory.bytes.fill(value, d, d + n);
       return pc + 4;
     }
-    case 363 /* atomic */:
+    case 366 /* atomic */:
       return executeAtomic(R, inst, code, pc, b);
     case 232 /* unsupported */:
       throw new RuntimeError("SIMD instructions are not supported by the interpreter yet");
