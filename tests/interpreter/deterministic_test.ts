@@ -159,3 +159,21 @@ test("without the profile, code is unchanged: no canonicalising ops are emitted"
   assert.equal(await canonOps(false), 0);
   assert.equal(await canonOps(true), 4);
 });
+
+for (const [tier, make] of tiers(true)) {
+  test(`deterministic: relaxed SIMD's madd and min give the canonical NaN (${tier})`, async () => {
+    const m = await make().instantiate(`(module
+      (func (export "madd") (param i32) (result i32)
+        (i32x4.extract_lane 2 (f32x4.relaxed_madd (i32x4.splat (local.get 0))
+          (i32x4.splat (i32.const ${ONE_F32})) (i32x4.splat (i32.const ${ONE_F32})))))
+      (func (export "min") (param i64) (result i64)
+        (i64x2.extract_lane 0 (f64x2.relaxed_min (i64x2.splat (local.get 0))
+          (i64x2.splat (i64.const ${ONE_F64}))))))`);
+    for (const nan of F32_NANS) {
+      assert.equal(u32(m.exportedFunction("madd")!.call(nan)[0]), F32_CANONICAL);
+    }
+    for (const nan of F64_NANS) {
+      assert.equal(u64(m.exportedFunction("min")!.call(nan)[0]), F64_CANONICAL);
+    }
+  });
+}
