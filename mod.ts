@@ -34,7 +34,7 @@
 
 export { Runtime } from "./lib/runtime/runtime.ts";
 export type { ModuleConfig, ModuleSource, RuntimeConfig } from "./lib/runtime/runtime.ts";
-export type { FeatureConfig, FeatureName } from "./lib/binary/features.ts";
+export { FEATURE_NAMES, type FeatureConfig, type FeatureName } from "./lib/binary/features.ts";
 export { CompiledModule } from "./lib/runtime/compiled_module.ts";
 export { Module } from "./lib/runtime/module.ts";
 export { WasmFunction } from "./lib/runtime/function.ts";
