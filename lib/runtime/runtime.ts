@@ -22,7 +22,7 @@ import {
 } from "../interpreter/execute/executor.ts";
 import { type FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
 import { translateModule } from "../interpreter/translate/translator.ts";
-import { wat2wasm } from "../text/index.ts";
+import { wat2wasmLocated } from "../text/wat.ts";
 import { validateModule } from "../validate/module_validator.ts";
 import { CompiledModule } from "./compiled_module.ts";
 import type { FunctionDefinition, ModuleDefinitions, ValueType } from "./definitions.ts";
@@ -465,7 +465,21 @@ function toBytes(source: Exclude<ModuleSource, string>): Uint8Array {
 
 /** Compiles synchronously; every failure caused by the input is a {@link CompileError}. */
 export function compileSync(source: ModuleSource, limits: CompileLimits): CompiledModule {
-  const bytes = typeof source === "string" ? wat2wasm(source) : toBytes(source);
+  if (typeof source !== "string") return compileBytes(toBytes(source), limits);
+  const text = wat2wasmLocated(source);
+  try {
+    return compileBytes(text.bytes, limits);
+  } catch (e) {
+    // An invalid instruction is reported at its place in the text, not at a byte offset.
+    const at = e instanceof CompileError && e.offset !== undefined
+      ? text.locate(e.offset)
+      : undefined;
+    if (at === undefined) throw e;
+    throw new CompileError((e as CompileError).reason, at);
+  }
+}
+
+function compileBytes(bytes: Uint8Array, limits: CompileLimits): CompiledModule {
   if (bytes.length > limits.maxModuleBytes) {
     throw new CompileError(
       `module of ${bytes.length} bytes exceeds the limit of ${limits.maxModuleBytes} bytes`,
