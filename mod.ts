@@ -45,6 +45,11 @@ export { Table } from "./lib/runtime/table.ts";
 export { HostFunctionBuilder, HostModuleBuilder } from "./lib/runtime/host_module.ts";
 export type { HostFunction } from "./lib/runtime/host_module.ts";
 export type {
+  ImportedFunction,
+  ImportObject,
+  ImportValue,
+} from "./lib/runtime/import_object.ts";
+export type {
   CustomSectionData,
   DefinitionBase,
   FunctionDefinition,
