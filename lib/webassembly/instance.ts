@@ -8,7 +8,7 @@
  * @module
  */
 
-import { ExternKind, type Import, ValType } from "../binary/types.ts";
+import { ExternKind, ValType } from "../binary/types.ts";
 import { GlobalInstance } from "../interpreter/instances.ts";
 import type { CompiledModule } from "../runtime/compiled_module.ts";
 import {
