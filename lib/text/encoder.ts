@@ -86,7 +86,7 @@ function writeNameMap(w: ByteWriter, names: Map<number, string>): void {
  * given, it receives pairs (byte offset in the module, source offset) at the
  * start of each instruction of each function body, in increasing order.
  */
-export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array {
+export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<ArrayBuffer> {
   const out = new ByteWriter(1024);
   out.bytes(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
   if (m.types.length > 0) {

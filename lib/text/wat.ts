@@ -19,13 +19,13 @@ import { TokenList } from "./lexer.ts";
  * const bytes = wat2wasm(`(func (export "one") (result i32) i32.const 1)`);
  * ```
  */
-export function wat2wasm(text: string): Uint8Array {
+export function wat2wasm(text: string): Uint8Array<ArrayBuffer> {
   return wat2wasmLocated(text).bytes;
 }
 
 /** A module's bytes and the way back from a byte offset to the text. */
 export interface LocatedBinary {
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   /**
    * The line and column of the instruction at (or containing) byte offset
    * `offset` of a function body; `undefined` outside function bodies.
@@ -54,7 +54,7 @@ export function wat2wasmLocated(text: string): LocatedBinary {
   return { bytes, locate };
 }
 
-function encode(text: string, sourceMap: number[]): Uint8Array {
+function encode(text: string, sourceMap: number[]): Uint8Array<ArrayBuffer> {
   try {
     return encodeModule(parseModuleText(text), sourceMap);
   } catch (e) {
