@@ -36,7 +36,7 @@ $("source").addEventListener("input", () => uploaded = null);
 $("run").addEventListener("click", run);
 
 function list(id, items) {
-  $(id).replaceChildren(...items.map((text) => {
+  $(id).replaceChildren(...(items.length > 0 ? items : ["(none)"]).map((text) => {
     const li = document.createElement("li");
     li.textContent = text;
     return li;
