@@ -11,7 +11,7 @@
  */
 
 import { CompileError } from "../errors.ts";
-import { FEATURES_3_0, type Features } from "./features.ts";
+import { FEATURES_3_0, type Features, requireFeature } from "./features.ts";
 import { decodeNameSection } from "./name_section.ts";
 import { Instruction, readInstruction, readRefType, readValType } from "./instruction.ts";
 import { Op } from "./opcodes.ts";
@@ -240,16 +240,29 @@ class ModuleDecoder {
     return { params, results };
   }
 
+  /**
+   * Limits: flags (bit 0: a maximum follows; bit 2: 64-bit addresses, whose
+   * bounds are u64), then the bounds.
+   */
   private limits(): Limits {
     const r = this.r;
     const at = r.pos;
     const flag = r.u8();
-    if (flag === 0x00) return { min: r.u32() };
-    if (flag === 0x01) {
-      const min = r.u32();
-      return { min, max: r.u32() };
+    if ((flag & ~0x05) !== 0) return r.fail("integer too large", at);
+    if (flag & 0x04) {
+      requireFeature(this.m.features, "memory64", at);
+      const min = this.u64Number();
+      if (!(flag & 0x01)) return { min, address64: true };
+      return { min, max: this.u64Number(), address64: true };
     }
-    return r.fail("integer too large", at);
+    const min = r.u32();
+    return (flag & 0x01) ? { min, max: r.u32() } : { min };
+  }
+
+  /** A u64 as a number (exact up to 2^53; larger bounds only ever fail limit checks). */
+  private u64Number(): number {
+    const lo = this.r.u64();
+    return this.r.hi * 4294967296 + lo;
   }
 
   private tableType(): TableType {
@@ -442,6 +455,7 @@ class ModuleDecoder {
         segment = { mode: "passive", memory: 0, start: 0, end: 0, offset };
       } else if (flags === 0 || flags === 2) {
         const memory = flags === 2 ? r.u32() : 0;
+        if (memory !== 0) requireFeature(m.features, "multiMemory", offset);
         segment = {
           mode: "active",
           memory,

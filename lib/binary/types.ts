@@ -70,6 +70,11 @@ export interface Limits {
   min: number;
   /** Absent when the module sets no maximum. */
   max?: number;
+  /**
+   * True for a 64-bit memory or table (memory64, table64): i64 addresses,
+   * and limits up to 2^64 - 1 (held as numbers, exact up to 2^53).
+   */
+  address64?: boolean;
 }
 
 /** The type of a table. */

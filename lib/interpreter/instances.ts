@@ -56,6 +56,8 @@ export class MemoryInstance {
   readonly maxPages: number;
   /** The maximum the module declared, if any (for import matching). */
   readonly declaredMax: number | undefined;
+  /** A 64-bit memory (memory64): i64 addresses. */
+  readonly address64: boolean;
   /**
    * The current `buffer` has been handed out by the JS API's `Memory.buffer`
    * (which must be exactly the memory's size). The next growth then moves the
@@ -70,10 +72,17 @@ export class MemoryInstance {
    * @param min initial size in pages.
    * @param declaredMax the module's maximum, if any.
    * @param limitPages the runtime's cap on any memory, in pages.
+   * @param address64 a 64-bit memory (memory64).
    */
-  constructor(min: number, declaredMax: number | undefined, limitPages = MAX_PAGES) {
+  constructor(
+    min: number,
+    declaredMax: number | undefined,
+    limitPages = MAX_PAGES,
+    address64 = false,
+  ) {
     this.pages = min;
     this.declaredMax = declaredMax;
+    this.address64 = address64;
     this.maxPages = Math.min(declaredMax ?? MAX_PAGES, limitPages);
     this.byteLength = min * PAGE_SIZE;
     this.buffer = new ArrayBuffer(this.byteLength);
@@ -173,9 +182,18 @@ export class TableInstance {
   readonly declaredMax: number | undefined;
   /** The largest size `grow` may reach. */
   readonly maxSize: number;
+  /** A 64-bit table (table64): i64 indices. */
+  readonly address64: boolean;
 
-  constructor(type: RefType, min: number, declaredMax: number | undefined, limit = 10_000_000) {
+  constructor(
+    type: RefType,
+    min: number,
+    declaredMax: number | undefined,
+    limit = 10_000_000,
+    address64 = false,
+  ) {
     this.type = type;
+    this.address64 = address64;
     this.declaredMax = declaredMax;
     this.maxSize = Math.min(declaredMax ?? MAX_TABLE_SIZE, limit);
     this.elements = new Array(min).fill(null);

@@ -12,6 +12,13 @@ import type { TextElem, TextModule } from "./ast.ts";
 import { ByteWriter } from "./writer.ts";
 
 function writeLimits(w: ByteWriter, l: Limits): void {
+  if (l.address64) {
+    // memory64 / table64: flag bit 2, u64 bounds.
+    w.byte(l.max === undefined ? 0x04 : 0x05);
+    w.u64(BigInt(l.min));
+    if (l.max !== undefined) w.u64(BigInt(l.max));
+    return;
+  }
   if (l.max === undefined) {
     w.byte(0x00);
     w.u32(l.min);

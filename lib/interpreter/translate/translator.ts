@@ -25,7 +25,7 @@ import { OP } from "../ops.ts";
 import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { SIMD_LOWERING, simdImmediates } from "./simd_lowering.ts";
 import { ADDR, CONST, is64, LOCAL, TEMP, wordsOf } from "./virtual_stack.ts";
-import { ControlFlow } from "./control_flow.ts";
+import { MemoryLowering } from "./memory_lowering.ts";
 
 /** Translation options. */
 export interface TranslateOptions {
@@ -96,7 +96,7 @@ const NO_CODE = new Int32Array(0);
 /** `refLocalSlots` of the functions without reference-typed locals (most): shared, never written. */
 const NO_SLOTS = new Int32Array(0);
 
-class Translator extends ControlFlow {
+class Translator extends MemoryLowering {
   readonly v: FunctionValidator;
   readonly ins = new Instruction();
   readonly fuel: boolean;
@@ -204,6 +204,7 @@ class Translator extends ControlFlow {
       this.pushEntry(LOCAL, this.localTypes[ins.a], this.localWords[ins.a], 0);
       return;
     }
+    if (this.lowersMemory && this.lowerMemoryInstruction(ins)) return;
     if (REINTERPRETS[op] === 1) {
       const i = this.h - 1;
       this.type[i] = OPS[op]!.results![0];
