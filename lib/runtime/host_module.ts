@@ -117,8 +117,14 @@ export class HostFunctionBuilder {
 
 type PendingExport =
   | { kind: typeof ExternKind.func; fn: PendingFunction }
-  | { kind: typeof ExternKind.memory; min: number; max?: number }
-  | { kind: typeof ExternKind.table; element: "funcref" | "externref"; min: number; max?: number }
+  | { kind: typeof ExternKind.memory; min: number; max?: number; address64?: boolean }
+  | {
+    kind: typeof ExternKind.table;
+    element: "funcref" | "externref";
+    min: number;
+    max?: number;
+    address64?: boolean;
+  }
   | { kind: typeof ExternKind.global; type: ValueType; value: unknown; mutable: boolean };
 
 /**
@@ -161,16 +167,22 @@ export class HostModuleBuilder {
     return this;
   }
 
-  /** Exports a new memory of `min` pages (and at most `max`). */
-  exportMemory(name: string, limits: { min: number; max?: number }): this {
+  /**
+   * Exports a new memory of `min` pages (and at most `max`); `address64`
+   * makes it a 64-bit memory (memory64), which only 64-bit imports match.
+   */
+  exportMemory(name: string, limits: { min: number; max?: number; address64?: boolean }): this {
     this.#exports.set(name, { kind: ExternKind.memory, ...limits });
     return this;
   }
 
-  /** Exports a new table of `min` null elements (and at most `max`). */
+  /**
+   * Exports a new table of `min` null elements (and at most `max`);
+   * `address64` makes it a 64-bit table (table64).
+   */
   exportTable(
     name: string,
-    table: { element: "funcref" | "externref"; min: number; max?: number },
+    table: { element: "funcref" | "externref"; min: number; max?: number; address64?: boolean },
   ): this {
     this.#exports.set(name, { kind: ExternKind.table, ...table });
     return this;
@@ -241,7 +253,9 @@ export class HostModuleBuilder {
         }
         case ExternKind.memory: {
           const index = state.memories.length;
-          state.memories.push(new MemoryInstance(e.min, e.max, rt.memoryLimitPages));
+          state.memories.push(
+            new MemoryInstance(e.min, e.max, rt.memoryLimitPages, e.address64 === true),
+          );
           const def: MemoryDefinition = {
             index,
             exportNames: [exportName],
@@ -255,7 +269,9 @@ export class HostModuleBuilder {
         case ExternKind.table: {
           const index = state.tables.length;
           const element = typeCode(e.element) as typeof ValType.funcref;
-          state.tables.push(new TableInstance(element, e.min, e.max));
+          state.tables.push(
+            new TableInstance(element, e.min, e.max, undefined, e.address64 === true),
+          );
           const def: TableDefinition = {
             index,
             exportNames: [exportName],
