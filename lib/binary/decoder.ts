@@ -11,7 +11,7 @@
  */
 
 import { CompileError } from "../errors.ts";
-import { FEATURES_3_0, type Features, requireFeature } from "./features.ts";
+import { type Features, FEATURES_3_0, requireFeature } from "./features.ts";
 import { decodeNameSection } from "./name_section.ts";
 import { Instruction, readInstruction, readRefType, readValType } from "./instruction.ts";
 import { Op } from "./opcodes.ts";

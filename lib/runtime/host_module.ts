@@ -261,6 +261,7 @@ export class HostModuleBuilder {
             exportNames: [exportName],
             min: e.min,
             max: e.max,
+            ...(e.address64 ? { address64: true } : {}),
           };
           defs.memories.push(def);
           exports.set(exportName, { kind: ExternKind.memory, index });

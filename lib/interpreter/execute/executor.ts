@@ -881,6 +881,17 @@ export class Machine implements JitHost {
               mem = memoryView(inst);
               pc += 3;
               break;
+            case 363 /* mem_addr64 */: {
+              // An i64 address plus a u64 offset: in range only below 2^32 (no memory is larger).
+              const wide = b + code[pc + 2];
+              const ea = (R[wide] >>> 0) + (code[pc + 3] >>> 0);
+              if ((R[wide + 1] | code[pc + 4]) !== 0 || ea > 0xffffffff) {
+                throw new RuntimeError("out of bounds memory access");
+              }
+              R[b + code[pc + 1]] = ea | 0;
+              pc += 5;
+              break;
+            }
             case 368 /* memx_grow */:
               // Any memory may be memory 0 too (imported twice): the view is read again.
               growMemory(R, inst, b + code[pc + 1], b + code[pc + 2], code[pc + 3]);

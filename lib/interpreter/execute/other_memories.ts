@@ -5,8 +5,9 @@
  * table indices. Memory 0 with i32 addresses never comes here: its
  * instructions keep their own ops, in the executor's hot `switch`, so code
  * that uses only memory 0 runs exactly as fast as before. These ops are
- * reached through `executeRare` (`memx_grow`, which replaces the executor's
- * memory view, is in the hot `switch`).
+ * reached through `executeRare`, except two in the executor's hot `switch`:
+ * `memx_grow`, which replaces the executor's memory view, and `mem_addr64`,
+ * which every access to a 64-bit memory 0 starts with.
  *
  * Loads and stores work on the memory's `DataView` with explicit bounds
  * checks; v128 values go through a 16-byte scratch vector, so each SIMD
@@ -40,15 +41,6 @@ export function executeOtherMemoryOp(
   b: number,
 ): number {
   switch (code[pc]) {
-    case 363 /* mem_addr64 */: {
-      const a = b + code[pc + 2];
-      const ea = (R[a + 1] >>> 0) * TWO_32 + (R[a] >>> 0) +
-        (code[pc + 4] >>> 0) * TWO_32 + (code[pc + 3] >>> 0);
-      // No memory reaches 2^32 bytes, so a larger address is out of bounds whatever the access.
-      if (ea > 0xffffffff) outOfBounds();
-      R[b + code[pc + 1]] = ea | 0;
-      return pc + 5;
-    }
     case 364 /* i64_sat_u32 */: {
       const a = b + code[pc + 2];
       R[b + code[pc + 1]] = R[a + 1] === 0 ? R[a] : -1;

@@ -31,13 +31,7 @@
 import { BLOCK_EMPTY, Instruction, readInstruction } from "../../binary/instruction.ts";
 import { Imm, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
 import { ByteReader } from "../../binary/reader.ts";
-import type {
-  FuncType,
-  MemoryType,
-  TableType,
-  ValType,
-  WasmModule,
-} from "../../binary/types.ts";
+import type { FuncType, MemoryType, TableType, ValType, WasmModule } from "../../binary/types.ts";
 import { addressWidths, usesWideAddressing } from "../translate/memory_lowering.ts";
 import { internType } from "../instances.ts";
 import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
