@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { OPS_BY_NAME, PREFIX_FC, PREFIX_FD } from "../../lib/binary/opcodes.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
+import type { Features } from "../../lib/binary/features.ts";
 import type { WasmModule } from "../../lib/binary/types.ts";
 import { CompileError } from "../../lib/errors.ts";
 import { validateModule } from "../../lib/validate/module_validator.ts";
@@ -189,8 +190,8 @@ export class ModuleBuilder {
   }
 
   /** Decodes the module (which must be well-formed). */
-  decode(): WasmModule {
-    return decodeModule(this.bytes());
+  decode(features?: Features): WasmModule {
+    return decodeModule(this.bytes(), { features });
   }
 }
 
