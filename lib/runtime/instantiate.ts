@@ -173,14 +173,21 @@ export function link(
           `(memoryLimitPages)`,
       );
     }
-    state.memories.push(
-      new MemoryInstance(
+    let memory: MemoryInstance;
+    try {
+      memory = new MemoryInstance(
         mem.limits.min,
         mem.limits.max,
         limits.memoryLimitPages,
         mem.limits.address64 === true,
-      ),
-    );
+      );
+    } catch {
+      // Within the runtime's limit, but more than the host lets an ArrayBuffer have.
+      throw new LinkError(
+        `cannot allocate a memory of ${mem.limits.min} pages (the host's ArrayBuffer limit)`,
+      );
+    }
+    state.memories.push(memory);
   }
   for (const g of m.globals) {
     const global = new GlobalInstance(g.type.type, g.type.mutable);
