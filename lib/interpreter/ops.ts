@@ -452,6 +452,13 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // 16): dst, the i16x8 operand, the i32x4 operand, the shift count's register.
   ["i32x4_extend_low_i16x8_u_mul_shr_u", "rrrr"],
   ["i32x4_extend_high_i16x8_u_mul_shr_u", "rrrr"],
+  // Relaxed SIMD with three vector operands (simd_relaxed.ts): madd/nmadd and dot_add.
+  // dst, a, b, c, sub-opcode (0x105-0x108, 0x113).
+  ["v128_relaxed_ternary", "rrrrn"],
+  // Tail calls (WebAssembly 3.0): as call and call_indirect, but the callee replaces the frame
+  // (its arguments move down to the frame base; no frame record is pushed).
+  ["return_call", "nr"], // function index, argument base
+  ["return_call_indirect", "nnrr"], // table, type index, element index register, argument base
   // Multiple memories and memory64 (execute/other_memories.ts; memory 0 with i32 addresses keeps
   // the ops above). An i64 address plus a u64 offset as an i32 address, trapping at 2^32 and
   // above (no memory is that large): dst, address, offset low word, offset high word.

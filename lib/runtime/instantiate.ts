@@ -7,6 +7,7 @@
  * @module
  */
 
+import { evalExtendedConst } from "./extended_const.ts";
 import { Op } from "../binary/opcodes.ts";
 import {
   type ConstExpr,
@@ -250,6 +251,10 @@ function segmentOffset(value: GlobalInstance, address64: boolean): number {
 
 /** Evaluates a (validated) constant expression into `out`'s bits or ref. */
 export function evalConst(expr: ConstExpr, state: InstanceState, out: GlobalInstance): void {
+  if (expr.instructions.length > 1) {
+    evalExtendedConst(expr, state, out);
+    return;
+  }
   const ins = expr.instructions[expr.instructions.length - 1];
   const bits = out.bits;
   switch (ins.op) {

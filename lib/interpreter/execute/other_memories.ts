@@ -41,12 +41,12 @@ export function executeOtherMemoryOp(
   b: number,
 ): number {
   switch (code[pc]) {
-    case 364 /* i64_sat_u32 */: {
+    case 367 /* i64_sat_u32 */: {
       const a = b + code[pc + 2];
       R[b + code[pc + 1]] = R[a + 1] === 0 ? R[a] : -1;
       return pc + 3;
     }
-    case 365 /* memx_load */:
+    case 368 /* memx_load */:
       load(
         R,
         inst.memories[code[pc + 3]],
@@ -57,7 +57,7 @@ export function executeOtherMemoryOp(
         code[pc + 7],
       );
       return pc + 8;
-    case 366 /* memx_store */:
+    case 369 /* memx_store */:
       store(
         R,
         inst.memories[code[pc + 3]],
@@ -67,14 +67,14 @@ export function executeOtherMemoryOp(
         code[pc + 6],
       );
       return pc + 7;
-    case 367 /* memx_size */: {
+    case 370 /* memx_size */: {
       const memory = inst.memories[code[pc + 2]];
       const d = b + code[pc + 1];
       R[d] = memory.pages;
       if (memory.address64) R[d + 1] = 0;
       return pc + 3;
     }
-    case 369 /* memx_fill */: {
+    case 372 /* memx_fill */: {
       const memory = inst.memories[code[pc + 4]];
       const wide = memory.address64;
       const d = address(R, b + code[pc + 1], wide);
@@ -83,7 +83,7 @@ export function executeOtherMemoryOp(
       memory.bytes.fill(R[b + code[pc + 2]] & 0xff, d, d + n);
       return pc + 5;
     }
-    case 370 /* memx_copy */: {
+    case 373 /* memx_copy */: {
       const dst = inst.memories[code[pc + 4]], src = inst.memories[code[pc + 5]];
       const d = address(R, b + code[pc + 1], dst.address64);
       const s = address(R, b + code[pc + 2], src.address64);
@@ -94,7 +94,7 @@ export function executeOtherMemoryOp(
       else dst.bytes.set(src.bytes.subarray(s, s + n), d);
       return pc + 6;
     }
-    case 371 /* memx_init */: {
+    case 374 /* memx_init */: {
       const memory = inst.memories[code[pc + 4]];
       const data = inst.data[code[pc + 5]];
       const d = address(R, b + code[pc + 1], memory.address64);
