@@ -240,23 +240,38 @@ class ModuleDecoder {
     return { params, results };
   }
 
-  /** Limits; `memory` allows the shared flag (0x02, threads), which tables do not. */
+  /**
+   * Limits: flags (bit 0: a maximum follows; bit 1: shared, for memories
+   * only (threads); bit 2: 64-bit addresses, whose bounds are u64), then the
+   * bounds.
+   */
   private limits(memory = false): Limits {
     const r = this.r;
     const at = r.pos;
     const flag = r.u8();
-    if (flag === 0x00) return { min: r.u32() };
-    if (flag === 0x01) {
+    if ((flag & ~(memory ? 0x07 : 0x05)) !== 0) return r.fail("integer too large", at);
+    const shared = (flag & 0x02) !== 0;
+    // A shared memory without a maximum decodes; the validator rejects it.
+    if (shared) requireFeature(this.m.features, "threads", at);
+    let limits: Limits;
+    if (flag & 0x04) {
+      requireFeature(this.m.features, "memory64", at);
+      const min = this.u64Number();
+      limits = (flag & 0x01)
+        ? { min, max: this.u64Number(), address64: true }
+        : { min, address64: true };
+    } else {
       const min = r.u32();
-      return { min, max: r.u32() };
+      limits = (flag & 0x01) ? { min, max: r.u32() } : { min };
     }
-    if (memory && (flag === 0x02 || flag === 0x03)) {
-      requireFeature(this.m.features, "threads", at);
-      const min = r.u32();
-      // A shared memory without a maximum decodes; the validator rejects it.
-      return flag === 0x03 ? { min, max: r.u32(), shared: true } : { min, shared: true };
-    }
-    return r.fail("integer too large", at);
+    if (shared) limits.shared = true;
+    return limits;
+  }
+
+  /** A u64 as a number (exact up to 2^53; larger bounds only ever fail limit checks). */
+  private u64Number(): number {
+    const lo = this.r.u64();
+    return this.r.hi * 4294967296 + lo;
   }
 
   private tableType(): TableType {
@@ -449,6 +464,7 @@ class ModuleDecoder {
         segment = { mode: "passive", memory: 0, start: 0, end: 0, offset };
       } else if (flags === 0 || flags === 2) {
         const memory = flags === 2 ? r.u32() : 0;
+        if (memory !== 0) requireFeature(m.features, "multiMemory", offset);
         segment = {
           mode: "active",
           memory,

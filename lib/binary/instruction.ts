@@ -11,6 +11,11 @@ import type { ByteReader } from "./reader.ts";
 import { Imm, Op, OPS, PREFIX_FC, PREFIX_FD, PREFIX_FD_RELAXED, PREFIX_FE } from "./opcodes.ts";
 import { ValType } from "./types.ts";
 
+/** {@link Instruction.needs}: the instruction names a memory the 2.0 way cannot. */
+export const NEEDS_MULTI_MEMORY = 1;
+/** {@link Instruction.needs}: the offset needs more than a u32. */
+export const NEEDS_MEMORY64 = 2;
+
 /** Block type immediate meaning "no parameters, no results" (the byte 0x40 as s7). */
 export const BLOCK_EMPTY = -0x40;
 
@@ -24,8 +29,9 @@ export const BLOCK_EMPTY = -0x40;
  * | label, func, local, global, table, elem, data | `a`: the index |
  * | brTable | `list`: the label indices (`count` of them), `a`: the default label |
  * | callIndirect | `a`: type index, `b`: table index |
- * | memArg, atomicMemArg | `a`: alignment exponent, `b`: offset (u32) |
+ * | memArg, atomicMemArg | `a`: alignment exponent, `b`: offset's low 32 bits, `offsetHi`: its high 32 bits, `memory` |
  * | memArgLane | as memArg, plus `c`: lane |
+ * | memZero | `memory`: the memory index (`memory.size`, `memory.grow`, `memory.fill`) |
  * | lane | `a`: lane |
  * | i32, f32 | `a`: value / bit pattern as int32 |
  * | i64, f64 | `a`: low 32 bits, `b`: high 32 bits |
@@ -33,7 +39,8 @@ export const BLOCK_EMPTY = -0x40;
  * | selectTypes | `list`: the value types (`count` of them) |
  * | tableInit | `a`: element segment, `b`: table |
  * | tableCopy | `a`: destination table, `b`: source table |
- * | memoryInit | `a`: data segment |
+ * | memoryInit | `a`: data segment, `memory` |
+ * | memoryCopy | `memory`: destination memory, `b`: source memory |
  * | v128, shuffle | `bytes`: the 16 immediate bytes |
  */
 export class Instruction {
@@ -44,6 +51,17 @@ export class Instruction {
   a = 0;
   b = 0;
   c = 0;
+  /** The memory index of a memory instruction. */
+  memory = 0;
+  /** High 32 bits of a memory argument's offset (memory64 allows offsets up to 2^64 - 1). */
+  offsetHi = 0;
+  /**
+   * Encodings of a memory instruction beyond 2.0, which the validator checks
+   * against the enabled features: {@link NEEDS_MULTI_MEMORY} (a memory index
+   * other than the single zero byte), {@link NEEDS_MEMORY64} (an offset wider
+   * than a u32).
+   */
+  needs = 0;
   /** Number of valid entries in {@link list}. */
   count = 0;
   /** Label indices of `br_table`, or value types of a typed `select`. */
@@ -70,6 +88,40 @@ export function readRefType(r: ByteReader): typeof ValType.funcref | typeof ValT
   return b;
 }
 
+/**
+ * Reads a memory index where 2.0 has a zero byte; anything but the single
+ * byte 0x00 marks the instruction as needing multiple memories.
+ */
+function readMemoryIndex(r: ByteReader, ins: Instruction): number {
+  const at = r.pos;
+  const index = r.u32();
+  if (index !== 0 || r.pos - at !== 1) ins.needs |= NEEDS_MULTI_MEMORY;
+  return index;
+}
+
+/**
+ * A memory argument: flags (alignment exponent in bits 0-5; bit 6 says a
+ * memory index follows), then a u64 offset.
+ */
+function readMemArg(r: ByteReader, ins: Instruction): void {
+  const at = r.pos;
+  const flags = r.u32();
+  ins.needs = 0;
+  if (flags >= 0x80) r.fail("malformed memop flags", at);
+  if (flags & 0x40) {
+    ins.needs = NEEDS_MULTI_MEMORY;
+    ins.a = flags & 0x3f;
+    ins.memory = r.u32();
+  } else {
+    ins.a = flags;
+    ins.memory = 0;
+  }
+  ins.b = r.u64();
+  ins.offsetHi = r.hi;
+  if (r.lebLength > 5 || r.hi !== 0) ins.needs |= NEEDS_MEMORY64;
+}
+
+/** The single zero byte of `atomic.fence`. */
 function readZeroByte(r: ByteReader): void {
   const at = r.pos;
   if (r.u8() !== 0) r.fail("zero byte expected", at);
@@ -132,15 +184,16 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
       return;
     case Imm.memArg:
     case Imm.atomicMemArg:
-      ins.a = r.u32();
-      ins.b = r.u32();
+      readMemArg(r, ins);
       return;
     case Imm.memArgLane:
-      ins.a = r.u32();
-      ins.b = r.u32();
+      readMemArg(r, ins);
       ins.c = r.u8();
       return;
     case Imm.memZero:
+      ins.needs = 0;
+      ins.memory = readMemoryIndex(r, ins);
+      return;
     case Imm.zeroByte:
       readZeroByte(r);
       return;
@@ -174,11 +227,13 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
       return;
     case Imm.memoryInit:
       ins.a = r.u32();
-      readZeroByte(r);
+      ins.needs = 0;
+      ins.memory = readMemoryIndex(r, ins);
       return;
     case Imm.memoryCopy:
-      readZeroByte(r);
-      readZeroByte(r);
+      ins.needs = 0;
+      ins.memory = readMemoryIndex(r, ins);
+      ins.b = readMemoryIndex(r, ins);
       return;
     case Imm.v128:
     case Imm.shuffle:

@@ -72,6 +72,11 @@ export interface Limits {
   max?: number;
   /** A shared memory (threads); absent or false otherwise. Tables are never shared. */
   shared?: boolean;
+  /**
+   * True for a 64-bit memory or table (memory64, table64): i64 addresses,
+   * and limits up to 2^64 - 1 (held as numbers, exact up to 2^53).
+   */
+  address64?: boolean;
 }
 
 /** The type of a table. */

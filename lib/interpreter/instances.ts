@@ -56,6 +56,8 @@ export class MemoryInstance {
   readonly maxPages: number;
   /** The maximum the module declared, if any (for import matching). */
   readonly declaredMax: number | undefined;
+  /** A 64-bit memory (memory64): i64 addresses. */
+  readonly address64: boolean;
   /**
    * A shared memory (threads). Its bytes are an ordinary `ArrayBuffer`: the
    * runtime runs one thread, which `memory.atomic.wait` needs to know only.
@@ -76,16 +78,19 @@ export class MemoryInstance {
    * @param declaredMax the module's maximum, if any.
    * @param limitPages the runtime's cap on any memory, in pages.
    * @param shared whether the memory is shared (threads).
+   * @param address64 a 64-bit memory (memory64).
    */
   constructor(
     min: number,
     declaredMax: number | undefined,
     limitPages = MAX_PAGES,
     shared = false,
+    address64 = false,
   ) {
     this.pages = min;
     this.shared = shared;
     this.declaredMax = declaredMax;
+    this.address64 = address64;
     this.maxPages = Math.min(declaredMax ?? MAX_PAGES, limitPages);
     this.byteLength = min * PAGE_SIZE;
     this.buffer = new ArrayBuffer(this.byteLength);
@@ -185,9 +190,18 @@ export class TableInstance {
   readonly declaredMax: number | undefined;
   /** The largest size `grow` may reach. */
   readonly maxSize: number;
+  /** A 64-bit table (table64): i64 indices. */
+  readonly address64: boolean;
 
-  constructor(type: RefType, min: number, declaredMax: number | undefined, limit = 10_000_000) {
+  constructor(
+    type: RefType,
+    min: number,
+    declaredMax: number | undefined,
+    limit = 10_000_000,
+    address64 = false,
+  ) {
     this.type = type;
+    this.address64 = address64;
     this.declaredMax = declaredMax;
     this.maxSize = Math.min(declaredMax ?? MAX_TABLE_SIZE, limit);
     this.elements = new Array(min).fill(null);

@@ -72,6 +72,8 @@ export interface MemoryDefinition extends DefinitionBase {
   readonly max?: number;
   /** True for a shared memory (threads); absent otherwise. */
   readonly shared?: boolean;
+  /** True for a 64-bit memory (memory64: i64 addresses); absent for a 32-bit one. */
+  readonly address64?: boolean;
 }
 
 /** A table of a module. Sizes are in elements. */
@@ -82,6 +84,8 @@ export interface TableDefinition extends DefinitionBase {
   readonly min: number;
   /** The maximum size, if the module declares one. */
   readonly max?: number;
+  /** True for a 64-bit table (table64: i64 indices); absent for a 32-bit one. */
+  readonly address64?: boolean;
 }
 
 /** A global variable of a module. */
@@ -112,8 +116,11 @@ function typeNames(types: readonly number[]): ValueType[] {
   return types.map((t) => valTypeName(t) as ValueType);
 }
 
-function limitsOf(limits: Limits): { min: number; max?: number } {
-  return limits.max === undefined ? { min: limits.min } : { min: limits.min, max: limits.max };
+function limitsOf(limits: Limits): { min: number; max?: number; address64?: boolean } {
+  const out: { min: number; max?: number; address64?: boolean } = { min: limits.min };
+  if (limits.max !== undefined) out.max = limits.max;
+  if (limits.address64) out.address64 = true;
+  return out;
 }
 
 /** Builds the definitions of every entity of a decoded (and validated) module. */

@@ -117,8 +117,20 @@ export class HostFunctionBuilder {
 
 type PendingExport =
   | { kind: typeof ExternKind.func; fn: PendingFunction }
-  | { kind: typeof ExternKind.memory; min: number; max?: number; shared?: boolean }
-  | { kind: typeof ExternKind.table; element: "funcref" | "externref"; min: number; max?: number }
+  | {
+    kind: typeof ExternKind.memory;
+    min: number;
+    max?: number;
+    shared?: boolean;
+    address64?: boolean;
+  }
+  | {
+    kind: typeof ExternKind.table;
+    element: "funcref" | "externref";
+    min: number;
+    max?: number;
+    address64?: boolean;
+  }
   | { kind: typeof ExternKind.global; type: ValueType; value: unknown; mutable: boolean };
 
 /**
@@ -164,9 +176,13 @@ export class HostModuleBuilder {
   /**
    * Exports a new memory of `min` pages (and at most `max`). A `shared` one
    * (threads) must have a `max`; modules that import it must declare it
-   * shared, as `wasip1-threads` modules do with `env.memory`.
+   * shared, as `wasip1-threads` modules do with `env.memory`. `address64`
+   * makes it a 64-bit memory (memory64), which only 64-bit imports match.
    */
-  exportMemory(name: string, limits: { min: number; max?: number; shared?: boolean }): this {
+  exportMemory(
+    name: string,
+    limits: { min: number; max?: number; shared?: boolean; address64?: boolean },
+  ): this {
     if (limits.shared && limits.max === undefined) {
       throw new TypeError(`shared memory "${name}" must have a maximum`);
     }
@@ -174,10 +190,13 @@ export class HostModuleBuilder {
     return this;
   }
 
-  /** Exports a new table of `min` null elements (and at most `max`). */
+  /**
+   * Exports a new table of `min` null elements (and at most `max`);
+   * `address64` makes it a 64-bit table (table64).
+   */
   exportTable(
     name: string,
-    table: { element: "funcref" | "externref"; min: number; max?: number },
+    table: { element: "funcref" | "externref"; min: number; max?: number; address64?: boolean },
   ): this {
     this.#exports.set(name, { kind: ExternKind.table, ...table });
     return this;
@@ -249,13 +268,16 @@ export class HostModuleBuilder {
         case ExternKind.memory: {
           const index = state.memories.length;
           const shared = e.shared ?? false;
-          state.memories.push(new MemoryInstance(e.min, e.max, rt.memoryLimitPages, shared));
+          state.memories.push(
+            new MemoryInstance(e.min, e.max, rt.memoryLimitPages, shared, e.address64 === true),
+          );
           const def: MemoryDefinition = {
             index,
             exportNames: [exportName],
             min: e.min,
             max: e.max,
             ...(shared ? { shared } : {}),
+            ...(e.address64 ? { address64: true } : {}),
           };
           defs.memories.push(def);
           exports.set(exportName, { kind: ExternKind.memory, index });
@@ -264,7 +286,9 @@ export class HostModuleBuilder {
         case ExternKind.table: {
           const index = state.tables.length;
           const element = typeCode(e.element) as typeof ValType.funcref;
-          state.tables.push(new TableInstance(element, e.min, e.max));
+          state.tables.push(
+            new TableInstance(element, e.min, e.max, undefined, e.address64 === true),
+          );
           const def: TableDefinition = {
             index,
             exportNames: [exportName],

@@ -124,6 +124,9 @@ export function link(
       case ExternKind.table: {
         const table = ps.tables[entry.index];
         if (table.type !== d.type.element) throw incompatible("element types differ");
+        if (table.address64 !== (d.type.limits.address64 === true)) {
+          throw incompatible("index types differ (i32 and i64)");
+        }
         if (!limitsMatch(table.elements.length, table.declaredMax, d.type.limits)) {
           throw incompatible("table limits do not match");
         }
@@ -132,6 +135,9 @@ export function link(
       }
       case ExternKind.memory: {
         const memory = ps.memories[entry.index];
+        if (memory.address64 !== (d.type.limits.address64 === true)) {
+          throw incompatible("address types differ (i32 and i64)");
+        }
         if (!limitsMatch(memory.pages, memory.declaredMax, d.type.limits)) {
           throw incompatible("memory limits do not match");
         }
@@ -174,22 +180,39 @@ export function link(
         `table of ${t.limits.min} elements exceeds the limit ${limits.tableLimit}`,
       );
     }
-    state.tables.push(new TableInstance(t.element, t.limits.min, t.limits.max, limits.tableLimit));
+    state.tables.push(
+      new TableInstance(
+        t.element,
+        t.limits.min,
+        t.limits.max,
+        limits.tableLimit,
+        t.limits.address64 === true,
+      ),
+    );
   }
   for (const mem of m.memories) {
     if (mem.limits.min > limits.memoryLimitPages) {
       throw new LinkError(
-        `memory of ${mem.limits.min} pages exceeds the limit of ${limits.memoryLimitPages} pages`,
+        `memory of ${mem.limits.min} pages exceeds the limit of ${limits.memoryLimitPages} pages ` +
+          `(memoryLimitPages)`,
       );
     }
-    state.memories.push(
-      new MemoryInstance(
+    let memory: MemoryInstance;
+    try {
+      memory = new MemoryInstance(
         mem.limits.min,
         mem.limits.max,
         limits.memoryLimitPages,
         mem.limits.shared ?? false,
-      ),
-    );
+        mem.limits.address64 === true,
+      );
+    } catch {
+      // Within the runtime's limit, but more than the host lets an ArrayBuffer have.
+      throw new LinkError(
+        `cannot allocate a memory of ${mem.limits.min} pages (the host's ArrayBuffer limit)`,
+      );
+    }
+    state.memories.push(memory);
   }
   for (const g of m.globals) {
     const global = new GlobalInstance(g.type.type, g.type.mutable);
@@ -221,7 +244,7 @@ export function initializeSegments(compiled: CompiledModule, state: InstanceStat
   m.elements.forEach((seg, i) => {
     if (seg.mode !== "active") return;
     evalConst(seg.offsetExpr!, state, scratch);
-    const offset = scratch.bits[0] >>> 0;
+    const offset = segmentOffset(scratch, state.tables[seg.table].address64);
     const items = state.elements[i];
     const table = state.tables[seg.table].elements;
     if (offset + items.length > table.length) {
@@ -233,15 +256,21 @@ export function initializeSegments(compiled: CompiledModule, state: InstanceStat
   m.data.forEach((seg, i) => {
     if (seg.mode !== "active") return;
     evalConst(seg.offsetExpr!, state, scratch);
-    const offset = scratch.bits[0] >>> 0;
-    const bytes = state.data[i];
     const memory = state.memories[seg.memory];
+    const offset = segmentOffset(scratch, memory.address64);
+    const bytes = state.data[i];
     if (offset + bytes.length > memory.byteLength) {
       throw new RuntimeError("out of bounds memory access");
     }
     memory.bytes.set(bytes, offset);
     state.data[i] = new Uint8Array(0);
   });
+}
+
+/** A segment's offset: an i32, or an i64 for a 64-bit table or memory (exact below 2^53). */
+function segmentOffset(value: GlobalInstance, address64: boolean): number {
+  const lo = value.bits[0] >>> 0;
+  return address64 ? (value.bits[1] >>> 0) * 4294967296 + lo : lo;
 }
 
 /** Evaluates a (validated) constant expression into `out`'s bits or ref. */

@@ -13,6 +13,13 @@ import { ByteWriter } from "./writer.ts";
 
 function writeLimits(w: ByteWriter, l: Limits): void {
   const shared = l.shared ? 0x02 : 0x00;
+  if (l.address64) {
+    // memory64 / table64: flag bit 2, u64 bounds.
+    w.byte((l.max === undefined ? 0x04 : 0x05) | shared);
+    w.u64(BigInt(l.min));
+    if (l.max !== undefined) w.u64(BigInt(l.max));
+    return;
+  }
   if (l.max === undefined) {
     w.byte(shared);
     w.u32(l.min);

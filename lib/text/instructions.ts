@@ -21,7 +21,15 @@ import {
 import type { ModuleScope } from "./ast.ts";
 import { type Cursor, describeToken } from "./cursor.ts";
 import { Tok, type Token } from "./lexer.ts";
-import { parseF32, parseF64, parseI32, parseI64, parseIntBits, parseU32 } from "./numbers.ts";
+import {
+  parseF32,
+  parseF64,
+  parseI32,
+  parseI64,
+  parseIntBits,
+  parseNat,
+  parseU32,
+} from "./numbers.ts";
 import { findOrAddType, parseTypeUse } from "./typeuse.ts";
 import { ByteWriter } from "./writer.ts";
 
@@ -258,13 +266,28 @@ function parseLane(c: Cursor): number {
   return v;
 }
 
-/** Parses `offset=N` and `align=N` and writes the memarg (alignment as log2). */
-function parseMemArg(c: Cursor, w: ByteWriter, info: OpInfo): void {
-  let offset = 0, align = info.align;
+/** Parses an optional memory index (multiple memories); 0 when absent. */
+function parseMemoryIndex(c: Cursor, m: ModuleScope): number {
+  return atIndex(c) ? parseIndex(c, m.memoryNames, "memory") : 0;
+}
+
+/**
+ * Parses `[memory] offset=N align=N` and writes the memarg (alignment as
+ * log2; flag bit 6 and the index for a memory other than 0; a u64 offset).
+ */
+function parseMemArg(c: Cursor, w: ByteWriter, info: OpInfo, m: ModuleScope): void {
+  writeMemArg(c, w, info, parseMemoryIndex(c, m));
+}
+
+/** Parses `offset=N align=N` and writes the memarg of `memory`. */
+function writeMemArg(c: Cursor, w: ByteWriter, info: OpInfo, memory: number): void {
+  let offset = 0n, align = info.align;
   let t = c.peek();
   if (t.kind === Tok.word && t.text.startsWith("offset=")) {
-    const v = parseU32(t.text.slice(7));
-    if (v === null) throw c.error(`malformed memory offset "${t.text}"`, t);
+    const v = /^[0-9]/.test(t.text.slice(7)) ? parseNat(t.text.slice(7)) : null;
+    if (v === null || v > 0xffffffffffffffffn) {
+      throw c.error(`malformed memory offset "${t.text}"`, t);
+    }
     offset = v;
     c.next();
     t = c.peek();
@@ -278,8 +301,13 @@ function parseMemArg(c: Cursor, w: ByteWriter, info: OpInfo): void {
     align = 31 - Math.clz32(v);
     c.next();
   }
-  w.u32(align);
-  w.u32(offset);
+  if (memory !== 0) {
+    w.u32(align | 0x40);
+    w.u32(memory);
+  } else {
+    w.u32(align);
+  }
+  w.u64(offset);
 }
 
 function constError(c: Cursor, t: Token, type: string): never {
@@ -426,25 +454,53 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       return;
     case Imm.memArg:
     case Imm.atomicMemArg:
-      parseMemArg(c, w, info);
+      parseMemArg(c, w, info, m);
       return;
-    case Imm.memArgLane:
-      parseMemArg(c, w, info);
+    case Imm.memArgLane: {
+      // `v128.load8_lane $m 1` and `v128.load8_lane 1 0` name a memory, then the lane;
+      // `v128.load8_lane 0` names the lane alone.
+      const start = c.pos;
+      let hasMemory = false;
+      if (atIndex(c)) {
+        hasMemory = c.peek().kind === Tok.id;
+        c.next();
+        const t = c.peek();
+        hasMemory ||= atIndex(c) || (t.kind === Tok.word && /^(offset|align)=/.test(t.text));
+        c.pos = start;
+      }
+      const memory = hasMemory ? parseIndex(c, m.memoryNames, "memory") : 0;
+      writeMemArg(c, w, info, memory);
       w.byte(parseLane(c));
       return;
+    }
     case Imm.memZero:
+      w.u32(parseMemoryIndex(c, m));
+      return;
     case Imm.zeroByte:
       w.byte(0);
       return;
     case Imm.memoryCopy:
-      w.byte(0);
-      w.byte(0);
+      if (atIndex(c)) {
+        w.u32(parseIndex(c, m.memoryNames, "memory"));
+        w.u32(parseIndex(c, m.memoryNames, "memory"));
+      } else {
+        w.byte(0);
+        w.byte(0);
+      }
       return;
-    case Imm.memoryInit:
+    case Imm.memoryInit: {
       m.usesDataCount = true;
+      // `memory.init $mem $data` or `memory.init $data`.
+      const start = c.pos;
+      if (!atIndex(c)) c.unexpected("a data segment index");
+      c.next();
+      const two = atIndex(c);
+      c.pos = start;
+      const memory = two ? parseIndex(c, m.memoryNames, "memory") : 0;
       w.u32(parseIndex(c, m.dataNames, "data segment"));
-      w.byte(0);
+      w.u32(memory);
       return;
+    }
     case Imm.tableInit: {
       if (!atIndex(c)) c.unexpected("an elem segment index");
       c.next();

@@ -26,6 +26,7 @@ import {
   parseInstrs,
 } from "./instructions.ts";
 import { Tok, tokenize } from "./lexer.ts";
+import { parseNat } from "./numbers.ts";
 import { parseParams, parseResults, parseTypeUse, signatureKey } from "./typeuse.ts";
 import { ByteWriter } from "./writer.ts";
 
@@ -314,7 +315,15 @@ function parseNamedIndex(c: Cursor, names: Map<string, number>, what: string): n
   return c.u32(`a ${what} index`);
 }
 
+/** Parses `[i32|i64] min [max]`: 64-bit (memory64, table64) limits are u64. */
 function parseLimits(c: Cursor): Limits {
+  if (c.isWord("i64")) {
+    c.next();
+    const min = u64Limit(c);
+    if (c.atU32()) return { min, max: u64Limit(c), address64: true };
+    return { min, address64: true };
+  }
+  if (c.isWord("i32")) c.next();
   const min = c.u32("a limit");
   if (c.atU32()) return { min, max: c.u32("a limit") };
   return { min };
@@ -329,6 +338,15 @@ function parseMemoryLimits(c: Cursor): Limits {
     limits.shared = true;
   }
   return limits;
+}
+
+/** A u64 limit as a number (exact up to 2^53; larger ones only fail limit checks). */
+function u64Limit(c: Cursor): number {
+  const t = c.peek();
+  const v = t.kind === Tok.word && /^[0-9]/.test(t.text) ? parseNat(t.text) : null;
+  if (v === null || v > 0xffffffffffffffffn) c.unexpected("a 64-bit limit");
+  c.next();
+  return Number(v);
 }
 
 function parseGlobalType(c: Cursor): { type: ValType; mutable: boolean } {
@@ -396,6 +414,7 @@ function parseFunc(
 }
 
 const I32_CONST_0 = new Uint8Array([0x41, 0x00, 0x0b]);
+const I64_CONST_0 = new Uint8Array([0x42, 0x00, 0x0b]);
 
 function parseTable(
   c: Cursor,
@@ -403,32 +422,53 @@ function parseTable(
   mod: TextModule,
   index: number,
 ): void {
+  const start = c.pos;
+  let address64 = false;
+  if (c.isWord("i64") || c.isWord("i32")) {
+    address64 = c.isWord("i64");
+    c.next();
+  }
   if (c.peekValType() !== null) {
-    // `(table reftype (elem ...))`: a table exactly as large as its inline segment.
+    // `(table [i64] reftype (elem ...))`: a table exactly as large as its inline segment.
     const type = c.refType();
     c.openParen("elem");
-    const elem: TextElem = { mode: "active", table: index, offset: I32_CONST_0, type };
+    const offset = address64 ? I64_CONST_0 : I32_CONST_0;
+    const elem: TextElem = { mode: "active", table: index, offset, type };
     parseElemItems(c, constScope, elem, c.peek().kind === Tok.lparen);
     c.rparen();
     const n = (elem.funcs ?? elem.exprs!).length;
-    mod.tables.push({ element: type, limits: { min: n, max: n } });
+    const limits = address64 ? { min: n, max: n, address64 } : { min: n, max: n };
+    mod.tables.push({ element: type, limits });
     mod.elems.push(elem);
     return;
   }
+  c.pos = start;
   const limits = parseLimits(c);
   mod.tables.push({ limits, element: c.refType() });
 }
 
 function parseMemory(c: Cursor, mod: TextModule, index: number): void {
+  let address64 = false;
+  const start = c.pos;
+  if (c.isWord("i64") || c.isWord("i32")) {
+    address64 = c.isWord("i64");
+    c.next();
+  }
   if (c.atParen("data")) {
     c.pos += 2;
     const bytes = parseStrings(c);
     c.rparen('a string or ")"');
     const pages = Math.ceil(bytes.length / 65536);
-    mod.memories.push({ limits: { min: pages, max: pages } });
-    mod.datas.push({ mode: "active", memory: index, offset: I32_CONST_0, bytes });
+    if (address64) {
+      mod.memories.push({ limits: { min: pages, max: pages, address64 } });
+      mod.datas.push({ mode: "active", memory: index, offset: I64_CONST_0, bytes });
+    } else {
+      mod.memories.push({ limits: { min: pages, max: pages } });
+      mod.datas.push({ mode: "active", memory: index, offset: I32_CONST_0, bytes });
+    }
     return;
   }
+  c.pos = start;
   mod.memories.push({ limits: parseMemoryLimits(c) });
 }
 

@@ -29,7 +29,14 @@
 
 import { Imm, Op, opName, OPS, PREFIX_FD_RELAXED } from "../binary/opcodes.ts";
 import { requireFeature } from "../binary/features.ts";
-import { BLOCK_EMPTY, Instruction, readInstruction } from "../binary/instruction.ts";
+import {
+  BLOCK_EMPTY,
+  Instruction,
+  NEEDS_MEMORY64,
+  NEEDS_MULTI_MEMORY,
+  readInstruction,
+} from "../binary/instruction.ts";
+import { ADDRESSED, addressedSignature } from "./address_types.ts";
 import { ByteReader } from "../binary/reader.ts";
 import {
   type FunctionBody,
@@ -93,6 +100,8 @@ export class FunctionValidator extends ValidationStacks {
   funcType: FuncType = NO_FUNC_TYPE;
 
   #locals = new Uint8Array(64);
+  /** The module has a 64-bit memory or table (see `address_types.ts`). */
+  #address64: boolean;
   #localCount = 0;
   #ins = new Instruction();
 
@@ -104,6 +113,7 @@ export class FunctionValidator extends ValidationStacks {
   constructor(ctx: ModuleContext) {
     super();
     this.ctx = ctx;
+    this.#address64 = ctx.address64;
   }
 
   /** Number of locals, parameters included. */
@@ -169,6 +179,14 @@ export class FunctionValidator extends ValidationStacks {
     if (this.fp === 0) this.fail("operators remaining after end of function", ins.offset);
     const op = ins.op;
     const info = OPS[op]!;
+    if (this.#address64 && ADDRESSED[op] === 1) {
+      // A module with a 64-bit memory or table: the operand types depend on which one.
+      this.#checkImmediates(ins, info.imm, info.align, info.lanes);
+      const { params, results } = addressedSignature(this.ctx, ins, info);
+      this.popExpect(params, ins);
+      this.pushTypes(results);
+      return;
+    }
     const signature = SMALL_SIGNATURE[op];
     if (signature >= 0 && this.popSmall(signature)) {
       // The operands were there, of the right types (most instructions): only the immediates
@@ -215,6 +233,13 @@ export class FunctionValidator extends ValidationStacks {
         requireFeature(ctx.module.features, "threads", ins.offset);
         this.#needMemory(ins);
         if (ins.a !== align) this.fail("alignment must be equal to natural", ins.offset);
+        if (ins.memory !== 0 || ctx.memories[0].limits.address64) {
+          // Valid in 3.0, but the atomic op runs on memory 0 with i32 addresses only.
+          this.fail(
+            "atomic instructions on a memory other than 0 or on a 64-bit memory are not supported",
+            ins.offset,
+          );
+        }
         return;
       case Imm.zeroByte:
         requireFeature(ctx.module.features, "threads", ins.offset);
@@ -233,8 +258,11 @@ export class FunctionValidator extends ValidationStacks {
         }
         return;
       case Imm.memZero:
+        this.#needMemory(ins);
+        return;
       case Imm.memoryCopy:
         this.#needMemory(ins);
+        if (ins.b >= ctx.memoryCount) this.fail(`unknown memory ${ins.b}`, ins.offset);
         return;
       case Imm.memoryInit:
         this.#needMemory(ins);
@@ -367,7 +395,7 @@ export class FunctionValidator extends ValidationStacks {
         }
         if (ins.a >= ctx.types.length) this.fail(`unknown type ${ins.a}`, ins.offset);
         const type = ctx.types[ins.a];
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.b), ins);
         this.popExpect(type.params, ins);
         this.pushTypes(type.results);
         return;
@@ -466,29 +494,29 @@ export class FunctionValidator extends ValidationStacks {
       }
       case Op.table_get:
         this.#table(ins.a, ins);
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.a), ins);
         this.push(ctx.tables[ins.a].element);
         return;
       case Op.table_set:
         this.#table(ins.a, ins);
         this.popExpect(SINGLE_TYPES[ctx.tables[ins.a].element], ins);
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.a), ins);
         return;
       case Op.table_size:
         this.#table(ins.a, ins);
-        this.push(ValType.i32);
+        this.push(this.#tableIndex(ins.a)[0]);
         return;
       case Op.table_grow:
         this.#table(ins.a, ins);
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.a), ins);
         this.popExpect(SINGLE_TYPES[ctx.tables[ins.a].element], ins);
-        this.push(ValType.i32);
+        this.push(this.#tableIndex(ins.a)[0]);
         return;
       case Op.table_fill:
         this.#table(ins.a, ins);
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.a), ins);
         this.popExpect(SINGLE_TYPES[ctx.tables[ins.a].element], ins);
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.a), ins);
         return;
       case Op.ref_null:
         this.push(ins.a);
@@ -577,8 +605,30 @@ export class FunctionValidator extends ValidationStacks {
     return this.ctx.tables[index].element;
   }
 
+  /** The index type of a (checked) table, as a one-type list: i64 for a 64-bit table. */
+  #tableIndex(index: number): readonly ValType[] {
+    return this.ctx.tables[index].limits.address64 ? SINGLE_TYPES[ValType.i64] : I32_ONLY;
+  }
+
+  /**
+   * Checks the memory an instruction names, and the features its encoding
+   * needs (a memory index; an offset beyond a u32, which only a 64-bit
+   * memory allows).
+   */
   #needMemory(ins: Instruction): void {
-    if (this.ctx.memoryCount === 0) this.fail("unknown memory 0", ins.offset);
+    if (ins.needs !== 0) {
+      const features = this.ctx.module.features;
+      if (ins.needs & NEEDS_MULTI_MEMORY) requireFeature(features, "multiMemory", ins.offset);
+      if (ins.needs & NEEDS_MEMORY64) requireFeature(features, "memory64", ins.offset);
+    }
+    if (ins.memory >= this.ctx.memoryCount) this.fail(`unknown memory ${ins.memory}`, ins.offset);
+    if (ins.offsetHi !== 0 && OPS[ins.op]!.imm !== Imm.memZero) {
+      const imm = OPS[ins.op]!.imm;
+      if (
+        (imm === Imm.memArg || imm === Imm.memArgLane || imm === Imm.atomicMemArg) &&
+        !this.ctx.memories[ins.memory].limits.address64
+      ) this.fail("offset out of range", ins.offset);
+    }
   }
 
   #needData(ins: Instruction): void {

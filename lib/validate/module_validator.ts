@@ -6,6 +6,7 @@
  */
 
 import { CompileError } from "../errors.ts";
+import { requireFeature } from "../binary/features.ts";
 import {
   ExternKind,
   type Limits,
@@ -21,6 +22,8 @@ import { FunctionValidator } from "./function_validator.ts";
 
 /** The largest memory of WebAssembly 2.0, in 64 KiB pages (4 GiB). */
 export const MAX_MEMORY_PAGES = 65536;
+/** The largest 64-bit memory (memory64), in 64 KiB pages (2^48 pages, 2^64 bytes). */
+export const MAX_MEMORY64_PAGES = 2 ** 48;
 
 /**
  * Validates a decoded module, throwing a {@link CompileError} for the first
@@ -67,6 +70,12 @@ export function validateModule(
   module.memories.forEach((m, i) => {
     checkMemoryType(m, `memory ${module.importedMemoryCount + i}`, undefined);
   });
+  if (ctx.memoryCount > 1) {
+    const second = module.importedMemoryCount > 1
+      ? module.imports.filter((imp) => imp.desc.kind === ExternKind.memory)[1].offset
+      : undefined;
+    requireFeature(module.features, "multiMemory", second ?? 0);
+  }
 
   module.elements.forEach((seg, i) => {
     const where = `element segment ${i}`;
@@ -82,7 +91,8 @@ export function validateModule(
           seg.offset,
         );
       }
-      validateConstExpr(ctx, seg.offsetExpr!, ValType.i32, `offset of ${where}`);
+      const indexType = ctx.tables[seg.table].limits.address64 ? ValType.i64 : ValType.i32;
+      validateConstExpr(ctx, seg.offsetExpr!, indexType, `offset of ${where}`);
     }
     for (const item of seg.items) validateConstExpr(ctx, item, seg.type, where);
   });
@@ -93,7 +103,8 @@ export function validateModule(
     if (seg.memory >= ctx.memoryCount) {
       throw new CompileError(`unknown memory ${seg.memory} in ${where}`, seg.offset);
     }
-    validateConstExpr(ctx, seg.offsetExpr!, ValType.i32, `offset of ${where}`);
+    const addressType = ctx.memories[seg.memory].limits.address64 ? ValType.i64 : ValType.i32;
+    validateConstExpr(ctx, seg.offsetExpr!, addressType, `offset of ${where}`);
   });
 
   // Compilation validates bodies while translating them (one pass instead of two).
@@ -115,9 +126,6 @@ export function validateModule(
 
   checkExports(ctx);
 
-  if (ctx.memoryCount > 1) {
-    throw new CompileError(`multiple memories: the module has ${ctx.memoryCount}`);
-  }
   return ctx;
 }
 
@@ -158,10 +166,13 @@ function checkTableType(t: TableType, where: string, offset: number | undefined)
 }
 
 function checkMemoryType(m: MemoryType, where: string, offset: number | undefined): void {
-  const { min, max } = m.limits;
-  if (min > MAX_MEMORY_PAGES || (max !== undefined && max > MAX_MEMORY_PAGES)) {
+  const { min, max, address64 } = m.limits;
+  const limit = address64 ? MAX_MEMORY64_PAGES : MAX_MEMORY_PAGES;
+  if (min > limit || (max !== undefined && max > limit)) {
     throw new CompileError(
-      `memory size must be at most 65536 pages (4GiB) in ${where}`,
+      address64
+        ? `memory size must be at most 2^48 pages (2^64 bytes) in ${where}`
+        : `memory size must be at most 65536 pages (4GiB) in ${where}`,
       offset,
     );
   }

@@ -186,8 +186,12 @@ test("code: malformed bodies", () => {
   malformed(singleFunction([], [], [0x06]), "illegal opcode");
   malformed(singleFunction([], [], [0xfc, 0x12]), "illegal opcode");
   malformed(singleFunction([], [], [0xfd, 0x9a, 0x01]), "illegal opcode");
-  malformed(singleFunction([], [], [0x3f, 0x01, 0x1a]), "zero byte expected");
-  malformed(singleFunction([], [], [0xfc, 0x0a, 0x00, 0x01]), "zero byte expected");
+  // 2.0's zero bytes are memory indices since multiple memories: other values decode (the
+  // validator checks the memory exists, and that the feature is on).
+  for (const body of [[0x3f, 0x01, 0x1a], [0xfc, 0x0a, 0x00, 0x01]]) {
+    decodeModule(new Uint8Array(singleFunction([], [], body)));
+  }
+  malformed(singleFunction([], [], [0x28, 0x80, 0x01, 0x00, 0x1a]), "malformed memop flags");
   malformed(singleFunction([], [], [0xd0, 0x7f]), "malformed reference type");
   malformed(
     singleFunction([], [], [0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]),

@@ -64,6 +64,7 @@ async function spectest(runtime: Runtime): Promise<void> {
     .exportGlobal("global_f32", "f32", 666.6)
     .exportGlobal("global_f64", "f64", 666.6)
     .exportTable("table", { element: "funcref", min: 10, max: 20 })
+    .exportTable("table64", { element: "funcref", min: 10, max: 20, address64: true })
     .exportMemory("memory", { min: 1, max: 2 })
     .exportMemory("shared_memory", { min: 1, max: 2, shared: true })
     .instantiate();

@@ -30,6 +30,7 @@ import { type FunctionInstance, type InstanceState, tableCallee } from "../insta
 import { compileJs, type JsCode } from "../js_tier/js_tier.ts";
 import { INV_2_32, JS_SCOPE, memoryView, SIGN } from "../js_tier/scope.ts";
 import { executeRare } from "./rare_ops.ts";
+import { growMemory } from "./other_memories.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { floatBinary, floatUnary } from "../simd/simd_float.ts";
 import { intBinary, intUnary } from "../simd/simd_int.ts";
@@ -933,6 +934,23 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = inst.memories[0].grow(R[b + code[pc + 2]] >>> 0);
               mem = memoryView(inst);
               pc += 3;
+              break;
+            case 371 /* mem_addr64 */: {
+              // An i64 address plus a u64 offset: in range only below 2^32 (no memory is larger).
+              const wide = b + code[pc + 2];
+              const ea = (R[wide] >>> 0) + (code[pc + 3] >>> 0);
+              if ((R[wide + 1] | code[pc + 4]) !== 0 || ea > 0xffffffff) {
+                throw new RuntimeError("out of bounds memory access");
+              }
+              R[b + code[pc + 1]] = ea | 0;
+              pc += 5;
+              break;
+            }
+            case 376 /* memx_grow */:
+              // Any memory may be memory 0 too (imported twice): the view is read again.
+              growMemory(R, inst, b + code[pc + 1], b + code[pc + 2], code[pc + 3]);
+              mem = memoryView(inst);
+              pc += 4;
               break;
 
             // i32.

@@ -12,6 +12,8 @@ import { RuntimeError } from "../../errors.ts";
 import type { FunctionInstance, InstanceState, RegisterViews } from "../instances.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { executeAtomic } from "./atomic_ops.ts";
+import { OP } from "../ops.ts";
+import { executeOtherMemoryOp } from "./other_memories.ts";
 import {
   f32ConvertI32U,
   f32ConvertI64S,
@@ -215,6 +217,8 @@ export function executeRare(
     case 232 /* unsupported */:
       throw new RuntimeError("SIMD instructions are not supported by the interpreter yet");
   }
+  const op = code[pc];
+  if (op >= OP.mem_addr64 && op <= OP.memx_init) return executeOtherMemoryOp(R, inst, code, pc, b);
   return executeSimd(m, inst, code, pc, b);
 }
 

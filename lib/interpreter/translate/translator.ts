@@ -37,6 +37,7 @@ import { SIMD_LOWERING, simdImmediates } from "./simd_lowering.ts";
 import { ADDR, CONST, is64, LOCAL, moveOp, TEMP, wordsOf } from "./virtual_stack.ts";
 import { ControlFlow } from "./control_flow.ts";
 import { NAN_RESULT, NaNResult } from "./deterministic.ts";
+import { MemoryLowering } from "./memory_lowering.ts";
 
 /** Translation options. */
 export interface TranslateOptions {
@@ -114,7 +115,7 @@ const NO_CODE = new Int32Array(0);
 /** `refLocalSlots` of the functions without reference-typed locals (most): shared, never written. */
 const NO_SLOTS = new Int32Array(0);
 
-class Translator extends ControlFlow {
+class Translator extends MemoryLowering {
   readonly v: FunctionValidator;
   readonly ins = new Instruction();
   readonly fuel: boolean;
@@ -229,6 +230,7 @@ class Translator extends ControlFlow {
       this.pushEntry(LOCAL, this.localTypes[ins.a], this.localWords[ins.a], 0);
       return;
     }
+    if (this.lowersMemory && this.lowerMemoryInstruction(ins)) return;
     if (REINTERPRETS[op] === 1) {
       const i = this.h - 1;
       this.type[i] = OPS[op]!.results![0];
