@@ -75,6 +75,10 @@ export const Imm = {
   memArgLane: 25,
   /** 16 lane index bytes (`i8x16.shuffle`). */
   shuffle: 26,
+  /** A tag index (`throw`, the legacy `catch`). */
+  tag: 27,
+  /** A block type and a vector of catch clauses (`try_table`). */
+  tryTable: 28,
 } as const;
 
 /** One of the codes in {@link Imm}. */
@@ -152,6 +156,16 @@ op(0x0e, "br_table", Imm.brTable, null);
 op(0x0f, "return", Imm.none, null);
 op(0x10, "call", Imm.func, null);
 op(0x11, "call_indirect", Imm.callIndirect, null);
+
+// Exception handling (and its legacy instructions: try, catch, rethrow, delegate, catch_all).
+op(0x06, "try", Imm.blockType, null);
+op(0x07, "catch", Imm.tag, null);
+op(0x08, "throw", Imm.tag, null);
+op(0x09, "rethrow", Imm.label, null);
+op(0x0a, "throw_ref", Imm.none, null);
+op(0x18, "delegate", Imm.label, null);
+op(0x19, "catch_all", Imm.none, null);
+op(0x1f, "try_table", Imm.tryTable, null);
 
 // Parametric instructions.
 op(0x1a, "drop", Imm.none, null);
@@ -604,6 +618,14 @@ export const Op = {
   return: 0x0f,
   call: 0x10,
   call_indirect: 0x11,
+  try: 0x06,
+  catch: 0x07,
+  throw: 0x08,
+  rethrow: 0x09,
+  throw_ref: 0x0a,
+  delegate: 0x18,
+  catch_all: 0x19,
+  try_table: 0x1f,
   drop: 0x1a,
   select: 0x1b,
   select_t: 0x1c,

@@ -452,6 +452,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // 16): dst, the i16x8 operand, the i32x4 operand, the shift count's register.
   ["i32x4_extend_low_i16x8_u_mul_shr_u", "rrrr"],
   ["i32x4_extend_high_i16x8_u_mul_shr_u", "rrrr"],
+  // Exception handling: throw (tag index, the values' first register); throw_ref (the exnref).
+  ["throw", "nr"],
+  ["throw_ref", "r"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -28,6 +28,7 @@ import {
   TableInstance,
 } from "../interpreter/instances.ts";
 import type { CompiledModule } from "./compiled_module.ts";
+import { Tag } from "../interpreter/exceptions.ts";
 import type { ExportEntry, Module } from "./module.ts";
 
 /** Runtime limits that instantiation applies. */
@@ -127,6 +128,16 @@ export function link(
         state.globals.push(global);
         break;
       }
+      case ExternKind.tag: {
+        const tag = ps.tags[entry.index];
+        const want = m.types[d.typeIndex].params;
+        const have = tag.type.params;
+        if (want.length !== have.length || want.some((t, i) => t !== have[i])) {
+          throw incompatible("tag types differ");
+        }
+        state.tags.push(tag);
+        break;
+      }
     }
   }
 
@@ -162,6 +173,11 @@ export function link(
       new MemoryInstance(mem.limits.min, mem.limits.max, limits.memoryLimitPages),
     );
   }
+  m.tags.forEach((typeIndex, i) => {
+    const index = m.importedTagCount + i;
+    const name = m.exports.find((e) => e.kind === ExternKind.tag && e.index === index)?.name;
+    state.tags.push(new Tag(m.types[typeIndex].params, name ?? `tag ${index}`));
+  });
   for (const g of m.globals) {
     const global = new GlobalInstance(g.type.type, g.type.mutable);
     evalConst(g.init, state, global);

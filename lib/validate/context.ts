@@ -38,6 +38,8 @@ export interface ModuleContext {
   readonly memoryCount: number;
   /** Reference type of each element segment. */
   readonly elemTypes: readonly RefType[];
+  /** Type index of every tag, imported ones first (exception handling). */
+  readonly tagTypeIndices: readonly number[];
   /** Value of the data count section; `undefined` when it is absent. */
   readonly dataCount: number | undefined;
   /**
@@ -53,14 +55,17 @@ export function buildContext(module: WasmModule): ModuleContext {
   const funcTypeIndices: number[] = [];
   const globals: GlobalType[] = [];
   const tables: TableType[] = [];
+  const tagTypeIndices: number[] = [];
   let memoryCount = 0;
   for (const imp of module.imports) {
     const d = imp.desc;
     if (d.kind === ExternKind.func) funcTypeIndices.push(d.typeIndex);
     else if (d.kind === ExternKind.table) tables.push(d.type);
     else if (d.kind === ExternKind.memory) memoryCount++;
+    else if (d.kind === ExternKind.tag) tagTypeIndices.push(d.typeIndex);
     else globals.push(d.type);
   }
+  for (const t of module.tags) tagTypeIndices.push(t);
   for (const t of module.functions) funcTypeIndices.push(t);
   for (const t of module.tables) tables.push(t);
   for (const g of module.globals) globals.push(g.type);
@@ -91,6 +96,7 @@ export function buildContext(module: WasmModule): ModuleContext {
     tables,
     memoryCount,
     elemTypes: module.elements.map((e) => e.type),
+    tagTypeIndices,
     dataCount: module.dataCount,
     declaredRefs,
   };

@@ -8,6 +8,7 @@
  */
 
 import type { FuncType } from "../binary/types.ts";
+import { WasmException } from "../interpreter/exceptions.ts";
 import { DONE, type Machine } from "../interpreter/execute/executor.ts";
 import { FunctionInstance, type HostCall } from "../interpreter/instances.ts";
 import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
@@ -79,7 +80,7 @@ export function callExported(ctx: FacadeContext, fn: FunctionInstance, args: unk
     }
     return results.length === 0 ? undefined : results.length === 1 ? results[0] : results;
   } catch (e) {
-    throw toFacadeError(ctx.errors, e);
+    throw e instanceof WasmException ? ctx.exceptionObject(e) : toFacadeError(ctx.errors, e);
   } finally {
     m.configure(null, Infinity, false);
     ctx.runtime.releaseMachine(m);
@@ -129,7 +130,13 @@ export function makeHostFunction(
       args.push(toJSValue(readSlot(m.R, m.refs, at, t), t, ctx.functionObject));
       at += wordsOf(t);
     }
-    const returned = Reflect.apply(callable, undefined, args);
+    let returned: unknown;
+    try {
+      returned = Reflect.apply(callable, undefined, args);
+    } catch (e) {
+      // A `WebAssembly.Exception` becomes the exception it holds, which wasm can catch.
+      throw ctx.exceptions.get(e as object) ?? e;
+    }
     if (results.length === 0) return;
     let values: unknown[];
     if (results.length === 1) values = [returned];

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { WasmException } from "../interpreter/exceptions.ts";
 import { ExternKind, type Import, ValType } from "../binary/types.ts";
 import { GlobalInstance } from "../interpreter/instances.ts";
 import type { CompiledModule } from "../runtime/compiled_module.ts";
@@ -26,11 +27,11 @@ const isObject = (v: unknown): v is object =>
 
 /** A provider holding one entity as export `name`, for `link` to resolve one import against. */
 function single(imp: Import, kind: ExternKind, entity: unknown): ImportProvider {
-  const state = { functions: [], tables: [], memories: [], globals: [] } as Record<
+  const state = { functions: [], tables: [], memories: [], globals: [], tags: [] } as Record<
     string,
     unknown[]
   >;
-  state[["functions", "tables", "memories", "globals"][kind]].push(entity);
+  state[["functions", "tables", "memories", "globals", "tags"][kind]].push(entity);
   return {
     exports: new Map([[imp.name, { kind, index: 0 }]]),
     state: state as unknown as ImportProvider["state"],
@@ -103,6 +104,11 @@ export function readImports(
         if (table === undefined) throw new LinkError(`${where} must be a WebAssembly.Table`);
         return single(imp, d.kind, table);
       }
+      case ExternKind.tag: {
+        const tag = ctx.tags.get(v as object);
+        if (tag === undefined) throw new LinkError(`${where} must be a WebAssembly.Tag`);
+        return single(imp, d.kind, tag);
+      }
     }
   });
 }
@@ -139,13 +145,15 @@ export function instantiateCompiled(
         ? ctx.memoryObject(state.memories[e.index])
         : e.kind === ExternKind.table
         ? ctx.tableObject(state.tables[e.index])
+        : e.kind === ExternKind.tag
+        ? ctx.tagObject(state.tags[e.index])
         : ctx.globalObject(state.globals[e.index]);
     }
     const start = compiled.decoded.start;
     if (start !== undefined) callExported(ctx, state.functions[start], []);
     return Object.freeze(exports);
   } catch (e) {
-    throw toFacadeError(ctx.errors, e);
+    throw e instanceof WasmException ? ctx.exceptionObject(e) : toFacadeError(ctx.errors, e);
   }
 }
 

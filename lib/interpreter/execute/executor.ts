@@ -22,6 +22,8 @@
 
 import { ExitError, RuntimeError } from "../../errors.ts";
 import { HostError } from "./host_error.ts";
+import { WasmException } from "../exceptions.ts";
+import { exceptionOf, findClause, land, newException } from "./unwind.ts";
 import { addTraceFrames, asTrap, MAX_TRACE_FRAMES } from "./trap_trace.ts";
 import { compileStructured, prepareStructured } from "../jit/compile.ts";
 import { J, type JitHost } from "../jit/state.ts";
@@ -300,7 +302,8 @@ export class Machine implements JitHost {
       }
     } catch (e) {
       if (listener !== null) listener.abort(e instanceof HostError ? e.error : e);
-      if (e instanceof HostError) throw e;
+      // A wasm exception (the host's own, or one from wasm it called) may be caught by wasm.
+      if (e instanceof HostError || e instanceof WasmException) throw e;
       throw new HostError(e);
     }
   }
@@ -464,9 +467,10 @@ export class Machine implements JitHost {
     let fn = this.fn!;
     let pc = this.pc;
     let budget = this.budget;
+    // Outside the `try`: a handler of a thrown exception may be in this frame.
+    let b = this.b;
     try {
       let code = fn.code!.code;
-      let b = this.b;
       let inst = fn.instance!;
       let mem = memoryView(inst);
       let globals = inst.globals;
@@ -2682,6 +2686,14 @@ export class Machine implements JitHost {
             case 357 /* i8x16_lt_u */:
               pc = runSimdOp(R, mem, code, pc, b);
               break;
+            case 363 /* throw */:
+              pc += 3;
+              throw this.#throw(inst, code[pc - 2], b + code[pc - 1]);
+            case 364 /* throw_ref */: {
+              const exn = this.#exception(refs[(b + code[pc + 1]) >> 1]);
+              pc += 2;
+              throw exn;
+            }
             default:
               pc = executeRare(this, inst, code, pc, b);
               break;
@@ -2724,12 +2736,63 @@ export class Machine implements JitHost {
       }
     } catch (e) {
       this.fn = null;
+      // Where the exception came from: the call or throw before `pc` (which is past it), or
+      // the instruction where compiled code stopped.
+      let at = pc - 1;
       if (this.jsPc >= 0) {
-        pc = this.jsPc;
+        pc = at = this.jsPc;
         depth = this.depth;
+        b = this.b;
         this.jsPc = -1;
       }
+      if (e instanceof WasmException && this.#catch(e, fn, at, b, depth)) {
+        this.budget = budget;
+        return REENTER;
+      }
       throw this.toTrap(e, fn, pc, 0, depth);
+    }
+  }
+
+  /** `throw`: a new exception of tag `tag` of `inst` with the values at word `at`. */
+  #throw(inst: InstanceState, tag: number, at: number): WasmException {
+    return newException(inst.tags[tag], this.R, this.refs, at);
+  }
+
+  /** `throw_ref`: the exception of an exnref; a null one traps. */
+  #exception(ref: unknown): WasmException {
+    return exceptionOf(ref);
+  }
+
+  /**
+   * Unwinds to the handler of `e`, thrown at code position `at` of `fn`
+   * (frame base `b`, `depth` frames below): searches each frame's handlers
+   * from there outwards; where one catches it, writes what it passes and
+   * leaves the machine's state there (for `run` to go on). False when no
+   * frame of this call catches it (then nothing is changed).
+   */
+  #catch(e: WasmException, fn: FunctionInstance, at: number, b: number, depth: number): boolean {
+    const fns = this.frameFns, pcs = this.framePcs, bases = this.frameBases;
+    const thrower = fn;
+    for (let d = depth;; d--) {
+      const groups = fn.code!.handlers;
+      const clause = groups === null ? null : findClause(groups, at, e, fn.instance!);
+      if (clause !== null) {
+        // The frames unwound above this one failed.
+        if (d < depth) {
+          thrower.listener?.abort(e);
+          for (let k = depth - 1; k > d; k--) fns[k].listener?.abort(e);
+        }
+        land(clause, e, this.R, this.refs, b);
+        this.fn = fn;
+        this.pc = clause.target;
+        this.b = b;
+        this.depth = d;
+        return true;
+      }
+      if (d === 0) return false;
+      fn = fns[d - 1];
+      at = pcs[d - 1] - 1;
+      b = bases[d - 1];
     }
   }
 

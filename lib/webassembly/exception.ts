@@ -1,0 +1,123 @@
+/**
+ * `WebAssembly.Tag` and `WebAssembly.Exception` (the JS API of exception
+ * handling). A `WebAssembly.Tag` holds a runtime {@link Tag}; a
+ * `WebAssembly.Exception` holds a runtime {@link WasmException}, one object
+ * per exception, so an exception keeps its identity across wasm and JS.
+ *
+ * What this facade does not do: JS exceptions other than
+ * `WebAssembly.Exception` are not caught by wasm's `catch_all` (the JS API
+ * wraps them with its JS tag); they pass through wasm frames unchanged.
+ *
+ * @module
+ */
+
+import { Tag, WasmException } from "../interpreter/exceptions.ts";
+import type { FacadeContext } from "./context.ts";
+import { finishInterface, requireDictionary } from "./idl.ts";
+import { toJSValue, toWebAssemblyValue, valueTypeCode } from "./values.ts";
+
+/** The constructors of `WebAssembly.Tag` and `WebAssembly.Exception` for one namespace. */
+export function defineExceptions(ctx: FacadeContext): {
+  Tag: new (descriptor: unknown) => object;
+  Exception: new (tag: unknown, payload: unknown, options?: unknown) => object;
+} {
+  const tagSlot = (v: unknown): Tag => {
+    const tag = ctx.tags.get(v as object);
+    if (tag === undefined) throw new TypeError("not a WebAssembly.Tag");
+    return tag;
+  };
+  const exnSlot = (v: unknown): WasmException => {
+    const e = ctx.exceptions.get(v as object);
+    if (e === undefined) throw new TypeError("not a WebAssembly.Exception");
+    return e;
+  };
+  const lookup = (v: unknown) => ctx.functions.get(v as object);
+
+  class WebAssemblyTag {
+    constructor(descriptor: unknown) {
+      const d = requireDictionary(descriptor, "the tag descriptor");
+      const parameters = d.parameters;
+      if (parameters === undefined || parameters === null || typeof parameters !== "object") {
+        throw new TypeError("the tag descriptor needs 'parameters', a sequence of value types");
+      }
+      const types = [...(parameters as Iterable<unknown>)].map((p) => {
+        const t = valueTypeCode(String(p));
+        if (t === undefined) throw new TypeError(`invalid tag parameter type ${String(p)}`);
+        return t;
+      });
+      const tag = new Tag(types, "WebAssembly.Tag");
+      ctx.tags.set(this, tag);
+      ctx.tagObjects.set(tag, this);
+    }
+  }
+  finishInterface(WebAssemblyTag, "Tag");
+  Object.defineProperty(WebAssemblyTag, "name", { value: "Tag" });
+
+  class WebAssemblyException {
+    // The options are a rest parameter so that `length` is 2, as WebIDL's.
+    constructor(tag: unknown, payload: unknown, ...rest: unknown[]) {
+      const t = tagSlot(tag);
+      if (payload === null || typeof payload !== "object") {
+        throw new TypeError("the exception payload must be a sequence");
+      }
+      const values = [...(payload as Iterable<unknown>)];
+      const params = t.type.params;
+      if (values.length !== params.length) {
+        throw new TypeError(`the tag takes ${params.length} values, got ${values.length}`);
+      }
+      const e = new WasmException(
+        t,
+        values.map((v, i) => toWebAssemblyValue(v, params[i], lookup)),
+      );
+      const options = rest[0];
+      if (options !== undefined && options !== null && typeof options === "object") {
+        if ((options as { traceStack?: unknown }).traceStack !== true) {
+          Object.defineProperty(this, "stack", { value: undefined, writable: true });
+        }
+      }
+      ctx.exceptions.set(this, e);
+      ctx.exceptionObjects.set(e, this);
+    }
+
+    /** Value `index` of the exception, whose tag must be `tag`. */
+    getArg(tag: unknown, index: unknown): unknown {
+      const e = exnSlot(this);
+      const t = tagSlot(tag);
+      if (t !== e.tag) throw new TypeError("the exception's tag is not the given tag");
+      const i = Number(index);
+      const params = t.type.params;
+      if (!Number.isInteger(i) || i < 0 || i >= params.length) {
+        throw new RangeError(`index ${String(index)} out of range`);
+      }
+      return toJSValue(e.values[i], params[i], ctx.functionObject);
+    }
+
+    /** True when the exception's tag is `tag`. */
+    is(tag: unknown): boolean {
+      return exnSlot(this).tag === tagSlot(tag);
+    }
+  }
+  finishInterface(WebAssemblyException, "Exception");
+  Object.defineProperty(WebAssemblyException, "name", { value: "Exception" });
+
+  ctx.tagObject = (tag) => {
+    let object = ctx.tagObjects.get(tag);
+    if (object === undefined) {
+      object = Object.create(WebAssemblyTag.prototype) as object;
+      ctx.tags.set(object, tag);
+      ctx.tagObjects.set(tag, object);
+    }
+    return object;
+  };
+  ctx.exceptionObject = (e) => {
+    let object = ctx.exceptionObjects.get(e);
+    if (object === undefined) {
+      object = Object.create(WebAssemblyException.prototype) as object;
+      Object.defineProperty(object, "stack", { value: e.stack, writable: true });
+      ctx.exceptions.set(object, e);
+      ctx.exceptionObjects.set(e, object);
+    }
+    return object;
+  };
+  return { Tag: WebAssemblyTag, Exception: WebAssemblyException };
+}
