@@ -91,7 +91,7 @@ export class Tag {
 const scratch = new DataView(new ArrayBuffer(8));
 
 /** Reads the JS value of type `t` at word `at` of a payload (see `readValue` in the runtime). */
-function payloadValue(words: Int32Array, refs: unknown[], at: number, t: number): unknown {
+function payloadValue(words: readonly number[], refs: unknown[], at: number, t: number): unknown {
   switch (t) {
     case ValType.i32:
       return words[at];
@@ -118,7 +118,7 @@ function payloadValue(words: Int32Array, refs: unknown[], at: number, t: number)
 
 /** Writes the JS value `v` of type `t` at word `at` of a payload. */
 function writePayloadValue(
-  words: Int32Array,
+  words: number[],
   refs: unknown[],
   at: number,
   t: number,
@@ -167,12 +167,13 @@ function writePayloadValue(
 const NO_REFS: unknown[] = [];
 
 /** The payload {@link WasmException.fromRegisters} hands its constructor. */
-let raw: { payload: Int32Array; refs: unknown[] } | null = null;
+let raw: { payload: number[]; refs: unknown[] } | null = null;
 
 /**
  * A WebAssembly exception: thrown by `throw` (or a host function), caught by
  * wasm handlers whose tag is {@link tag}; one that no handler catches
- * reaches the host as this error. Traps are never `WasmException`s.
+ * reaches the host as this error. Traps are never `WasmException`s. It is an
+ * `Error` (`instanceof Error`); one thrown by wasm has no JavaScript `stack`.
  *
  * @example
  * ```ts
@@ -185,11 +186,17 @@ let raw: { payload: Int32Array; refs: unknown[] } | null = null;
  * }
  * ```
  */
-export class WasmException extends Error {
+export class WasmException {
+  /** `"WasmException"` (an `Error`'s name: the class's prototype chain includes `Error`'s). */
+  readonly name = "WasmException";
+  /** What the exception is, for messages. */
+  readonly message: string;
+  /** The JavaScript stack where the host created it (exceptions thrown by wasm have none). */
+  declare stack?: string;
   /** The exception's tag. */
   readonly tag: Tag;
-  /** The payload in the register layout (see the module doc). */
-  readonly payload: Int32Array;
+  /** The payload in the register layout (see the module doc), int32 words. */
+  readonly payload: number[];
   /** Reference values of the payload, by slot (word offset / 2). */
   readonly refs: unknown[];
 
@@ -198,21 +205,24 @@ export class WasmException extends Error {
    * numbers for i32/f32/f64, bigints for i64/v128, references as they are).
    */
   constructor(tag: Tag, values: readonly unknown[]) {
-    super(`uncaught wasm exception (tag ${tag.debugName})`);
-    this.name = "WasmException";
+    this.message = `uncaught wasm exception (tag ${tag.debugName})`;
     this.tag = tag;
     if (raw !== null) {
       this.payload = raw.payload;
       this.refs = raw.refs;
       return;
     }
+    (Error as { captureStackTrace?: (o: object, f: unknown) => void }).captureStackTrace?.(
+      this,
+      WasmException,
+    );
     const params = tag.type.params;
     if (values.length !== params.length) {
       throw new TypeError(
         `tag ${tag.debugName} takes ${params.length} values, got ${values.length}`,
       );
     }
-    this.payload = new Int32Array(tag.words);
+    this.payload = new Array(tag.words).fill(0);
     this.refs = hasRefs(params) ? [] : NO_REFS;
     params.forEach((t, i) => {
       writePayloadValue(this.payload, this.refs, tag.offsets[i], t, values[i]);
@@ -235,7 +245,10 @@ export class WasmException extends Error {
         }
       });
     }
-    raw = { payload: R.slice(at, at + tag.words), refs };
+    // A plain array: a typed array costs microseconds to make (and to collect) for a few words.
+    const payload: number[] = new Array(tag.words);
+    for (let i = 0; i < payload.length; i++) payload[i] = R[at + i];
+    raw = { payload, refs };
     try {
       return new WasmException(tag, NO_REFS);
     } finally {
@@ -245,7 +258,8 @@ export class WasmException extends Error {
 
   /** Copies the payload into registers (`R` from word `at`, references into `regRefs`). */
   toRegisters(R: Int32Array, regRefs: unknown[], at: number): void {
-    R.set(this.payload, at);
+    const payload = this.payload;
+    for (let i = 0; i < payload.length; i++) R[at + i] = payload[i];
     if (this.refs === NO_REFS) return;
     const params = this.tag.type.params, offsets = this.tag.offsets;
     for (let i = 0; i < params.length; i++) {
@@ -274,6 +288,11 @@ export class WasmException extends Error {
     return payloadValue(this.payload, this.refs, this.tag.offsets[index], params[index]);
   }
 }
+
+// An `Error` to the host (`instanceof Error`, `toString`), without the cost of an Error's
+// construction: an `Error` captures a JavaScript stack, 5-30 µs, most of a throw, which code
+// that throws often (C++ exceptions) must not pay. Exceptions thrown by wasm carry no stack.
+Object.setPrototypeOf(WasmException.prototype, Error.prototype);
 
 function isRef(t: number): boolean {
   return t !== ValType.i32 && t !== ValType.i64 && t !== ValType.f32 && t !== ValType.f64 &&

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Tag } from "../interpreter/exceptions.ts";
 import { type FuncType, type ValType, VALTYPE_BY_NAME } from "../binary/types.ts";
 import {
   FunctionInstance,
@@ -119,7 +120,8 @@ type PendingExport =
   | { kind: typeof ExternKind.func; fn: PendingFunction }
   | { kind: typeof ExternKind.memory; min: number; max?: number }
   | { kind: typeof ExternKind.table; element: "funcref" | "externref"; min: number; max?: number }
-  | { kind: typeof ExternKind.global; type: ValueType; value: unknown; mutable: boolean };
+  | { kind: typeof ExternKind.global; type: ValueType; value: unknown; mutable: boolean }
+  | { kind: typeof ExternKind.tag; tag: Tag };
 
 /**
  * Builds a host module: JS functions and host-owned memories, tables and
@@ -190,6 +192,17 @@ export class HostModuleBuilder {
       value,
       mutable: options.mutable ?? false,
     });
+    return this;
+  }
+
+  /**
+   * Exports an exception tag (exception handling): modules that import it
+   * can throw and catch its exceptions, and so can host functions
+   * (`throw new WasmException(tag, values)`).
+   */
+  exportTag(name: string, tag: Tag): this {
+    if (!(tag instanceof Tag)) throw new TypeError(`exportTag("${name}"): not a Tag`);
+    this.#exports.set(name, { kind: ExternKind.tag, tag });
     return this;
   }
 
@@ -284,6 +297,10 @@ export class HostModuleBuilder {
           exports.set(exportName, { kind: ExternKind.global, index });
           break;
         }
+        case ExternKind.tag:
+          exports.set(exportName, { kind: ExternKind.tag, index: state.tags.length });
+          state.tags.push(e.tag);
+          break;
       }
     }
     return rt.addHostModule(this.#name, state, exports, defs);

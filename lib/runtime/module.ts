@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Tag } from "../interpreter/exceptions.ts";
 import { ExternKind } from "../binary/types.ts";
 import type { FunctionInstance, InstanceState } from "../interpreter/instances.ts";
 import type { ModuleDefinitions } from "./definitions.ts";
@@ -164,6 +165,12 @@ export class Module {
       this.#tables.set(index, t);
     }
     return t;
+  }
+
+  /** The exported tag `name` (exception handling), or `undefined`. */
+  exportedTag(name: string): Tag | undefined {
+    const index = this.#export(name, ExternKind.tag);
+    return index === undefined ? undefined : this.state.tags[index];
   }
 
   /** The module's first memory (exported or not), or `undefined` if it has none. */

@@ -2687,12 +2687,24 @@ export class Machine implements JitHost {
               pc = runSimdOp(R, mem, code, pc, b);
               break;
             case 363 /* throw */:
-              pc += 3;
-              throw this.#throw(inst, code[pc - 2], b + code[pc - 1]);
             case 364 /* throw_ref */: {
-              const exn = this.#exception(refs[(b + code[pc + 1]) >> 1]);
-              pc += 2;
-              throw exn;
+              // Unwound here, without a JavaScript throw (the costly part of a throw).
+              const exn = code[pc] === 363
+                ? this.#throw(inst, code[pc + 1], b + code[pc + 2])
+                : this.#exception(refs[(b + code[pc + 1]) >> 1]);
+              pc += code[pc] === 363 ? 3 : 2;
+              if (!this.#catch(exn, fn, pc - 1, b, depth)) throw exn;
+              fn = this.fn!;
+              pc = this.pc;
+              b = this.b;
+              depth = this.depth;
+              code = fn.code!.code;
+              if (fn.instance !== inst) {
+                inst = fn.instance!;
+                globals = inst.globals;
+                mem = memoryView(inst);
+              }
+              break interrupt;
             }
             default:
               pc = executeRare(this, inst, code, pc, b);
