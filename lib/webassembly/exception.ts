@@ -14,7 +14,7 @@
 import { Tag, WasmException } from "../interpreter/exceptions.ts";
 import type { FacadeContext } from "./context.ts";
 import { finishInterface, requireDictionary } from "./idl.ts";
-import { toJSValue, toWebAssemblyValue, valueTypeCode } from "./values.ts";
+import { enforceUnsignedLong, toJSValue, toWebAssemblyValue, valueTypeCode } from "./values.ts";
 
 /** The constructors of `WebAssembly.Tag` and `WebAssembly.Exception` for one namespace. */
 export function defineExceptions(ctx: FacadeContext): {
@@ -83,12 +83,10 @@ export function defineExceptions(ctx: FacadeContext): {
     getArg(tag: unknown, index: unknown): unknown {
       const e = exnSlot(this);
       const t = tagSlot(tag);
+      const i = enforceUnsignedLong(index, "the index");
       if (t !== e.tag) throw new TypeError("the exception's tag is not the given tag");
-      const i = Number(index);
       const params = t.type.params;
-      if (!Number.isInteger(i) || i < 0 || i >= params.length) {
-        throw new RangeError(`index ${String(index)} out of range`);
-      }
+      if (i >= params.length) throw new RangeError(`index ${i} out of range`);
       return toJSValue(e.values[i], params[i], ctx.functionObject);
     }
 

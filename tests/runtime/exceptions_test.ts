@@ -293,3 +293,34 @@ test("tag imports link by identity and type", async () => {
   assert.throws(() => new WasmException(tag, []), TypeError);
   assert.throws(() => new WasmException(tag, [1]).getArg(new Tag(["i32"]), 0), TypeError);
 });
+
+test("callAsync: a Promise rejected with a WasmException is caught by wasm", async () => {
+  const runtime = new Runtime();
+  const tag = new Tag(["i32"]);
+  await runtime.newHostModuleBuilder("env").exportTag("t", tag)
+    .newFunctionBuilder().withFunc(async (_caller, x: number) => {
+      await new Promise((r) => setTimeout(r, 1));
+      if (x > 0) throw new WasmException(tag, [x * 2]);
+      return x;
+    }, ["i32"], ["i32"]).export("slow")
+    .instantiate();
+  const m = await runtime.instantiate(`(module
+    (import "env" "t" (tag $t (param i32)))
+    (import "env" "slow" (func $slow (param i32) (result i32)))
+    (func $inner (param i32) (result i32) (i32.add (call $slow (local.get 0)) (i32.const 1)))
+    (func (export "run") (param i32) (result i32)
+      (block $h (result i32)
+        (try_table (catch $t $h) (return (call $inner (local.get 0))))
+        (unreachable))
+      (i32.add (i32.const 1000))))`);
+  const run = m.exportedFunction("run")!;
+  assert.deepEqual(await run.callAsync(0), [1]);
+  assert.deepEqual(await run.callAsync(4), [1008]);
+  const uncaught = await runtime.instantiate(`(module
+    (import "env" "slow" (func $slow (param i32) (result i32)))
+    (func (export "run") (param i32) (result i32) (call $slow (local.get 0))))`);
+  await assert.rejects(
+    uncaught.exportedFunction("run")!.callAsync(3),
+    (e) => e instanceof WasmException && e.getArg(tag, 0) === 6,
+  );
+});

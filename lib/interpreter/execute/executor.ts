@@ -2818,6 +2818,20 @@ export class Machine implements JitHost {
     this.pendingComplete = complete;
   }
 
+  /**
+   * Throws `e` into a suspended call at the host call it stopped after (an
+   * asynchronous host function's Promise rejected with it): true when a
+   * handler of the call catches it, and {@link resume} goes on there.
+   */
+  raise(e: WasmException): boolean {
+    const fn = this.fn;
+    if (fn === null || fn.code === null) return false;
+    if (this.#catch(e, fn, this.pc - 1, this.b, this.depth)) return true;
+    this.#abortListeners(fn, this.depth, e);
+    this.fn = null;
+    return false;
+  }
+
   /** Prepares the limits of the next call (see the fields of the same names). */
   configure(signal: AbortSignal | null, deadline: number, asyncMode: boolean): void {
     this.signal = signal;
