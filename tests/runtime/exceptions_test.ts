@@ -298,11 +298,15 @@ test("callAsync: a Promise rejected with a WasmException is caught by wasm", asy
   const runtime = new Runtime();
   const tag = new Tag(["i32"]);
   await runtime.newHostModuleBuilder("env").exportTag("t", tag)
-    .newFunctionBuilder().withFunc(async (_caller, x: number) => {
-      await new Promise((r) => setTimeout(r, 1));
-      if (x > 0) throw new WasmException(tag, [x * 2]);
-      return x;
-    }, ["i32"], ["i32"]).export("slow")
+    .newFunctionBuilder().withFunc(
+      async (_caller, x: number) => {
+        await new Promise((r) => setTimeout(r, 1));
+        if (x > 0) throw new WasmException(tag, [x * 2]);
+        return x;
+      },
+      ["i32"],
+      ["i32"],
+    ).export("slow")
     .instantiate();
   const m = await runtime.instantiate(`(module
     (import "env" "t" (tag $t (param i32)))

@@ -43,7 +43,10 @@ test("a wasm exception reaches JS as a WebAssembly.Exception of the imported tag
   // An exported tag is a WebAssembly.Tag, the same object each time it is read.
   const own = instance.exports.own;
   assert.ok(own instanceof WA.Tag);
-  assert.throws(() => instance.exports.throwOwn(), (x: Any) => x.is(own) && x.getArg(own, 0) === -5n);
+  assert.throws(
+    () => instance.exports.throwOwn(),
+    (x: Any) => x.is(own) && x.getArg(own, 0) === -5n,
+  );
 });
 
 test("JS throws a WebAssembly.Exception that wasm catches; rethrow keeps its identity", () => {
