@@ -246,10 +246,26 @@ class ModuleDecoder {
     if (r.u8() !== 0x60) r.fail("integer representation too long", at);
     const params: ValType[] = [], results: ValType[] = [];
     const np = r.vecLength(1);
-    for (let i = 0; i < np; i++) params.push(readValType(r));
+    for (let i = 0; i < np; i++) params.push(this.valType());
     const nr = r.vecLength(1);
-    for (let i = 0; i < nr; i++) results.push(readValType(r));
+    for (let i = 0; i < nr; i++) results.push(this.valType());
     return { params, results };
+  }
+
+  /** A value type; exnref only with exception handling. */
+  private valType(): ValType {
+    const at = this.r.pos;
+    const t = readValType(this.r);
+    if (t === ValType.exnref) requireFeature(this.m.features, "exceptions", at);
+    return t;
+  }
+
+  /** A reference type; exnref only with exception handling. */
+  private refType(): RefType {
+    const at = this.r.pos;
+    const t = readRefType(this.r);
+    if (t === ValType.exnref) requireFeature(this.m.features, "exceptions", at);
+    return t;
   }
 
   /** A tag type: the attribute byte 0 (exception), then a type index. */
@@ -273,13 +289,13 @@ class ModuleDecoder {
   }
 
   private tableType(): TableType {
-    const element = readRefType(this.r);
+    const element = this.refType();
     return { element, limits: this.limits() };
   }
 
   private globalType(): GlobalType {
     const r = this.r;
-    const type = readValType(r);
+    const type = this.valType();
     const at = r.pos;
     const mut = r.u8();
     if (mut > 1) r.fail("malformed mutability", at);
@@ -353,7 +369,7 @@ class ModuleDecoder {
     const usesExprs = (flags & 4) !== 0;
     let type: RefType = ValType.funcref;
     if (flags !== 0 && flags !== 4) {
-      if (usesExprs) type = readRefType(r);
+      if (usesExprs) type = this.refType();
       else {
         const at = r.pos;
         if (r.u8() !== 0x00) r.fail("malformed element kind", at);
@@ -406,7 +422,7 @@ class ModuleDecoder {
       total += count;
       if (total > MAX_LOCALS) r.fail("too many locals", at);
       counts.push(count);
-      types.push(readValType(r));
+      types.push(this.valType());
     }
     // An implementation limit (the same as wasmparser's) so that a few bytes
     // cannot make us allocate gigabytes for one function's locals.

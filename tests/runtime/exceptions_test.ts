@@ -85,6 +85,10 @@ for (const [mode, config, registerOnly] of MODES) {
       assert.deepEqual(f.call(1), [7, -2n, 0x7ff4000000000001n]);
       assert.deepEqual(f.call(0), [-1, 0n, 0n]);
     }
+    // Eagerly, the frames in between are the structured tier's; the thrower and the catcher not.
+    const fns = m.state.functions;
+    const structured = mode === "eager" ? [false, true, true, false] : [false, false, false, false];
+    assert.deepEqual(fns.slice(0, 4).map((fn) => fn.jit !== null), structured);
   });
 
   test(`${mode}: an uncaught exception reaches the host as a WasmException`, async () => {
@@ -269,6 +273,10 @@ test("exception handling is a feature: rejected under 2.0 or when switched off",
   await assert.rejects(
     new Runtime({ features: { legacyExceptions: false } }).compileModule(legacy),
     (e) => e instanceof CompileError && /feature legacyExceptions/.test(e.message),
+  );
+  await assert.rejects(
+    new Runtime({ features: "2.0" }).compileModule(wat2wasm(`(module (func (param exnref)))`)),
+    (e) => e instanceof CompileError && /feature exceptions/.test(e.message),
   );
   await assert.rejects(
     new Runtime({ features: "2.0" }).compileModule(
