@@ -2687,25 +2687,14 @@ export class Machine implements JitHost {
               pc = runSimdOp(R, mem, code, pc, b);
               break;
             case 363 /* throw */:
-            case 364 /* throw_ref */: {
-              // Unwound here, without a JavaScript throw (the costly part of a throw).
-              const exn = code[pc] === 363
-                ? this.#throw(inst, code[pc + 1], b + code[pc + 2])
-                : this.#exception(refs[(b + code[pc + 1]) >> 1]);
-              pc += code[pc] === 363 ? 3 : 2;
-              if (!this.#catch(exn, fn, pc - 1, b, depth)) throw exn;
-              fn = this.fn!;
-              pc = this.pc;
-              b = this.b;
-              depth = this.depth;
-              code = fn.code!.code;
-              if (fn.instance !== inst) {
-                inst = fn.instance!;
-                globals = inst.globals;
-                mem = memoryView(inst);
+            case 364 /* throw_ref */:
+              // Unwound without a JavaScript throw (its costly part); `run` goes on at the handler.
+              pc = this.#throwAt(fn, inst, code, pc, b, depth);
+              if (pc < 0) {
+                this.budget = budget;
+                return REENTER;
               }
-              break interrupt;
-            }
+              throw this.#uncaught;
             default:
               pc = executeRare(this, inst, code, pc, b);
               break;
@@ -2748,6 +2737,7 @@ export class Machine implements JitHost {
       }
     } catch (e) {
       this.fn = null;
+      this.#uncaught = null;
       // Where the exception came from: the call or throw before `pc` (which is past it), or
       // the instruction where compiled code stopped.
       let at = pc - 1;
@@ -2765,14 +2755,33 @@ export class Machine implements JitHost {
     }
   }
 
-  /** `throw`: a new exception of tag `tag` of `inst` with the values at word `at`. */
-  #throw(inst: InstanceState, tag: number, at: number): WasmException {
-    return newException(inst.tags[tag], this.R, this.refs, at);
-  }
+  /** The exception {@link #throwAt} found no handler for. */
+  #uncaught: WasmException | null = null;
 
-  /** `throw_ref`: the exception of an exnref; a null one traps. */
-  #exception(ref: unknown): WasmException {
-    return exceptionOf(ref);
+  /**
+   * `throw` or `throw_ref` at `pc`: unwinds to the handler (see {@link #catch}) and returns -1,
+   * or returns the position past the instruction, the exception left in {@link #uncaught}.
+   */
+  #throwAt(
+    fn: FunctionInstance,
+    inst: InstanceState,
+    code: Int32Array,
+    pc: number,
+    b: number,
+    depth: number,
+  ): number {
+    const R = this.R, refs = this.refs;
+    let e: WasmException, next: number;
+    if (code[pc] === 363) {
+      e = newException(inst.tags[code[pc + 1]], R, refs, b + code[pc + 2]);
+      next = pc + 3;
+    } else {
+      e = exceptionOf(refs[(b + code[pc + 1]) >> 1]);
+      next = pc + 2;
+    }
+    if (this.#catch(e, fn, pc, b, depth)) return -1;
+    this.#uncaught = e;
+    return next;
   }
 
   /**
