@@ -205,7 +205,7 @@ export class WasmException {
    * numbers for i32/f32/f64, bigints for i64/v128, references as they are).
    */
   constructor(tag: Tag, values: readonly unknown[]) {
-    this.message = `uncaught wasm exception (tag ${tag.debugName})`;
+    this.message = `wasm exception (${tag.debugName})`;
     this.tag = tag;
     if (raw !== null) {
       this.payload = raw.payload;
@@ -267,7 +267,10 @@ export class WasmException {
     }
   }
 
-  /** The values the exception carries, as JS values (i64 and v128 as bigints). */
+  /**
+   * The values the exception carries, as JS values (i64 and v128 as bigints;
+   * a funcref is the runtime's internal function object, not a `WasmFunction`).
+   */
   get values(): unknown[] {
     const params = this.tag.type.params;
     return params.map((t, i) => payloadValue(this.payload, this.refs, this.tag.offsets[i], t));

@@ -176,7 +176,7 @@ export function link(
   m.tags.forEach((typeIndex, i) => {
     const index = m.importedTagCount + i;
     const name = m.exports.find((e) => e.kind === ExternKind.tag && e.index === index)?.name;
-    state.tags.push(new Tag(m.types[typeIndex].params, name ?? `tag ${index}`));
+    state.tags.push(new Tag(m.types[typeIndex].params, name ? `tag "${name}"` : `tag ${index}`));
   });
   for (const g of m.globals) {
     const global = new GlobalInstance(g.type.type, g.type.mutable);

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  callTracer,
   CompileError,
   type Module,
   Runtime,
@@ -335,4 +336,27 @@ test("callAsync: a Promise rejected with a WasmException is caught by wasm", asy
     uncaught.exportedFunction("run")!.callAsync(3),
     (e) => e instanceof WasmException && e.getArg(tag, 0) === 6,
   );
+});
+
+test("listeners: frames an exception unwinds are aborted, the catching frame returns", async () => {
+  const lines: string[] = [];
+  const m = await new Runtime({ listeners: callTracer((l) => lines.push(l)) }).instantiate(
+    `(module $m
+      (tag $e (param i32))
+      (func $thrower (param $x i32) (throw $e (local.get $x)))
+      (func $middle (param $x i32) (call $thrower (local.get $x)))
+      (func $top (export "top") (param $x i32) (result i32)
+        (block $h (result i32)
+          (try_table (catch $e $h) (call $middle (local.get $x)))
+          (i32.const -1))))`,
+  );
+  assert.deepEqual(m.exportedFunction("top")!.call(5), [5]);
+  assert.deepEqual(lines, [
+    "==> m.top(x=5)",
+    "\t==> m.middle(x=5)",
+    "\t\t==> m.thrower(x=5)",
+    "\t\t<== aborted: wasm exception (tag 0)",
+    "\t<== aborted: wasm exception (tag 0)",
+    "<== (5)",
+  ]);
 });
