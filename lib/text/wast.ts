@@ -32,7 +32,9 @@ export type WastValue =
   /** `ref.null func` (null), or `ref.func N` in an expected result (a function index). */
   | { type: "funcref"; value: null | number }
   /** `ref.null extern` (null), or the host reference `ref.extern N`. */
-  | { type: "externref"; value: null | number };
+  | { type: "externref"; value: null | number }
+  /** `ref.null exn` (or `noexn`): a null exception reference. */
+  | { type: "exnref"; value: null };
 
 /** The NaN patterns a result may be checked against. */
 export type NanKind = "canonical" | "arithmetic";
@@ -247,7 +249,12 @@ function parseConst(c: Cursor, expected: boolean): WastExpected {
       break;
     }
     case "ref.null": {
-      if (!c.isWord("func") && !c.isWord("extern")) c.unexpected('"func" or "extern"');
+      if (c.isWord("exn") || c.isWord("noexn")) {
+        c.next();
+        result = { type: "exnref", value: null };
+        break;
+      }
+      if (!c.isWord("func") && !c.isWord("extern")) c.unexpected('"func", "extern" or "exn"');
       result = { type: c.next().text === "func" ? "funcref" : "externref", value: null };
       break;
     }

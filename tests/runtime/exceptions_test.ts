@@ -360,3 +360,24 @@ test("listeners: frames an exception unwinds are aborted, the catching frame ret
     "<== (5)",
   ]);
 });
+
+test("exnref is a reference type: null, locals, globals, tables", async () => {
+  const m = await new Runtime().instantiate(`(module
+    (tag $e)
+    (global $g (mut exnref) (ref.null exn))
+    (table $t 2 exnref)
+    (func (export "nulls") (result i32 i32 exnref)
+      (ref.is_null (ref.null noexn)) (ref.is_null (global.get $g)) (table.get $t (i32.const 1)))
+    (func (export "keep") (result i32)
+      (local $x exnref)
+      (block $h (result exnref)
+        (try_table (catch_all_ref $h) (throw $e))
+        (unreachable))
+      (local.set $x)
+      (global.set $g (local.get $x))
+      (table.set $t (i32.const 0) (local.get $x))
+      (ref.is_null (table.get $t (i32.const 0)))))`);
+  assert.deepEqual(m.exportedFunction("nulls")!.call(), [1, 1, null]);
+  assert.deepEqual(m.exportedFunction("keep")!.call(), [0]);
+  assert.ok(m.exportedFunction("nulls")!.callRaw()[2] === null);
+});

@@ -89,6 +89,8 @@ function rawArg(v: WastValue): unknown {
       return null;
     case "externref":
       return v.value === null ? null : externRef(v.value);
+    case "exnref":
+      return null;
   }
 }
 
