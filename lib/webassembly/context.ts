@@ -68,8 +68,10 @@ export interface FacadeContext {
   readonly exceptionObjects: WeakMap<WasmException, object>;
   /** The `WebAssembly.Tag` of a runtime tag. */
   tagObject(tag: Tag): object;
-  /** The `WebAssembly.Exception` of a runtime exception. */
-  exceptionObject(e: WasmException): object;
+  /** The JS value of a runtime exception: its `WebAssembly.Exception`, or a JS exception's value. */
+  exceptionObject(e: WasmException): unknown;
+  /** `WebAssembly.JSTag`'s tag: JS exceptions crossing wasm frames carry it. */
+  jsTag: Tag | null;
   /** The `WebAssembly.Memory` of a runtime memory (made on first use, then the same object). */
   memoryObject(memory: MemoryInstance): object;
   /** The `WebAssembly.Table` of a runtime table. */

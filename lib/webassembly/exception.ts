@@ -4,14 +4,16 @@
  * `WebAssembly.Exception` holds a runtime {@link WasmException}, one object
  * per exception, so an exception keeps its identity across wasm and JS.
  *
- * What this facade does not do: JS exceptions other than
- * `WebAssembly.Exception` are not caught by wasm's `catch_all` (the JS API
- * wraps them with its JS tag); they pass through wasm frames unchanged.
+ * A JS exception a JS import throws (other than a `WebAssembly.Exception`
+ * or a trap) crosses wasm frames as an exception of `WebAssembly.JSTag`
+ * carrying the value (`catch_all` and a `catch` of the imported JSTag catch
+ * it); one no handler catches reaches JS as the value itself again.
  *
  * @module
  */
 
 import { Tag, WasmException } from "../interpreter/exceptions.ts";
+import { ValType } from "../binary/types.ts";
 import type { FacadeContext } from "./context.ts";
 import { finishInterface, requireDictionary } from "./idl.ts";
 import { enforceUnsignedLong, toJSValue, toWebAssemblyValue, valueTypeCode } from "./values.ts";
@@ -20,6 +22,7 @@ import { enforceUnsignedLong, toJSValue, toWebAssemblyValue, valueTypeCode } fro
 export function defineExceptions(ctx: FacadeContext): {
   Tag: new (descriptor: unknown) => object;
   Exception: new (tag: unknown, payload: unknown, options?: unknown) => object;
+  JSTag: object;
 } {
   const tagSlot = (v: unknown): Tag => {
     const tag = ctx.tags.get(v as object);
@@ -32,6 +35,10 @@ export function defineExceptions(ctx: FacadeContext): {
     return e;
   };
   const lookup = (v: unknown) => ctx.functions.get(v as object);
+
+  // JS exceptions crossing wasm frames are exceptions of this tag, their value its payload.
+  const jsTag = new Tag([ValType.externref], "WebAssembly.JSTag");
+  ctx.jsTag = jsTag;
 
   class WebAssemblyTag {
     constructor(descriptor: unknown) {
@@ -57,6 +64,7 @@ export function defineExceptions(ctx: FacadeContext): {
     // The options are a rest parameter so that `length` is 2, as WebIDL's.
     constructor(tag: unknown, payload: unknown, ...rest: unknown[]) {
       const t = tagSlot(tag);
+      if (t === jsTag) throw new TypeError("an Exception of WebAssembly.JSTag cannot be created");
       if (payload === null || typeof payload !== "object") {
         throw new TypeError("the exception payload must be a sequence");
       }
@@ -108,6 +116,8 @@ export function defineExceptions(ctx: FacadeContext): {
     return object;
   };
   ctx.exceptionObject = (e) => {
+    // A JS exception wasm did not catch: the JS value itself again.
+    if (e.tag === jsTag) return e.refs[0];
     let object = ctx.exceptionObjects.get(e);
     if (object === undefined) {
       object = Object.create(WebAssemblyException.prototype) as object;
@@ -117,5 +127,5 @@ export function defineExceptions(ctx: FacadeContext): {
     }
     return object;
   };
-  return { Tag: WebAssemblyTag, Exception: WebAssemblyException };
+  return { Tag: WebAssemblyTag, Exception: WebAssemblyException, JSTag: ctx.tagObject(jsTag) };
 }

@@ -15,7 +15,7 @@ import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
 import { ValType } from "../binary/types.ts";
 import { readValue, writeValue } from "../runtime/values.ts";
 import type { FacadeContext } from "./context.ts";
-import { toFacadeError } from "./errors.ts";
+import { isTrap, toFacadeError } from "./errors.ts";
 import { toJSValue, toWebAssemblyValue } from "./values.ts";
 
 const now: () => number = typeof globalThis.performance?.now === "function"
@@ -123,20 +123,14 @@ export function makeHostFunction(
 ): FunctionInstance {
   const { params, results } = type;
   const lookup = (v: unknown) => ctx.functions.get(v as object);
-  const host: HostCall = (m, base) => {
+  const call: HostCall = (m, base) => {
     const args: unknown[] = [];
     let at = base;
     for (const t of params) {
       args.push(toJSValue(readSlot(m.R, m.refs, at, t), t, ctx.functionObject));
       at += wordsOf(t);
     }
-    let returned: unknown;
-    try {
-      returned = Reflect.apply(callable, undefined, args);
-    } catch (e) {
-      // A `WebAssembly.Exception` becomes the exception it holds, which wasm can catch.
-      throw ctx.exceptions.get(e as object) ?? e;
-    }
+    const returned = Reflect.apply(callable, undefined, args);
     if (results.length === 0) return;
     let values: unknown[];
     if (results.length === 1) values = [returned];
@@ -148,7 +142,27 @@ export function makeHostFunction(
       at += wordsOf(results[i]);
     }
   };
+  // What the import throws (its conversions included) is a JS exception to wasm.
+  const host: HostCall = (m, base, caller) => {
+    try {
+      call(m, base, caller);
+    } catch (e) {
+      throw toWasmException(ctx, e);
+    }
+  };
   return new FunctionInstance(type, null, null, host, debugName);
+}
+
+/**
+ * What a JS import's exception becomes in wasm: a `WebAssembly.Exception`
+ * the exception it holds; a trap stays a trap (never caught by wasm); any
+ * other value an exception of `WebAssembly.JSTag` carrying it.
+ */
+function toWasmException(ctx: FacadeContext, e: unknown): unknown {
+  const exn = ctx.exceptions.get(e as object);
+  if (exn !== undefined) return exn;
+  if (isTrap(e) || ctx.jsTag === null) return e;
+  return new WasmException(ctx.jsTag, [e]);
 }
 
 /**

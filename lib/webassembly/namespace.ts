@@ -85,6 +85,7 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
     // Set by `defineExceptions`.
     tagObject: () => ({}),
     exceptionObject: () => ({}),
+    jsTag: null,
     memoryObject: (m) => cachedObject(m, ctx.memories, ctx.memoryObjects, Memory.prototype),
     tableObject: (t) => cachedObject(t, ctx.tables, ctx.tableObjects, Table.prototype),
     globalObject: (g) => cachedObject(g, ctx.globals, ctx.globalObjects, Global.prototype),
@@ -103,7 +104,7 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
   const Memory = defineMemory(ctx);
   const Table = defineTable(ctx);
   const Global = defineGlobal(ctx);
-  const { Tag, Exception } = defineExceptions(ctx);
+  const { Tag, Exception, JSTag } = defineExceptions(ctx);
 
   // "Asynchronously instantiate": imports are read now, the instance is made in a later task.
   const instantiateLater = (module: object, importObject: unknown): Promise<object> => {
@@ -199,6 +200,7 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
       Global,
       Tag,
       Exception,
+      JSTag,
       ...errors,
     })
   ) {

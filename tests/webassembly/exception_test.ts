@@ -64,7 +64,34 @@ test("JS throws a WebAssembly.Exception that wasm catches; rethrow keeps its ide
   assert.throws(() => instance.exports.rethrow(), (x: unknown) => x === thrown);
 });
 
-test("JS errors pass through wasm handlers unchanged (no JS tag)", () => {
+test("JS errors cross wasm as exceptions of WebAssembly.JSTag; traps stay uncatchable", () => {
+  const module = new WA.Module(wat2wasm(`(module
+    (import "env" "JSTag" (tag $js (param externref)))
+    (import "env" "call" (func $call (param i32)))
+    (func (export "catchAll") (param i32) (result i32)
+      (block $h (try_table (catch_all $h) (call $call (local.get 0))) (return (i32.const 0)))
+      (i32.const 1))
+    (func (export "catchJs") (param i32) (result externref)
+      (block $h (result externref)
+        (try_table (catch $js $h) (call $call (local.get 0)))
+        (ref.null extern)))
+    (func (export "trap") (unreachable)))`));
+  const error = new Error("from JS");
+  let instance: Any;
+  const call = (x: number) => {
+    if (x === 1) throw error;
+    if (x === 2) instance.exports.trap();
+  };
+  instance = new WA.Instance(module, { env: { JSTag: WA.JSTag, call } });
+  assert.equal(instance.exports.catchAll(0), 0);
+  assert.equal(instance.exports.catchAll(1), 1);
+  assert.equal(instance.exports.catchJs(1), error);
+  // A trap of a nested call passes through the JS import and every handler.
+  assert.throws(() => instance.exports.catchAll(2), WA.RuntimeError);
+  assert.throws(() => new WA.Exception(WA.JSTag, [{}]), TypeError);
+});
+
+test("an uncaught JS exception reaches JS as itself", () => {
   const tag = new WA.Tag({ parameters: ["i32", "f64"] });
   const error = new Error("from JS");
   const instance = new WA.Instance(new WA.Module(MODULE), {
@@ -76,6 +103,7 @@ test("JS errors pass through wasm handlers unchanged (no JS tag)", () => {
     },
   });
   assert.throws(() => instance.exports.catch(), (x: unknown) => x === error);
+  // catch_all_ref then throw_ref: still the same value.
   assert.throws(() => instance.exports.rethrow(), (x: unknown) => x === error);
 });
 
