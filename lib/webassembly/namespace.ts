@@ -26,6 +26,12 @@ export type WebAssemblyNamespace = Record<string, unknown> & {
   Memory: new (descriptor: object) => { readonly buffer: ArrayBuffer; grow(delta: number): number };
   Table: new (descriptor: object, value?: unknown) => object;
   Global: new (descriptor: object, value?: unknown) => { value: unknown };
+  Tag: new (descriptor: object) => object;
+  Exception: new (tag: object, payload: unknown[], options?: object) => {
+    getArg(tag: object, index: number): unknown;
+    is(tag: object): boolean;
+  };
+  JSTag: object;
   CompileError: ErrorConstructor;
   LinkError: ErrorConstructor;
   RuntimeError: ErrorConstructor;
