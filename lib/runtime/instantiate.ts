@@ -7,6 +7,7 @@
  * @module
  */
 
+import { evalExtendedConst } from "./extended_const.ts";
 import { Op } from "../binary/opcodes.ts";
 import {
   type ConstExpr,
@@ -233,6 +234,10 @@ export function initializeSegments(compiled: CompiledModule, state: InstanceStat
 
 /** Evaluates a (validated) constant expression into `out`'s bits or ref. */
 export function evalConst(expr: ConstExpr, state: InstanceState, out: GlobalInstance): void {
+  if (expr.instructions.length > 1) {
+    evalExtendedConst(expr, state, out);
+    return;
+  }
   const ins = expr.instructions[expr.instructions.length - 1];
   const bits = out.bits;
   switch (ins.op) {

@@ -6,7 +6,16 @@
  * @module
  */
 
-import { Imm, Op, type OpInfo, OPS_BY_NAME, PREFIX_FC, PREFIX_FD } from "../binary/opcodes.ts";
+import {
+  Imm,
+  Op,
+  type OpInfo,
+  OPS_BY_NAME,
+  PREFIX_FC,
+  PREFIX_FD,
+  PREFIX_FD_RELAXED,
+  simdSubOpcode,
+} from "../binary/opcodes.ts";
 import type { ModuleScope } from "./ast.ts";
 import { type Cursor, describeToken } from "./cursor.ts";
 import { Tok, type Token } from "./lexer.ts";
@@ -55,7 +64,10 @@ const CATCH_CLAUSES = ["catch", "catch_ref", "catch_all", "catch_all_ref"];
 
 /** Writes an op id as its opcode bytes. */
 function writeOp(w: ByteWriter, id: number): void {
-  if (id >= PREFIX_FD) {
+  if (id >= PREFIX_FD_RELAXED) {
+    w.byte(0xfd);
+    w.u32(simdSubOpcode(id));
+  } else if (id >= PREFIX_FD) {
     w.byte(0xfd);
     w.u32(id - PREFIX_FD);
   } else if (id >= PREFIX_FC) {

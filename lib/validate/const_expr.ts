@@ -6,6 +6,7 @@
  */
 
 import { CompileError } from "../errors.ts";
+import { requireFeature } from "../binary/features.ts";
 import { Op, opName } from "../binary/opcodes.ts";
 import { type ConstExpr, type ValType, ValType as V } from "../binary/types.ts";
 import type { ModuleContext } from "./context.ts";
@@ -18,18 +19,44 @@ import { typeListText } from "./stacks.ts";
  *
  * In WebAssembly 2.0 a constant expression sees only imported globals: a
  * `global.get` of a global the module defines is "unknown", and one of a
- * mutable import is not constant.
+ * mutable import is not constant. With typed function references (3.0) it
+ * sees every immutable global defined before it: `visibleGlobals` is the
+ * number of globals visible to this expression under that rule (a global's
+ * initialiser sees those before it; segments see all of them).
+ *
+ * Extended constant expressions (3.0) add `i32`/`i64` `add`, `sub`, `mul`.
  */
 export function validateConstExpr(
   ctx: ModuleContext,
   expr: ConstExpr,
   expected: ValType,
   where: string,
+  visibleGlobals = ctx.globals.length,
 ): void {
   const stack: number[] = [];
-  const importedGlobals = ctx.module.importedGlobalCount;
+  const features = ctx.module.features;
+  const importedGlobals = features.functionReferences || features.gc
+    ? visibleGlobals
+    : ctx.module.importedGlobalCount;
   for (const ins of expr.instructions) {
     switch (ins.op) {
+      case 0x6a: // i32.add
+      case 0x6b: // i32.sub
+      case 0x6c: // i32.mul
+      case 0x7c: // i64.add
+      case 0x7d: // i64.sub
+      case 0x7e: { // i64.mul
+        requireFeature(features, "extendedConst", ins.offset);
+        const t = ins.op <= 0x6c ? V.i32 : V.i64;
+        if (stack.length < 2 || stack.pop() !== t || stack.pop() !== t) {
+          throw new CompileError(
+            `type mismatch: ${opName(ins.op)} in ${where} needs two ${t === V.i32 ? "i32" : "i64"}`,
+            ins.offset,
+          );
+        }
+        stack.push(t);
+        break;
+      }
       case Op.i32_const:
         stack.push(V.i32);
         break;

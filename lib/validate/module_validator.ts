@@ -63,7 +63,8 @@ export function validateModule(
   );
 
   module.globals.forEach((g, i) => {
-    validateConstExpr(ctx, g.init, g.type.type, `global ${module.importedGlobalCount + i}`);
+    const index = module.importedGlobalCount + i;
+    validateConstExpr(ctx, g.init, g.type.type, `global ${index}`, index);
   });
   module.tables.forEach((t, i) => {
     checkTableType(t, `table ${module.importedTableCount + i}`, undefined);

@@ -245,7 +245,7 @@ test("instruction immediates decode into the documented fields", () => {
 });
 
 test("opcode table: every SIMD opcode of 2.0 is present once", () => {
-  const simd = OPS.filter((o) => o !== undefined && o.id >= PREFIX_FD);
+  const simd = OPS.filter((o) => o !== undefined && o.id >= PREFIX_FD && o.id < PREFIX_FD + 0x100);
   assert.equal(simd.length, 236);
   const names = new Set(simd.map((o) => o!.name));
   assert.equal(names.size, 236);

@@ -381,3 +381,42 @@ test("exnref is a reference type: null, locals, globals, tables", async () => {
   assert.deepEqual(m.exportedFunction("keep")!.call(), [0]);
   assert.ok(m.exportedFunction("nulls")!.callRaw()[2] === null);
 });
+
+for (const [mode, config, registerOnly] of MODES) {
+  test(`${mode}: a tail call leaves its try_table: the callee's exception skips it`, async () => {
+    const tag = new Tag(["i32"]);
+    const m = await instantiate(
+      config,
+      registerOnly,
+      `(module
+      (import "h" "t" (tag $t (param i32)))
+      (import "h" "boom" (func $boom))
+      (func $wasmBoom (throw $t (i32.const 2)))
+      (func $viaHost
+        (block $h (result i32) (try_table (catch $t $h) (return_call $boom)) (return))
+        (drop))
+      (func $viaWasm
+        (block $h (result i32) (try_table (catch $t $h) (return_call $wasmBoom)) (return))
+        (drop))
+      (func (export "run") (param i32) (result i32)
+        (block $h (result i32)
+          (try_table (catch $t $h)
+            (if (local.get 0) (then (call $viaHost)) (else (call $viaWasm))))
+          (return (i32.const -1)))
+        (i32.add (i32.const 100))))`,
+      async (runtime) => {
+        await runtime.newHostModuleBuilder("h").exportTag("t", tag)
+          .newFunctionBuilder().withFunc(
+            () => {
+              throw new WasmException(tag, [1]);
+            },
+            [],
+            [],
+          ).export("boom").instantiate();
+      },
+    );
+    const run = m.exportedFunction("run")!;
+    assert.deepEqual(run.call(1), [101]);
+    assert.deepEqual(run.call(0), [102]);
+  });
+}

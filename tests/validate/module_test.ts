@@ -14,6 +14,7 @@ import {
   V128,
 } from "./builder.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
+import { FEATURES_2_0 } from "../../lib/binary/features.ts";
 import { validateModule } from "../../lib/validate/module_validator.ts";
 import { CompileError } from "../../lib/errors.ts";
 
@@ -107,8 +108,14 @@ test("global initialisers: constant instructions of the global's type", () => {
   two.global(I32, false, code("i32.const", 1, "i32.const", 2));
   assertInvalid(two, "type mismatch");
   const nonConst = new ModuleBuilder();
-  nonConst.global(I32, false, code("i32.const", 1, "i32.const", 2, "i32.add"));
+  nonConst.global(I32, false, code("i32.const", 1, "i32.const", 2, "i32.div_s"));
   assertInvalid(nonConst, "constant expression required");
+  // i32.add is constant with extended constant expressions (3.0), not in 2.0.
+  const extended = new ModuleBuilder();
+  extended.global(I32, false, code("i32.const", 1, "i32.const", 2, "i32.add"));
+  assertValid(extended);
+  extended.features = FEATURES_2_0;
+  assertInvalid(extended, "extended constant expressions");
   const nop = new ModuleBuilder();
   nop.global(I32, false, code("nop"));
   assertInvalid(nop, "constant expression required");
@@ -125,11 +132,18 @@ test("global.get in constant expressions: imported immutable globals only", () =
   mutable.global(I32, false, code("global.get", 0));
   assertInvalid(mutable, "constant expression required");
 
-  // Globals the module defines are not visible to initialisers in 2.0.
+  // Globals the module defines are not visible to initialisers in 2.0; in 3.0 the earlier
+  // immutable ones are.
   const defined = new ModuleBuilder();
   defined.global(I32, false, code("i32.const", 0));
   defined.global(I32, false, code("global.get", 0));
+  assertValid(defined);
+  defined.features = FEATURES_2_0;
   assertInvalid(defined, "unknown global 0");
+  const later = new ModuleBuilder();
+  later.global(I32, false, code("global.get", 1));
+  later.global(I32, false, code("i32.const", 0));
+  assertInvalid(later, "unknown global 1");
 
   const missing = new ModuleBuilder();
   missing.importGlobal(I32, false);
@@ -193,7 +207,7 @@ test("element segments: table, element type, offset and items", () => {
   assertInvalid(offsetType, "type mismatch");
 
   const offsetConst = base();
-  offsetConst.elem([0, ...code("i32.const", 0, "i32.const", 0, "i32.add"), 0x0b, 1, 0]);
+  offsetConst.elem([0, ...code("i32.const", 0, "i32.const", 0, "i32.and"), 0x0b, 1, 0]);
   assertInvalid(offsetConst, "constant expression required");
 
   const itemType = base();

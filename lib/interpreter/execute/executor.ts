@@ -630,6 +630,65 @@ export class Machine implements JitHost {
               }
               break interrupt;
             }
+            case 364 /* return_call */:
+            case 365 /* return_call_indirect */: {
+              // A tail call: the callee replaces this frame, so the frame stack does not grow.
+              // The translator put a `return` right after it, for the callees that are called
+              // (host functions, the structured tier): they run at this frame's base, then that
+              // `return` hands their results to this frame's caller.
+              let callee: FunctionInstance, nb: number;
+              if (code[pc] === 364) {
+                callee = inst.functions[code[pc + 1]];
+                nb = b + code[pc + 2];
+                pc += 3;
+              } else {
+                callee = this.indirectCallee(inst, code[pc + 1], code[pc + 2], R[b + code[pc + 3]]);
+                nb = b + code[pc + 4];
+                pc += 5;
+              }
+              const cf = callee.code;
+              if (cf !== null && cf.translate !== null) cf.translate();
+              this.moveTailCallArguments(callee, nb, b);
+              if (cf === null) {
+                // This frame is gone for the callee's exceptions (see `#catch`).
+                this.tailCallee = true;
+                this.callHost(callee, b, inst);
+                this.tailCallee = false;
+                R = this.R, F32 = this.F32, F64 = this.F64;
+                mem = memoryView(inst);
+                if (this.pending !== null) {
+                  budget = 0;
+                  break interrupt;
+                }
+                break;
+              }
+              if (structured && this.#structured(callee)) {
+                this.tailCallee = true;
+                this.callJit(callee, b, depth);
+                this.tailCallee = false;
+                R = this.R, F32 = this.F32, F64 = this.F64;
+                mem = memoryView(inst);
+                break;
+              }
+              if (b + cf.frameWords + (depth << 2) > stackWords) {
+                throw new RuntimeError("call stack exhausted");
+              }
+              fn = callee;
+              code = cf.code;
+              pc = 0;
+              if (b + cf.frameWords > R.length) {
+                this.ensureWords(b + cf.frameWords);
+                R = this.R, F32 = this.F32, F64 = this.F64;
+              }
+              for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
+              if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
+              if (callee.instance !== inst) {
+                inst = callee.instance!;
+                mem = memoryView(inst);
+                globals = inst.globals;
+              }
+              break interrupt;
+            }
             case 10 /* mov32 */:
               R[b + code[pc + 1]] = R[b + code[pc + 2]];
               pc += 3;
@@ -2632,6 +2691,7 @@ export class Machine implements JitHost {
             case 240 /* v128_extract */:
             case 241 /* v128_replace */:
             case 242 /* v128_bitselect */:
+            case 363 /* v128_relaxed_ternary */:
               pc = executeSimd(this, inst, code, pc, b);
               break;
             // The generic lane ops call their family's dispatcher directly.
@@ -2686,8 +2746,8 @@ export class Machine implements JitHost {
             case 357 /* i8x16_lt_u */:
               pc = runSimdOp(R, mem, code, pc, b);
               break;
-            case 363 /* throw */:
-            case 364 /* throw_ref */:
+            case 366 /* throw */:
+            case 367 /* throw_ref */:
               // Unwound without a JavaScript throw (its costly part); `run` goes on at the handler.
               pc = this.#throwAt(fn, inst, code, pc, b, depth);
               if (pc < 0) {
@@ -2747,13 +2807,22 @@ export class Machine implements JitHost {
         b = this.b;
         this.jsPc = -1;
       }
-      if (e instanceof WasmException && this.#catch(e, fn, at, b, depth)) {
+      // A tail call's callee that threw: the frame that made the call has no handlers left.
+      const skip = this.tailCallee;
+      this.tailCallee = false;
+      if (e instanceof WasmException && this.#catch(e, fn, at, b, depth, skip)) {
         this.budget = budget;
         return REENTER;
       }
       throw this.toTrap(e, fn, pc, 0, depth);
     }
   }
+
+  /**
+   * True while a tail call runs its callee as a call (a host function, the
+   * structured tier): an exception from it skips the calling frame's handlers.
+   */
+  tailCallee = false;
 
   /** The exception {@link #throwAt} found no handler for. */
   #uncaught: WasmException | null = null;
@@ -2772,7 +2841,7 @@ export class Machine implements JitHost {
   ): number {
     const R = this.R, refs = this.refs;
     let e: WasmException, next: number;
-    if (code[pc] === 363) {
+    if (code[pc] === 366) {
       e = newException(inst.tags[code[pc + 1]], R, refs, b + code[pc + 2]);
       next = pc + 3;
     } else {
@@ -2791,11 +2860,18 @@ export class Machine implements JitHost {
    * leaves the machine's state there (for `run` to go on). False when no
    * frame of this call catches it (then nothing is changed).
    */
-  #catch(e: WasmException, fn: FunctionInstance, at: number, b: number, depth: number): boolean {
+  #catch(
+    e: WasmException,
+    fn: FunctionInstance,
+    at: number,
+    b: number,
+    depth: number,
+    skipFirst = false,
+  ): boolean {
     const fns = this.frameFns, pcs = this.framePcs, bases = this.frameBases;
     const thrower = fn;
     for (let d = depth;; d--) {
-      const groups = fn.code!.handlers;
+      const groups = skipFirst && d === depth ? null : fn.code!.handlers;
       const clause = groups === null ? null : findClause(groups, at, e, fn.instance!);
       if (clause !== null) {
         // The frames unwound above this one failed.
@@ -2880,6 +2956,22 @@ export class Machine implements JitHost {
     const R = this.R;
     for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
     if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
+  }
+
+  /**
+   * Moves a tail call's arguments (and the references among them) from the
+   * registers at `from` down to the frame base `to` (`to` < `from`, so a
+   * forward copy is safe). A wasm callee is translated already.
+   */
+  private moveTailCallArguments(callee: FunctionInstance, from: number, to: number): void {
+    let words = 0;
+    if (callee.code !== null) words = callee.code.paramWords;
+    else for (const t of callee.type.params) words += t === 0x7b ? 4 : 2; // a v128 or a slot
+    const R = this.R, refs = this.refs;
+    for (let i = 0; i < words; i++) R[to + i] = R[from + i];
+    for (let s = from >> 1, d = to >> 1, e = (from + words + 1) >> 1; s < e; s++, d++) {
+      refs[d] = refs[s];
+    }
   }
 
   private clearRefLocals(slots: Int32Array, b: number): void {

@@ -29,7 +29,8 @@
  */
 
 import { BLOCK_EMPTY, Instruction, readInstruction } from "../../binary/instruction.ts";
-import { Imm, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
+import { Imm, OPS, PREFIX_FD, PREFIX_FD_RELAXED, simdSubOpcode } from "../../binary/opcodes.ts";
+import { relaxedSimdAlias } from "../simd/simd_relaxed.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
 import { internType } from "../instances.ts";
@@ -456,6 +457,10 @@ class Generator {
    * on the scratch registers.
    */
   #simd(ins: Instruction): void {
+    // Relaxed SIMD equal to a 2.0 instruction runs as it (see simd/simd_relaxed.ts).
+    if (ins.op >= PREFIX_FD_RELAXED && relaxedSimdAlias(ins.op) >= 0) {
+      ins.op = relaxedSimdAlias(ins.op);
+    }
     const op = ins.op;
     const info = OPS[op];
     if (op === PREFIX_FD + 0x0c) { // v128.const
@@ -464,7 +469,7 @@ class Generator {
       this.#emit(r.map((x, k) => `${x} = ${w.getInt32(4 * k, true)};`).join(" "));
       return;
     }
-    const regOp = SIMD_LOWERING[op - PREFIX_FD];
+    const regOp = SIMD_LOWERING[simdSubOpcode(op)];
     if (!info?.params || !info.results || regOp < 0 || !hasSimdKernel(regOp)) return unsupported();
     const params = info.params as ValType[];
     const operands: Value[] = [];
