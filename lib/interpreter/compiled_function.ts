@@ -7,7 +7,7 @@
 
 import type { JsCode } from "./js_tier/js_tier.ts";
 import type { StructuredPlan } from "./jit/compile.ts";
-import type { HandlerGroup } from "./translate/exception_flow.ts";
+import type { HandlerGroup } from "./translate/exceptions.ts";
 
 /**
  * A function lowered to register code. Sizes are in 32-bit words of the
@@ -29,7 +29,7 @@ export interface CompiledFunction {
   refLocalSlots: Int32Array;
   /** Byte offset in the module of the instruction each code position came from (pairs pc, offset). */
   sourceMap: Int32Array;
-  /** Its exception handlers (try blocks), or null when it has none (see `exception_flow.ts`). */
+  /** Its exception handlers (try blocks), or null when it has none (see `exceptions.ts`). */
   handlers: HandlerGroup[] | null;
   /** The function compiled by the JavaScript tier, once it is hot (`js_tier.ts`). */
   js: JsCode | null;

@@ -8,12 +8,14 @@
 
 import {
   Imm,
+  isAtomicOp,
   Op,
   type OpInfo,
   OPS_BY_NAME,
   PREFIX_FC,
   PREFIX_FD,
   PREFIX_FD_RELAXED,
+  PREFIX_FE,
   simdSubOpcode,
 } from "../binary/opcodes.ts";
 import type { ModuleScope } from "./ast.ts";
@@ -64,7 +66,10 @@ const CATCH_CLAUSES = ["catch", "catch_ref", "catch_all", "catch_all_ref"];
 
 /** Writes an op id as its opcode bytes. */
 function writeOp(w: ByteWriter, id: number): void {
-  if (id >= PREFIX_FD_RELAXED) {
+  if (isAtomicOp(id)) {
+    w.byte(0xfe);
+    w.u32(id - PREFIX_FE);
+  } else if (id >= PREFIX_FD_RELAXED) {
     w.byte(0xfd);
     w.u32(simdSubOpcode(id));
   } else if (id >= PREFIX_FD) {
@@ -515,6 +520,7 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       w.u32(parseIndex(c, m.dataNames, "data segment"));
       return;
     case Imm.memArg:
+    case Imm.atomicMemArg:
       parseMemArg(c, w, info);
       return;
     case Imm.memArgLane:
@@ -522,6 +528,7 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       w.byte(parseLane(c));
       return;
     case Imm.memZero:
+    case Imm.zeroByte:
       w.byte(0);
       return;
     case Imm.memoryCopy:

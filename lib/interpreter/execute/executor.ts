@@ -1758,6 +1758,44 @@ export class Machine implements JitHost {
               F32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1];
               pc += 3;
               break;
+            // The deterministic profile: canonical NaNs (positive, quiet, no payload).
+            case 367 /* canon_f32 */: {
+              const d = b + code[pc + 1];
+              if (F32[d] !== F32[d]) R[d] = 0x7fc00000;
+              pc += 2;
+              break;
+            }
+            case 368 /* canon_f64 */: {
+              const d = b + code[pc + 1];
+              if (F64[d >> 1] !== F64[d >> 1]) {
+                R[d] = 0;
+                R[d + 1] = 0x7ff80000;
+              }
+              pc += 2;
+              break;
+            }
+            case 369 /* canon_f32x4 */: {
+              const d = b + code[pc + 1];
+              if (F32[d] !== F32[d]) R[d] = 0x7fc00000;
+              if (F32[d + 1] !== F32[d + 1]) R[d + 1] = 0x7fc00000;
+              if (F32[d + 2] !== F32[d + 2]) R[d + 2] = 0x7fc00000;
+              if (F32[d + 3] !== F32[d + 3]) R[d + 3] = 0x7fc00000;
+              pc += 2;
+              break;
+            }
+            case 370 /* canon_f64x2 */: {
+              const d = b + code[pc + 1];
+              if (F64[d >> 1] !== F64[d >> 1]) {
+                R[d] = 0;
+                R[d + 1] = 0x7ff80000;
+              }
+              if (F64[(d >> 1) + 1] !== F64[(d >> 1) + 1]) {
+                R[d + 2] = 0;
+                R[d + 3] = 0x7ff80000;
+              }
+              pc += 2;
+              break;
+            }
 
             case 248 /* listen_enter */:
               fn.listener?.enter(this, b);
@@ -2746,8 +2784,8 @@ export class Machine implements JitHost {
             case 357 /* i8x16_lt_u */:
               pc = runSimdOp(R, mem, code, pc, b);
               break;
-            case 366 /* throw */:
-            case 367 /* throw_ref */:
+            case 371 /* throw */:
+            case 372 /* throw_ref */:
               // Unwound without a JavaScript throw (its costly part); `run` goes on at the handler.
               pc = this.#throwAt(fn, inst, code, pc, b, depth);
               if (pc < 0) {
@@ -2841,7 +2879,7 @@ export class Machine implements JitHost {
   ): number {
     const R = this.R, refs = this.refs;
     let e: WasmException, next: number;
-    if (code[pc] === 366) {
+    if (code[pc] === 371) {
       e = newException(inst.tags[code[pc + 1]], R, refs, b + code[pc + 2]);
       next = pc + 3;
     } else {

@@ -1,7 +1,7 @@
 /**
  * Finding the handler of a thrown {@link WasmException}: the executor's
  * frames are searched from the one that threw outwards, each through its
- * function's handler table (`translate/exception_flow.ts`). Nothing here
+ * function's handler table (`translate/exceptions.ts`). Nothing here
  * runs unless something throws.
  *
  * @module
@@ -10,7 +10,7 @@
 import { RuntimeError } from "../../errors.ts";
 import { type Tag, WasmException } from "../exceptions.ts";
 import type { InstanceState } from "../instances.ts";
-import type { CatchClause, HandlerGroup } from "../translate/exception_flow.ts";
+import type { CatchClause, HandlerGroup } from "../translate/exceptions.ts";
 
 /**
  * The clause of `groups` that catches `e` thrown at code position `at` of a

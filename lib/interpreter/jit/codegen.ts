@@ -29,8 +29,16 @@
  */
 
 import { BLOCK_EMPTY, Instruction, readInstruction } from "../../binary/instruction.ts";
-import { Imm, OPS, PREFIX_FD, PREFIX_FD_RELAXED, simdSubOpcode } from "../../binary/opcodes.ts";
+import {
+  Imm,
+  isAtomicOp,
+  OPS,
+  PREFIX_FD,
+  PREFIX_FD_RELAXED,
+  simdSubOpcode,
+} from "../../binary/opcodes.ts";
 import { relaxedSimdAlias } from "../simd/simd_relaxed.ts";
+import { NAN_RESULT } from "../translate/deterministic.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
 import { internType } from "../instances.ts";
@@ -141,9 +149,10 @@ export function generateFunction(
   cm: CodegenModule,
   funcIndex: number,
   fuel?: ReadonlyMap<number, number>,
+  deterministic = false,
 ): GeneratedFunction | null {
   try {
-    return new Generator(cm, funcIndex, fuel).generate();
+    return new Generator(cm, funcIndex, fuel, deterministic).generate();
   } catch (e) {
     if (e instanceof Unsupported) return null;
     throw e;
@@ -174,10 +183,22 @@ class Generator {
   /** Metered code: the fuel charged before the instruction at each byte offset (see `fuelCharges`). */
   readonly #fuel: ReadonlyMap<number, number> | undefined;
 
-  constructor(cm: CodegenModule, funcIndex: number, fuel?: ReadonlyMap<number, number>) {
+  /**
+   * The deterministic profile: scalar NaNs are canonical here already (a NaN number is the
+   * canonical NaN), but SIMD float results are not, so functions with them are declined.
+   */
+  readonly #deterministic: boolean;
+
+  constructor(
+    cm: CodegenModule,
+    funcIndex: number,
+    fuel?: ReadonlyMap<number, number>,
+    deterministic = false,
+  ) {
     this.#cm = cm;
     this.#index = funcIndex;
     this.#fuel = fuel;
+    this.#deterministic = deterministic;
     this.#type = cm.functionTypes[funcIndex];
     const body = cm.module.codes[funcIndex - cm.module.importedFunctionCount];
     // V8 does not optimise a function over about 60 KB of its bytecode, and unoptimised
@@ -416,6 +437,8 @@ class Generator {
         return false;
       }
     }
+    // Atomics (threads) stay with the register-code tiers.
+    if (isAtomicOp(op)) return unsupported(OPS[op]?.name ?? `op ${op}`);
     if (op >= PREFIX_FD) {
       this.#simd(ins);
       return false;
@@ -463,6 +486,9 @@ class Generator {
     }
     const op = ins.op;
     const info = OPS[op];
+    if (this.#deterministic && NAN_RESULT[op] !== 0) {
+      unsupported("SIMD float arithmetic (deterministic)");
+    }
     if (op === PREFIX_FD + 0x0c) { // v128.const
       const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
       const r = lanes(this.#push(V128));
