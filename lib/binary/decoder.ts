@@ -27,6 +27,7 @@ import {
   type GlobalType,
   type Import,
   type Limits,
+  type RefType,
   type TableType,
   ValType,
   type WasmModule,
@@ -47,10 +48,15 @@ export const SectionId = {
   code: 10,
   data: 11,
   dataCount: 12,
+  /** Exception tags (exception handling), between memory and global. */
+  tag: 13,
 } as const;
 
-/** Position of each non-custom section id in the required order (data count sits before code). */
-const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
+/**
+ * Position of each non-custom section id in the required order (data count
+ * sits before code, the tag section between memory and global).
+ */
+const SECTION_RANK = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const VERSION = [0x01, 0x00, 0x00, 0x00];
@@ -108,6 +114,7 @@ class ModuleDecoder {
       tables: [],
       memories: [],
       globals: [],
+      tags: [],
       exports: [],
       elements: [],
       codes: [],
@@ -117,6 +124,7 @@ class ModuleDecoder {
       importedTableCount: 0,
       importedMemoryCount: 0,
       importedGlobalCount: 0,
+      importedTagCount: 0,
       features,
     };
   }
@@ -129,7 +137,8 @@ class ModuleDecoder {
     while (!r.atEnd()) {
       const idAt = r.pos;
       const id = r.u8();
-      if (id > SectionId.dataCount) r.fail("malformed section id", idAt);
+      if (id > SectionId.tag) r.fail("malformed section id", idAt);
+      if (id === SectionId.tag) requireFeature(this.m.features, "exceptions", idAt);
       const size = r.u32();
       const start = r.pos;
       if (size > r.bytes.length - start) r.fail("length out of bounds", start);
@@ -210,6 +219,9 @@ class ModuleDecoder {
       case SectionId.dataCount:
         m.dataCount = r.u32();
         return;
+      case SectionId.tag:
+        this.vec(() => m.tags.push(this.tagType()));
+        return;
       case SectionId.code:
         this.sawCode = true;
         this.codeSection();
@@ -234,10 +246,34 @@ class ModuleDecoder {
     if (r.u8() !== 0x60) r.fail("integer representation too long", at);
     const params: ValType[] = [], results: ValType[] = [];
     const np = r.vecLength(1);
-    for (let i = 0; i < np; i++) params.push(readValType(r));
+    for (let i = 0; i < np; i++) params.push(this.valType());
     const nr = r.vecLength(1);
-    for (let i = 0; i < nr; i++) results.push(readValType(r));
+    for (let i = 0; i < nr; i++) results.push(this.valType());
     return { params, results };
+  }
+
+  /** A value type; exnref only with exception handling. */
+  private valType(): ValType {
+    const at = this.r.pos;
+    const t = readValType(this.r);
+    if (t === ValType.exnref) requireFeature(this.m.features, "exceptions", at);
+    return t;
+  }
+
+  /** A reference type; exnref only with exception handling. */
+  private refType(): RefType {
+    const at = this.r.pos;
+    const t = readRefType(this.r);
+    if (t === ValType.exnref) requireFeature(this.m.features, "exceptions", at);
+    return t;
+  }
+
+  /** A tag type: the attribute byte 0 (exception), then a type index. */
+  private tagType(): number {
+    const r = this.r;
+    const at = r.pos;
+    if (r.u8() !== 0) r.fail("malformed tag attribute", at);
+    return r.u32();
   }
 
   /**
@@ -275,13 +311,13 @@ class ModuleDecoder {
   }
 
   private tableType(): TableType {
-    const element = readRefType(this.r);
+    const element = this.refType();
     return { element, limits: this.limits() };
   }
 
   private globalType(): GlobalType {
     const r = this.r;
-    const type = readValType(r);
+    const type = this.valType();
     const at = r.pos;
     const mut = r.u8();
     if (mut > 1) r.fail("malformed mutability", at);
@@ -308,6 +344,10 @@ class ModuleDecoder {
       case ExternKind.global:
         m.importedGlobalCount++;
         return { module, name, offset, desc: { kind, type: this.globalType() } };
+      case ExternKind.tag:
+        requireFeature(m.features, "exceptions", kindAt);
+        m.importedTagCount++;
+        return { module, name, offset, desc: { kind, typeIndex: this.tagType() } };
     }
     return r.fail("malformed import kind", kindAt);
   }
@@ -318,7 +358,8 @@ class ModuleDecoder {
     const name = r.name();
     const kindAt = r.pos;
     const kind = r.u8();
-    if (kind > ExternKind.global) r.fail("malformed export kind", kindAt);
+    if (kind > ExternKind.tag) r.fail("malformed export kind", kindAt);
+    if (kind === ExternKind.tag) requireFeature(this.m.features, "exceptions", kindAt);
     return { name, kind: kind as ExternKind, index: r.u32(), offset };
   }
 
@@ -348,9 +389,9 @@ class ModuleDecoder {
     const table = active && (flags & 2) ? r.u32() : 0;
     const offsetExpr = active ? this.constExpr() : undefined;
     const usesExprs = (flags & 4) !== 0;
-    let type: typeof ValType.funcref | typeof ValType.externref = ValType.funcref;
+    let type: RefType = ValType.funcref;
     if (flags !== 0 && flags !== 4) {
-      if (usesExprs) type = readRefType(r);
+      if (usesExprs) type = this.refType();
       else {
         const at = r.pos;
         if (r.u8() !== 0x00) r.fail("malformed element kind", at);
@@ -403,7 +444,7 @@ class ModuleDecoder {
       total += count;
       if (total > MAX_LOCALS) r.fail("too many locals", at);
       counts.push(count);
-      types.push(readValType(r));
+      types.push(this.valType());
     }
     // An implementation limit (the same as wasmparser's) so that a few bytes
     // cannot make us allocate gigabytes for one function's locals.
@@ -435,9 +476,12 @@ class ModuleDecoder {
         case Op.block:
         case Op.loop:
         case Op.if:
+        case Op.try_table:
+        case Op.try:
           depth++;
           break;
         case Op.end:
+        case Op.delegate:
           depth--;
           break;
         case Op.memory_init:

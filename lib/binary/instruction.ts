@@ -9,7 +9,7 @@
 
 import type { ByteReader } from "./reader.ts";
 import { Imm, Op, OPS, PREFIX_FC, PREFIX_FD, PREFIX_FD_RELAXED, PREFIX_FE } from "./opcodes.ts";
-import { ValType } from "./types.ts";
+import { HEAP_NOEXN, type RefType, ValType } from "./types.ts";
 
 /** {@link Instruction.needs}: the instruction names a memory the 2.0 way cannot. */
 export const NEEDS_MULTI_MEMORY = 1;
@@ -42,6 +42,8 @@ export const BLOCK_EMPTY = -0x40;
  * | memoryInit | `a`: data segment, `memory` |
  * | memoryCopy | `memory`: destination memory, `b`: source memory |
  * | v128, shuffle | `bytes`: the 16 immediate bytes |
+ * | tag | `a`: the tag index |
+ * | tryTable | `a`: the block type; `list`: per catch clause its kind ({@link CatchKind}), tag index (0 for the `_all` kinds) and label (`count` clauses, 3 entries each) |
  */
 export class Instruction {
   /** The op id (see `opcodes.ts`). */
@@ -72,6 +74,14 @@ export class Instruction {
 
 const VALUE_TYPE_BYTES = new Set<number>(Object.values(ValType));
 
+/** The kinds of a `try_table` catch clause, by binary code. */
+export const CatchKind = {
+  catch: 0,
+  catchRef: 1,
+  catchAll: 2,
+  catchAllRef: 3,
+} as const;
+
 /** Reads a value type byte; fails with "malformed value type" otherwise. */
 export function readValType(r: ByteReader): ValType {
   const at = r.pos;
@@ -81,11 +91,22 @@ export function readValType(r: ByteReader): ValType {
 }
 
 /** Reads a reference type byte; fails with "malformed reference type" otherwise. */
-export function readRefType(r: ByteReader): typeof ValType.funcref | typeof ValType.externref {
+export function readRefType(r: ByteReader): RefType {
   const at = r.pos;
   const b = r.u8();
-  if (b !== ValType.funcref && b !== ValType.externref) r.fail("malformed reference type", at);
+  if (b !== ValType.funcref && b !== ValType.externref && b !== ValType.exnref) {
+    r.fail("malformed reference type", at);
+  }
   return b;
+}
+
+/** Reads the heap type of `ref.null`: a reference type byte, or `noexn` (read as exnref). */
+function readNullHeapType(r: ByteReader): RefType {
+  if (r.pos < r.end && r.bytes[r.pos] === HEAP_NOEXN) {
+    r.pos++;
+    return ValType.exnref;
+  }
+  return readRefType(r);
 }
 
 /**
@@ -212,8 +233,35 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
       ins.b = r.hi;
       return;
     case Imm.refType:
-      ins.a = readRefType(r);
+      ins.a = readNullHeapType(r);
       return;
+    case Imm.tag:
+      ins.a = r.u32();
+      return;
+    case Imm.tryTable: {
+      const b = r.bytes[r.pos];
+      if (r.pos < r.end && (b === 0x40 || VALUE_TYPE_BYTES.has(b))) {
+        r.pos++;
+        ins.a = b - 0x80;
+      } else {
+        const at = r.pos;
+        const index = r.s33();
+        if (index < 0) r.fail("malformed block type", at);
+        ins.a = index;
+      }
+      const n = r.vecLength(2);
+      const list = ins.list;
+      for (let i = 0; i < n; i++) {
+        const at = r.pos;
+        const kind = r.u8();
+        if (kind > CatchKind.catchAllRef) r.fail("malformed catch clause", at);
+        list[3 * i] = kind;
+        list[3 * i + 1] = kind < CatchKind.catchAll ? r.u32() : 0;
+        list[3 * i + 2] = r.u32();
+      }
+      ins.count = n;
+      return;
+    }
     case Imm.selectTypes: {
       const n = r.vecLength(1);
       for (let i = 0; i < n; i++) ins.list[i] = readValType(r);
@@ -245,7 +293,8 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
   }
 }
 
-/** True for the instructions that open a block (`block`, `loop`, `if`). */
+/** True for the instructions that open a block (`block`, `loop`, `if`, `try_table`, `try`). */
 export function opensBlock(op: number): boolean {
-  return op === Op.block || op === Op.loop || op === Op.if;
+  return op === Op.block || op === Op.loop || op === Op.if || op === Op.try_table ||
+    op === Op.try;
 }

@@ -21,13 +21,18 @@ export const ValType = {
   v128: 0x7b,
   funcref: 0x70,
   externref: 0x6f,
+  /** A reference to a caught exception (exception handling). */
+  exnref: 0x69,
 } as const;
 
 /** A value type: one of the byte codes in {@link ValType}. */
 export type ValType = typeof ValType[keyof typeof ValType];
 
-/** A reference type: `funcref` or `externref`. */
-export type RefType = typeof ValType.funcref | typeof ValType.externref;
+/** A reference type: `funcref`, `externref` or `exnref`. */
+export type RefType = typeof ValType.funcref | typeof ValType.externref | typeof ValType.exnref;
+
+/** The heap type `noexn` (`ref.null noexn`): the null exception reference. */
+export const HEAP_NOEXN = 0x74;
 
 /** The text name of each value type, indexed by its code. */
 export function valTypeName(t: number): string {
@@ -46,6 +51,8 @@ export function valTypeName(t: number): string {
       return "funcref";
     case ValType.externref:
       return "externref";
+    case ValType.exnref:
+      return "exnref";
     default:
       return `<type 0x${t.toString(16)}>`;
   }
@@ -54,9 +61,9 @@ export function valTypeName(t: number): string {
 /** Value types by their text name (`"i32"` → 0x7f ...). */
 export const VALTYPE_BY_NAME: Readonly<Record<string, ValType>> = ValType;
 
-/** True when `t` is `funcref` or `externref`. */
+/** True when `t` is a reference type (`funcref`, `externref`, `exnref`). */
 export function isRefType(t: number): t is RefType {
-  return t === ValType.funcref || t === ValType.externref;
+  return t === ValType.funcref || t === ValType.externref || t === ValType.exnref;
 }
 
 /** A function signature. */
@@ -102,6 +109,8 @@ export const ExternKind = {
   table: 1,
   memory: 2,
   global: 3,
+  /** An exception tag (exception handling). */
+  tag: 4,
 } as const;
 
 /** One of the codes in {@link ExternKind}. */
@@ -109,7 +118,7 @@ export type ExternKind = typeof ExternKind[keyof typeof ExternKind];
 
 /** The text name of an {@link ExternKind}. */
 export function externKindName(kind: ExternKind): string {
-  return ["func", "table", "memory", "global"][kind];
+  return ["func", "table", "memory", "global", "tag"][kind];
 }
 
 /** What an import brings in. */
@@ -117,7 +126,8 @@ export type ImportDesc =
   | { kind: typeof ExternKind.func; typeIndex: number }
   | { kind: typeof ExternKind.table; type: TableType }
   | { kind: typeof ExternKind.memory; type: MemoryType }
-  | { kind: typeof ExternKind.global; type: GlobalType };
+  | { kind: typeof ExternKind.global; type: GlobalType }
+  | { kind: typeof ExternKind.tag; typeIndex: number };
 
 /** An import: the entity named `name` of module `module`. */
 export interface Import {
@@ -235,6 +245,8 @@ export interface WasmModule {
   tables: TableType[];
   memories: MemoryType[];
   globals: Global[];
+  /** Type index (a function type with no results) of each tag the module defines. */
+  tags: number[];
   exports: Export[];
   start?: number;
   elements: ElementSegment[];
@@ -250,6 +262,7 @@ export interface WasmModule {
   importedTableCount: number;
   importedMemoryCount: number;
   importedGlobalCount: number;
+  importedTagCount: number;
   /** The features the module was decoded under; the validator and translator follow them. */
   features: Features;
 }

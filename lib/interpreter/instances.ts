@@ -10,6 +10,7 @@ import type { FuncType, RefType, ValType } from "../binary/types.ts";
 import { RuntimeError } from "../errors.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { type DirectFunction, type EntryAdapter, lazyDirect } from "./jit/adapters.ts";
+import type { Tag } from "./exceptions.ts";
 
 /** Bytes in a WebAssembly page. */
 export const PAGE_SIZE = 65536;
@@ -345,6 +346,8 @@ export interface InstanceState {
   memories: MemoryInstance[];
   tables: TableInstance[];
   globals: GlobalInstance[];
+  /** Exception tags, imported ones first (exception handling). */
+  tags: Tag[];
   /** Element segments' values; a dropped segment is empty. */
   elements: unknown[][];
   /** Data segments' bytes; a dropped segment is empty. */
@@ -375,6 +378,7 @@ export function newInstanceState(typeIds: Int32Array): InstanceState {
     memories: objectArray(),
     tables: objectArray(),
     globals: objectArray(),
+    tags: objectArray(),
     elements: objectArray(),
     data: objectArray(),
     typeIds,

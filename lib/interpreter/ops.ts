@@ -484,6 +484,9 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["memx_fill", "rrrn"], // dst, value, count, memory
   ["memx_copy", "rrrnn"], // dst, src, count, dst memory, src memory
   ["memx_init", "rrrnn"], // dst, src offset, count, memory, segment
+  // Exception handling: throw (tag index, the values' first register); throw_ref (the exnref).
+  ["throw", "nr"],
+  ["throw_ref", "r"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

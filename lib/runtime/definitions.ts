@@ -16,7 +16,15 @@ import {
 } from "../binary/types.ts";
 
 /** A WebAssembly value type, as spelled in the text format. */
-export type ValueType = "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "externref";
+export type ValueType =
+  | "i32"
+  | "i64"
+  | "f32"
+  | "f64"
+  | "v128"
+  | "funcref"
+  | "externref"
+  | "exnref";
 
 /** Where an imported entity comes from. */
 export interface ImportName {
@@ -125,7 +133,7 @@ function limitsOf(limits: Limits): { min: number; max?: number; address64?: bool
 
 /** Builds the definitions of every entity of a decoded (and validated) module. */
 export function buildDefinitions(m: WasmModule): ModuleDefinitions {
-  const exportNames: Map<number, string[]>[] = [new Map(), new Map(), new Map(), new Map()];
+  const exportNames: Map<number, string[]>[] = [0, 1, 2, 3, 4].map(() => new Map());
   for (const e of m.exports) {
     const byIndex = exportNames[e.kind];
     const list = byIndex.get(e.index);
@@ -189,7 +197,7 @@ export function buildDefinitions(m: WasmModule): ModuleDefinitions {
     if (d.kind === ExternKind.func) addFunction(m.types[d.typeIndex], importName);
     else if (d.kind === ExternKind.memory) addMemory(d.type.limits, importName);
     else if (d.kind === ExternKind.table) addTable(d.type.element, d.type.limits, importName);
-    else addGlobal(d.type, importName);
+    else if (d.kind === ExternKind.global) addGlobal(d.type, importName);
   }
   for (const typeIndex of m.functions) addFunction(m.types[typeIndex]);
   for (const mem of m.memories) addMemory(mem.limits);

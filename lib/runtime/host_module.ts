@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Tag } from "../interpreter/exceptions.ts";
 import { type FuncType, type ValType, VALTYPE_BY_NAME } from "../binary/types.ts";
 import {
   FunctionInstance,
@@ -131,7 +132,8 @@ type PendingExport =
     max?: number;
     address64?: boolean;
   }
-  | { kind: typeof ExternKind.global; type: ValueType; value: unknown; mutable: boolean };
+  | { kind: typeof ExternKind.global; type: ValueType; value: unknown; mutable: boolean }
+  | { kind: typeof ExternKind.tag; tag: Tag };
 
 /**
  * Builds a host module: JS functions and host-owned memories, tables and
@@ -216,6 +218,17 @@ export class HostModuleBuilder {
       value,
       mutable: options.mutable ?? false,
     });
+    return this;
+  }
+
+  /**
+   * Exports an exception tag (exception handling): modules that import it
+   * can throw and catch its exceptions, and so can host functions
+   * (`throw new WasmException(tag, values)`).
+   */
+  exportTag(name: string, tag: Tag): this {
+    if (!(tag instanceof Tag)) throw new TypeError(`exportTag("${name}"): not a Tag`);
+    this.#exports.set(name, { kind: ExternKind.tag, tag });
     return this;
   }
 
@@ -317,6 +330,10 @@ export class HostModuleBuilder {
           exports.set(exportName, { kind: ExternKind.global, index });
           break;
         }
+        case ExternKind.tag:
+          exports.set(exportName, { kind: ExternKind.tag, index: state.tags.length });
+          state.tags.push(e.tag);
+          break;
       }
     }
     return rt.addHostModule(this.#name, state, exports, defs);

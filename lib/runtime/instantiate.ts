@@ -29,6 +29,7 @@ import {
   TableInstance,
 } from "../interpreter/instances.ts";
 import type { CompiledModule } from "./compiled_module.ts";
+import { Tag } from "../interpreter/exceptions.ts";
 import type { ExportEntry, Module } from "./module.ts";
 
 /** Runtime limits that instantiation applies. */
@@ -55,11 +56,11 @@ export function singleEntityProvider(
   kind: ExternKind,
   entity: unknown,
 ): ImportProvider {
-  const state = { functions: [], tables: [], memories: [], globals: [] } as Record<
+  const state = { functions: [], tables: [], memories: [], globals: [], tags: [] } as Record<
     string,
     unknown[]
   >;
-  state[["functions", "tables", "memories", "globals"][kind]].push(entity);
+  state[["functions", "tables", "memories", "globals", "tags"][kind]].push(entity);
   return {
     exports: new Map([[name, { kind, index: 0 }]]),
     state: state as unknown as ImportProvider["state"],
@@ -157,6 +158,16 @@ export function link(
         state.globals.push(global);
         break;
       }
+      case ExternKind.tag: {
+        const tag = ps.tags[entry.index];
+        const want = m.types[d.typeIndex].params;
+        const have = tag.type.params;
+        if (want.length !== have.length || want.some((t, i) => t !== have[i])) {
+          throw incompatible("tag types differ");
+        }
+        state.tags.push(tag);
+        break;
+      }
     }
   }
 
@@ -214,6 +225,11 @@ export function link(
     }
     state.memories.push(memory);
   }
+  m.tags.forEach((typeIndex, i) => {
+    const index = m.importedTagCount + i;
+    const name = m.exports.find((e) => e.kind === ExternKind.tag && e.index === index)?.name;
+    state.tags.push(new Tag(m.types[typeIndex].params, name ? `tag "${name}"` : `tag ${index}`));
+  });
   for (const g of m.globals) {
     const global = new GlobalInstance(g.type.type, g.type.mutable);
     evalConst(g.init, state, global);

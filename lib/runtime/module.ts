@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Tag } from "../interpreter/exceptions.ts";
 import { ExternKind } from "../binary/types.ts";
 import type { FunctionInstance, InstanceState } from "../interpreter/instances.ts";
 import type { ModuleDefinitions, ValueType } from "./definitions.ts";
@@ -243,6 +244,12 @@ export class Module {
   /** How many memories the module has, imported ones included. */
   get memoryCount(): number {
     return this.state.memories.length;
+  }
+
+  /** The exported tag `name` (exception handling), or `undefined`. */
+  exportedTag(name: string): Tag | undefined {
+    const index = this.#export(name, ExternKind.tag);
+    return index === undefined ? undefined : this.state.tags[index];
   }
 
   #memory(index: number): Memory {

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { ValType } from "../binary/types.ts";
+import { isRefType, ValType } from "../binary/types.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
 
 /** A value crossing the API boundary. */
@@ -158,7 +158,7 @@ export function writeRaw(
     refs[at >> 1] = toFuncRef(value);
     return;
   }
-  if (t === ValType.externref) {
+  if (isRefType(t)) {
     refs[at >> 1] = value;
     return;
   }
@@ -176,9 +176,7 @@ export function readRaw(
   t: number,
   fromFuncRef: FuncRefExporter,
 ): unknown {
-  if (t === ValType.funcref || t === ValType.externref) {
-    return readValue(R, refs, at, t, fromFuncRef);
-  }
+  if (isRefType(t)) return readValue(R, refs, at, t, fromFuncRef);
   const words = t === ValType.i32 || t === ValType.f32 ? 1 : t === ValType.v128 ? 4 : 2;
   return wordsToBigInt(R, at, words);
 }

@@ -7,7 +7,7 @@
  */
 
 import { decodeUtf8 } from "../binary/reader.ts";
-import { ValType, VALTYPE_BY_NAME } from "../binary/types.ts";
+import { type RefType, type ValType, VALTYPE_BY_NAME } from "../binary/types.ts";
 import type { CompileError } from "../errors.ts";
 import { Tok, type Token, type TokenList } from "./lexer.ts";
 import { parseU32 } from "./numbers.ts";
@@ -160,12 +160,12 @@ export class Cursor {
     return v;
   }
 
-  /** Consumes a reference type (`funcref` or `externref`). */
-  refType(): typeof ValType.funcref | typeof ValType.externref {
+  /** Consumes a reference type (`funcref`, `externref` or `exnref`). */
+  refType(): RefType {
     const t = this.peek();
-    if (this.isWord("funcref") || this.isWord("externref")) {
+    if (this.isWord("funcref") || this.isWord("externref") || this.isWord("exnref")) {
       this.next();
-      return t.text === "funcref" ? ValType.funcref : ValType.externref;
+      return VALTYPES[t.text] as RefType;
     }
     this.unexpected("a reference type");
   }

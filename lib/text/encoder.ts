@@ -120,7 +120,10 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
         if (d.kind === 0) w.u32(d.typeIndex);
         else if (d.kind === 1) writeTableType(w, d.type);
         else if (d.kind === 2) writeLimits(w, d.type.limits);
-        else {
+        else if (d.kind === 4) {
+          w.byte(0);
+          w.u32(d.typeIndex);
+        } else {
           w.byte(d.type.type);
           w.byte(d.type.mutable ? 1 : 0);
         }
@@ -143,6 +146,15 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
     section(out, 5, (w) => {
       w.u32(m.memories.length);
       for (const mem of m.memories) writeLimits(w, mem.limits);
+    });
+  }
+  if (m.tags.length > 0) {
+    section(out, 13, (w) => {
+      w.u32(m.tags.length);
+      for (const t of m.tags) {
+        w.byte(0); // attribute: exception
+        w.u32(t);
+      }
     });
   }
   if (m.globals.length > 0) {

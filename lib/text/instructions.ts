@@ -53,13 +53,34 @@ function mark(s: BodyScope, w: ByteWriter, at: number): void {
 }
 
 /** The keywords that start a block instruction. */
-const BLOCK_OPS = new Set(["block", "loop", "if"]);
+const BLOCK_OPS = new Set(["block", "loop", "if", "try_table", "try"]);
 
 /**
  * Keywords that may follow `(` right after an instruction sequence without
  * being an instruction; any other `(word` is reported as an unknown operator.
  */
-const CLAUSES = new Set(["then", "else", "param", "result", "local", "type", "item"]);
+const CLAUSES = new Set([
+  "then",
+  "else",
+  "param",
+  "result",
+  "local",
+  "type",
+  "item",
+  // try_table's catch clauses; the legacy try's `do`, `catch`, `catch_all` and `delegate`.
+  "catch",
+  "catch_ref",
+  "catch_all",
+  "catch_all_ref",
+  "do",
+  "delegate",
+]);
+
+/** Words that end an instruction sequence in flat code (besides `end` and `else`). */
+const FLAT_ENDS = new Set(["end", "else", "catch", "catch_all", "delegate"]);
+
+/** `try_table`'s catch clause keywords, by their binary kind. */
+const CATCH_CLAUSES = ["catch", "catch_ref", "catch_all", "catch_all_ref"];
 
 /** Writes an op id as its opcode bytes. */
 function writeOp(w: ByteWriter, id: number): void {
@@ -92,7 +113,7 @@ export function parseInstrs(c: Cursor, s: BodyScope, w: ByteWriter): void {
       if (kw.kind !== Tok.word || CLAUSES.has(kw.text)) return;
       parseFolded(c, s, w);
     } else if (t.kind === Tok.word) {
-      if (t.text === "end" || t.text === "else") return;
+      if (FLAT_ENDS.has(t.text)) return;
       parseFlat(c, s, w);
     } else {
       return;
@@ -125,6 +146,50 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
     s.labels.pop();
     mark(s, w, c.peek().start);
     c.rparen('an instruction or ")"');
+    w.byte(Op.end);
+    return;
+  }
+  if (t.text === "try_table") {
+    writeOp(w, Op.try_table);
+    const label = c.optId();
+    parseBlockType(c, s, w);
+    parseCatchClauses(c, s, w);
+    s.labels.push(label);
+    parseInstrs(c, s, w);
+    s.labels.pop();
+    c.rparen('an instruction or ")"');
+    w.byte(Op.end);
+    return;
+  }
+  if (t.text === "try") {
+    writeOp(w, Op.try);
+    const label = c.optId();
+    parseBlockType(c, s, w);
+    s.labels.push(label);
+    c.openParen("do");
+    parseInstrs(c, s, w);
+    c.rparen('an instruction or ")"');
+    if (c.atParen("delegate")) {
+      c.pos += 2;
+      s.labels.pop();
+      w.byte(Op.delegate);
+      w.u32(parseLabel(c, s));
+      c.rparen();
+      c.rparen();
+      return;
+    }
+    while (c.atParen("catch") || c.atParen("catch_all")) {
+      c.pos++;
+      const kw = c.next().text;
+      if (kw === "catch") {
+        w.byte(Op.catch);
+        w.u32(parseIndex(c, s.module.tagNames, "tag"));
+      } else w.byte(Op.catch_all);
+      parseInstrs(c, s, w);
+      c.rparen('an instruction or ")"');
+    }
+    s.labels.pop();
+    c.rparen();
     w.byte(Op.end);
     return;
   }
@@ -169,13 +234,39 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
 function parseFlat(c: Cursor, s: BodyScope, w: ByteWriter): void {
   const t = c.next();
   if (BLOCK_OPS.has(t.text)) {
-    const op = t.text === "block" ? Op.block : t.text === "loop" ? Op.loop : Op.if;
+    const op = t.text === "block"
+      ? Op.block
+      : t.text === "loop"
+      ? Op.loop
+      : t.text === "if"
+      ? Op.if
+      : t.text === "try"
+      ? Op.try
+      : Op.try_table;
     mark(s, w, t.start);
     writeOp(w, op);
     const label = c.optId();
     parseBlockType(c, s, w);
+    if (op === Op.try_table) parseCatchClauses(c, s, w);
     s.labels.push(label);
     parseInstrs(c, s, w);
+    if (op === Op.try) {
+      if (c.isWord("delegate")) {
+        c.next();
+        s.labels.pop();
+        w.byte(Op.delegate);
+        w.u32(parseLabel(c, s));
+        return;
+      }
+      while (c.isWord("catch") || c.isWord("catch_all")) {
+        const kw = c.next().text;
+        if (kw === "catch") {
+          w.byte(Op.catch);
+          w.u32(parseIndex(c, s.module.tagNames, "tag"));
+        } else w.byte(Op.catch_all);
+        parseInstrs(c, s, w);
+      }
+    }
     if (op === Op.if && c.isWord("else")) {
       mark(s, w, c.next().start);
       checkEndLabel(c, label);
@@ -193,6 +284,28 @@ function parseFlat(c: Cursor, s: BodyScope, w: ByteWriter): void {
   if (info === undefined) throw c.error(`unknown operator "${t.text}"`, t);
   mark(s, w, t.start);
   parsePlain(c, s, w, info, t);
+}
+
+/**
+ * Parses `try_table`'s catch clauses, `(catch $tag $label)` and the like,
+ * and writes their vector. Labels are counted from outside the try_table.
+ */
+function parseCatchClauses(c: Cursor, s: BodyScope, w: ByteWriter): void {
+  const clauses: number[][] = [];
+  for (;;) {
+    const kind = CATCH_CLAUSES.findIndex((kw) => c.atParen(kw));
+    if (kind < 0) break;
+    c.pos += 2;
+    const tag = kind < 2 ? parseIndex(c, s.module.tagNames, "tag") : -1;
+    clauses.push([kind, tag, parseLabel(c, s)]);
+    c.rparen();
+  }
+  w.u32(clauses.length);
+  for (const [kind, tag, label] of clauses) {
+    w.byte(kind);
+    if (tag >= 0) w.u32(tag);
+    w.u32(label);
+  }
 }
 
 /** Consumes the optional label after `end`/`else`, which must repeat the block's label. */
@@ -560,10 +673,15 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
     case Imm.refType: {
       if (c.isWord("func")) w.byte(0x70);
       else if (c.isWord("extern")) w.byte(0x6f);
-      else c.unexpected('"func" or "extern"');
+      else if (c.isWord("exn")) w.byte(0x69);
+      else if (c.isWord("noexn")) w.byte(0x74);
+      else c.unexpected('"func", "extern", "exn" or "noexn"');
       c.next();
       return;
     }
+    case Imm.tag:
+      w.u32(parseIndex(c, m.tagNames, "tag"));
+      return;
     case Imm.v128: {
       const bytes = new Uint8Array(16);
       parseV128(c, bytes);
@@ -578,6 +696,7 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       return;
     case Imm.blockType:
     case Imm.selectTypes:
+    case Imm.tryTable:
       // Handled before the switch (blocks never reach parsePlain).
       throw c.error(`unexpected "${opTok.text}"`, opTok);
   }

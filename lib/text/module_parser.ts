@@ -30,8 +30,14 @@ import { parseNat } from "./numbers.ts";
 import { parseParams, parseResults, parseTypeUse, signatureKey } from "./typeuse.ts";
 import { ByteWriter } from "./writer.ts";
 
-const EXTERN_KINDS: Record<string, ExternKind> = { func: 0, table: 1, memory: 2, global: 3 };
-type ExternName = "func" | "table" | "memory" | "global";
+const EXTERN_KINDS: Record<string, ExternKind> = {
+  func: 0,
+  table: 1,
+  memory: 2,
+  global: 3,
+  tag: 4,
+};
+type ExternName = "func" | "table" | "memory" | "global" | "tag";
 
 /** Parses a whole text (a `(module ...)` or bare module fields) into a {@link TextModule}. */
 export function parseModuleText(text: string): TextModule {
@@ -102,6 +108,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     table: space("table"),
     memory: space("memory"),
     global: space("global"),
+    tag: space("tag"),
     elem: space("elem segment"),
     data: space("data segment"),
   };
@@ -112,6 +119,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     tableNames: spaces.table.names,
     memoryNames: spaces.memory.names,
     globalNames: spaces.global.names,
+    tagNames: spaces.tag.names,
     elemNames: spaces.elem.names,
     dataNames: spaces.data.names,
     explicitTypeCount: 0,
@@ -154,7 +162,8 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
       case "func":
       case "table":
       case "memory":
-      case "global": {
+      case "global":
+      case "tag": {
         declare(c, spaces[f.kind], c.optId(), at);
         while (c.atParen("export")) c.skipGroup();
         if (c.atParen("import")) {
@@ -188,6 +197,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     tables: [],
     memories: [],
     globals: [],
+    tags: [],
     exports: [],
     elems: [],
     datas: [],
@@ -195,7 +205,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     funcNames: new Map(),
     localNames: new Map(),
   };
-  const counts = { func: 0, table: 0, memory: 0, global: 0 };
+  const counts = { func: 0, table: 0, memory: 0, global: 0, tag: 0 };
   const constScope: BodyScope = { module: scope, locals: new Map(), labels: [] };
   for (const f of fields) {
     c.pos = f.pos;
@@ -217,7 +227,8 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
       case "func":
       case "table":
       case "memory":
-      case "global": {
+      case "global":
+      case "tag": {
         const kind = f.kind;
         const id = c.optId();
         const index = counts[kind]++;
@@ -237,6 +248,8 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
           parseTable(c, constScope, mod, index);
         } else if (kind === "memory") {
           parseMemory(c, mod, index);
+        } else if (kind === "tag") {
+          mod.tags.push(parseTypeUse(c, scope, true).index);
         } else {
           const type = parseGlobalType(c);
           mod.globals.push({ type, init: parseExpr(c, constScope) });
@@ -252,8 +265,13 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
           c.unexpected('"func", "table", "memory" or "global"');
         }
         c.next();
-        const names =
-          [scope.funcNames, scope.tableNames, scope.memoryNames, scope.globalNames][kind];
+        const names = [
+          scope.funcNames,
+          scope.tableNames,
+          scope.memoryNames,
+          scope.globalNames,
+          scope.tagNames,
+        ][kind];
         const index = parseNamedIndex(c, names, kt.text);
         c.rparen();
         mod.exports.push({ name: exportName, kind, index });
@@ -299,6 +317,12 @@ function importDesc(
     mod.imports.push({ module, name, desc: { kind: 1, type: { limits, element: c.refType() } } });
   } else if (kind === "memory") {
     mod.imports.push({ module, name, desc: { kind: 2, type: { limits: parseMemoryLimits(c) } } });
+  } else if (kind === "tag") {
+    mod.imports.push({
+      module,
+      name,
+      desc: { kind: 4, typeIndex: parseTypeUse(c, scope, true).index },
+    });
   } else {
     mod.imports.push({ module, name, desc: { kind: 3, type: parseGlobalType(c) } });
   }

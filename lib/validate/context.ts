@@ -46,6 +46,8 @@ export interface ModuleContext {
   readonly address64: boolean;
   /** Reference type of each element segment. */
   readonly elemTypes: readonly RefType[];
+  /** Type index of every tag, imported ones first (exception handling). */
+  readonly tagTypeIndices: readonly number[];
   /** Value of the data count section; `undefined` when it is absent. */
   readonly dataCount: number | undefined;
   /**
@@ -62,13 +64,16 @@ export function buildContext(module: WasmModule): ModuleContext {
   const globals: GlobalType[] = [];
   const tables: TableType[] = [];
   const memories: MemoryType[] = [];
+  const tagTypeIndices: number[] = [];
   for (const imp of module.imports) {
     const d = imp.desc;
     if (d.kind === ExternKind.func) funcTypeIndices.push(d.typeIndex);
     else if (d.kind === ExternKind.table) tables.push(d.type);
     else if (d.kind === ExternKind.memory) memories.push(d.type);
+    else if (d.kind === ExternKind.tag) tagTypeIndices.push(d.typeIndex);
     else globals.push(d.type);
   }
+  for (const t of module.tags) tagTypeIndices.push(t);
   for (const t of module.functions) funcTypeIndices.push(t);
   for (const t of module.tables) tables.push(t);
   for (const g of module.globals) globals.push(g.type);
@@ -104,6 +109,7 @@ export function buildContext(module: WasmModule): ModuleContext {
     memories,
     address64,
     elemTypes: module.elements.map((e) => e.type),
+    tagTypeIndices,
     dataCount: module.dataCount,
     declaredRefs,
   };

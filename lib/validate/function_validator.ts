@@ -31,6 +31,7 @@ import { Imm, Op, opName, OPS, PREFIX_FD_RELAXED } from "../binary/opcodes.ts";
 import { requireFeature } from "../binary/features.ts";
 import {
   BLOCK_EMPTY,
+  CatchKind,
   Instruction,
   NEEDS_MEMORY64,
   NEEDS_MULTI_MEMORY,
@@ -519,8 +520,75 @@ export class FunctionValidator extends ValidationStacks {
         this.popExpect(this.#tableIndex(ins.a), ins);
         return;
       case Op.ref_null:
+        if (ins.a === ValType.exnref) requireFeature(ctx.module.features, "exceptions", ins.offset);
         this.push(ins.a);
         return;
+      case Op.throw: {
+        requireFeature(ctx.module.features, "exceptions", ins.offset);
+        this.popExpect(this.#tagType(ins.a, ins).params, ins);
+        this.setUnreachable();
+        return;
+      }
+      case Op.throw_ref:
+        requireFeature(ctx.module.features, "exceptions", ins.offset);
+        this.popExpect(SINGLE_TYPES[ValType.exnref], ins);
+        this.setUnreachable();
+        return;
+      case Op.try_table:
+        requireFeature(ctx.module.features, "exceptions", ins.offset);
+        this.#tryTable(ins);
+        return;
+      case Op.try: {
+        requireFeature(ctx.module.features, "legacyExceptions", ins.offset);
+        const params = this.#blockParams(ins);
+        const results = this.#blockResults(ins);
+        this.popExpect(params, ins);
+        this.pushCtrl(FrameKind.try, params, results, ins.offset);
+        return;
+      }
+      case Op.catch:
+      case Op.catch_all: {
+        requireFeature(ctx.module.features, "legacyExceptions", ins.offset);
+        const f = this.frames[this.fp - 1];
+        if (f.kind !== FrameKind.try && f.kind !== FrameKind.catch) {
+          this.fail(
+            ins.op === Op.catch && f.kind === FrameKind.catchAll
+              ? "catch after catch_all"
+              : `${opName(ins.op)} without matching try`,
+            ins.offset,
+          );
+        }
+        this.checkFrameEnd(f, f.results, ins);
+        f.unreachable = false;
+        if (ins.op === Op.catch) {
+          const params = this.#tagType(ins.a, ins).params;
+          f.kind = FrameKind.catch;
+          this.pushTypes(params);
+        } else f.kind = FrameKind.catchAll;
+        this.lastClosed = f;
+        return;
+      }
+      case Op.delegate: {
+        requireFeature(ctx.module.features, "legacyExceptions", ins.offset);
+        const f = this.frames[this.fp - 1];
+        if (f.kind !== FrameKind.try) this.fail("delegate without matching try", ins.offset);
+        this.checkFrameEnd(f, f.results, ins);
+        this.fp--;
+        // The label is counted from outside the try.
+        this.#label(ins.a, ins);
+        this.pushTypes(f.results);
+        this.lastClosed = f;
+        return;
+      }
+      case Op.rethrow: {
+        requireFeature(ctx.module.features, "legacyExceptions", ins.offset);
+        const kind = this.#label(ins.a, ins).kind;
+        if (kind !== FrameKind.catch && kind !== FrameKind.catchAll) {
+          this.fail(`invalid rethrow label ${ins.a}`, ins.offset);
+        }
+        this.setUnreachable();
+        return;
+      }
       case Op.ref_is_null: {
         const t = this.popAny(ins);
         if (t !== UNKNOWN && !isRefType(t)) {
@@ -568,6 +636,42 @@ export class FunctionValidator extends ValidationStacks {
     }
     this.popExpect(expected, ins);
     this.setUnreachable();
+  }
+
+  /**
+   * `try_table`: each catch clause's label (counted from outside the
+   * try_table) must take what the clause passes it: the tag's parameters,
+   * then an exnref for the `_ref` kinds.
+   */
+  #tryTable(ins: Instruction): void {
+    const params = this.#blockParams(ins);
+    const results = this.#blockResults(ins);
+    const list = ins.list;
+    for (let i = 0; i < ins.count; i++) {
+      const kind = list[3 * i], label = list[3 * i + 2];
+      const tagParams = kind < CatchKind.catchAll ? this.#tagType(list[3 * i + 1], ins).params : [];
+      const passed: number[] = [...tagParams];
+      if (kind === CatchKind.catchRef || kind === CatchKind.catchAllRef) {
+        passed.push(ValType.exnref);
+      }
+      const expected = this.#label(label, ins).labelTypes;
+      if (expected.length !== passed.length || expected.some((t, k) => t !== passed[k])) {
+        this.fail(
+          `type mismatch: catch clause passes ${typeListText(passed)} to label ${label}, ` +
+            `which takes ${typeListText(expected)}`,
+          ins.offset,
+        );
+      }
+    }
+    this.popExpect(params, ins);
+    this.pushCtrl(FrameKind.tryTable, params, results, ins.offset);
+  }
+
+  /** The type of tag `index` (exception handling). */
+  #tagType(index: number, ins: Instruction): FuncType {
+    const tags = this.ctx.tagTypeIndices;
+    if (index >= tags.length) this.fail(`unknown tag ${index}`, ins.offset);
+    return this.ctx.types[tags[index]];
   }
 
   #blockParams(ins: Instruction): readonly ValType[] {

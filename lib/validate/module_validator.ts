@@ -48,6 +48,7 @@ export function validateModule(
       throw new CompileError(`unknown type ${d.typeIndex} in ${where}`, imp.offset);
     }
     if (d.kind === ExternKind.table) checkTableType(d.type, where, imp.offset);
+    if (d.kind === ExternKind.tag) checkTagType(ctx, d.typeIndex, where, imp.offset);
     if (d.kind === ExternKind.memory) checkMemoryType(d.type, where, imp.offset);
   }
   const firstFunc = module.importedFunctionCount;
@@ -59,6 +60,10 @@ export function validateModule(
       );
     }
   }
+
+  module.tags.forEach((t, i) =>
+    checkTagType(ctx, t, `tag ${module.importedTagCount + i}`, undefined)
+  );
 
   module.globals.forEach((g, i) => {
     const index = module.importedGlobalCount + i;
@@ -136,8 +141,9 @@ function checkExports(ctx: ModuleContext): void {
     ctx.tables.length,
     ctx.memoryCount,
     ctx.globals.length,
+    ctx.tagTypeIndices.length,
   ];
-  const kindNames = ["function", "table", "memory", "global"];
+  const kindNames = ["function", "table", "memory", "global", "tag"];
   for (const ex of ctx.module.exports) {
     if (ex.index >= counts[ex.kind]) {
       throw new CompileError(
@@ -149,6 +155,21 @@ function checkExports(ctx: ModuleContext): void {
       throw new CompileError(`duplicate export name "${ex.name}"`, ex.offset);
     }
     names.add(ex.name);
+  }
+}
+
+/** A tag's type must be a function type without results (exception handling). */
+function checkTagType(
+  ctx: ModuleContext,
+  typeIndex: number,
+  where: string,
+  offset: number | undefined,
+): void {
+  if (typeIndex >= ctx.types.length) {
+    throw new CompileError(`unknown type ${typeIndex} in ${where}`, offset);
+  }
+  if (ctx.types[typeIndex].results.length !== 0) {
+    throw new CompileError(`non-empty tag result type in ${where}`, offset);
   }
 }
 

@@ -13,6 +13,7 @@ import {
   Runtime,
   type RuntimeConfig,
   RuntimeError,
+  WasmException,
   wat2wasm,
 } from "../../mod.ts";
 import type {
@@ -90,6 +91,8 @@ function rawArg(v: WastValue): unknown {
       return null;
     case "externref":
       return v.value === null ? null : externRef(v.value);
+    case "exnref":
+      return null;
   }
 }
 
@@ -290,6 +293,14 @@ export async function runScript(
             () => perform(cmd.action),
             RuntimeError,
             cmd.message,
+          );
+          break;
+        case "assert_exception":
+          await expectError(
+            cmd.line,
+            cmd.action.name,
+            () => perform(cmd.action),
+            WasmException,
           );
           break;
         case "assert_invalid":

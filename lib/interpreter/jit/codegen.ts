@@ -247,6 +247,10 @@ class Generator {
         this.#emit(`pos = ${ins.offset}; if ((J.fuel -= ${charge}) < 0) J.outOfFuel(${charge});`);
       }
       if (dead >= 0) {
+        // Exception handling stays with the register-code tiers, in dead code too (its blocks).
+        if ((op >= 0x06 && op <= 0x0a) || op === 0x18 || op === 0x19 || op === 0x1f) {
+          unsupported("exception handling");
+        }
         if (op === 0x02 || op === 0x03 || op === 0x04) dead++;
         else if (op === 0x0b && dead > 0) dead--;
         else if ((op === 0x05 || op === 0x0b) && dead === 0) {

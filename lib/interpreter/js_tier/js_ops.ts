@@ -342,7 +342,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
 ];
 
 /** Ops whose cases change the loop's state (calls, returns, `memory.grow`): the tier returns to `run` there. */
-export const JS_EXIT_OPS: readonly number[] = [5, 6, 7, 8, 9, 46, 364, 365, 376];
+export const JS_EXIT_OPS: readonly number[] = [5, 6, 7, 8, 9, 46, 364, 365, 376, 380, 381];
 
 /** The body of every other op (the interpreter's `default`: rare ops, which may jump forward). */
 export const JS_RARE_TEMPLATE: string = "pc = executeRare(m, inst, code, pc, b);\nbreak @L;";

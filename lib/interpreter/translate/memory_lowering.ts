@@ -24,7 +24,7 @@ import type { Instruction } from "../../binary/instruction.ts";
 import { ValType } from "../../binary/types.ts";
 import type { ModuleContext } from "../../validate/context.ts";
 import { OP } from "../ops.ts";
-import { ControlFlow } from "./control_flow.ts";
+import { ExceptionFlow } from "./exceptions.ts";
 import { TEMP } from "./virtual_stack.ts";
 
 /** Op ids this layer may translate or rewrite. */
@@ -58,7 +58,7 @@ export function needsMemoryLowering(ctx: ModuleContext): boolean {
 }
 
 /** Multiple memories and 64-bit addresses (see the module doc). */
-export class MemoryLowering extends ControlFlow {
+export class MemoryLowering extends ExceptionFlow {
   /** 1 for each 64-bit memory. */
   readonly #memory64: Uint8Array;
   /** 1 for each 64-bit table. */
