@@ -66,9 +66,11 @@ export function isRefType(t: number): t is RefType {
   return t === ValType.funcref || t === ValType.externref || t === ValType.exnref;
 }
 
-/** A function signature. */
+/** A function signature (value types by their binary codes, see {@link ValType}). */
 export interface FuncType {
+  /** The parameter types. */
   params: ValType[];
+  /** The result types. */
   results: ValType[];
 }
 

@@ -77,6 +77,7 @@ test("JS errors cross wasm as exceptions of WebAssembly.JSTag; traps stay uncatc
         (ref.null extern)))
     (func (export "trap") (unreachable)))`));
   const error = new Error("from JS");
+  // deno-lint-ignore prefer-const
   let instance: Any;
   const call = (x: number) => {
     if (x === 1) throw error;

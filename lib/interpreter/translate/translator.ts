@@ -35,7 +35,6 @@ import { OP } from "../ops.ts";
 import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { SIMD_LOWERING, simdImmediates } from "./simd_lowering.ts";
 import { ADDR, CONST, is64, LOCAL, moveOp, TEMP, wordsOf } from "./virtual_stack.ts";
-import { ExceptionFlow } from "./exceptions.ts";
 import { NAN_RESULT, NaNResult } from "./deterministic.ts";
 import { MemoryLowering } from "./memory_lowering.ts";
 
