@@ -8,8 +8,13 @@
  */
 
 import type { ByteReader } from "./reader.ts";
-import { Imm, Op, OPS, PREFIX_FC, PREFIX_FD } from "./opcodes.ts";
-import { ValType } from "./types.ts";
+import { Imm, Op, OPS, PREFIX_FB, PREFIX_FC, PREFIX_FD } from "./opcodes.ts";
+import {
+  concreteHeapType,
+  isAbstractHeapType,
+  refType,
+  ValType,
+} from "./types.ts";
 
 /** Block type immediate meaning "no parameters, no results" (the byte 0x40 as s7). */
 export const BLOCK_EMPTY = -0x40;
@@ -20,7 +25,7 @@ export const BLOCK_EMPTY = -0x40;
  *
  * | immediate | fields |
  * |---|---|
- * | blockType | `a`: a type index (≥ 0), {@link BLOCK_EMPTY}, or a value type code − 0x80 |
+ * | blockType | `a`: a type index (≥ 0), {@link BLOCK_EMPTY}, or a value type (see {@link blockValType}) |
  * | label, func, local, global, table, elem, data | `a`: the index |
  * | brTable | `list`: the label indices (`count` of them), `a`: the default label |
  * | callIndirect | `a`: type index, `b`: table index |
@@ -29,7 +34,11 @@ export const BLOCK_EMPTY = -0x40;
  * | lane | `a`: lane |
  * | i32, f32 | `a`: value / bit pattern as int32 |
  * | i64, f64 | `a`: low 32 bits, `b`: high 32 bits |
- * | refType | `a`: the reference type code |
+ * | refType | `a`: the heap type (`ref.null`) |
+ * | typeIndex | `a`: the type index |
+ * | twoIndices | `a`, `b`: the two indices |
+ * | heapType | `a`: the heap type (nullability from the opcode) |
+ * | brOnCast | `a`: the label, `b`, `c`: the source and target reference types |
  * | selectTypes | `list`: the value types (`count` of them) |
  * | tableInit | `a`: element segment, `b`: table |
  * | tableCopy | `a`: destination table, `b`: source table |
@@ -52,22 +61,54 @@ export class Instruction {
   readonly bytes: Uint8Array = new Uint8Array(16);
 }
 
-const VALUE_TYPE_BYTES = new Set<number>(Object.values(ValType));
+/** The single-byte value types of 2.0 (numbers, vectors, `funcref`, `externref`). */
+const VALUE_TYPE_BYTES = new Set<number>([0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]);
 
-/** Reads a value type byte; fails with "malformed value type" otherwise. */
+/** The value type of a block type immediate `a` that is negative and not {@link BLOCK_EMPTY}. */
+export function blockValType(a: number): ValType {
+  return a < -0x80 ? -a : a + 0x80;
+}
+
+/** The block type immediate of a single value type result. */
+function blockTypeOf(t: ValType): number {
+  return t < 0x80 ? t - 0x80 : -t;
+}
+
+/**
+ * Reads a heap type (s33): an abstract heap type's code, or a concrete type
+ * index as `0x200 + 2i`; fails with "malformed heap type" otherwise.
+ */
+export function readHeapType(r: ByteReader): number {
+  const at = r.pos;
+  const v = r.s33();
+  if (v >= 0) {
+    if (v > 0xfffffff) r.fail("type index too large", at);
+    return concreteHeapType(v);
+  }
+  const code = v + 0x80;
+  if (v < -0x40 || !isAbstractHeapType(code)) r.fail("malformed heap type", at);
+  return code;
+}
+
+/**
+ * Reads a value type: a single-byte type, or `0x63 ht` / `0x64 ht` (`(ref
+ * null ht)` / `(ref ht)`); fails with "malformed value type" otherwise.
+ */
 export function readValType(r: ByteReader): ValType {
   const at = r.pos;
   const b = r.u8();
-  if (!VALUE_TYPE_BYTES.has(b)) r.fail("malformed value type", at);
-  return b as ValType;
+  if (VALUE_TYPE_BYTES.has(b) || isAbstractHeapType(b)) return b;
+  if (b === 0x63 || b === 0x64) return refType(readHeapType(r), b === 0x63);
+  return r.fail("malformed value type", at);
 }
 
-/** Reads a reference type byte; fails with "malformed reference type" otherwise. */
-export function readRefType(r: ByteReader): typeof ValType.funcref | typeof ValType.externref {
+/** Reads a reference type; fails with "malformed reference type" otherwise. */
+export function readRefType(r: ByteReader): ValType {
   const at = r.pos;
   const b = r.u8();
-  if (b !== ValType.funcref && b !== ValType.externref) r.fail("malformed reference type", at);
-  return b;
+  if (isAbstractHeapType(b)) return b;
+  if (b === 0x63 || b === 0x64) return refType(readHeapType(r), b === 0x63);
+  return r.fail("malformed reference type", at);
 }
 
 function readZeroByte(r: ByteReader): void {
@@ -84,9 +125,9 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
   const offset = r.pos;
   ins.offset = offset;
   let id = r.u8();
-  if (id === 0xfc || id === 0xfd) {
+  if (id >= 0xfb && id <= 0xfd) {
     const sub = r.u32();
-    id = sub > 0xff ? -1 : (id === 0xfc ? PREFIX_FC : PREFIX_FD) + sub;
+    id = sub > 0xff ? -1 : (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : PREFIX_FB) + sub;
   }
   const info = id < 0 ? undefined : OPS[id];
   if (info === undefined) r.fail("illegal opcode", offset);
@@ -96,9 +137,11 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
       return;
     case Imm.blockType: {
       const b = r.bytes[r.pos];
-      if (r.pos < r.end && (b === 0x40 || VALUE_TYPE_BYTES.has(b))) {
+      if (r.pos < r.end && (b === 0x40 || VALUE_TYPE_BYTES.has(b) || isAbstractHeapType(b))) {
         r.pos++;
         ins.a = b - 0x80;
+      } else if (r.pos < r.end && (b === 0x63 || b === 0x64)) {
+        ins.a = blockTypeOf(readValType(r));
       } else {
         const at = r.pos;
         const index = r.s33();
@@ -155,8 +198,25 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
       ins.b = r.hi;
       return;
     case Imm.refType:
-      ins.a = readRefType(r);
+    case Imm.heapType:
+      ins.a = readHeapType(r);
       return;
+    case Imm.typeIndex:
+      ins.a = r.u32();
+      return;
+    case Imm.twoIndices:
+      ins.a = r.u32();
+      ins.b = r.u32();
+      return;
+    case Imm.brOnCast: {
+      const at = r.pos;
+      const flags = r.u8();
+      if (flags > 3) r.fail("malformed br_on_cast flags", at);
+      ins.a = r.u32();
+      ins.b = refType(readHeapType(r), (flags & 1) !== 0);
+      ins.c = refType(readHeapType(r), (flags & 2) !== 0);
+      return;
+    }
     case Imm.selectTypes: {
       const n = r.vecLength(1);
       for (let i = 0; i < n; i++) ins.list[i] = readValType(r);

@@ -7,9 +7,16 @@
 
 import { CompileError } from "../errors.ts";
 import { Op, opName } from "../binary/opcodes.ts";
-import { type ConstExpr, type ValType, ValType as V } from "../binary/types.ts";
-import type { ModuleContext } from "./context.ts";
+import {
+  type ConstExpr,
+  refType,
+  type ValType,
+  ValType as V,
+  valTypeName,
+} from "../binary/types.ts";
+import { funcRefType, matches, type ModuleContext } from "./context.ts";
 import { typeListText } from "./stacks.ts";
+import { gcConstInstruction } from "./gc_validate.ts";
 
 /**
  * Checks that `expr` is constant and produces exactly one value of type
@@ -25,9 +32,14 @@ export function validateConstExpr(
   expr: ConstExpr,
   expected: ValType,
   where: string,
+  globalLimit?: number,
 ): void {
   const stack: number[] = [];
-  const importedGlobals = ctx.module.importedGlobalCount;
+  // 2.0 sees imported globals only; 3.0 any global defined before (all, outside global initialisers).
+  const features = ctx.module.features;
+  const visibleGlobals = features.gc || features.functionReferences
+    ? globalLimit ?? ctx.globals.length
+    : ctx.module.importedGlobalCount;
   for (const ins of expr.instructions) {
     switch (ins.op) {
       case Op.i32_const:
@@ -46,16 +58,16 @@ export function validateConstExpr(
         stack.push(V.v128);
         break;
       case Op.ref_null:
-        stack.push(ins.a);
+        stack.push(refType(ins.a, true));
         break;
       case Op.ref_func:
         if (ins.a >= ctx.funcTypeIndices.length) {
           throw new CompileError(`unknown function ${ins.a} in ${where}`, ins.offset);
         }
-        stack.push(V.funcref);
+        stack.push(funcRefType(ctx, ins.a));
         break;
       case Op.global_get: {
-        if (ins.a >= importedGlobals) {
+        if (ins.a >= visibleGlobals) {
           throw new CompileError(`unknown global ${ins.a} in ${where}`, ins.offset);
         }
         const g = ctx.globals[ins.a];
@@ -69,13 +81,15 @@ export function validateConstExpr(
         break;
       }
       default:
+        if (gcConstInstruction(ctx, ins, stack, where)) break;
         throw new CompileError(
           `constant expression required: ${opName(ins.op)} in ${where}`,
           ins.offset,
         );
     }
   }
-  if (stack.length !== 1 || stack[0] !== expected) {
+  if (stack.length !== 1 || !matches(ctx, stack[0], expected)) {
+    void valTypeName;
     throw new CompileError(
       `type mismatch: ${where} expects [${typeListText([expected]).slice(1, -1)}] but its ` +
         `constant expression produces ${typeListText(stack)}`,

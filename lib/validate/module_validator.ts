@@ -8,6 +8,7 @@
 import { CompileError } from "../errors.ts";
 import {
   ExternKind,
+  isDefaultable,
   type Limits,
   type MemoryType,
   type TableType,
@@ -15,7 +16,8 @@ import {
   valTypeName,
   type WasmModule,
 } from "../binary/types.ts";
-import { buildContext, type ModuleContext } from "./context.ts";
+import { buildContext, matches, type ModuleContext, typeExists } from "./context.ts";
+import { checkFuncTypeIndex, validateTypes } from "./type_section.ts";
 import { validateConstExpr } from "./const_expr.ts";
 import { FunctionValidator } from "./function_validator.ts";
 
@@ -36,32 +38,40 @@ export function validateModule(
   options: { functionBodies?: boolean } = {},
 ): ModuleContext {
   const ctx = buildContext(module);
-  const typeCount = module.types.length;
+  validateTypes(ctx);
+  const exists = (t: number, where: string, offset?: number) => {
+    if (!typeExists(ctx, t)) throw new CompileError(`unknown type in ${where}`, offset);
+  };
 
   for (const imp of module.imports) {
     const d = imp.desc;
     const where = `import "${imp.module}" "${imp.name}"`;
-    if (d.kind === ExternKind.func && d.typeIndex >= typeCount) {
-      throw new CompileError(`unknown type ${d.typeIndex} in ${where}`, imp.offset);
+    if (d.kind === ExternKind.func) checkFuncTypeIndex(ctx, d.typeIndex, where, imp.offset);
+    if (d.kind === ExternKind.table) {
+      exists(d.type.element, where, imp.offset);
+      checkTableType(d.type, where, imp.offset);
     }
-    if (d.kind === ExternKind.table) checkTableType(d.type, where, imp.offset);
     if (d.kind === ExternKind.memory) checkMemoryType(d.type, where, imp.offset);
+    if (d.kind === ExternKind.global) exists(d.type.type, where, imp.offset);
   }
   const firstFunc = module.importedFunctionCount;
   for (let i = 0; i < module.functions.length; i++) {
-    if (module.functions[i] >= typeCount) {
-      throw new CompileError(
-        `unknown type ${module.functions[i]} in function ${firstFunc + i}`,
-        module.codes[i]?.offset,
-      );
-    }
+    checkFuncTypeIndex(ctx, module.functions[i], `function ${firstFunc + i}`, module.codes[i]?.offset);
   }
 
   module.globals.forEach((g, i) => {
-    validateConstExpr(ctx, g.init, g.type.type, `global ${module.importedGlobalCount + i}`);
+    const index = module.importedGlobalCount + i;
+    exists(g.type.type, `global ${index}`);
+    validateConstExpr(ctx, g.init, g.type.type, `global ${index}`, index);
   });
   module.tables.forEach((t, i) => {
-    checkTableType(t, `table ${module.importedTableCount + i}`, undefined);
+    const where = `table ${module.importedTableCount + i}`;
+    exists(t.element, where);
+    checkTableType(t, where, undefined);
+    if (t.init !== undefined) validateConstExpr(ctx, t.init, t.element, where);
+    else if (!isDefaultable(t.element)) {
+      throw new CompileError(`type mismatch: ${where} of non-nullable references needs an initializer`);
+    }
   });
   module.memories.forEach((m, i) => {
     checkMemoryType(m, `memory ${module.importedMemoryCount + i}`, undefined);
@@ -69,12 +79,13 @@ export function validateModule(
 
   module.elements.forEach((seg, i) => {
     const where = `element segment ${i}`;
+    exists(seg.type, where, seg.offset);
     if (seg.mode === "active") {
       if (seg.table >= ctx.tables.length) {
         throw new CompileError(`unknown table ${seg.table} in ${where}`, seg.offset);
       }
       const element = ctx.tables[seg.table].element;
-      if (element !== seg.type) {
+      if (!matches(ctx, seg.type, element)) {
         throw new CompileError(
           `type mismatch: ${where} of ${valTypeName(seg.type)} for ` +
             `${valTypeName(element)} table ${seg.table}`,

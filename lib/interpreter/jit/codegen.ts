@@ -28,7 +28,7 @@
  * @module
  */
 
-import { BLOCK_EMPTY, Instruction, readInstruction } from "../../binary/instruction.ts";
+import { BLOCK_EMPTY, blockValType, Instruction, readInstruction } from "../../binary/instruction.ts";
 import { Imm, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
@@ -544,7 +544,7 @@ class Generator {
   #blockType(a: number): [ValType[], ValType[]] {
     if (a === BLOCK_EMPTY) return [[], []];
     if (a < 0) {
-      const t = (a + 0x80) as ValType;
+      const t = blockValType(a);
       if (!supported(t)) unsupported();
       return [[], [t]];
     }

@@ -16,7 +16,7 @@ import { Imm, Op, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
 import { Instruction, readInstruction } from "../../binary/instruction.ts";
 import { ModulePlan, StructuredPlan } from "../jit/compile.ts";
 import { ByteReader } from "../../binary/reader.ts";
-import { type FuncType, ValType } from "../../binary/types.ts";
+import { type FuncType, isRefType, ValType } from "../../binary/types.ts";
 import type { ModuleContext } from "../../validate/context.ts";
 import { FunctionValidator } from "../../validate/function_validator.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
@@ -127,7 +127,7 @@ class Translator extends ControlFlow {
     const refLocals: number[] = [];
     for (let i = type.params.length; i < this.localTypes.length; i++) {
       const t = this.localTypes[i];
-      if (t === ValType.funcref || t === ValType.externref) refLocals.push(this.localWords[i] >> 1);
+      if (isRefType(t)) refLocals.push(this.localWords[i] >> 1);
     }
     let resultWords = 0;
     for (const t of type.results) resultWords += wordsOf(t);
