@@ -6,12 +6,21 @@
  * @module
  */
 
-import { Imm, Op, type OpInfo, OPS_BY_NAME, PREFIX_FC, PREFIX_FD } from "../binary/opcodes.ts";
+import {
+  Imm,
+  Op,
+  type OpInfo,
+  OPS_BY_NAME,
+  PREFIX_FB,
+  PREFIX_FC,
+  PREFIX_FD,
+} from "../binary/opcodes.ts";
+import { heapTypeOf, isNullable } from "../binary/types.ts";
 import type { ModuleScope } from "./ast.ts";
 import { type Cursor, describeToken } from "./cursor.ts";
 import { Tok, type Token } from "./lexer.ts";
 import { parseF32, parseF64, parseI32, parseI64, parseIntBits, parseU32 } from "./numbers.ts";
-import { findOrAddType, parseTypeUse } from "./typeuse.ts";
+import { findOrAddType, parseTypeIndex, parseTypeUse } from "./typeuse.ts";
 import { ByteWriter } from "./writer.ts";
 
 /** What the instructions of one function body (or constant expression) can refer to. */
@@ -34,7 +43,10 @@ const CLAUSES = new Set(["then", "else", "param", "result", "local", "type", "it
 
 /** Writes an op id as its opcode bytes. */
 function writeOp(w: ByteWriter, id: number): void {
-  if (id >= PREFIX_FD) {
+  if (id >= PREFIX_FB) {
+    w.byte(0xfb);
+    w.u32(id - PREFIX_FB);
+  } else if (id >= PREFIX_FD) {
     w.byte(0xfd);
     w.u32(id - PREFIX_FD);
   } else if (id >= PREFIX_FC) {
@@ -172,7 +184,7 @@ function parseBlockType(c: Cursor, s: BodyScope, w: ByteWriter): void {
   const use = parseTypeUse(c, s.module, false, false);
   if (use.explicit) w.s32(use.index);
   else if (use.params.length === 0 && use.results.length === 0) w.byte(0x40);
-  else if (use.params.length === 0 && use.results.length === 1) w.byte(use.results[0]);
+  else if (use.params.length === 0 && use.results.length === 1) w.valType(use.results[0]);
   else w.s32(findOrAddType(s.module, use.params, use.results));
 }
 
@@ -331,7 +343,14 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
     }
     w.byte(Op.select_t);
     w.u32(types.length);
-    for (const t of types) w.byte(t);
+    for (const t of types) w.valType(t);
+    return;
+  }
+  if (info.imm === Imm.heapType) {
+    // `ref.test`/`ref.cast` share a name; the reference type's nullability picks the opcode.
+    const t = c.valType();
+    writeOp(w, info.id + (isNullable(t) ? 1 : 0));
+    w.heapType(heapTypeOf(t));
     return;
   }
   if (info.id === Op.end || info.id === Op.else) {
@@ -464,11 +483,54 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       w.u64le(v);
       return;
     }
-    case Imm.refType: {
-      if (c.isWord("func")) w.byte(0x70);
-      else if (c.isWord("extern")) w.byte(0x6f);
-      else c.unexpected('"func" or "extern"');
-      c.next();
+    case Imm.refType:
+      w.heapType(c.heapType());
+      return;
+    case Imm.typeIndex:
+      w.u32(parseTypeIndex(c, m));
+      return;
+    case Imm.twoIndices: {
+      const type = parseTypeIndex(c, m);
+      w.u32(type);
+      switch (info.id) {
+        case Op.struct_get:
+        case Op.struct_get_s:
+        case Op.struct_get_u:
+        case Op.struct_set: {
+          const t = c.peek();
+          const fields = m.fieldNames?.get(type);
+          if (t.kind === Tok.id) {
+            const index = fields?.get(t.text);
+            if (index === undefined) throw c.error(`unknown field ${t.text}`, t);
+            c.next();
+            w.u32(index);
+          } else w.u32(c.u32("a field index"));
+          return;
+        }
+        case Op.array_copy:
+          w.u32(parseTypeIndex(c, m));
+          return;
+        case Op.array_new_data:
+        case Op.array_init_data:
+          m.usesDataCount = true;
+          w.u32(parseIndex(c, m.dataNames, "data segment"));
+          return;
+        case Op.array_new_elem:
+        case Op.array_init_elem:
+          w.u32(parseIndex(c, m.elemNames, "elem segment"));
+          return;
+        default:
+          w.u32(c.u32("a count"));
+          return;
+      }
+    }
+    case Imm.brOnCast: {
+      const label = parseLabel(c, s);
+      const t1 = c.valType(), t2 = c.valType();
+      w.byte((isNullable(t1) ? 1 : 0) | (isNullable(t2) ? 2 : 0));
+      w.u32(label);
+      w.heapType(heapTypeOf(t1));
+      w.heapType(heapTypeOf(t2));
       return;
     }
     case Imm.v128: {

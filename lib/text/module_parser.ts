@@ -11,6 +11,8 @@
 
 import {
   type ExternKind,
+  type FieldType,
+  type FuncType,
   type Limits,
   type RefType,
   type ValType,
@@ -26,7 +28,13 @@ import {
   parseInstrs,
 } from "./instructions.ts";
 import { Tok, tokenize } from "./lexer.ts";
-import { parseParams, parseResults, parseTypeUse, signatureKey } from "./typeuse.ts";
+import {
+  parseParams,
+  parseResults,
+  parseTypeIndex,
+  parseTypeUse,
+  signatureKey,
+} from "./typeuse.ts";
 import { ByteWriter } from "./writer.ts";
 
 const EXTERN_KINDS: Record<string, ExternKind> = { func: 0, table: 1, memory: 2, global: 3 };
@@ -118,6 +126,24 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     typeBySignature: new Map(),
   };
 
+  // Pass 0: type names, so that type definitions may refer to any type.
+  const outerTypeNames = c.typeNames;
+  c.typeNames = spaces.type.names;
+  for (const f of fields) {
+    c.pos = f.pos;
+    const at = c.peek(-2).start;
+    if (f.kind === "type") declare(c, spaces.type, c.optId(), at);
+    else if (f.kind === "rec") {
+      while (c.atParen("type")) {
+        c.pos += 2;
+        declare(c, spaces.type, c.optId(), c.peek(-2).start);
+        c.pos -= 2;
+        c.skipGroup();
+      }
+    }
+  }
+  scope.fieldNames = new Map();
+
   // Pass 1: identifiers, explicit types, and the imports-first rule.
   let firstDefinition: string | null = null;
   for (const f of fields) {
@@ -125,16 +151,24 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     const at = c.peek(-2).start;
     switch (f.kind) {
       case "type": {
-        declare(c, spaces.type, c.optId(), at);
-        c.openParen("func");
-        const params: ValType[] = [], results: ValType[] = [];
-        parseParams(c, params, []);
-        parseResults(c, results);
-        c.rparen('"(param", "(result" or ")"');
-        c.rparen();
-        const key = signatureKey(params, results);
-        if (!scope.typeBySignature.has(key)) scope.typeBySignature.set(key, scope.types.length);
-        scope.types.push({ params, results });
+        c.optId();
+        parseTypeDef(c, scope);
+        break;
+      }
+      case "rec": {
+        const start = scope.types.length;
+        while (c.atParen("type")) {
+          c.pos += 2;
+          c.optId();
+          parseTypeDef(c, scope);
+          c.rparen();
+        }
+        const n = scope.types.length - start;
+        for (let i = start; i < scope.types.length; i++) {
+          scope.types[i].recStart = start;
+          scope.types[i].recSize = n;
+        }
+        if (n === 0) scope.types.length = start;
         break;
       }
       case "import": {
@@ -200,6 +234,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     c.pos = f.pos;
     switch (f.kind) {
       case "type":
+      case "rec":
         c.pos = f.pos - 2;
         c.skipGroup();
         continue;
@@ -275,7 +310,90 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
   }
   mod.usesDataCount = scope.usesDataCount;
   c.pos = endPos;
+  c.typeNames = outerTypeNames;
   return mod;
+}
+
+/** Parses a storage type: a value type, or the packed `i8`/`i16`. */
+function parseStorageType(c: Cursor): number {
+  if (c.isWord("i8") || c.isWord("i16")) return c.next().text === "i8" ? 0x78 : 0x77;
+  return c.valType();
+}
+
+/** Parses a field type: a storage type or `(mut storagetype)`. */
+function parseFieldType(c: Cursor): FieldType {
+  if (c.atParen("mut")) {
+    c.pos += 2;
+    const type = parseStorageType(c);
+    c.rparen();
+    return { type, mutable: true };
+  }
+  return { type: parseStorageType(c), mutable: false };
+}
+
+/**
+ * Parses a type definition after `(type $id?`, up to its closing parenthesis
+ * (consumed): `(func ...)`, `(struct ...)`, `(array ...)`, or `(sub final?
+ * $super? comptype)`; appends it to the module's types.
+ */
+function parseTypeDef(c: Cursor, scope: ModuleScope): void {
+  const index = scope.types.length;
+  let supertype: number | undefined, final = true;
+  const sub = c.atParen("sub");
+  if (sub) {
+    c.pos += 2;
+    final = false;
+    if (c.isWord("final")) {
+      c.next();
+      final = true;
+    }
+    while (c.peek().kind === Tok.id || c.atU32()) {
+      if (supertype !== undefined) throw c.error("multiple supertypes");
+      supertype = parseTypeIndex(c, scope);
+    }
+  }
+  let t: FuncType;
+  if (c.atParen("struct")) {
+    c.pos += 2;
+    const fields: FieldType[] = [];
+    const names = new Map<string, number>();
+    while (c.atParen("field")) {
+      c.pos += 2;
+      const id = c.optId();
+      if (id !== null) {
+        if (names.has(id)) throw c.error(`duplicate field ${id}`);
+        names.set(id, fields.length);
+        fields.push(parseFieldType(c));
+      } else {
+        while (c.peek().kind !== Tok.rparen) fields.push(parseFieldType(c));
+      }
+      c.rparen();
+    }
+    c.rparen('"(field" or ")"');
+    scope.fieldNames!.set(index, names);
+    t = { params: [], results: [], kind: 1, fields };
+  } else if (c.atParen("array")) {
+    c.pos += 2;
+    const field = parseFieldType(c);
+    c.rparen();
+    t = { params: [], results: [], kind: 2, fields: [field] };
+  } else {
+    c.openParen("func");
+    const params: ValType[] = [], results: ValType[] = [];
+    parseParams(c, params, []);
+    parseResults(c, results);
+    c.rparen('"(param", "(result" or ")"');
+    t = { params, results };
+  }
+  if (sub) c.rparen();
+  if (supertype !== undefined) t.supertype = supertype;
+  if (!final) t.final = false;
+  c.rparen();
+  if (t.kind === undefined && final && supertype === undefined) {
+    const key = signatureKey(t.params, t.results);
+    if (!scope.typeBySignature.has(key)) scope.typeBySignature.set(key, index);
+  }
+  scope.types.push(t);
 }
 
 /** Parses the description of an imported entity after its optional `$id`. */
@@ -398,7 +516,9 @@ function parseTable(
     return;
   }
   const limits = parseLimits(c);
-  mod.tables.push({ limits, element: c.refType() });
+  const element = c.refType();
+  if (c.peek().kind === Tok.rparen) mod.tables.push({ limits, element });
+  else mod.tables.push({ limits, element, initBytes: parseExpr(c, constScope) });
 }
 
 function parseMemory(c: Cursor, mod: TextModule, index: number): void {
