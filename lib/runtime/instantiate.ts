@@ -10,13 +10,20 @@
 import { Op } from "../binary/opcodes.ts";
 import {
   type ConstExpr,
+  concreteHeapType,
   ExternKind,
   externKindName,
   type Import,
+  isNullable,
   type Limits,
+  refType,
+  typeIndexOf,
   ValType,
   valTypeName,
+  type WasmModule,
 } from "../binary/types.ts";
+import { canonMatches, isCanonSubtype } from "../validate/type_canon.ts";
+import { evalConstStack } from "./const_eval.ts";
 import { LinkError, RuntimeError } from "../errors.ts";
 import {
   FunctionInstance,
@@ -56,6 +63,12 @@ function importText(imp: Import): string {
 }
 
 /** Checks the spec's limits subtyping: `actual` (current size, max) within `expected`. */
+/** A module's value type in canonical form (concrete indices as canonical ids; see type_canon.ts). */
+export function canonValType(m: WasmModule, t: number): number {
+  const i = typeIndexOf(t);
+  return i < 0 ? t : refType(concreteHeapType(m.types[i].canonId!), isNullable(t));
+}
+
 function limitsMatch(size: number, max: number | undefined, expected: Limits): boolean {
   if (size < expected.min) return false;
   if (expected.max === undefined) return true;
@@ -94,7 +107,7 @@ export function link(
     switch (d.kind) {
       case ExternKind.func: {
         const fn = ps.functions[entry.index];
-        if (fn.typeId !== state.typeIds[d.typeIndex]) {
+        if (!isCanonSubtype(fn.typeId, state.typeIds[d.typeIndex])) {
           throw incompatible("function types differ");
         }
         state.functions.push(fn);
@@ -102,7 +115,9 @@ export function link(
       }
       case ExternKind.table: {
         const table = ps.tables[entry.index];
-        if (table.type !== d.type.element) throw incompatible("element types differ");
+        if (table.type !== canonValType(m, d.type.element)) {
+          throw incompatible("element types differ");
+        }
         if (!limitsMatch(table.elements.length, table.declaredMax, d.type.limits)) {
           throw incompatible("table limits do not match");
         }
@@ -119,7 +134,11 @@ export function link(
       }
       case ExternKind.global: {
         const global = ps.globals[entry.index];
-        if (global.type !== d.type.type || global.mutable !== d.type.mutable) {
+        const expected = canonValType(m, d.type.type);
+        if (
+          global.mutable !== d.type.mutable ||
+          (d.type.mutable ? global.type !== expected : !canonMatches(global.type, expected))
+        ) {
           throw incompatible(
             `expected ${d.type.mutable ? "mutable " : ""}${valTypeName(d.type.type)}`,
           );
@@ -132,6 +151,7 @@ export function link(
 
   const defs = compiled.definitions.functions;
   const codes = compiled.code;
+  const pendingTableInits: [TableInstance, ConstExpr][] = [];
   for (let i = 0; i < m.functions.length; i++) {
     const index = m.importedFunctionCount + i;
     state.functions.push(
@@ -150,7 +170,18 @@ export function link(
         `table of ${t.limits.min} elements exceeds the limit ${limits.tableLimit}`,
       );
     }
-    state.tables.push(new TableInstance(t.element, t.limits.min, t.limits.max, limits.tableLimit));
+    const table = new TableInstance(
+      canonValType(m, t.element),
+      t.limits.min,
+      t.limits.max,
+      limits.tableLimit,
+    );
+    if (t.init !== undefined) {
+      // Evaluated now, in table order: its global.get may only read earlier globals,
+      // which are imports here (defined globals come next).
+      pendingTableInits.push([table, t.init]);
+    }
+    state.tables.push(table);
   }
   for (const mem of m.memories) {
     if (mem.limits.min > limits.memoryLimitPages) {
@@ -163,9 +194,14 @@ export function link(
     );
   }
   for (const g of m.globals) {
-    const global = new GlobalInstance(g.type.type, g.type.mutable);
-    evalConst(g.init, state, global);
+    const global = new GlobalInstance(canonValType(m, g.type.type), g.type.mutable);
+    evalConst(g.init, state, global, m);
     state.globals.push(global);
+  }
+  const init = new GlobalInstance(ValType.anyref, true);
+  for (const [table, expr] of pendingTableInits) {
+    evalConst(expr, state, init, m);
+    table.elements.fill(init.ref);
   }
   const scratch = new GlobalInstance(ValType.funcref, true);
   for (const seg of m.elements) {
@@ -174,7 +210,7 @@ export function link(
       continue;
     }
     state.elements.push(seg.items.map((item) => {
-      evalConst(item, state, scratch);
+      evalConst(item, state, scratch, m);
       return scratch.ref;
     }));
   }
@@ -216,8 +252,14 @@ export function initializeSegments(compiled: CompiledModule, state: InstanceStat
 }
 
 /** Evaluates a (validated) constant expression into `out`'s bits or ref. */
-export function evalConst(expr: ConstExpr, state: InstanceState, out: GlobalInstance): void {
-  const ins = expr.instructions[expr.instructions.length - 1];
+export function evalConst(
+  expr: ConstExpr,
+  state: InstanceState,
+  out: GlobalInstance,
+  module?: WasmModule,
+): void {
+  if (expr.instructions.length !== 1) return evalStack(expr, state, out, module);
+  const ins = expr.instructions[0];
   const bits = out.bits;
   switch (ins.op) {
     case Op.i32_const:
@@ -247,5 +289,16 @@ export function evalConst(expr: ConstExpr, state: InstanceState, out: GlobalInst
       return;
     }
   }
-  throw new RuntimeError(`cannot evaluate constant instruction ${ins.op}`);
+  evalStack(expr, state, out, module);
+}
+
+/** The general evaluator (GC allocations, conversions, arithmetic). */
+function evalStack(
+  expr: ConstExpr,
+  state: InstanceState,
+  out: GlobalInstance,
+  module: WasmModule | undefined,
+): void {
+  if (module === undefined) throw new RuntimeError("cannot evaluate a constant expression");
+  evalConstStack(expr, state, (i) => module.types[i].canonId!, out);
 }

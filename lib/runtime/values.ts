@@ -16,8 +16,8 @@
  * @module
  */
 
-import { ValType } from "../binary/types.ts";
-import type { FunctionInstance } from "../interpreter/instances.ts";
+import { isRefType, ValType } from "../binary/types.ts";
+import { FunctionInstance } from "../interpreter/instances.ts";
 
 /** A value crossing the API boundary. */
 export type Value = number | bigint | null | unknown;
@@ -108,8 +108,17 @@ export function writeValue(
       refs[at >> 1] = toFuncRef(value);
       return;
     default:
-      refs[at >> 1] = value;
+      refs[at >> 1] = anyRefIn(value, toFuncRef);
   }
+}
+
+/**
+ * A reference of a 3.0 type from the host: a function (for typed function
+ * references) becomes the function instance; anything else (GC handles,
+ * host values) passes as it is.
+ */
+function anyRefIn(value: unknown, toFuncRef: FuncRefResolver): unknown {
+  return typeof value === "function" ? toFuncRef(value) : value ?? null;
 }
 
 /** Reads a JS value of type `t` from word `at`. */
@@ -140,6 +149,7 @@ export function readValue(
     }
     default: {
       const v = refs[at >> 1];
+      if (v instanceof FunctionInstance) return fromFuncRef(v);
       return v === undefined ? null : v;
     }
   }
@@ -162,6 +172,10 @@ export function writeRaw(
     refs[at >> 1] = value;
     return;
   }
+  if (isRefType(t)) {
+    refs[at >> 1] = anyRefIn(value, toFuncRef);
+    return;
+  }
   if (typeof value !== "bigint") throw typeError("a bigint bit pattern", value);
   const words = t === ValType.i32 || t === ValType.f32 ? 1 : t === ValType.v128 ? 4 : 2;
   const mask = words === 1 ? 0xffffffffn : words === 2 ? MASK64 : MASK128;
@@ -176,9 +190,7 @@ export function readRaw(
   t: number,
   fromFuncRef: FuncRefExporter,
 ): unknown {
-  if (t === ValType.funcref || t === ValType.externref) {
-    return readValue(R, refs, at, t, fromFuncRef);
-  }
+  if (isRefType(t)) return readValue(R, refs, at, t, fromFuncRef);
   const words = t === ValType.i32 || t === ValType.f32 ? 1 : t === ValType.v128 ? 4 : 2;
   return wordsToBigInt(R, at, words);
 }

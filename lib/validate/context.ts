@@ -100,6 +100,7 @@ export function buildContext(module: WasmModule): ModuleContext {
     }
   };
   for (const g of module.globals) declare(g.init);
+  for (const t of module.tables) declare(t.init);
   for (const seg of module.elements) {
     declare(seg.offsetExpr);
     for (const item of seg.items) declare(item);

@@ -11,6 +11,7 @@
 import { RuntimeError } from "../../errors.ts";
 import type { FunctionInstance, InstanceState, RegisterViews } from "../instances.ts";
 import { executeSimd } from "../simd/simd.ts";
+import { executeGc, FIRST_GC_OP } from "./gc_ops.ts";
 import {
   f32ConvertI32U,
   f32ConvertI64S,
@@ -212,6 +213,7 @@ export function executeRare(
     case 232 /* unsupported */:
       throw new RuntimeError("SIMD instructions are not supported by the interpreter yet");
   }
+  if (code[pc] >= FIRST_GC_OP) return executeGc(m, inst, code, pc, b);
   return executeSimd(m, inst, code, pc, b);
 }
 

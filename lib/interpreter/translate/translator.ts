@@ -16,7 +16,8 @@ import { Imm, Op, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
 import { Instruction, readInstruction } from "../../binary/instruction.ts";
 import { ModulePlan, StructuredPlan } from "../jit/compile.ts";
 import { ByteReader } from "../../binary/reader.ts";
-import { type FuncType, isRefType, ValType } from "../../binary/types.ts";
+import { type FuncType, isRefType, refType, ValType } from "../../binary/types.ts";
+import { GcLowering } from "./gc_lowering.ts";
 import type { ModuleContext } from "../../validate/context.ts";
 import { FunctionValidator } from "../../validate/function_validator.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
@@ -96,7 +97,7 @@ const NO_CODE = new Int32Array(0);
 /** `refLocalSlots` of the functions without reference-typed locals (most): shared, never written. */
 const NO_SLOTS = new Int32Array(0);
 
-class Translator extends ControlFlow {
+class Translator extends GcLowering {
   readonly v: FunctionValidator;
   readonly ins = new Instruction();
   readonly fuel: boolean;
@@ -445,6 +446,18 @@ class Translator extends ControlFlow {
         this.call(ctx.types[ins.a], OP.call_indirect, ins.b, ins.a, index);
         return;
       }
+      case Op.call_ref:
+      case Op.return_call_ref: {
+        // The callee is set aside, then called as `call_indirect` through table -1.
+        this.emit(OP.call_ref_prepare, this.operand(this.h - 1));
+        this.pop(1);
+        this.call(ctx.types[ins.a], OP.call_indirect, -1, ins.a, 0);
+        if (ins.op === Op.return_call_ref) {
+          this.returnInstruction();
+          this.top.unreachable = true;
+        }
+        return;
+      }
       case Op.drop:
         this.pop(1);
         return;
@@ -503,7 +516,7 @@ class Translator extends ControlFlow {
         this.unary(OP.memory_grow, ValType.i32);
         return;
       case Op.ref_null: {
-        const d = this.pushTemp(ins.a);
+        const d = this.pushTemp(refType(ins.a, true));
         this.emit(OP.ref_null, d);
         return;
       }
@@ -567,6 +580,7 @@ class Translator extends ControlFlow {
         this.threeOperands(OP.memory_fill);
         return;
     }
+    if (this.lowerGc(ins)) return;
     throw new CompileError(`cannot translate ${OPS[ins.op]?.name}`, ins.offset);
   }
 
