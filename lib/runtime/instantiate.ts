@@ -227,7 +227,7 @@ export function initializeSegments(compiled: CompiledModule, state: InstanceStat
   const scratch = new GlobalInstance(ValType.i32, false);
   m.elements.forEach((seg, i) => {
     if (seg.mode !== "active") return;
-    evalConst(seg.offsetExpr!, state, scratch);
+    evalConst(seg.offsetExpr!, state, scratch, m);
     const offset = scratch.bits[0] >>> 0;
     const items = state.elements[i];
     const table = state.tables[seg.table].elements;
@@ -239,7 +239,7 @@ export function initializeSegments(compiled: CompiledModule, state: InstanceStat
   });
   m.data.forEach((seg, i) => {
     if (seg.mode !== "active") return;
-    evalConst(seg.offsetExpr!, state, scratch);
+    evalConst(seg.offsetExpr!, state, scratch, m);
     const offset = scratch.bits[0] >>> 0;
     const bytes = state.data[i];
     const memory = state.memories[seg.memory];

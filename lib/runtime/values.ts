@@ -16,7 +16,8 @@
  * @module
  */
 
-import { isRefType, ValType } from "../binary/types.ts";
+import { HeapType, heapTypeOf, isRefType, ValType } from "../binary/types.ts";
+import { externalize, internalize } from "../interpreter/gc_heap.ts";
 import { FunctionInstance } from "../interpreter/instances.ts";
 
 /** A value crossing the API boundary. */
@@ -108,7 +109,7 @@ export function writeValue(
       refs[at >> 1] = toFuncRef(value);
       return;
     default:
-      refs[at >> 1] = anyRefIn(value, toFuncRef);
+      refs[at >> 1] = anyRefIn(value, t, toFuncRef);
   }
 }
 
@@ -117,8 +118,10 @@ export function writeValue(
  * references) becomes the function instance; anything else (GC handles,
  * host values) passes as it is.
  */
-function anyRefIn(value: unknown, toFuncRef: FuncRefResolver): unknown {
-  return typeof value === "function" ? toFuncRef(value) : value ?? null;
+function anyRefIn(value: unknown, t: number, toFuncRef: FuncRefResolver): unknown {
+  if (typeof value === "function") return toFuncRef(value);
+  // Host values given as anyref are internalised as `any.convert_extern` does.
+  return heapTypeOf(t) === HeapType.any ? internalize(value ?? null) : value ?? null;
 }
 
 /** Reads a JS value of type `t` from word `at`. */
@@ -150,7 +153,7 @@ export function readValue(
     default: {
       const v = refs[at >> 1];
       if (v instanceof FunctionInstance) return fromFuncRef(v);
-      return v === undefined ? null : v;
+      return v === undefined ? null : externalize(v);
     }
   }
 }
@@ -173,7 +176,7 @@ export function writeRaw(
     return;
   }
   if (isRefType(t)) {
-    refs[at >> 1] = anyRefIn(value, toFuncRef);
+    refs[at >> 1] = anyRefIn(value, t, toFuncRef);
     return;
   }
   if (typeof value !== "bigint") throw typeError("a bigint bit pattern", value);

@@ -135,9 +135,10 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     if (f.kind === "type") declare(c, spaces.type, c.optId(), at);
     else if (f.kind === "rec") {
       while (c.atParen("type")) {
+        const start = c.pos;
         c.pos += 2;
         declare(c, spaces.type, c.optId(), c.peek(-2).start);
-        c.pos -= 2;
+        c.pos = start;
         c.skipGroup();
       }
     }
@@ -161,9 +162,14 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
           c.pos += 2;
           c.optId();
           parseTypeDef(c, scope);
-          c.rparen();
         }
         const n = scope.types.length - start;
+        if (n > 1) {
+          // Implicit type uses only pick types alone in their rec group.
+          for (const [key, index] of scope.typeBySignature) {
+            if (index >= start) scope.typeBySignature.delete(key);
+          }
+        }
         for (let i = start; i < scope.types.length; i++) {
           scope.types[i].recStart = start;
           scope.types[i].recSize = n;
@@ -566,24 +572,22 @@ function parseOffset(c: Cursor, s: BodyScope): Uint8Array {
   return w.toBytes();
 }
 
-/** The function index of an item expression that is exactly `ref.func x`, else -1. */
-function refFuncItem(e: Uint8Array): number {
-  if (e[0] !== 0xd2) return -1;
-  let v = 0, shift = 0, i = 1;
-  for (; i < e.length; i++) {
-    v += (e[i] & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((e[i] & 0x80) === 0) break;
-  }
-  return i === e.length - 2 && e[i + 1] === 0x0b ? v : -1;
-}
-
 /** Parses element items: expressions (`(item ...)` or folded) or function indices. */
 function parseElemItems(c: Cursor, s: BodyScope, elem: TextElem, exprs: boolean): void {
   if (!exprs) {
     const funcs: number[] = [];
     while (c.peek().kind !== Tok.rparen) funcs.push(parseFuncIndex(c, s.module));
-    elem.funcs = funcs;
+    if (elem.type === VT.funcref) elem.funcs = funcs;
+    else {
+      // A segment of another type (a typed table's inline one) needs the expression encoding.
+      elem.exprs = funcs.map((f) => {
+        const w = new ByteWriter(8);
+        w.byte(0xd2);
+        w.u32(f);
+        w.byte(0x0b);
+        return w.toBytes();
+      });
+    }
     return;
   }
   const items: Uint8Array[] = [];
@@ -599,10 +603,9 @@ function parseElemItems(c: Cursor, s: BodyScope, elem: TextElem, exprs: boolean)
       items.push(w.toBytes());
     }
   }
-  // Like other tools, prefer the compact index encoding when every item is a `ref.func`.
-  const funcs = items.map(refFuncItem);
-  if (elem.type === VT.funcref && funcs.every((f) => f >= 0)) elem.funcs = funcs;
-  else elem.exprs = items;
+  // Expressions stay expressions: the compact index encoding would make the segment's type
+  // `(ref func)` where the text said `funcref`.
+  elem.exprs = items;
 }
 
 function parseElem(c: Cursor, s: BodyScope, mod: TextModule): void {
@@ -617,7 +620,7 @@ function parseElem(c: Cursor, s: BodyScope, mod: TextModule): void {
     elem.table = parseNamedIndex(c, s.module.tableNames, "table");
     c.rparen();
     active = true;
-  } else if (c.peek().kind === Tok.lparen) {
+  } else if (c.peek().kind === Tok.lparen && !c.atParen("ref")) {
     active = true;
   }
   if (active) {

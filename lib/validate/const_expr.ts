@@ -7,6 +7,7 @@
 
 import { CompileError } from "../errors.ts";
 import { Op, opName } from "../binary/opcodes.ts";
+import { requireFeature } from "../binary/features.ts";
 import {
   type ConstExpr,
   refType,
@@ -78,6 +79,20 @@ export function validateConstExpr(
           );
         }
         stack.push(g.type);
+        break;
+      }
+      case 0x6a: // i32.add, i32.sub, i32.mul
+      case 0x6b:
+      case 0x6c:
+      case 0x7c: // i64.add, i64.sub, i64.mul
+      case 0x7d:
+      case 0x7e: {
+        requireFeature(features, "extendedConst", ins.offset);
+        const t = ins.op < 0x70 ? V.i32 : V.i64;
+        if (stack.pop() !== t || stack.pop() !== t) {
+          throw new CompileError(`type mismatch: ${opName(ins.op)} in ${where}`, ins.offset);
+        }
+        stack.push(t);
         break;
       }
       default:

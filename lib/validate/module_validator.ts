@@ -68,7 +68,10 @@ export function validateModule(
     const where = `table ${module.importedTableCount + i}`;
     exists(t.element, where);
     checkTableType(t, where, undefined);
-    if (t.init !== undefined) validateConstExpr(ctx, t.init, t.element, where);
+    // Tables come before globals: their initialisers see imported globals only.
+    if (t.init !== undefined) {
+      validateConstExpr(ctx, t.init, t.element, where, module.importedGlobalCount);
+    }
     else if (!isDefaultable(t.element)) {
       throw new CompileError(`type mismatch: ${where} of non-nullable references needs an initializer`);
     }

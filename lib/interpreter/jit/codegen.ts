@@ -29,7 +29,7 @@
  */
 
 import { BLOCK_EMPTY, blockValType, Instruction, readInstruction } from "../../binary/instruction.ts";
-import { Imm, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
+import { Imm, OPS, PREFIX_FB, PREFIX_FD } from "../../binary/opcodes.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
 import { internType } from "../instances.ts";
@@ -411,7 +411,7 @@ class Generator {
         return false;
       }
     }
-    if (op >= PREFIX_FD) {
+    if (op >= PREFIX_FD && op < PREFIX_FB) {
       this.#simd(ins);
       return false;
     }

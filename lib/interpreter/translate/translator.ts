@@ -12,7 +12,7 @@
  */
 
 import { CompileError } from "../../errors.ts";
-import { Imm, Op, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
+import { Imm, Op, OPS, PREFIX_FB, PREFIX_FD } from "../../binary/opcodes.ts";
 import { Instruction, readInstruction } from "../../binary/instruction.ts";
 import { ModulePlan, StructuredPlan } from "../jit/compile.ts";
 import { ByteReader } from "../../binary/reader.ts";
@@ -218,7 +218,7 @@ class Translator extends GcLowering {
       else this.unary(lowering.op, info.results![0]);
       return;
     }
-    if (op >= PREFIX_FD) {
+    if (op >= PREFIX_FD && op < PREFIX_FB) {
       this.simd(ins);
       return;
     }
