@@ -11,7 +11,7 @@
  */
 
 import { CompileError } from "../errors.ts";
-import { FEATURES_3_0, type Features, requireFeature } from "./features.ts";
+import { type Features, FEATURES_3_0, requireFeature } from "./features.ts";
 import { decodeNameSection } from "./name_section.ts";
 import {
   Instruction,
@@ -30,15 +30,14 @@ import {
   ExternKind,
   type FieldType,
   type FuncType,
-  isRefType,
-  PackedType,
-  refType,
-  typeIndexOf,
-  TypeKind,
   type GlobalType,
   type Import,
+  isRefType,
   type Limits,
+  PackedType,
+  refType,
   type TableType,
+  TypeKind,
   ValType,
   type WasmModule,
 } from "./types.ts";
@@ -331,7 +330,10 @@ class ModuleDecoder {
         fields,
       };
     }
-    return r.fail(this.m.features.gc ? "malformed composite type" : "integer representation too long", at);
+    return r.fail(
+      this.m.features.gc ? "malformed composite type" : "integer representation too long",
+      at,
+    );
   }
 
   private fieldType(): FieldType {

@@ -9,12 +9,7 @@
 
 import type { ByteReader } from "./reader.ts";
 import { Imm, Op, OPS, PREFIX_FB, PREFIX_FC, PREFIX_FD } from "./opcodes.ts";
-import {
-  concreteHeapType,
-  isAbstractHeapType,
-  refType,
-  ValType,
-} from "./types.ts";
+import { concreteHeapType, isAbstractHeapType, refType, type ValType } from "./types.ts";
 
 /** Block type immediate meaning "no parameters, no results" (the byte 0x40 as s7). */
 export const BLOCK_EMPTY = -0x40;

@@ -142,7 +142,9 @@ export function isDefaultable(t: number): boolean {
 
 /** The text of a heap type: `func`, `$3` ... */
 export function heapTypeName(ht: number): string {
-  return ht >= CONCRETE_BASE ? String(typeIndexOf(ht)) : ABSTRACT_NAMES[ht] ?? `<heap 0x${ht.toString(16)}>`;
+  return ht >= CONCRETE_BASE
+    ? String(typeIndexOf(ht))
+    : ABSTRACT_NAMES[ht] ?? `<heap 0x${ht.toString(16)}>`;
 }
 
 /** The text name of each value type: `i32`, `funcref`, `(ref null 3)`, `(ref any)` ... */

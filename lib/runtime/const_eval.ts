@@ -41,7 +41,12 @@ function reference(ref: unknown): Value {
 export type CanonIds = (index: number) => number;
 
 /** Stores a value of a storage kind into `out` at `o` (the layout of `gc_heap.ts`). */
-function store(kind: number, v: Value, out: unknown[] | Uint8Array | Uint16Array | Int32Array, o: number) {
+function store(
+  kind: number,
+  v: Value,
+  out: unknown[] | Uint8Array | Uint16Array | Int32Array,
+  o: number,
+) {
   switch (kind) {
     case Kind.ref:
       (out as unknown[])[o] = v.ref;
@@ -80,7 +85,12 @@ export function evalConstStack(
   out.ref = v.ref;
 }
 
-function evalOne(ins: ConstInstruction, stack: Value[], state: InstanceState, canonId: CanonIds): Value {
+function evalOne(
+  ins: ConstInstruction,
+  stack: Value[],
+  state: InstanceState,
+  canonId: CanonIds,
+): Value {
   switch (ins.op) {
     case Op.i32_const:
     case Op.f32_const:
@@ -90,7 +100,12 @@ function evalOne(ins: ConstInstruction, stack: Value[], state: InstanceState, ca
       return words(ins.a, ins.b);
     case Op.v128_const: {
       const v = new DataView(ins.v128!.buffer, ins.v128!.byteOffset, 16);
-      return words(v.getInt32(0, true), v.getInt32(4, true), v.getInt32(8, true), v.getInt32(12, true));
+      return words(
+        v.getInt32(0, true),
+        v.getInt32(4, true),
+        v.getInt32(8, true),
+        v.getInt32(12, true),
+      );
     }
     case Op.ref_null:
       return reference(null);
@@ -143,7 +158,7 @@ function evalOne(ins: ConstInstruction, stack: Value[], state: InstanceState, ca
         const n = stack.pop()!.w[0] >>> 0;
         const init = ins.op === Op.array_new ? stack.pop()! : null;
         const d = newArrayData(kind, n);
-        if (init !== null) for (let i = 0; i < n; i++) store(kind, init, d, i * words);
+        if (init !== null) { for (let i = 0; i < n; i++) store(kind, init, d, i * words); }
         return reference(new WasmArray(t, n, d));
       }
       const d = newArrayData(kind, values.length);

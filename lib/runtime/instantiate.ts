@@ -9,8 +9,8 @@
 
 import { Op } from "../binary/opcodes.ts";
 import {
-  type ConstExpr,
   concreteHeapType,
+  type ConstExpr,
   ExternKind,
   externKindName,
   type Import,

@@ -7,9 +7,9 @@
 
 import { decodeModule } from "../binary/decoder.ts";
 import {
-  FEATURES_3_0,
   type FeatureConfig,
   type Features,
+  FEATURES_3_0,
   resolveFeatures,
 } from "../binary/features.ts";
 import { CompileError } from "../errors.ts";

@@ -519,10 +519,9 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
         case Op.array_init_elem:
           w.u32(parseIndex(c, m.elemNames, "elem segment"));
           return;
-        default:
-          w.u32(c.u32("a count"));
-          return;
       }
+      w.u32(c.u32("a count"));
+      return;
     }
     case Imm.brOnCast: {
       const label = parseLabel(c, s);

@@ -13,7 +13,6 @@ import {
   refType,
   type ValType,
   ValType as V,
-  valTypeName,
 } from "../binary/types.ts";
 import { funcRefType, matches, type ModuleContext } from "./context.ts";
 import { typeListText } from "./stacks.ts";
@@ -104,7 +103,6 @@ export function validateConstExpr(
     }
   }
   if (stack.length !== 1 || !matches(ctx, stack[0], expected)) {
-    void valTypeName;
     throw new CompileError(
       `type mismatch: ${where} expects [${typeListText([expected]).slice(1, -1)}] but its ` +
         `constant expression produces ${typeListText(stack)}`,

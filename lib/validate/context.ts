@@ -17,9 +17,9 @@ import {
 } from "../binary/types.ts";
 import { Op } from "../binary/opcodes.ts";
 import {
-  type ConstExpr,
   CONCRETE_BASE,
   concreteHeapType,
+  type ConstExpr,
   refType,
   typeIndexOf,
 } from "../binary/types.ts";

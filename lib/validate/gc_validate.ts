@@ -13,8 +13,8 @@ import type { Instruction } from "../binary/instruction.ts";
 import { Op, opName, PREFIX_FB } from "../binary/opcodes.ts";
 import {
   asNonNull,
-  type ConstInstruction,
   concreteHeapType,
+  type ConstInstruction,
   type FieldType,
   type FuncType,
   HeapType,
@@ -34,7 +34,6 @@ import { ValidationStacks } from "./stacks.ts";
 import { canonOf, heapTop } from "./type_canon.ts";
 
 const I32 = singleType(ValType.i32);
-const EQ_NULL = singleType(ValType.eqref);
 const I31_NULL = singleType(ValType.i31ref);
 const ARRAY_NULL = singleType(ValType.arrayref);
 
@@ -60,7 +59,9 @@ function compositeAt(
   const t = ctx.types[index];
   if ((t.kind ?? TypeKind.func) !== kind) {
     fail(
-      `type mismatch: type ${index} is not ${kind === TypeKind.struct ? "a struct" : "an array"} type`,
+      `type mismatch: type ${index} is not ${
+        kind === TypeKind.struct ? "a struct" : "an array"
+      } type`,
       offset,
     );
   }
@@ -106,7 +107,10 @@ export abstract class GcValidation extends ValidationStacks {
   #popRef(ins: Instruction): number {
     const t = this.popAny(ins);
     if (t !== UNKNOWN && !isRefType(t)) {
-      this.fail(`type mismatch: ${opName(ins.op)} expects a reference, got ${valTypeName(t)}`, ins.offset);
+      this.fail(
+        `type mismatch: ${opName(ins.op)} expects a reference, got ${valTypeName(t)}`,
+        ins.offset,
+      );
     }
     return t;
   }
@@ -222,7 +226,9 @@ export abstract class GcValidation extends ValidationStacks {
       }
       case Op.struct_new_default: {
         for (const f of this.#struct(ins.a, ins)) {
-          if (!isDefaultable(f.type)) this.fail("type mismatch: field is not defaultable", ins.offset);
+          if (!isDefaultable(f.type)) {
+            this.fail("type mismatch: field is not defaultable", ins.offset);
+          }
         }
         this.push(refType(concreteHeapType(ins.a), false));
         return true;
@@ -233,7 +239,10 @@ export abstract class GcValidation extends ValidationStacks {
         const f = this.#field(ins.a, ins.b, ins);
         const packed = f.type === PackedType.i8 || f.type === PackedType.i16;
         if (packed !== (op !== Op.struct_get)) {
-          this.fail(`type mismatch: ${opName(op)} of a ${packed ? "packed" : "unpacked"} field`, ins.offset);
+          this.fail(
+            `type mismatch: ${opName(op)} of a ${packed ? "packed" : "unpacked"} field`,
+            ins.offset,
+          );
         }
         this.#pop(refType(concreteHeapType(ins.a), true), ins);
         this.push(unpacked(f.type));
@@ -268,7 +277,9 @@ export abstract class GcValidation extends ValidationStacks {
       case Op.array_new_elem: {
         const f = this.#array(ins.a, ins);
         if (op === Op.array_new_data) {
-          if (isRefType(f.type)) this.fail("type mismatch: array.new_data of references", ins.offset);
+          if (isRefType(f.type)) {
+            this.fail("type mismatch: array.new_data of references", ins.offset);
+          }
           this.#needData(ins.b, ins);
         } else {
           if (!isRefType(f.type)) this.fail("type mismatch: array.new_elem of numbers", ins.offset);
@@ -285,7 +296,10 @@ export abstract class GcValidation extends ValidationStacks {
         const f = this.#array(ins.a, ins);
         const packed = f.type === PackedType.i8 || f.type === PackedType.i16;
         if (packed !== (op !== Op.array_get)) {
-          this.fail(`type mismatch: ${opName(op)} of a ${packed ? "packed" : "unpacked"} array`, ins.offset);
+          this.fail(
+            `type mismatch: ${opName(op)} of a ${packed ? "packed" : "unpacked"} array`,
+            ins.offset,
+          );
         }
         this.#pop(ValType.i32, ins);
         this.#pop(refType(concreteHeapType(ins.a), true), ins);
@@ -321,7 +335,9 @@ export abstract class GcValidation extends ValidationStacks {
             src.type === PackedType.i8 || src.type === PackedType.i16
           ? dst.type === src.type
           : matches(ctx, src.type, dst.type);
-        if (!packedMatch) this.fail("type mismatch: array.copy between arrays of other types", ins.offset);
+        if (!packedMatch) {
+          this.fail("type mismatch: array.copy between arrays of other types", ins.offset);
+        }
         this.#pop(ValType.i32, ins);
         this.#pop(ValType.i32, ins);
         this.#pop(refType(concreteHeapType(ins.b), true), ins);
@@ -334,10 +350,14 @@ export abstract class GcValidation extends ValidationStacks {
         const f = this.#array(ins.a, ins);
         this.#mutable(f, ins);
         if (op === Op.array_init_data) {
-          if (isRefType(f.type)) this.fail("type mismatch: array.init_data of references", ins.offset);
+          if (isRefType(f.type)) {
+            this.fail("type mismatch: array.init_data of references", ins.offset);
+          }
           this.#needData(ins.b, ins);
         } else {
-          if (!isRefType(f.type)) this.fail("type mismatch: array.init_elem of numbers", ins.offset);
+          if (!isRefType(f.type)) {
+            this.fail("type mismatch: array.init_elem of numbers", ins.offset);
+          }
           this.#elemSegment(ins.b, f.type, ins);
         }
         this.#pop(ValType.i32, ins);
@@ -365,16 +385,24 @@ export abstract class GcValidation extends ValidationStacks {
         this.#heap(heapTypeOf(from), ins);
         this.#heap(heapTypeOf(to), ins);
         if (!matches(ctx, to, from)) {
-          this.fail(`type mismatch: ${opName(op)} target is not a subtype of its source`, ins.offset);
+          this.fail(
+            `type mismatch: ${opName(op)} target is not a subtype of its source`,
+            ins.offset,
+          );
         }
         const label = this.#labelTypes(ins.a, ins);
         const n = label.length;
-        if (n === 0) this.fail(`type mismatch: ${opName(op)} needs a label taking a reference`, ins.offset);
+        if (n === 0) {
+          this.fail(`type mismatch: ${opName(op)} needs a label taking a reference`, ins.offset);
+        }
         // The type left when the cast fails: the source, non-null if the target takes null.
         const diff = isNullable(to) ? asNonNull(from) : from;
         const branchType = op === Op.br_on_cast ? to : diff;
         if (!matches(ctx, branchType, label[n - 1])) {
-          this.fail(`type mismatch: ${opName(op)} label does not take ${valTypeName(branchType)}`, ins.offset);
+          this.fail(
+            `type mismatch: ${opName(op)} label does not take ${valTypeName(branchType)}`,
+            ins.offset,
+          );
         }
         this.#pop(from, ins);
         const rest = label.slice(0, n - 1);
@@ -403,7 +431,6 @@ export abstract class GcValidation extends ValidationStacks {
         this.push(ValType.i32);
         return true;
     }
-    void EQ_NULL;
     return false;
   }
 }
@@ -435,7 +462,9 @@ export function gcConstInstruction(
       const fields = compositeAt(ctx, ins.a, TypeKind.struct, ins.offset, fail);
       if (op === Op.struct_new) {
         for (let i = fields.length - 1; i >= 0; i--) pop(unpacked(fields[i].type));
-      } else if (!fields.every((f) => isDefaultable(f.type))) fail("type mismatch: not defaultable");
+      } else if (!fields.every((f) => isDefaultable(f.type))) {
+        fail("type mismatch: not defaultable");
+      }
       stack.push(refType(concreteHeapType(ins.a), false));
       return true;
     }

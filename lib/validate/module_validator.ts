@@ -56,7 +56,12 @@ export function validateModule(
   }
   const firstFunc = module.importedFunctionCount;
   for (let i = 0; i < module.functions.length; i++) {
-    checkFuncTypeIndex(ctx, module.functions[i], `function ${firstFunc + i}`, module.codes[i]?.offset);
+    checkFuncTypeIndex(
+      ctx,
+      module.functions[i],
+      `function ${firstFunc + i}`,
+      module.codes[i]?.offset,
+    );
   }
 
   module.globals.forEach((g, i) => {
@@ -71,9 +76,10 @@ export function validateModule(
     // Tables come before globals: their initialisers see imported globals only.
     if (t.init !== undefined) {
       validateConstExpr(ctx, t.init, t.element, where, module.importedGlobalCount);
-    }
-    else if (!isDefaultable(t.element)) {
-      throw new CompileError(`type mismatch: ${where} of non-nullable references needs an initializer`);
+    } else if (!isDefaultable(t.element)) {
+      throw new CompileError(
+        `type mismatch: ${where} of non-nullable references needs an initializer`,
+      );
     }
   });
   module.memories.forEach((m, i) => {

@@ -47,9 +47,19 @@ export function validateTypes(ctx: ModuleContext): void {
 }
 
 /** Fails unless type `index` exists and is a function type. */
-export function checkFuncTypeIndex(ctx: ModuleContext, index: number, where: string, offset?: number): void {
-  if (index >= ctx.types.length) throw new CompileError(`unknown type ${index} in ${where}`, offset);
+export function checkFuncTypeIndex(
+  ctx: ModuleContext,
+  index: number,
+  where: string,
+  offset?: number,
+): void {
+  if (index >= ctx.types.length) {
+    throw new CompileError(`unknown type ${index} in ${where}`, offset);
+  }
   if ((ctx.types[index].kind ?? TypeKind.func) !== TypeKind.func) {
-    throw new CompileError(`type mismatch: type ${index} of ${where} is not a function type`, offset);
+    throw new CompileError(
+      `type mismatch: type ${index} of ${where} is not a function type`,
+      offset,
+    );
   }
 }

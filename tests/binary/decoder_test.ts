@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { ByteReader } from "../../lib/binary/reader.ts";
 import { Instruction, readInstruction } from "../../lib/binary/instruction.ts";
-import { Op, OPS, PREFIX_FD } from "../../lib/binary/opcodes.ts";
-import { ExternKind, ValType } from "../../lib/binary/types.ts";
+import { Op, OPS, PREFIX_FB, PREFIX_FD } from "../../lib/binary/opcodes.ts";
+import { ExternKind, HeapType, refType, ValType } from "../../lib/binary/types.ts";
 import { CompileError } from "../../lib/errors.ts";
 import {
   EXTERNREF,
@@ -100,7 +100,7 @@ test("type section", () => {
     { params: [ValType.i32, ValType.i64], results: [ValType.f64] },
     { params: [], results: [ValType.i32, ValType.i32] },
   ]);
-  malformed(wasmModule(section(1, vec([[0x61, 0, 0]]))), "integer representation too long");
+  malformed(wasmModule(section(1, vec([[0x61, 0, 0]]))), "malformed composite type");
   malformed(wasmModule(section(1, vec([[0x60, 1, 0x55, 0]]))), "malformed value type");
 });
 
@@ -187,7 +187,7 @@ test("code: malformed bodies", () => {
   malformed(singleFunction([], [], [0xfd, 0x9a, 0x01]), "illegal opcode");
   malformed(singleFunction([], [], [0x3f, 0x01, 0x1a]), "zero byte expected");
   malformed(singleFunction([], [], [0xfc, 0x0a, 0x00, 0x01]), "zero byte expected");
-  malformed(singleFunction([], [], [0xd0, 0x7f]), "malformed reference type");
+  malformed(singleFunction([], [], [0xd0, 0x7f]), "malformed heap type");
   malformed(
     singleFunction([], [], [0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]),
     "integer representation too long",
@@ -245,7 +245,7 @@ test("instruction immediates decode into the documented fields", () => {
 });
 
 test("opcode table: every SIMD opcode of 2.0 is present once", () => {
-  const simd = OPS.filter((o) => o !== undefined && o.id >= PREFIX_FD);
+  const simd = OPS.filter((o) => o !== undefined && o.id >= PREFIX_FD && o.id < PREFIX_FB);
   assert.equal(simd.length, 236);
   const names = new Set(simd.map((o) => o!.name));
   assert.equal(names.size, 236);
@@ -322,11 +322,13 @@ test("element segments: all eight encodings", () => {
     "declarative",
   ]);
   assert.deepEqual(m.elements.map((e) => e.table), [0, 0, 0, 0, 0, 0, 1, 0]);
+  // Function-index encodings hold non-null function references, (ref func).
+  const REF_FUNC = refType(HeapType.func, false);
   assert.deepEqual(m.elements.map((e) => e.type), [
-    FUNCREF,
-    FUNCREF,
-    FUNCREF,
-    FUNCREF,
+    REF_FUNC,
+    REF_FUNC,
+    REF_FUNC,
+    REF_FUNC,
     FUNCREF,
     EXTERNREF,
     EXTERNREF,

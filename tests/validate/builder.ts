@@ -8,6 +8,7 @@
 
 import assert from "node:assert/strict";
 import { OPS_BY_NAME, PREFIX_FC, PREFIX_FD } from "../../lib/binary/opcodes.ts";
+import type { Features } from "../../lib/binary/features.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import type { WasmModule } from "../../lib/binary/types.ts";
 import { CompileError } from "../../lib/errors.ts";
@@ -189,8 +190,11 @@ export class ModuleBuilder {
   }
 
   /** Decodes the module (which must be well-formed). */
+  /** The features to decode and validate under (default: all of 3.0). */
+  features?: Features;
+
   decode(): WasmModule {
-    return decodeModule(this.bytes());
+    return decodeModule(this.bytes(), { features: this.features });
   }
 }
 

@@ -16,6 +16,7 @@ import {
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { validateModule } from "../../lib/validate/module_validator.ts";
 import { CompileError } from "../../lib/errors.ts";
+import { FEATURES_2_0 } from "../../lib/binary/features.ts";
 
 test("the empty module is valid", () => {
   assertValid(new ModuleBuilder());
@@ -107,8 +108,13 @@ test("global initialisers: constant instructions of the global's type", () => {
   two.global(I32, false, code("i32.const", 1, "i32.const", 2));
   assertInvalid(two, "type mismatch");
   const nonConst = new ModuleBuilder();
+  nonConst.features = FEATURES_2_0;
   nonConst.global(I32, false, code("i32.const", 1, "i32.const", 2, "i32.add"));
-  assertInvalid(nonConst, "constant expression required");
+  assertInvalid(nonConst, "extended constant expressions (feature extendedConst) is not enabled");
+  // Extended constant expressions (3.0) allow it.
+  const extended = new ModuleBuilder();
+  extended.global(I32, false, code("i32.const", 1, "i32.const", 2, "i32.add"));
+  assertValid(extended);
   const nop = new ModuleBuilder();
   nop.global(I32, false, code("nop"));
   assertInvalid(nop, "constant expression required");
@@ -127,9 +133,19 @@ test("global.get in constant expressions: imported immutable globals only", () =
 
   // Globals the module defines are not visible to initialisers in 2.0.
   const defined = new ModuleBuilder();
+  defined.features = FEATURES_2_0;
   defined.global(I32, false, code("i32.const", 0));
   defined.global(I32, false, code("global.get", 0));
   assertInvalid(defined, "unknown global 0");
+  // In 3.0 an initialiser reads any earlier immutable global, but not a later one.
+  const earlier = new ModuleBuilder();
+  earlier.global(I32, false, code("i32.const", 0));
+  earlier.global(I32, false, code("global.get", 0));
+  assertValid(earlier);
+  const later = new ModuleBuilder();
+  later.global(I32, false, code("global.get", 1));
+  later.global(I32, false, code("i32.const", 0));
+  assertInvalid(later, "unknown global 1");
 
   const missing = new ModuleBuilder();
   missing.importGlobal(I32, false);
@@ -193,8 +209,12 @@ test("element segments: table, element type, offset and items", () => {
   assertInvalid(offsetType, "type mismatch");
 
   const offsetConst = base();
+  offsetConst.features = FEATURES_2_0;
   offsetConst.elem([0, ...code("i32.const", 0, "i32.const", 0, "i32.add"), 0x0b, 1, 0]);
-  assertInvalid(offsetConst, "constant expression required");
+  assertInvalid(
+    offsetConst,
+    "extended constant expressions (feature extendedConst) is not enabled",
+  );
 
   const itemType = base();
   itemType.elem([5, FUNCREF, 1, ...code("ref.null", EXTERNREF), 0x0b]);

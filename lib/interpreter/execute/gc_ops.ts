@@ -48,7 +48,14 @@ function array(v: unknown): WasmArray {
 }
 
 /** Reads a value of a storage kind from registers at word `w` into `out[o..]`. */
-function readReg(R: Int32Array, refs: unknown[], kind: number, w: number, out: ArrayData, o: number) {
+function readReg(
+  R: Int32Array,
+  refs: unknown[],
+  kind: number,
+  w: number,
+  out: ArrayData,
+  o: number,
+) {
   switch (kind) {
     case Kind.ref:
       (out as unknown[])[o] = refs[w >> 1];
@@ -118,7 +125,15 @@ function checkRange(offset: number, n: number, length: number): void {
 }
 
 /** Element `i` of the instance's data segment as array elements of `kind`, `n` of them. */
-function fromData(inst: InstanceState, segment: number, s: number, n: number, kind: number, out: ArrayData, d: number) {
+function fromData(
+  inst: InstanceState,
+  segment: number,
+  s: number,
+  n: number,
+  kind: number,
+  out: ArrayData,
+  d: number,
+) {
   const data = inst.data[segment];
   const words = elementWords(kind);
   const size = kind === Kind.i8 ? 1 : kind === Kind.i16 ? 2 : 4 * words;

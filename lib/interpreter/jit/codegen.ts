@@ -28,7 +28,12 @@
  * @module
  */
 
-import { BLOCK_EMPTY, blockValType, Instruction, readInstruction } from "../../binary/instruction.ts";
+import {
+  BLOCK_EMPTY,
+  blockValType,
+  Instruction,
+  readInstruction,
+} from "../../binary/instruction.ts";
 import { Imm, OPS, PREFIX_FB, PREFIX_FD } from "../../binary/opcodes.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";

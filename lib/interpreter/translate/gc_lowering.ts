@@ -103,7 +103,11 @@ export class GcLowering extends ControlFlow {
         return true;
       case Op.ref_test:
       case Op.ref_test_null:
-        this.#unary(OP.ref_test, ValType.i32, this.#canon(refType(ins.a, ins.op === Op.ref_test_null)));
+        this.#unary(
+          OP.ref_test,
+          ValType.i32,
+          this.#canon(refType(ins.a, ins.op === Op.ref_test_null)),
+        );
         return true;
       case Op.ref_cast:
       case Op.ref_cast_null: {
@@ -161,7 +165,11 @@ export class GcLowering extends ControlFlow {
         return true;
       }
       case Op.array_new_default:
-        this.#unary(OP.array_new_default, refType(concreteHeapType(ins.a), false), this.#canonId(ins.a));
+        this.#unary(
+          OP.array_new_default,
+          refType(concreteHeapType(ins.a), false),
+          this.#canonId(ins.a),
+        );
         return true;
       case Op.array_new_fixed: {
         const base = this.#row(ins.b);

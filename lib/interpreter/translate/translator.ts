@@ -26,7 +26,6 @@ import { OP } from "../ops.ts";
 import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { SIMD_LOWERING, simdImmediates } from "./simd_lowering.ts";
 import { ADDR, CONST, is64, LOCAL, TEMP, wordsOf } from "./virtual_stack.ts";
-import { ControlFlow } from "./control_flow.ts";
 
 /** Translation options. */
 export interface TranslateOptions {
