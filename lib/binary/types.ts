@@ -88,6 +88,11 @@ const ABSTRACT_NAMES: Record<number, string> = {
   0x74: "noexn",
 };
 
+/** The short names of the abstract nullable reference types (`nullref` for `(ref null none)` ...). */
+const REF_TYPE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(ValType).filter(([, code]) => code < 0x75).map(([name, code]) => [code, name]),
+);
+
 /** True when `code` is the binary code of an abstract heap type. */
 export function isAbstractHeapType(code: number): boolean {
   return code >= 0x69 && code <= 0x74;
@@ -165,7 +170,7 @@ export function valTypeName(t: number): string {
     case PackedType.i16:
       return "i16";
   }
-  if (isAbstractHeapType(t)) return ABSTRACT_NAMES[t] + "ref";
+  if (isAbstractHeapType(t)) return REF_TYPE_NAMES[t];
   if (isRefType(t)) {
     return `(ref ${isNullable(t) ? "null " : ""}${heapTypeName(heapTypeOf(t))})`;
   }

@@ -8,12 +8,7 @@
 import { CompileError } from "../errors.ts";
 import { Op, opName } from "../binary/opcodes.ts";
 import { requireFeature } from "../binary/features.ts";
-import {
-  type ConstExpr,
-  refType,
-  type ValType,
-  ValType as V,
-} from "../binary/types.ts";
+import { type ConstExpr, refType, type ValType, ValType as V } from "../binary/types.ts";
 import { funcRefType, matches, type ModuleContext } from "./context.ts";
 import { typeListText } from "./stacks.ts";
 import { gcConstInstruction } from "./gc_validate.ts";
