@@ -8,7 +8,7 @@
  */
 
 import type { ByteReader } from "./reader.ts";
-import { Imm, Op, OPS, PREFIX_FB, PREFIX_FC, PREFIX_FD } from "./opcodes.ts";
+import { Imm, Op, OPS, PREFIX_FB, PREFIX_FC, PREFIX_FD, PREFIX_FD_RELAXED } from "./opcodes.ts";
 import { concreteHeapType, isAbstractHeapType, refType, type ValType } from "./types.ts";
 
 /** Block type immediate meaning "no parameters, no results" (the byte 0x40 as s7). */
@@ -122,7 +122,9 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
   let id = r.u8();
   if (id >= 0xfb && id <= 0xfd) {
     const sub = r.u32();
-    id = sub > 0xff ? -1 : (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : PREFIX_FB) + sub;
+    if (sub <= 0xff) id = (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : PREFIX_FB) + sub;
+    else if (id === 0xfd && sub < 0x200) id = PREFIX_FD_RELAXED + sub - 0x100;
+    else id = -1;
   }
   const info = id < 0 ? undefined : OPS[id];
   if (info === undefined) r.fail("illegal opcode", offset);

@@ -19,8 +19,21 @@ export const PREFIX_FC = 0x100;
 export const PREFIX_FD = 0x200;
 /** First op id of the `0xFB` (GC) prefixed instructions. */
 export const PREFIX_FB = 0x400;
+/**
+ * First op id of the relaxed SIMD instructions, `0xFD n` with n from 0x100:
+ * `0xFD n` is `PREFIX_FD_RELAXED + (n - 0x100)`. (The ids between are left
+ * to the other prefixes of WebAssembly 3.0.)
+ */
+export const PREFIX_FD_RELAXED = 0x500;
+/** The first relaxed SIMD sub-opcode (the u32 after 0xFD). */
+export const RELAXED_SIMD_FIRST_SUB = 0x100;
 /** One past the largest op id. */
-export const OP_COUNT = 0x500;
+export const OP_COUNT = 0x600;
+
+/** True for the op ids of `0xFB` (GC) instructions. */
+export function isGcOp(id: number): boolean {
+  return id >= PREFIX_FB && id < PREFIX_FB + 0x100;
+}
 
 /** The shape of an instruction's immediate operands. */
 export const Imm = {
@@ -163,6 +176,9 @@ op(0x0e, "br_table", Imm.brTable, null);
 op(0x0f, "return", Imm.none, null);
 op(0x10, "call", Imm.func, null);
 op(0x11, "call_indirect", Imm.callIndirect, null);
+// Tail calls (WebAssembly 3.0).
+op(0x12, "return_call", Imm.func, null);
+op(0x13, "return_call_indirect", Imm.callIndirect, null);
 
 // Parametric instructions.
 op(0x1a, "drop", Imm.none, null);
@@ -644,6 +660,45 @@ const gcOps: [number, string, Imm][] = [
 ];
 for (const [code, name, imm] of gcOps) op(PREFIX_FB + code, name, imm, null);
 
+/**
+ * Relaxed SIMD (WebAssembly 3.0): [sub-opcode, name, signature]. Their
+ * implementation-defined results are fixed in `relaxed_simd.ts` of the
+ * interpreter.
+ */
+const relaxedSimd: [number, string, string][] = [
+  [0x100, "i8x16.relaxed_swizzle", "vv:v"],
+  [0x101, "i32x4.relaxed_trunc_f32x4_s", "v:v"],
+  [0x102, "i32x4.relaxed_trunc_f32x4_u", "v:v"],
+  [0x103, "i32x4.relaxed_trunc_f64x2_s_zero", "v:v"],
+  [0x104, "i32x4.relaxed_trunc_f64x2_u_zero", "v:v"],
+  [0x105, "f32x4.relaxed_madd", "vvv:v"],
+  [0x106, "f32x4.relaxed_nmadd", "vvv:v"],
+  [0x107, "f64x2.relaxed_madd", "vvv:v"],
+  [0x108, "f64x2.relaxed_nmadd", "vvv:v"],
+  [0x109, "i8x16.relaxed_laneselect", "vvv:v"],
+  [0x10a, "i16x8.relaxed_laneselect", "vvv:v"],
+  [0x10b, "i32x4.relaxed_laneselect", "vvv:v"],
+  [0x10c, "i64x2.relaxed_laneselect", "vvv:v"],
+  [0x10d, "f32x4.relaxed_min", "vv:v"],
+  [0x10e, "f32x4.relaxed_max", "vv:v"],
+  [0x10f, "f64x2.relaxed_min", "vv:v"],
+  [0x110, "f64x2.relaxed_max", "vv:v"],
+  [0x111, "i16x8.relaxed_q15mulr_s", "vv:v"],
+  [0x112, "i16x8.relaxed_dot_i8x16_i7x16_s", "vv:v"],
+  [0x113, "i32x4.relaxed_dot_i8x16_i7x16_add_s", "vvv:v"],
+];
+for (const [sub, name, sig] of relaxedSimd) {
+  op(PREFIX_FD_RELAXED + sub - RELAXED_SIMD_FIRST_SUB, name, Imm.none, sig);
+}
+
+/**
+ * The sub-opcode (the u32 after 0xFD) of a SIMD op id: 0x00-0xFF, or
+ * 0x100 and up for relaxed SIMD.
+ */
+export function simdSubOpcode(id: number): number {
+  return id >= PREFIX_FD_RELAXED ? id - PREFIX_FD_RELAXED + RELAXED_SIMD_FIRST_SUB : id - PREFIX_FD;
+}
+
 /** Op ids of instructions the decoder and validator treat specially. */
 export const Op = {
   unreachable: 0x00,
@@ -659,6 +714,8 @@ export const Op = {
   return: 0x0f,
   call: 0x10,
   call_indirect: 0x11,
+  return_call: 0x12,
+  return_call_indirect: 0x13,
   drop: 0x1a,
   select: 0x1b,
   select_t: 0x1c,
@@ -736,6 +793,7 @@ export function opName(id: number): string {
 /** How an op id is spelled in bytes, e.g. `0xfd 0x0c`. */
 export function opBytesText(id: number): string {
   const hex = (n: number) => "0x" + n.toString(16).padStart(2, "0");
+  if (id >= PREFIX_FD_RELAXED) return `0xfd ${hex(simdSubOpcode(id))}`;
   if (id >= PREFIX_FB) return `0xfb ${hex(id - PREFIX_FB)}`;
   if (id >= PREFIX_FD) return `0xfd ${hex(id - PREFIX_FD)}`;
   if (id >= PREFIX_FC) return `0xfc ${hex(id - PREFIX_FC)}`;

@@ -452,6 +452,13 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // 16): dst, the i16x8 operand, the i32x4 operand, the shift count's register.
   ["i32x4_extend_low_i16x8_u_mul_shr_u", "rrrr"],
   ["i32x4_extend_high_i16x8_u_mul_shr_u", "rrrr"],
+  // Relaxed SIMD with three vector operands (simd_relaxed.ts): madd/nmadd and dot_add.
+  // dst, a, b, c, sub-opcode (0x105-0x108, 0x113).
+  ["v128_relaxed_ternary", "rrrrn"],
+  // Tail calls (WebAssembly 3.0): as call and call_indirect, but the callee replaces the frame
+  // (its arguments move down to the frame base; no frame record is pushed).
+  ["return_call", "nr"], // function index, argument base
+  ["return_call_indirect", "nnrr"], // table, type index, element index register, argument base
   // Typed references and GC (execute/gc_ops.ts). Types are canonical: `n` a canonical type id,
   // `i` a canonical reference type (see lib/validate/type_canon.ts).
   ["ref_as_non_null", "rr"], // dst, ref: traps on null

@@ -62,13 +62,13 @@ function importText(imp: Import): string {
   return `import "${imp.module}" "${imp.name}"`;
 }
 
-/** Checks the spec's limits subtyping: `actual` (current size, max) within `expected`. */
 /** A module's value type in canonical form (concrete indices as canonical ids; see type_canon.ts). */
 export function canonValType(m: WasmModule, t: number): number {
   const i = typeIndexOf(t);
   return i < 0 ? t : refType(concreteHeapType(m.types[i].canonId!), isNullable(t));
 }
 
+/** Checks the spec's limits subtyping: `actual` (current size, max) within `expected`. */
 function limitsMatch(size: number, max: number | undefined, expected: Limits): boolean {
   if (size < expected.min) return false;
   if (expected.max === undefined) return true;

@@ -14,6 +14,8 @@ import {
   PREFIX_FB,
   PREFIX_FC,
   PREFIX_FD,
+  PREFIX_FD_RELAXED,
+  simdSubOpcode,
 } from "../binary/opcodes.ts";
 import { heapTypeOf, isNullable } from "../binary/types.ts";
 import type { ModuleScope } from "./ast.ts";
@@ -43,7 +45,10 @@ const CLAUSES = new Set(["then", "else", "param", "result", "local", "type", "it
 
 /** Writes an op id as its opcode bytes. */
 function writeOp(w: ByteWriter, id: number): void {
-  if (id >= PREFIX_FB) {
+  if (id >= PREFIX_FD_RELAXED) {
+    w.byte(0xfd);
+    w.u32(simdSubOpcode(id));
+  } else if (id >= PREFIX_FB) {
     w.byte(0xfb);
     w.u32(id - PREFIX_FB);
   } else if (id >= PREFIX_FD) {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { pushUtf8 } from "../binary/reader.ts";
+import { decodeUtf8, pushUtf8 } from "../binary/reader.ts";
 import { CompileError } from "../errors.ts";
 
 /** The kinds of token the text format has. */
@@ -139,6 +139,12 @@ export function tokenize(source: string): TokenList {
         needSeparator = false;
         continue;
       }
+      if (source.charCodeAt(i + 1) === 64 /* @ */) {
+        // Annotations carry tool-specific data; this runtime reads none of them.
+        i = skipAnnotation(list, i);
+        needSeparator = false;
+        continue;
+      }
       tokens.push({ kind: Tok.lparen, start: i, end: i + 1, text: "(" });
       open.push(i);
       i++;
@@ -161,6 +167,18 @@ export function tokenize(source: string): TokenList {
       needSeparator = true;
       continue;
     }
+    if (c === 36 /* $ */ && source.charCodeAt(i + 1) === 34 /* " */) {
+      // A quoted identifier `$"..."` names the same thing as `$...` with the decoded characters.
+      const start = i;
+      const [bytes, end] = readString(list, i + 1);
+      const name = decodeUtf8(bytes, 0, bytes.length);
+      if (name === null) throw list.error("malformed UTF-8 encoding in identifier", start);
+      if (name.length === 0) throw list.error("empty identifier", start);
+      i = end;
+      tokens.push({ kind: Tok.id, start, end, text: "$" + name });
+      needSeparator = true;
+      continue;
+    }
     if (isIdChar(c)) {
       const start = i;
       while (i < n && isIdChar(source.charCodeAt(i))) i++;
@@ -175,6 +193,58 @@ export function tokenize(source: string): TokenList {
   if (open.length > 0) throw list.error(`unclosed "(": missing ")"`, open[open.length - 1]);
   tokens.push({ kind: Tok.eof, start: n, end: n, text: "" });
   return list;
+}
+
+/**
+ * Skips the annotation `(@id ...)` starting at `i` (the annotations
+ * proposal, part of WebAssembly 3.0); returns the offset after it. Its body
+ * may hold any tokens, including reserved ones, as long as parentheses
+ * balance and strings and comments are well-formed.
+ */
+function skipAnnotation(list: TokenList, i: number): number {
+  const source = list.source;
+  const start = i;
+  const n = source.length;
+  i += 2;
+  if (source.charCodeAt(i) === 34 /* " */) {
+    const [bytes, end] = readString(list, i);
+    if (decodeUtf8(bytes, 0, bytes.length) === null) {
+      throw list.error("malformed UTF-8 encoding in annotation id", i);
+    }
+    if (bytes.length === 0) throw list.error("empty annotation id", start);
+    i = end;
+  } else {
+    const idStart = i;
+    while (i < n && isIdChar(source.charCodeAt(i))) i++;
+    if (i === idStart) throw list.error("empty annotation id", start);
+  }
+  let depth = 1;
+  while (i < n) {
+    const c = source.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      i++;
+    } else if (c === 59 /* ; */ && source.charCodeAt(i + 1) === 59) {
+      while (i < n && source.charCodeAt(i) !== 10 && source.charCodeAt(i) !== 13) i++;
+    } else if (c === 40 /* ( */) {
+      if (source.charCodeAt(i + 1) === 59) {
+        i = skipBlockComment(list, i);
+      } else {
+        // Nested groups, `(@...)` ones included, are plain token trees here.
+        depth++;
+        i++;
+      }
+    } else if (c === 41 /* ) */) {
+      i++;
+      if (--depth === 0) return i;
+    } else if (c === 34 /* " */) {
+      i = readString(list, i)[1];
+    } else if (c > 0x20 && c < 0x7f) {
+      i++;
+    } else {
+      throw list.error(`illegal character ${describe(c)} in annotation`, i);
+    }
+  }
+  throw list.error("unclosed annotation", start);
 }
 
 /** Skips a nested block comment starting at `i`; returns the offset after it. */

@@ -620,6 +620,10 @@ function parseElem(c: Cursor, s: BodyScope, mod: TextModule): void {
     elem.table = parseNamedIndex(c, s.module.tableNames, "table");
     c.rparen();
     active = true;
+  } else if (c.atU32()) {
+    // The older abbreviation `(elem tableidx (offset ...) ...)`, still used by some scripts.
+    elem.table = c.u32();
+    active = true;
   } else if (c.peek().kind === Tok.lparen && !c.atParen("ref")) {
     active = true;
   }
@@ -643,12 +647,14 @@ function parseElem(c: Cursor, s: BodyScope, mod: TextModule): void {
 
 function parseData(c: Cursor, s: BodyScope, mod: TextModule): void {
   c.optId();
-  if (c.peek().kind !== Tok.lparen) {
+  // The older abbreviation `(data memidx (offset ...) ...)`, still used by some scripts.
+  const bareMemory = c.atU32() ? c.u32() : -1;
+  if (bareMemory < 0 && c.peek().kind !== Tok.lparen) {
     mod.datas.push({ mode: "passive", memory: 0, bytes: parseStrings(c) });
     return;
   }
-  let memory = 0;
-  if (c.atParen("memory")) {
+  let memory = Math.max(bareMemory, 0);
+  if (bareMemory < 0 && c.atParen("memory")) {
     c.pos += 2;
     memory = parseNamedIndex(c, s.module.memoryNames, "memory");
     c.rparen();

@@ -50,7 +50,11 @@ export type WastExpected =
   /** Any non-null reference (`ref.func` or `ref.extern` without an index). */
   | { type: "funcref" | "externref"; value: "nonnull" }
   /** A GC reference of the given kind (`ref.struct`, `ref.array`, `ref.i31`, `ref.eq`, `ref.any`). */
-  | { type: "gcref"; kind: "struct" | "array" | "i31" | "eq" | "any" };
+  | { type: "gcref"; kind: "struct" | "array" | "i31" | "eq" | "any" }
+  /** `(ref.null)` without a heap type: a null reference of any type. */
+  | { type: "anynull" }
+  /** `(either r1 r2 ...)`: any one of the results (implementation-defined outcomes). */
+  | { type: "either"; options: WastExpected[] };
 
 /** A module as a script gives it. */
 export type WastModule =
@@ -74,6 +78,16 @@ export type WastAction =
 /** One command of a script. `line` is the 1-based line of its opening parenthesis. */
 export type WastCommand =
   | { type: "module"; line: number; module: WastModule }
+  /**
+   * `(module definition $name? ...)`: a module that is compiled (and must be
+   * valid) but not instantiated; `(module instance)` instantiates it later.
+   */
+  | { type: "module_definition"; line: number; module: WastModule }
+  /**
+   * `(module instance $instance? $definition?)`: a new instance of a defined
+   * module (default: the latest definition), named `instance` if given.
+   */
+  | { type: "module_instance"; line: number; instance?: string; definition?: string }
   /** Makes the module `name` (default: the latest) importable as `as`. */
   | { type: "register"; line: number; as: string; name?: string }
   | { type: "action"; line: number; action: WastAction }
@@ -105,6 +119,8 @@ function parseWastModule(c: Cursor, capture: boolean): WastModule {
   const start = c.pos;
   const first = c.peek();
   c.openParen("module");
+  const definition = c.isWord("definition");
+  if (definition) c.next();
   const id = c.optId();
   const name = id === null ? {} : { name: id.slice(1) };
   if (c.isWord("binary") || c.isWord("quote")) {
@@ -125,6 +141,13 @@ function parseWastModule(c: Cursor, capture: boolean): WastModule {
     return { kind: "binary", ...name, bytes };
   }
   c.pos = start;
+  if (definition) {
+    // The module parser does not know `definition`: parse the fields after it.
+    c.pos += 3 + (id === null ? 0 : 1);
+    const bytes = encodeModule(parseModuleFields(c));
+    c.rparen();
+    return { kind: "text", ...name, text: c.list.source.slice(first.start, c.peek(-1).end), bytes };
+  }
   if (!capture) {
     const bytes = encodeModule(parseModule(c));
     return { kind: "text", ...name, text: c.list.source.slice(first.start, c.peek(-1).end), bytes };
@@ -177,6 +200,13 @@ function nanKind(text: string): NanKind | null {
 
 /** Parses a `(t.const ...)` or reference value; NaN patterns only when `expected`. */
 function parseConst(c: Cursor, expected: boolean): WastExpected {
+  if (expected && c.atParen("either")) {
+    c.pos += 2;
+    const options: WastExpected[] = [];
+    while (c.peek().kind === Tok.lparen) options.push(parseConst(c, true));
+    c.rparen();
+    return { type: "either", options };
+  }
   c.lparen();
   const opTok = c.next();
   const t = c.peek();
@@ -247,9 +277,14 @@ function parseConst(c: Cursor, expected: boolean): WastExpected {
       break;
     }
     case "ref.null": {
+      if (expected && c.peek().kind === Tok.rparen) {
+        result = { type: "anynull" };
+        break;
+      }
       // Every null is null: a heap type (abstract or a type index) only says which.
       const func = c.isWord("func") || c.isWord("nofunc");
-      if (c.peek().kind !== Tok.rparen) c.next();
+      if (c.peek().kind === Tok.rparen) c.unexpected("a heap type");
+      c.next();
       result = { type: func ? "funcref" : "externref", value: null };
       break;
     }
@@ -314,9 +349,24 @@ export function parseWast(text: string): WastCommand[] {
     if (kw === null) c.unexpected("a command");
     const line = c.list.position(head.start).line;
     switch (kw) {
-      case "module":
-        commands.push({ type: "module", line, module: parseWastModule(c, false) });
+      case "module": {
+        if (c.isWord("instance", 2)) {
+          c.pos += 3;
+          const instance = c.optId();
+          const definition = c.optId();
+          c.rparen();
+          commands.push({
+            type: "module_instance",
+            line,
+            ...(instance === null ? {} : { instance: instance.slice(1) }),
+            ...(definition === null ? {} : { definition: definition.slice(1) }),
+          });
+          continue;
+        }
+        const type = c.isWord("definition", 2) ? "module_definition" : "module";
+        commands.push({ type, line, module: parseWastModule(c, false) });
         continue;
+      }
       case "invoke":
       case "get":
         commands.push({ type: "action", line, action: parseAction(c) });

@@ -6,8 +6,8 @@
  */
 
 import { CompileError } from "../errors.ts";
-import { Op, opName } from "../binary/opcodes.ts";
 import { requireFeature } from "../binary/features.ts";
+import { Op, opName } from "../binary/opcodes.ts";
 import { type ConstExpr, refType, type ValType, ValType as V } from "../binary/types.ts";
 import { funcRefType, matches, type ModuleContext } from "./context.ts";
 import { typeListText } from "./stacks.ts";
@@ -20,23 +20,44 @@ import { gcConstInstruction } from "./gc_validate.ts";
  *
  * In WebAssembly 2.0 a constant expression sees only imported globals: a
  * `global.get` of a global the module defines is "unknown", and one of a
- * mutable import is not constant.
+ * mutable import is not constant. With typed function references (3.0) it
+ * sees every immutable global defined before it: `visibleGlobals` is the
+ * number of globals visible to this expression under that rule (a global's
+ * initialiser sees those before it; segments see all of them).
+ *
+ * Extended constant expressions (3.0) add `i32`/`i64` `add`, `sub`, `mul`.
  */
 export function validateConstExpr(
   ctx: ModuleContext,
   expr: ConstExpr,
   expected: ValType,
   where: string,
-  globalLimit?: number,
+  visibleGlobals = ctx.globals.length,
 ): void {
   const stack: number[] = [];
-  // 2.0 sees imported globals only; 3.0 any global defined before (all, outside global initialisers).
   const features = ctx.module.features;
-  const visibleGlobals = features.gc || features.functionReferences
-    ? globalLimit ?? ctx.globals.length
+  const readableGlobals = features.functionReferences || features.gc
+    ? visibleGlobals
     : ctx.module.importedGlobalCount;
   for (const ins of expr.instructions) {
     switch (ins.op) {
+      case 0x6a: // i32.add
+      case 0x6b: // i32.sub
+      case 0x6c: // i32.mul
+      case 0x7c: // i64.add
+      case 0x7d: // i64.sub
+      case 0x7e: { // i64.mul
+        requireFeature(features, "extendedConst", ins.offset);
+        const t = ins.op <= 0x6c ? V.i32 : V.i64;
+        if (stack.length < 2 || stack.pop() !== t || stack.pop() !== t) {
+          throw new CompileError(
+            `type mismatch: ${opName(ins.op)} in ${where} needs two ${t === V.i32 ? "i32" : "i64"}`,
+            ins.offset,
+          );
+        }
+        stack.push(t);
+        break;
+      }
       case Op.i32_const:
         stack.push(V.i32);
         break;
@@ -62,7 +83,7 @@ export function validateConstExpr(
         stack.push(funcRefType(ctx, ins.a));
         break;
       case Op.global_get: {
-        if (ins.a >= visibleGlobals) {
+        if (ins.a >= readableGlobals) {
           throw new CompileError(`unknown global ${ins.a} in ${where}`, ins.offset);
         }
         const g = ctx.globals[ins.a];
@@ -73,20 +94,6 @@ export function validateConstExpr(
           );
         }
         stack.push(g.type);
-        break;
-      }
-      case 0x6a: // i32.add, i32.sub, i32.mul
-      case 0x6b:
-      case 0x6c:
-      case 0x7c: // i64.add, i64.sub, i64.mul
-      case 0x7d:
-      case 0x7e: {
-        requireFeature(features, "extendedConst", ins.offset);
-        const t = ins.op < 0x70 ? V.i32 : V.i64;
-        if (stack.pop() !== t || stack.pop() !== t) {
-          throw new CompileError(`type mismatch: ${opName(ins.op)} in ${where}`, ins.offset);
-        }
-        stack.push(t);
         break;
       }
       default:

@@ -27,7 +27,8 @@
  * @module
  */
 
-import { Imm, Op, opName, OPS } from "../binary/opcodes.ts";
+import { Imm, Op, opName, OPS, PREFIX_FD_RELAXED } from "../binary/opcodes.ts";
+import { requireFeature } from "../binary/features.ts";
 import { BLOCK_EMPTY, Instruction, readInstruction } from "../binary/instruction.ts";
 import { ByteReader } from "../binary/reader.ts";
 import {
@@ -58,6 +59,8 @@ const SMALL_SIGNATURE: Int32Array = (() => {
   const table = new Int32Array(OPS.length).fill(-1);
   OPS.forEach((info, id) => {
     if (info?.params == null || info.params.length > 2 || info.results!.length > 1) return;
+    // Relaxed SIMD takes the general path, which checks that the feature is enabled.
+    if (id >= PREFIX_FD_RELAXED) return;
     const p = info.params, n = p.length;
     table[id] = (n > 0 ? p[n - 1] : 0) | (n > 1 ? p[n - 2] << 8 : 0) |
       ((info.results!.length === 1 ? info.results![0] : 0) << 16);
@@ -191,6 +194,9 @@ export class FunctionValidator extends GcValidation {
       return;
     }
     if (info.params !== null) {
+      if (op >= PREFIX_FD_RELAXED) {
+        requireFeature(this.ctx.module.features, "relaxedSimd", ins.offset);
+      }
       if (info.imm !== Imm.none) this.#checkImmediates(ins, info.imm, info.align, info.lanes);
       this.popExpect(info.params, ins);
       this.pushTypes(info.results!);
@@ -374,6 +380,44 @@ export class FunctionValidator extends GcValidation {
         this.popExpect(I32_ONLY, ins);
         this.popExpect(type.params, ins);
         this.pushTypes(type.results);
+        return;
+      }
+      case Op.return_call:
+      case Op.return_call_indirect: {
+        // A tail call: the callee's results become this function's (so must be the same types).
+        requireFeature(ctx.module.features, "tailCall", ins.offset);
+        let type: FuncType;
+        if (ins.op === Op.return_call) {
+          if (ins.a >= ctx.funcTypeIndices.length) {
+            this.fail(`unknown function ${ins.a}`, ins.offset);
+          }
+          type = ctx.types[ctx.funcTypeIndices[ins.a]];
+        } else {
+          const table = this.#table(ins.b, ins);
+          if (table !== ValType.funcref) {
+            this.fail(
+              `type mismatch: return_call_indirect through ${valTypeName(table)} table ${ins.b}`,
+              ins.offset,
+            );
+          }
+          if (ins.a >= ctx.types.length) this.fail(`unknown type ${ins.a}`, ins.offset);
+          type = ctx.types[ins.a];
+          this.popExpect(I32_ONLY, ins);
+        }
+        const results = this.funcType.results;
+        if (
+          type.results.length !== results.length || type.results.some((t, i) => t !== results[i])
+        ) {
+          this.fail(
+            `type mismatch: ${opName(ins.op)} of a function returning ${
+              typeListText(type.results)
+            } ` +
+              `in a function returning ${typeListText(results)}`,
+            ins.offset,
+          );
+        }
+        this.popExpect(type.params, ins);
+        this.setUnreachable();
         return;
       }
       case Op.drop:

@@ -109,6 +109,13 @@ function isNan64(bits: bigint, kind: string): boolean {
 /** Checks one raw result against its expectation; returns a description of the mismatch, or null. */
 function check(actual: unknown, e: WastExpected): string | null {
   const show = (x: unknown) => typeof x === "bigint" ? `0x${x.toString(16)}` : String(x);
+  if (e.type === "either") {
+    const misses = e.options.map((o) => check(actual, o));
+    return misses.includes(null) ? null : `expected either of: ${misses.join(" | ")}`;
+  }
+  if (e.type === "anynull") {
+    return actual === null ? null : `expected a null reference, got ${show(actual)}`;
+  }
   if ("nan" in e) {
     const ok = e.type === "f32"
       ? isNan32(Number(actual as bigint), e.nan)
@@ -167,6 +174,8 @@ export async function runScript(
   await spectest(runtime);
   const named = new Map<string, Module>();
   let current: Module | undefined;
+  const definitions = new Map<string, CompiledModule>();
+  let lastDefinition: CompiledModule | undefined;
 
   const fail = (line: number, message: string) => {
     result.failed++;
@@ -220,6 +229,22 @@ export async function runScript(
           const compiled = await compile(cmd.module);
           current = await runtime.instantiateModule(compiled, { name: null });
           if (cmd.module.name) named.set(cmd.module.name, current);
+          result.passed++;
+          break;
+        }
+        case "module_definition": {
+          lastDefinition = await compile(cmd.module);
+          if (cmd.module.name) definitions.set(cmd.module.name, lastDefinition);
+          result.passed++;
+          break;
+        }
+        case "module_instance": {
+          const compiled = cmd.definition === undefined
+            ? lastDefinition
+            : definitions.get(cmd.definition);
+          if (compiled === undefined) throw new Error(`no module definition ${cmd.definition}`);
+          current = await runtime.instantiateModule(compiled, { name: null });
+          if (cmd.instance) named.set(cmd.instance, current);
           result.passed++;
           break;
         }

@@ -7,9 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { OPS_BY_NAME, PREFIX_FC, PREFIX_FD } from "../../lib/binary/opcodes.ts";
-import type { Features } from "../../lib/binary/features.ts";
+import { OPS_BY_NAME, PREFIX_FC, PREFIX_FD, simdSubOpcode } from "../../lib/binary/opcodes.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
+import type { Features } from "../../lib/binary/features.ts";
 import type { WasmModule } from "../../lib/binary/types.ts";
 import { CompileError } from "../../lib/errors.ts";
 import { validateModule } from "../../lib/validate/module_validator.ts";
@@ -43,7 +43,7 @@ export function code(...parts: (string | number)[]): number[] {
     }
     const info = OPS_BY_NAME.get(p);
     if (info === undefined) throw new Error(`no instruction ${p}`);
-    if (info.id >= PREFIX_FD) out.push(0xfd, ...u32(info.id - PREFIX_FD));
+    if (info.id >= PREFIX_FD) out.push(0xfd, ...u32(simdSubOpcode(info.id)));
     else if (info.id >= PREFIX_FC) out.push(0xfc, ...u32(info.id - PREFIX_FC));
     else out.push(info.id);
   }
@@ -189,12 +189,12 @@ export class ModuleBuilder {
     return new Uint8Array(out);
   }
 
-  /** Decodes the module (which must be well-formed). */
   /** The features to decode and validate under (default: all of 3.0). */
   features?: Features;
 
+  /** Decodes the module (which must be well-formed). */
   decode(): WasmModule {
-    return decodeModule(this.bytes(), { features: this.features });
+    return decodeModule(this.bytes(), this.features ? { features: this.features } : {});
   }
 }
 

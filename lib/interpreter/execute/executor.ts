@@ -628,6 +628,60 @@ export class Machine implements JitHost {
               }
               break interrupt;
             }
+            case 364 /* return_call */:
+            case 365 /* return_call_indirect */: {
+              // A tail call: the callee replaces this frame, so the frame stack does not grow.
+              // The translator put a `return` right after it, for the callees that are called
+              // (host functions, the structured tier): they run at this frame's base, then that
+              // `return` hands their results to this frame's caller.
+              let callee: FunctionInstance, nb: number;
+              if (code[pc] === 364) {
+                callee = inst.functions[code[pc + 1]];
+                nb = b + code[pc + 2];
+                pc += 3;
+              } else {
+                callee = this.indirectCallee(inst, code[pc + 1], code[pc + 2], R[b + code[pc + 3]]);
+                nb = b + code[pc + 4];
+                pc += 5;
+              }
+              const cf = callee.code;
+              if (cf !== null && cf.translate !== null) cf.translate();
+              this.moveTailCallArguments(callee, nb, b);
+              if (cf === null) {
+                this.callHost(callee, b, inst);
+                R = this.R, F32 = this.F32, F64 = this.F64;
+                mem = memoryView(inst);
+                if (this.pending !== null) {
+                  budget = 0;
+                  break interrupt;
+                }
+                break;
+              }
+              if (structured && this.#structured(callee)) {
+                this.callJit(callee, b, depth);
+                R = this.R, F32 = this.F32, F64 = this.F64;
+                mem = memoryView(inst);
+                break;
+              }
+              if (b + cf.frameWords + (depth << 2) > stackWords) {
+                throw new RuntimeError("call stack exhausted");
+              }
+              fn = callee;
+              code = cf.code;
+              pc = 0;
+              if (b + cf.frameWords > R.length) {
+                this.ensureWords(b + cf.frameWords);
+                R = this.R, F32 = this.F32, F64 = this.F64;
+              }
+              for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
+              if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
+              if (callee.instance !== inst) {
+                inst = callee.instance!;
+                mem = memoryView(inst);
+                globals = inst.globals;
+              }
+              break interrupt;
+            }
             case 10 /* mov32 */:
               R[b + code[pc + 1]] = R[b + code[pc + 2]];
               pc += 3;
@@ -2630,6 +2684,7 @@ export class Machine implements JitHost {
             case 240 /* v128_extract */:
             case 241 /* v128_replace */:
             case 242 /* v128_bitselect */:
+            case 363 /* v128_relaxed_ternary */:
               pc = executeSimd(this, inst, code, pc, b);
               break;
             // The generic lane ops call their family's dispatcher directly.
@@ -2784,6 +2839,22 @@ export class Machine implements JitHost {
     const R = this.R;
     for (let i = b + cf.paramWords, e = b + cf.localsEnd; i < e; i++) R[i] = 0;
     if (cf.refLocalSlots.length !== 0) this.clearRefLocals(cf.refLocalSlots, b);
+  }
+
+  /**
+   * Moves a tail call's arguments (and the references among them) from the
+   * registers at `from` down to the frame base `to` (`to` < `from`, so a
+   * forward copy is safe). A wasm callee is translated already.
+   */
+  private moveTailCallArguments(callee: FunctionInstance, from: number, to: number): void {
+    let words = 0;
+    if (callee.code !== null) words = callee.code.paramWords;
+    else for (const t of callee.type.params) words += t === 0x7b ? 4 : 2; // a v128 or a slot
+    const R = this.R, refs = this.refs;
+    for (let i = 0; i < words; i++) R[to + i] = R[from + i];
+    for (let s = from >> 1, d = to >> 1, e = (from + words + 1) >> 1; s < e; s++, d++) {
+      refs[d] = refs[s];
+    }
   }
 
   private clearRefLocals(slots: Int32Array, b: number): void {

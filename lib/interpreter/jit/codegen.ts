@@ -34,7 +34,15 @@ import {
   Instruction,
   readInstruction,
 } from "../../binary/instruction.ts";
-import { Imm, OPS, PREFIX_FB, PREFIX_FD } from "../../binary/opcodes.ts";
+import {
+  Imm,
+  isGcOp,
+  OPS,
+  PREFIX_FD,
+  PREFIX_FD_RELAXED,
+  simdSubOpcode,
+} from "../../binary/opcodes.ts";
+import { relaxedSimdAlias } from "../simd/simd_relaxed.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
 import { internType } from "../instances.ts";
@@ -416,7 +424,7 @@ class Generator {
         return false;
       }
     }
-    if (op >= PREFIX_FD && op < PREFIX_FB) {
+    if (op >= PREFIX_FD && !isGcOp(op)) {
       this.#simd(ins);
       return false;
     }
@@ -457,6 +465,10 @@ class Generator {
    * on the scratch registers.
    */
   #simd(ins: Instruction): void {
+    // Relaxed SIMD equal to a 2.0 instruction runs as it (see simd/simd_relaxed.ts).
+    if (ins.op >= PREFIX_FD_RELAXED && relaxedSimdAlias(ins.op) >= 0) {
+      ins.op = relaxedSimdAlias(ins.op);
+    }
     const op = ins.op;
     const info = OPS[op];
     if (op === PREFIX_FD + 0x0c) { // v128.const
@@ -465,7 +477,7 @@ class Generator {
       this.#emit(r.map((x, k) => `${x} = ${w.getInt32(4 * k, true)};`).join(" "));
       return;
     }
-    const regOp = SIMD_LOWERING[op - PREFIX_FD];
+    const regOp = SIMD_LOWERING[simdSubOpcode(op)];
     if (!info?.params || !info.results || regOp < 0 || !hasSimdKernel(regOp)) return unsupported();
     const params = info.params as ValType[];
     const operands: Value[] = [];

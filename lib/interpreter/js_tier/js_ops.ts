@@ -333,10 +333,11 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [360, 0, "R[b + @1] = (R[b + @2] +\nmem.getInt32(\n((R[b + @3] + @4) >>> 0) + (@5 >>> 0),\ntrue,\n)) | 0;"], // i32_add_load32
   [361, 0, "const op = @0, d = b + @1, y = b + @3;\nconst x = b + @2 + (op === 356 || op === 362 ? 2 : 0); // the half's words\nconst c = op >= 361 ? R[b + @4] & 31 : 0;\nconst p = R[x], q = R[x + 1];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = Math.imul(p & 0xffff, y0) >>> c;\nR[d + 1] = Math.imul(p >>> 16, y1) >>> c;\nR[d + 2] = Math.imul(q & 0xffff, y2) >>> c;\nR[d + 3] = Math.imul(q >>> 16, y3) >>> c;\npc += op >= 361 ? 5 : 4;\nbreak @L;"], // i32x4_extend_low_i16x8_u_mul_shr_u
   [362, 0, "const op = @0, d = b + @1, y = b + @3;\nconst x = b + @2 + (op === 356 || op === 362 ? 2 : 0); // the half's words\nconst c = op >= 361 ? R[b + @4] & 31 : 0;\nconst p = R[x], q = R[x + 1];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = Math.imul(p & 0xffff, y0) >>> c;\nR[d + 1] = Math.imul(p >>> 16, y1) >>> c;\nR[d + 2] = Math.imul(q & 0xffff, y2) >>> c;\nR[d + 3] = Math.imul(q >>> 16, y3) >>> c;\npc += op >= 361 ? 5 : 4;\nbreak @L;"], // i32x4_extend_high_i16x8_u_mul_shr_u
+  [363, 1, "pc = executeSimd(m, inst, code, pc, b);\nbreak @L;"], // v128_relaxed_ternary
 ];
 
 /** Ops whose cases change the loop's state (calls, returns, `memory.grow`): the tier returns to `run` there. */
-export const JS_EXIT_OPS: readonly number[] = [5, 6, 7, 8, 9, 46];
+export const JS_EXIT_OPS: readonly number[] = [5, 6, 7, 8, 9, 46, 364, 365];
 
 /** The body of every other op (the interpreter's `default`: rare ops, which may jump forward). */
 export const JS_RARE_TEMPLATE: string = "pc = executeRare(m, inst, code, pc, b);\nbreak @L;";

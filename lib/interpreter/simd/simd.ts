@@ -20,6 +20,7 @@
 
 import { RuntimeError } from "../../errors.ts";
 import type { InstanceState, RegisterViews } from "../instances.ts";
+import { relaxedTernary } from "./simd_relaxed.ts";
 import { A16, A32, A8, AB8, AU16, AU8, C32, CU8, readA, readB, writeC } from "./simd_scratch.ts";
 
 function outOfBounds(): never {
@@ -155,6 +156,18 @@ export function executeSimd(
       for (let i = 0; i < 4; i++) R[d + i] = (R[x + i] & R[c + i]) | (R[y + i] & ~R[c + i]);
       return pc + 5;
     }
+    case 363 /* v128_relaxed_ternary */:
+      relaxedTernary(
+        R,
+        m.F32,
+        m.F64,
+        code[pc + 5],
+        b + code[pc + 1],
+        b + code[pc + 2],
+        b + code[pc + 3],
+        b + code[pc + 4],
+      );
+      return pc + 6;
   }
   throw new RuntimeError(`internal error: unknown register op ${code[pc]} at ${pc}`);
 }

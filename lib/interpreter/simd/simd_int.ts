@@ -34,6 +34,7 @@ import {
   readB,
   writeC,
 } from "./simd_scratch.ts";
+import { relaxedDot } from "./simd_relaxed.ts";
 
 /** Popcount of each byte value. */
 const POPCNT8 = new Uint8Array(256);
@@ -267,6 +268,9 @@ export function intBinary(R: Int32Array, sub: number, d: number, a: number, b: n
     return;
   }
   switch (sub) {
+    case 0x112: // i16x8.relaxed_dot_i8x16_i7x16_s
+      relaxedDot(R, d, a, b);
+      return;
     case 0xb6: // i32x4.min_s
       for (let i = 0; i < 4; i++) R[d + i] = R[a + i] < R[b + i] ? R[a + i] : R[b + i];
       return;

@@ -7,7 +7,16 @@
  */
 
 import { Instruction, readInstruction } from "../../binary/instruction.ts";
-import { Imm, Op, OP_COUNT, OPS, PREFIX_FB, PREFIX_FC, PREFIX_FD } from "../../binary/opcodes.ts";
+import {
+  Imm,
+  Op,
+  OP_COUNT,
+  OPS,
+  PREFIX_FB,
+  PREFIX_FC,
+  PREFIX_FD,
+  PREFIX_FD_RELAXED,
+} from "../../binary/opcodes.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import { ValType } from "../../binary/types.ts";
 import { LOWERING } from "./op_map.ts";
@@ -138,8 +147,10 @@ function opAt(bytes: Uint8Array, pos: number, end: number): boolean {
       sub |= (b & 0x7f) << shift;
       shift += 7;
     }
-    if (sub < 0 || sub > 0xff) return false;
-    id = (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : PREFIX_FB) + sub;
+    if (sub < 0) return false;
+    if (sub <= 0xff) id = (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : PREFIX_FB) + sub;
+    else if (id === 0xfd && sub < 0x200) id = PREFIX_FD_RELAXED + sub - 0x100;
+    else return false;
   }
   if (id >= OP_COUNT || IMM_OF[id] === 255) return false;
   opId = id;

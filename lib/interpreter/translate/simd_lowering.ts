@@ -8,7 +8,14 @@
  * @module
  */
 
-import { Imm, OPS, PREFIX_FD } from "../../binary/opcodes.ts";
+import {
+  Imm,
+  OPS,
+  PREFIX_FD,
+  PREFIX_FD_RELAXED,
+  RELAXED_SIMD_FIRST_SUB,
+  simdSubOpcode,
+} from "../../binary/opcodes.ts";
 import type { Instruction } from "../../binary/instruction.ts";
 import { OP, OP_SPECS } from "../ops.ts";
 
@@ -18,13 +25,16 @@ function isFloatOp(name: string): boolean {
 }
 
 /**
- * Register ops by SIMD sub-opcode (the byte after 0xFD); -1 for
- * `v128.const`, which the translator lowers to `const128`.
+ * Register ops by SIMD sub-opcode (the u32 after 0xFD, relaxed SIMD's
+ * 0x100-0x113 included); -1 for `v128.const`, which the translator lowers
+ * to `const128`. The relaxed instructions equal to a 2.0 one are lowered as
+ * that one (see `simd/simd_relaxed.ts`), so their entries here are unused.
  */
 export const SIMD_LOWERING: Int32Array = (() => {
-  const table = new Int32Array(256).fill(-1);
-  for (let sub = 0; sub < 256; sub++) {
-    const info = OPS[PREFIX_FD + sub];
+  const table = new Int32Array(RELAXED_SIMD_FIRST_SUB + 0x14).fill(-1);
+  for (let sub = 0; sub < table.length; sub++) {
+    const info =
+      OPS[sub < RELAXED_SIMD_FIRST_SUB ? PREFIX_FD + sub : PREFIX_FD_RELAXED + sub - 0x100];
     if (info === undefined) continue;
     const name = info.name, params = info.params!, results = info.results!;
     let op: number;
@@ -37,6 +47,7 @@ export const SIMD_LOWERING: Int32Array = (() => {
     } else if (info.imm === Imm.shuffle) op = OP.v128_shuffle;
     else if (info.imm === Imm.lane) op = params.length === 1 ? OP.v128_extract : OP.v128_replace;
     else if (name.endsWith(".splat")) op = OP.v128_splat;
+    else if (params.length === 3) op = OP.v128_relaxed_ternary; // (laneselect runs as bitselect)
     else if (params.length === 1) op = isFloatOp(name) ? OP.v128_float_unary : OP.v128_int_unary;
     else op = isFloatOp(name) ? OP.v128_float_binary : OP.v128_int_binary;
     table[sub] = op;
@@ -52,7 +63,7 @@ export const SIMD_LOWERING: Int32Array = (() => {
  */
 export function simdImmediates(ins: Instruction, regOp: number): number[] {
   const info = OPS[ins.op]!;
-  const sub = ins.op - PREFIX_FD;
+  const sub = simdSubOpcode(ins.op);
   const takesSub = OP_SPECS[regOp][1].endsWith("n");
   const immediates: number[] = [];
   if (info.imm === Imm.memArg) immediates.push(ins.b);

@@ -12,7 +12,16 @@
  */
 
 import { CompileError } from "../../errors.ts";
-import { Imm, Op, OPS, PREFIX_FB, PREFIX_FD } from "../../binary/opcodes.ts";
+import {
+  Imm,
+  isGcOp,
+  Op,
+  OPS,
+  PREFIX_FD,
+  PREFIX_FD_RELAXED,
+  simdSubOpcode,
+} from "../../binary/opcodes.ts";
+import { relaxedSimdAlias } from "../simd/simd_relaxed.ts";
 import { Instruction, readInstruction } from "../../binary/instruction.ts";
 import { ModulePlan, StructuredPlan } from "../jit/compile.ts";
 import { ByteReader } from "../../binary/reader.ts";
@@ -25,7 +34,7 @@ import { LOWERING, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
 import { OP } from "../ops.ts";
 import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { SIMD_LOWERING, simdImmediates } from "./simd_lowering.ts";
-import { ADDR, CONST, is64, LOCAL, TEMP, wordsOf } from "./virtual_stack.ts";
+import { ADDR, CONST, is64, LOCAL, moveOp, TEMP, wordsOf } from "./virtual_stack.ts";
 
 /** Translation options. */
 export interface TranslateOptions {
@@ -107,9 +116,13 @@ class Translator extends GcLowering {
     this.fuel = options.fuel;
   }
 
+  /** The index of the function being translated (a tail call of itself becomes a loop). */
+  #funcIndex = -1;
+
   translate(funcIndex: number): CompiledFunction {
     const v = this.v, ins = this.ins;
     const body = v.begin(funcIndex);
+    this.#funcIndex = funcIndex;
     const type = v.funcType;
     const bytes = this.ctx.module.bytes;
     this.reset(type, body.locals, findHoistableConstants(bytes, body.start, body.end));
@@ -217,7 +230,7 @@ class Translator extends GcLowering {
       else this.unary(lowering.op, info.results![0]);
       return;
     }
-    if (op >= PREFIX_FD && op < PREFIX_FB) {
+    if (op >= PREFIX_FD && !isGcOp(op)) {
       this.simd(ins);
       return;
     }
@@ -257,8 +270,13 @@ class Translator extends GcLowering {
    * the sub-opcode last for the generic ops (see `simd_lowering.ts`).
    */
   private simd(ins: Instruction): void {
+    if (ins.op >= PREFIX_FD_RELAXED) {
+      // Relaxed SIMD equal to a 2.0 instruction runs as it (validation has already seen it).
+      const alias = relaxedSimdAlias(ins.op);
+      if (alias >= 0) ins.op = alias;
+    }
     const info = OPS[ins.op]!;
-    const sub = ins.op - PREFIX_FD;
+    const sub = simdSubOpcode(ins.op);
     if (ins.op === Op.v128_const) {
       const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
       const lo = w.getInt32(0, true), hi = w.getInt32(4, true);
@@ -445,18 +463,18 @@ class Translator extends GcLowering {
         this.call(ctx.types[ins.a], OP.call_indirect, ins.b, ins.a, index);
         return;
       }
-      case Op.call_ref:
-      case Op.return_call_ref: {
+      case Op.call_ref: {
         // The callee is set aside, then called as `call_indirect` through table -1.
         this.emit(OP.call_ref_prepare, this.operand(this.h - 1));
         this.pop(1);
         this.call(ctx.types[ins.a], OP.call_indirect, -1, ins.a, 0);
-        if (ins.op === Op.return_call_ref) {
-          this.returnInstruction();
-          this.top.unreachable = true;
-        }
         return;
       }
+      case Op.return_call:
+      case Op.return_call_indirect:
+      case Op.return_call_ref:
+        this.tailCall(ins);
+        return;
       case Op.drop:
         this.pop(1);
         return;
@@ -653,6 +671,69 @@ class Translator extends GcLowering {
     if (op === OP.call) this.emit(OP.call, target, base);
     else this.emit(OP.call_indirect, target, typeIndex, index, base);
     for (const t of type.results) this.pushTemp(t);
+  }
+
+  /**
+   * A tail call of the function itself is a jump back to its start with the
+   * arguments as its parameters and its declared locals zeroed (what entering
+   * it would do), so the loop runs in the JavaScript tiers like any other.
+   */
+  private selfTailCall(type: FuncType): void {
+    const n = type.params.length;
+    for (let i = this.h - n; i < this.h; i++) this.materialize(i);
+    // The arguments sit in temporaries, above every local: moving them in order is safe.
+    for (let k = 0; k < n; k++) {
+      const i = this.h - n + k;
+      this.emit(moveOp(this.type[i]), this.localWords[k], this.slot[i]);
+    }
+    this.pop(n);
+    for (let j = n; j < this.localTypes.length; j++) {
+      const t = this.localTypes[j], r = this.localWords[j];
+      if (t === ValType.i32 || t === ValType.f32) this.emit(OP.const32, r, 0);
+      else if (is64(t)) this.emit(OP.const64, r, 0, 0);
+      else if (t === ValType.v128) this.emit(OP.const128, r, 0, 0, 0, 0);
+      else this.emit(OP.ref_null, r);
+    }
+    this.emit(OP.br, 0);
+  }
+
+  /**
+   * `return_call` and `return_call_indirect`: the arguments go to canonical
+   * registers as for a call, then the callee replaces this frame. With
+   * listeners a tail call is a call followed by a return, so that every
+   * function's exit event still fires (the frame stack then grows).
+   */
+  private tailCall(ins: Instruction): void {
+    const ctx = this.ctx;
+    const direct = ins.op === Op.return_call;
+    const type = direct ? ctx.types[ctx.funcTypeIndices[ins.a]] : ctx.types[ins.a];
+    let index = -1;
+    // return_call_ref: the callee is set aside, then called through table -1 (as call_ref).
+    const table = ins.op === Op.return_call_ref ? -1 : ins.b;
+    if (ins.op === Op.return_call_ref) {
+      this.emit(OP.call_ref_prepare, this.operand(this.h - 1));
+      this.pop(1);
+      index = 0;
+    } else if (!direct) {
+      index = this.operand(this.h - 1);
+      this.pop(1);
+    }
+    if (this.listeners) {
+      this.call(type, direct ? OP.call : OP.call_indirect, direct ? ins.a : table, ins.a, index);
+      this.returnInstruction();
+    } else if (direct && ins.a === this.#funcIndex) {
+      this.selfTailCall(type);
+    } else {
+      const n = type.params.length;
+      for (let i = this.h - n; i < this.h; i++) this.materialize(i);
+      const base = this.slotFor(this.h - n);
+      this.pop(n);
+      if (direct) this.emit(OP.return_call, ins.a, base);
+      else this.emit(OP.return_call_indirect, table, ins.a, index, base);
+      // Where host and structured-tier callees return to (see the executor's return_call).
+      this.emit(OP.return);
+    }
+    this.top.unreachable = true;
   }
 }
 
