@@ -166,3 +166,21 @@ function calls(m: Module) {
 function rt(message: string) {
   return (e: unknown) => e instanceof RuntimeError && e.message.includes(message);
 }
+
+test("return_call_ref replaces the frame: 100,000 tail calls within a 64 KiB stack", async () => {
+  const wat = `(module
+    (type $t (func (param i32 i32) (result i32)))
+    (elem declare func $count)
+    (func $count (type $t)
+      (if (result i32) (i32.eqz (local.get 0)) (then (local.get 1))
+        (else (return_call_ref $t (i32.sub (local.get 0) (i32.const 1))
+          (i32.add (local.get 1) (i32.const 2)) (ref.func $count)))))
+    (func (export "run") (param i32) (result i32)
+      (return_call_ref $t (local.get 0) (i32.const 0) (ref.func $count))))`;
+  for (const jsTier of [false, 1] as const) {
+    const m = await new Runtime({ jsTier, maxStackBytes: 65536 }).instantiate(wat);
+    const run = m.exportedFunction("run")!;
+    for (let round = 0; round < 3; round++) assert.deepEqual(run.call(10), [20]);
+    assert.deepEqual(run.call(100_000), [200_000]);
+  }
+});
