@@ -28,6 +28,12 @@ const meaning = (name: string, kinds: string): string => {
     ref_null: "d ← null",
     ref_func: "d ← function n",
     ref_is_null: "d ← (r = null)",
+    atomic:
+      "0xFE sub-opcode n on memory 0 (`atomic_ops.ts`): d ← result; address r₂ + offset; operands r₃, r₄",
+    canon_f32: "deterministic profile: r ← canonical NaN if r is a NaN",
+    canon_f64: "deterministic profile: r ← canonical NaN if r is a NaN",
+    canon_f32x4: "deterministic profile: each NaN lane of r ← canonical NaN",
+    canon_f64x2: "deterministic profile: each NaN lane of r ← canonical NaN",
     table_get: "d ← table n[r]",
     table_set: "table n[r₁] ← r₂",
     table_size: "d ← size of table n",

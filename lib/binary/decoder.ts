@@ -200,7 +200,7 @@ class ModuleDecoder {
         this.vec(() => m.tables.push(this.definedTable()));
         return;
       case SectionId.memory:
-        this.vec(() => m.memories.push({ limits: this.limits() }));
+        this.vec(() => m.memories.push({ limits: this.limits(true) }));
         return;
       case SectionId.global:
         this.vec(() => {
@@ -350,7 +350,8 @@ class ModuleDecoder {
     return { type, mutable: mut === 1 };
   }
 
-  private limits(): Limits {
+  /** Limits; `memory` allows the shared flag (0x02, threads), which tables do not. */
+  private limits(memory = false): Limits {
     const r = this.r;
     const at = r.pos;
     const flag = r.u8();
@@ -358,6 +359,12 @@ class ModuleDecoder {
     if (flag === 0x01) {
       const min = r.u32();
       return { min, max: r.u32() };
+    }
+    if (memory && (flag === 0x02 || flag === 0x03)) {
+      requireFeature(this.m.features, "threads", at);
+      const min = r.u32();
+      // A shared memory without a maximum decodes; the validator rejects it.
+      return flag === 0x03 ? { min, max: r.u32(), shared: true } : { min, shared: true };
     }
     return r.fail("integer too large", at);
   }
@@ -407,7 +414,7 @@ class ModuleDecoder {
         return { module, name, offset, desc: { kind, type: this.tableType() } };
       case ExternKind.memory:
         m.importedMemoryCount++;
-        return { module, name, offset, desc: { kind, type: { limits: this.limits() } } };
+        return { module, name, offset, desc: { kind, type: { limits: this.limits(true) } } };
       case ExternKind.global:
         m.importedGlobalCount++;
         return { module, name, offset, desc: { kind, type: this.globalType() } };

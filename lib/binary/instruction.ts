@@ -8,7 +8,16 @@
  */
 
 import type { ByteReader } from "./reader.ts";
-import { Imm, Op, OPS, PREFIX_FB, PREFIX_FC, PREFIX_FD, PREFIX_FD_RELAXED } from "./opcodes.ts";
+import {
+  Imm,
+  Op,
+  OPS,
+  PREFIX_FB,
+  PREFIX_FC,
+  PREFIX_FD,
+  PREFIX_FD_RELAXED,
+  PREFIX_FE,
+} from "./opcodes.ts";
 import { concreteHeapType, isAbstractHeapType, refType, type ValType } from "./types.ts";
 
 /** Block type immediate meaning "no parameters, no results" (the byte 0x40 as s7). */
@@ -24,7 +33,7 @@ export const BLOCK_EMPTY = -0x40;
  * | label, func, local, global, table, elem, data | `a`: the index |
  * | brTable | `list`: the label indices (`count` of them), `a`: the default label |
  * | callIndirect | `a`: type index, `b`: table index |
- * | memArg | `a`: alignment exponent, `b`: offset (u32) |
+ * | memArg, atomicMemArg | `a`: alignment exponent, `b`: offset (u32) |
  * | memArgLane | as memArg, plus `c`: lane |
  * | lane | `a`: lane |
  * | i32, f32 | `a`: value / bit pattern as int32 |
@@ -120,10 +129,13 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
   const offset = r.pos;
   ins.offset = offset;
   let id = r.u8();
-  if (id >= 0xfb && id <= 0xfd) {
+  if (id >= 0xfb && id <= 0xfe) {
     const sub = r.u32();
-    if (sub <= 0xff) id = (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : PREFIX_FB) + sub;
-    else if (id === 0xfd && sub < 0x200) id = PREFIX_FD_RELAXED + sub - 0x100;
+    if (sub <= 0xff) {
+      id =
+        (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : id === 0xfe ? PREFIX_FE : PREFIX_FB) +
+        sub;
+    } else if (id === 0xfd && sub < 0x200) id = PREFIX_FD_RELAXED + sub - 0x100;
     else id = -1;
   }
   const info = id < 0 ? undefined : OPS[id];
@@ -169,6 +181,7 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
       ins.b = r.u32();
       return;
     case Imm.memArg:
+    case Imm.atomicMemArg:
       ins.a = r.u32();
       ins.b = r.u32();
       return;
@@ -178,6 +191,7 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
       ins.c = r.u8();
       return;
     case Imm.memZero:
+    case Imm.zeroByte:
       readZeroByte(r);
       return;
     case Imm.i32:

@@ -9,6 +9,7 @@
  * - `0xFC n` (saturating truncation, bulk memory, tables) is `0x100 + n`;
  * - `0xFD n` (SIMD) is `0x200 + n`;
  * - `0xFB n` (GC) is `0x400 + n`.
+ * - `0xFE n` (threads: atomics) is `0x300 + n` (see `isAtomicOp`).
  *
  * @module
  */
@@ -27,12 +28,19 @@ export const PREFIX_FB = 0x400;
 export const PREFIX_FD_RELAXED = 0x500;
 /** The first relaxed SIMD sub-opcode (the u32 after 0xFD). */
 export const RELAXED_SIMD_FIRST_SUB = 0x100;
+/** First op id of the `0xFE` (threads: atomic) prefixed instructions, up to 0x3FF. */
+export const PREFIX_FE = 0x300;
 /** One past the largest op id. */
 export const OP_COUNT = 0x600;
 
 /** True for the op ids of `0xFB` (GC) instructions. */
 export function isGcOp(id: number): boolean {
   return id >= PREFIX_FB && id < PREFIX_FB + 0x100;
+}
+
+/** True for the op ids of the 0xFE (threads) instructions. */
+export function isAtomicOp(id: number): boolean {
+  return id >= PREFIX_FE && id < PREFIX_FE + 0x100;
 }
 
 /** The shape of an instruction's immediate operands. */
@@ -99,6 +107,10 @@ export const Imm = {
   heapType: 42,
   /** Cast flags, a label and two heap types (`br_on_cast`, `br_on_cast_fail`). */
   brOnCast: 43,
+  /** A memory argument whose alignment must be the natural one (atomics). */
+  atomicMemArg: 27,
+  /** A reserved zero byte that names no memory (`atomic.fence`). */
+  zeroByte: 28,
 } as const;
 
 /** One of the codes in {@link Imm}. */
@@ -659,6 +671,31 @@ const gcOps: [number, string, Imm][] = [
   [30, "i31.get_u", Imm.none],
 ];
 for (const [code, name, imm] of gcOps) op(PREFIX_FB + code, name, imm, null);
+// 0xFE: threads (atomic memory accesses, wait/notify, fence); their alignment must be natural.
+op(PREFIX_FE + 0x00, "memory.atomic.notify", Imm.atomicMemArg, "ii:i", 2);
+op(PREFIX_FE + 0x01, "memory.atomic.wait32", Imm.atomicMemArg, "iil:i", 2);
+op(PREFIX_FE + 0x02, "memory.atomic.wait64", Imm.atomicMemArg, "ill:i", 3);
+op(PREFIX_FE + 0x03, "atomic.fence", Imm.zeroByte, ":");
+/** Atomic access widths in opcode order: [value type, bits accessed ("" = all), log2 bytes]. */
+const atomicWidths: ["i32" | "i64", string, number][] = [
+  ["i32", "", 2],
+  ["i64", "", 3],
+  ["i32", "8", 0],
+  ["i32", "16", 1],
+  ["i64", "8", 0],
+  ["i64", "16", 1],
+  ["i64", "32", 2],
+];
+atomicWidths.forEach(([type, bits, align], i) => {
+  const t = type === "i32" ? "i" : "l", u = bits === "" ? "" : "_u";
+  op(PREFIX_FE + 0x10 + i, `${type}.atomic.load${bits}${u}`, Imm.atomicMemArg, `i:${t}`, align);
+  op(PREFIX_FE + 0x17 + i, `${type}.atomic.store${bits}`, Imm.atomicMemArg, `i${t}:`, align);
+  ["add", "sub", "and", "or", "xor", "xchg", "cmpxchg"].forEach((what, k) => {
+    const sig = what === "cmpxchg" ? `i${t}${t}:${t}` : `i${t}:${t}`;
+    const name = `${type}.atomic.rmw${bits}.${what}${u}`;
+    op(PREFIX_FE + 0x1e + 7 * k + i, name, Imm.atomicMemArg, sig, align);
+  });
+});
 
 /**
  * Relaxed SIMD (WebAssembly 3.0): [sub-opcode, name, signature]. Their
@@ -794,6 +831,7 @@ export function opName(id: number): string {
 export function opBytesText(id: number): string {
   const hex = (n: number) => "0x" + n.toString(16).padStart(2, "0");
   if (id >= PREFIX_FD_RELAXED) return `0xfd ${hex(simdSubOpcode(id))}`;
+  if (isAtomicOp(id)) return `0xfe ${hex(id - PREFIX_FE)}`;
   if (id >= PREFIX_FB) return `0xfb ${hex(id - PREFIX_FB)}`;
   if (id >= PREFIX_FD) return `0xfd ${hex(id - PREFIX_FD)}`;
   if (id >= PREFIX_FC) return `0xfc ${hex(id - PREFIX_FC)}`;

@@ -219,6 +219,8 @@ export interface Limits {
   min: number;
   /** Absent when the module sets no maximum. */
   max?: number;
+  /** A shared memory (threads); absent or false otherwise. Tables are never shared. */
+  shared?: boolean;
 }
 
 /** The type of a table. */

@@ -18,7 +18,7 @@ export interface Clock {
 }
 
 /** Blocks without spinning: Atomics.wait is allowed on the main thread of Deno, Bun and Node. */
-function blockFor(ms: number): void {
+export function blockFor(ms: number): void {
   if (ms <= 0) return;
   try {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

@@ -58,6 +58,11 @@ export class MemoryInstance {
   /** The maximum the module declared, if any (for import matching). */
   readonly declaredMax: number | undefined;
   /**
+   * A shared memory (threads). Its bytes are an ordinary `ArrayBuffer`: the
+   * runtime runs one thread, which `memory.atomic.wait` needs to know only.
+   */
+  readonly shared: boolean;
+  /**
    * The current `buffer` has been handed out by the JS API's `Memory.buffer`
    * (which must be exactly the memory's size). The next growth then moves the
    * memory into a buffer of exactly the new size: one copy, which the glue
@@ -71,9 +76,16 @@ export class MemoryInstance {
    * @param min initial size in pages.
    * @param declaredMax the module's maximum, if any.
    * @param limitPages the runtime's cap on any memory, in pages.
+   * @param shared whether the memory is shared (threads).
    */
-  constructor(min: number, declaredMax: number | undefined, limitPages = MAX_PAGES) {
+  constructor(
+    min: number,
+    declaredMax: number | undefined,
+    limitPages = MAX_PAGES,
+    shared = false,
+  ) {
     this.pages = min;
+    this.shared = shared;
     this.declaredMax = declaredMax;
     this.maxPages = Math.min(declaredMax ?? MAX_PAGES, limitPages);
     this.byteLength = min * PAGE_SIZE;

@@ -459,6 +459,16 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // (its arguments move down to the frame base; no frame record is pushed).
   ["return_call", "nr"], // function index, argument base
   ["return_call_indirect", "nnrr"], // table, type index, element index register, argument base
+  // Threads (atomic_ops.ts): every 0xFE instruction but atomic.fence. dst (unused by stores),
+  // address, first operand, second operand (0 when the instruction has fewer), offset,
+  // sub-opcode (the byte after 0xFE).
+  ["atomic", "rrrrin"],
+  // The deterministic profile (translate/deterministic.ts): after an instruction that may compute
+  // a NaN, its result register's NaNs become the canonical NaN (each lane's, for vectors).
+  ["canon_f32", "r"],
+  ["canon_f64", "r"],
+  ["canon_f32x4", "r"],
+  ["canon_f64x2", "r"],
   // Typed references and GC (execute/gc_ops.ts). Types are canonical: `n` a canonical type id,
   // `i` a canonical reference type (see lib/validate/type_canon.ts).
   ["ref_as_non_null", "rr"], // dst, ref: traps on null

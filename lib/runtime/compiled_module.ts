@@ -77,6 +77,8 @@ export class CompiledModule {
   readonly metered: boolean;
   /** @internal True when the code calls function listeners. */
   readonly listened: boolean;
+  /** @internal True when the code canonicalises NaN results (the deterministic profile). */
+  readonly deterministic: boolean;
 
   /** @internal Use `Runtime.compileModule`. */
   constructor(
@@ -84,11 +86,13 @@ export class CompiledModule {
     code: readonly CompiledFunction[],
     metered = false,
     listened = false,
+    deterministic = false,
   ) {
     this.decoded = decoded;
     this.code = code;
     this.metered = metered;
     this.listened = listened;
+    this.deterministic = deterministic;
     const defs = buildDefinitions(decoded);
     this.definitions = defs;
     this.name = decoded.names?.module;

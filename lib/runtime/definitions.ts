@@ -97,6 +97,8 @@ export interface MemoryDefinition extends DefinitionBase {
   readonly min: number;
   /** The maximum size, if the module declares one. */
   readonly max?: number;
+  /** True for a shared memory (threads); absent otherwise. */
+  readonly shared?: boolean;
 }
 
 /** A table of a module. Sizes are in elements. */
@@ -177,6 +179,7 @@ export function buildDefinitions(m: WasmModule): ModuleDefinitions {
       import: importName,
       exportNames: exportNames[ExternKind.memory].get(index) ?? [],
       ...limitsOf(limits),
+      ...(limits.shared ? { shared: true } : {}),
     });
   };
   const addTable = (element: number, limits: Limits, importName?: ImportName) => {

@@ -127,7 +127,7 @@ export class HostFunctionBuilder {
 
 type PendingExport =
   | { kind: typeof ExternKind.func; fn: PendingFunction }
-  | { kind: typeof ExternKind.memory; min: number; max?: number }
+  | { kind: typeof ExternKind.memory; min: number; max?: number; shared?: boolean }
   | { kind: typeof ExternKind.table; element: "funcref" | "externref"; min: number; max?: number }
   | { kind: typeof ExternKind.global; type: ValueType; value: unknown; mutable: boolean };
 
@@ -171,8 +171,15 @@ export class HostModuleBuilder {
     return this;
   }
 
-  /** Exports a new memory of `min` pages (and at most `max`). */
-  exportMemory(name: string, limits: { min: number; max?: number }): this {
+  /**
+   * Exports a new memory of `min` pages (and at most `max`). A `shared` one
+   * (threads) must have a `max`; modules that import it must declare it
+   * shared, as `wasip1-threads` modules do with `env.memory`.
+   */
+  exportMemory(name: string, limits: { min: number; max?: number; shared?: boolean }): this {
+    if (limits.shared && limits.max === undefined) {
+      throw new TypeError(`shared memory "${name}" must have a maximum`);
+    }
     this.#exports.set(name, { kind: ExternKind.memory, ...limits });
     return this;
   }
@@ -251,12 +258,14 @@ export class HostModuleBuilder {
         }
         case ExternKind.memory: {
           const index = state.memories.length;
-          state.memories.push(new MemoryInstance(e.min, e.max, rt.memoryLimitPages));
+          const shared = e.shared ?? false;
+          state.memories.push(new MemoryInstance(e.min, e.max, rt.memoryLimitPages, shared));
           const def: MemoryDefinition = {
             index,
             exportNames: [exportName],
             min: e.min,
             max: e.max,
+            ...(shared ? { shared } : {}),
           };
           defs.memories.push(def);
           exports.set(exportName, { kind: ExternKind.memory, index });

@@ -129,6 +129,9 @@ export function link(
         if (!limitsMatch(memory.pages, memory.declaredMax, d.type.limits)) {
           throw incompatible("memory limits do not match");
         }
+        if (memory.shared !== (d.type.limits.shared ?? false)) {
+          throw incompatible(memory.shared ? "memory is shared" : "memory is not shared");
+        }
         state.memories.push(memory);
         break;
       }
@@ -190,7 +193,12 @@ export function link(
       );
     }
     state.memories.push(
-      new MemoryInstance(mem.limits.min, mem.limits.max, limits.memoryLimitPages),
+      new MemoryInstance(
+        mem.limits.min,
+        mem.limits.max,
+        limits.memoryLimitPages,
+        mem.limits.shared ?? false,
+      ),
     );
   }
   for (const g of m.globals) {

@@ -57,6 +57,15 @@ export class Memory {
     return this.#mem.exactBuffer();
   }
 
+  /**
+   * Whether the memory is shared (threads). The runtime runs one thread, so
+   * a shared memory behaves like any other; only `memory.atomic.wait`
+   * and import matching tell them apart.
+   */
+  get shared(): boolean {
+    return this.#mem.shared;
+  }
+
   /** Size in bytes. */
   get size(): number {
     return this.#mem.byteLength;

@@ -86,11 +86,24 @@ export interface RuntimeConfig {
    * fails to compile with a `CompileError` naming it.
    */
   features?: FeatureConfig;
+  /**
+   * The deterministic profile: the same module gives the same bits on every
+   * host, tier and JIT state. Every NaN that float arithmetic computes
+   * (scalar and SIMD: add, sub, mul, div, sqrt, min, max, rounding,
+   * promote/demote, relaxed SIMD's madd/min/max) becomes the canonical NaN
+   * (positive, quiet, zero payload), where WebAssembly lets engines pick
+   * any payload; loads, stores, moves, reinterpretations, `abs`, `neg` and
+   * `copysign` keep their bits. Relaxed SIMD results are fixed in every
+   * profile. Off by default; its cost is in the README.
+   */
+  deterministic?: boolean;
 }
 
 /** Limits and options applied while compiling. */
 export interface CompileLimits {
   fuel: boolean;
+  /** The deterministic profile ({@link RuntimeConfig.deterministic}). */
+  deterministic?: boolean;
   listeners: boolean;
   maxModuleBytes: number;
   maxFunctions: number;
@@ -167,6 +180,7 @@ export class Runtime {
       : Math.floor(jsTier);
     this.#compileLimits = {
       fuel: config.fuel ?? false,
+      deterministic: config.deterministic ?? false,
       listeners: config.listeners !== undefined,
       maxModuleBytes: config.maxModuleBytes ?? 256 * 1024 * 1024,
       maxFunctions: config.maxFunctions ?? 1_000_000,
@@ -219,9 +233,12 @@ export class Runtime {
   /** @internal Synchronous instantiation (the spec runner and tests use it). */
   instantiateSync(compiled: CompiledModule, config: ModuleConfig = {}): Module {
     this.#checkOpen();
-    if (compiled.metered !== this.metered || compiled.listened !== this.#compileLimits.listeners) {
+    if (
+      compiled.metered !== this.metered || compiled.listened !== this.#compileLimits.listeners ||
+      compiled.deterministic !== (this.#compileLimits.deterministic ?? false)
+    ) {
       throw new Error(
-        "the module was compiled by a runtime with different fuel or listener settings",
+        "the module was compiled by a runtime with different fuel or listener settings, or profile",
       );
     }
     const name = config.name === undefined ? compiled.name : (config.name || undefined);
@@ -484,9 +501,11 @@ export function compileSync(source: ModuleSource, limits: CompileLimits): Compil
     const code = translateModule(ctx, {
       fuel: limits.fuel,
       listeners: limits.listeners,
+      deterministic: limits.deterministic ?? false,
       lazy: true,
     });
-    return new CompiledModule(decoded, code, limits.fuel, limits.listeners);
+    const deterministic = limits.deterministic ?? false;
+    return new CompiledModule(decoded, code, limits.fuel, limits.listeners, deterministic);
   } catch (e) {
     if (e instanceof CompileError) throw e;
     // A hostile module must not surface as a RangeError or TypeError from deep

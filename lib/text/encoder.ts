@@ -12,11 +12,12 @@ import type { TextElem, TextModule } from "./ast.ts";
 import { ByteWriter } from "./writer.ts";
 
 function writeLimits(w: ByteWriter, l: Limits): void {
+  const shared = l.shared ? 0x02 : 0x00;
   if (l.max === undefined) {
-    w.byte(0x00);
+    w.byte(shared);
     w.u32(l.min);
   } else {
-    w.byte(0x01);
+    w.byte(shared | 0x01);
     w.u32(l.min);
     w.u32(l.max);
   }

@@ -8,6 +8,7 @@
 
 import {
   Imm,
+  isAtomicOp,
   Op,
   type OpInfo,
   OPS_BY_NAME,
@@ -15,6 +16,7 @@ import {
   PREFIX_FC,
   PREFIX_FD,
   PREFIX_FD_RELAXED,
+  PREFIX_FE,
   simdSubOpcode,
 } from "../binary/opcodes.ts";
 import { heapTypeOf, isNullable } from "../binary/types.ts";
@@ -45,7 +47,10 @@ const CLAUSES = new Set(["then", "else", "param", "result", "local", "type", "it
 
 /** Writes an op id as its opcode bytes. */
 function writeOp(w: ByteWriter, id: number): void {
-  if (id >= PREFIX_FD_RELAXED) {
+  if (isAtomicOp(id)) {
+    w.byte(0xfe);
+    w.u32(id - PREFIX_FE);
+  } else if (id >= PREFIX_FD_RELAXED) {
     w.byte(0xfd);
     w.u32(simdSubOpcode(id));
   } else if (id >= PREFIX_FB) {
@@ -414,6 +419,7 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       w.u32(parseIndex(c, m.dataNames, "data segment"));
       return;
     case Imm.memArg:
+    case Imm.atomicMemArg:
       parseMemArg(c, w, info);
       return;
     case Imm.memArgLane:
@@ -421,6 +427,7 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       w.byte(parseLane(c));
       return;
     case Imm.memZero:
+    case Imm.zeroByte:
       w.byte(0);
       return;
     case Imm.memoryCopy:

@@ -421,7 +421,7 @@ function importDesc(
     const limits = parseLimits(c);
     mod.imports.push({ module, name, desc: { kind: 1, type: { limits, element: c.refType() } } });
   } else if (kind === "memory") {
-    mod.imports.push({ module, name, desc: { kind: 2, type: { limits: parseLimits(c) } } });
+    mod.imports.push({ module, name, desc: { kind: 2, type: { limits: parseMemoryLimits(c) } } });
   } else {
     mod.imports.push({ module, name, desc: { kind: 3, type: parseGlobalType(c) } });
   }
@@ -442,6 +442,17 @@ function parseLimits(c: Cursor): Limits {
   const min = c.u32("a limit");
   if (c.atU32()) return { min, max: c.u32("a limit") };
   return { min };
+}
+
+/** A memory's limits, then `shared` (threads) if present. */
+function parseMemoryLimits(c: Cursor): Limits {
+  const limits = parseLimits(c);
+  const t = c.peek();
+  if (t.kind === Tok.word && t.text === "shared") {
+    c.next();
+    limits.shared = true;
+  }
+  return limits;
 }
 
 function parseGlobalType(c: Cursor): { type: ValType; mutable: boolean } {
@@ -537,7 +548,7 @@ function parseMemory(c: Cursor, mod: TextModule, index: number): void {
     mod.datas.push({ mode: "active", memory: index, offset: I32_CONST_0, bytes });
     return;
   }
-  mod.memories.push({ limits: parseLimits(c) });
+  mod.memories.push({ limits: parseMemoryLimits(c) });
 }
 
 function parseStrings(c: Cursor): Uint8Array {

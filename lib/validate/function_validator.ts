@@ -228,6 +228,14 @@ export class FunctionValidator extends GcValidation {
         this.#needMemory(ins);
         if (ins.a > align) this.fail("alignment must not be larger than natural", ins.offset);
         return;
+      case Imm.atomicMemArg:
+        requireFeature(ctx.module.features, "threads", ins.offset);
+        this.#needMemory(ins);
+        if (ins.a !== align) this.fail("alignment must be equal to natural", ins.offset);
+        return;
+      case Imm.zeroByte:
+        requireFeature(ctx.module.features, "threads", ins.offset);
+        return;
       case Imm.memArgLane:
         this.#needMemory(ins);
         if (ins.a > align) this.fail("alignment must not be larger than natural", ins.offset);

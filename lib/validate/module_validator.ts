@@ -185,4 +185,7 @@ function checkMemoryType(m: MemoryType, where: string, offset: number | undefine
     );
   }
   checkLimits(m.limits, where, offset);
+  if (m.limits.shared && max === undefined) {
+    throw new CompileError(`shared memory must have maximum in ${where}`, offset);
+  }
 }

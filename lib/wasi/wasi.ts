@@ -105,6 +105,13 @@ export interface WasiInstance {
   readonly module: Module;
   /** The legacy `wasi_unstable` host module (same state, old struct layouts). */
   readonly legacyModule: Module;
+  /**
+   * The `wasi` module of `wasi-threads`: its `thread-spawn` always fails
+   * (returns -EAGAIN), since the runtime runs one thread. So `wasip1-threads`
+   * programs load, and `pthread_create` reports an error instead of a link
+   * failure.
+   */
+  readonly threadsModule: Module;
   /** Closes the host modules and every file the guest left open. */
   close(): void;
 }
@@ -308,12 +315,19 @@ async function createWasi(runtime: Runtime, config: WasiConfig) {
   const ctx = new WasiContext(parts);
   const module = await buildModule(runtime, "wasi_snapshot_preview1", ctx, { legacy: false }, log);
   const legacyModule = await buildModule(runtime, "wasi_unstable", ctx, { legacy: true }, log);
+  const threadsModule = await runtime.newHostModuleBuilder("wasi").newFunctionBuilder()
+    .withFunc(() => -6, /* -EAGAIN */ ["i32"], ["i32"])
+    .withParameterNames("start_arg")
+    .export("thread-spawn")
+    .instantiate();
   const instance: WasiInstance = {
     module,
     legacyModule,
+    threadsModule,
     close() {
       module.close();
       legacyModule.close();
+      threadsModule.close();
       ctx.close();
     },
   };

@@ -44,13 +44,19 @@ export function defineMemory(ctx: FacadeContext): new (descriptor: unknown) => o
       if (maximum !== undefined && maximum < initial) {
         throw new RangeError(`maximum ${maximum} is below initial ${initial}`);
       }
+      // Threads: a shared memory needs a maximum. Its buffer stays an ArrayBuffer (one thread; a
+      // SharedArrayBuffer that grows into new aliasing objects cannot be made from JavaScript).
+      const shared = Boolean(d.shared);
+      if (shared && maximum === undefined) {
+        throw new TypeError("a shared memory needs 'maximum'");
+      }
       const limit = ctx.options.memoryLimitPages ?? MAX_PAGES;
       if (initial > limit) {
         throw new RangeError(`initial ${initial} exceeds the limit of ${limit} pages`);
       }
       let memory: MemoryInstance;
       try {
-        memory = new MemoryInstance(initial, maximum, limit);
+        memory = new MemoryInstance(initial, maximum, limit, shared);
       } catch {
         throw new RangeError(`cannot allocate a memory of ${initial} pages`);
       }

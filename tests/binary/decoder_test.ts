@@ -145,7 +145,8 @@ test("import section: every kind, and its errors", () => {
     "malformed reference type",
   );
   malformed(
-    wasmModule(section(2, vec([[...name("m"), ...name("m"), 2, 2, 0]]))),
+    // Flags 2 and 3 are shared memories (threads); memory64 takes 4 to 7.
+    wasmModule(section(2, vec([[...name("m"), ...name("m"), 2, 8, 0]]))),
     "integer too large",
   );
   malformed(
@@ -268,7 +269,7 @@ test("table, memory and global sections", () => {
     wasmModule(section(6, vec([[I32, 0, 0x41, 0]]))),
     "unexpected end of section or function",
   );
-  malformed(wasmModule(section(5, vec([[2, 0]]))), "integer too large");
+  malformed(wasmModule(section(5, vec([[8, 0]]))), "integer too large");
 });
 
 test("export and start sections", () => {
@@ -396,4 +397,35 @@ test("errors carry the byte offset", () => {
   const err = malformed(bytes, "illegal opcode");
   assert.equal(bytes[err.offset!], 0x06);
   assert.match(err.message, /illegal opcode \(at byte offset \d+\)/);
+});
+
+test("shared memory limits (threads): flags 2 and 3, memories only, behind the feature", async () => {
+  const { FEATURES_2_0 } = await import("../../lib/binary/features.ts");
+  const m = decodeModule(wasmModule(section(5, vec([[3, 1, 4], [2, 1]]))));
+  assert.deepEqual(m.memories.map((x) => x.limits), [
+    { min: 1, max: 4, shared: true },
+    { min: 1, shared: true }, // decodes; the validator rejects it
+  ]);
+  malformed(wasmModule(section(4, vec([[0x70, 3, 1, 4]]))), "integer too large");
+  assert.throws(
+    () => decodeModule(wasmModule(section(5, vec([[3, 1, 4]]))), { features: FEATURES_2_0 }),
+    (e) => e instanceof CompileError && /feature threads/.test(e.message),
+  );
+});
+
+test("atomic instructions decode after the 0xFE prefix", () => {
+  const r = new ByteReader(new Uint8Array([0xfe, 0x1e, 2, 8, 0xfe, 0x03, 0]));
+  const ins = new Instruction();
+  readInstruction(r, ins);
+  assert.deepEqual([OPS[ins.op]!.name, ins.a, ins.b], ["i32.atomic.rmw.add", 2, 8]);
+  readInstruction(r, ins);
+  assert.equal(OPS[ins.op]!.name, "atomic.fence");
+  assert.throws(
+    () => readInstruction(new ByteReader(new Uint8Array([0xfe, 0x03, 1])), ins),
+    /zero byte expected/,
+  );
+  assert.throws(
+    () => readInstruction(new ByteReader(new Uint8Array([0xfe, 0x04])), ins),
+    /illegal opcode/,
+  );
 });

@@ -8,12 +8,14 @@
 
 import {
   Imm,
+  isAtomicOp,
   type OpInfo,
   OPS,
   OPS_BY_NAME,
   PREFIX_FC,
   PREFIX_FD,
   PREFIX_FD_RELAXED,
+  PREFIX_FE,
   simdSubOpcode,
 } from "../../lib/binary/opcodes.ts";
 import { u32 } from "../../tests/helpers/binary_builder.ts";
@@ -50,10 +52,11 @@ for (const info of OPS) {
   OPS_BY_RESULT.get(key)!.push(info);
 }
 
-/** The bytes of an instruction's opcode (prefix and LEB128 sub-opcode for 0xFC/0xFD). */
+/** The bytes of an instruction's opcode (prefix and LEB128 sub-opcode for 0xFC/0xFD/0xFE). */
 export function opcode(id: number): number[] {
   if (id < PREFIX_FC) return [id];
   if (id < PREFIX_FD) return [0xfc, ...u32(id - PREFIX_FC)];
+  if (isAtomicOp(id)) return [0xfe, ...u32(id - PREFIX_FE)];
   return [0xfd, ...u32(simdSubOpcode(id))];
 }
 

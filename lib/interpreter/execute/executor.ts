@@ -1751,6 +1751,44 @@ export class Machine implements JitHost {
               F32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1];
               pc += 3;
               break;
+            // The deterministic profile: canonical NaNs (positive, quiet, no payload).
+            case 367 /* canon_f32 */: {
+              const d = b + code[pc + 1];
+              if (F32[d] !== F32[d]) R[d] = 0x7fc00000;
+              pc += 2;
+              break;
+            }
+            case 368 /* canon_f64 */: {
+              const d = b + code[pc + 1];
+              if (F64[d >> 1] !== F64[d >> 1]) {
+                R[d] = 0;
+                R[d + 1] = 0x7ff80000;
+              }
+              pc += 2;
+              break;
+            }
+            case 369 /* canon_f32x4 */: {
+              const d = b + code[pc + 1];
+              if (F32[d] !== F32[d]) R[d] = 0x7fc00000;
+              if (F32[d + 1] !== F32[d + 1]) R[d + 1] = 0x7fc00000;
+              if (F32[d + 2] !== F32[d + 2]) R[d + 2] = 0x7fc00000;
+              if (F32[d + 3] !== F32[d + 3]) R[d + 3] = 0x7fc00000;
+              pc += 2;
+              break;
+            }
+            case 370 /* canon_f64x2 */: {
+              const d = b + code[pc + 1];
+              if (F64[d >> 1] !== F64[d >> 1]) {
+                R[d] = 0;
+                R[d + 1] = 0x7ff80000;
+              }
+              if (F64[(d >> 1) + 1] !== F64[(d >> 1) + 1]) {
+                R[d + 2] = 0;
+                R[d + 3] = 0x7ff80000;
+              }
+              pc += 2;
+              break;
+            }
 
             case 248 /* listen_enter */:
               fn.listener?.enter(this, b);

@@ -1,7 +1,7 @@
 /**
  * The instructions the executor's hot `switch` leaves out: trapping and
  * saturating float-to-int conversions, i64-to-float conversions,
- * references, tables and bulk memory; anything else goes on to the SIMD
+ * references, tables, bulk memory and atomics; anything else goes on to the SIMD
  * executor (`simd.ts`). Keeping them here keeps the hot function small
  * enough for V8 to optimise.
  *
@@ -12,6 +12,7 @@ import { RuntimeError } from "../../errors.ts";
 import type { FunctionInstance, InstanceState, RegisterViews } from "../instances.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { executeGc, FIRST_GC_OP } from "./gc_ops.ts";
+import { executeAtomic } from "./atomic_ops.ts";
 import {
   f32ConvertI32U,
   f32ConvertI64S,
@@ -210,6 +211,8 @@ export function executeRare(
       memory.bytes.fill(value, d, d + n);
       return pc + 4;
     }
+    case 366 /* atomic */:
+      return executeAtomic(R, inst, code, pc, b);
     case 232 /* unsupported */:
       throw new RuntimeError("SIMD instructions are not supported by the interpreter yet");
   }

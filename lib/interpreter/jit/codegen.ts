@@ -36,6 +36,7 @@ import {
 } from "../../binary/instruction.ts";
 import {
   Imm,
+  isAtomicOp,
   isGcOp,
   OPS,
   PREFIX_FD,
@@ -43,6 +44,7 @@ import {
   simdSubOpcode,
 } from "../../binary/opcodes.ts";
 import { relaxedSimdAlias } from "../simd/simd_relaxed.ts";
+import { NAN_RESULT } from "../translate/deterministic.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
 import { internType } from "../instances.ts";
@@ -153,9 +155,10 @@ export function generateFunction(
   cm: CodegenModule,
   funcIndex: number,
   fuel?: ReadonlyMap<number, number>,
+  deterministic = false,
 ): GeneratedFunction | null {
   try {
-    return new Generator(cm, funcIndex, fuel).generate();
+    return new Generator(cm, funcIndex, fuel, deterministic).generate();
   } catch (e) {
     if (e instanceof Unsupported) return null;
     throw e;
@@ -186,10 +189,22 @@ class Generator {
   /** Metered code: the fuel charged before the instruction at each byte offset (see `fuelCharges`). */
   readonly #fuel: ReadonlyMap<number, number> | undefined;
 
-  constructor(cm: CodegenModule, funcIndex: number, fuel?: ReadonlyMap<number, number>) {
+  /**
+   * The deterministic profile: scalar NaNs are canonical here already (a NaN number is the
+   * canonical NaN), but SIMD float results are not, so functions with them are declined.
+   */
+  readonly #deterministic: boolean;
+
+  constructor(
+    cm: CodegenModule,
+    funcIndex: number,
+    fuel?: ReadonlyMap<number, number>,
+    deterministic = false,
+  ) {
     this.#cm = cm;
     this.#index = funcIndex;
     this.#fuel = fuel;
+    this.#deterministic = deterministic;
     this.#type = cm.functionTypes[funcIndex];
     const body = cm.module.codes[funcIndex - cm.module.importedFunctionCount];
     // V8 does not optimise a function over about 60 KB of its bytecode, and unoptimised
@@ -424,6 +439,8 @@ class Generator {
         return false;
       }
     }
+    // Atomics (threads) stay with the register-code tiers.
+    if (isAtomicOp(op)) return unsupported(OPS[op]?.name ?? `op ${op}`);
     if (op >= PREFIX_FD && !isGcOp(op)) {
       this.#simd(ins);
       return false;
@@ -471,6 +488,9 @@ class Generator {
     }
     const op = ins.op;
     const info = OPS[op];
+    if (this.#deterministic && NAN_RESULT[op] !== 0) {
+      unsupported("SIMD float arithmetic (deterministic)");
+    }
     if (op === PREFIX_FD + 0x0c) { // v128.const
       const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
       const r = lanes(this.#push(V128));

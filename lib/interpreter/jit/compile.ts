@@ -31,8 +31,15 @@ export class StructuredPlan {
 /** The module facts the generator needs, computed on the first compilation. */
 export class ModulePlan {
   #cm: CodegenModule | null = null;
-  /** `fuel`: the module's code is metered (compiled code charges what the register code does). */
-  constructor(readonly module: WasmModule, readonly fuel = false) {}
+  /**
+   * `fuel`: the module's code is metered (compiled code charges what the register code does);
+   * `deterministic`: the deterministic profile (functions with SIMD float arithmetic are declined).
+   */
+  constructor(
+    readonly module: WasmModule,
+    readonly fuel = false,
+    readonly deterministic = false,
+  ) {}
   get codegen(): CodegenModule {
     return this.#cm ??= codegenModule(this.module);
   }
@@ -77,7 +84,9 @@ export function prepareStructured(fn: FunctionInstance): boolean {
       if (cf.translate !== null) cf.translate();
       charges = fuelCharges(cf.code, cf.sourceMap);
     }
-    const generated = available ? generateFunction(plan.module.codegen, plan.index, charges) : null;
+    const generated = available
+      ? generateFunction(plan.module.codegen, plan.index, charges, plan.module.deterministic)
+      : null;
     if (generated === null) {
       plan.factory = false;
       return false;

@@ -334,6 +334,10 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [361, 0, "const op = @0, d = b + @1, y = b + @3;\nconst x = b + @2 + (op === 356 || op === 362 ? 2 : 0); // the half's words\nconst c = op >= 361 ? R[b + @4] & 31 : 0;\nconst p = R[x], q = R[x + 1];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = Math.imul(p & 0xffff, y0) >>> c;\nR[d + 1] = Math.imul(p >>> 16, y1) >>> c;\nR[d + 2] = Math.imul(q & 0xffff, y2) >>> c;\nR[d + 3] = Math.imul(q >>> 16, y3) >>> c;\npc += op >= 361 ? 5 : 4;\nbreak @L;"], // i32x4_extend_low_i16x8_u_mul_shr_u
   [362, 0, "const op = @0, d = b + @1, y = b + @3;\nconst x = b + @2 + (op === 356 || op === 362 ? 2 : 0); // the half's words\nconst c = op >= 361 ? R[b + @4] & 31 : 0;\nconst p = R[x], q = R[x + 1];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = Math.imul(p & 0xffff, y0) >>> c;\nR[d + 1] = Math.imul(p >>> 16, y1) >>> c;\nR[d + 2] = Math.imul(q & 0xffff, y2) >>> c;\nR[d + 3] = Math.imul(q >>> 16, y3) >>> c;\npc += op >= 361 ? 5 : 4;\nbreak @L;"], // i32x4_extend_high_i16x8_u_mul_shr_u
   [363, 1, "pc = executeSimd(m, inst, code, pc, b);\nbreak @L;"], // v128_relaxed_ternary
+  [367, 0, "const d = b + @1;\nif (F32[d] !== F32[d]) R[d] = 0x7fc00000;"], // canon_f32
+  [368, 0, "const d = b + @1;\nif (F64[d >> 1] !== F64[d >> 1]) {\nR[d] = 0;\nR[d + 1] = 0x7ff80000;\n}"], // canon_f64
+  [369, 0, "const d = b + @1;\nif (F32[d] !== F32[d]) R[d] = 0x7fc00000;\nif (F32[d + 1] !== F32[d + 1]) R[d + 1] = 0x7fc00000;\nif (F32[d + 2] !== F32[d + 2]) R[d + 2] = 0x7fc00000;\nif (F32[d + 3] !== F32[d + 3]) R[d + 3] = 0x7fc00000;"], // canon_f32x4
+  [370, 0, "const d = b + @1;\nif (F64[d >> 1] !== F64[d >> 1]) {\nR[d] = 0;\nR[d + 1] = 0x7ff80000;\n}\nif (F64[(d >> 1) + 1] !== F64[(d >> 1) + 1]) {\nR[d + 2] = 0;\nR[d + 3] = 0x7ff80000;\n}"], // canon_f64x2
 ];
 
 /** Ops whose cases change the loop's state (calls, returns, `memory.grow`): the tier returns to `run` there. */

@@ -16,6 +16,7 @@ import {
   PREFIX_FC,
   PREFIX_FD,
   PREFIX_FD_RELAXED,
+  PREFIX_FE,
 } from "../../binary/opcodes.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import { ValType } from "../../binary/types.ts";
@@ -140,7 +141,7 @@ function opAt(bytes: Uint8Array, pos: number, end: number): boolean {
     immAt = pos;
     return true;
   }
-  if (id >= 0xfb && id <= 0xfd) {
+  if (id >= 0xfb && id <= 0xfe) {
     let sub = 0, shift = 0, b = 0x80;
     while (pos < end && (b & 0x80) !== 0 && shift < 35) {
       b = bytes[pos++];
@@ -148,8 +149,11 @@ function opAt(bytes: Uint8Array, pos: number, end: number): boolean {
       shift += 7;
     }
     if (sub < 0) return false;
-    if (sub <= 0xff) id = (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : PREFIX_FB) + sub;
-    else if (id === 0xfd && sub < 0x200) id = PREFIX_FD_RELAXED + sub - 0x100;
+    if (sub <= 0xff) {
+      id =
+        (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : id === 0xfe ? PREFIX_FE : PREFIX_FB) +
+        sub;
+    } else if (id === 0xfd && sub < 0x200) id = PREFIX_FD_RELAXED + sub - 0x100;
     else return false;
   }
   if (id >= OP_COUNT || IMM_OF[id] === 255) return false;
@@ -183,6 +187,7 @@ function skipImmediates(bytes: Uint8Array, pos: number, end: number): number {
     }
     case Imm.callIndirect:
     case Imm.memArg:
+    case Imm.atomicMemArg:
     case Imm.tableInit:
     case Imm.tableCopy:
     case Imm.twoIndices:
@@ -192,6 +197,7 @@ function skipImmediates(bytes: Uint8Array, pos: number, end: number): number {
     case Imm.memArgLane:
       return skipLeb(bytes, skipLeb(bytes, pos, end), end) + 1;
     case Imm.memZero:
+    case Imm.zeroByte:
     case Imm.lane:
       return pos + 1;
     case Imm.memoryInit:

@@ -14,11 +14,13 @@
 import { CompileError } from "../../errors.ts";
 import {
   Imm,
+  isAtomicOp,
   isGcOp,
   Op,
   OPS,
   PREFIX_FD,
   PREFIX_FD_RELAXED,
+  PREFIX_FE,
   simdSubOpcode,
 } from "../../binary/opcodes.ts";
 import { relaxedSimdAlias } from "../simd/simd_relaxed.ts";
@@ -35,6 +37,7 @@ import { OP } from "../ops.ts";
 import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { SIMD_LOWERING, simdImmediates } from "./simd_lowering.ts";
 import { ADDR, CONST, is64, LOCAL, moveOp, TEMP, wordsOf } from "./virtual_stack.ts";
+import { NAN_RESULT, NaNResult } from "./deterministic.ts";
 
 /** Translation options. */
 export interface TranslateOptions {
@@ -42,6 +45,11 @@ export interface TranslateOptions {
   fuel: boolean;
   /** Emit `listen_enter`/`listen_exit` around every function body (function listeners). */
   listeners?: boolean;
+  /**
+   * The deterministic profile: canonicalise the NaN results of float arithmetic
+   * (see `deterministic.ts`).
+   */
+  deterministic?: boolean;
   /**
    * Translate each function on its first call (`CompiledFunction.translate`)
    * instead of now; the module's function bodies must have been validated.
@@ -63,7 +71,9 @@ export function translateModule(
   const first = ctx.module.importedFunctionCount;
   // Code with listeners keeps to the interpreter, which calls them; metered code's charges are
   // the structured tier's too (see `fuelCharges`).
-  const plan = options.listeners ? null : new ModulePlan(ctx.module, options.fuel);
+  const plan = options.listeners
+    ? null
+    : new ModulePlan(ctx.module, options.fuel, options.deterministic ?? false);
   for (let i = 0; i < ctx.module.codes.length; i++) {
     const index = first + i;
     const structured = plan !== null ? new StructuredPlan(plan, index) : null;
@@ -109,11 +119,13 @@ class Translator extends GcLowering {
   readonly v: FunctionValidator;
   readonly ins = new Instruction();
   readonly fuel: boolean;
+  readonly deterministic: boolean;
 
   constructor(ctx: ModuleContext, options: TranslateOptions) {
     super(ctx, options.listeners ?? false);
     this.v = new FunctionValidator(ctx);
     this.fuel = options.fuel;
+    this.deterministic = options.deterministic ?? false;
   }
 
   /** The index of the function being translated (a tail call of itself becomes a loop). */
@@ -135,6 +147,7 @@ class Translator extends GcLowering {
       this.mapSource(ins.offset);
       if (this.fuel) this.chargeFuel();
       this.instruction(ins);
+      if (this.deterministic && NAN_RESULT[ins.op] !== NaNResult.none) this.canonicalize(ins.op);
     }
     v.finish();
     const refLocals: number[] = [];
@@ -230,11 +243,67 @@ class Translator extends GcLowering {
       else this.unary(lowering.op, info.results![0]);
       return;
     }
+    if (isAtomicOp(op)) {
+      this.atomic(ins);
+      return;
+    }
     if (op >= PREFIX_FD && !isGcOp(op)) {
       this.simd(ins);
       return;
     }
     this.special(ins);
+  }
+
+  /**
+   * A threads instruction: one generic op (see `atomic_ops.ts`) with the
+   * operands' registers, the offset and the sub-opcode. `atomic.fence` emits
+   * nothing: with one thread there is nothing to order.
+   */
+  private atomic(ins: Instruction): void {
+    const info = OPS[ins.op]!;
+    const sub = ins.op - PREFIX_FE;
+    if (sub === 0x03) return;
+    const n = info.params!.length;
+    const regs = [0, 0, 0];
+    for (let i = 0; i < n; i++) regs[i] = this.operand(this.h - n + i);
+    this.pop(n);
+    const hasResult = info.results!.length !== 0;
+    const d = hasResult ? this.pushTemp(info.results![0]) : 0;
+    const at = this.emitWords(OP.atomic, [d, regs[0], regs[1], regs[2], ins.b, sub]);
+    if (hasResult) this.produced(at + 1);
+  }
+
+  /**
+   * The deterministic profile: a `canon_*` op on the result of `op`, which may
+   * be a NaN with any payload. When the op's result could be retargeted (its
+   * destination is its first operand), the pair still can: `localSet` then
+   * rewrites the register of both (see {@link retargetCanonicalized}).
+   */
+  private canonicalize(op: number): void {
+    const block = this.top, i = this.h - 1;
+    if (block.dead || block.unreachable || i < 0 || this.kind[i] !== TEMP) return;
+    const kind = NAN_RESULT[op];
+    const canon = kind === NaNResult.f32
+      ? OP.canon_f32
+      : kind === NaNResult.f64
+      ? OP.canon_f64
+      : kind === NaNResult.f32x4
+      ? OP.canon_f32x4
+      : OP.canon_f64x2;
+    const retargetable = this.lastDst >= 0 && this.lastDstHeight === i &&
+      this.lastStart >= 0 && this.lastDst === this.lastStart + 1 &&
+      this.code[this.lastDst] === this.slot[i];
+    const at = this.emit(canon, this.slot[i]);
+    if (retargetable && this.prevStart >= 0) this.produced(at + 1);
+  }
+
+  /**
+   * `local.set` of a value just canonicalised: the op before the `canon_*`
+   * (at `prevStart`, its destination first) writes the local too.
+   */
+  private retargetCanonicalized(reg: number): void {
+    const op = this.code[this.lastStart];
+    if (op >= OP.canon_f32 && op <= OP.canon_f64x2) this.code[this.prevStart + 1] = reg;
   }
 
   /** Dead code: only the block structure matters. */
@@ -641,6 +710,7 @@ class Translator extends GcLowering {
     ) {
       // The value was just computed: compute it straight into the local instead.
       this.code[this.lastDst] = reg;
+      if (this.deterministic) this.retargetCanonicalized(reg);
       this.lastDst = -1;
     } else {
       if (readers) {
