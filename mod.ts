@@ -34,7 +34,7 @@
 
 export { Runtime } from "./lib/runtime/runtime.ts";
 export type { ModuleConfig, ModuleSource, RuntimeConfig } from "./lib/runtime/runtime.ts";
-export type { FeatureConfig, FeatureName } from "./lib/binary/features.ts";
+export { FEATURE_NAMES, type FeatureConfig, type FeatureName } from "./lib/binary/features.ts";
 export { CompiledModule } from "./lib/runtime/compiled_module.ts";
 export { Module } from "./lib/runtime/module.ts";
 export { WasmFunction } from "./lib/runtime/function.ts";
@@ -44,6 +44,7 @@ export { Global } from "./lib/runtime/global.ts";
 export { Table } from "./lib/runtime/table.ts";
 export { HostFunctionBuilder, HostModuleBuilder } from "./lib/runtime/host_module.ts";
 export type { HostFunction } from "./lib/runtime/host_module.ts";
+export type { ImportedFunction, ImportObject, ImportValue } from "./lib/runtime/import_object.ts";
 export type {
   CustomSectionData,
   DefinitionBase,
@@ -62,7 +63,7 @@ export type {
   FunctionListenerFactory,
   ProfileEntry,
 } from "./lib/runtime/listeners.ts";
-export type { CallOptions } from "./lib/runtime/function.ts";
+export type { CallOptions, JsValueOf, JsValues } from "./lib/runtime/function.ts";
 
 // WASI preview1 and the portable host adapters it runs on.
 export { instantiateWasi, runWasi } from "./lib/wasi/wasi.ts";

@@ -5,6 +5,7 @@
 # then
 #   - runs an example with node (WAT module, a call, the result checked),
 #     and the same file with bun and deno;
+#   - runs every file of examples/ under node (tools/examples_to_js.ts strips the types);
 #   - runs the CLI with `npx wazero-ts run hello.wasm` under node;
 #   - type-checks a consumer file against the installed declarations under
 #     strict + noUncheckedIndexedAccess (skipLibCheck false), with Deno's
@@ -76,6 +77,13 @@ bun example.mjs
 echo "== deno example.mjs"
 deno run --quiet --allow-read example.mjs
 
+# The examples/ folder on Node, against the installed package (types stripped, imports renamed).
+deno run --quiet --allow-read --allow-write --allow-env "$repo/tools/examples_to_js.ts" examples
+for example in examples/*.mjs; do
+  echo "== node $example"
+  node "$example"
+done
+
 echo "== npx wazero-ts run hello.wasm (node)"
 out=$(npx --offline wazero-ts run "$repo/tests/wasi/programs/hello.wasm" one two 2>/dev/null)
 echo "$out"
@@ -103,7 +111,14 @@ const first = results[0]; // unknown | undefined under noUncheckedIndexedAccess
 const types: ValueType[] = ["i32", "i64"];
 const defs: FunctionDefinition[] = [];
 const config: WasiConfig = { args: ["x"], mounts: { "/": new MemoryFileSystem({ "a.txt": "a" }) } };
-export { config, defs, first, runWasi, types };
+// Typed calls and the import-object form.
+const [sum] = module.typedFunction("add", ["i32", "i32"], ["i32"]).call(1, 2);
+const total: number = sum;
+const withImports = await runtime.instantiate(
+  `(module (import "env" "f" (func (param i64))))`,
+  { env: { f: (x: bigint) => console.log(x) } },
+);
+export { config, defs, first, runWasi, total, types, withImports };
 EOF
 cat >deno.json <<'EOF'
 {

@@ -4,8 +4,8 @@
  * need (`.ts` as TypeScript, `.js` as JavaScript, `.wasm` as wasm), prints
  * `listening on http://127.0.0.1:PORT/` and runs until killed.
  *
- * Usage: `deno run --allow-net=127.0.0.1 --allow-read tools/static_server.ts [dir] [port]`
- * (port 0, the default, picks a free one).
+ * Usage: `deno run --allow-net=127.0.0.1 --allow-read tools/static_server.ts [dir] [port]
+ * [--header "Name: value"]...` (port 0, the default, picks a free one).
  *
  * @module
  */
@@ -29,8 +29,15 @@ export function contentType(path: string): string {
   return (dot >= 0 ? TYPES[path.slice(dot)] : undefined) ?? "application/octet-stream";
 }
 
-/** Serves `dir` on 127.0.0.1:`port`; resolves to the server. */
-export function serve(dir: string, port = 0): Deno.HttpServer<Deno.NetAddr> {
+/**
+ * Serves `dir` on 127.0.0.1:`port`; resolves to the server. `headers` are
+ * added to every response (e.g. a `Content-Security-Policy`).
+ */
+export function serve(
+  dir: string,
+  port = 0,
+  headers: Record<string, string> = {},
+): Deno.HttpServer<Deno.NetAddr> {
   const root = Deno.realPathSync(dir);
   return Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, (req) => {
     const path = decodeURIComponent(new URL(req.url).pathname);
@@ -38,7 +45,7 @@ export function serve(dir: string, port = 0): Deno.HttpServer<Deno.NetAddr> {
     try {
       const file = root + (path.endsWith("/") ? `${path}index.html` : path);
       const body = Deno.readFileSync(file);
-      return new Response(body, { headers: { "content-type": contentType(file) } });
+      return new Response(body, { headers: { ...headers, "content-type": contentType(file) } });
     } catch {
       return new Response("not found", { status: 404 });
     }
@@ -46,6 +53,16 @@ export function serve(dir: string, port = 0): Deno.HttpServer<Deno.NetAddr> {
 }
 
 if (import.meta.main) {
-  const server = serve(Deno.args[0] ?? ".", Number(Deno.args[1] ?? 0));
+  // `--header "Name: value"` (repeatable) adds a header to every response.
+  const headers: Record<string, string> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < Deno.args.length; i++) {
+    if (Deno.args[i] !== "--header") positional.push(Deno.args[i]);
+    else {
+      const [name, ...value] = (Deno.args[++i] ?? "").split(":");
+      headers[name.trim()] = value.join(":").trim();
+    }
+  }
+  const server = serve(positional[0] ?? ".", Number(positional[1] ?? 0), headers);
   console.log(`listening on http://127.0.0.1:${server.addr.port}/`);
 }

@@ -7,7 +7,7 @@
 import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
 import { DONE, type Machine } from "../interpreter/execute/executor.ts";
-import type { FunctionDefinition } from "./definitions.ts";
+import type { FunctionDefinition, ValueType } from "./definitions.ts";
 import { inContext, readRaw, readValue, writeRaw, writeValue } from "./values.ts";
 
 /** What a function needs from its runtime to run. */
@@ -38,6 +38,21 @@ export interface CallOptions {
   timeout?: number;
 }
 
+/**
+ * The JS value of a value type in the `call` convention: number for i32,
+ * f32 and f64; bigint for i64 and v128; a {@link WasmFunction} or null for
+ * funcref; any value for externref.
+ */
+export type JsValueOf<T extends ValueType> = T extends "i32" | "f32" | "f64" ? number
+  : T extends "i64" | "v128" ? bigint
+  : T extends "funcref" ? WasmFunction | null
+  : unknown;
+
+/** The tuple of JS values for a list of value types, e.g. `["i32", "i64"]` → `[number, bigint]`. */
+export type JsValues<T extends readonly ValueType[]> = {
+  -readonly [K in keyof T]: T[K] extends ValueType ? JsValueOf<T[K]> : never;
+};
+
 const now: () => number = typeof globalThis.performance?.now === "function"
   ? () => performance.now()
   : () => Date.now();
@@ -46,6 +61,11 @@ const now: () => number = typeof globalThis.performance?.now === "function"
  * A WebAssembly function exported by a module (or reached through a table
  * or a `funcref`). Exported from `mod.ts` as `WasmFunction` and, following
  * wazero's naming, as the type `Function`.
+ *
+ * `Params` and `Results` type `call`'s arguments and results (both
+ * `unknown[]` unless given): `Module.typedFunction` checks the signature
+ * and infers them from value type names, and `Module.exportedFunction`
+ * takes them as type arguments, unchecked.
  *
  * @example
  * ```ts
@@ -57,7 +77,10 @@ const now: () => number = typeof globalThis.performance?.now === "function"
  * add.withOptions({ timeout: 100 }).call(1, 2);
  * ```
  */
-export class WasmFunction {
+export class WasmFunction<
+  Params extends unknown[] = unknown[],
+  Results extends unknown[] = unknown[],
+> {
   readonly #fn: FunctionInstance;
   readonly #ctx: CallContext;
   readonly #options: CallOptions;
@@ -78,7 +101,7 @@ export class WasmFunction {
   }
 
   /** @internal The engine's function. */
-  static instance(f: WasmFunction): FunctionInstance {
+  static instance(f: WasmFunction<any, any>): FunctionInstance {
     return f.#fn;
   }
 
@@ -95,8 +118,8 @@ export class WasmFunction {
    * }
    * ```
    */
-  withOptions(options: CallOptions): WasmFunction {
-    return new WasmFunction(this.#fn, this.definition, this.#ctx, {
+  withOptions(options: CallOptions): WasmFunction<Params, Results> {
+    return new WasmFunction<Params, Results>(this.#fn, this.definition, this.#ctx, {
       ...this.#options,
       ...options,
     });
@@ -113,11 +136,11 @@ export class WasmFunction {
    * @throws {TypeError} when a host function it calls returns a Promise (use
    * {@link callAsync}).
    */
-  call(...params: unknown[]): unknown[] {
+  call(...params: Params): Results {
     const m = this.#start(params, false, false);
     try {
       if (m.execute(this.#fn, 0) !== DONE) throw new Error("internal error: a sync call suspended");
-      return this.#results(m, false);
+      return this.#results(m, false) as Results;
     } finally {
       this.#finish(m);
     }
@@ -145,7 +168,7 @@ export class WasmFunction {
    * code also yields to the event loop every few milliseconds, so other
    * tasks (and `AbortSignal`s) keep running. Results as for {@link call}.
    */
-  async callAsync(...params: unknown[]): Promise<unknown[]> {
+  async callAsync(...params: Params): Promise<Results> {
     const m = this.#start(params, false, true);
     try {
       let status = m.execute(this.#fn, 0);
@@ -161,7 +184,7 @@ export class WasmFunction {
         }
         status = m.resume();
       }
-      return this.#results(m, false);
+      return this.#results(m, false) as Results;
     } finally {
       this.#finish(m);
     }

@@ -309,8 +309,13 @@ export class HostModuleBuilder {
   }
 }
 
-/** Adapts a JS function to the executor's calling convention. */
-function hostCall(fn: HostFunction, type: FuncType, name: string, ctx: CallContext): HostCall {
+/** Adapts a JS function (called with the calling module first) to the executor's calling convention. */
+export function hostCall(
+  fn: HostFunction,
+  type: FuncType,
+  name: string,
+  ctx: CallContext,
+): HostCall {
   const params = type.params, results = type.results;
   const offsets: number[] = [];
   let w = 0;

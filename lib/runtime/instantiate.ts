@@ -52,6 +52,26 @@ export interface InstantiationLimits {
  */
 export type ImportProvider = Pick<Module, "exports" | "state">;
 
+/**
+ * A provider holding one entity (a function, table, memory or global
+ * instance) as its export `name`, to resolve one import against.
+ */
+export function singleEntityProvider(
+  name: string,
+  kind: ExternKind,
+  entity: unknown,
+): ImportProvider {
+  const state = { functions: [], tables: [], memories: [], globals: [] } as Record<
+    string,
+    unknown[]
+  >;
+  state[["functions", "tables", "memories", "globals"][kind]].push(entity);
+  return {
+    exports: new Map([[name, { kind, index: 0 }]]),
+    state: state as unknown as ImportProvider["state"],
+  };
+}
+
 /** The result of linking and creating an instance, before its start function runs. */
 export interface NewInstance {
   state: InstanceState;

@@ -7,8 +7,8 @@
 
 import { ExternKind } from "../binary/types.ts";
 import type { FunctionInstance, InstanceState } from "../interpreter/instances.ts";
-import type { ModuleDefinitions } from "./definitions.ts";
-import type { WasmFunction } from "./function.ts";
+import type { ModuleDefinitions, ValueType } from "./definitions.ts";
+import type { JsValues, WasmFunction } from "./function.ts";
 import { Global } from "./global.ts";
 import { Memory } from "./memory.ts";
 import { Table } from "./table.ts";
@@ -116,12 +116,64 @@ export class Module {
     return e !== undefined && e.kind === kind ? e.index : undefined;
   }
 
-  /** The exported function `name`, or `undefined`. */
-  exportedFunction(name: string): WasmFunction | undefined {
+  /**
+   * The exported function `name`, or `undefined`. The type arguments (not
+   * checked; see {@link typedFunction} for a checked form) type `call`'s
+   * arguments and results.
+   *
+   * @example
+   * ```ts
+   * const add = module.exportedFunction<[number, number], [number]>("add")!;
+   * const [sum] = add.call(1, 2); // sum: number
+   * ```
+   */
+  exportedFunction<Params extends unknown[] = unknown[], Results extends unknown[] = unknown[]>(
+    name: string,
+  ): WasmFunction<Params, Results> | undefined {
     const index = this.#export(name, ExternKind.func);
     return index === undefined
       ? undefined
-      : this.#owner.functionHandle(this.state.functions[index]);
+      : this.#owner.functionHandle(this.state.functions[index]) as WasmFunction<Params, Results>;
+  }
+
+  /**
+   * The exported function `name`, checked to have exactly the given
+   * parameter and result types, with `call` typed from them (i32/f32/f64 →
+   * number, i64/v128 → bigint, funcref → function or null).
+   *
+   * @throws {TypeError} when there is no such exported function or its
+   * signature differs.
+   * @example
+   * ```ts
+   * const add = module.typedFunction("add", ["i32", "i32"], ["i32"]);
+   * const [sum] = add.call(1, 2);          // sum: number
+   * const hash = module.typedFunction("hash", ["i64"], ["i64"]);
+   * const [h] = await hash.callAsync(7n);  // h: bigint
+   * ```
+   */
+  typedFunction<
+    const Params extends readonly ValueType[],
+    const Results extends readonly ValueType[],
+  >(
+    name: string,
+    params: Params,
+    results: Results,
+  ): WasmFunction<JsValues<Params>, JsValues<Results>> {
+    const fn = this.exportedFunction<JsValues<Params>, JsValues<Results>>(name);
+    if (fn === undefined) throw new TypeError(`no exported function "${name}"`);
+    const def = fn.definition;
+    const same = (a: readonly string[], b: readonly string[]) =>
+      a.length === b.length && a.every((t, i) => t === b[i]);
+    if (!same(def.paramTypes, params) || !same(def.resultTypes, results)) {
+      const sig = (p: readonly string[], r: readonly string[]) =>
+        `[${p.join(" ")}] -> [${r.join(" ")}]`;
+      throw new TypeError(
+        `function "${name}" has type ${sig(def.paramTypes, def.resultTypes)}, not ${
+          sig(params, results)
+        }`,
+      );
+    }
+    return fn;
   }
 
   /** The exported memory `name`, or `undefined`. */

@@ -22,12 +22,13 @@ import {
 } from "../interpreter/execute/executor.ts";
 import { type FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
 import { translateModule } from "../interpreter/translate/translator.ts";
-import { wat2wasm } from "../text/index.ts";
+import { wat2wasmLocated } from "../text/wat.ts";
 import { validateModule } from "../validate/module_validator.ts";
 import { CompiledModule } from "./compiled_module.ts";
 import type { FunctionDefinition, ModuleDefinitions, ValueType } from "./definitions.ts";
 import { type CallContext, WasmFunction } from "./function.ts";
 import { HostModuleBuilder } from "./host_module.ts";
+import { type ImportObject, importObjectResolver } from "./import_object.ts";
 import { initializeSegments, link } from "./instantiate.ts";
 import { type ExportEntry, Module } from "./module.ts";
 import { valTypeName } from "../binary/types.ts";
@@ -118,6 +119,32 @@ export interface ModuleConfig {
    * same compiled module can be instantiated many times).
    */
   name?: string | null;
+  /**
+   * Imports given as an object keyed by module and import name, as for
+   * `WebAssembly.instantiate` (see {@link ImportObject}). Namespaces it does
+   * not have are imported from the runtime's named modules.
+   */
+  imports?: ImportObject;
+}
+
+/** True when `options` (the second argument of `instantiate`) is a {@link ModuleConfig}. */
+function isModuleConfig(options: ModuleConfig | ImportObject): options is ModuleConfig {
+  for (const key of Object.keys(options)) {
+    const v = (options as Record<string, unknown>)[key];
+    if (key === "name" && (v === undefined || v === null || typeof v === "string")) continue;
+    if (key === "imports" && (v === undefined || (typeof v === "object" && v !== null))) continue;
+    return false;
+  }
+  return true;
+}
+
+/** The {@link ModuleConfig} meant by `instantiate`'s second argument. */
+function toModuleConfig(options: ModuleConfig | ImportObject | undefined): ModuleConfig {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object") {
+    throw new TypeError("instantiate expects a ModuleConfig or an import object");
+  }
+  return isModuleConfig(options) ? options : { imports: options };
 }
 
 /**
@@ -210,29 +237,55 @@ export class Runtime {
   }
 
   /**
-   * Instantiates a compiled module: links its imports against modules of
-   * this runtime, initialises its memories and tables, and runs its start
-   * function. A named instance becomes importable by that name.
+   * Instantiates a compiled module: links its imports against an import
+   * object and/or modules of this runtime, initialises its memories and
+   * tables, and runs its start function. A named instance becomes
+   * importable by that name.
    *
+   * @param options a {@link ModuleConfig}, or an {@link ImportObject} such as
+   * `{ env: { log: (x: number) => console.log(x) } }` (any object with a key
+   * other than `name` and `imports` is taken as an import object).
    * @throws {LinkError} when an import is missing or has the wrong type.
    * @throws {RuntimeError} when segment initialisation or the start function traps.
    */
-  instantiateModule(compiled: CompiledModule, config: ModuleConfig = {}): Promise<Module> {
+  instantiateModule(
+    compiled: CompiledModule,
+    options?: ModuleConfig | ImportObject,
+  ): Promise<Module> {
     try {
-      return Promise.resolve(this.instantiateSync(compiled, config));
+      return Promise.resolve(this.instantiateSync(compiled, options));
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  /** Compiles and instantiates in one step (bytes or text). */
-  async instantiate(source: ModuleSource, config: ModuleConfig = {}): Promise<Module> {
-    return this.instantiateModule(await this.compileModule(source), config);
+  /**
+   * Compiles and instantiates in one step (bytes or text); `options` as for
+   * {@link instantiateModule}: a {@link ModuleConfig} or an import object.
+   *
+   * @example
+   * ```ts
+   * import { Runtime } from "./mod.ts";
+   * using runtime = new Runtime();
+   * const module = await runtime.instantiate(
+   *   `(module (import "env" "log" (func $log (param i32)))
+   *      (func (export "run") (call $log (i32.const 7))))`,
+   *   { env: { log: (x: number) => console.log("log", x) } },
+   * );
+   * module.exportedFunction("run")!.call(); // prints "log 7"
+   * ```
+   */
+  async instantiate(
+    source: ModuleSource,
+    options?: ModuleConfig | ImportObject,
+  ): Promise<Module> {
+    return this.instantiateModule(await this.compileModule(source), options);
   }
 
   /** @internal Synchronous instantiation (the spec runner and tests use it). */
-  instantiateSync(compiled: CompiledModule, config: ModuleConfig = {}): Module {
+  instantiateSync(compiled: CompiledModule, options?: ModuleConfig | ImportObject): Module {
     this.#checkOpen();
+    const config = toModuleConfig(options);
     if (
       compiled.metered !== this.metered || compiled.listened !== this.#compileLimits.listeners ||
       compiled.deterministic !== (this.#compileLimits.deterministic ?? false)
@@ -245,7 +298,11 @@ export class Runtime {
     if (name !== undefined && this.#modules.has(name)) {
       throw new Error(`module "${name}" has already been instantiated`);
     }
-    const { state, exports } = link(compiled, (n) => this.#modules.get(n), {
+    const byName = (n: string) => this.#modules.get(n);
+    const resolve = config.imports === undefined
+      ? byName
+      : importObjectResolver(compiled, config.imports, byName, this.#callContext);
+    const { state, exports } = link(compiled, resolve, {
       memoryLimitPages: this.#memoryLimitPages,
       tableLimit: this.#tableLimit,
     });
@@ -482,7 +539,21 @@ function toBytes(source: Exclude<ModuleSource, string>): Uint8Array {
 
 /** Compiles synchronously; every failure caused by the input is a {@link CompileError}. */
 export function compileSync(source: ModuleSource, limits: CompileLimits): CompiledModule {
-  const bytes = typeof source === "string" ? wat2wasm(source) : toBytes(source);
+  if (typeof source !== "string") return compileBytes(toBytes(source), limits);
+  const text = wat2wasmLocated(source);
+  try {
+    return compileBytes(text.bytes, limits);
+  } catch (e) {
+    // An invalid instruction is reported at its place in the text, not at a byte offset.
+    const at = e instanceof CompileError && e.offset !== undefined
+      ? text.locate(e.offset)
+      : undefined;
+    if (at === undefined) throw e;
+    throw new CompileError((e as CompileError).reason, at);
+  }
+}
+
+function compileBytes(bytes: Uint8Array, limits: CompileLimits): CompiledModule {
   if (bytes.length > limits.maxModuleBytes) {
     throw new CompileError(
       `module of ${bytes.length} bytes exceeds the limit of ${limits.maxModuleBytes} bytes`,

@@ -32,6 +32,8 @@ export interface TextFunc {
   locals: ValType[];
   /** Encoded instructions, including the final `end`. */
   body: Uint8Array;
+  /** Pairs (byte offset in `body`, source offset) at each instruction's start. */
+  marks?: number[];
 }
 
 /** A global the module defines. */

@@ -67,13 +67,18 @@ function writeTypeDef(w: ByteWriter, t: FuncType): void {
   }
 }
 
-/** Appends a section with the given id whose contents `fill` writes. */
-function section(out: ByteWriter, id: number, fill: (w: ByteWriter) => void): void {
+/**
+ * Appends a section with the given id whose contents `fill` writes; returns
+ * the offset in `out` at which the contents start.
+ */
+function section(out: ByteWriter, id: number, fill: (w: ByteWriter) => void): number {
   const w = new ByteWriter(256);
   fill(w);
   out.byte(id);
   out.u32(w.length);
+  const start = out.length;
   out.bytes(w.view());
+  return start;
 }
 
 function writeElem(w: ByteWriter, e: TextElem): void {
@@ -117,8 +122,12 @@ function writeNameMap(w: ByteWriter, names: Map<number, string>): void {
   }
 }
 
-/** Encodes a parsed text module in the binary format. */
-export function encodeModule(m: TextModule): Uint8Array {
+/**
+ * Encodes a parsed text module in the binary format. When `sourceMap` is
+ * given, it receives pairs (byte offset in the module, source offset) at the
+ * start of each instruction of each function body, in increasing order.
+ */
+export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<ArrayBuffer> {
   const out = new ByteWriter(1024);
   out.bytes(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
   if (m.types.length > 0) {
@@ -206,7 +215,9 @@ export function encodeModule(m: TextModule): Uint8Array {
   }
   if (m.usesDataCount) section(out, 12, (w) => w.u32(m.datas.length));
   if (m.funcs.length > 0) {
-    section(out, 10, (w) => {
+    // Offsets of function marks within the section's contents, made absolute below.
+    const marks: number[] = [];
+    const start = section(out, 10, (w) => {
       w.u32(m.funcs.length);
       const body = new ByteWriter(256);
       for (const f of m.funcs) {
@@ -225,9 +236,15 @@ export function encodeModule(m: TextModule): Uint8Array {
         }
         body.bytes(f.body);
         w.u32(body.length);
+        const bodyStart = w.length + body.length - f.body.length;
+        const fm = sourceMap === undefined ? undefined : f.marks;
+        if (fm !== undefined) {
+          for (let i = 0; i < fm.length; i += 2) marks.push(bodyStart + fm[i], fm[i + 1]);
+        }
         w.bytes(body.view());
       }
     });
+    for (let i = 0; i < marks.length; i += 2) sourceMap?.push(start + marks[i], marks[i + 1]);
   }
   if (m.datas.length > 0) {
     section(out, 11, (w) => {

@@ -34,6 +34,16 @@ export interface BodyScope {
   locals: Map<string, number>;
   /** Labels of the enclosing blocks, innermost last; null for unnamed blocks. */
   labels: (string | null)[];
+  /**
+   * When set, receives pairs (byte offset in the body, source offset) at the
+   * start of each instruction, so validation errors can name a line and column.
+   */
+  marks?: number[];
+}
+
+/** Records that the instruction about to be written at `w.length` comes from source offset `at`. */
+function mark(s: BodyScope, w: ByteWriter, at: number): void {
+  s.marks?.push(w.length, at);
 }
 
 /** The keywords that start a block instruction. */
@@ -103,12 +113,14 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
   if (t.kind !== Tok.word) c.unexpected("an instruction");
   c.next();
   if (t.text === "block" || t.text === "loop") {
+    mark(s, w, t.start);
     writeOp(w, t.text === "block" ? Op.block : Op.loop);
     const label = c.optId();
     parseBlockType(c, s, w);
     s.labels.push(label);
     parseInstrs(c, s, w);
     s.labels.pop();
+    mark(s, w, c.peek().start);
     c.rparen('an instruction or ")"');
     w.byte(Op.end);
     return;
@@ -118,6 +130,7 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
     const bt = new ByteWriter(4);
     parseBlockType(c, s, bt);
     while (c.peek().kind === Tok.lparen && !c.atParen("then")) parseFolded(c, s, w);
+    mark(s, w, t.start);
     writeOp(w, Op.if);
     w.bytes(bt.view());
     s.labels.push(label);
@@ -125,12 +138,14 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
     parseInstrs(c, s, w);
     c.rparen('an instruction or ")"');
     if (c.atParen("else")) {
+      mark(s, w, c.peek(1).start);
       c.pos += 2;
       w.byte(Op.else);
       parseInstrs(c, s, w);
       c.rparen('an instruction or ")"');
     }
     s.labels.pop();
+    mark(s, w, c.peek().start);
     c.rparen();
     w.byte(Op.end);
     return;
@@ -143,6 +158,7 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
   parsePlain(c, s, imm, info, t);
   while (c.peek().kind === Tok.lparen) parseFolded(c, s, w);
   c.rparen('a folded instruction or ")"');
+  mark(s, w, t.start);
   w.bytes(imm.view());
 }
 
@@ -151,19 +167,20 @@ function parseFlat(c: Cursor, s: BodyScope, w: ByteWriter): void {
   const t = c.next();
   if (BLOCK_OPS.has(t.text)) {
     const op = t.text === "block" ? Op.block : t.text === "loop" ? Op.loop : Op.if;
+    mark(s, w, t.start);
     writeOp(w, op);
     const label = c.optId();
     parseBlockType(c, s, w);
     s.labels.push(label);
     parseInstrs(c, s, w);
     if (op === Op.if && c.isWord("else")) {
-      c.next();
+      mark(s, w, c.next().start);
       checkEndLabel(c, label);
       w.byte(Op.else);
       parseInstrs(c, s, w);
     }
     if (!c.isWord("end")) c.unexpected('an instruction or "end"');
-    c.next();
+    mark(s, w, c.next().start);
     checkEndLabel(c, label);
     s.labels.pop();
     w.byte(Op.end);
@@ -171,6 +188,7 @@ function parseFlat(c: Cursor, s: BodyScope, w: ByteWriter): void {
   }
   const info = OPS_BY_NAME.get(t.text);
   if (info === undefined) throw c.error(`unknown operator "${t.text}"`, t);
+  mark(s, w, t.start);
   parsePlain(c, s, w, info, t);
 }
 

@@ -503,13 +503,20 @@ function parseFunc(
     c.rparen('a value type or ")"');
   }
   const w = new ByteWriter(64);
-  const body: BodyScope = { module: scope, locals, labels: [] };
+  const body: BodyScope = { module: scope, locals, labels: [], marks: [] };
   parseInstrs(c, body, w);
   if (c.peek().kind !== Tok.rparen) c.unexpected('an instruction or ")"');
+  // The function's implicit `end` is located at its closing parenthesis.
+  body.marks!.push(w.length, c.peek().start);
   w.byte(0x0b);
   if (id !== null) mod.funcNames.set(index, id.slice(1));
   if (names.size > 0) mod.localNames.set(index, names);
-  mod.funcs.push({ typeIndex: use.index, locals: localTypes, body: w.toBytes() });
+  mod.funcs.push({
+    typeIndex: use.index,
+    locals: localTypes,
+    body: w.toBytes(),
+    marks: body.marks,
+  });
 }
 
 const I32_CONST_0 = new Uint8Array([0x41, 0x00, 0x0b]);

@@ -7,6 +7,7 @@
 import { CompileError } from "../errors.ts";
 import { encodeModule } from "./encoder.ts";
 import { parseModuleText } from "./module_parser.ts";
+import { TokenList } from "./lexer.ts";
 
 /**
  * Parses one module in the text format, either `(module ...)` or bare module
@@ -18,9 +19,44 @@ import { parseModuleText } from "./module_parser.ts";
  * const bytes = wat2wasm(`(func (export "one") (result i32) i32.const 1)`);
  * ```
  */
-export function wat2wasm(text: string): Uint8Array {
+export function wat2wasm(text: string): Uint8Array<ArrayBuffer> {
+  return wat2wasmLocated(text).bytes;
+}
+
+/** A module's bytes and the way back from a byte offset to the text. */
+export interface LocatedBinary {
+  bytes: Uint8Array<ArrayBuffer>;
+  /**
+   * The line and column of the instruction at (or containing) byte offset
+   * `offset` of a function body; `undefined` outside function bodies.
+   */
+  locate(offset: number): { line: number; column: number } | undefined;
+}
+
+/**
+ * {@link wat2wasm} with a source map, so that errors the decoder or the
+ * validator find later (with a byte offset) can name a line and column.
+ */
+export function wat2wasmLocated(text: string): LocatedBinary {
+  const map: number[] = [];
+  const bytes = encode(text, map);
+  const locate = (offset: number) => {
+    // The last instruction starting at or before `offset` (the map is sorted by byte offset).
+    let lo = 0, hi = map.length / 2 - 1;
+    if (hi < 0 || offset < map[0]) return undefined;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (map[mid * 2] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return new TokenList(text, []).position(map[lo * 2 + 1]);
+  };
+  return { bytes, locate };
+}
+
+function encode(text: string, sourceMap: number[]): Uint8Array<ArrayBuffer> {
   try {
-    return encodeModule(parseModuleText(text));
+    return encodeModule(parseModuleText(text), sourceMap);
   } catch (e) {
     // The parser recurses on nested expressions; text nested deeper than the host's stack allows
     // is reported as what it is, not as the host's RangeError.

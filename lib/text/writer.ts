@@ -120,7 +120,7 @@ export class ByteWriter {
   }
 
   /** The bytes written, as a fresh copy. */
-  toBytes(): Uint8Array {
+  toBytes(): Uint8Array<ArrayBuffer> {
     return this.#buf.slice(0, this.length);
   }
 }

@@ -8,10 +8,15 @@
  * @module
  */
 
-import { ExternKind, type Import, ValType } from "../binary/types.ts";
+import { ExternKind, ValType } from "../binary/types.ts";
 import { GlobalInstance } from "../interpreter/instances.ts";
 import type { CompiledModule } from "../runtime/compiled_module.ts";
-import { type ImportProvider, initializeSegments, link } from "../runtime/instantiate.ts";
+import {
+  type ImportProvider,
+  initializeSegments,
+  link,
+  singleEntityProvider,
+} from "../runtime/instantiate.ts";
 import { MAX_PAGES } from "../interpreter/instances.ts";
 import type { FacadeContext } from "./context.ts";
 import { toFacadeError } from "./errors.ts";
@@ -23,19 +28,6 @@ import { toWebAssemblyValue } from "./values.ts";
 
 const isObject = (v: unknown): v is object =>
   v !== null && (typeof v === "object" || typeof v === "function");
-
-/** A provider holding one entity as export `name`, for `link` to resolve one import against. */
-function single(imp: Import, kind: ExternKind, entity: unknown): ImportProvider {
-  const state = { functions: [], tables: [], memories: [], globals: [] } as Record<
-    string,
-    unknown[]
-  >;
-  state[["functions", "tables", "memories", "globals"][kind]].push(entity);
-  return {
-    exports: new Map([[imp.name, { kind, index: 0 }]]),
-    state: state as unknown as ImportProvider["state"],
-  };
-}
 
 /**
  * Resolves every import of `compiled` from `importObject` ("read the
@@ -74,7 +66,7 @@ export function readImports(
             compiled.decoded.types[d.typeIndex],
             `${imp.module}.${imp.name}`,
           );
-        return single(imp, d.kind, fn);
+        return singleEntityProvider(imp.name, d.kind, fn);
       }
       case ExternKind.global: {
         let global = ctx.globals.get(v as object);
@@ -91,17 +83,17 @@ export function readImports(
           global = new GlobalInstance(t, false);
           storeGlobal(global, toWebAssemblyValue(v, t, lookup));
         }
-        return single(imp, d.kind, global);
+        return singleEntityProvider(imp.name, d.kind, global);
       }
       case ExternKind.memory: {
         const memory = ctx.memories.get(v as object);
         if (memory === undefined) throw new LinkError(`${where} must be a WebAssembly.Memory`);
-        return single(imp, d.kind, memory);
+        return singleEntityProvider(imp.name, d.kind, memory);
       }
       case ExternKind.table: {
         const table = ctx.tables.get(v as object);
         if (table === undefined) throw new LinkError(`${where} must be a WebAssembly.Table`);
-        return single(imp, d.kind, table);
+        return singleEntityProvider(imp.name, d.kind, table);
       }
     }
   });
