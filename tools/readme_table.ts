@@ -16,6 +16,8 @@ const meaning = (name: string, kinds: string): string => {
     return: "return (results already at the frame base)",
     return32: "copy 32-bit r to the frame base, return",
     return64: "copy 64-bit r to the frame base, return",
+    throw: "throw an exception of tag n with the values from r (unwinds to a handler)",
+    throw_ref: "rethrow the exception of exnref r (null: trap)",
     mov32: "d ← s (32 bits)",
     mov64: "d ← s (64 bits)",
     mov128: "d ← s (128 bits)",

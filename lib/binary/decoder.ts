@@ -57,10 +57,15 @@ export const SectionId = {
   code: 10,
   data: 11,
   dataCount: 12,
+  /** Exception tags (exception handling), between memory and global. */
+  tag: 13,
 } as const;
 
-/** Position of each non-custom section id in the required order (data count sits before code). */
-const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
+/**
+ * Position of each non-custom section id in the required order (data count
+ * sits before code, the tag section between memory and global).
+ */
+const SECTION_RANK = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const VERSION = [0x01, 0x00, 0x00, 0x00];
@@ -118,6 +123,7 @@ class ModuleDecoder {
       tables: [],
       memories: [],
       globals: [],
+      tags: [],
       exports: [],
       elements: [],
       codes: [],
@@ -127,6 +133,7 @@ class ModuleDecoder {
       importedTableCount: 0,
       importedMemoryCount: 0,
       importedGlobalCount: 0,
+      importedTagCount: 0,
       features,
     };
   }
@@ -139,7 +146,8 @@ class ModuleDecoder {
     while (!r.atEnd()) {
       const idAt = r.pos;
       const id = r.u8();
-      if (id > SectionId.dataCount) r.fail("malformed section id", idAt);
+      if (id > SectionId.tag) r.fail("malformed section id", idAt);
+      if (id === SectionId.tag) requireFeature(this.m.features, "exceptions", idAt);
       const size = r.u32();
       const start = r.pos;
       if (size > r.bytes.length - start) r.fail("length out of bounds", start);
@@ -219,6 +227,9 @@ class ModuleDecoder {
         return;
       case SectionId.dataCount:
         m.dataCount = r.u32();
+        return;
+      case SectionId.tag:
+        this.vec(() => m.tags.push(this.tagType()));
         return;
       case SectionId.code:
         this.sawCode = true;
@@ -350,23 +361,46 @@ class ModuleDecoder {
     return { type, mutable: mut === 1 };
   }
 
-  /** Limits; `memory` allows the shared flag (0x02, threads), which tables do not. */
+  /** A tag type: the attribute byte 0 (exception), then a type index. */
+  private tagType(): number {
+    const r = this.r;
+    const at = r.pos;
+    if (r.u8() !== 0) r.fail("malformed tag attribute", at);
+    return r.u32();
+  }
+
+  /**
+   * Limits: flags (bit 0: a maximum follows; bit 1: shared, for memories
+   * only (threads); bit 2: 64-bit addresses, whose bounds are u64), then the
+   * bounds.
+   */
   private limits(memory = false): Limits {
     const r = this.r;
     const at = r.pos;
     const flag = r.u8();
-    if (flag === 0x00) return { min: r.u32() };
-    if (flag === 0x01) {
+    if ((flag & ~(memory ? 0x07 : 0x05)) !== 0) return r.fail("integer too large", at);
+    const shared = (flag & 0x02) !== 0;
+    // A shared memory without a maximum decodes; the validator rejects it.
+    if (shared) requireFeature(this.m.features, "threads", at);
+    let limits: Limits;
+    if (flag & 0x04) {
+      requireFeature(this.m.features, "memory64", at);
+      const min = this.u64Number();
+      limits = (flag & 0x01)
+        ? { min, max: this.u64Number(), address64: true }
+        : { min, address64: true };
+    } else {
       const min = r.u32();
-      return { min, max: r.u32() };
+      limits = (flag & 0x01) ? { min, max: r.u32() } : { min };
     }
-    if (memory && (flag === 0x02 || flag === 0x03)) {
-      requireFeature(this.m.features, "threads", at);
-      const min = r.u32();
-      // A shared memory without a maximum decodes; the validator rejects it.
-      return flag === 0x03 ? { min, max: r.u32(), shared: true } : { min, shared: true };
-    }
-    return r.fail("integer too large", at);
+    if (shared) limits.shared = true;
+    return limits;
+  }
+
+  /** A u64 as a number (exact up to 2^53; larger bounds only ever fail limit checks). */
+  private u64Number(): number {
+    const lo = this.r.u64();
+    return this.r.hi * 4294967296 + lo;
   }
 
   private tableType(): TableType {
@@ -418,6 +452,10 @@ class ModuleDecoder {
       case ExternKind.global:
         m.importedGlobalCount++;
         return { module, name, offset, desc: { kind, type: this.globalType() } };
+      case ExternKind.tag:
+        requireFeature(m.features, "exceptions", kindAt);
+        m.importedTagCount++;
+        return { module, name, offset, desc: { kind, typeIndex: this.tagType() } };
     }
     return r.fail("malformed import kind", kindAt);
   }
@@ -428,7 +466,8 @@ class ModuleDecoder {
     const name = r.name();
     const kindAt = r.pos;
     const kind = r.u8();
-    if (kind > ExternKind.global) r.fail("malformed export kind", kindAt);
+    if (kind > ExternKind.tag) r.fail("malformed export kind", kindAt);
+    if (kind === ExternKind.tag) requireFeature(this.m.features, "exceptions", kindAt);
     return { name, kind: kind as ExternKind, index: r.u32(), offset };
   }
 
@@ -546,9 +585,12 @@ class ModuleDecoder {
         case Op.block:
         case Op.loop:
         case Op.if:
+        case Op.try_table:
+        case Op.try:
           depth++;
           break;
         case Op.end:
+        case Op.delegate:
           depth--;
           break;
         case Op.memory_init:
@@ -575,6 +617,7 @@ class ModuleDecoder {
         segment = { mode: "passive", memory: 0, start: 0, end: 0, offset };
       } else if (flags === 0 || flags === 2) {
         const memory = flags === 2 ? r.u32() : 0;
+        if (memory !== 0) requireFeature(m.features, "multiMemory", offset);
         segment = {
           mode: "active",
           memory,

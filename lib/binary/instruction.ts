@@ -20,6 +20,11 @@ import {
 } from "./opcodes.ts";
 import { concreteHeapType, isAbstractHeapType, refType, type ValType } from "./types.ts";
 
+/** {@link Instruction.needs}: the instruction names a memory the 2.0 way cannot. */
+export const NEEDS_MULTI_MEMORY = 1;
+/** {@link Instruction.needs}: the offset needs more than a u32. */
+export const NEEDS_MEMORY64 = 2;
+
 /** Block type immediate meaning "no parameters, no results" (the byte 0x40 as s7). */
 export const BLOCK_EMPTY = -0x40;
 
@@ -33,8 +38,9 @@ export const BLOCK_EMPTY = -0x40;
  * | label, func, local, global, table, elem, data | `a`: the index |
  * | brTable | `list`: the label indices (`count` of them), `a`: the default label |
  * | callIndirect | `a`: type index, `b`: table index |
- * | memArg, atomicMemArg | `a`: alignment exponent, `b`: offset (u32) |
+ * | memArg, atomicMemArg | `a`: alignment exponent, `b`: offset's low 32 bits, `offsetHi`: its high 32 bits, `memory` |
  * | memArgLane | as memArg, plus `c`: lane |
+ * | memZero | `memory`: the memory index (`memory.size`, `memory.grow`, `memory.fill`) |
  * | lane | `a`: lane |
  * | i32, f32 | `a`: value / bit pattern as int32 |
  * | i64, f64 | `a`: low 32 bits, `b`: high 32 bits |
@@ -46,8 +52,11 @@ export const BLOCK_EMPTY = -0x40;
  * | selectTypes | `list`: the value types (`count` of them) |
  * | tableInit | `a`: element segment, `b`: table |
  * | tableCopy | `a`: destination table, `b`: source table |
- * | memoryInit | `a`: data segment |
+ * | memoryInit | `a`: data segment, `memory` |
+ * | memoryCopy | `memory`: destination memory, `b`: source memory |
  * | v128, shuffle | `bytes`: the 16 immediate bytes |
+ * | tag | `a`: the tag index |
+ * | tryTable | `a`: the block type; `list`: per catch clause its kind ({@link CatchKind}), tag index (0 for the `_all` kinds) and label (`count` clauses, 3 entries each) |
  */
 export class Instruction {
   /** The op id (see `opcodes.ts`). */
@@ -57,6 +66,17 @@ export class Instruction {
   a = 0;
   b = 0;
   c = 0;
+  /** The memory index of a memory instruction. */
+  memory = 0;
+  /** High 32 bits of a memory argument's offset (memory64 allows offsets up to 2^64 - 1). */
+  offsetHi = 0;
+  /**
+   * Encodings of a memory instruction beyond 2.0, which the validator checks
+   * against the enabled features: {@link NEEDS_MULTI_MEMORY} (a memory index
+   * other than the single zero byte), {@link NEEDS_MEMORY64} (an offset wider
+   * than a u32).
+   */
+  needs = 0;
   /** Number of valid entries in {@link list}. */
   count = 0;
   /** Label indices of `br_table`, or value types of a typed `select`. */
@@ -94,6 +114,28 @@ export function readHeapType(r: ByteReader): number {
   return code;
 }
 
+/** Reads a block type: `0x40`, a value type (see {@link blockValType}) or an s33 type index. */
+function readBlockType(r: ByteReader): number {
+  const b = r.bytes[r.pos];
+  if (r.pos < r.end && (b === 0x40 || VALUE_TYPE_BYTES.has(b) || isAbstractHeapType(b))) {
+    r.pos++;
+    return b - 0x80;
+  }
+  if (r.pos < r.end && (b === 0x63 || b === 0x64)) return blockTypeOf(readValType(r));
+  const at = r.pos;
+  const index = r.s33();
+  if (index < 0) r.fail("malformed block type", at);
+  return index;
+}
+
+/** The kinds of a `try_table` catch clause, by binary code. */
+export const CatchKind = {
+  catch: 0,
+  catchRef: 1,
+  catchAll: 2,
+  catchAllRef: 3,
+} as const;
+
 /**
  * Reads a value type: a single-byte type, or `0x63 ht` / `0x64 ht` (`(ref
  * null ht)` / `(ref ht)`); fails with "malformed value type" otherwise.
@@ -115,6 +157,40 @@ export function readRefType(r: ByteReader): ValType {
   return r.fail("malformed reference type", at);
 }
 
+/**
+ * Reads a memory index where 2.0 has a zero byte; anything but the single
+ * byte 0x00 marks the instruction as needing multiple memories.
+ */
+function readMemoryIndex(r: ByteReader, ins: Instruction): number {
+  const at = r.pos;
+  const index = r.u32();
+  if (index !== 0 || r.pos - at !== 1) ins.needs |= NEEDS_MULTI_MEMORY;
+  return index;
+}
+
+/**
+ * A memory argument: flags (alignment exponent in bits 0-5; bit 6 says a
+ * memory index follows), then a u64 offset.
+ */
+function readMemArg(r: ByteReader, ins: Instruction): void {
+  const at = r.pos;
+  const flags = r.u32();
+  ins.needs = 0;
+  if (flags >= 0x80) r.fail("malformed memop flags", at);
+  if (flags & 0x40) {
+    ins.needs = NEEDS_MULTI_MEMORY;
+    ins.a = flags & 0x3f;
+    ins.memory = r.u32();
+  } else {
+    ins.a = flags;
+    ins.memory = 0;
+  }
+  ins.b = r.u64();
+  ins.offsetHi = r.hi;
+  if (r.lebLength > 5 || r.hi !== 0) ins.needs |= NEEDS_MEMORY64;
+}
+
+/** The single zero byte of `atomic.fence`. */
 function readZeroByte(r: ByteReader): void {
   const at = r.pos;
   if (r.u8() !== 0) r.fail("zero byte expected", at);
@@ -144,21 +220,9 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
   switch (info.imm) {
     case Imm.none:
       return;
-    case Imm.blockType: {
-      const b = r.bytes[r.pos];
-      if (r.pos < r.end && (b === 0x40 || VALUE_TYPE_BYTES.has(b) || isAbstractHeapType(b))) {
-        r.pos++;
-        ins.a = b - 0x80;
-      } else if (r.pos < r.end && (b === 0x63 || b === 0x64)) {
-        ins.a = blockTypeOf(readValType(r));
-      } else {
-        const at = r.pos;
-        const index = r.s33();
-        if (index < 0) r.fail("malformed block type", at);
-        ins.a = index;
-      }
+    case Imm.blockType:
+      ins.a = readBlockType(r);
       return;
-    }
     case Imm.label:
     case Imm.func:
     case Imm.local:
@@ -182,15 +246,16 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
       return;
     case Imm.memArg:
     case Imm.atomicMemArg:
-      ins.a = r.u32();
-      ins.b = r.u32();
+      readMemArg(r, ins);
       return;
     case Imm.memArgLane:
-      ins.a = r.u32();
-      ins.b = r.u32();
+      readMemArg(r, ins);
       ins.c = r.u8();
       return;
     case Imm.memZero:
+      ins.needs = 0;
+      ins.memory = readMemoryIndex(r, ins);
+      return;
     case Imm.zeroByte:
       readZeroByte(r);
       return;
@@ -228,6 +293,24 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
       ins.c = refType(readHeapType(r), (flags & 2) !== 0);
       return;
     }
+    case Imm.tag:
+      ins.a = r.u32();
+      return;
+    case Imm.tryTable: {
+      ins.a = readBlockType(r);
+      const n = r.vecLength(2);
+      const list = ins.list;
+      for (let i = 0; i < n; i++) {
+        const at = r.pos;
+        const kind = r.u8();
+        if (kind > CatchKind.catchAllRef) r.fail("malformed catch clause", at);
+        list[3 * i] = kind;
+        list[3 * i + 1] = kind < CatchKind.catchAll ? r.u32() : 0;
+        list[3 * i + 2] = r.u32();
+      }
+      ins.count = n;
+      return;
+    }
     case Imm.selectTypes: {
       const n = r.vecLength(1);
       for (let i = 0; i < n; i++) ins.list[i] = readValType(r);
@@ -241,11 +324,13 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
       return;
     case Imm.memoryInit:
       ins.a = r.u32();
-      readZeroByte(r);
+      ins.needs = 0;
+      ins.memory = readMemoryIndex(r, ins);
       return;
     case Imm.memoryCopy:
-      readZeroByte(r);
-      readZeroByte(r);
+      ins.needs = 0;
+      ins.memory = readMemoryIndex(r, ins);
+      ins.b = readMemoryIndex(r, ins);
       return;
     case Imm.v128:
     case Imm.shuffle:
@@ -257,7 +342,8 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
   }
 }
 
-/** True for the instructions that open a block (`block`, `loop`, `if`). */
+/** True for the instructions that open a block (`block`, `loop`, `if`, `try_table`, `try`). */
 export function opensBlock(op: number): boolean {
-  return op === Op.block || op === Op.loop || op === Op.if;
+  return op === Op.block || op === Op.loop || op === Op.if || op === Op.try_table ||
+    op === Op.try;
 }

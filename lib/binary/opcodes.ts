@@ -111,6 +111,10 @@ export const Imm = {
   atomicMemArg: 27,
   /** A reserved zero byte that names no memory (`atomic.fence`). */
   zeroByte: 28,
+  /** A tag index (`throw`, the legacy `catch`). */
+  tag: 29,
+  /** A block type and a vector of catch clauses (`try_table`). */
+  tryTable: 30,
 } as const;
 
 /** One of the codes in {@link Imm}. */
@@ -191,6 +195,16 @@ op(0x11, "call_indirect", Imm.callIndirect, null);
 // Tail calls (WebAssembly 3.0).
 op(0x12, "return_call", Imm.func, null);
 op(0x13, "return_call_indirect", Imm.callIndirect, null);
+
+// Exception handling (and its legacy instructions: try, catch, rethrow, delegate, catch_all).
+op(0x06, "try", Imm.blockType, null);
+op(0x07, "catch", Imm.tag, null);
+op(0x08, "throw", Imm.tag, null);
+op(0x09, "rethrow", Imm.label, null);
+op(0x0a, "throw_ref", Imm.none, null);
+op(0x18, "delegate", Imm.label, null);
+op(0x19, "catch_all", Imm.none, null);
+op(0x1f, "try_table", Imm.tryTable, null);
 
 // Parametric instructions.
 op(0x1a, "drop", Imm.none, null);
@@ -753,6 +767,14 @@ export const Op = {
   call_indirect: 0x11,
   return_call: 0x12,
   return_call_indirect: 0x13,
+  try: 0x06,
+  catch: 0x07,
+  throw: 0x08,
+  rethrow: 0x09,
+  throw_ref: 0x0a,
+  delegate: 0x18,
+  catch_all: 0x19,
+  try_table: 0x1f,
   drop: 0x1a,
   select: 0x1b,
   select_t: 0x1c,

@@ -18,6 +18,8 @@ export class ByteReader {
   end: number;
   /** High 32 bits of the last {@link s64} or {@link f64Bits} read. */
   hi = 0;
+  /** Byte length of the last {@link u64} read. */
+  lebLength = 0;
   /** Set while reading inside a section, to word "unexpected end" errors as the spec does. */
   inSection = false;
 
@@ -63,6 +65,37 @@ export class ByteReader {
       if ((b & 0x80) === 0) return result >>> 0;
       shift += 7;
     }
+  }
+
+  /**
+   * Reads an unsigned 64-bit LEB128 integer (at most 10 bytes); returns the
+   * low 32 bits (unsigned) and leaves the high 32 bits (unsigned) in
+   * {@link hi}. {@link lebLength} says how many bytes it took.
+   */
+  u64(): number {
+    let lo = 0, hi = 0, shift = 0;
+    const start = this.pos;
+    for (;;) {
+      const b = this.u8();
+      const v = b & 0x7f;
+      if (shift === 63) {
+        if (b & 0x80) this.fail("integer representation too long", start);
+        if (v > 1) this.fail("integer too large", start);
+        hi |= v << 31;
+        break;
+      }
+      if (shift < 32) {
+        lo |= v << shift;
+        if (shift > 25) hi |= v >>> (32 - shift);
+      } else {
+        hi |= v << (shift - 32);
+      }
+      shift += 7;
+      if ((b & 0x80) === 0) break;
+    }
+    this.lebLength = this.pos - start;
+    this.hi = hi >>> 0;
+    return lo >>> 0;
   }
 
   /** Reads a signed 32-bit LEB128 integer. */

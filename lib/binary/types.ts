@@ -221,6 +221,11 @@ export interface Limits {
   max?: number;
   /** A shared memory (threads); absent or false otherwise. Tables are never shared. */
   shared?: boolean;
+  /**
+   * True for a 64-bit memory or table (memory64, table64): i64 addresses,
+   * and limits up to 2^64 - 1 (held as numbers, exact up to 2^53).
+   */
+  address64?: boolean;
 }
 
 /** The type of a table. */
@@ -248,6 +253,8 @@ export const ExternKind = {
   table: 1,
   memory: 2,
   global: 3,
+  /** An exception tag (exception handling). */
+  tag: 4,
 } as const;
 
 /** One of the codes in {@link ExternKind}. */
@@ -255,7 +262,7 @@ export type ExternKind = typeof ExternKind[keyof typeof ExternKind];
 
 /** The text name of an {@link ExternKind}. */
 export function externKindName(kind: ExternKind): string {
-  return ["func", "table", "memory", "global"][kind];
+  return ["func", "table", "memory", "global", "tag"][kind];
 }
 
 /** What an import brings in. */
@@ -263,7 +270,8 @@ export type ImportDesc =
   | { kind: typeof ExternKind.func; typeIndex: number }
   | { kind: typeof ExternKind.table; type: TableType }
   | { kind: typeof ExternKind.memory; type: MemoryType }
-  | { kind: typeof ExternKind.global; type: GlobalType };
+  | { kind: typeof ExternKind.global; type: GlobalType }
+  | { kind: typeof ExternKind.tag; typeIndex: number };
 
 /** An import: the entity named `name` of module `module`. */
 export interface Import {
@@ -381,6 +389,8 @@ export interface WasmModule {
   tables: TableType[];
   memories: MemoryType[];
   globals: Global[];
+  /** Type index (a function type with no results) of each tag the module defines. */
+  tags: number[];
   exports: Export[];
   start?: number;
   elements: ElementSegment[];
@@ -396,6 +406,7 @@ export interface WasmModule {
   importedTableCount: number;
   importedMemoryCount: number;
   importedGlobalCount: number;
+  importedTagCount: number;
   /** The features the module was decoded under; the validator and translator follow them. */
   features: Features;
 }

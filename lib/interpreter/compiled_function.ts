@@ -7,6 +7,7 @@
 
 import type { JsCode } from "./js_tier/js_tier.ts";
 import type { StructuredPlan } from "./jit/compile.ts";
+import type { HandlerGroup } from "./translate/exceptions.ts";
 
 /**
  * A function lowered to register code. Sizes are in 32-bit words of the
@@ -28,6 +29,8 @@ export interface CompiledFunction {
   refLocalSlots: Int32Array;
   /** Byte offset in the module of the instruction each code position came from (pairs pc, offset). */
   sourceMap: Int32Array;
+  /** Its exception handlers (try blocks), or null when it has none (see `exceptions.ts`). */
+  handlers: HandlerGroup[] | null;
   /** The function compiled by the JavaScript tier, once it is hot (`js_tier.ts`). */
   js: JsCode | null;
   /** How often the executor has entered the function or branched back in it (until compiled). */

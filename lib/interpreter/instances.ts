@@ -11,6 +11,7 @@ import { RuntimeError } from "../errors.ts";
 import { canonicalFuncId, isCanonSubtype } from "../validate/type_canon.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { type DirectFunction, type EntryAdapter, lazyDirect } from "./jit/adapters.ts";
+import type { Tag } from "./exceptions.ts";
 
 /** Bytes in a WebAssembly page. */
 export const PAGE_SIZE = 65536;
@@ -57,6 +58,8 @@ export class MemoryInstance {
   readonly maxPages: number;
   /** The maximum the module declared, if any (for import matching). */
   readonly declaredMax: number | undefined;
+  /** A 64-bit memory (memory64): i64 addresses. */
+  readonly address64: boolean;
   /**
    * A shared memory (threads). Its bytes are an ordinary `ArrayBuffer`: the
    * runtime runs one thread, which `memory.atomic.wait` needs to know only.
@@ -77,16 +80,19 @@ export class MemoryInstance {
    * @param declaredMax the module's maximum, if any.
    * @param limitPages the runtime's cap on any memory, in pages.
    * @param shared whether the memory is shared (threads).
+   * @param address64 a 64-bit memory (memory64).
    */
   constructor(
     min: number,
     declaredMax: number | undefined,
     limitPages = MAX_PAGES,
     shared = false,
+    address64 = false,
   ) {
     this.pages = min;
     this.shared = shared;
     this.declaredMax = declaredMax;
+    this.address64 = address64;
     this.maxPages = Math.min(declaredMax ?? MAX_PAGES, limitPages);
     this.byteLength = min * PAGE_SIZE;
     this.buffer = new ArrayBuffer(this.byteLength);
@@ -186,9 +192,18 @@ export class TableInstance {
   readonly declaredMax: number | undefined;
   /** The largest size `grow` may reach. */
   readonly maxSize: number;
+  /** A 64-bit table (table64): i64 indices. */
+  readonly address64: boolean;
 
-  constructor(type: RefType, min: number, declaredMax: number | undefined, limit = 10_000_000) {
+  constructor(
+    type: RefType,
+    min: number,
+    declaredMax: number | undefined,
+    limit = 10_000_000,
+    address64 = false,
+  ) {
     this.type = type;
+    this.address64 = address64;
     this.declaredMax = declaredMax;
     this.maxSize = Math.min(declaredMax ?? MAX_TABLE_SIZE, limit);
     this.elements = new Array(min).fill(null);
@@ -336,6 +351,8 @@ export interface InstanceState {
   memories: MemoryInstance[];
   tables: TableInstance[];
   globals: GlobalInstance[];
+  /** Exception tags, imported ones first (exception handling). */
+  tags: Tag[];
   /** Element segments' values; a dropped segment is empty. */
   elements: unknown[][];
   /** Data segments' bytes; a dropped segment is empty. */
@@ -366,6 +383,7 @@ export function newInstanceState(typeIds: Int32Array): InstanceState {
     memories: objectArray(),
     tables: objectArray(),
     globals: objectArray(),
+    tags: objectArray(),
     elements: objectArray(),
     data: objectArray(),
     typeIds,

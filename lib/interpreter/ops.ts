@@ -469,6 +469,24 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["canon_f64", "r"],
   ["canon_f32x4", "r"],
   ["canon_f64x2", "r"],
+  // Multiple memories and memory64 (execute/other_memories.ts; memory 0 with i32 addresses keeps
+  // the ops above). An i64 address plus a u64 offset as an i32 address, trapping at 2^32 and
+  // above (no memory is that large): dst, address, offset low word, offset high word.
+  ["mem_addr64", "rrii"],
+  // An i64 index as a u32, 2^32 - 1 when larger (out of bounds of any table): dst, index.
+  ["i64_sat_u32", "rr"],
+  // A load or store of any memory instruction on a memory other than 0: dst (loads), address,
+  // memory, wasm op id, offset, vector (lane loads) or value (stores), lane.
+  ["memx_load", "rrnnirn"],
+  ["memx_store", "rrnnin"], // address, value, memory, wasm op id, offset, lane
+  ["memx_size", "rn"], // dst (i32, or i64 for a 64-bit memory), memory
+  ["memx_grow", "rrn"], // dst, delta, memory
+  ["memx_fill", "rrrn"], // dst, value, count, memory
+  ["memx_copy", "rrrnn"], // dst, src, count, dst memory, src memory
+  ["memx_init", "rrrnn"], // dst, src offset, count, memory, segment
+  // Exception handling: throw (tag index, the values' first register); throw_ref (the exnref).
+  ["throw", "nr"],
+  ["throw_ref", "r"],
   // Typed references and GC (execute/gc_ops.ts). Types are canonical: `n` a canonical type id,
   // `i` a canonical reference type (see lib/validate/type_canon.ts).
   ["ref_as_non_null", "rr"], // dst, ref: traps on null

@@ -99,6 +99,8 @@ export interface MemoryDefinition extends DefinitionBase {
   readonly max?: number;
   /** True for a shared memory (threads); absent otherwise. */
   readonly shared?: boolean;
+  /** True for a 64-bit memory (memory64: i64 addresses); absent for a 32-bit one. */
+  readonly address64?: boolean;
 }
 
 /** A table of a module. Sizes are in elements. */
@@ -109,6 +111,8 @@ export interface TableDefinition extends DefinitionBase {
   readonly min: number;
   /** The maximum size, if the module declares one. */
   readonly max?: number;
+  /** True for a 64-bit table (table64: i64 indices); absent for a 32-bit one. */
+  readonly address64?: boolean;
 }
 
 /** A global variable of a module. */
@@ -139,13 +143,16 @@ function typeNames(types: readonly number[]): ValueType[] {
   return types.map((t) => valTypeName(t) as ValueType);
 }
 
-function limitsOf(limits: Limits): { min: number; max?: number } {
-  return limits.max === undefined ? { min: limits.min } : { min: limits.min, max: limits.max };
+function limitsOf(limits: Limits): { min: number; max?: number; address64?: boolean } {
+  const out: { min: number; max?: number; address64?: boolean } = { min: limits.min };
+  if (limits.max !== undefined) out.max = limits.max;
+  if (limits.address64) out.address64 = true;
+  return out;
 }
 
 /** Builds the definitions of every entity of a decoded (and validated) module. */
 export function buildDefinitions(m: WasmModule): ModuleDefinitions {
-  const exportNames: Map<number, string[]>[] = [new Map(), new Map(), new Map(), new Map()];
+  const exportNames: Map<number, string[]>[] = [0, 1, 2, 3, 4].map(() => new Map());
   for (const e of m.exports) {
     const byIndex = exportNames[e.kind];
     const list = byIndex.get(e.index);
@@ -209,7 +216,7 @@ export function buildDefinitions(m: WasmModule): ModuleDefinitions {
     if (d.kind === ExternKind.func) addFunction(m.types[d.typeIndex], importName);
     else if (d.kind === ExternKind.memory) addMemory(d.type.limits, importName);
     else if (d.kind === ExternKind.table) addTable(d.type.element, d.type.limits, importName);
-    else addGlobal(d.type, importName);
+    else if (d.kind === ExternKind.global) addGlobal(d.type, importName);
   }
   for (const typeIndex of m.functions) addFunction(m.types[typeIndex]);
   for (const mem of m.memories) addMemory(mem.limits);

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { WasmException } from "../interpreter/exceptions.ts";
 import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
 import { DONE, type Machine } from "../interpreter/execute/executor.ts";
@@ -178,7 +179,16 @@ export class WasmFunction<
           const complete = m.pendingComplete!;
           m.pending = null;
           m.pendingComplete = null;
-          complete(await pending);
+          let value: unknown;
+          try {
+            value = await pending;
+          } catch (e) {
+            // A wasm exception from an asynchronous host function goes to wasm's handlers.
+            if (!(e instanceof WasmException) || !m.raise(e)) throw e;
+            status = m.resume();
+            continue;
+          }
+          complete(value);
         } else {
           await yieldToEventLoop();
         }

@@ -12,6 +12,7 @@ import {
   type ValType,
   VALTYPE_BY_NAME,
 } from "../binary/types.ts";
+import { Tag } from "../interpreter/exceptions.ts";
 import {
   FunctionInstance,
   GlobalInstance,
@@ -127,9 +128,22 @@ export class HostFunctionBuilder {
 
 type PendingExport =
   | { kind: typeof ExternKind.func; fn: PendingFunction }
-  | { kind: typeof ExternKind.memory; min: number; max?: number; shared?: boolean }
-  | { kind: typeof ExternKind.table; element: "funcref" | "externref"; min: number; max?: number }
-  | { kind: typeof ExternKind.global; type: ValueType; value: unknown; mutable: boolean };
+  | {
+    kind: typeof ExternKind.memory;
+    min: number;
+    max?: number;
+    shared?: boolean;
+    address64?: boolean;
+  }
+  | {
+    kind: typeof ExternKind.table;
+    element: "funcref" | "externref";
+    min: number;
+    max?: number;
+    address64?: boolean;
+  }
+  | { kind: typeof ExternKind.global; type: ValueType; value: unknown; mutable: boolean }
+  | { kind: typeof ExternKind.tag; tag: Tag };
 
 /**
  * Builds a host module: JS functions and host-owned memories, tables and
@@ -174,9 +188,13 @@ export class HostModuleBuilder {
   /**
    * Exports a new memory of `min` pages (and at most `max`). A `shared` one
    * (threads) must have a `max`; modules that import it must declare it
-   * shared, as `wasip1-threads` modules do with `env.memory`.
+   * shared, as `wasip1-threads` modules do with `env.memory`. `address64`
+   * makes it a 64-bit memory (memory64), which only 64-bit imports match.
    */
-  exportMemory(name: string, limits: { min: number; max?: number; shared?: boolean }): this {
+  exportMemory(
+    name: string,
+    limits: { min: number; max?: number; shared?: boolean; address64?: boolean },
+  ): this {
     if (limits.shared && limits.max === undefined) {
       throw new TypeError(`shared memory "${name}" must have a maximum`);
     }
@@ -184,10 +202,13 @@ export class HostModuleBuilder {
     return this;
   }
 
-  /** Exports a new table of `min` null elements (and at most `max`). */
+  /**
+   * Exports a new table of `min` null elements (and at most `max`);
+   * `address64` makes it a 64-bit table (table64).
+   */
   exportTable(
     name: string,
-    table: { element: "funcref" | "externref"; min: number; max?: number },
+    table: { element: "funcref" | "externref"; min: number; max?: number; address64?: boolean },
   ): this {
     this.#exports.set(name, { kind: ExternKind.table, ...table });
     return this;
@@ -207,6 +228,17 @@ export class HostModuleBuilder {
       value,
       mutable: options.mutable ?? false,
     });
+    return this;
+  }
+
+  /**
+   * Exports an exception tag (exception handling): modules that import it
+   * can throw and catch its exceptions, and so can host functions
+   * (`throw new WasmException(tag, values)`).
+   */
+  exportTag(name: string, tag: Tag): this {
+    if (!(tag instanceof Tag)) throw new TypeError(`exportTag("${name}"): not a Tag`);
+    this.#exports.set(name, { kind: ExternKind.tag, tag });
     return this;
   }
 
@@ -259,13 +291,16 @@ export class HostModuleBuilder {
         case ExternKind.memory: {
           const index = state.memories.length;
           const shared = e.shared ?? false;
-          state.memories.push(new MemoryInstance(e.min, e.max, rt.memoryLimitPages, shared));
+          state.memories.push(
+            new MemoryInstance(e.min, e.max, rt.memoryLimitPages, shared, e.address64 === true),
+          );
           const def: MemoryDefinition = {
             index,
             exportNames: [exportName],
             min: e.min,
             max: e.max,
             ...(shared ? { shared } : {}),
+            ...(e.address64 ? { address64: true } : {}),
           };
           defs.memories.push(def);
           exports.set(exportName, { kind: ExternKind.memory, index });
@@ -274,7 +309,9 @@ export class HostModuleBuilder {
         case ExternKind.table: {
           const index = state.tables.length;
           const element = typeCode(e.element) as typeof ValType.funcref;
-          state.tables.push(new TableInstance(element, e.min, e.max));
+          state.tables.push(
+            new TableInstance(element, e.min, e.max, undefined, e.address64 === true),
+          );
           const def: TableDefinition = {
             index,
             exportNames: [exportName],
@@ -303,6 +340,10 @@ export class HostModuleBuilder {
           exports.set(exportName, { kind: ExternKind.global, index });
           break;
         }
+        case ExternKind.tag:
+          exports.set(exportName, { kind: ExternKind.tag, index: state.tags.length });
+          state.tags.push(e.tag);
+          break;
       }
     }
     return rt.addHostModule(this.#name, state, exports, defs);

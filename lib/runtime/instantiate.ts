@@ -35,6 +35,7 @@ import {
   TableInstance,
 } from "../interpreter/instances.ts";
 import type { CompiledModule } from "./compiled_module.ts";
+import { Tag } from "../interpreter/exceptions.ts";
 import type { ExportEntry, Module } from "./module.ts";
 
 /** Runtime limits that instantiation applies. */
@@ -61,11 +62,11 @@ export function singleEntityProvider(
   kind: ExternKind,
   entity: unknown,
 ): ImportProvider {
-  const state = { functions: [], tables: [], memories: [], globals: [] } as Record<
+  const state = { functions: [], tables: [], memories: [], globals: [], tags: [] } as Record<
     string,
     unknown[]
   >;
-  state[["functions", "tables", "memories", "globals"][kind]].push(entity);
+  state[["functions", "tables", "memories", "globals", "tags"][kind]].push(entity);
   return {
     exports: new Map([[name, { kind, index: 0 }]]),
     state: state as unknown as ImportProvider["state"],
@@ -138,6 +139,9 @@ export function link(
         if (table.type !== canonValType(m, d.type.element)) {
           throw incompatible("element types differ");
         }
+        if (table.address64 !== (d.type.limits.address64 === true)) {
+          throw incompatible("index types differ (i32 and i64)");
+        }
         if (!limitsMatch(table.elements.length, table.declaredMax, d.type.limits)) {
           throw incompatible("table limits do not match");
         }
@@ -146,6 +150,9 @@ export function link(
       }
       case ExternKind.memory: {
         const memory = ps.memories[entry.index];
+        if (memory.address64 !== (d.type.limits.address64 === true)) {
+          throw incompatible("address types differ (i32 and i64)");
+        }
         if (!limitsMatch(memory.pages, memory.declaredMax, d.type.limits)) {
           throw incompatible("memory limits do not match");
         }
@@ -167,6 +174,12 @@ export function link(
           );
         }
         state.globals.push(global);
+        break;
+      }
+      case ExternKind.tag: {
+        const tag = ps.tags[entry.index];
+        if (tag.typeId !== state.typeIds[d.typeIndex]) throw incompatible("tag types differ");
+        state.tags.push(tag);
         break;
       }
     }
@@ -198,6 +211,7 @@ export function link(
       t.limits.min,
       t.limits.max,
       limits.tableLimit,
+      t.limits.address64 === true,
     );
     if (t.init !== undefined) {
       // Evaluated now, in table order: its global.get may only read earlier globals,
@@ -209,18 +223,36 @@ export function link(
   for (const mem of m.memories) {
     if (mem.limits.min > limits.memoryLimitPages) {
       throw new LinkError(
-        `memory of ${mem.limits.min} pages exceeds the limit of ${limits.memoryLimitPages} pages`,
+        `memory of ${mem.limits.min} pages exceeds the limit of ${limits.memoryLimitPages} pages ` +
+          `(memoryLimitPages)`,
       );
     }
-    state.memories.push(
-      new MemoryInstance(
+    let memory: MemoryInstance;
+    try {
+      memory = new MemoryInstance(
         mem.limits.min,
         mem.limits.max,
         limits.memoryLimitPages,
         mem.limits.shared ?? false,
-      ),
-    );
+        mem.limits.address64 === true,
+      );
+    } catch {
+      // Within the runtime's limit, but more than the host lets an ArrayBuffer have.
+      throw new LinkError(
+        `cannot allocate a memory of ${mem.limits.min} pages (the host's ArrayBuffer limit)`,
+      );
+    }
+    state.memories.push(memory);
   }
+  m.tags.forEach((typeIndex, i) => {
+    const index = m.importedTagCount + i;
+    const name = m.exports.find((e) => e.kind === ExternKind.tag && e.index === index)?.name;
+    const type = m.types[typeIndex];
+    const params = type.params.map((t) => canonValType(m, t));
+    state.tags.push(
+      new Tag(params, name ? `tag "${name}"` : `tag ${index}`, state.typeIds[typeIndex]),
+    );
+  });
   for (const g of m.globals) {
     const global = new GlobalInstance(canonValType(m, g.type.type), g.type.mutable);
     evalConst(g.init, state, global, m);
@@ -256,7 +288,7 @@ export function initializeSegments(compiled: CompiledModule, state: InstanceStat
   m.elements.forEach((seg, i) => {
     if (seg.mode !== "active") return;
     evalConst(seg.offsetExpr!, state, scratch, m);
-    const offset = scratch.bits[0] >>> 0;
+    const offset = segmentOffset(scratch, state.tables[seg.table].address64);
     const items = state.elements[i];
     const table = state.tables[seg.table].elements;
     if (offset + items.length > table.length) {
@@ -268,15 +300,21 @@ export function initializeSegments(compiled: CompiledModule, state: InstanceStat
   m.data.forEach((seg, i) => {
     if (seg.mode !== "active") return;
     evalConst(seg.offsetExpr!, state, scratch, m);
-    const offset = scratch.bits[0] >>> 0;
-    const bytes = state.data[i];
     const memory = state.memories[seg.memory];
+    const offset = segmentOffset(scratch, memory.address64);
+    const bytes = state.data[i];
     if (offset + bytes.length > memory.byteLength) {
       throw new RuntimeError("out of bounds memory access");
     }
     memory.bytes.set(bytes, offset);
     state.data[i] = new Uint8Array(0);
   });
+}
+
+/** A segment's offset: an i32, or an i64 for a 64-bit table or memory (exact below 2^53). */
+function segmentOffset(value: GlobalInstance, address64: boolean): number {
+  const lo = value.bits[0] >>> 0;
+  return address64 ? (value.bits[1] >>> 0) * 4294967296 + lo : lo;
 }
 
 /** Evaluates a (validated) constant expression into `out`'s bits or ref. */

@@ -76,6 +76,11 @@ export class Memory {
     return this.#mem.pages;
   }
 
+  /** True for a 64-bit memory (memory64), which wasm code addresses with i64 values. */
+  get address64(): boolean {
+    return this.#mem.address64;
+  }
+
   /**
    * Grows the memory by `deltaPages` pages; returns the previous size in
    * pages, or -1 when the maximum (the module's, or the runtime's limit)

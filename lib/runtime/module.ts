@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Tag } from "../interpreter/exceptions.ts";
 import { ExternKind } from "../binary/types.ts";
 import type { FunctionInstance, InstanceState } from "../interpreter/instances.ts";
 import type { ModuleDefinitions, ValueType } from "./definitions.ts";
@@ -218,9 +219,37 @@ export class Module {
     return t;
   }
 
-  /** The module's first memory (exported or not), or `undefined` if it has none. */
-  memory(): Memory | undefined {
-    return this.state.memories.length > 0 ? this.#memory(0) : undefined;
+  /**
+   * A memory of the module (exported or not): memory 0 without an argument,
+   * the memory of that index (imports first) for a number, or the exported
+   * memory of that name for a string (as {@link exportedMemory}).
+   * `undefined` when there is no such memory.
+   *
+   * @example
+   * ```ts
+   * // (module (memory 1) (memory $b (export "b") 2))
+   * module.memory()!.pages;    // 1
+   * module.memory(1)!.pages;   // 2
+   * module.memory("b")!.pages; // 2
+   * ```
+   */
+  memory(which: number | string = 0): Memory | undefined {
+    if (typeof which === "string") return this.exportedMemory(which);
+    if (!Number.isInteger(which) || which < 0 || which >= this.state.memories.length) {
+      return undefined;
+    }
+    return this.#memory(which);
+  }
+
+  /** How many memories the module has, imported ones included. */
+  get memoryCount(): number {
+    return this.state.memories.length;
+  }
+
+  /** The exported tag `name` (exception handling), or `undefined`. */
+  exportedTag(name: string): Tag | undefined {
+    const index = this.#export(name, ExternKind.tag);
+    return index === undefined ? undefined : this.state.tags[index];
   }
 
   #memory(index: number): Memory {

@@ -171,7 +171,7 @@ export function writeRaw(
     refs[at >> 1] = toFuncRef(value);
     return;
   }
-  if (t === ValType.externref) {
+  if (isRefType(t)) {
     refs[at >> 1] = value;
     return;
   }

@@ -83,6 +83,8 @@ export interface TextModule {
   tables: (TableType & { initBytes?: Uint8Array })[];
   memories: MemoryType[];
   globals: TextGlobal[];
+  /** Type index of each tag the module defines (exception handling). */
+  tags: number[];
   exports: TextExport[];
   start?: number;
   elems: TextElem[];
@@ -106,6 +108,7 @@ export interface ModuleScope {
   tableNames: Map<string, number>;
   memoryNames: Map<string, number>;
   globalNames: Map<string, number>;
+  tagNames: Map<string, number>;
   elemNames: Map<string, number>;
   dataNames: Map<string, number>;
   /** Number of explicitly defined types; implicit ones are appended after them. */

@@ -13,6 +13,13 @@ import { ByteWriter } from "./writer.ts";
 
 function writeLimits(w: ByteWriter, l: Limits): void {
   const shared = l.shared ? 0x02 : 0x00;
+  if (l.address64) {
+    // memory64 / table64: flag bit 2, u64 bounds.
+    w.byte((l.max === undefined ? 0x04 : 0x05) | shared);
+    w.u64(BigInt(l.min));
+    if (l.max !== undefined) w.u64(BigInt(l.max));
+    return;
+  }
   if (l.max === undefined) {
     w.byte(shared);
     w.u32(l.min);
@@ -161,7 +168,10 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
         if (d.kind === 0) w.u32(d.typeIndex);
         else if (d.kind === 1) writeTableType(w, d.type);
         else if (d.kind === 2) writeLimits(w, d.type.limits);
-        else {
+        else if (d.kind === 4) {
+          w.byte(0);
+          w.u32(d.typeIndex);
+        } else {
           w.valType(d.type.type);
           w.byte(d.type.mutable ? 1 : 0);
         }
@@ -184,6 +194,15 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
     section(out, 5, (w) => {
       w.u32(m.memories.length);
       for (const mem of m.memories) writeLimits(w, mem.limits);
+    });
+  }
+  if (m.tags.length > 0) {
+    section(out, 13, (w) => {
+      w.u32(m.tags.length);
+      for (const t of m.tags) {
+        w.byte(0); // attribute: exception
+        w.u32(t);
+      }
     });
   }
   if (m.globals.length > 0) {

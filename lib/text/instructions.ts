@@ -23,7 +23,15 @@ import { heapTypeOf, isNullable } from "../binary/types.ts";
 import type { ModuleScope } from "./ast.ts";
 import { type Cursor, describeToken } from "./cursor.ts";
 import { Tok, type Token } from "./lexer.ts";
-import { parseF32, parseF64, parseI32, parseI64, parseIntBits, parseU32 } from "./numbers.ts";
+import {
+  parseF32,
+  parseF64,
+  parseI32,
+  parseI64,
+  parseIntBits,
+  parseNat,
+  parseU32,
+} from "./numbers.ts";
 import { findOrAddType, parseTypeIndex, parseTypeUse } from "./typeuse.ts";
 import { ByteWriter } from "./writer.ts";
 
@@ -47,13 +55,34 @@ function mark(s: BodyScope, w: ByteWriter, at: number): void {
 }
 
 /** The keywords that start a block instruction. */
-const BLOCK_OPS = new Set(["block", "loop", "if"]);
+const BLOCK_OPS = new Set(["block", "loop", "if", "try_table", "try"]);
 
 /**
  * Keywords that may follow `(` right after an instruction sequence without
  * being an instruction; any other `(word` is reported as an unknown operator.
  */
-const CLAUSES = new Set(["then", "else", "param", "result", "local", "type", "item"]);
+const CLAUSES = new Set([
+  "then",
+  "else",
+  "param",
+  "result",
+  "local",
+  "type",
+  "item",
+  // try_table's catch clauses; the legacy try's `do`, `catch`, `catch_all` and `delegate`.
+  "catch",
+  "catch_ref",
+  "catch_all",
+  "catch_all_ref",
+  "do",
+  "delegate",
+]);
+
+/** Words that end an instruction sequence in flat code (besides `end` and `else`). */
+const FLAT_ENDS = new Set(["end", "else", "catch", "catch_all", "delegate"]);
+
+/** `try_table`'s catch clause keywords, by their binary kind. */
+const CATCH_CLAUSES = ["catch", "catch_ref", "catch_all", "catch_all_ref"];
 
 /** Writes an op id as its opcode bytes. */
 function writeOp(w: ByteWriter, id: number): void {
@@ -89,7 +118,7 @@ export function parseInstrs(c: Cursor, s: BodyScope, w: ByteWriter): void {
       if (kw.kind !== Tok.word || CLAUSES.has(kw.text)) return;
       parseFolded(c, s, w);
     } else if (t.kind === Tok.word) {
-      if (t.text === "end" || t.text === "else") return;
+      if (FLAT_ENDS.has(t.text)) return;
       parseFlat(c, s, w);
     } else {
       return;
@@ -122,6 +151,50 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
     s.labels.pop();
     mark(s, w, c.peek().start);
     c.rparen('an instruction or ")"');
+    w.byte(Op.end);
+    return;
+  }
+  if (t.text === "try_table") {
+    writeOp(w, Op.try_table);
+    const label = c.optId();
+    parseBlockType(c, s, w);
+    parseCatchClauses(c, s, w);
+    s.labels.push(label);
+    parseInstrs(c, s, w);
+    s.labels.pop();
+    c.rparen('an instruction or ")"');
+    w.byte(Op.end);
+    return;
+  }
+  if (t.text === "try") {
+    writeOp(w, Op.try);
+    const label = c.optId();
+    parseBlockType(c, s, w);
+    s.labels.push(label);
+    c.openParen("do");
+    parseInstrs(c, s, w);
+    c.rparen('an instruction or ")"');
+    if (c.atParen("delegate")) {
+      c.pos += 2;
+      s.labels.pop();
+      w.byte(Op.delegate);
+      w.u32(parseLabel(c, s));
+      c.rparen();
+      c.rparen();
+      return;
+    }
+    while (c.atParen("catch") || c.atParen("catch_all")) {
+      c.pos++;
+      const kw = c.next().text;
+      if (kw === "catch") {
+        w.byte(Op.catch);
+        w.u32(parseIndex(c, s.module.tagNames, "tag"));
+      } else w.byte(Op.catch_all);
+      parseInstrs(c, s, w);
+      c.rparen('an instruction or ")"');
+    }
+    s.labels.pop();
+    c.rparen();
     w.byte(Op.end);
     return;
   }
@@ -166,13 +239,39 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
 function parseFlat(c: Cursor, s: BodyScope, w: ByteWriter): void {
   const t = c.next();
   if (BLOCK_OPS.has(t.text)) {
-    const op = t.text === "block" ? Op.block : t.text === "loop" ? Op.loop : Op.if;
+    const op = t.text === "block"
+      ? Op.block
+      : t.text === "loop"
+      ? Op.loop
+      : t.text === "if"
+      ? Op.if
+      : t.text === "try"
+      ? Op.try
+      : Op.try_table;
     mark(s, w, t.start);
     writeOp(w, op);
     const label = c.optId();
     parseBlockType(c, s, w);
+    if (op === Op.try_table) parseCatchClauses(c, s, w);
     s.labels.push(label);
     parseInstrs(c, s, w);
+    if (op === Op.try) {
+      if (c.isWord("delegate")) {
+        c.next();
+        s.labels.pop();
+        w.byte(Op.delegate);
+        w.u32(parseLabel(c, s));
+        return;
+      }
+      while (c.isWord("catch") || c.isWord("catch_all")) {
+        const kw = c.next().text;
+        if (kw === "catch") {
+          w.byte(Op.catch);
+          w.u32(parseIndex(c, s.module.tagNames, "tag"));
+        } else w.byte(Op.catch_all);
+        parseInstrs(c, s, w);
+      }
+    }
     if (op === Op.if && c.isWord("else")) {
       mark(s, w, c.next().start);
       checkEndLabel(c, label);
@@ -190,6 +289,28 @@ function parseFlat(c: Cursor, s: BodyScope, w: ByteWriter): void {
   if (info === undefined) throw c.error(`unknown operator "${t.text}"`, t);
   mark(s, w, t.start);
   parsePlain(c, s, w, info, t);
+}
+
+/**
+ * Parses `try_table`'s catch clauses, `(catch $tag $label)` and the like,
+ * and writes their vector. Labels are counted from outside the try_table.
+ */
+function parseCatchClauses(c: Cursor, s: BodyScope, w: ByteWriter): void {
+  const clauses: number[][] = [];
+  for (;;) {
+    const kind = CATCH_CLAUSES.findIndex((kw) => c.atParen(kw));
+    if (kind < 0) break;
+    c.pos += 2;
+    const tag = kind < 2 ? parseIndex(c, s.module.tagNames, "tag") : -1;
+    clauses.push([kind, tag, parseLabel(c, s)]);
+    c.rparen();
+  }
+  w.u32(clauses.length);
+  for (const [kind, tag, label] of clauses) {
+    w.byte(kind);
+    if (tag >= 0) w.u32(tag);
+    w.u32(label);
+  }
 }
 
 /** Consumes the optional label after `end`/`else`, which must repeat the block's label. */
@@ -263,13 +384,28 @@ function parseLane(c: Cursor): number {
   return v;
 }
 
-/** Parses `offset=N` and `align=N` and writes the memarg (alignment as log2). */
-function parseMemArg(c: Cursor, w: ByteWriter, info: OpInfo): void {
-  let offset = 0, align = info.align;
+/** Parses an optional memory index (multiple memories); 0 when absent. */
+function parseMemoryIndex(c: Cursor, m: ModuleScope): number {
+  return atIndex(c) ? parseIndex(c, m.memoryNames, "memory") : 0;
+}
+
+/**
+ * Parses `[memory] offset=N align=N` and writes the memarg (alignment as
+ * log2; flag bit 6 and the index for a memory other than 0; a u64 offset).
+ */
+function parseMemArg(c: Cursor, w: ByteWriter, info: OpInfo, m: ModuleScope): void {
+  writeMemArg(c, w, info, parseMemoryIndex(c, m));
+}
+
+/** Parses `offset=N align=N` and writes the memarg of `memory`. */
+function writeMemArg(c: Cursor, w: ByteWriter, info: OpInfo, memory: number): void {
+  let offset = 0n, align = info.align;
   let t = c.peek();
   if (t.kind === Tok.word && t.text.startsWith("offset=")) {
-    const v = parseU32(t.text.slice(7));
-    if (v === null) throw c.error(`malformed memory offset "${t.text}"`, t);
+    const v = /^[0-9]/.test(t.text.slice(7)) ? parseNat(t.text.slice(7)) : null;
+    if (v === null || v > 0xffffffffffffffffn) {
+      throw c.error(`malformed memory offset "${t.text}"`, t);
+    }
     offset = v;
     c.next();
     t = c.peek();
@@ -283,8 +419,13 @@ function parseMemArg(c: Cursor, w: ByteWriter, info: OpInfo): void {
     align = 31 - Math.clz32(v);
     c.next();
   }
-  w.u32(align);
-  w.u32(offset);
+  if (memory !== 0) {
+    w.u32(align | 0x40);
+    w.u32(memory);
+  } else {
+    w.u32(align);
+  }
+  w.u64(offset);
 }
 
 function constError(c: Cursor, t: Token, type: string): never {
@@ -438,25 +579,53 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       return;
     case Imm.memArg:
     case Imm.atomicMemArg:
-      parseMemArg(c, w, info);
+      parseMemArg(c, w, info, m);
       return;
-    case Imm.memArgLane:
-      parseMemArg(c, w, info);
+    case Imm.memArgLane: {
+      // `v128.load8_lane $m 1` and `v128.load8_lane 1 0` name a memory, then the lane;
+      // `v128.load8_lane 0` names the lane alone.
+      const start = c.pos;
+      let hasMemory = false;
+      if (atIndex(c)) {
+        hasMemory = c.peek().kind === Tok.id;
+        c.next();
+        const t = c.peek();
+        hasMemory ||= atIndex(c) || (t.kind === Tok.word && /^(offset|align)=/.test(t.text));
+        c.pos = start;
+      }
+      const memory = hasMemory ? parseIndex(c, m.memoryNames, "memory") : 0;
+      writeMemArg(c, w, info, memory);
       w.byte(parseLane(c));
       return;
+    }
     case Imm.memZero:
+      w.u32(parseMemoryIndex(c, m));
+      return;
     case Imm.zeroByte:
       w.byte(0);
       return;
     case Imm.memoryCopy:
-      w.byte(0);
-      w.byte(0);
+      if (atIndex(c)) {
+        w.u32(parseIndex(c, m.memoryNames, "memory"));
+        w.u32(parseIndex(c, m.memoryNames, "memory"));
+      } else {
+        w.byte(0);
+        w.byte(0);
+      }
       return;
-    case Imm.memoryInit:
+    case Imm.memoryInit: {
       m.usesDataCount = true;
+      // `memory.init $mem $data` or `memory.init $data`.
+      const start = c.pos;
+      if (!atIndex(c)) c.unexpected("a data segment index");
+      c.next();
+      const two = atIndex(c);
+      c.pos = start;
+      const memory = two ? parseIndex(c, m.memoryNames, "memory") : 0;
       w.u32(parseIndex(c, m.dataNames, "data segment"));
-      w.byte(0);
+      w.u32(memory);
       return;
+    }
     case Imm.tableInit: {
       if (!atIndex(c)) c.unexpected("an elem segment index");
       c.next();
@@ -562,6 +731,9 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       w.heapType(heapTypeOf(t2));
       return;
     }
+    case Imm.tag:
+      w.u32(parseIndex(c, m.tagNames, "tag"));
+      return;
     case Imm.v128: {
       const bytes = new Uint8Array(16);
       parseV128(c, bytes);
@@ -576,6 +748,7 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       return;
     case Imm.blockType:
     case Imm.selectTypes:
+    case Imm.tryTable:
       // Handled before the switch (blocks never reach parsePlain).
       throw c.error(`unexpected "${opTok.text}"`, opTok);
   }

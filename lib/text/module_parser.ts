@@ -28,6 +28,7 @@ import {
   parseInstrs,
 } from "./instructions.ts";
 import { Tok, tokenize } from "./lexer.ts";
+import { parseNat } from "./numbers.ts";
 import {
   parseParams,
   parseResults,
@@ -37,8 +38,24 @@ import {
 } from "./typeuse.ts";
 import { ByteWriter } from "./writer.ts";
 
-const EXTERN_KINDS: Record<string, ExternKind> = { func: 0, table: 1, memory: 2, global: 3 };
-type ExternName = "func" | "table" | "memory" | "global";
+const EXTERN_KINDS: Record<string, ExternKind> = {
+  func: 0,
+  table: 1,
+  memory: 2,
+  global: 3,
+  tag: 4,
+};
+type ExternName = "func" | "table" | "memory" | "global" | "tag";
+
+/** True when the table fields at the cursor (after its id and exports) hold an inline segment. */
+function hasInlineElem(c: Cursor): boolean {
+  const start = c.pos;
+  // An address type (`i64`) is a value type too: skip it.
+  if (c.isWord("i64") || c.isWord("i32")) c.next();
+  const inline = c.peekValType() !== null;
+  c.pos = start;
+  return inline;
+}
 
 /** Parses a whole text (a `(module ...)` or bare module fields) into a {@link TextModule}. */
 export function parseModuleText(text: string): TextModule {
@@ -109,6 +126,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     table: space("table"),
     memory: space("memory"),
     global: space("global"),
+    tag: space("tag"),
     elem: space("elem segment"),
     data: space("data segment"),
   };
@@ -119,6 +137,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     tableNames: spaces.table.names,
     memoryNames: spaces.memory.names,
     globalNames: spaces.global.names,
+    tagNames: spaces.tag.names,
     elemNames: spaces.elem.names,
     dataNames: spaces.data.names,
     explicitTypeCount: 0,
@@ -193,14 +212,15 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
       case "func":
       case "table":
       case "memory":
-      case "global": {
+      case "global":
+      case "tag": {
         declare(c, spaces[f.kind], c.optId(), at);
         while (c.atParen("export")) c.skipGroup();
         if (c.atParen("import")) {
           if (firstDefinition !== null) throw c.list.error(`import after ${firstDefinition}`, at);
         } else {
           firstDefinition ??= f.kind === "func" ? "function" : f.kind;
-          if (f.kind === "table" && c.peekValType() !== null) spaces.elem.count++;
+          if (f.kind === "table" && hasInlineElem(c)) spaces.elem.count++;
           if (f.kind === "memory" && c.atParen("data")) spaces.data.count++;
         }
         break;
@@ -227,6 +247,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     tables: [],
     memories: [],
     globals: [],
+    tags: [],
     exports: [],
     elems: [],
     datas: [],
@@ -234,7 +255,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     funcNames: new Map(),
     localNames: new Map(),
   };
-  const counts = { func: 0, table: 0, memory: 0, global: 0 };
+  const counts = { func: 0, table: 0, memory: 0, global: 0, tag: 0 };
   const constScope: BodyScope = { module: scope, locals: new Map(), labels: [] };
   for (const f of fields) {
     c.pos = f.pos;
@@ -257,7 +278,8 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
       case "func":
       case "table":
       case "memory":
-      case "global": {
+      case "global":
+      case "tag": {
         const kind = f.kind;
         const id = c.optId();
         const index = counts[kind]++;
@@ -277,6 +299,8 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
           parseTable(c, constScope, mod, index);
         } else if (kind === "memory") {
           parseMemory(c, mod, index);
+        } else if (kind === "tag") {
+          mod.tags.push(parseTypeUse(c, scope, true).index);
         } else {
           const type = parseGlobalType(c);
           mod.globals.push({ type, init: parseExpr(c, constScope) });
@@ -292,8 +316,13 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
           c.unexpected('"func", "table", "memory" or "global"');
         }
         c.next();
-        const names =
-          [scope.funcNames, scope.tableNames, scope.memoryNames, scope.globalNames][kind];
+        const names = [
+          scope.funcNames,
+          scope.tableNames,
+          scope.memoryNames,
+          scope.globalNames,
+          scope.tagNames,
+        ][kind];
         const index = parseNamedIndex(c, names, kt.text);
         c.rparen();
         mod.exports.push({ name: exportName, kind, index });
@@ -422,6 +451,12 @@ function importDesc(
     mod.imports.push({ module, name, desc: { kind: 1, type: { limits, element: c.refType() } } });
   } else if (kind === "memory") {
     mod.imports.push({ module, name, desc: { kind: 2, type: { limits: parseMemoryLimits(c) } } });
+  } else if (kind === "tag") {
+    mod.imports.push({
+      module,
+      name,
+      desc: { kind: 4, typeIndex: parseTypeUse(c, scope, true).index },
+    });
   } else {
     mod.imports.push({ module, name, desc: { kind: 3, type: parseGlobalType(c) } });
   }
@@ -438,7 +473,15 @@ function parseNamedIndex(c: Cursor, names: Map<string, number>, what: string): n
   return c.u32(`a ${what} index`);
 }
 
+/** Parses `[i32|i64] min [max]`: 64-bit (memory64, table64) limits are u64. */
 function parseLimits(c: Cursor): Limits {
+  if (c.isWord("i64")) {
+    c.next();
+    const min = u64Limit(c);
+    if (c.atU32()) return { min, max: u64Limit(c), address64: true };
+    return { min, address64: true };
+  }
+  if (c.isWord("i32")) c.next();
   const min = c.u32("a limit");
   if (c.atU32()) return { min, max: c.u32("a limit") };
   return { min };
@@ -453,6 +496,15 @@ function parseMemoryLimits(c: Cursor): Limits {
     limits.shared = true;
   }
   return limits;
+}
+
+/** A u64 limit as a number (exact up to 2^53; larger ones only fail limit checks). */
+function u64Limit(c: Cursor): number {
+  const t = c.peek();
+  const v = t.kind === Tok.word && /^[0-9]/.test(t.text) ? parseNat(t.text) : null;
+  if (v === null || v > 0xffffffffffffffffn) c.unexpected("a 64-bit limit");
+  c.next();
+  return Number(v);
 }
 
 function parseGlobalType(c: Cursor): { type: ValType; mutable: boolean } {
@@ -520,6 +572,7 @@ function parseFunc(
 }
 
 const I32_CONST_0 = new Uint8Array([0x41, 0x00, 0x0b]);
+const I64_CONST_0 = new Uint8Array([0x42, 0x00, 0x0b]);
 
 function parseTable(
   c: Cursor,
@@ -527,18 +580,27 @@ function parseTable(
   mod: TextModule,
   index: number,
 ): void {
+  const start = c.pos;
+  let address64 = false;
+  if (c.isWord("i64") || c.isWord("i32")) {
+    address64 = c.isWord("i64");
+    c.next();
+  }
   if (c.peekValType() !== null) {
-    // `(table reftype (elem ...))`: a table exactly as large as its inline segment.
+    // `(table [i64] reftype (elem ...))`: a table exactly as large as its inline segment.
     const type = c.refType();
     c.openParen("elem");
-    const elem: TextElem = { mode: "active", table: index, offset: I32_CONST_0, type };
+    const offset = address64 ? I64_CONST_0 : I32_CONST_0;
+    const elem: TextElem = { mode: "active", table: index, offset, type };
     parseElemItems(c, constScope, elem, c.peek().kind === Tok.lparen);
     c.rparen();
     const n = (elem.funcs ?? elem.exprs!).length;
-    mod.tables.push({ element: type, limits: { min: n, max: n } });
+    const limits = address64 ? { min: n, max: n, address64 } : { min: n, max: n };
+    mod.tables.push({ element: type, limits });
     mod.elems.push(elem);
     return;
   }
+  c.pos = start;
   const limits = parseLimits(c);
   const element = c.refType();
   if (c.peek().kind === Tok.rparen) mod.tables.push({ limits, element });
@@ -546,15 +608,27 @@ function parseTable(
 }
 
 function parseMemory(c: Cursor, mod: TextModule, index: number): void {
+  let address64 = false;
+  const start = c.pos;
+  if (c.isWord("i64") || c.isWord("i32")) {
+    address64 = c.isWord("i64");
+    c.next();
+  }
   if (c.atParen("data")) {
     c.pos += 2;
     const bytes = parseStrings(c);
     c.rparen('a string or ")"');
     const pages = Math.ceil(bytes.length / 65536);
-    mod.memories.push({ limits: { min: pages, max: pages } });
-    mod.datas.push({ mode: "active", memory: index, offset: I32_CONST_0, bytes });
+    if (address64) {
+      mod.memories.push({ limits: { min: pages, max: pages, address64 } });
+      mod.datas.push({ mode: "active", memory: index, offset: I64_CONST_0, bytes });
+    } else {
+      mod.memories.push({ limits: { min: pages, max: pages } });
+      mod.datas.push({ mode: "active", memory: index, offset: I32_CONST_0, bytes });
+    }
     return;
   }
+  c.pos = start;
   mod.memories.push({ limits: parseMemoryLimits(c) });
 }
 

@@ -32,7 +32,9 @@ export type WastValue =
   /** `ref.null func` (null), or `ref.func N` in an expected result (a function index). */
   | { type: "funcref"; value: null | number }
   /** `ref.null extern` (null), or the host reference `ref.extern N`. */
-  | { type: "externref"; value: null | number };
+  | { type: "externref"; value: null | number }
+  /** `ref.null exn` (or `noexn`): a null exception reference. */
+  | { type: "exnref"; value: null };
 
 /** The NaN patterns a result may be checked against. */
 export type NanKind = "canonical" | "arithmetic";
@@ -95,6 +97,8 @@ export type WastCommand =
   /** A trap from an action, or (with `module`) from instantiating a module. Exactly one is set. */
   | { type: "assert_trap"; line: number; action?: WastAction; module?: WastModule; message: string }
   | { type: "assert_exhaustion"; line: number; action: WastAction; message: string }
+  /** An action that throws a wasm exception no handler catches (exception handling). */
+  | { type: "assert_exception"; line: number; action: WastAction }
   | {
     type:
       | "assert_invalid"
@@ -406,6 +410,9 @@ export function parseWast(text: string): WastCommand[] {
         commands.push({ type: "assert_exhaustion", line, action, message: utf8(c) });
         break;
       }
+      case "assert_exception":
+        commands.push({ type: "assert_exception", line, action: parseAction(c) });
+        break;
       case "assert_invalid":
       case "assert_malformed":
       case "assert_unlinkable":

@@ -93,6 +93,20 @@ export class ByteWriter {
     }
   }
 
+  /** Appends an unsigned LEB128 integer of up to 64 bits. */
+  u64(v: bigint): void {
+    v = BigInt.asUintN(64, v);
+    for (;;) {
+      const b = Number(v & 0x7fn);
+      v >>= 7n;
+      if (v === 0n) {
+        this.byte(b);
+        return;
+      }
+      this.byte(b | 0x80);
+    }
+  }
+
   /** Appends a 32-bit value in little-endian order (an f32 bit pattern). */
   u32le(v: number): void {
     this.byte(v & 0xff);

@@ -11,6 +11,7 @@ import {
   ExternKind,
   type FuncType,
   type GlobalType,
+  type MemoryType,
   type RefType,
   type TableType,
   type WasmModule,
@@ -43,8 +44,17 @@ export interface ModuleContext {
   readonly tables: readonly TableType[];
   /** Number of memories, imported ones included. */
   readonly memoryCount: number;
+  /** Every memory's type, imported ones first. */
+  readonly memories: readonly MemoryType[];
+  /**
+   * True when some memory or table has 64-bit addresses (memory64), so
+   * memory and table instructions may take i64 operands.
+   */
+  readonly address64: boolean;
   /** Reference type of each element segment. */
   readonly elemTypes: readonly RefType[];
+  /** Type index of every tag, imported ones first (exception handling). */
+  readonly tagTypeIndices: readonly number[];
   /** Value of the data count section; `undefined` when it is absent. */
   readonly dataCount: number | undefined;
   /**
@@ -79,18 +89,24 @@ export function buildContext(module: WasmModule): ModuleContext {
   const funcTypeIndices: number[] = [];
   const globals: GlobalType[] = [];
   const tables: TableType[] = [];
-  let memoryCount = 0;
+  const memories: MemoryType[] = [];
+  const tagTypeIndices: number[] = [];
   for (const imp of module.imports) {
     const d = imp.desc;
     if (d.kind === ExternKind.func) funcTypeIndices.push(d.typeIndex);
     else if (d.kind === ExternKind.table) tables.push(d.type);
-    else if (d.kind === ExternKind.memory) memoryCount++;
+    else if (d.kind === ExternKind.memory) memories.push(d.type);
+    else if (d.kind === ExternKind.tag) tagTypeIndices.push(d.typeIndex);
     else globals.push(d.type);
   }
+  for (const t of module.tags) tagTypeIndices.push(t);
   for (const t of module.functions) funcTypeIndices.push(t);
   for (const t of module.tables) tables.push(t);
   for (const g of module.globals) globals.push(g.type);
-  memoryCount += module.memories.length;
+  for (const m of module.memories) memories.push(m);
+  const memoryCount = memories.length;
+  const address64 = memories.some((m) => m.limits.address64 === true) ||
+    tables.some((t) => t.limits.address64 === true);
 
   const declaredRefs = new Uint8Array(funcTypeIndices.length);
   const declare = (e: ConstExpr | undefined) => {
@@ -117,7 +133,10 @@ export function buildContext(module: WasmModule): ModuleContext {
     globals,
     tables,
     memoryCount,
+    memories,
+    address64,
     elemTypes: module.elements.map((e) => e.type),
+    tagTypeIndices,
     dataCount: module.dataCount,
     declaredRefs,
     canonIds: [],

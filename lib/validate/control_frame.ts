@@ -28,6 +28,14 @@ export const FrameKind = {
   if: 2,
   /** The else-branch of an `if`: the same frame, after its `else`. */
   else: 3,
+  /** A `try_table` (exception handling): a block whose calls and throws its handlers cover. */
+  tryTable: 4,
+  /** The body of a legacy `try`, before its first `catch`. */
+  try: 5,
+  /** A legacy `catch` clause: `rethrow` may name its label. */
+  catch: 6,
+  /** A legacy `catch_all` clause (no `catch` may follow it). */
+  catchAll: 7,
 } as const;
 
 /** One of the codes in {@link FrameKind}. */

@@ -29,7 +29,15 @@
 
 import { Imm, Op, opName, OPS, PREFIX_FD_RELAXED } from "../binary/opcodes.ts";
 import { requireFeature } from "../binary/features.ts";
-import { BLOCK_EMPTY, Instruction, readInstruction } from "../binary/instruction.ts";
+import {
+  BLOCK_EMPTY,
+  CatchKind,
+  Instruction,
+  NEEDS_MEMORY64,
+  NEEDS_MULTI_MEMORY,
+  readInstruction,
+} from "../binary/instruction.ts";
+import { ADDRESSED, addressedSignature } from "./address_types.ts";
 import { ByteReader } from "../binary/reader.ts";
 import {
   type FunctionBody,
@@ -48,6 +56,9 @@ import { GcValidation } from "./gc_validate.ts";
 import { type ControlFrame, FrameKind, NO_TYPES, singleType, UNKNOWN } from "./control_frame.ts";
 
 const I32_ONLY = singleType(ValType.i32);
+const I64_ONLY = singleType(ValType.i64);
+/** `(ref exn)`: what a `catch_ref`/`catch_all_ref` clause passes (never null). */
+const EXN_NON_NULL = refType(ValType.exnref, false);
 
 /**
  * The fixed signatures of the instructions with at most two parameters and
@@ -100,6 +111,8 @@ export class FunctionValidator extends GcValidation {
   #locals = new Int32Array(64);
   /** 1 for each local that holds a value here (parameters, defaultable locals, set ones). */
   #init = new Uint8Array(64);
+  /** The module has a 64-bit memory or table (see `address_types.ts`). */
+  #address64: boolean;
   #localCount = 0;
   #ins = new Instruction();
 
@@ -111,6 +124,7 @@ export class FunctionValidator extends GcValidation {
   constructor(ctx: ModuleContext) {
     super();
     this.ctx = ctx;
+    this.#address64 = ctx.address64;
   }
 
   /** Number of locals, parameters included. */
@@ -185,6 +199,14 @@ export class FunctionValidator extends GcValidation {
     if (this.fp === 0) this.fail("operators remaining after end of function", ins.offset);
     const op = ins.op;
     const info = OPS[op]!;
+    if (this.#address64 && ADDRESSED[op] === 1) {
+      // A module with a 64-bit memory or table: the operand types depend on which one.
+      this.#checkImmediates(ins, info.imm, info.align, info.lanes);
+      const { params, results } = addressedSignature(this.ctx, ins, info);
+      this.popExpect(params, ins);
+      this.pushTypes(results);
+      return;
+    }
     const signature = SMALL_SIGNATURE[op];
     if (signature >= 0 && this.popSmall(signature)) {
       // The operands were there, of the right types (most instructions): only the immediates
@@ -232,6 +254,13 @@ export class FunctionValidator extends GcValidation {
         requireFeature(ctx.module.features, "threads", ins.offset);
         this.#needMemory(ins);
         if (ins.a !== align) this.fail("alignment must be equal to natural", ins.offset);
+        if (ins.memory !== 0 || ctx.memories[0].limits.address64) {
+          // Valid in 3.0, but the atomic op runs on memory 0 with i32 addresses only.
+          this.fail(
+            "atomic instructions on a memory other than 0 or on a 64-bit memory are not supported",
+            ins.offset,
+          );
+        }
         return;
       case Imm.zeroByte:
         requireFeature(ctx.module.features, "threads", ins.offset);
@@ -250,8 +279,11 @@ export class FunctionValidator extends GcValidation {
         }
         return;
       case Imm.memZero:
+        this.#needMemory(ins);
+        return;
       case Imm.memoryCopy:
         this.#needMemory(ins);
+        if (ins.b >= ctx.memoryCount) this.fail(`unknown memory ${ins.b}`, ins.offset);
         return;
       case Imm.memoryInit:
         this.#needMemory(ins);
@@ -385,7 +417,7 @@ export class FunctionValidator extends GcValidation {
           );
         }
         const type = this.funcTypeAt(ins.a, ins);
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.b), ins);
         this.popExpect(type.params, ins);
         this.pushTypes(type.results);
         return;
@@ -489,35 +521,103 @@ export class FunctionValidator extends GcValidation {
       }
       case Op.table_get:
         this.#table(ins.a, ins);
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.a), ins);
         this.push(ctx.tables[ins.a].element);
         return;
       case Op.table_set:
         this.#table(ins.a, ins);
         this.popExpect(singleType(ctx.tables[ins.a].element), ins);
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.a), ins);
         return;
       case Op.table_size:
         this.#table(ins.a, ins);
-        this.push(ValType.i32);
+        this.push(this.#tableIndex(ins.a)[0]);
         return;
       case Op.table_grow:
         this.#table(ins.a, ins);
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.a), ins);
         this.popExpect(singleType(ctx.tables[ins.a].element), ins);
-        this.push(ValType.i32);
+        this.push(this.#tableIndex(ins.a)[0]);
         return;
       case Op.table_fill:
         this.#table(ins.a, ins);
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.a), ins);
         this.popExpect(singleType(ctx.tables[ins.a].element), ins);
-        this.popExpect(I32_ONLY, ins);
+        this.popExpect(this.#tableIndex(ins.a), ins);
         return;
       case Op.ref_null: {
         const t = refType(ins.a, true);
         if (t !== ValType.funcref && t !== ValType.externref) this.refFeature(t, ins);
         if (!typeExists(ctx, t)) this.fail(`unknown type in ref.null`, ins.offset);
         this.push(t);
+        return;
+      }
+      case Op.throw: {
+        requireFeature(ctx.module.features, "exceptions", ins.offset);
+        this.popExpect(this.#tagType(ins.a, ins).params, ins);
+        this.setUnreachable();
+        return;
+      }
+      case Op.throw_ref:
+        requireFeature(ctx.module.features, "exceptions", ins.offset);
+        this.popExpect(singleType(ValType.exnref), ins);
+        this.setUnreachable();
+        return;
+      case Op.try_table:
+        requireFeature(ctx.module.features, "exceptions", ins.offset);
+        this.#tryTable(ins);
+        return;
+      case Op.try: {
+        requireFeature(ctx.module.features, "legacyExceptions", ins.offset);
+        const params = this.#blockParams(ins);
+        const results = this.#blockResults(ins);
+        this.popExpect(params, ins);
+        this.pushCtrl(FrameKind.try, params, results, ins.offset);
+        return;
+      }
+      case Op.catch:
+      case Op.catch_all: {
+        requireFeature(ctx.module.features, "legacyExceptions", ins.offset);
+        const f = this.frames[this.fp - 1];
+        if (f.kind !== FrameKind.try && f.kind !== FrameKind.catch) {
+          this.fail(
+            ins.op === Op.catch && f.kind === FrameKind.catchAll
+              ? "catch after catch_all"
+              : `${opName(ins.op)} without matching try`,
+            ins.offset,
+          );
+        }
+        this.checkFrameEnd(f, f.results, ins);
+        f.unreachable = false;
+        this.#resetInits(f.initHeight);
+        if (ins.op === Op.catch) {
+          const params = this.#tagType(ins.a, ins).params;
+          f.kind = FrameKind.catch;
+          this.pushTypes(params);
+        } else f.kind = FrameKind.catchAll;
+        this.lastClosed = f;
+        return;
+      }
+      case Op.delegate: {
+        requireFeature(ctx.module.features, "legacyExceptions", ins.offset);
+        const f = this.frames[this.fp - 1];
+        if (f.kind !== FrameKind.try) this.fail("delegate without matching try", ins.offset);
+        this.checkFrameEnd(f, f.results, ins);
+        this.fp--;
+        this.#resetInits(f.initHeight);
+        // The label is counted from outside the try.
+        this.#label(ins.a, ins);
+        this.pushTypes(f.results);
+        this.lastClosed = f;
+        return;
+      }
+      case Op.rethrow: {
+        requireFeature(ctx.module.features, "legacyExceptions", ins.offset);
+        const kind = this.#label(ins.a, ins).kind;
+        if (kind !== FrameKind.catch && kind !== FrameKind.catchAll) {
+          this.fail(`invalid rethrow label ${ins.a}`, ins.offset);
+        }
+        this.setUnreachable();
         return;
       }
       case Op.ref_is_null: {
@@ -567,6 +667,44 @@ export class FunctionValidator extends GcValidation {
     }
     this.popExpect(expected, ins);
     this.setUnreachable();
+  }
+
+  /**
+   * `try_table`: each catch clause's label (counted from outside the
+   * try_table) must take what the clause passes it: the tag's parameters,
+   * then an exnref for the `_ref` kinds.
+   */
+  #tryTable(ins: Instruction): void {
+    const params = this.#blockParams(ins);
+    const results = this.#blockResults(ins);
+    const list = ins.list;
+    for (let i = 0; i < ins.count; i++) {
+      const kind = list[3 * i], label = list[3 * i + 2];
+      const tagParams = kind < CatchKind.catchAll ? this.#tagType(list[3 * i + 1], ins).params : [];
+      const passed: number[] = [...tagParams];
+      if (kind === CatchKind.catchRef || kind === CatchKind.catchAllRef) {
+        passed.push(EXN_NON_NULL);
+      }
+      const expected = this.#label(label, ins).labelTypes;
+      if (
+        expected.length !== passed.length || expected.some((t, k) => !this.subtype(passed[k], t))
+      ) {
+        this.fail(
+          `type mismatch: catch clause passes ${typeListText(passed)} to label ${label}, ` +
+            `which takes ${typeListText(expected)}`,
+          ins.offset,
+        );
+      }
+    }
+    this.popExpect(params, ins);
+    this.pushCtrl(FrameKind.tryTable, params, results, ins.offset);
+  }
+
+  /** The type of tag `index` (exception handling). */
+  #tagType(index: number, ins: Instruction): FuncType {
+    const tags = this.ctx.tagTypeIndices;
+    if (index >= tags.length) this.fail(`unknown tag ${index}`, ins.offset);
+    return this.ctx.types[tags[index]];
   }
 
   #blockParams(ins: Instruction): readonly ValType[] {
@@ -641,8 +779,30 @@ export class FunctionValidator extends GcValidation {
     return this.ctx.tables[index].element;
   }
 
+  /** The index type of a (checked) table, as a one-type list: i64 for a 64-bit table. */
+  #tableIndex(index: number): readonly ValType[] {
+    return this.ctx.tables[index].limits.address64 ? I64_ONLY : I32_ONLY;
+  }
+
+  /**
+   * Checks the memory an instruction names, and the features its encoding
+   * needs (a memory index; an offset beyond a u32, which only a 64-bit
+   * memory allows).
+   */
   #needMemory(ins: Instruction): void {
-    if (this.ctx.memoryCount === 0) this.fail("unknown memory 0", ins.offset);
+    if (ins.needs !== 0) {
+      const features = this.ctx.module.features;
+      if (ins.needs & NEEDS_MULTI_MEMORY) requireFeature(features, "multiMemory", ins.offset);
+      if (ins.needs & NEEDS_MEMORY64) requireFeature(features, "memory64", ins.offset);
+    }
+    if (ins.memory >= this.ctx.memoryCount) this.fail(`unknown memory ${ins.memory}`, ins.offset);
+    if (ins.offsetHi !== 0 && OPS[ins.op]!.imm !== Imm.memZero) {
+      const imm = OPS[ins.op]!.imm;
+      if (
+        (imm === Imm.memArg || imm === Imm.memArgLane || imm === Imm.atomicMemArg) &&
+        !this.ctx.memories[ins.memory].limits.address64
+      ) this.fail("offset out of range", ins.offset);
+    }
   }
 
   #needData(ins: Instruction): void {

@@ -6,12 +6,14 @@
  */
 
 import { CompileError } from "../errors.ts";
+import { requireFeature } from "../binary/features.ts";
 import {
   ExternKind,
   isDefaultable,
   type Limits,
   type MemoryType,
   type TableType,
+  TypeKind,
   ValType,
   valTypeName,
   type WasmModule,
@@ -23,6 +25,8 @@ import { FunctionValidator } from "./function_validator.ts";
 
 /** The largest memory of WebAssembly 2.0, in 64 KiB pages (4 GiB). */
 export const MAX_MEMORY_PAGES = 65536;
+/** The largest 64-bit memory (memory64), in 64 KiB pages (2^48 pages, 2^64 bytes). */
+export const MAX_MEMORY64_PAGES = 2 ** 48;
 
 /**
  * Validates a decoded module, throwing a {@link CompileError} for the first
@@ -51,6 +55,7 @@ export function validateModule(
       exists(d.type.element, where, imp.offset);
       checkTableType(d.type, where, imp.offset);
     }
+    if (d.kind === ExternKind.tag) checkTagType(ctx, d.typeIndex, where, imp.offset);
     if (d.kind === ExternKind.memory) checkMemoryType(d.type, where, imp.offset);
     if (d.kind === ExternKind.global) exists(d.type.type, where, imp.offset);
   }
@@ -63,6 +68,10 @@ export function validateModule(
       module.codes[i]?.offset,
     );
   }
+
+  module.tags.forEach((t, i) =>
+    checkTagType(ctx, t, `tag ${module.importedTagCount + i}`, undefined)
+  );
 
   module.globals.forEach((g, i) => {
     const index = module.importedGlobalCount + i;
@@ -85,6 +94,12 @@ export function validateModule(
   module.memories.forEach((m, i) => {
     checkMemoryType(m, `memory ${module.importedMemoryCount + i}`, undefined);
   });
+  if (ctx.memoryCount > 1) {
+    const second = module.importedMemoryCount > 1
+      ? module.imports.filter((imp) => imp.desc.kind === ExternKind.memory)[1].offset
+      : undefined;
+    requireFeature(module.features, "multiMemory", second ?? 0);
+  }
 
   module.elements.forEach((seg, i) => {
     const where = `element segment ${i}`;
@@ -101,7 +116,8 @@ export function validateModule(
           seg.offset,
         );
       }
-      validateConstExpr(ctx, seg.offsetExpr!, ValType.i32, `offset of ${where}`);
+      const indexType = ctx.tables[seg.table].limits.address64 ? ValType.i64 : ValType.i32;
+      validateConstExpr(ctx, seg.offsetExpr!, indexType, `offset of ${where}`);
     }
     for (const item of seg.items) validateConstExpr(ctx, item, seg.type, where);
   });
@@ -112,7 +128,8 @@ export function validateModule(
     if (seg.memory >= ctx.memoryCount) {
       throw new CompileError(`unknown memory ${seg.memory} in ${where}`, seg.offset);
     }
-    validateConstExpr(ctx, seg.offsetExpr!, ValType.i32, `offset of ${where}`);
+    const addressType = ctx.memories[seg.memory].limits.address64 ? ValType.i64 : ValType.i32;
+    validateConstExpr(ctx, seg.offsetExpr!, addressType, `offset of ${where}`);
   });
 
   // Compilation validates bodies while translating them (one pass instead of two).
@@ -134,9 +151,6 @@ export function validateModule(
 
   checkExports(ctx);
 
-  if (ctx.memoryCount > 1) {
-    throw new CompileError(`multiple memories: the module has ${ctx.memoryCount}`);
-  }
   return ctx;
 }
 
@@ -147,8 +161,9 @@ function checkExports(ctx: ModuleContext): void {
     ctx.tables.length,
     ctx.memoryCount,
     ctx.globals.length,
+    ctx.tagTypeIndices.length,
   ];
-  const kindNames = ["function", "table", "memory", "global"];
+  const kindNames = ["function", "table", "memory", "global", "tag"];
   for (const ex of ctx.module.exports) {
     if (ex.index >= counts[ex.kind]) {
       throw new CompileError(
@@ -160,6 +175,27 @@ function checkExports(ctx: ModuleContext): void {
       throw new CompileError(`duplicate export name "${ex.name}"`, ex.offset);
     }
     names.add(ex.name);
+  }
+}
+
+/** A tag's type must be a function type without results (exception handling). */
+function checkTagType(
+  ctx: ModuleContext,
+  typeIndex: number,
+  where: string,
+  offset: number | undefined,
+): void {
+  if (typeIndex >= ctx.types.length) {
+    throw new CompileError(`unknown type ${typeIndex} in ${where}`, offset);
+  }
+  if ((ctx.types[typeIndex].kind ?? TypeKind.func) !== TypeKind.func) {
+    throw new CompileError(
+      `type mismatch: type ${typeIndex} of ${where} is not a function type`,
+      offset,
+    );
+  }
+  if (ctx.types[typeIndex].results.length !== 0) {
+    throw new CompileError(`non-empty tag result type in ${where}`, offset);
   }
 }
 
@@ -177,10 +213,13 @@ function checkTableType(t: TableType, where: string, offset: number | undefined)
 }
 
 function checkMemoryType(m: MemoryType, where: string, offset: number | undefined): void {
-  const { min, max } = m.limits;
-  if (min > MAX_MEMORY_PAGES || (max !== undefined && max > MAX_MEMORY_PAGES)) {
+  const { min, max, address64 } = m.limits;
+  const limit = address64 ? MAX_MEMORY64_PAGES : MAX_MEMORY_PAGES;
+  if (min > limit || (max !== undefined && max > limit)) {
     throw new CompileError(
-      `memory size must be at most 65536 pages (4GiB) in ${where}`,
+      address64
+        ? `memory size must be at most 2^48 pages (2^64 bytes) in ${where}`
+        : `memory size must be at most 65536 pages (4GiB) in ${where}`,
       offset,
     );
   }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { Tag, WasmException } from "../interpreter/exceptions.ts";
 import type { CompiledModule } from "../runtime/compiled_module.ts";
 import type {
   FunctionInstance,
@@ -61,6 +62,16 @@ export interface FacadeContext {
   readonly globalObjects: WeakMap<GlobalInstance, object>;
   readonly functions: WeakMap<object, FunctionInstance>;
   readonly functionObjects: WeakMap<FunctionInstance, object>;
+  readonly tags: WeakMap<object, Tag>;
+  readonly tagObjects: WeakMap<Tag, object>;
+  readonly exceptions: WeakMap<object, WasmException>;
+  readonly exceptionObjects: WeakMap<WasmException, object>;
+  /** The `WebAssembly.Tag` of a runtime tag. */
+  tagObject(tag: Tag): object;
+  /** The JS value of a runtime exception: its `WebAssembly.Exception`, or a JS exception's value. */
+  exceptionObject(e: WasmException): unknown;
+  /** `WebAssembly.JSTag`'s tag: JS exceptions crossing wasm frames carry it. */
+  jsTag: Tag | null;
   /** The `WebAssembly.Memory` of a runtime memory (made on first use, then the same object). */
   memoryObject(memory: MemoryInstance): object;
   /** The `WebAssembly.Table` of a runtime table. */

@@ -50,6 +50,19 @@ export function defineErrors(): FacadeErrors {
 }
 
 /**
+ * The facade's `RuntimeError`s made from traps: a trap stays a trap when it
+ * passes through a JS import into wasm again (wasm's `catch_all` never
+ * catches it, as engines mark traps uncatchable).
+ */
+export const trapErrors: WeakSet<object> = new WeakSet();
+
+/** True when `e` is a trap (the runtime's, or the facade's error for one). */
+export function isTrap(e: unknown): boolean {
+  return e instanceof lib.RuntimeError || e instanceof lib.ExitError ||
+    (typeof e === "object" && e !== null && trapErrors.has(e));
+}
+
+/**
  * The facade's error for an error of the runtime (a trap becomes
  * `WebAssembly.RuntimeError`, ...), keeping its message and stack; anything
  * else (a TypeError, an exception a JS import threw) is returned unchanged,
@@ -57,11 +70,13 @@ export function defineErrors(): FacadeErrors {
  */
 export function toFacadeError(errors: FacadeErrors, e: unknown): unknown {
   let ctor: ErrorConstructor | undefined;
+  if (trapErrors.has(e as object)) return e;
   if (e instanceof lib.RuntimeError) ctor = errors.RuntimeError;
   else if (e instanceof lib.CompileError) ctor = errors.CompileError;
   else if (e instanceof lib.LinkError) ctor = errors.LinkError;
   if (ctor === undefined) return e;
   const error = new ctor((e as Error).message, { cause: e });
+  if (ctor === errors.RuntimeError) trapErrors.add(error);
   if ((e as Error).stack !== undefined) {
     Object.defineProperty(error, "stack", {
       value: (e as Error).stack!.replace(/^\w+Error/, ctor.name),

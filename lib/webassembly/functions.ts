@@ -8,13 +8,14 @@
  */
 
 import type { FuncType } from "../binary/types.ts";
+import { WasmException } from "../interpreter/exceptions.ts";
 import { DONE, type Machine } from "../interpreter/execute/executor.ts";
 import { FunctionInstance, type HostCall } from "../interpreter/instances.ts";
 import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
 import { ValType } from "../binary/types.ts";
 import { readValue, writeValue } from "../runtime/values.ts";
 import type { FacadeContext } from "./context.ts";
-import { toFacadeError } from "./errors.ts";
+import { isTrap, toFacadeError } from "./errors.ts";
 import { toJSValue, toWebAssemblyValue } from "./values.ts";
 
 const now: () => number = typeof globalThis.performance?.now === "function"
@@ -79,7 +80,7 @@ export function callExported(ctx: FacadeContext, fn: FunctionInstance, args: unk
     }
     return results.length === 0 ? undefined : results.length === 1 ? results[0] : results;
   } catch (e) {
-    throw toFacadeError(ctx.errors, e);
+    throw e instanceof WasmException ? ctx.exceptionObject(e) : toFacadeError(ctx.errors, e);
   } finally {
     m.configure(null, Infinity, false);
     ctx.runtime.releaseMachine(m);
@@ -122,7 +123,7 @@ export function makeHostFunction(
 ): FunctionInstance {
   const { params, results } = type;
   const lookup = (v: unknown) => ctx.functions.get(v as object);
-  const host: HostCall = (m, base) => {
+  const call: HostCall = (m, base) => {
     const args: unknown[] = [];
     let at = base;
     for (const t of params) {
@@ -141,7 +142,27 @@ export function makeHostFunction(
       at += wordsOf(results[i]);
     }
   };
+  // What the import throws (its conversions included) is a JS exception to wasm.
+  const host: HostCall = (m, base, caller) => {
+    try {
+      call(m, base, caller);
+    } catch (e) {
+      throw toWasmException(ctx, e);
+    }
+  };
   return new FunctionInstance(type, null, null, host, debugName);
+}
+
+/**
+ * What a JS import's exception becomes in wasm: a `WebAssembly.Exception`
+ * the exception it holds; a trap stays a trap (never caught by wasm); any
+ * other value an exception of `WebAssembly.JSTag` carrying it.
+ */
+function toWasmException(ctx: FacadeContext, e: unknown): unknown {
+  const exn = ctx.exceptions.get(e as object);
+  if (exn !== undefined) return exn;
+  if (isTrap(e) || ctx.jsTag === null) return e;
+  return new WasmException(ctx.jsTag, [e]);
 }
 
 /**

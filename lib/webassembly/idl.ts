@@ -35,14 +35,14 @@ export function requireDictionary(value: unknown, what: string): Record<string, 
   return value as Record<string, unknown>;
 }
 
-/** Reads a descriptor's `address` (memory64's index type): only "i32" is supported. */
-export function readAddressType(descriptor: Record<string, unknown>): void {
+/**
+ * Reads a descriptor's `address` (memory64's address type): true for "i64"
+ * (sizes and indices are then BigInts), false for "i32" or none.
+ */
+export function readAddressType(descriptor: Record<string, unknown>): boolean {
   const address = descriptor.address;
-  if (address === undefined) return;
+  if (address === undefined) return false;
   const name = String(address);
-  if (name !== "i32") {
-    throw new TypeError(
-      name === "i64" ? "64-bit memories and tables are not supported" : `invalid address ${name}`,
-    );
-  }
+  if (name !== "i32" && name !== "i64") throw new TypeError(`invalid address ${name}`);
+  return name === "i64";
 }

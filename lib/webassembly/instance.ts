@@ -8,6 +8,7 @@
  * @module
  */
 
+import { WasmException } from "../interpreter/exceptions.ts";
 import { ExternKind, ValType } from "../binary/types.ts";
 import { GlobalInstance } from "../interpreter/instances.ts";
 import type { CompiledModule } from "../runtime/compiled_module.ts";
@@ -95,6 +96,11 @@ export function readImports(
         if (table === undefined) throw new LinkError(`${where} must be a WebAssembly.Table`);
         return singleEntityProvider(imp.name, d.kind, table);
       }
+      case ExternKind.tag: {
+        const tag = ctx.tags.get(v as object);
+        if (tag === undefined) throw new LinkError(`${where} must be a WebAssembly.Tag`);
+        return singleEntityProvider(imp.name, d.kind, tag);
+      }
     }
   });
 }
@@ -131,13 +137,15 @@ export function instantiateCompiled(
         ? ctx.memoryObject(state.memories[e.index])
         : e.kind === ExternKind.table
         ? ctx.tableObject(state.tables[e.index])
+        : e.kind === ExternKind.tag
+        ? ctx.tagObject(state.tags[e.index])
         : ctx.globalObject(state.globals[e.index]);
     }
     const start = compiled.decoded.start;
     if (start !== undefined) callExported(ctx, state.functions[start], []);
     return Object.freeze(exports);
   } catch (e) {
-    throw toFacadeError(ctx.errors, e);
+    throw e instanceof WasmException ? ctx.exceptionObject(e) : toFacadeError(ctx.errors, e);
   }
 }
 

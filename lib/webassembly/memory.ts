@@ -12,7 +12,8 @@
 import { MAX_PAGES, MemoryInstance } from "../interpreter/instances.ts";
 import type { FacadeContext } from "./context.ts";
 import { finishInterface, readAddressType, requireDictionary } from "./idl.ts";
-import { enforceUnsignedLong } from "./values.ts";
+import { enforceAddressValue } from "./values.ts";
+import { MAX_MEMORY64_PAGES } from "../validate/module_validator.ts";
 
 /** The constructor of `WebAssembly.Memory` for one namespace. */
 export function defineMemory(ctx: FacadeContext): new (descriptor: unknown) => object {
@@ -27,19 +28,21 @@ export function defineMemory(ctx: FacadeContext): new (descriptor: unknown) => o
         throw new TypeError("WebAssembly.Memory needs a descriptor");
       }
       const d = requireDictionary(descriptor, "the memory descriptor");
-      readAddressType(d);
+      const address64 = readAddressType(d);
       const initialValue = d.initial;
       if (initialValue === undefined) throw new TypeError("the memory descriptor needs 'initial'");
-      const initial = enforceUnsignedLong(initialValue, "initial");
+      const initial = enforceAddressValue(initialValue, address64, "initial");
       const maximumValue = d.maximum;
       const maximum = maximumValue === undefined
         ? undefined
-        : enforceUnsignedLong(maximumValue, "maximum");
-      if (initial > MAX_PAGES) {
-        throw new RangeError(`initial ${initial} exceeds ${MAX_PAGES} pages`);
+        : enforceAddressValue(maximumValue, address64, "maximum");
+      // A 64-bit memory may declare up to 2^48 pages; what is allocated is capped below.
+      const largest = address64 ? MAX_MEMORY64_PAGES : MAX_PAGES;
+      if (initial > largest) {
+        throw new RangeError(`initial ${initial} exceeds ${largest} pages`);
       }
-      if (maximum !== undefined && maximum > MAX_PAGES) {
-        throw new RangeError(`maximum ${maximum} exceeds ${MAX_PAGES} pages`);
+      if (maximum !== undefined && maximum > largest) {
+        throw new RangeError(`maximum ${maximum} exceeds ${largest} pages`);
       }
       if (maximum !== undefined && maximum < initial) {
         throw new RangeError(`maximum ${maximum} is below initial ${initial}`);
@@ -56,7 +59,7 @@ export function defineMemory(ctx: FacadeContext): new (descriptor: unknown) => o
       }
       let memory: MemoryInstance;
       try {
-        memory = new MemoryInstance(initial, maximum, limit, shared);
+        memory = new MemoryInstance(initial, maximum, limit, shared, address64);
       } catch {
         throw new RangeError(`cannot allocate a memory of ${initial} pages`);
       }
@@ -64,10 +67,13 @@ export function defineMemory(ctx: FacadeContext): new (descriptor: unknown) => o
       ctx.memoryObjects.set(memory, this);
     }
 
-    /** Grows by `delta` pages; returns the old size in pages; RangeError when it cannot. */
-    grow(delta: unknown): number {
+    /**
+     * Grows by `delta` pages; returns the old size in pages (a BigInt for a
+     * 64-bit memory); RangeError when it cannot.
+     */
+    grow(delta: unknown): number | bigint {
       const memory = slot(this);
-      const pages = enforceUnsignedLong(delta, "delta");
+      const pages = enforceAddressValue(delta, memory.address64, "delta");
       const before = memory.buffer;
       const handedOut = memory.bufferHandedOut;
       const old = memory.grow(pages);
@@ -75,7 +81,7 @@ export function defineMemory(ctx: FacadeContext): new (descriptor: unknown) => o
       // The spec replaces the buffer on every grow, even by 0 pages or within capacity; a buffer
       // nobody was given cannot be told apart from a new one, so only a handed-out one is replaced.
       if (handedOut && memory.buffer === before) memory.replaceBuffer();
-      return old;
+      return memory.address64 ? BigInt(old) : old;
     }
 
     /** The memory's bytes: an ArrayBuffer of exactly its size, replaced when it grows. */

@@ -6,6 +6,7 @@
  */
 
 import type { CompiledModule } from "../runtime/compiled_module.ts";
+import { WasmException } from "../interpreter/exceptions.ts";
 import { compileSync } from "../runtime/runtime.ts";
 import type { FacadeContext } from "./context.ts";
 import { toFacadeError } from "./errors.ts";
@@ -13,7 +14,7 @@ import { finishInterface } from "./idl.ts";
 import { exceededLimit, exceededSectionCount, JS_EMBEDDING_LIMITS } from "./limits.ts";
 import { copyBufferSource } from "./values.ts";
 
-const KIND_NAMES = ["function", "table", "memory", "global"] as const;
+const KIND_NAMES = ["function", "table", "memory", "global", "tag"] as const;
 
 /** Compiles bytes with the namespace's limits; errors become the facade's CompileError. */
 export function compileBytes(ctx: FacadeContext, bytes: Uint8Array): CompiledModule {
@@ -23,7 +24,7 @@ export function compileBytes(ctx: FacadeContext, bytes: Uint8Array): CompiledMod
   try {
     compiled = compileSync(bytes, ctx.compileLimits);
   } catch (e) {
-    throw toFacadeError(ctx.errors, e);
+    throw e instanceof WasmException ? ctx.exceptionObject(e) : toFacadeError(ctx.errors, e);
   }
   const exceeded = exceededLimit(compiled.decoded);
   if (exceeded !== undefined) throw new ctx.errors.CompileError(exceeded);

@@ -13,6 +13,7 @@ import { cachedObject, type FacadeContext, type WebAssemblyOptions } from "./con
 import { defineErrors } from "./errors.ts";
 import { makeExportedFunction } from "./functions.ts";
 import { defineGlobal } from "./global.ts";
+import { defineExceptions } from "./exception.ts";
 import { defineInstance, instanceExports, instantiateCompiled, readImports } from "./instance.ts";
 import { defineMemory } from "./memory.ts";
 import { compileBytes, defineModule, moduleBytes } from "./module.ts";
@@ -25,6 +26,12 @@ export type WebAssemblyNamespace = Record<string, unknown> & {
   Memory: new (descriptor: object) => { readonly buffer: ArrayBuffer; grow(delta: number): number };
   Table: new (descriptor: object, value?: unknown) => object;
   Global: new (descriptor: object, value?: unknown) => { value: unknown };
+  Tag: new (descriptor: object) => object;
+  Exception: new (tag: object, payload: unknown[], options?: object) => {
+    getArg(tag: object, index: number): unknown;
+    is(tag: object): boolean;
+  };
+  JSTag: object;
   CompileError: ErrorConstructor;
   LinkError: ErrorConstructor;
   RuntimeError: ErrorConstructor;
@@ -77,6 +84,14 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
     globalObjects: new WeakMap(),
     functions: new WeakMap(),
     functionObjects: new WeakMap(),
+    tags: new WeakMap(),
+    tagObjects: new WeakMap(),
+    exceptions: new WeakMap(),
+    exceptionObjects: new WeakMap(),
+    // Set by `defineExceptions`.
+    tagObject: () => ({}),
+    exceptionObject: () => ({}),
+    jsTag: null,
     memoryObject: (m) => cachedObject(m, ctx.memories, ctx.memoryObjects, Memory.prototype),
     tableObject: (t) => cachedObject(t, ctx.tables, ctx.tableObjects, Table.prototype),
     globalObject: (g) => cachedObject(g, ctx.globals, ctx.globalObjects, Global.prototype),
@@ -95,6 +110,7 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
   const Memory = defineMemory(ctx);
   const Table = defineTable(ctx);
   const Global = defineGlobal(ctx);
+  const { Tag, Exception, JSTag } = defineExceptions(ctx);
 
   // "Asynchronously instantiate": imports are read now, the instance is made in a later task.
   const instantiateLater = (module: object, importObject: unknown): Promise<object> => {
@@ -182,7 +198,17 @@ export function createWebAssemblyNamespace(options: WebAssemblyOptions = {}): We
       configurable: true,
     });
   for (
-    const [name, value] of Object.entries({ Module, Instance, Memory, Table, Global, ...errors })
+    const [name, value] of Object.entries({
+      Module,
+      Instance,
+      Memory,
+      Table,
+      Global,
+      Tag,
+      Exception,
+      JSTag,
+      ...errors,
+    })
   ) {
     define(name, value, false);
   }

@@ -9,7 +9,7 @@ import { ValType } from "../binary/types.ts";
 import { TableInstance } from "../interpreter/instances.ts";
 import type { FacadeContext } from "./context.ts";
 import { finishInterface, readAddressType, requireDictionary } from "./idl.ts";
-import { defaultValue, enforceUnsignedLong, toJSValue, toWebAssemblyValue } from "./values.ts";
+import { defaultValue, enforceAddressValue, toJSValue, toWebAssemblyValue } from "./values.ts";
 
 /** The JS API's largest table (limits.any.js): 10,000,000 elements. */
 export const MAX_TABLE_ELEMENTS = 10_000_000;
@@ -45,44 +45,49 @@ export function defineTable(
         ? ValType.externref
         : undefined;
       if (type === undefined) throw new TypeError(`invalid table element type ${name}`);
-      readAddressType(d);
+      const address64 = readAddressType(d);
       const initialValue = d.initial;
       if (initialValue === undefined) throw new TypeError("the table descriptor needs 'initial'");
-      const initial = enforceUnsignedLong(initialValue, "initial");
+      const initial = enforceAddressValue(initialValue, address64, "initial");
       const maximumValue = d.maximum;
       const maximum = maximumValue === undefined
         ? undefined
-        : enforceUnsignedLong(maximumValue, "maximum");
+        : enforceAddressValue(maximumValue, address64, "maximum");
       if (maximum !== undefined && maximum < initial) {
         throw new RangeError(`maximum ${maximum} is below initial ${initial}`);
       }
       if (initial > limit()) throw new RangeError(`initial ${initial} exceeds ${limit()} elements`);
-      const table = new TableInstance(type, initial, maximum, limit());
+      const table = new TableInstance(type, initial, maximum, limit(), address64);
       const init = element(table, rest);
       if (init !== null) table.elements.fill(init);
       ctx.tables.set(this, table);
       ctx.tableObjects.set(table, this);
     }
 
-    /** The number of elements. */
-    get length(): number {
-      return slot(this).elements.length;
+    /** The number of elements (a BigInt for a 64-bit table). */
+    get length(): number | bigint {
+      const table = slot(this);
+      const n = table.elements.length;
+      return table.address64 ? BigInt(n) : n;
     }
 
-    /** Grows by `delta` elements set to `value`; returns the old length; RangeError when it cannot. */
-    grow(delta: unknown, ...rest: unknown[]): number {
+    /**
+     * Grows by `delta` elements set to `value`; returns the old length (a
+     * BigInt for a 64-bit table); RangeError when it cannot.
+     */
+    grow(delta: unknown, ...rest: unknown[]): number | bigint {
       const table = slot(this);
-      const count = enforceUnsignedLong(delta, "delta");
+      const count = enforceAddressValue(delta, table.address64, "delta");
       const init = element(table, rest);
       const old = table.elements.length + count > limit() ? -1 : table.grow(count, init);
       if (old === -1) throw new RangeError(`cannot grow the table by ${count} elements`);
-      return old;
+      return table.address64 ? BigInt(old) : old;
     }
 
     /** Element `index` (RangeError past the end). */
     get(index: unknown): unknown {
       const table = slot(this);
-      const i = enforceUnsignedLong(index, "index");
+      const i = enforceAddressValue(index, table.address64, "index");
       if (i >= table.elements.length) throw new RangeError(`index ${i} is out of bounds`);
       return toJSValue(table.elements[i], table.type, ctx.functionObject);
     }
@@ -90,7 +95,7 @@ export function defineTable(
     /** Sets element `index` to `value` (the element type's default when missing). */
     set(index: unknown, ...rest: unknown[]): void {
       const table = slot(this);
-      const i = enforceUnsignedLong(index, "index");
+      const i = enforceAddressValue(index, table.address64, "index");
       if (i >= table.elements.length) throw new RangeError(`index ${i} is out of bounds`);
       table.elements[i] = element(table, rest);
     }

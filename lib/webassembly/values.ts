@@ -101,6 +101,56 @@ export function enforceUnsignedLong(value: unknown, what: string): number {
   return n === 0 ? 0 : n;
 }
 
+/** ECMAScript ToPrimitive with hint "number", for ToBigInt. */
+function toPrimitive(value: object): unknown {
+  const o = value as Record<PropertyKey, unknown>;
+  const exotic = o[Symbol.toPrimitive];
+  if (exotic !== undefined && exotic !== null) {
+    const result = (exotic as (hint: string) => unknown).call(value, "number");
+    if ((typeof result === "object" && result !== null) || typeof result === "function") {
+      throw new TypeError("cannot convert an object to a primitive value");
+    }
+    return result;
+  }
+  for (const method of ["valueOf", "toString"]) {
+    const f = o[method];
+    if (typeof f !== "function") continue;
+    const result = f.call(value);
+    if ((typeof result !== "object" || result === null) && typeof result !== "function") {
+      return result;
+    }
+  }
+  throw new TypeError("cannot convert an object to a primitive value");
+}
+
+/** ECMAScript ToBigInt: a TypeError for Numbers, undefined, null and Symbols. */
+function toBigInt(value: unknown): bigint {
+  const p = (typeof value === "object" && value !== null) || typeof value === "function"
+    ? toPrimitive(value)
+    : value;
+  if (typeof p === "bigint") return p;
+  // A malformed string is a SyntaxError, as ToBigInt's StringToBigInt.
+  if (typeof p === "string" || typeof p === "boolean") return BigInt(p);
+  throw new TypeError(`cannot convert ${p === null ? "null" : typeof p} to a BigInt`);
+}
+
+/**
+ * WebIDL `[EnforceRange] unsigned long long` given as a BigInt, as the JS
+ * API reads the sizes and indices of 64-bit memories and tables: a TypeError
+ * outside 0..2^64 - 1. Returned as a number (exact up to 2^53, and larger
+ * values only ever fail limit checks).
+ */
+export function enforceU64(value: unknown, what: string): number {
+  const v = toBigInt(value);
+  if (v < 0n || v > 0xffffffffffffffffn) throw new TypeError(`${what} is out of range: ${v}`);
+  return Number(v);
+}
+
+/** An address, size or index of a memory or table: a u32 number, or (64-bit ones) a u64 BigInt. */
+export function enforceAddressValue(value: unknown, address64: boolean, what: string): number {
+  return address64 ? enforceU64(value, what) : enforceUnsignedLong(value, what);
+}
+
 /** The type code of a descriptor's `value`/`element` string; undefined when it names none. */
 export function valueTypeCode(name: string): number | undefined {
   switch (name) {

@@ -50,7 +50,7 @@ test("header: magic and version", () => {
 });
 
 test("sections: ids, order, sizes", () => {
-  malformed(wasmModule([0x0d, 0x00]), "malformed section id");
+  malformed(wasmModule([0x0e, 0x00]), "malformed section id");
   malformed(
     wasmModule(section(3, vec([])), section(1, vec([]))),
     "unexpected content after last section",
@@ -133,7 +133,7 @@ test("import section: every kind, and its errors", () => {
     [1, 1, 1, 1],
   );
   malformed(
-    wasmModule(section(2, vec([[...name("m"), ...name("x"), 4, 0]]))),
+    wasmModule(section(2, vec([[...name("m"), ...name("x"), 5, 0]]))),
     "malformed import kind",
   );
   malformed(
@@ -183,11 +183,15 @@ test("code: malformed bodies", () => {
     wasmModule(emptyType, oneFunc, section(10, vec([[3, 0, 0x0b, 0x01]]))),
     "section size mismatch",
   );
-  malformed(singleFunction([], [], [0x06]), "illegal opcode");
+  malformed(singleFunction([], [], [0x27]), "illegal opcode");
   malformed(singleFunction([], [], [0xfc, 0x12]), "illegal opcode");
   malformed(singleFunction([], [], [0xfd, 0x9a, 0x01]), "illegal opcode");
-  malformed(singleFunction([], [], [0x3f, 0x01, 0x1a]), "zero byte expected");
-  malformed(singleFunction([], [], [0xfc, 0x0a, 0x00, 0x01]), "zero byte expected");
+  // 2.0's zero bytes are memory indices since multiple memories: other values decode (the
+  // validator checks the memory exists, and that the feature is on).
+  for (const body of [[0x3f, 0x01, 0x1a], [0xfc, 0x0a, 0x00, 0x01]]) {
+    decodeModule(new Uint8Array(singleFunction([], [], body)));
+  }
+  malformed(singleFunction([], [], [0x28, 0x80, 0x01, 0x00, 0x1a]), "malformed memop flags");
   malformed(singleFunction([], [], [0xd0, 0x7f]), "malformed heap type");
   malformed(
     singleFunction([], [], [0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]),
@@ -286,7 +290,7 @@ test("export and start sections", () => {
     0,
   ]]);
   assert.equal(m.start, 0);
-  malformed(wasmModule(section(7, vec([[...name("x"), 4, 0]]))), "malformed export kind");
+  malformed(wasmModule(section(7, vec([[...name("x"), 5, 0]]))), "malformed export kind");
 });
 
 test("element segments: all eight encodings", () => {
@@ -393,9 +397,9 @@ test("name section: module, function and local names", () => {
 });
 
 test("errors carry the byte offset", () => {
-  const bytes = singleFunction([], [], [0x01, 0x01, 0x06]);
+  const bytes = singleFunction([], [], [0x01, 0x01, 0x27]);
   const err = malformed(bytes, "illegal opcode");
-  assert.equal(bytes[err.offset!], 0x06);
+  assert.equal(bytes[err.offset!], 0x27);
   assert.match(err.message, /illegal opcode \(at byte offset \d+\)/);
 });
 

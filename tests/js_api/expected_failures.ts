@@ -7,8 +7,6 @@
  * @module
  */
 
-const TABLE64 =
-  "table64 (an i64 address type, from the memory64 proposal) is beyond WebAssembly 2.0";
 const THREADS = "a shared memory's buffer is an ArrayBuffer here: JavaScript cannot make the new " +
   "SharedArrayBuffer objects aliasing one memory that a grown shared memory needs";
 const OLD_HELPERS =
@@ -36,15 +34,11 @@ const STATIC_LIMITS = [
 /** `"file | subtest name"` → why it fails. */
 export const EXPECTED_FAILURES: Record<string, string> = {
   ...Object.fromEntries(
-    [
-      "Basic (i64)",
-      "Growing (i64)",
-      "Setting out-of-bounds (i64)",
-      ...["-1n", "18446744073709551616n", '"0x10000000000000000"'].flatMap((v) => [
-        `Getting out-of-range argument (i64): ${v}`,
-        `Setting out-of-range argument (i64): ${v}`,
-      ]),
-    ].map((name) => [`table/get-set.any.js | ${name}`, TABLE64]),
+    ["Basic i64", "Reached maximum (i64)", "Exceeded maximum (i64)"].map((name) => [
+      `table/grow-memory64.any.js | ${name}`,
+      "the suite's own bug: it calls nulls(), which table/grow.any.js defines but this file does " +
+      "not include",
+    ]),
   ),
   "memory/grow.any.js | Growing shared memory does not detach old buffer": THREADS,
   ...Object.fromEntries(

@@ -14,6 +14,7 @@ import {
   Runtime,
   type RuntimeConfig,
   RuntimeError,
+  WasmException,
   wat2wasm,
 } from "../../mod.ts";
 import type {
@@ -65,6 +66,7 @@ async function spectest(runtime: Runtime): Promise<void> {
     .exportGlobal("global_f32", "f32", 666.6)
     .exportGlobal("global_f64", "f64", 666.6)
     .exportTable("table", { element: "funcref", min: 10, max: 20 })
+    .exportTable("table64", { element: "funcref", min: 10, max: 20, address64: true })
     .exportMemory("memory", { min: 1, max: 2 })
     .exportMemory("shared_memory", { min: 1, max: 2, shared: true })
     .instantiate();
@@ -92,6 +94,8 @@ function rawArg(v: WastValue | Extract<WastExpected, { type: "gcref" }>): unknow
       return v.value === null ? null : externRef(v.value);
     case "gcref":
       return undefined;
+    case "exnref":
+      return null;
   }
 }
 
@@ -304,6 +308,14 @@ export async function runScript(
             () => perform(cmd.action),
             RuntimeError,
             cmd.message,
+          );
+          break;
+        case "assert_exception":
+          await expectError(
+            cmd.line,
+            cmd.action.name,
+            () => perform(cmd.action),
+            WasmException,
           );
           break;
         case "assert_invalid":

@@ -193,8 +193,9 @@ export class ModuleBuilder {
   features?: Features;
 
   /** Decodes the module (which must be well-formed). */
-  decode(): WasmModule {
-    return decodeModule(this.bytes(), this.features ? { features: this.features } : {});
+  decode(features?: Features): WasmModule {
+    const f = features ?? this.features;
+    return decodeModule(this.bytes(), f ? { features: f } : {});
   }
 }
 

@@ -22,6 +22,8 @@
 
 import { ExitError, RuntimeError } from "../../errors.ts";
 import { HostError } from "./host_error.ts";
+import { WasmException } from "../exceptions.ts";
+import { exceptionOf, findClause, land, newException } from "./unwind.ts";
 import { addTraceFrames, asTrap, MAX_TRACE_FRAMES } from "./trap_trace.ts";
 import { compileStructured, prepareStructured } from "../jit/compile.ts";
 import { J, type JitHost } from "../jit/state.ts";
@@ -30,6 +32,7 @@ import { type FunctionInstance, type InstanceState, tableCallee } from "../insta
 import { compileJs, type JsCode } from "../js_tier/js_tier.ts";
 import { INV_2_32, JS_SCOPE, memoryView, SIGN } from "../js_tier/scope.ts";
 import { executeRare } from "./rare_ops.ts";
+import { growMemory } from "./other_memories.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { floatBinary, floatUnary } from "../simd/simd_float.ts";
 import { intBinary, intUnary } from "../simd/simd_int.ts";
@@ -302,7 +305,8 @@ export class Machine implements JitHost {
       }
     } catch (e) {
       if (listener !== null) listener.abort(e instanceof HostError ? e.error : e);
-      if (e instanceof HostError) throw e;
+      // A wasm exception (the host's own, or one from wasm it called) may be caught by wasm.
+      if (e instanceof HostError || e instanceof WasmException) throw e;
       throw new HostError(e);
     }
   }
@@ -466,9 +470,10 @@ export class Machine implements JitHost {
     let fn = this.fn!;
     let pc = this.pc;
     let budget = this.budget;
+    // Outside the `try`: a handler of a thrown exception may be in this frame.
+    let b = this.b;
     try {
       let code = fn.code!.code;
-      let b = this.b;
       let inst = fn.instance!;
       let mem = memoryView(inst);
       let globals = inst.globals;
@@ -648,7 +653,10 @@ export class Machine implements JitHost {
               if (cf !== null && cf.translate !== null) cf.translate();
               this.moveTailCallArguments(callee, nb, b);
               if (cf === null) {
+                // This frame is gone for the callee's exceptions (see `#catch`).
+                this.tailCallee = true;
                 this.callHost(callee, b, inst);
+                this.tailCallee = false;
                 R = this.R, F32 = this.F32, F64 = this.F64;
                 mem = memoryView(inst);
                 if (this.pending !== null) {
@@ -658,7 +666,9 @@ export class Machine implements JitHost {
                 break;
               }
               if (structured && this.#structured(callee)) {
+                this.tailCallee = true;
                 this.callJit(callee, b, depth);
+                this.tailCallee = false;
                 R = this.R, F32 = this.F32, F64 = this.F64;
                 mem = memoryView(inst);
                 break;
@@ -935,6 +945,23 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = inst.memories[0].grow(R[b + code[pc + 2]] >>> 0);
               mem = memoryView(inst);
               pc += 3;
+              break;
+            case 371 /* mem_addr64 */: {
+              // An i64 address plus a u64 offset: in range only below 2^32 (no memory is larger).
+              const wide = b + code[pc + 2];
+              const ea = (R[wide] >>> 0) + (code[pc + 3] >>> 0);
+              if ((R[wide + 1] | code[pc + 4]) !== 0 || ea > 0xffffffff) {
+                throw new RuntimeError("out of bounds memory access");
+              }
+              R[b + code[pc + 1]] = ea | 0;
+              pc += 5;
+              break;
+            }
+            case 376 /* memx_grow */:
+              // Any memory may be memory 0 too (imported twice): the view is read again.
+              growMemory(R, inst, b + code[pc + 1], b + code[pc + 2], code[pc + 3]);
+              mem = memoryView(inst);
+              pc += 4;
               break;
 
             // i32.
@@ -2777,6 +2804,15 @@ export class Machine implements JitHost {
             case 357 /* i8x16_lt_u */:
               pc = runSimdOp(R, mem, code, pc, b);
               break;
+            case 380 /* throw */:
+            case 381 /* throw_ref */:
+              // Unwound without a JavaScript throw (its costly part); `run` goes on at the handler.
+              pc = this.#throwAt(fn, inst, code, pc, b, depth);
+              if (pc < 0) {
+                this.budget = budget;
+                return REENTER;
+              }
+              throw this.#uncaught;
             default:
               pc = executeRare(this, inst, code, pc, b);
               break;
@@ -2819,12 +2855,99 @@ export class Machine implements JitHost {
       }
     } catch (e) {
       this.fn = null;
+      this.#uncaught = null;
+      // Where the exception came from: the call or throw before `pc` (which is past it), or
+      // the instruction where compiled code stopped.
+      let at = pc - 1;
       if (this.jsPc >= 0) {
-        pc = this.jsPc;
+        pc = at = this.jsPc;
         depth = this.depth;
+        b = this.b;
         this.jsPc = -1;
       }
+      // A tail call's callee that threw: the frame that made the call has no handlers left.
+      const skip = this.tailCallee;
+      this.tailCallee = false;
+      if (e instanceof WasmException && this.#catch(e, fn, at, b, depth, skip)) {
+        this.budget = budget;
+        return REENTER;
+      }
       throw this.toTrap(e, fn, pc, 0, depth);
+    }
+  }
+
+  /**
+   * True while a tail call runs its callee as a call (a host function, the
+   * structured tier): an exception from it skips the calling frame's handlers.
+   */
+  tailCallee = false;
+
+  /** The exception {@link #throwAt} found no handler for. */
+  #uncaught: WasmException | null = null;
+
+  /**
+   * `throw` or `throw_ref` at `pc`: unwinds to the handler (see {@link #catch}) and returns -1,
+   * or returns the position past the instruction, the exception left in {@link #uncaught}.
+   */
+  #throwAt(
+    fn: FunctionInstance,
+    inst: InstanceState,
+    code: Int32Array,
+    pc: number,
+    b: number,
+    depth: number,
+  ): number {
+    const R = this.R, refs = this.refs;
+    let e: WasmException, next: number;
+    if (code[pc] === 380 /* throw */) {
+      e = newException(inst.tags[code[pc + 1]], R, refs, b + code[pc + 2]);
+      next = pc + 3;
+    } else {
+      e = exceptionOf(refs[(b + code[pc + 1]) >> 1]);
+      next = pc + 2;
+    }
+    if (this.#catch(e, fn, pc, b, depth)) return -1;
+    this.#uncaught = e;
+    return next;
+  }
+
+  /**
+   * Unwinds to the handler of `e`, thrown at code position `at` of `fn`
+   * (frame base `b`, `depth` frames below): searches each frame's handlers
+   * from there outwards; where one catches it, writes what it passes and
+   * leaves the machine's state there (for `run` to go on). False when no
+   * frame of this call catches it (then nothing is changed).
+   */
+  #catch(
+    e: WasmException,
+    fn: FunctionInstance,
+    at: number,
+    b: number,
+    depth: number,
+    skipFirst = false,
+  ): boolean {
+    const fns = this.frameFns, pcs = this.framePcs, bases = this.frameBases;
+    const thrower = fn;
+    for (let d = depth;; d--) {
+      const groups = skipFirst && d === depth ? null : fn.code!.handlers;
+      const clause = groups === null ? null : findClause(groups, at, e, fn.instance!);
+      if (clause !== null) {
+        // The frames unwound above this one failed.
+        if (d < depth) {
+          thrower.listener?.abort(e);
+          for (let k = depth - 1; k > d; k--) fns[k].listener?.abort(e);
+        }
+        land(clause, e, this.R, this.refs, b);
+        this.fn = fn;
+        this.pc = clause.target;
+        this.b = b;
+        this.depth = d;
+        return true;
+      }
+      if (d === 0) return false;
+      fn = fns[d - 1];
+      at = pcs[d - 1] - 1;
+      b = bases[d - 1];
     }
   }
 
@@ -2836,6 +2959,20 @@ export class Machine implements JitHost {
   suspend(promise: Promise<unknown>, complete: (value: unknown) => void): void {
     this.pending = promise;
     this.pendingComplete = complete;
+  }
+
+  /**
+   * Throws `e` into a suspended call at the host call it stopped after (an
+   * asynchronous host function's Promise rejected with it): true when a
+   * handler of the call catches it, and {@link resume} goes on there.
+   */
+  raise(e: WasmException): boolean {
+    const fn = this.fn;
+    if (fn === null || fn.code === null) return false;
+    if (this.#catch(e, fn, this.pc - 1, this.b, this.depth)) return true;
+    this.#abortListeners(fn, this.depth, e);
+    this.fn = null;
+    return false;
   }
 
   /** Prepares the limits of the next call (see the fields of the same names). */

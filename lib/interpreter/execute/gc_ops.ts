@@ -31,7 +31,7 @@ export interface GcRegisters {
 }
 
 /** The first register op of this file. */
-export const FIRST_GC_OP = 371;
+export const FIRST_GC_OP = 382;
 
 function trap(message: string): never {
   throw new RuntimeError(message);
@@ -157,51 +157,51 @@ export function executeGc(
 ): number {
   const R = m.R, refs = m.refs;
   switch (code[pc]) {
-    case 371 /* ref_as_non_null */: {
+    case 382 /* ref_as_non_null */: {
       const v = refs[(b + code[pc + 2]) >> 1];
       if (v === null) trap("null reference");
       refs[(b + code[pc + 1]) >> 1] = v;
       return pc + 3;
     }
-    case 372 /* call_ref_prepare */: {
+    case 383 /* call_ref_prepare */: {
       const v = refs[(b + code[pc + 1]) >> 1];
       if (v === null) trap("null function reference");
       m.refCallee = v;
       return pc + 2;
     }
-    case 373 /* ref_test */:
+    case 384 /* ref_test */:
       R[b + code[pc + 1]] = refTest(refs[(b + code[pc + 2]) >> 1], code[pc + 3]) ? 1 : 0;
       return pc + 4;
-    case 374 /* ref_test_fail */:
+    case 385 /* ref_test_fail */:
       R[b + code[pc + 1]] = refTest(refs[(b + code[pc + 2]) >> 1], code[pc + 3]) ? 0 : 1;
       return pc + 4;
-    case 375 /* ref_cast */: {
+    case 386 /* ref_cast */: {
       const v = refs[(b + code[pc + 2]) >> 1];
       if (!refTest(v, code[pc + 3])) trap("cast failure");
       refs[(b + code[pc + 1]) >> 1] = v;
       return pc + 4;
     }
-    case 376 /* ref_eq */:
+    case 387 /* ref_eq */:
       R[b + code[pc + 1]] = refs[(b + code[pc + 2]) >> 1] === refs[(b + code[pc + 3]) >> 1] ? 1 : 0;
       return pc + 4;
-    case 377 /* ref_i31 */:
+    case 388 /* ref_i31 */:
       refs[(b + code[pc + 1]) >> 1] = (R[b + code[pc + 2]] << 1) >> 1;
       return pc + 3;
-    case 378 /* i31_get */: {
+    case 389 /* i31_get */: {
       const v = refs[(b + code[pc + 2]) >> 1];
       if (v === null) trap("null i31 reference");
       R[b + code[pc + 1]] = code[pc + 3] === 1 ? v as number : (v as number) & 0x7fffffff;
       return pc + 4;
     }
-    case 379 /* any_convert_extern */:
+    case 390 /* any_convert_extern */:
       refs[(b + code[pc + 1]) >> 1] = internalize(refs[(b + code[pc + 2]) >> 1]);
       return pc + 3;
-    case 380 /* extern_convert_any */:
+    case 391 /* extern_convert_any */:
       refs[(b + code[pc + 1]) >> 1] = externalize(refs[(b + code[pc + 2]) >> 1]);
       return pc + 3;
-    case 381 /* struct_new */:
-    case 382 /* struct_new_default */: {
-      const withValues = code[pc] === 381;
+    case 392 /* struct_new */:
+    case 393 /* struct_new_default */: {
+      const withValues = code[pc] === 392;
       const t = code[pc + (withValues ? 3 : 2)];
       const l = structLayout(t);
       const f: unknown[] = new Array(l.size).fill(0);
@@ -214,23 +214,23 @@ export function executeGc(
       refs[(b + code[pc + 1]) >> 1] = new WasmStruct(t, f);
       return pc + (withValues ? 4 : 3);
     }
-    case 383 /* struct_get */: {
+    case 394 /* struct_get */: {
       const s = struct(refs[(b + code[pc + 2]) >> 1]);
       const l = structLayout(code[pc + 3]);
       const i = code[pc + 4];
       writeReg(R, refs, l.kinds[i], b + code[pc + 1], s.f, l.offsets[i], code[pc + 5]);
       return pc + 6;
     }
-    case 384 /* struct_set */: {
+    case 395 /* struct_set */: {
       const s = struct(refs[(b + code[pc + 1]) >> 1]);
       const l = structLayout(code[pc + 3]);
       const i = code[pc + 4];
       readReg(R, refs, l.kinds[i], b + code[pc + 2], s.f, l.offsets[i]);
       return pc + 5;
     }
-    case 385 /* array_new */:
-    case 386 /* array_new_default */: {
-      const withValue = code[pc] === 385;
+    case 396 /* array_new */:
+    case 397 /* array_new_default */: {
+      const withValue = code[pc] === 396;
       const t = code[pc + (withValue ? 4 : 3)];
       const n = R[b + code[pc + (withValue ? 3 : 2)]] >>> 0;
       const kind = arrayKind(t);
@@ -243,7 +243,7 @@ export function executeGc(
       refs[(b + code[pc + 1]) >> 1] = new WasmArray(t, n, d);
       return pc + (withValue ? 5 : 4);
     }
-    case 387 /* array_new_fixed */: {
+    case 398 /* array_new_fixed */: {
       const t = code[pc + 3], n = code[pc + 4];
       const kind = arrayKind(t);
       const d = newArrayData(kind, n);
@@ -253,13 +253,13 @@ export function executeGc(
       refs[(b + code[pc + 1]) >> 1] = new WasmArray(t, n, d);
       return pc + 5;
     }
-    case 388 /* array_new_data */:
-    case 389 /* array_new_elem */: {
+    case 399 /* array_new_data */:
+    case 400 /* array_new_elem */: {
       const t = code[pc + 4], segment = code[pc + 5];
       const s = R[b + code[pc + 2]] >>> 0, n = R[b + code[pc + 3]] >>> 0;
       const kind = arrayKind(t);
       let d: ArrayData;
-      if (code[pc] === 388) {
+      if (code[pc] === 399) {
         const size = kind === Kind.i8 ? 1 : kind === Kind.i16 ? 2 : 4 * elementWords(kind);
         if (s + n * size > inst.data[segment].length) trap("out of bounds memory access");
         d = newArrayData(kind, n);
@@ -272,7 +272,7 @@ export function executeGc(
       refs[(b + code[pc + 1]) >> 1] = new WasmArray(t, n, d);
       return pc + 6;
     }
-    case 390 /* array_get */: {
+    case 401 /* array_get */: {
       const a = array(refs[(b + code[pc + 2]) >> 1]);
       const i = R[b + code[pc + 3]] >>> 0;
       if (i >= a.length) trap("out of bounds array access");
@@ -280,7 +280,7 @@ export function executeGc(
       writeReg(R, refs, kind, b + code[pc + 1], a.d, i * elementWords(kind), code[pc + 5]);
       return pc + 6;
     }
-    case 391 /* array_set */: {
+    case 402 /* array_set */: {
       const a = array(refs[(b + code[pc + 1]) >> 1]);
       const i = R[b + code[pc + 2]] >>> 0;
       if (i >= a.length) trap("out of bounds array access");
@@ -288,10 +288,10 @@ export function executeGc(
       readReg(R, refs, kind, b + code[pc + 3], a.d, i * elementWords(kind));
       return pc + 5;
     }
-    case 392 /* array_len */:
+    case 403 /* array_len */:
       R[b + code[pc + 1]] = array(refs[(b + code[pc + 2]) >> 1]).length;
       return pc + 3;
-    case 393 /* array_fill */: {
+    case 404 /* array_fill */: {
       const a = array(refs[(b + code[pc + 1]) >> 1]);
       const d = R[b + code[pc + 2]] >>> 0, n = R[b + code[pc + 4]] >>> 0;
       checkRange(d, n, a.length);
@@ -300,7 +300,7 @@ export function executeGc(
       for (let i = 0; i < n; i++) readReg(R, refs, kind, b + code[pc + 3], a.d, (d + i) * words);
       return pc + 6;
     }
-    case 394 /* array_copy */: {
+    case 405 /* array_copy */: {
       const dst = array(refs[(b + code[pc + 1]) >> 1]);
       const d = R[b + code[pc + 2]] >>> 0;
       const src = array(refs[(b + code[pc + 3]) >> 1]);
@@ -319,14 +319,14 @@ export function executeGc(
       }
       return pc + 7;
     }
-    case 395 /* array_init_data */:
-    case 396 /* array_init_elem */: {
+    case 406 /* array_init_data */:
+    case 407 /* array_init_elem */: {
       const a = array(refs[(b + code[pc + 1]) >> 1]);
       const d = R[b + code[pc + 2]] >>> 0;
       const s = R[b + code[pc + 3]] >>> 0, n = R[b + code[pc + 4]] >>> 0;
       const kind = arrayKind(code[pc + 5]), segment = code[pc + 6];
       checkRange(d, n, a.length);
-      if (code[pc] === 395) fromData(inst, segment, s, n, kind, a.d, d);
+      if (code[pc] === 406) fromData(inst, segment, s, n, kind, a.d, d);
       else {
         const elems = inst.elements[segment];
         if (s + n > elems.length) trap("out of bounds table access");

@@ -13,6 +13,8 @@ import type { FunctionInstance, InstanceState, RegisterViews } from "../instance
 import { executeSimd } from "../simd/simd.ts";
 import { executeGc, FIRST_GC_OP } from "./gc_ops.ts";
 import { executeAtomic } from "./atomic_ops.ts";
+import { OP } from "../ops.ts";
+import { executeOtherMemoryOp } from "./other_memories.ts";
 import {
   f32ConvertI32U,
   f32ConvertI64S,
@@ -216,7 +218,9 @@ export function executeRare(
     case 232 /* unsupported */:
       throw new RuntimeError("SIMD instructions are not supported by the interpreter yet");
   }
-  if (code[pc] >= FIRST_GC_OP) return executeGc(m, inst, code, pc, b);
+  const op = code[pc];
+  if (op >= OP.mem_addr64 && op <= OP.memx_init) return executeOtherMemoryOp(R, inst, code, pc, b);
+  if (op >= FIRST_GC_OP) return executeGc(m, inst, code, pc, b);
   return executeSimd(m, inst, code, pc, b);
 }
 

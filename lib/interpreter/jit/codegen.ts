@@ -46,7 +46,8 @@ import {
 import { relaxedSimdAlias } from "../simd/simd_relaxed.ts";
 import { NAN_RESULT } from "../translate/deterministic.ts";
 import { ByteReader } from "../../binary/reader.ts";
-import type { FuncType, ValType, WasmModule } from "../../binary/types.ts";
+import type { FuncType, MemoryType, TableType, ValType, WasmModule } from "../../binary/types.ts";
+import { addressWidths, usesWideAddressing } from "../translate/memory_lowering.ts";
 import { internType } from "../instances.ts";
 import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
 import { NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
@@ -62,6 +63,12 @@ export interface CodegenModule {
   readonly functionTypes: readonly FuncType[];
   /** Value type of every global, imported ones first. */
   readonly globalTypes: readonly ValType[];
+  /**
+   * Each memory's and table's 64-bit flag when the module has several
+   * memories or a 64-bit one or table (whose instructions this tier leaves
+   * to the register-code tiers), else null.
+   */
+  readonly widths: { memory64: Uint8Array; table64: Uint8Array } | null;
 }
 
 /** A generated function: the factory's source and its JavaScript stack estimate. */
@@ -75,13 +82,20 @@ export interface GeneratedFunction {
 export function codegenModule(module: WasmModule): CodegenModule {
   const functionTypes: FuncType[] = [];
   const globalTypes: ValType[] = [];
+  const memories: MemoryType[] = [], tables: TableType[] = [];
   for (const imp of module.imports) {
     if (imp.desc.kind === 0) functionTypes.push(module.types[imp.desc.typeIndex]);
+    else if (imp.desc.kind === 1) tables.push(imp.desc.type);
+    else if (imp.desc.kind === 2) memories.push(imp.desc.type);
     else if (imp.desc.kind === 3) globalTypes.push(imp.desc.type.type);
   }
   for (const t of module.functions) functionTypes.push(module.types[t]);
   for (const g of module.globals) globalTypes.push(g.type.type);
-  return { module, functionTypes, globalTypes };
+  const widths = addressWidths({
+    memories: [...memories, ...module.memories],
+    tables: [...tables, ...module.tables],
+  });
+  return { module, functionTypes, globalTypes, widths };
 }
 
 /** True for the value types the structured tier holds in variables (a v128 in four). */
@@ -239,6 +253,10 @@ class Generator {
         this.#emit(`pos = ${ins.offset}; if ((J.fuel -= ${charge}) < 0) J.outOfFuel(${charge});`);
       }
       if (dead >= 0) {
+        // Exception handling stays with the register-code tiers, in dead code too (its blocks).
+        if ((op >= 0x06 && op <= 0x0a) || op === 0x18 || op === 0x19 || op === 0x1f) {
+          unsupported("exception handling");
+        }
         if (op === 0x02 || op === 0x03 || op === 0x04) dead++;
         else if (op === 0x0b && dead > 0) dead--;
         else if ((op === 0x05 || op === 0x0b) && dead === 0) {
@@ -246,6 +264,10 @@ class Generator {
           this.#control(ins);
         }
         continue;
+      }
+      const widths = this.#cm.widths;
+      if (widths !== null && usesWideAddressing(ins, widths.memory64, widths.table64)) {
+        unsupported("a memory other than 0, or a 64-bit memory or table");
       }
       if (this.#instruction(ins)) dead = 0;
     }

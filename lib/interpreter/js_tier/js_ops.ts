@@ -338,10 +338,11 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [368, 0, "const d = b + @1;\nif (F64[d >> 1] !== F64[d >> 1]) {\nR[d] = 0;\nR[d + 1] = 0x7ff80000;\n}"], // canon_f64
   [369, 0, "const d = b + @1;\nif (F32[d] !== F32[d]) R[d] = 0x7fc00000;\nif (F32[d + 1] !== F32[d + 1]) R[d + 1] = 0x7fc00000;\nif (F32[d + 2] !== F32[d + 2]) R[d + 2] = 0x7fc00000;\nif (F32[d + 3] !== F32[d + 3]) R[d + 3] = 0x7fc00000;"], // canon_f32x4
   [370, 0, "const d = b + @1;\nif (F64[d >> 1] !== F64[d >> 1]) {\nR[d] = 0;\nR[d + 1] = 0x7ff80000;\n}\nif (F64[(d >> 1) + 1] !== F64[(d >> 1) + 1]) {\nR[d + 2] = 0;\nR[d + 3] = 0x7ff80000;\n}"], // canon_f64x2
+  [371, 0, "const wide = b + @2;\nconst ea = (R[wide] >>> 0) + (@3 >>> 0);\nif ((R[wide + 1] | @4) !== 0 || ea > 0xffffffff) {\nthrow new RuntimeError(\"out of bounds memory access\");\n}\nR[b + @1] = ea | 0;"], // mem_addr64
 ];
 
 /** Ops whose cases change the loop's state (calls, returns, `memory.grow`): the tier returns to `run` there. */
-export const JS_EXIT_OPS: readonly number[] = [5, 6, 7, 8, 9, 46, 364, 365];
+export const JS_EXIT_OPS: readonly number[] = [5, 6, 7, 8, 9, 46, 364, 365, 376, 380, 381];
 
 /** The body of every other op (the interpreter's `default`: rare ops, which may jump forward). */
 export const JS_RARE_TEMPLATE: string = "pc = executeRare(m, inst, code, pc, b);\nbreak @L;";

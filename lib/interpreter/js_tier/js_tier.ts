@@ -520,7 +520,7 @@ export function jsSource(
     `default: ${exit("pc")}`,
     "}", // switch
     "}", // for
-    `} catch (e) { m.jsPc = pc; m.depth = depth;${saveFuel} throw e; }`,
+    `} catch (e) { m.jsPc = pc; m.depth = depth; m.b = b;${saveFuel} throw e; }`,
     "};",
   );
   return { source: out.join("\n"), blocks };

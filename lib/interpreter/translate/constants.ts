@@ -126,6 +126,8 @@ const BYTE_SKIP: Uint8Array = (() => {
         break;
     }
   }
+  // `delegate` ends a block: the general path sees it.
+  table[Op.delegate] = SKIP_GENERIC;
   return table;
 })();
 
@@ -216,6 +218,18 @@ function skipImmediates(bytes: Uint8Array, pos: number, end: number): number {
       // More than 127 types, or a (ref ...) type: stop scanning.
       return n < 0x80 && bytes[pos + 1] !== 0x63 && bytes[pos + 1] !== 0x64 ? pos + 1 + n : end + 1;
     }
+    case Imm.tryTable: {
+      const b = bytes[pos];
+      pos = b === 0x40 || (b >= 0x69 && b <= 0x7f) ? pos + 1 : skipLeb(bytes, pos, end);
+      const n = bytes[pos++];
+      if (n >= 0x80) return end + 1; // more than 127 clauses: stop scanning
+      for (let i = 0; i < n && pos <= end; i++) {
+        const kind = bytes[pos++];
+        if (kind < 2) pos = skipLeb(bytes, pos, end);
+        pos = skipLeb(bytes, pos, end);
+      }
+      return pos;
+    }
     default: // label, func, local, global, table, elem, data, i32, i64: one LEB128 number
       return skipLeb(bytes, pos, end);
   }
@@ -260,6 +274,8 @@ export function findHoistableConstants(
     switch (op) {
       case Op.block:
       case Op.if:
+      case Op.try:
+      case Op.try_table:
         isLoop.push(0);
         break;
       case Op.loop:
@@ -267,6 +283,7 @@ export function findHoistableConstants(
         loops++;
         break;
       case Op.end:
+      case Op.delegate:
         loops -= isLoop.pop() ?? 0;
         break;
       case Op.i32_const:

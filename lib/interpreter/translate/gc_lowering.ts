@@ -24,7 +24,7 @@ import {
 } from "../../binary/types.ts";
 import { canonOf } from "../../validate/type_canon.ts";
 import { OP } from "../ops.ts";
-import { ControlFlow } from "./control_flow.ts";
+import { MemoryLowering } from "./memory_lowering.ts";
 
 /** Any non-null reference: a `ref_test` against it is a non-null test in every hierarchy. */
 const NON_NULL_TEST = refType(HeapType.any, false);
@@ -34,7 +34,7 @@ function unpacked(t: number): number {
 }
 
 /** The GC part of the translator. */
-export class GcLowering extends ControlFlow {
+export class GcLowering extends MemoryLowering {
   /** A module type index as a canonical type id. */
   #canonId(typeIndex: number): number {
     return this.ctx.canonIds[typeIndex];

@@ -89,6 +89,7 @@ export function translateModule(
       frameWords: 0,
       refLocalSlots: NO_SLOTS,
       sourceMap: NO_CODE,
+      handlers: null,
       js: null,
       jsHeat: 0,
       structured,
@@ -101,6 +102,7 @@ export function translateModule(
         cf.frameWords = done.frameWords;
         cf.refLocalSlots = done.refLocalSlots;
         cf.sourceMap = done.sourceMap;
+        cf.handlers = done.handlers;
         cf.translate = null;
       },
     };
@@ -159,13 +161,17 @@ class Translator extends GcLowering {
     for (const t of type.results) resultWords += wordsOf(t);
     let paramWords = 0;
     for (const t of type.params) paramWords += wordsOf(t);
+    const frameWords = this.placeExnRegisters(
+      Math.max(this.maxWords, resultWords, this.tempsStart),
+    );
     return {
       code: this.code.slice(0, this.pc),
       paramWords,
       localsEnd: this.localsEnd,
-      frameWords: Math.max(this.maxWords, resultWords, this.tempsStart),
+      frameWords,
       refLocalSlots: refLocals.length === 0 ? NO_SLOTS : new Int32Array(refLocals),
       sourceMap: this.sourceMap.slice(0, this.sourceLength),
+      handlers: this.groups.length === 0 ? null : this.groups,
       js: null,
       jsHeat: 0,
       structured: null,
@@ -182,6 +188,7 @@ class Translator extends GcLowering {
     this.sourceLength = 0;
     this.h = 0;
     this.blocks = [];
+    this.resetExceptions();
     this.localTypes = [...type.params, ...locals];
     this.localWords = new Int32Array(this.localTypes.length);
     let w = 0;
@@ -230,6 +237,7 @@ class Translator extends GcLowering {
       this.pushEntry(LOCAL, this.localTypes[ins.a], this.localWords[ins.a], 0);
       return;
     }
+    if (this.lowersMemory && this.lowerMemoryInstruction(ins)) return;
     if (REINTERPRETS[op] === 1) {
       const i = this.h - 1;
       this.type[i] = OPS[op]!.results![0];
@@ -309,9 +317,18 @@ class Translator extends GcLowering {
   /** Dead code: only the block structure matters. */
   private unreachableInstruction(ins: Instruction): void {
     switch (ins.op) {
+      case Op.catch:
+      case Op.catch_all:
+        this.legacyCatch(ins);
+        return;
+      case Op.delegate:
+        this.delegate(ins);
+        return;
       case Op.block:
       case Op.loop:
       case Op.if:
+      case Op.try_table:
+      case Op.try:
         this.blocks.push({
           isLoop: false,
           isIf: ins.op === Op.if,
@@ -508,6 +525,28 @@ class Translator extends GcLowering {
         return;
       case Op.end:
         this.endInstruction();
+        return;
+      case Op.try_table:
+        this.tryTable(ins);
+        return;
+      case Op.try:
+        this.legacyTry(ins);
+        return;
+      case Op.catch:
+      case Op.catch_all:
+        this.legacyCatch(ins);
+        return;
+      case Op.delegate:
+        this.delegate(ins);
+        return;
+      case Op.throw:
+        this.throwInstruction(ins.a);
+        return;
+      case Op.throw_ref:
+        this.throwRef();
+        return;
+      case Op.rethrow:
+        this.rethrow(ins.a);
         return;
       case Op.br:
         this.branch(ins.a);
