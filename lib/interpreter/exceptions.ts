@@ -13,7 +13,7 @@
  * @module
  */
 
-import { type FuncType, ValType, valTypeName } from "../binary/types.ts";
+import { ValType, valTypeName } from "../binary/types.ts";
 import { canonicalFuncId } from "../validate/type_canon.ts";
 
 /** The value types a tag's parameters may have, by their text names. */
@@ -28,6 +28,14 @@ export type TagValueType =
   | "exnref";
 
 const TYPE_BY_NAME: Readonly<Record<string, number>> = ValType;
+
+/** The type of a tag: the types of its parameters (binary codes; see `ValType`), and no results. */
+export interface TagType {
+  /** The parameter types, in order. */
+  readonly params: readonly number[];
+  /** Always empty: tags have no results. */
+  readonly results: readonly number[];
+}
 
 /** Words of a value of type `t` in the register layout. */
 function wordsOf(t: number): number {
@@ -50,7 +58,7 @@ function wordsOf(t: number): number {
  */
 export class Tag {
   /** The tag's type: its parameters (it has no results). */
-  readonly type: FuncType;
+  readonly type: TagType;
   /** Register words of the payload. */
   readonly words: number;
   /** Word offset of each parameter in the payload. */
