@@ -56,8 +56,12 @@ export type {
   ValueType,
 } from "./lib/runtime/definitions.ts";
 export { CompileError, ExitError, LinkError, RuntimeError } from "./lib/errors.ts";
-export { Tag, type TagValueType, WasmException } from "./lib/interpreter/exceptions.ts";
-export type { FuncType, ValType } from "./lib/binary/types.ts";
+export {
+  Tag,
+  type TagType,
+  type TagValueType,
+  WasmException,
+} from "./lib/interpreter/exceptions.ts";
 export { wat2wasm } from "./lib/text/index.ts";
 export { callTracer, Profiler } from "./lib/runtime/listeners.ts";
 export type {

@@ -13,7 +13,12 @@
 import { CompileError } from "../errors.ts";
 import { type Features, FEATURES_3_0, requireFeature } from "./features.ts";
 import { decodeNameSection } from "./name_section.ts";
-import { Instruction, readInstruction, readRefType, readValType } from "./instruction.ts";
+import {
+  Instruction,
+  readInstruction,
+  readRefType as readRefTypeRaw,
+  readValType as readValTypeRaw,
+} from "./instruction.ts";
 import { Op } from "./opcodes.ts";
 import { ByteReader } from "./reader.ts";
 import {
@@ -23,12 +28,16 @@ import {
   type ElementSegment,
   type Export,
   ExternKind,
+  type FieldType,
   type FuncType,
   type GlobalType,
   type Import,
+  isRefType,
   type Limits,
-  type RefType,
+  PackedType,
+  refType,
   type TableType,
+  TypeKind,
   ValType,
   type WasmModule,
 } from "./types.ts";
@@ -186,7 +195,7 @@ class ModuleDecoder {
         return;
       }
       case SectionId.type:
-        this.vec(() => m.types.push(this.funcType()));
+        this.vec(() => this.recGroup());
         return;
       case SectionId.import:
         this.vec(() => m.imports.push(this.import()));
@@ -196,7 +205,7 @@ class ModuleDecoder {
         this.functionCount = m.functions.length;
         return;
       case SectionId.table:
-        this.vec(() => m.tables.push(this.tableType()));
+        this.vec(() => m.tables.push(this.definedTable()));
         return;
       case SectionId.memory:
         this.vec(() => m.memories.push({ limits: this.limits(true) }));
@@ -240,32 +249,116 @@ class ModuleDecoder {
     return n;
   }
 
-  private funcType(): FuncType {
-    const r = this.r;
-    const at = r.pos;
-    if (r.u8() !== 0x60) r.fail("integer representation too long", at);
-    const params: ValType[] = [], results: ValType[] = [];
-    const np = r.vecLength(1);
-    for (let i = 0; i < np; i++) params.push(this.valType());
-    const nr = r.vecLength(1);
-    for (let i = 0; i < nr; i++) results.push(this.valType());
-    return { params, results };
-  }
-
-  /** A value type; exnref only with exception handling. */
+  /** Reads a value type, checking that the features it needs are on. */
   private valType(): ValType {
     const at = this.r.pos;
-    const t = readValType(this.r);
-    if (t === ValType.exnref) requireFeature(this.m.features, "exceptions", at);
+    const t = readValTypeRaw(this.r);
+    this.checkTypeFeature(t, at);
     return t;
   }
 
-  /** A reference type; exnref only with exception handling. */
-  private refType(): RefType {
+  private refType(): ValType {
     const at = this.r.pos;
-    const t = readRefType(this.r);
-    if (t === ValType.exnref) requireFeature(this.m.features, "exceptions", at);
+    const t = readRefTypeRaw(this.r);
+    this.checkTypeFeature(t, at);
     return t;
+  }
+
+  /** Beyond 2.0's types: typed references need functionReferences; any/eq/i31/struct/array gc. */
+  private checkTypeFeature(t: ValType, at: number): void {
+    if (t === ValType.funcref || t === ValType.externref || !isRefType(t)) return;
+    if (t === ValType.exnref || t === ValType.nullexnref) {
+      requireFeature(this.m.features, "exceptions", at);
+    } else if (t < 0x100 && t !== ValType.nullfuncref && t !== ValType.nullexternref) {
+      requireFeature(this.m.features, "gc", at);
+    } else requireFeature(this.m.features, "functionReferences", at);
+  }
+
+  /** Reads one entry of the type section: a rec group, or a sub type standing alone. */
+  private recGroup(): void {
+    const r = this.r, m = this.m;
+    const at = r.pos;
+    if (r.bytes[r.pos] === 0x4e && r.pos < r.end) {
+      requireFeature(m.features, "gc", at);
+      r.pos++;
+      const start = m.types.length;
+      const n = r.vecLength(1);
+      for (let i = 0; i < n; i++) m.types.push(this.subType());
+      for (let i = start; i < m.types.length; i++) {
+        m.types[i].recStart = start;
+        m.types[i].recSize = n;
+      }
+      return;
+    }
+    m.types.push(this.subType());
+  }
+
+  private subType(): FuncType {
+    const r = this.r;
+    const at = r.pos;
+    const b = r.pos < r.end ? r.bytes[r.pos] : -1;
+    if (b === 0x50 || b === 0x4f) {
+      requireFeature(this.m.features, "gc", at);
+      r.pos++;
+      const n = r.vecLength(1);
+      let supertype: number | undefined;
+      for (let i = 0; i < n; i++) {
+        const s = r.u32();
+        if (i > 0) r.fail("multiple supertypes", at);
+        supertype = s;
+      }
+      const t = this.compType();
+      if (supertype !== undefined) t.supertype = supertype;
+      if (b === 0x50) t.final = false;
+      return t;
+    }
+    return this.compType();
+  }
+
+  private compType(): FuncType {
+    const r = this.r;
+    const at = r.pos;
+    const form = r.u8();
+    if (form === 0x60) {
+      const params: ValType[] = [], results: ValType[] = [];
+      const np = r.vecLength(1);
+      for (let i = 0; i < np; i++) params.push(this.valType());
+      const nr = r.vecLength(1);
+      for (let i = 0; i < nr; i++) results.push(this.valType());
+      return { params, results };
+    }
+    if (form === 0x5f || form === 0x5e) {
+      requireFeature(this.m.features, "gc", at);
+      const fields: FieldType[] = [];
+      if (form === 0x5f) {
+        const n = r.vecLength(2);
+        for (let i = 0; i < n; i++) fields.push(this.fieldType());
+      } else fields.push(this.fieldType());
+      return {
+        params: [],
+        results: [],
+        kind: form === 0x5f ? TypeKind.struct : TypeKind.array,
+        fields,
+      };
+    }
+    return r.fail(
+      this.m.features.gc ? "malformed composite type" : "integer representation too long",
+      at,
+    );
+  }
+
+  private fieldType(): FieldType {
+    const r = this.r;
+    const b = r.pos < r.end ? r.bytes[r.pos] : -1;
+    let type: number;
+    if (b === PackedType.i8 || b === PackedType.i16) {
+      r.pos++;
+      type = b;
+    } else type = this.valType();
+    const at = r.pos;
+    const mut = r.u8();
+    if (mut > 1) r.fail("malformed mutability", at);
+    return { type, mutable: mut === 1 };
   }
 
   /** A tag type: the attribute byte 0 (exception), then a type index. */
@@ -313,6 +406,21 @@ class ModuleDecoder {
   private tableType(): TableType {
     const element = this.refType();
     return { element, limits: this.limits() };
+  }
+
+  /** A table of the table section: a table type, or `0x40 0x00` then a table type and its initialiser. */
+  private definedTable(): TableType {
+    const r = this.r;
+    const at = r.pos;
+    if (r.pos < r.end && r.bytes[r.pos] === 0x40) {
+      requireFeature(this.m.features, "functionReferences", at);
+      r.pos++;
+      if (r.u8() !== 0x00) r.fail("malformed table", at);
+      const t = this.tableType();
+      t.init = this.constExpr();
+      return t;
+    }
+    return this.tableType();
   }
 
   private globalType(): GlobalType {
@@ -389,7 +497,8 @@ class ModuleDecoder {
     const table = active && (flags & 2) ? r.u32() : 0;
     const offsetExpr = active ? this.constExpr() : undefined;
     const usesExprs = (flags & 4) !== 0;
-    let type: RefType = ValType.funcref;
+    // The function-index encodings hold non-null function references.
+    let type: ValType = usesExprs ? ValType.funcref : refType(ValType.funcref, false);
     if (flags !== 0 && flags !== 4) {
       if (usesExprs) type = this.refType();
       else {

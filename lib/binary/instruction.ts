@@ -8,8 +8,17 @@
  */
 
 import type { ByteReader } from "./reader.ts";
-import { Imm, Op, OPS, PREFIX_FC, PREFIX_FD, PREFIX_FD_RELAXED, PREFIX_FE } from "./opcodes.ts";
-import { HEAP_NOEXN, type RefType, ValType } from "./types.ts";
+import {
+  Imm,
+  Op,
+  OPS,
+  PREFIX_FB,
+  PREFIX_FC,
+  PREFIX_FD,
+  PREFIX_FD_RELAXED,
+  PREFIX_FE,
+} from "./opcodes.ts";
+import { concreteHeapType, isAbstractHeapType, refType, type ValType } from "./types.ts";
 
 /** {@link Instruction.needs}: the instruction names a memory the 2.0 way cannot. */
 export const NEEDS_MULTI_MEMORY = 1;
@@ -25,7 +34,7 @@ export const BLOCK_EMPTY = -0x40;
  *
  * | immediate | fields |
  * |---|---|
- * | blockType | `a`: a type index (≥ 0), {@link BLOCK_EMPTY}, or a value type code − 0x80 |
+ * | blockType | `a`: a type index (≥ 0), {@link BLOCK_EMPTY}, or a value type (see {@link blockValType}) |
  * | label, func, local, global, table, elem, data | `a`: the index |
  * | brTable | `list`: the label indices (`count` of them), `a`: the default label |
  * | callIndirect | `a`: type index, `b`: table index |
@@ -35,7 +44,11 @@ export const BLOCK_EMPTY = -0x40;
  * | lane | `a`: lane |
  * | i32, f32 | `a`: value / bit pattern as int32 |
  * | i64, f64 | `a`: low 32 bits, `b`: high 32 bits |
- * | refType | `a`: the reference type code |
+ * | refType | `a`: the heap type (`ref.null`) |
+ * | typeIndex | `a`: the type index |
+ * | twoIndices | `a`, `b`: the two indices |
+ * | heapType | `a`: the heap type (nullability from the opcode) |
+ * | brOnCast | `a`: the label, `b`, `c`: the source and target reference types |
  * | selectTypes | `list`: the value types (`count` of them) |
  * | tableInit | `a`: element segment, `b`: table |
  * | tableCopy | `a`: destination table, `b`: source table |
@@ -72,7 +85,48 @@ export class Instruction {
   readonly bytes: Uint8Array = new Uint8Array(16);
 }
 
-const VALUE_TYPE_BYTES = new Set<number>(Object.values(ValType));
+/** The single-byte value types of 2.0 (numbers, vectors, `funcref`, `externref`). */
+const VALUE_TYPE_BYTES = new Set<number>([0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]);
+
+/** The value type of a block type immediate `a` that is negative and not {@link BLOCK_EMPTY}. */
+export function blockValType(a: number): ValType {
+  return a < -0x80 ? -a : a + 0x80;
+}
+
+/** The block type immediate of a single value type result. */
+function blockTypeOf(t: ValType): number {
+  return t < 0x80 ? t - 0x80 : -t;
+}
+
+/**
+ * Reads a heap type (s33): an abstract heap type's code, or a concrete type
+ * index as `0x200 + 2i`; fails with "malformed heap type" otherwise.
+ */
+export function readHeapType(r: ByteReader): number {
+  const at = r.pos;
+  const v = r.s33();
+  if (v >= 0) {
+    if (v > 0xfffffff) r.fail("type index too large", at);
+    return concreteHeapType(v);
+  }
+  const code = v + 0x80;
+  if (v < -0x40 || !isAbstractHeapType(code)) r.fail("malformed heap type", at);
+  return code;
+}
+
+/** Reads a block type: `0x40`, a value type (see {@link blockValType}) or an s33 type index. */
+function readBlockType(r: ByteReader): number {
+  const b = r.bytes[r.pos];
+  if (r.pos < r.end && (b === 0x40 || VALUE_TYPE_BYTES.has(b) || isAbstractHeapType(b))) {
+    r.pos++;
+    return b - 0x80;
+  }
+  if (r.pos < r.end && (b === 0x63 || b === 0x64)) return blockTypeOf(readValType(r));
+  const at = r.pos;
+  const index = r.s33();
+  if (index < 0) r.fail("malformed block type", at);
+  return index;
+}
 
 /** The kinds of a `try_table` catch clause, by binary code. */
 export const CatchKind = {
@@ -82,31 +136,25 @@ export const CatchKind = {
   catchAllRef: 3,
 } as const;
 
-/** Reads a value type byte; fails with "malformed value type" otherwise. */
+/**
+ * Reads a value type: a single-byte type, or `0x63 ht` / `0x64 ht` (`(ref
+ * null ht)` / `(ref ht)`); fails with "malformed value type" otherwise.
+ */
 export function readValType(r: ByteReader): ValType {
   const at = r.pos;
   const b = r.u8();
-  if (!VALUE_TYPE_BYTES.has(b)) r.fail("malformed value type", at);
-  return b as ValType;
+  if (VALUE_TYPE_BYTES.has(b) || isAbstractHeapType(b)) return b;
+  if (b === 0x63 || b === 0x64) return refType(readHeapType(r), b === 0x63);
+  return r.fail("malformed value type", at);
 }
 
-/** Reads a reference type byte; fails with "malformed reference type" otherwise. */
-export function readRefType(r: ByteReader): RefType {
+/** Reads a reference type; fails with "malformed reference type" otherwise. */
+export function readRefType(r: ByteReader): ValType {
   const at = r.pos;
   const b = r.u8();
-  if (b !== ValType.funcref && b !== ValType.externref && b !== ValType.exnref) {
-    r.fail("malformed reference type", at);
-  }
-  return b;
-}
-
-/** Reads the heap type of `ref.null`: a reference type byte, or `noexn` (read as exnref). */
-function readNullHeapType(r: ByteReader): RefType {
-  if (r.pos < r.end && r.bytes[r.pos] === HEAP_NOEXN) {
-    r.pos++;
-    return ValType.exnref;
-  }
-  return readRefType(r);
+  if (isAbstractHeapType(b)) return b;
+  if (b === 0x63 || b === 0x64) return refType(readHeapType(r), b === 0x63);
+  return r.fail("malformed reference type", at);
 }
 
 /**
@@ -157,10 +205,13 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
   const offset = r.pos;
   ins.offset = offset;
   let id = r.u8();
-  if (id >= 0xfc && id <= 0xfe) {
+  if (id >= 0xfb && id <= 0xfe) {
     const sub = r.u32();
-    if (sub <= 0xff) id = (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : PREFIX_FE) + sub;
-    else if (id === 0xfd && sub < 0x200) id = PREFIX_FD_RELAXED + sub - 0x100;
+    if (sub <= 0xff) {
+      id =
+        (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : id === 0xfe ? PREFIX_FE : PREFIX_FB) +
+        sub;
+    } else if (id === 0xfd && sub < 0x200) id = PREFIX_FD_RELAXED + sub - 0x100;
     else id = -1;
   }
   const info = id < 0 ? undefined : OPS[id];
@@ -169,19 +220,9 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
   switch (info.imm) {
     case Imm.none:
       return;
-    case Imm.blockType: {
-      const b = r.bytes[r.pos];
-      if (r.pos < r.end && (b === 0x40 || VALUE_TYPE_BYTES.has(b))) {
-        r.pos++;
-        ins.a = b - 0x80;
-      } else {
-        const at = r.pos;
-        const index = r.s33();
-        if (index < 0) r.fail("malformed block type", at);
-        ins.a = index;
-      }
+    case Imm.blockType:
+      ins.a = readBlockType(r);
       return;
-    }
     case Imm.label:
     case Imm.func:
     case Imm.local:
@@ -233,22 +274,30 @@ export function readInstruction(r: ByteReader, ins: Instruction): void {
       ins.b = r.hi;
       return;
     case Imm.refType:
-      ins.a = readNullHeapType(r);
+    case Imm.heapType:
+      ins.a = readHeapType(r);
       return;
+    case Imm.typeIndex:
+      ins.a = r.u32();
+      return;
+    case Imm.twoIndices:
+      ins.a = r.u32();
+      ins.b = r.u32();
+      return;
+    case Imm.brOnCast: {
+      const at = r.pos;
+      const flags = r.u8();
+      if (flags > 3) r.fail("malformed br_on_cast flags", at);
+      ins.a = r.u32();
+      ins.b = refType(readHeapType(r), (flags & 1) !== 0);
+      ins.c = refType(readHeapType(r), (flags & 2) !== 0);
+      return;
+    }
     case Imm.tag:
       ins.a = r.u32();
       return;
     case Imm.tryTable: {
-      const b = r.bytes[r.pos];
-      if (r.pos < r.end && (b === 0x40 || VALUE_TYPE_BYTES.has(b))) {
-        r.pos++;
-        ins.a = b - 0x80;
-      } else {
-        const at = r.pos;
-        const index = r.s33();
-        if (index < 0) r.fail("malformed block type", at);
-        ins.a = index;
-      }
+      ins.a = readBlockType(r);
       const n = r.vecLength(2);
       const list = ins.list;
       for (let i = 0; i < n; i++) {

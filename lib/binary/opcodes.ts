@@ -8,6 +8,7 @@
  * - single-byte opcodes keep their byte value (0x00..0xFF);
  * - `0xFC n` (saturating truncation, bulk memory, tables) is `0x100 + n`;
  * - `0xFD n` (SIMD) is `0x200 + n`;
+ * - `0xFB n` (GC) is `0x400 + n`.
  * - `0xFE n` (threads: atomics) is `0x300 + n` (see `isAtomicOp`).
  *
  * @module
@@ -17,6 +18,8 @@
 export const PREFIX_FC = 0x100;
 /** First op id of the `0xFD` (SIMD) prefixed instructions. */
 export const PREFIX_FD = 0x200;
+/** First op id of the `0xFB` (GC) prefixed instructions. */
+export const PREFIX_FB = 0x400;
 /**
  * First op id of the relaxed SIMD instructions, `0xFD n` with n from 0x100:
  * `0xFD n` is `PREFIX_FD_RELAXED + (n - 0x100)`. (The ids between are left
@@ -29,6 +32,11 @@ export const RELAXED_SIMD_FIRST_SUB = 0x100;
 export const PREFIX_FE = 0x300;
 /** One past the largest op id. */
 export const OP_COUNT = 0x600;
+
+/** True for the op ids of `0xFB` (GC) instructions. */
+export function isGcOp(id: number): boolean {
+  return id >= PREFIX_FB && id < PREFIX_FB + 0x100;
+}
 
 /** True for the op ids of the 0xFE (threads) instructions. */
 export function isAtomicOp(id: number): boolean {
@@ -91,6 +99,14 @@ export const Imm = {
   memArgLane: 25,
   /** 16 lane index bytes (`i8x16.shuffle`). */
   shuffle: 26,
+  /** A type index (`call_ref`, `struct.new`, `array.get` ...). */
+  typeIndex: 40,
+  /** Two u32 indices (`struct.get` type and field, `array.copy` types, `array.new_fixed` type and count ...). */
+  twoIndices: 41,
+  /** A heap type, the nullability given by the opcode (`ref.test`, `ref.cast`). */
+  heapType: 42,
+  /** Cast flags, a label and two heap types (`br_on_cast`, `br_on_cast_fail`). */
+  brOnCast: 43,
   /** A memory argument whose alignment must be the natural one (atomics). */
   atomicMemArg: 27,
   /** A reserved zero byte that names no memory (`atomic.fence`). */
@@ -626,6 +642,49 @@ for (const [code, name, sig] of simdPlain) {
   op(PREFIX_FD + code, name, Imm.none, sig);
 }
 
+// Typed function references (single-byte opcodes).
+op(0x14, "call_ref", Imm.typeIndex, null);
+op(0x15, "return_call_ref", Imm.typeIndex, null);
+op(0xd3, "ref.eq", Imm.none, null);
+op(0xd4, "ref.as_non_null", Imm.none, null);
+op(0xd5, "br_on_null", Imm.label, null);
+op(0xd6, "br_on_non_null", Imm.label, null);
+
+// GC (0xFB prefix).
+const gcOps: [number, string, Imm][] = [
+  [0, "struct.new", Imm.typeIndex],
+  [1, "struct.new_default", Imm.typeIndex],
+  [2, "struct.get", Imm.twoIndices],
+  [3, "struct.get_s", Imm.twoIndices],
+  [4, "struct.get_u", Imm.twoIndices],
+  [5, "struct.set", Imm.twoIndices],
+  [6, "array.new", Imm.typeIndex],
+  [7, "array.new_default", Imm.typeIndex],
+  [8, "array.new_fixed", Imm.twoIndices],
+  [9, "array.new_data", Imm.twoIndices],
+  [10, "array.new_elem", Imm.twoIndices],
+  [11, "array.get", Imm.typeIndex],
+  [12, "array.get_s", Imm.typeIndex],
+  [13, "array.get_u", Imm.typeIndex],
+  [14, "array.set", Imm.typeIndex],
+  [15, "array.len", Imm.none],
+  [16, "array.fill", Imm.typeIndex],
+  [17, "array.copy", Imm.twoIndices],
+  [18, "array.init_data", Imm.twoIndices],
+  [19, "array.init_elem", Imm.twoIndices],
+  [20, "ref.test", Imm.heapType],
+  [21, "ref.test", Imm.heapType],
+  [22, "ref.cast", Imm.heapType],
+  [23, "ref.cast", Imm.heapType],
+  [24, "br_on_cast", Imm.brOnCast],
+  [25, "br_on_cast_fail", Imm.brOnCast],
+  [26, "any.convert_extern", Imm.none],
+  [27, "extern.convert_any", Imm.none],
+  [28, "ref.i31", Imm.none],
+  [29, "i31.get_s", Imm.none],
+  [30, "i31.get_u", Imm.none],
+];
+for (const [code, name, imm] of gcOps) op(PREFIX_FB + code, name, imm, null);
 // 0xFE: threads (atomic memory accesses, wait/notify, fence); their alignment must be natural.
 op(PREFIX_FE + 0x00, "memory.atomic.notify", Imm.atomicMemArg, "ii:i", 2);
 op(PREFIX_FE + 0x01, "memory.atomic.wait32", Imm.atomicMemArg, "iil:i", 2);
@@ -746,6 +805,43 @@ export const Op = {
   table_size: PREFIX_FC + 16,
   table_fill: PREFIX_FC + 17,
   v128_const: PREFIX_FD + 0x0c,
+  call_ref: 0x14,
+  return_call_ref: 0x15,
+  ref_eq: 0xd3,
+  ref_as_non_null: 0xd4,
+  br_on_null: 0xd5,
+  br_on_non_null: 0xd6,
+  struct_new: PREFIX_FB + 0,
+  struct_new_default: PREFIX_FB + 1,
+  struct_get: PREFIX_FB + 2,
+  struct_get_s: PREFIX_FB + 3,
+  struct_get_u: PREFIX_FB + 4,
+  struct_set: PREFIX_FB + 5,
+  array_new: PREFIX_FB + 6,
+  array_new_default: PREFIX_FB + 7,
+  array_new_fixed: PREFIX_FB + 8,
+  array_new_data: PREFIX_FB + 9,
+  array_new_elem: PREFIX_FB + 10,
+  array_get: PREFIX_FB + 11,
+  array_get_s: PREFIX_FB + 12,
+  array_get_u: PREFIX_FB + 13,
+  array_set: PREFIX_FB + 14,
+  array_len: PREFIX_FB + 15,
+  array_fill: PREFIX_FB + 16,
+  array_copy: PREFIX_FB + 17,
+  array_init_data: PREFIX_FB + 18,
+  array_init_elem: PREFIX_FB + 19,
+  ref_test: PREFIX_FB + 20,
+  ref_test_null: PREFIX_FB + 21,
+  ref_cast: PREFIX_FB + 22,
+  ref_cast_null: PREFIX_FB + 23,
+  br_on_cast: PREFIX_FB + 24,
+  br_on_cast_fail: PREFIX_FB + 25,
+  any_convert_extern: PREFIX_FB + 26,
+  extern_convert_any: PREFIX_FB + 27,
+  ref_i31: PREFIX_FB + 28,
+  i31_get_s: PREFIX_FB + 29,
+  i31_get_u: PREFIX_FB + 30,
 } as const;
 
 /** The name of an op id, for messages. */
@@ -758,6 +854,7 @@ export function opBytesText(id: number): string {
   const hex = (n: number) => "0x" + n.toString(16).padStart(2, "0");
   if (id >= PREFIX_FD_RELAXED) return `0xfd ${hex(simdSubOpcode(id))}`;
   if (isAtomicOp(id)) return `0xfe ${hex(id - PREFIX_FE)}`;
+  if (id >= PREFIX_FB) return `0xfb ${hex(id - PREFIX_FB)}`;
   if (id >= PREFIX_FD) return `0xfd ${hex(id - PREFIX_FD)}`;
   if (id >= PREFIX_FC) return `0xfc ${hex(id - PREFIX_FC)}`;
   return hex(id);

@@ -13,7 +13,8 @@
  * @module
  */
 
-import { type FuncType, ValType, valTypeName } from "../binary/types.ts";
+import { ValType, valTypeName } from "../binary/types.ts";
+import { canonicalFuncId } from "../validate/type_canon.ts";
 
 /** The value types a tag's parameters may have, by their text names. */
 export type TagValueType =
@@ -27,6 +28,14 @@ export type TagValueType =
   | "exnref";
 
 const TYPE_BY_NAME: Readonly<Record<string, number>> = ValType;
+
+/** The type of a tag: the types of its parameters (binary codes; see `ValType`), and no results. */
+export interface TagType {
+  /** The parameter types, in order. */
+  readonly params: readonly number[];
+  /** Always empty: tags have no results. */
+  readonly results: readonly number[];
+}
 
 /** Words of a value of type `t` in the register layout. */
 function wordsOf(t: number): number {
@@ -49,21 +58,26 @@ function wordsOf(t: number): number {
  */
 export class Tag {
   /** The tag's type: its parameters (it has no results). */
-  readonly type: FuncType;
+  readonly type: TagType;
   /** Register words of the payload. */
   readonly words: number;
   /** Word offset of each parameter in the payload. */
   readonly offsets: Int32Array;
   /** A name for messages (the export or import name, when known). */
   debugName: string;
+  /** The canonical id of the tag's function type (imports match by it; see type_canon.ts). */
+  readonly typeId: number;
 
   /**
    * Creates a tag whose exceptions carry values of the given types.
    *
    * @param params the parameter types, by name (`"i32"`, ...) or binary code.
    * @param debugName a name for messages.
+   * @param typeId the canonical id of the tag's type when a module defines it
+   *   (its types may be concrete references); by default, that of a plain
+   *   function type with these parameters.
    */
-  constructor(params: readonly (TagValueType | number)[], debugName = "tag") {
+  constructor(params: readonly (TagValueType | number)[], debugName = "tag", typeId?: number) {
     const types = params.map((p) => {
       const t = typeof p === "number" ? p : TYPE_BY_NAME[p];
       if (t === undefined || valTypeName(t).startsWith("<")) {
@@ -80,6 +94,7 @@ export class Tag {
     });
     this.words = w;
     this.debugName = debugName;
+    this.typeId = typeId ?? canonicalFuncId(types, []);
   }
 
   /** The parameter types by name. */

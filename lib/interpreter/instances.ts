@@ -8,6 +8,7 @@
 
 import type { FuncType, RefType, ValType } from "../binary/types.ts";
 import { RuntimeError } from "../errors.ts";
+import { canonicalFuncId, isCanonSubtype } from "../validate/type_canon.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { type DirectFunction, type EntryAdapter, lazyDirect } from "./jit/adapters.ts";
 import type { Tag } from "./exceptions.ts";
@@ -244,6 +245,8 @@ export interface RegisterViews {
   readonly F64: Float64Array;
   /** References, by slot (word offset >> 1). */
   readonly refs: unknown[];
+  /** The callee of a `call_ref` (set by `call_ref_prepare`, read by the call that follows). */
+  refCallee: unknown;
 }
 
 /** What a host function sees of the machine that calls it. */
@@ -287,7 +290,9 @@ export function tableCallee(table: TableInstance, index: number, typeId: number)
   if (i >= elements.length) throw new RuntimeError("undefined element");
   const f = elements[i] as FunctionInstance | null;
   if (f === null) throw new RuntimeError(`uninitialized element ${i}`);
-  if (f.typeId !== typeId) throw new RuntimeError("indirect call type mismatch");
+  if (f.typeId !== typeId && !isCanonSubtype(f.typeId, typeId)) {
+    throw new RuntimeError("indirect call type mismatch");
+  }
   return f;
 }
 
@@ -396,15 +401,11 @@ function objectArray<T>(): T[] {
 
 const OBJECT_PLACEHOLDER = {};
 
-const typeIds = new Map<string, number>();
-
-/** Returns the same small integer for structurally equal function types. */
+/**
+ * Returns the same small integer for equivalent types: the canonical type id
+ * (see `lib/validate/type_canon.ts`) of a validated module's type, or of a
+ * host signature (whose types are all abstract).
+ */
 export function internType(type: FuncType): number {
-  const key = `${type.params.join(",")}:${type.results.join(",")}`;
-  let id = typeIds.get(key);
-  if (id === undefined) {
-    id = typeIds.size;
-    typeIds.set(key, id);
-  }
-  return id;
+  return type.canonId ?? canonicalFuncId(type.params, type.results);
 }

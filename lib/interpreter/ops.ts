@@ -487,6 +487,34 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // Exception handling: throw (tag index, the values' first register); throw_ref (the exnref).
   ["throw", "nr"],
   ["throw_ref", "r"],
+  // Typed references and GC (execute/gc_ops.ts). Types are canonical: `n` a canonical type id,
+  // `i` a canonical reference type (see lib/validate/type_canon.ts).
+  ["ref_as_non_null", "rr"], // dst, ref: traps on null
+  ["call_ref_prepare", "r"], // the callee of the next call_indirect with table -1
+  ["ref_test", "rri"], // i32 dst, ref, type
+  ["ref_test_fail", "rri"], // i32 dst, ref, type: 1 when the test fails
+  ["ref_cast", "rri"], // dst, ref, type: traps on failure
+  ["ref_eq", "rrr"],
+  ["ref_i31", "rr"],
+  ["i31_get", "rri"], // i32 dst, ref, 1 signed / 0 unsigned
+  ["any_convert_extern", "rr"],
+  ["extern_convert_any", "rr"],
+  ["struct_new", "rrn"], // dst, first field's register (fields in a row), type
+  ["struct_new_default", "rn"],
+  ["struct_get", "rrnni"], // dst, ref, type, field, 0 plain / 1 signed / 2 unsigned
+  ["struct_set", "rrnn"], // ref, value, type, field
+  ["array_new", "rrrn"], // dst, value, length, type
+  ["array_new_default", "rrn"], // dst, length, type
+  ["array_new_fixed", "rrnn"], // dst, first element's register, type, count
+  ["array_new_data", "rrrnn"], // dst, offset, length, type, segment
+  ["array_new_elem", "rrrnn"],
+  ["array_get", "rrrni"], // dst, ref, index, type, 0 plain / 1 signed / 2 unsigned
+  ["array_set", "rrrn"], // ref, index, value, type
+  ["array_len", "rr"],
+  ["array_fill", "rrrrn"], // ref, offset, value, count, type
+  ["array_copy", "rrrrrn"], // dst ref, dst offset, src ref, src offset, count, type
+  ["array_init_data", "rrrrnn"], // ref, dst offset, src offset, count, type, segment
+  ["array_init_elem", "rrrrnn"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

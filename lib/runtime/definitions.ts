@@ -15,7 +15,16 @@ import {
   type WasmModule,
 } from "../binary/types.ts";
 
-/** A WebAssembly value type, as spelled in the text format. */
+/**
+ * A WebAssembly value type, as spelled in the text format: the numeric and
+ * vector types, the abstract reference types (`funcref`, `anyref`, `eqref`,
+ * `i31ref`, `structref`, `arrayref`, `exnref` and the bottom types
+ * `nullfuncref`, `nullexternref`, `nullref`, `nullexnref`), or a typed
+ * reference such as `(ref func)`, `(ref null any)` or `(ref 3)` / `(ref null 3)`
+ * (a concrete type, by its index in the module's type section). GC values
+ * (structs, arrays, i31s) cross to the host as opaque handles that it can
+ * pass back.
+ */
 export type ValueType =
   | "i32"
   | "i64"
@@ -24,7 +33,17 @@ export type ValueType =
   | "v128"
   | "funcref"
   | "externref"
-  | "exnref";
+  | "anyref"
+  | "eqref"
+  | "i31ref"
+  | "structref"
+  | "arrayref"
+  | "exnref"
+  | "nullfuncref"
+  | "nullexternref"
+  | "nullref"
+  | "nullexnref"
+  | `(ref ${string})`;
 
 /** Where an imported entity comes from. */
 export interface ImportName {

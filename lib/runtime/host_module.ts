@@ -5,8 +5,14 @@
  * @module
  */
 
+import {
+  type FuncType,
+  HeapType,
+  refType,
+  type ValType,
+  VALTYPE_BY_NAME,
+} from "../binary/types.ts";
 import { Tag } from "../interpreter/exceptions.ts";
-import { type FuncType, type ValType, VALTYPE_BY_NAME } from "../binary/types.ts";
 import {
   FunctionInstance,
   GlobalInstance,
@@ -40,8 +46,12 @@ export type HostFunction = (caller: Module | undefined, ...params: any[]) => unk
 
 function typeCode(t: ValueType): ValType {
   const code = Object.hasOwn(VALTYPE_BY_NAME, t) ? VALTYPE_BY_NAME[t] : undefined;
-  if (code === undefined) throw new TypeError(`unknown value type "${t}"`);
-  return code;
+  if (code !== undefined) return code;
+  // `(ref null? ht)` with an abstract heap type (a host module has no types of its own).
+  const m = /^\(ref (null )?(\w+)\)$/.exec(t);
+  const heap: Record<string, number> = HeapType;
+  if (m !== null && Object.hasOwn(heap, m[2])) return refType(heap[m[2]], m[1] !== undefined);
+  throw new TypeError(`unknown value type "${t}"`);
 }
 
 /** What the builder needs from the runtime. */

@@ -7,17 +7,23 @@
  * @module
  */
 
-import { evalExtendedConst } from "./extended_const.ts";
 import { Op } from "../binary/opcodes.ts";
 import {
+  concreteHeapType,
   type ConstExpr,
   ExternKind,
   externKindName,
   type Import,
+  isNullable,
   type Limits,
+  refType,
+  typeIndexOf,
   ValType,
   valTypeName,
+  type WasmModule,
 } from "../binary/types.ts";
+import { canonMatches, isCanonSubtype } from "../validate/type_canon.ts";
+import { evalConstStack } from "./const_eval.ts";
 import { LinkError, RuntimeError } from "../errors.ts";
 import {
   FunctionInstance,
@@ -77,6 +83,12 @@ function importText(imp: Import): string {
   return `import "${imp.module}" "${imp.name}"`;
 }
 
+/** A module's value type in canonical form (concrete indices as canonical ids; see type_canon.ts). */
+export function canonValType(m: WasmModule, t: number): number {
+  const i = typeIndexOf(t);
+  return i < 0 ? t : refType(concreteHeapType(m.types[i].canonId!), isNullable(t));
+}
+
 /** Checks the spec's limits subtyping: `actual` (current size, max) within `expected`. */
 function limitsMatch(size: number, max: number | undefined, expected: Limits): boolean {
   if (size < expected.min) return false;
@@ -116,7 +128,7 @@ export function link(
     switch (d.kind) {
       case ExternKind.func: {
         const fn = ps.functions[entry.index];
-        if (fn.typeId !== state.typeIds[d.typeIndex]) {
+        if (!isCanonSubtype(fn.typeId, state.typeIds[d.typeIndex])) {
           throw incompatible("function types differ");
         }
         state.functions.push(fn);
@@ -124,7 +136,9 @@ export function link(
       }
       case ExternKind.table: {
         const table = ps.tables[entry.index];
-        if (table.type !== d.type.element) throw incompatible("element types differ");
+        if (table.type !== canonValType(m, d.type.element)) {
+          throw incompatible("element types differ");
+        }
         if (table.address64 !== (d.type.limits.address64 === true)) {
           throw incompatible("index types differ (i32 and i64)");
         }
@@ -150,7 +164,11 @@ export function link(
       }
       case ExternKind.global: {
         const global = ps.globals[entry.index];
-        if (global.type !== d.type.type || global.mutable !== d.type.mutable) {
+        const expected = canonValType(m, d.type.type);
+        if (
+          global.mutable !== d.type.mutable ||
+          (d.type.mutable ? global.type !== expected : !canonMatches(global.type, expected))
+        ) {
           throw incompatible(
             `expected ${d.type.mutable ? "mutable " : ""}${valTypeName(d.type.type)}`,
           );
@@ -160,11 +178,7 @@ export function link(
       }
       case ExternKind.tag: {
         const tag = ps.tags[entry.index];
-        const want = m.types[d.typeIndex].params;
-        const have = tag.type.params;
-        if (want.length !== have.length || want.some((t, i) => t !== have[i])) {
-          throw incompatible("tag types differ");
-        }
+        if (tag.typeId !== state.typeIds[d.typeIndex]) throw incompatible("tag types differ");
         state.tags.push(tag);
         break;
       }
@@ -173,6 +187,7 @@ export function link(
 
   const defs = compiled.definitions.functions;
   const codes = compiled.code;
+  const pendingTableInits: [TableInstance, ConstExpr][] = [];
   for (let i = 0; i < m.functions.length; i++) {
     const index = m.importedFunctionCount + i;
     state.functions.push(
@@ -191,15 +206,19 @@ export function link(
         `table of ${t.limits.min} elements exceeds the limit ${limits.tableLimit}`,
       );
     }
-    state.tables.push(
-      new TableInstance(
-        t.element,
-        t.limits.min,
-        t.limits.max,
-        limits.tableLimit,
-        t.limits.address64 === true,
-      ),
+    const table = new TableInstance(
+      canonValType(m, t.element),
+      t.limits.min,
+      t.limits.max,
+      limits.tableLimit,
+      t.limits.address64 === true,
     );
+    if (t.init !== undefined) {
+      // Evaluated now, in table order: its global.get may only read earlier globals,
+      // which are imports here (defined globals come next).
+      pendingTableInits.push([table, t.init]);
+    }
+    state.tables.push(table);
   }
   for (const mem of m.memories) {
     if (mem.limits.min > limits.memoryLimitPages) {
@@ -228,12 +247,21 @@ export function link(
   m.tags.forEach((typeIndex, i) => {
     const index = m.importedTagCount + i;
     const name = m.exports.find((e) => e.kind === ExternKind.tag && e.index === index)?.name;
-    state.tags.push(new Tag(m.types[typeIndex].params, name ? `tag "${name}"` : `tag ${index}`));
+    const type = m.types[typeIndex];
+    const params = type.params.map((t) => canonValType(m, t));
+    state.tags.push(
+      new Tag(params, name ? `tag "${name}"` : `tag ${index}`, state.typeIds[typeIndex]),
+    );
   });
   for (const g of m.globals) {
-    const global = new GlobalInstance(g.type.type, g.type.mutable);
-    evalConst(g.init, state, global);
+    const global = new GlobalInstance(canonValType(m, g.type.type), g.type.mutable);
+    evalConst(g.init, state, global, m);
     state.globals.push(global);
+  }
+  const init = new GlobalInstance(ValType.anyref, true);
+  for (const [table, expr] of pendingTableInits) {
+    evalConst(expr, state, init, m);
+    table.elements.fill(init.ref);
   }
   const scratch = new GlobalInstance(ValType.funcref, true);
   for (const seg of m.elements) {
@@ -242,7 +270,7 @@ export function link(
       continue;
     }
     state.elements.push(seg.items.map((item) => {
-      evalConst(item, state, scratch);
+      evalConst(item, state, scratch, m);
       return scratch.ref;
     }));
   }
@@ -259,7 +287,7 @@ export function initializeSegments(compiled: CompiledModule, state: InstanceStat
   const scratch = new GlobalInstance(ValType.i32, false);
   m.elements.forEach((seg, i) => {
     if (seg.mode !== "active") return;
-    evalConst(seg.offsetExpr!, state, scratch);
+    evalConst(seg.offsetExpr!, state, scratch, m);
     const offset = segmentOffset(scratch, state.tables[seg.table].address64);
     const items = state.elements[i];
     const table = state.tables[seg.table].elements;
@@ -271,7 +299,7 @@ export function initializeSegments(compiled: CompiledModule, state: InstanceStat
   });
   m.data.forEach((seg, i) => {
     if (seg.mode !== "active") return;
-    evalConst(seg.offsetExpr!, state, scratch);
+    evalConst(seg.offsetExpr!, state, scratch, m);
     const memory = state.memories[seg.memory];
     const offset = segmentOffset(scratch, memory.address64);
     const bytes = state.data[i];
@@ -290,12 +318,14 @@ function segmentOffset(value: GlobalInstance, address64: boolean): number {
 }
 
 /** Evaluates a (validated) constant expression into `out`'s bits or ref. */
-export function evalConst(expr: ConstExpr, state: InstanceState, out: GlobalInstance): void {
-  if (expr.instructions.length > 1) {
-    evalExtendedConst(expr, state, out);
-    return;
-  }
-  const ins = expr.instructions[expr.instructions.length - 1];
+export function evalConst(
+  expr: ConstExpr,
+  state: InstanceState,
+  out: GlobalInstance,
+  module?: WasmModule,
+): void {
+  if (expr.instructions.length !== 1) return evalStack(expr, state, out, module);
+  const ins = expr.instructions[0];
   const bits = out.bits;
   switch (ins.op) {
     case Op.i32_const:
@@ -325,5 +355,16 @@ export function evalConst(expr: ConstExpr, state: InstanceState, out: GlobalInst
       return;
     }
   }
-  throw new RuntimeError(`cannot evaluate constant instruction ${ins.op}`);
+  evalStack(expr, state, out, module);
+}
+
+/** The general evaluator (GC allocations, conversions, arithmetic). */
+function evalStack(
+  expr: ConstExpr,
+  state: InstanceState,
+  out: GlobalInstance,
+  module: WasmModule | undefined,
+): void {
+  if (module === undefined) throw new RuntimeError("cannot evaluate a constant expression");
+  evalConstStack(expr, state, (i) => module.types[i].canonId!, out);
 }

@@ -4,9 +4,11 @@
  * @module
  */
 
-import { ValType } from "../binary/types.ts";
+import { HeapType, heapTypeOf, valTypeName } from "../binary/types.ts";
 import type { TableInstance } from "../interpreter/instances.ts";
-import type { TableDefinition } from "./definitions.ts";
+import { externalize } from "../interpreter/gc_heap.ts";
+import { heapTop } from "../validate/type_canon.ts";
+import type { TableDefinition, ValueType } from "./definitions.ts";
 import type { FuncRefExporter, FuncRefResolver } from "./values.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
 
@@ -40,9 +42,14 @@ export class Table {
     return t.#table;
   }
 
-  /** `"funcref"` or `"externref"`. */
-  get element(): "funcref" | "externref" {
-    return this.#table.type === ValType.funcref ? "funcref" : "externref";
+  /** The element type: `"funcref"`, `"externref"`, or a 3.0 reference type's text. */
+  get element(): ValueType {
+    return valTypeName(this.#table.type) as ValueType;
+  }
+
+  /** True for tables of function references (`funcref`, `(ref $f)` ...). */
+  get #holdsFunctions(): boolean {
+    return heapTop(heapTypeOf(this.#table.type)) === HeapType.func;
   }
 
   /** Number of elements. */
@@ -56,21 +63,21 @@ export class Table {
     if (!Number.isInteger(index) || index < 0 || index >= e.length) return undefined;
     const v = e[index];
     if (v === null) return null;
-    return this.#table.type === ValType.funcref ? this.#fromFuncRef(v as FunctionInstance) : v;
+    return this.#holdsFunctions ? this.#fromFuncRef(v as FunctionInstance) : externalize(v);
   }
 
   /** Sets the element at `index`; returns false out of range. */
   set(index: number, value: unknown): boolean {
     const e = this.#table.elements;
     if (!Number.isInteger(index) || index < 0 || index >= e.length) return false;
-    e[index] = this.#table.type === ValType.funcref ? this.#toFuncRef(value) : value;
+    e[index] = this.#holdsFunctions ? this.#toFuncRef(value) : value;
     return true;
   }
 
   /** Grows by `delta` elements set to `init`; returns the previous size, or -1. */
   grow(delta: number, init: unknown = null): number {
     if (!Number.isInteger(delta) || delta < 0) return -1;
-    const v = this.#table.type === ValType.funcref ? this.#toFuncRef(init) : init;
+    const v = this.#holdsFunctions ? this.#toFuncRef(init) : init;
     return this.#table.grow(delta, v);
   }
 }

@@ -16,8 +16,9 @@
  * @module
  */
 
-import { isRefType, ValType } from "../binary/types.ts";
-import type { FunctionInstance } from "../interpreter/instances.ts";
+import { HeapType, heapTypeOf, isRefType, ValType } from "../binary/types.ts";
+import { externalize, internalize } from "../interpreter/gc_heap.ts";
+import { FunctionInstance } from "../interpreter/instances.ts";
 
 /** A value crossing the API boundary. */
 export type Value = number | bigint | null | unknown;
@@ -108,8 +109,19 @@ export function writeValue(
       refs[at >> 1] = toFuncRef(value);
       return;
     default:
-      refs[at >> 1] = value;
+      refs[at >> 1] = anyRefIn(value, t, toFuncRef);
   }
+}
+
+/**
+ * A reference of a 3.0 type from the host: a function (for typed function
+ * references) becomes the function instance; anything else (GC handles,
+ * host values) passes as it is.
+ */
+function anyRefIn(value: unknown, t: number, toFuncRef: FuncRefResolver): unknown {
+  if (typeof value === "function") return toFuncRef(value);
+  // Host values given as anyref are internalised as `any.convert_extern` does.
+  return heapTypeOf(t) === HeapType.any ? internalize(value ?? null) : value ?? null;
 }
 
 /** Reads a JS value of type `t` from word `at`. */
@@ -140,7 +152,8 @@ export function readValue(
     }
     default: {
       const v = refs[at >> 1];
-      return v === undefined ? null : v;
+      if (v instanceof FunctionInstance) return fromFuncRef(v);
+      return v === undefined ? null : externalize(v);
     }
   }
 }
@@ -160,6 +173,10 @@ export function writeRaw(
   }
   if (isRefType(t)) {
     refs[at >> 1] = value;
+    return;
+  }
+  if (isRefType(t)) {
+    refs[at >> 1] = anyRefIn(value, t, toFuncRef);
     return;
   }
   if (typeof value !== "bigint") throw typeError("a bigint bit pattern", value);

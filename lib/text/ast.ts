@@ -79,7 +79,8 @@ export interface TextModule {
   types: FuncType[];
   imports: TextImport[];
   funcs: TextFunc[];
-  tables: TableType[];
+  /** Tables; `initBytes` is a defined table's initialiser expression (with `end`), if any. */
+  tables: (TableType & { initBytes?: Uint8Array })[];
   memories: MemoryType[];
   globals: TextGlobal[];
   /** Type index of each tag the module defines (exception handling). */
@@ -101,6 +102,8 @@ export interface ModuleScope {
   types: FuncType[];
   /** Identifier (with `$`) to index, for each index space. */
   typeNames: Map<string, number>;
+  /** Struct field names (with `$`) by type index. */
+  fieldNames?: Map<number, Map<string, number>>;
   funcNames: Map<string, number>;
   tableNames: Map<string, number>;
   memoryNames: Map<string, number>;

@@ -7,7 +7,14 @@
  */
 
 import { decodeUtf8 } from "../binary/reader.ts";
-import { type RefType, type ValType, VALTYPE_BY_NAME } from "../binary/types.ts";
+import {
+  concreteHeapType,
+  HeapType,
+  isRefType,
+  refType,
+  type ValType,
+  VALTYPE_BY_NAME,
+} from "../binary/types.ts";
 import type { CompileError } from "../errors.ts";
 import { Tok, type Token, type TokenList } from "./lexer.ts";
 import { parseU32 } from "./numbers.ts";
@@ -20,12 +27,18 @@ export function describeToken(t: Token): string {
 }
 
 const VALTYPES = VALTYPE_BY_NAME;
+const HEAP_TYPES: Readonly<Record<string, number>> = HeapType;
 
 /** A position in a token list, with lookahead and expectation helpers. */
 export class Cursor {
   readonly list: TokenList;
   readonly toks: Token[];
   pos: number;
+  /**
+   * The type names of the module being parsed, so that `(ref $t)` resolves
+   * while value types are read (set by the module parser).
+   */
+  typeNames: ReadonlyMap<string, number> | null = null;
 
   constructor(list: TokenList, pos = 0) {
     this.list = list;
@@ -146,28 +159,52 @@ export class Cursor {
     return t.kind === Tok.word && t.text.charCodeAt(0) >= 48 && t.text.charCodeAt(0) <= 57;
   }
 
-  /** The value type named by the current token, if it names one (not consumed). */
+  /** The value type at the cursor, if it starts one (not consumed; `(ref ...)` reads as 0 here). */
   peekValType(): ValType | null {
     const t = this.peek();
-    return t.kind === Tok.word && Object.hasOwn(VALTYPES, t.text) ? VALTYPES[t.text] : null;
+    if (t.kind === Tok.word && Object.hasOwn(VALTYPES, t.text)) return VALTYPES[t.text];
+    return this.atParen("ref") ? 0 : null;
   }
 
-  /** Consumes a value type. */
+  /** Consumes a value type: a name (`i32`, `anyref` ...) or `(ref null? ht)`. */
   valType(): ValType {
-    const v = this.peekValType();
-    if (v === null) this.unexpected("a value type");
-    this.next();
-    return v;
+    const t = this.peek();
+    if (t.kind === Tok.word && Object.hasOwn(VALTYPES, t.text)) {
+      this.next();
+      return VALTYPES[t.text];
+    }
+    if (!this.atParen("ref")) this.unexpected("a value type");
+    this.pos += 2;
+    const nullable = this.isWord("null");
+    if (nullable) this.next();
+    const ht = this.heapType();
+    this.rparen();
+    return refType(ht, nullable);
   }
 
-  /** Consumes a reference type (`funcref`, `externref` or `exnref`). */
-  refType(): RefType {
+  /** Consumes a heap type: an abstract one's name, a type index or `$name`. */
+  heapType(): number {
     const t = this.peek();
-    if (this.isWord("funcref") || this.isWord("externref") || this.isWord("exnref")) {
+    if (t.kind === Tok.word && Object.hasOwn(HEAP_TYPES, t.text)) {
       this.next();
-      return VALTYPES[t.text] as RefType;
+      return HEAP_TYPES[t.text];
     }
-    this.unexpected("a reference type");
+    if (t.kind === Tok.id) {
+      const index = this.typeNames?.get(t.text);
+      if (index === undefined) throw this.error(`unknown type ${t.text}`, t);
+      this.next();
+      return concreteHeapType(index);
+    }
+    if (this.atU32()) return concreteHeapType(this.u32("a heap type"));
+    this.unexpected("a heap type");
+  }
+
+  /** Consumes a reference type (`funcref`, `(ref null $t)` ...). */
+  refType(): ValType {
+    const at = this.peek();
+    const t = this.valType();
+    if (!isRefType(t)) throw this.error("malformed reference type", at);
+    return t;
   }
 
   /** Skips a parenthesized group starting at the current `(`. */

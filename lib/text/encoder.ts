@@ -7,7 +7,7 @@
  */
 
 import { encodeUtf8 } from "../binary/reader.ts";
-import type { Limits, TableType } from "../binary/types.ts";
+import type { FuncType, Limits, TableType } from "../binary/types.ts";
 import type { TextElem, TextModule } from "./ast.ts";
 import { ByteWriter } from "./writer.ts";
 
@@ -31,8 +31,47 @@ function writeLimits(w: ByteWriter, l: Limits): void {
 }
 
 function writeTableType(w: ByteWriter, t: TableType): void {
-  w.byte(t.element);
+  w.valType(t.element);
   writeLimits(w, t.limits);
+}
+
+/** A defined table: with an initialiser expression, `0x40 0x00` first. */
+function writeDefinedTable(w: ByteWriter, t: TableType & { initBytes?: Uint8Array }): void {
+  if (t.initBytes === undefined) return writeTableType(w, t);
+  w.byte(0x40);
+  w.byte(0x00);
+  writeTableType(w, t);
+  w.bytes(t.initBytes);
+}
+
+/** Writes a type definition: a function, struct or array type, with `sub` when it has one. */
+function writeTypeDef(w: ByteWriter, t: FuncType): void {
+  if (t.supertype !== undefined || t.final === false) {
+    w.byte(t.final === false ? 0x50 : 0x4f);
+    if (t.supertype === undefined) w.u32(0);
+    else {
+      w.u32(1);
+      w.u32(t.supertype);
+    }
+  }
+  const writeField = (f: { type: number; mutable: boolean }) => {
+    w.valType(f.type);
+    w.byte(f.mutable ? 1 : 0);
+  };
+  if (t.kind === 1) {
+    w.byte(0x5f);
+    w.u32(t.fields!.length);
+    t.fields!.forEach(writeField);
+  } else if (t.kind === 2) {
+    w.byte(0x5e);
+    writeField(t.fields![0]);
+  } else {
+    w.byte(0x60);
+    w.u32(t.params.length);
+    for (const p of t.params) w.valType(p);
+    w.u32(t.results.length);
+    for (const r of t.results) w.valType(r);
+  }
 }
 
 /**
@@ -65,7 +104,8 @@ function writeElem(w: ByteWriter, e: TextElem): void {
   }
   if (e.mode !== "active" || explicitTable) {
     // elemkind 0x00 (funcref) for index lists, a reference type for expressions.
-    w.byte(usesExprs ? e.type : 0x00);
+    if (usesExprs) w.valType(e.type);
+    else w.byte(0x00);
   }
   if (usesExprs) {
     w.u32(e.exprs!.length);
@@ -99,13 +139,21 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
   out.bytes(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
   if (m.types.length > 0) {
     section(out, 1, (w) => {
-      w.u32(m.types.length);
-      for (const t of m.types) {
-        w.byte(0x60);
-        w.u32(t.params.length);
-        for (const p of t.params) w.byte(p);
-        w.u32(t.results.length);
-        for (const r of t.results) w.byte(r);
+      // Rec groups count as one entry each.
+      let entries = 0;
+      for (let i = 0; i < m.types.length; i += m.types[i].recSize ?? 1) entries++;
+      w.u32(entries);
+      for (let i = 0; i < m.types.length;) {
+        const t = m.types[i];
+        if (t.recSize !== undefined) {
+          w.byte(0x4e);
+          w.u32(t.recSize);
+          for (let k = 0; k < t.recSize; k++) writeTypeDef(w, m.types[i + k]);
+          i += t.recSize;
+        } else {
+          writeTypeDef(w, t);
+          i++;
+        }
       }
     });
   }
@@ -124,7 +172,7 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
           w.byte(0);
           w.u32(d.typeIndex);
         } else {
-          w.byte(d.type.type);
+          w.valType(d.type.type);
           w.byte(d.type.mutable ? 1 : 0);
         }
       }
@@ -139,7 +187,7 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
   if (m.tables.length > 0) {
     section(out, 4, (w) => {
       w.u32(m.tables.length);
-      for (const t of m.tables) writeTableType(w, t);
+      for (const t of m.tables) writeDefinedTable(w, t);
     });
   }
   if (m.memories.length > 0) {
@@ -161,7 +209,7 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
     section(out, 6, (w) => {
       w.u32(m.globals.length);
       for (const g of m.globals) {
-        w.byte(g.type.type);
+        w.valType(g.type.type);
         w.byte(g.type.mutable ? 1 : 0);
         w.bytes(g.init);
       }
@@ -203,7 +251,7 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
         body.u32(runs.length);
         for (const [n, t] of runs) {
           body.u32(n);
-          body.byte(t);
+          body.valType(t);
         }
         body.bytes(f.body);
         w.u32(body.length);

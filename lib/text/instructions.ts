@@ -12,12 +12,14 @@ import {
   Op,
   type OpInfo,
   OPS_BY_NAME,
+  PREFIX_FB,
   PREFIX_FC,
   PREFIX_FD,
   PREFIX_FD_RELAXED,
   PREFIX_FE,
   simdSubOpcode,
 } from "../binary/opcodes.ts";
+import { heapTypeOf, isNullable } from "../binary/types.ts";
 import type { ModuleScope } from "./ast.ts";
 import { type Cursor, describeToken } from "./cursor.ts";
 import { Tok, type Token } from "./lexer.ts";
@@ -30,7 +32,7 @@ import {
   parseNat,
   parseU32,
 } from "./numbers.ts";
-import { findOrAddType, parseTypeUse } from "./typeuse.ts";
+import { findOrAddType, parseTypeIndex, parseTypeUse } from "./typeuse.ts";
 import { ByteWriter } from "./writer.ts";
 
 /** What the instructions of one function body (or constant expression) can refer to. */
@@ -90,6 +92,9 @@ function writeOp(w: ByteWriter, id: number): void {
   } else if (id >= PREFIX_FD_RELAXED) {
     w.byte(0xfd);
     w.u32(simdSubOpcode(id));
+  } else if (id >= PREFIX_FB) {
+    w.byte(0xfb);
+    w.u32(id - PREFIX_FB);
   } else if (id >= PREFIX_FD) {
     w.byte(0xfd);
     w.u32(id - PREFIX_FD);
@@ -328,7 +333,7 @@ function parseBlockType(c: Cursor, s: BodyScope, w: ByteWriter): void {
   const use = parseTypeUse(c, s.module, false, false);
   if (use.explicit) w.s32(use.index);
   else if (use.params.length === 0 && use.results.length === 0) w.byte(0x40);
-  else if (use.params.length === 0 && use.results.length === 1) w.byte(use.results[0]);
+  else if (use.params.length === 0 && use.results.length === 1) w.valType(use.results[0]);
   else w.s32(findOrAddType(s.module, use.params, use.results));
 }
 
@@ -507,7 +512,14 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
     }
     w.byte(Op.select_t);
     w.u32(types.length);
-    for (const t of types) w.byte(t);
+    for (const t of types) w.valType(t);
+    return;
+  }
+  if (info.imm === Imm.heapType) {
+    // `ref.test`/`ref.cast` share a name; the reference type's nullability picks the opcode.
+    const t = c.valType();
+    writeOp(w, info.id + (isNullable(t) ? 1 : 0));
+    w.heapType(heapTypeOf(t));
     return;
   }
   if (info.id === Op.end || info.id === Op.else) {
@@ -670,13 +682,53 @@ function parsePlain(c: Cursor, s: BodyScope, w: ByteWriter, info: OpInfo, opTok:
       w.u64le(v);
       return;
     }
-    case Imm.refType: {
-      if (c.isWord("func")) w.byte(0x70);
-      else if (c.isWord("extern")) w.byte(0x6f);
-      else if (c.isWord("exn")) w.byte(0x69);
-      else if (c.isWord("noexn")) w.byte(0x74);
-      else c.unexpected('"func", "extern", "exn" or "noexn"');
-      c.next();
+    case Imm.refType:
+      w.heapType(c.heapType());
+      return;
+    case Imm.typeIndex:
+      w.u32(parseTypeIndex(c, m));
+      return;
+    case Imm.twoIndices: {
+      const type = parseTypeIndex(c, m);
+      w.u32(type);
+      switch (info.id) {
+        case Op.struct_get:
+        case Op.struct_get_s:
+        case Op.struct_get_u:
+        case Op.struct_set: {
+          const t = c.peek();
+          const fields = m.fieldNames?.get(type);
+          if (t.kind === Tok.id) {
+            const index = fields?.get(t.text);
+            if (index === undefined) throw c.error(`unknown field ${t.text}`, t);
+            c.next();
+            w.u32(index);
+          } else w.u32(c.u32("a field index"));
+          return;
+        }
+        case Op.array_copy:
+          w.u32(parseTypeIndex(c, m));
+          return;
+        case Op.array_new_data:
+        case Op.array_init_data:
+          m.usesDataCount = true;
+          w.u32(parseIndex(c, m.dataNames, "data segment"));
+          return;
+        case Op.array_new_elem:
+        case Op.array_init_elem:
+          w.u32(parseIndex(c, m.elemNames, "elem segment"));
+          return;
+      }
+      w.u32(c.u32("a count"));
+      return;
+    }
+    case Imm.brOnCast: {
+      const label = parseLabel(c, s);
+      const t1 = c.valType(), t2 = c.valType();
+      w.byte((isNullable(t1) ? 1 : 0) | (isNullable(t2) ? 2 : 0));
+      w.u32(label);
+      w.heapType(heapTypeOf(t1));
+      w.heapType(heapTypeOf(t2));
       return;
     }
     case Imm.tag:

@@ -11,6 +11,8 @@
 
 import {
   type ExternKind,
+  type FieldType,
+  type FuncType,
   type Limits,
   type RefType,
   type ValType,
@@ -27,7 +29,13 @@ import {
 } from "./instructions.ts";
 import { Tok, tokenize } from "./lexer.ts";
 import { parseNat } from "./numbers.ts";
-import { parseParams, parseResults, parseTypeUse, signatureKey } from "./typeuse.ts";
+import {
+  parseParams,
+  parseResults,
+  parseTypeIndex,
+  parseTypeUse,
+  signatureKey,
+} from "./typeuse.ts";
 import { ByteWriter } from "./writer.ts";
 
 const EXTERN_KINDS: Record<string, ExternKind> = {
@@ -38,6 +46,16 @@ const EXTERN_KINDS: Record<string, ExternKind> = {
   tag: 4,
 };
 type ExternName = "func" | "table" | "memory" | "global" | "tag";
+
+/** True when the table fields at the cursor (after its id and exports) hold an inline segment. */
+function hasInlineElem(c: Cursor): boolean {
+  const start = c.pos;
+  // An address type (`i64`) is a value type too: skip it.
+  if (c.isWord("i64") || c.isWord("i32")) c.next();
+  const inline = c.peekValType() !== null;
+  c.pos = start;
+  return inline;
+}
 
 /** Parses a whole text (a `(module ...)` or bare module fields) into a {@link TextModule}. */
 export function parseModuleText(text: string): TextModule {
@@ -127,6 +145,25 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     typeBySignature: new Map(),
   };
 
+  // Pass 0: type names, so that type definitions may refer to any type.
+  const outerTypeNames = c.typeNames;
+  c.typeNames = spaces.type.names;
+  for (const f of fields) {
+    c.pos = f.pos;
+    const at = c.peek(-2).start;
+    if (f.kind === "type") declare(c, spaces.type, c.optId(), at);
+    else if (f.kind === "rec") {
+      while (c.atParen("type")) {
+        const start = c.pos;
+        c.pos += 2;
+        declare(c, spaces.type, c.optId(), c.peek(-2).start);
+        c.pos = start;
+        c.skipGroup();
+      }
+    }
+  }
+  scope.fieldNames = new Map();
+
   // Pass 1: identifiers, explicit types, and the imports-first rule.
   let firstDefinition: string | null = null;
   for (const f of fields) {
@@ -134,16 +171,29 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     const at = c.peek(-2).start;
     switch (f.kind) {
       case "type": {
-        declare(c, spaces.type, c.optId(), at);
-        c.openParen("func");
-        const params: ValType[] = [], results: ValType[] = [];
-        parseParams(c, params, []);
-        parseResults(c, results);
-        c.rparen('"(param", "(result" or ")"');
-        c.rparen();
-        const key = signatureKey(params, results);
-        if (!scope.typeBySignature.has(key)) scope.typeBySignature.set(key, scope.types.length);
-        scope.types.push({ params, results });
+        c.optId();
+        parseTypeDef(c, scope);
+        break;
+      }
+      case "rec": {
+        const start = scope.types.length;
+        while (c.atParen("type")) {
+          c.pos += 2;
+          c.optId();
+          parseTypeDef(c, scope);
+        }
+        const n = scope.types.length - start;
+        if (n > 1) {
+          // Implicit type uses only pick types alone in their rec group.
+          for (const [key, index] of scope.typeBySignature) {
+            if (index >= start) scope.typeBySignature.delete(key);
+          }
+        }
+        for (let i = start; i < scope.types.length; i++) {
+          scope.types[i].recStart = start;
+          scope.types[i].recSize = n;
+        }
+        if (n === 0) scope.types.length = start;
         break;
       }
       case "import": {
@@ -170,7 +220,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
           if (firstDefinition !== null) throw c.list.error(`import after ${firstDefinition}`, at);
         } else {
           firstDefinition ??= f.kind === "func" ? "function" : f.kind;
-          if (f.kind === "table" && c.peekValType() !== null) spaces.elem.count++;
+          if (f.kind === "table" && hasInlineElem(c)) spaces.elem.count++;
           if (f.kind === "memory" && c.atParen("data")) spaces.data.count++;
         }
         break;
@@ -211,6 +261,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     c.pos = f.pos;
     switch (f.kind) {
       case "type":
+      case "rec":
         c.pos = f.pos - 2;
         c.skipGroup();
         continue;
@@ -294,7 +345,90 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
   }
   mod.usesDataCount = scope.usesDataCount;
   c.pos = endPos;
+  c.typeNames = outerTypeNames;
   return mod;
+}
+
+/** Parses a storage type: a value type, or the packed `i8`/`i16`. */
+function parseStorageType(c: Cursor): number {
+  if (c.isWord("i8") || c.isWord("i16")) return c.next().text === "i8" ? 0x78 : 0x77;
+  return c.valType();
+}
+
+/** Parses a field type: a storage type or `(mut storagetype)`. */
+function parseFieldType(c: Cursor): FieldType {
+  if (c.atParen("mut")) {
+    c.pos += 2;
+    const type = parseStorageType(c);
+    c.rparen();
+    return { type, mutable: true };
+  }
+  return { type: parseStorageType(c), mutable: false };
+}
+
+/**
+ * Parses a type definition after `(type $id?`, up to its closing parenthesis
+ * (consumed): `(func ...)`, `(struct ...)`, `(array ...)`, or `(sub final?
+ * $super? comptype)`; appends it to the module's types.
+ */
+function parseTypeDef(c: Cursor, scope: ModuleScope): void {
+  const index = scope.types.length;
+  let supertype: number | undefined, final = true;
+  const sub = c.atParen("sub");
+  if (sub) {
+    c.pos += 2;
+    final = false;
+    if (c.isWord("final")) {
+      c.next();
+      final = true;
+    }
+    while (c.peek().kind === Tok.id || c.atU32()) {
+      if (supertype !== undefined) throw c.error("multiple supertypes");
+      supertype = parseTypeIndex(c, scope);
+    }
+  }
+  let t: FuncType;
+  if (c.atParen("struct")) {
+    c.pos += 2;
+    const fields: FieldType[] = [];
+    const names = new Map<string, number>();
+    while (c.atParen("field")) {
+      c.pos += 2;
+      const id = c.optId();
+      if (id !== null) {
+        if (names.has(id)) throw c.error(`duplicate field ${id}`);
+        names.set(id, fields.length);
+        fields.push(parseFieldType(c));
+      } else {
+        while (c.peek().kind !== Tok.rparen) fields.push(parseFieldType(c));
+      }
+      c.rparen();
+    }
+    c.rparen('"(field" or ")"');
+    scope.fieldNames!.set(index, names);
+    t = { params: [], results: [], kind: 1, fields };
+  } else if (c.atParen("array")) {
+    c.pos += 2;
+    const field = parseFieldType(c);
+    c.rparen();
+    t = { params: [], results: [], kind: 2, fields: [field] };
+  } else {
+    c.openParen("func");
+    const params: ValType[] = [], results: ValType[] = [];
+    parseParams(c, params, []);
+    parseResults(c, results);
+    c.rparen('"(param", "(result" or ")"');
+    t = { params, results };
+  }
+  if (sub) c.rparen();
+  if (supertype !== undefined) t.supertype = supertype;
+  if (!final) t.final = false;
+  c.rparen();
+  if (t.kind === undefined && final && supertype === undefined) {
+    const key = signatureKey(t.params, t.results);
+    if (!scope.typeBySignature.has(key)) scope.typeBySignature.set(key, index);
+  }
+  scope.types.push(t);
 }
 
 /** Parses the description of an imported entity after its optional `$id`. */
@@ -468,7 +602,9 @@ function parseTable(
   }
   c.pos = start;
   const limits = parseLimits(c);
-  mod.tables.push({ limits, element: c.refType() });
+  const element = c.refType();
+  if (c.peek().kind === Tok.rparen) mod.tables.push({ limits, element });
+  else mod.tables.push({ limits, element, initBytes: parseExpr(c, constScope) });
 }
 
 function parseMemory(c: Cursor, mod: TextModule, index: number): void {
@@ -528,24 +664,22 @@ function parseOffset(c: Cursor, s: BodyScope): Uint8Array {
   return w.toBytes();
 }
 
-/** The function index of an item expression that is exactly `ref.func x`, else -1. */
-function refFuncItem(e: Uint8Array): number {
-  if (e[0] !== 0xd2) return -1;
-  let v = 0, shift = 0, i = 1;
-  for (; i < e.length; i++) {
-    v += (e[i] & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((e[i] & 0x80) === 0) break;
-  }
-  return i === e.length - 2 && e[i + 1] === 0x0b ? v : -1;
-}
-
 /** Parses element items: expressions (`(item ...)` or folded) or function indices. */
 function parseElemItems(c: Cursor, s: BodyScope, elem: TextElem, exprs: boolean): void {
   if (!exprs) {
     const funcs: number[] = [];
     while (c.peek().kind !== Tok.rparen) funcs.push(parseFuncIndex(c, s.module));
-    elem.funcs = funcs;
+    if (elem.type === VT.funcref) elem.funcs = funcs;
+    else {
+      // A segment of another type (a typed table's inline one) needs the expression encoding.
+      elem.exprs = funcs.map((f) => {
+        const w = new ByteWriter(8);
+        w.byte(0xd2);
+        w.u32(f);
+        w.byte(0x0b);
+        return w.toBytes();
+      });
+    }
     return;
   }
   const items: Uint8Array[] = [];
@@ -561,10 +695,9 @@ function parseElemItems(c: Cursor, s: BodyScope, elem: TextElem, exprs: boolean)
       items.push(w.toBytes());
     }
   }
-  // Like other tools, prefer the compact index encoding when every item is a `ref.func`.
-  const funcs = items.map(refFuncItem);
-  if (elem.type === VT.funcref && funcs.every((f) => f >= 0)) elem.funcs = funcs;
-  else elem.exprs = items;
+  // Expressions stay expressions: the compact index encoding would make the segment's type
+  // `(ref func)` where the text said `funcref`.
+  elem.exprs = items;
 }
 
 function parseElem(c: Cursor, s: BodyScope, mod: TextModule): void {
@@ -583,7 +716,7 @@ function parseElem(c: Cursor, s: BodyScope, mod: TextModule): void {
     // The older abbreviation `(elem tableidx (offset ...) ...)`, still used by some scripts.
     elem.table = c.u32();
     active = true;
-  } else if (c.peek().kind === Tok.lparen) {
+  } else if (c.peek().kind === Tok.lparen && !c.atParen("ref")) {
     active = true;
   }
   if (active) {

@@ -51,6 +51,8 @@ export type WastExpected =
   | { type: "v128"; shape: "f32x4" | "f64x2"; lanes: WastLane[] }
   /** Any non-null reference (`ref.func` or `ref.extern` without an index). */
   | { type: "funcref" | "externref"; value: "nonnull" }
+  /** A GC reference of the given kind (`ref.struct`, `ref.array`, `ref.i31`, `ref.eq`, `ref.any`). */
+  | { type: "gcref"; kind: "struct" | "array" | "i31" | "eq" | "any" }
   /** `(ref.null)` without a heap type: a null reference of any type. */
   | { type: "anynull" }
   /** `(either r1 r2 ...)`: any one of the results (implementation-defined outcomes). */
@@ -283,15 +285,25 @@ function parseConst(c: Cursor, expected: boolean): WastExpected {
         result = { type: "anynull" };
         break;
       }
-      if (c.isWord("exn") || c.isWord("noexn")) {
-        c.next();
-        result = { type: "exnref", value: null };
-        break;
-      }
-      if (!c.isWord("func") && !c.isWord("extern")) c.unexpected('"func", "extern" or "exn"');
-      result = { type: c.next().text === "func" ? "funcref" : "externref", value: null };
+      // Every null is null: a heap type (abstract or a type index) only says which.
+      const func = c.isWord("func") || c.isWord("nofunc");
+      if (c.peek().kind === Tok.rparen) c.unexpected("a heap type");
+      c.next();
+      result = { type: func ? "funcref" : "externref", value: null };
       break;
     }
+    case "ref.struct":
+    case "ref.array":
+    case "ref.i31":
+    case "ref.eq":
+    case "ref.any":
+      if (!expected) c.unexpected("a constant");
+      result = {
+        type: "gcref",
+        kind: opTok.text.slice(4) as "struct" | "array" | "i31" | "eq" | "any",
+      };
+      break;
+    case "ref.host":
     case "ref.extern":
     case "ref.func": {
       const type = opTok.text === "ref.func" ? "funcref" : "externref";

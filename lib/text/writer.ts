@@ -38,6 +38,22 @@ export class ByteWriter {
     this.length += b.length;
   }
 
+  /** Appends a value type: its byte, or `0x63`/`0x64` and a heap type for `(ref null? ht)`. */
+  valType(t: number): void {
+    if (t < 0x100) this.byte(t);
+    else {
+      const concrete = t >= 0x200;
+      this.byte(concrete ? ((t & 1) === 0 ? 0x63 : 0x64) : 0x64);
+      this.heapType(concrete ? t & ~1 : t & 0xff);
+    }
+  }
+
+  /** Appends a heap type: an abstract type's code, or a concrete type index (s33). */
+  heapType(ht: number): void {
+    if (ht < 0x200) this.byte(ht);
+    else this.s32((ht - 0x200) >>> 1);
+  }
+
   /** Appends an unsigned LEB128 integer (0..2^32-1). */
   u32(v: number): void {
     v = v >>> 0;

@@ -8,9 +8,10 @@
 import { CompileError } from "../errors.ts";
 import { requireFeature } from "../binary/features.ts";
 import { Op, opName } from "../binary/opcodes.ts";
-import { type ConstExpr, type ValType, ValType as V } from "../binary/types.ts";
-import type { ModuleContext } from "./context.ts";
+import { type ConstExpr, refType, type ValType, ValType as V } from "../binary/types.ts";
+import { funcRefType, matches, type ModuleContext } from "./context.ts";
 import { typeListText } from "./stacks.ts";
+import { gcConstInstruction } from "./gc_validate.ts";
 
 /**
  * Checks that `expr` is constant and produces exactly one value of type
@@ -35,7 +36,7 @@ export function validateConstExpr(
 ): void {
   const stack: number[] = [];
   const features = ctx.module.features;
-  const importedGlobals = features.functionReferences || features.gc
+  const readableGlobals = features.functionReferences || features.gc
     ? visibleGlobals
     : ctx.module.importedGlobalCount;
   for (const ins of expr.instructions) {
@@ -73,16 +74,16 @@ export function validateConstExpr(
         stack.push(V.v128);
         break;
       case Op.ref_null:
-        stack.push(ins.a);
+        stack.push(refType(ins.a, true));
         break;
       case Op.ref_func:
         if (ins.a >= ctx.funcTypeIndices.length) {
           throw new CompileError(`unknown function ${ins.a} in ${where}`, ins.offset);
         }
-        stack.push(V.funcref);
+        stack.push(funcRefType(ctx, ins.a));
         break;
       case Op.global_get: {
-        if (ins.a >= importedGlobals) {
+        if (ins.a >= readableGlobals) {
           throw new CompileError(`unknown global ${ins.a} in ${where}`, ins.offset);
         }
         const g = ctx.globals[ins.a];
@@ -96,13 +97,14 @@ export function validateConstExpr(
         break;
       }
       default:
+        if (gcConstInstruction(ctx, ins, stack, where)) break;
         throw new CompileError(
           `constant expression required: ${opName(ins.op)} in ${where}`,
           ins.offset,
         );
     }
   }
-  if (stack.length !== 1 || stack[0] !== expected) {
+  if (stack.length !== 1 || !matches(ctx, stack[0], expected)) {
     throw new CompileError(
       `type mismatch: ${where} expects [${typeListText([expected]).slice(1, -1)}] but its ` +
         `constant expression produces ${typeListText(stack)}`,

@@ -17,7 +17,14 @@ import {
   type WasmModule,
 } from "../binary/types.ts";
 import { Op } from "../binary/opcodes.ts";
-import type { ConstExpr } from "../binary/types.ts";
+import {
+  CONCRETE_BASE,
+  concreteHeapType,
+  type ConstExpr,
+  refType,
+  typeIndexOf,
+} from "../binary/types.ts";
+import { canonMatches, canonOf } from "./type_canon.ts";
 
 /** A module's index spaces, as the validator sees them. */
 export interface ModuleContext {
@@ -56,6 +63,25 @@ export interface ModuleContext {
    * section (element segments, exports, global initialisers).
    */
   readonly declaredRefs: Uint8Array;
+  /** Canonical type id of each type index (filled by the module validator's type checks). */
+  readonly canonIds: number[];
+}
+
+/** True when value type `t1` (of the module) is a subtype of `t2` (0, unknown, matches all). */
+export function matches(ctx: ModuleContext, t1: number, t2: number): boolean {
+  if (t1 === t2 || t1 === 0) return true;
+  if (t1 < 0x100 && t2 < 0x100 && (t1 > 0x74 || t2 > 0x74)) return false;
+  return canonMatches(canonOf(t1, ctx.canonIds), canonOf(t2, ctx.canonIds));
+}
+
+/** The type of `ref.func f`: `(ref $t)` of the function's type. */
+export function funcRefType(ctx: ModuleContext, f: number): number {
+  return refType(concreteHeapType(ctx.funcTypeIndices[f]), false);
+}
+
+/** True when `t` names only types that exist (a concrete reference's index is in range). */
+export function typeExists(ctx: ModuleContext, t: number): boolean {
+  return t < CONCRETE_BASE || typeIndexOf(t) < ctx.types.length;
 }
 
 /** Builds the validation context of a module; checks nothing. */
@@ -90,6 +116,7 @@ export function buildContext(module: WasmModule): ModuleContext {
     }
   };
   for (const g of module.globals) declare(g.init);
+  for (const t of module.tables) declare(t.init);
   for (const seg of module.elements) {
     declare(seg.offsetExpr);
     for (const item of seg.items) declare(item);
@@ -112,5 +139,6 @@ export function buildContext(module: WasmModule): ModuleContext {
     tagTypeIndices,
     dataCount: module.dataCount,
     declaredRefs,
+    canonIds: [],
   };
 }

@@ -11,7 +11,7 @@ import { type ValType, ValType as V } from "../binary/types.ts";
 /**
  * The operand type of a value whose type the validator cannot know: one
  * popped from the polymorphic stack of unreachable code. Every real type
- * code is a non-zero byte, so 0 never collides.
+ * code is non-zero, so 0 never collides.
  */
 export const UNKNOWN = 0;
 
@@ -54,6 +54,17 @@ export const SINGLE_TYPES: readonly (readonly ValType[])[] = (() => {
   return table;
 })();
 
+const moreSingles = new Map<number, readonly ValType[]>();
+
+/** The one-type list `[t]` for any value type (shared, so that blocks allocate nothing). */
+export function singleType(t: ValType): readonly ValType[] {
+  const s = SINGLE_TYPES[t];
+  if (s !== undefined) return s;
+  let m = moreSingles.get(t);
+  if (m === undefined) moreSingles.set(t, m = Object.freeze([t]));
+  return m;
+}
+
 /**
  * A control frame: an open `block`, `loop`, `if` or `else`, or the function
  * body. Frames are pooled by the validator and reused once closed, so hold on
@@ -72,6 +83,8 @@ export class ControlFrame {
   unreachable = false;
   /** Byte offset of the instruction that opened the frame. */
   offset = 0;
+  /** Height of the validator's stack of locals initialised in open frames, at entry. */
+  initHeight = 0;
 
   /** The types a branch to this frame carries: the params of a loop, else the results. */
   get labelTypes(): readonly ValType[] {

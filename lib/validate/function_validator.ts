@@ -42,15 +42,23 @@ import { ByteReader } from "../binary/reader.ts";
 import {
   type FunctionBody,
   type FuncType,
+  isDefaultable,
   isRefType,
+  refType,
+  TypeKind,
   ValType,
   valTypeName,
 } from "../binary/types.ts";
-import type { ModuleContext } from "./context.ts";
-import { typeListText, ValidationStacks } from "./stacks.ts";
-import { type ControlFrame, FrameKind, NO_TYPES, SINGLE_TYPES, UNKNOWN } from "./control_frame.ts";
+import { blockValType } from "../binary/instruction.ts";
+import { funcRefType, matches, type ModuleContext, typeExists } from "./context.ts";
+import { typeListText } from "./stacks.ts";
+import { GcValidation } from "./gc_validate.ts";
+import { type ControlFrame, FrameKind, NO_TYPES, singleType, UNKNOWN } from "./control_frame.ts";
 
-const I32_ONLY = SINGLE_TYPES[ValType.i32];
+const I32_ONLY = singleType(ValType.i32);
+const I64_ONLY = singleType(ValType.i64);
+/** `(ref exn)`: what a `catch_ref`/`catch_all_ref` clause passes (never null). */
+const EXN_NON_NULL = refType(ValType.exnref, false);
 
 /**
  * The fixed signatures of the instructions with at most two parameters and
@@ -94,13 +102,15 @@ function isVec(t: number): boolean {
  * - the function: {@link funcIndex}, {@link funcType}, {@link localCount},
  *   {@link localType}.
  */
-export class FunctionValidator extends ValidationStacks {
+export class FunctionValidator extends GcValidation {
   /** The module's validation context. */
   readonly ctx: ModuleContext;
   /** Type of the current function. */
   funcType: FuncType = NO_FUNC_TYPE;
 
-  #locals = new Uint8Array(64);
+  #locals = new Int32Array(64);
+  /** 1 for each local that holds a value here (parameters, defaultable locals, set ones). */
+  #init = new Uint8Array(64);
   /** The module has a 64-bit memory or table (see `address_types.ts`). */
   #address64: boolean;
   #localCount = 0;
@@ -154,10 +164,19 @@ export class FunctionValidator extends ValidationStacks {
     this.funcType = type;
     const n = type.params.length + body.locals.length;
     if (n > this.#locals.length) {
-      this.#locals = new Uint8Array(Math.max(n, this.#locals.length * 2));
+      this.#locals = new Int32Array(Math.max(n, this.#locals.length * 2));
+      this.#init = new Uint8Array(this.#locals.length);
     }
     this.#locals.set(type.params, 0);
     this.#locals.set(body.locals, type.params.length);
+    this.#init.fill(1, 0, n);
+    for (let i = 0; i < body.locals.length; i++) {
+      const t = body.locals[i];
+      if (t >= 0x100) {
+        if (!typeExists(this.ctx, t)) this.fail(`unknown type in local ${i}`, body.offset);
+        if (!isDefaultable(t)) this.#init[type.params.length + i] = 0;
+      }
+    }
     this.#localCount = n;
     this.pushCtrl(FrameKind.block, NO_TYPES, type.results, body.start);
     return body;
@@ -209,10 +228,11 @@ export class FunctionValidator extends ValidationStacks {
       // The commonest instructions of all, the same way: the general path reports any error.
       const t = this.#locals[ins.a];
       if (op === Op.local_get) {
+        if (this.#init[ins.a] === 0) this.fail(`uninitialized local ${ins.a}`, ins.offset);
         this.push(t);
         return;
       }
-      if (this.popSmall(t)) {
+      if (t < 0x100 && this.#init[ins.a] === 1 && this.popSmall(t)) {
         if (op === Op.local_tee) this.push(t);
         return;
       }
@@ -283,7 +303,7 @@ export class FunctionValidator extends ValidationStacks {
           this.fail(`unknown elem segment ${ins.a}`, ins.offset);
         }
         const elem = ctx.elemTypes[ins.a];
-        if (elem !== table) {
+        if (!matches(ctx, elem, table)) {
           this.fail(
             `type mismatch: table.init of ${valTypeName(elem)} segment ${ins.a} ` +
               `into ${valTypeName(table)} table ${ins.b}`,
@@ -295,7 +315,7 @@ export class FunctionValidator extends ValidationStacks {
       case Imm.tableCopy: {
         const dst = this.#table(ins.a, ins);
         const src = this.#table(ins.b, ins);
-        if (dst !== src) {
+        if (!matches(ctx, src, dst)) {
           this.fail(
             `type mismatch: table.copy from ${valTypeName(src)} table ${ins.b} ` +
               `to ${valTypeName(dst)} table ${ins.a}`,
@@ -341,6 +361,7 @@ export class FunctionValidator extends ValidationStacks {
         this.checkFrameEnd(f, f.results, ins);
         f.kind = FrameKind.else;
         f.unreachable = false;
+        this.#resetInits(f.initHeight);
         this.pushTypes(f.params);
         this.lastClosed = f;
         return;
@@ -355,6 +376,7 @@ export class FunctionValidator extends ValidationStacks {
           this.checkFrameEnd(f, f.results, ins);
         }
         this.fp--;
+        this.#resetInits(f.initHeight);
         this.pushTypes(f.results);
         this.lastClosed = f;
         return;
@@ -388,14 +410,13 @@ export class FunctionValidator extends ValidationStacks {
       }
       case Op.call_indirect: {
         const table = this.#table(ins.b, ins);
-        if (table !== ValType.funcref) {
+        if (!matches(ctx, table, ValType.funcref)) {
           this.fail(
             `type mismatch: call_indirect through ${valTypeName(table)} table ${ins.b}`,
             ins.offset,
           );
         }
-        if (ins.a >= ctx.types.length) this.fail(`unknown type ${ins.a}`, ins.offset);
-        const type = ctx.types[ins.a];
+        const type = this.funcTypeAt(ins.a, ins);
         this.popExpect(this.#tableIndex(ins.b), ins);
         this.popExpect(type.params, ins);
         this.pushTypes(type.results);
@@ -466,21 +487,26 @@ export class FunctionValidator extends ValidationStacks {
       case Op.select_t: {
         if (ins.count !== 1) this.fail("invalid result arity", ins.offset);
         const t = ins.list[0];
+        if (!typeExists(ctx, t)) this.fail(`unknown type in select`, ins.offset);
         this.popExpect(I32_ONLY, ins);
-        this.popExpect(SINGLE_TYPES[t], ins);
-        this.popExpect(SINGLE_TYPES[t], ins);
+        this.popExpect(singleType(t), ins);
+        this.popExpect(singleType(t), ins);
         this.push(t);
         return;
       }
       case Op.local_get:
-        this.push(this.#local(ins));
+        this.#local(ins);
+        if (this.#init[ins.a] === 0) this.fail(`uninitialized local ${ins.a}`, ins.offset);
+        this.push(this.#locals[ins.a]);
         return;
       case Op.local_set:
-        this.popExpect(SINGLE_TYPES[this.#local(ins)], ins);
+        this.popExpect(singleType(this.#local(ins)), ins);
+        this.#setLocal(ins.a);
         return;
       case Op.local_tee: {
         const t = this.#local(ins);
-        this.popExpect(SINGLE_TYPES[t], ins);
+        this.popExpect(singleType(t), ins);
+        this.#setLocal(ins.a);
         this.push(t);
         return;
       }
@@ -490,7 +516,7 @@ export class FunctionValidator extends ValidationStacks {
       case Op.global_set: {
         const g = this.#global(ins);
         if (!g.mutable) this.fail(`global is immutable: global ${ins.a}`, ins.offset);
-        this.popExpect(SINGLE_TYPES[g.type], ins);
+        this.popExpect(singleType(g.type), ins);
         return;
       }
       case Op.table_get:
@@ -500,7 +526,7 @@ export class FunctionValidator extends ValidationStacks {
         return;
       case Op.table_set:
         this.#table(ins.a, ins);
-        this.popExpect(SINGLE_TYPES[ctx.tables[ins.a].element], ins);
+        this.popExpect(singleType(ctx.tables[ins.a].element), ins);
         this.popExpect(this.#tableIndex(ins.a), ins);
         return;
       case Op.table_size:
@@ -510,19 +536,22 @@ export class FunctionValidator extends ValidationStacks {
       case Op.table_grow:
         this.#table(ins.a, ins);
         this.popExpect(this.#tableIndex(ins.a), ins);
-        this.popExpect(SINGLE_TYPES[ctx.tables[ins.a].element], ins);
+        this.popExpect(singleType(ctx.tables[ins.a].element), ins);
         this.push(this.#tableIndex(ins.a)[0]);
         return;
       case Op.table_fill:
         this.#table(ins.a, ins);
         this.popExpect(this.#tableIndex(ins.a), ins);
-        this.popExpect(SINGLE_TYPES[ctx.tables[ins.a].element], ins);
+        this.popExpect(singleType(ctx.tables[ins.a].element), ins);
         this.popExpect(this.#tableIndex(ins.a), ins);
         return;
-      case Op.ref_null:
-        if (ins.a === ValType.exnref) requireFeature(ctx.module.features, "exceptions", ins.offset);
-        this.push(ins.a);
+      case Op.ref_null: {
+        const t = refType(ins.a, true);
+        if (t !== ValType.funcref && t !== ValType.externref) this.refFeature(t, ins);
+        if (!typeExists(ctx, t)) this.fail(`unknown type in ref.null`, ins.offset);
+        this.push(t);
         return;
+      }
       case Op.throw: {
         requireFeature(ctx.module.features, "exceptions", ins.offset);
         this.popExpect(this.#tagType(ins.a, ins).params, ins);
@@ -531,7 +560,7 @@ export class FunctionValidator extends ValidationStacks {
       }
       case Op.throw_ref:
         requireFeature(ctx.module.features, "exceptions", ins.offset);
-        this.popExpect(SINGLE_TYPES[ValType.exnref], ins);
+        this.popExpect(singleType(ValType.exnref), ins);
         this.setUnreachable();
         return;
       case Op.try_table:
@@ -560,6 +589,7 @@ export class FunctionValidator extends ValidationStacks {
         }
         this.checkFrameEnd(f, f.results, ins);
         f.unreachable = false;
+        this.#resetInits(f.initHeight);
         if (ins.op === Op.catch) {
           const params = this.#tagType(ins.a, ins).params;
           f.kind = FrameKind.catch;
@@ -574,6 +604,7 @@ export class FunctionValidator extends ValidationStacks {
         if (f.kind !== FrameKind.try) this.fail("delegate without matching try", ins.offset);
         this.checkFrameEnd(f, f.results, ins);
         this.fp--;
+        this.#resetInits(f.initHeight);
         // The label is counted from outside the try.
         this.#label(ins.a, ins);
         this.pushTypes(f.results);
@@ -607,10 +638,10 @@ export class FunctionValidator extends ValidationStacks {
         if (ctx.declaredRefs[ins.a] === 0) {
           this.fail(`undeclared function reference ${ins.a}`, ins.offset);
         }
-        this.push(ValType.funcref);
+        this.push(funcRefType(ctx, ins.a));
         return;
       default:
-        this.fail(`unsupported instruction ${opName(ins.op)}`, ins.offset);
+        if (!this.stepGc(ins)) this.fail(`unsupported instruction ${opName(ins.op)}`, ins.offset);
     }
   }
 
@@ -652,10 +683,12 @@ export class FunctionValidator extends ValidationStacks {
       const tagParams = kind < CatchKind.catchAll ? this.#tagType(list[3 * i + 1], ins).params : [];
       const passed: number[] = [...tagParams];
       if (kind === CatchKind.catchRef || kind === CatchKind.catchAllRef) {
-        passed.push(ValType.exnref);
+        passed.push(EXN_NON_NULL);
       }
       const expected = this.#label(label, ins).labelTypes;
-      if (expected.length !== passed.length || expected.some((t, k) => t !== passed[k])) {
+      if (
+        expected.length !== passed.length || expected.some((t, k) => !this.subtype(passed[k], t))
+      ) {
         this.fail(
           `type mismatch: catch clause passes ${typeListText(passed)} to label ${label}, ` +
             `which takes ${typeListText(expected)}`,
@@ -677,20 +710,57 @@ export class FunctionValidator extends ValidationStacks {
   #blockParams(ins: Instruction): readonly ValType[] {
     const bt = ins.a;
     if (bt < 0) return NO_TYPES;
-    if (bt >= this.ctx.types.length) this.fail(`unknown type ${bt}`, ins.offset);
-    return this.ctx.types[bt].params;
+    return this.funcTypeAt(bt, ins).params;
   }
 
   #blockResults(ins: Instruction): readonly ValType[] {
     const bt = ins.a;
     if (bt === BLOCK_EMPTY) return NO_TYPES;
-    if (bt < 0) return SINGLE_TYPES[bt + 0x80];
+    if (bt < 0) {
+      const t = blockValType(bt);
+      if (!typeExists(this.ctx, t)) this.fail(`unknown type in block type`, ins.offset);
+      return singleType(t);
+    }
     return this.ctx.types[bt].results;
+  }
+
+  /** The function type at type index `index`; fails unless it exists and is a function type. */
+  funcTypeAt(index: number, ins: Instruction): FuncType {
+    if (index >= this.ctx.types.length) this.fail(`unknown type ${index}`, ins.offset);
+    const t = this.ctx.types[index];
+    if ((t.kind ?? TypeKind.func) !== TypeKind.func) {
+      this.fail(`type mismatch: type ${index} is not a function type`, ins.offset);
+    }
+    return t;
+  }
+
+  /** {@link ValidationStacks.subtype}: the module's subtyping. */
+  protected override subtype(a: number, e: number): boolean {
+    return matches(this.ctx, a, e);
+  }
+
+  /** Records that `local.set`/`local.tee` gave local `index` a value (non-defaultable ones matter). */
+  #setLocal(index: number): void {
+    if (this.#init[index] === 0) {
+      this.#init[index] = 1;
+      this.initLocals.push(index);
+    }
+  }
+
+  /** Forgets the initialisations made inside a frame that ends (or turns to its else). */
+  #resetInits(height: number): void {
+    const stack = this.initLocals;
+    while (stack.length > height) this.#init[stack.pop()!] = 0;
   }
 
   #label(depth: number, ins: Instruction): ControlFrame {
     if (depth >= this.fp) this.fail(`unknown label ${depth}`, ins.offset);
     return this.frames[this.fp - 1 - depth];
+  }
+
+  /** {@link GcValidation.localTypeChecked}. */
+  protected localTypeChecked(ins: Instruction): ValType {
+    return this.#local(ins);
   }
 
   #local(ins: Instruction): ValType {
@@ -711,7 +781,7 @@ export class FunctionValidator extends ValidationStacks {
 
   /** The index type of a (checked) table, as a one-type list: i64 for a 64-bit table. */
   #tableIndex(index: number): readonly ValType[] {
-    return this.ctx.tables[index].limits.address64 ? SINGLE_TYPES[ValType.i64] : I32_ONLY;
+    return this.ctx.tables[index].limits.address64 ? I64_ONLY : I32_ONLY;
   }
 
   /**

@@ -9,14 +9,17 @@ import { CompileError } from "../errors.ts";
 import { requireFeature } from "../binary/features.ts";
 import {
   ExternKind,
+  isDefaultable,
   type Limits,
   type MemoryType,
   type TableType,
+  TypeKind,
   ValType,
   valTypeName,
   type WasmModule,
 } from "../binary/types.ts";
-import { buildContext, type ModuleContext } from "./context.ts";
+import { buildContext, matches, type ModuleContext, typeExists } from "./context.ts";
+import { checkFuncTypeIndex, validateTypes } from "./type_section.ts";
 import { validateConstExpr } from "./const_expr.ts";
 import { FunctionValidator } from "./function_validator.ts";
 
@@ -39,26 +42,31 @@ export function validateModule(
   options: { functionBodies?: boolean } = {},
 ): ModuleContext {
   const ctx = buildContext(module);
-  const typeCount = module.types.length;
+  validateTypes(ctx);
+  const exists = (t: number, where: string, offset?: number) => {
+    if (!typeExists(ctx, t)) throw new CompileError(`unknown type in ${where}`, offset);
+  };
 
   for (const imp of module.imports) {
     const d = imp.desc;
     const where = `import "${imp.module}" "${imp.name}"`;
-    if (d.kind === ExternKind.func && d.typeIndex >= typeCount) {
-      throw new CompileError(`unknown type ${d.typeIndex} in ${where}`, imp.offset);
+    if (d.kind === ExternKind.func) checkFuncTypeIndex(ctx, d.typeIndex, where, imp.offset);
+    if (d.kind === ExternKind.table) {
+      exists(d.type.element, where, imp.offset);
+      checkTableType(d.type, where, imp.offset);
     }
-    if (d.kind === ExternKind.table) checkTableType(d.type, where, imp.offset);
     if (d.kind === ExternKind.tag) checkTagType(ctx, d.typeIndex, where, imp.offset);
     if (d.kind === ExternKind.memory) checkMemoryType(d.type, where, imp.offset);
+    if (d.kind === ExternKind.global) exists(d.type.type, where, imp.offset);
   }
   const firstFunc = module.importedFunctionCount;
   for (let i = 0; i < module.functions.length; i++) {
-    if (module.functions[i] >= typeCount) {
-      throw new CompileError(
-        `unknown type ${module.functions[i]} in function ${firstFunc + i}`,
-        module.codes[i]?.offset,
-      );
-    }
+    checkFuncTypeIndex(
+      ctx,
+      module.functions[i],
+      `function ${firstFunc + i}`,
+      module.codes[i]?.offset,
+    );
   }
 
   module.tags.forEach((t, i) =>
@@ -67,10 +75,21 @@ export function validateModule(
 
   module.globals.forEach((g, i) => {
     const index = module.importedGlobalCount + i;
+    exists(g.type.type, `global ${index}`);
     validateConstExpr(ctx, g.init, g.type.type, `global ${index}`, index);
   });
   module.tables.forEach((t, i) => {
-    checkTableType(t, `table ${module.importedTableCount + i}`, undefined);
+    const where = `table ${module.importedTableCount + i}`;
+    exists(t.element, where);
+    checkTableType(t, where, undefined);
+    // Tables come before globals: their initialisers see imported globals only.
+    if (t.init !== undefined) {
+      validateConstExpr(ctx, t.init, t.element, where, module.importedGlobalCount);
+    } else if (!isDefaultable(t.element)) {
+      throw new CompileError(
+        `type mismatch: ${where} of non-nullable references needs an initializer`,
+      );
+    }
   });
   module.memories.forEach((m, i) => {
     checkMemoryType(m, `memory ${module.importedMemoryCount + i}`, undefined);
@@ -84,12 +103,13 @@ export function validateModule(
 
   module.elements.forEach((seg, i) => {
     const where = `element segment ${i}`;
+    exists(seg.type, where, seg.offset);
     if (seg.mode === "active") {
       if (seg.table >= ctx.tables.length) {
         throw new CompileError(`unknown table ${seg.table} in ${where}`, seg.offset);
       }
       const element = ctx.tables[seg.table].element;
-      if (element !== seg.type) {
+      if (!matches(ctx, seg.type, element)) {
         throw new CompileError(
           `type mismatch: ${where} of ${valTypeName(seg.type)} for ` +
             `${valTypeName(element)} table ${seg.table}`,
@@ -167,6 +187,12 @@ function checkTagType(
 ): void {
   if (typeIndex >= ctx.types.length) {
     throw new CompileError(`unknown type ${typeIndex} in ${where}`, offset);
+  }
+  if ((ctx.types[typeIndex].kind ?? TypeKind.func) !== TypeKind.func) {
+    throw new CompileError(
+      `type mismatch: type ${typeIndex} of ${where} is not a function type`,
+      offset,
+    );
   }
   if (ctx.types[typeIndex].results.length !== 0) {
     throw new CompileError(`non-empty tag result type in ${where}`, offset);

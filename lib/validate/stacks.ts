@@ -39,7 +39,9 @@ export class ValidationStacks {
   lastClosed: ControlFrame | null = null;
 
   /** Operand types, bottom first; entries at and above {@link sp} are stale. */
-  protected vals: Uint8Array = new Uint8Array(256);
+  protected vals: Int32Array = new Int32Array(256);
+  /** Locals (non-defaultable ones) initialised inside the open frames, innermost last. */
+  protected initLocals: number[] = [];
   /** Operand stack height. */
   protected sp = 0;
   /** Control frames, outermost first; entries at and above {@link fp} are free. */
@@ -52,6 +54,7 @@ export class ValidationStacks {
     this.funcIndex = funcIndex;
     this.sp = 0;
     this.fp = 0;
+    this.initLocals.length = 0;
     this.lastClosed = null;
   }
 
@@ -120,6 +123,7 @@ export class ValidationStacks {
     f.height = this.sp;
     f.unreachable = false;
     f.offset = offset;
+    f.initHeight = this.initLocals.length;
     this.pushTypes(params);
   }
 
@@ -143,7 +147,7 @@ export class ValidationStacks {
   /** `push_val`. */
   protected push(t: number): void {
     if (this.sp === this.vals.length) {
-      const grown = new Uint8Array(this.vals.length * 2);
+      const grown = new Int32Array(this.vals.length * 2);
       grown.set(this.vals);
       this.vals = grown;
     }
@@ -207,12 +211,19 @@ export class ValidationStacks {
       const e = types[n - 1 - k];
       if (k < avail) {
         const a = vals[sp - 1 - k];
-        if (a !== e && a !== UNKNOWN && e !== UNKNOWN) this.mismatch(types, n, ins);
+        if (a !== e && a !== UNKNOWN && e !== UNKNOWN && !this.subtype(a, e)) {
+          this.mismatch(types, n, ins);
+        }
       } else if (!f.unreachable) {
         this.mismatch(types, n, ins);
       }
     }
     return avail;
+  }
+
+  /** Value subtyping (`a` may stand where `e` is expected); exact equality was checked already. */
+  protected subtype(_a: number, _e: number): boolean {
+    return false;
   }
 
   /** Throws the "type mismatch" error, showing up to `shown` operands of the current frame. */

@@ -6,8 +6,16 @@
  * @module
  */
 
-import { ValType, valTypeName } from "../binary/types.ts";
-import type { FunctionInstance } from "../interpreter/instances.ts";
+import {
+  HeapType,
+  heapTypeOf,
+  isNullable,
+  isRefType,
+  ValType,
+  valTypeName,
+} from "../binary/types.ts";
+import { externalize, internalize } from "../interpreter/gc_heap.ts";
+import { FunctionInstance } from "../interpreter/instances.ts";
 
 /** Turns an exported function object back into the runtime's function (or undefined). */
 export type FunctionLookup = (value: unknown) => FunctionInstance | undefined;
@@ -42,6 +50,7 @@ export function toWebAssemblyValue(value: unknown, t: number, lookup: FunctionLo
     case ValType.externref:
       return value;
   }
+  if (isRefType(t)) return toTypedRef(value, t, lookup);
   throw new TypeError(
     `a ${valTypeName(t)} value cannot be passed between JavaScript and WebAssembly`,
   );
@@ -55,7 +64,27 @@ export function toJSValue(value: unknown, t: number, exporter: FunctionExporter)
     case ValType.v128:
       throw new TypeError("a v128 value cannot be passed to JavaScript");
   }
-  return value;
+  if (!isRefType(t) || t === ValType.externref) return value;
+  if (value instanceof FunctionInstance) return exporter(value);
+  return externalize(value);
+}
+
+/**
+ * A 3.0 reference (typed function references, GC types): null where the
+ * type admits it, exported functions as their instances, host values given
+ * as `anyref` internalised (small integers become i31s, as the JS API says);
+ * GC values pass as the opaque handles they are.
+ */
+function toTypedRef(value: unknown, t: number, lookup: FunctionLookup): unknown {
+  if (value === null) {
+    if (!isNullable(t)) throw new TypeError(`null is not a ${valTypeName(t)}`);
+    return null;
+  }
+  if (typeof value === "function") {
+    const fn = lookup(value);
+    if (fn !== undefined) return fn;
+  }
+  return heapTypeOf(t) === HeapType.any ? internalize(value) : value;
 }
 
 /** ToNumber, which (unlike `Number(x)`) throws a TypeError for a BigInt. */

@@ -4,7 +4,7 @@ import { decodeModule } from "../../lib/binary/decoder.ts";
 import { ByteReader } from "../../lib/binary/reader.ts";
 import { Instruction, readInstruction } from "../../lib/binary/instruction.ts";
 import { Op, OPS, PREFIX_FD } from "../../lib/binary/opcodes.ts";
-import { ExternKind, ValType } from "../../lib/binary/types.ts";
+import { ExternKind, HeapType, refType, ValType } from "../../lib/binary/types.ts";
 import { CompileError } from "../../lib/errors.ts";
 import {
   EXTERNREF,
@@ -100,7 +100,7 @@ test("type section", () => {
     { params: [ValType.i32, ValType.i64], results: [ValType.f64] },
     { params: [], results: [ValType.i32, ValType.i32] },
   ]);
-  malformed(wasmModule(section(1, vec([[0x61, 0, 0]]))), "integer representation too long");
+  malformed(wasmModule(section(1, vec([[0x61, 0, 0]]))), "malformed composite type");
   malformed(wasmModule(section(1, vec([[0x60, 1, 0x55, 0]]))), "malformed value type");
 });
 
@@ -192,7 +192,7 @@ test("code: malformed bodies", () => {
     decodeModule(new Uint8Array(singleFunction([], [], body)));
   }
   malformed(singleFunction([], [], [0x28, 0x80, 0x01, 0x00, 0x1a]), "malformed memop flags");
-  malformed(singleFunction([], [], [0xd0, 0x7f]), "malformed reference type");
+  malformed(singleFunction([], [], [0xd0, 0x7f]), "malformed heap type");
   malformed(
     singleFunction([], [], [0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]),
     "integer representation too long",
@@ -327,11 +327,13 @@ test("element segments: all eight encodings", () => {
     "declarative",
   ]);
   assert.deepEqual(m.elements.map((e) => e.table), [0, 0, 0, 0, 0, 0, 1, 0]);
+  // Function-index encodings hold non-null function references, (ref func).
+  const REF_FUNC = refType(HeapType.func, false);
   assert.deepEqual(m.elements.map((e) => e.type), [
-    FUNCREF,
-    FUNCREF,
-    FUNCREF,
-    FUNCREF,
+    REF_FUNC,
+    REF_FUNC,
+    REF_FUNC,
+    REF_FUNC,
     FUNCREF,
     EXTERNREF,
     EXTERNREF,

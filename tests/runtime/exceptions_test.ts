@@ -420,3 +420,42 @@ for (const [mode, config, registerOnly] of MODES) {
     assert.deepEqual(run.call(0), [102]);
   });
 }
+
+test("tags with GC types: struct payloads, (ref exn) of catch_ref, imports match by rec group", async () => {
+  const source = `(module
+    (rec (type $s (struct (field i32))) (type $other (struct (field i64))))
+    (tag $e (export "e") (param (ref $s)))
+    (func $make (param i32) (result (ref $s)) (struct.new $s (local.get 0)))
+    (func (export "roundTrip") (param i32) (result i32)
+      (block $h (result (ref $s))
+        (try_table (catch $e $h) (throw $e (call $make (local.get 0))))
+        (unreachable))
+      (struct.get $s 0))
+    (func (export "nonNull") (result i32)
+      (block $h (result (ref null $s) (ref exn))
+        (try_table (catch_ref $e $h) (throw $e (call $make (i32.const 1))))
+        (unreachable))
+      (drop)
+      (ref.is_null)))`;
+  for (const [name, config, registerOnly] of MODES) {
+    const m = await instantiate(config, registerOnly, source);
+    const roundTrip = m.exportedFunction("roundTrip")!;
+    for (let i = 0; i < 50; i++) assert.deepEqual(roundTrip.call(i), [i], name);
+    assert.deepEqual(m.exportedFunction("nonNull")!.call(), [0], name);
+  }
+  const runtime = new Runtime();
+  await runtime.instantiate(source, { name: "M" });
+  await runtime.instantiate(`(module
+    (rec (type $s (struct (field i32))) (type $other (struct (field i64))))
+    (import "M" "e" (tag (param (ref $s)))))`);
+  await assert.rejects(
+    runtime.instantiate(`(module
+      (type $s (struct (field i32)))
+      (import "M" "e" (tag (param (ref $s)))))`),
+    /incompatible import type/,
+  );
+  await assert.rejects(
+    runtime.compileModule(wat2wasm(`(module (type $s (struct)) (tag (type $s)))`)),
+    (e) => e instanceof CompileError && /not a function type/.test(e.message),
+  );
+});

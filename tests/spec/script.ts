@@ -5,6 +5,7 @@
  */
 
 import { useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
+import { WasmArray, WasmStruct } from "../../lib/interpreter/gc_heap.ts";
 import {
   type CompiledModule,
   CompileError,
@@ -72,7 +73,7 @@ async function spectest(runtime: Runtime): Promise<void> {
 }
 
 /** The argument in `callRaw` form: an unsigned bit pattern, or a reference. */
-function rawArg(v: WastValue): unknown {
+function rawArg(v: WastValue | Extract<WastExpected, { type: "gcref" }>): unknown {
   switch (v.type) {
     case "i32":
       return BigInt(v.value >>> 0);
@@ -91,6 +92,8 @@ function rawArg(v: WastValue): unknown {
       return null;
     case "externref":
       return v.value === null ? null : externRef(v.value);
+    case "gcref":
+      return undefined;
     case "exnref":
       return null;
   }
@@ -139,6 +142,18 @@ function check(actual: unknown, e: WastExpected): string | null {
       }
     }
     return null;
+  }
+  if (e.type === "gcref") {
+    const ok = e.kind === "struct"
+      ? actual instanceof WasmStruct
+      : e.kind === "array"
+      ? actual instanceof WasmArray
+      : e.kind === "i31"
+      ? typeof actual === "number"
+      : e.kind === "eq"
+      ? actual instanceof WasmStruct || actual instanceof WasmArray || typeof actual === "number"
+      : actual !== null && actual !== undefined;
+    return ok ? null : `expected a ${e.kind} reference, got ${show(actual)}`;
   }
   if ("value" in e && e.value === "nonnull") {
     return actual !== null && actual !== undefined ? null : "expected a non-null reference";

@@ -77,13 +77,11 @@ test("JS errors cross wasm as exceptions of WebAssembly.JSTag; traps stay uncatc
         (ref.null extern)))
     (func (export "trap") (unreachable)))`));
   const error = new Error("from JS");
-  // deno-lint-ignore prefer-const
-  let instance: Any;
   const call = (x: number) => {
     if (x === 1) throw error;
     if (x === 2) instance.exports.trap();
   };
-  instance = new WA.Instance(module, { env: { JSTag: WA.JSTag, call } });
+  const instance: Any = new WA.Instance(module, { env: { JSTag: WA.JSTag, call } });
   assert.equal(instance.exports.catchAll(0), 0);
   assert.equal(instance.exports.catchAll(1), 1);
   assert.equal(instance.exports.catchJs(1), error);

@@ -193,6 +193,8 @@ export class Machine implements JitHost {
   F64: Float64Array;
   /** References, by slot (word offset >> 1). */
   refs: unknown[] = [];
+  /** The callee of the `call_ref` being made (see `call_ref_prepare`). */
+  refCallee: unknown = null;
   /**
    * Frame stack: the caller's function, return position and frame base.
    * The arrays grow on demand (see {@link growFrames}).
@@ -3041,6 +3043,8 @@ export class Machine implements JitHost {
     typeIndex: number,
     index: number,
   ): FunctionInstance {
+    // Table -1: a `call_ref`, whose callee `call_ref_prepare` has just set.
+    if (table < 0) return this.refCallee as FunctionInstance;
     return tableCallee(inst.tables[table], index, inst.typeIds[typeIndex]);
   }
 

@@ -11,6 +11,7 @@
 import { RuntimeError } from "../../errors.ts";
 import type { FunctionInstance, InstanceState, RegisterViews } from "../instances.ts";
 import { executeSimd } from "../simd/simd.ts";
+import { executeGc, FIRST_GC_OP } from "./gc_ops.ts";
 import { executeAtomic } from "./atomic_ops.ts";
 import { OP } from "../ops.ts";
 import { executeOtherMemoryOp } from "./other_memories.ts";
@@ -219,6 +220,7 @@ export function executeRare(
   }
   const op = code[pc];
   if (op >= OP.mem_addr64 && op <= OP.memx_init) return executeOtherMemoryOp(R, inst, code, pc, b);
+  if (op >= FIRST_GC_OP) return executeGc(m, inst, code, pc, b);
   return executeSimd(m, inst, code, pc, b);
 }
 

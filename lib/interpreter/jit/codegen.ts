@@ -28,10 +28,16 @@
  * @module
  */
 
-import { BLOCK_EMPTY, Instruction, readInstruction } from "../../binary/instruction.ts";
+import {
+  BLOCK_EMPTY,
+  blockValType,
+  Instruction,
+  readInstruction,
+} from "../../binary/instruction.ts";
 import {
   Imm,
   isAtomicOp,
+  isGcOp,
   OPS,
   PREFIX_FD,
   PREFIX_FD_RELAXED,
@@ -457,7 +463,7 @@ class Generator {
     }
     // Atomics (threads) stay with the register-code tiers.
     if (isAtomicOp(op)) return unsupported(OPS[op]?.name ?? `op ${op}`);
-    if (op >= PREFIX_FD) {
+    if (op >= PREFIX_FD && !isGcOp(op)) {
       this.#simd(ins);
       return false;
     }
@@ -597,7 +603,7 @@ class Generator {
   #blockType(a: number): [ValType[], ValType[]] {
     if (a === BLOCK_EMPTY) return [[], []];
     if (a < 0) {
-      const t = (a + 0x80) as ValType;
+      const t = blockValType(a);
       if (!supported(t)) unsupported();
       return [[], [t]];
     }

@@ -31,6 +31,7 @@ const VIEWS: RegisterViews = {
   F32: new Float32Array(SCRATCH),
   F64: new Float64Array(SCRATCH),
   refs: [],
+  refCallee: null,
 };
 
 /** A compiled kernel: runs its instruction on the scratch registers. */

@@ -12,6 +12,7 @@ import {
   Op,
   OP_COUNT,
   OPS,
+  PREFIX_FB,
   PREFIX_FC,
   PREFIX_FD,
   PREFIX_FD_RELAXED,
@@ -105,7 +106,7 @@ const SKIP_GENERIC = 0, SKIP_NONE = 1, SKIP_LEB = 2, SKIP_TWO_LEBS = 3;
  */
 const BYTE_SKIP: Uint8Array = (() => {
   const table = new Uint8Array(256);
-  for (let id = 0; id < 0xfc; id++) {
+  for (let id = 0; id < 0xfb; id++) {
     switch (IMM_OF[id]) {
       case Imm.none:
         table[id] = SKIP_NONE;
@@ -136,13 +137,13 @@ let opId = 0, immAt = 0;
 /** Reads the opcode at `pos` into `opId` and `immAt`; false if it is not a known instruction. */
 function opAt(bytes: Uint8Array, pos: number, end: number): boolean {
   let id = bytes[pos++];
-  if (id < 0xfc) {
+  if (id < 0xfb) {
     if (IMM_OF[id] === 255) return false;
     opId = id;
     immAt = pos;
     return true;
   }
-  if (id >= 0xfc && id <= 0xfe) {
+  if (id >= 0xfb && id <= 0xfe) {
     let sub = 0, shift = 0, b = 0x80;
     while (pos < end && (b & 0x80) !== 0 && shift < 35) {
       b = bytes[pos++];
@@ -150,8 +151,11 @@ function opAt(bytes: Uint8Array, pos: number, end: number): boolean {
       shift += 7;
     }
     if (sub < 0) return false;
-    if (sub <= 0xff) id = (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : PREFIX_FE) + sub;
-    else if (id === 0xfd && sub < 0x200) id = PREFIX_FD_RELAXED + sub - 0x100;
+    if (sub <= 0xff) {
+      id =
+        (id === 0xfc ? PREFIX_FC : id === 0xfd ? PREFIX_FD : id === 0xfe ? PREFIX_FE : PREFIX_FB) +
+        sub;
+    } else if (id === 0xfd && sub < 0x200) id = PREFIX_FD_RELAXED + sub - 0x100;
     else return false;
   }
   if (id >= OP_COUNT || IMM_OF[id] === 255) return false;
@@ -170,7 +174,8 @@ function skipImmediates(bytes: Uint8Array, pos: number, end: number): number {
       return pos;
     case Imm.blockType: {
       const b = bytes[pos];
-      return b === 0x40 || (b >= 0x6f && b <= 0x7f) ? pos + 1 : skipLeb(bytes, pos, end);
+      if (b === 0x63 || b === 0x64) return skipLeb(bytes, pos + 1, end);
+      return b === 0x40 || (b >= 0x69 && b <= 0x7f) ? pos + 1 : skipLeb(bytes, pos, end);
     }
     case Imm.brTable: {
       let n = 0, shift = 0, b = 0x80;
@@ -187,12 +192,14 @@ function skipImmediates(bytes: Uint8Array, pos: number, end: number): number {
     case Imm.atomicMemArg:
     case Imm.tableInit:
     case Imm.tableCopy:
+    case Imm.twoIndices:
       return skipLeb(bytes, skipLeb(bytes, pos, end), end);
+    case Imm.brOnCast:
+      return skipLeb(bytes, skipLeb(bytes, skipLeb(bytes, pos + 1, end), end), end);
     case Imm.memArgLane:
       return skipLeb(bytes, skipLeb(bytes, pos, end), end) + 1;
     case Imm.memZero:
     case Imm.zeroByte:
-    case Imm.refType:
     case Imm.lane:
       return pos + 1;
     case Imm.memoryInit:
@@ -208,7 +215,8 @@ function skipImmediates(bytes: Uint8Array, pos: number, end: number): number {
       return pos + 16;
     case Imm.selectTypes: {
       const n = bytes[pos];
-      return n < 0x80 ? pos + 1 + n : end + 1; // more than 127 types: stop scanning
+      // More than 127 types, or a (ref ...) type: stop scanning.
+      return n < 0x80 && bytes[pos + 1] !== 0x63 && bytes[pos + 1] !== 0x64 ? pos + 1 + n : end + 1;
     }
     case Imm.tryTable: {
       const b = bytes[pos];

@@ -7,11 +7,11 @@
  * @module
  */
 
-import { BLOCK_EMPTY, type Instruction } from "../../binary/instruction.ts";
+import { BLOCK_EMPTY, blockValType, type Instruction } from "../../binary/instruction.ts";
 import { Op } from "../../binary/opcodes.ts";
 import { ValType } from "../../binary/types.ts";
 import type { ModuleContext } from "../../validate/context.ts";
-import { NO_TYPES, SINGLE_TYPES } from "../../validate/control_frame.ts";
+import { NO_TYPES, singleType } from "../../validate/control_frame.ts";
 import { NEGATED_COMPARE } from "./op_map.ts";
 import { OP } from "../ops.ts";
 import { Fusions } from "./fusions.ts";
@@ -89,7 +89,7 @@ export class ControlFlow extends Fusions {
     const results = bt === BLOCK_EMPTY
       ? NO_TYPES
       : bt < 0
-      ? SINGLE_TYPES[bt + 0x80]
+      ? singleType(blockValType(bt))
       : this.ctx.types[bt].results;
     const isIf = ins.op === Op.if;
     let cond = -1, fusedOp = -1, fusedA = 0, fusedB = 0;

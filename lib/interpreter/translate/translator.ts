@@ -15,6 +15,7 @@ import { CompileError } from "../../errors.ts";
 import {
   Imm,
   isAtomicOp,
+  isGcOp,
   Op,
   OPS,
   PREFIX_FD,
@@ -26,7 +27,8 @@ import { relaxedSimdAlias } from "../simd/simd_relaxed.ts";
 import { Instruction, readInstruction } from "../../binary/instruction.ts";
 import { ModulePlan, StructuredPlan } from "../jit/compile.ts";
 import { ByteReader } from "../../binary/reader.ts";
-import { type FuncType, ValType } from "../../binary/types.ts";
+import { type FuncType, isRefType, refType, ValType } from "../../binary/types.ts";
+import { GcLowering } from "./gc_lowering.ts";
 import type { ModuleContext } from "../../validate/context.ts";
 import { FunctionValidator } from "../../validate/function_validator.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
@@ -36,7 +38,6 @@ import { findHoistableConstants, type HoistedConstant, indexOfConstant } from ".
 import { SIMD_LOWERING, simdImmediates } from "./simd_lowering.ts";
 import { ADDR, CONST, is64, LOCAL, moveOp, TEMP, wordsOf } from "./virtual_stack.ts";
 import { NAN_RESULT, NaNResult } from "./deterministic.ts";
-import { MemoryLowering } from "./memory_lowering.ts";
 
 /** Translation options. */
 export interface TranslateOptions {
@@ -116,7 +117,7 @@ const NO_CODE = new Int32Array(0);
 /** `refLocalSlots` of the functions without reference-typed locals (most): shared, never written. */
 const NO_SLOTS = new Int32Array(0);
 
-class Translator extends MemoryLowering {
+class Translator extends GcLowering {
   readonly v: FunctionValidator;
   readonly ins = new Instruction();
   readonly fuel: boolean;
@@ -154,9 +155,7 @@ class Translator extends MemoryLowering {
     const refLocals: number[] = [];
     for (let i = type.params.length; i < this.localTypes.length; i++) {
       const t = this.localTypes[i];
-      if (t === ValType.funcref || t === ValType.externref || t === ValType.exnref) {
-        refLocals.push(this.localWords[i] >> 1);
-      }
+      if (isRefType(t)) refLocals.push(this.localWords[i] >> 1);
     }
     let resultWords = 0;
     for (const t of type.results) resultWords += wordsOf(t);
@@ -256,7 +255,7 @@ class Translator extends MemoryLowering {
       this.atomic(ins);
       return;
     }
-    if (op >= PREFIX_FD) {
+    if (op >= PREFIX_FD && !isGcOp(op)) {
       this.simd(ins);
       return;
     }
@@ -572,8 +571,16 @@ class Translator extends MemoryLowering {
         this.call(ctx.types[ins.a], OP.call_indirect, ins.b, ins.a, index);
         return;
       }
+      case Op.call_ref: {
+        // The callee is set aside, then called as `call_indirect` through table -1.
+        this.emit(OP.call_ref_prepare, this.operand(this.h - 1));
+        this.pop(1);
+        this.call(ctx.types[ins.a], OP.call_indirect, -1, ins.a, 0);
+        return;
+      }
       case Op.return_call:
       case Op.return_call_indirect:
+      case Op.return_call_ref:
         this.tailCall(ins);
         return;
       case Op.drop:
@@ -634,7 +641,7 @@ class Translator extends MemoryLowering {
         this.unary(OP.memory_grow, ValType.i32);
         return;
       case Op.ref_null: {
-        const d = this.pushTemp(ins.a);
+        const d = this.pushTemp(refType(ins.a, true));
         this.emit(OP.ref_null, d);
         return;
       }
@@ -698,6 +705,7 @@ class Translator extends MemoryLowering {
         this.threeOperands(OP.memory_fill);
         return;
     }
+    if (this.lowerGc(ins)) return;
     throw new CompileError(`cannot translate ${OPS[ins.op]?.name}`, ins.offset);
   }
 
@@ -809,12 +817,18 @@ class Translator extends MemoryLowering {
     const direct = ins.op === Op.return_call;
     const type = direct ? ctx.types[ctx.funcTypeIndices[ins.a]] : ctx.types[ins.a];
     let index = -1;
-    if (!direct) {
+    // return_call_ref: the callee is set aside, then called through table -1 (as call_ref).
+    const table = ins.op === Op.return_call_ref ? -1 : ins.b;
+    if (ins.op === Op.return_call_ref) {
+      this.emit(OP.call_ref_prepare, this.operand(this.h - 1));
+      this.pop(1);
+      index = 0;
+    } else if (!direct) {
       index = this.operand(this.h - 1);
       this.pop(1);
     }
     if (this.listeners) {
-      this.call(type, direct ? OP.call : OP.call_indirect, direct ? ins.a : ins.b, ins.a, index);
+      this.call(type, direct ? OP.call : OP.call_indirect, direct ? ins.a : table, ins.a, index);
       this.returnInstruction();
     } else if (direct && ins.a === this.#funcIndex) {
       this.selfTailCall(type);
@@ -824,7 +838,7 @@ class Translator extends MemoryLowering {
       const base = this.slotFor(this.h - n);
       this.pop(n);
       if (direct) this.emit(OP.return_call, ins.a, base);
-      else this.emit(OP.return_call_indirect, ins.b, ins.a, index, base);
+      else this.emit(OP.return_call_indirect, table, ins.a, index, base);
       // Where host and structured-tier callees return to (see the executor's return_call).
       this.emit(OP.return);
     }

@@ -45,7 +45,7 @@ export function is64(t: number): boolean {
 /** The virtual operand stack and the frame layout (locals, hoisted constants, temporaries). */
 export class VirtualStack extends RegisterCode {
   kind = new Uint8Array(64);
-  type = new Uint8Array(64);
+  type = new Int32Array(64);
   /** Canonical register of each height, in words from the frame base. */
   slot = new Int32Array(64);
   /** LOCAL and ADDR: the local's register; CONST: the low word. */
