@@ -280,7 +280,14 @@ class Translator extends GcLowering {
     const hasResult = info.results!.length !== 0;
     const d = hasResult ? this.pushTemp(info.results![0]) : 0;
     // The memory index rides above the sub-opcode (which is below 0x100).
-    const at = this.emitWords(OP.atomic, [d, regs[0], regs[1], regs[2], offset, sub | (ins.memory << 8)]);
+    const at = this.emitWords(OP.atomic, [
+      d,
+      regs[0],
+      regs[1],
+      regs[2],
+      offset,
+      sub | (ins.memory << 8),
+    ]);
     if (hasResult) this.produced(at + 1);
   }
 
