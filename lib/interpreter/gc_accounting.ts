@@ -79,7 +79,7 @@ export class GcHeap {
   /** Traces so far (for tests and curiosity). */
   traces = 0;
   /** The machines whose registers are roots (every machine the runtime made). */
-  readonly machines = new Set<RefRoots>();
+  readonly machines: Set<RefRoots> = new Set();
   /** Instances whose globals, tables and segments are roots; dropped ones fall away. */
   #instances: WeakRef<InstanceRoots>[] = [];
   /** The mark of the current trace (objects carry the mark of the last trace that saw them). */
