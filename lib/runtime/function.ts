@@ -187,7 +187,11 @@ export class WasmFunction<
             value = await pending;
           } catch (e) {
             // A wasm exception from an asynchronous host function goes to wasm's handlers.
-            if (!(e instanceof WasmException) || !m.raise(e)) throw e;
+            if (!(e instanceof WasmException)) {
+              m.abandon(e);
+              throw e;
+            }
+            if (!m.raise(e)) throw e;
             status = m.resume();
             continue;
           }

@@ -838,7 +838,13 @@ class Translator extends GcLowering {
       this.pop(1);
     }
     if (this.listeners) {
+      const start = this.pc;
       this.call(type, direct ? OP.call : OP.call_indirect, direct ? ins.a : table, ins.a, index);
+      // The call stands for a tail call, which leaves this frame: a group without clauses keeps
+      // the frame's handlers from catching what the callee throws.
+      if (this.activeGroup() >= 0) {
+        this.groups.push({ start, end: this.pc, parent: -1, clauses: [] });
+      }
       this.returnInstruction();
     } else if (direct && ins.a === this.#funcIndex) {
       this.selfTailCall(type);
