@@ -12,6 +12,7 @@ import { canonicalFuncId, isCanonSubtype } from "../validate/type_canon.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { type DirectFunction, type EntryAdapter, lazyDirect } from "./jit/adapters.ts";
 import type { Tag } from "./exceptions.ts";
+import type { GcHeap } from "./gc_accounting.ts";
 
 /** Bytes in a WebAssembly page. */
 export const PAGE_SIZE = 65536;
@@ -368,6 +369,8 @@ export interface InstanceState {
    * the old one.)
    */
   exitCode: number | undefined;
+  /** The runtime's GC heap limit, which struct and array allocations are charged to (null: none). */
+  gc: GcHeap | null;
 }
 
 /**
@@ -389,6 +392,7 @@ export function newInstanceState(typeIds: Int32Array): InstanceState {
     typeIds,
     owner: null,
     exitCode: undefined,
+    gc: null,
   };
 }
 
