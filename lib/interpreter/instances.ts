@@ -168,6 +168,10 @@ export class MemoryInstance {
     const old = this.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
     this.buffer = buffer;
     if (typeof old.transfer === "function") old.transfer(0);
+    else if (typeof structuredClone === "function") {
+      // Hosts before ArrayBuffer.prototype.transfer (Node 18-20) detach by transferring a clone.
+      structuredClone(old, { transfer: [old] });
+    }
     return true;
   }
 
