@@ -101,6 +101,26 @@ test("the structured tier computes the interpreter's bits and traps", async () =
   });
 });
 
+test("i64.mul in the structured tier is exact: edge words and random pairs against BigInt", async () => {
+  const [, jit] = await both(`(module
+    (func (export "mul") (param i64 i64) (result i64) (i64.mul (local.get 0) (local.get 1)))
+    (func (export "mulk") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 0xC2B2AE3D27D4EB4F))))`);
+  const mask = (1n << 64n) - 1n;
+  const words = [0n, 1n, 0xffffn, 0x10000n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0xfffffffen];
+  const values: bigint[] = [];
+  for (const hi of words) for (const lo of words) values.push((hi << 32n) | lo);
+  let seed = 0x9e3779b97f4a7c15n;
+  for (let i = 0; i < 200; i++) {
+    seed = (seed * 6364136223846793005n + 1442695040888963407n) & mask;
+    values.push(seed);
+  }
+  for (let i = 0; i < values.length; i++) {
+    const a = values[i], b = values[(i * 7 + 3) % values.length];
+    assert.deepEqual(outcome(jit, "mul", [a, b]), [(a * b) & mask], `${a} * ${b}`);
+    assert.deepEqual(outcome(jit, "mulk", [a]), [(a * 0xC2B2AE3D27D4EB4Fn) & mask], `${a} * k`);
+  }
+});
+
 const CALLS = `(module
   (import "env" "host" (func $host (param i32 i64) (result i64)))
   (import "env" "grow" (func $grow (result i32)))

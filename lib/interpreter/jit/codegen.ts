@@ -128,6 +128,8 @@ interface Control {
   height: number;
   params: ValType[];
   results: ValType[];
+  /** For a loop: true once a call is made in it (outside its inner loops). */
+  calls?: boolean;
 }
 
 /**
@@ -198,6 +200,14 @@ class Generator {
   #constants = 0;
   /** True once the function calls anything (its entry then spends the interruption budget). */
   #calls = false;
+  /** True once the function calls anything outside every loop (its entry then spends the budget). */
+  #callsOutsideLoops = false;
+  /**
+   * True once the function has a loop that calls nothing (outside its inner loops): it then
+   * keeps the interruption budget in a local, `bud`, read from `J.budget` at entry and after
+   * calls, written back before calls and returns, so that such a loop spends it in a register.
+   */
+  #loops = false;
   #usesMemory = false;
 
   /** Metered code: the fuel charged before the instruction at each byte offset (see `fuelCharges`). */
@@ -577,6 +587,7 @@ class Generator {
     if (op === 0x0b) { // end
       this.#writeAll();
       const c = this.#ctl.pop()!;
+      if (c.kind === Kind.Loop && !c.calls) this.#loops = true;
       this.#stack.length = c.height;
       this.#stack.push(...c.results);
       if (c.kind === Kind.Loop) this.#emit(`break ${c.label};`);
@@ -596,7 +607,7 @@ class Generator {
     this.#ctl.push({ kind, label, height, params, results });
     if (kind === Kind.Block) this.#emit(`${label}: {`);
     else if (kind === Kind.Loop) {
-      this.#emit(`${label}: for (;;) {`, "if (--J.budget < 0) J.tick(INST);");
+      this.#emit(`${label}: for (;;) {`, LOOP_CHECK);
     } else this.#emit(`${label}: if (${condition(cond!)}) {`);
   }
 
@@ -636,12 +647,15 @@ class Generator {
     const words: string[] = [];
     this.#type.results.forEach((t, i) => words.push(...wordsOf(t, this.#var(from + i, t))));
     const rest = words.slice(1).map((w, i) => `J.rs[${i}] = ${w}; `).join("");
-    return `${rest}return${words.length > 0 ? ` ${words[0]}` : ""};`;
+    return `${rest}${SAVE_BUDGET}return${words.length > 0 ? ` ${words[0]}` : ""};`;
   }
 
   /** A call of a function of `type` through `callee.direct` (`index` ≥ 0: a direct call). */
   #call(ins: Instruction, type: FuncType, callee: string, index: number): void {
     this.#calls = true;
+    const loop = this.#ctl.findLast((c) => c.kind === Kind.Loop);
+    if (loop) loop.calls = true;
+    else this.#callsOutsideLoops = true;
     for (const t of [...type.params, ...type.results]) if (!supported(t)) unsupported();
     const args: string[] = [];
     for (let i = type.params.length - 1; i >= 0; i--) {
@@ -659,8 +673,8 @@ class Generator {
     const results = type.results.map((t) => this.#push(t));
     const words: string[] = [];
     results.forEach((r, i) => words.push(...wordsOf(type.results[i], r)));
-    const refresh = this.#memoryRefresh();
-    const before = `pos = ${ins.offset}; ${caller}`;
+    const before = `pos = ${ins.offset}; ${caller}${SAVE_BUDGET}`;
+    const refresh = this.#memoryRefresh() + LOAD_BUDGET;
     if (words.length === 0) this.#emit(`${before}${call};${refresh}`);
     else if (words.length === 1) this.#emit(`${before}${words[0]} = ${call};${refresh}`);
     else {
@@ -813,10 +827,14 @@ class Generator {
     const frameUnits = params.length + decls.length + 8;
     // Helpers as constants of the factory's scope: calls the JIT can inline without a property
     // lookup on the (large) helper object.
-    const body = this.#out.join("\n").replaceAll(
-      REFRESH_MARK,
-      this.#usesMemory ? " mem = M0.view;" : "",
-    );
+    const body = this.#out.join("\n")
+      .replaceAll(REFRESH_MARK, this.#usesMemory ? " mem = M0.view;" : "")
+      .replaceAll(SAVE_BUDGET, this.#loops ? "J.budget = bud; " : "")
+      .replaceAll(LOAD_BUDGET, this.#loops ? " bud = J.budget;" : "")
+      .replaceAll(
+        LOOP_CHECK,
+        this.#loops ? "if (--bud < 0) bud = J.poll(INST);" : "if (--J.budget < 0) J.tick(INST);",
+      );
     const helpers = new Set<string>();
     for (const [, name] of body.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
     for (const line of this.#header) {
@@ -836,10 +854,15 @@ class Generator {
       this.#usesMemory ? "let mem = M0.view;" : "",
       "let pos = -1;",
       decls.length > 0 ? `let ${decls.join(", ")};` : "",
+      this.#loops ? "let bud = J.budget;" : "",
       "try {",
-      // Calls spend the interruption budget (a call tree can run long without a loop); a
-      // function that calls nothing ends soon unless it loops, and loops spend it themselves.
-      this.#calls ? "if (--J.budget < 0) J.tick(INST);" : "",
+      // Calls spend the interruption budget (a call tree can run long without a loop): each
+      // iteration of a loop spends it, and so does the entry of a function that calls outside
+      // loops, which then makes a bounded number of calls per spending. A function that calls
+      // nothing ends soon unless it loops.
+      this.#callsOutsideLoops
+        ? (this.#loops ? "if (--bud < 0) bud = J.poll(INST);" : "if (--J.budget < 0) J.tick(INST);")
+        : "",
       body.replace(/\bH\.(\w+)/g, "H_$1"),
       "} catch (e) { throw J.trap(e, FN, pos); }",
       "};",
@@ -852,6 +875,15 @@ const NO_VALUE: Value = { v: "", h: "" };
 
 /** Where a call re-reads the memory's view (see `#memoryRefresh`). */
 const REFRESH_MARK = "\ue001refresh";
+
+/** A loop header's interruption check (its form depends on `#loops`). */
+const LOOP_CHECK = "\ue001loop";
+
+/** Where a call or return writes the local budget back to `J.budget` (see `#loops`). */
+const SAVE_BUDGET = "\ue001save";
+
+/** Where a call reads `J.budget` into the local budget again (see `#loops`). */
+const LOAD_BUDGET = "\ue001load";
 
 /**
  * An i64 shift or rotation (op 0x86-0x8a) of `a` into `r` by the constant
