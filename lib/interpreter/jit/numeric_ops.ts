@@ -75,21 +75,23 @@ const pair = (r: Value, lo: string, hi: string) =>
   `{ const lo = ${lo}, hi = ${hi}; ${r.v} = lo; ${r.h} = hi; }`;
 const helper64 = (name: string): Template => (x, r) =>
   `${r.v} = H.${name}(${x.map((a) => `${a.v}, ${a.h}`).join(", ")}); ${r.h} = W.hi;`;
+// i64 comparisons are 0/1 numbers computed without short-circuits (bitwise `&`, `|` on the
+// word comparisons): no branch for the JIT to mispredict, and a mask for a branchless select.
 def("i64.eqz", false, ([a], r) => `${r.v} = ${bool(`(${a.v} | ${a.h}) === 0`)};`);
-def("i64.eq", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} === ${b.v} && ${a.h} === ${b.h}`)};`);
-def("i64.ne", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} !== ${b.v} || ${a.h} !== ${b.h}`)};`);
+def("i64.eq", false, ([a, b], r) => `${r.v} = (${a.v} === ${b.v}) & (${a.h} === ${b.h});`);
+def("i64.ne", false, ([a, b], r) => `${r.v} = (${a.v} !== ${b.v}) | (${a.h} !== ${b.h});`);
 const lt64 = (signed: boolean, a: Value, b: Value) =>
   signed
-    ? `(${a.h} < ${b.h} || (${a.h} === ${b.h} && (${a.v} >>> 0) < (${b.v} >>> 0)))`
-    : `((${a.h} >>> 0) < (${b.h} >>> 0) || (${a.h} === ${b.h} && (${a.v} >>> 0) < (${b.v} >>> 0)))`;
-def("i64.lt_s", false, ([a, b], r) => `${r.v} = ${bool(lt64(true, a, b))};`);
-def("i64.lt_u", false, ([a, b], r) => `${r.v} = ${bool(lt64(false, a, b))};`);
-def("i64.gt_s", false, ([a, b], r) => `${r.v} = ${bool(lt64(true, b, a))};`);
-def("i64.gt_u", false, ([a, b], r) => `${r.v} = ${bool(lt64(false, b, a))};`);
-def("i64.le_s", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(true, b, a)}`)};`);
-def("i64.le_u", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(false, b, a)}`)};`);
-def("i64.ge_s", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(true, a, b)}`)};`);
-def("i64.ge_u", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(false, a, b)}`)};`);
+    ? `((${a.h} < ${b.h}) | ((${a.h} === ${b.h}) & ((${a.v} >>> 0) < (${b.v} >>> 0))))`
+    : `(((${a.h} >>> 0) < (${b.h} >>> 0)) | ((${a.h} === ${b.h}) & ((${a.v} >>> 0) < (${b.v} >>> 0))))`;
+def("i64.lt_s", false, ([a, b], r) => `${r.v} = ${lt64(true, a, b)};`);
+def("i64.lt_u", false, ([a, b], r) => `${r.v} = ${lt64(false, a, b)};`);
+def("i64.gt_s", false, ([a, b], r) => `${r.v} = ${lt64(true, b, a)};`);
+def("i64.gt_u", false, ([a, b], r) => `${r.v} = ${lt64(false, b, a)};`);
+def("i64.le_s", false, ([a, b], r) => `${r.v} = ${lt64(true, b, a)} ^ 1;`);
+def("i64.le_u", false, ([a, b], r) => `${r.v} = ${lt64(false, b, a)} ^ 1;`);
+def("i64.ge_s", false, ([a, b], r) => `${r.v} = ${lt64(true, a, b)} ^ 1;`);
+def("i64.ge_u", false, ([a, b], r) => `${r.v} = ${lt64(false, a, b)} ^ 1;`);
 def("i64.clz", false, helper64("clz64"));
 def("i64.ctz", false, helper64("ctz64"));
 def("i64.popcnt", false, helper64("popcnt64"));
