@@ -101,10 +101,12 @@ test("the structured tier computes the interpreter's bits and traps", async () =
   });
 });
 
-test("i64.mul in the structured tier is exact: edge words and random pairs against BigInt", async () => {
+test("i64 mul, add and sub in the structured tier are exact: edge words and random pairs against BigInt", async () => {
   const [, jit] = await both(`(module
     (func (export "mul") (param i64 i64) (result i64) (i64.mul (local.get 0) (local.get 1)))
-    (func (export "mulk") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 0xC2B2AE3D27D4EB4F))))`);
+    (func (export "mulk") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 0xC2B2AE3D27D4EB4F)))
+    (func (export "add") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
+    (func (export "sub") (param i64 i64) (result i64) (i64.sub (local.get 0) (local.get 1))))`);
   const mask = (1n << 64n) - 1n;
   const words = [0n, 1n, 0xffffn, 0x10000n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0xfffffffen];
   const values: bigint[] = [];
@@ -118,6 +120,8 @@ test("i64.mul in the structured tier is exact: edge words and random pairs again
     const a = values[i], b = values[(i * 7 + 3) % values.length];
     assert.deepEqual(outcome(jit, "mul", [a, b]), [(a * b) & mask], `${a} * ${b}`);
     assert.deepEqual(outcome(jit, "mulk", [a]), [(a * 0xC2B2AE3D27D4EB4Fn) & mask], `${a} * k`);
+    assert.deepEqual(outcome(jit, "add", [a, b]), [(a + b) & mask], `${a} + ${b}`);
+    assert.deepEqual(outcome(jit, "sub", [a, b]), [(a - b) & mask], `${a} - ${b}`);
   }
 });
 

@@ -95,17 +95,19 @@ def("i64.ge_u", false, ([a, b], r) => `${r.v} = ${lt64(false, a, b)} ^ 1;`);
 def("i64.clz", false, helper64("clz64"));
 def("i64.ctz", false, helper64("ctz64"));
 def("i64.popcnt", false, helper64("popcnt64"));
+// The carry (borrow) out of the low words from their top bits (Hacker's Delight 2-13): bitwise
+// operations only, where an unsigned compare would be a branch or a conditional.
 def(
   "i64.add",
   false,
   ([a, b], r) =>
-    `{ const lo = (${a.v} + ${b.v}) | 0; ${r.h} = (${a.h} + ${b.h} + ((lo >>> 0) < (${a.v} >>> 0) ? 1 : 0)) | 0; ${r.v} = lo; }`,
+    `{ const x = ${a.v}, y = ${b.v}, lo = (x + y) | 0; ${r.h} = (${a.h} + ${b.h} + (((x & y) | ((x | y) & ~lo)) >>> 31)) | 0; ${r.v} = lo; }`,
 );
 def(
   "i64.sub",
   false,
   ([a, b], r) =>
-    `{ const lo = (${a.v} - ${b.v}) | 0; ${r.h} = (${a.h} - ${b.h} - ((${a.v} >>> 0) < (${b.v} >>> 0) ? 1 : 0)) | 0; ${r.v} = lo; }`,
+    `{ const x = ${a.v}, y = ${b.v}, lo = (x - y) | 0; ${r.h} = (${a.h} - ${b.h} - (((~x & y) | (~(x ^ y) & lo)) >>> 31)) | 0; ${r.v} = lo; }`,
 );
 // Inline: the JIT keeps every word in a register (a helper call would store the high word).
 // The high word of the low words' 64-bit product is summed from 16-bit pieces with Math.imul:
