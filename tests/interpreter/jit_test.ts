@@ -125,6 +125,36 @@ test("i64 mul, add and sub in the structured tier are exact: edge words and rand
   }
 });
 
+test("a loaded NaN keeps its bits wherever a branch, move or store may see them", async () => {
+  const [interp, jit] = await both(`(module
+    (memory 1)
+    (func (export "escape") (param i64 i32) (result i64)
+      (i64.store (i32.const 0) (local.get 0))
+      (f64.store (i32.const 8)
+        (block (result f64)
+          (f64.load (i32.const 0))
+          (br_if 0 (local.get 1))
+          (f64.sqrt)))
+      (i64.load (i32.const 8)))
+    (func (export "neg") (param i64) (result i64)
+      (i64.store (i32.const 0) (local.get 0))
+      (i64.reinterpret_f64 (f64.neg (f64.load (i32.const 0)))))
+    (func (export "add") (param i64) (result i32)
+      (i64.store (i32.const 0) (local.get 0))
+      (f64.ne (f64.add (f64.load (i32.const 0)) (f64.const 1)) (f64.add (f64.load (i32.const 0)) (f64.const 1)))))`);
+  const payload = 0x7ff4000000000abcn;
+  for (
+    const [name, args] of [["escape", [payload, 1n]], ["neg", [payload]], ["add", [
+      payload,
+    ]]] as const
+  ) {
+    assert.deepEqual(outcome(jit, name, [...args]), outcome(interp, name, [...args]), name);
+  }
+  assert.deepEqual(outcome(jit, "escape", [payload, 1n]), [payload]);
+  assert.deepEqual(outcome(jit, "neg", [payload]), [payload | (1n << 63n)]);
+  assert.deepEqual(outcome(jit, "add", [payload]), [1n]);
+});
+
 const CALLS = `(module
   (import "env" "host" (func $host (param i32 i64) (result i64)))
   (import "env" "grow" (func $grow (result i32)))

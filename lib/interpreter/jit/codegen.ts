@@ -50,7 +50,7 @@ import type { FuncType, MemoryType, TableType, ValType, WasmModule } from "../..
 import { addressWidths, usesWideAddressing } from "../translate/memory_lowering.ts";
 import { internType } from "../instances.ts";
 import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
-import { NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
+import { floatLoadCheck, NAN_BLIND, NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
 import { hasSimdKernel } from "./simd_kernels.ts";
 import { inlineSimd } from "./simd_inline.ts";
 
@@ -209,6 +209,14 @@ class Generator {
    */
   #loops = false;
   #usesMemory = false;
+  /**
+   * Float loads' NaN tests (see `floatLoadCheck`), by mark: the test, or "" once the loaded
+   * value turned out to feed only arithmetic. `#loadChecks` holds the mark of each stack
+   * height whose value a float load wrote; `#popped` the marks of the values just popped.
+   */
+  readonly #nanChecks = new Map<string, string>();
+  readonly #loadChecks: (string | null)[] = [];
+  #popped: string[] = [];
 
   /** Metered code: the fuel charged before the instruction at each byte offset (see `fuelCharges`). */
   readonly #fuel: ReadonlyMap<number, number> | undefined;
@@ -499,8 +507,15 @@ class Generator {
       return unsupported(info?.name ?? `op ${op}`);
     }
     const operands: Value[] = [];
+    this.#popped = [];
     for (let i = info.params.length - 1; i >= 0; i--) {
       operands[i] = this.#pop(info.params[i] as ValType);
+    }
+    // A loaded float that only feeds arithmetic needs no NaN test: its payload is never seen.
+    if (NAN_BLIND.has(info.name)) {
+      for (const mark of this.#popped) {
+        this.#nanChecks.set(mark, "");
+      }
     }
     const resultType = info.results[0] as ValType | undefined;
     const pure = resultType !== undefined && resultType !== I64 ? pureForm(info.name) : null;
@@ -510,7 +525,14 @@ class Generator {
     }
     const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
     if (info.imm === 9 /* memArg */) this.#usesMemory = true;
-    const code = spec.code(operands, result, ins.b >>> 0);
+    let code = spec.code(operands, result, ins.b >>> 0);
+    if (info.name === "f32.load" || info.name === "f64.load") {
+      const check = floatLoadCheck(result, info.name === "f32.load" ? "loadF32" : "loadF64");
+      const mark = `${NAN_CHECK_MARK}${this.#nanChecks.size}\ue001`;
+      this.#nanChecks.set(mark, check);
+      this.#loadChecks[this.#stack.length - 1] = mark;
+      code = code.replace(check, mark);
+    }
     this.#emit(spec.traps ? `pos = ${ins.offset}; ${code}` : code);
     return false;
   }
@@ -581,6 +603,7 @@ class Generator {
   /** block, loop, if, else, end. */
   #control(ins: Instruction): void {
     const op = ins.op;
+    this.#keepLoadChecks();
     // Branches move values into stack variables: after a block boundary, none is known constant.
     this.#i64Constants.length = 0;
     if (op === 0x05) { // else
@@ -632,6 +655,7 @@ class Generator {
 
   /** A branch to the label `depth` frames out: moves of its values, then break, continue or return. */
   #branch(depth: number): string {
+    this.#keepLoadChecks();
     const target = this.#ctl[this.#ctl.length - 1 - depth];
     if (target.kind === Kind.Func) {
       return this.#returnCode(this.#stack.length - this.#type.results.length);
@@ -651,6 +675,7 @@ class Generator {
 
   /** Returns the function's results, found at stack heights from `from` on. */
   #returnCode(from: number): string {
+    this.#keepLoadChecks();
     const words: string[] = [];
     this.#type.results.forEach((t, i) => words.push(...wordsOf(t, this.#var(from + i, t))));
     const rest = words.slice(1).map((w, i) => `J.rs[${i}] = ${w}; `).join("");
@@ -753,6 +778,7 @@ class Generator {
 
   /** Pushes a value the next statement writes to its variable (returned). */
   #push(t: ValType): Value {
+    this.#loadChecks[this.#stack.length] = null;
     this.#i64Constants[this.#stack.length] = null;
     const v = this.#var(this.#stack.length, t);
     this.#beforeWrite(v.v);
@@ -762,9 +788,18 @@ class Generator {
     return v;
   }
 
+  /**
+   * Keeps the NaN tests of the loads whose values are on the stack: a branch or block
+   * boundary may copy a value where no pop sees it (see `#nanChecks`).
+   */
+  #keepLoadChecks(): void {
+    this.#loadChecks.length = 0;
+  }
+
   /** Pushes a deferred value (see {@link Deferred}). */
   #pushDeferred(t: ValType, expr: string, bool: string | null): void {
     const height = this.#stack.length;
+    this.#loadChecks[height] = null;
     if (expr.length > MAX_DEFERRED_LENGTH) {
       const v = this.#push(t);
       this.#emit(`${v.v} = ${expr};`);
@@ -780,6 +815,11 @@ class Generator {
   #pop(t: ValType): Value {
     this.#stack.pop();
     const height = this.#stack.length;
+    const mark = this.#loadChecks[height];
+    if (mark) {
+      this.#loadChecks[height] = null;
+      this.#popped.push(mark);
+    }
     const d = this.#deferred[height];
     if (d) {
       this.#deferred[height] = null;
@@ -834,7 +874,9 @@ class Generator {
     const frameUnits = params.length + decls.length + 8;
     // Helpers as constants of the factory's scope: calls the JIT can inline without a property
     // lookup on the (large) helper object.
-    const body = this.#out.join("\n")
+    let body = this.#out.join("\n");
+    for (const [mark, check] of this.#nanChecks) body = body.replace(mark, check);
+    body = body
       .replaceAll(REFRESH_MARK, this.#usesMemory ? " mem = M0.view;" : "")
       .replaceAll(SAVE_BUDGET, this.#loops ? "J.budget = bud; " : "")
       .replaceAll(LOAD_BUDGET, this.#loops ? " bud = J.budget;" : "")
@@ -854,6 +896,8 @@ class Generator {
       `const FN = INST.functions[${this.#index}];`,
       `const UNITS = ${frameUnits};`,
       hasMemory ? "const M0 = INST.memories[0];" : "",
+      // Rare paths reach helpers through `H$` (see numeric_ops.ts, float loads).
+      body.includes("H$.") ? "const H$ = H;" : "",
       ...[...helpers].map((name) => `const H_${name} = H.${name};`),
       ...[...this.#header].map((line) => line.replace(/\bH\.(\w+)/g, "H_$1")),
       `return function w${this.#index}(${["d", ...params].join(", ")}) {`,
@@ -882,6 +926,9 @@ const NO_VALUE: Value = { v: "", h: "" };
 
 /** Where a call re-reads the memory's view (see `#memoryRefresh`). */
 const REFRESH_MARK = "\ue001refresh";
+
+/** Where a float load's NaN test goes (followed by its number and `\ue001`). */
+const NAN_CHECK_MARK = "\ue001nan";
 
 /** A loop header's interruption check (its form depends on `#loops`). */
 const LOOP_CHECK = "\ue001loop";

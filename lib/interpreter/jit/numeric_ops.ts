@@ -249,12 +249,13 @@ def("i64.load16_s", true, load64("getInt16", true));
 def("i64.load16_u", true, load64("getUint16", false));
 def("i64.load32_s", true, load64("getInt32", true));
 def("i64.load32_u", true, load64("getInt32", false));
-// Float loads and stores test for a NaN inline (the helper handles its bits): a helper call
-// returning a number or a NaNBits object would make the JIT box every loaded value.
+// Float loads and stores test for a NaN inline and leave it to a helper reached through a
+// property of `H$` (the helpers, not hoisted into a constant): until a NaN has been loaded
+// that load has no feedback, so V8 compiles the rare path as a deoptimization and the value
+// stays an unboxed float (a helper call returning a number or a NaNBits object would make it
+// box every loaded value: matmul ran about 4x slower so).
 const loadFloat = (get: string, helper: string): Template => ([a], r, o) =>
-  `{ const p = ${
-    at(a, o)
-  }; ${r.v} = mem.${get}(p, true); if (${r.v} !== ${r.v}) ${r.v} = H.${helper}(mem, p); }`;
+  `{ const p = ${at(a, o)}; ${r.v} = mem.${get}(p, true); ${floatLoadCheck(r, helper)} }`;
 def("f32.load", true, loadFloat("getFloat32", "loadF32"));
 def("f64.load", true, loadFloat("getFloat64", "loadF64"));
 const store = (set: string): Template => ([a, b], _r, o) =>
@@ -270,11 +271,35 @@ def(
     `{ const p = ${at(a, o)}; mem.setInt32(p + 4, ${b.h}, true); mem.setInt32(p, ${b.v}, true); }`,
 );
 const storeFloat = (set: string, helper: string): Template => ([a, b], _r, o) =>
-  `{ const p = ${
-    at(a, o)
-  }, x = ${b.v}; if (typeof x === "number" && x === x) mem.${set}(p, x, true); else H.${helper}(mem, p, x); }`;
+  `{ const p = ${at(a, o)}, x = ${b.v}; ` +
+  `if (typeof x === "number" && x === x) mem.${set}(p, x, true); else H$.${helper}(mem, p, x); }`;
 def("f32.store", true, storeFloat("setFloat32", "storeF32"));
 def("f64.store", true, storeFloat("setFloat64", "storeF64"));
+
+/**
+ * The NaN test of a float load into `r` (`helper`: `loadF32` or `loadF64`, which reads the
+ * bits). The generator drops it when the loaded value only feeds arithmetic (see
+ * {@link NAN_BLIND}), whose NaN results may be any NaN.
+ */
+export function floatLoadCheck(r: Value, helper: string): string {
+  return `if (${r.v} !== ${r.v}) ${r.v} = H$.${helper}(mem, p);`;
+}
+
+/**
+ * Float instructions whose result does not depend on an operand's NaN payload: arithmetic
+ * (its NaN result may be any arithmetic NaN, and a NaN number is the canonical one),
+ * comparisons and conversions to integers. Not: moves, stores, reinterpretations, abs, neg,
+ * copysign, which keep the bits.
+ */
+export const NAN_BLIND: ReadonlySet<string> = new Set(
+  ("add sub mul div sqrt min max ceil floor trunc nearest eq ne lt gt le ge").split(" ")
+    .flatMap((op) => [`f32.${op}`, `f64.${op}`]).concat(
+      "f32.demote_f64 f64.promote_f32 i32.trunc_f32_s i32.trunc_f32_u i32.trunc_f64_s " +
+        "i32.trunc_f64_u i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u " +
+        "i32.trunc_sat_f32_s i32.trunc_sat_f32_u i32.trunc_sat_f64_s i32.trunc_sat_f64_u " +
+        "i64.trunc_sat_f32_s i64.trunc_sat_f32_u i64.trunc_sat_f64_s i64.trunc_sat_f64_u",
+    ).flatMap((x) => x.split(" ")),
+);
 
 /** The template of each instruction the tier writes from a table, by text name. */
 export const NUMERIC_OPS: Readonly<Record<string, OpCode>> = T;
