@@ -101,6 +101,60 @@ test("the structured tier computes the interpreter's bits and traps", async () =
   });
 });
 
+test("i64 mul, add and sub in the structured tier are exact: edge words and random pairs against BigInt", async () => {
+  const [, jit] = await both(`(module
+    (func (export "mul") (param i64 i64) (result i64) (i64.mul (local.get 0) (local.get 1)))
+    (func (export "mulk") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 0xC2B2AE3D27D4EB4F)))
+    (func (export "add") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
+    (func (export "sub") (param i64 i64) (result i64) (i64.sub (local.get 0) (local.get 1))))`);
+  const mask = (1n << 64n) - 1n;
+  const words = [0n, 1n, 0xffffn, 0x10000n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0xfffffffen];
+  const values: bigint[] = [];
+  for (const hi of words) for (const lo of words) values.push((hi << 32n) | lo);
+  let seed = 0x9e3779b97f4a7c15n;
+  for (let i = 0; i < 200; i++) {
+    seed = (seed * 6364136223846793005n + 1442695040888963407n) & mask;
+    values.push(seed);
+  }
+  for (let i = 0; i < values.length; i++) {
+    const a = values[i], b = values[(i * 7 + 3) % values.length];
+    assert.deepEqual(outcome(jit, "mul", [a, b]), [(a * b) & mask], `${a} * ${b}`);
+    assert.deepEqual(outcome(jit, "mulk", [a]), [(a * 0xC2B2AE3D27D4EB4Fn) & mask], `${a} * k`);
+    assert.deepEqual(outcome(jit, "add", [a, b]), [(a + b) & mask], `${a} + ${b}`);
+    assert.deepEqual(outcome(jit, "sub", [a, b]), [(a - b) & mask], `${a} - ${b}`);
+  }
+});
+
+test("a loaded NaN keeps its bits wherever a branch, move or store may see them", async () => {
+  const [interp, jit] = await both(`(module
+    (memory 1)
+    (func (export "escape") (param i64 i32) (result i64)
+      (i64.store (i32.const 0) (local.get 0))
+      (f64.store (i32.const 8)
+        (block (result f64)
+          (f64.load (i32.const 0))
+          (br_if 0 (local.get 1))
+          (f64.sqrt)))
+      (i64.load (i32.const 8)))
+    (func (export "neg") (param i64) (result i64)
+      (i64.store (i32.const 0) (local.get 0))
+      (i64.reinterpret_f64 (f64.neg (f64.load (i32.const 0)))))
+    (func (export "add") (param i64) (result i32)
+      (i64.store (i32.const 0) (local.get 0))
+      (f64.ne (f64.add (f64.load (i32.const 0)) (f64.const 1)) (f64.add (f64.load (i32.const 0)) (f64.const 1)))))`);
+  const payload = 0x7ff4000000000abcn;
+  for (
+    const [name, args] of [["escape", [payload, 1n]], ["neg", [payload]], ["add", [
+      payload,
+    ]]] as const
+  ) {
+    assert.deepEqual(outcome(jit, name, [...args]), outcome(interp, name, [...args]), name);
+  }
+  assert.deepEqual(outcome(jit, "escape", [payload, 1n]), [payload]);
+  assert.deepEqual(outcome(jit, "neg", [payload]), [payload | (1n << 63n)]);
+  assert.deepEqual(outcome(jit, "add", [payload]), [1n]);
+});
+
 const CALLS = `(module
   (import "env" "host" (func $host (param i32 i64) (result i64)))
   (import "env" "grow" (func $grow (result i32)))

@@ -50,7 +50,7 @@ import type { FuncType, MemoryType, TableType, ValType, WasmModule } from "../..
 import { addressWidths, usesWideAddressing } from "../translate/memory_lowering.ts";
 import { internType } from "../instances.ts";
 import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
-import { NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
+import { floatLoadCheck, NAN_BLIND, NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
 import { hasSimdKernel } from "./simd_kernels.ts";
 import { inlineSimd } from "./simd_inline.ts";
 
@@ -128,6 +128,8 @@ interface Control {
   height: number;
   params: ValType[];
   results: ValType[];
+  /** For a loop: true once a call is made in it (outside its inner loops). */
+  calls?: boolean;
 }
 
 /**
@@ -198,7 +200,23 @@ class Generator {
   #constants = 0;
   /** True once the function calls anything (its entry then spends the interruption budget). */
   #calls = false;
+  /** True once the function calls anything outside every loop (its entry then spends the budget). */
+  #callsOutsideLoops = false;
+  /**
+   * True once the function has a loop that calls nothing (outside its inner loops): it then
+   * keeps the interruption budget in a local, `bud`, read from `J.budget` at entry and after
+   * calls, written back before calls and returns, so that such a loop spends it in a register.
+   */
+  #loops = false;
   #usesMemory = false;
+  /**
+   * Float loads' NaN tests (see `floatLoadCheck`), by mark: the test, or "" once the loaded
+   * value turned out to feed only arithmetic. `#loadChecks` holds the mark of each stack
+   * height whose value a float load wrote; `#popped` the marks of the values just popped.
+   */
+  readonly #nanChecks = new Map<string, string>();
+  readonly #loadChecks: (string | null)[] = [];
+  #popped: string[] = [];
 
   /** Metered code: the fuel charged before the instruction at each byte offset (see `fuelCharges`). */
   readonly #fuel: ReadonlyMap<number, number> | undefined;
@@ -347,9 +365,17 @@ class Generator {
         const t = this.#stack[this.#stack.length - 1];
         const b = this.#pop(t), a = this.#pop(t);
         const r = this.#push(t);
+        // An i64 is selected without a branch, through a mask of the condition (as a native select
+        // is a conditional move: compilers emit select where a branch would mispredict); hash64
+        // ran a fifth faster so. An i32 or float is a conditional expression, which the JITs
+        // compile well (a mask made utf8's i32 selects slower).
+        const mask = `const c = ${c.v}, k = (c | (0 - c)) >> 31;`;
         // An i64 is never deferred, so `a` is in the result's variables already.
-        if (t === I64) this.#emit(`if (!(${condition(c)})) { ${r.v} = ${b.v}; ${r.h} = ${b.h}; }`);
-        else if (t === V128) this.#emit(`if (!(${condition(c)})) { ${this.#move(t, r, b)} }`);
+        if (t === I64) {
+          this.#emit(
+            `{ ${mask} ${r.v} = (${r.v} & k) | (${b.v} & ~k); ${r.h} = (${r.h} & k) | (${b.h} & ~k); }`,
+          );
+        } else if (t === V128) this.#emit(`if (!(${condition(c)})) { ${this.#move(t, r, b)} }`);
         else this.#emit(`${r.v} = (${condition(c)}) ? ${a.v} : ${b.v};`);
         return false;
       }
@@ -482,8 +508,15 @@ class Generator {
       return unsupported(info?.name ?? `op ${op}`);
     }
     const operands: Value[] = [];
+    this.#popped = [];
     for (let i = info.params.length - 1; i >= 0; i--) {
       operands[i] = this.#pop(info.params[i] as ValType);
+    }
+    // A loaded float that only feeds arithmetic needs no NaN test: its payload is never seen.
+    if (NAN_BLIND.has(info.name)) {
+      for (const mark of this.#popped) {
+        this.#nanChecks.set(mark, "");
+      }
     }
     const resultType = info.results[0] as ValType | undefined;
     const pure = resultType !== undefined && resultType !== I64 ? pureForm(info.name) : null;
@@ -493,7 +526,14 @@ class Generator {
     }
     const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
     if (info.imm === 9 /* memArg */) this.#usesMemory = true;
-    const code = spec.code(operands, result, ins.b >>> 0);
+    let code = spec.code(operands, result, ins.b >>> 0);
+    if (info.name === "f32.load" || info.name === "f64.load") {
+      const check = floatLoadCheck(result, info.name === "f32.load" ? "loadF32" : "loadF64");
+      const mark = `${NAN_CHECK_MARK}${this.#nanChecks.size}\ue001`;
+      this.#nanChecks.set(mark, check);
+      this.#loadChecks[this.#stack.length - 1] = mark;
+      code = code.replace(check, mark);
+    }
     this.#emit(spec.traps ? `pos = ${ins.offset}; ${code}` : code);
     return false;
   }
@@ -564,6 +604,7 @@ class Generator {
   /** block, loop, if, else, end. */
   #control(ins: Instruction): void {
     const op = ins.op;
+    this.#keepLoadChecks();
     // Branches move values into stack variables: after a block boundary, none is known constant.
     this.#i64Constants.length = 0;
     if (op === 0x05) { // else
@@ -577,6 +618,7 @@ class Generator {
     if (op === 0x0b) { // end
       this.#writeAll();
       const c = this.#ctl.pop()!;
+      if (c.kind === Kind.Loop && !c.calls) this.#loops = true;
       this.#stack.length = c.height;
       this.#stack.push(...c.results);
       if (c.kind === Kind.Loop) this.#emit(`break ${c.label};`);
@@ -596,7 +638,7 @@ class Generator {
     this.#ctl.push({ kind, label, height, params, results });
     if (kind === Kind.Block) this.#emit(`${label}: {`);
     else if (kind === Kind.Loop) {
-      this.#emit(`${label}: for (;;) {`, "if (--J.budget < 0) J.tick(INST);");
+      this.#emit(`${label}: for (;;) {`, LOOP_CHECK);
     } else this.#emit(`${label}: if (${condition(cond!)}) {`);
   }
 
@@ -614,6 +656,7 @@ class Generator {
 
   /** A branch to the label `depth` frames out: moves of its values, then break, continue or return. */
   #branch(depth: number): string {
+    this.#keepLoadChecks();
     const target = this.#ctl[this.#ctl.length - 1 - depth];
     if (target.kind === Kind.Func) {
       return this.#returnCode(this.#stack.length - this.#type.results.length);
@@ -633,15 +676,19 @@ class Generator {
 
   /** Returns the function's results, found at stack heights from `from` on. */
   #returnCode(from: number): string {
+    this.#keepLoadChecks();
     const words: string[] = [];
     this.#type.results.forEach((t, i) => words.push(...wordsOf(t, this.#var(from + i, t))));
     const rest = words.slice(1).map((w, i) => `J.rs[${i}] = ${w}; `).join("");
-    return `${rest}return${words.length > 0 ? ` ${words[0]}` : ""};`;
+    return `${rest}${SAVE_BUDGET}return${words.length > 0 ? ` ${words[0]}` : ""};`;
   }
 
   /** A call of a function of `type` through `callee.direct` (`index` ≥ 0: a direct call). */
   #call(ins: Instruction, type: FuncType, callee: string, index: number): void {
     this.#calls = true;
+    const loop = this.#ctl.findLast((c) => c.kind === Kind.Loop);
+    if (loop) loop.calls = true;
+    else this.#callsOutsideLoops = true;
     for (const t of [...type.params, ...type.results]) if (!supported(t)) unsupported();
     const args: string[] = [];
     for (let i = type.params.length - 1; i >= 0; i--) {
@@ -659,8 +706,8 @@ class Generator {
     const results = type.results.map((t) => this.#push(t));
     const words: string[] = [];
     results.forEach((r, i) => words.push(...wordsOf(type.results[i], r)));
-    const refresh = this.#memoryRefresh();
-    const before = `pos = ${ins.offset}; ${caller}`;
+    const before = `pos = ${ins.offset}; ${caller}${SAVE_BUDGET}`;
+    const refresh = this.#memoryRefresh() + LOAD_BUDGET;
     if (words.length === 0) this.#emit(`${before}${call};${refresh}`);
     else if (words.length === 1) this.#emit(`${before}${words[0]} = ${call};${refresh}`);
     else {
@@ -732,6 +779,7 @@ class Generator {
 
   /** Pushes a value the next statement writes to its variable (returned). */
   #push(t: ValType): Value {
+    this.#loadChecks[this.#stack.length] = null;
     this.#i64Constants[this.#stack.length] = null;
     const v = this.#var(this.#stack.length, t);
     this.#beforeWrite(v.v);
@@ -741,9 +789,18 @@ class Generator {
     return v;
   }
 
+  /**
+   * Keeps the NaN tests of the loads whose values are on the stack: a branch or block
+   * boundary may copy a value where no pop sees it (see `#nanChecks`).
+   */
+  #keepLoadChecks(): void {
+    this.#loadChecks.length = 0;
+  }
+
   /** Pushes a deferred value (see {@link Deferred}). */
   #pushDeferred(t: ValType, expr: string, bool: string | null): void {
     const height = this.#stack.length;
+    this.#loadChecks[height] = null;
     if (expr.length > MAX_DEFERRED_LENGTH) {
       const v = this.#push(t);
       this.#emit(`${v.v} = ${expr};`);
@@ -759,6 +816,11 @@ class Generator {
   #pop(t: ValType): Value {
     this.#stack.pop();
     const height = this.#stack.length;
+    const mark = this.#loadChecks[height];
+    if (mark) {
+      this.#loadChecks[height] = null;
+      this.#popped.push(mark);
+    }
     const d = this.#deferred[height];
     if (d) {
       this.#deferred[height] = null;
@@ -813,10 +875,16 @@ class Generator {
     const frameUnits = params.length + decls.length + 8;
     // Helpers as constants of the factory's scope: calls the JIT can inline without a property
     // lookup on the (large) helper object.
-    const body = this.#out.join("\n").replaceAll(
-      REFRESH_MARK,
-      this.#usesMemory ? " mem = M0.view;" : "",
-    );
+    let body = this.#out.join("\n");
+    for (const [mark, check] of this.#nanChecks) body = body.replace(mark, check);
+    body = body
+      .replaceAll(REFRESH_MARK, this.#usesMemory ? " mem = M0.view;" : "")
+      .replaceAll(SAVE_BUDGET, this.#loops ? "J.budget = bud; " : "")
+      .replaceAll(LOAD_BUDGET, this.#loops ? " bud = J.budget;" : "")
+      .replaceAll(
+        LOOP_CHECK,
+        this.#loops ? "if (--bud < 0) bud = J.poll(INST);" : "if (--J.budget < 0) J.tick(INST);",
+      );
     const helpers = new Set<string>();
     for (const [, name] of body.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
     for (const line of this.#header) {
@@ -829,6 +897,8 @@ class Generator {
       `const FN = INST.functions[${this.#index}];`,
       `const UNITS = ${frameUnits};`,
       hasMemory ? "const M0 = INST.memories[0];" : "",
+      // Rare paths reach helpers through `H$` (see numeric_ops.ts, float loads).
+      body.includes("H$.") ? "const H$ = H;" : "",
       ...[...helpers].map((name) => `const H_${name} = H.${name};`),
       ...[...this.#header].map((line) => line.replace(/\bH\.(\w+)/g, "H_$1")),
       `return function w${this.#index}(${["d", ...params].join(", ")}) {`,
@@ -836,10 +906,15 @@ class Generator {
       this.#usesMemory ? "let mem = M0.view;" : "",
       "let pos = -1;",
       decls.length > 0 ? `let ${decls.join(", ")};` : "",
+      this.#loops ? "let bud = J.budget;" : "",
       "try {",
-      // Calls spend the interruption budget (a call tree can run long without a loop); a
-      // function that calls nothing ends soon unless it loops, and loops spend it themselves.
-      this.#calls ? "if (--J.budget < 0) J.tick(INST);" : "",
+      // Calls spend the interruption budget (a call tree can run long without a loop): each
+      // iteration of a loop spends it, and so does the entry of a function that calls outside
+      // loops, which then makes a bounded number of calls per spending. A function that calls
+      // nothing ends soon unless it loops.
+      this.#callsOutsideLoops
+        ? (this.#loops ? "if (--bud < 0) bud = J.poll(INST);" : "if (--J.budget < 0) J.tick(INST);")
+        : "",
       body.replace(/\bH\.(\w+)/g, "H_$1"),
       "} catch (e) { throw J.trap(e, FN, pos); }",
       "};",
@@ -852,6 +927,18 @@ const NO_VALUE: Value = { v: "", h: "" };
 
 /** Where a call re-reads the memory's view (see `#memoryRefresh`). */
 const REFRESH_MARK = "\ue001refresh";
+
+/** Where a float load's NaN test goes (followed by its number and `\ue001`). */
+const NAN_CHECK_MARK = "\ue001nan";
+
+/** A loop header's interruption check (its form depends on `#loops`). */
+const LOOP_CHECK = "\ue001loop";
+
+/** Where a call or return writes the local budget back to `J.budget` (see `#loops`). */
+const SAVE_BUDGET = "\ue001save";
+
+/** Where a call reads `J.budget` into the local budget again (see `#loops`). */
+const LOAD_BUDGET = "\ue001load";
 
 /**
  * An i64 shift or rotation (op 0x86-0x8a) of `a` into `r` by the constant

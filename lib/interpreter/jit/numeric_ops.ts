@@ -31,9 +31,6 @@ export interface OpCode {
 
 const T: Record<string, OpCode> = {};
 
-/** 2^-32, to scale a product's high part (see numeric/i64.ts `mulhu`). */
-const INV_32 = "2.3283064365386963e-10";
-
 function def(names: string, traps: boolean, code: Template): void {
   for (const name of names.split(" ")) T[name] = { traps, code };
 }
@@ -78,42 +75,53 @@ const pair = (r: Value, lo: string, hi: string) =>
   `{ const lo = ${lo}, hi = ${hi}; ${r.v} = lo; ${r.h} = hi; }`;
 const helper64 = (name: string): Template => (x, r) =>
   `${r.v} = H.${name}(${x.map((a) => `${a.v}, ${a.h}`).join(", ")}); ${r.h} = W.hi;`;
+// i64 comparisons are 0/1 numbers computed without short-circuits (bitwise `&`, `|` on the
+// word comparisons): no branch for the JIT to mispredict, and a mask for a branchless select.
 def("i64.eqz", false, ([a], r) => `${r.v} = ${bool(`(${a.v} | ${a.h}) === 0`)};`);
-def("i64.eq", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} === ${b.v} && ${a.h} === ${b.h}`)};`);
-def("i64.ne", false, ([a, b], r) => `${r.v} = ${bool(`${a.v} !== ${b.v} || ${a.h} !== ${b.h}`)};`);
+def("i64.eq", false, ([a, b], r) => `${r.v} = (${a.v} === ${b.v}) & (${a.h} === ${b.h});`);
+def("i64.ne", false, ([a, b], r) => `${r.v} = (${a.v} !== ${b.v}) | (${a.h} !== ${b.h});`);
 const lt64 = (signed: boolean, a: Value, b: Value) =>
   signed
-    ? `(${a.h} < ${b.h} || (${a.h} === ${b.h} && (${a.v} >>> 0) < (${b.v} >>> 0)))`
-    : `((${a.h} >>> 0) < (${b.h} >>> 0) || (${a.h} === ${b.h} && (${a.v} >>> 0) < (${b.v} >>> 0)))`;
-def("i64.lt_s", false, ([a, b], r) => `${r.v} = ${bool(lt64(true, a, b))};`);
-def("i64.lt_u", false, ([a, b], r) => `${r.v} = ${bool(lt64(false, a, b))};`);
-def("i64.gt_s", false, ([a, b], r) => `${r.v} = ${bool(lt64(true, b, a))};`);
-def("i64.gt_u", false, ([a, b], r) => `${r.v} = ${bool(lt64(false, b, a))};`);
-def("i64.le_s", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(true, b, a)}`)};`);
-def("i64.le_u", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(false, b, a)}`)};`);
-def("i64.ge_s", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(true, a, b)}`)};`);
-def("i64.ge_u", false, ([a, b], r) => `${r.v} = ${bool(`!${lt64(false, a, b)}`)};`);
+    ? `((${a.h} < ${b.h}) | ((${a.h} === ${b.h}) & ((${a.v} >>> 0) < (${b.v} >>> 0))))`
+    : `(((${a.h} >>> 0) < (${b.h} >>> 0)) | ((${a.h} === ${b.h}) & ((${a.v} >>> 0) < (${b.v} >>> 0))))`;
+def("i64.lt_s", false, ([a, b], r) => `${r.v} = ${lt64(true, a, b)};`);
+def("i64.lt_u", false, ([a, b], r) => `${r.v} = ${lt64(false, a, b)};`);
+def("i64.gt_s", false, ([a, b], r) => `${r.v} = ${lt64(true, b, a)};`);
+def("i64.gt_u", false, ([a, b], r) => `${r.v} = ${lt64(false, b, a)};`);
+def("i64.le_s", false, ([a, b], r) => `${r.v} = ${lt64(true, b, a)} ^ 1;`);
+def("i64.le_u", false, ([a, b], r) => `${r.v} = ${lt64(false, b, a)} ^ 1;`);
+def("i64.ge_s", false, ([a, b], r) => `${r.v} = ${lt64(true, a, b)} ^ 1;`);
+def("i64.ge_u", false, ([a, b], r) => `${r.v} = ${lt64(false, a, b)} ^ 1;`);
 def("i64.clz", false, helper64("clz64"));
 def("i64.ctz", false, helper64("ctz64"));
 def("i64.popcnt", false, helper64("popcnt64"));
+// The carry (borrow) out of the low words from their top bits (Hacker's Delight 2-13): bitwise
+// operations only, where an unsigned compare would be a branch or a conditional.
 def(
   "i64.add",
   false,
   ([a, b], r) =>
-    `{ const lo = (${a.v} + ${b.v}) | 0; ${r.h} = (${a.h} + ${b.h} + ((lo >>> 0) < (${a.v} >>> 0) ? 1 : 0)) | 0; ${r.v} = lo; }`,
+    `{ const x = ${a.v}, y = ${b.v}, lo = (x + y) | 0; ${r.h} = (${a.h} + ${b.h} + (((x & y) | ((x | y) & ~lo)) >>> 31)) | 0; ${r.v} = lo; }`,
 );
 def(
   "i64.sub",
   false,
   ([a, b], r) =>
-    `{ const lo = (${a.v} - ${b.v}) | 0; ${r.h} = (${a.h} - ${b.h} - ((${a.v} >>> 0) < (${b.v} >>> 0) ? 1 : 0)) | 0; ${r.v} = lo; }`,
+    `{ const x = ${a.v}, y = ${b.v}, lo = (x - y) | 0; ${r.h} = (${a.h} - ${b.h} - (((~x & y) | (~(x ^ y) & lo)) >>> 31)) | 0; ${r.v} = lo; }`,
 );
 // Inline: the JIT keeps every word in a register (a helper call would store the high word).
+// The high word of the low words' 64-bit product is summed from 16-bit pieces with Math.imul:
+// integer operations the JIT keeps in registers, about twice as fast as a float product
+// (converted, rounded and converted back) on the loop-carried paths of hashes.
 def(
   "i64.mul",
   false,
   ([a, b], r) =>
-    `{ const lo = Math.imul(${a.v}, ${b.v}); ${r.h} = (Math.round(((${a.v} >>> 0) * (${b.v} >>> 0) - (lo >>> 0)) * ${INV_32}) + Math.imul(${a.v}, ${b.h}) + Math.imul(${a.h}, ${b.v})) | 0; ${r.v} = lo; }`,
+    `{ const x = ${a.v}, y = ${b.v}, xl = x & 0xffff, xh = x >>> 16, yl = y & 0xffff, yh = y >>> 16, ` +
+    `t = Math.imul(xl, yh), u = Math.imul(xh, yl); ` +
+    `${r.h} = (Math.imul(xh, yh) + (t >>> 16) + (u >>> 16) + ` +
+    `(((Math.imul(xl, yl) >>> 16) + (t & 0xffff) + (u & 0xffff)) >>> 16) + ` +
+    `Math.imul(x, ${b.h}) + Math.imul(${a.h}, y)) | 0; ${r.v} = Math.imul(x, y); }`,
 );
 def("i64.div_s", true, helper64("divS64"));
 def("i64.div_u", true, helper64("divU64"));
@@ -241,8 +249,15 @@ def("i64.load16_s", true, load64("getInt16", true));
 def("i64.load16_u", true, load64("getUint16", false));
 def("i64.load32_s", true, load64("getInt32", true));
 def("i64.load32_u", true, load64("getInt32", false));
-def("f32.load", true, ([a], r, o) => `${r.v} = H.loadF32(mem, ${at(a, o)});`);
-def("f64.load", true, ([a], r, o) => `${r.v} = H.loadF64(mem, ${at(a, o)});`);
+// Float loads and stores test for a NaN inline and leave it to a helper reached through a
+// property of `H$` (the helpers, not hoisted into a constant): until a NaN has been loaded
+// that load has no feedback, so V8 compiles the rare path as a deoptimization and the value
+// stays an unboxed float (a helper call returning a number or a NaNBits object would make it
+// box every loaded value: matmul ran about 4x slower so).
+const loadFloat = (get: string, helper: string): Template => ([a], r, o) =>
+  `{ const p = ${at(a, o)}; ${r.v} = mem.${get}(p, true); ${floatLoadCheck(r, helper)} }`;
+def("f32.load", true, loadFloat("getFloat32", "loadF32"));
+def("f64.load", true, loadFloat("getFloat64", "loadF64"));
 const store = (set: string): Template => ([a, b], _r, o) =>
   `mem.${set}(${at(a, o)}, ${b.v}, true);`;
 def("i32.store i64.store32", true, store("setInt32"));
@@ -255,8 +270,36 @@ def(
   ([a, b], _r, o) =>
     `{ const p = ${at(a, o)}; mem.setInt32(p + 4, ${b.h}, true); mem.setInt32(p, ${b.v}, true); }`,
 );
-def("f32.store", true, ([a, b], _r, o) => `H.storeF32(mem, ${at(a, o)}, ${b.v});`);
-def("f64.store", true, ([a, b], _r, o) => `H.storeF64(mem, ${at(a, o)}, ${b.v});`);
+const storeFloat = (set: string, helper: string): Template => ([a, b], _r, o) =>
+  `{ const p = ${at(a, o)}, x = ${b.v}; ` +
+  `if (typeof x === "number" && x === x) mem.${set}(p, x, true); else H$.${helper}(mem, p, x); }`;
+def("f32.store", true, storeFloat("setFloat32", "storeF32"));
+def("f64.store", true, storeFloat("setFloat64", "storeF64"));
+
+/**
+ * The NaN test of a float load into `r` (`helper`: `loadF32` or `loadF64`, which reads the
+ * bits). The generator drops it when the loaded value only feeds arithmetic (see
+ * {@link NAN_BLIND}), whose NaN results may be any NaN.
+ */
+export function floatLoadCheck(r: Value, helper: string): string {
+  return `if (${r.v} !== ${r.v}) ${r.v} = H$.${helper}(mem, p);`;
+}
+
+/**
+ * Float instructions whose result does not depend on an operand's NaN payload: arithmetic
+ * (its NaN result may be any arithmetic NaN, and a NaN number is the canonical one),
+ * comparisons and conversions to integers. Not: moves, stores, reinterpretations, abs, neg,
+ * copysign, which keep the bits.
+ */
+export const NAN_BLIND: ReadonlySet<string> = new Set(
+  ("add sub mul div sqrt min max ceil floor trunc nearest eq ne lt gt le ge").split(" ")
+    .flatMap((op) => [`f32.${op}`, `f64.${op}`]).concat(
+      "f32.demote_f64 f64.promote_f32 i32.trunc_f32_s i32.trunc_f32_u i32.trunc_f64_s " +
+        "i32.trunc_f64_u i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u " +
+        "i32.trunc_sat_f32_s i32.trunc_sat_f32_u i32.trunc_sat_f64_s i32.trunc_sat_f64_u " +
+        "i64.trunc_sat_f32_s i64.trunc_sat_f32_u i64.trunc_sat_f64_s i64.trunc_sat_f64_u",
+    ).flatMap((x) => x.split(" ")),
+);
 
 /** The template of each instruction the tier writes from a table, by text name. */
 export const NUMERIC_OPS: Readonly<Record<string, OpCode>> = T;

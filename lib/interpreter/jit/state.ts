@@ -57,6 +57,7 @@ export interface JitState {
   base: number;
   fuel: number;
   tick(inst: InstanceState): void;
+  poll(inst: InstanceState): number;
   outOfFuel(n: number): never;
   trap(e: unknown, fn: FunctionInstance, pos: number): unknown;
   callee(table: TableInstance, index: number, typeId: number): FunctionInstance;
@@ -104,6 +105,12 @@ export const J: JitState = {
   tick(inst: InstanceState): void {
     J.budget = CHECK_INTERVAL;
     J.machine!.pollInterrupts(inst);
+  },
+
+  /** The interruption check of a function that keeps the budget in a local: the budget after it. */
+  poll(inst: InstanceState): number {
+    J.tick(inst);
+    return J.budget;
   },
 
   /**

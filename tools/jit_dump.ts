@@ -1,0 +1,32 @@
+/**
+ * Prints the JavaScript the structured tier generates for the functions of a
+ * wasm module (a development aid for reading the tier's output):
+ *
+ *     deno run --allow-read tools/jit_dump.ts bench/programs/fib.wasm [FUNC_INDEX...]
+ *
+ * Without indices, every defined function is printed (or why it is declined).
+ *
+ * @module
+ */
+
+import { readFileSync } from "node:fs";
+import process from "node:process";
+import { decodeModule } from "../lib/binary/decoder.ts";
+import { codegenModule, generateFunction } from "../lib/interpreter/jit/codegen.ts";
+
+const [path, ...indices] = process.argv.slice(2);
+if (path === undefined) {
+  console.error("usage: jit_dump.ts MODULE.wasm [FUNC_INDEX...]");
+  process.exit(2);
+}
+const module = decodeModule(new Uint8Array(readFileSync(path)));
+const cm = codegenModule(module);
+const first = module.importedFunctionCount;
+const wanted = indices.length > 0
+  ? indices.map(Number)
+  : Array.from({ length: module.functions.length }, (_, i) => first + i);
+for (const index of wanted) {
+  const generated = generateFunction(cm, index);
+  console.log(`// ---- function ${index}`);
+  console.log(generated === null ? "// declined" : generated.source);
+}
