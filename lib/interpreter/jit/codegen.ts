@@ -53,6 +53,7 @@ import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
 import { NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
 import { hasSimdKernel } from "./simd_kernels.ts";
 import { inlineSimd } from "./simd_inline.ts";
+import { constantBounds, SimdFacts } from "./simd_facts.ts";
 
 const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 
@@ -199,6 +200,8 @@ class Generator {
   /** True once the function calls anything (its entry then spends the interruption budget). */
   #calls = false;
   #usesMemory = false;
+  /** Lane bounds of vectors along the current run of SIMD code (see simd_facts.ts). */
+  readonly #facts = new SimdFacts();
 
   /** Metered code: the fuel charged before the instruction at each byte offset (see `fuelCharges`). */
   readonly #fuel: ReadonlyMap<number, number> | undefined;
@@ -355,7 +358,8 @@ class Generator {
       }
       case 0x20: { // local.get
         const t = this.#locals[ins.a];
-        if (t === I64 || t === V128) this.#emit(this.#move(t, this.#push(t), local(ins.a)));
+        if (t === V128) this.#moveV128(this.#push(t), local(ins.a));
+        else if (t === I64) this.#emit(this.#move(t, this.#push(t), local(ins.a)));
         else this.#pushDeferred(t, `l${ins.a}`, null);
         return false;
       }
@@ -366,9 +370,11 @@ class Generator {
         const l = local(ins.a);
         this.#beforeWrite(l.v);
         if (t === I64) this.#beforeWrite(l.h);
-        this.#emit(this.#move(t, l, v));
+        if (t === V128) this.#moveV128(l, v);
+        else this.#emit(this.#move(t, l, v));
         if (op === 0x22) {
-          if (t === I64 || t === V128) this.#emit(this.#move(t, this.#push(t), l));
+          if (t === V128) this.#moveV128(this.#push(t), l);
+          else if (t === I64) this.#emit(this.#move(t, this.#push(t), l));
           else this.#pushDeferred(t, l.v, null);
         }
         return false;
@@ -510,13 +516,16 @@ class Generator {
     }
     const op = ins.op;
     const info = OPS[op];
+    this.#facts.sync(this.#out.length);
     if (this.#deterministic && NAN_RESULT[op] !== 0) {
       unsupported("SIMD float arithmetic (deterministic)");
     }
     if (op === PREFIX_FD + 0x0c) { // v128.const
       const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
-      const r = lanes(this.#push(V128));
-      this.#emit(r.map((x, k) => `${x} = ${w.getInt32(4 * k, true)};`).join(" "));
+      const v = this.#push(V128), words = [0, 1, 2, 3].map((k) => w.getInt32(4 * k, true));
+      this.#emit(lanes(v).map((x, k) => `${x} = ${words[k]};`).join(" "));
+      this.#facts.set(v.v, constantBounds(words));
+      this.#facts.done(this.#out.length);
       return;
     }
     const regOp = SIMD_LOWERING[simdSubOpcode(op)];
@@ -528,9 +537,10 @@ class Generator {
     const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
     const memory = info.imm === Imm.memArg || info.imm === Imm.memArgLane;
     if (memory) this.#usesMemory = true;
-    const inline = inlineSimd(info.name, operands, result, ins);
+    const inline = inlineSimd(info.name, operands, result, ins, this.#facts);
     if (inline !== null) {
       this.#emit(memory ? `pos = ${ins.offset}; ${inline}` : inline);
+      this.#facts.done(this.#out.length);
       return;
     }
     // Operands into the scratch registers (see simd_kernels.ts), the kernel, the result out.
@@ -716,6 +726,14 @@ class Generator {
       return lanes(to).map((w, k) => `${w} = ${f[k]};`).join(" ");
     }
     return t === I64 ? `${to.v} = ${from.v}; ${to.h} = ${from.h};` : `${to.v} = ${from.v};`;
+  }
+
+  /** A v128 move between variables, keeping what the SIMD facts know of the value. */
+  #moveV128(to: Value, from: Value): void {
+    this.#facts.sync(this.#out.length);
+    this.#emit(this.#move(V128, to, from));
+    this.#facts.set(to.v, this.#facts.get(from.v));
+    this.#facts.done(this.#out.length);
   }
 
   /** The variables of the stack value at `height` of type `t`. */

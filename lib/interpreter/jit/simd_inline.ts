@@ -14,6 +14,14 @@
 
 import type { Instruction } from "../../binary/instruction.ts";
 import type { Value } from "./numeric_ops.ts";
+import {
+  bounds16,
+  bounds32,
+  constantBounds,
+  type LaneBounds,
+  type SimdFacts,
+  UNKNOWN,
+} from "./simd_facts.ts";
 
 type Words = [string, string, string, string];
 
@@ -70,13 +78,113 @@ function floatBinary(r: Value, a: Value, b: Value, op: string): string {
   return `${stores.join(" ")} ${ops.join(" ")} ${lanewise(r, (k) => `H.SF_I[${k}]`)}`;
 }
 
-/** The inline code of SIMD instruction `name`, or null when it runs as a kernel. */
+/**
+ * The inline code of SIMD instruction `name`, or null when it runs as a
+ * kernel; `facts` are the lane bounds known of the operands (see
+ * `simd_facts.ts`), updated with the result's when the code is inline.
+ */
 export function inlineSimd(
   name: string,
   x: Value[],
   r: Value,
   ins: Instruction,
+  facts: SimdFacts,
 ): string | null {
+  const [a, b] = x;
+  const fa = a === undefined ? UNKNOWN : facts.get(a.v);
+  const fb = b === undefined ? UNKNOWN : facts.get(b.v);
+  const code = boundedCode(name, x, r, fa, fb) ?? inlineCode(name, x, r, ins);
+  if (code !== null && r.v !== "") facts.set(r.v, resultBounds(name, x, fa, fb));
+  return code;
+}
+
+/** An i32 operand that is a constant: its value, else null. */
+function literal(v: Value): number | null {
+  const m = /^\(?(-?\d+)\)?$/.exec(v.v);
+  return m === null ? null : Number(m[1]) | 0;
+}
+
+/**
+ * The cheaper code of an instruction whose operands' bounds make its
+ * guards unnecessary, or null: `i16x8.add` of lanes that cannot carry out,
+ * unsigned narrowing of lanes already in range.
+ */
+function boundedCode(
+  name: string,
+  [a, b]: Value[],
+  r: Value,
+  fa: LaneBounds,
+  fb: LaneBounds,
+): string | null {
+  switch (name) {
+    case "i16x8.add":
+      if (fa.max16 + fb.max16 > 0xffff) return null;
+      // No lane's sum reaches bit 16, so no carry crosses into the next lane.
+      return lanewise(r, (k) => `(${w(a)[k]} + ${w(b)[k]}) | 0`);
+    case "i16x8.narrow_i32x4_u": {
+      if (fa.max32 > 0xffff || fb.max32 > 0xffff) return null;
+      const x = w(a), y = w(b);
+      return across(r, [
+        `${x[0]} | (${x[1]} << 16)`,
+        `${x[2]} | (${x[3]} << 16)`,
+        `${y[0]} | (${y[1]} << 16)`,
+        `${y[2]} | (${y[3]} << 16)`,
+      ]);
+    }
+    case "i8x16.narrow_i16x8_u": {
+      if (fa.max16 > 0xff || fb.max16 > 0xff) return null;
+      // Each word's two lanes (below 256) moved together: bytes 0 and 2 become 0 and 1.
+      const pack = (p: string, q: string) =>
+        `((${p} | (${p} >>> 8)) & 0xffff) | ((${q} | (${q} >>> 8)) << 16)`;
+      const x = w(a), y = w(b);
+      return across(r, [pack(x[0], x[1]), pack(x[2], x[3]), pack(y[0], y[1]), pack(y[2], y[3])]);
+    }
+  }
+  return null;
+}
+
+/** The lane bounds of an instruction's result, from its operands' (UNKNOWN for most). */
+function resultBounds(name: string, [a, b]: Value[], fa: LaneBounds, fb: LaneBounds): LaneBounds {
+  switch (name) {
+    case "v128.load8x8_u":
+    case "i16x8.extend_low_i8x16_u":
+    case "i16x8.extend_high_i8x16_u":
+      return bounds16(0xff);
+    case "i16x8.extadd_pairwise_i8x16_u":
+      return bounds16(0x1fe);
+    case "i16x8.add":
+      return fa.max16 + fb.max16 <= 0xffff ? bounds16(fa.max16 + fb.max16) : UNKNOWN;
+    case "i32x4.extend_low_i16x8_u":
+    case "i32x4.extend_high_i16x8_u":
+      return bounds32(fa.max16);
+    case "i32x4.add":
+      return fa.max32 + fb.max32 <= 0x7fffffff ? bounds32(fa.max32 + fb.max32) : UNKNOWN;
+    case "i32x4.mul":
+      return fa.max32 * fb.max32 <= 0x7fffffff ? bounds32(fa.max32 * fb.max32) : UNKNOWN;
+    case "i32x4.shr_u": {
+      const n = literal(b);
+      return n === null ? UNKNOWN : bounds32(Math.floor(fa.max32 / 2 ** (n & 31)));
+    }
+    case "i16x8.narrow_i32x4_u":
+      return bounds16(Math.min(0xffff, Math.max(fa.max32, fb.max32)));
+    case "i32x4.splat":
+    case "i16x8.splat":
+    case "i8x16.splat": {
+      const n = literal(a);
+      if (n === null) return UNKNOWN;
+      const s = name === "i32x4.splat"
+        ? n
+        : name === "i16x8.splat"
+        ? (n & 0xffff) * 0x10001 | 0
+        : (n & 0xff) * 0x1010101 | 0;
+      return constantBounds([s, s, s, s]);
+    }
+  }
+  return UNKNOWN;
+}
+
+/** The inline code of SIMD instruction `name` whatever its operands' bounds, or null. */
+function inlineCode(name: string, x: Value[], r: Value, ins: Instruction): string | null {
   const [a, b, c] = x;
   switch (name) {
     case "v128.load": {

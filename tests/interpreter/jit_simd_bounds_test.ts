@@ -1,0 +1,96 @@
+// Lane bounds in the structured tier (lib/interpreter/jit/simd_facts.ts): sums of widened bytes
+// add without carry guards and narrow without saturation while the bounds prove it exact, and
+// fall back to the guarded code the moment they do not. Every result is checked against the
+// interpreter, on random bytes and on all-0xff bytes (the largest sums, saturating narrows).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { type Module, Runtime } from "../../mod.ts";
+import { decodeModule } from "../../lib/binary/decoder.ts";
+import { wat2wasm } from "../../lib/text/wat.ts";
+import { codegenModule, generateFunction } from "../../lib/interpreter/jit/codegen.ts";
+
+/** The i16x8 sum of `n` widened loads of 8 bytes at offsets 0, 1, 2, ... */
+function sum(n: number): string {
+  let s = "(v128.load8x8_u (i32.const 0))";
+  for (let k = 1; k < n; k++) s = `(i16x8.add ${s} (v128.load8x8_u (i32.const ${k})))`;
+  return s;
+}
+
+/** A sum of 9 rows scaled by `m`/65536 in u32 lanes, narrowed back to u8 (a blur's tail). */
+function scaled(m: number, shift: string): string {
+  const half = (part: string) =>
+    `(i32x4.shr_u (i32x4.mul (i32x4.extend_${part}_i16x8_u (local.get $s)) (local.get $k)) ${shift})`;
+  return `(local.set $s ${sum(9)}) (local.set $k (v128.const i32x4 ${m} ${m} ${m} ${m}))
+    (local.set $q (i16x8.narrow_i32x4_u ${half("low")} ${half("high")}))
+    (i8x16.narrow_i16x8_u (local.get $q) (local.get $q))`;
+}
+
+const FUNCS: [string, string][] = [
+  ["sum9", sum(9)],
+  ["sum257", sum(257)], // 257 × 255 = 65535: still no lane can carry
+  ["sum258", sum(258)], // one more: lanes wrap, the guarded add is needed
+  ["blur", scaled(7282, "(i32.const 16)")], // lanes stay below 256: narrows are plain packing
+  ["blur_sat", scaled(8000, "(i32.const 16)")], // up to 280: the u8 narrow must saturate
+  ["blur_shift", scaled(7282, "(local.get $n)")], // shift not constant: nothing known after it
+  [
+    "pairwise",
+    "(i16x8.add (i16x8.extadd_pairwise_i8x16_u (v128.load (i32.const 3))) " +
+    "(i16x8.extend_low_i8x16_u (v128.load (i32.const 7))))",
+  ],
+  ["splat", "(i16x8.add (i16x8.splat (i32.const 0x8000)) (i16x8.splat (i32.const 0x80ff)))"],
+];
+
+const SOURCE = `(module (memory (export "mem") 1)
+  ${
+  FUNCS.map(([name, expr]) =>
+    `(func (export "${name}") (param $n i32) (local $s v128) (local $k v128) (local $q v128)
+      (v128.store (i32.const 4096) ${expr}))`
+  ).join("\n")
+})`;
+
+function results(m: Module, bytes: Uint8Array): Record<string, number[]> {
+  const mem = m.exportedMemory("mem")!;
+  const out: Record<string, number[]> = {};
+  for (const [name] of FUNCS) {
+    mem.write(0, bytes);
+    m.exportedFunction(name)!.call(16);
+    out[name] = Array.from(mem.read(4096, 16)!);
+  }
+  return out;
+}
+
+test("bounded SIMD sums and narrows give the interpreter's bytes in the structured tier", async () => {
+  const interp = await new Runtime({ jsTier: false }).instantiate(SOURCE);
+  const jit = await new Runtime({ jsTier: 1 }).instantiate(SOURCE);
+  let seed = 0x1234567;
+  const random = new Uint8Array(512).map(() => {
+    seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+    return seed >>> 24;
+  });
+  for (const bytes of [random, new Uint8Array(512).fill(0xff), new Uint8Array(512).fill(0x80)]) {
+    assert.deepEqual(results(jit, bytes), results(interp, bytes));
+  }
+  // The cases mean what they say: all-0xff rows sum to 9 × 255 and 258 × 255 (mod 2¹⁶).
+  const ones = results(jit, new Uint8Array(512).fill(0xff));
+  assert.deepEqual(ones.sum9.slice(0, 2), [0xf7, 0x08]); // 2295
+  assert.deepEqual(ones.sum258.slice(0, 2), [0xfe, 0x00]); // 65790 mod 65536
+  assert.deepEqual(ones.blur_sat.slice(0, 2), [0xff, 0xff]); // 280 saturated
+  assert.deepEqual(ones.blur.slice(0, 2), [0xff, 0xff]); // 2295 × 7282 >> 16 = 255
+  assert.deepEqual(ones.splat.slice(0, 2), [0xff, 0x00]); // 0x8000 + 0x80ff wraps to 0x00ff
+});
+
+test("the bounds drop the guards only where they prove them unneeded", () => {
+  const module = decodeModule(wat2wasm(SOURCE));
+  const cm = codegenModule(module);
+  const source = (name: string) =>
+    generateFunction(cm, FUNCS.findIndex(([n]) => n === name))!.source;
+  const guardedAdds = (s: string) => s.split("0x7fff7fff").length - 1;
+  assert.equal(guardedAdds(source("sum9")), 0);
+  assert.equal(guardedAdds(source("sum257")), 0);
+  assert.equal(guardedAdds(source("sum258")), 8); // the last add only (two masks a word)
+  assert.doesNotMatch(source("blur"), /narrowU/);
+  assert.match(source("blur_sat"), /narrowU8/);
+  assert.doesNotMatch(source("blur_sat"), /narrowU16/);
+  assert.match(source("blur_shift"), /narrowU16/);
+  assert.equal(guardedAdds(source("splat")), 8); // 0x8000 + 0x80ff carries: guarded
+});
