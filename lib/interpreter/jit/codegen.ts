@@ -52,7 +52,7 @@ import { internType } from "../instances.ts";
 import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
 import { NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
 import { hasSimdKernel } from "./simd_kernels.ts";
-import { inlineSimd } from "./simd_inline.ts";
+import { inlineSimd, operandsInOrder } from "./simd_inline.ts";
 import { constantBounds, SimdFacts } from "./simd_facts.ts";
 
 const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
@@ -97,6 +97,17 @@ export function codegenModule(module: WasmModule): CodegenModule {
     tables: [...tables, ...module.tables],
   });
   return { module, functionTypes, globalTypes, widths };
+}
+
+/**
+ * True for the instructions that never read a vector on the operand stack
+ * (nor leave the straight-line code): SIMD instructions (their operands are
+ * handled one by one), scalar numeric instructions, constants, scalar loads
+ * and stores, local.get and global.get.
+ */
+function readsNoVector(op: number): boolean {
+  return (op >= PREFIX_FD && !isGcOp(op) && !isAtomicOp(op)) || op === 0x01 || op === 0x20 ||
+    op === 0x23 || (op >= 0x28 && op <= 0x3f) || (op >= 0x41 && op <= 0xc4);
 }
 
 /** True for the value types the structured tier holds in variables (a v128 in four). */
@@ -271,6 +282,12 @@ class Generator {
       const widths = this.#cm.widths;
       if (widths !== null && usesWideAddressing(ins, widths.memory64, widths.table64)) {
         unsupported("a memory other than 0, or a 64-bit memory or table");
+      }
+      // Vectors held deinterleaved (simd_facts.ts) are put in order before other code reads them.
+      if (this.#facts.lazy && !readsNoVector(op)) {
+        const at = this.#out.length;
+        this.#emit(this.#facts.materializeAll());
+        this.#facts.skip(at, this.#out.length);
       }
       if (this.#instruction(ins)) dead = 0;
     }
@@ -537,7 +554,8 @@ class Generator {
     const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
     const memory = info.imm === Imm.memArg || info.imm === Imm.memArgLane;
     if (memory) this.#usesMemory = true;
-    const inline = inlineSimd(info.name, operands, result, ins, this.#facts);
+    const deinterleaved = operandsInOrder(info.name, operands, this.#facts, (c) => this.#emit(c));
+    const inline = inlineSimd(info.name, operands, result, ins, this.#facts, deinterleaved);
     if (inline !== null) {
       this.#emit(memory ? `pos = ${ins.offset}; ${inline}` : inline);
       this.#facts.done(this.#out.length);

@@ -8,7 +8,16 @@
  * is out of range), so both become a plain word operation. A blur that sums
  * nine widened rows of bytes and scales them back is such code.
  *
- * The facts hold only along straight-line code that the SIMD writer itself
+ * A vector may also be held **deinterleaved**: its four variables hold the
+ * i16 lanes in the order (0 2) (1 3) (4 6) (5 7), one pair per word. A
+ * widening load of bytes is then two masks per word (`v128.load8x8_u`: the
+ * even bytes, and the odd ones shifted down) instead of a shuffle of every
+ * byte, and lanewise i16 additions work on either order; the words are put
+ * back in order (`materialize`) before anything else reads them: another
+ * SIMD instruction as operand, or any other instruction (the generator
+ * materializes every deinterleaved vector before a non-SIMD instruction).
+ *
+ * The bounds hold only along straight-line code that the SIMD writer itself
  * emitted: the generator reports where its output stands (`sync`) before
  * each SIMD instruction or v128 move, and any other code emitted in between
  * (a branch, a loop header, a call, a scalar instruction) forgets them all.
@@ -48,12 +57,22 @@ export function constantBounds(words: readonly number[]): LaneBounds {
 /** The bounds known per vector variable prefix (`x3`, `l5`), along the current run of SIMD code. */
 export class SimdFacts {
   readonly #bounds = new Map<string, LaneBounds>();
+  /** Vector variables held deinterleaved (live stack values only). */
+  readonly #deinterleaved = new Set<string>();
   /** Where the generator's output stood when the last SIMD code was written. */
   #at = -1;
 
   /** Starts an instruction at output length `at`: anything written since the last one forgets all. */
   sync(at: number): void {
     if (at !== this.#at) this.#bounds.clear();
+  }
+
+  /**
+   * Code that changes no lane went from output length `from` to `to`
+   * (materializing): what was known at `from` still holds.
+   */
+  skip(from: number, to: number): void {
+    if (this.#at === from) this.#at = to;
   }
 
   /** Ends an instruction whose code left the output at length `at`. */
@@ -64,6 +83,36 @@ export class SimdFacts {
   /** The bounds of vector variable `v` (UNKNOWN when nothing is known). */
   get(v: string): LaneBounds {
     return this.#bounds.get(v) ?? UNKNOWN;
+  }
+
+  /** True while some vector is held deinterleaved. */
+  get lazy(): boolean {
+    return this.#deinterleaved.size > 0;
+  }
+
+  /** Whether vector variable `v` is held deinterleaved. */
+  isDeinterleaved(v: string): boolean {
+    return this.#deinterleaved.has(v);
+  }
+
+  /** Records whether vector variable `v` (just written) is held deinterleaved. */
+  setDeinterleaved(v: string, on: boolean): void {
+    if (on) this.#deinterleaved.add(v);
+    else this.#deinterleaved.delete(v);
+  }
+
+  /** The code that puts `v`'s words back in order (empty when they are). */
+  materialize(v: string): string {
+    if (!this.#deinterleaved.delete(v)) return "";
+    const [e, o, f, g] = [0, 1, 2, 3].map((k) => `${v}_${k}`);
+    return `{ const e = ${e}, o = ${o}, f = ${f}, g = ${g}; ` +
+      `${e} = (e & 0xffff) | (o << 16); ${o} = (e >>> 16) | (o & -65536); ` +
+      `${f} = (f & 0xffff) | (g << 16); ${g} = (f >>> 16) | (g & -65536); }`;
+  }
+
+  /** The code that puts every deinterleaved vector's words back in order. */
+  materializeAll(): string {
+    return [...this.#deinterleaved].map((v) => this.materialize(v)).join(" ");
   }
 
   /** Records what vector variable `v` now holds (UNKNOWN forgets it). */

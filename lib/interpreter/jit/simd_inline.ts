@@ -81,7 +81,9 @@ function floatBinary(r: Value, a: Value, b: Value, op: string): string {
 /**
  * The inline code of SIMD instruction `name`, or null when it runs as a
  * kernel; `facts` are the lane bounds known of the operands (see
- * `simd_facts.ts`), updated with the result's when the code is inline.
+ * `simd_facts.ts`), updated with the result's when the code is inline;
+ * `deinterleaved`: the operands are held deinterleaved (`operandsInOrder`
+ * returned true).
  */
 export function inlineSimd(
   name: string,
@@ -89,13 +91,81 @@ export function inlineSimd(
   r: Value,
   ins: Instruction,
   facts: SimdFacts,
+  deinterleaved: boolean,
 ): string | null {
   const [a, b] = x;
   const fa = a === undefined ? UNKNOWN : facts.get(a.v);
   const fb = b === undefined ? UNKNOWN : facts.get(b.v);
+  const lazy = deinterleavedCode(name, x, r, ins, fa, fb, deinterleaved);
+  if (lazy !== null) {
+    facts.set(r.v, resultBounds(name, x, fa, fb));
+    facts.setDeinterleaved(r.v, true);
+    return lazy;
+  }
   const code = boundedCode(name, x, r, fa, fb) ?? inlineCode(name, x, r, ins);
   if (code !== null && r.v !== "") facts.set(r.v, resultBounds(name, x, fa, fb));
   return code;
+}
+
+/**
+ * Prepares the operands of SIMD instruction `name` (see `simd_facts.ts`):
+ * true when all are deinterleaved and the instruction takes them so (then
+ * nothing is emitted), else false after emitting, through `emit`, the code
+ * that puts any deinterleaved operand back in order. The operands are
+ * popped either way, so none stays recorded as deinterleaved.
+ */
+export function operandsInOrder(
+  name: string,
+  x: Value[],
+  facts: SimdFacts,
+  emit: (code: string) => void,
+): boolean {
+  if (name === "i16x8.add" && x.every((v) => facts.isDeinterleaved(v.v))) {
+    for (const v of x) facts.setDeinterleaved(v.v, false);
+    return true;
+  }
+  for (const v of x) {
+    const code = facts.materialize(v.v);
+    if (code !== "") emit(code);
+  }
+  return false;
+}
+
+/**
+ * The code of an instruction whose result is held deinterleaved (i16
+ * lanes (0 2) (1 3) (4 6) (5 7) a word), or null: widening loads and
+ * extends of unsigned bytes, and i16x8.add of two deinterleaved operands
+ * (`operandsInOrder` left them so), lanewise like any order.
+ */
+function deinterleavedCode(
+  name: string,
+  [a, b]: Value[],
+  r: Value,
+  ins: Instruction,
+  fa: LaneBounds,
+  fb: LaneBounds,
+  deinterleaved: boolean,
+): string | null {
+  const [r0, r1, r2, r3] = w(r);
+  const split = (lo: string, hi: string) =>
+    `${r0} = ${lo} & 0xff00ff; ${r1} = (${lo} >>> 8) & 0xff00ff; ` +
+    `${r2} = ${hi} & 0xff00ff; ${r3} = (${hi} >>> 8) & 0xff00ff;`;
+  switch (name) {
+    case "v128.load8x8_u":
+      return `{ const p = ${address(a, ins.b)}, hi = mem.getInt32(p + 4, true), ` +
+        `lo = mem.getInt32(p, true); ${split("lo", "hi")} }`;
+    case "i16x8.extend_low_i8x16_u":
+    case "i16x8.extend_high_i8x16_u": {
+      const [p, q] = name.includes("low") ? w(a).slice(0, 2) : w(a).slice(2);
+      return `{ const lo = ${p}, hi = ${q}; ${split("lo", "hi")} }`;
+    }
+    case "i16x8.add":
+      if (!deinterleaved) return null;
+      return fa.max16 + fb.max16 <= 0xffff
+        ? lanewise(r, (k) => `(${w(a)[k]} + ${w(b)[k]}) | 0`)
+        : lanewise(r, (k) => addWithin(w(a)[k], w(b)[k], TOP16));
+  }
+  return null;
 }
 
 /** An i32 operand that is a constant: its value, else null. */
