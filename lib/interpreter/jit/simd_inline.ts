@@ -40,6 +40,21 @@ function lanewise(r: Value, f: (k: number) => string): string {
   return w(r).map((x, k) => `${x} = ${f(k)};`).join(" ");
 }
 
+/**
+ * Result word k from statements over the operands' word k only, which leave
+ * it in `out` (in a block of its own, so they may declare constants).
+ */
+function perWord(r: Value, f: (k: number) => string): string {
+  return w(r).map((x, k) => `{ let out = 0; ${f(k)} ${x} = out; }`).join(" ");
+}
+
+/** `i8x16.lt_u` on one word of each operand (as `simd_words.ts`'s ltMaskU8): 0xff where x < y. */
+function ltMaskU8(x: string, y: string): string {
+  // Bytewise x - y without borrows between bytes, then each byte's borrow out of its top bit.
+  return `const d = ((${x} | 0x80808080) - (${y} & 0x7f7f7f7f)) ^ ((${x} ^ ~${y}) & 0x80808080), ` +
+    `m = ((~${x} & ${y}) | (~(${x} ^ ${y}) & d)) & 0x80808080; out = m | (m - (m >>> 7));`;
+}
+
 /** Result words computed into temporaries first (for operations across words). */
 function across(r: Value, words: string[]): string {
   const t = words.map((e, k) => `t${k} = ${e}`).join(", ");
@@ -443,21 +458,25 @@ function inlineCode(name: string, x: Value[], r: Value, ins: Instruction): strin
         return `(${p} | ${q}) - (((${p} ^ ${q}) >>> 1) & 0x7f7f7f7f)`;
       });
     case "i8x16.add_sat_u":
-      return lanewise(r, (k) => {
+      // Per byte: the sum without carries between bytes, then 0xff where a byte carried out.
+      // (Written out rather than called: JavaScriptCore does not inline small helpers here.)
+      return perWord(r, (k) => {
         const p = w(a)[k], q = w(b)[k];
-        const sum = `((${p} & 0x7f7f7f7f) + (${q} & 0x7f7f7f7f)) ^ ((${p} ^ ${q}) & -0x7f7f7f80)`;
-        return `H.addSatU8(${p}, ${q}, ${sum})`;
+        return `const s = ((${p} & 0x7f7f7f7f) + (${q} & 0x7f7f7f7f)) ^ ((${p} ^ ${q}) & -0x7f7f7f80); ` +
+          `out = s | Math.imul((((${p} & ${q}) | ((${p} | ${q}) & ~s)) & -0x7f7f7f80) >>> 7, 0xff);`;
       });
     case "i8x16.lt_u":
-      return lanewise(r, (k) => `H.ltMaskU8(${w(a)[k]}, ${w(b)[k]})`);
+      return perWord(r, (k) => ltMaskU8(w(a)[k], w(b)[k]));
     case "i8x16.gt_u":
-      return lanewise(r, (k) => `H.ltMaskU8(${w(b)[k]}, ${w(a)[k]})`);
+      return perWord(r, (k) => ltMaskU8(w(b)[k], w(a)[k]));
     case "i8x16.bitmask":
+      // Each byte's top bit moved to bit 0 of the byte, then one multiplication gathers the four
+      // bits at 28-31 (every other partial product lands below 28 or above 31, apart).
       return `${r.v} = ${
         w(a).map((x, k) =>
-          `((((${x} >>> 7) & 1) | ((${x} >>> 14) & 2) | ((${x} >>> 21) & 4) | ` +
-          `((${x} >>> 28) & 8)) << ${4 * k})`
-        ).join(" | ")
+          `((Math.imul((${x} >>> 7) & 0x01010101, 0x10204080) >>> 28) << ${4 * k})`
+        )
+          .join(" | ")
       };`;
     case "i16x8.extadd_pairwise_i8x16_u":
       return lanewise(r, (k) => {
