@@ -52,7 +52,7 @@ import { internType } from "../instances.ts";
 import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
 import { NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
 import { hasSimdKernel } from "./simd_kernels.ts";
-import { inlineSimd, operandsInOrder } from "./simd_inline.ts";
+import { inlineSimd, prepareOperands } from "./simd_inline.ts";
 import { constantBounds, SimdFacts } from "./simd_facts.ts";
 
 const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
@@ -283,7 +283,7 @@ class Generator {
       if (widths !== null && usesWideAddressing(ins, widths.memory64, widths.table64)) {
         unsupported("a memory other than 0, or a 64-bit memory or table");
       }
-      // Vectors held deinterleaved (simd_facts.ts) are put in order before other code reads them.
+      // Vectors held in another form (simd_facts.ts) become words before other code reads them.
       if (this.#facts.lazy && !readsNoVector(op)) {
         const at = this.#out.length;
         this.#emit(this.#facts.materializeAll());
@@ -554,8 +554,8 @@ class Generator {
     const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
     const memory = info.imm === Imm.memArg || info.imm === Imm.memArgLane;
     if (memory) this.#usesMemory = true;
-    const deinterleaved = operandsInOrder(info.name, operands, this.#facts, (c) => this.#emit(c));
-    const inline = inlineSimd(info.name, operands, result, ins, this.#facts, deinterleaved);
+    const form = prepareOperands(info.name, operands, this.#facts, (c) => this.#emit(c));
+    const inline = inlineSimd(info.name, operands, result, ins, this.#facts, form);
     if (inline !== null) {
       this.#emit(memory ? `pos = ${ins.offset}; ${inline}` : inline);
       this.#facts.done(this.#out.length);

@@ -15,7 +15,15 @@
  * byte, and lanewise i16 additions work on either order; the words are put
  * back in order (`materialize`) before anything else reads them: another
  * SIMD instruction as operand, or any other instruction (the generator
- * materializes every deinterleaved vector before a non-SIMD instruction).
+ * materializes every such vector before a non-SIMD instruction).
+ *
+ * Likewise the result of f32x4 arithmetic is held as four float numbers
+ * (`float`), which the next f32x4 arithmetic takes as they are: a chain of
+ * them no longer goes through a Float32Array at every step. Only float
+ * arithmetic writes this form, so every value in it may be any NaN the spec
+ * allows for arithmetic (quiet); its bits are made by a Float32Array store
+ * when something reads them. (The deterministic profile, which must
+ * canonicalise such NaNs, declines functions with SIMD float arithmetic.)
  *
  * The bounds hold only along straight-line code that the SIMD writer itself
  * emitted: the generator reports where its output stands (`sync`) before
@@ -24,6 +32,13 @@
  *
  * @module
  */
+
+/**
+ * A vector held in another form than its four words in order:
+ * `deinterleaved` (i16 lanes (0 2) (1 3) (4 6) (5 7) a word), or `float`
+ * (its f32x4 lanes as JS numbers, the result of f32x4 arithmetic).
+ */
+export type LazyForm = "deinterleaved" | "float";
 
 /** Upper bounds of a vector's lanes, read as unsigned i16 and as unsigned i32. */
 export interface LaneBounds {
@@ -57,8 +72,8 @@ export function constantBounds(words: readonly number[]): LaneBounds {
 /** The bounds known per vector variable prefix (`x3`, `l5`), along the current run of SIMD code. */
 export class SimdFacts {
   readonly #bounds = new Map<string, LaneBounds>();
-  /** Vector variables held deinterleaved (live stack values only). */
-  readonly #deinterleaved = new Set<string>();
+  /** Vector variables held in another form than their words (live stack values only). */
+  readonly #forms = new Map<string, LazyForm>();
   /** Where the generator's output stood when the last SIMD code was written. */
   #at = -1;
 
@@ -85,34 +100,48 @@ export class SimdFacts {
     return this.#bounds.get(v) ?? UNKNOWN;
   }
 
-  /** True while some vector is held deinterleaved. */
+  /** True while some vector is held in a form other than its words. */
   get lazy(): boolean {
-    return this.#deinterleaved.size > 0;
+    return this.#forms.size > 0;
   }
 
-  /** Whether vector variable `v` is held deinterleaved. */
-  isDeinterleaved(v: string): boolean {
-    return this.#deinterleaved.has(v);
+  /** The form vector variable `v` is held in, when not its words in order. */
+  form(v: string): LazyForm | undefined {
+    return this.#forms.get(v);
   }
 
-  /** Records whether vector variable `v` (just written) is held deinterleaved. */
-  setDeinterleaved(v: string, on: boolean): void {
-    if (on) this.#deinterleaved.add(v);
-    else this.#deinterleaved.delete(v);
+  /** Records the form vector variable `v` (just written) is held in (undefined: its words). */
+  setForm(v: string, form: LazyForm | undefined): void {
+    if (form !== undefined) this.#forms.set(v, form);
+    else this.#forms.delete(v);
   }
 
-  /** The code that puts `v`'s words back in order (empty when they are). */
+  /** The code that turns `v` back into its words in order (empty when it is). */
   materialize(v: string): string {
-    if (!this.#deinterleaved.delete(v)) return "";
+    const form = this.#forms.get(v);
+    if (form === undefined) return "";
+    this.#forms.delete(v);
     const [e, o, f, g] = [0, 1, 2, 3].map((k) => `${v}_${k}`);
+    if (form === "float") {
+      // Float lanes back to bits through the f32 scratch: what a Float32Array stores.
+      return `H.SF_F[0] = ${e}; H.SF_F[1] = ${o}; H.SF_F[2] = ${f}; H.SF_F[3] = ${g}; ` +
+        `${e} = H.SF_I[0]; ${o} = H.SF_I[1]; ${f} = H.SF_I[2]; ${g} = H.SF_I[3];`;
+    }
     return `{ const e = ${e}, o = ${o}, f = ${f}, g = ${g}; ` +
       `${e} = (e & 0xffff) | (o << 16); ${o} = (e >>> 16) | (o & -65536); ` +
       `${f} = (f & 0xffff) | (g << 16); ${g} = (f >>> 16) | (g & -65536); }`;
   }
 
-  /** The code that puts every deinterleaved vector's words back in order. */
+  /** The code that turns vector `v`, held as words, into its four f32 lanes as numbers. */
+  static toFloats(v: string): string {
+    const x = [0, 1, 2, 3].map((k) => `${v}_${k}`);
+    return x.map((name, k) => `H.SF_I[${k}] = ${name};`).join(" ") + " " +
+      x.map((name, k) => `${name} = H.SF_F[${k}];`).join(" ");
+  }
+
+  /** The code that turns every vector held in another form back into its words. */
   materializeAll(): string {
-    return [...this.#deinterleaved].map((v) => this.materialize(v)).join(" ");
+    return [...this.#forms.keys()].map((v) => this.materialize(v)).join(" ");
   }
 
   /** Records what vector variable `v` now holds (UNKNOWN forgets it). */

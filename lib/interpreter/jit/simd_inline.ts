@@ -19,7 +19,8 @@ import {
   bounds32,
   constantBounds,
   type LaneBounds,
-  type SimdFacts,
+  type LazyForm,
+  SimdFacts,
   UNKNOWN,
 } from "./simd_facts.ts";
 
@@ -85,20 +86,11 @@ const unsigned = (op: string) => (x: string, y: string) =>
   `(${x} ^ 0x80000000) ${op} (${y} ^ 0x80000000)`;
 const signed = (op: string) => (x: string, y: string) => `${x} ${op} ${y}`;
 
-/** f32x4 arithmetic through the helpers' float scratch (the same float operation the executor does). */
-function floatBinary(r: Value, a: Value, b: Value, op: string): string {
-  const x = w(a), y = w(b);
-  const stores = [0, 1, 2, 3].map((k) => `H.SF_I[${k}] = ${x[k]}; H.SF_I[${k + 4}] = ${y[k]};`);
-  const ops = [0, 1, 2, 3].map((k) => `H.SF_F[${k}] = H.SF_F[${k}] ${op} H.SF_F[${k + 4}];`);
-  return `${stores.join(" ")} ${ops.join(" ")} ${lanewise(r, (k) => `H.SF_I[${k}]`)}`;
-}
-
 /**
  * The inline code of SIMD instruction `name`, or null when it runs as a
  * kernel; `facts` are the lane bounds known of the operands (see
  * `simd_facts.ts`), updated with the result's when the code is inline;
- * `deinterleaved`: the operands are held deinterleaved (`operandsInOrder`
- * returned true).
+ * `form`: the form `prepareOperands` left the operands in.
  */
 export function inlineSimd(
   name: string,
@@ -106,15 +98,20 @@ export function inlineSimd(
   r: Value,
   ins: Instruction,
   facts: SimdFacts,
-  deinterleaved: boolean,
+  form: LazyForm | undefined,
 ): string | null {
   const [a, b] = x;
   const fa = a === undefined ? UNKNOWN : facts.get(a.v);
   const fb = b === undefined ? UNKNOWN : facts.get(b.v);
-  const lazy = deinterleavedCode(name, x, r, ins, fa, fb, deinterleaved);
+  if (form === "float") {
+    facts.set(r.v, UNKNOWN);
+    facts.setForm(r.v, "float");
+    return lanewise(r, (k) => `Math.fround(${w(a)[k]} ${FLOAT_OPS[name]} ${w(b)[k]})`);
+  }
+  const lazy = deinterleavedCode(name, x, r, ins, fa, fb, form === "deinterleaved");
   if (lazy !== null) {
     facts.set(r.v, resultBounds(name, x, fa, fb));
-    facts.setDeinterleaved(r.v, true);
+    facts.setForm(r.v, "deinterleaved");
     return lazy;
   }
   const code = boundedCode(name, x, r, fa, fb) ?? inlineCode(name, x, r, ins);
@@ -122,35 +119,49 @@ export function inlineSimd(
   return code;
 }
 
+/** f32x4 arithmetic on float lanes held as numbers: the JS operator of each. */
+const FLOAT_OPS: Readonly<Record<string, string>> = {
+  "f32x4.add": "+",
+  "f32x4.sub": "-",
+  "f32x4.mul": "*",
+  "f32x4.div": "/",
+};
+
 /**
- * Prepares the operands of SIMD instruction `name` (see `simd_facts.ts`):
- * true when all are deinterleaved and the instruction takes them so (then
- * nothing is emitted), else false after emitting, through `emit`, the code
- * that puts any deinterleaved operand back in order. The operands are
- * popped either way, so none stays recorded as deinterleaved.
+ * Prepares the operands of SIMD instruction `name` (see `simd_facts.ts`),
+ * emitting through `emit` the code that converts them, and returns the form
+ * they are then in: `deinterleaved` (i16x8.add of two deinterleaved
+ * operands), `float` (f32x4 arithmetic), or undefined: their words in order.
+ * The operands are popped, so none stays recorded in a form.
  */
-export function operandsInOrder(
+export function prepareOperands(
   name: string,
   x: Value[],
   facts: SimdFacts,
   emit: (code: string) => void,
-): boolean {
-  if (name === "i16x8.add" && x.every((v) => facts.isDeinterleaved(v.v))) {
-    for (const v of x) facts.setDeinterleaved(v.v, false);
-    return true;
+): LazyForm | undefined {
+  if (name === "i16x8.add" && x.every((v) => facts.form(v.v) === "deinterleaved")) {
+    for (const v of x) facts.setForm(v.v, undefined);
+    return "deinterleaved";
   }
+  const float = FLOAT_OPS[name] !== undefined;
   for (const v of x) {
+    if (float && facts.form(v.v) === "float") {
+      facts.setForm(v.v, undefined);
+      continue;
+    }
     const code = facts.materialize(v.v);
     if (code !== "") emit(code);
+    if (float) emit(SimdFacts.toFloats(v.v));
   }
-  return false;
+  return float ? "float" : undefined;
 }
 
 /**
  * The code of an instruction whose result is held deinterleaved (i16
  * lanes (0 2) (1 3) (4 6) (5 7) a word), or null: widening loads and
  * extends of unsigned bytes, and i16x8.add of two deinterleaved operands
- * (`operandsInOrder` left them so), lanewise like any order.
+ * (`prepareOperands` left them so), lanewise like any order.
  */
 function deinterleavedCode(
   name: string,
@@ -497,14 +508,6 @@ function inlineCode(name: string, x: Value[], r: Value, ins: Instruction): strin
       return `{ const p = ${address(a, ins.b)}; mem.setInt32(p + 4, ${x[2 * ins.c + 1]}, true); ` +
         `mem.setInt32(p, ${x[2 * ins.c]}, true); }`;
     }
-    case "f32x4.add":
-      return floatBinary(r, a, b, "+");
-    case "f32x4.sub":
-      return floatBinary(r, a, b, "-");
-    case "f32x4.mul":
-      return floatBinary(r, a, b, "*");
-    case "f32x4.div":
-      return floatBinary(r, a, b, "/");
   }
   return null;
 }
