@@ -846,6 +846,7 @@ class Generator {
         else decls.push(`${prefix}${h} = 0`);
       }
     }
+    decls.push(...this.#facts.declarations());
     const frameUnits = params.length + decls.length + 8;
     // Helpers as constants of the factory's scope: calls the JIT can inline without a property
     // lookup on the (large) helper object.

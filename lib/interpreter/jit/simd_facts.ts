@@ -18,7 +18,7 @@
  * materializes every such vector before a non-SIMD instruction).
  *
  * Likewise the result of f32x4 arithmetic is held as four float numbers
- * (`float`), which the next f32x4 arithmetic takes as they are: a chain of
+ * (`float`, in variables of their own: `x3_f0`..`x3_f3`), which the next f32x4 arithmetic takes as they are: a chain of
  * them no longer goes through a Float32Array at every step. Only float
  * arithmetic writes this form, so every value in it may be any NaN the spec
  * allows for arithmetic (quiet); its bits are made by a Float32Array store
@@ -39,6 +39,15 @@
  * (its f32x4 lanes as JS numbers, the result of f32x4 arithmetic).
  */
 export type LazyForm = "deinterleaved" | "float";
+
+/**
+ * The variables of a vector's float lanes, apart from its words' (an engine
+ * that types a variable by all its assignments, as JavaScriptCore's DFG
+ * does, would otherwise give the words double arithmetic).
+ */
+export function floatLanes(v: string): string[] {
+  return [0, 1, 2, 3].map((k) => `${v}_f${k}`);
+}
 
 /** Upper bounds of a vector's lanes, read as unsigned i16 and as unsigned i32. */
 export interface LaneBounds {
@@ -72,6 +81,8 @@ export function constantBounds(words: readonly number[]): LaneBounds {
 /** The bounds known per vector variable prefix (`x3`, `l5`), along the current run of SIMD code. */
 export class SimdFacts {
   readonly #bounds = new Map<string, LaneBounds>();
+  /** Vectors whose float lane variables are used (they need declaring). */
+  readonly #floatVars = new Set<string>();
   /** Vector variables held in another form than their words (live stack values only). */
   readonly #forms = new Map<string, LazyForm>();
   /** Where the generator's output stood when the last SIMD code was written. */
@@ -124,8 +135,9 @@ export class SimdFacts {
     const [e, o, f, g] = [0, 1, 2, 3].map((k) => `${v}_${k}`);
     if (form === "float") {
       // Float lanes back to bits through the f32 scratch: what a Float32Array stores.
-      return `H.SF_F[0] = ${e}; H.SF_F[1] = ${o}; H.SF_F[2] = ${f}; H.SF_F[3] = ${g}; ` +
-        `${e} = H.SF_I[0]; ${o} = H.SF_I[1]; ${f} = H.SF_I[2]; ${g} = H.SF_I[3];`;
+      const fl = floatLanes(v);
+      return fl.map((x, k) => `H.SF_F[${k}] = ${x};`).join(" ") + " " +
+        [e, o, f, g].map((x, k) => `${x} = H.SF_I[${k}];`).join(" ");
     }
     return `{ const e = ${e}, o = ${o}, f = ${f}, g = ${g}; ` +
       `${e} = (e & 0xffff) | (o << 16); ${o} = (e >>> 16) | (o & -65536); ` +
@@ -133,10 +145,22 @@ export class SimdFacts {
   }
 
   /** The code that turns vector `v`, held as words, into its four f32 lanes as numbers. */
-  static toFloats(v: string): string {
+  toFloats(v: string): string {
+    this.#floatVars.add(v);
     const x = [0, 1, 2, 3].map((k) => `${v}_${k}`);
     return x.map((name, k) => `H.SF_I[${k}] = ${name};`).join(" ") + " " +
-      x.map((name, k) => `${name} = H.SF_F[${k}];`).join(" ");
+      floatLanes(v).map((name, k) => `${name} = H.SF_F[${k}];`).join(" ");
+  }
+
+  /** The float lane variables of vector `v` (its result is about to be written in them). */
+  floatResult(v: string): string[] {
+    this.#floatVars.add(v);
+    return floatLanes(v);
+  }
+
+  /** Declarations of every float lane variable used (`let` list entries). */
+  declarations(): string[] {
+    return [...this.#floatVars].flatMap((v) => floatLanes(v).map((x) => `${x} = 0`));
   }
 
   /** The code that turns every vector held in another form back into its words. */

@@ -18,9 +18,10 @@ import {
   bounds16,
   bounds32,
   constantBounds,
+  floatLanes,
   type LaneBounds,
   type LazyForm,
-  SimdFacts,
+  type SimdFacts,
   UNKNOWN,
 } from "./simd_facts.ts";
 
@@ -106,7 +107,11 @@ export function inlineSimd(
   if (form === "float") {
     facts.set(r.v, UNKNOWN);
     facts.setForm(r.v, "float");
-    return lanewise(r, (k) => `Math.fround(${w(a)[k]} ${FLOAT_OPS[name]} ${w(b)[k]})`);
+    const x = floatLanes(a.v), y = floatLanes(b.v);
+    return facts.floatResult(r.v).map((z, k) =>
+      `${z} = Math.fround(${x[k]} ${FLOAT_OPS[name]} ${y[k]});`
+    )
+      .join(" ");
   }
   const lazy = deinterleavedCode(name, x, r, ins, fa, fb, form === "deinterleaved");
   if (lazy !== null) {
@@ -152,7 +157,7 @@ export function prepareOperands(
     }
     const code = facts.materialize(v.v);
     if (code !== "") emit(code);
-    if (float) emit(SimdFacts.toFloats(v.v));
+    if (float) emit(facts.toFloats(v.v));
   }
   return float ? "float" : undefined;
 }
