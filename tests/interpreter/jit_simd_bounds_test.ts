@@ -90,6 +90,18 @@ const FUNCS: [string, string][] = [
       (br_if $l (i32.gt_s (local.tee $n (i32.sub (local.get $n) (i32.const 4))) (i32.const 0))))`,
   ],
   [
+    "double_chain",
+    "(f64x2.add (f64x2.mul (v128.load (i32.const 0)) (v128.load (i32.const 16))) " +
+    "(f64x2.div (v128.load (i32.const 32)) (f64x2.sub (v128.load (i32.const 48)) " +
+    "(v128.load (i32.const 8)))))",
+  ],
+  // A double result read as f32 lanes: its bits first, then floats.
+  [
+    "float_mixed",
+    "(f32x4.add (f64x2.mul (v128.load (i32.const 64)) (v128.load (i32.const 80))) " +
+    "(v128.load (i32.const 96)))",
+  ],
+  [
     "lazy_loop",
     `(v128.load8x8_u (i32.const 1))
     (loop $l (param v128) (result v128)
@@ -114,12 +126,16 @@ const SOURCE = `(module (memory (export "mem") 1)
 function nanLanes(out: Record<string, number[]>): Record<string, unknown[]> {
   const lanes: Record<string, unknown[]> = {};
   for (const [name, bytes] of Object.entries(out)) {
-    if (!name.startsWith("float_")) {
+    if (!name.startsWith("float_") && !name.startsWith("double_")) {
       lanes[name] = bytes;
       continue;
     }
-    const f = new Float32Array(new Uint8Array(bytes).buffer);
-    lanes[name] = Array.from(f, (x, k) => Number.isNaN(x) ? "NaN" : bytes.slice(4 * k, 4 * k + 4));
+    const buffer = new Uint8Array(bytes).buffer, size = name.startsWith("float_") ? 4 : 8;
+    const f = size === 4 ? new Float32Array(buffer) : new Float64Array(buffer);
+    lanes[name] = Array.from(
+      f,
+      (x, k) => Number.isNaN(x) ? "NaN" : bytes.slice(size * k, size * (k + 1)),
+    );
   }
   return lanes;
 }
@@ -193,4 +209,5 @@ test("the bounds drop the guards only where they prove them unneeded", async () 
   assert.equal(source("lazy_loop").split("const e = ").length - 1, 2); // entering, going round
   // A chain of f32x4 arithmetic goes through the scratch only at its ends: words in, bits out.
   assert.equal(source("float_chain").split("H_SF_F[0] = ").length - 1, 1);
+  assert.equal(source("double_chain").split("H_SF_D[0] = ").length - 1, 1);
 });

@@ -15,7 +15,7 @@ import type { MemoryInstance } from "../instances.ts";
 import { SIMD_R, simdKernel } from "./simd_kernels.ts";
 import { narrowS16, narrowS8, narrowU16, narrowU8 } from "../simd/simd_words.ts";
 
-/** The f32x4 arithmetic scratch (`simd_inline.ts`): words in, float lanes operated on, words out. */
+/** The float lanes' scratch (`simd_facts.ts`): words in, f32 or f64 lanes out, and back. */
 const FLOAT_SCRATCH = new ArrayBuffer(32);
 
 /** memory.fill, with the spec's bounds check before any byte is written. */
@@ -94,6 +94,7 @@ export const HELPERS: Readonly<Record<string, unknown>> = {
   narrowU16,
   SF_I: new Int32Array(FLOAT_SCRATCH),
   SF_F: new Float32Array(FLOAT_SCRATCH),
+  SF_D: new Float64Array(FLOAT_SCRATCH),
   /** What a dropped data segment becomes. */
   EMPTY_BYTES: new Uint8Array(0),
 };

@@ -17,8 +17,10 @@
  * SIMD instruction as operand, or any other instruction (the generator
  * materializes every such vector before a non-SIMD instruction).
  *
- * Likewise the result of f32x4 arithmetic is held as four float numbers
- * (`float`, in variables of their own: `x3_f0`..`x3_f3`), which the next f32x4 arithmetic takes as they are: a chain of
+ * Likewise the result of f32x4 (f64x2) arithmetic is held as four (two)
+ * float numbers (`float`, `double`; in variables of their own: `x3_f0` to
+ * `x3_f3`, `x3_d0` and `x3_d1`), which the next arithmetic of the same
+ * shape takes as they are: a chain of
  * them no longer goes through a Float32Array at every step. Only float
  * arithmetic writes this form, so every value in it may be any NaN the spec
  * allows for arithmetic (quiet); its bits are made by a Float32Array store
@@ -35,18 +37,27 @@
 
 /**
  * A vector held in another form than its four words in order:
- * `deinterleaved` (i16 lanes (0 2) (1 3) (4 6) (5 7) a word), or `float`
- * (its f32x4 lanes as JS numbers, the result of f32x4 arithmetic).
+ * `deinterleaved` (i16 lanes (0 2) (1 3) (4 6) (5 7) a word), `float` or
+ * `double` (its f32x4 or f64x2 lanes as JS numbers, the result of float
+ * arithmetic).
  */
-export type LazyForm = "deinterleaved" | "float";
+export type LazyForm = "deinterleaved" | FloatForm;
+
+/** A vector held as float numbers: f32x4 (`float`) or f64x2 (`double`) lanes. */
+export type FloatForm = "float" | "double";
 
 /**
  * The variables of a vector's float lanes, apart from its words' (an engine
  * that types a variable by all its assignments, as JavaScriptCore's DFG
  * does, would otherwise give the words double arithmetic).
  */
-export function floatLanes(v: string): string[] {
-  return [0, 1, 2, 3].map((k) => `${v}_f${k}`);
+export function floatLanes(v: string, form: FloatForm): string[] {
+  return form === "float" ? [0, 1, 2, 3].map((k) => `${v}_f${k}`) : [`${v}_d0`, `${v}_d1`];
+}
+
+/** The helpers' scratch view that converts lanes of `form` (its words are `H.SF_I`). */
+function scratch(form: FloatForm): string {
+  return form === "float" ? "H.SF_F" : "H.SF_D";
 }
 
 /** Upper bounds of a vector's lanes, read as unsigned i16 and as unsigned i32. */
@@ -81,8 +92,8 @@ export function constantBounds(words: readonly number[]): LaneBounds {
 /** The bounds known per vector variable prefix (`x3`, `l5`), along the current run of SIMD code. */
 export class SimdFacts {
   readonly #bounds = new Map<string, LaneBounds>();
-  /** Vectors whose float lane variables are used (they need declaring). */
-  readonly #floatVars = new Set<string>();
+  /** The float lane variables used (they need declaring). */
+  readonly #laneVars = new Set<string>();
   /** Vector variables held in another form than their words (live stack values only). */
   readonly #forms = new Map<string, LazyForm>();
   /** Where the generator's output stood when the last SIMD code was written. */
@@ -133,10 +144,10 @@ export class SimdFacts {
     if (form === undefined) return "";
     this.#forms.delete(v);
     const [e, o, f, g] = [0, 1, 2, 3].map((k) => `${v}_${k}`);
-    if (form === "float") {
-      // Float lanes back to bits through the f32 scratch: what a Float32Array stores.
-      const fl = floatLanes(v);
-      return fl.map((x, k) => `H.SF_F[${k}] = ${x};`).join(" ") + " " +
+    if (form !== "deinterleaved") {
+      // Float lanes back to bits through the scratch: what a Float32Array (Float64Array) stores.
+      const lanes = floatLanes(v, form), view = scratch(form);
+      return lanes.map((x, k) => `${view}[${k}] = ${x};`).join(" ") + " " +
         [e, o, f, g].map((x, k) => `${x} = H.SF_I[${k}];`).join(" ");
     }
     return `{ const e = ${e}, o = ${o}, f = ${f}, g = ${g}; ` +
@@ -144,23 +155,23 @@ export class SimdFacts {
       `${f} = (f & 0xffff) | (g << 16); ${g} = (f >>> 16) | (g & -65536); }`;
   }
 
-  /** The code that turns vector `v`, held as words, into its four f32 lanes as numbers. */
-  toFloats(v: string): string {
-    this.#floatVars.add(v);
-    const x = [0, 1, 2, 3].map((k) => `${v}_${k}`);
+  /** The code that turns vector `v`, held as words, into its float lanes (of `form`) as numbers. */
+  toFloats(v: string, form: FloatForm): string {
+    const x = [0, 1, 2, 3].map((k) => `${v}_${k}`), f = scratch(form);
     return x.map((name, k) => `H.SF_I[${k}] = ${name};`).join(" ") + " " +
-      floatLanes(v).map((name, k) => `${name} = H.SF_F[${k}];`).join(" ");
+      this.floatResult(v, form).map((name, k) => `${name} = ${f}[${k}];`).join(" ");
   }
 
   /** The float lane variables of vector `v` (its result is about to be written in them). */
-  floatResult(v: string): string[] {
-    this.#floatVars.add(v);
-    return floatLanes(v);
+  floatResult(v: string, form: FloatForm): string[] {
+    const lanes = floatLanes(v, form);
+    for (const x of lanes) this.#laneVars.add(x);
+    return lanes;
   }
 
   /** Declarations of every float lane variable used (`let` list entries). */
   declarations(): string[] {
-    return [...this.#floatVars].flatMap((v) => floatLanes(v).map((x) => `${x} = 0`));
+    return [...this.#laneVars].map((x) => `${x} = 0`);
   }
 
   /** The code that turns every vector held in another form back into its words. */

@@ -18,6 +18,7 @@ import {
   bounds16,
   bounds32,
   constantBounds,
+  type FloatForm,
   floatLanes,
   type LaneBounds,
   type LazyForm,
@@ -104,12 +105,14 @@ export function inlineSimd(
   const [a, b] = x;
   const fa = a === undefined ? UNKNOWN : facts.get(a.v);
   const fb = b === undefined ? UNKNOWN : facts.get(b.v);
-  if (form === "float") {
+  if (form === "float" || form === "double") {
     facts.set(r.v, UNKNOWN);
-    facts.setForm(r.v, "float");
-    const x = floatLanes(a.v), y = floatLanes(b.v);
-    return facts.floatResult(r.v).map((z, k) =>
-      `${z} = Math.fround(${x[k]} ${FLOAT_OPS[name]} ${y[k]});`
+    facts.setForm(r.v, form);
+    const x = floatLanes(a.v, form), y = floatLanes(b.v, form), op = FLOAT_OPS[name][1];
+    return facts.floatResult(r.v, form).map((z, k) =>
+      form === "float"
+        ? `${z} = Math.fround(${x[k]} ${op} ${y[k]});`
+        : `${z} = ${x[k]} ${op} ${y[k]};`
     )
       .join(" ");
   }
@@ -124,19 +127,24 @@ export function inlineSimd(
   return code;
 }
 
-/** f32x4 arithmetic on float lanes held as numbers: the JS operator of each. */
-const FLOAT_OPS: Readonly<Record<string, string>> = {
-  "f32x4.add": "+",
-  "f32x4.sub": "-",
-  "f32x4.mul": "*",
-  "f32x4.div": "/",
+/** f32x4 and f64x2 arithmetic on lanes held as numbers: the form and JS operator of each. */
+const FLOAT_OPS: Readonly<Record<string, readonly [FloatForm, string]>> = {
+  "f32x4.add": ["float", "+"],
+  "f32x4.sub": ["float", "-"],
+  "f32x4.mul": ["float", "*"],
+  "f32x4.div": ["float", "/"],
+  "f64x2.add": ["double", "+"],
+  "f64x2.sub": ["double", "-"],
+  "f64x2.mul": ["double", "*"],
+  "f64x2.div": ["double", "/"],
 };
 
 /**
  * Prepares the operands of SIMD instruction `name` (see `simd_facts.ts`),
  * emitting through `emit` the code that converts them, and returns the form
  * they are then in: `deinterleaved` (i16x8.add of two deinterleaved
- * operands), `float` (f32x4 arithmetic), or undefined: their words in order.
+ * operands), `float` or `double` (f32x4 or f64x2 arithmetic), or
+ * undefined: their words in order.
  * The operands are popped, so none stays recorded in a form.
  */
 export function prepareOperands(
@@ -149,17 +157,17 @@ export function prepareOperands(
     for (const v of x) facts.setForm(v.v, undefined);
     return "deinterleaved";
   }
-  const float = FLOAT_OPS[name] !== undefined;
+  const float = FLOAT_OPS[name]?.[0];
   for (const v of x) {
-    if (float && facts.form(v.v) === "float") {
+    if (float !== undefined && facts.form(v.v) === float) {
       facts.setForm(v.v, undefined);
       continue;
     }
     const code = facts.materialize(v.v);
     if (code !== "") emit(code);
-    if (float) emit(facts.toFloats(v.v));
+    if (float !== undefined) emit(facts.toFloats(v.v, float));
   }
-  return float ? "float" : undefined;
+  return float;
 }
 
 /**
