@@ -112,6 +112,11 @@ const FUNCS: [string, string][] = [
 
 const SOURCE = `(module (memory (export "mem") 1)
   (func $id (param v128) (result v128) (local.get 0))
+  ;; Vectors loaded for float arithmetic are loaded as floats: the same bounds check and trap.
+  (func (export "float_trap") (param $n i32) (result f32)
+    (f32x4.extract_lane 1 (f32x4.mul (v128.load (i32.const 0)) (v128.load (local.get $n)))))
+  (func (export "double_trap") (param $n i32) (result f64)
+    (f64x2.extract_lane 1 (f64x2.add (v128.load (local.get $n)) (v128.load (i32.const 16)))))
   ${
   FUNCS.map(([name, expr]) =>
     `(func (export "${name}") (param $n i32) (local $s v128) (local $k v128) (local $q v128)
@@ -190,11 +195,31 @@ test("bounded SIMD sums and narrows give the interpreter's bytes in the structur
   assert.deepEqual(ones["splat(16)"].slice(0, 2), [0xff, 0x00]); // 0x8000 + 0x80ff wraps to 0x00ff
 });
 
+test("float loads trap where word loads do", async () => {
+  const interp = await new Runtime({ jsTier: false }).instantiate(SOURCE);
+  const jit = await new Runtime({ jsTier: 1 }).instantiate(SOURCE);
+  for (const name of ["float_trap", "double_trap"]) {
+    for (const n of [0, 65520, 65521, 65536, -1]) {
+      const outcome = (m: Module) => {
+        m.exportedMemory("mem")!.write(0, new Uint8Array(64).fill(0x3f));
+        try {
+          return m.exportedFunction(name)!.call(n);
+        } catch (e) {
+          return String(e);
+        }
+      };
+      assert.deepEqual(outcome(jit), outcome(interp), `${name}(${n})`);
+    }
+  }
+  const trapped = await new Runtime({ jsTier: 1 }).instantiate(SOURCE);
+  assert.throws(() => trapped.exportedFunction("float_trap")!.call(65521), /out of bounds/);
+});
+
 test("the bounds drop the guards only where they prove them unneeded", async () => {
   const module = decodeModule(wat2wasm(SOURCE));
   const cm = codegenModule(module);
   const source = (name: string) =>
-    generateFunction(cm, 1 + FUNCS.findIndex(([n]) => n === name))!.source;
+    generateFunction(cm, 3 + FUNCS.findIndex(([n]) => n === name))!.source;
   const guardedAdds = (s: string) => s.split("0x7fff7fff").length - 1;
   assert.equal(guardedAdds(source("sum9")), 0);
   assert.equal(guardedAdds(source("sum257")), 0);
@@ -210,4 +235,6 @@ test("the bounds drop the guards only where they prove them unneeded", async () 
   // A chain of f32x4 arithmetic goes through the scratch only at its ends: words in, bits out.
   assert.equal(source("float_chain").split("H_SF_F[0] = ").length - 1, 1);
   assert.equal(source("double_chain").split("H_SF_D[0] = ").length - 1, 1);
+  assert.equal(source("float_chain").split("getFloat32(").length - 1, 20); // five loads
+  assert.equal(source("float_chain").split("H_SF_I[0] = ").length - 1, 0); // no words to floats
 });

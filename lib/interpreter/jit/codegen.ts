@@ -554,7 +554,13 @@ class Generator {
     const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
     const memory = info.imm === Imm.memArg || info.imm === Imm.memArgLane;
     if (memory) this.#usesMemory = true;
-    const form = prepareOperands(info.name, operands, this.#facts, (c) => this.#emit(c));
+    const form = prepareOperands(
+      info.name,
+      operands,
+      this.#facts,
+      (c) => this.#emit(c),
+      (line, c) => this.#out[line] = c,
+    );
     const inline = inlineSimd(info.name, operands, result, ins, this.#facts, form);
     if (inline !== null) {
       this.#emit(memory ? `pos = ${ins.offset}; ${inline}` : inline);

@@ -92,6 +92,11 @@ export function constantBounds(words: readonly number[]): LaneBounds {
 /** The bounds known per vector variable prefix (`x3`, `l5`), along the current run of SIMD code. */
 export class SimdFacts {
   readonly #bounds = new Map<string, LaneBounds>();
+  /** Vectors just loaded, by the output line that loaded them (see `takeLoad`). */
+  readonly #loads = new Map<
+    string,
+    { line: number; asFloats: (form: FloatForm) => string }
+  >();
   /** The float lane variables used (they need declaring). */
   readonly #laneVars = new Set<string>();
   /** Vector variables held in another form than their words (live stack values only). */
@@ -101,7 +106,30 @@ export class SimdFacts {
 
   /** Starts an instruction at output length `at`: anything written since the last one forgets all. */
   sync(at: number): void {
-    if (at !== this.#at) this.#bounds.clear();
+    if (at !== this.#at) {
+      this.#bounds.clear();
+      this.#loads.clear();
+    }
+  }
+
+  /**
+   * Records that vector variable `v` was just loaded from memory by the
+   * line the current instruction emits, and how that line reads the same
+   * bytes as float lanes instead (`asFloats`).
+   */
+  loaded(v: string, asFloats: (form: FloatForm) => string): void {
+    this.#loads.set(v, { line: -1, asFloats });
+  }
+
+  /**
+   * The line that loaded vector `v`, if nothing but SIMD code has been
+   * written since (so no one has read its words: they were only on the
+   * stack), and that line as a load of float lanes; forgets it either way.
+   */
+  takeLoad(v: string): { line: number; asFloats: (form: FloatForm) => string } | undefined {
+    const load = this.#loads.get(v);
+    this.#loads.delete(v);
+    return load !== undefined && load.line >= 0 ? load : undefined;
   }
 
   /**
@@ -115,6 +143,7 @@ export class SimdFacts {
   /** Ends an instruction whose code left the output at length `at`. */
   done(at: number): void {
     this.#at = at;
+    for (const load of this.#loads.values()) if (load.line < 0) load.line = at - 1;
   }
 
   /** The bounds of vector variable `v` (UNKNOWN when nothing is known). */
@@ -181,6 +210,7 @@ export class SimdFacts {
 
   /** Records what vector variable `v` now holds (UNKNOWN forgets it). */
   set(v: string, b: LaneBounds): void {
+    this.#loads.delete(v);
     if (b.max16 >= 0xffff && b.max32 >= 0xffffffff) this.#bounds.delete(v);
     else this.#bounds.set(v, b);
   }

@@ -124,7 +124,28 @@ export function inlineSimd(
   }
   const code = boundedCode(name, x, r, fa, fb) ?? inlineCode(name, x, r, ins);
   if (code !== null && r.v !== "") facts.set(r.v, resultBounds(name, x, fa, fb));
+  if (code !== null && name === "v128.load") {
+    // (The instruction object is reused for the next one: what the rewrite needs is taken now.)
+    facts.loaded(r.v, floatLoad(r.v, address(a, ins.b), ins.offset));
+  }
   return code;
+}
+
+/**
+ * `v128.load` into `v` read as float lanes of a form into their variables
+ * (see `prepareOperands`), from address expression `at`, trapping at `pos`.
+ */
+function floatLoad(v: string, at: string, pos: number): (form: FloatForm) => string {
+  return (form) => {
+    const lanes = floatLanes(v, form);
+    const read = (k: number) =>
+      form === "float"
+        ? `${lanes[k]} = mem.getFloat32(p + ${4 * k}, true);`
+        : `${lanes[k]} = mem.getFloat64(p + ${8 * k}, true);`;
+    // The last bytes first, as the word load does: the same access traps.
+    const order = form === "float" ? [3, 0, 1, 2] : [1, 0];
+    return `pos = ${pos}; { const p = ${at}; ${order.map(read).join(" ")} }`;
+  };
 }
 
 /** f32x4 and f64x2 arithmetic on lanes held as numbers: the form and JS operator of each. */
@@ -145,13 +166,17 @@ const FLOAT_OPS: Readonly<Record<string, readonly [FloatForm, string]>> = {
  * they are then in: `deinterleaved` (i16x8.add of two deinterleaved
  * operands), `float` or `double` (f32x4 or f64x2 arithmetic), or
  * undefined: their words in order.
- * The operands are popped, so none stays recorded in a form.
+ * The operands are popped, so none stays recorded in a form. A float
+ * operand loaded from memory by a line that nothing has read since is
+ * loaded as floats there instead (`rewrite` replaces that output line): the
+ * same bytes, bounds check and trap, without the trip through the scratch.
  */
 export function prepareOperands(
   name: string,
   x: Value[],
   facts: SimdFacts,
   emit: (code: string) => void,
+  rewrite: (line: number, code: string) => void,
 ): LazyForm | undefined {
   if (name === "i16x8.add" && x.every((v) => facts.form(v.v) === "deinterleaved")) {
     for (const v of x) facts.setForm(v.v, undefined);
@@ -161,6 +186,13 @@ export function prepareOperands(
   for (const v of x) {
     if (float !== undefined && facts.form(v.v) === float) {
       facts.setForm(v.v, undefined);
+      continue;
+    }
+    const load = facts.takeLoad(v.v);
+    if (float !== undefined && load !== undefined) {
+      // Loaded just before and read by nothing since: load the float lanes themselves.
+      facts.floatResult(v.v, float);
+      rewrite(load.line, load.asFloats(float));
       continue;
     }
     const code = facts.materialize(v.v);
