@@ -14,6 +14,7 @@
 
 import type { Instruction } from "../../binary/instruction.ts";
 import type { Value } from "./numeric_ops.ts";
+import { FLOAT_LANE_OPS } from "./simd_float.ts";
 import {
   bounds16,
   bounds32,
@@ -105,15 +106,20 @@ export function inlineSimd(
   const [a, b] = x;
   const fa = a === undefined ? UNKNOWN : facts.get(a.v);
   const fb = b === undefined ? UNKNOWN : facts.get(b.v);
-  if (form === "float" || form === "double") {
+  const fop = FLOAT_LANE_OPS[name];
+  if (fop !== undefined) {
     facts.set(r.v, UNKNOWN);
-    facts.setForm(r.v, form);
-    const x = floatLanes(a.v, form), y = floatLanes(b.v, form), op = FLOAT_OPS[name][1];
-    return facts.floatResult(r.v, form).map((z, k) =>
-      form === "float"
-        ? `${z} = Math.fround(${x[k]} ${op} ${y[k]});`
-        : `${z} = ${x[k]} ${op} ${y[k]};`
-    )
+    const lanes = (v: Value | undefined) =>
+      v === undefined ? [] : fop.operands === undefined ? w(v) : floatLanes(v.v, fop.operands);
+    const xs = lanes(a), ys = lanes(b);
+    if (fop.result === "words") {
+      // (Float lanes and words are different variables: no result overwrites an operand.)
+      return w(r).map((z, k) =>
+        `${z} = ${fop.pairs ? fop.lane(xs, ys, k >> 1) : fop.lane(xs, ys, k)};`
+      ).join(" ");
+    }
+    facts.setForm(r.v, fop.result);
+    return facts.floatResult(r.v, fop.result).map((z, k) => `${z} = ${fop.lane(xs, ys, k)};`)
       .join(" ");
   }
   const lazy = deinterleavedCode(name, x, r, ins, fa, fb, form === "deinterleaved");
@@ -148,18 +154,6 @@ function floatLoad(v: string, at: string, pos: number): (form: FloatForm) => str
   };
 }
 
-/** f32x4 and f64x2 arithmetic on lanes held as numbers: the form and JS operator of each. */
-const FLOAT_OPS: Readonly<Record<string, readonly [FloatForm, string]>> = {
-  "f32x4.add": ["float", "+"],
-  "f32x4.sub": ["float", "-"],
-  "f32x4.mul": ["float", "*"],
-  "f32x4.div": ["float", "/"],
-  "f64x2.add": ["double", "+"],
-  "f64x2.sub": ["double", "-"],
-  "f64x2.mul": ["double", "*"],
-  "f64x2.div": ["double", "/"],
-};
-
 /**
  * Prepares the operands of SIMD instruction `name` (see `simd_facts.ts`),
  * emitting through `emit` the code that converts them, and returns the form
@@ -182,7 +176,7 @@ export function prepareOperands(
     for (const v of x) facts.setForm(v.v, undefined);
     return "deinterleaved";
   }
-  const float = FLOAT_OPS[name]?.[0];
+  const float = FLOAT_LANE_OPS[name]?.operands;
   for (const v of x) {
     if (float !== undefined && facts.form(v.v) === float) {
       facts.setForm(v.v, undefined);
@@ -439,6 +433,63 @@ function inlineCode(name: string, x: Value[], r: Value, ins: Instruction): strin
       return compare(r, a, b, unsigned("<="));
     case "i32x4.ge_u":
       return compare(r, a, b, unsigned(">="));
+    case "i32x4.min_u":
+      return lanewise(r, (k) => `${unsigned("<")(w(a)[k], w(b)[k])} ? ${w(a)[k]} : ${w(b)[k]}`);
+    case "i32x4.max_u":
+      return lanewise(r, (k) => `${unsigned(">")(w(a)[k], w(b)[k])} ? ${w(a)[k]} : ${w(b)[k]}`);
+    case "i32x4.abs":
+      return lanewise(r, (k) => `(${w(a)[k]} ^ (${w(a)[k]} >> 31)) - (${w(a)[k]} >> 31) | 0`);
+    case "i32x4.all_true":
+      return `${r.v} = ${w(a).map((x) => `${x} !== 0`).join(" && ")} ? 1 : 0;`;
+    case "i32x4.bitmask":
+      return `${r.v} = ${w(a).map((x, k) => `((${x} >>> 31) << ${k})`).join(" | ")};`;
+    case "i16x8.bitmask":
+      return `${r.v} = ${
+        w(a).map((x, k) => `((((${x} >>> 15) & 1) | ((${x} >>> 30) & 2)) << ${2 * k})`).join(" | ")
+      };`;
+    case "i16x8.shl":
+      return `{ const n = ${b.v} & 15; ${
+        lanewise(r, (k) => `((${w(a)[k]} << n) & 0xffff) | (((${w(a)[k]} >>> 16) << n) << 16)`)
+      } }`;
+    case "i16x8.shr_u":
+      return `{ const n = ${b.v} & 15; ${
+        lanewise(r, (k) => `((${w(a)[k]} & 0xffff) >>> n) | ((${w(a)[k]} >>> (16 + n)) << 16)`)
+      } }`;
+    case "i16x8.shr_s":
+      return `{ const n = ${b.v} & 15; ${
+        lanewise(
+          r,
+          (k) => `(((${w(a)[k]} << 16) >> (16 + n)) & 0xffff) | ((${w(a)[k]} >> (16 + n)) << 16)`,
+        )
+      } }`;
+    case "i32x4.extmul_low_i16x8_u":
+    case "i32x4.extmul_high_i16x8_u":
+    case "i32x4.extmul_low_i16x8_s":
+    case "i32x4.extmul_high_i16x8_s": {
+      const [p, q] = name.includes("low") ? w(a).slice(0, 2) : w(a).slice(2);
+      const [s, t] = name.includes("low") ? w(b).slice(0, 2) : w(b).slice(2);
+      const lo = (x: string) => name.endsWith("_u") ? `(${x} & 0xffff)` : `((${x} << 16) >> 16)`;
+      const hi = (x: string) => name.endsWith("_u") ? `(${x} >>> 16)` : `(${x} >> 16)`;
+      return across(r, [
+        `Math.imul(${lo(p)}, ${lo(s)})`,
+        `Math.imul(${hi(p)}, ${hi(s)})`,
+        `Math.imul(${lo(q)}, ${lo(t)})`,
+        `Math.imul(${hi(q)}, ${hi(t)})`,
+      ]);
+    }
+    // Sign bits only: NaN payloads are kept, as the spec requires of abs and neg.
+    case "f32x4.abs":
+      return lanewise(r, (k) => `${w(a)[k]} & 0x7fffffff`);
+    case "f32x4.neg":
+      return lanewise(r, (k) => `${w(a)[k]} ^ -0x80000000`);
+    case "f64x2.abs":
+      return lanewise(r, (k) => (k & 1 ? `${w(a)[k]} & 0x7fffffff` : w(a)[k]));
+    case "f64x2.neg":
+      return lanewise(r, (k) => (k & 1 ? `${w(a)[k]} ^ -0x80000000` : w(a)[k]));
+    case "i64x2.splat":
+      return `{ const lo = ${a.v}, hi = ${a.h}; ${lanewise(r, (k) => (k & 1 ? "hi" : "lo"))} }`;
+    case "i64x2.extract_lane":
+      return `${r.v} = ${w(a)[2 * ins.a]}; ${r.h} = ${w(a)[2 * ins.a + 1]};`;
     case "i32x4.min_s":
       return lanewise(r, (k) => `${w(a)[k]} < ${w(b)[k]} ? ${w(a)[k]} : ${w(b)[k]}`);
     case "i32x4.max_s":
