@@ -117,3 +117,10 @@ export interface ModuleScope {
   /** Smallest type index of each signature (see `signatureKey`), for implicit type uses. */
   typeBySignature: Map<string, number>;
 }
+
+/**
+ * Source marks of parsed constant expressions, by their encoded bytes: pairs
+ * (byte offset in the expression, source offset) at each instruction. The
+ * encoder places them in the module's source map when it writes the bytes.
+ */
+export const expressionMarks: WeakMap<Uint8Array, number[]> = new WeakMap();

@@ -8,7 +8,7 @@
 
 import { encodeUtf8 } from "../binary/reader.ts";
 import type { FuncType, Limits, TableType } from "../binary/types.ts";
-import type { TextElem, TextModule } from "./ast.ts";
+import { expressionMarks, type TextElem, type TextModule } from "./ast.ts";
 import { ByteWriter } from "./writer.ts";
 
 function writeLimits(w: ByteWriter, l: Limits): void {
@@ -35,13 +35,32 @@ function writeTableType(w: ByteWriter, t: TableType): void {
   writeLimits(w, t.limits);
 }
 
+/**
+ * Writes a constant expression; when `marks` is given, it receives its
+ * instructions' source marks (see {@link expressionMarks}) at their offsets in
+ * `w`, closed by a mark without a source (-1), so that offsets after the
+ * expression are not taken for a part of it.
+ */
+function writeExpr(w: ByteWriter, bytes: Uint8Array, marks: number[] | undefined): void {
+  const known = marks === undefined ? undefined : expressionMarks.get(bytes);
+  if (known !== undefined) {
+    for (let i = 0; i < known.length; i += 2) marks!.push(w.length + known[i], known[i + 1]);
+  }
+  w.bytes(bytes);
+  if (known !== undefined) marks!.push(w.length, -1);
+}
+
 /** A defined table: with an initialiser expression, `0x40 0x00` first. */
-function writeDefinedTable(w: ByteWriter, t: TableType & { initBytes?: Uint8Array }): void {
+function writeDefinedTable(
+  w: ByteWriter,
+  t: TableType & { initBytes?: Uint8Array },
+  marks: number[] | undefined,
+): void {
   if (t.initBytes === undefined) return writeTableType(w, t);
   w.byte(0x40);
   w.byte(0x00);
   writeTableType(w, t);
-  w.bytes(t.initBytes);
+  writeExpr(w, t.initBytes, marks);
 }
 
 /** Writes a type definition: a function, struct or array type, with `sub` when it has one. */
@@ -75,20 +94,29 @@ function writeTypeDef(w: ByteWriter, t: FuncType): void {
 }
 
 /**
- * Appends a section with the given id whose contents `fill` writes; returns
- * the offset in `out` at which the contents start.
+ * Appends a section with the given id whose contents `fill` writes. `fill`
+ * gets a list for source marks (offset in the contents, source offset) when
+ * `sourceMap` is given; they are added to it with absolute offsets.
  */
-function section(out: ByteWriter, id: number, fill: (w: ByteWriter) => void): number {
+function section(
+  out: ByteWriter,
+  id: number,
+  fill: (w: ByteWriter, marks: number[] | undefined) => void,
+  sourceMap?: number[],
+): void {
   const w = new ByteWriter(256);
-  fill(w);
+  const marks = sourceMap === undefined ? undefined : [];
+  fill(w, marks);
   out.byte(id);
   out.u32(w.length);
   const start = out.length;
   out.bytes(w.view());
-  return start;
+  if (marks !== undefined) {
+    for (let i = 0; i < marks.length; i += 2) sourceMap!.push(start + marks[i], marks[i + 1]);
+  }
 }
 
-function writeElem(w: ByteWriter, e: TextElem): void {
+function writeElem(w: ByteWriter, e: TextElem, marks: number[] | undefined): void {
   const usesExprs = e.exprs !== undefined;
   // Bit 0: passive or declarative; bit 1: explicit table (active) or declarative;
   // bit 2: items are expressions.
@@ -100,7 +128,7 @@ function writeElem(w: ByteWriter, e: TextElem): void {
   w.u32(flags);
   if (e.mode === "active") {
     if (explicitTable) w.u32(e.table);
-    w.bytes(e.offset!);
+    writeExpr(w, e.offset!, marks);
   }
   if (e.mode !== "active" || explicitTable) {
     // elemkind 0x00 (funcref) for index lists, a reference type for expressions.
@@ -109,7 +137,7 @@ function writeElem(w: ByteWriter, e: TextElem): void {
   }
   if (usesExprs) {
     w.u32(e.exprs!.length);
-    for (const x of e.exprs!) w.bytes(x);
+    for (const x of e.exprs!) writeExpr(w, x, marks);
   } else {
     w.u32(e.funcs!.length);
     for (const f of e.funcs!) w.u32(f);
@@ -132,7 +160,9 @@ function writeNameMap(w: ByteWriter, names: Map<number, string>): void {
 /**
  * Encodes a parsed text module in the binary format. When `sourceMap` is
  * given, it receives pairs (byte offset in the module, source offset) at the
- * start of each instruction of each function body, in increasing order.
+ * start of each instruction of each function body and constant expression,
+ * in increasing order; a source offset of -1 marks the end of a body or
+ * expression (the bytes from there on come from no instruction).
  */
 export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<ArrayBuffer> {
   const out = new ByteWriter(1024);
@@ -185,10 +215,10 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
     });
   }
   if (m.tables.length > 0) {
-    section(out, 4, (w) => {
+    section(out, 4, (w, marks) => {
       w.u32(m.tables.length);
-      for (const t of m.tables) writeDefinedTable(w, t);
-    });
+      for (const t of m.tables) writeDefinedTable(w, t, marks);
+    }, sourceMap);
   }
   if (m.memories.length > 0) {
     section(out, 5, (w) => {
@@ -206,14 +236,14 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
     });
   }
   if (m.globals.length > 0) {
-    section(out, 6, (w) => {
+    section(out, 6, (w, marks) => {
       w.u32(m.globals.length);
       for (const g of m.globals) {
         w.valType(g.type.type);
         w.byte(g.type.mutable ? 1 : 0);
-        w.bytes(g.init);
+        writeExpr(w, g.init, marks);
       }
-    });
+    }, sourceMap);
   }
   if (m.exports.length > 0) {
     section(out, 7, (w) => {
@@ -227,16 +257,14 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
   }
   if (m.start !== undefined) section(out, 8, (w) => w.u32(m.start!));
   if (m.elems.length > 0) {
-    section(out, 9, (w) => {
+    section(out, 9, (w, marks) => {
       w.u32(m.elems.length);
-      for (const e of m.elems) writeElem(w, e);
-    });
+      for (const e of m.elems) writeElem(w, e, marks);
+    }, sourceMap);
   }
   if (m.usesDataCount) section(out, 12, (w) => w.u32(m.datas.length));
   if (m.funcs.length > 0) {
-    // Offsets of function marks within the section's contents, made absolute below.
-    const marks: number[] = [];
-    const start = section(out, 10, (w) => {
+    section(out, 10, (w, marks) => {
       w.u32(m.funcs.length);
       const body = new ByteWriter(256);
       for (const f of m.funcs) {
@@ -256,31 +284,31 @@ export function encodeModule(m: TextModule, sourceMap?: number[]): Uint8Array<Ar
         body.bytes(f.body);
         w.u32(body.length);
         const bodyStart = w.length + body.length - f.body.length;
-        const fm = sourceMap === undefined ? undefined : f.marks;
+        const fm = marks === undefined ? undefined : f.marks;
         if (fm !== undefined) {
-          for (let i = 0; i < fm.length; i += 2) marks.push(bodyStart + fm[i], fm[i + 1]);
+          for (let i = 0; i < fm.length; i += 2) marks!.push(bodyStart + fm[i], fm[i + 1]);
         }
         w.bytes(body.view());
+        marks?.push(w.length, -1);
       }
-    });
-    for (let i = 0; i < marks.length; i += 2) sourceMap?.push(start + marks[i], marks[i + 1]);
+    }, sourceMap);
   }
   if (m.datas.length > 0) {
-    section(out, 11, (w) => {
+    section(out, 11, (w, marks) => {
       w.u32(m.datas.length);
       for (const d of m.datas) {
         if (d.mode === "passive") w.byte(1);
         else if (d.memory === 0) {
           w.byte(0);
-          w.bytes(d.offset!);
+          writeExpr(w, d.offset!, marks);
         } else {
           w.byte(2);
           w.u32(d.memory);
-          w.bytes(d.offset!);
+          writeExpr(w, d.offset!, marks);
         }
         w.vecBytes(d.bytes);
       }
-    });
+    }, sourceMap);
   }
   if (m.name !== undefined || m.funcNames.size > 0 || m.localNames.size > 0) {
     section(out, 0, (w) => {

@@ -20,7 +20,7 @@ import {
   simdSubOpcode,
 } from "../binary/opcodes.ts";
 import { heapTypeOf, isNullable } from "../binary/types.ts";
-import type { ModuleScope } from "./ast.ts";
+import { expressionMarks, type ModuleScope } from "./ast.ts";
 import { type Cursor, describeToken } from "./cursor.ts";
 import { Tok, type Token } from "./lexer.ts";
 import {
@@ -126,13 +126,30 @@ export function parseInstrs(c: Cursor, s: BodyScope, w: ByteWriter): void {
   }
 }
 
-/** Parses an expression up to (not including) `)` and returns its bytes with `end`. */
+/**
+ * Parses a constant expression up to (not including) `)` and returns its
+ * bytes with `end`; the marks it leaves in `s` move to {@link expressionMarks}.
+ */
 export function parseExpr(c: Cursor, s: BodyScope): Uint8Array {
+  return constantExpression(s, (w) => {
+    parseInstrs(c, s, w);
+    if (c.peek().kind !== Tok.rparen) c.unexpected('an instruction or ")"');
+  });
+}
+
+/** Parses a single folded instruction as a constant expression (see {@link parseExpr}). */
+export function parseFoldedExpr(c: Cursor, s: BodyScope): Uint8Array {
+  return constantExpression(s, (w) => parseFolded(c, s, w));
+}
+
+function constantExpression(s: BodyScope, parse: (w: ByteWriter) => void): Uint8Array {
+  const from = s.marks?.length ?? 0;
   const w = new ByteWriter(16);
-  parseInstrs(c, s, w);
-  if (c.peek().kind !== Tok.rparen) c.unexpected('an instruction or ")"');
+  parse(w);
   w.byte(Op.end);
-  return w.toBytes();
+  const bytes = w.toBytes();
+  if (s.marks !== undefined) expressionMarks.set(bytes, s.marks.splice(from));
+  return bytes;
 }
 
 /** Parses one folded instruction `( ... )` at the cursor. */

@@ -23,7 +23,7 @@ import { Cursor } from "./cursor.ts";
 import {
   type BodyScope,
   parseExpr,
-  parseFolded,
+  parseFoldedExpr,
   parseFuncIndex,
   parseInstrs,
 } from "./instructions.ts";
@@ -256,7 +256,7 @@ function parseFields(c: Cursor, name: string | undefined): TextModule {
     localNames: new Map(),
   };
   const counts = { func: 0, table: 0, memory: 0, global: 0, tag: 0 };
-  const constScope: BodyScope = { module: scope, locals: new Map(), labels: [] };
+  const constScope: BodyScope = { module: scope, locals: new Map(), labels: [], marks: [] };
   for (const f of fields) {
     c.pos = f.pos;
     switch (f.kind) {
@@ -658,10 +658,7 @@ function parseOffset(c: Cursor, s: BodyScope): Uint8Array {
     return e;
   }
   if (c.peek().kind !== Tok.lparen) c.unexpected('"(offset" or a folded instruction');
-  const w = new ByteWriter(8);
-  parseFolded(c, s, w);
-  w.byte(0x0b);
-  return w.toBytes();
+  return parseFoldedExpr(c, s);
 }
 
 /** Parses element items: expressions (`(item ...)` or folded) or function indices. */
@@ -689,10 +686,7 @@ function parseElemItems(c: Cursor, s: BodyScope, elem: TextElem, exprs: boolean)
       items.push(parseExpr(c, s));
       c.rparen();
     } else {
-      const w = new ByteWriter(8);
-      parseFolded(c, s, w);
-      w.byte(0x0b);
-      items.push(w.toBytes());
+      items.push(parseFoldedExpr(c, s));
     }
   }
   // Expressions stay expressions: the compact index encoding would make the segment's type

@@ -28,7 +28,7 @@ export interface LocatedBinary {
   bytes: Uint8Array<ArrayBuffer>;
   /**
    * The line and column of the instruction at (or containing) byte offset
-   * `offset` of a function body; `undefined` outside function bodies.
+   * `offset` of a function body or constant expression; `undefined` elsewhere.
    */
   locate(offset: number): { line: number; column: number } | undefined;
 }
@@ -49,7 +49,9 @@ export function wat2wasmLocated(text: string): LocatedBinary {
       if (map[mid * 2] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return new TokenList(text, []).position(map[lo * 2 + 1]);
+    // -1 closes a body or expression: the offset lies between them.
+    const at = map[lo * 2 + 1];
+    return at < 0 ? undefined : new TokenList(text, []).position(at);
   };
   return { bytes, locate };
 }

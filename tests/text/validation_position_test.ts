@@ -97,3 +97,27 @@ test("binary modules keep reporting byte offsets", async () => {
     assert.equal(e.line, undefined);
   }
 });
+
+test("constant expressions are located too: globals, offsets, element items", async () => {
+  const global = await compileError(`(module
+  (global i32 (i32.add (i32.const 1) (f32.const 2))))`);
+  assert.deepEqual([global.line, global.column], [2, 16]);
+  assert.match(global.reason, /i32\.add in global 0/);
+  // The data section follows the code section: its offset is not mistaken for the function's.
+  const data = await compileError(`(module (memory 1) (func nop)
+  (data (offset (i64.const 0)) "x"))`);
+  assert.deepEqual([data.line, data.column], [2, 18]);
+  assert.match(data.reason, /offset of data segment 0/);
+  const item = await compileError(`(module (table 2 funcref)
+  (elem (table 0) (i32.const 0) funcref (item (ref.null func)) (item (i32.const 7))))`);
+  assert.deepEqual([item.line, item.column], [2, 71]);
+});
+
+test("an error between expressions keeps its byte offset", async () => {
+  const e = await compileError(
+    `(module (global i32 (i32.const 1)) (export "g" (global 0)) (export "g" (global 0)))`,
+  );
+  assert.match(e.reason, /duplicate export/);
+  assert.equal(e.line, undefined);
+  assert.notEqual(e.offset, undefined);
+});
