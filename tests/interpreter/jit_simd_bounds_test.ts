@@ -215,7 +215,7 @@ test("float loads trap where word loads do", async () => {
   assert.throws(() => trapped.exportedFunction("float_trap")!.call(65521), /out of bounds/);
 });
 
-test("the bounds drop the guards only where they prove them unneeded", async () => {
+test("the bounds drop the guards only where they prove them unneeded", () => {
   const module = decodeModule(wat2wasm(SOURCE));
   const cm = codegenModule(module);
   const source = (name: string) =>
