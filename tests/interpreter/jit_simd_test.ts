@@ -36,7 +36,7 @@ const UNARY = [
   "f32x4.neg f32x4.sqrt f32x4.nearest f32x4.convert_i32x4_u f64x2.promote_low_f32x4",
   "f32x4.abs f64x2.abs f64x2.neg f64x2.sqrt f32x4.convert_i32x4_s f64x2.convert_low_i32x4_s",
   "f64x2.convert_low_i32x4_u f32x4.demote_f64x2_zero i32x4.trunc_sat_f32x4_u",
-  "i32x4.trunc_sat_f64x2_s_zero i32x4.trunc_sat_f64x2_u_zero",
+  "i32x4.trunc_sat_f64x2_s_zero i32x4.trunc_sat_f64x2_u_zero i32x4.extadd_pairwise_i16x8_u",
 ].join(" ").split(" ");
 
 /** v128 -> i32 instructions. */

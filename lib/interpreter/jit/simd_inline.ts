@@ -585,12 +585,11 @@ function inlineCode(name: string, x: Value[], r: Value, ins: Instruction): strin
         )
           .join(" | ")
       };`;
+    // Even and odd bytes masked into the 16-bit lanes and added: a sum below 512 stays in its lane.
     case "i16x8.extadd_pairwise_i8x16_u":
-      return lanewise(r, (k) => {
-        const p = w(a)[k];
-        return `((${p} & 0xff) + ((${p} >>> 8) & 0xff)) | ` +
-          `((((${p} >>> 16) & 0xff) + (${p} >>> 24)) << 16)`;
-      });
+      return lanewise(r, (k) => `(${w(a)[k]} & 0xff00ff) + ((${w(a)[k]} >>> 8) & 0xff00ff)`);
+    case "i32x4.extadd_pairwise_i16x8_u":
+      return lanewise(r, (k) => `(${w(a)[k]} & 0xffff) + (${w(a)[k]} >>> 16)`);
     case "i32x4.dot_i16x8_s":
       return lanewise(r, (k) => {
         const p = w(a)[k], q = w(b)[k];
