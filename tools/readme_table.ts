@@ -31,7 +31,7 @@ const meaning = (name: string, kinds: string): string => {
     ref_func: "d ← function n",
     ref_is_null: "d ← (r = null)",
     atomic:
-      "0xFE sub-opcode n on memory 0 (`atomic_ops.ts`): d ← result; address r₂ + offset; operands r₃, r₄",
+      "0xFE sub-opcode n & 255 on memory n >> 8 (`atomic_ops.ts`): d ← result; address r₂ + offset; operands r₃, r₄",
     canon_f32: "deterministic profile: r ← canonical NaN if r is a NaN",
     canon_f64: "deterministic profile: r ← canonical NaN if r is a NaN",
     canon_f32x4: "deterministic profile: each NaN lane of r ← canonical NaN",

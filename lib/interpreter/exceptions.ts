@@ -175,11 +175,57 @@ function writePayloadValue(
       return;
     }
     default:
-      refs[at >> 1] = v ?? null;
+      refs[at >> 1] = internalValues ? v ?? null : refConverters.toWasm(v, t);
   }
 }
 
 const NO_REFS: unknown[] = [];
+
+/**
+ * How reference values cross the public API of exceptions (`values`,
+ * `getArg`, the constructor): installed by the runtime's API
+ * (`lib/runtime/function.ts`), so that a function reference is a
+ * `WasmFunction` to the host and a function instance to wasm, and `any`
+ * values are internalised and externalised. This layer cannot import the API.
+ */
+const refConverters = {
+  /** A host value for a slot of canonical reference type `t` (may throw TypeError). */
+  toWasm: (v: unknown, _t: number): unknown => v ?? null,
+  /** A reference value as the host sees it. */
+  toHost: (v: unknown): unknown => v,
+};
+
+/** @internal Installs the API's reference conversions (see {@link refConverters}). */
+export function setExceptionRefConverters(
+  toWasm: (v: unknown, t: number) => unknown,
+  toHost: (v: unknown) => unknown,
+): void {
+  refConverters.toWasm = toWasm;
+  refConverters.toHost = toHost;
+}
+
+/** Set while an exception is made from values already in wasm's representation. */
+let internalValues = false;
+
+/**
+ * @internal An exception carrying values already in wasm's representation
+ * (function instances, internalised references): for the JS API facade,
+ * which converts values itself.
+ */
+export function exceptionOfInternalValues(tag: Tag, values: readonly unknown[]): WasmException {
+  internalValues = true;
+  try {
+    return new WasmException(tag, values);
+  } finally {
+    internalValues = false;
+  }
+}
+
+/** @internal The values of an exception in wasm's representation (for the JS API facade). */
+export function internalValuesOf(e: WasmException): unknown[] {
+  const params = e.tag.type.params;
+  return params.map((t, i) => payloadValue(e.payload, e.refs, e.tag.offsets[i], t));
+}
 
 /** The payload {@link WasmException.fromRegisters} hands its constructor. */
 let raw: { payload: number[]; refs: unknown[] } | null = null;
@@ -283,12 +329,14 @@ export class WasmException {
   }
 
   /**
-   * The values the exception carries, as JS values (i64 and v128 as bigints;
-   * a funcref is the runtime's internal function object, not a `WasmFunction`).
+   * The values the exception carries, as JS values: i64 and v128 as
+   * bigints, function references as `WasmFunction`s (callable, as exported
+   * functions), GC objects as opaque handles, host values as they were.
    */
   get values(): unknown[] {
-    const params = this.tag.type.params;
-    return params.map((t, i) => payloadValue(this.payload, this.refs, this.tag.offsets[i], t));
+    return internalValuesOf(this).map((v, i) =>
+      isRef(this.tag.type.params[i]) ? refConverters.toHost(v) : v
+    );
   }
 
   /** True when the exception's tag is `tag`. */
@@ -303,7 +351,8 @@ export class WasmException {
     if (!(index >= 0 && index < params.length)) {
       throw new RangeError(`index ${index} out of range (the tag has ${params.length} values)`);
     }
-    return payloadValue(this.payload, this.refs, this.tag.offsets[index], params[index]);
+    const v = payloadValue(this.payload, this.refs, this.tag.offsets[index], params[index]);
+    return isRef(params[index]) ? refConverters.toHost(v) : v;
   }
 }
 

@@ -31,6 +31,7 @@ import {
 } from "../binary/types.ts";
 import { CANON_TYPES, isCanonSubtype } from "../validate/type_canon.ts";
 import { FunctionInstance } from "./instances.ts";
+import { type GcHeap, OBJECT_BYTES, structBytes, WORD_BYTES } from "./gc_accounting.ts";
 
 /** A struct instance. */
 export class WasmStruct {
@@ -38,6 +39,8 @@ export class WasmStruct {
   readonly t: number;
   /** Field words (see the module documentation); laid out by {@link structLayout}. */
   readonly f: unknown[];
+  /** The mark of the last heap trace that reached it (`gc_accounting.ts`). */
+  mark = 0;
   constructor(t: number, f: unknown[]) {
     this.t = t;
     this.f = f;
@@ -55,6 +58,8 @@ export class WasmArray {
   readonly length: number;
   /** Elements: `words` per element in a typed array, or references. */
   readonly d: ArrayData;
+  /** The mark of the last heap trace that reached it (`gc_accounting.ts`). */
+  mark = 0;
   constructor(t: number, length: number, d: ArrayData) {
     this.t = t;
     this.length = length;
@@ -65,6 +70,8 @@ export class WasmArray {
 /** A host value inside the `any` hierarchy (`any.convert_extern` of a non-GC value). */
 export class ExternBox {
   readonly value: unknown;
+  /** The mark of the last heap trace that reached it (`gc_accounting.ts`). */
+  mark = 0;
   constructor(value: unknown) {
     this.value = value;
   }
@@ -144,14 +151,18 @@ export function elementWords(kind: number): number {
 /** The largest array the heap allocates, in bytes of element storage. */
 export const MAX_ARRAY_BYTES = 1 << 30;
 
-/** Allocates the storage of an array of `n` elements of a kind (zeroed, or null references). */
-export function newArrayData(kind: number, n: number): ArrayData {
+/**
+ * Allocates the storage of an array of `n` elements of a kind (zeroed, or
+ * null references), charging it to `heap` (which may trap "out of memory").
+ */
+export function newArrayData(kind: number, n: number, heap: GcHeap | null): ArrayData {
   const bytes = kind === Kind.i8 ? n : kind === Kind.i16 ? 2 * n : 4 * KIND_WORDS[kind] * n;
   if (bytes > MAX_ARRAY_BYTES) {
     throw new RuntimeError(
       `out of memory: an array of ${n} elements (${bytes} bytes) exceeds the heap's limit of ${MAX_ARRAY_BYTES} bytes per array`,
     );
   }
+  heap?.charge(OBJECT_BYTES + (kind === Kind.ref ? WORD_BYTES * n : bytes));
   switch (kind) {
     case Kind.i8:
       return new Uint8Array(n);
@@ -162,6 +173,12 @@ export function newArrayData(kind: number, n: number): ArrayData {
     default:
       return new Int32Array(KIND_WORDS[kind] * n);
   }
+}
+
+/** A new struct of canonical type `t` with field words `f`, charged to `heap`. */
+export function newStruct(t: number, f: unknown[], heap: GcHeap | null): WasmStruct {
+  heap?.charge(structBytes(f.length));
+  return new WasmStruct(t, f);
 }
 
 /** `any.convert_extern`: a host value into the `any` hierarchy. */

@@ -12,6 +12,7 @@ import { canonicalFuncId, isCanonSubtype } from "../validate/type_canon.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { type DirectFunction, type EntryAdapter, lazyDirect } from "./jit/adapters.ts";
 import type { Tag } from "./exceptions.ts";
+import type { GcHeap } from "./gc_accounting.ts";
 
 /** Bytes in a WebAssembly page. */
 export const PAGE_SIZE = 65536;
@@ -167,6 +168,10 @@ export class MemoryInstance {
     const old = this.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
     this.buffer = buffer;
     if (typeof old.transfer === "function") old.transfer(0);
+    else if (typeof structuredClone === "function") {
+      // Hosts before ArrayBuffer.prototype.transfer (Node 18-20) detach by transferring a clone.
+      structuredClone(old, { transfer: [old] });
+    }
     return true;
   }
 
@@ -368,6 +373,8 @@ export interface InstanceState {
    * the old one.)
    */
   exitCode: number | undefined;
+  /** The runtime's GC heap limit, which struct and array allocations are charged to (null: none). */
+  gc: GcHeap | null;
 }
 
 /**
@@ -389,6 +396,7 @@ export function newInstanceState(typeIds: Int32Array): InstanceState {
     typeIds,
     owner: null,
     exitCode: undefined,
+    gc: null,
   };
 }
 

@@ -461,7 +461,7 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["return_call_indirect", "nnrr"], // table, type index, element index register, argument base
   // Threads (atomic_ops.ts): every 0xFE instruction but atomic.fence. dst (unused by stores),
   // address, first operand, second operand (0 when the instruction has fewer), offset,
-  // sub-opcode (the byte after 0xFE).
+  // sub-opcode (the byte after 0xFE) plus 256 times the memory index.
   ["atomic", "rrrrin"],
   // The deterministic profile (translate/deterministic.ts): after an instruction that may compute
   // a NaN, its result register's NaNs become the canonical NaN (each lane's, for vectors).

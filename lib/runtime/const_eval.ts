@@ -17,9 +17,9 @@ import {
   internalize,
   Kind,
   newArrayData,
+  newStruct,
   structLayout,
   WasmArray,
-  WasmStruct,
 } from "../interpreter/gc_heap.ts";
 import type { GlobalInstance, InstanceState } from "../interpreter/instances.ts";
 
@@ -144,7 +144,7 @@ function evalOne(
         if (values !== null) store(l.kinds[i], values[i], f, l.offsets[i]);
         else if (l.kinds[i] === Kind.ref) f[l.offsets[i]] = null;
       }
-      return reference(new WasmStruct(t, f));
+      return reference(newStruct(t, f, state.gc));
     }
     case Op.array_new:
     case Op.array_new_default:
@@ -157,11 +157,11 @@ function evalOne(
       else {
         const n = stack.pop()!.w[0] >>> 0;
         const init = ins.op === Op.array_new ? stack.pop()! : null;
-        const d = newArrayData(kind, n);
+        const d = newArrayData(kind, n, state.gc);
         if (init !== null) { for (let i = 0; i < n; i++) store(kind, init, d, i * words); }
         return reference(new WasmArray(t, n, d));
       }
-      const d = newArrayData(kind, values.length);
+      const d = newArrayData(kind, values.length, state.gc);
       values.forEach((v, i) => store(kind, v, d, i * words));
       return reference(new WasmArray(t, values.length, d));
     }

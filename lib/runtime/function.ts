@@ -4,12 +4,14 @@
  * @module
  */
 
-import { WasmException } from "../interpreter/exceptions.ts";
+import { setExceptionRefConverters, WasmException } from "../interpreter/exceptions.ts";
+import { externalize } from "../interpreter/gc_heap.ts";
 import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
-import type { FunctionInstance } from "../interpreter/instances.ts";
+import { CANON_TYPES } from "../validate/type_canon.ts";
+import { FunctionInstance } from "../interpreter/instances.ts";
 import { DONE, type Machine } from "../interpreter/execute/executor.ts";
 import type { FunctionDefinition, ValueType } from "./definitions.ts";
-import { inContext, readRaw, readValue, writeRaw, writeValue } from "./values.ts";
+import { inContext, readRaw, readValue, refIn, writeRaw, writeValue } from "./values.ts";
 
 /** What a function needs from its runtime to run. */
 export interface CallContext {
@@ -99,6 +101,7 @@ export class WasmFunction<
     this.definition = definition;
     this.#ctx = ctx;
     this.#options = options;
+    if (!HANDLES.has(fn)) HANDLES.set(fn, this);
   }
 
   /** @internal The engine's function. */
@@ -184,7 +187,11 @@ export class WasmFunction<
             value = await pending;
           } catch (e) {
             // A wasm exception from an asynchronous host function goes to wasm's handlers.
-            if (!(e instanceof WasmException) || !m.raise(e)) throw e;
+            if (!(e instanceof WasmException)) {
+              m.abandon(e);
+              throw e;
+            }
+            if (!m.raise(e)) throw e;
             status = m.resume();
             continue;
           }
@@ -203,7 +210,8 @@ export class WasmFunction<
   #start(params: unknown[], raw: boolean, asyncMode: boolean): Machine {
     const ctx = this.#ctx;
     ctx.checkOpen();
-    const type = this.#fn.type;
+    // Canonical types: a concrete reference type names a canonical type id (see `values.ts`).
+    const type = CANON_TYPES[this.#fn.typeId];
     if (params.length !== type.params.length) {
       throw new TypeError(
         `${this.definition.debugName} expects ${type.params.length} argument(s), got ${params.length}`,
@@ -242,7 +250,7 @@ export class WasmFunction<
     const ctx = this.#ctx;
     const results: unknown[] = [];
     let at = 0;
-    for (const t of this.#fn.type.results) {
+    for (const t of CANON_TYPES[this.#fn.typeId].results) {
       results.push(
         raw
           ? readRaw(m.R, m.refs, at, t, ctx.fromFuncRef)
@@ -264,3 +272,26 @@ export class WasmFunction<
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** The first public handle made of each function instance (for values outside any call). */
+const HANDLES = new WeakMap<FunctionInstance, WasmFunction>();
+
+/** What a funcref slot holds for a host value: a `WasmFunction`'s function instance, or null. */
+function funcRefOf(value: unknown): FunctionInstance | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof WasmFunction) return WasmFunction.instance(value);
+  throw new TypeError("a function reference must be null or a function obtained from a module");
+}
+
+/** A reference value as the host sees it: function instances as their public handles. */
+function refToHost(v: unknown): unknown {
+  if (!(v instanceof FunctionInstance)) return externalize(v);
+  const handle = HANDLES.get(v);
+  if (handle !== undefined) return handle;
+  const owner = v.instance?.owner as { functionHandle?(fn: FunctionInstance): unknown } | null;
+  return owner?.functionHandle?.(v) ?? v;
+}
+
+// Exceptions' values (`WasmException.values`, `getArg`, its constructor) convert references as
+// calls do.
+setExceptionRefConverters((v, t) => refIn(v, t, funcRefOf), refToHost);

@@ -19,11 +19,13 @@ import {
   type HostCall,
   type HostContext,
   type InstanceState,
+  internType,
   MemoryInstance,
   newInstanceState,
   TableInstance,
 } from "../interpreter/instances.ts";
 import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
+import { CANON_TYPES } from "../validate/type_canon.ts";
 import type {
   FunctionDefinition,
   GlobalDefinition,
@@ -357,7 +359,8 @@ export function hostCall(
   name: string,
   ctx: CallContext,
 ): HostCall {
-  const params = type.params, results = type.results;
+  // Canonical types: a concrete reference type names a canonical type id (see `values.ts`).
+  const { params, results } = CANON_TYPES[internType(type)];
   const offsets: number[] = [];
   let w = 0;
   for (const t of params) {

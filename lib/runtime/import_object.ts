@@ -18,7 +18,7 @@ import type { CompiledModule } from "./compiled_module.ts";
 import { type CallContext, WasmFunction } from "./function.ts";
 import { Global } from "./global.ts";
 import { hostCall } from "./host_module.ts";
-import { type ImportProvider, singleEntityProvider } from "./instantiate.ts";
+import { canonValType, type ImportProvider, singleEntityProvider } from "./instantiate.ts";
 import { Memory } from "./memory.ts";
 import { Module } from "./module.ts";
 import { Table } from "./table.ts";
@@ -120,13 +120,15 @@ function importedEntity(
       const type = compiled.decoded.types[d.typeIndex];
       const name = `${imp.module}.${imp.name}`;
       const fn = value as ImportedFunction;
-      return new FunctionInstance(
+      const instance = new FunctionInstance(
         type,
         null,
         null,
         hostCall((_caller, ...params) => fn(...params), type, name, ctx),
         name,
       );
+      ctx.fromFuncRef(instance); // its public handle, for values outside calls (exceptions)
+      return instance;
     }
     case ExternKind.memory:
       if (value instanceof Memory) return Memory.instance(value);
@@ -136,7 +138,7 @@ function importedEntity(
       throw new LinkError(`${where} must be a Table, got ${describe(value)}`);
     case ExternKind.global: {
       if (value instanceof Global) return Global.instance(value);
-      const t = d.type.type;
+      const t = canonValType(compiled.decoded, d.type.type);
       if (d.type.mutable) {
         throw new LinkError(`${where} is a mutable global: it needs a Global, not a value`);
       }

@@ -35,6 +35,7 @@ import {
   TableInstance,
 } from "../interpreter/instances.ts";
 import type { CompiledModule } from "./compiled_module.ts";
+import type { GcHeap } from "../interpreter/gc_accounting.ts";
 import { Tag } from "../interpreter/exceptions.ts";
 import type { ExportEntry, Module } from "./module.ts";
 
@@ -44,6 +45,8 @@ export interface InstantiationLimits {
   memoryLimitPages: number;
   /** Maximum elements any table may have. */
   tableLimit: number;
+  /** The GC heap limit the instance's allocations are charged to (none when absent). */
+  gcHeap?: GcHeap;
 }
 
 /**
@@ -107,6 +110,10 @@ export function link(
 ): NewInstance {
   const m = compiled.decoded;
   const state = newInstanceState(new Int32Array(m.types.map(internType)));
+  if (limits.gcHeap !== undefined) {
+    state.gc = limits.gcHeap;
+    limits.gcHeap.addInstance(state);
+  }
 
   for (let importIndex = 0; importIndex < m.imports.length; importIndex++) {
     const imp = m.imports[importIndex];

@@ -117,6 +117,11 @@ export class Module {
     return e !== undefined && e.kind === kind ? e.index : undefined;
   }
 
+  /** @internal The public handle of a function instance (as `exportedFunction` returns). */
+  functionHandle(fn: FunctionInstance): WasmFunction {
+    return this.#owner.functionHandle(fn);
+  }
+
   /**
    * The exported function `name`, or `undefined`. The type arguments (not
    * checked; see {@link typedFunction} for a checked form) type `call`'s

@@ -21,6 +21,7 @@ import {
   Machine,
 } from "../interpreter/execute/executor.ts";
 import { type FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
+import { GcHeap } from "../interpreter/gc_accounting.ts";
 import { translateModule } from "../interpreter/translate/translator.ts";
 import { wat2wasmLocated } from "../text/wat.ts";
 import { validateModule } from "../validate/module_validator.ts";
@@ -38,6 +39,9 @@ import { WARM_UP_CALLS, WARM_UP_HOST_MODULE, warmUpModule } from "./warmup.ts";
 /** What `Runtime.compileModule` accepts: binary module bytes, or WebAssembly text. */
 export type ModuleSource = Uint8Array | ArrayBuffer | ArrayBufferView | string;
 
+/** The largest default GC heap limit ({@link RuntimeConfig.maxGcHeapBytes}): 1 GiB. */
+const DEFAULT_MAX_GC_HEAP_BYTES = 1 << 30;
+
 /** Options of a {@link Runtime}. Every limit has a safe default. */
 export interface RuntimeConfig {
   /**
@@ -53,6 +57,15 @@ export interface RuntimeConfig {
   memoryLimitPages?: number;
   /** Most elements any table may have (default 10,000,000). */
   tableLimit?: number;
+  /**
+   * Most bytes of GC objects (structs and arrays) the runtime's modules may
+   * keep reachable before an allocation traps "out of memory" (default: the
+   * memory limit, `memoryLimitPages` × 64 KiB, at most 1 GiB). Counted at
+   * 32 bytes per object plus 8 per field word or reference element and the
+   * bytes of numeric array elements; checked exactly by tracing what wasm
+   * can reach when the count reaches the limit (see the README).
+   */
+  maxGcHeapBytes?: number;
   /**
    * Count fuel: every instruction costs one unit of the calling module's
    * `fuel` budget (see `Module.fuel`). Off by default; when off, metering
@@ -174,6 +187,7 @@ export class Runtime {
   readonly #maxStackBytes: number;
   readonly #memoryLimitPages: number;
   readonly #tableLimit: number;
+  readonly #gcHeap: GcHeap;
   readonly #compileLimits: CompileLimits;
   readonly #listenerFactory: FunctionListenerFactory | undefined;
   readonly #jsTierHeat: number;
@@ -189,6 +203,10 @@ export class Runtime {
       Math.ceil(this.#maxStackBytes / FRAME_RECORD_BYTES);
     this.#memoryLimitPages = Math.min(config.memoryLimitPages ?? MAX_PAGES, MAX_PAGES);
     this.#tableLimit = config.tableLimit ?? 10_000_000;
+    this.#gcHeap = new GcHeap(
+      positiveLimit("maxGcHeapBytes", config.maxGcHeapBytes) ??
+        Math.min(this.#memoryLimitPages * 65536, DEFAULT_MAX_GC_HEAP_BYTES),
+    );
     this.#listenerFactory = config.listeners;
     const jsTier = config.jsTier ?? true;
     if (typeof jsTier === "number" && !(jsTier >= 1 && jsTier <= 2 ** 30)) {
@@ -305,6 +323,7 @@ export class Runtime {
     const { state, exports } = link(compiled, resolve, {
       memoryLimitPages: this.#memoryLimitPages,
       tableLimit: this.#tableLimit,
+      gcHeap: this.#gcHeap,
     });
     const module = new Module(name, state, exports, compiled.definitions, this);
     state.owner = module;
@@ -419,6 +438,11 @@ export class Runtime {
     for (const [name, m] of this.#modules) if (m === module) this.#modules.delete(name);
   }
 
+  /** @internal The GC heap limit shared by the runtime's instances. */
+  get gcHeap(): GcHeap {
+    return this.#gcHeap;
+  }
+
   /** @internal */
   acquireMachine(): Machine {
     if (!warmedUp) warmUp();
@@ -431,6 +455,7 @@ export class Runtime {
         structuredHeat: registerTierOnly.has(this) ? -1 : this.#structuredHeat,
       });
       m.pool = this;
+      this.#gcHeap.machines.add(m);
     }
     return m;
   }

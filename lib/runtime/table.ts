@@ -9,7 +9,7 @@ import type { TableInstance } from "../interpreter/instances.ts";
 import { externalize } from "../interpreter/gc_heap.ts";
 import { heapTop } from "../validate/type_canon.ts";
 import type { TableDefinition, ValueType } from "./definitions.ts";
-import type { FuncRefExporter, FuncRefResolver } from "./values.ts";
+import { type FuncRefExporter, type FuncRefResolver, refIn } from "./values.ts";
 import type { FunctionInstance } from "../interpreter/instances.ts";
 
 /**
@@ -66,18 +66,20 @@ export class Table {
     return this.#holdsFunctions ? this.#fromFuncRef(v as FunctionInstance) : externalize(v);
   }
 
-  /** Sets the element at `index`; returns false out of range. */
+  /**
+   * Sets the element at `index`; returns false out of range. Throws a
+   * TypeError for a value not of the element type (as calls check them).
+   */
   set(index: number, value: unknown): boolean {
     const e = this.#table.elements;
     if (!Number.isInteger(index) || index < 0 || index >= e.length) return false;
-    e[index] = this.#holdsFunctions ? this.#toFuncRef(value) : value;
+    e[index] = refIn(value, this.#table.type, this.#toFuncRef);
     return true;
   }
 
   /** Grows by `delta` elements set to `init`; returns the previous size, or -1. */
   grow(delta: number, init: unknown = null): number {
     if (!Number.isInteger(delta) || delta < 0) return -1;
-    const v = this.#holdsFunctions ? this.#toFuncRef(init) : init;
-    return this.#table.grow(delta, v);
+    return this.#table.grow(delta, refIn(init, this.#table.type, this.#toFuncRef));
   }
 }

@@ -5,20 +5,31 @@
  * - **JS values** (`Function.call`, host functions, `Global.value`): i32 →
  *   number (signed), i64 → bigint (signed), f32/f64 → number, v128 → bigint
  *   (unsigned 128-bit), references → `null` or the value itself (a
- *   {@link WasmFunction} for funcref, any JS value for externref);
+ *   `WasmFunction` for every function reference type, any JS value for
+ *   externref, a `WasmException` for exnref, GC objects as opaque handles);
  * - **raw bits** (`Function.callRaw`, `Global.rawValue`): every number type
  *   as an unsigned bigint bit pattern (i32/f32: 0..2^32-1, i64/f64:
  *   0..2^64-1, v128: 0..2^128-1), references as above.
  *
  * Values are written at a word offset of an `Int32Array` (low word first);
- * references go to `refs[offset >> 1]`.
+ * references go to `refs[offset >> 1]`. Types are canonical (a concrete
+ * reference type names a canonical type id, see `type_canon.ts`).
  *
  * @module
  */
 
-import { HeapType, heapTypeOf, isRefType, ValType } from "../binary/types.ts";
-import { externalize, internalize } from "../interpreter/gc_heap.ts";
+import {
+  HeapType,
+  heapTypeOf,
+  isNullable,
+  isRefType,
+  ValType,
+  valTypeName,
+} from "../binary/types.ts";
+import { WasmException } from "../interpreter/exceptions.ts";
+import { externalize, internalize, refTest } from "../interpreter/gc_heap.ts";
 import { FunctionInstance } from "../interpreter/instances.ts";
+import { heapTop } from "../validate/type_canon.ts";
 
 /** A value crossing the API boundary. */
 export type Value = number | bigint | null | unknown;
@@ -109,19 +120,37 @@ export function writeValue(
       refs[at >> 1] = toFuncRef(value);
       return;
     default:
-      refs[at >> 1] = anyRefIn(value, t, toFuncRef);
+      refs[at >> 1] = refIn(value, t, toFuncRef);
   }
 }
 
 /**
- * A reference of a 3.0 type from the host: a function (for typed function
- * references) becomes the function instance; anything else (GC handles,
- * host values) passes as it is.
+ * A reference from the host for a slot of canonical reference type `t`,
+ * checked as the JS API's ToWebAssemblyValue checks it: a function type
+ * takes a `WasmFunction` of a matching type (made the function instance),
+ * `extern` any host value, `exn` a `WasmException`, and the `any` hierarchy
+ * a GC handle of a matching type or, for `any` itself, any host value
+ * (internalised as `any.convert_extern` does). Null only where nullable.
  */
-function anyRefIn(value: unknown, t: number, toFuncRef: FuncRefResolver): unknown {
-  if (typeof value === "function") return toFuncRef(value);
-  // Host values given as anyref are internalised as `any.convert_extern` does.
-  return heapTypeOf(t) === HeapType.any ? internalize(value ?? null) : value ?? null;
+export function refIn(value: unknown, t: number, toFuncRef: FuncRefResolver): unknown {
+  const ht = heapTypeOf(t);
+  const top = heapTop(ht);
+  const v = top === HeapType.func
+    ? toFuncRef(value)
+    : top === HeapType.any
+    ? internalize(value ?? null)
+    : value ?? null;
+  if (v === null) {
+    if (!isNullable(t)) throw typeError(`a non-null reference for ${valTypeName(t)}`, value);
+    return null;
+  }
+  if (top === HeapType.exn && !(v instanceof WasmException)) {
+    throw typeError(`a WasmException for ${valTypeName(t)}`, value);
+  }
+  if (ht !== top && !refTest(v, t)) {
+    throw typeError(`a reference of type ${valTypeName(t)}`, value);
+  }
+  return v;
 }
 
 /** Reads a JS value of type `t` from word `at`. */
@@ -172,11 +201,7 @@ export function writeRaw(
     return;
   }
   if (isRefType(t)) {
-    refs[at >> 1] = value;
-    return;
-  }
-  if (isRefType(t)) {
-    refs[at >> 1] = anyRefIn(value, t, toFuncRef);
+    refs[at >> 1] = refIn(value, t, toFuncRef);
     return;
   }
   if (typeof value !== "bigint") throw typeError("a bigint bit pattern", value);

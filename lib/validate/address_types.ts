@@ -9,13 +9,13 @@
  * @module
  */
 
-import { Imm, Op, type OpInfo, OPS } from "../binary/opcodes.ts";
+import { Imm, Op, OP_COUNT, type OpInfo, OPS } from "../binary/opcodes.ts";
 import type { Instruction } from "../binary/instruction.ts";
 import { ValType } from "../binary/types.ts";
 import type { ModuleContext } from "./context.ts";
 
 /** 1 for the op ids whose operand types depend on a memory's or table's address width. */
-export const ADDRESSED: Uint8Array = new Uint8Array(0x300);
+export const ADDRESSED: Uint8Array = new Uint8Array(OP_COUNT);
 for (
   const op of [
     Op.memory_size,
@@ -28,9 +28,12 @@ for (
   ]
 ) ADDRESSED[op] = 1;
 
-// The memory-argument instructions (loads, stores, lane accesses).
+// The memory-argument instructions (loads, stores, lane accesses, atomics).
 OPS.forEach((info, id) => {
-  if (info !== undefined && (info.imm === Imm.memArg || info.imm === Imm.memArgLane)) {
+  if (
+    info !== undefined &&
+    (info.imm === Imm.memArg || info.imm === Imm.memArgLane || info.imm === Imm.atomicMemArg)
+  ) {
     ADDRESSED[id] = 1;
   }
 });

@@ -254,13 +254,6 @@ export class FunctionValidator extends GcValidation {
         requireFeature(ctx.module.features, "threads", ins.offset);
         this.#needMemory(ins);
         if (ins.a !== align) this.fail("alignment must be equal to natural", ins.offset);
-        if (ins.memory !== 0 || ctx.memories[0].limits.address64) {
-          // Valid in 3.0, but the atomic op runs on memory 0 with i32 addresses only.
-          this.fail(
-            "atomic instructions on a memory other than 0 or on a 64-bit memory are not supported",
-            ins.offset,
-          );
-        }
         return;
       case Imm.zeroByte:
         requireFeature(ctx.module.features, "threads", ins.offset);

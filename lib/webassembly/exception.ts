@@ -12,7 +12,12 @@
  * @module
  */
 
-import { Tag, WasmException } from "../interpreter/exceptions.ts";
+import {
+  exceptionOfInternalValues,
+  internalValuesOf,
+  Tag,
+  type WasmException,
+} from "../interpreter/exceptions.ts";
 import { ValType } from "../binary/types.ts";
 import type { FacadeContext } from "./context.ts";
 import { finishInterface, requireDictionary } from "./idl.ts";
@@ -73,7 +78,7 @@ export function defineExceptions(ctx: FacadeContext): {
       if (values.length !== params.length) {
         throw new TypeError(`the tag takes ${params.length} values, got ${values.length}`);
       }
-      const e = new WasmException(
+      const e = exceptionOfInternalValues(
         t,
         values.map((v, i) => toWebAssemblyValue(v, params[i], lookup)),
       );
@@ -95,7 +100,7 @@ export function defineExceptions(ctx: FacadeContext): {
       if (t !== e.tag) throw new TypeError("the exception's tag is not the given tag");
       const params = t.type.params;
       if (i >= params.length) throw new RangeError(`index ${i} out of range`);
-      return toJSValue(e.values[i], params[i], ctx.functionObject);
+      return toJSValue(internalValuesOf(e)[i], params[i], ctx.functionObject);
     }
 
     /** True when the exception's tag is `tag`. */

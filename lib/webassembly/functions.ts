@@ -8,7 +8,7 @@
  */
 
 import type { FuncType } from "../binary/types.ts";
-import { WasmException } from "../interpreter/exceptions.ts";
+import { exceptionOfInternalValues, WasmException } from "../interpreter/exceptions.ts";
 import { DONE, type Machine } from "../interpreter/execute/executor.ts";
 import { FunctionInstance, type HostCall } from "../interpreter/instances.ts";
 import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
@@ -162,7 +162,7 @@ function toWasmException(ctx: FacadeContext, e: unknown): unknown {
   const exn = ctx.exceptions.get(e as object);
   if (exn !== undefined) return exn;
   if (isTrap(e) || ctx.jsTag === null) return e;
-  return new WasmException(ctx.jsTag, [e]);
+  return exceptionOfInternalValues(ctx.jsTag, [e]);
 }
 
 /**

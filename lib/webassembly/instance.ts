@@ -127,6 +127,7 @@ export function instantiateCompiled(
     const { state } = link(compiled, (_name, index) => providers[index], {
       memoryLimitPages: ctx.options.memoryLimitPages ?? MAX_PAGES,
       tableLimit: Math.min(ctx.options.tableLimit ?? MAX_TABLE_ELEMENTS, MAX_TABLE_ELEMENTS),
+      gcHeap: ctx.runtime.gcHeap,
     });
     initializeSegments(compiled, state);
     const exports = Object.create(null) as Record<string, unknown>;

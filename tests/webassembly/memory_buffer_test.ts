@@ -38,3 +38,20 @@ test("glue code that re-reads buffer after each growth sees exact, live, zeroed 
     assert.equal(view[view.length - 1], pages);
   }
 });
+
+test("hosts without ArrayBuffer.prototype.transfer (Node 18-20) detach the old buffer too", () => {
+  const proto = ArrayBuffer.prototype as { transfer?: unknown };
+  const saved = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "transfer");
+  delete proto.transfer;
+  try {
+    const memory = new MemoryInstance(1, undefined);
+    const exact = memory.exactBuffer();
+    new Uint8Array(exact)[7] = 9;
+    memory.bufferHandedOut = true;
+    memory.grow(1);
+    assert.equal(exact.byteLength, 0, "the handed-out buffer is detached");
+    assert.equal(memory.bytes[7], 9, "and the memory kept its contents");
+  } finally {
+    if (saved !== undefined) Object.defineProperty(ArrayBuffer.prototype, "transfer", saved);
+  }
+});

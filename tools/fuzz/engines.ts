@@ -9,7 +9,7 @@
 
 import { setJsTierMaxWords } from "../../lib/interpreter/js_tier/js_tier.ts";
 import { useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
-import { type Module, Runtime, type RuntimeConfig } from "../../mod.ts";
+import { type Module, Runtime, type RuntimeConfig, WasmException } from "../../mod.ts";
 import type { ModuleIR } from "./module_ir.ts";
 import { F32, F64, I32, I64 } from "./op_pools.ts";
 
@@ -115,7 +115,16 @@ function hostFunctions(log: string[]) {
   };
 }
 
-function errorText(e: unknown): string {
+/**
+ * What stopped a call: an uncaught wasm exception as its tag's i32 payload
+ * (the same text in every engine), anything else as its name and message.
+ */
+function errorText(e: unknown, nativeTag?: unknown): string {
+  if (e instanceof WasmException) return `exception(${e.values[0]})`;
+  const W = (globalThis as any).WebAssembly;
+  if (W?.Exception !== undefined && e instanceof W.Exception && nativeTag !== undefined) {
+    return `exception(${(e as any).getArg(nativeTag, 0)})`;
+  }
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
@@ -142,7 +151,7 @@ export function runNative(bytes: Uint8Array, ir: ModuleIR): Observation {
         const list = f.type.results.length === 1 ? [r] : f.type.results.length === 0 ? [] : r;
         outcome = { values: f.type.results.map((t, i) => ({ type: t, bits: toBits(t, list[i]) })) };
       } catch (e) {
-        outcome = { trap: errorText(e) };
+        outcome = { trap: errorText(e, exports.tag) };
       }
       calls.push({
         name: f.name,

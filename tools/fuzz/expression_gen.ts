@@ -26,6 +26,7 @@ import {
   V128,
 } from "./op_pools.ts";
 import type { Random } from "./random.ts";
+import { memory1Load, type Wasm3Scope } from "./wasm3_gen.ts";
 
 /** What a function body may refer to in its module. */
 export interface ModuleScope {
@@ -45,6 +46,8 @@ export interface ModuleScope {
   dataCount: number;
   /** Replace arithmetic NaNs by the canonical NaN, so results compare exactly with native. */
   canonicalNaNs: boolean;
+  /** The 3.0 features the module uses (see `wasm3_gen.ts`); absent for a 2.0 module. */
+  wasm3?: Wasm3Scope;
 }
 
 interface Label {
@@ -103,7 +106,9 @@ export abstract class ExpressionGenerator {
     this.fuel--;
     if (depth <= 0 || this.fuel <= 0 || this.rnd.chance(0.25)) return this.leaf(type);
     if (type === FUNCREF || type === EXTERNREF) return this.refExpr(type, depth);
-    switch (this.rnd.weighted([10, 2, 2, 3, 1, 1, type === I32 ? 3 : 0, 1])) {
+    const memory1 = this.scope.wasm3?.memory1 ?? null;
+    const load1 = memory1 !== null && SCALARS.includes(type) ? 2 : 0;
+    switch (this.rnd.weighted([10, 2, 2, 3, 1, 1, type === I32 ? 3 : 0, 1, load1])) {
       case 0:
         return this.opExpr(type, depth);
       case 1:
@@ -128,8 +133,10 @@ export abstract class ExpressionGenerator {
       }
       case 6:
         return this.i32Special(depth);
-      default:
+      case 7:
         return this.multiValueExpr(type, depth);
+      default:
+        return memory1Load(this.rnd, memory1!, type);
     }
   }
 

@@ -11,6 +11,7 @@
 import { s32, u32 } from "../../tests/helpers/binary_builder.ts";
 import { ExpressionGenerator } from "./expression_gen.ts";
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, op, OPS_BY_RESULT, V128 } from "./op_pools.ts";
+import { memory1Store } from "./wasm3_gen.ts";
 
 export type { ModuleScope } from "./expression_gen.ts";
 
@@ -37,7 +38,7 @@ export class FunctionGenerator extends ExpressionGenerator {
   statement(depth: number): number[] {
     this.fuel--;
     const d = Math.max(depth, 1);
-    switch (this.rnd.weighted([6, 3, 6, 3, 3, 3, 2, 2, 2, 2, 1, 4, 3])) {
+    switch (this.rnd.weighted([6, 3, 6, 3, 3, 3, 2, 2, 2, 2, 1, 4, 3, this.scope.wasm3 ? 5 : 0])) {
       case 0: {
         const i = this.rnd.int(this.locals.length);
         if (this.locals.length === 0 || this.reserved.has(i)) return [];
@@ -81,9 +82,97 @@ export class FunctionGenerator extends ExpressionGenerator {
         return this.rnd.chance(0.3) ? [...this.cond(), 0x04, 0x40, 0x00, 0x0b] : [];
       case 11:
         return this.bulkMemory();
-      default:
+      case 12:
         return this.tableStatement();
+      default:
+        return this.wasm3Statement(d);
     }
+  }
+
+  /** A statement of a 3.0 feature the module uses: a tail call, a throw, a try, a store to memory 1. */
+  wasm3Statement(depth: number): number[] {
+    const w = this.scope.wasm3!;
+    const weights = [w.tailCalls ? 2 : 0, w.exceptions ? 2 : 0, w.exceptions ? 3 : 0];
+    weights.push(w.memory1 !== null ? 4 : 0);
+    if (weights.every((x) => x === 0)) return [];
+    switch (this.rnd.weighted(weights)) {
+      case 0:
+        return this.tailCallStatement(depth);
+      case 1: // if (cond) throw $tag(expr)
+        return [
+          ...this.cond(),
+          0x04,
+          0x40,
+          ...this.nested(false, [], () => this.expr(I32, depth)),
+          0x08,
+          0,
+          0x0b,
+        ];
+      case 2:
+        return this.tryTableStatement(depth);
+      default: {
+        const t = this.rnd.pick([I32, I64, F32, F64]);
+        return memory1Store(this.rnd, w.memory1!, t, this.expr(t, depth));
+      }
+    }
+  }
+
+  /** `if (cond) return_call f(...)`, f an earlier function with this function's results. */
+  tailCallStatement(depth: number): number[] {
+    const results = this.type.results;
+    const candidates: number[] = [];
+    for (let f = 0; f < this.index; f++) {
+      const r = this.scope.types[this.scope.functionTypes[f]].results;
+      if (r.length === results.length && r.every((t, i) => t === results[i])) candidates.push(f);
+    }
+    if (candidates.length === 0) return [];
+    const f = this.rnd.pick(candidates);
+    const t = this.scope.types[this.scope.functionTypes[f]];
+    const call = this.nested(false, [], () => [...this.args(t.params, depth), 0x12, ...u32(f)]);
+    return [...this.cond(), 0x04, 0x40, ...call, 0x0b];
+  }
+
+  /**
+   * A `try_table` around statements: `catch $tag` lands the payload in a
+   * block whose value is logged (log_i32, import 0), or `catch_all` leaves it.
+   */
+  tryTableStatement(depth: number): number[] {
+    if (this.rnd.chance(0.6)) {
+      const k = this.rnd.int(1000);
+      return [
+        0x02,
+        I32,
+        ...this.nested(false, [I32], () => [
+          0x1f,
+          0x40,
+          1,
+          0x00,
+          0,
+          0, // (catch $tag 0): to the enclosing block, with the i32
+          ...this.nested(false, [], () => this.statements(depth - 1)),
+          0x0b,
+          0x41,
+          ...s32(k),
+        ]),
+        0x0b,
+        0x10,
+        0,
+      ];
+    }
+    return [
+      0x02,
+      0x40,
+      ...this.nested(false, [], () => [
+        0x1f,
+        0x40,
+        1,
+        0x02,
+        0, // (catch_all 0)
+        ...this.nested(false, [], () => this.statements(depth - 1)),
+        0x0b,
+      ]),
+      0x0b,
+    ];
   }
 
   /** A call whose results are dropped: to a defined function, an import, or through the table. */

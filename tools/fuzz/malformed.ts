@@ -3,12 +3,20 @@
  * fail with a `CompileError` (never another exception, a hang or runaway
  * memory), and when it compiles it is instantiated (imports stubbed) and
  * its exports are run under a deadline, where only `RuntimeError`,
- * `LinkError` and `ExitError` may come out.
+ * `LinkError`, `ExitError` and `WasmException` (an exception no handler
+ * caught, from a module with exception handling) may come out.
  *
  * @module
  */
 
-import { CompileError, ExitError, LinkError, Runtime, RuntimeError } from "../../mod.ts";
+import {
+  CompileError,
+  ExitError,
+  LinkError,
+  Runtime,
+  RuntimeError,
+  WasmException,
+} from "../../mod.ts";
 import type { CompiledModule } from "../../mod.ts";
 import { hasNativeWasm } from "./differential.ts";
 import process from "node:process";
@@ -96,13 +104,16 @@ async function runCompiled(
       try {
         fn.withOptions({ timeout: CALL_DEADLINE_MS }).call(...fn.definition.paramTypes.map(zero));
       } catch (e) {
-        if (!(e instanceof RuntimeError || e instanceof ExitError)) {
+        if (!(e instanceof RuntimeError || e instanceof ExitError || e instanceof WasmException)) {
           return { what: `${name} threw ${describe(e)}` };
         }
       }
     }
   } catch (e) {
-    if (!(e instanceof RuntimeError || e instanceof LinkError || e instanceof ExitError)) {
+    if (
+      !(e instanceof RuntimeError || e instanceof LinkError || e instanceof ExitError ||
+        e instanceof WasmException)
+    ) {
       return { what: `instantiation threw ${describe(e)}` };
     }
   }

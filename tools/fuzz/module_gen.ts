@@ -15,6 +15,15 @@ import { FunctionGenerator, type ModuleScope } from "./function_gen.ts";
 import type { FunctionIR, FuncTypeIR, GlobalIR, ModuleIR } from "./module_ir.ts";
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SCALARS, V128, zeroConstant } from "./op_pools.ts";
 import { Random } from "./random.ts";
+import {
+  extendedConstInit,
+  nativeWasm3Features,
+  type Wasm3Features,
+  type Wasm3Scope,
+} from "./wasm3_gen.ts";
+
+/** The 3.0 features generated modules use unless told: what native WebAssembly validates. */
+let defaultWasm3: Wasm3Features | undefined;
 
 /** Calls a wrapper allows before the budget check traps (`unreachable`). */
 export const CALL_BUDGET = 100;
@@ -42,9 +51,23 @@ export interface GeneratedModule {
  */
 export function generateModule(
   seed: number,
-  options: { canonicalNaNs?: boolean } = {},
+  options: { canonicalNaNs?: boolean; wasm3?: Wasm3Features } = {},
 ): GeneratedModule {
   const rnd = new Random(seed);
+  // 3.0 choices come from a stream of their own: without them a seed gives the module it always did.
+  const r3 = new Random((seed ^ 0x3a3a3a3) >>> 0);
+  const f3 = options.wasm3 ?? (defaultWasm3 ??= nativeWasm3Features());
+  const use3 = Object.values(f3).some((on) => on) && r3.chance(0.5);
+  const wasm3: Wasm3Scope | undefined = use3
+    ? {
+      tailCalls: f3.tailCalls && r3.chance(0.7),
+      exceptions: f3.exceptions && r3.chance(0.7),
+      memory1: f3.multiMemory && r3.chance(0.6)
+        ? { bytes: r3.range(1, 2) * 65536, address64: f3.memory64 && r3.chance(0.6) }
+        : null,
+      extendedConst: f3.extendedConst && r3.chance(0.7),
+    }
+    : undefined;
   const types: FuncTypeIR[] = [];
   const typeIndex = (params: number[], results: number[]): number => {
     const same = (a: number[], b: number[]) =>
@@ -70,7 +93,11 @@ export function generateModule(
   const globalCount = rnd.int(6);
   for (let i = 0; i < globalCount; i++) {
     const type = rnd.pick([I32, I64, F32, F64, V128, FUNCREF]);
-    globals.push({ type, mutable: rnd.chance(0.7), init: constantInit(rnd, type) });
+    let init = constantInit(rnd, type);
+    if (wasm3?.extendedConst && (type === I32 || type === I64) && r3.chance(0.5)) {
+      init = extendedConstInit(r3, type);
+    }
+    globals.push({ type, mutable: rnd.chance(0.7), init });
   }
 
   const memoryPages = rnd.weighted([1, 12, 4]);
@@ -135,7 +162,12 @@ export function generateModule(
     dataCount: datas.length,
     // Canonicalising draws no random numbers: forcing it gives the same module, NaN-canonical.
     canonicalNaNs: rnd.chance(0.8) ? true : options.canonicalNaNs ?? false,
+    wasm3: wasm3 !== undefined && (wasm3.tailCalls || wasm3.exceptions || wasm3.memory1 !== null)
+      ? wasm3
+      : undefined,
   };
+  // Tag 0, of type (i32): thrown and caught by the code, exported so the runner can read payloads.
+  const tags = wasm3?.exceptions ? [typeIndex([I32], [])] : undefined;
 
   const functions: FunctionIR[] = [];
   for (let i = 0; i < definedCount; i++) {
@@ -153,6 +185,7 @@ export function generateModule(
 
   // Wrappers: exported, they reset the call budget and call the function.
   const exports: ModuleIR["exports"] = [{ name: "mem", kind: 2, index: 0 }];
+  if (tags !== undefined) exports.push({ name: "tag", kind: 4, index: 0 });
   for (let i = 0; i < definedCount; i++) {
     const index = imports.length + i;
     const type = types[functionTypes[index]];
@@ -213,6 +246,14 @@ export function generateModule(
         { ref: EXTERNREF, min: tableSizes[1] },
       ],
       memory: { min: memoryPages, max: memoryMax },
+      memory1: wasm3?.memory1
+        ? {
+          min: wasm3.memory1.bytes / 65536,
+          max: wasm3.memory1.bytes / 65536 + 1,
+          address64: wasm3.memory1.address64,
+        }
+        : undefined,
+      tags,
       globals,
       exports,
       start,

@@ -55,7 +55,7 @@ export interface DataIR {
   bytes: number[];
 }
 
-/** An export. kind: 0 function, 1 table, 2 memory, 3 global. */
+/** An export. kind: 0 function, 1 table, 2 memory, 3 global, 4 tag. */
 export interface ExportIR {
   name: string;
   kind: number;
@@ -70,6 +70,10 @@ export interface ModuleIR {
   /** Table 0 is funcref, table 1 externref. */
   tables: { ref: number; min: number; max?: number }[];
   memory: { min: number; max?: number };
+  /** A second memory (multiple memories), 64-bit or not. */
+  memory1?: { min: number; max?: number; address64: boolean };
+  /** Tags (exception handling), by function type index. */
+  tags?: number[];
   globals: GlobalIR[];
   exports: ExportIR[];
   /** The start function, if any. */
@@ -123,7 +127,14 @@ export function encodeModule(m: ModuleIR): Uint8Array {
   );
   sections.push(section(3, vec(m.functions.map((f) => u32(f.type)))));
   sections.push(section(4, vec(m.tables.map((t) => [t.ref, ...limits(t.min, t.max)]))));
-  sections.push(section(5, vec([limits(m.memory.min, m.memory.max)])));
+  const memories = [limits(m.memory.min, m.memory.max)];
+  if (m.memory1 !== undefined) {
+    const l = limits(m.memory1.min, m.memory1.max);
+    if (m.memory1.address64) l[0] |= 4;
+    memories.push(l);
+  }
+  sections.push(section(5, vec(memories)));
+  if (m.tags !== undefined) sections.push(section(13, vec(m.tags.map((t) => [0, ...u32(t)]))));
   sections.push(
     section(6, vec(m.globals.map((g) => [g.type, g.mutable ? 1 : 0, ...g.init, 0x0b]))),
   );

@@ -20,7 +20,7 @@
  */
 
 import { RuntimeError } from "../../errors.ts";
-import type { InstanceState } from "../instances.ts";
+import type { InstanceState, MemoryInstance } from "../instances.ts";
 import { blockFor } from "../../host/clock.ts";
 
 /** Bytes accessed by each width, indexed by (sub-opcode − 0x10) mod 7 (see `opcodes.ts`). */
@@ -41,14 +41,14 @@ function outOfBounds(): never {
 
 /** The effective address of an access of `bytes` bytes, checked for alignment and bounds. */
 function effectiveAddress(
-  inst: InstanceState,
+  memory: MemoryInstance,
   address: number,
   offset: number,
   bytes: number,
 ): number {
   const ea = (address >>> 0) + (offset >>> 0);
   if (ea % bytes !== 0) unaligned();
-  if (ea + bytes > inst.memories[0].byteLength) outOfBounds();
+  if (ea + bytes > memory.byteLength) outOfBounds();
   return ea;
 }
 
@@ -88,13 +88,12 @@ function write(view: DataView, ea: number, bytes: number, lo: number, high: numb
 /** `memory.atomic.wait32/64` on one thread: see the module documentation. */
 function wait(
   R: Int32Array,
-  inst: InstanceState,
+  memory: MemoryInstance,
   ea: number,
   bytes: number,
   expected: number,
   timeout: number,
 ): number {
-  const memory = inst.memories[0];
   if (!memory.shared) throw new RuntimeError("expected shared memory");
   const lo = read(memory.view, ea, bytes);
   if (lo !== R[expected] || (bytes === 8 && hi !== R[expected + 1])) return 1; // not-equal
@@ -108,7 +107,11 @@ function wait(
   return 2; // timed-out
 }
 
-/** Runs the `atomic` op at `pc` (operands: d, address, a, b, offset, sub-opcode). */
+/**
+ * Runs the `atomic` op at `pc` (operands: d, address, a, b, offset, and the
+ * sub-opcode plus 256 times the memory index). The address is an i32: a
+ * 64-bit memory's was narrowed by `mem_addr64`, which added the offset.
+ */
 export function executeAtomic(
   R: Int32Array,
   inst: InstanceState,
@@ -117,18 +120,19 @@ export function executeAtomic(
   b: number,
 ): number {
   const d = b + code[pc + 1], a = b + code[pc + 3], v = b + code[pc + 4];
-  const address = R[b + code[pc + 2]], offset = code[pc + 5], sub = code[pc + 6];
+  const address = R[b + code[pc + 2]], offset = code[pc + 5], sub = code[pc + 6] & 0xff;
+  const memory = inst.memories[code[pc + 6] >>> 8];
   if (sub < 0x10) {
     // notify (0), wait32 (1), wait64 (2).
     const bytes = sub === 2 ? 8 : 4;
-    const ea = effectiveAddress(inst, address, offset, bytes);
-    R[d] = sub === 0 ? 0 : wait(R, inst, ea, bytes, a, v);
+    const ea = effectiveAddress(memory, address, offset, bytes);
+    R[d] = sub === 0 ? 0 : wait(R, memory, ea, bytes, a, v);
     return pc + 7;
   }
   const width = (sub - 0x10) % 7, kind = ((sub - 0x10) / 7) | 0;
   const bytes = WIDTH_BYTES[width], is64 = WIDTH_IS_64[width];
-  const ea = effectiveAddress(inst, address, offset, bytes);
-  const view = inst.memories[0].view;
+  const ea = effectiveAddress(memory, address, offset, bytes);
+  const view = memory.view;
   if (kind === KIND_STORE) {
     write(view, ea, bytes, R[a], R[a + 1]);
     return pc + 7;

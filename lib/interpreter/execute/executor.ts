@@ -28,7 +28,12 @@ import { addTraceFrames, asTrap, MAX_TRACE_FRAMES } from "./trap_trace.ts";
 import { compileStructured, prepareStructured } from "../jit/compile.ts";
 import { J, type JitHost } from "../jit/state.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
-import { type FunctionInstance, type InstanceState, tableCallee } from "../instances.ts";
+import {
+  type FunctionHooks,
+  type FunctionInstance,
+  type InstanceState,
+  tableCallee,
+} from "../instances.ts";
 import { compileJs, type JsCode } from "../js_tier/js_tier.ts";
 import { INV_2_32, JS_SCOPE, memoryView, SIGN } from "../js_tier/scope.ts";
 import { executeRare } from "./rare_ops.ts";
@@ -241,6 +246,11 @@ export class Machine implements JitHost {
   pending: Promise<unknown> | null = null;
   /** Writes the awaited value of `pending` back as the host function's results. */
   pendingComplete: ((value: unknown) => void) | null = null;
+  /**
+   * The suspended host function was tail-called (`return_call`): its calling
+   * frame is gone, so a rejection skips that frame's handlers (see {@link raise}).
+   */
+  #pendingTail = false;
   #lastYield = 0;
 
   constructor(limits: MachineLimits) {
@@ -296,7 +306,10 @@ export class Machine implements JitHost {
     try {
       if (listener !== null) listener.enter(this, base);
       fn.host!(this, base, caller);
-      if (listener !== null && this.pending === null) listener.exit(this, base);
+      if (listener !== null) {
+        if (this.pending === null) listener.exit(this, base);
+        else this.#listenPending(listener, base);
+      }
       // A host function that closed its caller (WASI's proc_exit does it by
       // throwing, an embedder by Module.close) stops the guest here, not at
       // the next interruption check, which may be thousands of calls away.
@@ -309,6 +322,26 @@ export class Machine implements JitHost {
       if (e instanceof HostError || e instanceof WasmException) throw e;
       throw new HostError(e);
     }
+  }
+
+  /** The listener of a suspended host function: its exit once the Promise settles, or its abort. */
+  #pendingListener: FunctionHooks | null = null;
+
+  #listenPending(listener: FunctionHooks, base: number): void {
+    const complete = this.pendingComplete!;
+    this.#pendingListener = listener;
+    this.pendingComplete = (value) => {
+      complete(value);
+      this.#pendingListener = null;
+      listener.exit(this, base);
+    };
+  }
+
+  /** A suspended host function's Promise rejected: its listener gets the abort event. */
+  #abortPendingListener(error: unknown): void {
+    const listener = this.#pendingListener;
+    this.#pendingListener = null;
+    listener?.abort(error);
   }
 
   /**
@@ -2959,6 +2992,7 @@ export class Machine implements JitHost {
   suspend(promise: Promise<unknown>, complete: (value: unknown) => void): void {
     this.pending = promise;
     this.pendingComplete = complete;
+    this.#pendingTail = this.tailCallee;
   }
 
   /**
@@ -2968,11 +3002,27 @@ export class Machine implements JitHost {
    */
   raise(e: WasmException): boolean {
     const fn = this.fn;
+    const tail = this.#pendingTail;
+    this.#pendingTail = false;
+    this.#abortPendingListener(e);
     if (fn === null || fn.code === null) return false;
-    if (this.#catch(e, fn, this.pc - 1, this.b, this.depth)) return true;
+    if (this.#catch(e, fn, this.pc - 1, this.b, this.depth, tail)) return true;
     this.#abortListeners(fn, this.depth, e);
     this.fn = null;
     return false;
+  }
+
+  /**
+   * Ends a suspended call whose host function's Promise rejected with an
+   * error wasm cannot catch: the listeners of its frames get their abort events.
+   */
+  abandon(error: unknown): void {
+    const fn = this.fn;
+    this.#pendingTail = false;
+    this.#abortPendingListener(error);
+    if (fn === null || fn.code === null) return;
+    this.#abortListeners(fn, this.depth, error);
+    this.fn = null;
   }
 
   /** Prepares the limits of the next call (see the fields of the same names). */
@@ -2982,6 +3032,8 @@ export class Machine implements JitHost {
     this.asyncMode = asyncMode;
     this.pending = null;
     this.pendingComplete = null;
+    this.#pendingTail = false;
+    this.#pendingListener = null;
     // Only asynchronous calls yield; reading the clock costs tens of ns per call.
     this.#lastYield = asyncMode ? now() : 0;
   }

@@ -17,11 +17,13 @@ import {
   internalize,
   Kind,
   newArrayData,
+  newStruct,
   refTest,
   structLayout,
   WasmArray,
-  WasmStruct,
+  type WasmStruct,
 } from "../gc_heap.ts";
+import { OBJECT_BYTES, WORD_BYTES } from "../gc_accounting.ts";
 
 /** What the GC ops need of the machine: its registers and the pending `call_ref` callee. */
 export interface GcRegisters {
@@ -211,7 +213,7 @@ export function executeGc(
         if (withValues) readReg(R, refs, kind, base + l.regs[i], f, l.offsets[i]);
         else if (kind === Kind.ref) f[l.offsets[i]] = null;
       }
-      refs[(b + code[pc + 1]) >> 1] = new WasmStruct(t, f);
+      refs[(b + code[pc + 1]) >> 1] = newStruct(t, f, inst.gc);
       return pc + (withValues ? 4 : 3);
     }
     case 394 /* struct_get */: {
@@ -234,7 +236,7 @@ export function executeGc(
       const t = code[pc + (withValue ? 4 : 3)];
       const n = R[b + code[pc + (withValue ? 3 : 2)]] >>> 0;
       const kind = arrayKind(t);
-      const d = newArrayData(kind, n);
+      const d = newArrayData(kind, n, inst.gc);
       if (withValue) {
         const words = elementWords(kind);
         const w = b + code[pc + 2];
@@ -246,7 +248,7 @@ export function executeGc(
     case 398 /* array_new_fixed */: {
       const t = code[pc + 3], n = code[pc + 4];
       const kind = arrayKind(t);
-      const d = newArrayData(kind, n);
+      const d = newArrayData(kind, n, inst.gc);
       const words = elementWords(kind), regWords = kind === Kind.v128 ? 4 : 2;
       const base = b + code[pc + 2];
       for (let i = 0; i < n; i++) readReg(R, refs, kind, base + i * regWords, d, i * words);
@@ -262,11 +264,12 @@ export function executeGc(
       if (code[pc] === 399) {
         const size = kind === Kind.i8 ? 1 : kind === Kind.i16 ? 2 : 4 * elementWords(kind);
         if (s + n * size > inst.data[segment].length) trap("out of bounds memory access");
-        d = newArrayData(kind, n);
+        d = newArrayData(kind, n, inst.gc);
         fromData(inst, segment, s, n, kind, d, 0);
       } else {
         const elems = inst.elements[segment];
         if (s + n > elems.length) trap("out of bounds table access");
+        inst.gc?.charge(OBJECT_BYTES + WORD_BYTES * n);
         d = elems.slice(s, s + n);
       }
       refs[(b + code[pc + 1]) >> 1] = new WasmArray(t, n, d);

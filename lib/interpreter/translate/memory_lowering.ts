@@ -157,6 +157,16 @@ export class MemoryLowering extends ExceptionFlow {
     return false;
   }
 
+  /**
+   * An atomic access (its address at height `at`): on a 64-bit memory the
+   * address is narrowed with the offset added; returns the offset left.
+   */
+  protected atomicAddress(ins: Instruction, at: number): number {
+    if (this.#memory64[ins.memory] !== 1) return ins.b;
+    this.#narrowAddress(at, ins.b, ins.offsetHi);
+    return 0;
+  }
+
   /** Memory 0 with i32 addresses: the usual ops. */
   #plain(memory: number): boolean {
     return memory === 0 && this.#memory64[0] === 0;

@@ -264,7 +264,8 @@ class Translator extends GcLowering {
 
   /**
    * A threads instruction: one generic op (see `atomic_ops.ts`) with the
-   * operands' registers, the offset and the sub-opcode. `atomic.fence` emits
+   * operands' registers, the offset and the sub-opcode plus 256 times the
+   * memory index (a 64-bit memory's address narrowed first, as its loads'). `atomic.fence` emits
    * nothing: with one thread there is nothing to order.
    */
   private atomic(ins: Instruction): void {
@@ -272,12 +273,21 @@ class Translator extends GcLowering {
     const sub = ins.op - PREFIX_FE;
     if (sub === 0x03) return;
     const n = info.params!.length;
+    const offset = this.lowersMemory ? this.atomicAddress(ins, this.h - n) : ins.b;
     const regs = [0, 0, 0];
     for (let i = 0; i < n; i++) regs[i] = this.operand(this.h - n + i);
     this.pop(n);
     const hasResult = info.results!.length !== 0;
     const d = hasResult ? this.pushTemp(info.results![0]) : 0;
-    const at = this.emitWords(OP.atomic, [d, regs[0], regs[1], regs[2], ins.b, sub]);
+    // The memory index rides above the sub-opcode (which is below 0x100).
+    const at = this.emitWords(OP.atomic, [
+      d,
+      regs[0],
+      regs[1],
+      regs[2],
+      offset,
+      sub | (ins.memory << 8),
+    ]);
     if (hasResult) this.produced(at + 1);
   }
 
@@ -828,7 +838,13 @@ class Translator extends GcLowering {
       this.pop(1);
     }
     if (this.listeners) {
+      const start = this.pc;
       this.call(type, direct ? OP.call : OP.call_indirect, direct ? ins.a : table, ins.a, index);
+      // The call stands for a tail call, which leaves this frame: a group without clauses keeps
+      // the frame's handlers from catching what the callee throws.
+      if (this.activeGroup() >= 0) {
+        this.groups.push({ start, end: this.pc, parent: -1, clauses: [] });
+      }
       this.returnInstruction();
     } else if (direct && ins.a === this.#funcIndex) {
       this.selfTailCall(type);
