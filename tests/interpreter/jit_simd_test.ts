@@ -22,6 +22,9 @@ const BINARY = [
   "i64x2.add i64x2.sub i64x2.mul i64x2.eq i64x2.lt_s",
   "f32x4.add f32x4.sub f32x4.mul f32x4.div f32x4.min f32x4.pmax f32x4.eq f32x4.lt",
   "f64x2.add f64x2.mul f64x2.max f64x2.le",
+  "i32x4.max_u i32x4.extmul_low_i16x8_u i32x4.extmul_high_i16x8_u i32x4.extmul_low_i16x8_s",
+  "f32x4.max f32x4.pmin f32x4.ne f32x4.gt f32x4.le f32x4.ge f64x2.sub f64x2.div f64x2.min",
+  "f64x2.eq f64x2.ne f64x2.lt f64x2.gt f64x2.ge f64x2.pmax",
 ].join(" ").split(" ");
 
 /** Unary v128 instructions v128 -> v128. */
@@ -31,10 +34,15 @@ const UNARY = [
   "i32x4.extend_low_i16x8_u i32x4.extend_high_i16x8_u i32x4.extend_low_i16x8_s",
   "i32x4.extend_high_i16x8_s i32x4.neg i32x4.abs i32x4.trunc_sat_f32x4_s",
   "f32x4.neg f32x4.sqrt f32x4.nearest f32x4.convert_i32x4_u f64x2.promote_low_f32x4",
+  "f32x4.abs f64x2.abs f64x2.neg f64x2.sqrt f32x4.convert_i32x4_s f64x2.convert_low_i32x4_s",
+  "f64x2.convert_low_i32x4_u f32x4.demote_f64x2_zero i32x4.trunc_sat_f32x4_u",
+  "i32x4.trunc_sat_f64x2_s_zero i32x4.trunc_sat_f64x2_u_zero i32x4.extadd_pairwise_i16x8_u",
 ].join(" ").split(" ");
 
 /** v128 -> i32 instructions. */
-const TO_I32 = "v128.any_true i8x16.all_true i8x16.bitmask i16x8.bitmask i32x4.bitmask".split(" ");
+const TO_I32 =
+  "v128.any_true i8x16.all_true i8x16.bitmask i16x8.bitmask i32x4.bitmask i32x4.all_true"
+    .split(" ");
 
 /** Instructions with immediates or scalar operands, as whole expressions over vectors $a, $b. */
 const OTHERS = [
@@ -44,6 +52,11 @@ const OTHERS = [
   "(i32x4.shr_s (local.get $a) (i32.const 7))",
   "(i32x4.shr_u (local.get $a) (i32.const 31))",
   "(i16x8.shr_u (local.get $a) (i32.const 3))",
+  "(i16x8.shr_s (local.get $a) (i32.const 5))",
+  "(i16x8.shl (local.get $a) (i32.const 17))",
+  "(i16x8.shr_u (local.get $a) (i32.const 0))",
+  "(f32x4.mul (f32x4.add (local.get $a) (local.get $b)) (f32x4.min (local.get $b) (local.get $a)))",
+  "(f64x2.promote_low_f32x4 (f32x4.sqrt (f32x4.demote_f64x2_zero (local.get $a))))",
   "(i64x2.shl (local.get $a) (i32.const 40))",
   "(i32x4.splat (i32x4.extract_lane 2 (local.get $a)))",
   "(i16x8.splat (i16x8.extract_lane_s 5 (local.get $a)))",
@@ -141,10 +154,10 @@ function run(m: Module, name: string, input: Uint8Array, args: number[] = []): u
  * tiers do not all keep a NaN operand's payload through a Float32Array.
  */
 function nanLanes(name: string, result: unknown): unknown {
-  if (!Array.isArray(result) || !/^f(32x4|64x2)\./.test(name)) return result;
+  if (!Array.isArray(result) || !/^\(?f(32x4|64x2)\./.test(name)) return result;
   const bytes = new Uint8Array(result);
   const view = new DataView(bytes.buffer);
-  const wide = name.startsWith("f64");
+  const wide = /^\(?f64/.test(name);
   const lanes: unknown[] = [];
   for (let at = 0; at < 16; at += wide ? 8 : 4) {
     const x = wide ? view.getFloat64(at, true) : view.getFloat32(at, true);

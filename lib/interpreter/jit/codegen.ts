@@ -52,7 +52,8 @@ import { internType } from "../instances.ts";
 import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
 import { floatLoadCheck, NAN_BLIND, NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
 import { hasSimdKernel } from "./simd_kernels.ts";
-import { inlineSimd } from "./simd_inline.ts";
+import { inlineSimd, prepareOperands } from "./simd_inline.ts";
+import { constantBounds, SimdFacts } from "./simd_facts.ts";
 
 const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 
@@ -96,6 +97,17 @@ export function codegenModule(module: WasmModule): CodegenModule {
     tables: [...tables, ...module.tables],
   });
   return { module, functionTypes, globalTypes, widths };
+}
+
+/**
+ * True for the instructions that never read a vector on the operand stack
+ * (nor leave the straight-line code): SIMD instructions (their operands are
+ * handled one by one), scalar numeric instructions, constants, scalar loads
+ * and stores, local.get and global.get.
+ */
+function readsNoVector(op: number): boolean {
+  return (op >= PREFIX_FD && !isGcOp(op) && !isAtomicOp(op)) || op === 0x01 || op === 0x20 ||
+    op === 0x23 || (op >= 0x28 && op <= 0x3f) || (op >= 0x41 && op <= 0xc4);
 }
 
 /** True for the value types the structured tier holds in variables (a v128 in four). */
@@ -217,6 +229,8 @@ class Generator {
   readonly #nanChecks = new Map<string, string>();
   readonly #loadChecks: (string | null)[] = [];
   #popped: string[] = [];
+  /** Lane bounds of vectors along the current run of SIMD code (see simd_facts.ts). */
+  readonly #facts = new SimdFacts();
 
   /** Metered code: the fuel charged before the instruction at each byte offset (see `fuelCharges`). */
   readonly #fuel: ReadonlyMap<number, number> | undefined;
@@ -286,6 +300,12 @@ class Generator {
       const widths = this.#cm.widths;
       if (widths !== null && usesWideAddressing(ins, widths.memory64, widths.table64)) {
         unsupported("a memory other than 0, or a 64-bit memory or table");
+      }
+      // Vectors held in another form (simd_facts.ts) become words before other code reads them.
+      if (this.#facts.lazy && !readsNoVector(op)) {
+        const at = this.#out.length;
+        this.#emit(this.#facts.materializeAll());
+        this.#facts.skip(at, this.#out.length);
       }
       if (this.#instruction(ins)) dead = 0;
     }
@@ -381,7 +401,8 @@ class Generator {
       }
       case 0x20: { // local.get
         const t = this.#locals[ins.a];
-        if (t === I64 || t === V128) this.#emit(this.#move(t, this.#push(t), local(ins.a)));
+        if (t === V128) this.#moveV128(this.#push(t), local(ins.a));
+        else if (t === I64) this.#emit(this.#move(t, this.#push(t), local(ins.a)));
         else this.#pushDeferred(t, `l${ins.a}`, null);
         return false;
       }
@@ -392,9 +413,11 @@ class Generator {
         const l = local(ins.a);
         this.#beforeWrite(l.v);
         if (t === I64) this.#beforeWrite(l.h);
-        this.#emit(this.#move(t, l, v));
+        if (t === V128) this.#moveV128(l, v);
+        else this.#emit(this.#move(t, l, v));
         if (op === 0x22) {
-          if (t === I64 || t === V128) this.#emit(this.#move(t, this.#push(t), l));
+          if (t === V128) this.#moveV128(this.#push(t), l);
+          else if (t === I64) this.#emit(this.#move(t, this.#push(t), l));
           else this.#pushDeferred(t, l.v, null);
         }
         return false;
@@ -550,13 +573,16 @@ class Generator {
     }
     const op = ins.op;
     const info = OPS[op];
+    this.#facts.sync(this.#out.length);
     if (this.#deterministic && NAN_RESULT[op] !== 0) {
       unsupported("SIMD float arithmetic (deterministic)");
     }
     if (op === PREFIX_FD + 0x0c) { // v128.const
       const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
-      const r = lanes(this.#push(V128));
-      this.#emit(r.map((x, k) => `${x} = ${w.getInt32(4 * k, true)};`).join(" "));
+      const v = this.#push(V128), words = [0, 1, 2, 3].map((k) => w.getInt32(4 * k, true));
+      this.#emit(lanes(v).map((x, k) => `${x} = ${words[k]};`).join(" "));
+      this.#facts.set(v.v, constantBounds(words));
+      this.#facts.done(this.#out.length);
       return;
     }
     const regOp = SIMD_LOWERING[simdSubOpcode(op)];
@@ -568,9 +594,17 @@ class Generator {
     const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
     const memory = info.imm === Imm.memArg || info.imm === Imm.memArgLane;
     if (memory) this.#usesMemory = true;
-    const inline = inlineSimd(info.name, operands, result, ins);
+    const form = prepareOperands(
+      info.name,
+      operands,
+      this.#facts,
+      (c) => this.#emit(c),
+      (line, c) => this.#out[line] = c,
+    );
+    const inline = inlineSimd(info.name, operands, result, ins, this.#facts, form);
     if (inline !== null) {
       this.#emit(memory ? `pos = ${ins.offset}; ${inline}` : inline);
+      this.#facts.done(this.#out.length);
       return;
     }
     // Operands into the scratch registers (see simd_kernels.ts), the kernel, the result out.
@@ -765,6 +799,14 @@ class Generator {
     return t === I64 ? `${to.v} = ${from.v}; ${to.h} = ${from.h};` : `${to.v} = ${from.v};`;
   }
 
+  /** A v128 move between variables, keeping what the SIMD facts know of the value. */
+  #moveV128(to: Value, from: Value): void {
+    this.#facts.sync(this.#out.length);
+    this.#emit(this.#move(V128, to, from));
+    this.#facts.set(to.v, this.#facts.get(from.v));
+    this.#facts.done(this.#out.length);
+  }
+
   /** The variables of the stack value at `height` of type `t`. */
   #var(height: number, t: ValType): Value {
     const prefix = t === F32 ? "f" : t === F64 ? "d" : t === V128 ? "x" : "a";
@@ -872,6 +914,7 @@ class Generator {
         else decls.push(`${prefix}${h} = 0`);
       }
     }
+    decls.push(...this.#facts.declarations());
     const frameUnits = params.length + decls.length + 8;
     // Helpers as constants of the factory's scope: calls the JIT can inline without a property
     // lookup on the (large) helper object.

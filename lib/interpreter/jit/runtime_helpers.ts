@@ -13,17 +13,9 @@ import * as pairs from "./i64_pairs.ts";
 import * as values from "./values.ts";
 import type { MemoryInstance } from "../instances.ts";
 import { SIMD_R, simdKernel } from "./simd_kernels.ts";
-import { ltMaskU8, narrowS16, narrowS8, narrowU16, narrowU8 } from "../simd/simd_words.ts";
+import { narrowS16, narrowS8, narrowU16, narrowU8 } from "../simd/simd_words.ts";
 
-/**
- * The end of `i8x16.add_sat_u` on one word, given `p + q` computed per byte
- * (`sum`): bytes that carried out become 0xff.
- */
-function addSatU8(p: number, q: number, sum: number): number {
-  return sum | ((((p & q) | ((p | q) & ~sum)) & -0x7f7f7f80) >>> 7) * 0xff;
-}
-
-/** The f32x4 arithmetic scratch (`simd_inline.ts`): words in, float lanes operated on, words out. */
+/** The float lanes' scratch (`simd_facts.ts`): words in, f32 or f64 lanes out, and back. */
 const FLOAT_SCRATCH = new ArrayBuffer(32);
 
 /** memory.fill, with the spec's bounds check before any byte is written. */
@@ -100,10 +92,9 @@ export const HELPERS: Readonly<Record<string, unknown>> = {
   narrowS16,
   narrowU8,
   narrowU16,
-  ltMaskU8,
-  addSatU8,
   SF_I: new Int32Array(FLOAT_SCRATCH),
   SF_F: new Float32Array(FLOAT_SCRATCH),
+  SF_D: new Float64Array(FLOAT_SCRATCH),
   /** What a dropped data segment becomes. */
   EMPTY_BYTES: new Uint8Array(0),
 };
