@@ -27,6 +27,15 @@
  * @module
  */
 
+import {
+  ExternKind,
+  HeapType,
+  heapTypeOf,
+  isRefType,
+  typeIndexOf,
+  TypeKind,
+  type WasmModule,
+} from "../binary/types.ts";
 import { RuntimeError } from "../errors.ts";
 import { WasmException } from "./exceptions.ts";
 import { ExternBox, WasmArray, WasmStruct } from "./gc_heap.ts";
@@ -82,6 +91,8 @@ export class GcHeap {
   readonly machines: Set<RefRoots> = new Set();
   /** Instances whose globals, tables and segments are roots; dropped ones fall away. */
   #instances: WeakRef<InstanceRoots>[] = [];
+  /** The length of `#instances` at which `addInstance` prunes it. */
+  #pruneAt = 64;
   /** The mark of the current trace (objects carry the mark of the last trace that saw them). */
   #mark = 0;
 
@@ -89,8 +100,16 @@ export class GcHeap {
     this.limit = limit;
   }
 
-  /** Makes an instance's globals, tables and element segments roots. */
+  /**
+   * Makes an instance's globals, tables and element segments roots. Only
+   * instances of modules that {@link canHoldGcObjects} need to be added.
+   */
   addInstance(inst: InstanceRoots): void {
+    // Dropped instances are pruned by traces, and here when they could pile up between traces.
+    if (this.#instances.length >= this.#pruneAt) {
+      this.#instances = this.#instances.filter((ref) => ref.deref() !== undefined);
+      this.#pruneAt = Math.max(64, 2 * this.#instances.length);
+    }
     this.#instances.push(new WeakRef(inst));
   }
 
@@ -153,4 +172,29 @@ export class GcHeap {
     }
     return bytes;
   }
+}
+
+/**
+ * True when instances of `m` can hold GC objects (structs, arrays, boxed
+ * host values, exceptions) in their globals, tables or element segments:
+ * one of those, defined or imported, has a reference type outside the
+ * function hierarchy. Other instances are no roots, and are not registered:
+ * a WeakRef for every instance made instantiation ten times slower.
+ */
+export function canHoldGcObjects(m: WasmModule): boolean {
+  const holds = (t: number): boolean => {
+    if (!isRefType(t)) return false;
+    const heap = heapTypeOf(t);
+    const index = typeIndexOf(heap);
+    if (index >= 0) return (m.types[index]?.kind ?? TypeKind.func) !== TypeKind.func;
+    return heap !== HeapType.func && heap !== HeapType.nofunc;
+  };
+  for (const imp of m.imports) {
+    const d = imp.desc;
+    if (d.kind === ExternKind.global && holds(d.type.type)) return true;
+    if (d.kind === ExternKind.table && holds(d.type.element)) return true;
+  }
+  return m.globals.some((g) => holds(g.type.type)) ||
+    m.tables.some((t) => holds(t.element)) ||
+    m.elements.some((e) => holds(e.type));
 }

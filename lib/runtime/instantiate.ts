@@ -35,7 +35,7 @@ import {
   TableInstance,
 } from "../interpreter/instances.ts";
 import type { CompiledModule } from "./compiled_module.ts";
-import type { GcHeap } from "../interpreter/gc_accounting.ts";
+import { canHoldGcObjects, type GcHeap } from "../interpreter/gc_accounting.ts";
 import { Tag } from "../interpreter/exceptions.ts";
 import type { ExportEntry, Module } from "./module.ts";
 
@@ -112,7 +112,7 @@ export function link(
   const state = newInstanceState(new Int32Array(m.types.map(internType)));
   if (limits.gcHeap !== undefined) {
     state.gc = limits.gcHeap;
-    limits.gcHeap.addInstance(state);
+    if (canHoldGcObjects(m)) limits.gcHeap.addInstance(state);
   }
 
   for (let importIndex = 0; importIndex < m.imports.length; importIndex++) {

@@ -104,3 +104,40 @@ test("GcHeap: charge traces only at the limit and traps when what is live does n
   for (let i = 0; i < 100; i++) heap.charge(100);
   assert.equal(heap.live, 0);
 });
+
+test("only modules whose globals, tables or segments can hold GC objects are roots", async () => {
+  const { canHoldGcObjects } = await import("../../lib/interpreter/gc_accounting.ts");
+  const { decodeModule } = await import("../../lib/binary/decoder.ts");
+  const { wat2wasm } = await import("../../mod.ts");
+  const holds = (text: string) => canHoldGcObjects(decodeModule(wat2wasm(text)));
+  // Function references cannot reach a struct: instantiating these registers nothing.
+  assert.equal(holds(`(module (table 2 funcref) (global (mut funcref) (ref.null func)))`), false);
+  assert.equal(
+    holds(
+      `(module (type $f (func)) (table 1 (ref null $f)) (elem (table 0) (i32.const 0) (ref null $f) (ref.null $f)))`,
+    ),
+    false,
+  );
+  assert.equal(holds(`(module (type $s (struct)) (func (drop (struct.new $s))))`), false);
+  // Anything outside the function hierarchy can.
+  assert.equal(holds(`(module (global (mut externref) (ref.null extern)))`), true);
+  assert.equal(holds(`(module (type $s (struct)) (table 1 (ref null $s)))`), true);
+  assert.equal(holds(`(module (import "m" "g" (global (mut anyref))))`), true);
+  assert.equal(holds(`(module (import "m" "t" (table 1 exnref)))`), true);
+  assert.equal(holds(`(module (elem declare externref (ref.null extern)))`), true);
+});
+
+test("a GC object stored in an imported table of another instance stays live", async () => {
+  using runtime = new Runtime({ maxGcHeapBytes: 4 * MiB });
+  await runtime.instantiate(`(module (table (export "t") 1 anyref))`, { name: "owner" });
+  const user = await runtime.instantiate(`(module
+    (type $bytes (array (mut i8)))
+    (import "owner" "t" (table 1 anyref))
+    (func (export "store") (param i32)
+      (table.set 0 (i32.const 0) (array.new_default $bytes (local.get 0))))
+    (func (export "alloc") (param i32) (result i32)
+      (array.len (array.new_default $bytes (local.get 0)))))`);
+  user.exportedFunction("store")!.call(3 * MiB);
+  // 3 MiB live in the owner's table: 1 MiB more cannot fit under a 4 MiB limit.
+  assert.throws(() => user.exportedFunction("alloc")!.call(MiB), /out of memory/);
+});
