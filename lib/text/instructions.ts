@@ -172,6 +172,7 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
     return;
   }
   if (t.text === "try_table") {
+    mark(s, w, t.start);
     writeOp(w, Op.try_table);
     const label = c.optId();
     parseBlockType(c, s, w);
@@ -179,11 +180,13 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
     s.labels.push(label);
     parseInstrs(c, s, w);
     s.labels.pop();
+    mark(s, w, c.peek().start);
     c.rparen('an instruction or ")"');
     w.byte(Op.end);
     return;
   }
   if (t.text === "try") {
+    mark(s, w, t.start);
     writeOp(w, Op.try);
     const label = c.optId();
     parseBlockType(c, s, w);
@@ -202,6 +205,7 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
     }
     while (c.atParen("catch") || c.atParen("catch_all")) {
       c.pos++;
+      mark(s, w, c.peek().start);
       const kw = c.next().text;
       if (kw === "catch") {
         w.byte(Op.catch);
@@ -211,6 +215,7 @@ export function parseFolded(c: Cursor, s: BodyScope, w: ByteWriter): void {
       c.rparen('an instruction or ")"');
     }
     s.labels.pop();
+    mark(s, w, c.peek().start);
     c.rparen();
     w.byte(Op.end);
     return;

@@ -13,6 +13,9 @@ import type { Instruction } from "../binary/instruction.ts";
 import { type ValType, valTypeName } from "../binary/types.ts";
 import { ControlFrame, type FrameKind, type StackType, UNKNOWN } from "./control_frame.ts";
 
+/** The construct of each {@link FrameKind}, as type errors at its end name it. */
+const FRAME_NAMES = ["block", "loop", "if", "else", "try_table", "try", "catch", "catch_all"];
+
 /** Formats types for messages, e.g. `[i32 i64]`; unknown types print as `_`. */
 export function typeListText(types: ArrayLike<number>): string {
   let s = "[";
@@ -233,7 +236,7 @@ export class ValidationStacks {
     const count = Math.min(avail, shown);
     const got = this.vals.subarray(this.sp - count, this.sp);
     const what = ins.op === Op.end || ins.op === Op.else
-      ? `end of ${["block", "loop", "if", "else"][f.kind]}`
+      ? `end of ${FRAME_NAMES[f.kind]}`
       : opName(ins.op);
     this.fail(
       `type mismatch: ${what} expects ${typeListText(expected)} but got ${typeListText(got)}`,

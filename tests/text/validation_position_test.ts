@@ -121,3 +121,16 @@ test("an error between expressions keeps its byte offset", async () => {
   assert.equal(e.line, undefined);
   assert.notEqual(e.offset, undefined);
 });
+
+test("folded try_table and try are located at their own tokens and named at their end", async () => {
+  const tryTable = await compileError(`(module (func (result i32)
+  (block (result i32) (i32.const 0))
+  (drop)
+  (try_table (result i32) (i64.const 1))))`);
+  assert.deepEqual([tryTable.line, tryTable.column], [4, 40]);
+  assert.match(tryTable.reason, /end of try_table expects \[i32\] but got \[i64\]/);
+  const legacy = await compileError(`(module (func (result i32)
+  (try (result i32) (do (i64.const 1)) (catch_all (i32.const 0)))))`);
+  // The body's result is checked at `catch_all`: its keyword.
+  assert.deepEqual([legacy.line, legacy.column], [2, 41]);
+});
