@@ -41,7 +41,13 @@ export async function cliHost(): Promise<CliHost> {
     process: { env: Record<string, string | undefined>; exit(code: number): never };
   }).process;
   return {
-    readFile: (p) => new Uint8Array(fs.readFileSync(p)),
+    readFile: (p) => {
+      const data = fs.readFileSync(p);
+      // A big file's Buffer owns its memory: viewed, not copied (small ones share a pool).
+      return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
+        ? new Uint8Array(data.buffer, 0, data.byteLength)
+        : new Uint8Array(data);
+    },
     writeFile: (p, d) => fs.writeFileSync(p, d),
     env: () =>
       Object.fromEntries(

@@ -7,7 +7,7 @@
  */
 
 import { CompileError, LinkError, RuntimeError } from "../errors.ts";
-import { Runtime } from "../runtime/runtime.ts";
+import { handOverBytes, Runtime } from "../runtime/runtime.ts";
 import { callTracer } from "../runtime/listeners.ts";
 import type { CompiledModule } from "../runtime/compiled_module.ts";
 import { wat2wasm } from "../text/index.ts";
@@ -83,7 +83,8 @@ function loadModule(host: CliHost, path: string): Uint8Array | string {
   } catch (e) {
     throw new Error(`cannot read ${path}: ${(e as Error).message ?? e}`);
   }
-  return isText(path) ? new TextDecoder().decode(bytes) : bytes;
+  // The bytes are read for this compilation only: the runtime may keep them without a copy.
+  return isText(path) ? new TextDecoder().decode(bytes) : handOverBytes(bytes);
 }
 
 function baseName(path: string): string {

@@ -35,6 +35,12 @@ export interface CompiledFunction {
   js: JsCode | null;
   /** How often the executor has entered the function or branched back in it (until compiled). */
   jsHeat: number;
+  /**
+   * Bytes of the function's wasm body. Compiling a function costs time in
+   * proportion to its size, so by default a bigger function must be hotter
+   * before it is compiled (see `Machine.structuredThreshold`).
+   */
+  bodyBytes: number;
   /** How the structured tier compiles the function (null: it does not, e.g. in metered code). */
   structured: StructuredPlan | null;
   /**

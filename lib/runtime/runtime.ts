@@ -85,8 +85,12 @@ export interface RuntimeConfig {
   /**
    * Compile hot functions to JavaScript (with `new Function`), which the
    * host's JIT then optimises: typically 2–10× faster on loops. `true`
-   * (default): after 1,000 entries and backward branches; a number: after
-   * that many (1 compiles on the first entry); `false`: interpret only, for
+   * (default): a function is compiled after 200 calls or 1,000 entries and
+   * backward branches, plus more for bigger functions (20 calls or 60
+   * branches per byte of its body), so that compiling pays for itself even
+   * in programs with thousands of lukewarm functions; a number: after that
+   * many calls, entries and branches, whatever the size (1 compiles on the
+   * first entry); `false`: interpret only, for
    * hosts or policies that forbid generating code. Hosts that forbid
    * `new Function` keep interpreting either way. Results, traps, fuel and
    * interruption are the same in both tiers.
@@ -192,6 +196,8 @@ export class Runtime {
   readonly #listenerFactory: FunctionListenerFactory | undefined;
   readonly #jsTierHeat: number;
   readonly #structuredHeat: number;
+  /** `jsTier: true`: bigger functions must be hotter before they are compiled. */
+  readonly #heatBySize: boolean;
   #closed = false;
 
   /** Creates a runtime. @param config limits and options; see {@link RuntimeConfig}. */
@@ -223,6 +229,7 @@ export class Runtime {
       : jsTier === true
       ? DEFAULT_STRUCTURED_HEAT
       : Math.floor(jsTier);
+    this.#heatBySize = jsTier === true;
     this.#compileLimits = {
       fuel: config.fuel ?? false,
       deterministic: config.deterministic ?? false,
@@ -453,6 +460,7 @@ export class Runtime {
         maxStackBytes: this.#maxStackBytes,
         jsTierHeat: this.#jsTierHeat,
         structuredHeat: registerTierOnly.has(this) ? -1 : this.#structuredHeat,
+        heatBySize: this.#heatBySize,
       });
       m.pool = this;
       this.#gcHeap.machines.add(m);
@@ -552,8 +560,27 @@ function anonymousDefinition(fn: FunctionInstance): FunctionDefinition {
   };
 }
 
+/** Module bytes whose owner handed them over (see {@link handOverBytes}): compiled without a copy. */
+const handedOver = new WeakSet<Uint8Array>();
+
+/**
+ * @internal Marks `bytes` as the runtime's from now on, so that compiling
+ * them skips the defensive copy (a large module's copy costs its size in
+ * memory and, on some machines, a tenth of a second in page faults). For
+ * callers inside the project that read a file and never touch the bytes
+ * again (the command line).
+ */
+export function handOverBytes(bytes: Uint8Array): Uint8Array {
+  handedOver.add(bytes);
+  return bytes;
+}
+
 /** Converts any accepted source to bytes (a copy, so later changes by the caller cannot leak in). */
 function toBytes(source: Exclude<ModuleSource, string>): Uint8Array {
+  if (source instanceof Uint8Array && handedOver.has(source)) {
+    handedOver.delete(source);
+    return source;
+  }
   if (source instanceof Uint8Array) return source.slice();
   if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
   if (ArrayBuffer.isView(source)) {

@@ -435,7 +435,7 @@ test("metered code charges the same fuel in the structured tier, and runs out at
   }
 });
 
-test("a function too big for the structured tier gets the register-code tier as soon as it is hot", async () => {
+test("a function too big for the structured tier gets the register-code tier once its size is repaid", async () => {
   // About 14 KB of wasm before a loop: over the structured tier's size limit.
   const prefix = "(global.set $g (i32.add (global.get $g) (i32.const 300)))\n".repeat(1500);
   const runtime = new Runtime({});
@@ -448,10 +448,42 @@ test("a function too big for the structured tier gets the register-code tier as 
         (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
       (global.get $g)))`);
   const module = await runtime.instantiateModule(compiled);
-  assert.deepEqual(module.exportedFunction("big")!.call(5000), [450000 + 12502500]);
-  // One call looping 5,000 times (the tier's heat is 1,000): compiled during that call.
+  const big = module.exportedFunction("big")!;
+  const expected = (n: number) =>
+    Number(BigInt.asIntN(32, 450000n + BigInt(n) * BigInt(n + 1) / 2n));
+  // The tier's heat is 1,000 plus 60 per byte of the body: 5,000 iterations are not enough.
+  assert.deepEqual(big.call(5000), [expected(5000)]);
+  assert.equal(compiled.code[0].js, null);
+  // One call looping past 1,000 + 60 × ~14,000: compiled during that call.
+  // $g keeps what the first call added.
+  assert.deepEqual(big.call(900_000), [expected(900_000) + expected(5000) | 0]);
   assert.notEqual(compiled.code[0].js, null);
   assert.equal(compiled.code[0].structured?.factory, false);
+});
+
+test("the default policy compiles a bigger function after more calls; a jsTier count does not", async () => {
+  // The same function padded to ~100 and ~2,000 bytes: 200 calls plus 20 per byte.
+  const body = (pad: number) =>
+    `(module (global $g (mut i32) (i32.const 0))
+    (func (export "f") (param i32) (result i32)
+      ${"(global.set $g (i32.add (global.get $g) (i32.const 3)))\n".repeat(pad)}
+      (i32.add (local.get 0) (global.get $g))))`;
+  const calls = async (pad: number, config: { jsTier?: number }) => {
+    const runtime = new Runtime(config);
+    const compiled = await runtime.compileModule(body(pad));
+    const f = (await runtime.instantiateModule(compiled)).exportedFunction("f")!;
+    const bytes = compiled.code[0].bodyBytes;
+    for (let n = 1; n < 200_000; n++) {
+      f.call(n);
+      if (compiled.code[0].structured?.factory) return { n, bytes };
+    }
+    return { n: -1, bytes };
+  };
+  const small = await calls(8, {}), large = await calls(300, {});
+  assert.ok(small.bytes < 120 && large.bytes > 1800, `${small.bytes} ${large.bytes}`);
+  assert.equal(small.n, 200 + 20 * small.bytes);
+  assert.equal(large.n, 200 + 20 * large.bytes);
+  assert.deepEqual((await calls(300, { jsTier: 200 })).n, 200);
 });
 
 test("register-code tier code makes call_indirect calls of structured functions itself", async () => {

@@ -103,9 +103,9 @@ function compileHot(cf: CompiledFunction, fn: FunctionInstance, m: Machine): JsC
   // big, say) gets this tier at once instead of after LONG_RUNNING times its heat.
   if (
     cf.structured !== null && m.structuredHeat >= 0 && !m.asyncMode &&
-    fn.jitHeat < m.structuredHeat && prepareStructured(fn)
+    fn.jitHeat < m.structuredThreshold(cf) && prepareStructured(fn)
   ) {
-    fn.jitHeat = m.structuredHeat;
+    fn.jitHeat = m.structuredThreshold(cf);
     cf.jsHeat = -LONG_RUNNING * m.jsTierHeat;
     return null;
   }
@@ -126,6 +126,23 @@ const LONG_RUNNING = 50;
  * called a few times) must not pay for code that runs once.
  */
 export const DEFAULT_STRUCTURED_HEAT = 200;
+
+/**
+ * By default a function needs this many more calls per byte of its wasm body
+ * before the structured tier compiles it, and {@link JS_TIER_HEAT_PER_BYTE}
+ * more entries and backward branches before either tier compiles it for
+ * its loops. Compiling costs time in proportion to a function's size, and
+ * in a large program most functions that reach a fixed count run little
+ * afterwards: in the `@yowasp/yosys` runs of `bench/real_programs.ts`, 3%
+ * of the functions called 200 times did 80% of the calls and branches.
+ * Compiling only functions whose heat repays their size took those runs from
+ * no faster than interpreting to 10–20% faster (see `lib/interpreter/README.md`).
+ * An explicit `jsTier` count turns this off: it compiles at exactly that count.
+ */
+export const STRUCTURED_CALLS_PER_BYTE = 20;
+
+/** See {@link STRUCTURED_CALLS_PER_BYTE}. */
+export const JS_TIER_HEAT_PER_BYTE = 60;
 
 /**
  * Default size of the wasm call stack, in bytes (64 MiB): every frame's
@@ -178,6 +195,11 @@ export interface MachineLimits {
   jsTierHeat: number;
   /** Compile a function with the structured tier after this many calls; -1: never. */
   structuredHeat?: number;
+  /**
+   * Add {@link STRUCTURED_CALLS_PER_BYTE} and {@link JS_TIER_HEAT_PER_BYTE}
+   * per byte of a function's body to those counts (the default policy).
+   */
+  heatBySize?: boolean;
 }
 
 /** Where a machine gets the machines of nested interpreted calls (the runtime's pool). */
@@ -218,6 +240,10 @@ export class Machine implements JitHost {
   readonly jsTierHeat: number;
   /** See {@link MachineLimits.structuredHeat}. */
   readonly structuredHeat: number;
+  /** Extra calls per body byte before the structured tier compiles a function (see {@link MachineLimits.heatBySize}). */
+  readonly structuredPerByte: number;
+  /** Extra heat per body byte before a function's loops get it compiled. */
+  readonly jsTierPerByte: number;
   /** The runtime's machines, for nested calls from the structured tier. */
   pool: MachinePool | null = null;
   /** A machine running a call for compiled code: host functions' errors stay wrapped. */
@@ -257,6 +283,8 @@ export class Machine implements JitHost {
     this.maxDepth = limits.maxCallDepth;
     this.jsTierHeat = limits.jsTierHeat;
     this.structuredHeat = limits.structuredHeat ?? -1;
+    this.structuredPerByte = limits.heatBySize ? STRUCTURED_CALLS_PER_BYTE : 0;
+    this.jsTierPerByte = limits.heatBySize ? JS_TIER_HEAT_PER_BYTE : 0;
     this.stackWords = Math.floor(limits.maxStackBytes / 4);
     this.defaultStackWords = this.stackWords;
     const frames = Math.min(256, this.maxDepth);
@@ -383,13 +411,13 @@ export class Machine implements JitHost {
 
   /**
    * True when `fn` runs in the structured tier now, compiling it once it is
-   * hot: called `structuredHeat` times (`compileHot` sets the count there
+   * hot: called {@link structuredThreshold} times (`compileHot` sets the count there
    * when its loops get hot first).
    */
   #structured(fn: FunctionInstance): boolean {
     if (J.depth >= J.limit) return false;
     if (fn.jit !== null) return true;
-    if (++fn.jitHeat < this.structuredHeat) return false;
+    if (++fn.jitHeat < this.structuredThreshold(fn.code!)) return false;
     if (compileStructured(fn)) return true;
     fn.jitHeat = -(1 << 30);
     return false;
@@ -401,6 +429,11 @@ export class Machine implements JitHost {
    * frames spend what is left of this machine's stack budget, at 8 bytes
    * per unit of `J.depth`.
    */
+  /** Calls after which the structured tier compiles a function of `cf`. */
+  structuredThreshold(cf: CompiledFunction): number {
+    return this.structuredHeat + this.structuredPerByte * cf.bodyBytes;
+  }
+
   callJit(fn: FunctionInstance, base: number, depth: number): void {
     const machine = J.machine, free = J.base, stackLimit = J.stackLimit, top = J.top;
     const jsDepth = J.depth, fuel = J.fuel;
@@ -516,12 +549,15 @@ export class Machine implements JitHost {
       let pcs = this.framePcs, fps = this.frameBases;
       const stackWords = this.stackWords;
       const structured = this.structuredHeat >= 0 && !this.asyncMode;
-      const jsTierHeat = this.jsTierHeat;
+      const jsTierHeat = this.jsTierHeat, jsTierPerByte = this.jsTierPerByte;
       // A call from the host (or a re-entry) may start in the JavaScript tier too, unless the
       // budget is spent (after a suspension it is below 1: the interrupt check comes first).
       if (jsTierHeat >= 0 && budget > 0) {
         const cf = fn.code!;
-        const js = cf.js ?? (++cf.jsHeat < jsTierHeat ? null : compileHot(cf, fn, this));
+        const js = cf.js ??
+          (++cf.jsHeat < jsTierHeat + jsTierPerByte * cf.bodyBytes
+            ? null
+            : compileHot(cf, fn, this));
         if (js !== null) {
           pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
           budget = this.budget;
@@ -2858,7 +2894,10 @@ export class Machine implements JitHost {
           // Hot functions run as JavaScript (js_tier.ts) up to their next call or return.
           if (jsTierHeat < 0) continue;
           const cf = fn.code!;
-          const js = cf.js ?? (++cf.jsHeat < jsTierHeat ? null : compileHot(cf, fn, this));
+          const js = cf.js ??
+            (++cf.jsHeat < jsTierHeat + jsTierPerByte * cf.bodyBytes
+              ? null
+              : compileHot(cf, fn, this));
           if (js === null) continue;
           pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
           budget = this.budget;

@@ -92,6 +92,7 @@ export function translateModule(
       handlers: null,
       js: null,
       jsHeat: 0,
+      bodyBytes: ctx.module.codes[i].end - ctx.module.codes[i].start,
       structured,
       translate() {
         translator ??= new Translator(ctx, options);
@@ -174,6 +175,7 @@ class Translator extends GcLowering {
       handlers: this.groups.length === 0 ? null : this.groups,
       js: null,
       jsHeat: 0,
+      bodyBytes: body.end - body.start,
       structured: null,
       translate: null,
     };
