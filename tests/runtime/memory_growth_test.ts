@@ -49,7 +49,7 @@ test("wasm bounds checks follow the size, not the capacity", async () => {
   const m = await new Runtime().instantiate(GROWER);
   const f = (name: string) => m.exportedFunction(name)!;
   assert.deepEqual(f("grow").call(1), [1]); // now 2 pages, capacity 2 or more
-  assert.deepEqual(f("grow").call(1), [2]); // 3 pages; capacity is 4 pages
+  assert.deepEqual(f("grow").call(1), [2]); // 3 pages; the capacity is larger (16 pages)
   assert.deepEqual(f("size").call(), [3]);
   f("store").call(3 * PAGE_SIZE - 1, 9);
   assert.deepEqual(f("load").call(3 * PAGE_SIZE - 1), [9]);
