@@ -444,7 +444,7 @@ export class Machine implements JitHost {
     if (left < stackLimit) J.stackLimit = left;
     J.top = Math.min(J.limit, J.stackLimit);
     try {
-      fn.jitEntry!(this, base, fn.jit!, J.top - J.depth);
+      fn.jitEntry!(this, base, J.top - J.depth);
     } finally {
       this.fuel = J.fuel;
       J.fuel = fuel;

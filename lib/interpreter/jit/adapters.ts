@@ -23,14 +23,13 @@ import { wide } from "./values.ts";
 export type DirectFunction = (...words: any[]) => any;
 
 /**
- * Reads arguments at word `base` of `m`'s registers, calls `f` with `d`
- * units of stack, and writes the results there.
+ * Reads arguments at word `base` of `m`'s registers, calls its function's
+ * compiled code with `d` units of stack, and writes the results there.
  */
-export type EntryAdapter = (m: JitHost, base: number, f: DirectFunction, d: number) => void;
+export type EntryAdapter = (m: JitHost, base: number, d: number) => void;
 
 const I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 
-const entries = new Map<string, EntryAdapter>();
 const interpreters = new Map<string, DirectFunction>();
 const hosts = new Map<string, DirectFunction>();
 
@@ -98,34 +97,45 @@ function returnResults(results: readonly ValType[]): string {
   return `const first = ${words[0]}; ${rest} return first;`;
 }
 
-/** Compiles an adapter named `name` (the name shows in profiles). */
-function build<T>(name: string, params: string[], body: string[]): T {
+/** Compiles an adapter named `name` (the name shows in profiles); its body may call `F`, `callee`. */
+function build<T>(name: string, params: string[], body: string[], callee?: DirectFunction): T {
   return new Function(
     "J",
     "H",
     "W",
+    "F",
     `"use strict"; return function ${name}(${params.join(", ")}) {\n${body.join("\n")}\n};`,
-  )(J, HELPERS, wide) as T;
+  )(J, HELPERS, wide, callee) as T;
 }
 
-/** The adapter from registers to compiled code for functions of `type`. */
-export function entryAdapter(type: FuncType): EntryAdapter {
-  let adapter = entries.get(key(type));
-  if (adapter === undefined) {
+/** The body of the entry adapter for functions of a signature (see {@link entryAdapter}). */
+const entryBodies = new Map<string, string[]>();
+
+/**
+ * The adapter from registers to `code`, the compiled code of a function of
+ * `type`. Each compiled function gets its own adapter, compiled on its own:
+ * one adapter per signature, calling whichever function it was given, made
+ * that call megamorphic for the engine (it could neither inline the callee
+ * nor predict it), and the interpreter's calls into compiled code took 4–6%
+ * longer on the `@yowasp/yosys` runs (bench/real_programs.ts).
+ */
+export function entryAdapter(type: FuncType, code: DirectFunction): EntryAdapter {
+  let body = entryBodies.get(key(type));
+  if (body === undefined) {
     const args = readAll(type.params);
     // The first result word is the return value, the others are in J.rs.
     let k = -1;
     const next = () => k++ < 0 ? "r0" : `J.rs[${k - 1}]`;
     const results = type.results.map((t) => Array.from({ length: jsWords(t) }, next));
-    adapter = build<EntryAdapter>("entryAdapter", ["m", "base", "f", "d"], [
+    body = [
       "let R = m.R;",
-      `${k >= 0 ? "const r0 = " : ""}f(${["d", ...args].join(", ")});`,
+      `${k >= 0 ? "const r0 = " : ""}F(${["d", ...args].join(", ")});`,
       "R = m.R;",
       ...writeWords(type.results, (i) => results[i]),
-    ]);
-    entries.set(key(type), adapter);
+    ];
+    entryBodies.set(key(type), body);
   }
-  return adapter;
+  return build<EntryAdapter>("entryAdapter", ["m", "base", "d"], body, code);
 }
 
 /**

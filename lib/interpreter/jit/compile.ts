@@ -58,7 +58,7 @@ export function compileStructured(fn: FunctionInstance): boolean {
   const code = (plan.factory as Factory)({ inst: fn.instance }, J, HELPERS, wide);
   fn.jit = code;
   fn.direct = code;
-  fn.jitEntry = entryAdapter(fn.type);
+  fn.jitEntry = entryAdapter(fn.type, code);
   return true;
 }
 
