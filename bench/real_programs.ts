@@ -14,7 +14,10 @@
  * - `yosys-alu`: the same with a 16-bit ALU with a multiplier next to it
  *   (`real_programs/alu.v`, 2,637 cells);
  * - `malloc_churn`: `programs/malloc_churn.c` (wasi-libc's malloc grows the
- *   memory to about 100 MiB, then reallocs and frees).
+ *   memory to about 100 MiB, then reallocs and frees);
+ * - `coremark_like`: `programs/coremark_like.c`, CoreMark's mix of work
+ *   (linked-list sorts, i16 matrix arithmetic, a state machine, CRC-16) in
+ *   code of our own, everything inlined into one long-running `main`.
  *
  * The npm packages are fetched at run time, pinned, with `npm pack` into a
  * cache outside the repository (`~/.cache/wazero-ts-bench/`, or under
@@ -311,6 +314,19 @@ const WORKLOADS: Workload[] = [
         "195778855 allocated in all, checksum 177a3c3c";
       return stdout.trim() === expect
         ? { ok: true, detail: "checksum 177a3c3c" }
+        : { ok: false, error: `printed ${JSON.stringify(stdout.trim().slice(0, 200))}` };
+    },
+  },
+  {
+    name: "coremark_like",
+    what: "CoreMark's mix (list sorts, i16 matrices, a state machine, CRC-16), 10,000 iterations",
+    wasm: () => join(here, "programs", "coremark_like.wasm"),
+    mounts: () => [],
+    args: [],
+    check(_runDir, stdout) {
+      const expect = "coremark_like: 10000 iterations, crc 4727";
+      return stdout.trim() === expect
+        ? { ok: true, detail: "crc 4727" }
         : { ok: false, error: `printed ${JSON.stringify(stdout.trim().slice(0, 200))}` };
     },
   },

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 CC=${CC:-clang-14}
-COMMANDS=(malloc_churn)
+COMMANDS=(malloc_churn coremark_like)
 for src in *.c; do
   name=${src%.c}
   if [[ " ${COMMANDS[*]} " == *" $name "* ]]; then
