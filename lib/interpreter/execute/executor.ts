@@ -423,17 +423,17 @@ export class Machine implements JitHost {
     return false;
   }
 
+  /** Calls after which the structured tier compiles a function of `cf`. */
+  structuredThreshold(cf: CompiledFunction): number {
+    return this.structuredHeat + this.structuredPerByte * cf.bodyBytes;
+  }
+
   /**
    * Calls `fn`'s compiled code with the arguments at `base`, from a frame
    * at call depth `depth`; results are written at `base`. The compiled
    * frames spend what is left of this machine's stack budget, at 8 bytes
    * per unit of `J.depth`.
    */
-  /** Calls after which the structured tier compiles a function of `cf`. */
-  structuredThreshold(cf: CompiledFunction): number {
-    return this.structuredHeat + this.structuredPerByte * cf.bodyBytes;
-  }
-
   callJit(fn: FunctionInstance, base: number, depth: number): void {
     const machine = J.machine, free = J.base, stackLimit = J.stackLimit, top = J.top;
     const jsDepth = J.depth, fuel = J.fuel;
