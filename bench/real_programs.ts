@@ -261,6 +261,21 @@ function yosysWorkload(name: string, what: string, files: string[], top: string,
   } satisfies Workload;
 }
 
+/** A WASI command of `programs/` (no arguments, no files) whose whole output is `expect`. */
+function commandWorkload(name: string, what: string, expect: string, detail: string): Workload {
+  return {
+    name,
+    what,
+    wasm: () => join(here, "programs", `${name}.wasm`),
+    mounts: () => [],
+    args: [],
+    check: (_runDir, stdout) =>
+      stdout.trim() === expect
+        ? { ok: true, detail }
+        : { ok: false, error: `printed ${JSON.stringify(stdout.trim().slice(0, 200))}` },
+  };
+}
+
 /** Every workload, in table order. */
 const WORKLOADS: Workload[] = [
   {
@@ -303,33 +318,19 @@ const WORKLOADS: Workload[] = [
     "top",
     2637,
   ),
-  {
-    name: "malloc_churn",
-    what: "wasi-libc malloc/realloc/free of 2,000 blocks up to 68 KiB (memory grows to ~100 MiB)",
-    wasm: () => join(here, "programs", "malloc_churn.wasm"),
-    mounts: () => [],
-    args: [],
-    check(_runDir, stdout) {
-      const expect = "malloc_churn: 2000 blocks, 70182848 bytes at first, " +
-        "195778855 allocated in all, checksum 177a3c3c";
-      return stdout.trim() === expect
-        ? { ok: true, detail: "checksum 177a3c3c" }
-        : { ok: false, error: `printed ${JSON.stringify(stdout.trim().slice(0, 200))}` };
-    },
-  },
-  {
-    name: "coremark_like",
-    what: "CoreMark's mix (list sorts, i16 matrices, a state machine, CRC-16), 10,000 iterations",
-    wasm: () => join(here, "programs", "coremark_like.wasm"),
-    mounts: () => [],
-    args: [],
-    check(_runDir, stdout) {
-      const expect = "coremark_like: 10000 iterations, crc 4727";
-      return stdout.trim() === expect
-        ? { ok: true, detail: "crc 4727" }
-        : { ok: false, error: `printed ${JSON.stringify(stdout.trim().slice(0, 200))}` };
-    },
-  },
+  commandWorkload(
+    "malloc_churn",
+    "wasi-libc malloc/realloc/free of 2,000 blocks up to 68 KiB (memory grows to ~100 MiB)",
+    "malloc_churn: 2000 blocks, 70182848 bytes at first, 195778855 allocated in all, " +
+      "checksum 177a3c3c",
+    "checksum 177a3c3c",
+  ),
+  commandWorkload(
+    "coremark_like",
+    "CoreMark's mix (list sorts, i16 matrices, a state machine, CRC-16), 10,000 iterations",
+    "coremark_like: 10000 iterations, crc 4727",
+    "crc 4727",
+  ),
 ];
 
 // ---------------------------------------------------------------------------
