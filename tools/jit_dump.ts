@@ -26,7 +26,11 @@ const wanted = indices.length > 0
   ? indices.map(Number)
   : Array.from({ length: module.functions.length }, (_, i) => first + i);
 for (const index of wanted) {
-  const generated = generateFunction(cm, index);
   console.log(`// ---- function ${index}`);
+  if (!(index >= first && index < first + module.codes.length)) {
+    console.log(index < first && index >= 0 ? "// imported: no code" : "// no such function");
+    continue;
+  }
+  const generated = generateFunction(cm, index);
   console.log(generated === null ? "// declined" : generated.source);
 }
