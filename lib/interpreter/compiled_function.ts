@@ -29,6 +29,13 @@ export interface CompiledFunction {
   refLocalSlots: Int32Array;
   /** Byte offset in the module of the instruction each code position came from (pairs pc, offset). */
   sourceMap: Int32Array;
+  /**
+   * The outermost loops entered with an empty operand stack, where the
+   * structured tier can take over a running call (`Machine.enterLoop`):
+   * pairs of the loop header's code position and the byte offset of its
+   * `loop` instruction, ascending.
+   */
+  loopEntries: Int32Array;
   /** Its exception handlers (try blocks), or null when it has none (see `exceptions.ts`). */
   handlers: HandlerGroup[] | null;
   /** The function compiled by the JavaScript tier, once it is hot (`js_tier.ts`). */

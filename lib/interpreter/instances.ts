@@ -12,6 +12,7 @@ import { canonicalFuncId, isCanonSubtype } from "../validate/type_canon.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
 import { type DirectFunction, type EntryAdapter, lazyDirect } from "./jit/adapters.ts";
 import type { Tag } from "./exceptions.ts";
+import type { LoopEntry } from "./jit/compile.ts";
 import type { GcHeap } from "./gc_accounting.ts";
 
 /** Bytes in a WebAssembly page. */
@@ -336,6 +337,8 @@ export class FunctionInstance {
   jitEntry: EntryAdapter | null = null;
   /** Calls so far while not compiled (the structured tier compiles hot functions). */
   jitHeat = 0;
+  /** Its loop entries bound to its instance (see `jit/compile.ts`), by the loop's byte offset. */
+  loopEntries: Map<number, LoopEntry> | null = null;
 
   constructor(
     type: FuncType,

@@ -459,8 +459,13 @@ export class Runtime {
         maxCallDepth: this.#maxCallDepth,
         maxStackBytes: this.#maxStackBytes,
         jsTierHeat: this.#jsTierHeat,
-        structuredHeat: registerTierOnly.has(this) ? -1 : this.#structuredHeat,
+        structuredHeat: registerTierOnly.has(this)
+          ? -1
+          : loopEntriesOnly.has(this)
+          ? 2 ** 30
+          : this.#structuredHeat,
         heatBySize: this.#heatBySize,
+        loopEntryDelay: loopEntriesOnly.has(this) ? 0 : undefined,
       });
       m.pool = this;
       this.#gcHeap.machines.add(m);
@@ -655,5 +660,19 @@ const registerTierOnly = new WeakSet<Runtime>();
  */
 export function useRegisterTierOnly(runtime: Runtime): Runtime {
   registerTierOnly.add(runtime);
+  return runtime;
+}
+
+const loopEntriesOnly = new WeakSet<Runtime>();
+
+/**
+ * For tests of the structured tier's loop entries (`generateFunction`'s
+ * `loopAt`): `runtime` never compiles a function for its calls, but enters
+ * the structured tier at the first backward branch to an outermost loop of a
+ * call whose loops are hot (after `jsTier` branches); functions without
+ * such a loop get the register-code tier. Call it before the first call.
+ */
+export function useLoopEntries(runtime: Runtime): Runtime {
+  loopEntriesOnly.add(runtime);
   return runtime;
 }

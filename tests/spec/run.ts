@@ -3,14 +3,16 @@
  * scripts through the public API only, and prints a table per file and a
  * total. Exits non-zero on any failure.
  *
- *   deno task spec [--js-tier=eager|register|loops|off] [FILTER...]   (or: bun tests/spec/run.ts ...)
+ *   deno task spec [--js-tier=eager|register|loops|loop-entry|off] [FILTER...]   (or: bun tests/spec/run.ts ...)
  *
  * `--js-tier=eager` compiles every function to JavaScript on its first call
  * (so each script checks the JavaScript tiers: the structured tier, and the
  * register-code tier for what the structured tier does not compile);
  * `register` does so with the register-code tier only; `loops` does too, but
- * loop by loop, as for functions too big to compile whole; `off` only
- * interprets.
+ * loop by loop, as for functions too big to compile whole; `loop-entry`
+ * interprets calls but enters the structured tier in the middle of a call,
+ * at the first backward branch to an outermost loop (`useLoopEntries`);
+ * `off` only interprets.
  * The default is the runtime's (functions are compiled once hot, which few
  * scripts reach).
  *
@@ -51,13 +53,13 @@ if (
   options.some((a) =>
     !a.startsWith("--js-tier=") && !a.startsWith("--suite=") && a !== "--deterministic"
   ) ||
-  !["eager", "register", "loops", "off", undefined].includes(tierOption) ||
+  !["eager", "register", "loops", "loop-entry", "off", undefined].includes(tierOption) ||
   !["2.0", "3.0", "all"].includes(suiteOption)
 ) {
   console.error(
     `unknown option in ${
       options.join(" ")
-    }: use --js-tier=eager, register, loops or off, --suite=2.0, 3.0 or all, and --deterministic`,
+    }: use --js-tier=eager, register, loops, loop-entry or off, --suite=2.0, 3.0 or all, and --deterministic`,
   );
   process.exit(2);
 }
@@ -81,7 +83,8 @@ for (const suite of suites) {
 
 if (tierOption === "loops") setJsTierMaxWords(0);
 const registerTierOnly = tierOption === "register" || tierOption === "loops";
-const config: RuntimeConfig = tierOption === "eager" || registerTierOnly
+const tiers = registerTierOnly ? "register" : tierOption === "loop-entry" ? "loop-entry" : "default";
+const config: RuntimeConfig = tierOption === "eager" || tiers !== "default"
   ? { jsTier: 1, deterministic }
   : tierOption === "off"
   ? { jsTier: false, deterministic }
@@ -134,7 +137,7 @@ for (const { suite, name, path } of files) {
       ? { base: "2.0" as const, threads: true }
       : "3.0" as const;
     const skip = suite === "3.0" ? OUTDATED_COMMANDS[name] : undefined;
-    result = await runScript(commands, { ...config, features }, registerTierOnly, skip);
+    result = await runScript(commands, { ...config, features }, tiers, skip);
   } catch (e) {
     result = {
       passed: 0,

@@ -4,7 +4,7 @@
  * host module builder.
  */
 
-import { useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
+import { useLoopEntries, useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
 import { WasmArray, WasmStruct } from "../../lib/interpreter/gc_heap.ts";
 import {
   type CompiledModule,
@@ -171,13 +171,14 @@ function check(actual: unknown, e: WastExpected): string | null {
 export async function runScript(
   commands: WastCommand[],
   config: RuntimeConfig = {},
-  registerTierOnly = false,
+  tiers: "register" | "loop-entry" | "default" = "default",
   skip?: { lines: number[]; reason: string },
 ): Promise<ScriptResult> {
   const result: ScriptResult = { passed: 0, failed: 0, skipped: 0, failures: [], skipReasons: [] };
   if (skip !== undefined) result.skipReasons.push(skip.reason);
   const runtime = new Runtime(config);
-  if (registerTierOnly) useRegisterTierOnly(runtime);
+  if (tiers === "register") useRegisterTierOnly(runtime);
+  else if (tiers === "loop-entry") useLoopEntries(runtime);
   await spectest(runtime);
   const named = new Map<string, Module>();
   let current: Module | undefined;

@@ -25,8 +25,9 @@ import { HostError } from "./host_error.ts";
 import { WasmException } from "../exceptions.ts";
 import { exceptionOf, findClause, land, newException } from "./unwind.ts";
 import { addTraceFrames, asTrap, MAX_TRACE_FRAMES } from "./trap_trace.ts";
-import { compileStructured, prepareStructured } from "../jit/compile.ts";
+import { compileStructured, loopEntry, prepareStructured } from "../jit/compile.ts";
 import { J, type JitHost } from "../jit/state.ts";
+import type { EntryAdapter } from "../jit/adapters.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
 import {
   type FunctionHooks,
@@ -98,16 +99,37 @@ export const DEFAULT_JS_TIER_HEAT = 1000;
  * function that loops a thousand times made large programs slower than
  * interpreting them on JavaScriptCore.)
  */
-function compileHot(cf: CompiledFunction, fn: FunctionInstance, m: Machine): JsCode | null {
-  // The factory is generated now, so that a function the structured tier cannot compile (too
-  // big, say) gets this tier at once instead of after LONG_RUNNING times its heat.
-  if (
-    cf.structured !== null && m.structuredHeat >= 0 && !m.asyncMode &&
-    fn.jitHeat < m.structuredThreshold(cf) && prepareStructured(fn)
-  ) {
-    fn.jitHeat = m.structuredThreshold(cf);
-    cf.jsHeat = -LONG_RUNNING * m.jsTierHeat;
-    return null;
+function compileHot(
+  cf: CompiledFunction,
+  fn: FunctionInstance,
+  m: Machine,
+  pc: number,
+): JsCode | null {
+  const plan = cf.structured;
+  if (plan !== null && m.structuredHeat >= 0 && !m.asyncMode) {
+    // The factory is generated now, so that a function the structured tier cannot compile (too
+    // big, say) gets this tier at once instead of after LONG_RUNNING times its heat.
+    if (fn.jitHeat < m.structuredThreshold(cf) && prepareStructured(fn)) {
+      fn.jitHeat = m.structuredThreshold(cf);
+      cf.jsHeat = -m.loopEntryDelay;
+      return null;
+    }
+    // Still looping: the rest of this call runs in the structured tier, entered at the header
+    // of an outermost loop (the next backward branch to one, if this is not one).
+    const entries = cf.loopEntries;
+    if (entries.length !== 0 && plan.factory !== false) {
+      for (let i = 0; i < entries.length; i += 2) {
+        if (entries[i] === pc) {
+          if (loopEntry(fn, entries[i + 1]) !== null) return ENTER_LOOP;
+          break;
+        }
+      }
+      // Asked again at the next backward branch, for a while.
+      if (plan.loopMisses++ < LOOP_ENTRY_PATIENCE) {
+        cf.jsHeat = m.jsTierHeat + m.jsTierPerByte * cf.bodyBytes - 1;
+        return null;
+      }
+    }
   }
   const js = compileJs(cf, JS_SCOPE);
   if (js === null) cf.jsHeat = -(1 << 30);
@@ -115,8 +137,26 @@ function compileHot(cf: CompiledFunction, fn: FunctionInstance, m: Machine): JsC
   return js;
 }
 
-/** How many times its usual heat a call of a structured-tier function must loop to get the register-code tier too. */
+/**
+ * How many times its usual heat a call of a structured-tier function must
+ * loop to get the structured tier's loop entry (or, without one, the
+ * register-code tier) too.
+ */
 const LONG_RUNNING = 50;
+
+/**
+ * `compileHot`'s answer where the structured tier takes over the call at the
+ * loop header it is at (`Machine.enterLoop`); never called.
+ */
+const ENTER_LOOP: JsCode = () => -1;
+
+/**
+ * How many backward branches that are not loop entries a hot call may take
+ * (still interpreted, each asking `compileHot` again) before it gets the
+ * register-code tier instead: the inner loops of a main loop branch back many
+ * times before the main loop does (`coremark_like`'s, tens of thousands).
+ */
+const LOOP_ENTRY_PATIENCE = 1 << 20;
 
 /**
  * Calls after which the structured tier compiles a function
@@ -200,6 +240,12 @@ export interface MachineLimits {
    * per byte of a function's body to those counts (the default policy).
    */
   heatBySize?: boolean;
+  /**
+   * Backward branches a call must take, after its loops made the structured
+   * tier compile its function, before that tier takes over the call at a loop
+   * header (default {@link LONG_RUNNING} times `jsTierHeat`; tests use 0).
+   */
+  loopEntryDelay?: number;
 }
 
 /** Where a machine gets the machines of nested interpreted calls (the runtime's pool). */
@@ -244,6 +290,8 @@ export class Machine implements JitHost {
   readonly structuredPerByte: number;
   /** Extra heat per body byte before a function's loops get it compiled. */
   readonly jsTierPerByte: number;
+  /** See {@link MachineLimits.loopEntryDelay}. */
+  readonly loopEntryDelay: number;
   /** The runtime's machines, for nested calls from the structured tier. */
   pool: MachinePool | null = null;
   /** A machine running a call for compiled code: host functions' errors stay wrapped. */
@@ -285,6 +333,7 @@ export class Machine implements JitHost {
     this.structuredHeat = limits.structuredHeat ?? -1;
     this.structuredPerByte = limits.heatBySize ? STRUCTURED_CALLS_PER_BYTE : 0;
     this.jsTierPerByte = limits.heatBySize ? JS_TIER_HEAT_PER_BYTE : 0;
+    this.loopEntryDelay = limits.loopEntryDelay ?? LONG_RUNNING * this.jsTierHeat;
     this.stackWords = Math.floor(limits.maxStackBytes / 4);
     this.defaultStackWords = this.stackWords;
     const frames = Math.min(256, this.maxDepth);
@@ -435,16 +484,49 @@ export class Machine implements JitHost {
    * per unit of `J.depth`.
    */
   callJit(fn: FunctionInstance, base: number, depth: number): void {
+    this.#enterCompiled(fn.jitEntry!, base, depth, 0);
+  }
+
+  /**
+   * Runs the rest of the call of `fn` (at frame base `b`, `depth` frames
+   * deep), which is at the backward branch to loop header `pc`, in the
+   * structured tier's loop entry (see `generateFunction`); its results are
+   * then at `b`. False when it cannot (its frame does not fit in the stack
+   * left to compiled code): `run` goes on interpreting.
+   */
+  #enterLoop(fn: FunctionInstance, b: number, depth: number, pc: number): boolean {
+    const entries = fn.code!.loopEntries;
+    let at = -1;
+    for (let i = 0; i < entries.length; i += 2) if (entries[i] === pc) at = entries[i + 1];
+    const entry = fn.loopEntries!.get(at)!;
+    // A trap's trace names this frame once: the compiled code's catch adds it.
+    this.#inLoopEntry = true;
+    const entered = this.#enterCompiled(entry.enter, b, depth, entry.units);
+    this.#inLoopEntry = false;
+    return entered;
+  }
+
+  /** True while {@link enterLoop}'s compiled code runs. */
+  #inLoopEntry = false;
+
+  /**
+   * Calls compiled code through `enter` with the arguments at `base`, from a
+   * frame at call depth `depth` (see {@link callJit}); false, without calling,
+   * when less than `units` of stack are left to it.
+   */
+  #enterCompiled(enter: EntryAdapter, base: number, depth: number, units: number): boolean {
     const machine = J.machine, free = J.base, stackLimit = J.stackLimit, top = J.top;
     const jsDepth = J.depth, fuel = J.fuel;
+    const left = J.depth + (((this.stackWords - base - (depth << 2)) * 4) >> 3);
+    const limit = left < stackLimit ? left : stackLimit;
+    if (Math.min(J.limit, limit) - J.depth < units) return false;
     J.machine = this;
     J.base = base;
     J.fuel = this.fuel;
-    const left = J.depth + (((this.stackWords - base - (depth << 2)) * 4) >> 3);
-    if (left < stackLimit) J.stackLimit = left;
-    J.top = Math.min(J.limit, J.stackLimit);
+    J.stackLimit = limit;
+    J.top = Math.min(J.limit, limit);
     try {
-      fn.jitEntry!(this, base, J.top - J.depth);
+      enter(this, base, J.top - J.depth);
     } finally {
       this.fuel = J.fuel;
       J.fuel = fuel;
@@ -454,6 +536,7 @@ export class Machine implements JitHost {
       J.top = top;
       J.depth = jsDepth;
     }
+    return true;
   }
 
   /**
@@ -557,7 +640,7 @@ export class Machine implements JitHost {
         const js = cf.js ??
           (++cf.jsHeat < jsTierHeat + jsTierPerByte * cf.bodyBytes
             ? null
-            : compileHot(cf, fn, this));
+            : compileHot(cf, fn, this, -1));
         if (js !== null) {
           pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
           budget = this.budget;
@@ -2897,8 +2980,28 @@ export class Machine implements JitHost {
           const js = cf.js ??
             (++cf.jsHeat < jsTierHeat + jsTierPerByte * cf.bodyBytes
               ? null
-              : compileHot(cf, fn, this));
+              : compileHot(cf, fn, this, pc));
           if (js === null) continue;
+          if (js === ENTER_LOOP) {
+            if (!this.#enterLoop(fn, b, depth, pc)) {
+              cf.jsHeat -= jsTierHeat;
+              continue;
+            }
+            // The call is done, its results at `b`: as `return` does.
+            R = this.R, F32 = this.F32, F64 = this.F64;
+            if (depth === 0) return DONE;
+            depth--;
+            fn = fns[depth];
+            pc = pcs[depth];
+            b = fps[depth];
+            code = fn.code!.code;
+            if (fn.instance !== inst) {
+              inst = fn.instance!;
+              globals = inst.globals;
+            }
+            mem = memoryView(inst);
+            continue;
+          }
           pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
           budget = this.budget;
           b = this.b;
@@ -2940,11 +3043,14 @@ export class Machine implements JitHost {
       // A tail call's callee that threw: the frame that made the call has no handlers left.
       const skip = this.tailCallee;
       this.tailCallee = false;
+      // A loop entry's compiled code named this frame already.
+      const named = this.#inLoopEntry;
+      this.#inLoopEntry = false;
       if (e instanceof WasmException && this.#catch(e, fn, at, b, depth, skip)) {
         this.budget = budget;
         return REENTER;
       }
-      throw this.toTrap(e, fn, pc, 0, depth);
+      throw this.toTrap(e, fn, pc, 0, depth, named);
     }
   }
 
@@ -3152,12 +3258,13 @@ export class Machine implements JitHost {
     pc: number,
     depth0: number,
     depth: number,
+    named = false,
   ): unknown {
     this.#abortListeners(fn, depth, e instanceof HostError ? e.error : e);
     if (e instanceof HostError) return this.nested ? e : e.error;
     const trap = asTrap(e);
     if (trap === null) return e;
-    const frames = [frameText(fn, pc)];
+    const frames = named ? [] : [frameText(fn, pc)];
     // A runaway recursion leaves millions of frames: name the innermost ones only.
     let d = depth - 1;
     for (; d >= depth0 && frames.length < MAX_TRACE_FRAMES; d--) {

@@ -113,16 +113,21 @@ const entryBodies = new Map<string, string[]>();
 
 /**
  * The adapter from registers to `code`, the compiled code of a function of
- * `type`. Each compiled function gets its own adapter, compiled on its own:
+ * `type` (or a loop entry of one, whose `params` are all its locals). Each compiled function gets its own adapter, compiled on its own:
  * one adapter per signature, calling whichever function it was given, made
  * that call megamorphic for the engine (it could neither inline the callee
  * nor predict it), and the interpreter's calls into compiled code took 4–6%
  * longer on the `@yowasp/yosys` runs (bench/real_programs.ts).
  */
-export function entryAdapter(type: FuncType, code: DirectFunction): EntryAdapter {
-  let body = entryBodies.get(key(type));
+export function entryAdapter(
+  type: FuncType,
+  code: DirectFunction,
+  params: readonly ValType[] = type.params,
+): EntryAdapter {
+  const signature = params === type.params ? key(type) : `${params.join(",")}:${type.results}`;
+  let body = entryBodies.get(signature);
   if (body === undefined) {
-    const args = readAll(type.params);
+    const args = readAll(params);
     // The first result word is the return value, the others are in J.rs.
     let k = -1;
     const next = () => k++ < 0 ? "r0" : `J.rs[${k - 1}]`;
@@ -133,7 +138,7 @@ export function entryAdapter(type: FuncType, code: DirectFunction): EntryAdapter
       "R = m.R;",
       ...writeWords(type.results, (i) => results[i]),
     ];
-    entryBodies.set(key(type), body);
+    entryBodies.set(signature, body);
   }
   return build<EntryAdapter>("entryAdapter", ["m", "base", "d"], body, code);
 }

@@ -142,6 +142,44 @@ interface Control {
   results: ValType[];
   /** For a loop: true once a call is made in it (outside its inner loops). */
   calls?: boolean;
+  /** An if whose else-part leads to a loop entry (see `Generator.#enterPath`). */
+  entryInElse?: boolean;
+}
+
+/**
+ * The constructs around a loop a function is entered at, by the byte offset
+ * of their instruction: 1 for an if whose then-part holds the loop, 2 for
+ * its else-part, 0 for a block.
+ */
+type LoopPath = Map<number, number>;
+
+/**
+ * The constructs around the `loop` at byte offset `at` of the body from
+ * `start` to `end` (see {@link LoopPath}); null when a loop (or a try)
+ * encloses it, or there is no loop there.
+ */
+function loopPath(bytes: Uint8Array, start: number, end: number, at: number): LoopPath | null {
+  const r = new ByteReader(bytes, start, end);
+  const ins = new Instruction();
+  const open: { op: number; offset: number; inElse: boolean }[] = [];
+  while (!r.atEnd()) {
+    readInstruction(r, ins);
+    const op = ins.op;
+    if (ins.offset === at) {
+      if (op !== 0x03) return null;
+      const path: LoopPath = new Map();
+      for (const c of open) {
+        if (c.op !== 0x02 && c.op !== 0x04) return null;
+        path.set(c.offset, c.op === 0x02 ? 0 : c.inElse ? 2 : 1);
+      }
+      return path;
+    }
+    if (op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f) {
+      open.push({ op, offset: ins.offset, inElse: false });
+    } else if (op === 0x05) open[open.length - 1].inElse = true;
+    else if (op === 0x0b) open.pop();
+  }
+  return null;
 }
 
 /**
@@ -178,15 +216,24 @@ const unsupported = (why = "an instruction it does not compile"): never => {
 /**
  * Generates the function with index `funcIndex` (imports included in the
  * numbering), or returns null when it uses what the tier does not handle.
+ *
+ * With `loopAt`, the byte offset of an outermost `loop` of the body entered
+ * with an empty operand stack, it generates instead a **loop entry**: code
+ * that starts at that loop's header, with every local (parameters and
+ * declared locals, in the same calling convention) as its parameters, and
+ * runs the rest of the call from there. The interpreter enters it in the
+ * middle of a long-running call (`Machine.enterLoop`), so that a program's
+ * main loop, which has no next call to be compiled for, gets compiled code.
  */
 export function generateFunction(
   cm: CodegenModule,
   funcIndex: number,
   fuel?: ReadonlyMap<number, number>,
   deterministic = false,
+  loopAt = -1,
 ): GeneratedFunction | null {
   try {
-    return new Generator(cm, funcIndex, fuel, deterministic).generate();
+    return new Generator(cm, funcIndex, fuel, deterministic, loopAt).generate();
   } catch (e) {
     if (e instanceof Unsupported) return null;
     throw e;
@@ -241,11 +288,19 @@ class Generator {
    */
   readonly #deterministic: boolean;
 
+  /**
+   * A loop entry (see {@link generateFunction}'s `loopAt`): the byte offset of
+   * the `loop` the function starts at, and how each construct around it is
+   * entered (`LoopPath`); null for the function itself.
+   */
+  readonly #entry: { at: number; path: LoopPath; reached: boolean } | null = null;
+
   constructor(
     cm: CodegenModule,
     funcIndex: number,
     fuel?: ReadonlyMap<number, number>,
     deterministic = false,
+    loopAt = -1,
   ) {
     this.#cm = cm;
     this.#index = funcIndex;
@@ -258,6 +313,11 @@ class Generator {
     if (body.end - body.start > MAX_BODY_BYTES) unsupported("a body over MAX_BODY_BYTES");
     this.#locals = [...this.#type.params, ...body.locals];
     for (const t of this.#locals) if (!supported(t)) unsupported("a reference local");
+    if (loopAt >= 0) {
+      const path = loopPath(cm.module.bytes, body.start, body.end, loopAt);
+      if (path === null) unsupported("a loop entry inside another loop");
+      this.#entry = { at: loopAt, path: path!, reached: false };
+    }
     for (const t of this.#type.results) if (!supported(t)) unsupported("a reference result");
   }
 
@@ -274,6 +334,8 @@ class Generator {
       results: [...this.#type.results],
     });
     this.#emit("L0: {");
+    // A loop entry: the code before the loop, at each level, is never run (see `#enterPath`).
+    if (this.#entry !== null) this.#emit("if (false) {");
     // Instructions after an unconditional branch, up to the end of its block, are skipped;
     // `dead` counts the blocks opened inside the skipped code.
     let dead = -1;
@@ -309,6 +371,7 @@ class Generator {
       }
       if (this.#instruction(ins)) dead = 0;
     }
+    if (this.#entry !== null && !this.#entry.reached) unsupported("an unreachable loop entry");
     return this.#finish();
   }
 
@@ -647,6 +710,7 @@ class Generator {
       this.#stack.length = c.height;
       this.#stack.push(...c.params);
       this.#emit("} else {");
+      if (c.entryInElse) this.#emit("if (false) {");
       return;
     }
     if (op === 0x0b) { // end
@@ -669,11 +733,41 @@ class Generator {
     if (this.#ctl.length > MAX_NESTING) unsupported("nesting over MAX_NESTING");
     const label = `L${this.#ctl.length}`;
     const kind = op === 0x02 ? Kind.Block : op === 0x03 ? Kind.Loop : Kind.If;
-    this.#ctl.push({ kind, label, height, params, results });
+    const control: Control = { kind, label, height, params, results };
+    this.#ctl.push(control);
+    const side = this.#entry?.path.get(ins.offset) ?? (this.#entry?.at === ins.offset ? 0 : -1);
+    if (side >= 0) {
+      this.#enterPath(control, side);
+      return;
+    }
     if (kind === Kind.Block) this.#emit(`${label}: {`);
     else if (kind === Kind.Loop) {
       this.#emit(`${label}: for (;;) {`, LOOP_CHECK);
     } else this.#emit(`${label}: if (${condition(cond!)}) {`);
+  }
+
+  /**
+   * A loop entry's way in, at `control`, which contains (`side` 1: in an
+   * if's then-part, 2: in its else-part, 0: anywhere else) or is the loop
+   * it starts at. The code before it in the enclosing construct is in an
+   * `if (false)` (kept, since its branches need the labels around them),
+   * and so is the code before its child on the way in. Nothing branches
+   * back into that code: the constructs around the loop are blocks and ifs.
+   */
+  #enterPath(control: Control, side: number): void {
+    // The locals are all the state there is at the loop (an empty operand stack).
+    if (this.#stack.length !== 0 || control.params.length !== 0) unsupported("a loop entry");
+    this.#emit("}");
+    const label = control.label;
+    if (control.kind === Kind.Loop) {
+      this.#entry!.reached = true;
+      this.#emit(`${label}: for (;;) {`, LOOP_CHECK);
+    } else if (control.kind === Kind.Block) this.#emit(`${label}: {`, "if (false) {");
+    else if (side === 1) this.#emit(`${label}: if (true) {`, "if (false) {");
+    else {
+      control.entryInElse = true;
+      this.#emit(`${label}: if (false) {`);
+    }
   }
 
   #blockType(a: number): [ValType[], ValType[]] {
@@ -730,7 +824,7 @@ class Generator {
     }
     // A call of itself goes straight to this compiled function (what `direct` of its own
     // instance is); others read `direct` at each call, as the callee may be compiled later.
-    const self = index === this.#index;
+    const self = index === this.#index && this.#entry === null;
     if (index >= 0 && !self) this.#header.add(`const ${callee} = INST.functions[${index}];`);
     // Host functions see their caller's instance (imports and table entries may be host functions).
     const isImport = index >= 0 && index < this.#cm.module.importedFunctionCount;
@@ -897,10 +991,13 @@ class Generator {
   }
 
   #finish(): GeneratedFunction {
+    // A loop entry takes every local as a parameter.
+    const entry = this.#entry;
+    const paramCount = entry === null ? this.#type.params.length : this.#locals.length;
     const params: string[] = [];
-    this.#type.params.forEach((t, i) => params.push(...wordsOf(t, local(i))));
+    this.#locals.slice(0, paramCount).forEach((t, i) => params.push(...wordsOf(t, local(i))));
     const decls: string[] = [];
-    for (let i = this.#type.params.length; i < this.#locals.length; i++) {
+    for (let i = paramCount; i < this.#locals.length; i++) {
       if (this.#locals[i] === V128) {
         decls.push(...lanes(local(i)).map((w) => `${w} = 0`));
         continue;
@@ -944,8 +1041,13 @@ class Generator {
       body.includes("H$.") ? "const H$ = H;" : "",
       ...[...helpers].map((name) => `const H_${name} = H.${name};`),
       ...[...this.#header].map((line) => line.replace(/\bH\.(\w+)/g, "H_$1")),
-      `return function w${this.#index}(${["d", ...params].join(", ")}) {`,
-      `if ((d -= UNITS) < 0) return J.deep(FN, UNITS, d + UNITS, [${params.join(", ")}]);`,
+      `return function w${this.#index}${entry === null ? "" : `_at${entry.at}`}(${
+        ["d", ...params].join(", ")
+      }) {`,
+      // A loop entry is made only where its frame fits (`Machine.enterLoop`).
+      entry === null
+        ? `if ((d -= UNITS) < 0) return J.deep(FN, UNITS, d + UNITS, [${params.join(", ")}]);`
+        : "d -= UNITS;",
       this.#usesMemory ? "let mem = M0.view;" : "",
       "let pos = -1;",
       decls.length > 0 ? `let ${decls.join(", ")};` : "",

@@ -8,9 +8,9 @@
  * @module
  */
 
-import type { WasmModule } from "../../binary/types.ts";
+import type { ValType, WasmModule } from "../../binary/types.ts";
 import type { FunctionInstance } from "../instances.ts";
-import { entryAdapter } from "./adapters.ts";
+import { entryAdapter, type EntryAdapter } from "./adapters.ts";
 import { type CodegenModule, codegenModule, generateFunction } from "./codegen.ts";
 import { HELPERS } from "./runtime_helpers.ts";
 import { instructionWidth, OP } from "../ops.ts";
@@ -25,6 +25,15 @@ type Factory = (C: { inst: unknown }, j: typeof J, h: typeof HELPERS, w: typeof 
 export class StructuredPlan {
   /** The generated factory; false when the function cannot be compiled. */
   factory: Factory | null | false = null;
+  /** The fuel charges of metered code (see {@link fuelCharges}), once generated. */
+  charges: Map<number, number> | undefined = undefined;
+  /**
+   * Loop entries (see `generateFunction`'s `loopAt`) generated so far, by the
+   * loop's byte offset: the factory and the frame's stack units, or false.
+   */
+  loops: Map<number, { factory: Factory; units: number } | false> | null = null;
+  /** Times `Machine.enterLoop` was asked for at a backward branch that is not a loop entry. */
+  loopMisses = 0;
   constructor(readonly module: ModulePlan, readonly index: number) {}
 }
 
@@ -78,28 +87,69 @@ export function prepareStructured(fn: FunctionInstance): boolean {
         available = false;
       }
     }
-    let charges: Map<number, number> | undefined;
     if (plan.module.fuel) {
       const cf = fn.code!;
       if (cf.translate !== null) cf.translate();
-      charges = fuelCharges(cf.code, cf.sourceMap);
+      plan.charges = fuelCharges(cf.code, cf.sourceMap);
     }
-    const generated = available
-      ? generateFunction(plan.module.codegen, plan.index, charges, plan.module.deterministic)
-      : null;
-    if (generated === null) {
-      plan.factory = false;
-      return false;
-    }
-    try {
-      plan.factory = new Function("C", "J", "H", "W", generated.source) as Factory;
-    } catch {
-      // The host's parser gave up (it recurses on nesting): the function stays interpreted.
-      plan.factory = false;
-      return false;
-    }
+    const generated = available ? generate(plan) : null;
+    plan.factory = generated === null ? false : generated.factory;
   }
-  return true;
+  return plan.factory !== false;
+}
+
+/** Generates and parses a plan's function, or its loop entry at byte offset `loopAt`. */
+function generate(
+  plan: StructuredPlan,
+  loopAt = -1,
+): { factory: Factory; units: number } | null {
+  const { codegen, deterministic } = plan.module;
+  const generated = generateFunction(codegen, plan.index, plan.charges, deterministic, loopAt);
+  if (generated === null) return null;
+  try {
+    const factory = new Function("C", "J", "H", "W", generated.source) as Factory;
+    return { factory, units: generated.frameUnits };
+  } catch {
+    // The host's parser gave up (it recurses on nesting): the function stays interpreted.
+    return null;
+  }
+}
+
+/** A loop entry of a function instance: its entry adapter and the stack units its frame takes. */
+export interface LoopEntry {
+  enter: EntryAdapter;
+  units: number;
+}
+
+/**
+ * `fn`'s loop entry at the `loop` with byte offset `at` (see
+ * `generateFunction`), bound to its instance, or null when the structured
+ * tier cannot compile it. Generated once per compiled module.
+ */
+export function loopEntry(fn: FunctionInstance, at: number): LoopEntry | null {
+  const known = fn.loopEntries?.get(at);
+  if (known !== undefined) return known;
+  if (!prepareStructured(fn)) return null;
+  const plan = fn.code!.structured!;
+  plan.loops ??= new Map();
+  let generated = plan.loops.get(at);
+  if (generated === undefined) {
+    generated = generate(plan, at) ?? false;
+    plan.loops.set(at, generated);
+  }
+  if (generated === false) return null;
+  const code = generated.factory({ inst: fn.instance }, J, HELPERS, wide);
+  const entry = { enter: entryAdapter(fn.type, code, allLocals(fn)), units: generated.units };
+  (fn.loopEntries ??= new Map()).set(at, entry);
+  return entry;
+}
+
+/** The types of `fn`'s parameters and declared locals (a loop entry's parameters). */
+function allLocals(fn: FunctionInstance): ValType[] {
+  const plan = fn.code!.structured!;
+  const module = plan.module.module;
+  const body = module.codes[plan.index - module.importedFunctionCount];
+  return [...fn.type.params, ...body.locals];
 }
 
 /**

@@ -54,6 +54,12 @@ export class ControlFlow extends Fusions {
   /** Emit `listen_enter`/`listen_exit` around every function body. */
   readonly listeners: boolean;
   blocks: Block[] = [];
+  /**
+   * Loops the structured tier may enter in the middle of a call (see
+   * `CompiledFunction.loopEntries`): pairs of the loop's code position and
+   * the byte offset of its `loop` instruction.
+   */
+  loopEntries: number[] = [];
 
   constructor(ctx: ModuleContext, listeners: boolean) {
     super();
@@ -116,7 +122,13 @@ export class ControlFlow extends Fusions {
       dead: false,
       unreachable: false,
     };
-    if (block.isLoop) this.bindHere(NO_FIXUPS);
+    if (block.isLoop) {
+      this.bindHere(NO_FIXUPS);
+      // An outermost loop entered with an empty operand stack: its header's state is the locals.
+      if (block.height === 0 && params.length === 0 && !this.blocks.some((b) => b.isLoop)) {
+        this.loopEntries.push(block.start, ins.offset);
+      }
+    }
     if (isIf) {
       // Branch to the else part (or the end) when the condition is false.
       let at: number;

@@ -89,6 +89,7 @@ export function translateModule(
       frameWords: 0,
       refLocalSlots: NO_SLOTS,
       sourceMap: NO_CODE,
+      loopEntries: NO_CODE,
       handlers: null,
       js: null,
       jsHeat: 0,
@@ -103,6 +104,7 @@ export function translateModule(
         cf.frameWords = done.frameWords;
         cf.refLocalSlots = done.refLocalSlots;
         cf.sourceMap = done.sourceMap;
+        cf.loopEntries = done.loopEntries;
         cf.handlers = done.handlers;
         cf.translate = null;
       },
@@ -172,6 +174,7 @@ class Translator extends GcLowering {
       frameWords,
       refLocalSlots: refLocals.length === 0 ? NO_SLOTS : new Int32Array(refLocals),
       sourceMap: this.sourceMap.slice(0, this.sourceLength),
+      loopEntries: this.loopEntries.length === 0 ? NO_CODE : new Int32Array(this.loopEntries),
       handlers: this.groups.length === 0 ? null : this.groups,
       js: null,
       jsHeat: 0,
@@ -190,6 +193,7 @@ class Translator extends GcLowering {
     this.sourceLength = 0;
     this.h = 0;
     this.blocks = [];
+    this.loopEntries = [];
     this.resetExceptions();
     this.localTypes = [...type.params, ...locals];
     this.localWords = new Int32Array(this.localTypes.length);
