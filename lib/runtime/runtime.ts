@@ -459,13 +459,9 @@ export class Runtime {
         maxCallDepth: this.#maxCallDepth,
         maxStackBytes: this.#maxStackBytes,
         jsTierHeat: this.#jsTierHeat,
-        structuredHeat: registerTierOnly.has(this)
-          ? -1
-          : loopEntriesOnly.has(this)
-          ? 2 ** 30
-          : this.#structuredHeat,
+        structuredHeat: registerTierOnly.has(this) ? -1 : this.#structuredHeat,
         heatBySize: this.#heatBySize,
-        loopEntryDelay: loopEntriesOnly.has(this) ? 0 : undefined,
+        loopEntriesOnly: loopEntriesOnly.has(this),
       });
       m.pool = this;
       this.#gcHeap.machines.add(m);

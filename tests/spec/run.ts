@@ -83,7 +83,11 @@ for (const suite of suites) {
 
 if (tierOption === "loops") setJsTierMaxWords(0);
 const registerTierOnly = tierOption === "register" || tierOption === "loops";
-const tiers = registerTierOnly ? "register" : tierOption === "loop-entry" ? "loop-entry" : "default";
+const tiers = registerTierOnly
+  ? "register"
+  : tierOption === "loop-entry"
+  ? "loop-entry"
+  : "default";
 const config: RuntimeConfig = tierOption === "eager" || tiers !== "default"
   ? { jsTier: 1, deterministic }
   : tierOption === "off"

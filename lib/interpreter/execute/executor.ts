@@ -106,12 +106,14 @@ function compileHot(
   pc: number,
 ): JsCode | null {
   const plan = cf.structured;
-  if (plan !== null && m.structuredHeat >= 0 && !m.asyncMode) {
+  if (plan !== null && (m.structuredHeat >= 0 || m.loopEntriesOnly) && !m.asyncMode) {
     // The factory is generated now, so that a function the structured tier cannot compile (too
     // big, say) gets this tier at once instead of after LONG_RUNNING times its heat.
-    if (fn.jitHeat < m.structuredThreshold(cf) && prepareStructured(fn)) {
+    if (
+      !m.loopEntriesOnly && fn.jitHeat < m.structuredThreshold(cf) && prepareStructured(fn)
+    ) {
       fn.jitHeat = m.structuredThreshold(cf);
-      cf.jsHeat = -m.loopEntryDelay;
+      cf.jsHeat = -LONG_RUNNING * m.jsTierHeat;
       return null;
     }
     // Still looping: the rest of this call runs in the structured tier, entered at the header
@@ -241,11 +243,11 @@ export interface MachineLimits {
    */
   heatBySize?: boolean;
   /**
-   * Backward branches a call must take, after its loops made the structured
-   * tier compile its function, before that tier takes over the call at a loop
-   * header (default {@link LONG_RUNNING} times `jsTierHeat`; tests use 0).
+   * For tests: the structured tier never compiles a function for its calls,
+   * but takes over every call whose loops are hot at its first backward
+   * branch to an outermost loop (`structuredHeat` is ignored).
    */
-  loopEntryDelay?: number;
+  loopEntriesOnly?: boolean;
 }
 
 /** Where a machine gets the machines of nested interpreted calls (the runtime's pool). */
@@ -290,8 +292,8 @@ export class Machine implements JitHost {
   readonly structuredPerByte: number;
   /** Extra heat per body byte before a function's loops get it compiled. */
   readonly jsTierPerByte: number;
-  /** See {@link MachineLimits.loopEntryDelay}. */
-  readonly loopEntryDelay: number;
+  /** See {@link MachineLimits.loopEntriesOnly}. */
+  readonly loopEntriesOnly: boolean;
   /** The runtime's machines, for nested calls from the structured tier. */
   pool: MachinePool | null = null;
   /** A machine running a call for compiled code: host functions' errors stay wrapped. */
@@ -330,10 +332,10 @@ export class Machine implements JitHost {
   constructor(limits: MachineLimits) {
     this.maxDepth = limits.maxCallDepth;
     this.jsTierHeat = limits.jsTierHeat;
-    this.structuredHeat = limits.structuredHeat ?? -1;
+    this.loopEntriesOnly = limits.loopEntriesOnly ?? false;
+    this.structuredHeat = this.loopEntriesOnly ? -1 : limits.structuredHeat ?? -1;
     this.structuredPerByte = limits.heatBySize ? STRUCTURED_CALLS_PER_BYTE : 0;
     this.jsTierPerByte = limits.heatBySize ? JS_TIER_HEAT_PER_BYTE : 0;
-    this.loopEntryDelay = limits.loopEntryDelay ?? LONG_RUNNING * this.jsTierHeat;
     this.stackWords = Math.floor(limits.maxStackBytes / 4);
     this.defaultStackWords = this.stackWords;
     const frames = Math.min(256, this.maxDepth);

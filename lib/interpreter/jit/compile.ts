@@ -10,7 +10,7 @@
 
 import type { ValType, WasmModule } from "../../binary/types.ts";
 import type { FunctionInstance } from "../instances.ts";
-import { entryAdapter, type EntryAdapter } from "./adapters.ts";
+import { type EntryAdapter, entryAdapter } from "./adapters.ts";
 import { type CodegenModule, codegenModule, generateFunction } from "./codegen.ts";
 import { HELPERS } from "./runtime_helpers.ts";
 import { instructionWidth, OP } from "../ops.ts";
