@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { main } from "../../lib/cli/main.ts";
-import type { CliHost } from "../../lib/cli/host_io.ts";
+import { type CliHost, cliHost } from "../../lib/cli/host_io.ts";
 
 function fakeHost(files: Record<string, Uint8Array | string>) {
   const out: string[] = [], err: string[] = [];
@@ -153,4 +153,23 @@ test("run: --listen pre-opens a socket after the mounts, and a bad address is a 
   assert.equal(await main(["run", "--listen", "127.0.0.1:0", "fdtype.wat"], host), 6);
   assert.equal(await main(["run", "--listen", "nowhere", "fdtype.wat"], host), 2);
   assert.match(err.join(""), /--listen expects host:port/);
+});
+
+test("the real host reads whole files, big and empty, byte for byte", async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "wazero-cli-"));
+  try {
+    const big = new Uint8Array(3 * 1024 * 1024 + 17);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+    writeFileSync(join(dir, "big.bin"), big);
+    writeFileSync(join(dir, "empty.bin"), new Uint8Array(0));
+    const host = await cliHost();
+    assert.deepEqual(host.readFile(join(dir, "big.bin")), big);
+    assert.equal(host.readFile(join(dir, "empty.bin")).length, 0);
+    assert.throws(() => host.readFile(join(dir, "missing.bin")));
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });
