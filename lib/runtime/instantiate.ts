@@ -47,6 +47,8 @@ export interface InstantiationLimits {
   tableLimit: number;
   /** The GC heap limit the instance's allocations are charged to (none when absent). */
   gcHeap?: GcHeap;
+  /** Allocate memories with room to grow (see `MemoryInstance`); the JS API's keep their size. */
+  spareMemory?: boolean;
 }
 
 /**
@@ -242,6 +244,7 @@ export function link(
         limits.memoryLimitPages,
         mem.limits.shared ?? false,
         mem.limits.address64 === true,
+        limits.spareMemory === true,
       );
     } catch {
       // Within the runtime's limit, but more than the host lets an ArrayBuffer have.

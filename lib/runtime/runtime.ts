@@ -331,6 +331,7 @@ export class Runtime {
       memoryLimitPages: this.#memoryLimitPages,
       tableLimit: this.#tableLimit,
       gcHeap: this.#gcHeap,
+      spareMemory: true,
     });
     const module = new Module(name, state, exports, compiled.definitions, this);
     state.owner = module;

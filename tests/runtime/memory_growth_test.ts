@@ -93,3 +93,25 @@ test("Memory.view is live, bounded, and never copies", async () => {
   mem.grow(1);
   assert.equal(mem.view(PAGE_SIZE - 2, 4)!.length, 4);
 });
+
+test("a runtime's memory starts with room to double; the JS API's and the API buffer are exact", async () => {
+  const spare = new MemoryInstance(4, undefined, undefined, false, false, true);
+  assert.equal(spare.buffer.byteLength, 8 * PAGE_SIZE);
+  assert.equal(spare.view.byteLength, 4 * PAGE_SIZE);
+  const first = spare.buffer;
+  assert.equal(spare.grow(4), 4);
+  assert.equal(spare.buffer, first, "growing into the spare room does not reallocate");
+  // Never past the maximum, and none for a memory that cannot grow.
+  assert.equal(
+    new MemoryInstance(4, 5, undefined, false, false, true).buffer.byteLength,
+    5 * PAGE_SIZE,
+  );
+  assert.equal(
+    new MemoryInstance(4, 4, undefined, false, false, true).buffer.byteLength,
+    4 * PAGE_SIZE,
+  );
+  assert.equal(new MemoryInstance(4, undefined).buffer.byteLength, 4 * PAGE_SIZE);
+  const m = await new Runtime().instantiate(`(module (memory (export "mem") 3))`);
+  assert.equal(m.state.memories[0].buffer.byteLength, 6 * PAGE_SIZE);
+  assert.equal(m.exportedMemory("mem")!.buffer.byteLength, 3 * PAGE_SIZE);
+});
