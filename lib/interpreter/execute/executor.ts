@@ -183,8 +183,18 @@ export const DEFAULT_STRUCTURED_HEAT = 200;
  */
 export const STRUCTURED_CALLS_PER_BYTE = 20;
 
-/** See {@link STRUCTURED_CALLS_PER_BYTE}. */
-export const JS_TIER_HEAT_PER_BYTE = 60;
+/**
+ * See {@link STRUCTURED_CALLS_PER_BYTE}: 20 more entries and backward
+ * branches per byte on V8, 60 on JavaScriptCore (Bun), whose optimising
+ * compilers take longer over big functions. Once loops could be entered
+ * mid-call (loop entries), 20 rather than 60 took `coremark_like` from 2.28
+ * to 1.72 s on Deno, the yosys counter from 5.5 to 4.7 s and flite from 1.56
+ * to 1.49 s, with the yosys ALU unchanged; on Bun it made malloc_churn 12%
+ * and the ALU 6% slower (2 interleaved runs each, 5 December 2026).
+ */
+export const JS_TIER_HEAT_PER_BYTE = typeof (globalThis as { Bun?: unknown }).Bun === "undefined"
+  ? 20
+  : 60;
 
 /**
  * Default size of the wasm call stack, in bytes (64 MiB): every frame's
