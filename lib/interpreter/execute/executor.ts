@@ -123,6 +123,8 @@ function compileHot(
       for (let i = 0; i < entries.length; i += 2) {
         if (entries[i] === pc) {
           if (loopEntry(fn, entries[i + 1]) !== null) return ENTER_LOOP;
+          // The structured tier cannot compile this loop's entry: no more waiting for one.
+          plan.loopMisses = LOOP_ENTRY_PATIENCE;
           break;
         }
       }
