@@ -8,7 +8,7 @@
  */
 
 import { setJsTierMaxWords } from "../../lib/interpreter/js_tier/js_tier.ts";
-import { useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
+import { useLoopEntries, useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
 import { type Module, Runtime, type RuntimeConfig, WasmException } from "../../mod.ts";
 import type { ModuleIR } from "./module_ir.ts";
 import { F32, F64, I32, I64 } from "./op_pools.ts";
@@ -20,16 +20,22 @@ export const OUR_MODES = [
   "second-call",
   "register",
   "loops",
+  "loop-entry",
   "fuel",
   "metered-interpret",
   "metered-eager",
+  "metered-loop-entry",
 ] as const;
 /**
  * The "metered" modes give each call a small fuel budget: out-of-fuel traps
  * and the fuel left must be the same in every tier, so they are compared
  * with each other (not with the unmetered modes).
  */
-export const METERED_MODES: readonly OurMode[] = ["metered-interpret", "metered-eager"];
+export const METERED_MODES: readonly OurMode[] = [
+  "metered-interpret",
+  "metered-eager",
+  "metered-loop-entry",
+];
 /** One of {@link OUR_MODES}. */
 export type OurMode = typeof OUR_MODES[number];
 
@@ -176,13 +182,17 @@ function runtimeFor(mode: OurMode): Runtime {
     "second-call": { jsTier: 2 },
     register: { jsTier: 1 },
     loops: { jsTier: 1 },
+    "loop-entry": { jsTier: 1 },
     fuel: { jsTier: 1, fuel: true },
     "metered-interpret": { jsTier: false, fuel: true },
     "metered-eager": { jsTier: 1, fuel: true },
+    "metered-loop-entry": { jsTier: 1, fuel: true },
   };
   // A small stack: generated code nests at most ~100 calls, and the recursion bomb ends sooner.
   const runtime = new Runtime({ ...configs[mode], maxStackBytes: 1 << 20 });
-  return mode === "register" || mode === "loops" ? useRegisterTierOnly(runtime) : runtime;
+  if (mode === "register" || mode === "loops") return useRegisterTierOnly(runtime);
+  // Calls interpreted, taken over by the structured tier at their loops (loop entries).
+  return mode === "loop-entry" || mode === "metered-loop-entry" ? useLoopEntries(runtime) : runtime;
 }
 
 /** A call that runs longer than this in our engine is reported as a hang. */
