@@ -97,7 +97,11 @@ export const DEFAULT_JS_TIER_HEAT = 1000;
  * only a call that keeps looping for {@link LONG_RUNNING} times as long
  * (a program's main loop) is worth compiling twice. (Compiling every
  * function that loops a thousand times made large programs slower than
- * interpreting them on JavaScriptCore.)
+ * interpreting them on JavaScriptCore.) Such a call is then taken over by
+ * the structured tier at a loop entry when `pc`, the backward branch's
+ * target, is one (the answer is {@link ENTER_LOOP}); at other backward
+ * branches it is asked again, up to {@link LOOP_ENTRY_PATIENCE} times,
+ * before the register-code tier compiles the function instead.
  */
 function compileHot(
   cf: CompiledFunction,
