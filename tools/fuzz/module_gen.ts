@@ -101,7 +101,9 @@ export function generateModule(
   }
 
   const memoryPages = rnd.weighted([1, 12, 4]);
-  const memoryMax = rnd.chance(0.5) ? memoryPages + rnd.int(3) : undefined;
+  // Always a maximum: every call's observation copies the whole memory, and loops of
+  // memory.grow in a module without one (seed 833) grew it so far that one module took minutes.
+  const memoryMax = memoryPages + (rnd.chance(0.5) ? rnd.int(3) : 32);
   const tableSizes: [number, number] = [rnd.range(1, 10), rnd.range(0, 4)];
   const allFunctions = functionTypes.length;
   const elems: ModuleIR["elems"] = [];
