@@ -25,7 +25,7 @@ import { HostError } from "./host_error.ts";
 import { WasmException } from "../exceptions.ts";
 import { exceptionOf, findClause, land, newException } from "./unwind.ts";
 import { addTraceFrames, asTrap, MAX_TRACE_FRAMES } from "./trap_trace.ts";
-import { compileStructured, loopEntry, prepareStructured } from "../jit/compile.ts";
+import { compileStructured, type LoopEntry, loopEntry, prepareStructured } from "../jit/compile.ts";
 import { J, type JitHost } from "../jit/state.ts";
 import type { EntryAdapter } from "../jit/adapters.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
@@ -126,7 +126,8 @@ function compileHot(
     if (entries.length !== 0 && plan.factory !== false) {
       for (let i = 0; i < entries.length; i += 2) {
         if (entries[i] === pc) {
-          if (loopEntry(fn, entries[i + 1]) !== null) return ENTER_LOOP;
+          m.pendingLoop = loopEntry(fn, entries[i + 1]);
+          if (m.pendingLoop !== null) return ENTER_LOOP;
           // The structured tier cannot compile this loop's entry: no more waiting for one.
           plan.loopMisses = LOOP_ENTRY_PATIENCE;
           break;
@@ -505,18 +506,19 @@ export class Machine implements JitHost {
     this.#enterCompiled(fn.jitEntry!, base, depth, 0);
   }
 
+  /** The loop entry `compileHot` chose when it answered {@link ENTER_LOOP}. */
+  pendingLoop: LoopEntry | null = null;
+
   /**
-   * Runs the rest of the call of `fn` (at frame base `b`, `depth` frames
-   * deep), which is at the backward branch to loop header `pc`, in the
-   * structured tier's loop entry (see `generateFunction`); its results are
-   * then at `b`. False when it cannot (its frame does not fit in the stack
-   * left to compiled code): `run` goes on interpreting.
+   * Runs the rest of the call at frame base `b`, `depth` frames deep, which
+   * is at a backward branch to a loop header, in the structured tier's loop
+   * entry {@link pendingLoop} (see `generateFunction`); its results are then
+   * at `b`. False when it cannot (its frame does not fit in the stack left
+   * to compiled code): `run` goes on interpreting.
    */
-  #enterLoop(fn: FunctionInstance, b: number, depth: number, pc: number): boolean {
-    const entries = fn.code!.loopEntries;
-    let at = -1;
-    for (let i = 0; i < entries.length; i += 2) if (entries[i] === pc) at = entries[i + 1];
-    const entry = fn.loopEntries!.get(at)!;
+  #enterLoop(b: number, depth: number): boolean {
+    const entry = this.pendingLoop!;
+    this.pendingLoop = null;
     // A trap's trace names this frame once: the compiled code's catch adds it.
     this.#inLoopEntry = true;
     const entered = this.#enterCompiled(entry.enter, b, depth, entry.units);
@@ -3001,24 +3003,19 @@ export class Machine implements JitHost {
               : compileHot(cf, fn, this, pc));
           if (js === null) continue;
           if (js === ENTER_LOOP) {
-            if (!this.#enterLoop(fn, b, depth, pc)) {
+            if (!this.#enterLoop(b, depth)) {
               cf.jsHeat -= jsTierHeat;
               continue;
             }
-            // The call is done, its results at `b`: as `return` does.
-            R = this.R, F32 = this.F32, F64 = this.F64;
+            // The call is done, its results at `b`: its caller goes on, re-entered as after an
+            // interruption check (which reloads the caller's code, instance and memory).
             if (depth === 0) return DONE;
-            depth--;
-            fn = fns[depth];
-            pc = pcs[depth];
-            b = fps[depth];
-            code = fn.code!.code;
-            if (fn.instance !== inst) {
-              inst = fn.instance!;
-              globals = inst.globals;
-            }
-            mem = memoryView(inst);
-            continue;
+            this.fn = fns[depth - 1];
+            this.pc = pcs[depth - 1];
+            this.b = fps[depth - 1];
+            this.depth = depth - 1;
+            this.budget = budget;
+            return REENTER;
           }
           pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
           budget = this.budget;

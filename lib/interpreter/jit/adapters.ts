@@ -33,7 +33,8 @@ const I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 const interpreters = new Map<string, DirectFunction>();
 const hosts = new Map<string, DirectFunction>();
 
-const key = (type: FuncType) => `${type.params.join(",")}:${type.results.join(",")}`;
+const key = (type: { readonly params: readonly ValType[]; readonly results: readonly ValType[] }) =>
+  `${type.params.join(",")}:${type.results.join(",")}`;
 
 /** How many JS-level words (arguments) a value of type `t` takes: an i64 2, a v128 4. */
 function jsWords(t: ValType): number {
@@ -124,7 +125,7 @@ export function entryAdapter(
   code: DirectFunction,
   params: readonly ValType[] = type.params,
 ): EntryAdapter {
-  const signature = params === type.params ? key(type) : `${params.join(",")}:${type.results}`;
+  const signature = key({ params, results: type.results });
   let body = entryBodies.get(signature);
   if (body === undefined) {
     const args = readAll(params);
