@@ -6,6 +6,7 @@
  * @module
  */
 
+import { Errno, SysError } from "./errno.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { DenoFileSystem } from "./deno_fs.ts";
 import type { FileSystem } from "./fs.ts";
@@ -55,11 +56,14 @@ export async function hostAdapters(
   kind: HostKind | undefined = detectHost(),
 ): Promise<HostAdapters> {
   if (kind === "deno") {
-    // Deno's own API has no lutime; its node:fs has (used for symlinks' times only).
-    let lutimes: ((path: string, atime: number, mtime: number) => void) | undefined;
-    try {
-      lutimes = (await import("node:fs")).lutimesSync;
-    } catch { /* no node:fs here: symlink times stay ENOTSUP */ }
+    // Deno's own API has no lutime; its node:fs has (used for symlinks' times only). Loaded on
+    // the first use: `globalThis.process` and node:fs cost Deno ~40 ms to set up, at every start.
+    let nodeLutimes: ((path: string, atime: number, mtime: number) => void) | undefined;
+    const lutimes = (path: string, atime: number, mtime: number) => {
+      nodeLutimes ??= nodeBuiltinFs()?.lutimesSync;
+      if (nodeLutimes === undefined) throw new SysError(Errno.ENOTSUP);
+      nodeLutimes(path, atime, mtime);
+    };
     return {
       kind,
       directory: (root, options) => new DenoFileSystem(root, { ...options, lutimes }),
@@ -83,4 +87,18 @@ export async function hostAdapters(
     };
   }
   throw new Error("no host file system or stdio API here (neither Deno nor node:fs)");
+}
+
+/** The host's `node:fs`, loaded synchronously (`process.getBuiltinModule`), if it has one. */
+function nodeBuiltinFs():
+  | { lutimesSync(path: string, atime: number, mtime: number): void }
+  | undefined {
+  const g = globalThis as {
+    process?: { getBuiltinModule?(name: string): unknown };
+  };
+  try {
+    return g.process?.getBuiltinModule?.("node:fs") as ReturnType<typeof nodeBuiltinFs>;
+  } catch {
+    return undefined;
+  }
 }
