@@ -65,7 +65,14 @@ export class CompiledModule {
   /** Globals the module exports, by export name. */
   readonly exportedGlobals: ReadonlyMap<string, GlobalDefinition>;
   /** Every custom section, in module order (the `name` section included). */
-  readonly customSections: readonly CustomSectionData[];
+  get customSections(): readonly CustomSectionData[] {
+    // Copied on first use: debug sections can be megabytes that most embedders never read.
+    return this.#customSections ??= Object.freeze(this.decoded.customSections.map((s) => ({
+      name: s.name,
+      data: this.decoded.bytes.slice(s.start, s.end),
+    })));
+  }
+  #customSections: readonly CustomSectionData[] | undefined;
 
   /** @internal The decoded module. */
   readonly decoded: WasmModule;
@@ -104,10 +111,6 @@ export class CompiledModule {
     this.exportedTables = exported(defs.tables);
     this.importedGlobals = imported(defs.globals);
     this.exportedGlobals = exported(defs.globals);
-    this.customSections = Object.freeze(decoded.customSections.map((s) => ({
-      name: s.name,
-      data: decoded.bytes.slice(s.start, s.end),
-    })));
   }
 
   /**
