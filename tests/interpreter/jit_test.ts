@@ -437,31 +437,48 @@ test("metered code charges the same fuel in the structured tier, and runs out at
   }
 });
 
-test("a function too big for the structured tier gets the register-code tier once its size is repaid", async () => {
-  // About 14 KB of wasm before a loop: over the structured tier's size limit.
-  const prefix = "(global.set $g (i32.add (global.get $g) (i32.const 300)))\n".repeat(1500);
-  const runtime = new Runtime({});
-  const compiled = await runtime.compileModule(`(module
+/** A function with `repeats` × 8 bytes of straight-line code before a loop of `n` turns. */
+function paddedLoop(repeats: number): string {
+  const prefix = "(global.set $g (i32.add (global.get $g) (i32.const 300)))\n".repeat(repeats);
+  return `(module
     (global $g (mut i32) (i32.const 0))
     (func (export "big") (param $n i32) (result i32)
       ${prefix}
       (loop $l
         (global.set $g (i32.add (global.get $g) (local.get $n)))
         (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-      (global.get $g)))`);
+      (global.get $g)))`;
+}
+
+test("a function too big for the structured tier gets the register-code tier once its size is repaid", async () => {
+  // About 44 KB of wasm before a loop: over the structured tier's size limit.
+  const repeats = 5500;
+  const runtime = new Runtime({});
+  const compiled = await runtime.compileModule(paddedLoop(repeats));
   const module = await runtime.instantiateModule(compiled);
   const big = module.exportedFunction("big")!;
   const expected = (n: number) =>
-    Number(BigInt.asIntN(32, 450000n + BigInt(n) * BigInt(n + 1) / 2n));
+    Number(BigInt.asIntN(32, BigInt(300 * repeats) + BigInt(n) * BigInt(n + 1) / 2n));
   // The tier's heat is 1,000 plus 20 (on Bun 60) per byte of the body: 5,000 iterations are not
   // enough.
   assert.deepEqual(big.call(5000), [expected(5000)]);
   assert.equal(compiled.code[0].js, null);
-  // One call looping past 1,000 + 60 × ~14,000: compiled during that call.
+  // One call looping past 1,000 + 60 × ~44,000: compiled during that call.
   // $g keeps what the first call added.
-  assert.deepEqual(big.call(900_000), [expected(900_000) + expected(5000) | 0]);
+  const n = 3_000_000;
+  assert.ok(n > 1000 + 60 * compiled.code[0].bodyBytes);
+  assert.deepEqual(big.call(n), [expected(n) + expected(5000) | 0]);
   assert.notEqual(compiled.code[0].js, null);
   assert.equal(compiled.code[0].structured?.factory, false);
+});
+
+test("a 20 KB function is compiled by the structured tier", async () => {
+  const runtime = new Runtime({ jsTier: 1 });
+  const compiled = await runtime.compileModule(paddedLoop(2500));
+  assert.ok(compiled.code[0].bodyBytes > 19_000, `${compiled.code[0].bodyBytes}`);
+  const big = (await runtime.instantiateModule(compiled)).exportedFunction("big")!;
+  assert.deepEqual(big.call(10), [300 * 2500 + 55]);
+  assert.ok(compiled.code[0].structured?.factory, "the structured tier compiled it");
 });
 
 test("the default policy compiles a bigger function after more calls; a jsTier count does not", async () => {

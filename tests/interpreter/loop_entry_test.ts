@@ -7,6 +7,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { type Module, Runtime, RuntimeError } from "../../mod.ts";
 import { useLoopEntries } from "../../lib/runtime/runtime.ts";
+import {
+  DEFAULT_JS_TIER_HEAT,
+  JS_TIER_HEAT_PER_BYTE,
+} from "../../lib/interpreter/execute/executor.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { codegenModule, generateFunction } from "../../lib/interpreter/jit/codegen.ts";
 import { J } from "../../lib/interpreter/jit/state.ts";
@@ -235,4 +239,31 @@ test("by default a long-running call is entered at its loop, with the interprete
     interp.exportedFunction("elseLoop")!.call(n),
   );
   assert.ok(entered(tiered, INDEX.elseLoop), "a call looping millions of times is entered");
+});
+
+test("a call of a function called at most twice is entered once it loops its heat again; others wait longer", async () => {
+  // count(n): one loop, n turns. Its heat: 1,000 plus JS_TIER_HEAT_PER_BYTE per byte.
+  const source = `(module (global $g (mut i32) (i32.const 0))
+    (func (export "count") (param $n i32) (result i32)
+      (loop $l
+        (global.set $g (i32.add (global.get $g) (local.get $n)))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (global.get $g)))`;
+  const runtime = new Runtime();
+  const compiled = await runtime.compileModule(source);
+  const heat = DEFAULT_JS_TIER_HEAT + JS_TIER_HEAT_PER_BYTE * compiled.code[0].bodyBytes;
+  // Past twice its heat, below its heat plus the 50,000 branches a much-called function waits.
+  const turns = 2 * heat + 1_000;
+  assert.ok(turns < heat + 50_000, `${turns}`);
+  const first = await runtime.instantiateModule(compiled);
+  const sum = (n: number) => n * (n + 1) / 2 | 0;
+  assert.deepEqual(first.exportedFunction("count")!.call(turns), [sum(turns)]);
+  assert.ok(entered(first, 0), "the first call is entered at its loop");
+
+  // Three short calls first: the fourth call's heat is not its own, so it is not entered.
+  const other = await new Runtime().instantiate(source);
+  const count = other.exportedFunction("count")!;
+  for (let i = 0; i < 3; i++) count.call(10);
+  assert.deepEqual(count.call(turns), [(sum(turns) + 3 * sum(10)) | 0]);
+  assert.ok(!entered(other, 0), "a fourth call looping as long is not entered");
 });

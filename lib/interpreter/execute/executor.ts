@@ -95,7 +95,9 @@ export const DEFAULT_JS_TIER_HEAT = 1000;
  * A function that the structured tier will compile (in a synchronous call)
  * gets that tier from its next call on, and this call goes on interpreted:
  * only a call that keeps looping for {@link LONG_RUNNING} times as long
- * (a program's main loop) is worth compiling twice. (Compiling every
+ * (a program's main loop) is worth compiling twice; for a function called
+ * at most {@link FEW_CALLS} times, whose heat came from this call, as long
+ * as its heat again. (Compiling every
  * function that loops a thousand times made large programs slower than
  * interpreting them on JavaScriptCore.) Such a call is then taken over by
  * the structured tier at a loop entry when `pc`, the backward branch's
@@ -116,14 +118,17 @@ function compileHot(
     if (
       !m.loopEntriesOnly && fn.jitHeat < m.structuredThreshold(cf) && prepareStructured(fn)
     ) {
+      // A function called once or twice whose loops got hot is looping in this very call (a
+      // program's main loop, a phase of it): as long again before its loop entry is compiled.
+      // Others got hot over many calls: this one must show that it runs long.
+      cf.jsHeat = fn.jitHeat <= FEW_CALLS ? 0 : -LONG_RUNNING * m.jsTierHeat;
       fn.jitHeat = m.structuredThreshold(cf);
-      cf.jsHeat = -LONG_RUNNING * m.jsTierHeat;
       return null;
     }
     // Still looping: the rest of this call runs in the structured tier, entered at the header
     // of an outermost loop (the next backward branch to one, if this is not one).
     const entries = cf.loopEntries;
-    if (entries.length !== 0 && plan.factory !== false) {
+    if (entries.length !== 0 && plan.factory !== false && cf.bodyBytes <= MAX_LOOP_ENTRY_BYTES) {
       for (let i = 0; i < entries.length; i += 2) {
         if (entries[i] === pc) {
           m.pendingLoop = loopEntry(fn, entries[i + 1]);
@@ -152,6 +157,16 @@ function compileHot(
  * register-code tier) too.
  */
 const LONG_RUNNING = 50;
+
+/** Calls of a function (this one included) after which its loops' heat is taken to come from one call. */
+const FEW_CALLS = 2;
+
+/**
+ * The largest function body (bytes of wasm) that gets loop entries: a loop
+ * entry is a second compilation of the function, and JavaScriptCore keeps
+ * hundreds of megabytes for those of the yosys ALU's 12–40 KB functions.
+ */
+const MAX_LOOP_ENTRY_BYTES = 12_000;
 
 /**
  * `compileHot`'s answer where the structured tier takes over the call at the

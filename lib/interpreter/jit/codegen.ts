@@ -198,7 +198,7 @@ interface Deferred {
 }
 
 /** Function bodies larger than this (bytes of wasm) stay with the register-code tiers. */
-const MAX_BODY_BYTES = 12_000;
+const MAX_BODY_BYTES = 40_000;
 
 /** Most nested blocks, loops and ifs the tier compiles. */
 const MAX_NESTING = 200;
