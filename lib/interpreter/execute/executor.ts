@@ -644,9 +644,60 @@ export class Machine implements JitHost {
 
   private runUntilStopped(): number {
     let status: number;
-    do status = this.run(); while (status === REENTER);
+    do {
+      // A call from the host (or a re-entry) may start in the JavaScript tier too, unless the
+      // budget is spent (after a suspension it is below 1: the interrupt check comes first).
+      if (this.jsTierHeat >= 0 && this.budget > 0) {
+        try {
+          this.#startInJs();
+        } catch (e) {
+          this.#thrownAtStart = true;
+          this.#startError = e;
+        }
+      }
+      status = this.run();
+    } while (status === REENTER);
     return status;
   }
+
+  /**
+   * Runs the current frame's register-code tier code, if it has some (or
+   * gets some now), up to its next call, return or interruption; `run`
+   * goes on from there (and handles what it throws, see
+   * {@link thrownAtStart}). Outside `run`, whose optimised code V8 threw
+   * away when it first came to this (code without type feedback), and
+   * spent ~0.4 s optimising again, several times in one yosys run.
+   */
+  #startInJs(): void {
+    const fn = this.fn!;
+    const cf = fn.code!;
+    const js = cf.js ??
+      (++cf.jsHeat < this.jsTierHeat + this.jsTierPerByte * cf.bodyBytes
+        ? null
+        : compileHot(cf, fn, this, -1));
+    if (js === null) return;
+    const inst = fn.instance!;
+    this.pc = js(
+      this,
+      fn,
+      this.R,
+      this.F32,
+      this.F64,
+      memoryView(inst),
+      inst.globals,
+      inst,
+      this.refs,
+      cf.code,
+      this.b,
+      this.pc,
+      this.budget,
+      this.depth,
+    );
+  }
+
+  /** {@link startInJs} threw {@link startError}, which `run` throws again in its frame. */
+  #thrownAtStart = false;
+  #startError: unknown = undefined;
 
   /** The interpreter loop, from the state saved in `fn`, `pc`, `b` and `depth`. */
   private run(): number {
@@ -657,6 +708,13 @@ export class Machine implements JitHost {
     // Outside the `try`: a handler of a thrown exception may be in this frame.
     let b = this.b;
     try {
+      if (this.#thrownAtStart) {
+        // Thrown by #startInJs: handled here, as if thrown by this frame's code.
+        this.#thrownAtStart = false;
+        const e = this.#startError;
+        this.#startError = undefined;
+        throw e;
+      }
       let code = fn.code!.code;
       let inst = fn.instance!;
       let mem = memoryView(inst);
@@ -668,25 +726,6 @@ export class Machine implements JitHost {
       const stackWords = this.stackWords;
       const structured = this.structuredHeat >= 0 && !this.asyncMode;
       const jsTierHeat = this.jsTierHeat, jsTierPerByte = this.jsTierPerByte;
-      // A call from the host (or a re-entry) may start in the JavaScript tier too, unless the
-      // budget is spent (after a suspension it is below 1: the interrupt check comes first).
-      if (jsTierHeat >= 0 && budget > 0) {
-        const cf = fn.code!;
-        const js = cf.js ??
-          (++cf.jsHeat < jsTierHeat + jsTierPerByte * cf.bodyBytes
-            ? null
-            : compileHot(cf, fn, this, -1));
-        if (js !== null) {
-          pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
-          budget = this.budget;
-          b = this.b;
-          depth = this.depth;
-          pcs = this.framePcs, fps = this.frameBases;
-          // Its calls into the structured tier may have grown the registers or the memory.
-          R = this.R, F32 = this.F32, F64 = this.F64;
-          mem = memoryView(inst);
-        }
-      }
       for (;;) {
         // Cases end with `break` (next instruction) or `break interrupt`
         // (after a backward branch, a call, or a host call that suspended).
