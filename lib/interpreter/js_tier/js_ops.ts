@@ -220,10 +220,10 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [247, 0, "const n = @1;\nif ((m.fuel -= n) < 0) {\nm.fuel += n;\nthrow new RuntimeError(\"out of fuel\");\n}"], // consume_fuel
   [248, 0, "fn.listener?.enter(m, b);"], // listen_enter
   [249, 0, "fn.listener?.exit(m, b);"], // listen_exit
-  [250, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n === 0) {\nR[d] = lo;\nR[d + 1] = hi;\n} else if (n < 32) {\nR[d + 1] = (hi << n) | (lo >>> (32 - n));\nR[d] = lo << n;\n} else {\nR[d + 1] = lo << (n - 32);\nR[d] = 0;\n}"], // i64_shl_imm
-  [251, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n === 0) {\nR[d] = lo;\nR[d + 1] = hi;\n} else if (n < 32) {\nR[d] = (lo >>> n) | (hi << (32 - n));\nR[d + 1] = hi >> n;\n} else {\nR[d] = hi >> (n - 32);\nR[d + 1] = hi >> 31;\n}"], // i64_shr_s_imm
-  [252, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n === 0) {\nR[d] = lo;\nR[d + 1] = hi;\n} else if (n < 32) {\nR[d] = (lo >>> n) | (hi << (32 - n));\nR[d + 1] = hi >>> n;\n} else {\nR[d] = hi >>> (n - 32);\nR[d + 1] = 0;\n}"], // i64_shr_u_imm
-  [253, 0, "const x = b + @2, n = @3;\nconst u = n < 32 ? R[x] : R[x + 1], v = n < 32 ? R[x + 1] : R[x];\nconst k = n & 31, d = b + @1;\nif (k === 0) {\nR[d] = u;\nR[d + 1] = v;\n} else {\nR[d + 1] = (v << k) | (u >>> (32 - k));\nR[d] = (u << k) | (v >>> (32 - k));\n}"], // i64_rotl_imm
+  [250, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nconst c = n & 31, s = -(n >> 5);\nconst l = lo << c, h = (hi << c) | ((lo >>> 1) >>> (31 - c));\nR[d] = l & ~s;\nR[d + 1] = (h & ~s) | (l & s);"], // i64_shl_imm
+  [251, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nconst c = n & 31, s = -(n >> 5);\nconst l = (lo >>> c) | ((hi << 1) << (31 - c)), h = hi >> c;\nR[d] = (l & ~s) | (h & s);\nR[d + 1] = (h & ~s) | ((hi >> 31) & s);"], // i64_shr_s_imm
+  [252, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nconst c = n & 31, s = -(n >> 5);\nconst l = (lo >>> c) | ((hi << 1) << (31 - c)), h = hi >>> c;\nR[d] = (l & ~s) | (h & s);\nR[d + 1] = h & ~s;"], // i64_shr_u_imm
+  [253, 0, "const x = b + @2, n = @3;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nconst k = n & 31, s = -(n >> 5);\nconst u = (lo & ~s) | (hi & s), v = (hi & ~s) | (lo & s);\nR[d + 1] = (v << k) | ((u >>> 1) >>> (31 - k));\nR[d] = (u << k) | ((v >>> 1) >>> (31 - k));"], // i64_rotl_imm
   [254, 0, "R[b + @1] = mem.getInt32(\n((R[b + @2] + @3) >>> 0) + (@4 >>> 0),\ntrue,\n);"], // load32_ai
   [255, 0, "const ea = ((R[b + @2] + @3) >>> 0) + (@4 >>> 0);\nconst lo = mem.getInt32(ea, true), hi = mem.getInt32(ea + 4, true);\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // load64_ai
   [256, 0, "R[b + @1] = mem.getUint8(\n((R[b + @2] + @3) >>> 0) + (@4 >>> 0),\n);"], // load8_u_ai
