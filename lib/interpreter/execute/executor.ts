@@ -40,10 +40,7 @@ import { INV_2_32, JS_SCOPE, memoryView, SIGN } from "../js_tier/scope.ts";
 import { executeRare } from "./rare_ops.ts";
 import { growMemory } from "./other_memories.ts";
 import { executeSimd } from "../simd/simd.ts";
-import { floatBinary, floatUnary } from "../simd/simd_float.ts";
-import { intBinary, intUnary } from "../simd/simd_int.ts";
 import { runSimdOp } from "../simd/simd_ops.ts";
-import { narrowS16, narrowS8, narrowU16, narrowU8 } from "../simd/simd_words.ts";
 import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "../numeric/i32.ts";
 import {
   clz64,
@@ -2020,28 +2017,6 @@ export class Machine implements JitHost {
               pc += 2;
               break;
             }
-            case 369 /* canon_f32x4 */: {
-              const d = b + code[pc + 1];
-              if (F32[d] !== F32[d]) R[d] = 0x7fc00000;
-              if (F32[d + 1] !== F32[d + 1]) R[d + 1] = 0x7fc00000;
-              if (F32[d + 2] !== F32[d + 2]) R[d + 2] = 0x7fc00000;
-              if (F32[d + 3] !== F32[d + 3]) R[d + 3] = 0x7fc00000;
-              pc += 2;
-              break;
-            }
-            case 370 /* canon_f64x2 */: {
-              const d = b + code[pc + 1];
-              if (F64[d >> 1] !== F64[d >> 1]) {
-                R[d] = 0;
-                R[d + 1] = 0x7ff80000;
-              }
-              if (F64[(d >> 1) + 1] !== F64[(d >> 1) + 1]) {
-                R[d + 2] = 0;
-                R[d + 3] = 0x7ff80000;
-              }
-              pc += 2;
-              break;
-            }
 
             case 248 /* listen_enter */:
               fn.listener?.enter(this, b);
@@ -2424,17 +2399,6 @@ export class Machine implements JitHost {
               pc += 8;
               break;
             }
-            case 351 /* f32x4_mul_load */: {
-              const ea = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
-              const q3 = mem.getFloat32(ea + 12, true); // the bounds check, before any write
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              F32[d] = F32[x] * mem.getFloat32(ea, true);
-              F32[d + 1] = F32[x + 1] * mem.getFloat32(ea + 4, true);
-              F32[d + 2] = F32[x + 2] * mem.getFloat32(ea + 8, true);
-              F32[d + 3] = F32[x + 3] * q3;
-              pc += 6;
-              break;
-            }
             case 352 /* f64_mul_load2 */:
               F64[(b + code[pc + 1]) >> 1] = mem.getFloat64(
                 ((R[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0),
@@ -2453,128 +2417,6 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
               pc += 5;
               break;
-            case 267 /* v128_load8x8_s */: {
-              const ea = ((R[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
-              // DataView reads are the bounds check; a trap leaves memory untouched.
-              const hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);
-              const d = b + code[pc + 1];
-              R[d] = (((lo << 24) >> 24) & 0xffff) | (((lo << 16) >> 24) << 16);
-              R[d + 1] = (((lo << 8) >> 24) & 0xffff) | ((lo >> 24) << 16);
-              R[d + 2] = (((hi << 24) >> 24) & 0xffff) | (((hi << 16) >> 24) << 16);
-              R[d + 3] = (((hi << 8) >> 24) & 0xffff) | ((hi >> 24) << 16);
-              pc += 5;
-              break;
-            }
-            case 268 /* v128_load8x8_u */: {
-              const ea = ((R[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
-              const hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);
-              const d = b + code[pc + 1];
-              R[d] = (lo & 0xff) | ((lo & 0xff00) << 8);
-              R[d + 1] = ((lo >>> 16) & 0xff) | ((lo >>> 8) & 0xff0000);
-              R[d + 2] = (hi & 0xff) | ((hi & 0xff00) << 8);
-              R[d + 3] = ((hi >>> 16) & 0xff) | ((hi >>> 8) & 0xff0000);
-              pc += 5;
-              break;
-            }
-            case 269 /* v128_and */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              R[d] = R[x] & R[y];
-              R[d + 1] = R[x + 1] & R[y + 1];
-              R[d + 2] = R[x + 2] & R[y + 2];
-              R[d + 3] = R[x + 3] & R[y + 3];
-              pc += 4;
-              break;
-            }
-            case 270 /* v128_or */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              R[d] = R[x] | R[y];
-              R[d + 1] = R[x + 1] | R[y + 1];
-              R[d + 2] = R[x + 2] | R[y + 2];
-              R[d + 3] = R[x + 3] | R[y + 3];
-              pc += 4;
-              break;
-            }
-            case 271 /* v128_xor */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              R[d] = R[x] ^ R[y];
-              R[d + 1] = R[x + 1] ^ R[y + 1];
-              R[d + 2] = R[x + 2] ^ R[y + 2];
-              R[d + 3] = R[x + 3] ^ R[y + 3];
-              pc += 4;
-              break;
-            }
-            case 272 /* v128_andnot */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              R[d] = R[x] & ~R[y];
-              R[d + 1] = R[x + 1] & ~R[y + 1];
-              R[d + 2] = R[x + 2] & ~R[y + 2];
-              R[d + 3] = R[x + 3] & ~R[y + 3];
-              pc += 4;
-              break;
-            }
-            case 273 /* i8x16_add */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                R[d + i] = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);
-              }
-              pc += 4;
-              break;
-            }
-            case 274 /* i8x16_sub */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                R[d + i] = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);
-              }
-              pc += 4;
-              break;
-            }
-            case 275 /* i16x8_add */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                R[d + i] = ((p & 0x7fff7fff) + (q & 0x7fff7fff)) ^ ((p ^ q) & -0x7fff8000);
-              }
-              pc += 4;
-              break;
-            }
-            case 276 /* i16x8_sub */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                R[d + i] = ((p | -0x7fff8000) - (q & 0x7fff7fff)) ^ ((p ^ ~q) & -0x7fff8000);
-              }
-              pc += 4;
-              break;
-            }
-            case 277 /* i16x8_mul */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                R[d + i] = (Math.imul(p >> 16, q >> 16) << 16) | (Math.imul(p, q) & 0xffff);
-              }
-              pc += 4;
-              break;
-            }
-            case 278 /* i32x4_add */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              R[d] = (R[x] + R[y]) | 0;
-              R[d + 1] = (R[x + 1] + R[y + 1]) | 0;
-              R[d + 2] = (R[x + 2] + R[y + 2]) | 0;
-              R[d + 3] = (R[x + 3] + R[y + 3]) | 0;
-              pc += 4;
-              break;
-            }
-            case 279 /* i32x4_sub */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              R[d] = (R[x] - R[y]) | 0;
-              R[d + 1] = (R[x + 1] - R[y + 1]) | 0;
-              R[d + 2] = (R[x + 2] - R[y + 2]) | 0;
-              R[d + 3] = (R[x + 3] - R[y + 3]) | 0;
-              pc += 4;
-              break;
-            }
             case 280 /* i32x4_mul */: {
               const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
               R[d] = Math.imul(R[x], R[y]);
@@ -2585,135 +2427,7 @@ export class Machine implements JitHost {
               break;
             }
             // f32 lanes: one rounding of the double result is exact, as for f32.add and friends.
-            case 295 /* f32x4_add */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              F32[d] = F32[x] + F32[y];
-              F32[d + 1] = F32[x + 1] + F32[y + 1];
-              F32[d + 2] = F32[x + 2] + F32[y + 2];
-              F32[d + 3] = F32[x + 3] + F32[y + 3];
-              pc += 4;
-              break;
-            }
-            case 296 /* f32x4_sub */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              F32[d] = F32[x] - F32[y];
-              F32[d + 1] = F32[x + 1] - F32[y + 1];
-              F32[d + 2] = F32[x + 2] - F32[y + 2];
-              F32[d + 3] = F32[x + 3] - F32[y + 3];
-              pc += 4;
-              break;
-            }
-            case 297 /* f32x4_mul */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              F32[d] = F32[x] * F32[y];
-              F32[d + 1] = F32[x + 1] * F32[y + 1];
-              F32[d + 2] = F32[x + 2] * F32[y + 2];
-              F32[d + 3] = F32[x + 3] * F32[y + 3];
-              pc += 4;
-              break;
-            }
-            case 298 /* f32x4_div */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              F32[d] = F32[x] / F32[y];
-              F32[d + 1] = F32[x + 1] / F32[y + 1];
-              F32[d + 2] = F32[x + 2] / F32[y + 2];
-              F32[d + 3] = F32[x + 3] / F32[y + 3];
-              pc += 4;
-              break;
-            }
-            case 299 /* f64x2_add */: {
-              const d = (b + code[pc + 1]) >> 1,
-                x = (b + code[pc + 2]) >> 1,
-                y = (b + code[pc + 3]) >> 1;
-              F64[d] = F64[x] + F64[y];
-              F64[d + 1] = F64[x + 1] + F64[y + 1];
-              pc += 4;
-              break;
-            }
-            case 300 /* f64x2_sub */: {
-              const d = (b + code[pc + 1]) >> 1,
-                x = (b + code[pc + 2]) >> 1,
-                y = (b + code[pc + 3]) >> 1;
-              F64[d] = F64[x] - F64[y];
-              F64[d + 1] = F64[x + 1] - F64[y + 1];
-              pc += 4;
-              break;
-            }
-            case 301 /* f64x2_mul */: {
-              const d = (b + code[pc + 1]) >> 1,
-                x = (b + code[pc + 2]) >> 1,
-                y = (b + code[pc + 3]) >> 1;
-              F64[d] = F64[x] * F64[y];
-              F64[d + 1] = F64[x + 1] * F64[y + 1];
-              pc += 4;
-              break;
-            }
-            case 302 /* f64x2_div */: {
-              const d = (b + code[pc + 1]) >> 1,
-                x = (b + code[pc + 2]) >> 1,
-                y = (b + code[pc + 3]) >> 1;
-              F64[d] = F64[x] / F64[y];
-              F64[d + 1] = F64[x + 1] / F64[y + 1];
-              pc += 4;
-              break;
-            }
 
-            case 330 /* i16x8_add_load8x8_s */: {
-              const ea = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
-              const hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              const q0 = (((lo << 24) >> 24) & 0xffff) | (((lo << 16) >> 24) << 16);
-              const q1 = (((lo << 8) >> 24) & 0xffff) | ((lo >> 24) << 16);
-              const q2 = (((hi << 24) >> 24) & 0xffff) | (((hi << 16) >> 24) << 16);
-              const q3 = (((hi << 8) >> 24) & 0xffff) | ((hi >> 24) << 16);
-              const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
-              R[d] = ((p0 & 0x7fff7fff) + (q0 & 0x7fff7fff)) ^ ((p0 ^ q0) & -0x7fff8000);
-              R[d + 1] = ((p1 & 0x7fff7fff) + (q1 & 0x7fff7fff)) ^ ((p1 ^ q1) & -0x7fff8000);
-              R[d + 2] = ((p2 & 0x7fff7fff) + (q2 & 0x7fff7fff)) ^ ((p2 ^ q2) & -0x7fff8000);
-              R[d + 3] = ((p3 & 0x7fff7fff) + (q3 & 0x7fff7fff)) ^ ((p3 ^ q3) & -0x7fff8000);
-              pc += 6;
-              break;
-            }
-            case 331 /* i16x8_add_load8x8_u */: {
-              const ea = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
-              const hi = mem.getInt32(ea + 4, true), lo = mem.getInt32(ea, true);
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              // The loaded lanes' top bits are 0, so the lane add is ((p & low bits) + q) ^ (p's top bits).
-              const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
-              R[d] = ((p0 & 0x7fff7fff) + ((lo & 0xff) | ((lo & 0xff00) << 8))) ^
-                (p0 & -0x7fff8000);
-              R[d + 1] = ((p1 & 0x7fff7fff) + (((lo >>> 16) & 0xff) | ((lo >>> 8) & 0xff0000))) ^
-                (p1 & -0x7fff8000);
-              R[d + 2] = ((p2 & 0x7fff7fff) + ((hi & 0xff) | ((hi & 0xff00) << 8))) ^
-                (p2 & -0x7fff8000);
-              R[d + 3] = ((p3 & 0x7fff7fff) + (((hi >>> 16) & 0xff) | ((hi >>> 8) & 0xff0000))) ^
-                (p3 & -0x7fff8000);
-              pc += 6;
-              break;
-            }
-            case 354 /* i16x8_add2_load8x8_u */: {
-              const ea1 = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
-              const ea2 = ((R[b + code[pc + 6]] + code[pc + 7]) >>> 0) + (code[pc + 8] >>> 0);
-              const hi1 = mem.getInt32(ea1 + 4, true), lo1 = mem.getInt32(ea1, true);
-              const hi2 = mem.getInt32(ea2 + 4, true), lo2 = mem.getInt32(ea2, true);
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              // Two u8 lanes sum to at most 510: the top bits stay 0, as in i16x8_add_load8x8_u.
-              const q0 = ((lo1 & 0xff) | ((lo1 & 0xff00) << 8)) +
-                ((lo2 & 0xff) | ((lo2 & 0xff00) << 8));
-              const q1 = (((lo1 >>> 16) & 0xff) | ((lo1 >>> 8) & 0xff0000)) +
-                (((lo2 >>> 16) & 0xff) | ((lo2 >>> 8) & 0xff0000));
-              const q2 = ((hi1 & 0xff) | ((hi1 & 0xff00) << 8)) +
-                ((hi2 & 0xff) | ((hi2 & 0xff00) << 8));
-              const q3 = (((hi1 >>> 16) & 0xff) | ((hi1 >>> 8) & 0xff0000)) +
-                (((hi2 >>> 16) & 0xff) | ((hi2 >>> 8) & 0xff0000));
-              const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
-              R[d] = ((p0 & 0x7fff7fff) + q0) ^ (p0 & -0x7fff8000);
-              R[d + 1] = ((p1 & 0x7fff7fff) + q1) ^ (p1 & -0x7fff8000);
-              R[d + 2] = ((p2 & 0x7fff7fff) + q2) ^ (p2 & -0x7fff8000);
-              R[d + 3] = ((p3 & 0x7fff7fff) + q3) ^ (p3 & -0x7fff8000);
-              pc += 9;
-              break;
-            }
             case 355 /* i32x4_extend_low_i16x8_u_mul */:
             case 356 /* i32x4_extend_high_i16x8_u_mul */:
             case 361 /* i32x4_extend_low_i16x8_u_mul_shr_u */:
@@ -2730,212 +2444,6 @@ export class Machine implements JitHost {
               R[d + 2] = Math.imul(q & 0xffff, y2) >>> c;
               R[d + 3] = Math.imul(q >>> 16, y3) >>> c;
               pc += op >= 361 ? 5 : 4;
-              break;
-            }
-            case 284 /* i32x4_shl */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              const c = R[b + code[pc + 3]];
-              R[d] = R[x] << c;
-              R[d + 1] = R[x + 1] << c;
-              R[d + 2] = R[x + 2] << c;
-              R[d + 3] = R[x + 3] << c;
-              pc += 4;
-              break;
-            }
-            case 285 /* i32x4_shr_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              const c = R[b + code[pc + 3]];
-              R[d] = R[x] >> c;
-              R[d + 1] = R[x + 1] >> c;
-              R[d + 2] = R[x + 2] >> c;
-              R[d + 3] = R[x + 3] >> c;
-              pc += 4;
-              break;
-            }
-            case 286 /* i32x4_shr_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              const c = R[b + code[pc + 3]];
-              R[d] = R[x] >>> c;
-              R[d + 1] = R[x + 1] >>> c;
-              R[d + 2] = R[x + 2] >>> c;
-              R[d + 3] = R[x + 3] >>> c;
-              pc += 4;
-              break;
-            }
-            case 287 /* i32x4_extend_low_i16x8_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              // Both source words first: the result may overwrite them.
-              const p = R[x], q = R[x + 1];
-              R[d] = (p << 16) >> 16;
-              R[d + 1] = p >> 16;
-              R[d + 2] = (q << 16) >> 16;
-              R[d + 3] = q >> 16;
-              pc += 3;
-              break;
-            }
-            case 288 /* i32x4_extend_high_i16x8_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              // Both source words first: the result may overwrite them.
-              const p = R[x + 2], q = R[x + 3];
-              R[d] = (p << 16) >> 16;
-              R[d + 1] = p >> 16;
-              R[d + 2] = (q << 16) >> 16;
-              R[d + 3] = q >> 16;
-              pc += 3;
-              break;
-            }
-            case 289 /* i32x4_extend_low_i16x8_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              // Both source words first: the result may overwrite them.
-              const p = R[x], q = R[x + 1];
-              R[d] = p & 0xffff;
-              R[d + 1] = p >>> 16;
-              R[d + 2] = q & 0xffff;
-              R[d + 3] = q >>> 16;
-              pc += 3;
-              break;
-            }
-            case 290 /* i32x4_extend_high_i16x8_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              // Both source words first: the result may overwrite them.
-              const p = R[x + 2], q = R[x + 3];
-              R[d] = p & 0xffff;
-              R[d + 1] = p >>> 16;
-              R[d + 2] = q & 0xffff;
-              R[d + 3] = q >>> 16;
-              pc += 3;
-              break;
-            }
-            case 324 /* i8x16_narrow_i16x8_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              // Every source word before any write: the result may be either operand.
-              const x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];
-              const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
-              R[d] = narrowS8(x0, x1);
-              R[d + 1] = narrowS8(x2, x3);
-              R[d + 2] = narrowS8(y0, y1);
-              R[d + 3] = narrowS8(y2, y3);
-              pc += 4;
-              break;
-            }
-            case 304 /* i8x16_add_sat_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                const s = ((p & 0x7f7f7f7f) + (q & 0x7f7f7f7f)) ^ ((p ^ q) & -0x7f7f7f80);
-                // A carry out of a lane's top bit saturates it to all ones.
-                R[d + i] = s | ((((p & q) | ((p | q) & ~s)) & -0x7f7f7f80) >>> 7) * 0xff;
-              }
-              pc += 4;
-              break;
-            }
-            case 307 /* i8x16_avgr_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                R[d + i] = (p | q) - (((p ^ q) >>> 1) & 0x7f7f7f7f);
-              }
-              pc += 4;
-              break;
-            }
-            case 315 /* i32x4_dot_i16x8_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i], q = R[y + i];
-                R[d + i] =
-                  (Math.imul((p << 16) >> 16, (q << 16) >> 16) + Math.imul(p >> 16, q >> 16)) | 0;
-              }
-              pc += 4;
-              break;
-            }
-            case 317 /* i16x8_extadd_pairwise_i8x16_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2];
-              for (let i = 0; i < 4; i++) {
-                const p = R[x + i];
-                R[d + i] = ((p & 0xff) + ((p >>> 8) & 0xff)) |
-                  ((((p >>> 16) & 0xff) + (p >>> 24)) << 16);
-              }
-              pc += 3;
-              break;
-            }
-            case 320 /* i8x16_bitmask */: {
-              const x = b + code[pc + 2];
-              let bits = 0;
-              for (let i = 0; i < 4; i++) {
-                const w = R[x + i];
-                bits |=
-                  (((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8)) <<
-                  (4 * i);
-              }
-              R[b + code[pc + 1]] = bits;
-              pc += 3;
-              break;
-            }
-            case 358 /* i8x16_gt_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              for (let i = 0; i < 4; i++) {
-                // ltMaskU8(y, x) inline: bytewise y - x, then each byte's borrow widened to 0xff.
-                const p = R[y + i], q = R[x + i];
-                const diff = ((p | -0x7f7f7f80) - (q & 0x7f7f7f7f)) ^ ((p ^ ~q) & -0x7f7f7f80);
-                const borrow = ((~p & q) | (~(p ^ q) & diff)) & -0x7f7f7f80;
-                R[d + i] = borrow | (borrow - (borrow >>> 7));
-              }
-              pc += 4;
-              break;
-            }
-            case 325 /* i8x16_narrow_i16x8_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              // Every source word before any write: the result may be either operand.
-              const x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];
-              const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
-              R[d] = narrowU8(x0, x1);
-              R[d + 1] = narrowU8(x2, x3);
-              R[d + 2] = narrowU8(y0, y1);
-              R[d + 3] = narrowU8(y2, y3);
-              pc += 4;
-              break;
-            }
-            case 326 /* i16x8_narrow_i32x4_s */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              // Every source word before any write: the result may be either operand.
-              const x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];
-              const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
-              R[d] = narrowS16(x0, x1);
-              R[d + 1] = narrowS16(x2, x3);
-              R[d + 2] = narrowS16(y0, y1);
-              R[d + 3] = narrowS16(y2, y3);
-              pc += 4;
-              break;
-            }
-            case 327 /* i16x8_narrow_i32x4_u */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              // Every source word before any write: the result may be either operand.
-              const x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];
-              const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
-              R[d] = narrowU16(x0, x1);
-              R[d + 1] = narrowU16(x2, x3);
-              R[d + 2] = narrowU16(y0, y1);
-              R[d + 3] = narrowU16(y2, y3);
-              pc += 4;
-              break;
-            }
-            case 329 /* v128_store64_lane */: {
-              const ea = ((R[b + code[pc + 1]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
-              const s = b + code[pc + 2] + 2 * code[pc + 5];
-              mem.setInt32(ea + 4, R[s + 1], true); // the bounds check, before any write
-              mem.setInt32(ea, R[s], true);
-              pc += 6;
-              break;
-            }
-            case 233 /* v128_load */: {
-              const ea = ((R[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
-              const w3 = mem.getInt32(ea + 12, true); // the bounds check, before any write
-              const d = b + code[pc + 1];
-              R[d] = mem.getInt32(ea, true);
-              R[d + 1] = mem.getInt32(ea + 4, true);
-              R[d + 2] = mem.getInt32(ea + 8, true);
-              R[d + 3] = w3;
-              pc += 5;
               break;
             }
             case 235 /* v128_store */: {
@@ -2962,30 +2470,6 @@ export class Machine implements JitHost {
               pc = executeSimd(this, inst, code, pc, b);
               break;
             // The generic lane ops call their family's dispatcher directly.
-            case 243 /* v128_int_unary */:
-              intUnary(R, code[pc + 3], b + code[pc + 1], b + code[pc + 2]);
-              pc += 4;
-              break;
-            case 244 /* v128_int_binary */:
-              intBinary(R, code[pc + 4], b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-              pc += 5;
-              break;
-            case 245 /* v128_float_unary */:
-              floatUnary(R, F32, F64, code[pc + 3], b + code[pc + 1], b + code[pc + 2]);
-              pc += 4;
-              break;
-            case 246 /* v128_float_binary */:
-              floatBinary(
-                R,
-                F32,
-                F64,
-                code[pc + 4],
-                b + code[pc + 1],
-                b + code[pc + 2],
-                b + code[pc + 3],
-              );
-              pc += 5;
-              break;
             case 281 /* i16x8_shl */:
             case 282 /* i16x8_shr_s */:
             case 283 /* i16x8_shr_u */:
@@ -3011,7 +2495,57 @@ export class Machine implements JitHost {
             case 323 /* v128_any_true */:
             case 328 /* v128_store32_lane */:
             case 357 /* i8x16_lt_u */:
-              pc = runSimdOp(R, mem, code, pc, b);
+            case 369 /* canon_f32x4 */:
+            case 370 /* canon_f64x2 */:
+            case 351 /* f32x4_mul_load */:
+            case 267 /* v128_load8x8_s */:
+            case 268 /* v128_load8x8_u */:
+            case 269 /* v128_and */:
+            case 270 /* v128_or */:
+            case 271 /* v128_xor */:
+            case 272 /* v128_andnot */:
+            case 273 /* i8x16_add */:
+            case 274 /* i8x16_sub */:
+            case 275 /* i16x8_add */:
+            case 276 /* i16x8_sub */:
+            case 277 /* i16x8_mul */:
+            case 278 /* i32x4_add */:
+            case 279 /* i32x4_sub */:
+            case 295 /* f32x4_add */:
+            case 296 /* f32x4_sub */:
+            case 297 /* f32x4_mul */:
+            case 298 /* f32x4_div */:
+            case 299 /* f64x2_add */:
+            case 300 /* f64x2_sub */:
+            case 301 /* f64x2_mul */:
+            case 302 /* f64x2_div */:
+            case 330 /* i16x8_add_load8x8_s */:
+            case 331 /* i16x8_add_load8x8_u */:
+            case 354 /* i16x8_add2_load8x8_u */:
+            case 284 /* i32x4_shl */:
+            case 285 /* i32x4_shr_s */:
+            case 286 /* i32x4_shr_u */:
+            case 287 /* i32x4_extend_low_i16x8_s */:
+            case 288 /* i32x4_extend_high_i16x8_s */:
+            case 289 /* i32x4_extend_low_i16x8_u */:
+            case 290 /* i32x4_extend_high_i16x8_u */:
+            case 324 /* i8x16_narrow_i16x8_s */:
+            case 304 /* i8x16_add_sat_u */:
+            case 307 /* i8x16_avgr_u */:
+            case 315 /* i32x4_dot_i16x8_s */:
+            case 317 /* i16x8_extadd_pairwise_i8x16_u */:
+            case 320 /* i8x16_bitmask */:
+            case 358 /* i8x16_gt_u */:
+            case 325 /* i8x16_narrow_i16x8_u */:
+            case 326 /* i16x8_narrow_i32x4_s */:
+            case 327 /* i16x8_narrow_i32x4_u */:
+            case 329 /* v128_store64_lane */:
+            case 233 /* v128_load */:
+            case 243 /* v128_int_unary */:
+            case 244 /* v128_int_binary */:
+            case 245 /* v128_float_unary */:
+            case 246 /* v128_float_binary */:
+              pc = runSimdOp(R, F32, F64, mem, code, pc, b);
               break;
             case 380 /* throw */:
             case 381 /* throw_ref */:

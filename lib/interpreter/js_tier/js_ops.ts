@@ -285,12 +285,12 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [312, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = (p | q) - (((p ^ q) >>> 1) & 0x7fff7fff);\n}"], // i16x8_avgr_u
   [313, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst z = p ^ q;\nR[d + i] = ~((((((z & 0x7f7f7f7f) + 0x7f7f7f7f) | z) & -0x7f7f7f80) >>> 7) * 0xff);\n}"], // i8x16_eq
   [314, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nconst z = p ^ q;\nR[d + i] = (((((z & 0x7f7f7f7f) + 0x7f7f7f7f) | z) & -0x7f7f7f80) >>> 7) * 0xff;\n}"], // i8x16_ne
-  [315, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] =\n(Math.imul((p << 16) >> 16, (q << 16) >> 16) + Math.imul(p >> 16, q >> 16)) | 0;\n}"], // i32x4_dot_i16x8_s
+  [315, 0, "const d = b + @1, x = b + @2, y = b + @3;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i], q = R[y + i];\nR[d + i] = (Math.imul((p << 16) >> 16, (q << 16) >> 16) + Math.imul(p >> 16, q >> 16)) | 0;\n}"], // i32x4_dot_i16x8_s
   [316, 0, "const d = b + @1, x = b + @2;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i];\nR[d + i] = ((((p << 24) >> 24) + ((p << 16) >> 24)) & 0xffff) |\n((((p << 8) >> 24) + (p >> 24)) << 16);\n}"], // i16x8_extadd_pairwise_i8x16_s
   [317, 0, "const d = b + @1, x = b + @2;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i];\nR[d + i] = ((p & 0xff) + ((p >>> 8) & 0xff)) |\n((((p >>> 16) & 0xff) + (p >>> 24)) << 16);\n}"], // i16x8_extadd_pairwise_i8x16_u
   [318, 0, "const d = b + @1, x = b + @2;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i];\nR[d + i] = ((p << 16) >> 16) + (p >> 16);\n}"], // i32x4_extadd_pairwise_i16x8_s
   [319, 0, "const d = b + @1, x = b + @2;\nfor (let i = 0; i < 4; i++) {\nconst p = R[x + i];\nR[d + i] = (p & 0xffff) + (p >>> 16);\n}"], // i32x4_extadd_pairwise_i16x8_u
-  [320, 0, "const x = b + @2;\nlet bits = 0;\nfor (let i = 0; i < 4; i++) {\nconst w = R[x + i];\nbits |=\n(((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8)) <<\n(4 * i);\n}\nR[b + @1] = bits;"], // i8x16_bitmask
+  [320, 0, "const x = b + @2;\nlet bits = 0;\nfor (let i = 0; i < 4; i++) {\nconst w = R[x + i];\nbits |= (((w >>> 7) & 1) | ((w >>> 14) & 2) | ((w >>> 21) & 4) | ((w >>> 28) & 8)) <<\n(4 * i);\n}\nR[b + @1] = bits;"], // i8x16_bitmask
   [321, 0, "const x = b + @2;\nR[b + @1] = bitmask16(R[x], R[x + 1], R[x + 2], R[x + 3]);"], // i16x8_bitmask
   [322, 0, "const x = b + @2;\nR[b + @1] = (R[x] >>> 31) | ((R[x + 1] >>> 31) << 1) |\n((R[x + 2] >>> 31) << 2) |\n((R[x + 3] >>> 31) << 3);"], // i32x4_bitmask
   [323, 0, "const x = b + @2;\nR[b + @1] = (R[x] | R[x + 1] | R[x + 2] | R[x + 3]) !== 0 ? 1 : 0;"], // v128_any_true
