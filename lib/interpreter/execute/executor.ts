@@ -2428,6 +2428,29 @@ export class Machine implements JitHost {
             }
             // f32 lanes: one rounding of the double result is exact, as for f32.add and friends.
 
+            case 354 /* i16x8_add2_load8x8_u */: {
+              const ea1 = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
+              const ea2 = ((R[b + code[pc + 6]] + code[pc + 7]) >>> 0) + (code[pc + 8] >>> 0);
+              const hi1 = mem.getInt32(ea1 + 4, true), lo1 = mem.getInt32(ea1, true);
+              const hi2 = mem.getInt32(ea2 + 4, true), lo2 = mem.getInt32(ea2, true);
+              const d = b + code[pc + 1], x = b + code[pc + 2];
+              // Two u8 lanes sum to at most 510: the top bits stay 0, as in i16x8_add_load8x8_u.
+              const q0 = ((lo1 & 0xff) | ((lo1 & 0xff00) << 8)) +
+                ((lo2 & 0xff) | ((lo2 & 0xff00) << 8));
+              const q1 = (((lo1 >>> 16) & 0xff) | ((lo1 >>> 8) & 0xff0000)) +
+                (((lo2 >>> 16) & 0xff) | ((lo2 >>> 8) & 0xff0000));
+              const q2 = ((hi1 & 0xff) | ((hi1 & 0xff00) << 8)) +
+                ((hi2 & 0xff) | ((hi2 & 0xff00) << 8));
+              const q3 = (((hi1 >>> 16) & 0xff) | ((hi1 >>> 8) & 0xff0000)) +
+                (((hi2 >>> 16) & 0xff) | ((hi2 >>> 8) & 0xff0000));
+              const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
+              R[d] = ((p0 & 0x7fff7fff) + q0) ^ (p0 & -0x7fff8000);
+              R[d + 1] = ((p1 & 0x7fff7fff) + q1) ^ (p1 & -0x7fff8000);
+              R[d + 2] = ((p2 & 0x7fff7fff) + q2) ^ (p2 & -0x7fff8000);
+              R[d + 3] = ((p3 & 0x7fff7fff) + q3) ^ (p3 & -0x7fff8000);
+              pc += 9;
+              break;
+            }
             case 355 /* i32x4_extend_low_i16x8_u_mul */:
             case 356 /* i32x4_extend_high_i16x8_u_mul */:
             case 361 /* i32x4_extend_low_i16x8_u_mul_shr_u */:
@@ -2444,6 +2467,17 @@ export class Machine implements JitHost {
               R[d + 2] = Math.imul(q & 0xffff, y2) >>> c;
               R[d + 3] = Math.imul(q >>> 16, y3) >>> c;
               pc += op >= 361 ? 5 : 4;
+              break;
+            }
+            case 233 /* v128_load */: {
+              const ea = ((R[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+              const w3 = mem.getInt32(ea + 12, true); // the bounds check, before any write
+              const d = b + code[pc + 1];
+              R[d] = mem.getInt32(ea, true);
+              R[d + 1] = mem.getInt32(ea + 4, true);
+              R[d + 2] = mem.getInt32(ea + 8, true);
+              R[d + 3] = w3;
+              pc += 5;
               break;
             }
             case 235 /* v128_store */: {
@@ -2521,7 +2555,6 @@ export class Machine implements JitHost {
             case 302 /* f64x2_div */:
             case 330 /* i16x8_add_load8x8_s */:
             case 331 /* i16x8_add_load8x8_u */:
-            case 354 /* i16x8_add2_load8x8_u */:
             case 284 /* i32x4_shl */:
             case 285 /* i32x4_shr_s */:
             case 286 /* i32x4_shr_u */:
@@ -2540,7 +2573,6 @@ export class Machine implements JitHost {
             case 326 /* i16x8_narrow_i32x4_s */:
             case 327 /* i16x8_narrow_i32x4_u */:
             case 329 /* v128_store64_lane */:
-            case 233 /* v128_load */:
             case 243 /* v128_int_unary */:
             case 244 /* v128_int_binary */:
             case 245 /* v128_float_unary */:

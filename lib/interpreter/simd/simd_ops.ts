@@ -1,15 +1,14 @@
 /**
- * The SIMD instructions of the register code (all but `mov128` and the
- * relaxed ternary ops, which stay in the executor's main `switch`), run by
- * the interpreter one call per instruction. They live outside the main
- * `switch` to keep `run` small: V8 compiles `run` with TurboFan several
- * times in a long run, and at 54 KB of bytecode (38 KB without these) each
- * compile took ~0.5 s and 70–140 MB; moving them out took flite 1.18 → 1.05
- * s and 224 → 170 MB peak on Deno, the yosys counter 355 → 308 MB, at the
- * cost of the interpreter-only SIMD benchmark (63 → 71–75× native). Hot SIMD
- * code runs in the JavaScript tiers, which inline these bodies (js_ops.ts is
- * generated from them). Like the rest of the interpreter, they work on the
- * four 32-bit words of a vector (see `simd_words.ts`).
+ * The SIMD instructions of the register code, but for `mov128`, the relaxed
+ * ternary ops and the two most frequent ones of the SIMD benchmark
+ * (`v128_load`, `i16x8_add2_load8x8_u`), which stay in the executor's main
+ * `switch`; the interpreter runs these with one call per instruction. They
+ * live outside the main `switch` to keep `run` small: V8 compiles `run`
+ * with TurboFan several times in a long run, and at 54 KB of bytecode (39 KB
+ * without these) each compile took ~0.5 s and 70–140 MB of peak memory.
+ * Hot SIMD code runs in the JavaScript tiers, which inline these bodies
+ * (js_ops.ts is generated from them). Like the rest of the interpreter,
+ * they work on the four 32-bit words of a vector (see `simd_words.ts`).
  *
  * @module
  */
@@ -489,28 +488,6 @@ export function runSimdOp(
         (p3 & -0x7fff8000);
       return pc + 6;
     }
-    case 354 /* i16x8_add2_load8x8_u */: {
-      const ea1 = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
-      const ea2 = ((R[b + code[pc + 6]] + code[pc + 7]) >>> 0) + (code[pc + 8] >>> 0);
-      const hi1 = mem.getInt32(ea1 + 4, true), lo1 = mem.getInt32(ea1, true);
-      const hi2 = mem.getInt32(ea2 + 4, true), lo2 = mem.getInt32(ea2, true);
-      const d = b + code[pc + 1], x = b + code[pc + 2];
-      // Two u8 lanes sum to at most 510: the top bits stay 0, as in i16x8_add_load8x8_u.
-      const q0 = ((lo1 & 0xff) | ((lo1 & 0xff00) << 8)) +
-        ((lo2 & 0xff) | ((lo2 & 0xff00) << 8));
-      const q1 = (((lo1 >>> 16) & 0xff) | ((lo1 >>> 8) & 0xff0000)) +
-        (((lo2 >>> 16) & 0xff) | ((lo2 >>> 8) & 0xff0000));
-      const q2 = ((hi1 & 0xff) | ((hi1 & 0xff00) << 8)) +
-        ((hi2 & 0xff) | ((hi2 & 0xff00) << 8));
-      const q3 = (((hi1 >>> 16) & 0xff) | ((hi1 >>> 8) & 0xff0000)) +
-        (((hi2 >>> 16) & 0xff) | ((hi2 >>> 8) & 0xff0000));
-      const p0 = R[x], p1 = R[x + 1], p2 = R[x + 2], p3 = R[x + 3];
-      R[d] = ((p0 & 0x7fff7fff) + q0) ^ (p0 & -0x7fff8000);
-      R[d + 1] = ((p1 & 0x7fff7fff) + q1) ^ (p1 & -0x7fff8000);
-      R[d + 2] = ((p2 & 0x7fff7fff) + q2) ^ (p2 & -0x7fff8000);
-      R[d + 3] = ((p3 & 0x7fff7fff) + q3) ^ (p3 & -0x7fff8000);
-      return pc + 9;
-    }
     case 284 /* i32x4_shl */: {
       const d = b + code[pc + 1], x = b + code[pc + 2];
       const c = R[b + code[pc + 3]];
@@ -685,16 +662,6 @@ export function runSimdOp(
       mem.setInt32(ea + 4, R[s + 1], true); // the bounds check, before any write
       mem.setInt32(ea, R[s], true);
       return pc + 6;
-    }
-    case 233 /* v128_load */: {
-      const ea = ((R[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
-      const w3 = mem.getInt32(ea + 12, true); // the bounds check, before any write
-      const d = b + code[pc + 1];
-      R[d] = mem.getInt32(ea, true);
-      R[d + 1] = mem.getInt32(ea + 4, true);
-      R[d + 2] = mem.getInt32(ea + 8, true);
-      R[d + 3] = w3;
-      return pc + 5;
     }
     case 243 /* v128_int_unary */:
       intUnary(R, code[pc + 3], b + code[pc + 1], b + code[pc + 2]);
