@@ -57,7 +57,7 @@ export async function hostAdapters(
 ): Promise<HostAdapters> {
   if (kind === "deno") {
     // Deno's own API has no lutime; its node:fs has (used for symlinks' times only). Loaded on
-    // the first use: `globalThis.process` and node:fs cost Deno ~40 ms to set up, at every start.
+    // the first use: `globalThis.process` and node:fs cost Deno ~80 ms to set up, at every start.
     let nodeLutimes: ((path: string, atime: number, mtime: number) => void) | undefined;
     const lutimes = (path: string, atime: number, mtime: number) => {
       nodeLutimes ??= nodeBuiltinFs()?.lutimesSync;

@@ -663,7 +663,7 @@ export class Machine implements JitHost {
    * goes on from there (and handles what it throws, see
    * {@link thrownAtStart}). Outside `run`, whose optimised code V8 threw
    * away when it first came to this (code without type feedback), and
-   * spent ~0.4 s optimising again, several times in one yosys run.
+   * spent ~0.5 s optimising again, several times in one yosys run.
    */
   #startInJs(): void {
     const fn = this.fn!;
