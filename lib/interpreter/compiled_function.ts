@@ -36,6 +36,12 @@ export interface CompiledFunction {
    * `loop` instruction, ascending.
    */
   loopEntries: Int32Array;
+  /**
+   * With loop entries, the code position of a `return` placed after the
+   * body, where `run` goes on once a loop entry has run the rest of a call
+   * (its results are then in place at the frame's base); -1 without.
+   */
+  loopExit: number;
   /** Its exception handlers (try blocks), or null when it has none (see `exceptions.ts`). */
   handlers: HandlerGroup[] | null;
   /** The function compiled by the JavaScript tier, once it is hot (`js_tier.ts`). */

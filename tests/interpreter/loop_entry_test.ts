@@ -14,6 +14,7 @@ import {
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { codegenModule, generateFunction } from "../../lib/interpreter/jit/codegen.ts";
 import { J } from "../../lib/interpreter/jit/state.ts";
+import type { LoopEntry } from "../../lib/interpreter/jit/compile.ts";
 import { wat2wasm } from "../../lib/text/index.ts";
 
 const SOURCE = `(module
@@ -117,7 +118,29 @@ async function pair() {
   const interpNotes: number[] = [], entryNotes: number[] = [];
   const interp = await instantiate(new Runtime({ jsTier: false }), interpNotes);
   const entry = await instantiate(useLoopEntries(new Runtime({ jsTier: 1 })), entryNotes);
+  countLoopEntries(interp);
+  countLoopEntries(entry);
   return { interp, entry, interpNotes, entryNotes };
+}
+
+/** How many times compiled code of each function ran from a loop entry (see `countLoopEntries`). */
+const loopEntryRuns = new WeakMap<object, number>();
+
+/** Counts, per function of `m`, the runs of the loop entries the structured tier makes for it. */
+function countLoopEntries(m: Module): void {
+  for (const fn of m.state.functions) {
+    loopEntryRuns.set(fn, 0);
+    fn.loopEntries = new class extends Map<number, LoopEntry> {
+      override set(at: number, entry: LoopEntry): this {
+        const enter = entry.enter;
+        entry.enter = (machine, base, d) => {
+          loopEntryRuns.set(fn, loopEntryRuns.get(fn)! + 1);
+          enter(machine, base, d);
+        };
+        return super.set(at, entry);
+      }
+    }();
+  }
 }
 
 /** What a call did: its results as raw bits, or its trap and trace. */
@@ -132,9 +155,9 @@ function outcome(m: Module, name: string, args: unknown[]): unknown {
   }
 }
 
-/** True once the structured tier entered function `index` of `m` at a loop. */
+/** True once the structured tier ran function `index` of `m` from a loop entry. */
 function entered(m: Module, index: number): boolean {
-  return m.state.functions[index].loopEntries !== null;
+  return loopEntryRuns.get(m.state.functions[index])! > 0;
 }
 
 test("a loop entry computes what the interpreter does, with every kind of local", async () => {
@@ -196,6 +219,7 @@ test("only outermost loops entered with an empty operand stack are loop entries"
 
 test("a deadline and an abort signal stop a loop entered mid-call", async () => {
   const m = await useLoopEntries(new Runtime({ jsTier: 1 })).instantiate(WITHOUT_IMPORT);
+  countLoopEntries(m);
   const spin = m.exportedFunction("spin")!;
   assert.throws(() => spin.withOptions({ timeout: 50 }).call(), /deadline exceeded/);
   assert.ok(entered(m, INDEX.spin), "spin was entered at its loop");
@@ -213,13 +237,14 @@ test("metered code entered at a loop charges the interpreter's fuel and runs out
       await new Runtime({ fuel: true, jsTier: false }).instantiate(bytes),
       await useLoopEntries(new Runtime({ fuel: true, jsTier: 1 })).instantiate(bytes),
     ];
+    countLoopEntries(modules[1]);
     const used: number[] = [];
     for (const m of modules) {
       m.fuel = 1e12;
       m.exportedFunction("run")!.call(1);
       used.push(1e12 - m.fuel);
     }
-    assert.ok(modules[1].state.functions.some((f) => f.loopEntries !== null), `${name} entered`);
+    assert.ok(modules[1].state.functions.some((f) => loopEntryRuns.get(f)! > 0), `${name} entered`);
     assert.equal(used[1], used[0], `${name}: the same fuel`);
     const stops = modules.map((m) => {
       m.fuel = Math.floor(used[0] / 3);
@@ -233,6 +258,7 @@ test("metered code entered at a loop charges the interpreter's fuel and runs out
 test("by default a long-running call is entered at its loop, with the interpreter's result", async () => {
   const interp = await new Runtime({ jsTier: false }).instantiate(WITHOUT_IMPORT);
   const tiered = await new Runtime().instantiate(WITHOUT_IMPORT);
+  countLoopEntries(tiered);
   const n = 3_000_000;
   assert.deepEqual(
     tiered.exportedFunction("elseLoop")!.call(n),
@@ -256,12 +282,14 @@ test("a call of a function called at most twice is entered once it loops its hea
   const turns = 2 * heat + 1_000;
   assert.ok(turns < heat + 50_000, `${turns}`);
   const first = await runtime.instantiateModule(compiled);
+  countLoopEntries(first);
   const sum = (n: number) => n * (n + 1) / 2 | 0;
   assert.deepEqual(first.exportedFunction("count")!.call(turns), [sum(turns)]);
   assert.ok(entered(first, 0), "the first call is entered at its loop");
 
   // Three short calls first: the fourth call's heat is not its own, so it is not entered.
   const other = await new Runtime().instantiate(source);
+  countLoopEntries(other);
   const count = other.exportedFunction("count")!;
   for (let i = 0; i < 3; i++) count.call(10);
   assert.deepEqual(count.call(turns), [(sum(turns) + 3 * sum(10)) | 0]);

@@ -63,6 +63,7 @@ test("a comparison feeding br_if fuses into one compare-and-branch", async () =>
     "0: i32_sub r1 r1 r0",
     "4: br_i32_lt_s_imm r1 100 @0",
     "8: return32 r1",
+    "10: return", // where a loop entry's call returns (CompiledFunction.loopExit)
   ]);
   assert.deepEqual(await run(func, -7), [105]);
 });
@@ -77,10 +78,12 @@ test("a loop latch (add, then compare-and-branch on the sum) becomes one op", as
   assert.deepEqual(registerCode(latch("(i32.const 3)", "i32.lt_u")), [
     "0: i32_add_imm_br_lt_u r2 r2 3 r1 @0",
     "6: return32 r2",
+    "8: return",
   ]);
   assert.deepEqual(registerCode(latch("(local.get 0)", "i32.ne")), [
     "0: i32_add_br_ne r2 r2 r0 r1 @0",
     "6: return32 r2",
+    "8: return",
   ]);
   // Semantics: the sum is kept, unsigned compares see negative numbers as large, sums wrap.
   assert.deepEqual(await run(latch("(i32.const 3)", "i32.lt_u"), 0, 10), [12]);
@@ -531,7 +534,11 @@ test("a loop latch comparing the bound against the sum (n != i) fuses too", asyn
       (local.set 1 (i32.add (local.get 1) (i32.const 2)))
       (br_if $l (i32.ne (local.get 0) (local.get 1))))
     (local.get 1))`;
-  assert.deepEqual(registerCode(func), ["0: i32_add_imm_br_ne r1 r1 2 r0 @0", "6: return32 r1"]);
+  assert.deepEqual(registerCode(func), [
+    "0: i32_add_imm_br_ne r1 r1 2 r0 @0",
+    "6: return32 r1",
+    "8: return",
+  ]);
   assert.deepEqual(await run(func, 10), [10]);
 });
 
@@ -548,6 +555,7 @@ test("a br back to a loop that begins with an add does the add and jumps past it
     "4: br_i32_ge_s r1 r0 @13",
     "8: i32_add_imm_br r1 r1 3 @4",
     "13: return32 r1",
+    "15: return",
   ]);
   assert.deepEqual(await run(func, 10), [12]);
   assert.deepEqual(await run(func, -5), [3]); // the loop head's own add runs on entry

@@ -107,7 +107,7 @@ function compileHot(
   fn: FunctionInstance,
   m: Machine,
   pc: number,
-): JsCode | null {
+): JsCode | null | typeof ENTER_LOOP {
   const plan = cf.structured;
   if (plan !== null && (m.structuredHeat >= 0 || m.loopEntriesOnly) && !m.asyncMode) {
     // The factory is generated now, so that a function the structured tier cannot compile (too
@@ -167,9 +167,14 @@ const MAX_LOOP_ENTRY_BYTES = 12_000;
 
 /**
  * `compileHot`'s answer where the structured tier takes over the call at the
- * loop header it is at (`Machine.enterLoop`); never called.
+ * loop header it is at: `run` leaves (as for an interruption check) and
+ * `Machine.startInJs` enters {@link Machine.pendingLoop} (`Machine.enterLoop`).
+ * Not done in `run`: V8 optimises `run` long before a program's first loop
+ * entry, and code there that it has seen run no compare or call of (no type
+ * feedback) made it throw that code away and spend ~0.5 s optimising again.
+ * (`undefined` because `js === undefined` is a test V8 keeps no feedback for.)
  */
-const ENTER_LOOP: JsCode = () => -1;
+const ENTER_LOOP = undefined;
 
 /**
  * How many backward branches that are not loop entries a hot call may take
@@ -463,6 +468,8 @@ export class Machine implements JitHost {
    */
   execute(entry: FunctionInstance, base: number): number {
     this.depth = 0;
+    // A call that stopped for good between choosing a loop entry and entering it left it here.
+    this.pendingLoop = null;
     this.budget = CHECK_INTERVAL;
     if (entry.code === null) {
       this.fn = null;
@@ -522,23 +529,26 @@ export class Machine implements JitHost {
   pendingLoop: LoopEntry | null = null;
 
   /**
-   * Runs the rest of the call at frame base `b`, `depth` frames deep, which
-   * is at a backward branch to a loop header, in the structured tier's loop
-   * entry {@link pendingLoop} (see `generateFunction`); its results are then
-   * at `b`. False when it cannot (its frame does not fit in the stack left
-   * to compiled code): `run` goes on interpreting.
+   * Runs the rest of the current call, which `run` left at a backward branch
+   * to a loop header, in the structured tier's loop entry {@link pendingLoop}
+   * (see `generateFunction`); its results are then at the frame's base, and
+   * `run` goes on at the function's `loopExit`, whose `return` hands them to
+   * the caller. When the loop entry's frame does not fit in the stack left to
+   * compiled code, `run` goes on interpreting at the loop header.
    */
-  #enterLoop(b: number, depth: number): boolean {
+  #enterLoop(): void {
     const entry = this.pendingLoop!;
     this.pendingLoop = null;
+    const cf = this.fn!.code!;
     // A trap's trace names this frame once: the compiled code's catch adds it.
     this.#inLoopEntry = true;
-    const entered = this.#enterCompiled(entry.enter, b, depth, entry.units);
+    const entered = this.#enterCompiled(entry.enter, this.b, this.depth, entry.units);
     this.#inLoopEntry = false;
-    return entered;
+    if (entered) this.pc = cf.loopExit;
+    else cf.jsHeat -= this.jsTierHeat;
   }
 
-  /** True while {@link enterLoop}'s compiled code runs. */
+  /** True while {@link #enterLoop}'s compiled code runs. */
   #inLoopEntry = false;
 
   /**
@@ -667,12 +677,17 @@ export class Machine implements JitHost {
    */
   #startInJs(): void {
     const fn = this.fn!;
+    if (this.pendingLoop !== null) {
+      this.#enterLoop();
+      return;
+    }
     const cf = fn.code!;
     const js = cf.js ??
       (++cf.jsHeat < this.jsTierHeat + this.jsTierPerByte * cf.bodyBytes
         ? null
         : compileHot(cf, fn, this, -1));
-    if (js === null) return;
+    // (compileHot answers ENTER_LOOP at backward branches only, never at pc -1.)
+    if (js === null || js === ENTER_LOOP) return;
     const inst = fn.instance!;
     this.pc = js(
       this,
@@ -2605,31 +2620,20 @@ export class Machine implements JitHost {
               ? null
               : compileHot(cf, fn, this, pc));
           if (js === null) continue;
-          if (js === ENTER_LOOP) {
-            if (!this.#enterLoop(b, depth)) {
-              cf.jsHeat -= jsTierHeat;
-              continue;
-            }
-            // The call is done, its results at `b`: its caller goes on, re-entered as after an
-            // interruption check (which reloads the caller's code, instance and memory).
-            if (depth === 0) return DONE;
-            this.fn = fns[depth - 1];
-            this.pc = pcs[depth - 1];
-            this.b = fps[depth - 1];
-            this.depth = depth - 1;
-            this.budget = budget;
-            return REENTER;
+          // A loop entry (ENTER_LOOP) is taken at the re-entry, after the interrupt check below.
+          // (The literal: V8 tests for undefined without type feedback, not a constant's value.)
+          if (js !== undefined) {
+            pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
+            budget = this.budget;
+            b = this.b;
+            depth = this.depth;
+            pcs = this.framePcs, fps = this.frameBases;
+            // Its calls into the structured tier may have grown the registers or the memory.
+            R = this.R, F32 = this.F32, F64 = this.F64;
+            mem = memoryView(inst);
+            // Compiled code that spent the budget leaves for the interrupt check below.
+            if (budget > 0) continue;
           }
-          pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
-          budget = this.budget;
-          b = this.b;
-          depth = this.depth;
-          pcs = this.framePcs, fps = this.frameBases;
-          // Its calls into the structured tier may have grown the registers or the memory.
-          R = this.R, F32 = this.F32, F64 = this.F64;
-          mem = memoryView(inst);
-          // Compiled code that spent the budget leaves for the interrupt check below.
-          if (budget > 0) continue;
         }
         // The budget ran out, or a host call suspended (it set the budget to 0).
         if (this.pending === null) budget = this.checkInterrupts(inst);

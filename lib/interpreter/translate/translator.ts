@@ -90,6 +90,7 @@ export function translateModule(
       refLocalSlots: NO_SLOTS,
       sourceMap: NO_CODE,
       loopEntries: NO_CODE,
+      loopExit: -1,
       handlers: null,
       js: null,
       jsHeat: 0,
@@ -105,6 +106,7 @@ export function translateModule(
         cf.refLocalSlots = done.refLocalSlots;
         cf.sourceMap = done.sourceMap;
         cf.loopEntries = done.loopEntries;
+        cf.loopExit = done.loopExit;
         cf.handlers = done.handlers;
         cf.translate = null;
       },
@@ -155,6 +157,9 @@ class Translator extends GcLowering {
       if (this.deterministic && NAN_RESULT[ins.op] !== NaNResult.none) this.canonicalize(ins.op);
     }
     v.finish();
+    // Never reached by the body: where a loop entry's call returns (`CompiledFunction.loopExit`).
+    const loopExit = this.loopEntries.length === 0 ? -1 : this.pc;
+    if (loopExit !== -1) this.emit(OP.return);
     const refLocals: number[] = [];
     for (let i = type.params.length; i < this.localTypes.length; i++) {
       const t = this.localTypes[i];
@@ -175,6 +180,7 @@ class Translator extends GcLowering {
       refLocalSlots: refLocals.length === 0 ? NO_SLOTS : new Int32Array(refLocals),
       sourceMap: this.sourceMap.slice(0, this.sourceLength),
       loopEntries: this.loopEntries.length === 0 ? NO_CODE : new Int32Array(this.loopEntries),
+      loopExit,
       handlers: this.groups.length === 0 ? null : this.groups,
       js: null,
       jsHeat: 0,
