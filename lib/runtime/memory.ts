@@ -16,8 +16,8 @@ import type { MemoryDefinition } from "./definitions.ts";
  * same convention as wazero).
  *
  * `buffer` and the views from {@link Memory.view} are replaced when the memory
- * grows (the old buffer is detached, as a WebAssembly memory's is), so do
- * not keep them across calls that may grow the memory.
+ * grows (the old buffer is detached, as a WebAssembly memory's is, so they
+ * become empty), so do not keep them across calls that may grow the memory.
  *
  * @example
  * ```ts
@@ -139,6 +139,7 @@ export class Memory {
    */
   view(offset: number, length: number): Uint8Array | undefined {
     if (!Number.isInteger(length) || length < 0 || !this.#fits(offset, length)) return undefined;
+    this.#mem.exposed = true;
     return this.#mem.bytes.subarray(offset, offset + length);
   }
   /** Decodes `length` bytes of UTF-8 at `offset` (invalid sequences give `undefined`). */
@@ -207,3 +208,21 @@ export function utf8Length(text: string): number {
 
 /** Bytes in a page, for API users. */
 export const MEMORY_PAGE_SIZE: number = PAGE_SIZE;
+
+/**
+ * A live view of `length` bytes at `offset` (undefined when out of range) for
+ * the engine's own host functions, whose views never outlive the call that
+ * made them (WASI's): unlike {@link Memory.view}, it does not mark the memory
+ * as seen from outside, so growing it later need not detach its buffer (see
+ * `MemoryInstance.exposed`). Not exported by `mod.ts`.
+ */
+export function transientView(
+  memory: Memory,
+  offset: number,
+  length: number,
+): Uint8Array | undefined {
+  const bytes = Memory.instance(memory).bytes;
+  if (!Number.isInteger(offset) || !Number.isInteger(length)) return undefined;
+  if (offset < 0 || length < 0 || offset + length > bytes.length) return undefined;
+  return bytes.subarray(offset, offset + length);
+}

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Memory } from "../runtime/memory.ts";
+import { type Memory, transientView } from "../runtime/memory.ts";
 import { Errno, SysError } from "../host/errno.ts";
 
 /** The most iovecs one call may pass (wasi-libc's and Linux's IOV_MAX). */
@@ -39,9 +39,9 @@ export class GuestMemory {
   bytes(ptr: number, len: number): Uint8Array {
     return this.memory.read(ptr, len) ?? fault();
   }
-  /** A live view of `len` bytes (valid until the memory grows). */
+  /** A live view of `len` bytes, for this call only (see `transientView`). */
   view(ptr: number, len: number): Uint8Array {
-    return this.memory.view(ptr, len) ?? fault();
+    return transientView(this.memory, ptr, len) ?? fault();
   }
   /** A UTF-8 path or string argument (EILSEQ-like EINVAL when it is not UTF-8). */
   string(ptr: number, len: number): string {

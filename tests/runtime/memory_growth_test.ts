@@ -33,16 +33,41 @@ test("capacity never exceeds the memory's maximum", () => {
   assert.equal(mem.grow(1), -1);
 });
 
-test("a replaced buffer is detached and its contents moved", () => {
+const canDetach = typeof (new ArrayBuffer(0) as { transfer?: unknown }).transfer === "function";
+
+test("a replaced buffer nobody was given is dropped, not detached, and its contents moved", () => {
   const mem = new MemoryInstance(1, undefined);
   mem.bytes[PAGE_SIZE - 1] = 7;
   const old = mem.buffer;
   mem.grow(1);
   assert.notEqual(mem.buffer, old);
   assert.equal(mem.bytes[PAGE_SIZE - 1], 7);
-  if (typeof (old as { transfer?: unknown }).transfer === "function") {
-    assert.equal(old.byteLength, 0);
+  // A detach would make V8 throw away optimised code that reads typed arrays.
+  assert.equal(old.byteLength, PAGE_SIZE);
+});
+
+test("growing detaches a buffer that views were handed out of, and only that one", async () => {
+  const m = await new Runtime().instantiate(GROWER);
+  const mem = m.memory()!;
+  const state = m.state.memories[0];
+  assert.equal(mem.grow(1), 1); // within capacity: the buffer stays
+  const view = mem.view(0, 16)!;
+  const first = state.buffer;
+  assert.equal(mem.grow(20), 2); // past the capacity: a new buffer
+  assert.notEqual(state.buffer, first);
+  if (canDetach) {
+    assert.equal(view.length, 0, "a view handed out is empty after the growth");
+    assert.equal(first.byteLength, 0);
   }
+  // Nobody was given the new buffer: the next replacement leaves it as it is.
+  const second = state.buffer;
+  assert.equal(mem.grow(60), 22);
+  assert.notEqual(state.buffer, second);
+  assert.ok(second.byteLength > 0, "a buffer nobody was given is not detached");
+  // Memory.buffer hands it out too.
+  const buffer = mem.buffer;
+  assert.equal(mem.grow(5), 82);
+  if (canDetach) assert.equal(buffer.byteLength, 0);
 });
 
 test("wasm bounds checks follow the size, not the capacity", async () => {

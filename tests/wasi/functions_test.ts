@@ -208,6 +208,8 @@ test("fd_read, fd_write, fd_seek and fd_pread on a file", async () => {
   assert.equal(s.u64(OUT), 10n); // pread does not move the position
   assert.equal(s.call("fd_seek", fd, -11n, 1, OUT), Errno.EINVAL);
   assert.equal(new TextDecoder().decode(fs.readFile("new.txt")), "hello, world");
+  // Their views of guest memory lived for one call: growing it need not detach its buffer.
+  assert.equal(s.module.state.memories[0].exposed, false);
   // An iovec pointing past memory is EFAULT, and nothing is written.
   iov(512, 65530, 100);
   assert.equal(s.call("fd_write", fd, 512, 1, OUT), Errno.EFAULT);
