@@ -139,8 +139,16 @@ export interface ModuleDefinitions {
   globals: GlobalDefinition[];
 }
 
-function typeNames(types: readonly number[]): ValueType[] {
-  return types.map((t) => valTypeName(t) as ValueType);
+function typeNames(types: readonly number[]): readonly ValueType[] {
+  return Object.freeze(types.map((t) => valTypeName(t) as ValueType));
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+/** Frozen arrays of `n` empty strings: the parameter names of functions the name section does not name. */
+const unnamed: (readonly string[])[] = [];
+function unnamedParams(n: number): readonly string[] {
+  return unnamed[n] ??= Object.freeze(new Array<string>(n).fill(""));
 }
 
 function limitsOf(limits: Limits): { min: number; max?: number; address64?: boolean } {
@@ -161,22 +169,35 @@ export function buildDefinitions(m: WasmModule): ModuleDefinitions {
   }
   const moduleName = m.names?.module;
   const defs: ModuleDefinitions = { functions: [], memories: [], tables: [], globals: [] };
+  // Functions of one type share (frozen) arrays of type names: a large program has tens of
+  // thousands of functions and a few hundred types.
+  const signatures = new Map<
+    FuncType,
+    { params: readonly ValueType[]; results: readonly ValueType[] }
+  >();
 
   const addFunction = (type: FuncType, importName?: ImportName) => {
     const index = defs.functions.length;
     const name = m.names?.functions.get(index);
     const localNames = m.names?.locals.get(index);
-    const exported = exportNames[ExternKind.func].get(index) ?? [];
+    const exported = exportNames[ExternKind.func].get(index) ?? NO_NAMES;
     const label = name ?? exported[0] ?? `$${index}`;
+    let signature = signatures.get(type);
+    if (signature === undefined) {
+      signature = { params: typeNames(type.params), results: typeNames(type.results) };
+      signatures.set(type, signature);
+    }
     defs.functions.push({
       index,
       import: importName,
       exportNames: exported,
       name,
       debugName: moduleName === undefined ? label : `${moduleName}.${label}`,
-      paramTypes: typeNames(type.params),
-      resultTypes: typeNames(type.results),
-      paramNames: type.params.map((_, i) => localNames?.get(i) ?? ""),
+      paramTypes: signature.params,
+      resultTypes: signature.results,
+      paramNames: localNames === undefined
+        ? unnamedParams(type.params.length)
+        : type.params.map((_, i) => localNames.get(i) ?? ""),
     });
   };
   const addMemory = (limits: Limits, importName?: ImportName) => {

@@ -119,6 +119,13 @@ test("functions without names get a debug name from their first export, else the
   assert.equal(id.debugName, "id");
   assert.equal(compiled.exportedFunctions.get("identity")!.debugName, "id");
   assert.deepEqual(id.paramNames, [""]);
+  // Functions of one type share their type lists (a program has tens of thousands of functions),
+  // frozen, so that changing one function's could not change another's.
+  const [first, second] = compiled.definitions.functions;
+  assert.deepEqual(second.paramTypes, ["f32"]);
+  assert.equal(first.paramTypes, second.paramTypes);
+  assert.ok(Object.isFrozen(first.paramTypes) && Object.isFrozen(first.resultTypes));
+  assert.ok(Object.isFrozen(first.paramNames));
   const unexported = await new Runtime().compileModule(wasmModule(
     section(1, vec([funcType([F32], [F32])])),
     section(3, vec([[0]])),
