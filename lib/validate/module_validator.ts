@@ -33,14 +33,10 @@ export const MAX_MEMORY64_PAGES = 2 ** 48;
  * rule it breaks. Module-level checks come first, in the order of the
  * reference interpreter, then each function body in one linear pass.
  *
- * @param options `functionBodies: false` skips the bodies, for callers that
- * validate them themselves (the translator drives the function validator).
- * @returns the validation context, which the interpreter's translator reuses.
+ * @returns the validation context, which the interpreter's translator reuses
+ * (it translates only validated modules and does not validate them again).
  */
-export function validateModule(
-  module: WasmModule,
-  options: { functionBodies?: boolean } = {},
-): ModuleContext {
+export function validateModule(module: WasmModule): ModuleContext {
   const ctx = buildContext(module);
   validateTypes(ctx);
   const exists = (t: number, where: string, offset?: number) => {
@@ -132,11 +128,8 @@ export function validateModule(
     validateConstExpr(ctx, seg.offsetExpr!, addressType, `offset of ${where}`);
   });
 
-  // Compilation validates bodies while translating them (one pass instead of two).
-  if (options.functionBodies ?? true) {
-    const validator = new FunctionValidator(ctx);
-    for (let i = 0; i < module.functions.length; i++) validator.validate(firstFunc + i);
-  }
+  const validator = new FunctionValidator(ctx);
+  for (let i = 0; i < module.functions.length; i++) validator.validate(firstFunc + i);
 
   if (module.start !== undefined) {
     const s = module.start;
