@@ -138,9 +138,10 @@ export class Memory {
    * grows; afterwards it is empty.
    */
   view(offset: number, length: number): Uint8Array | undefined {
-    if (!Number.isInteger(length) || length < 0 || !this.#fits(offset, length)) return undefined;
-    this.#mem.exposed = true;
-    return this.#mem.bytes.subarray(offset, offset + length);
+    const view = transientView(this, offset, length);
+    // Handed out: growth must detach the buffer so that the view becomes empty, not stale.
+    if (view !== undefined) this.#mem.exposed = true;
+    return view;
   }
   /** Decodes `length` bytes of UTF-8 at `offset` (invalid sequences give `undefined`). */
   readString(offset: number, length: number): string | undefined {

@@ -676,11 +676,11 @@ export class Machine implements JitHost {
    * spent ~0.5 s optimising again, several times in one yosys run.
    */
   #startInJs(): void {
-    const fn = this.fn!;
     if (this.pendingLoop !== null) {
       this.#enterLoop();
       return;
     }
+    const fn = this.fn!;
     const cf = fn.code!;
     const js = cf.js ??
       (++cf.jsHeat < this.jsTierHeat + this.jsTierPerByte * cf.bodyBytes
