@@ -243,6 +243,33 @@ test("a deadline and an abort signal stop a compiled loop and a compiled recursi
   assert.equal(J.depth, 0, "the shared depth is restored after traps");
 });
 
+test("the shared stack limits stay int32 inside and outside compiled code", async () => {
+  // JavaScriptCore boxes a number its optimised code computed as a double (a minimum with
+  // Infinity) as a double even when it is integral; an Infinity here once made every compiled
+  // function's units-left argument a double and deoptimised the interpreter's loop.
+  const isInt32 = (x: number) => (x | 0) === x;
+  const inside: number[] = [];
+  const runtime = new Runtime({ jsTier: 1 });
+  await runtime.newHostModuleBuilder("env").newFunctionBuilder()
+    .withFunc(
+      () => {
+        inside.push(J.depth, J.limit, J.stackLimit, J.top);
+      },
+      [],
+      [],
+    )
+    .export("probe").instantiate();
+  const m = await runtime.instantiate(`(module
+    (import "env" "probe" (func $probe))
+    (func $leaf (call $probe))
+    (func (export "run") (call $leaf) (call $leaf)))`);
+  for (const x of [J.depth, J.limit, J.stackLimit, J.top]) assert.ok(isInt32(x), `at rest: ${x}`);
+  m.exportedFunction("run")!.call();
+  assert.equal(inside.length, 8);
+  for (const x of inside) assert.ok(isInt32(x), `in a call: ${x}`);
+  for (const x of [J.depth, J.limit, J.stackLimit, J.top]) assert.ok(isInt32(x), `after: ${x}`);
+});
+
 test("compiled code is used: generated functions exist and are called directly", async () => {
   const bytes = readFileSync(new URL("../../bench/programs/fib.wasm", import.meta.url));
   const module = decodeModule(new Uint8Array(bytes));

@@ -1257,7 +1257,9 @@ export class Machine implements JitHost {
               pc += 4;
               break;
             case 59 /* i32_shr_u */:
-              R[b + code[pc + 1]] = R[b + code[pc + 2]] >>> R[b + code[pc + 3]];
+              // `| 0`: the same bits, as an int32 (an unsigned result over 2^31 made
+              // JavaScriptCore's optimised `run` bail out and be compiled again).
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> R[b + code[pc + 3]]) | 0;
               pc += 4;
               break;
             case 60 /* i32_rotl */:
@@ -1297,7 +1299,7 @@ export class Machine implements JitHost {
               pc += 4;
               break;
             case 69 /* i32_shr_u_imm */:
-              R[b + code[pc + 1]] = R[b + code[pc + 2]] >>> code[pc + 3];
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> code[pc + 3]) | 0;
               pc += 4;
               break;
             case 70 /* i32_eqz */:

@@ -44,6 +44,18 @@ const CHECK_INTERVAL = 10_000;
  */
 export const JS_STACK_UNITS = 40_000;
 
+/**
+ * {@link J}'s `stackLimit` while no machine has entered compiled code: a
+ * large int32, not `Infinity`. The limits and depths derived from it must
+ * stay small integers: JavaScriptCore's optimising tiers box a value they
+ * computed as a double (here, a minimum with `Infinity`) as a double even
+ * when it is integral, and every compiled function's units-left argument
+ * then arrived as a double, which made the interpreter's loop deoptimise
+ * ("BadType" at its `J.depth < J.limit` test) and the compiled code do its
+ * depth arithmetic in doubles.
+ */
+const NO_STACK_LIMIT = 2 ** 30 - 1;
+
 /** The shared state of compiled code (see {@link J}). */
 export interface JitState {
   depth: number;
@@ -76,7 +88,7 @@ export const J: JitState = {
   /** The interpreter enters compiled code only below it ({@link JS_STACK_UNITS}; -1 in `deep`). */
   limit: JS_STACK_UNITS,
   /** Where the wasm stack budget of the machine that entered compiled code ends, in units. */
-  stackLimit: Infinity,
+  stackLimit: NO_STACK_LIMIT,
   /** The units the innermost entry into compiled code counts `d` down from. */
   top: JS_STACK_UNITS,
   /** Calls and backward branches left before the next interruption check. */

@@ -66,7 +66,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [56, 0, "R[b + @1] = R[b + @2] ^ R[b + @3];"], // i32_xor
   [57, 0, "R[b + @1] = R[b + @2] << R[b + @3];"], // i32_shl
   [58, 0, "R[b + @1] = R[b + @2] >> R[b + @3];"], // i32_shr_s
-  [59, 0, "R[b + @1] = R[b + @2] >>> R[b + @3];"], // i32_shr_u
+  [59, 0, "R[b + @1] = (R[b + @2] >>> R[b + @3]) | 0;"], // i32_shr_u
   [60, 0, "R[b + @1] = rotl32(R[b + @2], R[b + @3]);"], // i32_rotl
   [61, 0, "R[b + @1] = rotr32(R[b + @2], R[b + @3]);"], // i32_rotr
   [62, 0, "R[b + @1] = (R[b + @2] + @3) | 0;"], // i32_add_imm
@@ -76,7 +76,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [66, 0, "R[b + @1] = R[b + @2] ^ @3;"], // i32_xor_imm
   [67, 0, "R[b + @1] = R[b + @2] << @3;"], // i32_shl_imm
   [68, 0, "R[b + @1] = R[b + @2] >> @3;"], // i32_shr_s_imm
-  [69, 0, "R[b + @1] = R[b + @2] >>> @3;"], // i32_shr_u_imm
+  [69, 0, "R[b + @1] = (R[b + @2] >>> @3) | 0;"], // i32_shr_u_imm
   [70, 0, "R[b + @1] = R[b + @2] === 0 ? 1 : 0;"], // i32_eqz
   [71, 0, "R[b + @1] = Math.clz32(R[b + @2]);"], // i32_clz
   [72, 0, "R[b + @1] = ctz32(R[b + @2]);"], // i32_ctz

@@ -271,9 +271,9 @@ export function shrU64(R: Int32Array, dst: number, a: number, b: number): void {
   const n = R[b] & 63, hi = R[a + 1];
   if (n < 32) {
     R[dst] = (R[a] >>> n) | ((hi << 1) << (31 - n));
-    R[dst + 1] = hi >>> n;
+    R[dst + 1] = (hi >>> n) | 0;
   } else {
-    R[dst] = hi >>> n;
+    R[dst] = (hi >>> n) | 0;
     R[dst + 1] = 0;
   }
 }
