@@ -92,7 +92,7 @@ export class Memory {
   }
 
   #fits(offset: number, length: number): boolean {
-    return Number.isInteger(offset) && offset >= 0 && offset + length <= this.#mem.byteLength;
+    return rangeFits(this.#mem.byteLength, offset, length);
   }
 
   /** Reads a byte. */
@@ -129,7 +129,7 @@ export class Memory {
   }
   /** Returns a copy of `length` bytes at `offset`. */
   read(offset: number, length: number): Uint8Array | undefined {
-    if (!Number.isInteger(length) || length < 0 || !this.#fits(offset, length)) return undefined;
+    if (!this.#fits(offset, length)) return undefined;
     return this.#mem.bytes.slice(offset, offset + length);
   }
   /**
@@ -145,7 +145,7 @@ export class Memory {
   }
   /** Decodes `length` bytes of UTF-8 at `offset` (invalid sequences give `undefined`). */
   readString(offset: number, length: number): string | undefined {
-    if (!Number.isInteger(length) || length < 0 || !this.#fits(offset, length)) return undefined;
+    if (!this.#fits(offset, length)) return undefined;
     return decodeUtf8(this.#mem.bytes, offset, offset + length) ?? undefined;
   }
 
@@ -223,7 +223,12 @@ export function transientView(
   length: number,
 ): Uint8Array | undefined {
   const bytes = Memory.instance(memory).bytes;
-  if (!Number.isInteger(offset) || !Number.isInteger(length)) return undefined;
-  if (offset < 0 || length < 0 || offset + length > bytes.length) return undefined;
+  if (!rangeFits(bytes.length, offset, length)) return undefined;
   return bytes.subarray(offset, offset + length);
+}
+
+/** True when `length` bytes at `offset` (both integers, neither negative) lie within `byteLength`. */
+function rangeFits(byteLength: number, offset: number, length: number): boolean {
+  return Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0 &&
+    offset + length <= byteLength;
 }
