@@ -190,6 +190,19 @@ export class ValidationStacks {
     return true;
   }
 
+  /**
+   * Pops operands of exactly `types` (the last one on top) when the current
+   * frame has them; false, popping nothing, otherwise (a mismatch, a subtype,
+   * or unknown types in unreachable code), for {@link popExpect} to handle.
+   */
+  protected popExact(types: readonly number[]): boolean {
+    const n = types.length, sp = this.sp, vals = this.vals;
+    if (sp - this.frames[this.fp - 1].height < n) return false;
+    for (let k = 1; k <= n; k++) if (vals[sp - k] !== types[n - k]) return false;
+    this.sp = sp - n;
+    return true;
+  }
+
   /** `pop_vals(types)`: pops operands matching `types` (the last one on top). */
   protected popExpect(types: readonly number[], ins: Instruction): void {
     const n = types.length;
