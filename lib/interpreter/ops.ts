@@ -515,6 +515,11 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["array_copy", "rrrrrn"], // dst ref, dst offset, src ref, src offset, count, type
   ["array_init_data", "rrrrnn"], // ref, dst offset, src offset, count, type, segment
   ["array_init_elem", "rrrrnn"],
+  // An array element's address, base + (i << shift), with the base in a register: dst, x, shift, y.
+  ["i32_shl_add", "rrir"],
+  // The same sum, then a load32 through it, both results kept (p = base + (i << 2); p->field):
+  // sum dst, x, shift, y, load dst, offset.
+  ["i32_shl_add_load32", "rrirri"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -6,6 +6,7 @@ import { validateModule } from "../../lib/validate/module_validator.ts";
 import { translateModule } from "../../lib/interpreter/translate/translator.ts";
 import { disassemble } from "../../lib/interpreter/ops.ts";
 import { Runtime } from "../../mod.ts";
+import { useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
 
 /** Translates the first function of `(module FUNC)` and returns its disassembly. */
 function registerCode(func: string): string[] {
@@ -571,5 +572,51 @@ test("br_table returning several values, one a local, returns it from every targ
     for (const index of [0, 1, 2, 5]) {
       assert.deepEqual(f.call(index + 0.5, index), [7n, index + 0.5], `index ${index}`);
     }
+  }
+});
+
+test("base + (i << k) with the base in a register is one op, and a load through it another", async () => {
+  const sum = `(func (param i32 i32) (result i32)
+    (i32.add (local.get 1) (i32.shl (local.get 0) (i32.const 3))))`;
+  assert.deepEqual(registerCode(sum), ["0: i32_shl_add r2 r0 3 r1", "5: return32 r2"]);
+  assert.deepEqual(await run(sum, 5, 100), [140]);
+  assert.deepEqual(await run(sum, 0x20000001, 1), [9]); // the shift wraps
+  // The shift on the left, the base a local read after it.
+  const swapped = `(func (param i32 i32) (result i32)
+    (i32.add (i32.shl (local.get 0) (i32.const 2)) (local.get 1)))`;
+  assert.deepEqual(registerCode(swapped), ["0: i32_shl_add r2 r0 2 r1", "5: return32 r2"]);
+  assert.deepEqual(await run(swapped, 5, 100), [120]);
+});
+
+test("a load through base + (i << k) takes the sum in, whether a temporary or kept in a local", async () => {
+  const data = `(memory 1) (data (i32.const 104) "\\07\\00\\00\\00\\09\\00\\00\\00\\0b")`;
+  // A temporary address: the sum goes into the load's own register.
+  const temp = `(func (param i32 i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get 1) (i32.shl (local.get 0) (i32.const 2)))))`;
+  assert.deepEqual(registerCode(`${data} ${temp}`), [
+    "0: i32_shl_add_load32 r2 r0 2 r1 r2 4",
+    "7: return32 r2",
+  ]);
+  // p = base + (i << 2), then p's field: the local keeps the sum.
+  const kept = `(func (param i32 i32) (result i32) (local i32)
+    (local.set 2 (i32.add (local.get 1) (i32.shl (local.get 0) (i32.const 2))))
+    (i32.add (i32.load offset=4 (local.get 2)) (i32.mul (local.get 2) (i32.const 1000))))`;
+  assert.deepEqual(registerCode(`${data} ${kept}`).slice(0, 1), [
+    "0: i32_shl_add_load32 r2 r0 2 r1 r3 4",
+  ]);
+  // Interpreted, and compiled by the register-code tier from its first call.
+  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  for (const [func, runtime] of runtimes.flatMap((r) => [[temp, r], [kept, r]] as const)) {
+    const m = await runtime.instantiate(
+      `(module ${data} ${func.replace("(func", '(func (export "f")')})`,
+    );
+    const f = m.exportedFunction("f")!;
+    const extra = func === kept ? 1000 : 0;
+    assert.deepEqual(f.call(0, 100), [7 + 100 * extra]);
+    assert.deepEqual(f.call(1, 100), [9 + 104 * extra]);
+    // The address wraps around 2^32 before the offset is added: 0x40000000 << 2 is 0.
+    assert.deepEqual(f.call(0x40000000, 100), [7 + 100 * extra]);
+    assert.throws(() => f.call(16383, 100), /out of bounds memory access/);
+    assert.throws(() => f.call(0, -4), /out of bounds memory access/); // 2^32 - 4 + 4
   }
 });

@@ -2439,6 +2439,18 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
               pc += 5;
               break;
+            case 408 /* i32_shl_add */:
+              R[b + code[pc + 1]] = ((R[b + code[pc + 2]] << code[pc + 3]) + R[b + code[pc + 4]]) |
+                0;
+              pc += 5;
+              break;
+            case 409 /* i32_shl_add_load32 */: {
+              const p = ((R[b + code[pc + 2]] << code[pc + 3]) + R[b + code[pc + 4]]) | 0;
+              R[b + code[pc + 1]] = p;
+              R[b + code[pc + 5]] = mem.getInt32((p >>> 0) + (code[pc + 6] >>> 0), true);
+              pc += 7;
+              break;
+            }
             case 280 /* i32x4_mul */: {
               const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
               R[d] = Math.imul(R[x], R[y]);

@@ -339,6 +339,8 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [369, 0, "const d = b + @1;\nif (F32[d] !== F32[d]) R[d] = 0x7fc00000;\nif (F32[d + 1] !== F32[d + 1]) R[d + 1] = 0x7fc00000;\nif (F32[d + 2] !== F32[d + 2]) R[d + 2] = 0x7fc00000;\nif (F32[d + 3] !== F32[d + 3]) R[d + 3] = 0x7fc00000;"], // canon_f32x4
   [370, 0, "const d = b + @1;\nif (F64[d >> 1] !== F64[d >> 1]) {\nR[d] = 0;\nR[d + 1] = 0x7ff80000;\n}\nif (F64[(d >> 1) + 1] !== F64[(d >> 1) + 1]) {\nR[d + 2] = 0;\nR[d + 3] = 0x7ff80000;\n}"], // canon_f64x2
   [371, 0, "const wide = b + @2;\nconst ea = (R[wide] >>> 0) + (@3 >>> 0);\nif ((R[wide + 1] | @4) !== 0 || ea > 0xffffffff) {\nthrow new RuntimeError(\"out of bounds memory access\");\n}\nR[b + @1] = ea | 0;"], // mem_addr64
+  [408, 0, "R[b + @1] = ((R[b + @2] << @3) + R[b + @4]) |\n0;"], // i32_shl_add
+  [409, 0, "const p = ((R[b + @2] << @3) + R[b + @4]) | 0;\nR[b + @1] = p;\nR[b + @5] = mem.getInt32((p >>> 0) + (@6 >>> 0), true);"], // i32_shl_add_load32
 ];
 
 /** Ops whose cases change the loop's state (calls, returns, `memory.grow`): the tier returns to `run` there. */

@@ -68,6 +68,29 @@ export class Fusions extends VirtualStack {
   }
 
   /**
+   * `i32.add` of an `i32.shl` by a constant, just computed, and a value in a
+   * register (an array element's address, `base + (i << 2)`): one
+   * `i32_shl_add`. False when that does not apply.
+   */
+  protected fuseShiftIntoAdd(ia: number, ib: number): boolean {
+    // The other operand must need no code, or the shift would not be the last instruction: a
+    // local, or a value computed before the shift.
+    let other: number;
+    if (this.justComputedBy(ib, OP.i32_shl_imm)) other = ia;
+    else if (this.justComputedBy(ia, OP.i32_shl_imm)) other = ib;
+    else return false;
+    if (this.kind[other] !== LOCAL && this.kind[other] !== TEMP) return false;
+    const start = this.lastStart;
+    const x = this.code[start + 2], shift = this.code[start + 3];
+    this.removeLast();
+    const y = this.operand(other);
+    this.pop(2);
+    const d = this.pushTemp(ValType.i32);
+    this.produced(this.emit(OP.i32_shl_add, d, x, shift, y) + 1);
+    return true;
+  }
+
+  /**
    * A binary op whose right operand the last instruction just loaded: removes
    * the load and emits `fused` (dst, left operand, address, imm, offset), one
    * instruction that loads and computes. `plain` loads have no imm (0).
@@ -280,6 +303,17 @@ export class Fusions extends VirtualStack {
         this.produced(this.emit(OP.load32_si, d, x, shift, imm, ins.b) + 1);
         return;
       }
+      if (regOp === OP.load32 && this.justComputedBy(ai, OP.i32_shl_add)) {
+        // An array element through a base in a register: the address's sum goes into the load
+        // (into the load's own register, which it writes first).
+        const start = this.lastStart;
+        const x = this.code[start + 2], shift = this.code[start + 3], y = this.code[start + 4];
+        this.removeLast();
+        this.pop(1);
+        const d = this.pushTemp(results[0]);
+        this.produced(this.emit(OP.i32_shl_add_load32, d, x, shift, y, d, ins.b) + 5);
+        return;
+      }
       if (fused !== undefined && this.kind[ai] === ADDR) {
         const local = this.src[ai], imm = this.hi[ai];
         this.pop(1);
@@ -309,6 +343,20 @@ export class Fusions extends VirtualStack {
         const d = this.pushTemp(results[0]);
         this.pc = last;
         this.produced(this.emit(step, addr, a, imm, d, ins.b) + 4);
+        return;
+      }
+      const sum = this.lastStart;
+      if (
+        regOp === OP.load32 && sum >= 0 && sum + 5 === this.pc &&
+        this.code[sum] === OP.i32_shl_add && this.code[sum + 1] === addr
+      ) {
+        // An array element's address just computed into a local (p = base + (i << 2), then p's
+        // fields): the sum, kept, and the load in one.
+        const x = this.code[sum + 2], shift = this.code[sum + 3], y = this.code[sum + 4];
+        this.pop(1);
+        const d = this.pushTemp(results[0]);
+        this.pc = sum;
+        this.produced(this.emit(OP.i32_shl_add_load32, addr, x, shift, y, d, ins.b) + 5);
         return;
       }
       this.pop(1);

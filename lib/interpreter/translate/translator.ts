@@ -519,7 +519,9 @@ class Translator extends GcLowering {
       this.produced(at + 1);
       return;
     }
-    if (regOp === OP.i32_add && this.fuseLoadIntoAdd(ib)) return;
+    if (regOp === OP.i32_add && (this.fuseShiftIntoAdd(ia, ib) || this.fuseLoadIntoAdd(ib))) {
+      return;
+    }
     const a = this.operand(ia);
     const b = this.operand(ib);
     this.pop(2);
