@@ -520,6 +520,10 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // The same sum, then a load32 through it, both results kept (p = base + (i << 2); p->field):
   // sum dst, x, shift, y, load dst, offset.
   ["i32_shl_add_load32", "rrirri"],
+  // An i32 add of a constant, then a store32 of the sum (x->n + 1, or n += 1 kept in a local and
+  // stored), the sum still written: dst, a, imm, address, address imm (a folded i32.add, else 0),
+  // offset.
+  ["i32_add_imm_store32", "rririi"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -620,3 +620,38 @@ test("a load through base + (i << k) takes the sum in, whether a temporary or ke
     assert.throws(() => f.call(0, -4), /out of bounds memory access/); // 2^32 - 4 + 4
   }
 });
+
+test("storing a sum just computed by an add of a constant is one op, the sum still written", async () => {
+  // A counter in memory: x->n += 1 (the address a local plus a constant).
+  const counter = `(func (param i32) (result i32)
+    (i32.store offset=4 (i32.add (local.get 0) (i32.const 8))
+      (i32.add (i32.load offset=4 (i32.add (local.get 0) (i32.const 8))) (i32.const 3)))
+    (i32.load (i32.add (local.get 0) (i32.const 12))))`;
+  assert.ok(
+    registerCode(`(memory 1) ${counter}`).some((l) =>
+      /i32_add_imm_store32 r\d+ r\d+ 3 r0 8 4$/.test(l)
+    ),
+  );
+  // n += 1 kept in a local and stored, then read back from the local.
+  const kept = `(func (param i32 i32) (result i32)
+    (i32.store (local.get 0) (local.tee 1 (i32.add (local.get 1) (i32.const 1))))
+    (i32.add (i32.load (local.get 0)) (i32.mul (local.get 1) (i32.const 1000))))`;
+  assert.deepEqual(registerCode(`(memory 1) ${kept}`).slice(0, 1), [
+    "0: i32_add_imm_store32 r1 r1 1 r0 0 0",
+  ]);
+  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  for (const runtime of runtimes) {
+    const m = await runtime.instantiate(`(module (memory 1)
+      ${counter.replace("(func", '(func (export "counter")')}
+      ${kept.replace("(func", '(func (export "kept")')})`);
+    const f = m.exportedFunction("counter")!, g = m.exportedFunction("kept")!;
+    assert.deepEqual(f.call(100), [3]);
+    assert.deepEqual(f.call(100), [6]);
+    assert.deepEqual(g.call(200, 41), [42 + 42000]);
+    assert.deepEqual(g.call(200, -1), [0]);
+    // (2^32 - 8) + 8 wraps to 0 before the offset: the counter at 0 + 4 + 8 = 12 is x->n.
+    assert.deepEqual(f.call(-8), [3]);
+    assert.throws(() => f.call(65530), /out of bounds memory access/);
+    assert.throws(() => g.call(65533, 0), /out of bounds memory access/);
+  }
+});

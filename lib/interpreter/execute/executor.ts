@@ -2444,6 +2444,17 @@ export class Machine implements JitHost {
                 0;
               pc += 5;
               break;
+            case 410 /* i32_add_imm_store32 */: {
+              const v = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+              R[b + code[pc + 1]] = v;
+              mem.setInt32(
+                ((R[b + code[pc + 4]] + code[pc + 5]) >>> 0) + (code[pc + 6] >>> 0),
+                v,
+                true,
+              );
+              pc += 7;
+              break;
+            }
             case 409 /* i32_shl_add_load32 */: {
               const p = ((R[b + code[pc + 2]] << code[pc + 3]) + R[b + code[pc + 4]]) | 0;
               R[b + code[pc + 1]] = p;

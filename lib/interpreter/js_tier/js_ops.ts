@@ -341,6 +341,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [371, 0, "const wide = b + @2;\nconst ea = (R[wide] >>> 0) + (@3 >>> 0);\nif ((R[wide + 1] | @4) !== 0 || ea > 0xffffffff) {\nthrow new RuntimeError(\"out of bounds memory access\");\n}\nR[b + @1] = ea | 0;"], // mem_addr64
   [408, 0, "R[b + @1] = ((R[b + @2] << @3) + R[b + @4]) |\n0;"], // i32_shl_add
   [409, 0, "const p = ((R[b + @2] << @3) + R[b + @4]) | 0;\nR[b + @1] = p;\nR[b + @5] = mem.getInt32((p >>> 0) + (@6 >>> 0), true);"], // i32_shl_add_load32
+  [410, 0, "const v = (R[b + @2] + @3) | 0;\nR[b + @1] = v;\nmem.setInt32(\n((R[b + @4] + @5) >>> 0) + (@6 >>> 0),\nv,\ntrue,\n);"], // i32_add_imm_store32
 ];
 
 /** Ops whose cases change the loop's state (calls, returns, `memory.grow`): the tier returns to `run` there. */

@@ -369,6 +369,7 @@ export class Fusions extends VirtualStack {
       // temporary could overwrite a register-form add's second operand (it
       // sat at the same height), so there it must have its own register.
       const ai = this.h - 2, vi = this.h - 1;
+      if (regOp === OP.store32 && this.fuseAddIntoStore(ai, vi, ins.b)) return;
       if (fused !== undefined && this.kind[ai] === ADDR) {
         // The value's code (if any) writes only its own register, never the local.
         const local = this.src[ai], imm = this.hi[ai];
@@ -393,6 +394,31 @@ export class Fusions extends VirtualStack {
       this.pop(2);
       this.emit(regOp, addr, value, ins.b);
     }
+  }
+
+  /**
+   * `i32.store` of a value that an `i32_add_imm` just computed, into a
+   * temporary or into the local it is read from (a counter in memory,
+   * `x->n + 1`, or `n += 1` then stored): one `i32_add_imm_store32`, which
+   * still writes the sum. The address (entry `ai`) must need no code. False
+   * when that does not apply.
+   */
+  protected fuseAddIntoStore(ai: number, vi: number, offset: number): boolean {
+    const last = this.lastAddImm();
+    if (last < 0) return false;
+    const sum = this.code[last + 1];
+    const inLocal = this.kind[vi] === LOCAL && this.src[vi] === sum;
+    if (!inLocal && !this.justComputedBy(vi, OP.i32_add_imm)) return false;
+    const kind = this.kind[ai];
+    if (kind !== ADDR && kind !== LOCAL && kind !== TEMP) return false;
+    // The fused op reads the address after writing the sum, as the two instructions did.
+    const addr = kind === TEMP ? this.slot[ai] : this.src[ai];
+    const addImm = kind === ADDR ? this.hi[ai] : 0;
+    const a = this.code[last + 2], imm = this.code[last + 3];
+    this.pop(2);
+    this.pc = last;
+    this.emit(OP.i32_add_imm_store32, sum, a, imm, addr, addImm, offset);
+    return true;
   }
 
   /**
