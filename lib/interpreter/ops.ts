@@ -524,6 +524,10 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // stored), the sum still written: dst, a, imm, address, address imm (a folded i32.add, else 0),
   // offset.
   ["i32_add_imm_store32", "rririi"],
+  // A load32, then a branch on the loaded value compared with a constant (x = p->kind; if (x ==
+  // K)), the value still written: dst, address, offset, imm, target.
+  ["load32_br_eq_imm", "rriit"],
+  ["load32_br_ne_imm", "rriit"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

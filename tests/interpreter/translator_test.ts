@@ -655,3 +655,39 @@ test("storing a sum just computed by an add of a constant is one op, the sum sti
     assert.throws(() => g.call(65533, 0), /out of bounds memory access/);
   }
 });
+
+test("a load whose value a compare with a constant branches on is one op, the value still written", async () => {
+  const data = `(memory 1) (global $seen (mut i32) (i32.const 0))
+    (data (i32.const 0) "\\03\\00\\00\\00\\05\\00\\00\\00\\03\\00\\00\\00\\00")`;
+  // Count the words equal to 3 up to the first 0: a loop over x = *p with br_if and if.
+  const count = `(func (param i32) (result i32) (local i32 i32)
+    (block $done (loop $next
+      (local.set 1 (i32.load (local.get 0)))
+      (br_if $done (i32.eqz (local.get 1)))
+      (if (i32.eq (i32.load (local.get 0)) (i32.const 3))
+        (then (local.set 2 (i32.add (local.get 2) (i32.const 1)))))
+      (local.set 0 (i32.add (local.get 0) (i32.const 4)))
+      (global.set $seen (local.get 0)) ;; code between the step and the load: no step-and-load
+      (br_if $next (i32.ne (i32.load (local.get 0)) (i32.const 99)))))
+    (i32.add (local.get 2) (i32.mul (local.get 1) (i32.const 1000))))`;
+  const code = registerCode(`${data} ${count}`);
+  assert.equal(code.filter((l) => /load32_br_(eq|ne)_imm/.test(l)).length, 3, code.join("\n"));
+  assert.ok(code.some((l) => /load32_br_ne_imm r\d+ r0 0 99 @0$/.test(l)), code.join("\n")); // the loop's
+  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  for (const runtime of runtimes) {
+    const bytes = wat2wasm(`(module ${data} ${count.replace("(func", '(func (export "f")')})`);
+    const f = (await runtime.instantiate(bytes)).exportedFunction("f")!;
+    assert.deepEqual(f.call(0), [2]); // 3, 5, 3, then 0: two threes, and local 1 ends at 0
+    assert.deepEqual(f.call(4), [1]);
+    // Past the end of memory: the load traps, and the trace names the load.
+    const loadAt = bytes.findIndex((x, i) =>
+      x === 0x28 && bytes[i + 1] === 2 && bytes[i + 2] === 0
+    );
+    assert.throws(
+      () => f.call(65534),
+      (e: Error) =>
+        /out of bounds memory access/.test(e.message) &&
+        e.stack!.includes(`(wasm @0x${loadAt.toString(16)})`),
+    );
+  }
+});

@@ -2455,6 +2455,32 @@ export class Machine implements JitHost {
               pc += 7;
               break;
             }
+            case 411 /* load32_br_eq_imm */: {
+              const v = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+              R[b + code[pc + 1]] = v;
+              if (v === code[pc + 4]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 412 /* load32_br_ne_imm */: {
+              const v = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
+              R[b + code[pc + 1]] = v;
+              if (v !== code[pc + 4]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
             case 409 /* i32_shl_add_load32 */: {
               const p = ((R[b + code[pc + 2]] << code[pc + 3]) + R[b + code[pc + 4]]) | 0;
               R[b + code[pc + 1]] = p;

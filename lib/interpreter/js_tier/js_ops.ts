@@ -342,6 +342,8 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [408, 0, "R[b + @1] = ((R[b + @2] << @3) + R[b + @4]) |\n0;"], // i32_shl_add
   [409, 0, "const p = ((R[b + @2] << @3) + R[b + @4]) | 0;\nR[b + @1] = p;\nR[b + @5] = mem.getInt32((p >>> 0) + (@6 >>> 0), true);"], // i32_shl_add_load32
   [410, 0, "const v = (R[b + @2] + @3) | 0;\nR[b + @1] = v;\nmem.setInt32(\n((R[b + @4] + @5) >>> 0) + (@6 >>> 0),\nv,\ntrue,\n);"], // i32_add_imm_store32
+  [411, 2, "const v = mem.getInt32((R[b + @2] >>> 0) + (@3 >>> 0), true);\nR[b + @1] = v;\nif (v === @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load32_br_eq_imm
+  [412, 2, "const v = mem.getInt32((R[b + @2] >>> 0) + (@3 >>> 0), true);\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load32_br_ne_imm
 ];
 
 /** Ops whose cases change the loop's state (calls, returns, `memory.grow`): the tier returns to `run` there. */

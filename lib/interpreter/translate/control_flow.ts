@@ -134,7 +134,8 @@ export class ControlFlow extends Fusions {
       let at: number;
       if (fusedOp >= 0) {
         const negated = negateFused(fusedOp);
-        at = this.emit(negated, fusedA, fusedB, -1) + 3;
+        at = this.fuseLoadIntoBranch(negated, fusedA, fusedB) ??
+          this.emit(negated, fusedA, fusedB, -1) + 3;
       } else {
         at = this.emit(OP.br_unless, cond, -1) + 2;
       }
@@ -246,6 +247,7 @@ export class ControlFlow extends Fusions {
       let at: number;
       if (fused !== null) {
         at = this.fuseLoopLatch(beforeCompare, fused) ??
+          this.fuseLoadIntoBranch(fused[0], fused[1], fused[2]) ??
           this.emit(fused[0], fused[1], fused[2], -1) + 3;
       } else {
         const cond = this.kind[ci] === LOCAL ? this.src[ci] : this.slot[ci];

@@ -422,6 +422,31 @@ export class Fusions extends VirtualStack {
   }
 
   /**
+   * A compare-and-branch `op` (`br_i32_eq_imm` or `br_i32_ne_imm`, from
+   * `takeCompare`) of register `reg` with `imm`, where the last instruction
+   * is a plain `load32` into `reg` (`x = p->kind; if (x == K)`): one op that
+   * loads, still writing the value, and branches. Returns the position of its
+   * target operand, or undefined when that does not apply.
+   */
+  protected fuseLoadIntoBranch(op: number, reg: number, imm: number): number | undefined {
+    const load = this.lastStart;
+    const fused = op === OP.br_i32_eq_imm
+      ? OP.load32_br_eq_imm
+      : op === OP.br_i32_ne_imm
+      ? OP.load32_br_ne_imm
+      : -1;
+    if (
+      fused < 0 || load < 0 || load + 4 !== this.pc || this.code[load] !== OP.load32 ||
+      this.code[load + 1] !== reg
+    ) return undefined;
+    const addr = this.code[load + 2], offset = this.code[load + 3];
+    this.pc = load;
+    const at = this.emit(fused, reg, addr, offset, imm, -1) + 5;
+    this.mapAllToLoad(load);
+    return at;
+  }
+
+  /**
    * A loop latch: when the instruction before a (removed) compare was an i32
    * add whose result the compare-and-branch `fused` tests, replaces the add
    * with one op that adds (still writing its result) and branches. Returns

@@ -158,6 +158,18 @@ export class RegisterCode {
     if (n >= 4 && this.sourceMap[n - 2] === start) this.sourceLength = n - 2;
   }
 
+  /**
+   * After a load (emitted at `start`) and the instructions using its value
+   * became one op: forgets their source entries (moved to `start` by the
+   * fusion), so that a trap there names the load. {@link mapToLoad} for
+   * more than one user.
+   */
+  protected mapAllToLoad(start: number): void {
+    let n = this.sourceLength;
+    while (n >= 4 && this.sourceMap[n - 2] === start && this.sourceMap[n - 4] === start) n -= 2;
+    this.sourceLength = n;
+  }
+
   /** Marks the current position as a branch target: no peephole may look across it. */
   protected bindHere(fixups: number[]): void {
     if (fixups.length !== 0) {
