@@ -528,12 +528,30 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // K)), the value still written: dst, address, offset, imm, target.
   ["load32_br_eq_imm", "rriit"],
   ["load32_br_ne_imm", "rriit"],
+  // An i32_add_imm, mov32 or const32 right before a call or call_indirect (an argument set up),
+  // run by `run` in the call's own dispatch (see CALL_PREFIXES); operands as the plain op's.
+  ["i32_add_imm_call", "rri"],
+  ["mov32_call", "rr"],
+  ["const32_call", "ri"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */
 export const OP: Readonly<Record<string, number>> = Object.freeze(
   Object.fromEntries(OP_SPECS.map(([name], i) => [name, i])),
 );
+
+/**
+ * The ops that `run` executes in the dispatch of the call that follows them
+ * (an argument's add, move or constant, then the call: one dispatch for
+ * both), by the plain op each is otherwise the same as. The call stays a
+ * whole instruction of its own right after, so the register-code tier runs
+ * the prefix as its plain op and compiles the call as any other.
+ */
+export const CALL_PREFIXES: ReadonlyMap<number, number> = new Map([
+  [OP.i32_add_imm_call, OP.i32_add_imm],
+  [OP.mov32_call, OP.mov32],
+  [OP.const32_call, OP.const32],
+]);
 
 /** The width in words of the instruction at `pc` (op word included). */
 export function instructionWidth(code: Int32Array, pc: number): number {

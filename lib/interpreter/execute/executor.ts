@@ -786,6 +786,22 @@ export class Machine implements JitHost {
               pc = t;
               break;
             }
+            case 413 /* i32_add_imm_call */:
+            case 414 /* mov32_call */:
+            case 415 /* const32_call */:
+              // An argument set up right before a call (CALL_PREFIXES): done here, then the call
+              // that follows it in the code, without a dispatch of its own.
+              if (code[pc] === 413) {
+                R[b + code[pc + 1]] = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
+                pc += 4;
+              } else if (code[pc] === 414) {
+                R[b + code[pc + 1]] = R[b + code[pc + 2]];
+                pc += 3;
+              } else {
+                R[b + code[pc + 1]] = code[pc + 2];
+                pc += 3;
+              }
+            // falls through
             case 5 /* call */:
             case 6 /* call_indirect */: {
               let callee: FunctionInstance, nb: number, next: number;
