@@ -721,7 +721,9 @@ test("an argument's add, move or constant right before a call runs in the call's
     assert.deepEqual(f.call(-5, 7), [0 + 14 + 2000 - 10]);
     assert.deepEqual(g.call(0), [0]);
     // A trap in the callee: the trace names the callee's load, then g's call.
-    const callAt = bytes.findIndex((x, i) => x === 0x10 && bytes[i + 1] === 1 && bytes[i - 1] === 0x6a);
+    const callAt = bytes.findIndex((x, i) =>
+      x === 0x10 && bytes[i + 1] === 1 && bytes[i - 1] === 0x6a
+    );
     assert.throws(
       () => g.call(65530),
       (e: Error) =>
