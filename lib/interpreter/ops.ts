@@ -525,7 +525,8 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // offset.
   ["i32_add_imm_store32", "rririi"],
   // A load32, then a branch on the loaded value compared with a constant (x = p->kind; if (x ==
-  // K)), the value still written: dst, address, offset, imm, target.
+  // K)), the value still written: dst, address, offset, imm, target. (load8_u_br_*: the same
+  // for a byte; `if (*p)` is a branch on ≠ 0.)
   ["load32_br_eq_imm", "rriit"],
   ["load32_br_ne_imm", "rriit"],
   // An i32_add_imm, mov32 or const32 right before a call or call_indirect (an argument set up),
@@ -533,6 +534,8 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["i32_add_imm_call", "rri"],
   ["mov32_call", "rr"],
   ["const32_call", "ri"],
+  ["load8_u_br_eq_imm", "rriit"],
+  ["load8_u_br_ne_imm", "rriit"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

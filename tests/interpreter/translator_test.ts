@@ -732,3 +732,40 @@ test("an argument's add, move or constant right before a call runs in the call's
     );
   }
 });
+
+test("a byte load that a br_if or an if tests, or compares with a constant, is one op", async () => {
+  // strlen, and a count of the bytes equal to 'a' (97), over "abca\0".
+  const data = `(memory 1) (data (i32.const 16) "abca\\00")`;
+  const strlen = `(func (param i32) (result i32) (local i32)
+    (local.set 1 (local.get 0))
+    (block $end (loop $next
+      (br_if $end (i32.eqz (i32.load8_u (local.get 1))))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br $next)))
+    (i32.sub (local.get 1) (local.get 0)))`;
+  const countA = `(func (param i32) (result i32) (local i32)
+    (block $end (loop $next
+      (if (i32.load8_u (local.get 0))
+        (then (if (i32.eq (i32.load8_u (local.get 0)) (i32.const 97))
+          (then (local.set 1 (i32.add (local.get 1) (i32.const 1))))))
+        (else (br $end)))
+      (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+      (br_if $next (i32.load8_u offset=0 (i32.const 8)))))
+    (local.get 1))`;
+  const ops = [...registerCode(`${data} ${strlen}`), ...registerCode(`${data} ${countA}`)]
+    .filter((l) => /load8_u_br_(eq|ne)_imm/.test(l));
+  // strlen's test; countA's if, its inner if, and its loop's br_if (backward).
+  assert.equal(ops.length, 4, ops.join("\n"));
+  assert.ok(ops.some((l) => /load8_u_br_ne_imm r\d+ r\d+ 0 0 @3$/.test(l)), ops.join("\n"));
+  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  for (const runtime of runtimes) {
+    const m = await runtime.instantiate(`(module ${data} (data (i32.const 8) "\\01")
+      ${strlen.replace("(func", '(func (export "strlen")')}
+      ${countA.replace("(func", '(func (export "countA")')})`);
+    assert.deepEqual(m.exportedFunction("strlen")!.call(16), [4]);
+    assert.deepEqual(m.exportedFunction("strlen")!.call(18), [2]);
+    assert.deepEqual(m.exportedFunction("countA")!.call(16), [2]);
+    assert.deepEqual(m.exportedFunction("countA")!.call(17), [1]);
+    assert.throws(() => m.exportedFunction("strlen")!.call(65536), /out of bounds memory access/);
+  }
+});

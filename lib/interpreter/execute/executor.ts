@@ -2497,6 +2497,32 @@ export class Machine implements JitHost {
               } else pc += 6;
               break;
             }
+            case 416 /* load8_u_br_eq_imm */: {
+              const v = mem.getUint8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
+              R[b + code[pc + 1]] = v;
+              if (v === code[pc + 4]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 417 /* load8_u_br_ne_imm */: {
+              const v = mem.getUint8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
+              R[b + code[pc + 1]] = v;
+              if (v !== code[pc + 4]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
             case 409 /* i32_shl_add_load32 */: {
               const p = ((R[b + code[pc + 2]] << code[pc + 3]) + R[b + code[pc + 4]]) | 0;
               R[b + code[pc + 1]] = p;

@@ -344,6 +344,8 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [410, 0, "const v = (R[b + @2] + @3) | 0;\nR[b + @1] = v;\nmem.setInt32(\n((R[b + @4] + @5) >>> 0) + (@6 >>> 0),\nv,\ntrue,\n);"], // i32_add_imm_store32
   [411, 2, "const v = mem.getInt32((R[b + @2] >>> 0) + (@3 >>> 0), true);\nR[b + @1] = v;\nif (v === @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load32_br_eq_imm
   [412, 2, "const v = mem.getInt32((R[b + @2] >>> 0) + (@3 >>> 0), true);\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load32_br_ne_imm
+  [416, 2, "const v = mem.getUint8((R[b + @2] >>> 0) + (@3 >>> 0));\nR[b + @1] = v;\nif (v === @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load8_u_br_eq_imm
+  [417, 2, "const v = mem.getUint8((R[b + @2] >>> 0) + (@3 >>> 0));\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load8_u_br_ne_imm
 ];
 
 /** Ops whose cases change the loop's state (calls, returns, `memory.grow`): the tier returns to `run` there. */

@@ -137,7 +137,8 @@ export class ControlFlow extends Fusions {
         at = this.fuseLoadIntoBranch(negated, fusedA, fusedB) ??
           this.emit(negated, fusedA, fusedB, -1) + 3;
       } else {
-        at = this.emit(OP.br_unless, cond, -1) + 2;
+        at = this.fuseLoadIntoBranch(OP.br_i32_eq_imm, cond, 0) ??
+          this.emit(OP.br_unless, cond, -1) + 2;
       }
       block.elseFixup = at;
     }
@@ -260,7 +261,10 @@ export class ControlFlow extends Fusions {
           const d = this.code[last + 1], a = this.code[last + 2], imm = this.code[last + 3];
           this.pc = last;
           at = this.emit(OP.i32_add_imm_br_if, d, a, imm, cond, -1) + 5;
-        } else at = this.emit(OP.br_if, cond, -1) + 2;
+        } else {
+          at = this.fuseLoadIntoBranch(OP.br_i32_ne_imm, cond, 0) ??
+            this.emit(OP.br_if, cond, -1) + 2;
+        }
       }
       if (block.isLoop) this.code[at] = block.start;
       else block.fixups.push(at);

@@ -423,22 +423,23 @@ export class Fusions extends VirtualStack {
 
   /**
    * A compare-and-branch `op` (`br_i32_eq_imm` or `br_i32_ne_imm`, from
-   * `takeCompare`) of register `reg` with `imm`, where the last instruction
-   * is a plain `load32` into `reg` (`x = p->kind; if (x == K)`): one op that
-   * loads, still writing the value, and branches. Returns the position of its
-   * target operand, or undefined when that does not apply.
+   * `takeCompare`, or for a plain `br_if` a test ≠ 0) of register `reg` with
+   * `imm`, where the last instruction is a plain `load32` or `load8_u` into
+   * `reg` (`x = p->kind; if (x == K)`, `if (*s)`): one op that loads, still
+   * writing the value, and branches. Returns the position of its target
+   * operand, or undefined when that does not apply.
    */
   protected fuseLoadIntoBranch(op: number, reg: number, imm: number): number | undefined {
     const load = this.lastStart;
+    if (load < 0 || load + 4 !== this.pc || this.code[load + 1] !== reg) return undefined;
+    const byte = this.code[load] === OP.load8_u;
+    if (!byte && this.code[load] !== OP.load32) return undefined;
     const fused = op === OP.br_i32_eq_imm
-      ? OP.load32_br_eq_imm
+      ? (byte ? OP.load8_u_br_eq_imm : OP.load32_br_eq_imm)
       : op === OP.br_i32_ne_imm
-      ? OP.load32_br_ne_imm
+      ? (byte ? OP.load8_u_br_ne_imm : OP.load32_br_ne_imm)
       : -1;
-    if (
-      fused < 0 || load < 0 || load + 4 !== this.pc || this.code[load] !== OP.load32 ||
-      this.code[load + 1] !== reg
-    ) return undefined;
+    if (fused < 0) return undefined;
     const addr = this.code[load + 2], offset = this.code[load + 3];
     this.pc = load;
     const at = this.emit(fused, reg, addr, offset, imm, -1) + 5;
