@@ -536,6 +536,15 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   ["const32_call", "ri"],
   ["load8_u_br_eq_imm", "rriit"],
   ["load8_u_br_ne_imm", "rriit"],
+  // Two constants or two moves in a row (arguments, locals set): d1, imm1 (s1), d2, imm2 (s2).
+  ["const32x2", "riri"],
+  ["mov32x2", "rrrr"],
+  // (a - b) >> k, the count of elements between two pointers: dst, a, b, k.
+  ["i32_sub_shr_s_imm", "rrri"],
+  // x & mask, then a branch on the result compared with a constant (a flag test), the result
+  // still written: dst, x, mask, imm, target.
+  ["i32_and_imm_br_eq_imm", "rriit"],
+  ["i32_and_imm_br_ne_imm", "rriit"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

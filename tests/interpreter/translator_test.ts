@@ -143,12 +143,11 @@ test("call arguments are placed contiguously and the result lands at their base"
 
 test("returning locals in swapped order copies them out before overwriting", async () => {
   const func = `(func (param i32 i32) (result i32 i32) local.get 1 local.get 0)`;
+  // (Moves in a row go in pairs, each pair's in order.)
   assert.deepEqual(registerCode(func), [
-    "0: mov32 r2 r1",
-    "3: mov32 r3 r0",
-    "6: mov32 r0 r2",
-    "9: mov32 r1 r3",
-    "12: return",
+    "0: mov32x2 r2 r1 r3 r0",
+    "5: mov32x2 r0 r2 r1 r3",
+    "10: return",
   ]);
   assert.deepEqual(await run(func, 1, 2), [2, 1]);
 });
@@ -767,5 +766,61 @@ test("a byte load that a br_if or an if tests, or compares with a constant, is o
     assert.deepEqual(m.exportedFunction("countA")!.call(16), [2]);
     assert.deepEqual(m.exportedFunction("countA")!.call(17), [1]);
     assert.throws(() => m.exportedFunction("strlen")!.call(65536), /out of bounds memory access/);
+  }
+});
+
+test("constants and moves in a row go in pairs, in order; (a - b) >> k is one op", async () => {
+  // Arguments: two constants, then two moves; and a chain of moves, the second reading what the
+  // first wrote (so the pair must run in order).
+  const source = `(module
+    (func $f (param i32 i32 i32 i32) (result i32)
+      (i32.add (i32.add (i32.mul (local.get 0) (i32.const 1000)) (i32.mul (local.get 1) (i32.const 100)))
+        (i32.add (i32.mul (local.get 2) (i32.const 10)) (local.get 3))))
+    (func (export "g") (param i32 i32) (result i32) (local i32)
+      (call $f (i32.const 1) (i32.const 2) (local.get 0) (local.get 1)))
+    (func (export "chain") (param i32) (result i32) (local i32 i32)
+      (local.set 1 (local.get 0))
+      (local.set 2 (local.get 1))
+      (i32.add (local.get 2) (i32.const 1)))
+    (func (export "count") (param i32 i32) (result i32)
+      (i32.shr_s (i32.sub (local.get 1) (local.get 0)) (i32.const 2))))`;
+  const bytes = wat2wasm(source);
+  const code = translateModule(validateModule(decodeModule(bytes))).map((cf) =>
+    disassemble(cf.code)
+  );
+  assert.ok(code[1].some((l) => /const32x2 r\d+ 1 r\d+ 2/.test(l)), code[1].join("\n"));
+  assert.ok(code[1].some((l) => /mov32x2 r\d+ r0 r\d+ r1/.test(l)), code[1].join("\n"));
+  assert.ok(code[3].some((l) => /i32_sub_shr_s_imm r2 r1 r0 2/.test(l)), code[3].join("\n"));
+  assert.equal(code[2][0], "0: mov32x2 r1 r0 r2 r1");
+  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  for (const runtime of runtimes) {
+    const m = await runtime.instantiate(bytes);
+    assert.deepEqual(m.exportedFunction("g")!.call(3, 4), [1234]);
+    assert.deepEqual(m.exportedFunction("chain")!.call(41), [42]);
+    assert.deepEqual(m.exportedFunction("count")!.call(100, 140), [10]);
+    assert.deepEqual(m.exportedFunction("count")!.call(140, 100), [-10]); // signed
+    assert.deepEqual(m.exportedFunction("count")!.call(0, -0x80000000), [-0x20000000]);
+  }
+});
+
+test("a flag test (x & mask compared with a constant) that a branch takes is one op", async () => {
+  const func = `(func (param i32) (result i32) (local i32)
+    (block $none (br_if $none (i32.eqz (i32.and (local.get 0) (i32.const 6))))
+      (local.set 1 (i32.const 10)))
+    (if (i32.and (local.get 0) (i32.const 1)) (then (local.set 1 (i32.add (local.get 1) (i32.const 1)))))
+    (block $not4 (br_if $not4 (i32.ne (i32.and (local.get 0) (i32.const 12)) (i32.const 4)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 100))))
+    (local.get 1))`;
+  const code = registerCode(func);
+  assert.equal(code.filter((l) => /i32_and_imm_br_(eq|ne)_imm/.test(l)).length, 3, code.join("\n"));
+  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  for (const runtime of runtimes) {
+    const f = (await runtime.instantiate(`(module ${func.replace("(func", '(func (export "f")')})`))
+      .exportedFunction("f")!;
+    assert.deepEqual(f.call(0), [0]);
+    assert.deepEqual(f.call(1), [1]);
+    assert.deepEqual(f.call(2), [10]);
+    assert.deepEqual(f.call(5), [111]);
+    assert.deepEqual(f.call(12), [10]);
   }
 });

@@ -2523,6 +2523,46 @@ export class Machine implements JitHost {
               } else pc += 6;
               break;
             }
+            case 418 /* const32x2 */:
+              R[b + code[pc + 1]] = code[pc + 2];
+              R[b + code[pc + 3]] = code[pc + 4];
+              pc += 5;
+              break;
+            case 419 /* mov32x2 */:
+              R[b + code[pc + 1]] = R[b + code[pc + 2]];
+              R[b + code[pc + 3]] = R[b + code[pc + 4]];
+              pc += 5;
+              break;
+            case 420 /* i32_sub_shr_s_imm */:
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] - R[b + code[pc + 3]]) >> code[pc + 4];
+              pc += 5;
+              break;
+            case 421 /* i32_and_imm_br_eq_imm */: {
+              const v = R[b + code[pc + 2]] & code[pc + 3];
+              R[b + code[pc + 1]] = v;
+              if (v === code[pc + 4]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
+            case 422 /* i32_and_imm_br_ne_imm */: {
+              const v = R[b + code[pc + 2]] & code[pc + 3];
+              R[b + code[pc + 1]] = v;
+              if (v !== code[pc + 4]) {
+                const t = code[pc + 5];
+                if (t <= pc) {
+                  pc = t;
+                  break interrupt;
+                }
+                pc = t;
+              } else pc += 6;
+              break;
+            }
             case 409 /* i32_shl_add_load32 */: {
               const p = ((R[b + code[pc + 2]] << code[pc + 3]) + R[b + code[pc + 4]]) | 0;
               R[b + code[pc + 1]] = p;

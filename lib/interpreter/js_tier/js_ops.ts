@@ -346,6 +346,11 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [412, 2, "const v = mem.getInt32((R[b + @2] >>> 0) + (@3 >>> 0), true);\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load32_br_ne_imm
   [416, 2, "const v = mem.getUint8((R[b + @2] >>> 0) + (@3 >>> 0));\nR[b + @1] = v;\nif (v === @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load8_u_br_eq_imm
   [417, 2, "const v = mem.getUint8((R[b + @2] >>> 0) + (@3 >>> 0));\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load8_u_br_ne_imm
+  [418, 0, "R[b + @1] = @2;\nR[b + @3] = @4;"], // const32x2
+  [419, 0, "R[b + @1] = R[b + @2];\nR[b + @3] = R[b + @4];"], // mov32x2
+  [420, 0, "R[b + @1] = (R[b + @2] - R[b + @3]) >> @4;"], // i32_sub_shr_s_imm
+  [421, 2, "const v = R[b + @2] & @3;\nR[b + @1] = v;\nif (v === @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_and_imm_br_eq_imm
+  [422, 2, "const v = R[b + @2] & @3;\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_and_imm_br_ne_imm
 ];
 
 /** Ops whose cases change the loop's state (calls, returns, `memory.grow`): the tier returns to `run` there. */

@@ -134,10 +134,10 @@ export class ControlFlow extends Fusions {
       let at: number;
       if (fusedOp >= 0) {
         const negated = negateFused(fusedOp);
-        at = this.fuseLoadIntoBranch(negated, fusedA, fusedB) ??
+        at = this.fuseIntoBranch(negated, fusedA, fusedB) ??
           this.emit(negated, fusedA, fusedB, -1) + 3;
       } else {
-        at = this.fuseLoadIntoBranch(OP.br_i32_eq_imm, cond, 0) ??
+        at = this.fuseIntoBranch(OP.br_i32_eq_imm, cond, 0) ??
           this.emit(OP.br_unless, cond, -1) + 2;
       }
       block.elseFixup = at;
@@ -248,7 +248,7 @@ export class ControlFlow extends Fusions {
       let at: number;
       if (fused !== null) {
         at = this.fuseLoopLatch(beforeCompare, fused) ??
-          this.fuseLoadIntoBranch(fused[0], fused[1], fused[2]) ??
+          this.fuseIntoBranch(fused[0], fused[1], fused[2]) ??
           this.emit(fused[0], fused[1], fused[2], -1) + 3;
       } else {
         const cond = this.kind[ci] === LOCAL ? this.src[ci] : this.slot[ci];
@@ -262,7 +262,7 @@ export class ControlFlow extends Fusions {
           this.pc = last;
           at = this.emit(OP.i32_add_imm_br_if, d, a, imm, cond, -1) + 5;
         } else {
-          at = this.fuseLoadIntoBranch(OP.br_i32_ne_imm, cond, 0) ??
+          at = this.fuseIntoBranch(OP.br_i32_ne_imm, cond, 0) ??
             this.emit(OP.br_if, cond, -1) + 2;
         }
       }

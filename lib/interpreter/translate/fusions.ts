@@ -44,6 +44,17 @@ const ADD_OF_LOAD: readonly (readonly [number, number, number])[] = [
   [OP.load32, OP.load32_ai, OP.i32_add_load32],
 ];
 
+/**
+ * The instructions a compare with a constant and branch fuse into (see
+ * `fuseIntoBranch`), by the op that computed the tested value:
+ * [the `== imm` form, the `!= imm` form].
+ */
+const BRANCH_FORMS: ReadonlyMap<number, readonly [number, number]> = new Map([
+  [OP.load32, [OP.load32_br_eq_imm, OP.load32_br_ne_imm]],
+  [OP.load8_u, [OP.load8_u_br_eq_imm, OP.load8_u_br_ne_imm]],
+  [OP.i32_and_imm, [OP.i32_and_imm_br_eq_imm, OP.i32_and_imm_br_ne_imm]],
+]);
+
 /** The extend-and-multiply op that `i32x4.mul` of each widening extend becomes, by the extend. */
 const MUL_OF_EXTEND: ReadonlyMap<number, number> = new Map([
   [OP.i32x4_extend_low_i16x8_u, OP.i32x4_extend_low_i16x8_u_mul],
@@ -424,26 +435,29 @@ export class Fusions extends VirtualStack {
   /**
    * A compare-and-branch `op` (`br_i32_eq_imm` or `br_i32_ne_imm`, from
    * `takeCompare`, or for a plain `br_if` a test ≠ 0) of register `reg` with
-   * `imm`, where the last instruction is a plain `load32` or `load8_u` into
-   * `reg` (`x = p->kind; if (x == K)`, `if (*s)`): one op that loads, still
-   * writing the value, and branches. Returns the position of its target
-   * operand, or undefined when that does not apply.
+   * `imm`, where the last instruction computed `reg` by a plain `load32` or
+   * `load8_u` (`x = p->kind; if (x == K)`, `if (*s)`) or an `i32_and_imm` (a
+   * flag test): one op that computes, still writing `reg`, and branches.
+   * Returns the position of its target operand, or undefined when that does
+   * not apply.
    */
-  protected fuseLoadIntoBranch(op: number, reg: number, imm: number): number | undefined {
-    const load = this.lastStart;
-    if (load < 0 || load + 4 !== this.pc || this.code[load + 1] !== reg) return undefined;
-    const byte = this.code[load] === OP.load8_u;
-    if (!byte && this.code[load] !== OP.load32) return undefined;
-    const fused = op === OP.br_i32_eq_imm
-      ? (byte ? OP.load8_u_br_eq_imm : OP.load32_br_eq_imm)
+  protected fuseIntoBranch(op: number, reg: number, imm: number): number | undefined {
+    const last = this.lastStart;
+    if (last < 0 || last + 4 !== this.pc || this.code[last + 1] !== reg) return undefined;
+    const forms = BRANCH_FORMS.get(this.code[last]);
+    const fused = forms === undefined
+      ? -1
+      : op === OP.br_i32_eq_imm
+      ? forms[0]
       : op === OP.br_i32_ne_imm
-      ? (byte ? OP.load8_u_br_ne_imm : OP.load32_br_ne_imm)
+      ? forms[1]
       : -1;
     if (fused < 0) return undefined;
-    const addr = this.code[load + 2], offset = this.code[load + 3];
-    this.pc = load;
-    const at = this.emit(fused, reg, addr, offset, imm, -1) + 5;
-    this.mapAllToLoad(load);
+    // Both forms: the register, two operands (address and offset, or x and the mask).
+    const x = this.code[last + 2], y = this.code[last + 3];
+    this.pc = last;
+    const at = this.emit(fused, reg, x, y, imm, -1) + 5;
+    this.mapAllToLoad(last);
     return at;
   }
 

@@ -497,6 +497,16 @@ class Translator extends GcLowering {
           this.produced(this.emit(OP.i32_shl_add_imm, d, x, k, imm) + 1);
           return;
         }
+        if (immOp === OP.i32_shr_s_imm && this.justComputedBy(regIndex, OP.i32_sub)) {
+          // (a - b) >> k: one instruction instead of two.
+          const start = this.lastStart;
+          const a = this.code[start + 2], b = this.code[start + 3];
+          this.removeLast();
+          this.pop(2);
+          const d = this.pushTemp(resultType);
+          this.produced(this.emit(OP.i32_sub_shr_s_imm, d, a, b, imm) + 1);
+          return;
+        }
         if (immOp === OP.i32_add_imm && this.kind[regIndex] === LOCAL) {
           // A local plus a constant: left for an address to take (see ADDR).
           this.pop(2);

@@ -129,11 +129,27 @@ export class VirtualStack extends RegisterCode {
     }
     if (this.kind[i] === CONST) {
       if (is64(t)) this.emit(OP.const64, dst, this.src[i], this.hi[i]);
-      else this.emit(OP.const32, dst, this.src[i]);
+      else this.emitPaired(OP.const32, OP.const32x2, dst, this.src[i]);
       return;
     }
     const from = this.kind[i] === LOCAL ? this.src[i] : this.slot[i];
-    if (from !== dst) this.emit(moveOp(t), dst, from);
+    if (from === dst) return;
+    if (t === ValType.i32 || t === ValType.f32) this.emitPaired(OP.mov32, OP.mov32x2, dst, from);
+    else this.emit(moveOp(t), dst, from);
+  }
+
+  /**
+   * Emits `single` (a const32 or mov32), or, right after another one with no
+   * label between (arguments set up for a call, locals set), both as one
+   * `pair`.
+   */
+  private emitPaired(single: number, pair: number, dst: number, x: number): void {
+    const last = this.lastStart;
+    if (last >= 0 && last + 3 === this.pc && this.code[last] === single) {
+      const dst1 = this.code[last + 1], x1 = this.code[last + 2];
+      this.pc = last;
+      this.emit(pair, dst1, x1, dst, x);
+    } else this.emit(single, dst, x);
   }
 
   /** Writes entry `i` to its canonical register if it is not there yet. */
