@@ -89,7 +89,7 @@ export class VirtualStack extends RegisterCode {
       const reg = this.constRegs[i];
       if (c.type === ValType.v128) this.emit(OP.const128, reg, c.lo, c.hi, c.lo2, c.hi2);
       else if (is64(c.type)) this.emit(OP.const64, reg, c.lo, c.hi);
-      else this.emit(OP.const32, reg, c.lo);
+      else this.emitPaired(OP.const32, OP.const32x2, reg, c.lo);
     });
   }
 
@@ -143,7 +143,7 @@ export class VirtualStack extends RegisterCode {
    * label between (arguments set up for a call, locals set), both as one
    * `pair`.
    */
-  private emitPaired(single: number, pair: number, dst: number, x: number): void {
+  protected emitPaired(single: number, pair: number, dst: number, x: number): void {
     const last = this.lastStart;
     if (last >= 0 && last + 3 === this.pc && this.code[last] === single) {
       const dst1 = this.code[last + 1], x1 = this.code[last + 2];
