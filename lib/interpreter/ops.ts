@@ -545,6 +545,10 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // still written: dst, x, mask, imm, target.
   ["i32_and_imm_br_eq_imm", "rriit"],
   ["i32_and_imm_br_ne_imm", "rriit"],
+  // Two load32 in a row (a = p->x; b = p->y), in order: dst 1, address 1, offset 1, dst 2,
+  // address 2, offset 2. A trap in the second is reported at the op's position + 1, where the
+  // source map has the second load's entry.
+  ["load32x2", "rrirri"],
 ];
 
 /** Op numbers by name, e.g. `OP.i32_add`. For the translator; the executor uses literals. */

@@ -824,3 +824,46 @@ test("a flag test (x & mask compared with a constant) that a branch takes is one
     assert.deepEqual(f.call(12), [10]);
   }
 });
+
+test("two loads in a row are one op, in order, and a trap names the load that trapped", async () => {
+  const source = `(module (memory 1)
+    (data (i32.const 0) "\\08\\00\\00\\00\\05\\00\\00\\00\\07\\00\\00\\00")
+    (data (i32.const 12) "\\04\\00\\00\\00\\fc\\ff\\00\\00\\00\\00\\00\\00\\4d")
+    (func (export "sum") (param i32 i32) (result i32)
+      (i32.add (i32.load offset=4 (local.get 0)) (i32.load offset=8 (local.get 1))))
+    (func (export "chase") (param i32) (result i32)
+      (i32.load offset=20 (i32.load offset=12 (local.get 0)))))`;
+  const bytes = wat2wasm(source);
+  const code = translateModule(validateModule(decodeModule(bytes))).map((cf) =>
+    disassemble(cf.code)
+  );
+  assert.match(code[0][0], /^0: load32x2 r2 r0 4 r3 r1 8$/);
+  assert.match(code[1][0], /^0: load32x2 r1 r0 12 r1 r1 20$/); // the second reads the first's result
+  /** The byte offset of the `i32.load` with this offset immediate. */
+  const loadAt = (offset: number) =>
+    bytes.findIndex((x, i) => x === 0x28 && bytes[i + 1] === 2 && bytes[i + 2] === offset);
+  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  for (const runtime of runtimes) {
+    const m = await runtime.instantiate(bytes);
+    const sum = m.exportedFunction("sum")!, chase = m.exportedFunction("chase")!;
+    assert.deepEqual(sum.call(0, 0), [5 + 7]);
+    assert.deepEqual(sum.call(4, 0), [7 + 7]);
+    assert.deepEqual(chase.call(0), [77]); // *(0 + 12) is 4, then *(4 + 20)
+    // Each load traps in turn: the first, then the second (sum's and chase's).
+    const cases = [
+      [sum, [65532, 0], 4],
+      [sum, [0, 65530], 8],
+      [chase, [65530], 12],
+      [chase, [4], 20], // *(4 + 12) is 65532: the second load's address is past the end
+    ] as const;
+    for (const [f, args, offset] of cases) {
+      assert.throws(
+        () => f.call(...args),
+        (e: Error) =>
+          /out of bounds memory access/.test(e.message) &&
+          e.stack!.includes(`(wasm @0x${loadAt(offset).toString(16)})`),
+        `(${args}) names the load with offset ${offset}`,
+      );
+    }
+  }
+});

@@ -2563,6 +2563,21 @@ export class Machine implements JitHost {
               } else pc += 6;
               break;
             }
+            case 423 /* load32x2 */: {
+              const at = pc;
+              R[b + code[at + 1]] = mem.getInt32(
+                (R[b + code[at + 2]] >>> 0) + (code[at + 3] >>> 0),
+                true,
+              );
+              // A trap in the second load names it: its source-map entry is at pc + 1.
+              pc = at + 1;
+              R[b + code[at + 4]] = mem.getInt32(
+                (R[b + code[at + 5]] >>> 0) + (code[at + 6] >>> 0),
+                true,
+              );
+              pc = at + 7;
+              break;
+            }
             case 409 /* i32_shl_add_load32 */: {
               const p = ((R[b + code[pc + 2]] << code[pc + 3]) + R[b + code[pc + 4]]) | 0;
               R[b + code[pc + 1]] = p;

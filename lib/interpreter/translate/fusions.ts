@@ -372,6 +372,17 @@ export class Fusions extends VirtualStack {
       }
       this.pop(1);
       const d = this.pushTemp(results[0]);
+      const first = this.lastStart;
+      if (
+        regOp === OP.load32 && first >= 0 && first + 4 === this.pc && this.code[first] === regOp
+      ) {
+        // Two loads in a row (a = p->x; b = p->y): one op, in order.
+        const d1 = this.code[first + 1], a1 = this.code[first + 2], o1 = this.code[first + 3];
+        this.pc = first;
+        this.produced(this.emit(OP.load32x2, d1, a1, o1, d, addr, ins.b) + 4);
+        this.mapSecondAccess(first);
+        return;
+      }
       const at = this.emit(regOp, d, addr, ins.b);
       this.produced(at + 1);
     } else {

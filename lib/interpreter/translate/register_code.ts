@@ -170,6 +170,22 @@ export class RegisterCode {
     this.sourceLength = n;
   }
 
+  /**
+   * After two memory accesses became one op (emitted at `start`), the
+   * second of them being the wasm instruction just translated: keeps the
+   * first access's source entry at `start` and puts the second's at
+   * `start + 1`, where the op reports a trap in its second access.
+   */
+  protected mapSecondAccess(start: number): void {
+    const map = this.sourceMap;
+    let n = this.sourceLength;
+    const second = map[n - 1];
+    while (n >= 4 && map[n - 2] === start && map[n - 4] === start) n -= 2;
+    map[n] = start + 1;
+    map[n + 1] = second;
+    this.sourceLength = n + 2;
+  }
+
   /** Marks the current position as a branch target: no peephole may look across it. */
   protected bindHere(fixups: number[]): void {
     if (fixups.length !== 0) {
