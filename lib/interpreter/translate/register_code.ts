@@ -18,42 +18,6 @@ const ENDS_BASIC_BLOCK: Uint8Array = Uint8Array.from(
   ([, kinds], op) => op <= OP.return64 || kinds.includes("t") ? 1 : 0,
 );
 
-/** Words of the first chunk of a {@link CodeArena}; each next one is twice as big, up to the last. */
-const FIRST_CHUNK_WORDS = 4096;
-const LAST_CHUNK_WORDS = 1 << 18;
-
-/**
- * Where the finished code and source maps of one module's functions are
- * kept: views into shared chunks, not an `Int32Array` each. V8 takes 2-4 µs
- * to allocate a typed array of a few hundred words (its own backing store),
- * 50 times as long as a view on an existing buffer; the `@yowasp/yosys`
- * counter translates 5,000 functions. A chunk lives as long as any function
- * of its module, so a module wastes at most the unused end of its last
- * chunk.
- */
-export class CodeArena {
-  #buffer = new ArrayBuffer(0);
-  /** Words of {@link #buffer} handed out. */
-  #used = 0;
-  #nextChunkWords = FIRST_CHUNK_WORDS;
-
-  /** A copy of the first `length` words of `words`, in the arena. */
-  copy(words: Int32Array, length: number): Int32Array {
-    if (length > this.#buffer.byteLength / 4 - this.#used) {
-      // Code bigger than half a chunk gets an array of its own, so no chunk is left half empty.
-      if (length > LAST_CHUNK_WORDS / 2) return words.slice(0, length);
-      while (this.#nextChunkWords < 2 * length) this.#nextChunkWords *= 2;
-      this.#buffer = new ArrayBuffer(this.#nextChunkWords * 4);
-      this.#nextChunkWords = Math.min(2 * this.#nextChunkWords, LAST_CHUNK_WORDS);
-      this.#used = 0;
-    }
-    const copy = new Int32Array(this.#buffer, this.#used * 4, length);
-    copy.set(words.subarray(0, length));
-    this.#used += length;
-    return copy;
-  }
-}
-
 /** Register code being emitted, with its source map and the history the peepholes read. */
 export class RegisterCode {
   code = new Int32Array(1024);

@@ -29,7 +29,6 @@ import { ModulePlan, StructuredPlan } from "../jit/compile.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import { type FuncType, isRefType, refType, ValType } from "../../binary/types.ts";
 import { GcLowering } from "./gc_lowering.ts";
-import { CodeArena } from "./register_code.ts";
 import type { ModuleContext } from "../../validate/context.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
 import { LOWERING, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
@@ -129,8 +128,6 @@ const NO_SLOTS = new Int32Array(0);
 
 class Translator extends GcLowering {
   readonly ins = new Instruction();
-  /** Storage for the functions' finished code and source maps. */
-  readonly arena = new CodeArena();
   readonly fuel: boolean;
   readonly deterministic: boolean;
 
@@ -178,12 +175,12 @@ class Translator extends GcLowering {
       Math.max(this.maxWords, resultWords, this.tempsStart),
     );
     return {
-      code: this.arena.copy(this.code, this.pc),
+      code: this.code.slice(0, this.pc),
       paramWords,
       localsEnd: this.localsEnd,
       frameWords,
       refLocalSlots: refLocals.length === 0 ? NO_SLOTS : new Int32Array(refLocals),
-      sourceMap: this.arena.copy(this.sourceMap, this.sourceLength),
+      sourceMap: this.sourceMap.slice(0, this.sourceLength),
       loopEntries: this.loopEntries.length === 0 ? NO_CODE : new Int32Array(this.loopEntries),
       loopExit,
       handlers: this.groups.length === 0 ? null : this.groups,
