@@ -24,6 +24,11 @@
  * Stack storage and control frames are reused from one function to the
  * next; stepping an instruction allocates nothing unless it throws.
  *
+ * {@link FunctionValidator.validate} (the module validator's path, which
+ * does not need to read the stacks between instructions) decodes and checks
+ * the commonest one-byte instructions itself and hands every other one, and
+ * every error, to the general path above.
+ *
  * @module
  */
 
