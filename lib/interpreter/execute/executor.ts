@@ -2564,18 +2564,15 @@ export class Machine implements JitHost {
               break;
             }
             case 423 /* load32x2 */: {
-              const at = pc;
-              R[b + code[at + 1]] = mem.getInt32(
-                (R[b + code[at + 2]] >>> 0) + (code[at + 3] >>> 0),
+              const d2 = code[pc + 4], a2 = code[pc + 5], o2 = code[pc + 6];
+              R[b + code[pc + 1]] = mem.getInt32(
+                (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
                 true,
               );
               // A trap in the second load names it: its source-map entry is at pc + 1.
-              pc = at + 1;
-              R[b + code[at + 4]] = mem.getInt32(
-                (R[b + code[at + 5]] >>> 0) + (code[at + 6] >>> 0),
-                true,
-              );
-              pc = at + 7;
+              pc += 1;
+              R[b + d2] = mem.getInt32((R[b + a2] >>> 0) + (o2 >>> 0), true);
+              pc += 6;
               break;
             }
             case 409 /* i32_shl_add_load32 */: {

@@ -351,7 +351,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [420, 0, "R[b + @1] = (R[b + @2] - R[b + @3]) >> @4;"], // i32_sub_shr_s_imm
   [421, 2, "const v = R[b + @2] & @3;\nR[b + @1] = v;\nif (v === @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_and_imm_br_eq_imm
   [422, 2, "const v = R[b + @2] & @3;\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_and_imm_br_ne_imm
-  [423, 1, "const at = pc;\nR[b + code[at + 1]] = mem.getInt32(\n(R[b + code[at + 2]] >>> 0) + (code[at + 3] >>> 0),\ntrue,\n);\npc = at + 1;\nR[b + code[at + 4]] = mem.getInt32(\n(R[b + code[at + 5]] >>> 0) + (code[at + 6] >>> 0),\ntrue,\n);\npc = at + 7;\nbreak @L;"], // load32x2
+  [423, 0, "const d2 = @4, a2 = @5, o2 = @6;\nR[b + @1] = mem.getInt32(\n(R[b + @2] >>> 0) + (@3 >>> 0),\ntrue,\n);\npc += 1;\nR[b + d2] = mem.getInt32((R[b + a2] >>> 0) + (o2 >>> 0), true);"], // load32x2
 ];
 
 /** Ops whose cases change the loop's state (calls, returns, `memory.grow`): the tier returns to `run` there. */
