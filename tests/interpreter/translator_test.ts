@@ -14,6 +14,11 @@ function registerCode(func: string): string[] {
   return disassemble(translateModule(validateModule(module))[0].code);
 }
 
+/** A runtime that interprets, and one whose register-code tier compiles every function at once. */
+function interpretedAndCompiled(): Runtime[] {
+  return [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+}
+
 /** Runs the first export of a one-function module. */
 async function run(func: string, ...args: unknown[]): Promise<unknown[]> {
   const m = await new Runtime().instantiate(
@@ -604,8 +609,7 @@ test("a load through base + (i << k) takes the sum in, whether a temporary or ke
   assert.deepEqual(registerCode(`${data} ${kept}`).slice(0, 1), [
     "0: i32_shl_add_load32 r2 r0 2 r1 r3 4",
   ]);
-  // Interpreted, and compiled by the register-code tier from its first call.
-  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  const runtimes = interpretedAndCompiled();
   for (const [func, runtime] of runtimes.flatMap((r) => [[temp, r], [kept, r]] as const)) {
     const m = await runtime.instantiate(
       `(module ${data} ${func.replace("(func", '(func (export "f")')})`,
@@ -639,7 +643,7 @@ test("storing a sum just computed by an add of a constant is one op, the sum sti
   assert.deepEqual(registerCode(`(memory 1) ${kept}`).slice(0, 1), [
     "0: i32_add_imm_store32 r1 r1 1 r0 0 0",
   ]);
-  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  const runtimes = interpretedAndCompiled();
   for (const runtime of runtimes) {
     const m = await runtime.instantiate(`(module (memory 1)
       ${counter.replace("(func", '(func (export "counter")')}
@@ -673,7 +677,7 @@ test("a load whose value a compare with a constant branches on is one op, the va
   const code = registerCode(`${data} ${count}`);
   assert.equal(code.filter((l) => /load32_br_(eq|ne)_imm/.test(l)).length, 3, code.join("\n"));
   assert.ok(code.some((l) => /load32_br_ne_imm r\d+ r0 0 99 @0$/.test(l)), code.join("\n")); // the loop's
-  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  const runtimes = interpretedAndCompiled();
   for (const runtime of runtimes) {
     const bytes = wat2wasm(`(module ${data} ${count.replace("(func", '(func (export "f")')})`);
     const f = (await runtime.instantiate(bytes)).exportedFunction("f")!;
@@ -711,7 +715,7 @@ test("an argument's add, move or constant right before a call runs in the call's
   for (const op of ["i32_add_imm_call", "mov32_call", "const32_call"]) {
     assert.ok(code.some((l) => l.includes(op)), code.join("\n"));
   }
-  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  const runtimes = interpretedAndCompiled();
   for (const runtime of runtimes) {
     const m = await runtime.instantiate(bytes);
     const f = m.exportedFunction("f")!, g = m.exportedFunction("g")!;
@@ -756,7 +760,7 @@ test("a byte load that a br_if or an if tests, or compares with a constant, is o
   // strlen's test; countA's if, its inner if, and its loop's br_if (backward).
   assert.equal(ops.length, 4, ops.join("\n"));
   assert.ok(ops.some((l) => /load8_u_br_ne_imm r\d+ r\d+ 0 0 @3$/.test(l)), ops.join("\n"));
-  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  const runtimes = interpretedAndCompiled();
   for (const runtime of runtimes) {
     const m = await runtime.instantiate(`(module ${data} (data (i32.const 8) "\\01")
       ${strlen.replace("(func", '(func (export "strlen")')}
@@ -792,7 +796,7 @@ test("constants and moves in a row go in pairs, in order; (a - b) >> k is one op
   assert.ok(code[1].some((l) => /mov32x2 r\d+ r0 r\d+ r1/.test(l)), code[1].join("\n"));
   assert.ok(code[3].some((l) => /i32_sub_shr_s_imm r2 r1 r0 2/.test(l)), code[3].join("\n"));
   assert.equal(code[2][0], "0: mov32x2 r1 r0 r2 r1");
-  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  const runtimes = interpretedAndCompiled();
   for (const runtime of runtimes) {
     const m = await runtime.instantiate(bytes);
     assert.deepEqual(m.exportedFunction("g")!.call(3, 4), [1234]);
@@ -813,7 +817,7 @@ test("a flag test (x & mask compared with a constant) that a branch takes is one
     (local.get 1))`;
   const code = registerCode(func);
   assert.equal(code.filter((l) => /i32_and_imm_br_(eq|ne)_imm/.test(l)).length, 3, code.join("\n"));
-  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  const runtimes = interpretedAndCompiled();
   for (const runtime of runtimes) {
     const f = (await runtime.instantiate(`(module ${func.replace("(func", '(func (export "f")')})`))
       .exportedFunction("f")!;
@@ -842,7 +846,7 @@ test("two loads in a row are one op, in order, and a trap names the load that tr
   /** The byte offset of the `i32.load` with this offset immediate. */
   const loadAt = (offset: number) =>
     bytes.findIndex((x, i) => x === 0x28 && bytes[i + 1] === 2 && bytes[i + 2] === offset);
-  const runtimes = [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
+  const runtimes = interpretedAndCompiled();
   for (const runtime of runtimes) {
     const m = await runtime.instantiate(bytes);
     const sum = m.exportedFunction("sum")!, chase = m.exportedFunction("chase")!;

@@ -141,13 +141,12 @@ export class RegisterCode {
    * `start + 1`, where the op reports a trap in its second access.
    */
   protected mapSecondAccess(start: number): void {
-    const map = this.sourceMap;
-    let n = this.sourceLength;
-    const second = map[n - 1];
-    while (n >= 4 && map[n - 2] === start && map[n - 4] === start) n -= 2;
-    map[n] = start + 1;
-    map[n + 1] = second;
-    this.sourceLength = n + 2;
+    const second = this.sourceMap[this.sourceLength - 1];
+    this.mapAllToLoad(start);
+    // Room is there: at least the second access's own entry was dropped.
+    this.sourceMap[this.sourceLength] = start + 1;
+    this.sourceMap[this.sourceLength + 1] = second;
+    this.sourceLength += 2;
   }
 
   /** Marks the current position as a branch target: no peephole may look across it. */

@@ -115,6 +115,16 @@ export function translateModule(
   return out;
 }
 
+/**
+ * An op with an immediate whose register operand the instruction just before
+ * computed, by the immediate op: [that instruction's op, the fused op taking
+ * its two operands and the immediate]. `(x << k) + c`, `(a - b) >> k`.
+ */
+const IMMEDIATE_FUSIONS: ReadonlyMap<number, readonly [number, number]> = new Map([
+  [OP.i32_add_imm, [OP.i32_shl_imm, OP.i32_shl_add_imm]],
+  [OP.i32_shr_s_imm, [OP.i32_sub, OP.i32_sub_shr_s_imm]],
+]);
+
 /** The call-prefix op of each plain op that may be one (see `CALL_PREFIXES`). */
 const CALL_PREFIX_OF: ReadonlyMap<number, number> = new Map(
   [...CALL_PREFIXES].map(([prefix, plain]) => [plain, prefix]),
@@ -484,24 +494,15 @@ class Translator extends GcLowering {
           imm = wasmOp === OPS_I64_ROTR ? (64 - (imm & 63)) & 63 : imm & 63;
         }
         const regIndex = this.kind[ib] === CONST ? ia : ib;
-        if (immOp === OP.i32_add_imm && this.justComputedBy(regIndex, OP.i32_shl_imm)) {
-          // (x << k) + c: one instruction instead of two.
+        const fusion = IMMEDIATE_FUSIONS.get(immOp);
+        if (fusion !== undefined && this.justComputedBy(regIndex, fusion[0])) {
+          // The operand's instruction and this one in one (see IMMEDIATE_FUSIONS).
           const start = this.lastStart;
-          const x = this.code[start + 2], k = this.code[start + 3];
+          const x = this.code[start + 2], y = this.code[start + 3];
           this.removeLast();
           this.pop(2);
           const d = this.pushTemp(resultType);
-          this.produced(this.emit(OP.i32_shl_add_imm, d, x, k, imm) + 1);
-          return;
-        }
-        if (immOp === OP.i32_shr_s_imm && this.justComputedBy(regIndex, OP.i32_sub)) {
-          // (a - b) >> k: one instruction instead of two.
-          const start = this.lastStart;
-          const a = this.code[start + 2], b = this.code[start + 3];
-          this.removeLast();
-          this.pop(2);
-          const d = this.pushTemp(resultType);
-          this.produced(this.emit(OP.i32_sub_shr_s_imm, d, a, b, imm) + 1);
+          this.produced(this.emit(fusion[1], d, x, y, imm) + 1);
           return;
         }
         if (immOp === OP.i32_add_imm && this.kind[regIndex] === LOCAL) {
