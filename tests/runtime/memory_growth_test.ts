@@ -33,6 +33,34 @@ test("capacity never exceeds the memory's maximum", () => {
   assert.equal(mem.grow(1), -1);
 });
 
+test("a memory that outgrows its buffer moves into 256 MiB at least, if its maximum allows", () => {
+  const MIB = 1 << 20;
+  const free = new MemoryInstance(2, undefined);
+  free.bytes[5] = 9;
+  assert.equal(free.grow(1), 2);
+  assert.equal(free.buffer.byteLength, 256 * MIB);
+  assert.equal(free.bytes[5], 9);
+  const reserved = free.buffer;
+  assert.equal(free.grow(64 * MIB / PAGE_SIZE), 3, "64 MiB more fit in the reservation");
+  assert.equal(free.buffer, reserved, "and are not copied");
+  assert.equal(free.view.byteLength, 64 * MIB + 3 * PAGE_SIZE);
+  // Past the reservation, the factor: 16 times as much (or the maximum).
+  assert.equal(free.grow(200 * MIB / PAGE_SIZE), 1027);
+  assert.equal(free.buffer.byteLength, Math.min(16 * 256 * MIB, 65536 * PAGE_SIZE));
+  // A maximum under 256 MiB: the factor alone, never more than the maximum.
+  const capped = new MemoryInstance(2, 1000);
+  assert.equal(capped.grow(1), 2);
+  assert.equal(capped.buffer.byteLength, 32 * PAGE_SIZE);
+  assert.equal(capped.grow(100), 3);
+  assert.equal(capped.buffer.byteLength, 512 * PAGE_SIZE);
+  assert.equal(capped.grow(500), 103);
+  assert.equal(capped.buffer.byteLength, 1000 * PAGE_SIZE);
+  // A maximum of exactly 256 MiB gets the floor.
+  const exact = new MemoryInstance(2, 4096);
+  assert.equal(exact.grow(1), 2);
+  assert.equal(exact.buffer.byteLength, 4096 * PAGE_SIZE);
+});
+
 const canDetach = typeof (new ArrayBuffer(0) as { transfer?: unknown }).transfer === "function";
 
 test("a replaced buffer nobody was given is dropped, not detached, and its contents moved", () => {
