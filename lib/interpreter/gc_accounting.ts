@@ -38,17 +38,14 @@ import {
 } from "../binary/types.ts";
 import { RuntimeError } from "../errors.ts";
 import { WasmException } from "./exceptions.ts";
-import { ExternBox, WasmArray, WasmStruct } from "./gc_heap.ts";
-
-/** Counted bytes of every heap object besides its fields or elements. */
-export const OBJECT_BYTES = 32;
-/** Counted bytes of a struct field word or a reference element. */
-export const WORD_BYTES = 8;
-
-/** The counted size of a struct of `words` field words. */
-export function structBytes(words: number): number {
-  return OBJECT_BYTES + WORD_BYTES * words;
-}
+import {
+  arrayBytes,
+  ExternBox,
+  OBJECT_BYTES,
+  structBytes,
+  WasmArray,
+  WasmStruct,
+} from "./gc_heap.ts";
 
 /** What holds wasm references the heap traces: a machine's register file. */
 export interface RefRoots {
@@ -67,11 +64,6 @@ function sizeOf(v: WasmStruct | WasmArray | ExternBox): number {
   if (v instanceof WasmStruct) return structBytes(v.f.length);
   if (v instanceof WasmArray) return arrayBytes(v.d);
   return OBJECT_BYTES;
-}
-
-/** The counted size of an array's storage (typed bytes, or a word per reference). */
-export function arrayBytes(d: ArrayLike<unknown> & { byteLength?: number }): number {
-  return OBJECT_BYTES + (d.byteLength ?? WORD_BYTES * d.length);
 }
 
 /**

@@ -31,7 +31,22 @@ import {
 } from "../binary/types.ts";
 import { CANON_TYPES, isCanonSubtype } from "../validate/type_canon.ts";
 import { FunctionInstance } from "./instances.ts";
-import { type GcHeap, OBJECT_BYTES, structBytes, WORD_BYTES } from "./gc_accounting.ts";
+import type { GcHeap } from "./gc_accounting.ts";
+
+/** Counted bytes of every heap object besides its fields or elements (see `gc_accounting.ts`). */
+export const OBJECT_BYTES = 32;
+/** Counted bytes of a struct field word or a reference element. */
+export const WORD_BYTES = 8;
+
+/** The counted size of a struct of `words` field words. */
+export function structBytes(words: number): number {
+  return OBJECT_BYTES + WORD_BYTES * words;
+}
+
+/** The counted size of an array's storage (typed bytes, or a word per reference). */
+export function arrayBytes(d: ArrayLike<unknown> & { byteLength?: number }): number {
+  return OBJECT_BYTES + (d.byteLength ?? WORD_BYTES * d.length);
+}
 
 /** A struct instance. */
 export class WasmStruct {

@@ -10,13 +10,43 @@ import type { FuncType, RefType, ValType } from "../binary/types.ts";
 import { RuntimeError } from "../errors.ts";
 import { canonicalFuncId, isCanonSubtype } from "../validate/type_canon.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
-import { type DirectFunction, type EntryAdapter, lazyDirect } from "./jit/adapters.ts";
+import type { DirectFunction, EntryAdapter } from "./jit/adapters.ts";
 import type { Tag } from "./exceptions.ts";
 import type { LoopEntry } from "./jit/compile.ts";
 import type { GcHeap } from "./gc_accounting.ts";
 
 /** Bytes in a WebAssembly page. */
 export const PAGE_SIZE = 65536;
+
+/**
+ * Makes the adapter a function instance's `direct` becomes on its first
+ * call: installed by `jit/adapters.ts`, which builds adapters (see
+ * {@link setDirectAdapters}). Only the structured tier's code calls
+ * `direct`, and it loads that module first, so no call comes before.
+ */
+let directAdapter: (fn: FunctionInstance) => DirectFunction = () => {
+  throw new Error("internal error: no direct adapters (jit/adapters.ts is not loaded)");
+};
+
+/**
+ * Sets how `direct` adapters are made (called once by `jit/adapters.ts`):
+ * this way function instances, which the whole runtime uses, do not import
+ * the JavaScript tier's code generation.
+ */
+export function setDirectAdapters(make: (fn: FunctionInstance) => DirectFunction): void {
+  directAdapter = make;
+}
+
+/**
+ * What a function instance's `direct` is until first called: installs the
+ * adapter its kind needs (the structured tier replaces it with compiled
+ * code once the function is compiled).
+ */
+function lazyDirect(this: FunctionInstance, ...words: unknown[]): unknown {
+  const adapter = directAdapter(this);
+  if (this.direct === lazyDirect) this.direct = adapter;
+  return adapter.apply(this, words);
+}
 
 /** The most pages a 32-bit memory can have. */
 export const MAX_PAGES = 65536;

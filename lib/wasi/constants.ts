@@ -86,6 +86,13 @@ export const DIR_RIGHTS = ALL_RIGHTS & ~(Rights.FD_READ | Rights.FD_WRITE | Righ
  */
 export const TTY_RIGHTS = FILE_RIGHTS & ~(Rights.FD_SEEK | Rights.FD_TELL);
 
+/** Rights of a listening socket. */
+export const LISTENER_RIGHTS = Rights.SOCK_ACCEPT | Rights.FD_FDSTAT_SET_FLAGS |
+  Rights.FD_FILESTAT_GET | Rights.POLL_FD_READWRITE;
+/** Rights of a connection. */
+export const CONN_RIGHTS = Rights.FD_READ | Rights.FD_WRITE | Rights.SOCK_SHUTDOWN |
+  Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET | Rights.POLL_FD_READWRITE;
+
 /**
  * The rights a descriptor of `filetype` can hold: what `path_open` grants is
  * what was asked, cut down to this (and to the directory's inheritable rights).

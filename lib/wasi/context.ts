@@ -12,12 +12,31 @@ import { type FileHandle, type FileStat, FileType } from "../host/fs.ts";
 import type { RandomSource } from "../host/random.ts";
 import type { SocketListener } from "../host/socket.ts";
 import type { InputStream, OutputStream } from "../host/stdio.ts";
-import { ClockId, DIR_RIGHTS, FILE_RIGHTS, TTY_RIGHTS } from "./constants.ts";
+import {
+  ClockId,
+  CONN_RIGHTS,
+  DIR_RIGHTS,
+  FILE_RIGHTS,
+  LISTENER_RIGHTS,
+  TTY_RIGHTS,
+} from "./constants.ts";
 import { type FdEntry, FdTable, type Mount } from "./fd_table.ts";
 import { resolvePath } from "./sandbox.ts";
-import { listenerEntry } from "./sock_functions.ts";
 
 const encoder = new TextEncoder();
+
+/** A descriptor entry for a pre-opened listener. */
+function listenerEntry(listener: SocketListener): FdEntry {
+  return {
+    filetype: FileType.SOCKET_STREAM,
+    fdflags: 0,
+    rightsBase: LISTENER_RIGHTS,
+    rightsInheriting: CONN_RIGHTS,
+    listener,
+    readable: false,
+    writable: false,
+  };
+}
 
 /** Everything a context is made from (already normalised by the config layer). */
 export interface ContextParts {

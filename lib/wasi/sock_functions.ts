@@ -12,35 +12,15 @@
 
 import { Errno, SysError } from "../host/errno.ts";
 import { FileType } from "../host/fs.ts";
-import type { SocketConn, SocketListener } from "../host/socket.ts";
+import type { SocketConn } from "../host/socket.ts";
 import { RuntimeError } from "../errors.ts";
-import { FdFlags, Rights } from "./constants.ts";
+import { CONN_RIGHTS, FdFlags, Rights } from "./constants.ts";
 import { need, type WasiContext } from "./context.ts";
 import type { FdEntry } from "./fd_table.ts";
 import type { GuestMemory } from "./guest_memory.ts";
 
-/** Rights of a listening socket. */
-export const LISTENER_RIGHTS = Rights.SOCK_ACCEPT | Rights.FD_FDSTAT_SET_FLAGS |
-  Rights.FD_FILESTAT_GET | Rights.POLL_FD_READWRITE;
-/** Rights of a connection. */
-export const CONN_RIGHTS = Rights.FD_READ | Rights.FD_WRITE | Rights.SOCK_SHUTDOWN |
-  Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET | Rights.POLL_FD_READWRITE;
-
 const RECV_PEEK = 1, RECV_WAITALL = 2;
 const SHUT_RD = 1, SHUT_WR = 2;
-
-/** A descriptor entry for a pre-opened listener. */
-export function listenerEntry(listener: SocketListener): FdEntry {
-  return {
-    filetype: FileType.SOCKET_STREAM,
-    fdflags: 0,
-    rightsBase: LISTENER_RIGHTS,
-    rightsInheriting: CONN_RIGHTS,
-    listener,
-    readable: false,
-    writable: false,
-  };
-}
 
 /** A number, or a Promise of one when the guest has to wait. */
 export type MaybeAsync = number | Promise<number>;

@@ -18,12 +18,13 @@ import {
   Kind,
   newArrayData,
   newStruct,
+  OBJECT_BYTES,
   refTest,
   structLayout,
   WasmArray,
   type WasmStruct,
+  WORD_BYTES,
 } from "../gc_heap.ts";
-import { OBJECT_BYTES, WORD_BYTES } from "../gc_accounting.ts";
 
 /** What the GC ops need of the machine: its registers and the pending `call_ref` callee. */
 export interface GcRegisters {

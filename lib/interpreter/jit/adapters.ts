@@ -14,7 +14,8 @@
  */
 
 import type { FuncType, ValType } from "../../binary/types.ts";
-import type { FunctionInstance } from "../instances.ts";
+import { RuntimeError } from "../../errors.ts";
+import { type FunctionInstance, setDirectAdapters } from "../instances.ts";
 import { HELPERS } from "./runtime_helpers.ts";
 import { J, type JitHost } from "./state.ts";
 import { wide } from "./values.ts";
@@ -219,12 +220,23 @@ export function hostAdapter(type: FuncType): DirectFunction {
 }
 
 /**
- * What a function instance's `direct` is until first called: installs the
- * adapter its kind needs (the structured tier replaces it with compiled
- * code once the function is compiled).
+ * Where compiled code calls `fn`, whose frame takes `units`, with `d` units
+ * left (the generated `C.deep`): past the wasm stack budget it traps; past
+ * the JavaScript stack's share it runs in the interpreter, which keeps its
+ * frames in a stack of its own, and nothing below it enters compiled code
+ * again.
  */
-export function lazyDirect(this: FunctionInstance, ...words: unknown[]): unknown {
-  const adapter = this.code === null ? hostAdapter(this.type) : interpreterAdapter(this.type);
-  if (this.direct === lazyDirect) this.direct = adapter;
-  return adapter.apply(this, words);
+export function callDeep(fn: FunctionInstance, units: number, d: number, args: unknown[]): unknown {
+  const used = J.top - d;
+  if (used + units > J.stackLimit) throw new RuntimeError("call stack exhausted");
+  const limit = J.limit;
+  J.limit = -1;
+  try {
+    return (interpreterAdapter(fn.type) as (...a: unknown[]) => unknown).apply(fn, [d, ...args]);
+  } finally {
+    J.limit = limit;
+  }
 }
+
+// A function instance's `direct` starts as a stub that installs its adapter on the first call.
+setDirectAdapters((fn) => fn.code === null ? hostAdapter(fn.type) : interpreterAdapter(fn.type));

@@ -1050,7 +1050,7 @@ class Generator {
       }) {`,
       // A loop entry is made only where its frame fits (`Machine.enterLoop`).
       entry === null
-        ? `if ((d -= UNITS) < 0) return J.deep(FN, UNITS, d + UNITS, [${params.join(", ")}]);`
+        ? `if ((d -= UNITS) < 0) return C.deep(FN, UNITS, d + UNITS, [${params.join(", ")}]);`
         : "d -= UNITS;",
       this.#usesMemory ? "let mem = M0.view;" : "",
       "let pos = -1;",

@@ -10,14 +10,20 @@
 
 import type { ValType, WasmModule } from "../../binary/types.ts";
 import type { FunctionInstance } from "../instances.ts";
-import { type EntryAdapter, entryAdapter } from "./adapters.ts";
+import { callDeep, type EntryAdapter, entryAdapter } from "./adapters.ts";
 import { type CodegenModule, codegenModule, generateFunction } from "./codegen.ts";
 import { HELPERS } from "./runtime_helpers.ts";
 import { instructionWidth, OP } from "../ops.ts";
 import { J } from "./state.ts";
 import { wide } from "./values.ts";
 
-type Factory = (C: { inst: unknown }, j: typeof J, h: typeof HELPERS, w: typeof wide) => (
+/** What a generated function's factory is given: its instance and the call past the stack share. */
+interface FactoryContext {
+  inst: unknown;
+  deep: typeof callDeep;
+}
+
+type Factory = (C: FactoryContext, j: typeof J, h: typeof HELPERS, w: typeof wide) => (
   ...words: any[]
 ) => any;
 
@@ -64,7 +70,7 @@ let available: boolean | undefined;
 export function compileStructured(fn: FunctionInstance): boolean {
   if (!prepareStructured(fn)) return false;
   const plan = fn.code!.structured!;
-  const code = (plan.factory as Factory)({ inst: fn.instance }, J, HELPERS, wide);
+  const code = (plan.factory as Factory)({ inst: fn.instance, deep: callDeep }, J, HELPERS, wide);
   fn.jit = code;
   fn.direct = code;
   fn.jitEntry = entryAdapter(fn.type, code);
@@ -138,7 +144,7 @@ export function loopEntry(fn: FunctionInstance, at: number): LoopEntry | null {
     plan.loops.set(at, generated);
   }
   if (generated === false) return null;
-  const code = generated.factory({ inst: fn.instance }, J, HELPERS, wide);
+  const code = generated.factory({ inst: fn.instance, deep: callDeep }, J, HELPERS, wide);
   const entry = { enter: entryAdapter(fn.type, code, allLocals(fn)), units: generated.units };
   (fn.loopEntries ??= new Map()).set(at, entry);
   return entry;

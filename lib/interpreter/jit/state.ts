@@ -15,7 +15,6 @@ import {
   type TableInstance,
 } from "../instances.ts";
 import { addTraceFrames, asTrap } from "../execute/trap_trace.ts";
-import { interpreterAdapter } from "./adapters.ts";
 
 /** What the tier needs of the machine that entered compiled code (see `Machine`). */
 export interface JitHost {
@@ -73,7 +72,6 @@ export interface JitState {
   outOfFuel(n: number): never;
   trap(e: unknown, fn: FunctionInstance, pos: number): unknown;
   callee(table: TableInstance, index: number, typeId: number): FunctionInstance;
-  deep(fn: FunctionInstance, units: number, d: number, args: unknown[]): unknown;
 }
 
 /** The shared state of compiled code. */
@@ -141,27 +139,4 @@ export const J: JitState = {
 
   /** `call_indirect`'s callee (see {@link tableCallee}). */
   callee: tableCallee,
-
-  /**
-   * A call of `fn`, whose frame takes `units`, with `d` units left: past
-   * the wasm stack budget it traps; past the JavaScript stack's share it
-   * runs in the interpreter, which keeps its frames in a stack of its own,
-   * and nothing below it enters compiled code again.
-   */
-  deep(fn: FunctionInstance, units: number, d: number, args: unknown[]): unknown {
-    const used = J.top - d;
-    if (used + units > J.stackLimit) throw new RuntimeError("call stack exhausted");
-    const limit = J.limit;
-    J.limit = -1;
-    try {
-      return callInterpreted(fn, d, args);
-    } finally {
-      J.limit = limit;
-    }
-  },
 };
-
-/** Calls `fn` through its interpreter adapter (see `adapters.ts`). */
-function callInterpreted(fn: FunctionInstance, d: number, args: unknown[]): unknown {
-  return (interpreterAdapter(fn.type) as (...a: unknown[]) => unknown).apply(fn, [d, ...args]);
-}
