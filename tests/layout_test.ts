@@ -52,7 +52,7 @@ function cycles(graph: Map<string, string[]>): string[][] {
     do {
       w = stack.pop()!;
       onStack.delete(w);
-      component.push(relative(LIB, w));
+      component.push(relative(LIB, w).replaceAll("\\", "/"));
     } while (w !== v);
     if (component.length > 1) found.push(component.sort());
   };
@@ -91,12 +91,12 @@ const LAYERS: Record<string, string[]> = {
 test("folders of lib/ import values only from the layers below them", () => {
   const wrong: string[] = [];
   for (const [file, deps] of GRAPH) {
-    const from = relative(LIB, file).split("/");
+    const from = relative(LIB, file).split(/[\\/]/);
     if (from.length === 1) continue; // errors.ts and other shared leaves at the top of lib/
     const allowed = LAYERS[from[0]];
     assert.ok(allowed !== undefined, `lib/${from[0]} is missing from LAYERS`);
     for (const dep of deps) {
-      const to = relative(LIB, dep).split("/");
+      const to = relative(LIB, dep).split(/[\\/]/);
       if (to.length === 1 || to[0] === from[0] || allowed.includes(to[0])) continue;
       wrong.push(`${from.join("/")} → ${to.join("/")}`);
     }
