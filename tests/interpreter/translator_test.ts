@@ -19,6 +19,17 @@ function interpretedAndCompiled(): Runtime[] {
   return [new Runtime(), useRegisterTierOnly(new Runtime({ jsTier: 1 }))];
 }
 
+/** Asserts that `call` traps out of bounds with a trace naming the instruction at byte `offset`. */
+function assertOutOfBoundsAt(call: () => unknown, offset: number, message?: string): void {
+  assert.throws(
+    call,
+    (e: Error) =>
+      /out of bounds memory access/.test(e.message) &&
+      e.stack!.includes(`(wasm @0x${offset.toString(16)})`),
+    message,
+  );
+}
+
 /** Runs the first export of a one-function module. */
 async function run(func: string, ...args: unknown[]): Promise<unknown[]> {
   const m = await new Runtime().instantiate(
@@ -376,12 +387,7 @@ test("a trap in a load fused into the instruction using its value names the load
   for (const [name, opcode, align, offset] of cases) {
     const at = loadAt([...opcode], align, offset);
     assert.ok(at > 0);
-    assert.throws(
-      () => m.exportedFunction(name)!.call(65530),
-      (e: Error) =>
-        /out of bounds memory access/.test(e.message) &&
-        e.stack!.includes(`(wasm @0x${at.toString(16)})`),
-    );
+    assertOutOfBoundsAt(() => m.exportedFunction(name)!.call(65530), at);
   }
 });
 
@@ -687,12 +693,7 @@ test("a load whose value a compare with a constant branches on is one op, the va
     const loadAt = bytes.findIndex((x, i) =>
       x === 0x28 && bytes[i + 1] === 2 && bytes[i + 2] === 0
     );
-    assert.throws(
-      () => f.call(65534),
-      (e: Error) =>
-        /out of bounds memory access/.test(e.message) &&
-        e.stack!.includes(`(wasm @0x${loadAt.toString(16)})`),
-    );
+    assertOutOfBoundsAt(() => f.call(65534), loadAt);
   }
 });
 
@@ -727,12 +728,7 @@ test("an argument's add, move or constant right before a call runs in the call's
     const callAt = bytes.findIndex((x, i) =>
       x === 0x10 && bytes[i + 1] === 1 && bytes[i - 1] === 0x6a
     );
-    assert.throws(
-      () => g.call(65530),
-      (e: Error) =>
-        /out of bounds memory access/.test(e.message) &&
-        e.stack!.includes(`(wasm @0x${callAt.toString(16)})`),
-    );
+    assertOutOfBoundsAt(() => g.call(65530), callAt);
   }
 });
 
@@ -861,11 +857,9 @@ test("two loads in a row are one op, in order, and a trap names the load that tr
       [chase, [4], 20], // *(4 + 12) is 65532: the second load's address is past the end
     ] as const;
     for (const [f, args, offset] of cases) {
-      assert.throws(
+      assertOutOfBoundsAt(
         () => f.call(...args),
-        (e: Error) =>
-          /out of bounds memory access/.test(e.message) &&
-          e.stack!.includes(`(wasm @0x${loadAt(offset).toString(16)})`),
+        loadAt(offset),
         `(${args}) names the load with offset ${offset}`,
       );
     }
