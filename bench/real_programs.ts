@@ -28,9 +28,17 @@
  * workload, engines interleaved), `--only=flite,yosys` (a name, or the part
  * before `-` or `_`), `--engines=deno,deno-interpret,bun,bun-interpret,node`,
  * `--timeout=SECONDS` per run (default 300), `--wazero=DIR` (the wazero-ts
- * checkout whose `cli.ts` runs; default this one), `--cache=DIR`,
- * `--no-save`. Results: `bench/results/programs-<runtime>.json`. Exits 1
- * when a run failed or timed out.
+ * checkout whose `cli.ts` runs; default this one), `--against=DIR` (a
+ * second checkout, for an A/B comparison: its engines `deno@against`,
+ * `bun@against`, ... run interleaved with this one's, and nothing is saved),
+ * `--cache=DIR`, `--no-save`. Results:
+ * `bench/results/programs-<runtime>.json`. Exits 1 when a run failed or
+ * timed out.
+ *
+ * An A/B comparison of two commits on the ALU, for example:
+ * `git worktree add --detach ../base <commit>`, then
+ * `deno task bench:programs --only=yosys-alu --engines=deno,deno@against
+ * --against=../base --rounds=8`.
  *
  * @module
  */
@@ -46,7 +54,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { basename, delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import process from "node:process";
 import { createHash } from "node:crypto";
@@ -73,6 +81,10 @@ const only = option("only")?.split(",").filter((s) => s !== "");
 const engineFilter = option("engines")?.split(",").filter((s) => s !== "");
 const timeoutS = Math.max(1, Number(option("timeout") ?? 300) || 300);
 const wazeroDir = resolve(option("wazero") ?? repo);
+const againstOption = option("against");
+const againstDir = againstOption === undefined ? undefined : resolve(againstOption);
+/** Results are saved unless `--no-save`, or when they compare two checkouts. */
+const save = !flag("no-save") && againstDir === undefined;
 /**
  * The npm packages' cache: outside the repository, so that `deno fmt`,
  * `deno lint` and `deno check bench/` never see the packages' JavaScript.
@@ -346,6 +358,8 @@ interface Engine {
   exe: string;
   /** The command line after the executable. */
   argv(wasm: string, mounts: [string, string][], guestArgs: string[]): string[];
+  /** An untimed first command (wazero-ts: Deno and Bun cache their transpiled TypeScript). */
+  warmUp?: { argv: string[]; cwd: string };
 }
 
 /**
@@ -365,32 +379,57 @@ function which(name: string): string | undefined {
   return undefined;
 }
 
+/** How a checkout is named in engine labels when two are compared. */
+function checkoutName(dir: string): string {
+  return gitCommit(dir)?.slice(0, 7) ?? basename(dir);
+}
+
 function engines(): { engines: Engine[]; skipped: Record<string, string> } {
-  const cli = join(wazeroDir, "cli.ts");
   const mountFlags = (mounts: [string, string][]) =>
     mounts.flatMap(([host, guest]) => ["--mount", `${host}:${guest}`]);
   const self = runtimeName();
   const exe = (name: string) => self === name ? process.execPath : which(name);
   const all: (Engine | [string, string])[] = [];
-  const add = (id: string, label: string, name: string, argv: Engine["argv"]) => {
+  const add = (
+    id: string,
+    label: string,
+    name: string,
+    argv: Engine["argv"],
+    warmUp?: Engine["warmUp"],
+  ) => {
     const path = exe(name);
-    all.push(path ? { id, label, exe: path, argv } : [id, `${name} not found on the PATH`]);
+    all.push(
+      path ? { id, label, exe: path, argv, warmUp } : [id, `${name} not found on the PATH`],
+    );
   };
-  for (const runtime of ["deno", "bun"]) {
-    for (const interpret of [false, true]) {
-      const pre = runtime === "deno" ? ["run", "-A", cli, "run"] : [cli, "run"];
-      add(
-        `${runtime}${interpret ? "-interpret" : ""}`,
-        `${runtime}${interpret ? " --interpret" : ""}`,
-        runtime,
-        (wasm, mounts, guest) => [
-          ...pre,
-          ...(interpret ? ["--interpret"] : []),
-          ...mountFlags(mounts),
-          wasm,
-          ...guest,
-        ],
-      );
+  // Two checkouts at one commit (one with changes not committed) are named by their folders.
+  const sameCommit = againstDir !== undefined &&
+    checkoutName(wazeroDir) === checkoutName(againstDir);
+  const named = (dir: string) => ` @ ${sameCommit ? basename(dir) : checkoutName(dir)}`;
+  const checkouts = againstDir === undefined ? [{ dir: wazeroDir, suffix: "", name: "" }] : [
+    { dir: wazeroDir, suffix: "", name: named(wazeroDir) },
+    { dir: againstDir, suffix: "@against", name: named(againstDir) },
+  ];
+  for (const { dir, suffix, name } of checkouts) {
+    const cli = join(dir, "cli.ts");
+    for (const runtime of ["deno", "bun"]) {
+      for (const interpret of [false, true]) {
+        const pre = runtime === "deno" ? ["run", "-A", cli] : [cli];
+        add(
+          `${runtime}${interpret ? "-interpret" : ""}${suffix}`,
+          `${runtime}${interpret ? " --interpret" : ""}${name}`,
+          runtime,
+          (wasm, mounts, guest) => [
+            ...pre,
+            "run",
+            ...(interpret ? ["--interpret"] : []),
+            ...mountFlags(mounts),
+            wasm,
+            ...guest,
+          ],
+          interpret ? undefined : { argv: [...pre, "version"], cwd: dir },
+        );
+      }
     }
   }
   add("node", "node:wasi", "node", (wasm, mounts, guest) => [
@@ -557,6 +596,8 @@ export interface ProgramsResults {
   commit?: string;
   /** The wazero-ts checkout whose cli.ts ran, and its commit. */
   wazero: { dir: string; commit?: string };
+  /** The second checkout of an A/B comparison (`--against`). */
+  against?: { dir: string; commit?: string };
   packages: Record<string, Fetched>;
   load: { start: number; end: number };
   method: string;
@@ -660,20 +701,13 @@ async function main(): Promise<void> {
       argv: e.argv("<prog.wasm>", [["<host>", "<guest>"]], ["<args>"]).join(" "),
     };
   }
-  // An untimed run of each runtime first: Deno and Bun cache their transpiled TypeScript.
-  for (const e of chosen.filter((e) => !e.id.endsWith("-interpret") && e.id !== "node")) {
-    spawnSync(
-      e.exe,
-      e.id === "deno" ? ["run", "-A", join(wazeroDir, "cli.ts"), "version"] : [
-        join(wazeroDir, "cli.ts"),
-        "version",
-      ],
-      { cwd: wazeroDir, stdio: "ignore" },
-    );
+  for (const e of chosen) {
+    if (e.warmUp) spawnSync(e.exe, e.warmUp.argv, { cwd: e.warmUp.cwd, stdio: "ignore" });
   }
 
   const loadStart = loadAverage();
   const runs = new Map<string, Run[]>();
+  const labelWidth = Math.max(16, ...chosen.map((e) => e.label.length));
   for (let round = 1; round <= rounds; round++) {
     console.log(`\nround ${round} of ${rounds}:`);
     for (const w of workloads) {
@@ -685,7 +719,7 @@ async function main(): Promise<void> {
         runs.set(key, [...(runs.get(key) ?? []), r]);
         const rss = r.rssMiB !== undefined ? `${fmtMiB(r.rssMiB)} MiB` : "- MiB";
         console.log(
-          `  ${w.name.padEnd(13)} ${e.label.padEnd(16)} ${fmtS(r.timeS).padStart(6)} s ` +
+          `  ${w.name.padEnd(13)} ${e.label.padEnd(labelWidth)} ${fmtS(r.timeS).padStart(6)} s ` +
             `${rss.padStart(8)}  ${
               r.status === "ok" ? r.detail : `${r.status.toUpperCase()}: ${r.error}`
             }`,
@@ -733,6 +767,9 @@ async function main(): Promise<void> {
     machine,
     commit: gitCommit(repo),
     wazero: { dir: wazeroDir, commit: gitCommit(wazeroDir) },
+    against: againstDir === undefined
+      ? undefined
+      : { dir: againstDir, commit: gitCommit(againstDir) },
     packages,
     load: { start: loadStart, end: loadAverage() },
     method: `each run a fresh process (stdin empty, a fresh temp dir for its files); ` +
@@ -754,7 +791,7 @@ async function main(): Promise<void> {
         "other processes were running, times may be inflated",
     );
   }
-  if (!flag("no-save")) {
+  if (save) {
     const dir = join(here, "results");
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `programs-${results.runtime}.json`);

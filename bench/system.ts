@@ -3,9 +3,9 @@
  * its engine versions, the machine (CPU model, cores, memory) and the date.
  * Works under Deno and Bun (through `node:` modules).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import os from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import process from "node:process";
 
 /** The JS runtime running this script. */
@@ -101,17 +101,26 @@ export function geomean(xs: number[]): number {
 
 /**
  * The checked-out commit of the git repository at `root` (read from
- * `.git/HEAD` and the refs, without running git), or undefined.
+ * `.git/HEAD` and the refs, without running git), or undefined. In a
+ * worktree (`git worktree add`), `.git` is a file naming the worktree's own
+ * git directory, whose `HEAD` is read; its branches are the main
+ * repository's.
  */
 export function gitCommit(root: string): string | undefined {
   try {
-    const head = readFileSync(join(root, ".git", "HEAD"), "utf8").trim();
+    let gitDir = join(root, ".git");
+    let commonDir = gitDir;
+    if (statSync(gitDir).isFile()) {
+      gitDir = resolve(root, readFileSync(gitDir, "utf8").trim().replace(/^gitdir: /, ""));
+      commonDir = resolve(gitDir, readFileSync(join(gitDir, "commondir"), "utf8").trim());
+    }
+    const head = readFileSync(join(gitDir, "HEAD"), "utf8").trim();
     if (!head.startsWith("ref: ")) return head;
     const ref = head.slice(5);
     try {
-      return readFileSync(join(root, ".git", ref), "utf8").trim();
+      return readFileSync(join(commonDir, ref), "utf8").trim();
     } catch {
-      const packed = readFileSync(join(root, ".git", "packed-refs"), "utf8");
+      const packed = readFileSync(join(commonDir, "packed-refs"), "utf8");
       return packed.split("\n").find((l) => l.endsWith(` ${ref}`))?.split(" ")[0];
     }
   } catch {
