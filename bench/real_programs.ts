@@ -427,7 +427,7 @@ function engines(): { engines: Engine[]; skipped: Record<string, string> } {
             wasm,
             ...guest,
           ],
-          interpret ? undefined : { argv: [...pre, "version"], cwd: dir },
+          { argv: [...pre, "version"], cwd: dir },
         );
       }
     }
