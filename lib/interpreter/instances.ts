@@ -437,6 +437,13 @@ export class FunctionInstance {
   jitEntry: EntryAdapter | null = null;
   /** Calls so far while not compiled (the structured tier compiles hot functions). */
   jitHeat = 0;
+  /**
+   * Heat from its interpreted calls into compiled code, counted with
+   * {@link jitHeat} toward the structured tier (`COMPILED_CALL_HEAT` in
+   * `execute/executor.ts`); apart, so that `jitHeat` still tells how often
+   * it was called.
+   */
+  compiledCallHeat = 0;
   /** Its loop entries bound to its instance (see `jit/compile.ts`), by the loop's byte offset. */
   loopEntries: Map<number, LoopEntry> | null = null;
 

@@ -7,6 +7,7 @@ import { type Module, Runtime, RuntimeError } from "../../mod.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { codegenModule, generateFunction } from "../../lib/interpreter/jit/codegen.ts";
 import { J } from "../../lib/interpreter/jit/state.ts";
+import { COMPILED_CALL_HEAT } from "../../lib/interpreter/execute/executor.ts";
 
 async function both(source: string, setup?: (runtime: Runtime) => Promise<void>) {
   const modules: Module[] = [];
@@ -531,6 +532,35 @@ test("the default policy compiles a bigger function after more calls; a jsTier c
   assert.equal(small.n, 200 + 20 * small.bytes);
   assert.equal(large.n, 200 + 20 * large.bytes);
   assert.deepEqual((await calls(300, { jsTier: 200 })).n, 200);
+});
+
+test("calls into compiled code count toward compiling the caller (on V8)", async () => {
+  // $f is ~2,000 bytes (200 + 20 per byte: ~42,000 calls) and makes 20 calls of $leaf, which
+  // is compiled after a few hundred calls.
+  const source = `(module (global $g (mut i32) (i32.const 0))
+    (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func (export "f") (param i32) (result i32)
+      (if (local.get 0) (then
+        ${"(global.set $g (i32.add (global.get $g) (i32.const 3)))\n".repeat(300)}))
+      ${"(call $leaf ".repeat(20)}(local.get 0)${")".repeat(20)})
+  )`;
+  const runtime = new Runtime({});
+  const compiled = await runtime.compileModule(source);
+  const f = (await runtime.instantiateModule(compiled)).exportedFunction("f")!;
+  const code = compiled.code[1];
+  const threshold = 200 + 20 * code.bodyBytes;
+  assert.ok(threshold > 40_000, `${threshold}`);
+  let n = 1;
+  for (; n <= threshold && !code.structured?.factory; n++) assert.deepEqual(f.call(0), [20]);
+  assert.ok(compiled.code[0].structured?.factory, "the leaf is compiled");
+  if (COMPILED_CALL_HEAT === 0) {
+    assert.equal(n, threshold + 1);
+  } else {
+    // Each call counts 1 + 20 once the leaf is compiled.
+    assert.ok(n < threshold / 20 + 40, `compiled after ${n} calls, not ~${threshold / 21}`);
+    assert.ok(n > threshold / 21, `${n}`);
+  }
+  assert.deepEqual(f.call(0), [20]);
 });
 
 test("register-code tier code makes call_indirect calls of structured functions itself", async () => {

@@ -1045,7 +1045,10 @@ class Generator {
       body.includes("H$.") ? "const H$ = H;" : "",
       ...[...helpers].map((name) => `const H_${name} = H.${name};`),
       ...[...this.#header].map((line) => line.replace(/\bH\.(\w+)/g, "H_$1")),
-      `return function w${this.#index}${entry === null ? "" : `_at${entry.at}`}(${
+      // In parentheses, so that V8 compiles the function with its factory, which is called at
+      // once, instead of pre-parsing it there and parsing it again at its first call (the ALU's
+      // 712 functions: 130 → 105 ms from source to first call).
+      `return (function w${this.#index}${entry === null ? "" : `_at${entry.at}`}(${
         ["d", ...params].join(", ")
       }) {`,
       // A loop entry is made only where its frame fits (`Machine.enterLoop`).
@@ -1066,7 +1069,7 @@ class Generator {
         : "",
       body.replace(/\bH\.(\w+)/g, "H_$1"),
       "} catch (e) { throw J.trap(e, FN, pos); }",
-      "};",
+      "});",
     ];
     return { source: lines.filter((l) => l !== "").join("\n"), frameUnits };
   }
