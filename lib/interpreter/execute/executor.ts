@@ -219,10 +219,16 @@ export const STRUCTURED_CALLS_PER_BYTE = 20;
  * (567,000 short of its size-scaled count), made 10.9 of the 24.6 million
  * calls into compiled code. With this heat 57 more functions are compiled
  * (+100 ms of generating), the calls into compiled code fall to 12.8
- * million and the interpreted instructions from 445 to 378 million; the
- * ALU ran 5% faster on Deno (12 interleaved rounds). On JavaScriptCore
- * (Bun) it is 0: no faster there, and JavaScriptCore kept 70 MB more for
- * the functions it compiled (peak RSS 342 → 410 MB).
+ * million and the interpreted instructions from 445 to 378 million; on
+ * Deno the ALU took 8.13 instead of 8.42 s, the yosys counter 2.99 instead
+ * of 3.24 s and flite 1.12 instead of 1.25 s (`bench:programs --against`,
+ * 6 rounds). On JavaScriptCore (Bun) it is 0: the ALU was 2.5% slower
+ * with it (6 interleaved rounds) and its peak RSS 351 → 408 MB.
+ * (Counting a function's backward branches toward the structured tier as
+ * well compiled 82 more functions and interpreted 62 million fewer
+ * instructions, yet made the ALU 3% slower on Deno: what V8 spends on
+ * compiling and warming up a lukewarm function outweighs interpreting it,
+ * unless it leaves the interpreter as often as these callers do.)
  */
 export const COMPILED_CALL_HEAT = typeof (globalThis as { Bun?: unknown }).Bun === "undefined"
   ? 1
