@@ -218,8 +218,8 @@ export const STRUCTURED_CALLS_PER_BYTE = 20;
  * in the `@yowasp/yosys` ALU run one 28 KB function, called 59,000 times
  * (567,000 short of its size-scaled count), made 10.9 of the 24.6 million
  * calls into compiled code. With this heat 57 more functions are compiled
- * (+100 ms of generating), the calls into compiled code fall to 12.8
- * million and the interpreted instructions from 445 to 378 million; on
+ * (+100 ms of generating), the calls into compiled code fall to 12.4
+ * million and the interpreted instructions from 445 to 374 million; on
  * Deno the ALU took 8.13 instead of 8.42 s, the yosys counter 2.99 instead
  * of 3.24 s and flite 1.12 instead of 1.25 s (`bench:programs --against`,
  * 6 rounds). On JavaScriptCore (Bun) it is 0: the ALU was 2.5% slower
