@@ -194,7 +194,7 @@ interface Deferred {
   /** For comparisons, the boolean form (what a branch tests). */
   bool: string | null;
   /** Variables the expression reads. */
-  reads: Set<string>;
+  reads: readonly string[];
 }
 
 /**
@@ -470,7 +470,7 @@ class Generator {
         const t = this.#locals[ins.a];
         if (t === V128) this.#moveV128(this.#push(t), local(ins.a));
         else if (t === I64) this.#emit(this.#move(t, this.#push(t), local(ins.a)));
-        else this.#pushDeferred(t, `l${ins.a}`, null);
+        else this.#pushDeferred(t, `l${ins.a}`, null, [`l${ins.a}`]);
         return false;
       }
       case 0x21: // local.set
@@ -485,7 +485,7 @@ class Generator {
         if (op === 0x22) {
           if (t === V128) this.#moveV128(this.#push(t), l);
           else if (t === I64) this.#emit(this.#move(t, this.#push(t), l));
-          else this.#pushDeferred(t, l.v, null);
+          else this.#pushDeferred(t, l.v, null, [l.v]);
         }
         return false;
       }
@@ -538,7 +538,7 @@ class Generator {
         return false;
       }
       case 0x41: { // i32.const
-        this.#pushDeferred(I32, ins.a < 0 ? `(${ins.a})` : `${ins.a}`, null);
+        this.#pushDeferred(I32, ins.a < 0 ? `(${ins.a})` : `${ins.a}`, null, []);
         return false;
       }
       case 0x42: { // i64.const
@@ -550,7 +550,7 @@ class Generator {
       case 0x43: // f32.const
       case 0x44: { // f64.const
         const t = op === 0x43 ? F32 : F64;
-        this.#pushDeferred(t, `(${this.#floatConstant(t, ins.a, ins.b)})`, null);
+        this.#pushDeferred(t, `(${this.#floatConstant(t, ins.a, ins.b)})`, null, []);
         return false;
       }
       case 0x108: { // memory.init
@@ -611,7 +611,8 @@ class Generator {
     const resultType = info.results[0] as ValType | undefined;
     const pure = resultType !== undefined && resultType !== I64 ? pureForm(info.name) : null;
     if (pure !== null) {
-      this.#pushDeferred(resultType!, pure.expr(operands), pure.bool?.(operands) ?? null);
+      const expr = pure.expr(operands), bool = pure.bool?.(operands) ?? null;
+      this.#pushDeferred(resultType!, expr, bool, pure.reads(operands));
       return false;
     }
     const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
@@ -938,7 +939,7 @@ class Generator {
   }
 
   /** Pushes a deferred value (see {@link Deferred}). */
-  #pushDeferred(t: ValType, expr: string, bool: string | null): void {
+  #pushDeferred(t: ValType, expr: string, bool: string | null, reads: readonly string[]): void {
     const height = this.#stack.length;
     this.#loadChecks[height] = null;
     if (expr.length > MAX_DEFERRED_LENGTH) {
@@ -946,8 +947,6 @@ class Generator {
       this.#emit(`${v.v} = ${expr};`);
       return;
     }
-    const reads = new Set<string>();
-    for (const [name] of expr.matchAll(/\b[abdflm]\d+\b/g)) reads.add(name);
     this.#stack.push(t);
     this.#deferred[height] = { expr, bool, reads };
   }
@@ -964,7 +963,7 @@ class Generator {
     const d = this.#deferred[height];
     if (d) {
       this.#deferred[height] = null;
-      return { v: d.expr, h: "", bool: d.bool ?? undefined };
+      return { v: d.expr, h: "", bool: d.bool ?? undefined, reads: d.reads };
     }
     return this.#var(height, t);
   }
@@ -972,7 +971,7 @@ class Generator {
   /** Writes every deferred value that reads `name`, which is about to change. */
   #beforeWrite(name: string): void {
     for (let h = 0; h < this.#stack.length; h++) {
-      if (this.#deferred[h]?.reads.has(name)) this.#write(h);
+      if (this.#deferred[h]?.reads.includes(name)) this.#write(h);
     }
   }
 
@@ -1019,18 +1018,25 @@ class Generator {
     const frameUnits = params.length + decls.length + 8;
     // Helpers as constants of the factory's scope: calls the JIT can inline without a property
     // lookup on the (large) helper object.
-    let body = this.#out.join("\n");
-    for (const [mark, check] of this.#nanChecks) body = body.replace(mark, check);
-    body = body
-      .replaceAll(REFRESH_MARK, this.#usesMemory ? " mem = M0.view;" : "")
-      .replaceAll(SAVE_BUDGET, this.#loops ? "J.budget = bud; " : "")
-      .replaceAll(LOAD_BUDGET, this.#loops ? " bud = J.budget;" : "")
-      .replaceAll(
-        LOOP_CHECK,
-        this.#loops ? "if (--bud < 0) bud = J.poll(INST);" : "if (--J.budget < 0) J.tick(INST);",
-      );
+    // One pass over the body fills in the marks (none of whose texts names a helper) and
+    // turns each helper `H.name` into the constant `H_name`.
+    const marks: Record<string, string> = {
+      [REFRESH_MARK]: this.#usesMemory ? " mem = M0.view;" : "",
+      [SAVE_BUDGET]: this.#loops ? "J.budget = bud; " : "",
+      [LOAD_BUDGET]: this.#loops ? " bud = J.budget;" : "",
+      [LOOP_CHECK]: this.#loops
+        ? "if (--bud < 0) bud = J.poll(INST);"
+        : "if (--J.budget < 0) J.tick(INST);",
+    };
     const helpers = new Set<string>();
-    for (const [, name] of body.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
+    const body = this.#out.join("\n").replace(
+      /\ue001(?:refresh|save|load|loop|nan\d+\ue001)|\bH\.(\w+)/g,
+      (text: string, helper: string | undefined) => {
+        if (helper === undefined) return marks[text] ?? this.#nanChecks.get(text)!;
+        helpers.add(helper);
+        return `H_${helper}`;
+      },
+    );
     for (const line of this.#header) {
       for (const [, name] of line.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
     }
@@ -1067,7 +1073,7 @@ class Generator {
       this.#callsOutsideLoops
         ? (this.#loops ? "if (--bud < 0) bud = J.poll(INST);" : "if (--J.budget < 0) J.tick(INST);")
         : "",
-      body.replace(/\bH\.(\w+)/g, "H_$1"),
+      body,
       "} catch (e) { throw J.trap(e, FN, pos); }",
       "});",
     ];

@@ -18,7 +18,34 @@ export interface Value {
   h: string;
   /** For a deferred comparison: the boolean expression (`v` is its 0/1 form). */
   bool?: string;
+  /**
+   * For a deferred expression: the variables it reads. Without it, `v` and
+   * `h` are variables (or constants) themselves.
+   */
+  reads?: readonly string[];
 }
+
+/** The variables that `x`'s word `k` reads (see {@link Value.reads}). */
+function readsOf(x: Value, k: "v" | "h"): readonly string[] {
+  if (x.reads !== undefined) return k === "v" ? x.reads : NO_READS;
+  const name = x[k];
+  // Stack (a, b, f, d) and local (l, m) variables; v128 lanes never feed a pure form.
+  return isVariable(name) ? [name] : NO_READS;
+}
+
+/** True when `name` is a letter a, b, d, f, l or m and digits. */
+function isVariable(name: string): boolean {
+  const c = name.charCodeAt(0);
+  if (c !== 97 && c !== 98 && c !== 100 && c !== 102 && c !== 108 && c !== 109) return false;
+  if (name.length < 2) return false;
+  for (let i = 1; i < name.length; i++) {
+    const d = name.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  return true;
+}
+
+const NO_READS: readonly string[] = [];
 
 /** One instruction's code: operands (bottom first), result (if any), immediate. */
 export type Template = (x: Value[], r: Value, imm: number) => string;
@@ -36,6 +63,12 @@ function def(names: string, traps: boolean, code: Template): void {
 }
 
 const bool = (e: string) => `(${e}) ? 1 : 0`;
+
+/** The value of an i32 operand that is a constant (`12`, or `(-12)` when negative), else null. */
+function i32Constant(v: string): number | null {
+  const m = /^\(?(-?\d+)\)?$/.exec(v);
+  return m === null ? null : Number(m[1]);
+}
 
 // i32.
 def("i32.eqz", false, ([a], r) => `${r.v} = ${bool(`${a.v} === 0`)};`);
@@ -55,10 +88,34 @@ def("i32.popcnt", false, ([a], r) => `${r.v} = H.popcnt32(${a.v});`);
 def("i32.add", false, ([a, b], r) => `${r.v} = (${a.v} + ${b.v}) | 0;`);
 def("i32.sub", false, ([a, b], r) => `${r.v} = (${a.v} - ${b.v}) | 0;`);
 def("i32.mul", false, ([a, b], r) => `${r.v} = Math.imul(${a.v}, ${b.v});`);
-def("i32.div_s", true, ([a, b], r) => `${r.v} = H.divS32(${a.v}, ${b.v});`);
-def("i32.div_u", true, ([a, b], r) => `${r.v} = H.divU32(${a.v}, ${b.v});`);
-def("i32.rem_s", true, ([a, b], r) => `${r.v} = H.remS32(${a.v}, ${b.v});`);
-def("i32.rem_u", true, ([a, b], r) => `${r.v} = H.remU32(${a.v}, ${b.v});`);
+// By a constant divisor that cannot trap (not 0; for div_s not -1 either), the division is
+// written out, which the optimising JITs turn into a multiplication (C++ divides pointer
+// differences by element sizes to count a vector's elements).
+def("i32.div_s", true, ([a, b], r) => {
+  const k = i32Constant(b.v);
+  return k !== null && k !== 0 && k !== -1
+    ? `${r.v} = (${a.v} / ${k}) | 0;`
+    : `${r.v} = H.divS32(${a.v}, ${b.v});`;
+});
+def("i32.div_u", true, ([a, b], r) => {
+  const k = i32Constant(b.v);
+  return k !== null && k !== 0
+    ? `${r.v} = ((${a.v} >>> 0) / ${k >>> 0}) | 0;`
+    : `${r.v} = H.divU32(${a.v}, ${b.v});`;
+});
+def("i32.rem_s", true, ([a, b], r) => {
+  const k = i32Constant(b.v);
+  // x % -1 is -0 or 0, which `| 0` makes the spec's 0.
+  return k !== null && k !== 0
+    ? `${r.v} = (${a.v} % ${k}) | 0;`
+    : `${r.v} = H.remS32(${a.v}, ${b.v});`;
+});
+def("i32.rem_u", true, ([a, b], r) => {
+  const k = i32Constant(b.v);
+  return k !== null && k !== 0
+    ? `${r.v} = ((${a.v} >>> 0) % ${k >>> 0}) | 0;`
+    : `${r.v} = H.remU32(${a.v}, ${b.v});`;
+});
 def("i32.and", false, ([a, b], r) => `${r.v} = ${a.v} & ${b.v};`);
 def("i32.or", false, ([a, b], r) => `${r.v} = ${a.v} | ${b.v};`);
 def("i32.xor", false, ([a, b], r) => `${r.v} = ${a.v} ^ ${b.v};`);
@@ -310,6 +367,8 @@ export interface PureForm {
   expr: (x: Value[]) => string;
   /** For comparisons: the result as a boolean expression. */
   bool: ((x: Value[]) => string) | null;
+  /** The variables that {@link expr} of the operands reads. */
+  reads: (x: Value[]) => readonly string[];
 }
 
 // Private-use characters: they cannot occur in generated code.
@@ -337,20 +396,47 @@ export function pureForm(name: string): PureForm | null {
       !code.includes(H_MARK)
     ) {
       const body = code.slice(prefix.length, -1);
-      const fill = (text: string, x: Value[]) =>
-        text.replace(/\ue000([vh])(\d)\ue000/g, (_, k: string, i: string) => x[+i][k as "v" | "h"]);
       const suffix = " ? 1 : 0";
       const cond = body.endsWith(suffix) && wrapped(body.slice(0, -suffix.length))
         ? body.slice(1, -suffix.length - 1)
         : null;
+      const expr = filler(`(${body})`);
+      const bool = cond === null ? null : filler(`(${cond})`);
+      const uses = [...body.matchAll(/\ue000([vh])(\d)\ue000/g)].map((m) => ({
+        k: m[1] as "v" | "h",
+        i: +m[2],
+      }));
       form = {
-        expr: (x) => `(${fill(body, x)})`,
-        bool: cond === null ? null : (x) => `(${fill(cond, x)})`,
+        expr,
+        bool,
+        reads: uses.length === 1
+          ? (x) => readsOf(x[uses[0].i], uses[0].k)
+          : (x) => uses.flatMap(({ i, k }) => readsOf(x[i], k)),
       };
     }
   }
   pureForms.set(name, form);
   return form;
+}
+
+/**
+ * A function writing the operands' words into `text`, a template with
+ * `ARG_MARK`ed operand references: split once, so that each instruction
+ * generated is a join of its pieces (a regular expression's replace per
+ * instruction was a tenth of the generator's time).
+ */
+function filler(text: string): (x: Value[]) => string {
+  // split with a capturing group: literal text at even indices, "v0", "h1"... at odd ones.
+  const pieces = text.split(/\ue000([vh]\d)\ue000/);
+  const words = pieces.map((p, n) => n % 2 === 1 ? { k: p[0] as "v" | "h", i: +p[1] } : null);
+  return (x) => {
+    let out = pieces[0];
+    for (let n = 1; n < pieces.length; n += 2) {
+      const w = words[n]!;
+      out += x[w.i][w.k] + pieces[n + 1];
+    }
+    return out;
+  };
 }
 
 /** True when `text` is one parenthesised group: `(...)` whose first parenthesis closes last. */
