@@ -173,6 +173,44 @@ test("i32 division and remainder by constants are written out, and exact", async
   assert.equal((outcome(jit, "by0", [5n]) as { trap: string }).trap, "integer divide by zero");
 });
 
+test("calls past forwarders go to their callee directly, and traps still show the forwarders", async () => {
+  const source = `(module
+    (func $div (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+    (func $w2 (param i32 i32) (result i32) (call $div (local.get 0) (local.get 1)))
+    (func $w1 (param i32 i32) (result i32) (call $w2 (local.get 0) (local.get 1)))
+    (func $swapped (param i32 i32) (result i32) (call $div (local.get 1) (local.get 0)))
+    (func $loop1 (param i32) (result i32) (call $loop2 (local.get 0)))
+    (func $loop2 (param i32) (result i32) (call $loop1 (local.get 0)))
+    (func (export "viaWrappers") (param i32 i32) (result i32)
+      (i32.add (i32.const 1) (call $w1 (local.get 0) (local.get 1))))
+    (func (export "swapped") (param i32 i32) (result i32) (call $swapped (local.get 0) (local.get 1)))
+    (func (export "cycle") (param i32) (result i32) (call $loop1 (local.get 0))))`;
+  const [interp, jit] = await both(source);
+  const cm = codegenModule(decodeModule(wat2wasm(source)));
+  const caller = generateFunction(cm, 6)!.source;
+  assert.match(caller, /fn0\.direct\(/, "the call goes to $div");
+  assert.doesNotMatch(caller, /fn[12]\.direct/, "not through $w1 or $w2");
+  assert.match(
+    generateFunction(cm, 7)!.source,
+    /fn3\.direct\(/,
+    "reordered arguments: a call of $swapped",
+  );
+  assert.match(generateFunction(cm, 8)!.source, /fn4\.direct\(/, "a cycle: a call of $loop1");
+  for (const [name, args] of [["viaWrappers", [7n, 2n]], ["swapped", [2n, 7n]]] as const) {
+    assert.deepEqual(outcome(jit, name, [...args]), outcome(interp, name, [...args]));
+  }
+  assert.deepEqual(outcome(jit, "viaWrappers", [7n, 2n]), [4n]);
+  // A trap in the callee lists the forwarders between it and the caller, as the interpreter does.
+  const trapped = outcome(jit, "viaWrappers", [7n, 0n]) as { trap: string; stack: string[] };
+  assert.equal(trapped.trap, "integer divide by zero");
+  assert.equal(trapped.stack.length, 4);
+  assert.deepEqual(trapped, outcome(interp, "viaWrappers", [7n, 0n]));
+  assert.equal(
+    (outcome(jit, "cycle", [1n]) as { trap: string }).trap,
+    (outcome(interp, "cycle", [1n]) as { trap: string }).trap,
+  );
+});
+
 test("a loaded NaN keeps its bits wherever a branch, move or store may see them", async () => {
   const [interp, jit] = await both(`(module
     (memory 1)

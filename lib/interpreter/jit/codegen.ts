@@ -51,6 +51,7 @@ import { addressWidths, usesWideAddressing } from "../translate/memory_lowering.
 import { internType } from "../instances.ts";
 import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
 import { floatLoadCheck, NAN_BLIND, NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
+import { type ForwardedCall, forwardedCall } from "./forwarders.ts";
 import { hasSimdKernel } from "./simd_kernels.ts";
 import { inlineSimd, prepareOperands } from "./simd_inline.ts";
 import { constantBounds, SimdFacts } from "./simd_facts.ts";
@@ -70,6 +71,8 @@ export interface CodegenModule {
    * to the register-code tiers), else null.
    */
   readonly widths: { memory64: Uint8Array; table64: Uint8Array } | null;
+  /** Calls of forwarders resolved so far, by callee (see `forwarders.ts`). */
+  readonly forwards: Map<number, ForwardedCall | null>;
 }
 
 /** A generated function: the factory's source and its JavaScript stack estimate. */
@@ -96,7 +99,7 @@ export function codegenModule(module: WasmModule): CodegenModule {
     memories: [...memories, ...module.memories],
     tables: [...tables, ...module.tables],
   });
-  return { module, functionTypes, globalTypes, widths };
+  return { module, functionTypes, globalTypes, widths, forwards: new Map() };
 }
 
 /**
@@ -279,6 +282,11 @@ class Generator {
    */
   readonly #nanChecks = new Map<string, string>();
   readonly #loadChecks: (string | null)[] = [];
+  /**
+   * The calls made past forwarders: the call's offset, then each forwarder's function index and
+   * the offset of its call, outermost first (what `J.trap` adds to a trace for them).
+   */
+  readonly #forwarded: number[][] = [];
   #popped: string[] = [];
   /** Lane bounds of vectors along the current run of SIMD code (see simd_facts.ts). */
   readonly #facts = new SimdFacts();
@@ -427,9 +435,23 @@ class Generator {
         this.#writeAll();
         this.#emit(this.#returnCode(this.#stack.length - this.#type.results.length));
         return true;
-      case 0x10: // call
-        this.#call(ins, this.#cm.functionTypes[ins.a], `fn${ins.a}`, ins.a);
+      case 0x10: { // call
+        // A forwarder's callee is called directly, unless the code is metered (the forwarder's
+        // own instructions cost fuel). Its frames are kept for traces (see `#forwarded`).
+        const forwarded = this.#fuel === undefined ? this.#forwardedCall(ins.a) : null;
+        if (forwarded === null) {
+          this.#call(ins, this.#cm.functionTypes[ins.a], `fn${ins.a}`, ins.a);
+          return false;
+        }
+        const site = -2 - this.#forwarded.length;
+        this.#forwarded.push([
+          ins.offset,
+          ...forwarded.wrappers.flatMap((w) => [w.index, w.callAt]),
+        ]);
+        const target = forwarded.target;
+        this.#call(ins, this.#cm.functionTypes[target], `fn${target}`, target, site);
         return false;
+      }
       case 0x11: { // call_indirect
         const type = this.#cm.module.types[ins.a];
         const index = this.#pop(I32);
@@ -816,8 +838,22 @@ class Generator {
     return `${rest}${SAVE_BUDGET}return${words.length > 0 ? ` ${words[0]}` : ""};`;
   }
 
-  /** A call of a function of `type` through `callee.direct` (`index` ≥ 0: a direct call). */
-  #call(ins: Instruction, type: FuncType, callee: string, index: number): void {
+  /** {@link forwardedCall} of the module, once per callee. */
+  #forwardedCall(index: number): ForwardedCall | null {
+    const known = this.#cm.forwards.get(index);
+    if (known !== undefined) return known;
+    const found = forwardedCall(this.#cm.module, this.#cm.functionTypes, index);
+    this.#cm.forwards.set(index, found);
+    return found;
+  }
+
+  /**
+   * A call of a function of `type` through `callee.direct` (`index` ≥ 0: a
+   * direct call). `site` is what `pos` holds during the call: the call's
+   * offset, or for a call past forwarders the index of its entry in
+   * {@link #forwarded}, as -2 - index.
+   */
+  #call(ins: Instruction, type: FuncType, callee: string, index: number, site = ins.offset): void {
     this.#calls = true;
     const loop = this.#ctl.findLast((c) => c.kind === Kind.Loop);
     if (loop) loop.calls = true;
@@ -839,7 +875,7 @@ class Generator {
     const results = type.results.map((t) => this.#push(t));
     const words: string[] = [];
     results.forEach((r, i) => words.push(...wordsOf(type.results[i], r)));
-    const before = `pos = ${ins.offset}; ${caller}${SAVE_BUDGET}`;
+    const before = `pos = ${site}; ${caller}${SAVE_BUDGET}`;
     const refresh = this.#memoryRefresh() + LOAD_BUDGET;
     if (words.length === 0) this.#emit(`${before}${call};${refresh}`);
     else if (words.length === 1) this.#emit(`${before}${words[0]} = ${call};${refresh}`);
@@ -1074,7 +1110,9 @@ class Generator {
         ? (this.#loops ? "if (--bud < 0) bud = J.poll(INST);" : "if (--J.budget < 0) J.tick(INST);")
         : "",
       body,
-      "} catch (e) { throw J.trap(e, FN, pos); }",
+      this.#forwarded.length === 0
+        ? "} catch (e) { throw J.trap(e, FN, pos); }"
+        : `} catch (e) { throw J.trap(e, FN, pos, ${JSON.stringify(this.#forwarded)}); }`,
       "});",
     ];
     return { source: lines.filter((l) => l !== "").join("\n"), frameUnits };

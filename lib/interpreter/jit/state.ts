@@ -70,7 +70,7 @@ export interface JitState {
   tick(inst: InstanceState): void;
   poll(inst: InstanceState): number;
   outOfFuel(n: number): never;
-  trap(e: unknown, fn: FunctionInstance, pos: number): unknown;
+  trap(e: unknown, fn: FunctionInstance, pos: number, forwarded?: readonly number[][]): unknown;
   callee(table: TableInstance, index: number, typeId: number): FunctionInstance;
 }
 
@@ -128,12 +128,22 @@ export const J: JitState = {
    * offset `pos` added to its trace; a host function's exception and
    * anything else pass through unchanged.
    */
-  trap(e: unknown, fn: FunctionInstance, pos: number): unknown {
+  trap(e: unknown, fn: FunctionInstance, pos: number, forwarded?: readonly number[][]): unknown {
     if (e instanceof HostError) return e;
     const trap = asTrap(e);
     if (trap === null) return e;
-    const at = pos < 0 ? "(wasm)" : `(wasm @0x${pos.toString(16)})`;
-    addTraceFrames(trap, [`${fn.debugName} ${at}`]);
+    const frames: string[] = [];
+    if (pos < -1 && forwarded !== undefined) {
+      // A call past forwarders (see `forwarders.ts`): their frames come first, innermost first.
+      const call = forwarded[-2 - pos];
+      for (let i = call.length - 2; i >= 1; i -= 2) {
+        const wrapper = fn.instance!.functions[call[i]];
+        frames.push(`${wrapper.debugName} (wasm @0x${call[i + 1].toString(16)})`);
+      }
+      pos = call[0];
+    }
+    frames.push(`${fn.debugName} ${pos < 0 ? "(wasm)" : `(wasm @0x${pos.toString(16)})`}`);
+    addTraceFrames(trap, frames);
     return trap;
   },
 
