@@ -132,21 +132,31 @@ export const J: JitState = {
     if (e instanceof HostError) return e;
     const trap = asTrap(e);
     if (trap === null) return e;
-    const frames: string[] = [];
-    if (pos < -1 && forwarded !== undefined) {
-      // A call past forwarders (see `forwarders.ts`): their frames come first, innermost first.
-      const call = forwarded[-2 - pos];
-      for (let i = call.length - 2; i >= 1; i -= 2) {
-        const wrapper = fn.instance!.functions[call[i]];
-        frames.push(`${wrapper.debugName} (wasm @0x${call[i + 1].toString(16)})`);
-      }
-      pos = call[0];
-    }
-    frames.push(`${fn.debugName} ${pos < 0 ? "(wasm)" : `(wasm @0x${pos.toString(16)})`}`);
-    addTraceFrames(trap, frames);
+    if (pos < -1 && forwarded !== undefined) addForwardedFrames(trap, fn, forwarded[-2 - pos]);
+    else addTraceFrames(trap, [frameAt(fn, pos)]);
     return trap;
   },
 
   /** `call_indirect`'s callee (see {@link tableCallee}). */
   callee: tableCallee,
 };
+
+/** A trace's frame of compiled function `fn` at byte offset `pos` (-1: unknown). */
+function frameAt(fn: FunctionInstance, pos: number): string {
+  return `${fn.debugName} ${pos < 0 ? "(wasm)" : `(wasm @0x${pos.toString(16)})`}`;
+}
+
+/**
+ * Adds the frames of a call past forwarders (see `forwarders.ts`) to a trap's
+ * trace: the forwarders', innermost first, then the caller's. Apart from
+ * `J.trap`, which every compiled function's `catch` calls, so that it stays as
+ * small as it was.
+ */
+function addForwardedFrames(trap: RuntimeError, fn: FunctionInstance, call: readonly number[]) {
+  const frames: string[] = [];
+  for (let i = call.length - 2; i >= 1; i -= 2) {
+    frames.push(frameAt(fn.instance!.functions[call[i]], call[i + 1]));
+  }
+  frames.push(frameAt(fn, call[0]));
+  addTraceFrames(trap, frames);
+}
