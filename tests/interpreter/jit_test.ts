@@ -209,6 +209,20 @@ test("calls past forwarders go to their callee directly, and traps still show th
     (outcome(jit, "cycle", [1n]) as { trap: string }).trap,
     (outcome(interp, "cycle", [1n]) as { trap: string }).trap,
   );
+  // Interrupted after such a call returned (at the loop's next check): the caller's frame alone.
+  const looping = await new Runtime({ jsTier: 1 }).instantiate(`(module
+    (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $w (param i32) (result i32) (call $leaf (local.get 0)))
+    (func (export "spin") (local i32) (loop $l (local.set 0 (call $w (local.get 0))) (br $l))))`);
+  try {
+    looping.exportedFunction("spin")!.withOptions({ timeout: 20 }).call();
+    assert.fail("not interrupted");
+  } catch (e) {
+    assert.match((e as Error).message, /deadline exceeded/);
+    const stack = (e as RuntimeError & { wasmStack: string[] }).wasmStack;
+    assert.equal(stack.length, 1, stack.join(" | "));
+    assert.match(stack[0], /^\$?\S*(2|spin)\b/);
+  }
 });
 
 test("a loaded NaN keeps its bits wherever a branch, move or store may see them", async () => {

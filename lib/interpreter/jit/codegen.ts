@@ -876,7 +876,10 @@ class Generator {
     const words: string[] = [];
     results.forEach((r, i) => words.push(...wordsOf(type.results[i], r)));
     const before = `pos = ${site}; ${caller}${SAVE_BUDGET}`;
-    const refresh = this.#memoryRefresh() + LOAD_BUDGET;
+    // After a call past forwarders `pos` is the call's offset again: an interruption at the next
+    // loop header (which sets no `pos`) must not add the forwarders' frames to its trace.
+    const refresh = this.#memoryRefresh() + LOAD_BUDGET +
+      (site === ins.offset ? "" : ` pos = ${ins.offset};`);
     if (words.length === 0) this.#emit(`${before}${call};${refresh}`);
     else if (words.length === 1) this.#emit(`${before}${words[0]} = ${call};${refresh}`);
     else {
