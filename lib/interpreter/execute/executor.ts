@@ -24,7 +24,7 @@ import { ExitError, RuntimeError } from "../../errors.ts";
 import { HostError } from "./host_error.ts";
 import { WasmException } from "../exceptions.ts";
 import { exceptionOf, findClause, land, newException } from "./unwind.ts";
-import { addTraceFrames, asTrap, MAX_TRACE_FRAMES } from "./trap_trace.ts";
+import { addTraceFrames, asTrap, MAX_TRACE_FRAMES, wasmFrameText } from "./trap_trace.ts";
 import { compileStructured, type LoopEntry, loopEntry, prepareStructured } from "../jit/compile.ts";
 import { J, type JitHost } from "../jit/state.ts";
 import type { EntryAdapter } from "../jit/adapters.ts";
@@ -3083,5 +3083,5 @@ function frameText(fn: FunctionInstance, pc: number): string {
   if (map === undefined) return `${fn.debugName} (host)`;
   let offset = -1;
   for (let i = 0; i < map.length && map[i] <= pc; i += 2) offset = map[i + 1];
-  return offset < 0 ? `${fn.debugName} (wasm)` : `${fn.debugName} (wasm @0x${offset.toString(16)})`;
+  return wasmFrameText(fn.debugName, offset);
 }

@@ -36,6 +36,15 @@ interface Traced {
 }
 
 /**
+ * A frame of a trace: the function's name and the byte offset of its
+ * instruction (`name (wasm @0x1f)`), or `name (wasm)` when the offset is
+ * unknown (negative).
+ */
+export function wasmFrameText(name: string, offset: number): string {
+  return offset < 0 ? `${name} (wasm)` : `${name} (wasm @0x${offset.toString(16)})`;
+}
+
+/**
  * Adds `frames` (texts such as `name (wasm @0x1f)`, innermost first) and
  * then `unnamed` more frames to the trace of `trap`.
  */

@@ -12,7 +12,9 @@
  * @module
  */
 
+import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, WasmModule } from "../../binary/types.ts";
+import { internType } from "../instances.ts";
 
 /**
  * A call of a forwarder, resolved: the function it ends up in, and the
@@ -60,31 +62,16 @@ function forwardOf(
   const body = module.codes[index - module.importedFunctionCount];
   if (body.locals.length !== 0) return null;
   const type = functionTypes[index];
-  const bytes = module.bytes;
-  let pos = body.start;
-  // One byte per local.get: forwarders of more than 128 parameters are not worth a LEB decoder.
+  // The module is validated: every immediate is well formed and inside the body.
+  const r = new ByteReader(module.bytes, body.start, body.end);
   for (let i = 0; i < type.params.length; i++) {
-    if (i >= 0x80 || bytes[pos] !== 0x20 || bytes[pos + 1] !== i) return null;
-    pos += 2;
+    if (r.u8() !== 0x20 || r.u32() !== i) return null;
   }
-  if (bytes[pos] !== 0x10) return null;
-  const callAt = pos;
-  let target = 0;
-  for (let shift = 0, i = pos + 1;; shift += 7, i++) {
-    if (shift > 28 || i >= body.end) return null;
-    const b = bytes[i];
-    target += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) {
-      pos = i + 1;
-      break;
-    }
-  }
-  if (pos !== body.end - 1 || bytes[pos] !== 0x0b) return null;
-  const callee = functionTypes[target];
-  return callee !== undefined && sameType(type, callee) ? { target, callAt } : null;
-}
-
-function sameType(a: FuncType, b: FuncType): boolean {
-  return a.params.length === b.params.length && a.results.length === b.results.length &&
-    a.params.every((t, i) => t === b.params[i]) && a.results.every((t, i) => t === b.results[i]);
+  const callAt = r.pos;
+  if (r.u8() !== 0x10) return null;
+  const target = r.u32();
+  if (r.pos !== body.end - 1) return null;
+  // The body ends here (its final `end`): a call of a function of the same type, whose results
+  // the forwarder returns.
+  return internType(functionTypes[target]) === internType(type) ? { target, callAt } : null;
 }

@@ -14,7 +14,7 @@ import {
   tableCallee,
   type TableInstance,
 } from "../instances.ts";
-import { addTraceFrames, asTrap } from "../execute/trap_trace.ts";
+import { addTraceFrames, asTrap, wasmFrameText } from "../execute/trap_trace.ts";
 
 /** What the tier needs of the machine that entered compiled code (see `Machine`). */
 export interface JitHost {
@@ -133,18 +133,13 @@ export const J: JitState = {
     const trap = asTrap(e);
     if (trap === null) return e;
     if (pos < -1 && forwarded !== undefined) addForwardedFrames(trap, fn, forwarded[-2 - pos]);
-    else addTraceFrames(trap, [frameAt(fn, pos)]);
+    else addTraceFrames(trap, [wasmFrameText(fn.debugName, pos)]);
     return trap;
   },
 
   /** `call_indirect`'s callee (see {@link tableCallee}). */
   callee: tableCallee,
 };
-
-/** A trace's frame of compiled function `fn` at byte offset `pos` (-1: unknown). */
-function frameAt(fn: FunctionInstance, pos: number): string {
-  return `${fn.debugName} ${pos < 0 ? "(wasm)" : `(wasm @0x${pos.toString(16)})`}`;
-}
 
 /**
  * Adds the frames of a call past forwarders (see `forwarders.ts`) to a trap's
@@ -155,8 +150,8 @@ function frameAt(fn: FunctionInstance, pos: number): string {
 function addForwardedFrames(trap: RuntimeError, fn: FunctionInstance, call: readonly number[]) {
   const frames: string[] = [];
   for (let i = call.length - 2; i >= 1; i -= 2) {
-    frames.push(frameAt(fn.instance!.functions[call[i]], call[i + 1]));
+    frames.push(wasmFrameText(fn.instance!.functions[call[i]].debugName, call[i + 1]));
   }
-  frames.push(frameAt(fn, call[0]));
+  frames.push(wasmFrameText(fn.debugName, call[0]));
   addTraceFrames(trap, frames);
 }
