@@ -46,60 +46,43 @@ import {
 import { relaxedSimdAlias } from "../simd/simd_relaxed.ts";
 import { NAN_RESULT } from "../translate/deterministic.ts";
 import { ByteReader } from "../../binary/reader.ts";
-import type { FuncType, MemoryType, TableType, ValType, WasmModule } from "../../binary/types.ts";
-import { addressWidths, usesWideAddressing } from "../translate/memory_lowering.ts";
+import type { FuncType, ValType } from "../../binary/types.ts";
+import { usesWideAddressing } from "../translate/memory_lowering.ts";
 import { internType } from "../instances.ts";
 import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
-import { floatLoadCheck, NAN_BLIND, NUMERIC_OPS, pureForm, type Value } from "./numeric_ops.ts";
+import {
+  constantShift,
+  floatLoadCheck,
+  NAN_BLIND,
+  NUMERIC_OPS,
+  pureForm,
+  type Value,
+} from "./numeric_ops.ts";
+import { type LoopPath, loopPath } from "./loop_path.ts";
+import { condition, lanes, local, NO_VALUE, wordsOf } from "./variables.ts";
+import {
+  assembleSource,
+  LOAD_BUDGET,
+  LOOP_CHECK,
+  NAN_CHECK_MARK,
+  REFRESH_MARK,
+  SAVE_BUDGET,
+} from "./source_assembly.ts";
 import { type ForwardedCall, forwardedCall } from "./forwarders.ts";
+import type { CodegenModule } from "./codegen_module.ts";
+
+export { type CodegenModule, codegenModule } from "./codegen_module.ts";
 import { hasSimdKernel } from "./simd_kernels.ts";
 import { inlineSimd, prepareOperands } from "./simd_inline.ts";
 import { constantBounds, SimdFacts } from "./simd_facts.ts";
 
 const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 
-/** What the generator needs to know of the module around a function. */
-export interface CodegenModule {
-  readonly module: WasmModule;
-  /** Type of every function, imported ones first. */
-  readonly functionTypes: readonly FuncType[];
-  /** Value type of every global, imported ones first. */
-  readonly globalTypes: readonly ValType[];
-  /**
-   * Each memory's and table's 64-bit flag when the module has several
-   * memories or a 64-bit one or table (whose instructions this tier leaves
-   * to the register-code tiers), else null.
-   */
-  readonly widths: { memory64: Uint8Array; table64: Uint8Array } | null;
-  /** Calls of forwarders resolved so far, by callee (see `forwarders.ts`). */
-  readonly forwards: Map<number, ForwardedCall | null>;
-}
-
 /** A generated function: the factory's source and its JavaScript stack estimate. */
 export interface GeneratedFunction {
   source: string;
   /** Units of stack the function's frame takes (about its JS frame's size in words). */
   frameUnits: number;
-}
-
-/** The module facts of {@link CodegenModule}, computed once per module. */
-export function codegenModule(module: WasmModule): CodegenModule {
-  const functionTypes: FuncType[] = [];
-  const globalTypes: ValType[] = [];
-  const memories: MemoryType[] = [], tables: TableType[] = [];
-  for (const imp of module.imports) {
-    if (imp.desc.kind === 0) functionTypes.push(module.types[imp.desc.typeIndex]);
-    else if (imp.desc.kind === 1) tables.push(imp.desc.type);
-    else if (imp.desc.kind === 2) memories.push(imp.desc.type);
-    else if (imp.desc.kind === 3) globalTypes.push(imp.desc.type.type);
-  }
-  for (const t of module.functions) functionTypes.push(module.types[t]);
-  for (const g of module.globals) globalTypes.push(g.type.type);
-  const widths = addressWidths({
-    memories: [...memories, ...module.memories],
-    tables: [...tables, ...module.tables],
-  });
-  return { module, functionTypes, globalTypes, widths, forwards: new Map() };
 }
 
 /**
@@ -116,16 +99,6 @@ function readsNoVector(op: number): boolean {
 /** True for the value types the structured tier holds in variables (a v128 in four). */
 function supported(t: ValType): boolean {
   return t === I32 || t === I64 || t === F32 || t === F64 || t === V128;
-}
-
-/** The JS-level words of a value of type `t` held in `v` (see the calling convention). */
-function wordsOf(t: ValType, v: Value): string[] {
-  return t === I64 ? [v.v, v.h] : t === V128 ? lanes(v) : [v.v];
-}
-
-/** The variables of a v128's four words (lane bytes 0-3, 4-7, 8-11, 12-15). */
-function lanes(v: Value): string[] {
-  return [`${v.v}_0`, `${v.v}_1`, `${v.v}_2`, `${v.v}_3`];
 }
 
 /** The kinds of control frame. */
@@ -147,42 +120,6 @@ interface Control {
   calls?: boolean;
   /** An if whose else-part leads to a loop entry (see `Generator.#enterPath`). */
   entryInElse?: boolean;
-}
-
-/**
- * The constructs around a loop a function is entered at, by the byte offset
- * of their instruction: 1 for an if whose then-part holds the loop, 2 for
- * its else-part, 0 for a block.
- */
-type LoopPath = Map<number, number>;
-
-/**
- * The constructs around the `loop` at byte offset `at` of the body from
- * `start` to `end` (see {@link LoopPath}); null when a loop (or a try)
- * encloses it, or there is no loop there.
- */
-function loopPath(bytes: Uint8Array, start: number, end: number, at: number): LoopPath | null {
-  const r = new ByteReader(bytes, start, end);
-  const ins = new Instruction();
-  const open: { op: number; offset: number; inElse: boolean }[] = [];
-  while (!r.atEnd()) {
-    readInstruction(r, ins);
-    const op = ins.op;
-    if (ins.offset === at) {
-      if (op !== 0x03) return null;
-      const path: LoopPath = new Map();
-      for (const c of open) {
-        if (c.op !== 0x02 && c.op !== 0x04) return null;
-        path.set(c.offset, c.op === 0x02 ? 0 : c.inElse ? 2 : 1);
-      }
-      return path;
-    }
-    if (op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f) {
-      open.push({ op, offset: ins.offset, inElse: false });
-    } else if (op === 0x05) open[open.length - 1].inElse = true;
-    else if (op === 0x0b) open.pop();
-  }
-  return null;
 }
 
 /**
@@ -1055,122 +992,23 @@ class Generator {
     }
     decls.push(...this.#facts.declarations());
     const frameUnits = params.length + decls.length + 8;
-    // Helpers as constants of the factory's scope: calls the JIT can inline without a property
-    // lookup on the (large) helper object.
-    // One pass over the body fills in the marks (none of whose texts names a helper) and
-    // turns each helper `H.name` into the constant `H_name`.
-    const marks: Record<string, string> = {
-      [REFRESH_MARK]: this.#usesMemory ? " mem = M0.view;" : "",
-      [SAVE_BUDGET]: this.#loops ? "J.budget = bud; " : "",
-      [LOAD_BUDGET]: this.#loops ? " bud = J.budget;" : "",
-      [LOOP_CHECK]: this.#loops
-        ? "if (--bud < 0) bud = J.poll(INST);"
-        : "if (--J.budget < 0) J.tick(INST);",
+    return {
+      source: assembleSource({
+        index: this.#index,
+        loopAt: entry === null ? -1 : entry.at,
+        frameUnits,
+        params,
+        decls,
+        hasMemory: this.#cm.module.memories.length + this.#cm.module.importedMemoryCount > 0,
+        usesMemory: this.#usesMemory,
+        loops: this.#loops,
+        callsOutsideLoops: this.#callsOutsideLoops,
+        header: this.#header,
+        body: this.#out,
+        nanChecks: this.#nanChecks,
+        forwarded: this.#forwarded,
+      }),
+      frameUnits,
     };
-    const helpers = new Set<string>();
-    const body = this.#out.join("\n").replace(
-      /\ue001(?:refresh|save|load|loop|nan\d+\ue001)|\bH\.(\w+)/g,
-      (text: string, helper: string | undefined) => {
-        if (helper === undefined) return marks[text] ?? this.#nanChecks.get(text)!;
-        helpers.add(helper);
-        return `H_${helper}`;
-      },
-    );
-    for (const line of this.#header) {
-      for (const [, name] of line.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
-    }
-    const hasMemory = this.#cm.module.memories.length + this.#cm.module.importedMemoryCount > 0;
-    const lines = [
-      `"use strict";`,
-      "const INST = C.inst;",
-      `const FN = INST.functions[${this.#index}];`,
-      `const UNITS = ${frameUnits};`,
-      hasMemory ? "const M0 = INST.memories[0];" : "",
-      // Rare paths reach helpers through `H$` (see numeric_ops.ts, float loads).
-      body.includes("H$.") ? "const H$ = H;" : "",
-      ...[...helpers].map((name) => `const H_${name} = H.${name};`),
-      ...[...this.#header].map((line) => line.replace(/\bH\.(\w+)/g, "H_$1")),
-      // In parentheses, so that V8 compiles the function with its factory, which is called at
-      // once, instead of pre-parsing it there and parsing it again at its first call (the ALU's
-      // 712 functions: 130 → 105 ms from source to first call).
-      `return (function w${this.#index}${entry === null ? "" : `_at${entry.at}`}(${
-        ["d", ...params].join(", ")
-      }) {`,
-      // A loop entry is made only where its frame fits (`Machine.enterLoop`).
-      entry === null
-        ? `if ((d -= UNITS) < 0) return C.deep(FN, UNITS, d + UNITS, [${params.join(", ")}]);`
-        : "d -= UNITS;",
-      this.#usesMemory ? "let mem = M0.view;" : "",
-      "let pos = -1;",
-      decls.length > 0 ? `let ${decls.join(", ")};` : "",
-      this.#loops ? "let bud = J.budget;" : "",
-      "try {",
-      // Calls spend the interruption budget (a call tree can run long without a loop): each
-      // iteration of a loop spends it, and so does the entry of a function that calls outside
-      // loops, which then makes a bounded number of calls per spending. A function that calls
-      // nothing ends soon unless it loops.
-      this.#callsOutsideLoops
-        ? (this.#loops ? "if (--bud < 0) bud = J.poll(INST);" : "if (--J.budget < 0) J.tick(INST);")
-        : "",
-      body,
-      this.#forwarded.length === 0
-        ? "} catch (e) { throw J.trap(e, FN, pos); }"
-        : `} catch (e) { throw J.trap(e, FN, pos, ${JSON.stringify(this.#forwarded)}); }`,
-      "});",
-    ];
-    return { source: lines.filter((l) => l !== "").join("\n"), frameUnits };
   }
-}
-
-const NO_VALUE: Value = { v: "", h: "" };
-
-/** Where a call re-reads the memory's view (see `#memoryRefresh`). */
-const REFRESH_MARK = "\ue001refresh";
-
-/** Where a float load's NaN test goes (followed by its number and `\ue001`). */
-const NAN_CHECK_MARK = "\ue001nan";
-
-/** A loop header's interruption check (its form depends on `#loops`). */
-const LOOP_CHECK = "\ue001loop";
-
-/** Where a call or return writes the local budget back to `J.budget` (see `#loops`). */
-const SAVE_BUDGET = "\ue001save";
-
-/** Where a call reads `J.budget` into the local budget again (see `#loops`). */
-const LOAD_BUDGET = "\ue001load";
-
-/**
- * An i64 shift or rotation (op 0x86-0x8a) of `a` into `r` by the constant
- * `n` (0-63): straight-line code on the words, where the general case needs
- * a helper that branches on the count.
- */
-function constantShift(op: number, a: Value, r: Value, n: number): string {
-  const read = `const lo = ${a.v}, hi = ${a.h};`;
-  const set = (lo: string, hi: string) => `{ ${read} ${r.v} = ${lo}; ${r.h} = ${hi}; }`;
-  if (op === 0x89 || op === 0x8a) { // rotl, rotr: a rotation right by n is one left by 64 - n
-    const k = op === 0x89 ? n : (64 - n) & 63;
-    const [x, y] = k < 32 ? ["lo", "hi"] : ["hi", "lo"];
-    const m = k & 31;
-    if (m === 0) return set(x, y);
-    return set(`(${x} << ${m}) | (${y} >>> ${32 - m})`, `(${y} << ${m}) | (${x} >>> ${32 - m})`);
-  }
-  if (n === 0) return set("lo", "hi");
-  if (op === 0x86) { // shl
-    return n < 32
-      ? set(`lo << ${n}`, `(hi << ${n}) | (lo >>> ${32 - n})`)
-      : set("0", `lo << ${n - 32}`);
-  }
-  const high = op === 0x87 ? `hi >> ${n}` : `(hi >>> ${n}) | 0`;
-  if (n < 32) return set(`(lo >>> ${n}) | (hi << ${32 - n})`, high);
-  return op === 0x87 ? set(`hi >> ${n - 32}`, "hi >> 31") : set(`(hi >>> ${n - 32}) | 0`, "0");
-}
-
-/** What a branch on `c` (an i32) tests. */
-function condition(c: Value): string {
-  return c.bool ?? `${c.v} !== 0`;
-}
-
-/** The variables of local `i`. */
-function local(i: number): Value {
-  return { v: `l${i}`, h: `m${i}` };
 }

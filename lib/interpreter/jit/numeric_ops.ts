@@ -449,3 +449,29 @@ function wrapped(text: string): boolean {
   }
   return true;
 }
+
+/**
+ * An i64 shift or rotation (op 0x86-0x8a) of `a` into `r` by the constant
+ * `n` (0-63): straight-line code on the words, where the general case needs
+ * a helper that branches on the count.
+ */
+export function constantShift(op: number, a: Value, r: Value, n: number): string {
+  const read = `const lo = ${a.v}, hi = ${a.h};`;
+  const set = (lo: string, hi: string) => `{ ${read} ${r.v} = ${lo}; ${r.h} = ${hi}; }`;
+  if (op === 0x89 || op === 0x8a) { // rotl, rotr: a rotation right by n is one left by 64 - n
+    const k = op === 0x89 ? n : (64 - n) & 63;
+    const [x, y] = k < 32 ? ["lo", "hi"] : ["hi", "lo"];
+    const m = k & 31;
+    if (m === 0) return set(x, y);
+    return set(`(${x} << ${m}) | (${y} >>> ${32 - m})`, `(${y} << ${m}) | (${x} >>> ${32 - m})`);
+  }
+  if (n === 0) return set("lo", "hi");
+  if (op === 0x86) { // shl
+    return n < 32
+      ? set(`lo << ${n}`, `(hi << ${n}) | (lo >>> ${32 - n})`)
+      : set("0", `lo << ${n - 32}`);
+  }
+  const high = op === 0x87 ? `hi >> ${n}` : `(hi >>> ${n}) | 0`;
+  if (n < 32) return set(`(lo >>> ${n}) | (hi << ${32 - n})`, high);
+  return op === 0x87 ? set(`hi >> ${n - 32}`, "hi >> 31") : set(`(hi >>> ${n - 32}) | 0`, "0");
+}
