@@ -23,6 +23,7 @@ import {
 import { type FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
 import { GcHeap } from "../interpreter/gc_accounting.ts";
 import { translateModule } from "../interpreter/translate/translator.ts";
+import { interruptCompiledCode } from "../interpreter/jit/state.ts";
 import { wat2wasmLocated } from "../text/wat.ts";
 import { validateModule } from "../validate/module_validator.ts";
 import { CompiledModule } from "./compiled_module.ts";
@@ -442,6 +443,9 @@ export class Runtime {
 
   /** @internal */
   onClose(module: Module): void {
+    // Code of the closed module may be running (a host function closed it): compiled code must
+    // check for interruptions from now on, even in calls without a deadline or signal.
+    if (this.#busyMachines > 0) interruptCompiledCode();
     this.#all.delete(module);
     for (const [name, m] of this.#modules) if (m === module) this.#modules.delete(name);
   }
@@ -454,6 +458,7 @@ export class Runtime {
   /** @internal */
   acquireMachine(): Machine {
     if (!warmedUp) warmUp();
+    this.#busyMachines++;
     let m = this.#machines.pop();
     if (m === undefined) {
       m = new Machine({
@@ -475,8 +480,12 @@ export class Runtime {
     // Only code with reference values fills it; setting the length even to 0 was ~2% of the
     // yosys ALU run on Bun (a machine per call from compiled code into interpreted code).
     if (m.refs.length !== 0) m.refs.length = 0;
+    this.#busyMachines--;
     this.#machines.push(m);
   }
+
+  /** Machines acquired and not yet released: calls in progress (or suspended). */
+  #busyMachines = 0;
 
   readonly #callContext: CallContext = {
     acquireMachine: () => this.acquireMachine(),

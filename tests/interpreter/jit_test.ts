@@ -683,3 +683,64 @@ test("register-code tier code makes call_indirect calls of structured functions 
     assert.deepEqual(trap, outcome(interp, "sum", [3n, slot]));
   }
 });
+
+test("compiled code counts the interruption budget only while a deadline or signal can stop the call", async () => {
+  // A module closed mid-call earlier in this process turns the checks on for good (below).
+  J.alwaysCheck = false;
+  J.checks = false;
+  const m = await new Runtime({ jsTier: 1 }).instantiate(`(module
+    (func (export "count") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+      (local.get 1)))`);
+  const count = m.exportedFunction("count")!;
+  assert.deepEqual(count.call(10), [10]);
+  J.budget = 10_000;
+  assert.deepEqual(count.call(5_000), [5_000]);
+  assert.equal(J.budget, 10_000, "no deadline, no signal: nothing to count");
+  assert.deepEqual(count.withOptions({ timeout: 60_000 }).call(5_000), [5_000]);
+  assert.equal(J.budget, 5_000, "a deadline: one unit per iteration");
+  assert.equal(J.checks, false, "the entry puts the checks back as they were");
+  const controller = new AbortController();
+  assert.deepEqual(count.withOptions({ signal: controller.signal }).call(3_000), [3_000]);
+  assert.equal(J.budget, 2_000, "a signal: one unit per iteration");
+  // And a deadline still stops a compiled loop.
+  const spin = await new Runtime({ jsTier: 1 }).instantiate(
+    `(module (func (export "spin") (loop $l (br $l))))`,
+  );
+  assert.throws(
+    () => spin.exportedFunction("spin")!.withOptions({ timeout: 20 }).call(),
+    /deadline exceeded/,
+  );
+});
+
+test("a module closed during a call stops its compiled loop, with no deadline or signal", async () => {
+  const runtime = new Runtime({ jsTier: 1 });
+  let calls = 0;
+  let looping: Module | undefined;
+  await runtime.newHostModuleBuilder("env").newFunctionBuilder().withFunc(
+    () => {
+      if (++calls === 3) looping!.close(5);
+      if (calls > 1_000_000) throw new Error("the closed module's loop was not interrupted");
+    },
+    [],
+    [],
+  ).export("tick").instantiate();
+  // The host function's caller is "relay", not the closed module, so only the loop's own
+  // interruption check can see the close.
+  await runtime.instantiate(
+    `(module (import "env" "tick" (func $t)) (func (export "relay") (call $t)))`,
+    { name: "relay" },
+  );
+  looping = await runtime.instantiate(`(module (import "relay" "relay" (func $r))
+    (func (export "spin") (loop $l (call $r) (br $l))))`);
+  assert.throws(
+    () => looping!.exportedFunction("spin")!.call(),
+    (e) => (e as { exitCode?: number }).exitCode === 5,
+  );
+  assert.ok(calls >= 3 && calls < 20_000, `interrupted after ${calls} calls`);
+  assert.equal(J.alwaysCheck, true);
+  J.alwaysCheck = false;
+  J.checks = false;
+});

@@ -586,10 +586,13 @@ export class Machine implements JitHost {
    */
   #enterCompiled(enter: EntryAdapter, base: number, depth: number, units: number): boolean {
     const machine = J.machine, free = J.base, stackLimit = J.stackLimit, top = J.top;
-    const jsDepth = J.depth, fuel = J.fuel;
+    const jsDepth = J.depth, fuel = J.fuel, checks = J.checks;
     const left = J.depth + (((this.stackWords - base - (depth << 2)) * 4) >> 3);
     const limit = left < stackLimit ? left : stackLimit;
     if (Math.min(J.limit, limit) - J.depth < units) return false;
+    // Written only when it changes (see J.checks): a close during the call may have set it.
+    const interruptible = this.deadline !== Infinity || this.signal !== null || J.alwaysCheck;
+    if (checks !== interruptible) J.checks = interruptible;
     J.machine = this;
     J.base = base;
     J.fuel = this.fuel;
@@ -605,6 +608,7 @@ export class Machine implements JitHost {
       J.stackLimit = stackLimit;
       J.top = top;
       J.depth = jsDepth;
+      if (J.checks !== checks && !J.alwaysCheck) J.checks = checks;
     }
     return true;
   }

@@ -73,8 +73,8 @@ export function assembleSource(parts: SourceParts): string {
     [SAVE_BUDGET]: parts.loops ? "J.budget = bud; " : "",
     [LOAD_BUDGET]: parts.loops ? " bud = J.budget;" : "",
     [LOOP_CHECK]: parts.loops
-      ? "if (--bud < 0) bud = J.poll(INST);"
-      : "if (--J.budget < 0) J.tick(INST);",
+      ? "if (J.checks && --bud < 0) bud = J.poll(INST);"
+      : "if (J.checks && --J.budget < 0) J.tick(INST);",
   };
   const helpers = new Set<string>();
   const body = parts.body.join("\n").replace(
@@ -116,9 +116,11 @@ export function assembleSource(parts: SourceParts): string {
     // Calls spend the interruption budget (a call tree can run long without a loop): each
     // iteration of a loop spends it, and so does the entry of a function that calls outside
     // loops, which then makes a bounded number of calls per spending. A function that calls
-    // nothing ends soon unless it loops.
+    // nothing ends soon unless it loops. Only while `J.checks` (see state.ts).
     parts.callsOutsideLoops
-      ? (parts.loops ? "if (--bud < 0) bud = J.poll(INST);" : "if (--J.budget < 0) J.tick(INST);")
+      ? (parts.loops
+        ? "if (J.checks && --bud < 0) bud = J.poll(INST);"
+        : "if (J.checks && --J.budget < 0) J.tick(INST);")
       : "",
     body,
     parts.forwarded.length === 0
