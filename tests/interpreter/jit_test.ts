@@ -718,10 +718,10 @@ test("compiled code counts the interruption budget only while a deadline or sign
 test("a module closed during a call stops its compiled loop, with no deadline or signal", async () => {
   const runtime = new Runtime({ jsTier: 1 });
   let calls = 0;
-  let looping: Module | undefined;
+  const closing: { module?: Module } = {};
   await runtime.newHostModuleBuilder("env").newFunctionBuilder().withFunc(
     () => {
-      if (++calls === 3) looping!.close(5);
+      if (++calls === 3) closing.module!.close(5);
       if (calls > 1_000_000) throw new Error("the closed module's loop was not interrupted");
     },
     [],
@@ -733,10 +733,11 @@ test("a module closed during a call stops its compiled loop, with no deadline or
     `(module (import "env" "tick" (func $t)) (func (export "relay") (call $t)))`,
     { name: "relay" },
   );
-  looping = await runtime.instantiate(`(module (import "relay" "relay" (func $r))
+  const looping = await runtime.instantiate(`(module (import "relay" "relay" (func $r))
     (func (export "spin") (loop $l (call $r) (br $l))))`);
+  closing.module = looping;
   assert.throws(
-    () => looping!.exportedFunction("spin")!.call(),
+    () => looping.exportedFunction("spin")!.call(),
     (e) => (e as { exitCode?: number }).exitCode === 5,
   );
   assert.ok(calls >= 3 && calls < 20_000, `interrupted after ${calls} calls`);
