@@ -591,7 +591,7 @@ export class Machine implements JitHost {
     const limit = left < stackLimit ? left : stackLimit;
     if (Math.min(J.limit, limit) - J.depth < units) return false;
     // Written only when it changes (see J.checks): a close during the call may have set it.
-    const interruptible = this.deadline !== Infinity || this.signal !== null || J.alwaysCheck;
+    const interruptible = this.#interruptible || J.alwaysCheck;
     if (checks !== interruptible) J.checks = interruptible;
     J.machine = this;
     J.base = base;
@@ -2976,10 +2976,14 @@ export class Machine implements JitHost {
     this.fn = null;
   }
 
+  /** The call has a deadline or a signal: its compiled code counts the budget (see `J.checks`). */
+  #interruptible = false;
+
   /** Prepares the limits of the next call (see the fields of the same names). */
   configure(signal: AbortSignal | null, deadline: number, asyncMode: boolean): void {
     this.signal = signal;
     this.deadline = deadline;
+    this.#interruptible = signal !== null || deadline !== Infinity;
     this.asyncMode = asyncMode;
     this.pending = null;
     this.pendingComplete = null;

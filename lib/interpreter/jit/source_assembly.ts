@@ -68,13 +68,15 @@ export function assembleSource(parts: SourceParts): string {
   // lookup on the (large) helper object.
   // One pass over the body fills in the marks (none of whose texts names a helper) and
   // turns each helper `H.name` into the constant `H_name`.
+  // Spends one unit of the interruption budget, only while `J.checks` (see state.ts).
+  const budgetCheck = parts.loops
+    ? "if (J.checks && --bud < 0) bud = J.poll(INST);"
+    : "if (J.checks && --J.budget < 0) J.tick(INST);";
   const marks: Record<string, string> = {
     [REFRESH_MARK]: parts.usesMemory ? " mem = M0.view;" : "",
     [SAVE_BUDGET]: parts.loops ? "J.budget = bud; " : "",
     [LOAD_BUDGET]: parts.loops ? " bud = J.budget;" : "",
-    [LOOP_CHECK]: parts.loops
-      ? "if (J.checks && --bud < 0) bud = J.poll(INST);"
-      : "if (J.checks && --J.budget < 0) J.tick(INST);",
+    [LOOP_CHECK]: budgetCheck,
   };
   const helpers = new Set<string>();
   const body = parts.body.join("\n").replace(
@@ -116,12 +118,8 @@ export function assembleSource(parts: SourceParts): string {
     // Calls spend the interruption budget (a call tree can run long without a loop): each
     // iteration of a loop spends it, and so does the entry of a function that calls outside
     // loops, which then makes a bounded number of calls per spending. A function that calls
-    // nothing ends soon unless it loops. Only while `J.checks` (see state.ts).
-    parts.callsOutsideLoops
-      ? (parts.loops
-        ? "if (J.checks && --bud < 0) bud = J.poll(INST);"
-        : "if (J.checks && --J.budget < 0) J.tick(INST);")
-      : "",
+    // nothing ends soon unless it loops.
+    parts.callsOutsideLoops ? budgetCheck : "",
     body,
     parts.forwarded.length === 0
       ? "} catch (e) { throw J.trap(e, FN, pos); }"
