@@ -103,12 +103,6 @@ export function extractTemplates(source: string, indent = 10): Extracted {
   let ops: [number, string][] = [];
   let body: string[] = [];
   const flush = () => {
-    if (body.at(-1) === "// falls through") {
-      // Call prefixes (CALL_PREFIXES in ops.ts): the JavaScript tier runs each as its plain op.
-      ops = [];
-      body = [];
-      return;
-    }
     const template = toTemplate(body);
     if (inDefault) {
       if (template === null || template.jumps !== 1) throw new Error("unexpected default body");

@@ -529,11 +529,6 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
   // for a byte; `if (*p)` is a branch on ≠ 0.)
   ["load32_br_eq_imm", "rriit"],
   ["load32_br_ne_imm", "rriit"],
-  // An i32_add_imm, mov32 or const32 right before a call or call_indirect (an argument set up),
-  // run by `run` in the call's own dispatch (see CALL_PREFIXES); operands as the plain op's.
-  ["i32_add_imm_call", "rri"],
-  ["mov32_call", "rr"],
-  ["const32_call", "ri"],
   ["load8_u_br_eq_imm", "rriit"],
   ["load8_u_br_ne_imm", "rriit"],
   // Two constants or two moves in a row (arguments, locals set): d1, imm1 (s1), d2, imm2 (s2).
@@ -555,19 +550,6 @@ export const OP_SPECS: readonly (readonly [string, string])[] = [
 export const OP: Readonly<Record<string, number>> = Object.freeze(
   Object.fromEntries(OP_SPECS.map(([name], i) => [name, i])),
 );
-
-/**
- * The ops that `run` executes in the dispatch of the call that follows them
- * (an argument's add, move or constant, then the call: one dispatch for
- * both), by the plain op each is otherwise the same as. The call stays a
- * whole instruction of its own right after, so the register-code tier runs
- * the prefix as its plain op and compiles the call as any other.
- */
-export const CALL_PREFIXES: ReadonlyMap<number, number> = new Map([
-  [OP.i32_add_imm_call, OP.i32_add_imm],
-  [OP.mov32_call, OP.mov32],
-  [OP.const32_call, OP.const32],
-]);
 
 /** The width in words of the instruction at `pc` (op word included). */
 export function instructionWidth(code: Int32Array, pc: number): number {

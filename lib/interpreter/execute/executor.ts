@@ -818,22 +818,6 @@ export class Machine implements JitHost {
               pc = t;
               break;
             }
-            case 413 /* i32_add_imm_call */:
-            case 414 /* mov32_call */:
-            case 415 /* const32_call */:
-              // An argument set up right before a call (CALL_PREFIXES): done here, then the call
-              // that follows it in the code, without a dispatch of its own.
-              if (code[pc] === 413) {
-                R[b + code[pc + 1]] = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
-                pc += 4;
-              } else if (code[pc] === 414) {
-                R[b + code[pc + 1]] = R[b + code[pc + 2]];
-                pc += 3;
-              } else {
-                R[b + code[pc + 1]] = code[pc + 2];
-                pc += 3;
-              }
-            // falls through
             case 5 /* call */:
             case 6 /* call_indirect */: {
               let callee: FunctionInstance, nb: number, next: number;
@@ -2531,7 +2515,7 @@ export class Machine implements JitHost {
               } else pc += 6;
               break;
             }
-            case 416 /* load8_u_br_eq_imm */: {
+            case 413 /* load8_u_br_eq_imm */: {
               const v = mem.getUint8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
               R[b + code[pc + 1]] = v;
               if (v === code[pc + 4]) {
@@ -2544,7 +2528,7 @@ export class Machine implements JitHost {
               } else pc += 6;
               break;
             }
-            case 417 /* load8_u_br_ne_imm */: {
+            case 414 /* load8_u_br_ne_imm */: {
               const v = mem.getUint8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
               R[b + code[pc + 1]] = v;
               if (v !== code[pc + 4]) {
@@ -2557,21 +2541,21 @@ export class Machine implements JitHost {
               } else pc += 6;
               break;
             }
-            case 418 /* const32x2 */:
+            case 415 /* const32x2 */:
               R[b + code[pc + 1]] = code[pc + 2];
               R[b + code[pc + 3]] = code[pc + 4];
               pc += 5;
               break;
-            case 419 /* mov32x2 */:
+            case 416 /* mov32x2 */:
               R[b + code[pc + 1]] = R[b + code[pc + 2]];
               R[b + code[pc + 3]] = R[b + code[pc + 4]];
               pc += 5;
               break;
-            case 420 /* i32_sub_shr_s_imm */:
+            case 417 /* i32_sub_shr_s_imm */:
               R[b + code[pc + 1]] = (R[b + code[pc + 2]] - R[b + code[pc + 3]]) >> code[pc + 4];
               pc += 5;
               break;
-            case 421 /* i32_and_imm_br_eq_imm */: {
+            case 418 /* i32_and_imm_br_eq_imm */: {
               const v = R[b + code[pc + 2]] & code[pc + 3];
               R[b + code[pc + 1]] = v;
               if (v === code[pc + 4]) {
@@ -2584,7 +2568,7 @@ export class Machine implements JitHost {
               } else pc += 6;
               break;
             }
-            case 422 /* i32_and_imm_br_ne_imm */: {
+            case 419 /* i32_and_imm_br_ne_imm */: {
               const v = R[b + code[pc + 2]] & code[pc + 3];
               R[b + code[pc + 1]] = v;
               if (v !== code[pc + 4]) {
@@ -2597,7 +2581,7 @@ export class Machine implements JitHost {
               } else pc += 6;
               break;
             }
-            case 423 /* load32x2 */: {
+            case 420 /* load32x2 */: {
               const d2 = code[pc + 4], a2 = code[pc + 5], o2 = code[pc + 6];
               R[b + code[pc + 1]] = mem.getInt32(
                 (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),

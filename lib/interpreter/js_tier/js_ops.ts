@@ -344,14 +344,14 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [410, 0, "const v = (R[b + @2] + @3) | 0;\nR[b + @1] = v;\nmem.setInt32(\n((R[b + @4] + @5) >>> 0) + (@6 >>> 0),\nv,\ntrue,\n);"], // i32_add_imm_store32
   [411, 2, "const v = mem.getInt32((R[b + @2] >>> 0) + (@3 >>> 0), true);\nR[b + @1] = v;\nif (v === @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load32_br_eq_imm
   [412, 2, "const v = mem.getInt32((R[b + @2] >>> 0) + (@3 >>> 0), true);\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load32_br_ne_imm
-  [416, 2, "const v = mem.getUint8((R[b + @2] >>> 0) + (@3 >>> 0));\nR[b + @1] = v;\nif (v === @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load8_u_br_eq_imm
-  [417, 2, "const v = mem.getUint8((R[b + @2] >>> 0) + (@3 >>> 0));\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load8_u_br_ne_imm
-  [418, 0, "R[b + @1] = @2;\nR[b + @3] = @4;"], // const32x2
-  [419, 0, "R[b + @1] = R[b + @2];\nR[b + @3] = R[b + @4];"], // mov32x2
-  [420, 0, "R[b + @1] = (R[b + @2] - R[b + @3]) >> @4;"], // i32_sub_shr_s_imm
-  [421, 2, "const v = R[b + @2] & @3;\nR[b + @1] = v;\nif (v === @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_and_imm_br_eq_imm
-  [422, 2, "const v = R[b + @2] & @3;\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_and_imm_br_ne_imm
-  [423, 0, "const d2 = @4, a2 = @5, o2 = @6;\nR[b + @1] = mem.getInt32(\n(R[b + @2] >>> 0) + (@3 >>> 0),\ntrue,\n);\npc += 1;\nR[b + d2] = mem.getInt32((R[b + a2] >>> 0) + (o2 >>> 0), true);"], // load32x2
+  [413, 2, "const v = mem.getUint8((R[b + @2] >>> 0) + (@3 >>> 0));\nR[b + @1] = v;\nif (v === @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load8_u_br_eq_imm
+  [414, 2, "const v = mem.getUint8((R[b + @2] >>> 0) + (@3 >>> 0));\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // load8_u_br_ne_imm
+  [415, 0, "R[b + @1] = @2;\nR[b + @3] = @4;"], // const32x2
+  [416, 0, "R[b + @1] = R[b + @2];\nR[b + @3] = R[b + @4];"], // mov32x2
+  [417, 0, "R[b + @1] = (R[b + @2] - R[b + @3]) >> @4;"], // i32_sub_shr_s_imm
+  [418, 2, "const v = R[b + @2] & @3;\nR[b + @1] = v;\nif (v === @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_and_imm_br_eq_imm
+  [419, 2, "const v = R[b + @2] & @3;\nR[b + @1] = v;\nif (v !== @4) {\nconst t = @5;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 6;\nbreak @L;"], // i32_and_imm_br_ne_imm
+  [420, 0, "const d2 = @4, a2 = @5, o2 = @6;\nR[b + @1] = mem.getInt32(\n(R[b + @2] >>> 0) + (@3 >>> 0),\ntrue,\n);\npc += 1;\nR[b + d2] = mem.getInt32((R[b + a2] >>> 0) + (o2 >>> 0), true);"], // load32x2
 ];
 
 /** Ops whose cases change the loop's state (calls, returns, `memory.grow`): the tier returns to `run` there. */

@@ -26,7 +26,7 @@
 
 import type { CompiledFunction } from "../compiled_function.ts";
 import { JS_EXIT_OPS, JS_OP_TEMPLATES, JS_RARE_TEMPLATE } from "./js_ops.ts";
-import { CALL_PREFIXES, instructionWidth, OP, OP_SPECS } from "../ops.ts";
+import { instructionWidth, OP, OP_SPECS } from "../ops.ts";
 import type { InstanceState } from "../instances.ts";
 import { memoryView } from "./scope.ts";
 
@@ -111,13 +111,6 @@ for (const [op, jumps, body] of JS_OP_TEMPLATES) {
   JUMPS[op] = jumps;
 }
 const EXITS = new Set(JS_EXIT_OPS);
-// `run` executes a call prefix in the call's case (so it is listed as an exit); here it is its
-// plain op, and the call after it is compiled as any other.
-for (const [prefix, plain] of CALL_PREFIXES) {
-  EXITS.delete(prefix);
-  BODIES[prefix] = BODIES[plain];
-  JUMPS[prefix] = JUMPS[plain];
-}
 /** Memory accesses, throws, calls other than `Math`'s (and `if`s, to keep it simple), uses of `pc`. */
 const MAY_THROW_OR_READ_PC = /\bmem\.|\bthrow\b|\bpc\b|(?<!Math\.)\b[A-Za-z_$][\w$]*\s*\(/;
 

@@ -32,7 +32,7 @@ import { GcLowering } from "./gc_lowering.ts";
 import type { ModuleContext } from "../../validate/context.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
 import { LOWERING, REINTERPRETS, SWAPPED_COMPARE } from "./op_map.ts";
-import { CALL_PREFIXES, instructionWidth, OP } from "../ops.ts";
+import { OP } from "../ops.ts";
 import { findHoistableConstants, type HoistedConstant, indexOfConstant } from "./constants.ts";
 import { SIMD_LOWERING, simdImmediates } from "./simd_lowering.ts";
 import { ADDR, CONST, is64, LOCAL, moveOp, TEMP, wordsOf } from "./virtual_stack.ts";
@@ -124,11 +124,6 @@ const IMMEDIATE_FUSIONS: ReadonlyMap<number, readonly [number, number]> = new Ma
   [OP.i32_add_imm, [OP.i32_shl_imm, OP.i32_shl_add_imm]],
   [OP.i32_shr_s_imm, [OP.i32_sub, OP.i32_sub_shr_s_imm]],
 ]);
-
-/** The call-prefix op of each plain op that may be one (see `CALL_PREFIXES`). */
-const CALL_PREFIX_OF: ReadonlyMap<number, number> = new Map(
-  [...CALL_PREFIXES].map(([prefix, plain]) => [plain, prefix]),
-);
 
 /** The code of a function not translated yet. */
 const NO_CODE = new Int32Array(0);
@@ -814,14 +809,6 @@ class Translator extends GcLowering {
     for (let i = this.h - n; i < this.h; i++) this.materialize(i);
     const base = this.slotFor(this.h - n);
     this.pop(n);
-    // An add of a constant, a move or a constant just before the call runs in its dispatch.
-    const last = this.lastStart;
-    if (last >= 0) {
-      const prefix = CALL_PREFIX_OF.get(this.code[last]);
-      if (prefix !== undefined && last + instructionWidth(this.code, last) === this.pc) {
-        this.code[last] = prefix;
-      }
-    }
     if (op === OP.call) this.emit(OP.call, target, base);
     else this.emit(OP.call_indirect, target, typeIndex, index, base);
     for (const t of type.results) this.pushTemp(t);
