@@ -6,6 +6,8 @@
  * dependency of this project.
  */
 import { Runtime, type RuntimeConfig } from "../mod.ts";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { runtimeName } from "./system.ts";
 
 /** A loaded workload: calls its `run(n)` export and returns the checksum. */
@@ -27,11 +29,19 @@ interface WebAssemblyLike {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
-/** wazero-ts through its public API, with `config` (default: the runtime's defaults). */
-export function wazeroEngine(config: RuntimeConfig = {}): Engine {
-  const runtime = new Runtime(config);
+/**
+ * wazero-ts through its public API, with `config` (default: the runtime's
+ * defaults); `runtimeClass` is another checkout's `Runtime` for an A/B
+ * comparison ({@link wazeroEngineFrom}), shown as `name`.
+ */
+export function wazeroEngine(
+  config: RuntimeConfig = {},
+  name = "wazero-ts",
+  runtimeClass: typeof Runtime = Runtime,
+): Engine {
+  const runtime = new runtimeClass(config);
   return {
-    name: "wazero-ts",
+    name,
     async load(bytes) {
       const module = await runtime.instantiate(bytes);
       const run = module.exportedFunction("run");
@@ -42,6 +52,19 @@ export function wazeroEngine(config: RuntimeConfig = {}): Engine {
       runtime.close();
     },
   };
+}
+
+/**
+ * The wazero-ts of another checkout (its `mod.ts`, imported at run time),
+ * with `config`, shown as `name`: the bench's `--against=DIR`.
+ */
+export async function wazeroEngineFrom(
+  dir: string,
+  config: RuntimeConfig,
+  name: string,
+): Promise<Engine> {
+  const mod = await import(pathToFileURL(join(dir, "mod.ts")).href) as { Runtime: typeof Runtime };
+  return wazeroEngine(config, name, mod.Runtime);
 }
 
 function jsApiEngine(name: string, api: WebAssemblyLike): Engine {

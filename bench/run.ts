@@ -17,11 +17,17 @@
  * `--only=fib,sieve`, `--rounds=N` (1: everything in this process),
  * `--no-polywasm`, `--no-micro`, `--no-compile`, `--i64` (adds
  * bench/numeric_i64.ts), `--no-save`, `--interpret` (wazero-ts with
- * `jsTier: false`, saved as `<runtime>-interpret.json`).
+ * `jsTier: false`, saved as `<runtime>-interpret.json`), `--against=DIR`
+ * (another checkout's wazero-ts, imported from `DIR/mod.ts`, runs as a third
+ * engine `wazero-ts@<commit>` beside this one's, interleaved in the same
+ * processes, with the same options; the ratio of the two is printed and
+ * nothing is saved). An A/B comparison of the interpreter with a commit:
+ * `git worktree add --detach ../base <commit>`, then
+ * `deno task bench --interpret --against=../base --no-polywasm --no-micro --no-compile --rounds=5`.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { benchCompile, type CompileResult } from "./compile.ts";
@@ -31,6 +37,7 @@ import {
   polywasmEngine,
   type RunFunction,
   wazeroEngine,
+  wazeroEngineFrom,
 } from "./engines.ts";
 import { type MicroResult, runMicro } from "./micro.ts";
 import { benchI64, type I64Result } from "./numeric_i64.ts";
@@ -123,6 +130,19 @@ const flag = (name: string) => args.includes(`--${name}`);
 const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const quick = flag("quick");
 const here = dirname(fileURLToPath(import.meta.url));
+/** `--against=DIR`: another checkout to compare with (see the module doc). */
+const againstArg = args.find((a) => a.startsWith("--against="));
+const againstDir = againstArg === undefined ? undefined : resolve(againstArg.slice(10));
+const againstName = againstDir === undefined ? undefined : againstEngineName(againstDir);
+
+/** The engine name of the `--against` checkout: `wazero-ts@` and its commit, or its folder's name. */
+function againstEngineName(dir: string): string {
+  const commit = gitCommit(dir);
+  // Two checkouts at one commit (one with changes not committed) are told apart by their folders.
+  const same = commit === undefined || commit === gitCommit(join(here, ".."));
+  return `wazero-ts@${same ? basename(dir) : commit.slice(0, 7)}`;
+}
+
 /**
  * Set in a round's child process, which prints its measurement as JSON:
  * `--child` measures the workloads, `--child-compile` the compile throughput.
@@ -335,6 +355,25 @@ function printTable(results: BenchResults): void {
   for (const f of failing) console.log(`FAILING: ${f}`);
 }
 
+/**
+ * `--against`: the other checkout's time over this one's, per workload (from
+ * the same process) and as a geometric mean.
+ */
+function printAgainst(results: BenchResults, against: string): void {
+  const ratios: string[] = [];
+  const all: number[] = [];
+  for (const w of results.workloads) {
+    const a = w.engines["wazero-ts"], b = w.engines[against];
+    if (a?.status !== "ok" || b?.status !== "ok") continue;
+    ratios.push(`${w.name} ${fmtRatio(b.ms! / a.ms!)}×`);
+    all.push(b.ms! / a.ms!);
+  }
+  if (all.length === 0) return;
+  console.log(
+    `\n${against} ÷ wazero-ts (time): ${fmtRatio(geomean(all))}× geomean; ${ratios.join(", ")}`,
+  );
+}
+
 /** The workload table as one process measured it. */
 interface Table {
   engines: string[];
@@ -349,7 +388,11 @@ async function measureHere(): Promise<Table> {
   const native = nativeEngine();
   if (native) engines.push(native);
   else skipped.native = "no WebAssembly object in this runtime (ratios unavailable)";
-  engines.push(wazeroEngine(flag("interpret") ? { jsTier: false } : {}));
+  const config = flag("interpret") ? { jsTier: false } : {};
+  engines.push(wazeroEngine(config));
+  if (againstDir !== undefined) {
+    engines.push(await wazeroEngineFrom(againstDir, config, againstName!));
+  }
   if (flag("no-polywasm")) skipped.polywasm = "--no-polywasm";
   else {
     const p = await polywasmEngine();
@@ -374,7 +417,12 @@ async function measureHere(): Promise<Table> {
  */
 function measureInChild<T>(round: number, mode: string, extra: string[] = []): T {
   const script = fileURLToPath(import.meta.url);
-  const pass = [...args.filter((a) => a === "--no-polywasm" || a === "--interpret"), ...extra];
+  const pass = [
+    ...args.filter((a) =>
+      a === "--no-polywasm" || a === "--interpret" || a.startsWith("--against=")
+    ),
+    ...extra,
+  ];
   const argv = runtimeName() === "deno"
     ? [
       "run",
@@ -561,7 +609,8 @@ async function main(): Promise<void> {
         "other processes were running, times may be inflated",
     );
   }
-  if (!quick && !flag("no-save")) {
+  if (againstName !== undefined) printAgainst(results, againstName);
+  if (!quick && !flag("no-save") && againstDir === undefined) {
     const dir = join(here, "results");
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
     const file = join(dir, `${results.runtime}${flag("interpret") ? "-interpret" : ""}.json`);
