@@ -54,11 +54,12 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import process from "node:process";
 import { createHash } from "node:crypto";
 import {
+  checkoutLabel,
   gitCommit,
   loadAverage,
   type MachineInfo,
@@ -379,11 +380,6 @@ function which(name: string): string | undefined {
   return undefined;
 }
 
-/** How a checkout is named in engine labels when two are compared. */
-function checkoutName(dir: string): string {
-  return gitCommit(dir)?.slice(0, 7) ?? basename(dir);
-}
-
 function engines(): { engines: Engine[]; skipped: Record<string, string> } {
   const mountFlags = (mounts: [string, string][]) =>
     mounts.flatMap(([host, guest]) => ["--mount", `${host}:${guest}`]);
@@ -402,13 +398,9 @@ function engines(): { engines: Engine[]; skipped: Record<string, string> } {
       path ? { id, label, exe: path, argv, warmUp } : [id, `${name} not found on the PATH`],
     );
   };
-  // Two checkouts at one commit (one with changes not committed) are named by their folders.
-  const sameCommit = againstDir !== undefined &&
-    checkoutName(wazeroDir) === checkoutName(againstDir);
-  const named = (dir: string) => ` @ ${sameCommit ? basename(dir) : checkoutName(dir)}`;
   const checkouts = againstDir === undefined ? [{ dir: wazeroDir, suffix: "", name: "" }] : [
-    { dir: wazeroDir, suffix: "", name: named(wazeroDir) },
-    { dir: againstDir, suffix: "@against", name: named(againstDir) },
+    { dir: wazeroDir, suffix: "", name: ` @ ${checkoutLabel(wazeroDir, againstDir)}` },
+    { dir: againstDir, suffix: "@against", name: ` @ ${checkoutLabel(againstDir, wazeroDir)}` },
   ];
   for (const { dir, suffix, name } of checkouts) {
     const cli = join(dir, "cli.ts");

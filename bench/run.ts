@@ -27,7 +27,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { benchCompile, type CompileResult } from "./compile.ts";
@@ -42,6 +42,7 @@ import {
 import { type MicroResult, runMicro } from "./micro.ts";
 import { benchI64, type I64Result } from "./numeric_i64.ts";
 import {
+  checkoutLabel,
   geomean,
   gitCommit,
   loadAverage,
@@ -133,15 +134,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** `--against=DIR`: another checkout to compare with (see the module doc). */
 const againstArg = args.find((a) => a.startsWith("--against="));
 const againstDir = againstArg === undefined ? undefined : resolve(againstArg.slice(10));
-const againstName = againstDir === undefined ? undefined : againstEngineName(againstDir);
-
-/** The engine name of the `--against` checkout: `wazero-ts@` and its commit, or its folder's name. */
-function againstEngineName(dir: string): string {
-  const commit = gitCommit(dir);
-  // Two checkouts at one commit (one with changes not committed) are told apart by their folders.
-  const same = commit === undefined || commit === gitCommit(join(here, ".."));
-  return `wazero-ts@${same ? basename(dir) : commit.slice(0, 7)}`;
-}
+const againstName = againstDir === undefined
+  ? undefined
+  : `wazero-ts@${checkoutLabel(againstDir, join(here, ".."))}`;
 
 /**
  * Set in a round's child process, which prints its measurement as JSON:

@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import os from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import process from "node:process";
 
 /** The JS runtime running this script. */
@@ -126,6 +126,16 @@ export function gitCommit(root: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * How the checkout in `dir` is named beside the checkout in `other` in an
+ * A/B comparison: its commit's first 7 digits, or its folder's name when it
+ * has no commit or both are at one commit (one with changes not committed).
+ */
+export function checkoutLabel(dir: string, other: string): string {
+  const commit = gitCommit(dir);
+  return commit === undefined || commit === gitCommit(other) ? basename(dir) : commit.slice(0, 7);
 }
 
 /** The 1-minute load average (NaN where unavailable or not permitted). */

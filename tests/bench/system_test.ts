@@ -1,5 +1,5 @@
 /**
- * `gitCommit` (bench/system.ts), which names the commit of a checkout in
+ * `gitCommit` and `checkoutLabel` (bench/system.ts), which name the commit of a checkout in
  * benchmark results and in the labels of A/B runs, on repositories laid out
  * by hand: no git needed.
  */
@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gitCommit } from "../../bench/system.ts";
+import { checkoutLabel, gitCommit } from "../../bench/system.ts";
 
 const A = "a".repeat(40), B = "b".repeat(40), C = "c".repeat(40);
 
@@ -59,5 +59,21 @@ test("gitCommit reads a worktree's own HEAD, detached or on a branch of the main
 test("gitCommit is undefined outside a repository", () => {
   withTree({ "plain/file.txt": "" }, (root) => {
     assert.equal(gitCommit(join(root, "plain")), undefined);
+  });
+});
+
+test("checkoutLabel names a checkout by its commit, or by its folder beside one at the same commit", () => {
+  withTree({
+    "one/.git/HEAD": `${A}\n`,
+    "two/.git/HEAD": `${B}\n`,
+    "copy/.git/HEAD": `${A}\n`,
+    "plain/file.txt": "",
+  }, (root) => {
+    const at = (name: string) => join(root, name);
+    assert.equal(checkoutLabel(at("one"), at("two")), "aaaaaaa");
+    assert.equal(checkoutLabel(at("two"), at("one")), "bbbbbbb");
+    assert.equal(checkoutLabel(at("one"), at("copy")), "one");
+    assert.equal(checkoutLabel(at("copy"), at("one")), "copy");
+    assert.equal(checkoutLabel(at("plain"), at("one")), "plain");
   });
 });

@@ -86,6 +86,7 @@ import {
  */
 const INV_2_32 = 1 / 4294967296;
 const SIGN = 0x80000000;
+
 /**
  * By default a function is compiled to JavaScript (`js_tier.ts`) when `run`
  * has come to its entry, a return into it or one of its backward branches
