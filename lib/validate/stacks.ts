@@ -149,12 +149,16 @@ export class ValidationStacks {
 
   /** `push_val`. */
   protected push(t: number): void {
-    if (this.sp === this.vals.length) {
-      const grown = new Int32Array(this.vals.length * 2);
-      grown.set(this.vals);
-      this.vals = grown;
-    }
+    if (this.sp === this.vals.length) this.reserve(1);
     this.vals[this.sp++] = t;
+  }
+
+  /** Grows the operand stack's storage so that `n` more operands fit. */
+  protected reserve(n: number): void {
+    if (this.sp + n <= this.vals.length) return;
+    const grown = new Int32Array(Math.max(this.vals.length * 2, this.sp + n));
+    grown.set(this.vals);
+    this.vals = grown;
   }
 
   /** `push_vals`. */

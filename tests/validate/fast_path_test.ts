@@ -1,12 +1,13 @@
 /**
  * `FunctionValidator.validate` decodes and checks the commonest one-byte
- * instructions itself, without `readInstruction` and `step`. These tests
+ * instructions itself, without `readInstruction` and `step`, control
+ * instructions included (blocks, branches, `end`, `else`, `return`). These tests
  * validate each body both ways and require the same outcome: the same
  * error, at the same byte offset, or none.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { code, EMPTY, F32, I32, I64, ModuleBuilder } from "./builder.ts";
+import { code, EMPTY, F32, F64, I32, I64, ModuleBuilder } from "./builder.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { Instruction, readInstruction } from "../../lib/binary/instruction.ts";
 import { ByteReader } from "../../lib/binary/reader.ts";
@@ -186,4 +187,99 @@ test("the bytes after the fast instructions are counted right (offsets of later 
   });
   assert.ok(error?.startsWith("type mismatch: f64.add"), `${error}`);
   assert.equal(typeof offset, "number");
+});
+
+test("control instructions validate the same both ways, valid or not", () => {
+  const cases: [(string | number)[], string | null][] = [
+    // Valid: labels carrying values, a loop's label (its params: none), an if with an else.
+    [["block", I32, "i32.const", 1, "br", 0, "end", "drop"], null],
+    [
+      [
+        "block",
+        F64,
+        "f64.const",
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        "i32.const",
+        0,
+        "br_if",
+        0,
+        "end",
+        "drop",
+      ],
+      null,
+    ],
+    [["loop", I32, "i32.const", 0, "br_if", 0, "i32.const", 2, "end", "drop"], null],
+    [["i32.const", 1, "if", I64, "i64.const", 1, "else", "i64.const", 2, "end", "drop"], null],
+    [["block", EMPTY, "br", 0, "i32.add", "drop", "end"], null],
+    [["block", I32, "unreachable", "end", "drop"], null],
+    [["block", I32, "return", "end", "drop"], null],
+    [["i32.const", 1, "i32.const", 2, "i32.const", 0, "select", "drop"], null],
+    [["block", I32, "i32.const", 1, "i32.const", 2, "br", 0, "end", "drop"], null],
+    // Invalid: each must report what the general path reports, where it reports it.
+    [["block", I32, "i64.const", 1, "end", "drop"], "type mismatch: end of block"],
+    [["block", I32, "i32.const", 1, "i32.const", 2, "end", "drop"], "type mismatch: end of block"],
+    [["block", I32, "i64.const", 1, "br", 0, "end", "drop"], "type mismatch: br"],
+    [["block", I32, "i32.const", 0, "br_if", 0, "end"], "type mismatch: br_if"],
+    [["i32.const", 1, "if", I32, "i32.const", 1, "end", "drop"], "type mismatch: end of if"],
+    [
+      ["i32.const", 1, "if", I32, "i64.const", 1, "else", "i32.const", 1, "end", "drop"],
+      "type mismatch: end of if",
+    ],
+    [["i64.const", 1, "if", EMPTY, "end"], "type mismatch: if"],
+    [["block", EMPTY, "drop", "end"], "type mismatch: drop"],
+    [["i32.const", 1, "i64.const", 2, "i32.const", 0, "select"], "type mismatch: select"],
+    [["i32.const", 1, "i32.const", 2, "i64.const", 0, "select"], "type mismatch: select"],
+    [["block", EMPTY, "i32.const", 1, "end"], "type mismatch: end of block"],
+    [["loop", I32, "i32.const", 0, "br_if", 0, "end", "drop"], "type mismatch: end of loop"],
+    [["br_if", 0], "type mismatch: br_if"],
+    [["block", EMPTY, "br_if", 2, "end"], "unknown label 2"],
+  ];
+  for (const [parts, reason] of cases) {
+    const { error } = bothWays(body(parts));
+    if (reason === null) assert.equal(error, null, `${parts.join(" ")}: ${error}`);
+    else assert.ok(error?.startsWith(reason), `${parts.join(" ")}: ${error}`);
+  }
+});
+
+test("a function that returns values ends the same both ways", () => {
+  for (
+    const [tail, reason] of [
+      [["i32.const", 1], null],
+      // The function's body is its outermost block.
+      [["i64.const", 1], "type mismatch: end of block expects [i32]"],
+      [["i32.const", 1, "i32.const", 1], "type mismatch: end of block expects [i32]"],
+      [["i64.const", 1, "return", "i32.const", 1], "type mismatch: return"],
+      [["f32.const", 0, 0, 0, 0, "i32.const", 1, "return"], null],
+      [["i32.const", 1, "return", "end", "nop"], "operators remaining after end of function"],
+    ] as [(string | number)[], string | null][]
+  ) {
+    const { error } = bothWays((b) => {
+      b.func(b.type([], [I32]), code(...PADDING, ...tail));
+    });
+    if (reason === null) assert.equal(error, null, `${tail.join(" ")}: ${error}`);
+    else assert.ok(error?.startsWith(reason), `${tail.join(" ")}: ${error}`);
+  }
+});
+
+test("deep operand stacks and nesting grow the validator's storage on the fast path", () => {
+  // 600 operands (the stack starts at 256) and 100 nested blocks, then all of it consumed.
+  const pushes = Array(600).fill(["i32.const", 1]).flat();
+  const adds = Array(599).fill("i32.add");
+  const opens = Array(100).fill(["block", I32]).flat();
+  const closes = Array(100).fill("end");
+  const { error } = bothWays((b) => {
+    b.func(b.type([], [I32]), code(...opens, ...pushes, ...adds, ...closes, ...PADDING));
+  });
+  assert.equal(error, null);
+  const bad = bothWays((b) => {
+    b.func(b.type([], [I32]), code(...opens, ...pushes, ...adds, "i64.add", ...closes, ...PADDING));
+  });
+  assert.ok(bad.error?.startsWith("type mismatch: i64.add"), `${bad.error}`);
 });
