@@ -31,7 +31,7 @@ export const SMALL_SIGNATURE: Int32Array = (() => {
 
 /**
  * How {@link FunctionValidator.validate} steps the one-byte opcodes it
- * decodes itself (see `#fastStep`); {@link Fast.slow} for the others,
+ * decodes itself (see its `#fastRun`); {@link Fast.slow} for the others,
  * which go through {@link readInstruction} and {@link FunctionValidator.step}.
  */
 export const Fast = {
