@@ -59,7 +59,7 @@ import { blockValType } from "../binary/instruction.ts";
 import { funcRefType, matches, type ModuleContext, typeExists } from "./context.ts";
 import { typeListText } from "./stacks.ts";
 import { GcValidation } from "./gc_validate.ts";
-import { ControlFrame, FrameKind, NO_TYPES, singleType, UNKNOWN } from "./control_frame.ts";
+import { type ControlFrame, FrameKind, NO_TYPES, singleType, UNKNOWN } from "./control_frame.ts";
 import {
   Fast,
   FAST_ALIGN,
@@ -305,21 +305,16 @@ export class FunctionValidator extends GcValidation {
             if (sp - base < 1 || vals[sp - 1] !== ValType.i32) break;
             sp--;
           }
-          let f = frames[fp];
-          if (f === undefined) frames[fp] = f = new ControlFrame();
-          fp++;
-          f.kind = op === Op.block
+          const kind = op === Op.block
             ? FrameKind.block
             : op === Op.loop
             ? FrameKind.loop
             : FrameKind.if;
-          f.params = NO_TYPES;
-          f.results = bt === 0x40 ? NO_TYPES : singleType(bt);
-          f.height = sp;
-          f.unreachable = false;
-          f.offset = pos;
-          f.initHeight = this.initLocals.length;
-          frame = f;
+          this.sp = sp;
+          this.fp = fp;
+          this.pushCtrl(kind, NO_TYPES, bt === 0x40 ? NO_TYPES : singleType(bt), pos);
+          fp++;
+          frame = frames[fp - 1];
           base = sp;
           pos += 2;
           continue;
