@@ -4,6 +4,12 @@
  * `WebAssembly.Module` compiling the same bytes when it exists.
  *
  * Part of `deno task bench`; alone: `deno run bench/compile.ts`.
+ *
+ * A real module, and optionally another checkout side by side (its
+ * `mod.ts`, compiling in turn with this one, in the same process):
+ *
+ *     deno run -A bench/compile.ts FILE.wasm [--against=DIR]
+ *     bun bench/compile.ts FILE.wasm [--against=DIR]
  */
 import process from "node:process";
 import { Runtime } from "../mod.ts";
@@ -91,6 +97,55 @@ export async function benchCompile(
   return result;
 }
 
+/** A runtime class as `mod.ts` exports it (this checkout's or another's). */
+type RuntimeClass = new () => {
+  compileModule(bytes: Uint8Array): Promise<unknown>;
+  close(): void;
+};
+
+/**
+ * Times `compileModule` of the module in `path` (decode, validation, and the
+ * translator's per-function setup): 5 untimed rounds, then `runs` timed ones,
+ * the checkouts taking turns within each round. Prints the medians and, with
+ * another checkout, the ratio of this one's to its.
+ */
+export async function benchCompileFile(path: string, againstDir?: string, runs = 9): Promise<void> {
+  const { readFileSync } = await import("node:fs");
+  const { resolve } = await import("node:path");
+  const { pathToFileURL } = await import("node:url");
+  const bytes = new Uint8Array(readFileSync(path));
+  const engines: [string, RuntimeClass][] = [["this checkout", Runtime as RuntimeClass]];
+  if (againstDir !== undefined) {
+    const other = await import(pathToFileURL(resolve(againstDir, "mod.ts")).href);
+    engines.push([againstDir, other.Runtime as RuntimeClass]);
+  }
+  const times = engines.map(() => [] as number[]);
+  for (let round = 0; round < 5 + runs; round++) {
+    for (let e = 0; e < engines.length; e++) {
+      const runtime = new engines[e][1]();
+      const t0 = performance.now();
+      await runtime.compileModule(bytes);
+      if (round >= 5) times[e].push(performance.now() - t0);
+      runtime.close();
+    }
+  }
+  const mb = bytes.length / (1024 * 1024);
+  engines.forEach(([name], e) => {
+    const t = median(times[e]);
+    console.log(
+      `compile ${path} (${mb.toFixed(1)} MB), ${name}: ${t.toFixed(1)} ms median of ${runs}`,
+    );
+  });
+  if (engines.length === 2) {
+    console.log(
+      `this checkout takes ${(median(times[0]) / median(times[1])).toFixed(2)}x the time`,
+    );
+  }
+}
+
 if ((import.meta as { main?: boolean }).main) {
-  await benchCompile(Number(process.argv[2] ?? 4));
+  const file = process.argv.slice(2).find((a) => a.endsWith(".wasm"));
+  const against = process.argv.find((a) => a.startsWith("--against="))?.slice(10);
+  if (file !== undefined) await benchCompileFile(file, against);
+  else await benchCompile(Number(process.argv[2] ?? 4));
 }
