@@ -6,9 +6,16 @@ import { readdirSync, readFileSync } from "node:fs";
 import { type Module, Runtime, RuntimeError } from "../../mod.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { wat2wasm } from "../../lib/text/wat.ts";
-import { codegenModule, generateFunction } from "../../lib/interpreter/jit/codegen.ts";
+import {
+  codegenModule,
+  generateFunction,
+  setSplitPolicy,
+} from "../../lib/interpreter/jit/codegen.ts";
 import { J } from "../../lib/interpreter/jit/state.ts";
-import { COMPILED_CALL_HEAT } from "../../lib/interpreter/execute/executor.ts";
+import {
+  COMPILED_CALL_HEAT,
+  COMPILED_CALL_HEAT_MIN_BYTES,
+} from "../../lib/interpreter/execute/executor.ts";
 
 async function both(source: string, setup?: (runtime: Runtime) => Promise<void>) {
   const modules: Module[] = [];
@@ -578,7 +585,25 @@ function paddedLoop(repeats: number): string {
 }
 
 test("a function too big for the structured tier gets the register-code tier once its size is repaid", async () => {
-  // About 44 KB of wasm before a loop: over the structured tier's size limit.
+  // About 44 KB of wasm before a loop: over the structured tier's size limit when it is not split
+  // (as a body over 400 KB is not).
+  const policy = setSplitPolicy(null);
+  try {
+    await tooBigForStructured();
+  } finally {
+    setSplitPolicy(policy);
+  }
+});
+
+test("a 44 KB function is compiled by the structured tier, split", async () => {
+  const runtime = new Runtime({ jsTier: 1 });
+  const compiled = await runtime.compileModule(paddedLoop(5500));
+  const big = (await runtime.instantiateModule(compiled)).exportedFunction("big")!;
+  assert.deepEqual(big.call(10), [300 * 5500 + 55]);
+  assert.ok(compiled.code[0].structured?.factory, "the structured tier compiled it");
+});
+
+async function tooBigForStructured() {
   const repeats = 5500;
   const runtime = new Runtime({});
   const compiled = await runtime.compileModule(paddedLoop(repeats));
@@ -597,7 +622,7 @@ test("a function too big for the structured tier gets the register-code tier onc
   assert.deepEqual(big.call(n), [expected(n) + expected(5000) | 0]);
   assert.notEqual(compiled.code[0].js, null);
   assert.equal(compiled.code[0].structured?.factory, false);
-});
+}
 
 test("a 20 KB function is compiled by the structured tier", async () => {
   const runtime = new Runtime({ jsTier: 1 });
@@ -633,33 +658,37 @@ test("the default policy compiles a bigger function after more calls; a jsTier c
   assert.deepEqual((await calls(300, { jsTier: 200 })).n, 200);
 });
 
-test("calls into compiled code count toward compiling the caller (on V8)", async () => {
-  // $f is ~2,000 bytes (200 + 20 per byte: ~42,000 calls) and makes 20 calls of $leaf, which
-  // is compiled after a few hundred calls.
-  const source = `(module (global $g (mut i32) (i32.const 0))
-    (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-    (func (export "f") (param i32) (result i32)
-      (if (local.get 0) (then
-        ${"(global.set $g (i32.add (global.get $g) (i32.const 3)))\n".repeat(300)}))
-      ${"(call $leaf ".repeat(20)}(local.get 0)${")".repeat(20)})
-  )`;
-  const runtime = new Runtime({});
-  const compiled = await runtime.compileModule(source);
-  const f = (await runtime.instantiateModule(compiled)).exportedFunction("f")!;
-  const code = compiled.code[1];
-  const threshold = 200 + 20 * code.bodyBytes;
-  assert.ok(threshold > 40_000, `${threshold}`);
-  let n = 1;
-  for (; n <= threshold && !code.structured?.factory; n++) assert.deepEqual(f.call(0), [20]);
-  assert.ok(compiled.code[0].structured?.factory, "the leaf is compiled");
-  if (COMPILED_CALL_HEAT === 0) {
-    assert.equal(n, threshold + 1);
-  } else {
-    // Each call counts 1 + 20 once the leaf is compiled.
-    assert.ok(n < threshold / 20 + 40, `compiled after ${n} calls, not ~${threshold / 21}`);
-    assert.ok(n > threshold / 21, `${n}`);
+test("calls into compiled code count toward compiling the caller (on Bun, a large one)", async () => {
+  // $f makes 20 calls of $leaf, which is compiled after a few hundred calls; with 300 updates of
+  // the global it is ~2,000 bytes (200 + 20 per byte: ~42,000 calls), with 60 ~400 bytes.
+  for (const updates of [300, 60]) {
+    const source = `(module (global $g (mut i32) (i32.const 0))
+      (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+      (func (export "f") (param i32) (result i32)
+        (if (local.get 0) (then
+          ${"(global.set $g (i32.add (global.get $g) (i32.const 3)))\n".repeat(updates)}))
+        ${"(call $leaf ".repeat(20)}(local.get 0)${")".repeat(20)})
+    )`;
+    const runtime = new Runtime({});
+    const compiled = await runtime.compileModule(source);
+    const f = (await runtime.instantiateModule(compiled)).exportedFunction("f")!;
+    const code = compiled.code[1];
+    const threshold = 200 + 20 * code.bodyBytes;
+    assert.ok(threshold > (updates === 300 ? 40_000 : 8_000), `${threshold}`);
+    let n = 1;
+    for (; n <= threshold && !code.structured?.factory; n++) assert.deepEqual(f.call(0), [20]);
+    assert.ok(compiled.code[0].structured?.factory, "the leaf is compiled");
+    if (code.bodyBytes < COMPILED_CALL_HEAT_MIN_BYTES) {
+      assert.equal(n, threshold + 1);
+    } else {
+      // Each call counts 1 + 20 once the leaf is compiled.
+      assert.ok(n < threshold / 20 + 40, `compiled after ${n} calls, not ~${threshold / 21}`);
+      assert.ok(n > threshold / 21, `${n}`);
+    }
+    assert.deepEqual(f.call(0), [20]);
   }
-  assert.deepEqual(f.call(0), [20]);
+  // The large one counts on every engine, the small one on V8 only.
+  assert.ok(COMPILED_CALL_HEAT_MIN_BYTES < 2_000 && COMPILED_CALL_HEAT === 1);
 });
 
 test("register-code tier code makes call_indirect calls of structured functions itself", async () => {

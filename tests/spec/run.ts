@@ -3,11 +3,13 @@
  * scripts through the public API only, and prints a table per file and a
  * total. Exits non-zero on any failure.
  *
- *   deno task spec [--js-tier=eager|register|loops|loop-entry|off] [FILTER...]   (or: bun tests/spec/run.ts ...)
+ *   deno task spec [--js-tier=eager|split|register|loops|loop-entry|off] [FILTER...]   (or: bun tests/spec/run.ts ...)
  *
  * `--js-tier=eager` compiles every function to JavaScript on its first call
  * (so each script checks the JavaScript tiers: the structured tier, and the
  * register-code tier for what the structured tier does not compile);
+ * `split` does so with every function the structured tier compiles split
+ * into pieces of about one instruction (see `jit/pieces.ts`);
  * `register` does so with the register-code tier only; `loops` does too, but
  * loop by loop, as for functions too big to compile whole; `loop-entry`
  * interprets calls but enters the structured tier in the middle of a call,
@@ -34,6 +36,7 @@ import { fileURLToPath } from "node:url";
 import { parseWast, type WastCommand } from "../../lib/text/index.ts";
 import type { RuntimeConfig } from "../../mod.ts";
 import { setJsTierMaxWords } from "../../lib/interpreter/js_tier/js_tier.ts";
+import { setSplitPolicy } from "../../lib/interpreter/jit/codegen.ts";
 import { runScript, type ScriptResult } from "./script.ts";
 import { EXPECTED_3_0_FAILURES } from "./expected_failures.ts";
 
@@ -53,13 +56,13 @@ if (
   options.some((a) =>
     !a.startsWith("--js-tier=") && !a.startsWith("--suite=") && a !== "--deterministic"
   ) ||
-  !["eager", "register", "loops", "loop-entry", "off", undefined].includes(tierOption) ||
+  !["eager", "split", "register", "loops", "loop-entry", "off", undefined].includes(tierOption) ||
   !["2.0", "3.0", "all"].includes(suiteOption)
 ) {
   console.error(
     `unknown option in ${
       options.join(" ")
-    }: use --js-tier=eager, register, loops, loop-entry or off, --suite=2.0, 3.0 or all, and --deterministic`,
+    }: use --js-tier=eager, split, register, loops, loop-entry or off, --suite=2.0, 3.0 or all, and --deterministic`,
   );
   process.exit(2);
 }
@@ -82,13 +85,16 @@ for (const suite of suites) {
 }
 
 if (tierOption === "loops") setJsTierMaxWords(0);
+// Every function split, a piece ending at each instruction: each boundary case the suite reaches.
+if (tierOption === "split") setSplitPolicy({ above: 0, target: 1, maxBlock: 24, min: 0 });
 const registerTierOnly = tierOption === "register" || tierOption === "loops";
 const tiers = registerTierOnly
   ? "register"
   : tierOption === "loop-entry"
   ? "loop-entry"
   : "default";
-const config: RuntimeConfig = tierOption === "eager" || tiers !== "default"
+const config: RuntimeConfig = tierOption === "eager" || tierOption === "split" ||
+    tiers !== "default"
   ? { jsTier: 1, deterministic }
   : tierOption === "off"
   ? { jsTier: false, deterministic }

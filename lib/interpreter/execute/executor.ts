@@ -123,7 +123,9 @@ function compileHot(
     // The factory is generated now, so that a function the structured tier cannot compile (too
     // big, say) gets this tier at once instead of after LONG_RUNNING times its heat.
     if (
-      !m.loopEntriesOnly && fn.jitHeat + fn.compiledCallHeat < m.structuredThreshold(cf) &&
+      !m.loopEntriesOnly &&
+      fn.jitHeat + (cf.bodyBytes >= COMPILED_CALL_HEAT_MIN_BYTES ? fn.compiledCallHeat : 0) <
+        m.structuredThreshold(cf) &&
       prepareStructured(fn)
     ) {
       // A function called once or twice whose loops got hot is looping in this very call (a
@@ -221,7 +223,7 @@ export const STRUCTURED_CALLS_PER_BYTE = 20;
 /**
  * Heat that a call from interpreted code into compiled code adds to the
  * caller's count of calls toward the structured tier (see
- * {@link DEFAULT_STRUCTURED_HEAT}; `FunctionInstance.compiledCallHeat`), on V8. Such a call leaves the
+ * {@link DEFAULT_STRUCTURED_HEAT}; `FunctionInstance.compiledCallHeat`). Such a call leaves the
  * interpreter through an entry adapter into one of hundreds of compiled
  * functions (~50 ns); compiled, the caller would call its callee directly.
  * Counting calls alone kept such callers interpreted when they were big:
@@ -232,17 +234,32 @@ export const STRUCTURED_CALLS_PER_BYTE = 20;
  * million and the interpreted instructions from 445 to 374 million; on
  * Deno the ALU took 8.13 instead of 8.42 s, the yosys counter 2.99 instead
  * of 3.24 s and flite 1.12 instead of 1.25 s (`bench:programs --against`,
- * 6 rounds). On JavaScriptCore (Bun) it is 0: the ALU was 2.5% slower
- * with it (6 interleaved rounds) and its peak RSS 351 → 408 MB.
- * (Counting a function's backward branches toward the structured tier as
- * well compiled 82 more functions and interpreted 62 million fewer
+ * 6 rounds). (Counting a function's backward branches toward the structured
+ * tier as well compiled 82 more functions and interpreted 62 million fewer
  * instructions, yet made the ALU 3% slower on Deno: what V8 spends on
  * compiling and warming up a lukewarm function outweighs interpreting it,
  * unless it leaves the interpreter as often as these callers do.)
+ * On JavaScriptCore (Bun) it counts only for bodies of at least
+ * {@link COMPILED_CALL_HEAT_MIN_BYTES}.
  */
-export const COMPILED_CALL_HEAT = typeof (globalThis as { Bun?: unknown }).Bun === "undefined"
-  ? 1
-  : 0;
+export const COMPILED_CALL_HEAT = 1;
+
+/**
+ * The smallest body (bytes of wasm) whose calls into compiled code count
+ * toward compiling it ({@link COMPILED_CALL_HEAT}): 0 on V8, 1,500 on
+ * JavaScriptCore (Bun). There, before functions were split (`jit/pieces.ts`),
+ * the heat made the ALU 2.5% slower: the big callers it compiled were over
+ * JavaScriptCore's optimising size and ran in its baseline tier for good.
+ * Split, they pay: in the ALU run with the heat for every size the median
+ * of 4 interleaved rounds was 6.63 s against 7.27 s without splitting, but
+ * JavaScriptCore's code for the 119 more compiled functions took peak RSS
+ * from ~346 to ~386 MB (node: 257 MB); from 1,500 bytes up, 6.58 s and
+ * 361 MB; from 3,000, 6.86 s and 355 MB (6 December 2026).
+ */
+export const COMPILED_CALL_HEAT_MIN_BYTES = typeof (globalThis as { Bun?: unknown }).Bun ===
+    "undefined"
+  ? 0
+  : 1_500;
 
 /**
  * See {@link STRUCTURED_CALLS_PER_BYTE}: 20 more entries and backward
@@ -542,7 +559,9 @@ export class Machine implements JitHost {
   #structured(fn: FunctionInstance): boolean {
     if (J.depth >= J.limit) return false;
     if (fn.jit !== null) return true;
-    if (++fn.jitHeat + fn.compiledCallHeat < this.structuredThreshold(fn.code!)) return false;
+    const cf = fn.code!;
+    const callHeat = cf.bodyBytes >= COMPILED_CALL_HEAT_MIN_BYTES ? fn.compiledCallHeat : 0;
+    if (++fn.jitHeat + callHeat < this.structuredThreshold(cf)) return false;
     if (compileStructured(fn)) return true;
     fn.jitHeat = -(1 << 30);
     return false;

@@ -73,6 +73,16 @@ import type { CodegenModule } from "./codegen_module.ts";
 
 export { type CodegenModule, codegenModule } from "./codegen_module.ts";
 import { hasSimdKernel } from "./simd_kernels.ts";
+import {
+  exitMark,
+  OUT_MARK,
+  Piece,
+  PIECE_POS,
+  type PieceSource,
+  resolveExits,
+  scanBody,
+  type SplitPolicy,
+} from "./pieces.ts";
 import { inlineSimd, prepareOperands } from "./simd_inline.ts";
 import { constantBounds, SimdFacts } from "./simd_facts.ts";
 
@@ -144,6 +154,34 @@ interface Deferred {
  */
 const MAX_BODY_BYTES = 40_000;
 
+/**
+ * How large functions are split into pieces (see `pieces.ts`), by engine.
+ * JavaScriptCore (Bun) optimises a generated function only below about 12
+ * KB of wasm (DFG) and 7 KB (FTL); V8's TurboFan below about 12 KB (bigger
+ * ones get Maglev at most). On Deno the yosys ALU took 6.01 s split above
+ * 12 KB, 6.32 s split only above {@link MAX_BODY_BYTES} (bigger functions
+ * were interpreted before), 6.66 s unsplit (medians of 3 interleaved runs;
+ * above 8 or 20 KB made no difference). On Bun see `COMPILED_CALL_HEAT_MIN_BYTES`.
+ */
+const DEFAULT_SPLIT: SplitPolicy = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
+  ? { above: 6_000, target: 2_000, maxBlock: 4_000, min: 300 }
+  : { above: 12_000, target: 4_000, maxBlock: 8_000, min: 300 };
+
+let splitPolicy: SplitPolicy | null = DEFAULT_SPLIT;
+
+/**
+ * Sets how functions are split from now on (null: never), returning the
+ * policy it replaces; for tests, which split every function into small pieces.
+ */
+export function setSplitPolicy(policy: SplitPolicy | null): SplitPolicy | null {
+  const before = splitPolicy;
+  splitPolicy = policy;
+  return before;
+}
+
+/** The largest body (bytes of wasm) the tier compiles split. */
+const MAX_SPLIT_BODY_BYTES = 400_000;
+
 /** Most nested blocks, loops and ifs the tier compiles. */
 const MAX_NESTING = 200;
 
@@ -189,7 +227,8 @@ class Generator {
   readonly #index: number;
   readonly #type: FuncType;
   readonly #locals: ValType[];
-  readonly #out: string[] = [];
+  /** The lines being written: the function's, or the open piece's. */
+  #out: string[] = [];
   readonly #stack: ValType[] = [];
   /** Deferred values, by stack height. */
   readonly #deferred: (Deferred | null)[] = [];
@@ -197,7 +236,7 @@ class Generator {
   readonly #i64Constants: (number | null)[] = [];
   readonly #ctl: Control[] = [];
   /** Highest stack height used, per variable prefix. */
-  readonly #maxHeight = new Map<string, number>();
+  #maxHeight = new Map<string, number>();
   /** Header lines of the factory (captured functions, globals, constants). */
   readonly #header = new Set<string>();
   #constants = 0;
@@ -244,6 +283,23 @@ class Generator {
    */
   readonly #entry: { at: number; path: LoopPath; reached: boolean } | null = null;
 
+  /** How this function is split (see `pieces.ts`), or null when it is not. */
+  readonly #split: SplitPolicy | null = null;
+  /** Sizes of the body's blocks, loops and ifs by offset (when split). */
+  #blockSizes = new Map<number, number>();
+  /** The piece being written, if any; the function's own lines and heights meanwhile. */
+  #piece: Piece | null = null;
+  #mainOut: string[] = [];
+  #mainHeights = new Map<string, number>();
+  /** The finished pieces. */
+  readonly #pieces: PieceSource[] = [];
+  /** Both forms of each exit mark (see `exitMark`): in the function, and in a piece. */
+  readonly #exitForms: { main: string; piece: string }[] = [];
+  /** Most stack units a piece's frame takes; most words a piece passes back in `PO` and `PV`. */
+  #pieceUnits = 0;
+  #outWords = 0;
+  #valueWords = 0;
+
   constructor(
     cm: CodegenModule,
     funcIndex: number,
@@ -257,11 +313,21 @@ class Generator {
     this.#deterministic = deterministic;
     this.#type = cm.functionTypes[funcIndex];
     const body = cm.module.codes[funcIndex - cm.module.importedFunctionCount];
-    // V8 does not optimise a function over about 60 KB of its bytecode, and unoptimised
-    // generated code is no faster than the register interpreter's tier.
-    if (body.end - body.start > MAX_BODY_BYTES) unsupported("a body over MAX_BODY_BYTES");
     this.#locals = [...this.#type.params, ...body.locals];
     for (const t of this.#locals) if (!supported(t)) unsupported("a reference local");
+    const size = body.end - body.start;
+    if (splitPolicy !== null && size > splitPolicy.above && !this.#locals.includes(V128)) {
+      const scan = scanBody(cm.module.bytes, body.start, body.end);
+      if (!scan.simd) {
+        this.#split = splitPolicy;
+        this.#blockSizes = scan.sizes;
+      }
+    }
+    // V8 does not optimise a function over about 60 KB of its bytecode, and unoptimised
+    // generated code is no faster than the register interpreter's tier.
+    if (size > (this.#split === null ? MAX_BODY_BYTES : MAX_SPLIT_BODY_BYTES)) {
+      unsupported("a body over MAX_BODY_BYTES");
+    }
     if (loopAt >= 0) {
       const path = loopPath(cm.module.bytes, body.start, body.end, loopAt);
       if (path === null) unsupported("a loop entry inside another loop");
@@ -291,6 +357,9 @@ class Generator {
     while (this.#ctl.length > 0) {
       readInstruction(r, ins);
       const op = ins.op;
+      if (this.#split !== null && (dead < 0 || (dead === 0 && (op === 0x05 || op === 0x0b)))) {
+        this.#pieceBoundary(ins, dead >= 0);
+      }
       const charge = this.#fuel?.get(ins.offset);
       if (charge !== undefined) {
         this.#emit(`pos = ${ins.offset}; if ((J.fuel -= ${charge}) < 0) J.outOfFuel(${charge});`);
@@ -426,6 +495,7 @@ class Generator {
         return false;
       }
       case 0x20: { // local.get
+        this.#piece?.locals.add(ins.a);
         const t = this.#locals[ins.a];
         if (t === V128) this.#moveV128(this.#push(t), local(ins.a));
         else if (t === I64) this.#emit(this.#move(t, this.#push(t), local(ins.a)));
@@ -434,6 +504,8 @@ class Generator {
       }
       case 0x21: // local.set
       case 0x22: { // local.tee
+        this.#piece?.locals.add(ins.a);
+        this.#piece?.written.add(ins.a);
         const t = this.#locals[ins.a];
         const v = this.#pop(t);
         const l = local(ins.a);
@@ -763,7 +835,23 @@ class Generator {
       );
     }
     const jump = target.kind === Kind.Loop ? "continue" : "break";
-    return `${moves.join(" ")} ${jump} ${target.label};`;
+    const text = `${moves.join(" ")} ${jump} ${target.label};`;
+    const piece = this.#piece, index = this.#ctl.length - 1 - depth;
+    if (piece === null || index >= piece.depth) return text;
+    // Out of the piece: its values go back through PV, and the function takes the branch.
+    const exit = piece.exit(index, types);
+    const values = types.flatMap((t, i) => wordsOf(t, this.#var(target.height + i, t)))
+      .map((w, j) => `PV[${j}] = ${w}; `).join("");
+    return this.#exitMark(
+      text,
+      `${moves.join(" ")} ${values}${OUT_MARK}${SAVE_BUDGET}return ${exit.code};`,
+    );
+  }
+
+  /** A mark standing for a branch or return inside a piece (see `exitMark`). */
+  #exitMark(main: string, piece: string): string {
+    this.#exitForms.push({ main, piece });
+    return exitMark(this.#exitForms.length - 1);
   }
 
   /** Returns the function's results, found at stack heights from `from` on. */
@@ -772,7 +860,12 @@ class Generator {
     const words: string[] = [];
     this.#type.results.forEach((t, i) => words.push(...wordsOf(t, this.#var(from + i, t))));
     const rest = words.slice(1).map((w, i) => `J.rs[${i}] = ${w}; `).join("");
-    return `${rest}${SAVE_BUDGET}return${words.length > 0 ? ` ${words[0]}` : ""};`;
+    const text = `${rest}${SAVE_BUDGET}return${words.length > 0 ? ` ${words[0]}` : ""};`;
+    if (this.#piece === null) return text;
+    // In a piece: the first word goes back through PV, and the function returns it.
+    this.#piece.returns = true;
+    const first = words.length > 0 ? `PV[0] = ${words[0]}; ` : "";
+    return this.#exitMark(text, `${rest}${first}${OUT_MARK}${SAVE_BUDGET}return -1;`);
   }
 
   /** {@link forwardedCall} of the module, once per callee. */
@@ -801,8 +894,9 @@ class Generator {
       args.unshift(...wordsOf(type.params[i], this.#pop(type.params[i])));
     }
     // A call of itself goes straight to this compiled function (what `direct` of its own
-    // instance is); others read `direct` at each call, as the callee may be compiled later.
-    const self = index === this.#index && this.#entry === null;
+    // instance is; a piece cannot name it); others read `direct` at each call, as the callee
+    // may be compiled later.
+    const self = index === this.#index && this.#entry === null && this.#piece === null;
     if (index >= 0 && !self) this.#header.add(`const ${callee} = INST.functions[${index}];`);
     // Host functions see their caller's instance (imports and table entries may be host functions).
     const isImport = index >= 0 && index < this.#cm.module.importedFunctionCount;
@@ -969,6 +1063,122 @@ class Generator {
     this.#out.push(...lines);
   }
 
+  /**
+   * Before each instruction of a split function (see `pieces.ts`): ends the
+   * open piece where it must (its block's `end` or `else`, a block too large
+   * for it) or may (past the policy's target, at an empty operand stack),
+   * and opens a piece where none is open and the enclosing block's operand
+   * stack is empty. `deadEnd`: the `end` or `else` closing code after an
+   * unconditional branch.
+   */
+  #pieceBoundary(ins: Instruction, deadEnd: boolean): void {
+    const policy = this.#split!;
+    const op = ins.op;
+    const ends = op === 0x05 || op === 0x0b;
+    // A block too large for a piece, or one on a loop entry's way in, stays in the function.
+    const stays = (op === 0x02 || op === 0x03 || op === 0x04) &&
+      ((this.#blockSizes.get(ins.offset) ?? 0) > policy.maxBlock ||
+        this.#entry?.path.has(ins.offset) === true || this.#entry?.at === ins.offset);
+    const piece = this.#piece;
+    if (piece !== null) {
+      if (this.#ctl.length !== piece.depth) return;
+      if (!ends && !stays && ins.offset - piece.start < policy.target) return;
+      this.#closePiece(ins.offset);
+    }
+    if (!deadEnd && !ends && !stays) this.#openPiece(ins.offset);
+  }
+
+  /**
+   * Starts a piece at byte offset `at`: the lines and temporaries from here
+   * on are its own. The values on the block's operand stack come in as
+   * arguments, under the names they have.
+   */
+  #openPiece(at: number): void {
+    this.#writeAll();
+    const height = this.#ctl[this.#ctl.length - 1].height;
+    const piece = new Piece(this.#ctl.length, height, at);
+    for (let h = height; h < this.#stack.length; h++) {
+      piece.imported.push(...wordsOf(this.#stack[h], this.#var(h, this.#stack[h])));
+    }
+    this.#piece = piece;
+    this.#mainOut = this.#out;
+    this.#mainHeights = this.#maxHeight;
+    this.#out = piece.lines;
+    this.#maxHeight = piece.heights;
+  }
+
+  /**
+   * Ends the open piece before the instruction at byte offset `at`: the
+   * function calls it there, then takes back the locals it wrote, its
+   * branches out and the operand-stack values it leaves (see `pieces.ts`).
+   * A piece below the policy's minimum goes back into the function instead.
+   */
+  #closePiece(at: number): void {
+    const piece = this.#piece!;
+    this.#writeAll();
+    const live: [ValType, number][] = [];
+    for (let h = piece.height; h < this.#stack.length; h++) live.push([this.#stack[h], h]);
+    const liveWords = () => live.flatMap(([t, h]) => wordsOf(t, this.#var(h, t)));
+    const leaving = liveWords();
+    this.#piece = null;
+    this.#out = this.#mainOut;
+    this.#maxHeight = this.#mainHeights;
+    this.#keepLoadChecks();
+    for (let h = piece.height; h < this.#stack.length; h++) this.#i64Constants[h] = null;
+    if (at - piece.start < this.#split!.min) {
+      for (const line of piece.lines) {
+        this.#out.push(resolveExits(line, (id) => this.#exitForms[id].main));
+      }
+      for (const [prefix, max] of piece.heights) this.#use(prefix, max);
+      return;
+    }
+    const wordsOfLocals = (set: Set<number>) =>
+      [...set].sort((a, b) => a - b).flatMap((i) => wordsOf(this.#locals[i], local(i)));
+    const params = [...wordsOfLocals(piece.locals), ...piece.imported];
+    const outs = wordsOfLocals(piece.written);
+    const writeOuts = outs.map((w, k) => `PO[${k}] = ${w}; `).join("");
+    const body = piece.lines.map((line) =>
+      resolveExits(line, (id) => this.#exitForms[id].piece).replaceAll(OUT_MARK, writeOuts)
+    );
+    const values = leaving.map((w, j) => `PV[${j}] = ${w}; `).join("");
+    body.push(`${values}${writeOuts}${SAVE_BUDGET}return 0;`);
+    const decls = heightDeclarations(piece.heights).filter((d) =>
+      !piece.imported.includes(d.slice(0, d.indexOf(" ")))
+    );
+    const name = `w${this.#index}${
+      this.#entry === null ? "" : `_at${this.#entry.at}`
+    }_p${this.#pieces.length}`;
+    this.#pieces.push({ name, params: ["d", ...params], decls, body });
+    this.#pieceUnits = Math.max(this.#pieceUnits, params.length + decls.length + 8);
+    this.#outWords = Math.max(this.#outWords, outs.length);
+    this.#valueWords = Math.max(this.#valueWords, leaving.length, piece.returns ? 1 : 0);
+    // The call counts as one for the interruption budget (see `#call`).
+    this.#calls = true;
+    const loop = this.#ctl.findLast((c) => c.kind === Kind.Loop);
+    if (loop) loop.calls = true;
+    else this.#callsOutsideLoops = true;
+    const cases: string[] = [];
+    for (const exit of piece.exits.values()) {
+      const target = this.#ctl[exit.target];
+      const words = exit.types.flatMap((t, i) => wordsOf(t, this.#var(target.height + i, t)));
+      this.#valueWords = Math.max(this.#valueWords, words.length);
+      const jump = target.kind === Kind.Loop ? "continue" : "break";
+      const reads = words.map((w, j) => `${w} = PV[${j}]; `).join("");
+      cases.push(`case ${exit.code}: ${reads}${jump} ${target.label};`);
+    }
+    if (piece.returns) {
+      cases.push(`case -1: return${this.#type.results.length > 0 ? " PV[0]" : ""};`);
+    }
+    const readOuts = outs.map((w, k) => `${w} = PO[${k}]; `).join("");
+    const dispatch = cases.length === 0 ? "" : `if (c !== 0) switch (c) { ${cases.join(" ")} } `;
+    const readLive = liveWords().map((w, j) => `${w} = PV[${j}]; `).join("");
+    this.#emit(
+      `pos = ${PIECE_POS}; ${SAVE_BUDGET}{ const c = ${name}(${
+        ["d", ...params].join(", ")
+      });${this.#memoryRefresh()}${LOAD_BUDGET} pos = ${at}; ${readOuts}${dispatch}${readLive}}`,
+    );
+  }
+
   #finish(): GeneratedFunction {
     // A loop entry takes every local as a parameter.
     const entry = this.#entry;
@@ -984,14 +1194,9 @@ class Generator {
       decls.push(`l${i} = 0`);
       if (this.#locals[i] === I64) decls.push(`m${i} = 0`);
     }
-    for (const [prefix, max] of this.#maxHeight) {
-      for (let h = 0; h <= max; h++) {
-        if (prefix === "x") decls.push(...lanes({ v: `x${h}`, h: "" }).map((w) => `${w} = 0`));
-        else decls.push(`${prefix}${h} = 0`);
-      }
-    }
+    decls.push(...heightDeclarations(this.#maxHeight));
     decls.push(...this.#facts.declarations());
-    const frameUnits = params.length + decls.length + 8;
+    const frameUnits = params.length + decls.length + 8 + this.#pieceUnits;
     return {
       source: assembleSource({
         index: this.#index,
@@ -1007,8 +1212,23 @@ class Generator {
         body: this.#out,
         nanChecks: this.#nanChecks,
         forwarded: this.#forwarded,
+        pieces: this.#pieces,
+        outWords: this.#outWords,
+        valueWords: this.#valueWords,
       }),
       frameUnits,
     };
   }
+}
+
+/** Declarations of the stack variables up to the highest heights used, per prefix. */
+function heightDeclarations(heights: ReadonlyMap<string, number>): string[] {
+  const decls: string[] = [];
+  for (const [prefix, max] of heights) {
+    for (let h = 0; h <= max; h++) {
+      if (prefix === "x") decls.push(...lanes({ v: `x${h}`, h: "" }).map((w) => `${w} = 0`));
+      else decls.push(`${prefix}${h} = 0`);
+    }
+  }
+  return decls;
 }

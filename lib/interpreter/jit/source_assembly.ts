@@ -14,6 +14,8 @@
  * @module
  */
 
+import type { PieceSource } from "./pieces.ts";
+
 /** Where a call re-reads the memory's view (see the generator's `#memoryRefresh`). */
 export const REFRESH_MARK = "\ue001refresh";
 
@@ -60,6 +62,10 @@ export interface SourceParts {
   nanChecks: ReadonlyMap<string, string>;
   /** The calls made past forwarders, for `J.trap` (see `forwarders.ts`). */
   forwarded: readonly number[][];
+  /** A split function's pieces (see `pieces.ts`), and the most words they pass back in `PO` and `PV`. */
+  pieces: readonly PieceSource[];
+  outWords: number;
+  valueWords: number;
 }
 
 /** The factory's source: see the module's documentation. */
@@ -79,13 +85,31 @@ export function assembleSource(parts: SourceParts): string {
     [LOOP_CHECK]: budgetCheck,
   };
   const helpers = new Set<string>();
-  const body = parts.body.join("\n").replace(
-    /\ue001(?:refresh|save|load|loop|nan\d+\ue001)|\bH\.(\w+)/g,
-    (text: string, helper: string | undefined) => {
-      if (helper === undefined) return marks[text] ?? parts.nanChecks.get(text)!;
-      helpers.add(helper);
-      return `H_${helper}`;
-    },
+  const fill = (lines: readonly string[]) =>
+    lines.join("\n").replace(
+      /\ue001(?:refresh|save|load|loop|nan\d+\ue001)|\bH\.(\w+)/g,
+      (text: string, helper: string | undefined) => {
+        if (helper === undefined) return marks[text] ?? parts.nanChecks.get(text)!;
+        helpers.add(helper);
+        return `H_${helper}`;
+      },
+    );
+  const body = fill(parts.body);
+  const forwarded = parts.forwarded.length === 0 ? "" : ", FWD";
+  const catchTrap = `} catch (e) { throw J.trap(e, FN, pos${forwarded}); }`;
+  // Each piece: a function of the factory, with the variables of a generated function.
+  const pieces = parts.pieces.map((piece) =>
+    [
+      `function ${piece.name}(${piece.params.join(", ")}) {`,
+      parts.usesMemory ? "let mem = M0.view;" : "",
+      "let pos = -1;",
+      piece.decls.length > 0 ? `let ${piece.decls.join(", ")};` : "",
+      parts.loops ? "let bud = J.budget;" : "",
+      "try {",
+      fill(piece.body),
+      catchTrap,
+      "}",
+    ].filter((l) => l !== "").join("\n")
   );
   for (const line of parts.header) {
     for (const [, name] of line.matchAll(/\bH\.(\w+)/g)) helpers.add(name);
@@ -97,9 +121,14 @@ export function assembleSource(parts: SourceParts): string {
     `const UNITS = ${parts.frameUnits};`,
     parts.hasMemory ? "const M0 = INST.memories[0];" : "",
     // Rare paths reach helpers through `H$` (see numeric_ops.ts, float loads).
-    body.includes("H$.") ? "const H$ = H;" : "",
+    body.includes("H$.") || pieces.some((p) => p.includes("H$.")) ? "const H$ = H;" : "",
     ...[...helpers].map((name) => `const H_${name} = H.${name};`),
     ...[...parts.header].map((line) => line.replace(/\bH\.(\w+)/g, "H_$1")),
+    parts.forwarded.length === 0 ? "" : `const FWD = ${JSON.stringify(parts.forwarded)};`,
+    parts.pieces.length === 0
+      ? ""
+      : `const PO = new Array(${parts.outWords}).fill(0), PV = new Array(${parts.valueWords}).fill(0);`,
+    ...pieces,
     // In parentheses, so that V8 compiles the function with its factory, which is called at
     // once, instead of pre-parsing it there and parsing it again at its first call (the ALU's
     // 712 functions: 130 → 105 ms from source to first call).
@@ -121,9 +150,7 @@ export function assembleSource(parts: SourceParts): string {
     // nothing ends soon unless it loops.
     parts.callsOutsideLoops ? budgetCheck : "",
     body,
-    parts.forwarded.length === 0
-      ? "} catch (e) { throw J.trap(e, FN, pos); }"
-      : `} catch (e) { throw J.trap(e, FN, pos, ${JSON.stringify(parts.forwarded)}); }`,
+    catchTrap,
     "});",
   ];
   return lines.filter((l) => l !== "").join("\n");

@@ -15,6 +15,7 @@ import {
   type TableInstance,
 } from "../instances.ts";
 import { addTraceFrames, asTrap, wasmFrameText } from "../execute/trap_trace.ts";
+import { PIECE_POS } from "./pieces.ts";
 
 /** What the tier needs of the machine that entered compiled code (see `Machine`). */
 export interface JitHost {
@@ -144,7 +145,7 @@ export const J: JitState = {
    * anything else pass through unchanged.
    */
   trap(e: unknown, fn: FunctionInstance, pos: number, forwarded?: readonly number[][]): unknown {
-    if (e instanceof HostError) return e;
+    if (e instanceof HostError || pos === PIECE_POS) return e;
     const trap = asTrap(e);
     if (trap === null) return e;
     if (pos < -1 && forwarded !== undefined) addForwardedFrames(trap, fn, forwarded[-2 - pos]);
