@@ -250,11 +250,11 @@ export const COMPILED_CALL_HEAT = 1;
  * JavaScriptCore (Bun). There, before functions were split (`jit/pieces.ts`),
  * the heat made the ALU 2.5% slower: the big callers it compiled were over
  * JavaScriptCore's optimising size and ran in its baseline tier for good.
- * Split, they pay: in the ALU run with the heat for every size the median
- * of 4 interleaved rounds was 6.63 s against 7.27 s without splitting, but
- * JavaScriptCore's code for the 119 more compiled functions took peak RSS
- * from ~346 to ~386 MB (node: 257 MB); from 1,500 bytes up, 6.58 s and
- * 361 MB; from 3,000, 6.86 s and 355 MB (6 December 2026).
+ * Split, they pay, but JavaScriptCore's code for every caller it compiles
+ * costs memory: in the ALU run (medians of 3 interleaved runs, 6 December
+ * 2026) the heat from 1,500 bytes up took 7.25 s and 360 MB of peak RSS,
+ * for every size 7.42 s and 383 MB, against 7.45 s and 341 MB before
+ * splitting (node: 2.2 s, 257 MB); from 3,000 bytes up, 355 MB.
  */
 export const COMPILED_CALL_HEAT_MIN_BYTES = typeof (globalThis as { Bun?: unknown }).Bun ===
     "undefined"
