@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { type Module, Runtime, RuntimeError } from "../../mod.ts";
+import { type Module, Runtime } from "../../mod.ts";
+import { callOutcome } from "../helpers/call_outcome.ts";
 import { useLoopEntries } from "../../lib/runtime/runtime.ts";
 import {
   DEFAULT_JS_TIER_HEAT,
@@ -143,17 +144,7 @@ function countLoopEntries(m: Module): void {
   }
 }
 
-/** What a call did: its results as raw bits, or its trap and trace. */
-function outcome(m: Module, name: string, args: unknown[]): unknown {
-  try {
-    // Bit patterns: an i32 or f32 given as a number is its 32 bits.
-    const bits = args.map((a) => typeof a === "number" ? BigInt(a >>> 0) : a);
-    return m.exportedFunction(name)!.callRaw(...bits);
-  } catch (e) {
-    if (!(e instanceof RuntimeError)) throw e;
-    return { trap: e.message, stack: (e as RuntimeError & { wasmStack: string[] }).wasmStack };
-  }
-}
+const outcome = callOutcome;
 
 /** True once the structured tier ran function `index` of `m` from a loop entry. */
 function entered(m: Module, index: number): boolean {

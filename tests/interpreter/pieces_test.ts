@@ -5,7 +5,8 @@
 // or every few, so that each kind of boundary is taken.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type Module, Runtime, RuntimeError } from "../../mod.ts";
+import { type Module, Runtime } from "../../mod.ts";
+import { callOutcome } from "../helpers/call_outcome.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import {
   codegenModule,
@@ -94,16 +95,7 @@ async function withPolicy(
   }
 }
 
-/** What a call did: its results as raw bits, or its trap and trace. */
-function outcome(m: Module, name: string, args: unknown[]): unknown {
-  try {
-    const bits = args.map((a) => typeof a === "number" ? BigInt(a >>> 0) : a);
-    return m.exportedFunction(name)!.callRaw(...bits);
-  } catch (e) {
-    if (!(e instanceof RuntimeError)) throw e;
-    return { trap: e.message, stack: (e as RuntimeError & { wasmStack: string[] }).wasmStack };
-  }
-}
+const outcome = callOutcome;
 
 /** The module interpreted, and compiled by the structured tier at the first call of each function. */
 async function pair(): Promise<{ interp: Module; split: Module }> {
