@@ -15,6 +15,7 @@ import {
 } from "../../lib/interpreter/jit/codegen.ts";
 import type { SplitPolicy } from "../../lib/interpreter/jit/pieces.ts";
 import { wat2wasm } from "../../lib/text/index.ts";
+import { useLoopEntries } from "../../lib/runtime/runtime.ts";
 
 const SOURCE = `(module
   (memory 1)
@@ -189,5 +190,22 @@ test("metered split code charges the interpreter's fuel and runs out at the same
     });
     assert.deepEqual(stops[1], stops[0]);
     assert.equal((stops[0][0] as { trap: string }).trap, "out of fuel");
+  });
+});
+
+test("a split function entered at its loop (a loop entry) computes what the interpreter does", async () => {
+  await withPolicy(COARSE, async () => {
+    const interp = await new Runtime({ jsTier: false }).instantiate(SOURCE);
+    const entered = await useLoopEntries(new Runtime({ jsTier: 1 })).instantiate(SOURCE);
+    for (const n of [3, 200, 5000]) {
+      const args = [n, 0x1234_5678_9abcn];
+      assert.deepEqual(outcome(entered, "values", args), outcome(interp, "values", args), `${n}`);
+    }
+    const fn = entered.state.functions[INDEX.values];
+    const at = [...(fn.loopEntries?.keys() ?? [])];
+    assert.equal(at.length, 1, "the loop got a loop entry");
+    const cm = codegenModule(decodeModule(wat2wasm(SOURCE)));
+    const source = generateFunction(cm, INDEX.values, undefined, false, at[0])!.source;
+    assert.match(source, new RegExp(`function w${INDEX.values}_at${at[0]}_p0\\(`));
   });
 });
