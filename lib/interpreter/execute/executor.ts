@@ -123,9 +123,7 @@ function compileHot(
     // The factory is generated now, so that a function the structured tier cannot compile (too
     // big, say) gets this tier at once instead of after LONG_RUNNING times its heat.
     if (
-      !m.loopEntriesOnly &&
-      fn.jitHeat + (cf.bodyBytes >= COMPILED_CALL_HEAT_MIN_BYTES ? fn.compiledCallHeat : 0) <
-        m.structuredThreshold(cf) &&
+      !m.loopEntriesOnly && fn.jitHeat + callHeat(fn, cf) < m.structuredThreshold(cf) &&
       prepareStructured(fn)
     ) {
       // A function called once or twice whose loops got hot is looping in this very call (a
@@ -260,6 +258,11 @@ export const COMPILED_CALL_HEAT_MIN_BYTES = typeof (globalThis as { Bun?: unknow
     "undefined"
   ? 0
   : 1_500;
+
+/** The heat `fn` (whose code is `cf`) has from its calls into compiled code, as it counts. */
+function callHeat(fn: FunctionInstance, cf: CompiledFunction): number {
+  return cf.bodyBytes >= COMPILED_CALL_HEAT_MIN_BYTES ? fn.compiledCallHeat : 0;
+}
 
 /**
  * See {@link STRUCTURED_CALLS_PER_BYTE}: 20 more entries and backward
@@ -560,8 +563,7 @@ export class Machine implements JitHost {
     if (J.depth >= J.limit) return false;
     if (fn.jit !== null) return true;
     const cf = fn.code!;
-    const callHeat = cf.bodyBytes >= COMPILED_CALL_HEAT_MIN_BYTES ? fn.compiledCallHeat : 0;
-    if (++fn.jitHeat + callHeat < this.structuredThreshold(cf)) return false;
+    if (++fn.jitHeat + callHeat(fn, cf) < this.structuredThreshold(cf)) return false;
     if (compileStructured(fn)) return true;
     fn.jitHeat = -(1 << 30);
     return false;

@@ -1118,6 +1118,7 @@ class Generator {
     this.#writeAll();
     const live: [ValType, number][] = [];
     for (let h = piece.height; h < this.#stack.length; h++) live.push([this.#stack[h], h]);
+    // Named alike on both sides; called once per side so that each declares them (`#var`).
     const liveWords = () => live.flatMap(([t, h]) => wordsOf(t, this.#var(h, t)));
     const leaving = liveWords();
     this.#piece = null;
