@@ -419,6 +419,15 @@ export class FunctionInstance {
   readonly instance: InstanceState | null;
   /** For host functions: how to call them. */
   readonly host: HostCall | null;
+  /**
+   * `host !== null`, as a boolean: the interpreter loop branches on this
+   * rather than on `code === null`. JavaScriptCore predicts a property's
+   * type from the last values it sampled, so a host call after millions of
+   * wasm calls met optimised code that assumed `code` was never null (five
+   * exits, then the loop thrown away and optimised again); a boolean is a
+   * boolean either way.
+   */
+  readonly isHost: boolean;
   /** A name for stack traces. */
   readonly debugName: string;
   /** Register words a host call needs at its base (the larger of params and results). */
@@ -459,6 +468,7 @@ export class FunctionInstance {
     this.code = code;
     this.instance = instance;
     this.host = host;
+    this.isHost = host !== null;
     this.debugName = debugName;
     const words = (types: readonly ValType[]) =>
       types.reduce((n, t) => n + (t === 0x7b ? 4 : 2), 0);

@@ -363,9 +363,12 @@ export class Machine implements JitHost {
   refCallee: unknown = null;
   /**
    * Frame stack: the caller's function, return position and frame base.
-   * The arrays grow on demand (see {@link growFrames}).
+   * The arrays grow on demand (see {@link growFrames}), all three to the
+   * same length: a call then stores its caller at an index the array has
+   * (JavaScriptCore's optimised `run` left its code at the first store
+   * past the end, and after five such exits threw the code away).
    */
-  readonly frameFns: FunctionInstance[] = [];
+  readonly frameFns: (FunctionInstance | null)[];
   framePcs: Int32Array;
   frameBases: Int32Array;
   /** Most frames the stack may hold (`maxCallDepth`). */
@@ -430,6 +433,9 @@ export class Machine implements JitHost {
     this.stackWords = Math.floor(limits.maxStackBytes / 4);
     this.defaultStackWords = this.stackWords;
     const frames = Math.min(256, this.maxDepth);
+    // Pushed, not `new Array(frames)`: V8 keeps such an array "packed" (no holes to check for).
+    this.frameFns = [];
+    for (let d = 0; d < frames; d++) this.frameFns.push(null);
     this.framePcs = new Int32Array(frames);
     this.frameBases = new Int32Array(frames);
     const words = Math.min(1 << 16, this.stackWords);
@@ -449,6 +455,7 @@ export class Machine implements JitHost {
     const pcs = new Int32Array(size), bases = new Int32Array(size);
     pcs.set(this.framePcs);
     bases.set(this.frameBases);
+    for (let d = this.frameFns.length; d < size; d++) this.frameFns.push(null);
     this.framePcs = pcs;
     this.frameBases = bases;
   }
@@ -861,8 +868,7 @@ export class Machine implements JitHost {
                 nb = b + code[pc + 4];
                 next = pc + 5;
               }
-              const cf = callee.code;
-              if (cf === null) {
+              if (callee.isHost) {
                 pc = next;
                 this.callHost(callee, nb, inst);
                 R = this.R, F32 = this.F32, F64 = this.F64;
@@ -873,6 +879,7 @@ export class Machine implements JitHost {
                 }
                 break;
               }
+              const cf = callee.code!;
               // The commonest call of large programs (yosys: 25 million a run), so the checks of
               // #structured and memoryView are written out (V8 inlined neither into `run`: profiles
               // showed both as calls of their own, ~120 ms of the ALU run).
@@ -928,7 +935,7 @@ export class Machine implements JitHost {
               }
               if (depth === 0) return DONE;
               depth--;
-              fn = fns[depth];
+              fn = fns[depth]!;
               pc = pcs[depth];
               b = fps[depth];
               code = fn.code!.code;
@@ -2934,7 +2941,7 @@ export class Machine implements JitHost {
         // The frames unwound above this one failed.
         if (d < depth) {
           thrower.listener?.abort(e);
-          for (let k = depth - 1; k > d; k--) fns[k].listener?.abort(e);
+          for (let k = depth - 1; k > d; k--) fns[k]!.listener?.abort(e);
         }
         land(clause, e, this.R, this.refs, b);
         this.fn = fn;
@@ -2944,7 +2951,7 @@ export class Machine implements JitHost {
         return true;
       }
       if (d === 0) return false;
-      fn = fns[d - 1];
+      fn = fns[d - 1]!;
       at = pcs[d - 1] - 1;
       b = bases[d - 1];
     }
@@ -3073,7 +3080,7 @@ export class Machine implements JitHost {
   /** Tells the listeners of every unwound wasm frame that the call failed. */
   #abortListeners(fn: FunctionInstance, depth: number, error: unknown): void {
     if (fn.code !== null) fn.listener?.abort(error);
-    for (let d = depth - 1; d >= 0; d--) this.frameFns[d].listener?.abort(error);
+    for (let d = depth - 1; d >= 0; d--) this.frameFns[d]!.listener?.abort(error);
   }
 
   /** Turns whatever stopped execution into the error the caller sees, with a wasm stack trace. */
@@ -3093,7 +3100,7 @@ export class Machine implements JitHost {
     // A runaway recursion leaves millions of frames: name the innermost ones only.
     let d = depth - 1;
     for (; d >= depth0 && frames.length < MAX_TRACE_FRAMES; d--) {
-      frames.push(frameText(this.frameFns[d], this.framePcs[d] - 1));
+      frames.push(frameText(this.frameFns[d]!, this.framePcs[d] - 1));
     }
     addTraceFrames(trap, frames, d - depth0 + 1);
     return trap;
