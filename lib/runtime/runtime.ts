@@ -35,15 +35,7 @@ import { initializeSegments, link } from "./instantiate.ts";
 import { type ExportEntry, Module } from "./module.ts";
 import { valTypeName } from "../binary/types.ts";
 import { functionHooks, type FunctionListenerFactory } from "./listeners.ts";
-import {
-  TIER_WARM_UP_CALLS,
-  TIER_WARM_UP_COUNT,
-  tierWarmUpModule,
-  WARM_UP_CALLS,
-  WARM_UP_HOST_MODULE,
-  warmUpModule,
-} from "./warmup.ts";
-import { jsTierAvailable } from "../interpreter/js_tier/js_tier.ts";
+import { WARM_UP_CALLS, WARM_UP_HOST_MODULE, warmUpModule } from "./warmup.ts";
 
 /** What `Runtime.compileModule` accepts: binary module bytes, or WebAssembly text. */
 export type ModuleSource = Uint8Array | ArrayBuffer | ArrayBufferView | string;
@@ -465,8 +457,7 @@ export class Runtime {
 
   /** @internal */
   acquireMachine(): Machine {
-    if (!warmedUp) warmUp(this.#structuredHeat >= 0);
-    else if (!tierWarmedUp && this.#structuredHeat >= 0) tierWarmUp();
+    if (!warmedUp) warmUp();
     this.#busyMachines++;
     let m = this.#machines.pop();
     if (m === undefined) {
@@ -541,17 +532,14 @@ export class Runtime {
 }
 
 let warmedUp = false;
-let tierWarmedUp = false;
 
 /**
  * Runs the warm-up module (see `warmup.ts`) once per process, before the
  * first call: the JIT then sees every kind of instruction before it
- * optimises the executor. `tiered`: the runtime that asks compiles hot
- * functions, so the tier warm-up goes first.
+ * optimises the executor.
  */
-function warmUp(tiered: boolean): void {
+function warmUp(): void {
   warmedUp = true;
-  if (tiered) tierWarmUp();
   // Interpreting only: this trains the executor's switch, and `jsTier: false` must never generate code.
   const runtime = new Runtime({ jsTier: false });
   // Synchronous: the builder registers the module before its promise settles.
@@ -560,49 +548,19 @@ function warmUp(tiered: boolean): void {
     .withFunc((_caller: unknown, x: number) => x, ["i32"], ["i32"])
     .export("host")
     .instantiate();
-  const module = runtime.instantiateSync(compileSync(warmUpModule(), WARM_UP_LIMITS));
+  const module = runtime.instantiateSync(
+    compileSync(warmUpModule(), {
+      fuel: false,
+      listeners: false,
+      maxModuleBytes: Infinity,
+      maxFunctions: Infinity,
+      features: FEATURES_3_0,
+    }),
+  );
   const run = module.exportedFunction("run")!;
   for (const args of WARM_UP_CALLS) run.call(...args);
   runtime.close();
 }
-
-/**
- * Whether {@link tierWarmUp} runs: on JavaScriptCore (Bun) only. There the
- * first call from the interpreter loop into compiled code reached code that
- * its optimised `run` had never seen run: five exits back to baseline code
- * ("InadequateCoverage"), then `run` thrown away and optimised again, 60–100
- * ms of a second core during which the loop ran in baseline code. With
- * this warm-up a one-sentence flite run (`bench/real_programs.ts`' package)
- * takes 0.24 instead of 0.27 s (0.22 s interpreting), the 86-word text 0.64
- * instead of 0.68 s (medians of 12 interleaved runs, 6 December 2026), and
- * the yosys ALU 6.96 instead of 7.30 s (5 runs). On V8 (Deno), which has no
- * such exits, it cost 0.03 s on both flite runs.
- */
-const TIER_WARM_UP = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
-
-/**
- * Runs the tier warm-up module (see `warmup.ts`) once per process, before
- * the first call of a runtime that compiles hot functions: the interpreter
- * loop then calls into compiled code before the JIT optimises it.
- * Code is generated only for a runtime that asked for the tiers.
- */
-function tierWarmUp(): void {
-  tierWarmedUp = true;
-  if (!TIER_WARM_UP || !jsTierAvailable()) return;
-  const runtime = new Runtime({ jsTier: TIER_WARM_UP_COUNT });
-  const module = runtime.instantiateSync(compileSync(tierWarmUpModule(), WARM_UP_LIMITS));
-  for (const [name, arg] of TIER_WARM_UP_CALLS) module.exportedFunction(name)!.call(arg);
-  runtime.close();
-}
-
-/** How the warm-up modules are compiled. */
-const WARM_UP_LIMITS = {
-  fuel: false,
-  listeners: false,
-  maxModuleBytes: Infinity,
-  maxFunctions: Infinity,
-  features: FEATURES_3_0,
-};
 
 function anonymousDefinition(fn: FunctionInstance): FunctionDefinition {
   return {

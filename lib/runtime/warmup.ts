@@ -390,76 +390,16 @@ const WARM_UP_HEX =
 
 /** The warm-up module's bytes. */
 export function warmUpModule(): Uint8Array {
-  return fromHex(WARM_UP_HEX);
+  const out = new Uint8Array(WARM_UP_HEX.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(WARM_UP_HEX.substr(i * 2, 2), 16);
+  return out;
 }
 
 /** The hex for `WARM_UP_HEX`, as TypeScript string lines. */
 export function warmUpHex(): string {
-  return hexLines(wat2wasm(warmUpSource()));
-}
-
-function fromHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
-  return out;
-}
-
-function hexLines(bytes: Uint8Array): string {
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const hex = [...wat2wasm(warmUpSource())].map((b) => b.toString(16).padStart(2, "0")).join("");
   const lines = hex.match(/.{1,90}/g)!.map((l) => `  "${l}"`);
   return lines.join(" +\n");
-}
-
-/**
- * The tier warm-up module (JavaScriptCore only, see `Runtime`'s `tierWarmUp`):
- * `prime` calls `$leaf` twice, so that a runtime whose tiers compile after
- * {@link TIER_WARM_UP_COUNT} calls compiles it with the structured tier;
- * `calls` then calls the compiled `$leaf` from interpreted code 30 times
- * (its own count stays at 1: calls into compiled code do not add to it).
- * That is the path from the interpreter loop into compiled code, with a
- * memory to refresh afterwards, which the interpreter-only warm-up never
- * takes.
- */
-export const TIER_WARM_UP_SOURCE = `(module
-  (memory 1)
-  (func $leaf (param i32) (result i32)
-    (i32.store (i32.const 16) (local.get 0))
-    (i32.add (i32.load (i32.const 16)) (i32.const 1)))
-  (func (export "prime") (param i32) (result i32) (call $leaf (call $leaf (local.get 0))))
-  (func (export "calls") (param $s i32) (result i32)
-    ${Array(30).fill("(local.set $s (call $leaf (local.get $s)))").join("\n    ")}
-    (local.get $s)))`;
-
-/** `jsTier` of the runtime that runs the tier warm-up module. */
-export const TIER_WARM_UP_COUNT = 2;
-
-/** The calls the tier warm-up makes, in order: export name and arguments. */
-export const TIER_WARM_UP_CALLS: readonly (readonly [string, number])[] = [
-  ["prime", 1],
-  ["calls", 1],
-];
-
-/**
- * {@link TIER_WARM_UP_SOURCE}, encoded: decoding hex at start-up is cheaper
- * than parsing text (`warmup_test.ts` checks that they agree).
- */
-const TIER_WARM_UP_HEX =
-  "0061736d0100000001060160017f017f0304030000000503010001071102057072696d6500010563616c6c7300" +
-  "020ad60103110041102000360200411028020041016a0b08002000100010000bb8010020001000210020001000" +
-  "210020001000210020001000210020001000210020001000210020001000210020001000210020001000210020" +
-  "001000210020001000210020001000210020001000210020001000210020001000210020001000210020001000" +
-  "210020001000210020001000210020001000210020001000210020001000210020001000210020001000210020" +
-  "001000210020001000210020001000210020001000210020001000210020001000210020000b0016046e616d65" +
-  "01070100046c6561660206010201000173";
-
-/** The tier warm-up module's bytes. */
-export function tierWarmUpModule(): Uint8Array {
-  return fromHex(TIER_WARM_UP_HEX);
-}
-
-/** The hex for `TIER_WARM_UP_HEX`, as TypeScript string lines. */
-export function tierWarmUpHex(): string {
-  return hexLines(wat2wasm(TIER_WARM_UP_SOURCE));
 }
 
 /**
