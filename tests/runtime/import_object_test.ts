@@ -186,3 +186,26 @@ test("a trap in an imported function keeps the wasm stack and the import's name"
   );
   assert.throws(() => thrower.exportedFunction("run")!.call(), /from JS/);
 });
+
+test("isHost marks exactly the functions without wasm code, however they were made", async () => {
+  // The interpreter loop branches on isHost where it once tested `code === null`.
+  using runtime = new Runtime();
+  await runtime.newHostModuleBuilder("builder")
+    .newFunctionBuilder().withFunc(() => 1, [], ["i32"]).export("one")
+    .instantiate();
+  const m = await runtime.instantiate(
+    `(module
+      (import "builder" "one" (func $one (result i32)))
+      (import "env" "two" (func $two (result i32)))
+      (func (export "sum") (result i32) (i32.add (call $one) (call $two))))`,
+    { env: { two: () => 2 } },
+  );
+  assert.deepEqual(m.exportedFunction("sum")!.call(), [3]);
+  type Fn = { isHost: boolean; code: unknown; host: unknown };
+  const fns = (m as unknown as { state: { functions: Fn[] } }).state.functions;
+  assert.deepEqual(fns.map((f) => f.isHost), [true, true, false]);
+  for (const f of fns) {
+    assert.equal(f.isHost, f.code === null);
+    assert.equal(f.isHost, f.host !== null);
+  }
+});
