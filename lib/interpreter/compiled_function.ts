@@ -54,6 +54,13 @@ export interface CompiledFunction {
    * before it is compiled (see `Machine.structuredThreshold`).
    */
   bodyBytes: number;
+  /**
+   * The size that scales the structured tier's call count: {@link bodyBytes},
+   * or less for loop-free code whose every call runs many instructions
+   * (`execute/call_work.ts`); -1 until the executor first needs it, once the
+   * function is translated and has been called the flat count.
+   */
+  heatBytes: number;
   /** How the structured tier compiles the function (null: it does not, e.g. in metered code). */
   structured: StructuredPlan | null;
   /**

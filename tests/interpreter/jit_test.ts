@@ -633,29 +633,41 @@ test("a 20 KB function is compiled by the structured tier", async () => {
   assert.ok(compiled.code[0].structured?.factory, "the structured tier compiled it");
 });
 
+/** An early return that calls never take: a call may run only a few instructions. */
+const NEVER_TAKEN_RETURN =
+  "(if (i32.eq (local.get 0) (i32.const -1)) (then (return (i32.const -1))))";
+
 test("the default policy compiles a bigger function after more calls; a jsTier count does not", async () => {
   // The same function padded to ~100 and ~2,000 bytes: 200 calls plus 20 per byte.
-  const body = (pad: number) =>
+  const body = (pad: number, guard = NEVER_TAKEN_RETURN) =>
     `(module (global $g (mut i32) (i32.const 0))
     (func (export "f") (param i32) (result i32)
+      ${guard}
       ${"(global.set $g (i32.add (global.get $g) (i32.const 3)))\n".repeat(pad)}
       (i32.add (local.get 0) (global.get $g))))`;
-  const calls = async (pad: number, config: { jsTier?: number }) => {
+  const calls = async (pad: number, config: { jsTier?: number }, guard?: string) => {
     const runtime = new Runtime(config);
-    const compiled = await runtime.compileModule(body(pad));
+    const compiled = await runtime.compileModule(body(pad, guard));
     const f = (await runtime.instantiateModule(compiled)).exportedFunction("f")!;
-    const bytes = compiled.code[0].bodyBytes;
+    const code = compiled.code[0];
     for (let n = 1; n < 200_000; n++) {
       f.call(n);
-      if (compiled.code[0].structured?.factory) return { n, bytes };
+      if (code.structured?.factory) return { n, bytes: code.bodyBytes, heatBytes: code.heatBytes };
     }
-    return { n: -1, bytes };
+    return { n: -1, bytes: code.bodyBytes, heatBytes: code.heatBytes };
   };
   const small = await calls(8, {}), large = await calls(300, {});
-  assert.ok(small.bytes < 120 && large.bytes > 1800, `${small.bytes} ${large.bytes}`);
+  assert.ok(small.bytes < 130 && large.bytes > 1800, `${small.bytes} ${large.bytes}`);
   assert.equal(small.n, 200 + 20 * small.bytes);
   assert.equal(large.n, 200 + 20 * large.bytes);
   assert.deepEqual((await calls(300, { jsTier: 200 })).n, 200);
+  // Without the early return every call runs ~900 instructions: the size weighs less.
+  const straight = await calls(300, {}, "");
+  assert.ok(
+    straight.heatBytes > 0 && straight.heatBytes < straight.bytes / 10,
+    `${straight.heatBytes}`,
+  );
+  assert.equal(straight.n, 200 + 20 * straight.heatBytes);
 });
 
 test("calls into compiled code count toward compiling the caller (on Bun, a large one)", async () => {
@@ -665,6 +677,7 @@ test("calls into compiled code count toward compiling the caller (on Bun, a larg
     const source = `(module (global $g (mut i32) (i32.const 0))
       (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
       (func (export "f") (param i32) (result i32)
+        ${NEVER_TAKEN_RETURN}
         (if (local.get 0) (then
           ${"(global.set $g (i32.add (global.get $g) (i32.const 3)))\n".repeat(updates)}))
         ${"(call $leaf ".repeat(20)}(local.get 0)${")".repeat(20)})

@@ -38,6 +38,8 @@ import {
 import { compileJs, type JsCode } from "../js_tier/js_tier.ts";
 import { JS_SCOPE, memoryView } from "../js_tier/scope.ts";
 import { executeRare } from "./rare_ops.ts";
+import { heatBytes } from "./call_work.ts";
+import { ON_JAVASCRIPTCORE } from "../engine.ts";
 import { growMemory } from "./other_memories.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { runSimdOp } from "../simd/simd_ops.ts";
@@ -214,6 +216,8 @@ export const DEFAULT_STRUCTURED_HEAT = 200;
  * of the functions called 200 times did 80% of the calls and branches.
  * Compiling only functions whose heat repays their size took those runs from
  * no faster than interpreting to 10–20% faster (see `lib/interpreter/README.md`).
+ * For the call count a loop-free function whose every call runs many
+ * instructions weighs less than its size (`call_work.ts`).
  * An explicit `jsTier` count turns this off: it compiles at exactly that count.
  */
 export const STRUCTURED_CALLS_PER_BYTE = 20;
@@ -254,10 +258,7 @@ export const COMPILED_CALL_HEAT = 1;
  * for every size 7.42 s and 383 MB, against 7.45 s and 341 MB before
  * splitting (node: 2.2 s, 257 MB); from 3,000 bytes up, 355 MB.
  */
-export const COMPILED_CALL_HEAT_MIN_BYTES = typeof (globalThis as { Bun?: unknown }).Bun ===
-    "undefined"
-  ? 0
-  : 1_500;
+export const COMPILED_CALL_HEAT_MIN_BYTES = ON_JAVASCRIPTCORE ? 1_500 : 0;
 
 /** The heat `fn` (whose code is `cf`) has from its calls into compiled code, as it counts. */
 function callHeat(fn: FunctionInstance, cf: CompiledFunction): number {
@@ -273,9 +274,7 @@ function callHeat(fn: FunctionInstance, cf: CompiledFunction): number {
  * to 1.49 s, with the yosys ALU unchanged; on Bun it made malloc_churn 12%
  * and the ALU 6% slower (2 interleaved runs each, 5 December 2026).
  */
-export const JS_TIER_HEAT_PER_BYTE = typeof (globalThis as { Bun?: unknown }).Bun === "undefined"
-  ? 20
-  : 60;
+export const JS_TIER_HEAT_PER_BYTE = ON_JAVASCRIPTCORE ? 60 : 20;
 
 /**
  * Default size of the wasm call stack, in bytes (64 MiB): every frame's
@@ -570,15 +569,26 @@ export class Machine implements JitHost {
     if (J.depth >= J.limit) return false;
     if (fn.jit !== null) return true;
     const cf = fn.code!;
-    if (++fn.jitHeat + callHeat(fn, cf) < this.structuredThreshold(cf)) return false;
+    const heat = ++fn.jitHeat + callHeat(fn, cf);
+    if (heat < this.structuredHeat || heat < this.structuredThreshold(cf)) return false;
     if (compileStructured(fn)) return true;
     fn.jitHeat = -(1 << 30);
     return false;
   }
 
-  /** Calls after which the structured tier compiles a function of `cf`. */
+  /**
+   * Calls after which the structured tier compiles a function of `cf`: the
+   * flat count, plus {@link STRUCTURED_CALLS_PER_BYTE} for each byte of its
+   * size as `call_work.ts` weighs it (measured once it reaches the flat count).
+   */
   structuredThreshold(cf: CompiledFunction): number {
-    return this.structuredHeat + this.structuredPerByte * cf.bodyBytes;
+    const perByte = this.structuredPerByte;
+    if (perByte === 0) return this.structuredHeat;
+    if (cf.heatBytes < 0) {
+      if (cf.translate !== null) return this.structuredHeat + perByte * cf.bodyBytes;
+      cf.heatBytes = heatBytes(cf);
+    }
+    return this.structuredHeat + perByte * cf.heatBytes;
   }
 
   /**

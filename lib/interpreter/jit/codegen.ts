@@ -85,6 +85,7 @@ import {
 } from "./pieces.ts";
 import { inlineSimd, prepareOperands } from "./simd_inline.ts";
 import { constantBounds, SimdFacts } from "./simd_facts.ts";
+import { ON_JAVASCRIPTCORE } from "../engine.ts";
 
 const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 
@@ -163,7 +164,7 @@ const MAX_BODY_BYTES = 40_000;
  * were interpreted before), 6.66 s unsplit (medians of 3 interleaved runs;
  * above 8 or 20 KB made no difference). On Bun see `COMPILED_CALL_HEAT_MIN_BYTES`.
  */
-const DEFAULT_SPLIT: SplitPolicy = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
+const DEFAULT_SPLIT: SplitPolicy = ON_JAVASCRIPTCORE
   ? { above: 6_000, target: 2_000, maxBlock: 4_000, min: 300 }
   : { above: 12_000, target: 4_000, maxBlock: 8_000, min: 300 };
 

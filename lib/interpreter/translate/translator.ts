@@ -94,6 +94,7 @@ export function translateModule(
       js: null,
       jsHeat: 0,
       bodyBytes: ctx.module.codes[i].end - ctx.module.codes[i].start,
+      heatBytes: -1,
       structured,
       translate() {
         translator ??= new Translator(ctx, options);
@@ -192,6 +193,7 @@ class Translator extends GcLowering {
       js: null,
       jsHeat: 0,
       bodyBytes: body.end - body.start,
+      heatBytes: -1,
       structured: null,
       translate: null,
     };
