@@ -8,8 +8,10 @@ import { disassemble } from "../../lib/interpreter/ops.ts";
 import type { CompiledFunction } from "../../lib/interpreter/compiled_function.ts";
 import {
   heatBytes,
+  JSC_SMALL_BODY_BYTES,
   minInstructionsPerCall,
   WORK_PER_CALL,
+  workPerCall,
 } from "../../lib/interpreter/execute/call_work.ts";
 
 /** The first function of `(module (global $g (mut i32) (i32.const 0)) ...FUNCS)`, translated. */
@@ -83,8 +85,8 @@ test("a function with a loop has no bound (0)", () => {
 test("heatBytes: loop-free code that runs many instructions a call weighs less than its size", () => {
   const big = translated(`(func (param i32) (result i32) ${updates(100)} (local.get 0))`);
   const work = minInstructionsPerCall(big.code);
-  assert.ok(work > 200 && work > 10 * WORK_PER_CALL, `${work}`);
-  assert.equal(heatBytes(big), Math.ceil(big.bodyBytes * WORK_PER_CALL / work));
+  assert.ok(work > 200 && work > 20 * WORK_PER_CALL, `${work}`);
+  assert.equal(heatBytes(big), Math.ceil(big.bodyBytes * workPerCall(big.bodyBytes) / work));
   assert.ok(heatBytes(big) < big.bodyBytes / 10, `${heatBytes(big)} of ${big.bodyBytes}`);
   // A call that may run few instructions keeps its size.
   const guarded = translated(`(func (param i32) (result i32)
@@ -99,4 +101,11 @@ test("heatBytes: a function with exception handlers keeps its size", () => {
     (local.get 0))`);
   assert.notEqual(cf.handlers, null);
   assert.equal(heatBytes(cf), cf.bodyBytes);
+});
+
+test("workPerCall: twice as much for small bodies on JavaScriptCore only", () => {
+  const bun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+  assert.equal(JSC_SMALL_BODY_BYTES, bun ? 1_000 : 0);
+  assert.equal(workPerCall(200), bun ? 2 * WORK_PER_CALL : WORK_PER_CALL);
+  assert.equal(workPerCall(5_000), WORK_PER_CALL);
 });

@@ -23,12 +23,25 @@ import { ON_JAVASCRIPTCORE } from "../engine.ts";
 /**
  * Register instructions a call is taken to run when its body's size scales
  * its heat: a loop-free function whose every call runs `n` more than this
- * weighs as if its body were this many `n`ths of its size. 8 on V8, 16 on
- * JavaScriptCore (Bun), where each function it compiles costs more memory:
- * at 8 the yosys ALU's peak RSS on Bun rose from ~367 to 385–424 MB (21 more
- * functions compiled), at 16 it stayed (see `bench/HISTORY.md`).
+ * weighs as if its body were this many `n`ths of its size. Twice as many for
+ * bodies under {@link JSC_SMALL_BODY_BYTES} on JavaScriptCore, which keeps
+ * more memory for each function it compiles (see {@link workPerCall}).
  */
-export const WORK_PER_CALL = ON_JAVASCRIPTCORE ? 16 : 8;
+export const WORK_PER_CALL = 8;
+
+/**
+ * On JavaScriptCore (Bun), bodies under this size count twice
+ * {@link WORK_PER_CALL}; 0 (none) on V8. With 8 for every size the yosys
+ * ALU compiled 21 more functions on Bun, most under 1 KB, and its peak RSS
+ * rose from ~367 to 375–424 MB; with 16 below 1 KB it compiles 3 more (all
+ * straight-line code of 1–4 KB) and takes 364–375 MB (see `bench/HISTORY.md`).
+ */
+export const JSC_SMALL_BODY_BYTES = ON_JAVASCRIPTCORE ? 1_000 : 0;
+
+/** {@link WORK_PER_CALL} for a body of `bodyBytes`. */
+export function workPerCall(bodyBytes: number): number {
+  return bodyBytes < JSC_SMALL_BODY_BYTES ? 2 * WORK_PER_CALL : WORK_PER_CALL;
+}
 
 /** Ops that end a call: returns, tail calls, throws and traps. */
 const ENDS_CALL = new Set([
@@ -92,10 +105,11 @@ export function minInstructionsPerCall(code: Int32Array): number {
 /**
  * The size (bytes) that scales the structured tier's call count for `cf`, a
  * translated function: its body's size, or less when it has no loops and no
- * exception handlers and every call runs more than {@link WORK_PER_CALL}
+ * exception handlers and every call runs more than {@link workPerCall}
  * register instructions.
  */
 export function heatBytes(cf: CompiledFunction): number {
   const work = cf.handlers === null ? minInstructionsPerCall(cf.code) : 0;
-  return work > WORK_PER_CALL ? Math.ceil(cf.bodyBytes * WORK_PER_CALL / work) : cf.bodyBytes;
+  const enough = workPerCall(cf.bodyBytes);
+  return work > enough ? Math.ceil(cf.bodyBytes * enough / work) : cf.bodyBytes;
 }
