@@ -558,6 +558,18 @@ export function instructionWidth(code: Int32Array, pc: number): number {
   return 1 + OP_SPECS[op][1].length;
 }
 
+/** The branch targets of the instruction at `pc` (a `br_table`'s default last). */
+export function branchTargets(code: Int32Array, pc: number): number[] {
+  const op = code[pc];
+  const out: number[] = [];
+  const kinds = OP_SPECS[op][1];
+  for (let k = 0; k < kinds.length; k++) if (kinds[k] === "t") out.push(code[pc + 1 + k]);
+  if (op === OP.br_table) {
+    for (let k = 0; k <= code[pc + 2]; k++) out.push(code[pc + 3 + k]);
+  }
+  return out;
+}
+
 /**
  * Renders register code as text, one instruction per line, e.g.
  * `4: i32_add r6 r0 r2`. Registers print as slot numbers with a `.5` suffix

@@ -17,7 +17,7 @@
  */
 
 import type { CompiledFunction } from "../compiled_function.ts";
-import { instructionWidth, OP, OP_SPECS } from "../ops.ts";
+import { branchTargets, instructionWidth, OP } from "../ops.ts";
 import { ON_JAVASCRIPTCORE } from "../engine.ts";
 
 /**
@@ -58,8 +58,6 @@ const ENDS_CALL = new Set([
 /** Ops that always branch (they never go on to the next instruction). */
 const ALWAYS_BRANCHES = new Set([OP.br, OP.br_table, OP.i32_add_imm_br]);
 
-const T = "t".charCodeAt(0);
-
 /**
  * The fewest register instructions a call of `code` runs from its entry to
  * an instruction that ends it, or 0 when the code branches backward (it has
@@ -81,19 +79,9 @@ export function minInstructionsPerCall(code: Int32Array): number {
     if (ENDS_CALL.has(op)) {
       if (next < fewest) fewest = next;
     } else {
-      const kinds = OP_SPECS[op][1];
-      for (let k = 0; k < kinds.length; k++) {
-        if (kinds.charCodeAt(k) !== T) continue;
-        const target = code[pc + 1 + k];
+      for (const target of branchTargets(code, pc)) {
         if (target <= pc) return 0;
         if (next < distance[target]) distance[target] = next;
-      }
-      if (op === OP.br_table) {
-        for (let k = 0; k <= code[pc + 2]; k++) {
-          const target = code[pc + 3 + k];
-          if (target <= pc) return 0;
-          if (next < distance[target]) distance[target] = next;
-        }
       }
       if (!ALWAYS_BRANCHES.has(op) && next < distance[pc + width]) distance[pc + width] = next;
     }

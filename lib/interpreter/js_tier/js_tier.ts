@@ -26,7 +26,7 @@
 
 import type { CompiledFunction } from "../compiled_function.ts";
 import { JS_EXIT_OPS, JS_OP_TEMPLATES, JS_RARE_TEMPLATE } from "./js_ops.ts";
-import { instructionWidth, OP, OP_SPECS } from "../ops.ts";
+import { branchTargets, instructionWidth, OP } from "../ops.ts";
 import type { InstanceState } from "../instances.ts";
 import { memoryView } from "./scope.ts";
 
@@ -296,7 +296,7 @@ function chunkIndex(starts: number[], pc: number): number {
 function allTargets(code: Int32Array): Set<number> {
   const out = new Set<number>();
   for (let pc = 0; pc < code.length; pc += instructionWidth(code, pc)) {
-    for (const t of targets(code, pc)) out.add(t);
+    for (const t of branchTargets(code, pc)) out.add(t);
   }
   return out;
 }
@@ -306,25 +306,13 @@ function loopEnds(code: Int32Array): Map<number, number> {
   const ends = new Map<number, number>();
   for (let pc = 0; pc < code.length;) {
     const width = instructionWidth(code, pc);
-    for (const t of targets(code, pc)) {
+    for (const t of branchTargets(code, pc)) {
       if (t <= pc) ends.set(t, Math.max(ends.get(t) ?? 0, pc + width));
     }
     pc += width;
   }
   for (const [t, end] of ends) if (end - t > Math.max(maxWords, JS_TIER_MAX_WORDS)) ends.delete(t);
   return ends;
-}
-
-/** The branch targets of the instruction at `pc`. */
-function targets(code: Int32Array, pc: number): number[] {
-  const op = code[pc];
-  const out: number[] = [];
-  const kinds = OP_SPECS[op][1];
-  for (let k = 0; k < kinds.length; k++) if (kinds[k] === "t") out.push(code[pc + 1 + k]);
-  if (op === OP.br_table) {
-    for (let k = 0; k <= code[pc + 2]; k++) out.push(code[pc + 3 + k]);
-  }
-  return out;
 }
 
 /**
@@ -335,7 +323,7 @@ function entryPoints(code: Int32Array, start: number, end: number): Set<number> 
   const entries = new Set<number>([start]);
   for (let pc = start; pc < end;) {
     const width = instructionWidth(code, pc);
-    for (const t of targets(code, pc)) if (t >= start && t < end) entries.add(t);
+    for (const t of branchTargets(code, pc)) if (t >= start && t < end) entries.add(t);
     if (EXITS.has(code[pc]) && pc + width < end) entries.add(pc + width);
     pc += width;
   }
