@@ -901,7 +901,9 @@ export class Machine implements JitHost {
               ) {
                 pc = next;
                 fn.compiledCallHeat += COMPILED_CALL_HEAT;
-                this.callJit(callee, nb, depth);
+                // Not through callJit: JavaScriptCore inlines neither into `run`, and the extra call
+                // was an eighth of an interpreted call into compiled code on Bun (25 against 22 ns).
+                this.#enterCompiled(callee.jitEntry!, nb, depth, 0);
                 R = this.R, F32 = this.F32, F64 = this.F64;
                 if (inst.memories.length !== 0) mem = inst.memories[0].view;
                 break;
