@@ -560,9 +560,11 @@ function inlineCode(name: string, x: Value[], r: Value, ins: Instruction): strin
       ]);
     }
     case "i8x16.avgr_u":
+      // `| 0`: a word is an int32 (the difference of two may leave that range, and what reads it
+      // next may compare it as a number: a narrowing saturated such a lane to 0 instead of 0xffff).
       return lanewise(r, (k) => {
         const p = w(a)[k], q = w(b)[k];
-        return `(${p} | ${q}) - (((${p} ^ ${q}) >>> 1) & 0x7f7f7f7f)`;
+        return `((${p} | ${q}) - (((${p} ^ ${q}) >>> 1) & 0x7f7f7f7f)) | 0`;
       });
     case "i8x16.add_sat_u":
       // Per byte: the sum without carries between bytes, then 0xff where a byte carried out.
