@@ -65,11 +65,24 @@ interface Template {
 export function allTemplates(executor: string, simdOps: string): Extracted {
   const main = extractTemplates(executor);
   if (main.rare === "") throw new Error("the executor's default case was not found");
-  const simd = extractTemplates(simdOps, 2);
+  const simd = extractTemplates(simdCases(simdOps), 4);
   if (simd.exits.length > 0) throw new Error(`runSimdOp cases left out: ${simd.exits}`);
   const own = new Map(simd.templates.map((t) => [t.op, t]));
   const templates = main.templates.map((t) => own.get(t.op) ?? t);
   return { ...main, templates };
+}
+
+/**
+ * `runSimdOp`'s source with its cases in the executor's form: a case there
+ * goes on to the next op with `continue` (a run of ops in one call), and an
+ * op that may trap first checks that it is the call's first op; in a
+ * template it is one op, which ends with `break`.
+ */
+function simdCases(source: string): string {
+  return source.split("\n")
+    .filter((l) => !/^\s*if \(pc !== first\) return pc;/.test(l))
+    .map((l) => l.replace(/^(\s*)continue;$/, "$1break;"))
+    .join("\n");
 }
 
 /** The templates, the ops whose cases stay with the interpreter, and the `default` (rare ops) body. */
