@@ -93,15 +93,18 @@ export function shrS64(lo: number, hi: number, count: number, _countHi: number):
   return hi >> n;
 }
 
-/** i64.shr_u. */
+/**
+ * i64.shr_u. (`| 0` where `>>>` may shift by 0 (counts 0 and 32): words are int32, and a
+ * negative word shifted by 0 would stay unsigned, which a signed comparison reads wrong.)
+ */
 export function shrU64(lo: number, hi: number, count: number, _countHi: number): number {
   const n = count & 63;
   if (n < 32) {
-    wide.hi = hi >>> n;
+    wide.hi = (hi >>> n) | 0;
     return (lo >>> n) | ((hi << 1) << (31 - n));
   }
   wide.hi = 0;
-  return hi >>> n;
+  return (hi >>> n) | 0;
 }
 
 /** i64.rotl. */
