@@ -22,6 +22,8 @@
  *
  *     deno run -A tools/fuzz/reader_matrix.ts [--only=simd,scalar,float,memory] [--inputs=N]
  *
+ * Exits with status 1 when anything differs (CI runs it under Deno and Bun).
+ *
  * @module
  */
 
@@ -143,3 +145,5 @@ const families = [simdFamily(), ...scalarFamilies(), memoryFamily()]
 let total = 0;
 for (const family of families) total += await check(family);
 console.log(`differences: ${total}`);
+// A failing exit status for CI (`.ci/run` runs this under Deno and Bun).
+if (total > 0) (globalThis as any).process.exitCode = 1;
