@@ -275,6 +275,23 @@ export function scalarFamilies(): Family[] {
       "(f32x4.extract_lane 1 (f32x4.add (f32x4.splat (local.get $fa)) (f32x4.splat (local.get $fb))))",
     ],
     ["f64", "(f64x2.extract_lane 0 (f64x2.promote_low_f32x4 (f32x4.splat (local.get $fa))))"],
+    // Chains: each step must round to f32 (lanes held as JS numbers between float instructions).
+    ["f32", "(f32.add (f32.mul (local.get $fa) (local.get $fb)) (local.get $fa))"],
+    [
+      "f32",
+      "(f32x4.extract_lane 2 (f32x4.add (f32x4.mul (f32x4.splat (local.get $fa)) " +
+      "(f32x4.splat (local.get $fb))) (f32x4.splat (local.get $fa))))",
+    ],
+    [
+      "f32",
+      "(f32x4.extract_lane 0 (f32x4.div (f32x4.sqrt (f32x4.splat (local.get $fb))) " +
+      "(f32x4.sub (f32x4.splat (local.get $fa)) (f32x4.splat (f32.const 0.1)))))",
+    ],
+    [
+      "f64",
+      "(f64x2.extract_lane 1 (f64x2.promote_low_f32x4 (f32x4.mul (f32x4.splat (local.get $fa)) " +
+      "(f32x4.add (f32x4.splat (local.get $fb)) (f32x4.splat (f32.const 1e-3))))))",
+    ],
   );
   const floatReaders = {
     f32: [
