@@ -35,7 +35,15 @@ import { initializeSegments, link } from "./instantiate.ts";
 import { type ExportEntry, Module } from "./module.ts";
 import { valTypeName } from "../binary/types.ts";
 import { functionHooks, type FunctionListenerFactory } from "./listeners.ts";
-import { WARM_UP_CALLS, WARM_UP_HOST_MODULE, warmUpModule } from "./warmup.ts";
+import {
+  TIER_WARM_UP_HEAT,
+  TIER_WARM_UP_ITERATIONS,
+  tierWarmUpModule,
+  WARM_UP_CALLS,
+  WARM_UP_HOST_MODULE,
+  warmUpModule,
+} from "./warmup.ts";
+import { ON_JAVASCRIPTCORE } from "../interpreter/engine.ts";
 
 /** What `Runtime.compileModule` accepts: binary module bytes, or WebAssembly text. */
 export type ModuleSource = Uint8Array | ArrayBuffer | ArrayBufferView | string;
@@ -457,7 +465,7 @@ export class Runtime {
 
   /** @internal */
   acquireMachine(): Machine {
-    if (!warmedUp) warmUp();
+    if (!warmedUp) warmUp(this.#structuredHeat >= 0);
     this.#busyMachines++;
     let m = this.#machines.pop();
     if (m === undefined) {
@@ -533,13 +541,24 @@ export class Runtime {
 
 let warmedUp = false;
 
+/** The limits the warm-up modules are compiled with. */
+const WARM_UP_LIMITS: CompileLimits = {
+  fuel: false,
+  listeners: false,
+  maxModuleBytes: Infinity,
+  maxFunctions: Infinity,
+  features: FEATURES_3_0,
+};
+
 /**
  * Runs the warm-up module (see `warmup.ts`) once per process, before the
  * first call: the JIT then sees every kind of instruction before it
- * optimises the executor.
+ * optimises the executor. On JavaScriptCore, when the first runtime to call
+ * has the JavaScript tiers (`tiered`), the tier warm-up runs first.
  */
-function warmUp(): void {
+function warmUp(tiered: boolean): void {
   warmedUp = true;
+  if (tiered && ON_JAVASCRIPTCORE) tierWarmUp();
   // Interpreting only: this trains the executor's switch, and `jsTier: false` must never generate code.
   const runtime = new Runtime({ jsTier: false });
   // Synchronous: the builder registers the module before its promise settles.
@@ -548,17 +567,21 @@ function warmUp(): void {
     .withFunc((_caller: unknown, x: number) => x, ["i32"], ["i32"])
     .export("host")
     .instantiate();
-  const module = runtime.instantiateSync(
-    compileSync(warmUpModule(), {
-      fuel: false,
-      listeners: false,
-      maxModuleBytes: Infinity,
-      maxFunctions: Infinity,
-      features: FEATURES_3_0,
-    }),
-  );
+  const module = runtime.instantiateSync(compileSync(warmUpModule(), WARM_UP_LIMITS));
   const run = module.exportedFunction("run")!;
   for (const args of WARM_UP_CALLS) run.call(...args);
+  runtime.close();
+}
+
+/**
+ * The tier warm-up (see `TIER_WARM_UP_SOURCE`): interpreted calls into a
+ * function the structured tier compiled. Where generating code is forbidden
+ * the function stays interpreted, and this is one more interpreted loop.
+ */
+function tierWarmUp(): void {
+  const runtime = new Runtime({ jsTier: TIER_WARM_UP_HEAT });
+  const module = runtime.instantiateSync(compileSync(tierWarmUpModule(), WARM_UP_LIMITS));
+  module.exportedFunction("go")!.call(TIER_WARM_UP_ITERATIONS);
   runtime.close();
 }
 
