@@ -27,93 +27,15 @@
  * @module
  */
 
-import { Runtime } from "../../mod.ts";
 import { wat2wasm } from "../../lib/text/index.ts";
-import {
-  type Family,
-  type Input,
-  memoryFamily,
-  scalarFamilies,
-  simdFamily,
-} from "./reader_families.ts";
+import { type Family, memoryFamily, scalarFamilies, simdFamily } from "./reader_families.ts";
+import { nativeEngine, ourEngine, outcome } from "./reader_engines.ts";
 
 const argv: string[] = (globalThis as any).process?.argv?.slice(2) ?? [];
 const option = (name: string) =>
   argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const only = option("only")?.split(",") ?? ["simd", "scalar", "float", "memory"];
 const inputCount = Number(option("inputs") ?? 42);
-
-/** What one engine does with an input: call `f` after setting up memory, and read back. */
-interface Engine {
-  name: string;
-  call(f: number, input: Input): unknown;
-  memory(): Uint8Array | undefined;
-}
-
-function nativeEngine(bytes: Uint8Array): Engine {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource));
-  const mem = instance.exports.mem as WebAssembly.Memory | undefined;
-  const grow = instance.exports.grow as ((pages: number) => number) | undefined;
-  return {
-    name: "native",
-    call(f, input) {
-      if (input.memory !== undefined) prepare(mem!, input, grow!);
-      return (instance.exports[`f${f}`] as (...a: unknown[]) => unknown)(...input.args);
-    },
-    memory: () => mem === undefined ? undefined : new Uint8Array(mem.buffer),
-  };
-}
-
-async function ourEngine(
-  bytes: Uint8Array,
-  jsTier: boolean | number,
-  name: string,
-): Promise<Engine> {
-  const module = await new Runtime({ jsTier }).instantiate(bytes);
-  const mem = module.exportedMemory("mem");
-  return {
-    name,
-    call(f, input) {
-      if (input.memory !== undefined) {
-        while (mem!.size < input.memory.length) module.exportedFunction("grow")!.call(1);
-        mem!.write(0, new Uint8Array(mem!.size));
-        mem!.write(0, input.memory);
-      }
-      const results = module.exportedFunction(`f${f}`)!.call(...input.args);
-      return results.length === 1 ? results[0] : results.length === 0 ? undefined : results;
-    },
-    memory: () => mem?.read(0, mem.size),
-  };
-}
-
-/** The native memory zeroed, grown to the input's size and filled with its bytes. */
-function prepare(mem: WebAssembly.Memory, input: Input, grow: (pages: number) => void): void {
-  while (mem.buffer.byteLength < input.memory!.length) grow(1);
-  const bytes = new Uint8Array(mem.buffer);
-  bytes.fill(0);
-  bytes.set(input.memory!);
-}
-
-/** The outcome of a call as text: its result and the result ranges of memory, or its trap's kind. */
-function outcome(engine: Engine, f: number, input: Input, nanEqual: boolean): string {
-  try {
-    const value = engine.call(f, input);
-    const values = Array.isArray(value) ? value : [value];
-    const text = values.map((v) => nanEqual && Number.isNaN(v) ? "NaN" : String(v)).join(",");
-    const mem = engine.memory();
-    const ranges = (input.resultAt ?? []).map(([at, n]) =>
-      [...mem!.subarray(at, at + n)].join(" ")
-    );
-    return [text, ...ranges].join(" | ");
-  } catch (e) {
-    // Engines word traps their own way: compared by kind.
-    const message = (e as Error).message;
-    if (/out of bounds/i.test(message)) return "trap: out of bounds";
-    if (/(divide|remainder|division) by zero/i.test(message)) return "trap: divide by zero";
-    if (/overflow|unrepresentable/i.test(message)) return "trap: overflow";
-    return `trap: ${message}`;
-  }
-}
 
 /** Runs one family; returns how many of our (mode, function) pairs differed from native. */
 async function check(family: Family): Promise<number> {
