@@ -81,6 +81,7 @@ export function allTemplates(executor: string, simdOps: string): Extracted {
 function simdCases(source: string): string {
   return source.split("\n")
     .filter((l) => !/^\s*if \(pc !== first\) return pc;/.test(l))
+    // Only a `continue` that is a whole line: one inside an `if` would become an unconditional break.
     .map((l) => l.replace(/^(\s*)continue;$/, "$1break;"))
     .join("\n");
 }
@@ -94,17 +95,14 @@ interface Extracted {
 
 /**
  * Cuts a `switch (code[pc])` whose line starts with `indent` spaces into case
- * groups and turns the eligible ones into templates. In `runSimdOp`'s switch
- * a case ends with `return pc + n` where the executor's has `pc += n; break`.
+ * groups and turns the eligible ones into templates (cases in the executor's
+ * form, ending with `pc += n; break`: see {@link simdCases}).
  */
 export function extractTemplates(source: string, indent = 10): Extracted {
   const CASE_LINE = new RegExp(`^ {${indent + 2}}case (\\d+) \\/\\* (\\w+) \\*\\/:`);
   const DEFAULT_LINE = new RegExp(`^ {${indent + 2}}default:`);
   const END_OF_SWITCH = new RegExp(`^ {${indent}}\\}`);
-  // Only a `return` that is a whole line: one inside an `if` would become an unconditional break.
-  const lines = source.split("\n").map((l) =>
-    l.replace(/^(\s*)return pc \+ (\d+);$/, "$1pc += $2; break;")
-  );
+  const lines = source.split("\n");
   const start = lines.findIndex((l) =>
     new RegExp(`^ {${indent}}switch \\(code\\[pc\\]\\) \\{$`).test(l)
   );
