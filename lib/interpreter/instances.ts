@@ -453,6 +453,15 @@ export class FunctionInstance {
    * it was called.
    */
   compiledCallHeat = 0;
+  /**
+   * The {@link jitHeat} below which a call need not ask whether the function
+   * is hot yet: the interpreter's call case tests only this, and the full
+   * test (`Machine.heatReached` in `execute/executor.ts`) sets it. Lowered by
+   * each call into compiled code (which adds {@link compiledCallHeat}), so it
+   * never passes the point where the function is due: the structured tier
+   * still compiles at exactly that call.
+   */
+  heatCheckAt = 0;
   /** Its loop entries bound to its instance (see `jit/compile.ts`), by the loop's byte offset. */
   loopEntries: Map<number, LoopEntry> | null = null;
 

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { type Module, Runtime, RuntimeError } from "../../mod.ts";
+import { type Module, Runtime, RuntimeError, WasmFunction } from "../../mod.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { wat2wasm } from "../../lib/text/wat.ts";
 import {
@@ -702,6 +702,33 @@ test("calls into compiled code count toward compiling the caller (on Bun, a larg
   }
   // The large one counts on every engine, the small one on V8 only.
   assert.ok(COMPILED_CALL_HEAT_MIN_BYTES < 2_000 && COMPILED_CALL_HEAT === 1);
+});
+
+test("an interpreted caller's calls compile a function at exactly its count, compiled calls included", async () => {
+  // The interpreter's call case tests only FunctionInstance.heatCheckAt, and the full test sets it:
+  // the 5 calls of the compiled $leaf that each call of $mid makes must lower it (on V8; on
+  // JavaScriptCore they count for large bodies only), or $mid would be compiled late.
+  const source = `(module
+    (func $leaf (export "leaf") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $mid (param i32) (result i32)
+      ${"(call $leaf ".repeat(5)}(local.get 0)${")".repeat(5)})
+    (func (export "top") (param i32) (result i32) (call $mid (local.get 0))))`;
+  const runtime = new Runtime({ jsTier: 50 });
+  const m = await runtime.instantiate(source);
+  const [leaf, mid] = ["leaf", "top"].map((name) => WasmFunction.instance(m.exportedFunction(name)!));
+  for (let i = 0; i < 50; i++) m.exportedFunction("leaf")!.call(i);
+  assert.notEqual(leaf.jit, null);
+  const midFn = mid.instance!.functions[1];
+  const counted = 1 + (midFn.code!.bodyBytes >= COMPILED_CALL_HEAT_MIN_BYTES ? 5 : 0);
+  // Compiled by the call at which calls + counted compiled calls of the calls before reach 50.
+  let expected = 1;
+  while (expected + (expected - 1) * (counted - 1) < 50) expected++;
+  for (let n = 1; n <= expected; n++) {
+    assert.equal(midFn.jit, null, `compiled before call ${n} of ${expected}`);
+    assert.deepEqual(m.exportedFunction("top")!.call(n), [n + 5]);
+  }
+  assert.notEqual(midFn.jit, null, `not compiled by call ${expected}`);
+  runtime.close();
 });
 
 test("register-code tier code makes call_indirect calls of structured functions itself", async () => {

@@ -566,11 +566,30 @@ export class Machine implements JitHost {
    * when its loops get hot first).
    */
   #structured(fn: FunctionInstance): boolean {
+    if (fn.jit !== null) return J.depth < J.limit;
+    return ++fn.jitHeat >= fn.heatCheckAt && this.#heatReached(fn);
+  }
+
+  /**
+   * The full test of {@link #structured} for a function not compiled yet,
+   * whose call (counted already) reached its {@link FunctionInstance.heatCheckAt}:
+   * compiles it when it is hot, else sets the count at which to test again
+   * (the first count at which it can be hot, if it makes no calls into
+   * compiled code meanwhile; those lower it). The interpreter's call case
+   * calls this only then: the test costs a call of its own there (neither
+   * V8 nor JavaScriptCore inline it into `run`), which was 5–9 ns of an
+   * interpreted call.
+   */
+  #heatReached(fn: FunctionInstance): boolean {
     if (J.depth >= J.limit) return false;
-    if (fn.jit !== null) return true;
     const cf = fn.code!;
-    const heat = ++fn.jitHeat + callHeat(fn, cf);
-    if (heat < this.structuredHeat || heat < this.structuredThreshold(cf)) return false;
+    const heat = fn.jitHeat + callHeat(fn, cf);
+    const threshold = Math.max(this.structuredHeat, this.structuredThreshold(cf));
+    if (heat < threshold) {
+      // Until translated, the threshold may be an estimate from the body's size: asked again.
+      fn.heatCheckAt = cf.translate !== null ? fn.jitHeat + 1 : fn.jitHeat + threshold - heat;
+      return false;
+    }
     if (compileStructured(fn)) return true;
     fn.jitHeat = -(1 << 30);
     return false;
@@ -897,10 +916,13 @@ export class Machine implements JitHost {
               // #structured and memoryView are written out (V8 inlined neither into `run`: profiles
               // showed both as calls of their own, ~120 ms of the ALU run).
               if (
-                structured && (callee.jit !== null ? J.depth < J.limit : this.#structured(callee))
+                structured && (callee.jit !== null
+                  ? J.depth < J.limit
+                  : ++callee.jitHeat >= callee.heatCheckAt && this.#heatReached(callee))
               ) {
                 pc = next;
                 fn.compiledCallHeat += COMPILED_CALL_HEAT;
+                fn.heatCheckAt -= COMPILED_CALL_HEAT;
                 // Not through callJit: JavaScriptCore inlines neither into `run`, and the extra call
                 // was an eighth of an interpreted call into compiled code on Bun (25 against 22 ns).
                 this.#enterCompiled(callee.jitEntry!, nb, depth, 0);
@@ -996,6 +1018,7 @@ export class Machine implements JitHost {
               }
               if (structured && this.#structured(callee)) {
                 fn.compiledCallHeat += COMPILED_CALL_HEAT;
+                fn.heatCheckAt -= COMPILED_CALL_HEAT;
                 this.tailCallee = true;
                 this.callJit(callee, b, depth);
                 this.tailCallee = false;
