@@ -49,6 +49,13 @@ export interface CompiledFunction {
   /** How often the executor has entered the function or branched back in it (until compiled). */
   jsHeat: number;
   /**
+   * The {@link jsHeat} at which the executor asks whether to compile the
+   * function (`compileHot`): the machine's count plus its count per byte of
+   * {@link bodyBytes}, kept here so that the interpreter's test is one
+   * compare; 0 until the first such question, which sets it.
+   */
+  jsLimit: number;
+  /**
    * Bytes of the function's wasm body. Compiling a function costs time in
    * proportion to its size, so by default a bigger function must be hotter
    * before it is compiled (see `Machine.structuredThreshold`).

@@ -715,7 +715,9 @@ test("an interpreted caller's calls compile a function at exactly its count, com
     (func (export "top") (param i32) (result i32) (call $mid (local.get 0))))`;
   const runtime = new Runtime({ jsTier: 50 });
   const m = await runtime.instantiate(source);
-  const [leaf, mid] = ["leaf", "top"].map((name) => WasmFunction.instance(m.exportedFunction(name)!));
+  const [leaf, mid] = ["leaf", "top"].map((name) =>
+    WasmFunction.instance(m.exportedFunction(name)!)
+  );
   for (let i = 0; i < 50; i++) m.exportedFunction("leaf")!.call(i);
   assert.notEqual(leaf.jit, null);
   const midFn = mid.instance!.functions[1];

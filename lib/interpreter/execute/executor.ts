@@ -120,6 +120,12 @@ function compileHot(
   m: Machine,
   pc: number,
 ): JsCode | null | typeof ENTER_LOOP {
+  // The count is kept with the code; set on the first test (cf.jsLimit is 0 until then).
+  const limit = m.jsTierHeat + m.jsTierPerByte * cf.bodyBytes;
+  if (cf.jsLimit !== limit) {
+    cf.jsLimit = limit;
+    if (cf.jsHeat < limit) return null;
+  }
   const plan = cf.structured;
   if (plan !== null && (m.structuredHeat >= 0 || m.loopEntriesOnly) && !m.asyncMode) {
     // The factory is generated now, so that a function the structured tier cannot compile (too
@@ -150,7 +156,7 @@ function compileHot(
       }
       // Asked again at the next backward branch, for a while.
       if (plan.loopMisses++ < LOOP_ENTRY_PATIENCE) {
-        cf.jsHeat = m.jsTierHeat + m.jsTierPerByte * cf.bodyBytes - 1;
+        cf.jsHeat = limit - 1;
         return null;
       }
     }
@@ -782,9 +788,7 @@ export class Machine implements JitHost {
     const fn = this.fn!;
     const cf = fn.code!;
     const js = cf.js ??
-      (++cf.jsHeat < this.jsTierHeat + this.jsTierPerByte * cf.bodyBytes
-        ? null
-        : compileHot(cf, fn, this, -1));
+      (++cf.jsHeat < cf.jsLimit ? null : compileHot(cf, fn, this, -1));
     // (compileHot answers ENTER_LOOP at backward branches only, never at pc -1.)
     if (js === null || js === ENTER_LOOP) return;
     const inst = fn.instance!;
@@ -839,7 +843,7 @@ export class Machine implements JitHost {
       // this line too. Short-circuited, JavaScriptCore's optimised `run` exited here on each entry
       // of a tiered program (96 times in a flite run) until it was optimised again.
       const structured = !this.asyncMode && this.structuredHeat >= 0;
-      const jsTierHeat = this.jsTierHeat, jsTierPerByte = this.jsTierPerByte;
+      const jsTierHeat = this.jsTierHeat;
       for (;;) {
         // Cases end with `break` (next instruction) or `break interrupt`
         // (after a backward branch, a call, or a host call that suspended).
@@ -916,7 +920,8 @@ export class Machine implements JitHost {
               // #structured and memoryView are written out (V8 inlined neither into `run`: profiles
               // showed both as calls of their own, ~120 ms of the ALU run).
               if (
-                structured && (callee.jit !== null
+                structured &&
+                (callee.jit !== null
                   ? J.depth < J.limit
                   : ++callee.jitHeat >= callee.heatCheckAt && this.#heatReached(callee))
               ) {
@@ -2860,9 +2865,7 @@ export class Machine implements JitHost {
           if (jsTierHeat < 0) continue;
           const cf = fn.code!;
           const js = cf.js ??
-            (++cf.jsHeat < jsTierHeat + jsTierPerByte * cf.bodyBytes
-              ? null
-              : compileHot(cf, fn, this, pc));
+            (++cf.jsHeat < cf.jsLimit ? null : compileHot(cf, fn, this, pc));
           if (js === null) continue;
           // A loop entry (ENTER_LOOP) is taken at the re-entry, after the interrupt check below.
           // (The literal: V8 tests for undefined without type feedback, not a constant's value.)
