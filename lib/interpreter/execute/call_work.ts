@@ -99,5 +99,8 @@ export function minInstructionsPerCall(code: Int32Array): number {
 export function heatBytes(cf: CompiledFunction): number {
   const work = cf.handlers === null ? minInstructionsPerCall(cf.code) : 0;
   const enough = workPerCall(cf.bodyBytes);
-  return work > enough ? Math.ceil(cf.bodyBytes * enough / work) : cf.bodyBytes;
+  // `| 0`: an int32 (optimised code may box Math.ceil's result as a double), as every count
+  // derived from it must stay: `run` compares them, and JavaScriptCore's code for `run` that had
+  // only seen int32s there exited and was compiled again on meeting a double (BadType).
+  return work > enough ? Math.ceil(cf.bodyBytes * enough / work) | 0 : cf.bodyBytes;
 }

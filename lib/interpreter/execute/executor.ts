@@ -121,7 +121,7 @@ function compileHot(
   pc: number,
 ): JsCode | null | typeof ENTER_LOOP {
   // The count is kept with the code; set on the first test (cf.jsLimit is 0 until then).
-  const limit = m.jsTierHeat + m.jsTierPerByte * cf.bodyBytes;
+  const limit = (m.jsTierHeat + m.jsTierPerByte * cf.bodyBytes) | 0;
   if (cf.jsLimit !== limit) {
     cf.jsLimit = limit;
     if (cf.jsHeat < limit) return null;
@@ -610,10 +610,11 @@ export class Machine implements JitHost {
     const perByte = this.structuredPerByte;
     if (perByte === 0) return this.structuredHeat;
     if (cf.heatBytes < 0) {
-      if (cf.translate !== null) return this.structuredHeat + perByte * cf.bodyBytes;
+      if (cf.translate !== null) return (this.structuredHeat + perByte * cf.bodyBytes) | 0;
       cf.heatBytes = heatBytes(cf);
     }
-    return this.structuredHeat + perByte * cf.heatBytes;
+    // Int32s, as the counts `run` compares them with (see `heatBytes`).
+    return (this.structuredHeat + perByte * cf.heatBytes) | 0;
   }
 
   /**
