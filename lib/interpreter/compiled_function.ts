@@ -52,7 +52,8 @@ export interface CompiledFunction {
    * The {@link jsHeat} at which the executor asks whether to compile the
    * function (`compileHot`): the machine's count plus its count per byte of
    * {@link bodyBytes}, kept here so that the interpreter's test is one
-   * compare; 0 until the first such question, which sets it.
+   * compare; 0 until the first such question, which sets it, and -2^30 once
+   * {@link js} is set (so that `run`'s one compare sends it there).
    */
   jsLimit: number;
   /**

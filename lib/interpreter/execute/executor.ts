@@ -163,7 +163,12 @@ function compileHot(
   }
   const js = compileJs(cf, JS_SCOPE);
   if (js === null) cf.jsHeat = -(1 << 30);
-  else cf.js = js;
+  else {
+    cf.js = js;
+    // Below any count: `run` then tests `cf.js` at each entry and backward branch (the count, which
+    // it also increments, it resets there).
+    cf.jsLimit = -(1 << 30);
+  }
   return js;
 }
 
@@ -2864,13 +2869,16 @@ export class Machine implements JitHost {
         if (--budget > 0) {
           // Hot functions run as JavaScript (js_tier.ts) up to their next call or return.
           if (jsTierHeat < 0) continue;
+          // One compare while the function is not hot: a function with register-code tier code
+          // has a limit no count reaches (see compileHot), so it always goes on to `cf.js`.
           const cf = fn.code!;
-          const js = cf.js ??
-            (++cf.jsHeat < cf.jsLimit ? null : compileHot(cf, fn, this, pc));
+          if (++cf.jsHeat < cf.jsLimit) continue;
+          const js = cf.js ?? compileHot(cf, fn, this, pc);
           if (js === null) continue;
           // A loop entry (ENTER_LOOP) is taken at the re-entry, after the interrupt check below.
           // (The literal: V8 tests for undefined without type feedback, not a constant's value.)
           if (js !== undefined) {
+            cf.jsHeat = 0; // (counted on each entry: kept far from 2^31, past which it is no int32)
             pc = js(this, fn, R, F32, F64, mem, globals, inst, refs, code, b, pc, budget, depth);
             budget = this.budget;
             b = this.b;
