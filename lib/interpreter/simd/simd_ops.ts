@@ -13,7 +13,7 @@
  * @module
  */
 
-import { bitmask16, ltMaskU8, narrowS16, narrowS8, narrowU16, narrowU8 } from "./simd_words.ts";
+import { bitmask16, ltMaskU8, narrowS16, narrowS8 } from "./simd_words.ts";
 import { floatBinary, floatUnary } from "./simd_float.ts";
 import { intBinary, intUnary } from "./simd_int.ts";
 
@@ -706,10 +706,29 @@ export function runSimdOp(
         // Every source word before any write: the result may be either operand.
         const x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];
         const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
-        R[d] = narrowU8(x0, x1);
-        R[d + 1] = narrowU8(x2, x3);
-        R[d + 2] = narrowU8(y0, y1);
-        R[d + 3] = narrowU8(y2, y3);
+        // narrowU8 (simd_words.ts) written out four times: runSimdOp is over the size up to which
+        // JavaScriptCore inlines calls into a function, and the calls were a tenth of the
+        // interpreted simd kernel's time on Bun.
+        let w = x0 & ~(((x0 & -0x7fff8000) >>> 15) * 0xffff);
+        let s = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+        w = x1 & ~(((x1 & -0x7fff8000) >>> 15) * 0xffff);
+        let t = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+        R[d] = ((s | (s >>> 8)) & 0xffff) | (((t | (t >>> 8)) & 0xffff) << 16);
+        w = x2 & ~(((x2 & -0x7fff8000) >>> 15) * 0xffff);
+        s = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+        w = x3 & ~(((x3 & -0x7fff8000) >>> 15) * 0xffff);
+        t = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+        R[d + 1] = ((s | (s >>> 8)) & 0xffff) | (((t | (t >>> 8)) & 0xffff) << 16);
+        w = y0 & ~(((y0 & -0x7fff8000) >>> 15) * 0xffff);
+        s = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+        w = y1 & ~(((y1 & -0x7fff8000) >>> 15) * 0xffff);
+        t = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+        R[d + 2] = ((s | (s >>> 8)) & 0xffff) | (((t | (t >>> 8)) & 0xffff) << 16);
+        w = y2 & ~(((y2 & -0x7fff8000) >>> 15) * 0xffff);
+        s = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+        w = y3 & ~(((y3 & -0x7fff8000) >>> 15) * 0xffff);
+        t = (w | ((((w + 0x7f007f00) & -0x7fff8000) >>> 15) * 0xff)) & 0xff00ff;
+        R[d + 3] = ((s | (s >>> 8)) & 0xffff) | (((t | (t >>> 8)) & 0xffff) << 16);
         pc += 4;
         continue;
       }
@@ -730,10 +749,15 @@ export function runSimdOp(
         // Every source word before any write: the result may be either operand.
         const x0 = R[x], x1 = R[x + 1], x2 = R[x + 2], x3 = R[x + 3];
         const y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];
-        R[d] = narrowU16(x0, x1);
-        R[d + 1] = narrowU16(x2, x3);
-        R[d + 2] = narrowU16(y0, y1);
-        R[d + 3] = narrowU16(y2, y3);
+        // narrowU16 written out (see i8x16_narrow_i16x8_u).
+        R[d] = (x0 < 0 ? 0 : x0 > 65535 ? 65535 : x0) |
+          ((x1 < 0 ? 0 : x1 > 65535 ? 65535 : x1) << 16);
+        R[d + 1] = (x2 < 0 ? 0 : x2 > 65535 ? 65535 : x2) |
+          ((x3 < 0 ? 0 : x3 > 65535 ? 65535 : x3) << 16);
+        R[d + 2] = (y0 < 0 ? 0 : y0 > 65535 ? 65535 : y0) |
+          ((y1 < 0 ? 0 : y1 > 65535 ? 65535 : y1) << 16);
+        R[d + 3] = (y2 < 0 ? 0 : y2 > 65535 ? 65535 : y2) |
+          ((y3 < 0 ? 0 : y3 > 65535 ? 65535 : y3) << 16);
         pc += 4;
         continue;
       }
