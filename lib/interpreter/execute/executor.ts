@@ -43,7 +43,7 @@ import { ON_JAVASCRIPTCORE } from "../engine.ts";
 import { growMemory } from "./other_memories.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { runSimdOp } from "../simd/simd_ops.ts";
-import { ctz32, divS32, divU32, popcnt32, remS32, remU32, rotl32, rotr32 } from "../numeric/i32.ts";
+import { ctz32, popcnt32, rotl32, rotr32 } from "../numeric/i32.ts";
 import {
   clz64,
   ctz64,
@@ -52,8 +52,6 @@ import {
   extend16_64,
   extend32_64,
   extend8_64,
-  ltS64,
-  ltU64,
   popcnt64,
   remS64,
   remU64,
@@ -1341,22 +1339,37 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = Math.imul(R[b + code[pc + 2]], R[b + code[pc + 3]]);
               pc += 4;
               break;
-            case 50 /* i32_div_s */:
-              R[b + code[pc + 1]] = divS32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            // Division and the i64 compares are written out, not helper calls: JavaScriptCore inlines
+            // no call into a function of `run`'s size (its DFG's caller limit), and V8 inlined them.
+            case 50 /* i32_div_s */: {
+              const x = R[b + code[pc + 2]], y = R[b + code[pc + 3]];
+              if (y === 0) throw new RuntimeError("integer divide by zero");
+              if (x === -0x80000000 && y === -1) throw new RuntimeError("integer overflow");
+              R[b + code[pc + 1]] = (x / y) | 0;
               pc += 4;
               break;
-            case 51 /* i32_div_u */:
-              R[b + code[pc + 1]] = divU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            }
+            case 51 /* i32_div_u */: {
+              const y = R[b + code[pc + 3]];
+              if (y === 0) throw new RuntimeError("integer divide by zero");
+              R[b + code[pc + 1]] = ((R[b + code[pc + 2]] >>> 0) / (y >>> 0)) | 0;
               pc += 4;
               break;
-            case 52 /* i32_rem_s */:
-              R[b + code[pc + 1]] = remS32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            }
+            case 52 /* i32_rem_s */: {
+              const y = R[b + code[pc + 3]];
+              if (y === 0) throw new RuntimeError("integer divide by zero");
+              R[b + code[pc + 1]] = (R[b + code[pc + 2]] % y) | 0;
               pc += 4;
               break;
-            case 53 /* i32_rem_u */:
-              R[b + code[pc + 1]] = remU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            }
+            case 53 /* i32_rem_u */: {
+              const y = R[b + code[pc + 3]];
+              if (y === 0) throw new RuntimeError("integer divide by zero");
+              R[b + code[pc + 1]] = ((R[b + code[pc + 2]] >>> 0) % (y >>> 0)) | 0;
               pc += 4;
               break;
+            }
             case 54 /* i32_and */:
               R[b + code[pc + 1]] = R[b + code[pc + 2]] & R[b + code[pc + 3]];
               pc += 4;
@@ -1871,49 +1884,69 @@ export class Machine implements JitHost {
             }
             case 140 /* i64_lt_s */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;
+              R[b + code[pc + 1]] =
+                (R[x + 1] === R[y + 1] ? (R[x] >>> 0) < (R[y] >>> 0) : R[x + 1] < R[y + 1]) ? 1 : 0;
               pc += 4;
               break;
             }
             case 141 /* i64_lt_u */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 1 : 0;
+              R[b + code[pc + 1]] = (R[x + 1] === R[y + 1]
+                  ? (R[x] >>> 0) < (R[y] >>> 0)
+                  : (R[x + 1] >>> 0) < (R[y + 1] >>> 0))
+                ? 1
+                : 0;
               pc += 4;
               break;
             }
             case 142 /* i64_gt_s */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;
+              R[b + code[pc + 1]] =
+                (R[y + 1] === R[x + 1] ? (R[y] >>> 0) < (R[x] >>> 0) : R[y + 1] < R[x + 1]) ? 1 : 0;
               pc += 4;
               break;
             }
             case 143 /* i64_gt_u */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 1 : 0;
+              R[b + code[pc + 1]] = (R[y + 1] === R[x + 1]
+                  ? (R[y] >>> 0) < (R[x] >>> 0)
+                  : (R[y + 1] >>> 0) < (R[x + 1] >>> 0))
+                ? 1
+                : 0;
               pc += 4;
               break;
             }
             case 144 /* i64_le_s */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = ltS64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;
+              R[b + code[pc + 1]] =
+                (R[y + 1] === R[x + 1] ? (R[y] >>> 0) < (R[x] >>> 0) : R[y + 1] < R[x + 1]) ? 0 : 1;
               pc += 4;
               break;
             }
             case 145 /* i64_le_u */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = ltU64(R[y], R[y + 1], R[x], R[x + 1]) ? 0 : 1;
+              R[b + code[pc + 1]] = (R[y + 1] === R[x + 1]
+                  ? (R[y] >>> 0) < (R[x] >>> 0)
+                  : (R[y + 1] >>> 0) < (R[x + 1] >>> 0))
+                ? 0
+                : 1;
               pc += 4;
               break;
             }
             case 146 /* i64_ge_s */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = ltS64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;
+              R[b + code[pc + 1]] =
+                (R[x + 1] === R[y + 1] ? (R[x] >>> 0) < (R[y] >>> 0) : R[x + 1] < R[y + 1]) ? 0 : 1;
               pc += 4;
               break;
             }
             case 147 /* i64_ge_u */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = ltU64(R[x], R[x + 1], R[y], R[y + 1]) ? 0 : 1;
+              R[b + code[pc + 1]] = (R[x + 1] === R[y + 1]
+                  ? (R[x] >>> 0) < (R[y] >>> 0)
+                  : (R[x + 1] >>> 0) < (R[y + 1] >>> 0))
+                ? 0
+                : 1;
               pc += 4;
               break;
             }
@@ -2147,7 +2180,9 @@ export class Machine implements JitHost {
             // The deterministic profile: canonical NaNs (positive, quiet, no payload).
             case 367 /* canon_f32 */: {
               const d = b + code[pc + 1];
-              if (F32[d] !== F32[d]) R[d] = 0x7fc00000;
+              if (F32[d] !== F32[d]) {
+                R[d] = 0x7fc00000;
+              }
               pc += 2;
               break;
             }
@@ -2868,13 +2903,19 @@ export class Machine implements JitHost {
         // one place (one site for the JIT to profile, not one per branch op).
         if (--budget > 0) {
           // Hot functions run as JavaScript (js_tier.ts) up to their next call or return.
-          if (jsTierHeat < 0) continue;
+          if (jsTierHeat < 0) {
+            continue;
+          }
           // One compare while the function is not hot: a function with register-code tier code
           // has a limit no count reaches (see compileHot), so it always goes on to `cf.js`.
           const cf = fn.code!;
-          if (++cf.jsHeat < cf.jsLimit) continue;
+          if (++cf.jsHeat < cf.jsLimit) {
+            continue;
+          }
           const js = cf.js ?? compileHot(cf, fn, this, pc);
-          if (js === null) continue;
+          if (js === null) {
+            continue;
+          }
           // A loop entry (ENTER_LOOP) is taken at the re-entry, after the interrupt check below.
           // (The literal: V8 tests for undefined without type feedback, not a constant's value.)
           if (js !== undefined) {
@@ -2888,11 +2929,15 @@ export class Machine implements JitHost {
             R = this.R, F32 = this.F32, F64 = this.F64;
             mem = memoryView(inst);
             // Compiled code that spent the budget leaves for the interrupt check below.
-            if (budget > 0) continue;
+            if (budget > 0) {
+              continue;
+            }
           }
         }
         // The budget ran out, or a host call suspended (it set the budget to 0).
-        if (this.pending === null) budget = this.checkInterrupts(inst);
+        if (this.pending === null) {
+          budget = this.checkInterrupts(inst);
+        }
         this.fn = fn;
         this.pc = pc;
         this.b = b;
