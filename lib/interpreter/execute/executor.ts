@@ -43,7 +43,7 @@ import { ON_JAVASCRIPTCORE } from "../engine.ts";
 import { growMemory } from "./other_memories.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { runSimdOp } from "../simd/simd_ops.ts";
-import { ctz32, popcnt32, rotl32, rotr32 } from "../numeric/i32.ts";
+import { ctz32, popcnt32 } from "../numeric/i32.ts";
 import {
   clz64,
   ctz64,
@@ -57,10 +57,6 @@ import {
   remU64,
   rotl64,
   rotr64,
-  shl64,
-  shrS64,
-  shrU64,
-  sub64,
 } from "../numeric/i64.ts";
 import {
   f32Abs,
@@ -1396,14 +1392,19 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = (R[b + code[pc + 2]] >>> R[b + code[pc + 3]]) | 0;
               pc += 4;
               break;
-            case 60 /* i32_rotl */:
-              R[b + code[pc + 1]] = rotl32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            case 60 /* i32_rotl */: {
+              // Written out (as division, below): JavaScriptCore inlines no call into `run`.
+              const x = R[b + code[pc + 2]], n = R[b + code[pc + 3]];
+              R[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
               pc += 4;
               break;
-            case 61 /* i32_rotr */:
-              R[b + code[pc + 1]] = rotr32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
+            }
+            case 61 /* i32_rotr */: {
+              const x = R[b + code[pc + 2]], n = R[b + code[pc + 3]];
+              R[b + code[pc + 1]] = (x >>> n) | (x << (32 - n));
               pc += 4;
               break;
+            }
             case 62 /* i32_add_imm */:
               R[b + code[pc + 1]] = (R[b + code[pc + 2]] + code[pc + 3]) | 0;
               pc += 4;
@@ -1763,10 +1764,16 @@ export class Machine implements JitHost {
               pc += 4;
               break;
             }
-            case 117 /* i64_sub */:
-              sub64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            case 117 /* i64_sub */: {
+              const x = b + code[pc + 2], y = b + code[pc + 3];
+              const aLo = R[x], bLo = R[y];
+              const hi = (R[x + 1] - R[y + 1] - ((aLo ^ SIGN) < (bLo ^ SIGN) ? 1 : 0)) | 0;
+              const d = b + code[pc + 1];
+              R[d] = (aLo - bLo) | 0;
+              R[d + 1] = hi;
               pc += 4;
               break;
+            }
             case 118 /* i64_mul */: {
               // The low product's high word from one double product (see mul64 in numeric/i64.ts).
               const x = b + code[pc + 2], y = b + code[pc + 3];
@@ -1820,18 +1827,47 @@ export class Machine implements JitHost {
               pc += 4;
               break;
             }
-            case 126 /* i64_shl */:
-              shl64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            // The shifts by a register count, written out too (both words read before either is
+            // written: the result may be an operand).
+            case 126 /* i64_shl */: {
+              const x = b + code[pc + 2], n = R[b + code[pc + 3]] & 63;
+              const lo = R[x], hi = R[x + 1], d = b + code[pc + 1];
+              if (n < 32) {
+                R[d + 1] = (hi << n) | ((lo >>> 1) >>> (31 - n));
+                R[d] = lo << n;
+              } else {
+                R[d + 1] = lo << n;
+                R[d] = 0;
+              }
               pc += 4;
               break;
-            case 127 /* i64_shr_s */:
-              shrS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            }
+            case 127 /* i64_shr_s */: {
+              const x = b + code[pc + 2], n = R[b + code[pc + 3]] & 63;
+              const lo = R[x], hi = R[x + 1], d = b + code[pc + 1];
+              if (n < 32) {
+                R[d] = (lo >>> n) | ((hi << 1) << (31 - n));
+                R[d + 1] = hi >> n;
+              } else {
+                R[d] = hi >> n;
+                R[d + 1] = hi >> 31;
+              }
               pc += 4;
               break;
-            case 128 /* i64_shr_u */:
-              shrU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+            }
+            case 128 /* i64_shr_u */: {
+              const x = b + code[pc + 2], n = R[b + code[pc + 3]] & 63;
+              const lo = R[x], hi = R[x + 1], d = b + code[pc + 1];
+              if (n < 32) {
+                R[d] = (lo >>> n) | ((hi << 1) << (31 - n));
+                R[d + 1] = hi >>> n;
+              } else {
+                R[d] = hi >>> n;
+                R[d + 1] = 0;
+              }
               pc += 4;
               break;
+            }
             case 129 /* i64_rotl */:
               rotl64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
               pc += 4;

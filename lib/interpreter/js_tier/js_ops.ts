@@ -67,8 +67,8 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [57, 0, "R[b + @1] = R[b + @2] << R[b + @3];"], // i32_shl
   [58, 0, "R[b + @1] = R[b + @2] >> R[b + @3];"], // i32_shr_s
   [59, 0, "R[b + @1] = (R[b + @2] >>> R[b + @3]) | 0;"], // i32_shr_u
-  [60, 0, "R[b + @1] = rotl32(R[b + @2], R[b + @3]);"], // i32_rotl
-  [61, 0, "R[b + @1] = rotr32(R[b + @2], R[b + @3]);"], // i32_rotr
+  [60, 0, "const x = R[b + @2], n = R[b + @3];\nR[b + @1] = (x << n) | (x >>> (32 - n));"], // i32_rotl
+  [61, 0, "const x = R[b + @2], n = R[b + @3];\nR[b + @1] = (x >>> n) | (x << (32 - n));"], // i32_rotr
   [62, 0, "R[b + @1] = (R[b + @2] + @3) | 0;"], // i32_add_imm
   [63, 0, "R[b + @1] = Math.imul(R[b + @2], @3);"], // i32_mul_imm
   [64, 0, "R[b + @1] = R[b + @2] & @3;"], // i32_and_imm
@@ -124,7 +124,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [114, 2, "if (R[b + @1] >= @2) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_ge_s_imm
   [115, 2, "if ((R[b + @1] ^ SIGN) >= (@2 ^ SIGN)) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_ge_u_imm
   [116, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], lo = (aLo + R[y]) | 0;\nconst hi = (R[x + 1] + R[y + 1] + ((lo ^ SIGN) < (aLo ^ SIGN) ? 1 : 0)) | 0;\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // i64_add
-  [117, 0, "sub64(R, b + @1, b + @2, b + @3);"], // i64_sub
+  [117, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], bLo = R[y];\nconst hi = (R[x + 1] - R[y + 1] - ((aLo ^ SIGN) < (bLo ^ SIGN) ? 1 : 0)) | 0;\nconst d = b + @1;\nR[d] = (aLo - bLo) | 0;\nR[d + 1] = hi;"], // i64_sub
   [118, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], bLo = R[y];\nconst lo = Math.imul(aLo, bLo);\nconst carry = Math.round(((aLo >>> 0) * (bLo >>> 0) - (lo >>> 0)) * INV_2_32);\nconst hi = (carry + Math.imul(aLo, R[y + 1]) + Math.imul(R[x + 1], bLo)) | 0;\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // i64_mul
   [119, 0, "divS64(R, b + @1, b + @2, b + @3);"], // i64_div_s
   [120, 0, "divU64(R, b + @1, b + @2, b + @3);"], // i64_div_u
@@ -133,9 +133,9 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [123, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst lo = R[x] & R[y], hi = R[x + 1] & R[y + 1];\nR[d] = lo;\nR[d + 1] = hi;"], // i64_and
   [124, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst lo = R[x] | R[y], hi = R[x + 1] | R[y + 1];\nR[d] = lo;\nR[d + 1] = hi;"], // i64_or
   [125, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst lo = R[x] ^ R[y], hi = R[x + 1] ^ R[y + 1];\nR[d] = lo;\nR[d + 1] = hi;"], // i64_xor
-  [126, 0, "shl64(R, b + @1, b + @2, b + @3);"], // i64_shl
-  [127, 0, "shrS64(R, b + @1, b + @2, b + @3);"], // i64_shr_s
-  [128, 0, "shrU64(R, b + @1, b + @2, b + @3);"], // i64_shr_u
+  [126, 0, "const x = b + @2, n = R[b + @3] & 63;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n < 32) {\nR[d + 1] = (hi << n) | ((lo >>> 1) >>> (31 - n));\nR[d] = lo << n;\n} else {\nR[d + 1] = lo << n;\nR[d] = 0;\n}"], // i64_shl
+  [127, 0, "const x = b + @2, n = R[b + @3] & 63;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n < 32) {\nR[d] = (lo >>> n) | ((hi << 1) << (31 - n));\nR[d + 1] = hi >> n;\n} else {\nR[d] = hi >> n;\nR[d + 1] = hi >> 31;\n}"], // i64_shr_s
+  [128, 0, "const x = b + @2, n = R[b + @3] & 63;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n < 32) {\nR[d] = (lo >>> n) | ((hi << 1) << (31 - n));\nR[d + 1] = hi >>> n;\n} else {\nR[d] = hi >>> n;\nR[d + 1] = 0;\n}"], // i64_shr_u
   [129, 0, "rotl64(R, b + @1, b + @2, b + @3);"], // i64_rotl
   [130, 0, "rotr64(R, b + @1, b + @2, b + @3);"], // i64_rotr
   [131, 0, "const x = b + @2;\nR[b + @1] = (R[x] | R[x + 1]) === 0 ? 1 : 0;"], // i64_eqz
