@@ -43,7 +43,7 @@ import { ON_JAVASCRIPTCORE } from "../engine.ts";
 import { growMemory } from "./other_memories.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { runSimdOp } from "../simd/simd_ops.ts";
-import { ctz32, popcnt32 } from "../numeric/i32.ts";
+import { ctz32, divU32, popcnt32, remU32 } from "../numeric/i32.ts";
 import {
   clz64,
   ctz64,
@@ -1335,8 +1335,11 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = Math.imul(R[b + code[pc + 2]], R[b + code[pc + 3]]);
               pc += 4;
               break;
-            // Division and the i64 compares are written out, not helper calls: JavaScriptCore inlines
-            // no call into a function of `run`'s size (its DFG's caller limit), and V8 inlined them.
+            // Signed division and the i64 compares are written out, not helper calls: JavaScriptCore
+            // inlines no call into a function of `run`'s size (its DFG's caller limit); V8 did. Not the
+            // unsigned division: its operands are uint32 numbers (`>>> 0`), and one over 2^31 made
+            // JavaScriptCore's `run`, optimised for int32s there, exit and be compiled again (so the
+            // unsigned compares here flip the sign bit instead, as everywhere in `run`).
             case 50 /* i32_div_s */: {
               const x = R[b + code[pc + 2]], y = R[b + code[pc + 3]];
               if (y === 0) throw new RuntimeError("integer divide by zero");
@@ -1345,13 +1348,10 @@ export class Machine implements JitHost {
               pc += 4;
               break;
             }
-            case 51 /* i32_div_u */: {
-              const y = R[b + code[pc + 3]];
-              if (y === 0) throw new RuntimeError("integer divide by zero");
-              R[b + code[pc + 1]] = ((R[b + code[pc + 2]] >>> 0) / (y >>> 0)) | 0;
+            case 51 /* i32_div_u */:
+              R[b + code[pc + 1]] = divU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
               pc += 4;
               break;
-            }
             case 52 /* i32_rem_s */: {
               const y = R[b + code[pc + 3]];
               if (y === 0) throw new RuntimeError("integer divide by zero");
@@ -1359,13 +1359,10 @@ export class Machine implements JitHost {
               pc += 4;
               break;
             }
-            case 53 /* i32_rem_u */: {
-              const y = R[b + code[pc + 3]];
-              if (y === 0) throw new RuntimeError("integer divide by zero");
-              R[b + code[pc + 1]] = ((R[b + code[pc + 2]] >>> 0) % (y >>> 0)) | 0;
+            case 53 /* i32_rem_u */:
+              R[b + code[pc + 1]] = remU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
               pc += 4;
               break;
-            }
             case 54 /* i32_and */:
               R[b + code[pc + 1]] = R[b + code[pc + 2]] & R[b + code[pc + 3]];
               pc += 4;
@@ -1860,9 +1857,9 @@ export class Machine implements JitHost {
               const lo = R[x], hi = R[x + 1], d = b + code[pc + 1];
               if (n < 32) {
                 R[d] = (lo >>> n) | ((hi << 1) << (31 - n));
-                R[d + 1] = hi >>> n;
+                R[d + 1] = (hi >>> n) | 0;
               } else {
-                R[d] = hi >>> n;
+                R[d] = (hi >>> n) | 0;
                 R[d + 1] = 0;
               }
               pc += 4;
@@ -1921,15 +1918,17 @@ export class Machine implements JitHost {
             case 140 /* i64_lt_s */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
               R[b + code[pc + 1]] =
-                (R[x + 1] === R[y + 1] ? (R[x] >>> 0) < (R[y] >>> 0) : R[x + 1] < R[y + 1]) ? 1 : 0;
+                (R[x + 1] === R[y + 1] ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : R[x + 1] < R[y + 1])
+                  ? 1
+                  : 0;
               pc += 4;
               break;
             }
             case 141 /* i64_lt_u */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
               R[b + code[pc + 1]] = (R[x + 1] === R[y + 1]
-                  ? (R[x] >>> 0) < (R[y] >>> 0)
-                  : (R[x + 1] >>> 0) < (R[y + 1] >>> 0))
+                  ? (R[x] ^ SIGN) < (R[y] ^ SIGN)
+                  : (R[x + 1] ^ SIGN) < (R[y + 1] ^ SIGN))
                 ? 1
                 : 0;
               pc += 4;
@@ -1938,15 +1937,17 @@ export class Machine implements JitHost {
             case 142 /* i64_gt_s */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
               R[b + code[pc + 1]] =
-                (R[y + 1] === R[x + 1] ? (R[y] >>> 0) < (R[x] >>> 0) : R[y + 1] < R[x + 1]) ? 1 : 0;
+                (R[y + 1] === R[x + 1] ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : R[y + 1] < R[x + 1])
+                  ? 1
+                  : 0;
               pc += 4;
               break;
             }
             case 143 /* i64_gt_u */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
               R[b + code[pc + 1]] = (R[y + 1] === R[x + 1]
-                  ? (R[y] >>> 0) < (R[x] >>> 0)
-                  : (R[y + 1] >>> 0) < (R[x + 1] >>> 0))
+                  ? (R[y] ^ SIGN) < (R[x] ^ SIGN)
+                  : (R[y + 1] ^ SIGN) < (R[x + 1] ^ SIGN))
                 ? 1
                 : 0;
               pc += 4;
@@ -1955,15 +1956,17 @@ export class Machine implements JitHost {
             case 144 /* i64_le_s */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
               R[b + code[pc + 1]] =
-                (R[y + 1] === R[x + 1] ? (R[y] >>> 0) < (R[x] >>> 0) : R[y + 1] < R[x + 1]) ? 0 : 1;
+                (R[y + 1] === R[x + 1] ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : R[y + 1] < R[x + 1])
+                  ? 0
+                  : 1;
               pc += 4;
               break;
             }
             case 145 /* i64_le_u */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
               R[b + code[pc + 1]] = (R[y + 1] === R[x + 1]
-                  ? (R[y] >>> 0) < (R[x] >>> 0)
-                  : (R[y + 1] >>> 0) < (R[x + 1] >>> 0))
+                  ? (R[y] ^ SIGN) < (R[x] ^ SIGN)
+                  : (R[y + 1] ^ SIGN) < (R[x + 1] ^ SIGN))
                 ? 0
                 : 1;
               pc += 4;
@@ -1972,15 +1975,17 @@ export class Machine implements JitHost {
             case 146 /* i64_ge_s */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
               R[b + code[pc + 1]] =
-                (R[x + 1] === R[y + 1] ? (R[x] >>> 0) < (R[y] >>> 0) : R[x + 1] < R[y + 1]) ? 0 : 1;
+                (R[x + 1] === R[y + 1] ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : R[x + 1] < R[y + 1])
+                  ? 0
+                  : 1;
               pc += 4;
               break;
             }
             case 147 /* i64_ge_u */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
               R[b + code[pc + 1]] = (R[x + 1] === R[y + 1]
-                  ? (R[x] >>> 0) < (R[y] >>> 0)
-                  : (R[x + 1] >>> 0) < (R[y + 1] >>> 0))
+                  ? (R[x] ^ SIGN) < (R[y] ^ SIGN)
+                  : (R[x + 1] ^ SIGN) < (R[y + 1] ^ SIGN))
                 ? 0
                 : 1;
               pc += 4;

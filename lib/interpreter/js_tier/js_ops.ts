@@ -58,9 +58,9 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [48, 0, "R[b + @1] = (R[b + @2] - R[b + @3]) | 0;"], // i32_sub
   [49, 0, "R[b + @1] = Math.imul(R[b + @2], R[b + @3]);"], // i32_mul
   [50, 0, "const x = R[b + @2], y = R[b + @3];\nif (y === 0) throw new RuntimeError(\"integer divide by zero\");\nif (x === -0x80000000 && y === -1) throw new RuntimeError(\"integer overflow\");\nR[b + @1] = (x / y) | 0;"], // i32_div_s
-  [51, 0, "const y = R[b + @3];\nif (y === 0) throw new RuntimeError(\"integer divide by zero\");\nR[b + @1] = ((R[b + @2] >>> 0) / (y >>> 0)) | 0;"], // i32_div_u
+  [51, 0, "R[b + @1] = divU32(R[b + @2], R[b + @3]);"], // i32_div_u
   [52, 0, "const y = R[b + @3];\nif (y === 0) throw new RuntimeError(\"integer divide by zero\");\nR[b + @1] = (R[b + @2] % y) | 0;"], // i32_rem_s
-  [53, 0, "const y = R[b + @3];\nif (y === 0) throw new RuntimeError(\"integer divide by zero\");\nR[b + @1] = ((R[b + @2] >>> 0) % (y >>> 0)) | 0;"], // i32_rem_u
+  [53, 0, "R[b + @1] = remU32(R[b + @2], R[b + @3]);"], // i32_rem_u
   [54, 0, "R[b + @1] = R[b + @2] & R[b + @3];"], // i32_and
   [55, 0, "R[b + @1] = R[b + @2] | R[b + @3];"], // i32_or
   [56, 0, "R[b + @1] = R[b + @2] ^ R[b + @3];"], // i32_xor
@@ -135,7 +135,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [125, 0, "const d = b + @1, x = b + @2, y = b + @3;\nconst lo = R[x] ^ R[y], hi = R[x + 1] ^ R[y + 1];\nR[d] = lo;\nR[d + 1] = hi;"], // i64_xor
   [126, 0, "const x = b + @2, n = R[b + @3] & 63;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n < 32) {\nR[d + 1] = (hi << n) | ((lo >>> 1) >>> (31 - n));\nR[d] = lo << n;\n} else {\nR[d + 1] = lo << n;\nR[d] = 0;\n}"], // i64_shl
   [127, 0, "const x = b + @2, n = R[b + @3] & 63;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n < 32) {\nR[d] = (lo >>> n) | ((hi << 1) << (31 - n));\nR[d + 1] = hi >> n;\n} else {\nR[d] = hi >> n;\nR[d + 1] = hi >> 31;\n}"], // i64_shr_s
-  [128, 0, "const x = b + @2, n = R[b + @3] & 63;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n < 32) {\nR[d] = (lo >>> n) | ((hi << 1) << (31 - n));\nR[d + 1] = hi >>> n;\n} else {\nR[d] = hi >>> n;\nR[d + 1] = 0;\n}"], // i64_shr_u
+  [128, 0, "const x = b + @2, n = R[b + @3] & 63;\nconst lo = R[x], hi = R[x + 1], d = b + @1;\nif (n < 32) {\nR[d] = (lo >>> n) | ((hi << 1) << (31 - n));\nR[d + 1] = (hi >>> n) | 0;\n} else {\nR[d] = (hi >>> n) | 0;\nR[d + 1] = 0;\n}"], // i64_shr_u
   [129, 0, "rotl64(R, b + @1, b + @2, b + @3);"], // i64_rotl
   [130, 0, "rotr64(R, b + @1, b + @2, b + @3);"], // i64_rotr
   [131, 0, "const x = b + @2;\nR[b + @1] = (R[x] | R[x + 1]) === 0 ? 1 : 0;"], // i64_eqz
@@ -147,14 +147,14 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [137, 0, "extend32_64(R, b + @1, b + @2);"], // i64_extend32_s
   [138, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = R[x] === R[y] && R[x + 1] === R[y + 1] ? 1 : 0;"], // i64_eq
   [139, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = R[x] !== R[y] || R[x + 1] !== R[y + 1] ? 1 : 0;"], // i64_ne
-  [140, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[x + 1] === R[y + 1] ? (R[x] >>> 0) < (R[y] >>> 0) : R[x + 1] < R[y + 1]) ? 1 : 0;"], // i64_lt_s
-  [141, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[x + 1] === R[y + 1]\n? (R[x] >>> 0) < (R[y] >>> 0)\n: (R[x + 1] >>> 0) < (R[y + 1] >>> 0))\n? 1\n: 0;"], // i64_lt_u
-  [142, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[y + 1] === R[x + 1] ? (R[y] >>> 0) < (R[x] >>> 0) : R[y + 1] < R[x + 1]) ? 1 : 0;"], // i64_gt_s
-  [143, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[y + 1] === R[x + 1]\n? (R[y] >>> 0) < (R[x] >>> 0)\n: (R[y + 1] >>> 0) < (R[x + 1] >>> 0))\n? 1\n: 0;"], // i64_gt_u
-  [144, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[y + 1] === R[x + 1] ? (R[y] >>> 0) < (R[x] >>> 0) : R[y + 1] < R[x + 1]) ? 0 : 1;"], // i64_le_s
-  [145, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[y + 1] === R[x + 1]\n? (R[y] >>> 0) < (R[x] >>> 0)\n: (R[y + 1] >>> 0) < (R[x + 1] >>> 0))\n? 0\n: 1;"], // i64_le_u
-  [146, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[x + 1] === R[y + 1] ? (R[x] >>> 0) < (R[y] >>> 0) : R[x + 1] < R[y + 1]) ? 0 : 1;"], // i64_ge_s
-  [147, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[x + 1] === R[y + 1]\n? (R[x] >>> 0) < (R[y] >>> 0)\n: (R[x + 1] >>> 0) < (R[y + 1] >>> 0))\n? 0\n: 1;"], // i64_ge_u
+  [140, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[x + 1] === R[y + 1] ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : R[x + 1] < R[y + 1])\n? 1\n: 0;"], // i64_lt_s
+  [141, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[x + 1] === R[y + 1]\n? (R[x] ^ SIGN) < (R[y] ^ SIGN)\n: (R[x + 1] ^ SIGN) < (R[y + 1] ^ SIGN))\n? 1\n: 0;"], // i64_lt_u
+  [142, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[y + 1] === R[x + 1] ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : R[y + 1] < R[x + 1])\n? 1\n: 0;"], // i64_gt_s
+  [143, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[y + 1] === R[x + 1]\n? (R[y] ^ SIGN) < (R[x] ^ SIGN)\n: (R[y + 1] ^ SIGN) < (R[x + 1] ^ SIGN))\n? 1\n: 0;"], // i64_gt_u
+  [144, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[y + 1] === R[x + 1] ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : R[y + 1] < R[x + 1])\n? 0\n: 1;"], // i64_le_s
+  [145, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[y + 1] === R[x + 1]\n? (R[y] ^ SIGN) < (R[x] ^ SIGN)\n: (R[y + 1] ^ SIGN) < (R[x + 1] ^ SIGN))\n? 0\n: 1;"], // i64_le_u
+  [146, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[x + 1] === R[y + 1] ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : R[x + 1] < R[y + 1])\n? 0\n: 1;"], // i64_ge_s
+  [147, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[x + 1] === R[y + 1]\n? (R[x] ^ SIGN) < (R[y] ^ SIGN)\n: (R[x + 1] ^ SIGN) < (R[y + 1] ^ SIGN))\n? 0\n: 1;"], // i64_ge_u
   [148, 0, "F32[b + @1] = F32[b + @2] + F32[b + @3];"], // f32_add
   [149, 0, "F32[b + @1] = F32[b + @2] - F32[b + @3];"], // f32_sub
   [150, 0, "F32[b + @1] = F32[b + @2] * F32[b + @3];"], // f32_mul
