@@ -1916,78 +1916,54 @@ export class Machine implements JitHost {
               break;
             }
             case 140 /* i64_lt_s */: {
-              const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] =
-                (R[x + 1] === R[y + 1] ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : R[x + 1] < R[y + 1])
-                  ? 1
-                  : 0;
+              const x = b + code[pc + 2], y = b + code[pc + 3], xh = R[x + 1], yh = R[y + 1];
+              R[b + code[pc + 1]] = (xh === yh ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : xh < yh) ? 1 : 0;
               pc += 4;
               break;
             }
             case 141 /* i64_lt_u */: {
-              const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = (R[x + 1] === R[y + 1]
-                  ? (R[x] ^ SIGN) < (R[y] ^ SIGN)
-                  : (R[x + 1] ^ SIGN) < (R[y + 1] ^ SIGN))
-                ? 1
-                : 0;
+              const x = b + code[pc + 2], y = b + code[pc + 3], xh = R[x + 1], yh = R[y + 1];
+              R[b + code[pc + 1]] =
+                (xh === yh ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : (xh ^ SIGN) < (yh ^ SIGN)) ? 1 : 0;
               pc += 4;
               break;
             }
             case 142 /* i64_gt_s */: {
-              const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] =
-                (R[y + 1] === R[x + 1] ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : R[y + 1] < R[x + 1])
-                  ? 1
-                  : 0;
+              const x = b + code[pc + 2], y = b + code[pc + 3], xh = R[x + 1], yh = R[y + 1];
+              R[b + code[pc + 1]] = (yh === xh ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : yh < xh) ? 1 : 0;
               pc += 4;
               break;
             }
             case 143 /* i64_gt_u */: {
-              const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = (R[y + 1] === R[x + 1]
-                  ? (R[y] ^ SIGN) < (R[x] ^ SIGN)
-                  : (R[y + 1] ^ SIGN) < (R[x + 1] ^ SIGN))
-                ? 1
-                : 0;
+              const x = b + code[pc + 2], y = b + code[pc + 3], xh = R[x + 1], yh = R[y + 1];
+              R[b + code[pc + 1]] =
+                (yh === xh ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : (yh ^ SIGN) < (xh ^ SIGN)) ? 1 : 0;
               pc += 4;
               break;
             }
             case 144 /* i64_le_s */: {
-              const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] =
-                (R[y + 1] === R[x + 1] ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : R[y + 1] < R[x + 1])
-                  ? 0
-                  : 1;
+              const x = b + code[pc + 2], y = b + code[pc + 3], xh = R[x + 1], yh = R[y + 1];
+              R[b + code[pc + 1]] = (yh === xh ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : yh < xh) ? 0 : 1;
               pc += 4;
               break;
             }
             case 145 /* i64_le_u */: {
-              const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = (R[y + 1] === R[x + 1]
-                  ? (R[y] ^ SIGN) < (R[x] ^ SIGN)
-                  : (R[y + 1] ^ SIGN) < (R[x + 1] ^ SIGN))
-                ? 0
-                : 1;
+              const x = b + code[pc + 2], y = b + code[pc + 3], xh = R[x + 1], yh = R[y + 1];
+              R[b + code[pc + 1]] =
+                (yh === xh ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : (yh ^ SIGN) < (xh ^ SIGN)) ? 0 : 1;
               pc += 4;
               break;
             }
             case 146 /* i64_ge_s */: {
-              const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] =
-                (R[x + 1] === R[y + 1] ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : R[x + 1] < R[y + 1])
-                  ? 0
-                  : 1;
+              const x = b + code[pc + 2], y = b + code[pc + 3], xh = R[x + 1], yh = R[y + 1];
+              R[b + code[pc + 1]] = (xh === yh ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : xh < yh) ? 0 : 1;
               pc += 4;
               break;
             }
             case 147 /* i64_ge_u */: {
-              const x = b + code[pc + 2], y = b + code[pc + 3];
-              R[b + code[pc + 1]] = (R[x + 1] === R[y + 1]
-                  ? (R[x] ^ SIGN) < (R[y] ^ SIGN)
-                  : (R[x + 1] ^ SIGN) < (R[y + 1] ^ SIGN))
-                ? 0
-                : 1;
+              const x = b + code[pc + 2], y = b + code[pc + 3], xh = R[x + 1], yh = R[y + 1];
+              R[b + code[pc + 1]] =
+                (xh === yh ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : (xh ^ SIGN) < (yh ^ SIGN)) ? 0 : 1;
               pc += 4;
               break;
             }
@@ -2221,9 +2197,7 @@ export class Machine implements JitHost {
             // The deterministic profile: canonical NaNs (positive, quiet, no payload).
             case 367 /* canon_f32 */: {
               const d = b + code[pc + 1];
-              if (F32[d] !== F32[d]) {
-                R[d] = 0x7fc00000;
-              }
+              if (F32[d] !== F32[d]) R[d] = 0x7fc00000;
               pc += 2;
               break;
             }
@@ -2944,19 +2918,13 @@ export class Machine implements JitHost {
         // one place (one site for the JIT to profile, not one per branch op).
         if (--budget > 0) {
           // Hot functions run as JavaScript (js_tier.ts) up to their next call or return.
-          if (jsTierHeat < 0) {
-            continue;
-          }
+          if (jsTierHeat < 0) continue;
           // One compare while the function is not hot: a function with register-code tier code
           // has a limit no count reaches (see compileHot), so it always goes on to `cf.js`.
           const cf = fn.code!;
-          if (++cf.jsHeat < cf.jsLimit) {
-            continue;
-          }
+          if (++cf.jsHeat < cf.jsLimit) continue;
           const js = cf.js ?? compileHot(cf, fn, this, pc);
-          if (js === null) {
-            continue;
-          }
+          if (js === null) continue;
           // A loop entry (ENTER_LOOP) is taken at the re-entry, after the interrupt check below.
           // (The literal: V8 tests for undefined without type feedback, not a constant's value.)
           if (js !== undefined) {
@@ -2970,15 +2938,11 @@ export class Machine implements JitHost {
             R = this.R, F32 = this.F32, F64 = this.F64;
             mem = memoryView(inst);
             // Compiled code that spent the budget leaves for the interrupt check below.
-            if (budget > 0) {
-              continue;
-            }
+            if (budget > 0) continue;
           }
         }
         // The budget ran out, or a host call suspended (it set the budget to 0).
-        if (this.pending === null) {
-          budget = this.checkInterrupts(inst);
-        }
+        if (this.pending === null) budget = this.checkInterrupts(inst);
         this.fn = fn;
         this.pc = pc;
         this.b = b;

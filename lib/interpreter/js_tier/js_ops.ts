@@ -147,14 +147,14 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [137, 0, "extend32_64(R, b + @1, b + @2);"], // i64_extend32_s
   [138, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = R[x] === R[y] && R[x + 1] === R[y + 1] ? 1 : 0;"], // i64_eq
   [139, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = R[x] !== R[y] || R[x + 1] !== R[y + 1] ? 1 : 0;"], // i64_ne
-  [140, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[x + 1] === R[y + 1] ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : R[x + 1] < R[y + 1])\n? 1\n: 0;"], // i64_lt_s
-  [141, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[x + 1] === R[y + 1]\n? (R[x] ^ SIGN) < (R[y] ^ SIGN)\n: (R[x + 1] ^ SIGN) < (R[y + 1] ^ SIGN))\n? 1\n: 0;"], // i64_lt_u
-  [142, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[y + 1] === R[x + 1] ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : R[y + 1] < R[x + 1])\n? 1\n: 0;"], // i64_gt_s
-  [143, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[y + 1] === R[x + 1]\n? (R[y] ^ SIGN) < (R[x] ^ SIGN)\n: (R[y + 1] ^ SIGN) < (R[x + 1] ^ SIGN))\n? 1\n: 0;"], // i64_gt_u
-  [144, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[y + 1] === R[x + 1] ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : R[y + 1] < R[x + 1])\n? 0\n: 1;"], // i64_le_s
-  [145, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[y + 1] === R[x + 1]\n? (R[y] ^ SIGN) < (R[x] ^ SIGN)\n: (R[y + 1] ^ SIGN) < (R[x + 1] ^ SIGN))\n? 0\n: 1;"], // i64_le_u
-  [146, 0, "const x = b + @2, y = b + @3;\nR[b + @1] =\n(R[x + 1] === R[y + 1] ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : R[x + 1] < R[y + 1])\n? 0\n: 1;"], // i64_ge_s
-  [147, 0, "const x = b + @2, y = b + @3;\nR[b + @1] = (R[x + 1] === R[y + 1]\n? (R[x] ^ SIGN) < (R[y] ^ SIGN)\n: (R[x + 1] ^ SIGN) < (R[y + 1] ^ SIGN))\n? 0\n: 1;"], // i64_ge_u
+  [140, 0, "const x = b + @2, y = b + @3, xh = R[x + 1], yh = R[y + 1];\nR[b + @1] = (xh === yh ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : xh < yh) ? 1 : 0;"], // i64_lt_s
+  [141, 0, "const x = b + @2, y = b + @3, xh = R[x + 1], yh = R[y + 1];\nR[b + @1] =\n(xh === yh ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : (xh ^ SIGN) < (yh ^ SIGN)) ? 1 : 0;"], // i64_lt_u
+  [142, 0, "const x = b + @2, y = b + @3, xh = R[x + 1], yh = R[y + 1];\nR[b + @1] = (yh === xh ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : yh < xh) ? 1 : 0;"], // i64_gt_s
+  [143, 0, "const x = b + @2, y = b + @3, xh = R[x + 1], yh = R[y + 1];\nR[b + @1] =\n(yh === xh ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : (yh ^ SIGN) < (xh ^ SIGN)) ? 1 : 0;"], // i64_gt_u
+  [144, 0, "const x = b + @2, y = b + @3, xh = R[x + 1], yh = R[y + 1];\nR[b + @1] = (yh === xh ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : yh < xh) ? 0 : 1;"], // i64_le_s
+  [145, 0, "const x = b + @2, y = b + @3, xh = R[x + 1], yh = R[y + 1];\nR[b + @1] =\n(yh === xh ? (R[y] ^ SIGN) < (R[x] ^ SIGN) : (yh ^ SIGN) < (xh ^ SIGN)) ? 0 : 1;"], // i64_le_u
+  [146, 0, "const x = b + @2, y = b + @3, xh = R[x + 1], yh = R[y + 1];\nR[b + @1] = (xh === yh ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : xh < yh) ? 0 : 1;"], // i64_ge_s
+  [147, 0, "const x = b + @2, y = b + @3, xh = R[x + 1], yh = R[y + 1];\nR[b + @1] =\n(xh === yh ? (R[x] ^ SIGN) < (R[y] ^ SIGN) : (xh ^ SIGN) < (yh ^ SIGN)) ? 0 : 1;"], // i64_ge_u
   [148, 0, "F32[b + @1] = F32[b + @2] + F32[b + @3];"], // f32_add
   [149, 0, "F32[b + @1] = F32[b + @2] - F32[b + @3];"], // f32_sub
   [150, 0, "F32[b + @1] = F32[b + @2] * F32[b + @3];"], // f32_mul
@@ -334,7 +334,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [361, 0, "const op = @0, d = b + @1, y = b + @3;\nconst x = b + @2 + (op === 356 || op === 362 ? 2 : 0); // the half's words\nconst c = op >= 361 ? R[b + @4] & 31 : 0;\nconst p = R[x], q = R[x + 1];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = Math.imul(p & 0xffff, y0) >>> c;\nR[d + 1] = Math.imul(p >>> 16, y1) >>> c;\nR[d + 2] = Math.imul(q & 0xffff, y2) >>> c;\nR[d + 3] = Math.imul(q >>> 16, y3) >>> c;\npc += op >= 361 ? 5 : 4;\nbreak @L;"], // i32x4_extend_low_i16x8_u_mul_shr_u
   [362, 0, "const op = @0, d = b + @1, y = b + @3;\nconst x = b + @2 + (op === 356 || op === 362 ? 2 : 0); // the half's words\nconst c = op >= 361 ? R[b + @4] & 31 : 0;\nconst p = R[x], q = R[x + 1];\nconst y0 = R[y], y1 = R[y + 1], y2 = R[y + 2], y3 = R[y + 3];\nR[d] = Math.imul(p & 0xffff, y0) >>> c;\nR[d + 1] = Math.imul(p >>> 16, y1) >>> c;\nR[d + 2] = Math.imul(q & 0xffff, y2) >>> c;\nR[d + 3] = Math.imul(q >>> 16, y3) >>> c;\npc += op >= 361 ? 5 : 4;\nbreak @L;"], // i32x4_extend_high_i16x8_u_mul_shr_u
   [363, 1, "pc = executeSimd(m, inst, code, pc, b);\nbreak @L;"], // v128_relaxed_ternary
-  [367, 0, "const d = b + @1;\nif (F32[d] !== F32[d]) {\nR[d] = 0x7fc00000;\n}"], // canon_f32
+  [367, 0, "const d = b + @1;\nif (F32[d] !== F32[d]) R[d] = 0x7fc00000;"], // canon_f32
   [368, 0, "const d = b + @1;\nif (F64[d >> 1] !== F64[d >> 1]) {\nR[d] = 0;\nR[d + 1] = 0x7ff80000;\n}"], // canon_f64
   [369, 0, "const d = b + @1;\nif (F32[d] !== F32[d]) R[d] = 0x7fc00000;\nif (F32[d + 1] !== F32[d + 1]) R[d + 1] = 0x7fc00000;\nif (F32[d + 2] !== F32[d + 2]) R[d + 2] = 0x7fc00000;\nif (F32[d + 3] !== F32[d + 3]) R[d + 3] = 0x7fc00000;"], // canon_f32x4
   [370, 0, "const d = b + @1;\nif (F64[d >> 1] !== F64[d >> 1]) {\nR[d] = 0;\nR[d + 1] = 0x7ff80000;\n}\nif (F64[(d >> 1) + 1] !== F64[(d >> 1) + 1]) {\nR[d + 2] = 0;\nR[d + 3] = 0x7ff80000;\n}"], // canon_f64x2
