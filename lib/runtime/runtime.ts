@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_STACK_BYTES,
   DEFAULT_STRUCTURED_HEAT,
   FRAME_RECORD_BYTES,
+  keepInterpreterInDfg,
   Machine,
 } from "../interpreter/execute/executor.ts";
 import { type FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
@@ -554,10 +555,12 @@ const WARM_UP_LIMITS: CompileLimits = {
  * Runs the warm-up module (see `warmup.ts`) once per process, before the
  * first call: the JIT then sees every kind of instruction before it
  * optimises the executor. On JavaScriptCore, when the first runtime to call
- * has the JavaScript tiers (`tiered`), the tier warm-up runs first.
+ * has the JavaScript tiers (`tiered`), the interpreter stays out of the FTL
+ * (see `keepInterpreterInDfg`) and the tier warm-up runs first.
  */
 function warmUp(tiered: boolean): void {
   warmedUp = true;
+  if (tiered) keepInterpreterInDfg();
   if (tiered && ON_JAVASCRIPTCORE) tierWarmUp();
   // Interpreting only: this trains the executor's switch, and `jsTier: false` must never generate code.
   const runtime = new Runtime({ jsTier: false });

@@ -3207,6 +3207,52 @@ export class Machine implements JitHost {
   }
 }
 
+/** The part of Bun's `bun:jsc` module (JavaScriptCore's test hooks) that {@link keepInterpreterInDfg} uses. */
+export interface JscHooks {
+  /** Never compile `fn` with the FTL, JavaScriptCore's top tier. */
+  noFTL(fn: (...args: never[]) => unknown): unknown;
+}
+
+/** Bun's `bun:jsc`, or undefined on other hosts (loaded without an import statement). */
+function bunJsc(): JscHooks | undefined {
+  try {
+    const process = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } })
+      .process;
+    const jsc = process?.getBuiltinModule?.("bun:jsc") as Partial<JscHooks> | undefined;
+    return typeof jsc?.noFTL === "function" ? jsc as JscHooks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps `Machine.run`, the interpreter loop, in JavaScriptCore's DFG tier:
+ * the FTL never compiles it. Called (by the runtime's warm-up) when the
+ * first runtime to call has the JavaScript tiers, where most of a long
+ * program's time goes to compiled code and the interpreter runs the first
+ * moments and the cold code; true when done (under Bun), false elsewhere.
+ *
+ * Why: `run` is the largest function of the runtime, and the FTL took 240
+ * ms to compile it on a quiet machine and 450 ms within a flite run, on
+ * the compiler thread that shares this machine's two cores with the
+ * program. Its FTL code came when a short program was nearly done. Without
+ * it (`bun:jsc`'s `noFTL`, 6 interleaved runs each on Bun, 6 December
+ * 2026): flite 0.47 against 0.57 s, coremark_like 1.16 against 1.29 s,
+ * the yosys counter 1.96 against 2.07 s; the kernels of `bench/run.ts`
+ * 2.36× against 2.72× native (geomean of 3 rounds). The yosys ALU run,
+ * which interprets for seconds (40% of its time in `run`), took 6.5
+ * against 6.2 s: DFG code for `run` is ~1.4× slower than FTL code
+ * (coremark_like interpreting only: 13.5 against 9.7 s), which is why a
+ * process whose first runtime interprets only keeps the FTL. Switching a
+ * long run to a second, FTL-compiled copy of `run` after ~2 s did not
+ * win that back (6.7 s: its compile cost as much as it saved).
+ */
+export function keepInterpreterInDfg(jsc: JscHooks | undefined = bunJsc()): boolean {
+  if (jsc === undefined) return false;
+  jsc.noFTL(Machine.prototype["run"]);
+  return true;
+}
+
 /** One line of a wasm stack trace: the function and the byte offset of the instruction at `pc`. */
 function frameText(fn: FunctionInstance, pc: number): string {
   const map = fn.code?.sourceMap;
