@@ -129,6 +129,22 @@ function guestMemory(caller: Module | undefined, cache: WeakMap<Module, GuestMem
   return m;
 }
 
+/**
+ * `s` if it is a stream (an object with a `method` function); otherwise a
+ * TypeError now, rather than one from deep inside the guest's first read or
+ * write (`stdout: "ignore"` used to fail there).
+ */
+function stream<T>(s: T, method: string, name: string, expected: string): T {
+  if (
+    typeof s === "object" && s !== null &&
+    typeof (s as Record<string, unknown>)[method] === "function"
+  ) {
+    return s;
+  }
+  const shown = typeof s === "string" ? JSON.stringify(s) : s === null ? "null" : typeof s;
+  throw new TypeError(`WASI ${name} must be ${expected}, not ${shown}`);
+}
+
 async function resolveConfig(config: WasiConfig) {
   const needsHost = config.stdin === "inherit" || config.stdout === "inherit" ||
     config.stderr === "inherit" || config.hostLogging === true ||
@@ -147,15 +163,19 @@ async function resolveConfig(config: WasiConfig) {
       ? host!.stdio.stdin
       : typeof s === "string" || s instanceof Uint8Array
       ? bytesInput(s)
-      : s;
-  const output = (s: OutputSink | undefined, inherit: OutputStream | undefined): OutputStream =>
+      : stream(s, "read", "stdin", `"inherit", a string, a Uint8Array or an InputStream`);
+  const output = (
+    name: string,
+    s: OutputSink | undefined,
+    inherit: OutputStream | undefined,
+  ): OutputStream =>
     s === undefined
       ? discardOutput()
       : s === "inherit"
       ? inherit!
       : typeof s === "function"
       ? callbackOutput(s)
-      : s;
+      : stream(s, "write", name, `"inherit", a function or an OutputStream`);
 
   const mounts: Mount[] = [];
   for (const [guestPath, source] of Object.entries(config.mounts ?? {})) {
@@ -199,8 +219,8 @@ async function resolveConfig(config: WasiConfig) {
       args: config.args ?? [],
       env: Object.entries(config.env ?? {}),
       stdin: input(config.stdin),
-      stdout: output(config.stdout, host?.stdio.stdout),
-      stderr: output(config.stderr, host?.stdio.stderr),
+      stdout: output("stdout", config.stdout, host?.stdio.stdout),
+      stderr: output("stderr", config.stderr, host?.stdio.stderr),
       mounts,
       listeners,
       clock,

@@ -94,3 +94,35 @@ for (const jsTier of [false, true, 1]) {
     assert.equal(calls, 100);
   });
 }
+
+test("runWasi: a stream option that is no stream is a TypeError before the program runs", async () => {
+  const HELLO = `(module (memory (export "memory") 1) (func (export "_start")))`;
+  const bad: [string, Record<string, unknown>, RegExp][] = [
+    [
+      "stdout",
+      { stdout: "ignore" },
+      /WASI stdout must be "inherit", a function or an OutputStream, not "ignore"/,
+    ],
+    ["stderr", { stderr: {} }, /WASI stderr must be .* not object/],
+    [
+      "stdin",
+      { stdin: 42 },
+      /WASI stdin must be "inherit", a string, a Uint8Array or an InputStream, not number/,
+    ],
+  ];
+  for (const [name, config, message] of bad) {
+    await assert.rejects(runWasi(new Runtime(), HELLO, config), (e) => {
+      assert.ok(e instanceof TypeError, `${name}: ${e}`);
+      assert.match((e as Error).message, message);
+      return true;
+    });
+  }
+  // Streams, callbacks and text still work.
+  const out: Uint8Array[] = [];
+  const code = await runWasi(new Runtime(), HELLO, {
+    stdin: "text",
+    stdout: { write: (b: Uint8Array) => (out.push(b), b.length) },
+    stderr: () => {},
+  });
+  assert.equal(code, 0);
+});
