@@ -3239,7 +3239,7 @@ function bunJsc(): JscHooks | undefined {
  * it (`bun:jsc`'s `noFTL`, 6 interleaved runs each on Bun, 6 December
  * 2026): flite 0.47 against 0.57 s, coremark_like 1.16 against 1.29 s,
  * the yosys counter 1.96 against 2.07 s; the kernels of `bench/run.ts`
- * 2.36× against 2.72× native (geomean of 3 rounds). The yosys ALU run,
+ * (steady state) unchanged. The yosys ALU run,
  * which interprets for seconds (40% of its time in `run`), took 6.5
  * against 6.2 s: DFG code for `run` is ~1.4× slower than FTL code
  * (coremark_like interpreting only: 13.5 against 9.7 s), which is why a
