@@ -3239,13 +3239,13 @@ function bunJsc(): JscHooks | undefined {
  * it (`bun:jsc`'s `noFTL`, 6 interleaved runs each on Bun, 6 December
  * 2026): flite 0.47 against 0.57 s, coremark_like 1.16 against 1.29 s,
  * the yosys counter 1.96 against 2.07 s; the kernels of `bench/run.ts`
- * (steady state) unchanged. The yosys ALU run,
- * which interprets for seconds (40% of its time in `run`), took 6.5
- * against 6.2 s: DFG code for `run` is ~1.4× slower than FTL code
- * (coremark_like interpreting only: 13.5 against 9.7 s), which is why a
- * process whose first runtime interprets only keeps the FTL. Switching a
- * long run to a second, FTL-compiled copy of `run` after ~2 s did not
- * win that back (6.7 s: its compile cost as much as it saved).
+ * (steady state) unchanged. The yosys ALU run, which interprets for
+ * seconds (40% of its time in `run`), took 6.5 against 6.2 s: DFG code for
+ * `run` is ~1.4× slower than FTL code (coremark_like interpreting only:
+ * 13.5 against 9.7 s), which is why a process whose first runtime
+ * interprets only keeps the FTL. Switching a long run to a second,
+ * FTL-compiled copy of `run` after ~2 s did not win that back (6.7 s: its
+ * compile cost as much as it saved).
  */
 export function keepInterpreterInDfg(jsc: JscHooks | undefined = bunJsc()): boolean {
   if (jsc === undefined) return false;
