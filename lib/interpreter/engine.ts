@@ -9,3 +9,21 @@
 
 /** True under Bun (JavaScriptCore); false under V8 and elsewhere. */
 export const ON_JAVASCRIPTCORE = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+
+/** How many sources {@link distinctSource} has marked. */
+let sourcesMarked = 0;
+
+/**
+ * `source`, made unlike every other source this process compiles (a comment
+ * with a count is appended), for `new Function`. Both engines cache what they
+ * compile from a source by its text, and code generated twice from the same
+ * text (the same module compiled twice in one process, so the same
+ * functions generated again) then shares it, to its cost: two compiled
+ * copies of the `vm` benchmark in one runtime took 84–104 ms a call for the
+ * first and 26–30 ms for the second on Bun (alone: 25 ms), and 26–30 ms
+ * each on Deno (alone: 20–26 ms); with distinct sources 28–34 ms on Bun and
+ * 19–22 ms on Deno (`bench/HISTORY.md`, 6 December 2026).
+ */
+export function distinctSource(source: string): string {
+  return `${source}\n// ${sourcesMarked++}`;
+}

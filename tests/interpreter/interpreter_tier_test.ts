@@ -1,8 +1,9 @@
-// keepInterpreterInDfg: under Bun the interpreter loop is kept out of JavaScriptCore's FTL
-// (bun:jsc's noFTL); elsewhere nothing is done.
+// How code is handed to the engines: under Bun the interpreter loop is kept out of the FTL
+// (bun:jsc's noFTL; elsewhere nothing is done), and generated sources are made distinct.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { keepInterpreterInDfg, Machine } from "../../lib/interpreter/execute/executor.ts";
+import { distinctSource } from "../../lib/interpreter/engine.ts";
 
 test("keepInterpreterInDfg hands the interpreter loop, and only it, to noFTL", () => {
   const seen: unknown[] = [];
@@ -16,4 +17,14 @@ test("keepInterpreterInDfg hands the interpreter loop, and only it, to noFTL", (
 test("keepInterpreterInDfg finds bun:jsc under Bun only", () => {
   const underBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
   assert.equal(keepInterpreterInDfg(), underBun);
+});
+
+test("distinctSource: the same generated text is never compiled twice as the same source", () => {
+  const text = "return 6 * 7;";
+  const a = distinctSource(text), b = distinctSource(text);
+  assert.notEqual(a, b);
+  assert.ok(a.startsWith(text) && b.startsWith(text));
+  // Still the same program: the mark is a comment.
+  assert.equal(new Function(a)(), 42);
+  assert.equal(new Function(b)(), 42);
 });

@@ -15,6 +15,7 @@ import { type CodegenModule, codegenModule, generateFunction } from "./codegen.t
 import { HELPERS } from "./runtime_helpers.ts";
 import { instructionWidth, OP } from "../ops.ts";
 import { J } from "./state.ts";
+import { distinctSource } from "../engine.ts";
 import { wide } from "./values.ts";
 
 /** What a generated function's factory is given: its instance and the call past the stack share. */
@@ -113,7 +114,7 @@ function generate(
   const generated = generateFunction(codegen, plan.index, plan.charges, deterministic, loopAt);
   if (generated === null) return null;
   try {
-    const factory = new Function("C", "J", "H", "W", generated.source) as Factory;
+    const factory = new Function("C", "J", "H", "W", distinctSource(generated.source)) as Factory;
     return { factory, units: generated.frameUnits };
   } catch {
     // The host's parser gave up (it recurses on nesting): the function stays interpreted.

@@ -29,6 +29,7 @@ import { JS_EXIT_OPS, JS_OP_TEMPLATES, JS_RARE_TEMPLATE } from "./js_ops.ts";
 import { branchTargets, instructionWidth, OP } from "../ops.ts";
 import type { InstanceState } from "../instances.ts";
 import { memoryView } from "./scope.ts";
+import { distinctSource } from "../engine.ts";
 
 /** What compiled code reads and writes of the machine that runs it. */
 export interface JsMachine {
@@ -143,7 +144,7 @@ export function compileJs(cf: CompiledFunction, scope: Record<string, unknown>):
 function compileSource(region: JsSource, scope: Record<string, unknown>): JsCode | null {
   const names = Object.keys(scope);
   try {
-    const factory = new Function(...names, "BLOCK", region.source);
+    const factory = new Function(...names, "BLOCK", distinctSource(region.source));
     return factory(...names.map((n) => scope[n]), region.blocks) as JsCode;
   } catch {
     return null;
