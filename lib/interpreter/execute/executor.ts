@@ -3213,8 +3213,13 @@ export interface JscHooks {
   noFTL(fn: (...args: never[]) => unknown): unknown;
 }
 
-/** Bun's `bun:jsc`, or undefined on other hosts (loaded without an import statement). */
+/**
+ * Bun's `bun:jsc`, or undefined on other hosts (loaded without an import
+ * statement). Bun only: on Deno the first read of `globalThis.process` sets
+ * up Node compatibility, which took 17–21 ms.
+ */
 function bunJsc(): JscHooks | undefined {
+  if (!ON_JAVASCRIPTCORE) return undefined;
   try {
     const process = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } })
       .process;
