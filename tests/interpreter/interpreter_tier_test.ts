@@ -28,3 +28,23 @@ test("distinctSource: the same generated text is never compiled twice as the sam
   assert.equal(new Function(a)(), 42);
   assert.equal(new Function(b)(), 42);
 });
+
+test("keepInterpreterInDfg does not read globalThis.process off Bun (Deno sets up Node compatibility on that read)", () => {
+  if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") return; // Bun reads it by design
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, "process");
+  let reads = 0;
+  Object.defineProperty(globalThis, "process", {
+    configurable: true,
+    get() {
+      reads++;
+      return undefined;
+    },
+  });
+  try {
+    assert.equal(keepInterpreterInDfg(), false);
+  } finally {
+    if (descriptor) Object.defineProperty(globalThis, "process", descriptor);
+    else delete (globalThis as { process?: unknown }).process;
+  }
+  assert.equal(reads, 0);
+});
