@@ -1,8 +1,10 @@
 /**
- * Which JavaScript engine runs the interpreter, for the few tuning constants
- * whose best value differs between V8 (Deno, Node, Chrome) and
- * JavaScriptCore (Bun, Safari): its optimising compilers take longer over big
- * functions and keep more memory for each function they compile.
+ * What the runtime needs to know of the JavaScript engine under it: which
+ * one it is, for the few tuning constants whose best value differs between
+ * V8 (Deno, Node, Chrome) and JavaScriptCore (Bun, Safari), whose optimising
+ * compilers take longer over big functions and keep more memory for each
+ * function they compile; and how generated code is handed to either
+ * ({@link distinctSource}).
  *
  * @module
  */
