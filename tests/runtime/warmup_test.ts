@@ -12,6 +12,8 @@ import {
   warmUpSource,
 } from "../../lib/runtime/warmup.ts";
 import { Runtime, WasmFunction } from "../../mod.ts";
+import { instructionWidth, OP } from "../../lib/interpreter/ops.ts";
+import { readFile } from "node:fs/promises";
 
 test("the embedded warm-up module is the encoding of its generated source", () => {
   // If this fails after changing the opcode table or the generator, print the new hex with
@@ -53,4 +55,28 @@ test("the tier warm-up calls compiled code from the interpreter, through call an
   assert.ok(!go.code!.js);
   assert.ok(leaf.jitHeat < 2 * TIER_WARM_UP_ITERATIONS);
   runtime.close();
+});
+
+test("the warm-up's register code has every op the bench programs' code has, but traps", async () => {
+  // An op the warm-up never ran has no type feedback in the interpreter loop: V8's optimised
+  // loop was thrown away at the first `br_if` of every program until the warm-up had one.
+  const opsOf = async (bytes: Uint8Array) => {
+    const compiled = await new Runtime({ jsTier: false }).compileModule(bytes);
+    const ops = new Set<number>();
+    for (const fn of compiled.code) {
+      if (fn.translate !== null) fn.translate();
+      for (let pc = 0; pc < fn.code.length; pc += instructionWidth(fn.code, pc)) {
+        ops.add(fn.code[pc]);
+      }
+    }
+    return ops;
+  };
+  const warm = await opsOf(warmUpModule());
+  const names = new Map(Object.entries(OP).map(([name, op]) => [op, name]));
+  const dir = new URL("../../bench/programs/", import.meta.url);
+  for (const program of ["coremark_like", "malloc_churn", "qsort", "utf8", "vm"]) {
+    const bytes = new Uint8Array(await readFile(new URL(`${program}.wasm`, dir)));
+    const missing = [...await opsOf(bytes)].filter((op) => !warm.has(op) && op !== OP.unreachable);
+    assert.deepEqual(missing.map((op) => names.get(op)), [], program);
+  }
 });
