@@ -15,6 +15,14 @@ import type { Tag } from "./exceptions.ts";
 import type { LoopEntry } from "./jit/compile.ts";
 import type { GcHeap } from "./gc_accounting.ts";
 
+/** The view of an instance without memory. */
+export const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
+/** The view of an instance's memory 0 (an empty view when it has none). */
+export function memoryView(inst: InstanceState): DataView {
+  return inst.memories.length > 0 ? inst.memories[0].view : EMPTY_VIEW;
+}
+
 /** Bytes in a WebAssembly page. */
 export const PAGE_SIZE = 65536;
 

@@ -22,6 +22,7 @@ import {
   setJsTierMaxWords,
 } from "../../lib/interpreter/js_tier/js_tier.ts";
 import {
+  COLD_OPS_PATH,
   EXECUTOR_PATH,
   generateJsOps,
   JS_OPS_PATH,
@@ -36,7 +37,11 @@ const root = new URL("../../", import.meta.url);
 test("js_ops.ts is what gen_js_ops.ts makes of the interpreter (rerun it after editing a case)", () => {
   const executor = readFileSync(new URL(EXECUTOR_PATH, root), "utf8");
   const simdOps = readFileSync(new URL(SIMD_OPS_PATH, root), "utf8");
-  assert.equal(readFileSync(new URL(JS_OPS_PATH, root), "utf8"), generateJsOps(executor, simdOps));
+  const coldOps = readFileSync(new URL(COLD_OPS_PATH, root), "utf8");
+  assert.equal(
+    readFileSync(new URL(JS_OPS_PATH, root), "utf8"),
+    generateJsOps(executor, simdOps, coldOps),
+  );
 });
 
 test("the generated source of every function of the C test programs is valid JavaScript", () => {

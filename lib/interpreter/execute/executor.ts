@@ -37,41 +37,14 @@ import {
 } from "../instances.ts";
 import { compileJs, type JsCode } from "../js_tier/js_tier.ts";
 import { JS_SCOPE, memoryView } from "../js_tier/scope.ts";
-import { executeRare } from "./rare_ops.ts";
+import { executeCold } from "./cold_ops.ts";
 import { heatBytes } from "./call_work.ts";
 import { ON_JAVASCRIPTCORE } from "../engine.ts";
 import { growMemory } from "./other_memories.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { runSimdOp } from "../simd/simd_ops.ts";
-import { ctz32, divU32, popcnt32, remU32 } from "../numeric/i32.ts";
-import {
-  clz64,
-  ctz64,
-  divS64,
-  divU64,
-  extend16_64,
-  extend32_64,
-  extend8_64,
-  popcnt64,
-  remS64,
-  remU64,
-  rotl64,
-  rotr64,
-} from "../numeric/i64.ts";
-import {
-  f32Abs,
-  f32Copysign,
-  f32Neg,
-  f64Abs,
-  f64Copysign,
-  f64Neg,
-  fceil,
-  ffloor,
-  fmax,
-  fmin,
-  fnearest,
-  ftrunc,
-} from "../numeric/float.ts";
+import { divU32, remU32 } from "../numeric/i32.ts";
+import { f32Abs, f64Abs } from "../numeric/float.ts";
 
 /**
  * 2^-32, and the sign bit that unsigned comparisons flip (see `SIGN` in
@@ -849,8 +822,6 @@ export class Machine implements JitHost {
         // (after a backward branch, a call, or a host call that suspended).
         interrupt: {
           switch (code[pc]) {
-            case 0 /* unreachable */:
-              throw new RuntimeError("unreachable");
             case 1 /* br */: {
               const t = code[pc + 1];
               if (t <= pc) {
@@ -1070,10 +1041,6 @@ export class Machine implements JitHost {
               pc += 3;
               break;
             }
-            case 13 /* movref */:
-              refs[(b + code[pc + 1]) >> 1] = refs[(b + code[pc + 2]) >> 1];
-              pc += 3;
-              break;
             case 14 /* const32 */:
               R[b + code[pc + 1]] = code[pc + 2];
               pc += 3;
@@ -1083,15 +1050,6 @@ export class Machine implements JitHost {
               R[d] = code[pc + 2];
               R[d + 1] = code[pc + 3];
               pc += 4;
-              break;
-            }
-            case 16 /* const128 */: {
-              const d = b + code[pc + 1];
-              R[d] = code[pc + 2];
-              R[d + 1] = code[pc + 3];
-              R[d + 2] = code[pc + 4];
-              R[d + 3] = code[pc + 5];
-              pc += 6;
               break;
             }
             case 17 /* select32 */:
@@ -1109,75 +1067,14 @@ export class Machine implements JitHost {
               pc += 5;
               break;
             }
-            case 19 /* select128 */: {
-              const s = b + (R[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
-              const d = b + code[pc + 1];
-              if (s !== d) {
-                R[d] = R[s];
-                R[d + 1] = R[s + 1];
-                R[d + 2] = R[s + 2];
-                R[d + 3] = R[s + 3];
-              }
-              pc += 5;
-              break;
-            }
-            case 20 /* selectref */: {
-              const s = b + (R[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
-              refs[(b + code[pc + 1]) >> 1] = refs[s >> 1];
-              pc += 5;
-              break;
-            }
             case 21 /* global_get32 */:
               R[b + code[pc + 1]] = globals[code[pc + 2]].bits[0];
-              pc += 3;
-              break;
-            case 22 /* global_get64 */: {
-              const g = globals[code[pc + 2]].bits, d = b + code[pc + 1];
-              R[d] = g[0];
-              R[d + 1] = g[1];
-              pc += 3;
-              break;
-            }
-            case 23 /* global_get128 */: {
-              const g = globals[code[pc + 2]].bits, d = b + code[pc + 1];
-              R[d] = g[0];
-              R[d + 1] = g[1];
-              R[d + 2] = g[2];
-              R[d + 3] = g[3];
-              pc += 3;
-              break;
-            }
-            case 24 /* global_getref */:
-              refs[(b + code[pc + 1]) >> 1] = globals[code[pc + 2]].ref;
               pc += 3;
               break;
             case 25 /* global_set32 */:
               globals[code[pc + 1]].bits[0] = R[b + code[pc + 2]];
               pc += 3;
               break;
-            case 26 /* global_set64 */: {
-              const g = globals[code[pc + 1]].bits, s = b + code[pc + 2];
-              g[0] = R[s];
-              g[1] = R[s + 1];
-              pc += 3;
-              break;
-            }
-            case 27 /* global_set128 */: {
-              const g = globals[code[pc + 1]].bits, s = b + code[pc + 2];
-              g[0] = R[s];
-              g[1] = R[s + 1];
-              g[2] = R[s + 2];
-              g[3] = R[s + 3];
-              pc += 3;
-              break;
-            }
-            case 28 /* global_setref */:
-              globals[code[pc + 1]].ref = refs[(b + code[pc + 2]) >> 1];
-              pc += 3;
-              break;
-
-            // Memory. Effective addresses are computed as JS numbers (no wrap);
-            // DataView's own RangeError is the bounds check.
             case 29 /* load32 */:
               R[b + code[pc + 1]] = mem.getInt32(
                 (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
@@ -1226,46 +1123,6 @@ export class Machine implements JitHost {
               pc += 4;
               break;
             }
-            case 36 /* load8_u_64 */: {
-              const v = mem.getUint8((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0));
-              const d = b + code[pc + 1];
-              R[d] = v;
-              R[d + 1] = 0;
-              pc += 4;
-              break;
-            }
-            case 37 /* load16_s_64 */: {
-              const v = mem.getInt16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
-              const d = b + code[pc + 1];
-              R[d] = v;
-              R[d + 1] = v >> 31;
-              pc += 4;
-              break;
-            }
-            case 38 /* load16_u_64 */: {
-              const v = mem.getUint16((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
-              const d = b + code[pc + 1];
-              R[d] = v;
-              R[d + 1] = 0;
-              pc += 4;
-              break;
-            }
-            case 39 /* load32_s_64 */: {
-              const v = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
-              const d = b + code[pc + 1];
-              R[d] = v;
-              R[d + 1] = v >> 31;
-              pc += 4;
-              break;
-            }
-            case 40 /* load32_u_64 */: {
-              const v = mem.getInt32((R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0), true);
-              const d = b + code[pc + 1];
-              R[d] = v;
-              R[d + 1] = 0;
-              pc += 4;
-              break;
-            }
             case 41 /* store32 */:
               mem.setInt32(
                 (R[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0),
@@ -1294,10 +1151,6 @@ export class Machine implements JitHost {
                 true,
               );
               pc += 4;
-              break;
-            case 45 /* memory_size */:
-              R[b + code[pc + 1]] = inst.memories[0].pages;
-              pc += 2;
               break;
             case 46 /* memory_grow */:
               R[b + code[pc + 1]] = inst.memories[0].grow(R[b + code[pc + 2]] >>> 0);
@@ -1352,13 +1205,6 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = divU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
               pc += 4;
               break;
-            case 52 /* i32_rem_s */: {
-              const y = R[b + code[pc + 3]];
-              if (y === 0) throw new RuntimeError("integer divide by zero");
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] % y) | 0;
-              pc += 4;
-              break;
-            }
             case 53 /* i32_rem_u */:
               R[b + code[pc + 1]] = remU32(R[b + code[pc + 2]], R[b + code[pc + 3]]);
               pc += 4;
@@ -1442,14 +1288,6 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = Math.clz32(R[b + code[pc + 2]]);
               pc += 3;
               break;
-            case 72 /* i32_ctz */:
-              R[b + code[pc + 1]] = ctz32(R[b + code[pc + 2]]);
-              pc += 3;
-              break;
-            case 73 /* i32_popcnt */:
-              R[b + code[pc + 1]] = popcnt32(R[b + code[pc + 2]]);
-              pc += 3;
-              break;
             case 74 /* i32_extend8_s */:
               R[b + code[pc + 1]] = (R[b + code[pc + 2]] << 24) >> 24;
               pc += 3;
@@ -1486,22 +1324,8 @@ export class Machine implements JitHost {
                 : 0;
               pc += 4;
               break;
-            case 82 /* i32_le_s */:
-              R[b + code[pc + 1]] = R[b + code[pc + 2]] <= R[b + code[pc + 3]] ? 1 : 0;
-              pc += 4;
-              break;
             case 83 /* i32_le_u */:
               R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) <= (R[b + code[pc + 3]] ^ SIGN)
-                ? 1
-                : 0;
-              pc += 4;
-              break;
-            case 84 /* i32_ge_s */:
-              R[b + code[pc + 1]] = R[b + code[pc + 2]] >= R[b + code[pc + 3]] ? 1 : 0;
-              pc += 4;
-              break;
-            case 85 /* i32_ge_u */:
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) >= (R[b + code[pc + 3]] ^ SIGN)
                 ? 1
                 : 0;
               pc += 4;
@@ -1530,24 +1354,6 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) > (code[pc + 3] ^ SIGN) ? 1 : 0;
               pc += 4;
               break;
-            case 92 /* i32_le_s_imm */:
-              R[b + code[pc + 1]] = R[b + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
-              pc += 4;
-              break;
-            case 93 /* i32_le_u_imm */:
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) <= (code[pc + 3] ^ SIGN) ? 1 : 0;
-              pc += 4;
-              break;
-            case 94 /* i32_ge_s_imm */:
-              R[b + code[pc + 1]] = R[b + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
-              pc += 4;
-              break;
-            case 95 /* i32_ge_u_imm */:
-              R[b + code[pc + 1]] = (R[b + code[pc + 2]] ^ SIGN) >= (code[pc + 3] ^ SIGN) ? 1 : 0;
-              pc += 4;
-              break;
-
-            // Fused compare and branch.
             case 96 /* br_i32_eq */:
               if (R[b + code[pc + 1]] === R[b + code[pc + 2]]) {
                 const t = code[pc + 3];
@@ -1784,33 +1590,9 @@ export class Machine implements JitHost {
               pc += 4;
               break;
             }
-            case 119 /* i64_div_s */:
-              divS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-              pc += 4;
-              break;
-            case 120 /* i64_div_u */:
-              divU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-              pc += 4;
-              break;
-            case 121 /* i64_rem_s */:
-              remS64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-              pc += 4;
-              break;
-            case 122 /* i64_rem_u */:
-              remU64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-              pc += 4;
-              break;
             case 123 /* i64_and */: {
               const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
               const lo = R[x] & R[y], hi = R[x + 1] & R[y + 1];
-              R[d] = lo;
-              R[d + 1] = hi;
-              pc += 4;
-              break;
-            }
-            case 124 /* i64_or */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              const lo = R[x] | R[y], hi = R[x + 1] | R[y + 1];
               R[d] = lo;
               R[d + 1] = hi;
               pc += 4;
@@ -1865,44 +1647,12 @@ export class Machine implements JitHost {
               pc += 4;
               break;
             }
-            case 129 /* i64_rotl */:
-              rotl64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-              pc += 4;
-              break;
-            case 130 /* i64_rotr */:
-              rotr64(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-              pc += 4;
-              break;
             case 131 /* i64_eqz */: {
               const x = b + code[pc + 2];
               R[b + code[pc + 1]] = (R[x] | R[x + 1]) === 0 ? 1 : 0;
               pc += 3;
               break;
             }
-            case 132 /* i64_clz */:
-              clz64(R, b + code[pc + 1], b + code[pc + 2]);
-              pc += 3;
-              break;
-            case 133 /* i64_ctz */:
-              ctz64(R, b + code[pc + 1], b + code[pc + 2]);
-              pc += 3;
-              break;
-            case 134 /* i64_popcnt */:
-              popcnt64(R, b + code[pc + 1], b + code[pc + 2]);
-              pc += 3;
-              break;
-            case 135 /* i64_extend8_s */:
-              extend8_64(R, b + code[pc + 1], b + code[pc + 2]);
-              pc += 3;
-              break;
-            case 136 /* i64_extend16_s */:
-              extend16_64(R, b + code[pc + 1], b + code[pc + 2]);
-              pc += 3;
-              break;
-            case 137 /* i64_extend32_s */:
-              extend32_64(R, b + code[pc + 1], b + code[pc + 2]);
-              pc += 3;
-              break;
             case 138 /* i64_eq */: {
               const x = b + code[pc + 2], y = b + code[pc + 3];
               R[b + code[pc + 1]] = R[x] === R[y] && R[x + 1] === R[y + 1] ? 1 : 0;
@@ -1986,53 +1736,9 @@ export class Machine implements JitHost {
               F32[b + code[pc + 1]] = F32[b + code[pc + 2]] / F32[b + code[pc + 3]];
               pc += 4;
               break;
-            case 152 /* f32_min */:
-              F32[b + code[pc + 1]] = fmin(F32[b + code[pc + 2]], F32[b + code[pc + 3]]);
-              pc += 4;
-              break;
-            case 153 /* f32_max */:
-              F32[b + code[pc + 1]] = fmax(F32[b + code[pc + 2]], F32[b + code[pc + 3]]);
-              pc += 4;
-              break;
-            case 154 /* f32_copysign */:
-              f32Copysign(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-              pc += 4;
-              break;
             case 155 /* f32_abs */:
               f32Abs(R, b + code[pc + 1], b + code[pc + 2]);
               pc += 3;
-              break;
-            case 156 /* f32_neg */:
-              f32Neg(R, b + code[pc + 1], b + code[pc + 2]);
-              pc += 3;
-              break;
-            case 157 /* f32_ceil */:
-              F32[b + code[pc + 1]] = fceil(F32[b + code[pc + 2]]);
-              pc += 3;
-              break;
-            case 158 /* f32_floor */:
-              F32[b + code[pc + 1]] = ffloor(F32[b + code[pc + 2]]);
-              pc += 3;
-              break;
-            case 159 /* f32_trunc */:
-              F32[b + code[pc + 1]] = ftrunc(F32[b + code[pc + 2]]);
-              pc += 3;
-              break;
-            case 160 /* f32_nearest */:
-              F32[b + code[pc + 1]] = fnearest(F32[b + code[pc + 2]]);
-              pc += 3;
-              break;
-            case 161 /* f32_sqrt */:
-              F32[b + code[pc + 1]] = Math.sqrt(F32[b + code[pc + 2]]);
-              pc += 3;
-              break;
-            case 162 /* f32_eq */:
-              R[b + code[pc + 1]] = F32[b + code[pc + 2]] === F32[b + code[pc + 3]] ? 1 : 0;
-              pc += 4;
-              break;
-            case 163 /* f32_ne */:
-              R[b + code[pc + 1]] = F32[b + code[pc + 2]] !== F32[b + code[pc + 3]] ? 1 : 0;
-              pc += 4;
               break;
             case 164 /* f32_lt */:
               R[b + code[pc + 1]] = F32[b + code[pc + 2]] < F32[b + code[pc + 3]] ? 1 : 0;
@@ -2042,16 +1748,6 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = F32[b + code[pc + 2]] > F32[b + code[pc + 3]] ? 1 : 0;
               pc += 4;
               break;
-            case 166 /* f32_le */:
-              R[b + code[pc + 1]] = F32[b + code[pc + 2]] <= F32[b + code[pc + 3]] ? 1 : 0;
-              pc += 4;
-              break;
-            case 167 /* f32_ge */:
-              R[b + code[pc + 1]] = F32[b + code[pc + 2]] >= F32[b + code[pc + 3]] ? 1 : 0;
-              pc += 4;
-              break;
-
-            // f64.
             case 168 /* f64_add */:
               F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] +
                 F64[(b + code[pc + 3]) >> 1];
@@ -2072,63 +1768,9 @@ export class Machine implements JitHost {
                 F64[(b + code[pc + 3]) >> 1];
               pc += 4;
               break;
-            case 172 /* f64_min */:
-              F64[(b + code[pc + 1]) >> 1] = fmin(
-                F64[(b + code[pc + 2]) >> 1],
-                F64[(b + code[pc + 3]) >> 1],
-              );
-              pc += 4;
-              break;
-            case 173 /* f64_max */:
-              F64[(b + code[pc + 1]) >> 1] = fmax(
-                F64[(b + code[pc + 2]) >> 1],
-                F64[(b + code[pc + 3]) >> 1],
-              );
-              pc += 4;
-              break;
-            case 174 /* f64_copysign */:
-              f64Copysign(R, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
-              pc += 4;
-              break;
             case 175 /* f64_abs */:
               f64Abs(R, b + code[pc + 1], b + code[pc + 2]);
               pc += 3;
-              break;
-            case 176 /* f64_neg */:
-              f64Neg(R, b + code[pc + 1], b + code[pc + 2]);
-              pc += 3;
-              break;
-            case 177 /* f64_ceil */:
-              F64[(b + code[pc + 1]) >> 1] = fceil(F64[(b + code[pc + 2]) >> 1]);
-              pc += 3;
-              break;
-            case 178 /* f64_floor */:
-              F64[(b + code[pc + 1]) >> 1] = ffloor(F64[(b + code[pc + 2]) >> 1]);
-              pc += 3;
-              break;
-            case 179 /* f64_trunc */:
-              F64[(b + code[pc + 1]) >> 1] = ftrunc(F64[(b + code[pc + 2]) >> 1]);
-              pc += 3;
-              break;
-            case 180 /* f64_nearest */:
-              F64[(b + code[pc + 1]) >> 1] = fnearest(F64[(b + code[pc + 2]) >> 1]);
-              pc += 3;
-              break;
-            case 181 /* f64_sqrt */:
-              F64[(b + code[pc + 1]) >> 1] = Math.sqrt(F64[(b + code[pc + 2]) >> 1]);
-              pc += 3;
-              break;
-            case 182 /* f64_eq */:
-              R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] === F64[(b + code[pc + 3]) >> 1]
-                ? 1
-                : 0;
-              pc += 4;
-              break;
-            case 183 /* f64_ne */:
-              R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] !== F64[(b + code[pc + 3]) >> 1]
-                ? 1
-                : 0;
-              pc += 4;
               break;
             case 184 /* f64_lt */:
               R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] < F64[(b + code[pc + 3]) >> 1]
@@ -2136,26 +1778,6 @@ export class Machine implements JitHost {
                 : 0;
               pc += 4;
               break;
-            case 185 /* f64_gt */:
-              R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] > F64[(b + code[pc + 3]) >> 1]
-                ? 1
-                : 0;
-              pc += 4;
-              break;
-            case 186 /* f64_le */:
-              R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] <= F64[(b + code[pc + 3]) >> 1]
-                ? 1
-                : 0;
-              pc += 4;
-              break;
-            case 187 /* f64_ge */:
-              R[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] >= F64[(b + code[pc + 3]) >> 1]
-                ? 1
-                : 0;
-              pc += 4;
-              break;
-
-            // Frequent conversions; the rest are in rare_ops.ts.
             case 188 /* i32_wrap_i64 */:
               R[b + code[pc + 1]] = R[b + code[pc + 2]];
               pc += 3;
@@ -2349,14 +1971,6 @@ export class Machine implements JitHost {
               );
               pc += 5;
               break;
-            case 264 /* store64_aa */: {
-              const ea = ((R[b + code[pc + 1]] + R[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
-              const s = b + code[pc + 2];
-              mem.setInt32(ea + 4, R[s + 1], true);
-              mem.setInt32(ea, R[s], true);
-              pc += 5;
-              break;
-            }
             case 265 /* store8_aa */:
               mem.setInt8(
                 ((R[b + code[pc + 1]] + R[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0),
@@ -2540,14 +2154,6 @@ export class Machine implements JitHost {
                   ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0),
                   true,
                 )) | 0;
-              pc += 6;
-              break;
-            case 345 /* f64_mul_load */:
-              F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] *
-                mem.getFloat64(
-                  ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0),
-                  true,
-                );
               pc += 6;
               break;
             case 346 /* i32_add_imm_load32 */: {
@@ -2737,17 +2343,6 @@ export class Machine implements JitHost {
               pc += 7;
               break;
             }
-            case 280 /* i32x4_mul */: {
-              const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
-              R[d] = Math.imul(R[x], R[y]);
-              R[d + 1] = Math.imul(R[x + 1], R[y + 1]);
-              R[d + 2] = Math.imul(R[x + 2], R[y + 2]);
-              R[d + 3] = Math.imul(R[x + 3], R[y + 3]);
-              pc += 4;
-              break;
-            }
-            // f32 lanes: one rounding of the double result is exact, as for f32.add and friends.
-
             case 354 /* i16x8_add2_load8x8_u */: {
               const ea1 = ((R[b + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 5] >>> 0);
               const ea2 = ((R[b + code[pc + 6]] + code[pc + 7]) >>> 0) + (code[pc + 8] >>> 0);
@@ -2909,7 +2504,7 @@ export class Machine implements JitHost {
               }
               throw this.#uncaught;
             default:
-              pc = executeRare(this, inst, code, pc, b);
+              pc = executeCold(this, inst, code, pc, b);
               break;
           }
           continue;

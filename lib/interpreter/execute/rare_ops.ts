@@ -1,9 +1,10 @@
 /**
- * The instructions the executor's hot `switch` leaves out: trapping and
- * saturating float-to-int conversions, i64-to-float conversions,
- * references, tables, bulk memory and atomics; anything else goes on to the SIMD
- * executor (`simd.ts`). Keeping them here keeps the hot function small
- * enough for V8 to optimise.
+ * The instructions neither the executor's hot `switch` nor its cold ops
+ * (`cold_ops.ts`, which hands them here) run: trapping and saturating
+ * float-to-int conversions, i64-to-float conversions, references, tables,
+ * bulk memory and atomics; anything else goes on to the SIMD executor
+ * (`simd.ts`). Keeping them here keeps the hot function small enough for V8
+ * to optimise.
  *
  * @module
  */

@@ -8,8 +8,8 @@
  */
 
 import { ExitError, RuntimeError } from "../../errors.ts";
-import type { InstanceState } from "../instances.ts";
-import { executeRare } from "../execute/rare_ops.ts";
+import { EMPTY_VIEW, memoryView } from "../instances.ts";
+import { executeCold } from "../execute/cold_ops.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { floatBinary, floatUnary } from "../simd/simd_float.ts";
 import { intBinary, intUnary } from "../simd/simd_int.ts";
@@ -18,9 +18,6 @@ import * as SIMD_WORD_HELPERS from "../simd/simd_words.ts";
 import * as I32_HELPERS from "../numeric/i32.ts";
 import * as I64_HELPERS from "../numeric/i64.ts";
 import * as FLOAT_HELPERS from "../numeric/float.ts";
-
-/** The view of an instance without memory. */
-export const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
 
 /** 2^-32. */
 export const INV_2_32 = 1 / 4294967296;
@@ -32,10 +29,7 @@ export const INV_2_32 = 1 / 4294967296;
  */
 export const SIGN = 0x80000000;
 
-/** The view of an instance's memory 0 (an empty view when it has none). */
-export function memoryView(inst: InstanceState): DataView {
-  return inst.memories.length > 0 ? inst.memories[0].view : EMPTY_VIEW;
-}
+export { EMPTY_VIEW, memoryView };
 
 /**
  * What the templates may name: the helpers the case bodies call (whole
@@ -48,7 +42,7 @@ export const JS_SCOPE: Readonly<Record<string, unknown>> = {
   ...SIMD_WORD_HELPERS,
   RuntimeError,
   ExitError,
-  executeRare,
+  executeCold,
   executeSimd,
   floatBinary,
   floatUnary,
