@@ -31,7 +31,7 @@ test("the interpreter loop and executeCold have no op in common, and the loop ke
   assert.deepEqual([...cold].filter((op) => run.has(op)), []);
   // Hot under a setting (fuel, the deterministic profile, memory64), or written out in `run` for
   // JavaScriptCore, whose DFG inlines no call into it.
-  for (const op of [OP.consume_fuel, OP.canon_f64, OP.mem_addr64, OP.i64_sub, OP.i64_ge_u]) {
+  for (const op of [OP.consume_fuel, OP.canon_f64, OP.mem_addr64, OP.global_get64, OP.i64_sub]) {
     assert.ok(run.has(op), `op ${op} stays in run`);
   }
 });
@@ -39,13 +39,13 @@ test("the interpreter loop and executeCold have no op in common, and the loop ke
 for (const [name, runtime] of runtimes()) {
   test(`cold ops compute what the spec says (${name})`, async () => {
     const m = await runtime.instantiate(`(module
-      (global $g (mut i64) (i64.const 0x1122334455667788))
+      (global $v (mut v128) (v128.const i32x4 9 8 7 6))
       (func (export "sqrt") (param f64) (result f64) (f64.sqrt (local.get 0)))
       (func (export "nearest") (param f32) (result f32) (f32.nearest (local.get 0)))
       (func (export "rotl") (param i64 i64) (result i64) (i64.rotl (local.get 0) (local.get 1)))
       (func (export "popcnt") (param i32) (result i32) (i32.popcnt (local.get 0)))
       (func (export "ext8") (param i64) (result i64) (i64.extend8_s (local.get 0)))
-      (func (export "global") (result i64) (global.get $g))
+      (func (export "global") (result i32) (i32x4.extract_lane 2 (global.get $v)))
       (func (export "select") (param i32) (result i32)
         (i32x4.extract_lane 1 (select (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8)
           (local.get 0)))))`);
@@ -56,7 +56,7 @@ for (const [name, runtime] of runtimes()) {
     assert.equal(call("rotl", 0x8000000000000001n, 4n), 0x18n);
     assert.equal(call("popcnt", -1), 32);
     assert.equal(call("ext8", 0x80n), -128n);
-    assert.equal(call("global"), 0x1122334455667788n);
+    assert.equal(call("global"), 7);
     assert.equal(call("select", 1), 2);
     assert.equal(call("select", 0), 6);
   });

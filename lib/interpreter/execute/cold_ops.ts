@@ -9,13 +9,15 @@
  * instructions in every one of thirteen measured workloads (the five
  * `bench:programs` programs run tiered, the eight bench kernels interpreting
  * only), so the call out costs those programs nothing measurable; taking
- * them out cut `run` from 42,940 to 33,778 bytes of V8 bytecode. Seldom-run
- * ops stay in `run` when a setting makes them hot (fuel metering's
- * `consume_fuel`, the deterministic profile's canonicalisation, memory64's
- * addresses) and when they were written out in `run` for JavaScriptCore,
- * whose DFG inlines no helper into it (the i64 compares, shifts and
- * subtraction, i32 rotations): an interpreted loop of those took 60–66
- * instead of 41 ns an iteration on Bun from here.
+ * them out cut `run` from 42,940 to 34,022 bytes of V8 bytecode.
+ *
+ * Seldom-run ops stay in `run` when a setting makes them hot: fuel
+ * metering's `consume_fuel`, the deterministic profile's canonicalisation,
+ * memory64's addresses and i64 globals (its stack pointer). So do those
+ * written out in `run` for JavaScriptCore, whose DFG inlines no helper into
+ * it: the i64 compares, shifts and subtraction and the i32 rotations (from
+ * here, an interpreted loop of them took 60–66 instead of 41 ns an
+ * iteration on Bun).
  *
  * The cases are written as in `run` (`break` goes on to the next
  * instruction), so that `tools/gen_js_ops.ts` takes them as the
@@ -103,13 +105,6 @@ export function executeCold(
       pc += 5;
       break;
     }
-    case 22 /* global_get64 */: {
-      const g = globals[code[pc + 2]].bits, d = b + code[pc + 1];
-      R[d] = g[0];
-      R[d + 1] = g[1];
-      pc += 3;
-      break;
-    }
     case 23 /* global_get128 */: {
       const g = globals[code[pc + 2]].bits, d = b + code[pc + 1];
       R[d] = g[0];
@@ -123,13 +118,6 @@ export function executeCold(
       refs[(b + code[pc + 1]) >> 1] = globals[code[pc + 2]].ref;
       pc += 3;
       break;
-    case 26 /* global_set64 */: {
-      const g = globals[code[pc + 1]].bits, s = b + code[pc + 2];
-      g[0] = R[s];
-      g[1] = R[s + 1];
-      pc += 3;
-      break;
-    }
     case 27 /* global_set128 */: {
       const g = globals[code[pc + 1]].bits, s = b + code[pc + 2];
       g[0] = R[s];

@@ -1071,10 +1071,24 @@ export class Machine implements JitHost {
               R[b + code[pc + 1]] = globals[code[pc + 2]].bits[0];
               pc += 3;
               break;
+            case 22 /* global_get64 */: {
+              const g = globals[code[pc + 2]].bits, d = b + code[pc + 1];
+              R[d] = g[0];
+              R[d + 1] = g[1];
+              pc += 3;
+              break;
+            }
             case 25 /* global_set32 */:
               globals[code[pc + 1]].bits[0] = R[b + code[pc + 2]];
               pc += 3;
               break;
+            case 26 /* global_set64 */: {
+              const g = globals[code[pc + 1]].bits, s = b + code[pc + 2];
+              g[0] = R[s];
+              g[1] = R[s + 1];
+              pc += 3;
+              break;
+            }
             case 29 /* load32 */:
               R[b + code[pc + 1]] = mem.getInt32(
                 (R[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0),
