@@ -42,9 +42,9 @@ import {
   tierWarmUpModule,
   WARM_UP_CALLS,
   WARM_UP_HOST_MODULE,
+  WARM_UP_UNREACHED_HEAT,
   warmUpModule,
 } from "./warmup.ts";
-import { ON_JAVASCRIPTCORE } from "../interpreter/engine.ts";
 
 /** What `Runtime.compileModule` accepts: binary module bytes, or WebAssembly text. */
 export type ModuleSource = Uint8Array | ArrayBuffer | ArrayBufferView | string;
@@ -554,16 +554,20 @@ const WARM_UP_LIMITS: CompileLimits = {
 /**
  * Runs the warm-up module (see `warmup.ts`) once per process, before the
  * first call: the JIT then sees every kind of instruction before it
- * optimises the executor. On JavaScriptCore, when the first runtime to call
- * has the JavaScript tiers (`tiered`), the interpreter stays out of the FTL
- * (see `keepInterpreterInDfg`) and the tier warm-up runs first.
+ * optimises the executor. When the first runtime to call has the JavaScript
+ * tiers (`tiered`), the tier warm-up runs first, the warm-up module runs
+ * with counts it never reaches (so the executor's tests for the tiers have
+ * run too), and on JavaScriptCore the interpreter stays out of the FTL (see
+ * `keepInterpreterInDfg`). Otherwise it runs interpreting only, as `jsTier:
+ * false` must never generate code.
  */
 function warmUp(tiered: boolean): void {
   warmedUp = true;
-  if (tiered) keepInterpreterInDfg();
-  if (tiered && ON_JAVASCRIPTCORE) tierWarmUp();
-  // Interpreting only: this trains the executor's switch, and `jsTier: false` must never generate code.
-  const runtime = new Runtime({ jsTier: false });
+  if (tiered) {
+    keepInterpreterInDfg();
+    tierWarmUp();
+  }
+  const runtime = new Runtime({ jsTier: tiered ? WARM_UP_UNREACHED_HEAT : false });
   // Synchronous: the builder registers the module before its promise settles.
   runtime.newHostModuleBuilder(WARM_UP_HOST_MODULE)
     .newFunctionBuilder()

@@ -425,16 +425,20 @@ export function warmUpHex(): string {
 }
 
 /**
- * The tier warm-up, run before the interpreter warm-up on JavaScriptCore by
- * a runtime with the JavaScript tiers: an interpreted loop calls a function
- * the structured tier has compiled, directly and through a table, in a
- * module with a memory. JavaScriptCore's first optimised `run` has then seen
- * the interpreter's calls into compiled code. Without it, the first such
- * call of a program left that code (`InadequateCoverage`, with
- * `BUN_JSC_verboseOSR=true`) and JavaScriptCore compiled `run` again: a
- * one-sentence flite run took 0.277 s against 0.253 s with it, and more than
- * interpreting it (0.224 s). On V8 it made flite slower (0.574 against 0.548 s)
- * and is not run.
+ * The tier warm-up, run before the interpreter warm-up when the first
+ * runtime to call has the JavaScript tiers: an interpreted loop calls a
+ * function the structured tier has compiled, directly and through a table,
+ * in a module with a memory. The engine's first optimised `run` has then
+ * seen the interpreter's calls into compiled code. Without it, on
+ * JavaScriptCore the first such call of a program left that code
+ * (`InadequateCoverage`, with `BUN_JSC_verboseOSR=true`) and `run` was
+ * compiled again: a one-sentence flite run took 0.277 s against 0.253 s with
+ * it, and more than interpreting it (0.224 s). On V8, where it made flite
+ * slower while `run` was thrown away at other cases anyway (0.574 against
+ * 0.548 s), it runs since those cases are in the warm-up too: with the
+ * warm-up module's counts unreached ({@link WARM_UP_UNREACHED_HEAT}), flite
+ * took 0.588 against 0.628 s, coremark_like 1.102 against 1.151 s and
+ * malloc_churn 0.396 against 0.415 s on Deno (`bench/HISTORY.md`).
  */
 export const TIER_WARM_UP_SOURCE = `(module
   (type $t (func (param i32) (result i32)))
@@ -484,6 +488,15 @@ function hexLines(bytes: Uint8Array): string {
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
   return hex.match(/.{1,90}/g)!.map((l) => `  "${l}"`).join(" +\n");
 }
+
+/**
+ * The `jsTier` count of the warm-up module's runtime when the first runtime
+ * has the JavaScript tiers: never reached, so nothing is compiled, but the
+ * executor's tests for the tiers (a call's, a backward branch's) run, and V8
+ * no longer throws its optimised `run` away at a tiered program's first
+ * call. 2^29, not 2^30: counts stay V8 small integers.
+ */
+export const WARM_UP_UNREACHED_HEAT = 2 ** 29;
 
 /**
  * The argument lists the warm-up calls `run` with: below, at and above the

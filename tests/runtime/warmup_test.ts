@@ -8,6 +8,7 @@ import {
   tierWarmUpModule,
   WARM_UP_CALLS,
   WARM_UP_HOST_MODULE,
+  WARM_UP_UNREACHED_HEAT,
   warmUpModule,
   warmUpSource,
 } from "../../lib/runtime/warmup.ts";
@@ -79,4 +80,22 @@ test("the warm-up's register code has every op the bench programs' code has, but
     const missing = [...await opsOf(bytes)].filter((op) => !warm.has(op) && op !== OP.unreachable);
     assert.deepEqual(missing.map((op) => names.get(op)), [], program);
   }
+});
+
+test("with the tiers' counts unreached, the warm-up module runs interpreted: nothing is compiled", async () => {
+  const runtime = new Runtime({ jsTier: WARM_UP_UNREACHED_HEAT });
+  await runtime.newHostModuleBuilder(WARM_UP_HOST_MODULE)
+    .newFunctionBuilder()
+    .withFunc((_caller: unknown, x: number) => x, ["i32"], ["i32"])
+    .export("host")
+    .instantiate();
+  const m = await runtime.instantiate(warmUpModule());
+  const run = m.exportedFunction("run")!;
+  for (const args of WARM_UP_CALLS) run.call(...args);
+  const fn = WasmFunction.instance(run);
+  assert.equal(fn.jit, null);
+  assert.ok(!fn.code!.js);
+  // The counts did run: the loop's backward branches were counted toward the register-code tier.
+  assert.ok(fn.code!.jsHeat > 0 || fn.code!.jsLimit > 0);
+  runtime.close();
 });
