@@ -1,8 +1,10 @@
 /**
  * The executor: runs register code. One `switch` in one function handles
- * the frequent instructions; rare ones (tables, bulk memory, some
- * conversions) live in `rare_ops.ts` so that this function's bytecode stays
- * small enough for V8 to optimise it (it stops at 60 KB).
+ * the frequent instructions; those real programs seldom run live in
+ * `cold_ops.ts` and rare ones (tables, bulk memory, some conversions) in
+ * `rare_ops.ts`, so that this function's bytecode stays small: V8 stops
+ * optimising at 60 KB, and both engines take longer to compile it the
+ * larger it is, while a short program waits.
  *
  * Wasm-to-wasm calls never recurse on the JS stack: frames are pushed on an
  * explicit stack (`Machine.frames*`), so the call depth is a configurable
@@ -2420,7 +2422,7 @@ export class Machine implements JitHost {
               pc += 5;
               break;
             }
-            // Other SIMD goes straight to its own dispatcher, not through executeRare's switch.
+            // Other SIMD goes straight to its own dispatcher, past executeCold's and executeRare's.
             case 234 /* v128_load_ext */:
             case 236 /* v128_load_lane */:
             case 237 /* v128_store_lane */:
@@ -2518,6 +2520,7 @@ export class Machine implements JitHost {
               }
               throw this.#uncaught;
             default:
+              // Seldom-run ops (`cold_ops.ts`), which hands on the rare ones (`rare_ops.ts`).
               pc = executeCold(this, inst, code, pc, b);
               break;
           }
