@@ -16,6 +16,14 @@ export const ON_JAVASCRIPTCORE = typeof (globalThis as { Bun?: unknown }).Bun !=
 let sourcesMarked = 0;
 
 /**
+ * A random tag of this copy of the module: two copies of the runtime in one
+ * process (two versions bundled into one program, or `bench/run.ts
+ * --against`, which loads two checkouts) count from 0 alike, and would mark
+ * the same text alike without it.
+ */
+const SOURCE_TAG = Math.random().toString(36).slice(2, 10);
+
+/**
  * `source`, made unlike every other source this process compiles (a comment
  * with a count is appended), for `new Function`. Both engines cache what they
  * compile from a source by its text, and code generated twice from the same
@@ -24,8 +32,11 @@ let sourcesMarked = 0;
  * copies of the `vm` benchmark in one runtime took 84–104 ms a call for the
  * first and 26–30 ms for the second on Bun (alone: 25 ms), and 26–30 ms
  * each on Deno (alone: 20–26 ms); with distinct sources 28–34 ms on Bun and
- * 19–22 ms on Deno (`bench/HISTORY.md`, 6 December 2026).
+ * 19–22 ms on Deno (`bench/HISTORY.md`, 6 December 2026). The mark holds a
+ * tag of this copy of the module too: with the count alone, `bench/run.ts
+ * --against` on Bun had `vm` at 93 ms in one checkout and 32 ms in the
+ * other, identical code (25–46 ms each in processes of their own).
  */
 export function distinctSource(source: string): string {
-  return `${source}\n// ${sourcesMarked++}`;
+  return `${source}\n// ${SOURCE_TAG} ${sourcesMarked++}`;
 }

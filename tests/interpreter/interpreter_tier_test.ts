@@ -29,6 +29,20 @@ test("distinctSource: the same generated text is never compiled twice as the sam
   assert.equal(new Function(b)(), 42);
 });
 
+test("distinctSource: two copies of the runtime in one process mark the same text apart", async () => {
+  // A second instance of the module, as a program bundling two versions of the runtime has (a
+  // path with a query: Bun loads a file URL with a query as the same module).
+  const path = new URL("../../lib/interpreter/engine.ts", import.meta.url).pathname;
+  const copy = (await import(`${path}?second-copy`)) as {
+    distinctSource: (source: string) => string;
+  };
+  assert.notEqual(copy.distinctSource, distinctSource);
+  const text = "return 6 * 7;";
+  const seen = new Set<string>();
+  for (let i = 0; i < 3; i++) seen.add(distinctSource(text)).add(copy.distinctSource(text));
+  assert.equal(seen.size, 6);
+});
+
 test("keepInterpreterInDfg does not read globalThis.process off Bun (Deno sets up Node compatibility on that read)", () => {
   if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") return; // Bun reads it by design
   const descriptor = Object.getOwnPropertyDescriptor(globalThis, "process");
