@@ -14,6 +14,7 @@
 
 import { Imm, OPS, PREFIX_FD } from "../binary/opcodes.ts";
 import { wat2wasm } from "../text/index.ts";
+import { CHECK_INTERVAL } from "../interpreter/execute/executor.ts";
 
 const ARG: Record<string, string> = {
   i32: "(local.get $i)",
@@ -507,5 +508,5 @@ export const WARM_UP_CALLS: readonly unknown[][] = [
   [1, 2, 1n, 1.5, 1.5, 1],
   [3, 1, 3n, 0.5, 2.5, 1],
   [5, 5, -1n, 2.5, 0.5, 1],
-  [4, 0, 2n, 1.5, 1.5, 12000],
+  [4, 0, 2n, 1.5, 1.5, CHECK_INTERVAL + 2000],
 ];

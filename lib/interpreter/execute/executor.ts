@@ -35,10 +35,11 @@ import {
   type FunctionHooks,
   type FunctionInstance,
   type InstanceState,
+  memoryView,
   tableCallee,
 } from "../instances.ts";
 import { compileJs, type JsCode } from "../js_tier/js_tier.ts";
-import { JS_SCOPE, memoryView } from "../js_tier/scope.ts";
+import { JS_SCOPE } from "../js_tier/scope.ts";
 import { executeCold } from "./cold_ops.ts";
 import { heatBytes } from "./call_work.ts";
 import { ON_JAVASCRIPTCORE } from "../engine.ts";

@@ -27,8 +27,7 @@
 import type { CompiledFunction } from "../compiled_function.ts";
 import { JS_EXIT_OPS, JS_OP_TEMPLATES, JS_RARE_TEMPLATE } from "./js_ops.ts";
 import { branchTargets, instructionWidth, OP } from "../ops.ts";
-import type { InstanceState } from "../instances.ts";
-import { memoryView } from "./scope.ts";
+import { type InstanceState, memoryView } from "../instances.ts";
 import { distinctSource } from "../engine.ts";
 
 /** What compiled code reads and writes of the machine that runs it. */

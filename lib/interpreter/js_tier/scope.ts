@@ -29,8 +29,6 @@ export const INV_2_32 = 1 / 4294967296;
  */
 export const SIGN = 0x80000000;
 
-export { EMPTY_VIEW, memoryView };
-
 /**
  * What the templates may name: the helpers the case bodies call (whole
  * helper modules, so that a case using a new helper needs no change here).
