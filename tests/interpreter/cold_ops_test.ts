@@ -5,15 +5,13 @@ import { Runtime } from "../../mod.ts";
 import { wat2wasm } from "../../lib/text/index.ts";
 import { useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
 import { OP } from "../../lib/interpreter/ops.ts";
+import { caseOps } from "../../tools/op_counts.ts";
 
 const root = new URL("../../", import.meta.url);
 
 /** The ops of the `case` labels of the first `switch (code[pc])` of a source file. */
-function caseOps(path: string): Set<number> {
-  const source = readFileSync(new URL(path, root), "utf8");
-  const start = source.indexOf("switch (code[pc]) {");
-  const end = source.indexOf("default:", start);
-  return new Set([...source.slice(start, end).matchAll(/case (\d+) \/\*/g)].map((m) => +m[1]));
+function switchOps(path: string): Set<number> {
+  return caseOps(readFileSync(new URL(path, root), "utf8"), "switch (code[pc]) {", "default:");
 }
 
 /** An interpreter, and a runtime whose register-code tier compiles every function at once. */
@@ -25,8 +23,8 @@ function runtimes(): [string, Runtime][] {
 }
 
 test("the interpreter loop and executeCold have no op in common, and the loop keeps its hot ones", () => {
-  const run = caseOps("lib/interpreter/execute/executor.ts");
-  const cold = caseOps("lib/interpreter/execute/cold_ops.ts");
+  const run = switchOps("lib/interpreter/execute/executor.ts");
+  const cold = switchOps("lib/interpreter/execute/cold_ops.ts");
   assert.ok(cold.size > 50, `executeCold has ${cold.size} ops`);
   assert.deepEqual([...cold].filter((op) => run.has(op)), []);
   // Hot under a setting (fuel, the deterministic profile, memory64), or written out in `run` for

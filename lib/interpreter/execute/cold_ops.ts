@@ -19,6 +19,9 @@
  * here, an interpreted loop of them took 60–66 instead of 41 ns an
  * iteration on Bun).
  *
+ * `tools/op_counts.ts` counts the ops a program runs and, over several
+ * programs' counts, lists the ops on the wrong side of this split.
+ *
  * The cases are written as in `run` (`break` goes on to the next
  * instruction), so that `tools/gen_js_ops.ts` takes them as the
  * register-code tier's templates too. Anything else goes on to
