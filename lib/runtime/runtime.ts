@@ -464,6 +464,15 @@ export class Runtime {
     return this.#gcHeap;
   }
 
+  /**
+   * @internal Runs the process's one-time warm-up (see `warmUp` below) now,
+   * for this runtime's settings, rather than before the first call: the
+   * command line runs it while the host reads the module.
+   */
+  warmUpEarly(): void {
+    if (!warmedUp) warmUp(this.#structuredHeat >= 0);
+  }
+
   /** @internal */
   acquireMachine(): Machine {
     if (!warmedUp) warmUp(this.#structuredHeat >= 0);

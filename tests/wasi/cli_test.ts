@@ -3,16 +3,23 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { main } from "../../lib/cli/main.ts";
 import { type CliHost, cliHost } from "../../lib/cli/host_io.ts";
+import { wat2wasm } from "../../lib/text/index.ts";
 
 function fakeHost(files: Record<string, Uint8Array | string>) {
   const out: string[] = [], err: string[] = [];
   const written = new Map<string, Uint8Array>();
+  const readFile = (p: string) => {
+    const f = files[p];
+    if (f === undefined) throw new Error("No such file or directory");
+    return typeof f === "string" ? new TextEncoder().encode(f) : f;
+  };
   const host: CliHost = {
-    readFile(p) {
-      const f = files[p];
-      if (f === undefined) throw new Error("No such file or directory");
-      return typeof f === "string" ? new TextEncoder().encode(f) : f;
-    },
+    readFile,
+    startReading: (p) =>
+      Promise.resolve().then(() => {
+        const bytes = readFile(p);
+        return { bytes: Promise.resolve(bytes), size: bytes.length };
+      }),
     writeFile: (p, d) => void written.set(p, d),
     env: () => ({ HOME: "/home/x" }),
     writeOut: (t) => void out.push(t),
@@ -156,7 +163,7 @@ test("run: --listen pre-opens a socket after the mounts, and a bad address is a 
 });
 
 test("the real host reads whole files, big and empty, byte for byte", async () => {
-  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { existsSync, mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
   const { join } = await import("node:path");
   const { tmpdir } = await import("node:os");
   const dir = mkdtempSync(join(tmpdir(), "wazero-cli-"));
@@ -169,6 +176,48 @@ test("the real host reads whole files, big and empty, byte for byte", async () =
     assert.deepEqual(host.readFile(join(dir, "big.bin")), big);
     assert.equal(host.readFile(join(dir, "empty.bin")).length, 0);
     assert.throws(() => host.readFile(join(dir, "missing.bin")));
+    // Read on the host's I/O threads while this one works, as `run` reads a module.
+    const reading = await host.startReading(join(dir, "big.bin"));
+    assert.deepEqual(await reading.bytes, big);
+    assert.equal((await (await host.startReading(join(dir, "empty.bin"))).bytes).length, 0);
+    await assert.rejects(host.startReading(join(dir, "missing.bin")));
+    // A file whose stated size is 0 but which has contents (Linux's /proc) is read to its end.
+    const proc = "/proc/self/status";
+    if (existsSync(proc)) {
+      const text = new TextDecoder().decode(await (await host.startReading(proc)).bytes);
+      assert.match(text, /^Name:/);
+      assert.match(text, /\nPid:\s+\d+\n/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test("run: a module read by the real host, while the runtime warms up", async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "wazero-cli-"));
+  try {
+    writeFileSync(join(dir, "exit.wat"), EXIT7);
+    // The same module with a 2 MB custom section: big enough for the overlapped warm-up.
+    const module = wat2wasm(EXIT7);
+    const padding = new Uint8Array(2 << 20);
+    const name = new TextEncoder().encode("padding");
+    const size = 1 + name.length + padding.length;
+    const leb: number[] = [];
+    for (let v = size; v !== 0 || leb.length === 0; v >>>= 7) {
+      leb.push((v & 0x7f) | (v >= 128 ? 0x80 : 0));
+    }
+    const big = new Uint8Array([...module, 0, ...leb, name.length, ...name, ...padding]);
+    writeFileSync(join(dir, "big.wasm"), big);
+    const host = await cliHost();
+    assert.equal(await main(["run", join(dir, "exit.wat")], host), 7);
+    assert.equal(await main(["run", join(dir, "big.wasm")], host), 7);
+    assert.equal(
+      await main(["compile", join(dir, "missing.wasm")], { ...host, writeErr: () => {} }),
+      1,
+    );
   } finally {
     rmSync(dir, { recursive: true });
   }
