@@ -36,7 +36,7 @@ const encoder = new TextEncoder();
  * took 200 ms that way and 86 ms so (5 December 2026; page faults cost about
  * 4 ms per MiB on this project's machines).
  */
-async function readWhole(
+export async function readWhole(
   size: number,
   read: (into: Uint8Array, at: number) => Promise<number | null>,
 ): Promise<Uint8Array> {
