@@ -23,7 +23,7 @@
  * @module
  */
 
-import { OP } from "../lib/interpreter/ops.ts";
+import { OP_SPECS } from "../lib/interpreter/ops.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const RUN_START = "  private run(): number {";
@@ -78,17 +78,16 @@ export function misplaced(
   inCold: ReadonlySet<number>,
   threshold: number,
 ): { hotInCold: string[]; coldInRun: string[] } {
-  const name = opNames();
   const share = (op: number) => shares.get(op) ?? 0;
   return {
-    hotInCold: [...inCold].filter((op) => share(op) >= threshold).map((op) => name(op)),
-    coldInRun: [...inRun].filter((op) => share(op) < threshold).map((op) => name(op)),
+    hotInCold: [...inCold].filter((op) => share(op) >= threshold).map(opName),
+    coldInRun: [...inRun].filter((op) => share(op) < threshold).map(opName),
   };
 }
 
-function opNames(): (op: number) => string {
-  const names = new Map(Object.entries(OP).map(([k, v]) => [v as number, k]));
-  return (op) => names.get(op) ?? `op ${op}`;
+/** The register op's name (`OP_SPECS` is indexed by op). */
+function opName(op: number): string {
+  return OP_SPECS[op]?.[0] ?? `op ${op}`;
 }
 
 function percent(x: number): string {
@@ -155,10 +154,9 @@ async function main(args: string[]): Promise<void> {
   }
   const counts = await countRun(args.slice(dash + 1), option("json"));
   const total = counts.reduce((s, n) => s + n, 0);
-  const name = opNames();
   console.log(`${total} register instructions interpreted`);
   const rows = counts.map((n, op) => [op, n]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
-  for (const [op, n] of rows) console.log(`${percent(n / total).padStart(8)}  ${name(op)}`);
+  for (const [op, n] of rows) console.log(`${percent(n / total).padStart(8)}  ${opName(op)}`);
 }
 
 if (import.meta.main) await main(Deno.args);

@@ -475,7 +475,7 @@ export class Runtime {
 
   /** @internal */
   acquireMachine(): Machine {
-    if (!warmedUp) warmUp(this.#structuredHeat >= 0);
+    if (!warmedUp) this.warmUpEarly();
     this.#busyMachines++;
     let m = this.#machines.pop();
     if (m === undefined) {

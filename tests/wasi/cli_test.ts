@@ -4,6 +4,19 @@ import assert from "node:assert/strict";
 import { main } from "../../lib/cli/main.ts";
 import { type CliHost, cliHost, readWhole } from "../../lib/cli/host_io.ts";
 import { wat2wasm } from "../../lib/text/index.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+
+/** Runs `body` with a fresh temporary directory, removed afterwards. */
+async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "wazero-cli-"));
+  try {
+    await body(dir);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+}
 
 function fakeHost(files: Record<string, Uint8Array | string>) {
   const out: string[] = [], err: string[] = [];
@@ -163,11 +176,7 @@ test("run: --listen pre-opens a socket after the mounts, and a bad address is a 
 });
 
 test("the real host reads whole files, big and empty, byte for byte", async () => {
-  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
-  const { join } = await import("node:path");
-  const { tmpdir } = await import("node:os");
-  const dir = mkdtempSync(join(tmpdir(), "wazero-cli-"));
-  try {
+  await withTempDir(async (dir) => {
     const big = new Uint8Array(3 * 1024 * 1024 + 17);
     for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
     writeFileSync(join(dir, "big.bin"), big);
@@ -181,9 +190,7 @@ test("the real host reads whole files, big and empty, byte for byte", async () =
     assert.deepEqual(await reading.bytes, big);
     assert.equal((await (await host.startReading(join(dir, "empty.bin"))).bytes).length, 0);
     await assert.rejects(host.startReading(join(dir, "missing.bin")));
-  } finally {
-    rmSync(dir, { recursive: true });
-  }
+  });
 });
 
 test("a whole file is read past its stated size, and to where it ends before it", async () => {
@@ -210,11 +217,7 @@ test("a whole file is read past its stated size, and to where it ends before it"
 });
 
 test("run: a module read by the real host, while the runtime warms up", async () => {
-  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
-  const { join } = await import("node:path");
-  const { tmpdir } = await import("node:os");
-  const dir = mkdtempSync(join(tmpdir(), "wazero-cli-"));
-  try {
+  await withTempDir(async (dir) => {
     writeFileSync(join(dir, "exit.wat"), EXIT7);
     // The same module with a 2 MB custom section: big enough for the overlapped warm-up.
     const module = wat2wasm(EXIT7);
@@ -234,7 +237,5 @@ test("run: a module read by the real host, while the runtime warms up", async ()
       await main(["compile", join(dir, "missing.wasm")], { ...host, writeErr: () => {} }),
       1,
     );
-  } finally {
-    rmSync(dir, { recursive: true });
-  }
+  });
 });
