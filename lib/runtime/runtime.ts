@@ -14,11 +14,12 @@ import {
 } from "../binary/features.ts";
 import { CompileError } from "../errors.ts";
 import {
+  chooseInterpreterTier,
   DEFAULT_JS_TIER_HEAT,
   DEFAULT_MAX_STACK_BYTES,
   DEFAULT_STRUCTURED_HEAT,
   FRAME_RECORD_BYTES,
-  keepInterpreterInDfg,
+  type JscHooks,
   Machine,
 } from "../interpreter/execute/executor.ts";
 import { type FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
@@ -34,7 +35,7 @@ import { HostModuleBuilder } from "./host_module.ts";
 import { type ImportObject, importObjectResolver } from "./import_object.ts";
 import { initializeSegments, link } from "./instantiate.ts";
 import { type ExportEntry, Module } from "./module.ts";
-import { valTypeName } from "../binary/types.ts";
+import { valTypeName, type WasmModule } from "../binary/types.ts";
 import { functionHooks, type FunctionListenerFactory } from "./listeners.ts";
 import {
   TIER_WARM_UP_HEAT,
@@ -320,6 +321,10 @@ export class Runtime {
   /** @internal Synchronous instantiation (the spec runner and tests use it). */
   instantiateSync(compiled: CompiledModule, options?: ModuleConfig | ImportObject): Module {
     this.#checkOpen();
+    if (!interpreterTierChoice.chosen && !warmingUp && this.#structuredHeat >= 0) {
+      interpreterTierChoice.chosen = true;
+      chooseInterpreterTier(codeSectionBytes(compiled.decoded), interpreterTierChoice.jsc);
+    }
     const config = toModuleConfig(options);
     if (
       compiled.metered !== this.metered || compiled.listened !== this.#compileLimits.listeners ||
@@ -551,6 +556,28 @@ export class Runtime {
 
 let warmedUp = false;
 
+/**
+ * @internal Whether the interpreter loop's top tier on JavaScriptCore is
+ * `chosen` (see `chooseInterpreterTier`): by the first module that a
+ * runtime with the JavaScript tiers instantiates, from its code size (the
+ * warm-up's own modules do not count), or by a warm-up that interprets
+ * only, whose process keeps the FTL for it. `jsc`: the hooks it uses
+ * (`bun:jsc` when undefined; tests set their own).
+ */
+export const interpreterTierChoice: { chosen: boolean; jsc: JscHooks | undefined } = {
+  chosen: false,
+  jsc: undefined,
+};
+
+/** True while the warm-up instantiates its own modules. */
+let warmingUp = false;
+
+/** The size of a module's code section: from the first body's size field to the last body's end. */
+function codeSectionBytes(m: WasmModule): number {
+  const codes = m.codes;
+  return codes.length === 0 ? 0 : codes[codes.length - 1].end - codes[0].offset;
+}
+
 /** The limits the warm-up modules are compiled with. */
 const WARM_UP_LIMITS: CompileLimits = {
   fuel: false,
@@ -566,16 +593,24 @@ const WARM_UP_LIMITS: CompileLimits = {
  * optimises the executor. When the first runtime to call has the JavaScript
  * tiers (`tiered`), the tier warm-up runs first, the warm-up module runs
  * with counts it never reaches (so the executor's tests for the tiers have
- * run too), and on JavaScriptCore the interpreter stays out of the FTL (see
- * `keepInterpreterInDfg`). Otherwise it runs interpreting only, as `jsTier:
- * false` must never generate code.
+ * run too). Otherwise it runs interpreting only, as `jsTier: false` must
+ * never generate code, and the interpreter loop keeps JavaScriptCore's FTL
+ * (see `interpreterTierChoice`).
  */
 function warmUp(tiered: boolean): void {
   warmedUp = true;
-  if (tiered) {
-    keepInterpreterInDfg();
-    tierWarmUp();
+  if (!tiered) interpreterTierChoice.chosen = true;
+  warmingUp = true;
+  try {
+    runWarmUps(tiered);
+  } finally {
+    warmingUp = false;
   }
+}
+
+/** The warm-ups themselves (see {@link warmUp}). */
+function runWarmUps(tiered: boolean): void {
+  if (tiered) tierWarmUp();
   const runtime = new Runtime({ jsTier: tiered ? WARM_UP_UNREACHED_HEAT : false });
   // Synchronous: the builder registers the module before its promise settles.
   runtime.newHostModuleBuilder(WARM_UP_HOST_MODULE)

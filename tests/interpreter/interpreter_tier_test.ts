@@ -2,8 +2,15 @@
 // (bun:jsc's noFTL; elsewhere nothing is done), and generated sources are made distinct.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { keepInterpreterInDfg, Machine } from "../../lib/interpreter/execute/executor.ts";
+import {
+  chooseInterpreterTier,
+  keepInterpreterInDfg,
+  LARGE_PROGRAM_CODE_BYTES,
+  Machine,
+} from "../../lib/interpreter/execute/executor.ts";
 import { distinctSource } from "../../lib/interpreter/engine.ts";
+import { interpreterTierChoice, Runtime } from "../../lib/runtime/runtime.ts";
+import { ByteWriter } from "../../lib/text/writer.ts";
 
 test("keepInterpreterInDfg hands the interpreter loop, and only it, to noFTL", () => {
   const seen: unknown[] = [];
@@ -61,4 +68,61 @@ test("keepInterpreterInDfg does not read globalThis.process off Bun (Deno sets u
     else delete (globalThis as { process?: unknown }).process;
   }
   assert.equal(reads, 0);
+});
+
+test("chooseInterpreterTier keeps the interpreter loop from the FTL for programs under LARGE_PROGRAM_CODE_BYTES only", () => {
+  const seen: unknown[] = [];
+  const jsc = { noFTL: (fn: unknown) => seen.push(fn) };
+  assert.equal(chooseInterpreterTier(LARGE_PROGRAM_CODE_BYTES, jsc), false);
+  assert.equal(chooseInterpreterTier(30_000_000, jsc), false);
+  assert.deepEqual(seen, []);
+  assert.equal(chooseInterpreterTier(LARGE_PROGRAM_CODE_BYTES - 1, jsc), true);
+  assert.deepEqual(seen, [Machine.prototype["run"]]);
+});
+
+/** A module whose one function is `bodyBytes` of `nop`s: a code section of about that size. */
+function nopModule(bodyBytes: number): Uint8Array {
+  const w = new ByteWriter(bodyBytes + 64);
+  w.bytes(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  w.bytes(new Uint8Array([1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 0]));
+  const body = new Uint8Array(bodyBytes + 2).fill(0x01); // nop
+  body[0] = 0; // no locals
+  body[body.length - 1] = 0x0b; // end
+  const section = new ByteWriter(body.length + 8);
+  section.u32(1);
+  section.u32(body.length);
+  section.bytes(body);
+  w.byte(10);
+  w.u32(section.length);
+  w.bytes(section.view());
+  return w.toBytes();
+}
+
+test("the first module a runtime with the JavaScript tiers instantiates chooses the interpreter loop's tier by its code size", async () => {
+  const saved = { ...interpreterTierChoice };
+  const seen: unknown[] = [];
+  const small = nopModule(16);
+  try {
+    interpreterTierChoice.chosen = false;
+    interpreterTierChoice.jsc = { noFTL: (fn) => seen.push(fn) };
+    // A runtime that interprets only does not choose (its first call's warm-up does, if it is
+    // the process's first call).
+    using interpreting = new Runtime({ jsTier: false });
+    await interpreting.instantiate(small);
+    assert.equal(interpreterTierChoice.chosen, false);
+    // A small program keeps `run` in the DFG, decided once.
+    using tiered = new Runtime();
+    await tiered.instantiate(small);
+    assert.equal(interpreterTierChoice.chosen, true);
+    await tiered.instantiate(nopModule(LARGE_PROGRAM_CODE_BYTES));
+    assert.deepEqual(seen, [Machine.prototype["run"]]);
+    // A large one leaves it to the FTL.
+    interpreterTierChoice.chosen = false;
+    const large = await tiered.instantiate(nopModule(LARGE_PROGRAM_CODE_BYTES));
+    assert.equal(interpreterTierChoice.chosen, true);
+    assert.equal(seen.length, 1);
+    large.exportedFunction("f")!.call();
+  } finally {
+    Object.assign(interpreterTierChoice, saved);
+  }
 });

@@ -2845,10 +2845,11 @@ function bunJsc(): JscHooks | undefined {
 
 /**
  * Keeps `Machine.run`, the interpreter loop, in JavaScriptCore's DFG tier:
- * the FTL never compiles it. Called (by the runtime's warm-up) when the
- * first runtime to call has the JavaScript tiers, where most of a long
- * program's time goes to compiled code and the interpreter runs the first
- * moments and the cold code; true when done (under Bun), false elsewhere.
+ * the FTL never compiles it. Called through {@link chooseInterpreterTier}
+ * for a process whose programs have the JavaScript tiers and are not large,
+ * where most of the time goes to compiled code and the interpreter runs the
+ * first moments and the cold code; true when done (under Bun), false
+ * elsewhere.
  *
  * Why: `run` is the largest function of the runtime, and the FTL took 240
  * ms to compile it on a quiet machine and 450 ms within a flite run, on
@@ -2861,7 +2862,8 @@ function bunJsc(): JscHooks | undefined {
  * seconds (40% of its time in `run`), took 6.5 against 6.2 s: DFG code for
  * `run` is ~1.4× slower than FTL code (coremark_like interpreting only:
  * 13.5 against 9.7 s), which is why a process whose first runtime
- * interprets only keeps the FTL. Switching a long run to a second,
+ * interprets only keeps the FTL, and so does a large program (see
+ * {@link LARGE_PROGRAM_CODE_BYTES}). Switching a long run to a second,
  * FTL-compiled copy of `run` after ~2 s did not win that back (6.7 s: its
  * compile cost as much as it saved).
  */
@@ -2869,6 +2871,33 @@ export function keepInterpreterInDfg(jsc: JscHooks | undefined = bunJsc()): bool
   if (jsc === undefined) return false;
   jsc.noFTL(Machine.prototype["run"]);
   return true;
+}
+
+/**
+ * Bytes of code (a module's code section) from which a program is large:
+ * its first module leaves the interpreter loop to JavaScriptCore's FTL
+ * (see {@link chooseInterpreterTier}). A program with this much code runs a
+ * long tail of functions that never get hot enough to compile, so it
+ * interprets for seconds, and the FTL's faster `run` repays its compile.
+ * `@yowasp/yosys` has 27.8 MB of code: with the FTL for `run` its ALU run
+ * took 6.92 against 7.39 s (`bench:programs --only=yosys-alu --against`, 4
+ * rounds, 3.01× against 3.22× node's time; 6.84 against 7.46 s in 5
+ * interleaved processes) and the counter 2.00 against 2.03 s (8) and 2.03
+ * against 1.97 s (6), within the noise (7 December 2026). flite (196 KB of
+ * code, in a 21 MB module) and the C programs of `bench/programs` stay under
+ * it, with `run` in the DFG.
+ */
+export const LARGE_PROGRAM_CODE_BYTES = 4 << 20;
+
+/**
+ * Chooses the interpreter loop's top tier on JavaScriptCore for a process
+ * whose first program, with the JavaScript tiers, has `codeBytes` of code:
+ * under {@link LARGE_PROGRAM_CODE_BYTES} it stays in the DFG
+ * ({@link keepInterpreterInDfg}), a larger program leaves it to the FTL.
+ * True when `run` was handed to `noFTL`.
+ */
+export function chooseInterpreterTier(codeBytes: number, jsc?: JscHooks): boolean {
+  return codeBytes < LARGE_PROGRAM_CODE_BYTES && keepInterpreterInDfg(jsc);
 }
 
 /** One line of a wasm stack trace: the function and the byte offset of the instruction at `pc`. */
