@@ -33,7 +33,8 @@
  */
 
 export { Runtime } from "./lib/runtime/runtime.ts";
-export type { ModuleConfig, ModuleSource, RuntimeConfig } from "./lib/runtime/runtime.ts";
+export type { ModuleConfig, RuntimeConfig } from "./lib/runtime/runtime.ts";
+export type { ModuleSource } from "./lib/runtime/compile.ts";
 export { FEATURE_NAMES, type FeatureConfig, type FeatureName } from "./lib/binary/features.ts";
 export { CompiledModule } from "./lib/runtime/compiled_module.ts";
 export { Module } from "./lib/runtime/module.ts";

@@ -7,7 +7,8 @@
  */
 
 import { CompileError, LinkError, RuntimeError } from "../errors.ts";
-import { handOverBytes, Runtime } from "../runtime/runtime.ts";
+import { Runtime } from "../runtime/runtime.ts";
+import { handOverBytes } from "../runtime/compile.ts";
 import { callTracer } from "../runtime/listeners.ts";
 import type { CompiledModule } from "../runtime/compiled_module.ts";
 import { wat2wasm } from "../text/index.ts";

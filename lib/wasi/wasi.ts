@@ -11,7 +11,7 @@
  */
 
 import type { Runtime } from "../runtime/runtime.ts";
-import type { ModuleSource } from "../runtime/runtime.ts";
+import type { ModuleSource } from "../runtime/compile.ts";
 import type { Module } from "../runtime/module.ts";
 import { CompiledModule } from "../runtime/compiled_module.ts";
 import { ExitError } from "../errors.ts";

@@ -16,7 +16,7 @@ import type {
   TableInstance,
 } from "../interpreter/instances.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import type { CompileLimits } from "../runtime/runtime.ts";
+import type { CompileLimits } from "../runtime/compile.ts";
 import type { FacadeErrors } from "./errors.ts";
 
 /**

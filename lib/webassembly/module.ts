@@ -7,7 +7,7 @@
 
 import type { CompiledModule } from "../runtime/compiled_module.ts";
 import { WasmException } from "../interpreter/exceptions.ts";
-import { compileSync } from "../runtime/runtime.ts";
+import { compileSync } from "../runtime/compile.ts";
 import type { FacadeContext } from "./context.ts";
 import { toFacadeError } from "./errors.ts";
 import { finishInterface } from "./idl.ts";

@@ -5,7 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { handOverBytes, Runtime } from "../../lib/runtime/runtime.ts";
+import { Runtime } from "../../lib/runtime/runtime.ts";
+import { handOverBytes } from "../../lib/runtime/compile.ts";
 import { wat2wasm } from "../../lib/text/index.ts";
 
 const SOURCE = `(module (func (export "f") (result i32) (i32.const 7)))`;
