@@ -2883,9 +2883,15 @@ export function keepInterpreterInDfg(jsc: JscHooks | undefined = bunJsc()): bool
  * took 6.92 against 7.39 s (`bench:programs --only=yosys-alu --against`, 4
  * rounds, 3.01× against 3.22× node's time; 6.84 against 7.46 s in 5
  * interleaved processes) and the counter 2.00 against 2.03 s (8) and 2.03
- * against 1.97 s (6), within the noise (7 December 2026). flite (196 KB of
- * code, in a 21 MB module) and the C programs of `bench/programs` stay under
- * it, with `run` in the DFG.
+ * against 1.97 s (6), within the noise (7 December 2026). The price is paid
+ * by shorter runs of such a program, in which the FTL's compile (~330 ms on
+ * the compiler thread) comes too late to repay: a one-second yosys run
+ * (`read_verilog alu.v; proc; opt`) took 1.12 against 1.03 s (14
+ * interleaved runs), while `yosys -V` (0.5 s) was unchanged. Large programs
+ * mostly run long (synthesis, compilers), and the long runs gain more
+ * seconds than the short ones lose. flite (196 KB of code, in a 21 MB
+ * module) and the C programs of `bench/programs` stay under it, with `run`
+ * in the DFG.
  */
 export const LARGE_PROGRAM_CODE_BYTES = 4 << 20;
 
