@@ -68,14 +68,18 @@ import {
   runtimeName,
   runtimeVersions,
 } from "./system.ts";
+import { benchArgs } from "./args.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..");
 
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined =>
-  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const flag = (name: string) => args.includes(`--${name}`);
+const { option, flag } = benchArgs({
+  options: ["rounds", "only", "engines", "timeout", "wazero", "against", "cache"],
+  flags: ["no-save"],
+  usage: "usage: deno task bench:programs [--rounds=N] [--only=flite,yosys] " +
+    "[--engines=deno,deno-interpret,bun,bun-interpret,node] [--timeout=SECONDS] [--wazero=DIR] " +
+    "[--against=DIR] [--cache=DIR] [--no-save] (see bench/real_programs.ts)",
+});
 
 const rounds = Math.max(1, Number(option("rounds") ?? 3) || 1);
 const only = option("only")?.split(",").filter((s) => s !== "");

@@ -53,6 +53,7 @@ import {
   runtimeVersions,
 } from "./system.ts";
 import { type Workload, WORKLOADS } from "./workloads.ts";
+import { benchArgs } from "./args.ts";
 
 /** How one engine did on one workload. */
 export interface EngineResult {
@@ -127,13 +128,29 @@ export interface BenchResults {
 }
 
 const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const { option, flag } = benchArgs({
+  options: ["only", "rounds", "against"],
+  flags: [
+    "quick",
+    "no-polywasm",
+    "no-micro",
+    "no-compile",
+    "i64",
+    "no-save",
+    "interpret",
+    "child",
+    "child-compile",
+  ],
+  usage: "usage: deno task bench [--quick] [--only=fib,sieve] [--rounds=N] [--no-polywasm] " +
+    "[--no-micro] [--no-compile] [--i64] [--no-save] [--interpret] [--against=DIR] " +
+    "(see bench/run.ts)",
+}, args);
+const only = option("only")?.split(",");
 const quick = flag("quick");
 const here = dirname(fileURLToPath(import.meta.url));
 /** `--against=DIR`: another checkout to compare with (see the module doc). */
-const againstArg = args.find((a) => a.startsWith("--against="));
-const againstDir = againstArg === undefined ? undefined : resolve(againstArg.slice(10));
+const againstArg = option("against");
+const againstDir = againstArg === undefined ? undefined : resolve(againstArg);
 const againstName = againstDir === undefined
   ? undefined
   : `wazero-ts@${checkoutLabel(againstDir, join(here, ".."))}`;
@@ -144,9 +161,7 @@ const againstName = againstDir === undefined
  */
 const childCompile = flag("child-compile");
 const child = flag("child") || childCompile;
-const rounds = quick || child
-  ? 1
-  : Math.max(1, Number(args.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 3) || 1);
+const rounds = quick || child ? 1 : Math.max(1, Number(option("rounds") ?? 3) || 1);
 /** Progress lines: on stderr in a child, whose stdout carries the results. */
 const log = child ? console.error : console.log;
 

@@ -1,0 +1,28 @@
+// The benchmark scripts' command lines (bench/args.ts): a typo or `--help` must stop before a
+// measurement of many minutes starts.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { checkArgs } from "../../bench/args.ts";
+
+const spec = { options: ["rounds", "only"], flags: ["no-save", "quick"], usage: "usage: x" };
+
+test("checkArgs accepts the options and flags a script names", () => {
+  assert.equal(checkArgs([], spec), null);
+  assert.equal(checkArgs(["--rounds=5", "--only=fib,sieve", "--no-save", "--quick"], spec), null);
+  assert.equal(checkArgs(["--only="], spec), null);
+});
+
+test("checkArgs answers --help and -h", () => {
+  assert.equal(checkArgs(["--rounds=2", "--help"], spec), "help");
+  assert.equal(checkArgs(["-h"], spec), "help");
+});
+
+test("checkArgs names what it does not accept", () => {
+  assert.equal(checkArgs(["--round=5"], spec), "unknown option --round");
+  assert.equal(checkArgs(["--nosave"], spec), "unknown option --nosave");
+  assert.equal(checkArgs(["--rounds"], spec), "--rounds needs a value (--rounds=...)");
+  assert.equal(checkArgs(["--quick=1"], spec), "--quick takes no value");
+  assert.equal(checkArgs(["fib"], spec), "unexpected argument fib");
+  // The first problem is reported, even after a valid option.
+  assert.equal(checkArgs(["--no-save", "-x", "--bad"], spec), "unexpected argument -x");
+});
