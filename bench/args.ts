@@ -15,6 +15,8 @@ export interface ArgSpec {
   options: readonly string[];
   /** Names taken as `--name`. */
   flags: readonly string[];
+  /** How many arguments that are not options (a file, a count) it takes at most; 0 if absent. */
+  positional?: number;
   /** Printed for `--help` and after an error. */
   usage: string;
 }
@@ -25,6 +27,8 @@ export interface BenchArgs {
   option(name: string): string | undefined;
   /** Whether `--name` was given. */
   flag(name: string): boolean;
+  /** The arguments that are not options, in order (at most {@link ArgSpec.positional}). */
+  positional: string[];
 }
 
 /**
@@ -32,8 +36,13 @@ export interface BenchArgs {
  * message for the first argument it does not accept, or null.
  */
 export function checkArgs(argv: readonly string[], spec: ArgSpec): string | null {
+  let positional = 0;
   for (const arg of argv) {
     if (arg === "--help" || arg === "-h") return "help";
+    if (!arg.startsWith("-") && positional < (spec.positional ?? 0)) {
+      positional++;
+      continue;
+    }
     const m = /^--([a-z0-9-]+)(=.*)?$/.exec(arg);
     if (m === null) return `unexpected argument ${arg}`;
     const [, name, value] = m;
@@ -66,5 +75,6 @@ export function benchArgs(spec: ArgSpec, argv = process.argv.slice(2)): BenchArg
   return {
     option: (name) => argv.findLast((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3),
     flag: (name) => argv.includes(`--${name}`),
+    positional: argv.filter((a) => !a.startsWith("-")),
   };
 }

@@ -19,6 +19,7 @@
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { benchArgs } from "./args.ts";
 
 /** The largest accepted bytecode length of the hot function, in bytes. */
 export const LIMIT = 55_000;
@@ -63,7 +64,7 @@ function main(): number {
     console.error("bytecode_size: needs Deno (V8's --print-bytecode)");
     return 2;
   }
-  const name = process.argv.find((a) => a.startsWith("--function="))?.slice(11) ?? HOT_FUNCTION;
+  const name = args.option("function") ?? HOT_FUNCTION;
   const self = fileURLToPath(import.meta.url);
   const r = spawnSync(process.execPath, [
     "run",
@@ -95,5 +96,11 @@ function main(): number {
   return ok ? 0 : 1;
 }
 
-if (process.argv.includes("--child")) await child();
+// --child: the tiny program, run by main() under --print-bytecode.
+const args = benchArgs({
+  options: ["function"],
+  flags: ["child"],
+  usage: "usage: deno task bench:bytecode [--function=NAME] (see bench/bytecode_size.ts)",
+});
+if (args.flag("child")) await child();
 else process.exitCode = main();

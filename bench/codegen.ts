@@ -16,12 +16,18 @@ import { readFileSync } from "node:fs";
 import process from "node:process";
 import { decodeModule } from "../lib/binary/decoder.ts";
 import { codegenModule, generateFunction } from "../lib/interpreter/jit/codegen.ts";
+import { benchArgs } from "./args.ts";
 
-const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith("--"));
-const rounds = Number(args.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 3);
+const usage = "usage: bench/codegen.ts MODULE.wasm [--rounds=N]";
+const { option, positional: [file] } = benchArgs({
+  options: ["rounds"],
+  flags: [],
+  positional: 1,
+  usage,
+});
+const rounds = Number(option("rounds") ?? 3);
 if (file === undefined || !(rounds >= 1)) {
-  console.error("usage: bench/codegen.ts MODULE.wasm [--rounds=N]");
+  console.error(usage);
   process.exit(2);
 }
 const module = decodeModule(new Uint8Array(readFileSync(file)));

@@ -13,6 +13,7 @@
  */
 import process from "node:process";
 import { Runtime } from "../mod.ts";
+import { benchArgs } from "./args.ts";
 import { bigModule } from "./big_module.ts";
 import { median } from "./system.ts";
 
@@ -144,8 +145,19 @@ export async function benchCompileFile(path: string, againstDir?: string, runs =
 }
 
 if ((import.meta as { main?: boolean }).main) {
-  const file = process.argv.slice(2).find((a) => a.endsWith(".wasm"));
-  const against = process.argv.find((a) => a.startsWith("--against="))?.slice(10);
-  if (file !== undefined) await benchCompileFile(file, against);
-  else await benchCompile(Number(process.argv[2] ?? 4));
+  const { option, positional } = benchArgs({
+    options: ["against"],
+    flags: [],
+    positional: 1,
+    usage: "usage: bench/compile.ts [MEGABYTES | FILE.wasm [--against=DIR]] (see bench/compile.ts)",
+  });
+  const [arg] = positional;
+  if (arg?.endsWith(".wasm")) await benchCompileFile(arg, option("against"));
+  else if (option("against") !== undefined) {
+    console.error("bench/compile.ts: --against needs a module file");
+    process.exit(2);
+  } else if (arg !== undefined && !(Number(arg) > 0)) {
+    console.error(`bench/compile.ts: ${arg} is neither a .wasm file nor a size in megabytes`);
+    process.exit(2);
+  } else await benchCompile(Number(arg ?? 4));
 }

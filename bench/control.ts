@@ -21,6 +21,7 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { Runtime, type RuntimeConfig, type WasmFunction } from "../mod.ts";
+import { benchArgs } from "./args.ts";
 import { median } from "./system.ts";
 import { WORKLOADS } from "./workloads.ts";
 
@@ -98,6 +99,10 @@ export async function benchControl(only?: string[]): Promise<void> {
 }
 
 if (import.meta.main ?? process.argv[1]?.endsWith("control.ts")) {
-  const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
-  await benchControl(only);
+  const { option } = benchArgs({
+    options: ["only"],
+    flags: [],
+    usage: "usage: bench/control.ts [--only=NAME,...] (see the file's comment)",
+  });
+  await benchControl(option("only")?.split(","));
 }

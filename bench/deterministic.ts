@@ -16,9 +16,14 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { Runtime, type RuntimeConfig } from "../mod.ts";
+import { benchArgs } from "./args.ts";
 
-const args = process.argv.slice(2);
-const rounds = Number(args.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 5) || 5;
+const usage = "usage: bench/deterministic.ts [--rounds=N] (see the file's comment)";
+const rounds = Number(benchArgs({ options: ["rounds"], flags: [], usage }).option("rounds") ?? 5);
+if (!(rounds >= 1)) {
+  console.error(usage);
+  process.exit(2);
+}
 const here = new URL(".", import.meta.url).pathname;
 
 const KERNELS: { name: string; n: number; interpretN: number }[] = [

@@ -8,12 +8,19 @@
  */
 import { readFileSync } from "node:fs";
 import process from "node:process";
+import { benchArgs } from "./args.ts";
 import { type Engine, nativeEngine, wazeroEngine } from "./engines.ts";
 import { median } from "./system.ts";
 import { WORKLOADS } from "./workloads.ts";
 
 const workload = WORKLOADS.find((w) => w.name === "simd")!;
-const n = Number(process.argv[2] ?? workload.n);
+const usage = "usage: bench/simd.ts [N] (the workload's size; see the file's comment)";
+const [size] = benchArgs({ options: [], flags: [], positional: 1, usage }).positional;
+const n = Number(size ?? workload.n);
+if (!(n > 0)) {
+  console.error(usage);
+  process.exit(2);
+}
 const bytes = new Uint8Array(
   readFileSync(new URL("./programs/simd.wasm", import.meta.url)),
 );

@@ -26,3 +26,13 @@ test("checkArgs names what it does not accept", () => {
   // The first problem is reported, even after a valid option.
   assert.equal(checkArgs(["--no-save", "-x", "--bad"], spec), "unexpected argument -x");
 });
+
+test("checkArgs takes as many other arguments as a script names, and no more", () => {
+  const files = { ...spec, positional: 1 };
+  assert.equal(checkArgs(["yosys.wasm", "--rounds=2"], files), null);
+  assert.equal(checkArgs(["--rounds=2", "yosys.wasm"], files), null);
+  assert.equal(checkArgs(["a.wasm", "b.wasm"], files), "unexpected argument b.wasm");
+  // A dash never starts a file name here: it is an option, checked as one.
+  assert.equal(checkArgs(["-x.wasm"], files), "unexpected argument -x.wasm");
+  assert.equal(checkArgs(["--round=2", "a.wasm"], files), "unknown option --round");
+});
