@@ -60,6 +60,7 @@ import {
 } from "./numeric_ops.ts";
 import { type LoopPath, loopPath } from "./loop_path.ts";
 import { condition, lanes, local, NO_VALUE, wordsOf } from "./variables.ts";
+import { heightDeclarations, OperandStack } from "./operand_stack.ts";
 import {
   assembleSource,
   LOAD_BUDGET,
@@ -134,21 +135,6 @@ interface Control {
 }
 
 /**
- * A value not yet written to its stack variable: a side-effect-free
- * expression of locals, constants and stack variables, written into the
- * instruction that uses it (so `local.get`, constants and pure arithmetic
- * emit no statement of their own). It is written to its variable before
- * anything it reads is overwritten, and at every block boundary and branch.
- */
-interface Deferred {
-  expr: string;
-  /** For comparisons, the boolean form (what a branch tests). */
-  bool: string | null;
-  /** Variables the expression reads. */
-  reads: readonly string[];
-}
-
-/**
  * Function bodies larger than this (bytes of wasm) stay with the register-code tiers. Past about
  * 12 KB V8 leaves the generated function to Maglev (TurboFan stops at 60 KB of bytecode), which
  * still beat the register-code tiers up to this size (see the README's structured tier section).
@@ -185,9 +171,6 @@ const MAX_SPLIT_BODY_BYTES = 400_000;
 
 /** Most nested blocks, loops and ifs the tier compiles. */
 const MAX_NESTING = 200;
-
-/** Longer expressions are written to their variable instead of being deferred further. */
-const MAX_DEFERRED_LENGTH = 160;
 
 class Unsupported extends Error {}
 
@@ -228,16 +211,9 @@ class Generator {
   readonly #index: number;
   readonly #type: FuncType;
   readonly #locals: ValType[];
-  /** The lines being written: the function's, or the open piece's. */
-  #out: string[] = [];
-  readonly #stack: ValType[] = [];
-  /** Deferred values, by stack height. */
-  readonly #deferred: (Deferred | null)[] = [];
-  /** The low word of the i64 constant at each stack height, while its variables hold it. */
-  readonly #i64Constants: (number | null)[] = [];
+  /** The operand stack, and the lines being written (the function's, or the open piece's). */
+  readonly #stack = new OperandStack();
   readonly #ctl: Control[] = [];
-  /** Highest stack height used, per variable prefix. */
-  #maxHeight = new Map<string, number>();
   /** Header lines of the factory (captured functions, globals, constants). */
   readonly #header = new Set<string>();
   #constants = 0;
@@ -254,17 +230,15 @@ class Generator {
   #usesMemory = false;
   /**
    * Float loads' NaN tests (see `floatLoadCheck`), by mark: the test, or "" once the loaded
-   * value turned out to feed only arithmetic. `#loadChecks` holds the mark of each stack
-   * height whose value a float load wrote; `#popped` the marks of the values just popped.
+   * value turned out to feed only arithmetic (`OperandStack.loadChecks` and `popped` hold the
+   * marks of the values on the stack and of those just popped).
    */
   readonly #nanChecks = new Map<string, string>();
-  readonly #loadChecks: (string | null)[] = [];
   /**
    * The calls made past forwarders: the call's offset, then each forwarder's function index and
    * the offset of its call, outermost first (what `J.trap` adds to a trace for them).
    */
   readonly #forwarded: number[][] = [];
-  #popped: string[] = [];
   /** Lane bounds of vectors along the current run of SIMD code (see simd_facts.ts). */
   readonly #facts = new SimdFacts();
 
@@ -384,9 +358,9 @@ class Generator {
       }
       // Vectors held in another form (simd_facts.ts) become words before other code reads them.
       if (this.#facts.lazy && !readsNoVector(op)) {
-        const at = this.#out.length;
+        const at = this.#stack.out.length;
         this.#emit(this.#facts.materializeAll());
-        this.#facts.skip(at, this.#out.length);
+        this.#facts.skip(at, this.#stack.out.length);
       }
       if (this.#instruction(ins)) dead = 0;
     }
@@ -411,18 +385,18 @@ class Generator {
         this.#control(ins);
         return false;
       case 0x0c: // br
-        this.#writeAll();
+        this.#stack.writeAll();
         this.#emit(this.#branch(ins.a));
         return true;
       case 0x0d: { // br_if
-        const c = this.#pop(I32);
-        this.#writeAll();
+        const c = this.#stack.pop(I32);
+        this.#stack.writeAll();
         this.#emit(`if (${condition(c)}) { ${this.#branch(ins.a)} }`);
         return false;
       }
       case 0x0e: { // br_table
-        const c = this.#pop(I32);
-        this.#writeAll();
+        const c = this.#stack.pop(I32);
+        this.#stack.writeAll();
         const cases = new Map<number, number[]>();
         for (let i = 0; i < ins.count; i++) {
           const list = cases.get(ins.list[i]) ?? [];
@@ -439,8 +413,8 @@ class Generator {
         return true;
       }
       case 0x0f: // return
-        this.#writeAll();
-        this.#emit(this.#returnCode(this.#stack.length - this.#type.results.length));
+        this.#stack.writeAll();
+        this.#emit(this.#returnCode(this.#stack.types.length - this.#type.results.length));
         return true;
       case 0x10: { // call
         // A forwarder's callee is called directly, unless the code is metered (the forwarder's
@@ -461,7 +435,7 @@ class Generator {
       }
       case 0x11: { // call_indirect
         const type = this.#cm.module.types[ins.a];
-        const index = this.#pop(I32);
+        const index = this.#stack.pop(I32);
         this.#header.add(`const T${ins.b} = INST.tables[${ins.b}];`);
         this.#emit(
           `pos = ${ins.offset}; const callee${ins.offset} = J.callee(T${ins.b}, ${index.v}, ${
@@ -472,15 +446,15 @@ class Generator {
         return false;
       }
       case 0x1a: // drop
-        this.#stack.pop();
+        this.#stack.types.pop();
         return false;
       case 0x1b: // select
       case 0x1c: { // select t
         if (op === 0x1c && (ins.count !== 1 || !supported(ins.list[0] as ValType))) unsupported();
-        const c = this.#pop(I32);
-        const t = this.#stack[this.#stack.length - 1];
-        const b = this.#pop(t), a = this.#pop(t);
-        const r = this.#push(t);
+        const c = this.#stack.pop(I32);
+        const t = this.#stack.types[this.#stack.types.length - 1];
+        const b = this.#stack.pop(t), a = this.#stack.pop(t);
+        const r = this.#stack.push(t);
         // An i64 is selected without a branch, through a mask of the condition (as a native select
         // is a conditional move: compilers emit select where a branch would mispredict); hash64
         // ran a fifth faster so. An i32 or float is a conditional expression, which the JITs
@@ -498,9 +472,9 @@ class Generator {
       case 0x20: { // local.get
         this.#piece?.locals.add(ins.a);
         const t = this.#locals[ins.a];
-        if (t === V128) this.#moveV128(this.#push(t), local(ins.a));
-        else if (t === I64) this.#emit(this.#move(t, this.#push(t), local(ins.a)));
-        else this.#pushDeferred(t, `l${ins.a}`, null, [`l${ins.a}`]);
+        if (t === V128) this.#moveV128(this.#stack.push(t), local(ins.a));
+        else if (t === I64) this.#emit(this.#move(t, this.#stack.push(t), local(ins.a)));
+        else this.#stack.pushDeferred(t, `l${ins.a}`, null, [`l${ins.a}`]);
         return false;
       }
       case 0x21: // local.set
@@ -508,16 +482,16 @@ class Generator {
         this.#piece?.locals.add(ins.a);
         this.#piece?.written.add(ins.a);
         const t = this.#locals[ins.a];
-        const v = this.#pop(t);
+        const v = this.#stack.pop(t);
         const l = local(ins.a);
-        this.#beforeWrite(l.v);
-        if (t === I64) this.#beforeWrite(l.h);
+        this.#stack.beforeWrite(l.v);
+        if (t === I64) this.#stack.beforeWrite(l.h);
         if (t === V128) this.#moveV128(l, v);
         else this.#emit(this.#move(t, l, v));
         if (op === 0x22) {
-          if (t === V128) this.#moveV128(this.#push(t), l);
-          else if (t === I64) this.#emit(this.#move(t, this.#push(t), l));
-          else this.#pushDeferred(t, l.v, null, [l.v]);
+          if (t === V128) this.#moveV128(this.#stack.push(t), l);
+          else if (t === I64) this.#emit(this.#move(t, this.#stack.push(t), l));
+          else this.#stack.pushDeferred(t, l.v, null, [l.v]);
         }
         return false;
       }
@@ -528,7 +502,7 @@ class Generator {
         const g = `g${ins.a}`;
         this.#header.add(`const ${g} = INST.globals[${ins.a}].bits;`);
         if (op === 0x23) {
-          const r = this.#push(t);
+          const r = this.#stack.push(t);
           this.#emit(
             t === I32
               ? `${r.v} = ${g}[0];`
@@ -541,7 +515,7 @@ class Generator {
               : lanes(r).map((w, k) => `${w} = ${g}[${k}];`).join(" "),
           );
         } else {
-          const v = this.#pop(t);
+          const v = this.#stack.pop(t);
           this.#emit(
             t === I32
               ? `${g}[0] = ${v.v};`
@@ -558,36 +532,36 @@ class Generator {
       }
       case 0x3f: { // memory.size
         this.#usesMemory = true;
-        const r = this.#push(I32);
+        const r = this.#stack.push(I32);
         this.#emit(`${r.v} = M0.pages;`);
         return false;
       }
       case 0x40: { // memory.grow
         this.#usesMemory = true;
-        const n = this.#pop(I32);
-        const r = this.#push(I32);
+        const n = this.#stack.pop(I32);
+        const r = this.#stack.push(I32);
         this.#emit(`${r.v} = M0.grow(${n.v} >>> 0); mem = M0.view;`);
         return false;
       }
       case 0x41: { // i32.const
-        this.#pushDeferred(I32, ins.a < 0 ? `(${ins.a})` : `${ins.a}`, null, []);
+        this.#stack.pushDeferred(I32, ins.a < 0 ? `(${ins.a})` : `${ins.a}`, null, []);
         return false;
       }
       case 0x42: { // i64.const
-        const r = this.#push(I64);
+        const r = this.#stack.push(I64);
         this.#emit(`${r.v} = ${ins.a}; ${r.h} = ${ins.b};`);
-        this.#i64Constants[this.#stack.length - 1] = ins.a;
+        this.#stack.i64Constants[this.#stack.types.length - 1] = ins.a;
         return false;
       }
       case 0x43: // f32.const
       case 0x44: { // f64.const
         const t = op === 0x43 ? F32 : F64;
-        this.#pushDeferred(t, `(${this.#floatConstant(t, ins.a, ins.b)})`, null, []);
+        this.#stack.pushDeferred(t, `(${this.#floatConstant(t, ins.a, ins.b)})`, null, []);
         return false;
       }
       case 0x108: { // memory.init
         this.#usesMemory = true;
-        const n = this.#pop(I32), s = this.#pop(I32), d = this.#pop(I32);
+        const n = this.#stack.pop(I32), s = this.#stack.pop(I32), d = this.#stack.pop(I32);
         this.#emit(
           `pos = ${ins.offset}; H.memoryInit(M0, INST.data[${ins.a}], ${d.v}, ${s.v}, ${n.v});`,
         );
@@ -598,13 +572,13 @@ class Generator {
         return false;
       case 0x10a: { // memory.copy
         this.#usesMemory = true;
-        const n = this.#pop(I32), s = this.#pop(I32), d = this.#pop(I32);
+        const n = this.#stack.pop(I32), s = this.#stack.pop(I32), d = this.#stack.pop(I32);
         this.#emit(`pos = ${ins.offset}; H.memoryCopy(M0, ${d.v}, ${s.v}, ${n.v});`);
         return false;
       }
       case 0x10b: { // memory.fill
         this.#usesMemory = true;
-        const n = this.#pop(I32), v = this.#pop(I32), d = this.#pop(I32);
+        const n = this.#stack.pop(I32), v = this.#stack.pop(I32), d = this.#stack.pop(I32);
         this.#emit(`pos = ${ins.offset}; H.memoryFill(M0, ${d.v}, ${v.v}, ${n.v});`);
         return false;
       }
@@ -617,11 +591,11 @@ class Generator {
     }
     const info = OPS[op];
     if (op >= 0x86 && op <= 0x8a) { // i64.shl, shr_s, shr_u, rotl, rotr
-      const count = this.#i64Constants[this.#stack.length - 1];
+      const count = this.#stack.i64Constants[this.#stack.types.length - 1];
       if (count !== null && count !== undefined) {
-        this.#pop(I64);
-        const a = this.#pop(I64);
-        this.#emit(constantShift(op, a, this.#push(I64), count & 63));
+        this.#stack.pop(I64);
+        const a = this.#stack.pop(I64);
+        this.#emit(constantShift(op, a, this.#stack.push(I64), count & 63));
         return false;
       }
     }
@@ -630,13 +604,13 @@ class Generator {
       return unsupported(info?.name ?? `op ${op}`);
     }
     const operands: Value[] = [];
-    this.#popped = [];
+    this.#stack.popped = [];
     for (let i = info.params.length - 1; i >= 0; i--) {
-      operands[i] = this.#pop(info.params[i] as ValType);
+      operands[i] = this.#stack.pop(info.params[i] as ValType);
     }
     // A loaded float that only feeds arithmetic needs no NaN test: its payload is never seen.
     if (NAN_BLIND.has(info.name)) {
-      for (const mark of this.#popped) {
+      for (const mark of this.#stack.popped) {
         this.#nanChecks.set(mark, "");
       }
     }
@@ -644,17 +618,17 @@ class Generator {
     const pure = resultType !== undefined && resultType !== I64 ? pureForm(info.name) : null;
     if (pure !== null) {
       const expr = pure.expr(operands), bool = pure.bool?.(operands) ?? null;
-      this.#pushDeferred(resultType!, expr, bool, pure.reads(operands));
+      this.#stack.pushDeferred(resultType!, expr, bool, pure.reads(operands));
       return false;
     }
-    const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
+    const result = resultType !== undefined ? this.#stack.push(resultType) : NO_VALUE;
     if (info.imm === 9 /* memArg */) this.#usesMemory = true;
     let code = spec.code(operands, result, ins.b >>> 0);
     if (info.name === "f32.load" || info.name === "f64.load") {
       const check = floatLoadCheck(result, info.name === "f32.load" ? "loadF32" : "loadF64");
       const mark = `${NAN_CHECK_MARK}${this.#nanChecks.size}\ue001`;
       this.#nanChecks.set(mark, check);
-      this.#loadChecks[this.#stack.length - 1] = mark;
+      this.#stack.loadChecks[this.#stack.types.length - 1] = mark;
       code = code.replace(check, mark);
     }
     this.#emit(spec.traps ? `pos = ${ins.offset}; ${code}` : code);
@@ -673,25 +647,25 @@ class Generator {
     }
     const op = ins.op;
     const info = OPS[op];
-    this.#facts.sync(this.#out.length);
+    this.#facts.sync(this.#stack.out.length);
     if (this.#deterministic && NAN_RESULT[op] !== 0) {
       unsupported("SIMD float arithmetic (deterministic)");
     }
     if (op === PREFIX_FD + 0x0c) { // v128.const
       const w = new DataView(ins.bytes.buffer, ins.bytes.byteOffset, 16);
-      const v = this.#push(V128), words = [0, 1, 2, 3].map((k) => w.getInt32(4 * k, true));
+      const v = this.#stack.push(V128), words = [0, 1, 2, 3].map((k) => w.getInt32(4 * k, true));
       this.#emit(lanes(v).map((x, k) => `${x} = ${words[k]};`).join(" "));
       this.#facts.set(v.v, constantBounds(words));
-      this.#facts.done(this.#out.length);
+      this.#facts.done(this.#stack.out.length);
       return;
     }
     const regOp = SIMD_LOWERING[simdSubOpcode(op)];
     if (!info?.params || !info.results || regOp < 0 || !hasSimdKernel(regOp)) return unsupported();
     const params = info.params as ValType[];
     const operands: Value[] = [];
-    for (let i = params.length - 1; i >= 0; i--) operands[i] = this.#pop(params[i]);
+    for (let i = params.length - 1; i >= 0; i--) operands[i] = this.#stack.pop(params[i]);
     const resultType = info.results[0] as ValType | undefined;
-    const result = resultType !== undefined ? this.#push(resultType) : NO_VALUE;
+    const result = resultType !== undefined ? this.#stack.push(resultType) : NO_VALUE;
     const memory = info.imm === Imm.memArg || info.imm === Imm.memArgLane;
     if (memory) this.#usesMemory = true;
     const form = prepareOperands(
@@ -699,12 +673,12 @@ class Generator {
       operands,
       this.#facts,
       (c) => this.#emit(c),
-      (line, c) => this.#out[line] = c,
+      (line, c) => this.#stack.out[line] = c,
     );
     const inline = inlineSimd(info.name, operands, result, ins, this.#facts, form);
     if (inline !== null) {
       this.#emit(memory ? `pos = ${ins.offset}; ${inline}` : inline);
-      this.#facts.done(this.#out.length);
+      this.#facts.done(this.#stack.out.length);
       return;
     }
     // Operands into the scratch registers (see simd_kernels.ts), the kernel, the result out.
@@ -738,24 +712,24 @@ class Generator {
   /** block, loop, if, else, end. */
   #control(ins: Instruction): void {
     const op = ins.op;
-    this.#keepLoadChecks();
+    this.#stack.keepLoadChecks();
     // Branches move values into stack variables: after a block boundary, none is known constant.
-    this.#i64Constants.length = 0;
+    this.#stack.i64Constants.length = 0;
     if (op === 0x05) { // else
-      this.#writeAll();
+      this.#stack.writeAll();
       const c = this.#ctl[this.#ctl.length - 1];
-      this.#stack.length = c.height;
-      this.#stack.push(...c.params);
+      this.#stack.types.length = c.height;
+      this.#stack.types.push(...c.params);
       this.#emit("} else {");
       if (c.entryInElse) this.#emit("if (false) {");
       return;
     }
     if (op === 0x0b) { // end
-      this.#writeAll();
+      this.#stack.writeAll();
       const c = this.#ctl.pop()!;
       if (c.kind === Kind.Loop && !c.calls) this.#loops = true;
-      this.#stack.length = c.height;
-      this.#stack.push(...c.results);
+      this.#stack.types.length = c.height;
+      this.#stack.types.push(...c.results);
       if (c.kind === Kind.Loop) this.#emit(`break ${c.label};`);
       this.#emit("}");
       if (c.kind === Kind.Func) this.#emit(this.#returnCode(0));
@@ -763,9 +737,9 @@ class Generator {
     }
     const [params, results] = this.#blockType(ins.a);
     let cond: Value | null = null;
-    if (op === 0x04) cond = this.#pop(I32);
-    this.#writeAll();
-    const height = this.#stack.length - params.length;
+    if (op === 0x04) cond = this.#stack.pop(I32);
+    this.#stack.writeAll();
+    const height = this.#stack.types.length - params.length;
     // JavaScript parsers recurse on nested blocks; deeper code stays with the interpreter.
     if (this.#ctl.length > MAX_NESTING) unsupported("nesting over MAX_NESTING");
     const label = `L${this.#ctl.length}`;
@@ -793,7 +767,7 @@ class Generator {
    */
   #enterPath(control: Control, side: number): void {
     // The locals are all the state there is at the loop (an empty operand stack).
-    if (this.#stack.length !== 0 || control.params.length !== 0) unsupported("a loop entry");
+    if (this.#stack.types.length !== 0 || control.params.length !== 0) unsupported("a loop entry");
     this.#emit("}");
     const label = control.label;
     if (control.kind === Kind.Loop) {
@@ -821,18 +795,22 @@ class Generator {
 
   /** A branch to the label `depth` frames out: moves of its values, then break, continue or return. */
   #branch(depth: number): string {
-    this.#keepLoadChecks();
+    this.#stack.keepLoadChecks();
     const target = this.#ctl[this.#ctl.length - 1 - depth];
     if (target.kind === Kind.Func) {
-      return this.#returnCode(this.#stack.length - this.#type.results.length);
+      return this.#returnCode(this.#stack.types.length - this.#type.results.length);
     }
     const types = target.kind === Kind.Loop ? target.params : target.results;
-    const from = this.#stack.length - types.length;
+    const from = this.#stack.types.length - types.length;
     const moves: string[] = [];
     for (let i = 0; i < types.length; i++) {
       if (from + i === target.height + i) continue;
       moves.push(
-        this.#move(types[i], this.#var(target.height + i, types[i]), this.#var(from + i, types[i])),
+        this.#move(
+          types[i],
+          this.#stack.variable(target.height + i, types[i]),
+          this.#stack.variable(from + i, types[i]),
+        ),
       );
     }
     const jump = target.kind === Kind.Loop ? "continue" : "break";
@@ -841,7 +819,7 @@ class Generator {
     if (piece === null || index >= piece.depth) return text;
     // Out of the piece: its values go back through PV, and the function takes the branch.
     const exit = piece.exit(index, types);
-    const values = types.flatMap((t, i) => wordsOf(t, this.#var(target.height + i, t)))
+    const values = types.flatMap((t, i) => wordsOf(t, this.#stack.variable(target.height + i, t)))
       .map((w, j) => `PV[${j}] = ${w}; `).join("");
     return this.#exitMark(
       text,
@@ -857,9 +835,11 @@ class Generator {
 
   /** Returns the function's results, found at stack heights from `from` on. */
   #returnCode(from: number): string {
-    this.#keepLoadChecks();
+    this.#stack.keepLoadChecks();
     const words: string[] = [];
-    this.#type.results.forEach((t, i) => words.push(...wordsOf(t, this.#var(from + i, t))));
+    this.#type.results.forEach((t, i) =>
+      words.push(...wordsOf(t, this.#stack.variable(from + i, t)))
+    );
     const rest = words.slice(1).map((w, i) => `J.rs[${i}] = ${w}; `).join("");
     const text = `${rest}${SAVE_BUDGET}return${words.length > 0 ? ` ${words[0]}` : ""};`;
     if (this.#piece === null) return text;
@@ -892,7 +872,7 @@ class Generator {
     for (const t of [...type.params, ...type.results]) if (!supported(t)) unsupported();
     const args: string[] = [];
     for (let i = type.params.length - 1; i >= 0; i--) {
-      args.unshift(...wordsOf(type.params[i], this.#pop(type.params[i])));
+      args.unshift(...wordsOf(type.params[i], this.#stack.pop(type.params[i])));
     }
     // A call of itself goes straight to this compiled function (what `direct` of its own
     // instance is; a piece cannot name it); others read `direct` at each call, as the callee
@@ -904,7 +884,7 @@ class Generator {
     const caller = index < 0 || isImport ? "J.caller = INST; " : "";
     const list = ["d", ...args].join(", ");
     const call = self ? `w${this.#index}(${list})` : `${callee}.direct(${list})`;
-    const results = type.results.map((t) => this.#push(t));
+    const results = type.results.map((t) => this.#stack.push(t));
     const words: string[] = [];
     results.forEach((r, i) => words.push(...wordsOf(type.results[i], r)));
     const before = `pos = ${site}; ${caller}${SAVE_BUDGET}`;
@@ -971,97 +951,14 @@ class Generator {
 
   /** A v128 move between variables, keeping what the SIMD facts know of the value. */
   #moveV128(to: Value, from: Value): void {
-    this.#facts.sync(this.#out.length);
+    this.#facts.sync(this.#stack.out.length);
     this.#emit(this.#move(V128, to, from));
     this.#facts.set(to.v, this.#facts.get(from.v));
-    this.#facts.done(this.#out.length);
-  }
-
-  /** The variables of the stack value at `height` of type `t`. */
-  #var(height: number, t: ValType): Value {
-    const prefix = t === F32 ? "f" : t === F64 ? "d" : t === V128 ? "x" : "a";
-    this.#use(prefix, height);
-    if (t === I64) this.#use("b", height);
-    return { v: `${prefix}${height}`, h: `b${height}` };
-  }
-
-  #use(prefix: string, height: number): void {
-    if ((this.#maxHeight.get(prefix) ?? -1) < height) this.#maxHeight.set(prefix, height);
-  }
-
-  /** Pushes a value the next statement writes to its variable (returned). */
-  #push(t: ValType): Value {
-    this.#loadChecks[this.#stack.length] = null;
-    this.#i64Constants[this.#stack.length] = null;
-    const v = this.#var(this.#stack.length, t);
-    this.#beforeWrite(v.v);
-    if (t === I64) this.#beforeWrite(v.h);
-    this.#deferred[this.#stack.length] = null;
-    this.#stack.push(t);
-    return v;
-  }
-
-  /**
-   * Keeps the NaN tests of the loads whose values are on the stack: a branch or block
-   * boundary may copy a value where no pop sees it (see `#nanChecks`).
-   */
-  #keepLoadChecks(): void {
-    this.#loadChecks.length = 0;
-  }
-
-  /** Pushes a deferred value (see {@link Deferred}). */
-  #pushDeferred(t: ValType, expr: string, bool: string | null, reads: readonly string[]): void {
-    const height = this.#stack.length;
-    this.#loadChecks[height] = null;
-    if (expr.length > MAX_DEFERRED_LENGTH) {
-      const v = this.#push(t);
-      this.#emit(`${v.v} = ${expr};`);
-      return;
-    }
-    this.#stack.push(t);
-    this.#deferred[height] = { expr, bool, reads };
-  }
-
-  /** Pops a value: its variables, or its expression when deferred. */
-  #pop(t: ValType): Value {
-    this.#stack.pop();
-    const height = this.#stack.length;
-    const mark = this.#loadChecks[height];
-    if (mark) {
-      this.#loadChecks[height] = null;
-      this.#popped.push(mark);
-    }
-    const d = this.#deferred[height];
-    if (d) {
-      this.#deferred[height] = null;
-      return { v: d.expr, h: "", bool: d.bool ?? undefined, reads: d.reads };
-    }
-    return this.#var(height, t);
-  }
-
-  /** Writes every deferred value that reads `name`, which is about to change. */
-  #beforeWrite(name: string): void {
-    for (let h = 0; h < this.#stack.length; h++) {
-      if (this.#deferred[h]?.reads.includes(name)) this.#write(h);
-    }
-  }
-
-  /** Writes the deferred value at `height` to its variable. */
-  #write(height: number): void {
-    const d = this.#deferred[height]!;
-    this.#deferred[height] = null;
-    const v = this.#var(height, this.#stack[height]);
-    this.#beforeWrite(v.v);
-    this.#emit(`${v.v} = ${d.expr};`);
-  }
-
-  /** Writes every deferred value (before branches and block boundaries). */
-  #writeAll(): void {
-    for (let h = 0; h < this.#stack.length; h++) if (this.#deferred[h]) this.#write(h);
+    this.#facts.done(this.#stack.out.length);
   }
 
   #emit(...lines: string[]): void {
-    this.#out.push(...lines);
+    this.#stack.out.push(...lines);
   }
 
   /**
@@ -1095,17 +992,19 @@ class Generator {
    * arguments, under the names they have.
    */
   #openPiece(at: number): void {
-    this.#writeAll();
+    this.#stack.writeAll();
     const height = this.#ctl[this.#ctl.length - 1].height;
     const piece = new Piece(this.#ctl.length, height, at);
-    for (let h = height; h < this.#stack.length; h++) {
-      piece.imported.push(...wordsOf(this.#stack[h], this.#var(h, this.#stack[h])));
+    for (let h = height; h < this.#stack.types.length; h++) {
+      piece.imported.push(
+        ...wordsOf(this.#stack.types[h], this.#stack.variable(h, this.#stack.types[h])),
+      );
     }
     this.#piece = piece;
-    this.#mainOut = this.#out;
-    this.#mainHeights = this.#maxHeight;
-    this.#out = piece.lines;
-    this.#maxHeight = piece.heights;
+    this.#mainOut = this.#stack.out;
+    this.#mainHeights = this.#stack.maxHeight;
+    this.#stack.out = piece.lines;
+    this.#stack.maxHeight = piece.heights;
   }
 
   /**
@@ -1116,22 +1015,26 @@ class Generator {
    */
   #closePiece(at: number): void {
     const piece = this.#piece!;
-    this.#writeAll();
+    this.#stack.writeAll();
     const live: [ValType, number][] = [];
-    for (let h = piece.height; h < this.#stack.length; h++) live.push([this.#stack[h], h]);
+    for (let h = piece.height; h < this.#stack.types.length; h++) {
+      live.push([this.#stack.types[h], h]);
+    }
     // Named alike on both sides; called once per side so that each declares them (`#var`).
-    const liveWords = () => live.flatMap(([t, h]) => wordsOf(t, this.#var(h, t)));
+    const liveWords = () => live.flatMap(([t, h]) => wordsOf(t, this.#stack.variable(h, t)));
     const leaving = liveWords();
     this.#piece = null;
-    this.#out = this.#mainOut;
-    this.#maxHeight = this.#mainHeights;
-    this.#keepLoadChecks();
-    for (let h = piece.height; h < this.#stack.length; h++) this.#i64Constants[h] = null;
+    this.#stack.out = this.#mainOut;
+    this.#stack.maxHeight = this.#mainHeights;
+    this.#stack.keepLoadChecks();
+    for (let h = piece.height; h < this.#stack.types.length; h++) {
+      this.#stack.i64Constants[h] = null;
+    }
     if (at - piece.start < this.#split!.min) {
       for (const line of piece.lines) {
-        this.#out.push(resolveExits(line, (id) => this.#exitForms[id].main));
+        this.#stack.out.push(resolveExits(line, (id) => this.#exitForms[id].main));
       }
-      for (const [prefix, max] of piece.heights) this.#use(prefix, max);
+      for (const [prefix, max] of piece.heights) this.#stack.use(prefix, max);
       return;
     }
     const wordsOfLocals = (set: Set<number>) =>
@@ -1162,7 +1065,9 @@ class Generator {
     const cases: string[] = [];
     for (const exit of piece.exits.values()) {
       const target = this.#ctl[exit.target];
-      const words = exit.types.flatMap((t, i) => wordsOf(t, this.#var(target.height + i, t)));
+      const words = exit.types.flatMap((t, i) =>
+        wordsOf(t, this.#stack.variable(target.height + i, t))
+      );
       this.#valueWords = Math.max(this.#valueWords, words.length);
       const jump = target.kind === Kind.Loop ? "continue" : "break";
       const reads = words.map((w, j) => `${w} = PV[${j}]; `).join("");
@@ -1196,7 +1101,7 @@ class Generator {
       decls.push(`l${i} = 0`);
       if (this.#locals[i] === I64) decls.push(`m${i} = 0`);
     }
-    decls.push(...heightDeclarations(this.#maxHeight));
+    decls.push(...heightDeclarations(this.#stack.maxHeight));
     decls.push(...this.#facts.declarations());
     const frameUnits = params.length + decls.length + 8 + this.#pieceUnits;
     return {
@@ -1211,7 +1116,7 @@ class Generator {
         loops: this.#loops,
         callsOutsideLoops: this.#callsOutsideLoops,
         header: this.#header,
-        body: this.#out,
+        body: this.#stack.out,
         nanChecks: this.#nanChecks,
         forwarded: this.#forwarded,
         pieces: this.#pieces,
@@ -1221,16 +1126,4 @@ class Generator {
       frameUnits,
     };
   }
-}
-
-/** Declarations of the stack variables up to the highest heights used, per prefix. */
-function heightDeclarations(heights: ReadonlyMap<string, number>): string[] {
-  const decls: string[] = [];
-  for (const [prefix, max] of heights) {
-    for (let h = 0; h <= max; h++) {
-      if (prefix === "x") decls.push(...lanes({ v: `x${h}`, h: "" }).map((w) => `${w} = 0`));
-      else decls.push(`${prefix}${h} = 0`);
-    }
-  }
-  return decls;
 }
