@@ -130,6 +130,27 @@ export interface ModuleConfig {
    * not have are imported from the runtime's named modules.
    */
   imports?: ImportObject;
+  /**
+   * Stops the module's start function (its `start` section, which runs
+   * during instantiation) with `RuntimeError("interrupted: deadline
+   * exceeded")` after this many ms, so that instantiating an untrusted
+   * module cannot hang. Calls of its exports afterwards take their own
+   * limits ({@link WasmFunction.withOptions}).
+   */
+  timeout?: number;
+  /**
+   * Stops the start function with `RuntimeError("interrupted: aborted")`
+   * once aborted: checked before it runs and while it runs, as in a
+   * synchronous call (a signal aborted by a host function it calls).
+   */
+  signal?: AbortSignal;
+  /**
+   * The module's fuel from the start ({@link Module.fuel}): the start
+   * function spends it, stopping with `RuntimeError("out of fuel")` when it
+   * runs out, and calls go on with what is left. Needs a runtime with
+   * `{ fuel: true }`.
+   */
+  fuel?: number;
 }
 
 /** True when `options` (the second argument of `instantiate`) is a {@link ModuleConfig}. */
@@ -138,9 +159,18 @@ function isModuleConfig(options: ModuleConfig | ImportObject): options is Module
     const v = (options as Record<string, unknown>)[key];
     if (key === "name" && (v === undefined || v === null || typeof v === "string")) continue;
     if (key === "imports" && (v === undefined || (typeof v === "object" && v !== null))) continue;
+    // An import object's namespaces are objects: a number or a signal makes it a config.
+    if ((key === "timeout" || key === "fuel") && (v === undefined || typeof v === "number")) {
+      continue;
+    }
+    if (key === "signal" && (v === undefined || isAbortSignal(v))) continue;
     return false;
   }
   return true;
+}
+
+function isAbortSignal(v: unknown): v is AbortSignal {
+  return typeof AbortSignal === "function" && v instanceof AbortSignal;
 }
 
 /** The {@link ModuleConfig} meant by `instantiate`'s second argument. */
@@ -329,14 +359,14 @@ export class Runtime {
     state.owner = module;
     this.#attachListeners(state, compiled.definitions, compiled.decoded.importedFunctionCount);
     initializeSegments(compiled, state);
+    if (config.fuel !== undefined) module.fuel = config.fuel;
     const start = compiled.decoded.start;
     if (start !== undefined) {
-      const m = this.acquireMachine();
-      try {
-        m.execute(state.functions[start], 0);
-      } finally {
-        this.releaseMachine(m);
-      }
+      // As a call of an export: the module's fuel, and the config's limits.
+      const { timeout, signal } = config;
+      const fn = this.functionHandle(state.functions[start]);
+      (timeout !== undefined || signal !== undefined ? fn.withOptions({ timeout, signal }) : fn)
+        .call();
     }
     this.#all.add(module);
     if (name !== undefined) this.#modules.set(name, module);

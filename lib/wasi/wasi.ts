@@ -85,16 +85,21 @@ export interface WasiConfig {
   /** Log every WASI call and its errno (`true`: to stderr of the host), like wazero's `--hostlogging`. */
   hostLogging?: boolean | ((line: string) => void);
   /**
-   * {@link runWasi} only: stop `_start` with `RuntimeError("interrupted: deadline exceeded")`
-   * after this many milliseconds (as `WasmFunction.withOptions`); `poll_oneoff` sleeps are
-   * cut short too.
+   * {@link runWasi} only: stop the program (the module's start function,
+   * then `_start`) with `RuntimeError("interrupted: deadline exceeded")`
+   * after this many milliseconds (as `WasmFunction.withOptions`);
+   * `poll_oneoff` sleeps are cut short too.
    */
   timeout?: number;
-  /** {@link runWasi} only: stop `_start` with `RuntimeError("interrupted: aborted")` once aborted. */
+  /**
+   * {@link runWasi} only: stop the program (its start function, then
+   * `_start`) with `RuntimeError("interrupted: aborted")` once aborted.
+   */
   signal?: AbortSignal;
   /**
-   * {@link runWasi} only: the instructions the program may execute before
-   * `RuntimeError("out of fuel")`. Needs a runtime created with `{ fuel: true }`.
+   * {@link runWasi} only: the instructions the program may execute (its
+   * start function and `_start` together) before `RuntimeError("out of
+   * fuel")`. Needs a runtime created with `{ fuel: true }`.
    */
   fuel?: number;
 }
@@ -378,20 +383,23 @@ export async function runWasi(
 ): Promise<number> {
   const { instance: wasi, ctx } = await createWasi(runtime, config);
   try {
+    // One deadline and one tank of fuel for the whole run: the module's start function (run
+    // while it is instantiated), then `_start`. poll_oneoff sleeps in the host, where the
+    // engine's interruption checks do not run: the context cuts sleeps short at the deadline.
+    const { timeout, signal, fuel } = config;
+    const deadline = timeout === undefined ? Infinity : performance.now() + timeout;
+    ctx.limits = { deadline, signal };
+    const guestConfig = { name: null, timeout, signal, fuel };
     const guest = source instanceof CompiledModule
-      ? await runtime.instantiateModule(source, { name: null })
-      : await runtime.instantiate(source, { name: null });
+      ? await runtime.instantiateModule(source, guestConfig)
+      : await runtime.instantiate(source, guestConfig);
     const start = guest.exportedFunction("_start");
     if (start === undefined) throw new TypeError("the module has no _start function");
-    if (config.fuel !== undefined) guest.fuel = config.fuel;
-    // poll_oneoff sleeps in the host, where the engine's interruption checks
-    // do not run: the context cuts sleeps short at the same deadline.
-    ctx.limits = {
-      deadline: config.timeout === undefined ? Infinity : performance.now() + config.timeout,
-      signal: config.signal,
-    };
-    const limited = config.timeout !== undefined || config.signal !== undefined
-      ? start.withOptions({ timeout: config.timeout, signal: config.signal })
+    const limited = timeout !== undefined || signal !== undefined
+      ? start.withOptions({
+        timeout: timeout === undefined ? undefined : Math.max(0, deadline - performance.now()),
+        signal,
+      })
       : start;
     try {
       // Sockets make the guest wait for the event loop: only callAsync can.

@@ -114,7 +114,9 @@ async function runCompiled(
     return undefined; // Imports we cannot stub (v128 parameters): nothing to run.
   }
   try {
-    const module = runtime.instantiateSync(compiled, { name: null });
+    // A mutant's start function may loop forever (mutant 635_2 of seed 613244922 did): it gets
+    // the calls' deadline too.
+    const module = runtime.instantiateSync(compiled, { name: null, timeout: CALL_DEADLINE_MS });
     for (const name of module.exportNames()) {
       const fn = module.exportedFunction(name);
       if (fn === undefined) continue;
