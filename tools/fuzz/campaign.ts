@@ -29,6 +29,11 @@ export interface CampaignOptions {
   onMalformed?: (mutantId: string, bytes: Uint8Array, finding: MalformedFinding) => Promise<void>;
   /** Called now and then with the counts so far. */
   onProgress?: (counts: CampaignCounts) => void;
+  /**
+   * Called as each step starts: a module's check (`mutant` -1), then each
+   * of its mutants, with the mutant's bytes.
+   */
+  onStep?: (module: number, mutant: number, bytes?: Uint8Array) => void;
 }
 
 /** What a campaign did and found. */
@@ -69,6 +74,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignCounts> {
   const timeLeft = () => o.deadline === undefined || performance.now() < o.deadline;
   for (let i = 0; (o.modules === undefined || i < o.modules) && timeLeft(); i++) {
     const seed = o.firstSeed + i;
+    o.onStep?.(i, -1);
     let generated = generateModule(seed);
     let result = await checkModule(generated.ir, generated.canonicalNaNs);
     counts.modules++;
@@ -89,6 +95,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignCounts> {
       // Half the mutants come from this module, half from the fixed corpus.
       const source = k % 2 === 0 ? generatedModules(seed, 1)[0] : rnd.pick(corpus);
       const mutant = mutate(rnd, source);
+      o.onStep?.(i, k, mutant);
       const r = await checkMalformed(mutant);
       counts.mutants++;
       if (r.compiled) counts.mutantsCompiled++;

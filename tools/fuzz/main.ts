@@ -20,6 +20,7 @@ import { BOMBS, runBomb } from "./bombs.ts";
 import { runCampaign, summary } from "./campaign.ts";
 import { recordDivergence } from "./minimize_seed.ts";
 import { hasNativeWasm } from "./differential.ts";
+import { newWatch, recordStep } from "./watchdog.ts";
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -45,6 +46,10 @@ if (args.includes("--bombs")) {
     console.log(`bomb ${bomb.name}: ${r.summary}`);
   }
 }
+// A hang stops the campaign silently: a worker watches its steps (see watchdog.ts).
+const watch = newWatch(firstSeed, 120, regressions);
+const watchdog = new Worker(new URL("./watchdog.ts", import.meta.url).href, { type: "module" });
+watchdog.postMessage(watch);
 const start = performance.now();
 const counts = await runCampaign({
   firstSeed,
@@ -64,7 +69,9 @@ const counts = await runCampaign({
   },
   onProgress: (c) =>
     console.log(`  ${((performance.now() - start) / 1000).toFixed(0)} s: ${summary(c)}`),
+  onStep: (module, mutant, bytes) => recordStep(watch, module, mutant, bytes),
 });
+watchdog.terminate();
 console.log(summary(counts));
 
 function malformedTest(id: string, bytes: Uint8Array, what: string): string {
