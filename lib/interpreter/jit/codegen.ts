@@ -172,6 +172,15 @@ const MAX_SPLIT_BODY_BYTES = 400_000;
 /** Most nested blocks, loops and ifs the tier compiles. */
 const MAX_NESTING = 200;
 
+/**
+ * The deepest operand stack the tier compiles. Compilers' code keeps it
+ * shallow (tens of values); a body that piles up thousands of values made
+ * the generator's work and its pieces' arguments grow with the square of its
+ * size (a 60 KB body of constants took 60 s to generate), and stays with the
+ * interpreter, which translates it in linear time.
+ */
+const MAX_STACK_HEIGHT = 1_000;
+
 class Unsupported extends Error {}
 
 /** Gives up on the function: `why` says what the tier does not handle (for debugging). */
@@ -363,6 +372,7 @@ class Generator {
         this.#facts.skip(at, this.#stack.out.length);
       }
       if (this.#instruction(ins)) dead = 0;
+      if (this.#stack.types.length > MAX_STACK_HEIGHT) unsupported("a stack over MAX_STACK_HEIGHT");
     }
     if (this.#entry !== null && !this.#entry.reached) unsupported("an unreachable loop entry");
     return this.#finish();
@@ -446,7 +456,7 @@ class Generator {
         return false;
       }
       case 0x1a: // drop
-        this.#stack.types.pop();
+        this.#stack.drop();
         return false;
       case 0x1b: // select
       case 0x1c: { // select t
@@ -718,8 +728,7 @@ class Generator {
     if (op === 0x05) { // else
       this.#stack.writeAll();
       const c = this.#ctl[this.#ctl.length - 1];
-      this.#stack.types.length = c.height;
-      this.#stack.types.push(...c.params);
+      this.#stack.resetTo(c.height, c.params);
       this.#emit("} else {");
       if (c.entryInElse) this.#emit("if (false) {");
       return;
@@ -728,8 +737,7 @@ class Generator {
       this.#stack.writeAll();
       const c = this.#ctl.pop()!;
       if (c.kind === Kind.Loop && !c.calls) this.#loops = true;
-      this.#stack.types.length = c.height;
-      this.#stack.types.push(...c.results);
+      this.#stack.resetTo(c.height, c.results);
       if (c.kind === Kind.Loop) this.#emit(`break ${c.label};`);
       this.#emit("}");
       if (c.kind === Kind.Func) this.#emit(this.#returnCode(0));

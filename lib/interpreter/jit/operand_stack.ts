@@ -56,6 +56,29 @@ export class OperandStack {
   out: string[] = [];
   /** Highest stack height used, per variable prefix (the declarations to write). */
   maxHeight: Map<string, number> = new Map();
+  /**
+   * How many deferred values read each variable, and how many there are:
+   * {@link beforeWrite} and {@link writeAll} look through the stack only
+   * when some value is concerned. Otherwise a body that keeps thousands of
+   * values on the stack cost time in the square of its size (a 180 KB body
+   * of constants took 72 s to generate).
+   */
+  readonly #readers = new Map<string, number>();
+  #deferredCount = 0;
+
+  /** Sets the deferred value at `height` (null: none), keeping the counts. */
+  #setDeferred(height: number, d: Deferred | null): void {
+    const old = this.deferred[height];
+    if (old) {
+      this.#deferredCount--;
+      for (const name of old.reads) this.#readers.set(name, this.#readers.get(name)! - 1);
+    }
+    if (d) {
+      this.#deferredCount++;
+      for (const name of d.reads) this.#readers.set(name, (this.#readers.get(name) ?? 0) + 1);
+    }
+    this.deferred[height] = d;
+  }
 
   /** The variables of the stack value at `height` of type `t`. */
   variable(height: number, t: ValType): Value {
@@ -77,9 +100,32 @@ export class OperandStack {
     const v = this.variable(this.types.length, t);
     this.beforeWrite(v.v);
     if (t === I64) this.beforeWrite(v.h);
-    this.deferred[this.types.length] = null;
+    this.#setDeferred(this.types.length, null);
     this.types.push(t);
     return v;
+  }
+
+  /** Drops the value on top (`drop`): a deferred one is never written. */
+  drop(): void {
+    this.types.pop();
+    this.#setDeferred(this.types.length, null);
+  }
+
+  /**
+   * Cuts the stack to `height` and puts values of `types` on it in their
+   * variables (what a block's `else` or `end` leaves: its parameters or
+   * results, which branches wrote there). Every deferred value must have
+   * been written first ({@link writeAll}).
+   */
+  resetTo(height: number, types: readonly ValType[]): void {
+    this.types.length = height;
+    for (const t of types) {
+      const h = this.types.length;
+      this.#setDeferred(h, null);
+      this.loadChecks[h] = null;
+      this.i64Constants[h] = null;
+      this.types.push(t);
+    }
   }
 
   /**
@@ -100,7 +146,7 @@ export class OperandStack {
       return;
     }
     this.types.push(t);
-    this.deferred[height] = { expr, bool, reads };
+    this.#setDeferred(height, { expr, bool, reads });
   }
 
   /** Pops a value: its variables, or its expression when deferred. */
@@ -114,7 +160,7 @@ export class OperandStack {
     }
     const d = this.deferred[height];
     if (d) {
-      this.deferred[height] = null;
+      this.#setDeferred(height, null);
       return { v: d.expr, h: "", bool: d.bool ?? undefined, reads: d.reads };
     }
     return this.variable(height, t);
@@ -122,7 +168,10 @@ export class OperandStack {
 
   /** Writes every deferred value that reads `name`, which is about to change. */
   beforeWrite(name: string): void {
-    for (let h = 0; h < this.types.length; h++) {
+    const readers = this.#readers.get(name) ?? 0;
+    if (readers === 0) return;
+    // Bottom up, as each write may write others first; found from the top, where they are.
+    for (const h of this.#heights(readers, (d) => d.reads.includes(name))) {
       if (this.deferred[h]?.reads.includes(name)) this.write(h);
     }
   }
@@ -130,7 +179,7 @@ export class OperandStack {
   /** Writes the deferred value at `height` to its variable. */
   write(height: number): void {
     const d = this.deferred[height]!;
-    this.deferred[height] = null;
+    this.#setDeferred(height, null);
     const v = this.variable(height, this.types[height]);
     this.beforeWrite(v.v);
     this.out.push(`${v.v} = ${d.expr};`);
@@ -138,7 +187,20 @@ export class OperandStack {
 
   /** Writes every deferred value (before branches and block boundaries). */
   writeAll(): void {
-    for (let h = 0; h < this.types.length; h++) if (this.deferred[h]) this.write(h);
+    if (this.#deferredCount === 0) return;
+    for (const h of this.#heights(this.#deferredCount, () => true)) {
+      if (this.deferred[h]) this.write(h);
+    }
+  }
+
+  /** The heights of the `count` deferred values that `wanted` picks, lowest first. */
+  #heights(count: number, wanted: (d: Deferred) => boolean): number[] {
+    const found: number[] = [];
+    for (let h = this.types.length - 1; h >= 0 && found.length < count; h--) {
+      const d = this.deferred[h];
+      if (d && wanted(d)) found.push(h);
+    }
+    return found.reverse();
   }
 }
 
