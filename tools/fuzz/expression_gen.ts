@@ -370,8 +370,23 @@ export abstract class ExpressionGenerator {
 
   /** A block, if or bounded loop producing `type`. */
   blockExpr(type: number, depth: number): number[] {
-    const kind = this.rnd.int(3);
+    const kind = this.rnd.weighted([3, 3, 3, 1]);
     if (kind === 0) return this.block([type], depth, () => this.expr(type, depth - 1));
+    if (kind === 3) {
+      // The value comes from a br_if; what falls through drops a value and ends unreachable, so
+      // the block's end is reached by the branch alone (the structured tier once took the
+      // dropped value for the block's result).
+      return this.block([type], depth, () => [
+        ...this.expr(type, depth - 1),
+        ...this.cond(),
+        0x0d,
+        0x00,
+        0x1a,
+        ...this.expr(type, depth - 1),
+        0x1a,
+        0x00,
+      ]);
+    }
     if (kind === 1) {
       const arm = () =>
         this.nested(
