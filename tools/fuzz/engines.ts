@@ -7,6 +7,7 @@
  * @module
  */
 
+import { setSplitPolicy } from "../../lib/interpreter/jit/codegen.ts";
 import { setJsTierMaxWords } from "../../lib/interpreter/js_tier/js_tier.ts";
 import { useLoopEntries, useRegisterTierOnly } from "../../lib/runtime/runtime.ts";
 import { type Module, Runtime, type RuntimeConfig, WasmException } from "../../mod.ts";
@@ -21,6 +22,7 @@ export const OUR_MODES = [
   "register",
   "loops",
   "loop-entry",
+  "split",
   "fuel",
   "metered-interpret",
   "metered-eager",
@@ -183,6 +185,7 @@ function runtimeFor(mode: OurMode): Runtime {
     register: { jsTier: 1 },
     loops: { jsTier: 1 },
     "loop-entry": { jsTier: 1 },
+    split: { jsTier: 1 },
     fuel: { jsTier: 1, fuel: true },
     "metered-interpret": { jsTier: false, fuel: true },
     "metered-eager": { jsTier: 1, fuel: true },
@@ -195,6 +198,9 @@ function runtimeFor(mode: OurMode): Runtime {
   return mode === "loop-entry" || mode === "metered-loop-entry" ? useLoopEntries(runtime) : runtime;
 }
 
+/** The split policy of the "split" mode (the spec suite's `--tier=split` too). */
+const SPLIT_EVERYTHING = { above: 0, target: 1, maxBlock: 24, min: 0 };
+
 /** A call that runs longer than this in our engine is reported as a hang. */
 const CALL_TIMEOUT_MS = 10_000;
 
@@ -206,12 +212,16 @@ export async function runOurs(
 ): Promise<Observation> {
   // "loops": the register-code tier compiles loop by loop, as for functions too big to compile whole.
   const oldMaxWords = mode === "loops" ? setJsTierMaxWords(0) : undefined;
+  // "split": the structured tier splits every function into pieces of a few instructions, as it
+  // splits large ones (generated functions are far below its sizes).
+  const oldSplit = mode === "split" ? setSplitPolicy(SPLIT_EVERYTHING) : undefined;
   const runtime = runtimeFor(mode);
   try {
     return await observe(runtime, bytes, ir, mode);
   } finally {
     runtime.close();
     if (oldMaxWords !== undefined) setJsTierMaxWords(oldMaxWords);
+    if (oldSplit !== undefined) setSplitPolicy(oldSplit);
   }
 }
 
