@@ -341,6 +341,9 @@ export class Runtime {
         "the module was compiled by a runtime with different fuel or listener settings, or profile",
       );
     }
+    if (config.fuel !== undefined && config.fuel !== Infinity && !this.metered) {
+      throw new Error("fuel metering is off: create the Runtime with { fuel: true }");
+    }
     const name = config.name === undefined ? compiled.name : (config.name || undefined);
     if (name !== undefined && this.#modules.has(name)) {
       throw new Error(`module "${name}" has already been instantiated`);

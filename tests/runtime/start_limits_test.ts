@@ -80,11 +80,16 @@ test("a start function spends the module's fuel, and calls go on with what is le
   // Without fuel in the config the module starts unmetered, as before.
   const unmetered = await runtime.instantiateModule(compiled, { imports: env });
   assert.equal(unmetered.fuel, Infinity);
-  // Fuel needs a metered runtime.
+  // Fuel needs a metered runtime: refused before anything runs.
+  let ticks = 0;
   await assert.rejects(
-    new Runtime().instantiate(TICKS_AT_START(1), { imports: env, fuel: 10 }),
+    new Runtime().instantiate(TICKS_AT_START(1), {
+      imports: { env: { tick: () => ticks++ } },
+      fuel: 10,
+    }),
     /fuel metering is off/,
   );
+  assert.equal(ticks, 0);
 });
 
 test("an import object whose namespaces are named timeout, signal or fuel is still one", async () => {
