@@ -151,7 +151,7 @@ export class ControlFlow extends Fusions {
   }
 
   protected resetStackTo(height: number, types: readonly ValType[]): void {
-    this.h = height;
+    this.cutTo(height);
     for (const t of types) this.pushTemp(t);
   }
 
@@ -172,7 +172,7 @@ export class ControlFlow extends Fusions {
   protected endInstruction(): void {
     const block = this.blocks.pop()!;
     if (block.dead) {
-      this.h = block.height;
+      this.cutTo(block.height);
       return;
     }
     if (this.blocks.length === 0) {

@@ -219,7 +219,7 @@ export class MemoryLowering extends ExceptionFlow {
   }
 
   #retype(i: number): void {
-    this.kind[i] = TEMP;
+    this.makeTemp(i);
     this.type[i] = ValType.i32;
     // Nothing may fuse with, or retarget, the narrowing.
     this.lastDst = -1;

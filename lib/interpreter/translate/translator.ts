@@ -229,6 +229,11 @@ class Translator extends GcLowering {
     });
     this.tempsStart = w;
     this.maxWords = w;
+    // Entries read locals and hoisted constants, all below the temporaries.
+    if (this.localReaders.length < w) {
+      this.localReaders = new Int32Array(Math.max(w, 2 * this.localReaders.length));
+    } else this.localReaders.fill(0, 0, w);
+    this.localReaderCount = 0;
     this.lastStart = -1;
     this.lastDst = -1;
     this.fuelAt = -1;
@@ -775,10 +780,7 @@ class Translator extends GcLowering {
     const t = this.localTypes[index];
     const i = this.h - 1;
     // Other entries still reading the local must get its old value first.
-    let readers = false;
-    for (let k = 0; k < i; k++) {
-      if (this.readsLocal(k) && this.src[k] === reg) readers = true;
-    }
+    const readers = this.localReaders[reg] > (this.readsLocal(i) && this.src[i] === reg ? 1 : 0);
     if (
       !readers && this.kind[i] === TEMP && this.lastDst >= 0 && this.lastDstHeight === i &&
       this.lastStart >= 0
@@ -788,11 +790,7 @@ class Translator extends GcLowering {
       if (this.deterministic) this.retargetCanonicalized(reg);
       this.lastDst = -1;
     } else {
-      if (readers) {
-        for (let k = 0; k < i; k++) {
-          if (this.readsLocal(k) && this.src[k] === reg) this.materialize(k);
-        }
-      }
+      if (readers) { for (const k of this.localReadersBelow(i, reg)) this.materialize(k); }
       const last = this.lastAddImm();
       if (
         !readers && this.kind[i] === LOCAL && t === ValType.i32 && last >= 0 &&

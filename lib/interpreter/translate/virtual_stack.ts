@@ -53,6 +53,16 @@ export class VirtualStack extends RegisterCode {
   /** CONST: the high word; ADDR: the constant added to the local. */
   hi = new Int32Array(64);
   h = 0;
+  /**
+   * How many entries read each local register (`LOCAL` and `ADDR` entries,
+   * by `src`), and how many there are in all: `local.set` and block
+   * boundaries look for them only when there are some, and from the top,
+   * where they are. Scanning the whole stack each time made a body that
+   * keeps thousands of values on it translate in time in the square of its
+   * size (60,000 `local.get`s then as many `local.set`s: 5 s).
+   */
+  localReaders: Int32Array = new Int32Array(0);
+  localReaderCount = 0;
 
   localWords: Int32Array = new Int32Array(0);
   localTypes: number[] = [];
@@ -104,6 +114,10 @@ export class VirtualStack extends RegisterCode {
     const h = this.h;
     this.ensureStack(h + 1);
     const s = this.slotFor(h);
+    if (kind === LOCAL || kind === ADDR) {
+      this.localReaders[src]++;
+      this.localReaderCount++;
+    }
     this.kind[h] = kind;
     this.type[h] = t;
     this.slot[h] = s;
@@ -156,12 +170,46 @@ export class VirtualStack extends RegisterCode {
   protected materialize(i: number): void {
     if (this.kind[i] === TEMP) return;
     this.emitMoveTo(this.slot[i], i);
+    this.makeTemp(i);
+  }
+
+  /** Marks entry `i` as in its canonical register (its code is written), keeping the counts. */
+  protected makeTemp(i: number): void {
+    if (this.readsLocal(i)) this.#forgetReader(i);
     this.kind[i] = TEMP;
+  }
+
+  #forgetReader(i: number): void {
+    this.localReaders[this.src[i]]--;
+    this.localReaderCount--;
+  }
+
+  /** Sets the stack's height to `height`, forgetting the entries above it. */
+  protected cutTo(height: number): void {
+    for (let i = height; i < this.h; i++) if (this.readsLocal(i)) this.#forgetReader(i);
+    this.h = height;
+  }
+
+  /**
+   * The heights of the entries below `below` that read local register `reg`
+   * (any local when `reg` is -1), lowest first: found from the top, where
+   * they are, as many as there are.
+   */
+  protected localReadersBelow(below: number, reg: number): number[] {
+    let count = reg < 0 ? this.localReaderCount : this.localReaders[reg];
+    const found: number[] = [];
+    for (let i = this.h - 1; i >= 0 && count > 0; i--) {
+      if (!this.readsLocal(i) || (reg >= 0 && this.src[i] !== reg)) continue;
+      count--;
+      if (i < below) found.push(i);
+    }
+    return found.reverse();
   }
 
   /** Materializes every entry that reads a local (before code that may run more than once). */
   protected materializeLocals(): void {
-    for (let i = 0; i < this.h; i++) if (this.readsLocal(i)) this.materialize(i);
+    if (this.localReaderCount === 0) return;
+    for (const i of this.localReadersBelow(this.h, -1)) this.materialize(i);
   }
 
   /** True when entry `i` reads a local's register (a `LOCAL` or an `ADDR`). */
@@ -183,7 +231,7 @@ export class VirtualStack extends RegisterCode {
 
   /** Pops `n` entries (their registers must already have been read). */
   protected pop(n: number): void {
-    this.h -= n;
+    this.cutTo(this.h - n);
   }
 
   /** Records that the last instruction wrote the value now on top, at `dstAt` in the code. */
