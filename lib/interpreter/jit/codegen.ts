@@ -169,6 +169,16 @@ export function setSplitPolicy(policy: SplitPolicy | null): SplitPolicy | null {
 /** The largest body (bytes of wasm) the tier compiles split. */
 const MAX_SPLIT_BODY_BYTES = 400_000;
 
+/**
+ * The most JavaScript-level words (an i64 two, a v128 four) the tier passes
+ * as a function's parameters or results, or as a call's arguments: a call
+ * with tens of thousands of arguments overflows the engine's stack (so the
+ * structured tier trapped with "call stack exhausted" where the interpreter
+ * ran the call). WebAssembly engines limit a function to 1,000 parameters
+ * and 1,000 results.
+ */
+const MAX_CALL_WORDS = 1_000;
+
 /** Most nested blocks, loops and ifs the tier compiles. */
 const MAX_NESTING = 200;
 
@@ -180,6 +190,13 @@ const MAX_NESTING = 200;
  * interpreter, which translates it in linear time.
  */
 const MAX_STACK_HEIGHT = 1_000;
+
+/** The JavaScript-level words of the larger of a type's parameters and results. */
+function callWords(type: FuncType): number {
+  const words = (types: readonly ValType[]) =>
+    types.reduce((n, t) => n + (t === I64 ? 2 : t === V128 ? 4 : 1), 0);
+  return Math.max(words(type.params), words(type.results));
+}
 
 class Unsupported extends Error {}
 
@@ -318,6 +335,7 @@ class Generator {
       this.#entry = { at: loopAt, path: path!, reached: false };
     }
     for (const t of this.#type.results) if (!supported(t)) unsupported("a reference result");
+    if (callWords(this.#type) > MAX_CALL_WORDS) unsupported("a type over MAX_CALL_WORDS");
   }
 
   generate(): GeneratedFunction {
@@ -878,6 +896,7 @@ class Generator {
     if (loop) loop.calls = true;
     else this.#callsOutsideLoops = true;
     for (const t of [...type.params, ...type.results]) if (!supported(t)) unsupported();
+    if (callWords(type) > MAX_CALL_WORDS) unsupported("a call over MAX_CALL_WORDS");
     const args: string[] = [];
     for (let i = type.params.length - 1; i >= 0; i--) {
       args.unshift(...wordsOf(type.params[i], this.#stack.pop(type.params[i])));
