@@ -48,7 +48,9 @@ if (args.includes("--bombs")) {
 }
 // A hang stops the campaign silently: a worker watches its steps (see watchdog.ts).
 const watch = newWatch(firstSeed, 120, regressions);
-const watchdog = new Worker(new URL("./watchdog.ts", import.meta.url).href, { type: "module" });
+const watchdog = new Worker(new URL("./watchdog_worker.ts", import.meta.url).href, {
+  type: "module",
+});
 watchdog.postMessage(watch);
 const start = performance.now();
 const counts = await runCampaign({

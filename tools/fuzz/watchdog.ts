@@ -1,18 +1,15 @@
 /**
- * The fuzz campaign's watchdog, a worker: the campaign runs synchronous code
+ * The fuzz campaign's watchdog: the campaign runs synchronous code
  * (compiling, instantiating and calling generated and mutated modules), so a
  * module that hangs the runtime stops it without a word. The campaign writes
- * each step it starts into shared memory ({@link Watch}); when the step has
- * not changed for the watch's time, this worker says which module and
- * mutant it is stuck at (straight to the process's stderr: a worker's
- * `console` goes through the blocked main thread) and ends the process
- * (with SIGTERM: exit status 143).
+ * each step it starts into shared memory ({@link Watch}, {@link recordStep});
+ * when the step has not changed for the watch's time, the watchdog's worker
+ * (`watchdog_worker.ts`) says which module and mutant it is stuck at
+ * (straight to the process's stderr: a worker's `console` goes through the
+ * blocked main thread) and ends the process (with SIGTERM: exit status 143).
  *
  * @module
  */
-
-import { writeFileSync, writeSync } from "node:fs";
-import process from "node:process";
 
 /**
  * What the campaign shares with the watchdog: in `buffer`, the `Int32Array`
@@ -56,43 +53,4 @@ export function hangMessage(watch: Watch, module: number, mutant: number, file?:
     `(seed ${watch.firstSeed + module}), ${where}: a hang` +
     (file !== undefined ? `; its bytes are in ${file}` : "") +
     ` (the campaign from seed ${watch.firstSeed} reaches it again)\n`;
-}
-
-const self = globalThis as unknown as {
-  onmessage: ((e: MessageEvent<Watch>) => void) | null;
-  postMessage?: unknown;
-};
-if (typeof self.postMessage === "function") {
-  self.onmessage = (e) => {
-    const watch = e.data;
-    const shared = new Int32Array(watch.buffer, 0, 4);
-    let last = -1, since = Date.now();
-    setInterval(() => {
-      const steps = Atomics.load(shared, STEPS);
-      if (steps !== last) {
-        last = steps;
-        since = Date.now();
-        return;
-      }
-      if (Date.now() - since < watch.seconds * 1000) return;
-      const module = Atomics.load(shared, MODULE), mutant = Atomics.load(shared, MUTANT);
-      const size = Atomics.load(shared, SIZE);
-      let file: string | undefined;
-      if (mutant >= 0 && size >= 0) {
-        file = `${watch.dir}/hang_${module}_${mutant}.wasm`;
-        try {
-          writeFileSync(file, new Uint8Array(watch.buffer, BYTES_AT, size).slice());
-        } catch {
-          file = undefined;
-        }
-      }
-      writeSync(2, hangMessage(watch, module, mutant, file));
-      try {
-        process.kill(process.pid, "SIGTERM");
-      } catch {
-        // Not allowed here: the message stands, and the process hangs on.
-      }
-      since = Infinity;
-    }, 1000);
-  };
 }
