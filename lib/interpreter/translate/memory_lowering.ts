@@ -25,7 +25,6 @@ import { ValType } from "../../binary/types.ts";
 import type { ModuleContext } from "../../validate/context.ts";
 import { OP } from "../ops.ts";
 import { ExceptionFlow } from "./exceptions.ts";
-import { TEMP } from "./virtual_stack.ts";
 
 /** Op ids this layer may translate or rewrite. */
 const HANDLED = new Uint8Array(0x300);
