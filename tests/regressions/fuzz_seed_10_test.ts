@@ -257,6 +257,11 @@ const MODULE: ModuleIR = {
   "datas": [],
 };
 
-test("fuzz seed 10: every tier mode and native WebAssembly agree", async () => {
-  await assertNoDivergence(MODULE, true);
-});
+// Every mode runs the module: seconds under a loaded machine, past bun test's default 5 s.
+test(
+  "fuzz seed 10: every tier mode and native WebAssembly agree",
+  { timeout: 120_000 },
+  async () => {
+    await assertNoDivergence(MODULE, true);
+  },
+);

@@ -45,7 +45,8 @@ import { assertNoDivergence } from "../../tools/fuzz/regression.ts";
 
 const MODULE: ModuleIR = ${JSON.stringify(ir)};
 
-test("fuzz seed ${seed}: every tier mode and native WebAssembly agree", async () => {
+// Every mode runs the module: seconds under a loaded machine, past bun test's default 5 s.
+test("fuzz seed ${seed}: every tier mode and native WebAssembly agree", { timeout: 120_000 }, async () => {
   await assertNoDivergence(MODULE, ${canonicalNaNs});
 });
 `;
