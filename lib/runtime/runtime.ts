@@ -367,9 +367,7 @@ export class Runtime {
     if (start !== undefined) {
       // As a call of an export: the module's fuel, and the config's limits.
       const { timeout, signal } = config;
-      const fn = this.functionHandle(state.functions[start]);
-      (timeout !== undefined || signal !== undefined ? fn.withOptions({ timeout, signal }) : fn)
-        .call();
+      this.functionHandle(state.functions[start]).withOptions({ timeout, signal }).call();
     }
     this.#all.add(module);
     if (name !== undefined) this.#modules.set(name, module);

@@ -19,6 +19,7 @@ import { type FunctionInstance, setDirectAdapters } from "../instances.ts";
 import { HELPERS } from "./runtime_helpers.ts";
 import { J, type JitHost } from "./state.ts";
 import { wide } from "./values.ts";
+import { jsWords } from "./variables.ts";
 
 /** Compiled code's function: JS-level words in, first result word out. */
 export type DirectFunction = (...words: any[]) => any;
@@ -36,11 +37,6 @@ const hosts = new Map<string, DirectFunction>();
 
 const key = (type: { readonly params: readonly ValType[]; readonly results: readonly ValType[] }) =>
   `${type.params.join(",")}:${type.results.join(",")}`;
-
-/** How many JS-level words (arguments) a value of type `t` takes: an i64 2, a v128 4. */
-function jsWords(t: ValType): number {
-  return t === I64 ? 2 : t === V128 ? 4 : 1;
-}
 
 /** Word offsets of values of `types` in a register frame (2 words each, a v128 4). */
 function registerOffsets(types: readonly ValType[]): number[] {

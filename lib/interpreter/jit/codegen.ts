@@ -59,7 +59,7 @@ import {
   type Value,
 } from "./numeric_ops.ts";
 import { type LoopPath, loopPath } from "./loop_path.ts";
-import { condition, lanes, local, NO_VALUE, wordsOf } from "./variables.ts";
+import { condition, jsWords, lanes, local, NO_VALUE, wordsOf } from "./variables.ts";
 import { heightDeclarations, OperandStack } from "./operand_stack.ts";
 import {
   assembleSource,
@@ -193,8 +193,7 @@ const MAX_STACK_HEIGHT = 1_000;
 
 /** The JavaScript-level words of the larger of a type's parameters and results. */
 function callWords(type: FuncType): number {
-  const words = (types: readonly ValType[]) =>
-    types.reduce((n, t) => n + (t === I64 ? 2 : t === V128 ? 4 : 1), 0);
+  const words = (types: readonly ValType[]) => types.reduce((n, t) => n + jsWords(t), 0);
   return Math.max(words(type.params), words(type.results));
 }
 

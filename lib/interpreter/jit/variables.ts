@@ -15,6 +15,11 @@ const I64 = 0x7e, V128 = 0x7b;
 /** No value (the result of an instruction that has none). */
 export const NO_VALUE: Value = { v: "", h: "" };
 
+/** How many JS-level words (arguments) a value of type `t` takes: an i64 2, a v128 4. */
+export function jsWords(t: ValType): number {
+  return t === I64 ? 2 : t === V128 ? 4 : 1;
+}
+
 /** The JS-level words of a value of type `t` held in `v` (see the calling convention). */
 export function wordsOf(t: ValType, v: Value): string[] {
   return t === I64 ? [v.v, v.h] : t === V128 ? lanes(v) : [v.v];
