@@ -286,3 +286,49 @@ test("a call of a function called at most twice is entered once it loops its hea
   assert.deepEqual(count.call(turns), [(sum(turns) + 3 * sum(10)) | 0]);
   assert.ok(!entered(other, 0), "a fourth call looping as long is not entered");
 });
+
+test("a loop entry takes the locals its body names, not every declared one", async () => {
+  // 5,000 locals, of which the body names the parameter, $i (index 2,001) and $acc (4,999).
+  const source = `(module
+    (func (export "sum") (param $n i32) (result i64)
+      (local i32 i32) (local f64) (local ${"i32 ".repeat(1_997)}) (local $i i32)
+      (local ${"i64 ".repeat(2_997)}) (local $acc i64)
+      (loop $l
+        (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.get $acc)))`;
+  const module = decodeModule(wat2wasm(source));
+  const loopAt = module.codes[0].start; // the body starts with the loop
+  const generated = generateFunction(codegenModule(module), 0, undefined, false, loopAt)!;
+  assert.deepEqual(generated.entryLocals, [0, 2_001, 4_999]);
+  const unnamed = /\b[lm](1|3|2000|4998)\b/;
+  assert.match(generated.source, /\bl2001\b/);
+  assert.doesNotMatch(generated.source, unnamed);
+  // Compiled whole, only the named locals are declared.
+  const whole = generateFunction(codegenModule(module), 0)!.source;
+  assert.match(whole, /\bm4999 = 0/);
+  assert.doesNotMatch(whole, unnamed);
+
+  const interp = await new Runtime({ jsTier: false }).instantiate(source);
+  const entry = await useLoopEntries(new Runtime({ jsTier: 1 })).instantiate(source);
+  countLoopEntries(entry);
+  for (const n of [1, 3, 5_000]) {
+    assert.deepEqual(outcome(entry, "sum", [n]), outcome(interp, "sum", [n]), `sum(${n})`);
+  }
+  assert.ok(entered(entry, 0), "the loop was entered");
+});
+
+test("a loop entry whose body names over 1,000 words of locals stays interpreted", () => {
+  const names = Array.from({ length: 501 }, (_, i) => `(local.set ${i} (i64.const ${i}))`);
+  const source = `(module (func (export "f") (param $n i32) (local ${"i64 ".repeat(501)})
+    ${names.join(" ")}
+    (loop $l (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`;
+  const module = decodeModule(wat2wasm(source));
+  const body = module.codes[0];
+  const bytes = module.bytes.subarray(body.start, body.end);
+  const loopAt = body.start + bytes.lastIndexOf(0x03); // the only `loop` opcode after the sets
+  assert.equal(module.bytes[loopAt], 0x03);
+  assert.equal(generateFunction(codegenModule(module), 0, undefined, false, loopAt), null);
+  // The function compiled whole declares them (no call passes them).
+  assert.notEqual(generateFunction(codegenModule(module), 0), null);
+});

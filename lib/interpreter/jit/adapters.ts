@@ -82,8 +82,9 @@ function readWords(t: ValType, at: number): string[] {
 }
 
 /** Expressions reading the JS-level words of values of `types` stored from `R[base]` on. */
-function readAll(types: readonly ValType[]): string[] {
+function readAll(types: readonly ValType[], pick?: readonly number[]): string[] {
   const offsets = registerOffsets(types);
+  if (pick !== undefined) return pick.flatMap((i) => readWords(types[i], offsets[i]));
   return types.flatMap((t, i) => readWords(t, offsets[i]));
 }
 
@@ -111,7 +112,10 @@ const entryBodies = new Map<string, string[]>();
 
 /**
  * The adapter from registers to `code`, the compiled code of a function of
- * `type` (or a loop entry of one, whose `params` are all its locals). Each compiled function gets its own adapter, compiled on its own:
+ * `type`, or a loop entry of one: `params` are then the types of all its
+ * locals, laid out in registers as the interpreter keeps them, and `pick`
+ * the indices of those the loop entry takes. Each compiled function gets
+ * its own adapter, compiled on its own:
  * one adapter per signature, calling whichever function it was given, made
  * that call megamorphic for the engine (it could neither inline the callee
  * nor predict it), and the interpreter's calls into compiled code took 4–6%
@@ -121,11 +125,12 @@ export function entryAdapter(
   type: FuncType,
   code: DirectFunction,
   params: readonly ValType[] = type.params,
+  pick?: readonly number[],
 ): EntryAdapter {
-  const signature = key({ params, results: type.results });
+  const signature = key({ params, results: type.results }) + (pick === undefined ? "" : `@${pick}`);
   let body = entryBodies.get(signature);
   if (body === undefined) {
-    const args = readAll(params);
+    const args = readAll(params, pick);
     // The first result word is the return value, the others are in J.rs.
     let k = -1;
     const next = () => k++ < 0 ? "r0" : `J.rs[${k - 1}]`;

@@ -38,7 +38,7 @@ export class StructuredPlan {
    * Loop entries (see `generateFunction`'s `loopAt`) generated so far, by the
    * loop's byte offset: the factory and the frame's stack units, or false.
    */
-  loops: Map<number, { factory: Factory; units: number } | false> | null = null;
+  loops: Map<number, GeneratedFactory | false> | null = null;
   /** Times `Machine.enterLoop` was asked for at a backward branch that is not a loop entry. */
   loopMisses = 0;
   constructor(readonly module: ModulePlan, readonly index: number) {}
@@ -105,17 +105,24 @@ export function prepareStructured(fn: FunctionInstance): boolean {
   return plan.factory !== false;
 }
 
+/** A parsed factory, its frame's stack units, and a loop entry's locals (see `GeneratedFunction`). */
+interface GeneratedFactory {
+  factory: Factory;
+  units: number;
+  entryLocals?: number[];
+}
+
 /** Generates and parses a plan's function, or its loop entry at byte offset `loopAt`. */
 function generate(
   plan: StructuredPlan,
   loopAt = -1,
-): { factory: Factory; units: number } | null {
+): GeneratedFactory | null {
   const { codegen, deterministic } = plan.module;
   const generated = generateFunction(codegen, plan.index, plan.charges, deterministic, loopAt);
   if (generated === null) return null;
   try {
     const factory = new Function("C", "J", "H", "W", distinctSource(generated.source)) as Factory;
-    return { factory, units: generated.frameUnits };
+    return { factory, units: generated.frameUnits, entryLocals: generated.entryLocals };
   } catch {
     // The host's parser gave up (it recurses on nesting): the function stays interpreted.
     return null;
@@ -146,12 +153,13 @@ export function loopEntry(fn: FunctionInstance, at: number): LoopEntry | null {
   }
   if (generated === false) return null;
   const code = generated.factory({ inst: fn.instance, deep: callDeep }, J, HELPERS, wide);
-  const entry = { enter: entryAdapter(fn.type, code, allLocals(fn)), units: generated.units };
+  const enter = entryAdapter(fn.type, code, allLocals(fn), generated.entryLocals);
+  const entry = { enter, units: generated.units };
   (fn.loopEntries ??= new Map()).set(at, entry);
   return entry;
 }
 
-/** The types of `fn`'s parameters and declared locals (a loop entry's parameters). */
+/** The types of `fn`'s parameters and declared locals (whose registers a loop entry reads). */
 function allLocals(fn: FunctionInstance): ValType[] {
   const plan = fn.code!.structured!;
   const module = plan.module.module;

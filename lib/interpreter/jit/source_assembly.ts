@@ -39,7 +39,7 @@ export interface SourceParts {
   loopAt: number;
   /** The stack units a call of it takes (see `state.ts`). */
   frameUnits: number;
-  /** The parameters' variables (every word of every parameter, or of every local for a loop entry). */
+  /** The parameters' variables (every word of every parameter, or of the locals a loop entry takes). */
   params: readonly string[];
   /** The other variables, each with its initial value (`l5 = 0`). */
   decls: readonly string[];
