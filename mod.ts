@@ -37,6 +37,11 @@ export type { ModuleConfig, RuntimeConfig } from "./lib/runtime/runtime.ts";
 export type { ModuleSource } from "./lib/runtime/compile.ts";
 export { FEATURE_NAMES, type FeatureConfig, type FeatureName } from "./lib/binary/features.ts";
 export { CompiledModule } from "./lib/runtime/compiled_module.ts";
+export {
+  type CompilationCache,
+  directoryCompilationCache,
+  inMemoryCompilationCache,
+} from "./lib/runtime/compilation_cache.ts";
 export { Module } from "./lib/runtime/module.ts";
 export { WasmFunction } from "./lib/runtime/function.ts";
 export type { WasmFunction as Function } from "./lib/runtime/function.ts";

@@ -10,6 +10,7 @@ import { CompileError, LinkError, RuntimeError } from "../errors.ts";
 import { Runtime } from "../runtime/runtime.ts";
 import { handOverBytes } from "../runtime/compile.ts";
 import { callTracer } from "../runtime/listeners.ts";
+import { directoryCompilationCache } from "../runtime/compilation_cache.ts";
 import type { CompiledModule } from "../runtime/compiled_module.ts";
 import { wat2wasm } from "../text/index.ts";
 import { type MountSource, runWasi } from "../wasi/wasi.ts";
@@ -50,6 +51,9 @@ Options:
   --fuel <n>                     stop the program after n instructions (exit 134)
   --trace                        print every function call and return to stderr
   --interpret                    never compile hot functions to JavaScript
+  --cachedir <dir>               keep the module's validation and generated
+                                 JavaScript in <dir> for the next run (created
+                                 if missing; trusted: what it holds is run)
   -h, --help                     show this help
 `;
 
@@ -147,6 +151,7 @@ async function run(host: CliHost, argv: string[]): Promise<number> {
   let fuel: number | undefined;
   let trace = false;
   let interpret = false;
+  let cacheDir: string | undefined;
   let i = 0;
   const value = (flag: string): string => {
     const eq = argv[i].indexOf("=");
@@ -212,6 +217,9 @@ async function run(host: CliHost, argv: string[]): Promise<number> {
       case "interpret":
         interpret = true;
         break;
+      case "cachedir":
+        cacheDir = value(a);
+        break;
       default:
         throw new UsageError(`unknown option ${a}`);
     }
@@ -228,6 +236,7 @@ async function run(host: CliHost, argv: string[]): Promise<number> {
     fuel: fuel !== undefined,
     listeners: trace ? callTracer((line) => host.writeErr(line + "\n")) : undefined,
     jsTier: !interpret,
+    compilationCache: cacheDir === undefined ? undefined : directoryCompilationCache(cacheDir),
   });
   const compiled = await runtime.compileModule(await loadModule(host, path, runtime));
   if (!compiled.exportedFunctions.has("_start")) {

@@ -6,12 +6,14 @@
  */
 
 import { decodeModule } from "../binary/decoder.ts";
-import type { Features } from "../binary/features.ts";
+import { FEATURE_NAMES, type Features } from "../binary/features.ts";
 import { CompileError } from "../errors.ts";
 import { translateModule } from "../interpreter/translate/translator.ts";
 import { wat2wasmLocated } from "../text/wat.ts";
 import { validateModule } from "../validate/module_validator.ts";
 import { CompiledModule } from "./compiled_module.ts";
+import { CachedModule } from "./cached_module.ts";
+import type { CompilationCache } from "./compilation_cache.ts";
 
 /** What `Runtime.compileModule` accepts: binary module bytes, or WebAssembly text. */
 export type ModuleSource = Uint8Array | ArrayBuffer | ArrayBufferView | string;
@@ -25,6 +27,10 @@ export interface CompileLimits {
   maxModuleBytes: number;
   maxFunctions: number;
   features: Features;
+  /** Where validations and generated code are kept (`RuntimeConfig.compilationCache`). */
+  cache?: CompilationCache;
+  /** Called with each module's cache entry, which the runtime writes back when it closes. */
+  cached?: (entry: CachedModule) => void;
 }
 
 /** Module bytes whose owner handed them over (see {@link handOverBytes}): compiled without a copy. */
@@ -87,14 +93,27 @@ function compileBytes(bytes: Uint8Array, limits: CompileLimits): CompiledModule 
         `module has ${functions} functions, more than the limit of ${limits.maxFunctions}`,
       );
     }
-    const ctx = validateModule(decoded);
+    const deterministic = limits.deterministic ?? false;
+    const cached = limits.cache === undefined ? undefined : CachedModule.open(limits.cache, bytes, {
+      fuel: limits.fuel,
+      deterministic,
+      listeners: limits.listeners,
+      features: FEATURE_NAMES.map((name) => limits.features[name] ? name : "").join(","),
+    });
+    // Bytes the cache has an entry for were validated under the same features: the module-level
+    // checks run again (they are cheap), the function bodies not.
+    const ctx = validateModule(decoded, cached?.validated !== true);
     const code = translateModule(ctx, {
       fuel: limits.fuel,
       listeners: limits.listeners,
-      deterministic: limits.deterministic ?? false,
+      deterministic,
       lazy: true,
+      sources: cached,
     });
-    const deterministic = limits.deterministic ?? false;
+    if (cached !== undefined) {
+      cached.save();
+      limits.cached?.(cached);
+    }
     return new CompiledModule(decoded, code, limits.fuel, limits.listeners, deterministic);
   } catch (e) {
     if (e instanceof CompileError) throw e;

@@ -11,7 +11,12 @@
 import type { ValType, WasmModule } from "../../binary/types.ts";
 import type { FunctionInstance } from "../instances.ts";
 import { callDeep, type EntryAdapter, entryAdapter } from "./adapters.ts";
-import { type CodegenModule, codegenModule, generateFunction } from "./codegen.ts";
+import {
+  type CodegenModule,
+  codegenModule,
+  type GeneratedFunction,
+  generateFunction,
+} from "./codegen.ts";
 import { HELPERS } from "./runtime_helpers.ts";
 import { instructionWidth, OP } from "../ops.ts";
 import { J } from "./state.ts";
@@ -41,7 +46,30 @@ export class StructuredPlan {
   loops: Map<number, GeneratedFactory | false> | null = null;
   /** Times `Machine.enterLoop` was asked for at a backward branch that is not a loop entry. */
   loopMisses = 0;
-  constructor(readonly module: ModulePlan, readonly index: number) {}
+  /**
+   * The module's {@link GeneratedSources} hold this function's code: an
+   * earlier run compiled it, having found it hot, so it is compiled at its
+   * first call (see `Machine.structuredThreshold`).
+   */
+  readonly knownHot: boolean;
+  constructor(readonly module: ModulePlan, readonly index: number) {
+    this.knownHot = typeof module.sources?.get(`${index}`) === "object" &&
+      module.sources?.get(`${index}`) !== null;
+  }
+}
+
+/**
+ * Generated code kept apart from a compiled module (a compilation cache's):
+ * by function index, or `index@loopAt` for a loop entry; null where the
+ * generator declined. The generator's output depends only on the module's
+ * bytes, the {@link ModulePlan}'s options and the engine, which the
+ * cache's key covers.
+ */
+export interface GeneratedSources {
+  /** What was generated for `key`, null when declined, undefined when not known. */
+  get(key: string): GeneratedFunction | null | undefined;
+  /** Records what was generated for `key`. */
+  put(key: string, generated: GeneratedFunction | null): void;
 }
 
 /** The module facts the generator needs, computed on the first compilation. */
@@ -49,12 +77,14 @@ export class ModulePlan {
   #cm: CodegenModule | null = null;
   /**
    * `fuel`: the module's code is metered (compiled code charges what the register code does);
-   * `deterministic`: the deterministic profile (functions with SIMD float arithmetic are declined).
+   * `deterministic`: the deterministic profile (functions with SIMD float arithmetic are declined);
+   * `sources`: generated code to take instead of generating it, and to add to.
    */
   constructor(
     readonly module: WasmModule,
     readonly fuel = false,
     readonly deterministic = false,
+    readonly sources: GeneratedSources | null = null,
   ) {}
   get codegen(): CodegenModule {
     return this.#cm ??= codegenModule(this.module);
@@ -117,8 +147,19 @@ function generate(
   plan: StructuredPlan,
   loopAt = -1,
 ): GeneratedFactory | null {
-  const { codegen, deterministic } = plan.module;
-  const generated = generateFunction(codegen, plan.index, plan.charges, deterministic, loopAt);
+  const { deterministic, sources } = plan.module;
+  const key = loopAt < 0 ? `${plan.index}` : `${plan.index}@${loopAt}`;
+  let generated = sources?.get(key);
+  if (generated === undefined) {
+    generated = generateFunction(
+      plan.module.codegen,
+      plan.index,
+      plan.charges,
+      deterministic,
+      loopAt,
+    );
+    sources?.put(key, generated);
+  }
   if (generated === null) return null;
   try {
     const factory = new Function("C", "J", "H", "W", distinctSource(generated.source)) as Factory;

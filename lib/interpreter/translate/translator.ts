@@ -25,7 +25,7 @@ import {
 } from "../../binary/opcodes.ts";
 import { relaxedSimdAlias } from "../simd/simd_relaxed.ts";
 import { Instruction, readInstruction } from "../../binary/instruction.ts";
-import { ModulePlan, StructuredPlan } from "../jit/compile.ts";
+import { type GeneratedSources, ModulePlan, StructuredPlan } from "../jit/compile.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import { type FuncType, isRefType, refType, ValType } from "../../binary/types.ts";
 import { GcLowering } from "./gc_lowering.ts";
@@ -54,6 +54,8 @@ export interface TranslateOptions {
    * instead of now; the module's function bodies must have been validated.
    */
   lazy?: boolean;
+  /** Where the structured tier finds and keeps generated code (a compilation cache's). */
+  sources?: GeneratedSources;
 }
 
 /**
@@ -72,7 +74,7 @@ export function translateModule(
   // the structured tier's too (see `fuelCharges`).
   const plan = options.listeners
     ? null
-    : new ModulePlan(ctx.module, options.fuel, options.deterministic ?? false);
+    : new ModulePlan(ctx.module, options.fuel, options.deterministic ?? false, options.sources);
   for (let i = 0; i < ctx.module.codes.length; i++) {
     const index = first + i;
     const structured = plan !== null ? new StructuredPlan(plan, index) : null;

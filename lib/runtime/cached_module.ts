@@ -1,0 +1,168 @@
+/**
+ * One module's entry in a {@link CompilationCache}: that its bytes were
+ * validated under a configuration, and the JavaScript the structured tier
+ * generated for its hot functions. The runtime reads it when compiling the
+ * module and writes it back when the runtime closes (see `Runtime.close`).
+ *
+ * @module
+ */
+
+import type { GeneratedFunction } from "../interpreter/jit/codegen.ts";
+import type { GeneratedSources } from "../interpreter/jit/compile.ts";
+import { ON_JAVASCRIPTCORE } from "../interpreter/engine.ts";
+import type { CompilationCache } from "./compilation_cache.ts";
+
+/**
+ * Changes whenever what is cached, or what the generator makes of a module,
+ * changes: entries of another format are ignored. The generator's output
+ * also depends on the engine's policies (`ON_JAVASCRIPTCORE`), which the key
+ * names.
+ */
+const FORMAT = "wazero-ts-cache-1";
+
+/** The configuration a module's compiled form depends on. */
+export interface CacheConfig {
+  fuel: boolean;
+  deterministic: boolean;
+  listeners: boolean;
+  /** The enabled features, in a fixed order. */
+  features: string;
+}
+
+/** A stored generated function: source, frame units, loop-entry locals; 0 where declined. */
+type StoredFunction = [string, number, number[] | null] | 0;
+
+/** What an entry holds (as JSON). */
+interface StoredEntry {
+  format: string;
+  key: string;
+  functions: Record<string, StoredFunction>;
+}
+
+/** The SHA-256 of `bytes` in hex, or undefined where the host has no `node:crypto`. */
+function sha256(bytes: Uint8Array): string | undefined {
+  type Hash = { update(b: Uint8Array): Hash; digest(enc: "hex"): string };
+  const crypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
+    .process?.getBuiltinModule?.("node:crypto") as
+      | { createHash(name: "sha256"): Hash }
+      | undefined;
+  return crypto?.createHash("sha256").update(bytes).digest("hex");
+}
+
+/** A short hex hash of a string (the configuration's part of a key, not a security boundary). */
+function shortHash(text: string): string {
+  let h1 = 0x811c9dc5, h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return ((h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0"));
+}
+
+/**
+ * A module's cache entry while the runtime uses it: the functions generated
+ * so far (read from the cache, then added to), written back by
+ * {@link save} when there are new ones.
+ */
+export class CachedModule implements GeneratedSources {
+  readonly #cache: CompilationCache;
+  readonly #key: string;
+  readonly #functions: Map<string, GeneratedFunction | null>;
+  /** True when the cache had this module's entry: its bytes were validated before. */
+  readonly validated: boolean;
+  #changed: boolean;
+
+  private constructor(
+    cache: CompilationCache,
+    key: string,
+    functions: Map<string, GeneratedFunction | null>,
+    validated: boolean,
+  ) {
+    this.#cache = cache;
+    this.#key = key;
+    this.#functions = functions;
+    this.validated = validated;
+    this.#changed = !validated;
+  }
+
+  /**
+   * The entry of `bytes` under `config` in `cache` (empty when there is
+   * none, or none readable), or undefined when the host cannot hash them.
+   */
+  static open(
+    cache: CompilationCache,
+    bytes: Uint8Array,
+    config: CacheConfig,
+  ): CachedModule | undefined {
+    const digest = sha256(bytes);
+    if (digest === undefined) return undefined;
+    const engine = ON_JAVASCRIPTCORE ? "jsc" : "v8";
+    const settings =
+      `${FORMAT} ${engine} fuel=${config.fuel} deterministic=${config.deterministic}` +
+      ` listeners=${config.listeners} features=${config.features}`;
+    const key = `${digest}-${shortHash(settings)}`;
+    const stored = read(cache.get(key), key);
+    const functions = new Map<string, GeneratedFunction | null>();
+    if (stored === undefined) return new CachedModule(cache, key, functions, false);
+    for (const [name, f] of Object.entries(stored.functions)) {
+      functions.set(
+        name,
+        f === 0
+          ? null
+          : { source: f[0], frameUnits: f[1], ...(f[2] === null ? {} : { entryLocals: f[2] }) },
+      );
+    }
+    return new CachedModule(cache, key, functions, true);
+  }
+
+  /** See {@link GeneratedSources.get}. */
+  get(key: string): GeneratedFunction | null | undefined {
+    return this.#functions.get(key);
+  }
+
+  /** See {@link GeneratedSources.put}. */
+  put(key: string, generated: GeneratedFunction | null): void {
+    this.#functions.set(key, generated);
+    this.#changed = true;
+  }
+
+  /**
+   * Writes the entry to the cache if it has changed since read or written.
+   * A cache that fails to store it is ignored: compiling never depends on it.
+   */
+  save(): void {
+    if (!this.#changed) return;
+    const functions: Record<string, StoredFunction> = {};
+    for (const [name, f] of this.#functions) {
+      functions[name] = f === null ? 0 : [f.source, f.frameUnits, f.entryLocals ?? null];
+    }
+    const entry: StoredEntry = { format: FORMAT, key: this.#key, functions };
+    this.#changed = false;
+    try {
+      this.#cache.set(this.#key, new TextEncoder().encode(JSON.stringify(entry)));
+    } catch {
+      // Not stored: the next compilation does the work again.
+    }
+  }
+}
+
+/** The entry in `value` if it is one of this format for `key`, else undefined. */
+function read(value: Uint8Array | undefined, key: string): StoredEntry | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const entry = JSON.parse(new TextDecoder().decode(value)) as StoredEntry;
+    if (entry?.format !== FORMAT || entry.key !== key) return undefined;
+    if (typeof entry.functions !== "object" || entry.functions === null) return undefined;
+    for (const f of Object.values(entry.functions)) {
+      if (f === 0) continue;
+      if (
+        !Array.isArray(f) || typeof f[0] !== "string" || !Number.isSafeInteger(f[1]) ||
+        !(f[2] === null || Array.isArray(f[2]) && f[2].every(Number.isSafeInteger))
+      ) return undefined;
+    }
+    return entry;
+  } catch {
+    return undefined;
+  }
+}

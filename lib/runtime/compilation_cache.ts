@@ -1,0 +1,115 @@
+/**
+ * Compilation caches: where a `Runtime` keeps what compiling a module
+ * cost, so that compiling the same bytes again (in this process or, with
+ * {@link directoryCompilationCache}, in the next one) skips that work. See
+ * `RuntimeConfig.compilationCache`.
+ *
+ * @module
+ */
+
+/**
+ * A store of compiled modules' cached work, by key (a string of letters,
+ * digits and `-`, safe as a file name). Values are opaque bytes the runtime
+ * wrote; a value it cannot read back (another version's, a damaged file) is
+ * ignored and replaced.
+ *
+ * Whoever can write to a cache can make the runtime skip validating a module
+ * and run JavaScript of their choosing, as wazero's and wasmtime's caches
+ * hold native code: give a runtime only a cache that no less trusted party
+ * can write.
+ *
+ * @example A cache shared by two runtimes of one process
+ * ```ts
+ * import { inMemoryCompilationCache, Runtime } from "./mod.ts";
+ * const compilationCache = inMemoryCompilationCache();
+ * const source = `(module (func (export "one") (result i32) (i32.const 1)))`;
+ * for (let i = 0; i < 2; i++) {
+ *   using runtime = new Runtime({ compilationCache });
+ *   // The second compilation of these bytes does not validate the code again.
+ *   const module = await runtime.instantiate(source);
+ *   console.log(module.exportedFunction("one")!.call()); // [1]
+ * }
+ * ```
+ */
+export interface CompilationCache {
+  /** The value stored under `key`, or undefined. */
+  get(key: string): Uint8Array | undefined;
+  /** Stores `value` under `key`, replacing what was there. */
+  set(key: string, value: Uint8Array): void;
+}
+
+/**
+ * A {@link CompilationCache} in this process's memory: runtimes that share
+ * it compile a module's bytes once between them (a plugin host creating a
+ * runtime per request, say). Nothing outlives the process.
+ */
+export function inMemoryCompilationCache(): CompilationCache {
+  const entries = new Map<string, Uint8Array>();
+  return {
+    get: (key) => entries.get(key),
+    set: (key, value) => void entries.set(key, value.slice()),
+  };
+}
+
+/** The part of `node:fs` a directory cache uses. */
+interface CacheFs {
+  mkdirSync(path: string, options: { recursive: boolean }): unknown;
+  readFileSync(path: string): Uint8Array;
+  writeFileSync(path: string, data: Uint8Array): void;
+  renameSync(from: string, to: string): void;
+  rmSync(path: string, options: { force: boolean }): void;
+}
+
+/**
+ * A {@link CompilationCache} in directory `dir` (created if missing), one
+ * file per module and configuration, so that the next process running the
+ * same module skips validating it and generating JavaScript for the
+ * functions that were hot before, as wazero's `NewCompilationCacheWithDir`
+ * does for its native code. Files are written whole under a temporary name
+ * and renamed, so concurrent processes never read a partly written one.
+ * Needs `node:fs` (Deno, Bun, Node); other hosts get a `TypeError`.
+ *
+ * @example
+ * ```ts
+ * import { directoryCompilationCache, Runtime } from "./mod.ts";
+ * const dir = Deno.makeTempDirSync();
+ * using runtime = new Runtime({ compilationCache: directoryCompilationCache(dir) });
+ * await runtime.instantiate(`(module (func (export "f")))`);
+ * ```
+ */
+export function directoryCompilationCache(dir: string): CompilationCache {
+  const fs = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
+    .process?.getBuiltinModule?.("node:fs") as CacheFs | undefined;
+  if (fs === undefined) {
+    throw new TypeError("directoryCompilationCache needs node:fs, which this host does not have");
+  }
+  const path = (key: string) => {
+    if (!/^[A-Za-z0-9-]+$/.test(key)) throw new RangeError(`not a cache key: ${key}`);
+    return `${dir}/${key}.wzc`;
+  };
+  let made = false;
+  let writes = 0;
+  return {
+    get(key) {
+      try {
+        return fs.readFileSync(path(key));
+      } catch {
+        return undefined;
+      }
+    },
+    set(key, value) {
+      if (!made) fs.mkdirSync(dir, { recursive: true });
+      made = true;
+      const temporary = `${path(key)}.${Date.now()}-${
+        Math.random().toString(36).slice(2)
+      }-${writes++}`;
+      try {
+        fs.writeFileSync(temporary, value);
+        fs.renameSync(temporary, path(key));
+      } catch (e) {
+        fs.rmSync(temporary, { force: true });
+        throw e;
+      }
+    },
+  };
+}

@@ -1,0 +1,176 @@
+// Compilation caches: a module's second compilation takes the cached validation and generated
+// code, the functions an earlier run compiled are compiled at their first call, and what the
+// cache holds never changes a result; unreadable entries are ignored.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import {
+  type CompilationCache,
+  CompileError,
+  directoryCompilationCache,
+  inMemoryCompilationCache,
+  type Module,
+  Runtime,
+} from "../../mod.ts";
+import { wat2wasm } from "../../lib/text/index.ts";
+import { CachedModule } from "../../lib/runtime/cached_module.ts";
+import { main } from "../../lib/cli/main.ts";
+import { cliHost } from "../../lib/cli/host_io.ts";
+
+/** A hot function (`sum`, called many times) and a cold one. */
+const SOURCE = `(module
+  (func $sum (export "sum") (param $n i32) (result i32) (local $s i32)
+    (block $done (loop $l
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (local.get $n)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l)))
+    (local.get $s))
+  (func (export "cold") (result i32) (i32.const 7)))`;
+const BYTES = wat2wasm(SOURCE);
+const SUM = 0;
+
+/** A cache that records what the runtime asks of it. */
+function recording(inner: CompilationCache = inMemoryCompilationCache()) {
+  const gets: string[] = [], sets: string[] = [];
+  const cache: CompilationCache = {
+    get: (key) => (gets.push(key), inner.get(key)),
+    set: (key, value) => (sets.push(key), inner.set(key, value)),
+  };
+  return { cache, gets, sets };
+}
+
+/** Calls `sum` until the structured tier has compiled it; the calls it took. */
+function callsUntilCompiled(m: Module): number {
+  const sum = m.exportedFunction("sum")!;
+  for (let calls = 1; calls <= 100_000; calls++) {
+    assert.deepEqual(sum.call(10), [55]);
+    if (m.state.functions[SUM].jit !== null) return calls;
+  }
+  return Infinity;
+}
+
+test("a second runtime compiles a cached module's hot function at its first call", async () => {
+  const { cache, gets, sets } = recording();
+  {
+    using first = new Runtime({ compilationCache: cache });
+    const m = await first.instantiate(BYTES);
+    assert.equal(sets.length, 1, "the validation is stored at once");
+    assert.ok(callsUntilCompiled(m) > 100, "compiled once hot, not sooner");
+  }
+  assert.equal(sets.length, 2, "the generated code is stored when the runtime closes");
+  assert.equal(sets[0], sets[1]);
+  {
+    using second = new Runtime({ compilationCache: cache });
+    const m = await second.instantiate(BYTES);
+    assert.equal(callsUntilCompiled(m), 1);
+    assert.deepEqual(m.exportedFunction("cold")!.call(), [7]);
+    assert.equal(m.state.functions[1].jit, null, "a function never compiled stays interpreted");
+  }
+  assert.equal(sets.length, 2, "nothing new to store");
+  assert.equal(new Set(gets).size, 1);
+});
+
+test("cache keys differ by the settings that change compiled code", async () => {
+  const keys = new Set<string>();
+  for (
+    const config of [{}, { fuel: true }, { deterministic: true }, { features: "2.0" as const }]
+  ) {
+    const { cache, gets } = recording();
+    using runtime = new Runtime({ ...config, compilationCache: cache });
+    await runtime.compileModule(BYTES);
+    keys.add(gets[0]);
+    assert.match(gets[0], /^[0-9a-f]{64}-[0-9a-f]{16}$/);
+  }
+  assert.equal(keys.size, 4);
+});
+
+test("an entry the runtime cannot read is ignored: the module is validated and compiled anew", async () => {
+  const invalid = wat2wasm(`(module (func (result i32) (i32.const 1)))`);
+  // An invalid module's body: i32.const 1 replaced by i64.const 1 (same length).
+  invalid[invalid.lastIndexOf(0x41)] = 0x42;
+  const { cache, gets } = recording();
+  for (const bytes of [BYTES, invalid]) {
+    const probe = recording();
+    CachedModule.open(probe.cache, bytes, {
+      fuel: false,
+      deterministic: false,
+      listeners: false,
+      features: "",
+    });
+    for (const junk of ["not json", `{"format":"other"}`, "{}"]) {
+      cache.set(probe.gets[0], new TextEncoder().encode(junk));
+    }
+  }
+  using runtime = new Runtime({ compilationCache: cache });
+  await assert.rejects(runtime.compileModule(invalid), CompileError);
+  const m = await runtime.instantiate(BYTES);
+  assert.deepEqual(m.exportedFunction("sum")!.call(4), [10]);
+  assert.ok(gets.length >= 2);
+});
+
+test("a module that fails to compile stores nothing", async () => {
+  const { cache, sets } = recording();
+  using runtime = new Runtime({ compilationCache: cache });
+  await assert.rejects(runtime.compileModule(`(module (func (result i32) (i64.const 1)))`));
+  assert.equal(sets.length, 0);
+});
+
+test("a cache that fails to store does not fail compiling", async () => {
+  const cache: CompilationCache = {
+    get: () => undefined,
+    set: () => {
+      throw new Error("disk full");
+    },
+  };
+  const runtime = new Runtime({ compilationCache: cache });
+  const m = await runtime.instantiate(BYTES);
+  callsUntilCompiled(m);
+  runtime.close();
+});
+
+test("a directory cache serves the next runtime, and leaves one file per module", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "wazero-cache-"));
+  try {
+    const cacheDir = join(dir, "nested", "cache");
+    for (let run = 0; run < 2; run++) {
+      using runtime = new Runtime({ compilationCache: directoryCompilationCache(cacheDir) });
+      const m = await runtime.instantiate(BYTES);
+      assert.equal(callsUntilCompiled(m) === 1, run === 1, `run ${run}`);
+    }
+    const files = readdirSync(cacheDir);
+    assert.equal(files.length, 1);
+    assert.match(files[0], /^[0-9a-f]{64}-[0-9a-f]{16}\.wzc$/);
+    // A damaged file is read as no entry, and replaced.
+    writeFileSync(join(cacheDir, files[0]), "{");
+    using runtime = new Runtime({ compilationCache: directoryCompilationCache(cacheDir) });
+    const m = await runtime.instantiate(BYTES);
+    assert.ok(callsUntilCompiled(m) > 1);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test("run --cachedir: the second run reads what the first stored", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "wazero-cache-"));
+  try {
+    const wasm = join(dir, "exit.wasm");
+    writeFileSync(
+      wasm,
+      wat2wasm(`(module
+        (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+        (memory (export "memory") 1)
+        (func (export "_start") (call $exit (i32.const 3))))`),
+    );
+    const cacheDir = join(dir, "cache");
+    for (let run = 0; run < 2; run++) {
+      assert.equal(await main(["run", "--cachedir", cacheDir, wasm], await cliHost()), 3);
+      assert.equal(readdirSync(cacheDir).length, 1);
+    }
+    assert.ok(!existsSync(join(dir, "cache", "tmp")));
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
