@@ -37,6 +37,8 @@ interface StoredEntry {
   format: string;
   key: string;
   functions: Record<string, StoredFunction>;
+  /** The functions compiled whole in the runs that stored the entry. */
+  hot: number[];
 }
 
 /** The SHA-256 of `bytes` in hex, or undefined where the host has no `node:crypto`. */
@@ -69,6 +71,10 @@ export class CachedModule implements GeneratedSources {
   readonly #cache: CompilationCache;
   readonly #key: string;
   readonly #functions: Map<string, GeneratedFunction | null>;
+  /** The functions compiled whole in the runs that stored the entry read. */
+  readonly #wasHot: ReadonlySet<number>;
+  /** Those and the functions compiled whole in this run (stored for the next). */
+  readonly #hot: Set<number>;
   /** True when the cache had this module's entry: its bytes were validated before. */
   readonly validated: boolean;
   #changed: boolean;
@@ -77,11 +83,14 @@ export class CachedModule implements GeneratedSources {
     cache: CompilationCache,
     key: string,
     functions: Map<string, GeneratedFunction | null>,
+    wasHot: ReadonlySet<number>,
     validated: boolean,
   ) {
     this.#cache = cache;
     this.#key = key;
     this.#functions = functions;
+    this.#wasHot = wasHot;
+    this.#hot = new Set(wasHot);
     this.validated = validated;
     this.#changed = !validated;
   }
@@ -104,7 +113,7 @@ export class CachedModule implements GeneratedSources {
     const key = `${digest}-${shortHash(settings)}`;
     const stored = read(cache.get(key), key);
     const functions = new Map<string, GeneratedFunction | null>();
-    if (stored === undefined) return new CachedModule(cache, key, functions, false);
+    if (stored === undefined) return new CachedModule(cache, key, functions, new Set(), false);
     for (const [name, f] of Object.entries(stored.functions)) {
       functions.set(
         name,
@@ -113,7 +122,7 @@ export class CachedModule implements GeneratedSources {
           : { source: f[0], frameUnits: f[1], ...(f[2] === null ? {} : { entryLocals: f[2] }) },
       );
     }
-    return new CachedModule(cache, key, functions, true);
+    return new CachedModule(cache, key, functions, new Set(stored.hot), true);
   }
 
   /** See {@link GeneratedSources.get}. */
@@ -127,6 +136,18 @@ export class CachedModule implements GeneratedSources {
     this.#changed = true;
   }
 
+  /** See {@link GeneratedSources.wasHot}. */
+  wasHot(index: number): boolean {
+    return this.#wasHot.has(index);
+  }
+
+  /** See {@link GeneratedSources.compiled}. */
+  compiled(index: number): void {
+    if (this.#hot.has(index)) return;
+    this.#hot.add(index);
+    this.#changed = true;
+  }
+
   /**
    * Writes the entry to the cache if it has changed since read or written.
    * A cache that fails to store it is ignored: compiling never depends on it.
@@ -137,7 +158,8 @@ export class CachedModule implements GeneratedSources {
     for (const [name, f] of this.#functions) {
       functions[name] = f === null ? 0 : [f.source, f.frameUnits, f.entryLocals ?? null];
     }
-    const entry: StoredEntry = { format: FORMAT, key: this.#key, functions };
+    const hot = [...this.#hot].sort((a, b) => a - b);
+    const entry: StoredEntry = { format: FORMAT, key: this.#key, functions, hot };
     this.#changed = false;
     try {
       this.#cache.set(this.#key, new TextEncoder().encode(JSON.stringify(entry)));
@@ -154,6 +176,7 @@ function read(value: Uint8Array | undefined, key: string): StoredEntry | undefin
     const entry = JSON.parse(new TextDecoder().decode(value)) as StoredEntry;
     if (entry?.format !== FORMAT || entry.key !== key) return undefined;
     if (typeof entry.functions !== "object" || entry.functions === null) return undefined;
+    if (!Array.isArray(entry.hot) || !entry.hot.every(Number.isSafeInteger)) return undefined;
     for (const f of Object.values(entry.functions)) {
       if (f === 0) continue;
       if (

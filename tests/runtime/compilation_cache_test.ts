@@ -28,9 +28,10 @@ const SOURCE = `(module
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br $l)))
     (local.get $s))
-  (func (export "cold") (result i32) (i32.const 7)))`;
+  (func (export "cold") (result i32) (i32.const 7))
+  (func (export "twice") (param i32) (result i32) (i32.shl (local.get 0) (i32.const 1))))`;
 const BYTES = wat2wasm(SOURCE);
-const SUM = 0;
+const SUM = 0, TWICE = 2;
 
 /** A cache that records what the runtime asks of it. */
 function recording(inner: CompilationCache = inMemoryCompilationCache()) {
@@ -42,12 +43,13 @@ function recording(inner: CompilationCache = inMemoryCompilationCache()) {
   return { cache, gets, sets };
 }
 
-/** Calls `sum` until the structured tier has compiled it; the calls it took. */
-function callsUntilCompiled(m: Module): number {
-  const sum = m.exportedFunction("sum")!;
+/** Calls `sum` (or `twice`) until the structured tier has compiled it; the calls it took. */
+function callsUntilCompiled(m: Module, name = "sum"): number {
+  const f = m.exportedFunction(name)!;
+  const [index, arg, result] = name === "sum" ? [SUM, 10, 55] : [TWICE, 21, 42];
   for (let calls = 1; calls <= 100_000; calls++) {
-    assert.deepEqual(sum.call(10), [55]);
-    if (m.state.functions[SUM].jit !== null) return calls;
+    assert.deepEqual(f.call(arg), [result]);
+    if (m.state.functions[index].jit !== null) return calls;
   }
   return Infinity;
 }
@@ -70,6 +72,19 @@ test("a second runtime compiles a cached module's hot function at its first call
     assert.equal(m.state.functions[1].jit, null, "a function never compiled stays interpreted");
   }
   assert.equal(sets.length, 2, "nothing new to store");
+  {
+    // A function hot in a later run is added to those compiled at their first call.
+    using third = new Runtime({ compilationCache: cache });
+    const m = await third.instantiate(BYTES);
+    assert.ok(callsUntilCompiled(m, "twice") > 100);
+  }
+  assert.equal(sets.length, 3);
+  {
+    using fourth = new Runtime({ compilationCache: cache });
+    const m = await fourth.instantiate(BYTES);
+    assert.equal(callsUntilCompiled(m, "twice"), 1);
+    assert.equal(callsUntilCompiled(m), 1);
+  }
   assert.equal(new Set(gets).size, 1);
 });
 

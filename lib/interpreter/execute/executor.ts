@@ -565,9 +565,10 @@ export class Machine implements JitHost {
     if (J.depth >= J.limit) return false;
     const cf = fn.code!;
     const heat = fn.jitHeat + callHeat(fn, cf);
-    const threshold = cf.structured?.knownHot === true
-      ? 1
-      : Math.max(this.structuredHeat, this.structuredThreshold(cf));
+    const threshold = Math.max(
+      cf.structured?.knownHot === true ? 1 : this.structuredHeat,
+      this.structuredThreshold(cf),
+    );
     if (heat < threshold) {
       // Until translated, the threshold may be an estimate from the body's size: asked again.
       fn.heatCheckAt = cf.translate !== null ? fn.jitHeat + 1 : fn.jitHeat + threshold - heat;
@@ -584,6 +585,7 @@ export class Machine implements JitHost {
    * size as `call_work.ts` weighs it (measured once it reaches the flat count).
    */
   structuredThreshold(cf: CompiledFunction): number {
+    // A function an earlier run compiled (its code cached) is compiled at its first call.
     if (cf.structured?.knownHot === true) return 1;
     const perByte = this.structuredPerByte;
     if (perByte === 0) return this.structuredHeat;

@@ -47,14 +47,13 @@ export class StructuredPlan {
   /** Times `Machine.enterLoop` was asked for at a backward branch that is not a loop entry. */
   loopMisses = 0;
   /**
-   * The module's {@link GeneratedSources} hold this function's code: an
-   * earlier run compiled it, having found it hot, so it is compiled at its
-   * first call (see `Machine.structuredThreshold`).
+   * An earlier run compiled this function whole, having found it hot (see
+   * {@link GeneratedSources.wasHot}): it is compiled sooner (see
+   * `Machine.structuredThreshold`).
    */
   readonly knownHot: boolean;
   constructor(readonly module: ModulePlan, readonly index: number) {
-    this.knownHot = typeof module.sources?.get(`${index}`) === "object" &&
-      module.sources?.get(`${index}`) !== null;
+    this.knownHot = module.sources?.wasHot(index) ?? false;
   }
 }
 
@@ -70,6 +69,10 @@ export interface GeneratedSources {
   get(key: string): GeneratedFunction | null | undefined;
   /** Records what was generated for `key`. */
   put(key: string, generated: GeneratedFunction | null): void;
+  /** True when function `index` was compiled whole in a run that stored these sources. */
+  wasHot(index: number): boolean;
+  /** Records that function `index` was compiled whole in this run. */
+  compiled(index: number): void;
 }
 
 /** The module facts the generator needs, computed on the first compilation. */
@@ -102,6 +105,7 @@ export function compileStructured(fn: FunctionInstance): boolean {
   if (!prepareStructured(fn)) return false;
   const plan = fn.code!.structured!;
   const code = (plan.factory as Factory)({ inst: fn.instance, deep: callDeep }, J, HELPERS, wide);
+  plan.module.sources?.compiled(plan.index);
   fn.jit = code;
   fn.direct = code;
   fn.jitEntry = entryAdapter(fn.type, code);
