@@ -26,7 +26,10 @@
  *
  * Options: `--rounds=N` (default 3; in each round every engine runs every
  * workload, engines interleaved), `--only=flite,yosys` (a name, or the part
- * before `-` or `_`), `--engines=deno,deno-interpret,bun,bun-interpret,node`,
+ * before `-` or `_`), `--engines=deno,deno-interpret,bun,bun-interpret,node`
+ * (and, only when named, `deno-cachedir` and `bun-cachedir`: the defaults
+ * with `--cachedir`, whose cache an untimed first run of each workload
+ * fills; the workloads then share each cache, as runs of one program do),
  * `--timeout=SECONDS` per run (default 300), `--wazero=DIR` (the wazero-ts
  * checkout whose `cli.ts` runs; default this one), `--against=DIR` (a
  * second checkout, for an A/B comparison: its engines `deno@against`,
@@ -365,6 +368,8 @@ interface Engine {
   argv(wasm: string, mounts: [string, string][], guestArgs: string[]): string[];
   /** An untimed first command (wazero-ts: Deno and Bun cache their transpiled TypeScript). */
   warmUp?: { argv: string[]; cwd: string };
+  /** Runs each workload once, untimed, before the first round (to fill its compilation cache). */
+  primed?: boolean;
 }
 
 /**
@@ -396,10 +401,11 @@ function engines(): { engines: Engine[]; skipped: Record<string, string> } {
     name: string,
     argv: Engine["argv"],
     warmUp?: Engine["warmUp"],
+    primed?: boolean,
   ) => {
     const path = exe(name);
     all.push(
-      path ? { id, label, exe: path, argv, warmUp } : [id, `${name} not found on the PATH`],
+      path ? { id, label, exe: path, argv, warmUp, primed } : [id, `${name} not found on the PATH`],
     );
   };
   const checkouts = againstDir === undefined ? [{ dir: wazeroDir, suffix: "", name: "" }] : [
@@ -409,8 +415,8 @@ function engines(): { engines: Engine[]; skipped: Record<string, string> } {
   for (const { dir, suffix, name } of checkouts) {
     const cli = join(dir, "cli.ts");
     for (const runtime of ["deno", "bun"]) {
+      const pre = runtime === "deno" ? ["run", "-A", cli] : [cli];
       for (const interpret of [false, true]) {
-        const pre = runtime === "deno" ? ["run", "-A", cli] : [cli];
         add(
           `${runtime}${interpret ? "-interpret" : ""}${suffix}`,
           `${runtime}${interpret ? " --interpret" : ""}${name}`,
@@ -424,6 +430,27 @@ function engines(): { engines: Engine[]; skipped: Record<string, string> } {
             ...guest,
           ],
           { argv: [...pre, "version"], cwd: dir },
+        );
+      }
+      // With a compilation cache that an untimed run of each workload filled (only when named).
+      const cachedId = `${runtime}-cachedir${suffix}`;
+      if (engineFilter?.includes(cachedId)) {
+        const cacheDir = mkdtempSync(join(tmpdir(), `wazero-programs-${cachedId}-`));
+        add(
+          cachedId,
+          `${runtime} --cachedir${name}`,
+          runtime,
+          (wasm, mounts, guest) => [
+            ...pre,
+            "run",
+            "--cachedir",
+            cacheDir,
+            ...mountFlags(mounts),
+            wasm,
+            ...guest,
+          ],
+          { argv: [...pre, "version"], cwd: dir },
+          true,
         );
       }
     }
@@ -699,6 +726,12 @@ async function main(): Promise<void> {
   }
   for (const e of chosen) {
     if (e.warmUp) spawnSync(e.exe, e.warmUp.argv, { cwd: e.warmUp.cwd, stdio: "ignore" });
+  }
+  for (const e of chosen.filter((e) => e.primed)) {
+    for (const w of workloads) {
+      const r = runOnce(w, e);
+      console.log(`  ${w.name.padEnd(13)} ${e.label}: untimed first run, ${r.status}`);
+    }
   }
 
   const loadStart = loadAverage();
