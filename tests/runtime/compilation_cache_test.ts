@@ -189,3 +189,20 @@ test("run --cachedir: the second run reads what the first stored", async () => {
     rmSync(dir, { recursive: true });
   }
 });
+
+test("metered code compiled from the cache at its first call spends the fuel the interpreter does", async () => {
+  const cache = inMemoryCompilationCache();
+  const spent: number[] = [], compiledAt: number[] = [];
+  for (const compilationCache of [undefined, cache, cache]) {
+    using runtime = new Runtime({ fuel: true, compilationCache });
+    const m = await runtime.instantiate(BYTES, { fuel: 1e9 });
+    const start = m.fuel;
+    compiledAt.push(callsUntilCompiled(m));
+    // As many calls in all: the first runtimes interpreted the calls before their compilation.
+    const sum = m.exportedFunction("sum")!;
+    for (let i = compiledAt.at(-1)!; i < 5_000; i++) assert.deepEqual(sum.call(10), [55]);
+    spent.push(start - m.fuel);
+  }
+  assert.ok(compiledAt[0] > 100 && compiledAt[2] === 1, `${compiledAt}`);
+  assert.equal(new Set(spent).size, 1, `${spent}`);
+});
