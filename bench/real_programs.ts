@@ -435,7 +435,8 @@ function engines(): { engines: Engine[]; skipped: Record<string, string> } {
       // With a compilation cache that an untimed run of each workload filled (only when named).
       const cachedId = `${runtime}-cachedir${suffix}`;
       if (engineFilter?.includes(cachedId)) {
-        const cacheDir = mkdtempSync(join(tmpdir(), `wazero-programs-${cachedId}-`));
+        const compilationCache = mkdtempSync(join(tmpdir(), `wazero-programs-${cachedId}-`));
+        process.on("exit", () => rmSync(compilationCache, { recursive: true, force: true }));
         add(
           cachedId,
           `${runtime} --cachedir${name}`,
@@ -444,7 +445,7 @@ function engines(): { engines: Engine[]; skipped: Record<string, string> } {
             ...pre,
             "run",
             "--cachedir",
-            cacheDir,
+            compilationCache,
             ...mountFlags(mounts),
             wasm,
             ...guest,

@@ -13,12 +13,14 @@ import { ON_JAVASCRIPTCORE } from "../interpreter/engine.ts";
 import type { CompilationCache } from "./compilation_cache.ts";
 
 /**
- * Changes whenever what is cached, or what the generator makes of a module,
- * changes: entries of another format are ignored. The generator's output
- * also depends on the engine's policies (`ON_JAVASCRIPTCORE`), which the key
- * names.
+ * Part of every key: changes whenever what is cached, what the generator
+ * makes of a module, or what the validator accepts changes, so that no
+ * entry of an older version is read. `tests/runtime/cache_format_test.ts`
+ * fails when the generated code of its modules changes while this stays.
+ * The generator's output also depends on the engine's policies
+ * (`ON_JAVASCRIPTCORE`), which the key names too.
  */
-const FORMAT = "wazero-ts-cache-1";
+export const CACHE_FORMAT = "wazero-ts-cache-2";
 
 /** The configuration a module's compiled form depends on. */
 export interface CacheConfig {
@@ -70,6 +72,10 @@ function shortHash(text: string): string {
 export class CachedModule implements GeneratedSources {
   readonly #cache: CompilationCache;
   readonly #key: string;
+  /** The entry's key in the cache. */
+  get key(): string {
+    return this.#key;
+  }
   readonly #functions: Map<string, GeneratedFunction | null>;
   /** The functions compiled whole in the runs that stored the entry read. */
   readonly #wasHot: ReadonlySet<number>;
@@ -98,31 +104,29 @@ export class CachedModule implements GeneratedSources {
   /**
    * The entry of `bytes` under `config` in `cache` (empty when there is
    * none, or none readable), or undefined when the host cannot hash them.
+   * `open` holds the entries a runtime has open, by key: compiling the same
+   * bytes again shares one. The caller adds a new entry to `open` (see
+   * {@link key}) only once the module has validated.
    */
   static open(
     cache: CompilationCache,
     bytes: Uint8Array,
     config: CacheConfig,
+    open: Map<string, CachedModule>,
   ): CachedModule | undefined {
     const digest = sha256(bytes);
     if (digest === undefined) return undefined;
     const engine = ON_JAVASCRIPTCORE ? "jsc" : "v8";
     const settings =
-      `${FORMAT} ${engine} fuel=${config.fuel} deterministic=${config.deterministic}` +
+      `${CACHE_FORMAT} ${engine} fuel=${config.fuel} deterministic=${config.deterministic}` +
       ` listeners=${config.listeners} features=${config.features}`;
     const key = `${digest}-${shortHash(settings)}`;
-    const stored = read(cache.get(key), key);
+    const known = open.get(key);
+    if (known !== undefined) return known;
+    const stored = fetchEntry(cache, key);
     const functions = new Map<string, GeneratedFunction | null>();
-    if (stored === undefined) return new CachedModule(cache, key, functions, new Set(), false);
-    for (const [name, f] of Object.entries(stored.functions)) {
-      functions.set(
-        name,
-        f === 0
-          ? null
-          : { source: f[0], frameUnits: f[1], ...(f[2] === null ? {} : { entryLocals: f[2] }) },
-      );
-    }
-    return new CachedModule(cache, key, functions, new Set(stored.hot), true);
+    if (stored !== undefined) addFunctions(functions, stored);
+    return new CachedModule(cache, key, functions, new Set(stored?.hot), stored !== undefined);
   }
 
   /** See {@link GeneratedSources.get}. */
@@ -149,23 +153,65 @@ export class CachedModule implements GeneratedSources {
   }
 
   /**
-   * Writes the entry to the cache if it has changed since read or written.
-   * A cache that fails to store it is ignored: compiling never depends on it.
+   * Writes the entry to the cache if it has changed since read or written,
+   * merged with what the cache holds now (another runtime or process may
+   * have added functions since). A cache that fails to give or store it is
+   * ignored: compiling never depends on it.
    */
   save(): void {
     if (!this.#changed) return;
-    const functions: Record<string, StoredFunction> = {};
-    for (const [name, f] of this.#functions) {
-      functions[name] = f === null ? 0 : [f.source, f.frameUnits, f.entryLocals ?? null];
-    }
-    const hot = [...this.#hot].sort((a, b) => a - b);
-    const entry: StoredEntry = { format: FORMAT, key: this.#key, functions, hot };
     this.#changed = false;
     try {
+      const stored = fetchEntry(this.#cache, this.#key);
+      const functions = new Map(this.#functions);
+      const hot = new Set(this.#hot);
+      if (stored !== undefined) {
+        addFunctions(functions, stored, false);
+        for (const index of stored.hot) hot.add(index);
+      }
+      const entry: StoredEntry = {
+        format: CACHE_FORMAT,
+        key: this.#key,
+        functions: Object.fromEntries(
+          [...functions].map(([name, f]) => [
+            name,
+            f === null ? 0 : [f.source, f.frameUnits, f.entryLocals ?? null],
+          ]),
+        ),
+        hot: [...hot].sort((a, b) => a - b),
+      };
       this.#cache.set(this.#key, new TextEncoder().encode(JSON.stringify(entry)));
     } catch {
       // Not stored: the next compilation does the work again.
     }
+  }
+}
+
+/** The readable entry under `key` in `cache`, or undefined (none, unreadable, or `get` failed). */
+function fetchEntry(cache: CompilationCache, key: string): StoredEntry | undefined {
+  let value: Uint8Array | undefined;
+  try {
+    value = cache.get(key);
+  } catch {
+    return undefined;
+  }
+  return read(value, key);
+}
+
+/** Adds the functions of `stored` to `functions` (replacing those there unless `replace` is false). */
+function addFunctions(
+  functions: Map<string, GeneratedFunction | null>,
+  stored: StoredEntry,
+  replace = true,
+): void {
+  for (const [name, f] of Object.entries(stored.functions)) {
+    if (!replace && functions.has(name)) continue;
+    functions.set(
+      name,
+      f === 0
+        ? null
+        : { source: f[0], frameUnits: f[1], ...(f[2] === null ? {} : { entryLocals: f[2] }) },
+    );
   }
 }
 
@@ -174,15 +220,19 @@ function read(value: Uint8Array | undefined, key: string): StoredEntry | undefin
   if (value === undefined) return undefined;
   try {
     const entry = JSON.parse(new TextDecoder().decode(value)) as StoredEntry;
-    if (entry?.format !== FORMAT || entry.key !== key) return undefined;
+    if (entry?.format !== CACHE_FORMAT || entry.key !== key) return undefined;
     if (typeof entry.functions !== "object" || entry.functions === null) return undefined;
     if (!Array.isArray(entry.hot) || !entry.hot.every(Number.isSafeInteger)) return undefined;
-    for (const f of Object.values(entry.functions)) {
+    for (const [name, f] of Object.entries(entry.functions)) {
+      if (!/^\d+(@\d+)?$/.test(name)) return undefined;
       if (f === 0) continue;
-      if (
-        !Array.isArray(f) || typeof f[0] !== "string" || !Number.isSafeInteger(f[1]) ||
-        !(f[2] === null || Array.isArray(f[2]) && f[2].every(Number.isSafeInteger))
-      ) return undefined;
+      // A loop entry (`index@loopAt`) lists the locals it takes; a whole function does not.
+      const locals = name.includes("@")
+        ? Array.isArray(f[2]) && f[2].every((i) => Number.isSafeInteger(i) && i >= 0)
+        : f[2] === null;
+      if (!Array.isArray(f) || typeof f[0] !== "string" || !Number.isSafeInteger(f[1]) || !locals) {
+        return undefined;
+      }
     }
     return entry;
   } catch {

@@ -41,7 +41,9 @@ export interface CompilationCache {
 /**
  * A {@link CompilationCache} in this process's memory: runtimes that share
  * it compile a module's bytes once between them (a plugin host creating a
- * runtime per request, say). Nothing outlives the process.
+ * runtime per request, say). Nothing outlives the process, and nothing is
+ * evicted: it holds about the size of the generated JavaScript of every
+ * module compiled with it.
  */
 export function inMemoryCompilationCache(): CompilationCache {
   const entries = new Map<string, Uint8Array>();
@@ -53,9 +55,9 @@ export function inMemoryCompilationCache(): CompilationCache {
 
 /** The part of `node:fs` a directory cache uses. */
 interface CacheFs {
-  mkdirSync(path: string, options: { recursive: boolean }): unknown;
+  mkdirSync(path: string, options: { recursive: boolean; mode: number }): unknown;
   readFileSync(path: string): Uint8Array;
-  writeFileSync(path: string, data: Uint8Array): void;
+  writeFileSync(path: string, data: Uint8Array, options: { mode: number }): void;
   renameSync(from: string, to: string): void;
   rmSync(path: string, options: { force: boolean }): void;
 }
@@ -66,8 +68,11 @@ interface CacheFs {
  * same module skips validating it and generating JavaScript for the
  * functions that were hot before, as wazero's `NewCompilationCacheWithDir`
  * does for its native code. Files are written whole under a temporary name
- * and renamed, so concurrent processes never read a partly written one.
- * Needs `node:fs` (Deno, Bun, Node); other hosts get a `TypeError`.
+ * and renamed, so concurrent processes never read a partly written one;
+ * a new directory and its files are for this user alone (modes 0700 and
+ * 0600). Nothing is ever evicted. Needs `node:fs` and
+ * `process.getBuiltinModule` (Deno, Bun, Node 20.16 and later); other hosts
+ * get a `TypeError`.
  *
  * @example
  * ```ts
@@ -98,13 +103,14 @@ export function directoryCompilationCache(dir: string): CompilationCache {
       }
     },
     set(key, value) {
-      if (!made) fs.mkdirSync(dir, { recursive: true });
+      // Readable and writable by this user alone: what the files hold is run.
+      if (!made) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       made = true;
       const temporary = `${path(key)}.${Date.now()}-${
         Math.random().toString(36).slice(2)
       }-${writes++}`;
       try {
-        fs.writeFileSync(temporary, value);
+        fs.writeFileSync(temporary, value, { mode: 0o600 });
         fs.renameSync(temporary, path(key));
       } catch (e) {
         fs.rmSync(temporary, { force: true });

@@ -29,8 +29,8 @@ export interface CompileLimits {
   features: Features;
   /** Where validations and generated code are kept (`RuntimeConfig.compilationCache`). */
   cache?: CompilationCache;
-  /** Called with each module's cache entry, which the runtime writes back when it closes. */
-  cached?: (entry: CachedModule) => void;
+  /** The runtime's open cache entries, by key, which it writes back when it closes. */
+  cacheEntries?: Map<string, CachedModule>;
 }
 
 /** Module bytes whose owner handed them over (see {@link handOverBytes}): compiled without a copy. */
@@ -94,12 +94,17 @@ function compileBytes(bytes: Uint8Array, limits: CompileLimits): CompiledModule 
       );
     }
     const deterministic = limits.deterministic ?? false;
-    const cached = limits.cache === undefined ? undefined : CachedModule.open(limits.cache, bytes, {
-      fuel: limits.fuel,
-      deterministic,
-      listeners: limits.listeners,
-      features: FEATURE_NAMES.map((name) => limits.features[name] ? name : "").join(","),
-    });
+    const cached = limits.cache === undefined ? undefined : CachedModule.open(
+      limits.cache,
+      bytes,
+      {
+        fuel: limits.fuel,
+        deterministic,
+        listeners: limits.listeners,
+        features: FEATURE_NAMES.map((name) => limits.features[name] ? name : "").join(","),
+      },
+      limits.cacheEntries ?? new Map(),
+    );
     // Bytes the cache has an entry for were validated under the same features: the module-level
     // checks run again (they are cheap), the function bodies not.
     const ctx = validateModule(decoded, cached?.validated !== true);
@@ -111,8 +116,10 @@ function compileBytes(bytes: Uint8Array, limits: CompileLimits): CompiledModule 
       sources: cached,
     });
     if (cached !== undefined) {
+      // Only now, with the module valid: the validation is stored now, the generated code when
+      // the runtime closes.
       cached.save();
-      limits.cached?.(cached);
+      limits.cacheEntries?.set(cached.key, cached);
     }
     return new CompiledModule(decoded, code, limits.fuel, limits.listeners, deterministic);
   } catch (e) {

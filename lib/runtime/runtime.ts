@@ -122,13 +122,14 @@ export interface RuntimeConfig {
    * and the JavaScript the structured tier generated for hot functions
    * (written back when the runtime closes). A module compiled from a cache
    * entry skips validating its function bodies, and compiles the functions
-   * that were compiled before at their first call, with the stored code
-   * (the yosys ALU of `bench:programs`: 16–19% less time). An `inMemoryCompilationCache()`
+   * that were compiled before at their first call, with the stored code. An `inMemoryCompilationCache()`
    * serves runtimes of one process; a `directoryCompilationCache(dir)` the
    * next process. Only the code a cache's writer could have made runs: give
    * a runtime a cache no less trusted party can write. Hosts without
-   * `node:crypto` (to hash the bytes) compile without it. Failures to write
-   * the cache are ignored.
+   * `node:crypto` and `process.getBuiltinModule` (to hash the bytes; Node
+   * before 20.16, browsers) compile without it. Failures to read or write
+   * the cache are ignored. A runtime that never closes stores only the
+   * validations.
    */
   compilationCache?: CompilationCache;
 }
@@ -233,8 +234,8 @@ export class Runtime {
   readonly #structuredHeat: number;
   /** `jsTier: true`: bigger functions must be hotter before they are compiled. */
   readonly #heatBySize: boolean;
-  /** Cache entries of the modules compiled here, written back at {@link close}. */
-  readonly #cacheEntries = new Set<CachedModule>();
+  /** Cache entries of the modules compiled here, by key, written back at {@link close}. */
+  readonly #cacheEntries = new Map<string, CachedModule>();
   #closed = false;
 
   /** Creates a runtime. @param config limits and options; see {@link RuntimeConfig}. */
@@ -275,7 +276,7 @@ export class Runtime {
       maxFunctions: config.maxFunctions ?? 1_000_000,
       features: resolveFeatures(config.features),
       cache: config.compilationCache,
-      cached: (entry) => this.#cacheEntries.add(entry),
+      cacheEntries: this.#cacheEntries,
     };
   }
 
@@ -460,13 +461,14 @@ export class Runtime {
    * Closes every module (most recent first) with `exitCode`; code still
    * running in them stops with an `ExitError`. The runtime cannot be used
    * afterwards. With a {@link RuntimeConfig.compilationCache}, the code
-   * generated for the modules it compiled is stored there now.
+   * generated for the modules it compiled, and the functions it compiled,
+   * are stored there now (their validation was, when they were compiled).
    */
   close(exitCode = 0): void {
     if (this.#closed) return;
     for (const m of [...this.#all].reverse()) m.close(exitCode);
     this.#closed = true;
-    for (const entry of this.#cacheEntries) entry.save();
+    for (const entry of this.#cacheEntries.values()) entry.save();
     this.#cacheEntries.clear();
   }
 

@@ -48,7 +48,6 @@ import { NAN_RESULT } from "../translate/deterministic.ts";
 import { ByteReader } from "../../binary/reader.ts";
 import type { FuncType, ValType } from "../../binary/types.ts";
 import { usesWideAddressing } from "../translate/memory_lowering.ts";
-import { internType } from "../instances.ts";
 import { SIMD_LOWERING, simdImmediates } from "../translate/simd_lowering.ts";
 import {
   constantShift,
@@ -472,10 +471,11 @@ class Generator {
         const type = this.#cm.module.types[ins.a];
         const index = this.#stack.pop(I32);
         this.#header.add(`const T${ins.b} = INST.tables[${ins.b}];`);
+        // The type's interned id is the instance's (as the interpreter reads it): ids are numbered
+        // in the order a process first meets each type, and generated code is cached across them.
+        this.#header.add(`const TY${ins.a} = INST.typeIds[${ins.a}];`);
         this.#emit(
-          `pos = ${ins.offset}; const callee${ins.offset} = J.callee(T${ins.b}, ${index.v}, ${
-            internType(type)
-          });`,
+          `pos = ${ins.offset}; const callee${ins.offset} = J.callee(T${ins.b}, ${index.v}, TY${ins.a});`,
         );
         this.#call(ins, type, `callee${ins.offset}`, -1);
         return false;
