@@ -3,7 +3,7 @@
 // cache holds never changes a result; unreadable entries are ignored.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import {
@@ -248,7 +248,7 @@ test("a directory cache serves the next runtime, and leaves one file per module"
   }
 });
 
-test("run --cachedir: the second run reads what the first stored", async () => {
+test("run --cachedir: the first run stores its hot function when it exits, the second reads it", async () => {
   const dir = mkdtempSync(join(tmpdir(), "wazero-cache-"));
   try {
     const wasm = join(dir, "exit.wasm");
@@ -257,13 +257,23 @@ test("run --cachedir: the second run reads what the first stored", async () => {
       wat2wasm(`(module
         (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
         (memory (export "memory") 1)
-        (func (export "_start") (call $exit (i32.const 3))))`),
+        (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+        (func (export "_start") (local $i i32)
+          (loop $l (br_if $l (i32.lt_u (local.tee $i (call $inc (local.get $i)))
+                                       (i32.const 20000))))
+          (call $exit (i32.const 3))))`),
     );
     const cacheDir = join(dir, "cache");
+    const entries: string[] = [];
     for (let run = 0; run < 2; run++) {
       assert.equal(await main(["run", "--cachedir", cacheDir, wasm], await cliHost()), 3);
-      assert.equal(readdirSync(cacheDir).length, 1);
+      const files = readdirSync(cacheDir);
+      assert.equal(files.length, 1);
+      entries.push(readFileSync(join(cacheDir, files[0]), "utf8"));
     }
+    // $inc (function 1, after the import) was compiled, and stored as the process exited.
+    assert.ok(JSON.parse(entries[0]).hot.includes(1), entries[0].slice(0, 200));
+    assert.equal(entries[1], entries[0], "the second run had nothing new to store");
   } finally {
     rmSync(dir, { recursive: true });
   }
