@@ -10,7 +10,7 @@
 import type { GeneratedFunction } from "../interpreter/jit/codegen.ts";
 import type { GeneratedSources } from "../interpreter/jit/compile.ts";
 import { ON_JAVASCRIPTCORE } from "../interpreter/engine.ts";
-import type { CompilationCache } from "./compilation_cache.ts";
+import { type CompilationCache, nodeBuiltin } from "./compilation_cache.ts";
 
 /**
  * Part of every key: changes whenever what is cached, what the generator
@@ -46,10 +46,7 @@ interface StoredEntry {
 /** The SHA-256 of `bytes` in hex, or undefined where the host has no `node:crypto`. */
 function sha256(bytes: Uint8Array): string | undefined {
   type Hash = { update(b: Uint8Array): Hash; digest(enc: "hex"): string };
-  const crypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
-    .process?.getBuiltinModule?.("node:crypto") as
-      | { createHash(name: "sha256"): Hash }
-      | undefined;
+  const crypto = nodeBuiltin<{ createHash(name: "sha256"): Hash }>("node:crypto");
   return crypto?.createHash("sha256").update(bytes).digest("hex");
 }
 

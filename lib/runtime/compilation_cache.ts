@@ -83,8 +83,7 @@ interface CacheFs {
  * ```
  */
 export function directoryCompilationCache(dir: string): CompilationCache {
-  const fs = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
-    .process?.getBuiltinModule?.("node:fs") as CacheFs | undefined;
+  const fs = nodeBuiltin<CacheFs>("node:fs");
   if (fs === undefined) {
     throw new TypeError("directoryCompilationCache needs node:fs, which this host does not have");
   }
@@ -118,4 +117,17 @@ export function directoryCompilationCache(dir: string): CompilationCache {
       }
     },
   };
+}
+
+/**
+ * @internal The host's Node built-in module `id` (`process.getBuiltinModule`:
+ * Deno, Bun, Node 20.16 and later), or undefined where there is none.
+ */
+export function nodeBuiltin<T>(id: string): T | undefined {
+  try {
+    return (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
+      .process?.getBuiltinModule?.(id) as T | undefined;
+  } catch {
+    return undefined;
+  }
 }

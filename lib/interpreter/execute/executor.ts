@@ -565,10 +565,7 @@ export class Machine implements JitHost {
     if (J.depth >= J.limit) return false;
     const cf = fn.code!;
     const heat = fn.jitHeat + callHeat(fn, cf);
-    const threshold = Math.max(
-      cf.structured?.knownHot === true ? 1 : this.structuredHeat,
-      this.structuredThreshold(cf),
-    );
+    const threshold = this.structuredThreshold(cf);
     if (heat < threshold) {
       // Until translated, the threshold may be an estimate from the body's size: asked again.
       fn.heatCheckAt = cf.translate !== null ? fn.jitHeat + 1 : fn.jitHeat + threshold - heat;
@@ -589,12 +586,11 @@ export class Machine implements JitHost {
     if (cf.structured?.knownHot === true) return 1;
     const perByte = this.structuredPerByte;
     if (perByte === 0) return this.structuredHeat;
-    if (cf.heatBytes < 0) {
-      if (cf.translate !== null) return (this.structuredHeat + perByte * cf.bodyBytes) | 0;
-      cf.heatBytes = heatBytes(cf);
-    }
-    // Int32s, as the counts `run` compares them with (see `heatBytes`).
-    return (this.structuredHeat + perByte * cf.heatBytes) | 0;
+    if (cf.heatBytes < 0 && cf.translate === null) cf.heatBytes = heatBytes(cf);
+    const bytes = cf.heatBytes < 0 ? cf.bodyBytes : cf.heatBytes;
+    // Int32s, as the counts `run` compares them with (see `heatBytes`); never below the flat
+    // count, which a body of hundreds of megabytes would wrap past.
+    return Math.max(this.structuredHeat, (this.structuredHeat + perByte * bytes) | 0);
   }
 
   /**
