@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { FuncType, RefType, ValType } from "../binary/types.ts";
+import { type FuncType, type RefType, ValType } from "../binary/types.ts";
 import { RuntimeError } from "../errors.ts";
 import { canonicalFuncId, isCanonSubtype } from "../validate/type_canon.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
@@ -487,10 +487,15 @@ export class FunctionInstance {
     this.host = host;
     this.isHost = host !== null;
     this.debugName = debugName;
-    const words = (types: readonly ValType[]) =>
-      types.reduce((n, t) => n + (t === 0x7b ? 4 : 2), 0);
-    this.hostWords = Math.max(words(type.params), words(type.results));
+    this.hostWords = Math.max(registerWords(type.params), registerWords(type.results));
   }
+}
+
+/** Register words that values of `types` take (a v128 four, any other two). */
+function registerWords(types: readonly ValType[]): number {
+  let n = 0;
+  for (let i = 0; i < types.length; i++) n += types[i] === ValType.v128 ? 4 : 2;
+  return n;
 }
 
 /** What the code of one module instance refers to, by index. */

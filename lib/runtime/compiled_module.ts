@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { WasmModule } from "../binary/types.ts";
+import { ExternKind, type WasmModule } from "../binary/types.ts";
 import type { CompiledFunction } from "../interpreter/compiled_function.ts";
 import {
   buildDefinitions,
@@ -23,10 +23,15 @@ function imported<T extends Def>(defs: T[]): readonly T[] {
   return Object.freeze(defs.filter((d) => d.import !== undefined));
 }
 
-function exported<T extends Def>(defs: T[]): ReadonlyMap<string, T> {
+function exported<T extends Def>(defs: readonly T[]): ReadonlyMap<string, T> {
   const map = new Map<string, T>();
   for (const d of defs) for (const name of d.exportNames) map.set(name, d);
   return map;
+}
+
+/** The definitions of the functions in `indices` (each once), in index order. */
+function functionsAt(defs: ModuleDefinitions, indices: Iterable<number>): FunctionDefinition[] {
+  return [...new Set(indices)].sort((a, b) => a - b).map((i) => defs.functionAt(i));
 }
 
 /**
@@ -103,8 +108,16 @@ export class CompiledModule {
     const defs = buildDefinitions(decoded);
     this.definitions = defs;
     this.name = decoded.names?.module;
-    this.importedFunctions = imported(defs.functions);
-    this.exportedFunctions = exported(defs.functions);
+    // Only the functions imported or exported get their definitions built now.
+    this.importedFunctions = Object.freeze(
+      functionsAt(defs, Array.from({ length: decoded.importedFunctionCount }, (_, i) => i)),
+    );
+    this.exportedFunctions = exported(
+      functionsAt(
+        defs,
+        decoded.exports.filter((e) => e.kind === ExternKind.func).map((e) => e.index),
+      ),
+    );
     this.importedMemories = imported(defs.memories);
     this.exportedMemories = exported(defs.memories);
     this.importedTables = imported(defs.tables);

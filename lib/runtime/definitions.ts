@@ -1,7 +1,8 @@
 /**
  * Descriptions of a module's functions, memories, tables and globals: what
  * a {@link CompiledModule} tells about its imports and exports before it is
- * instantiated. They are plain read-only objects built once per module.
+ * instantiated. They are plain read-only objects; a compiled module builds
+ * those of its functions when first asked for (see {@link ModuleDefinitions}).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import {
   ExternKind,
   type FuncType,
   type GlobalType,
+  type Import,
   type Limits,
   valTypeName,
   type WasmModule,
@@ -131,12 +133,54 @@ export interface CustomSectionData {
   readonly data: Uint8Array;
 }
 
-/** Every definition of a module, grouped by kind, in index order. */
-export interface ModuleDefinitions {
-  functions: FunctionDefinition[];
-  memories: MemoryDefinition[];
-  tables: TableDefinition[];
-  globals: GlobalDefinition[];
+/**
+ * Every definition of a module, grouped by kind, in index order. A large
+ * program defines tens of thousands of functions and most embedders look at
+ * a few (its imports and exports), so a compiled module's function
+ * definitions are built when first asked for, one by one.
+ */
+export class ModuleDefinitions {
+  readonly memories: MemoryDefinition[] = [];
+  readonly tables: TableDefinition[] = [];
+  readonly globals: GlobalDefinition[] = [];
+  readonly #functions: (FunctionDefinition | undefined)[];
+  readonly #build: ((index: number) => FunctionDefinition) | null;
+  readonly #debugName: ((index: number) => string) | null;
+
+  /**
+   * Definitions whose functions are added one by one ({@link addFunction}),
+   * or, with `build`, the `functionCount` functions `build` makes on demand
+   * (and `debugName` names without making them).
+   */
+  constructor(
+    functionCount = 0,
+    build?: (index: number) => FunctionDefinition,
+    debugName?: (index: number) => string,
+  ) {
+    this.#functions = new Array(functionCount);
+    this.#build = build ?? null;
+    this.#debugName = debugName ?? null;
+  }
+
+  /** Number of functions, imported ones included. */
+  get functionCount(): number {
+    return this.#functions.length;
+  }
+
+  /** Function `index`'s definition (imports first). */
+  functionAt(index: number): FunctionDefinition {
+    return this.#functions[index] ??= this.#build!(index);
+  }
+
+  /** Function `index`'s {@link FunctionDefinition.debugName}, without building its definition. */
+  debugName(index: number): string {
+    return this.#functions[index]?.debugName ?? this.#debugName!(index);
+  }
+
+  /** Adds the definition of the next function (host modules, which make theirs as they go). */
+  addFunction(def: FunctionDefinition): void {
+    this.#functions.push(def);
+  }
 }
 
 function typeNames(types: readonly number[]): readonly ValueType[] {
@@ -158,7 +202,7 @@ function limitsOf(limits: Limits): { min: number; max?: number; address64?: bool
   return out;
 }
 
-/** Builds the definitions of every entity of a decoded (and validated) module. */
+/** The definitions of every entity of a decoded (and validated) module; functions on demand. */
 export function buildDefinitions(m: WasmModule): ModuleDefinitions {
   const exportNames: Map<number, string[]>[] = [0, 1, 2, 3, 4].map(() => new Map());
   for (const e of m.exports) {
@@ -168,38 +212,52 @@ export function buildDefinitions(m: WasmModule): ModuleDefinitions {
     else byIndex.set(e.index, [e.name]);
   }
   const moduleName = m.names?.module;
-  const defs: ModuleDefinitions = { functions: [], memories: [], tables: [], globals: [] };
+  // Functions in index order: imported ones (with their import names) first.
+  const functionImports: Import[] = m.imports.filter((imp) => imp.desc.kind === ExternKind.func);
+  const typeOf = (index: number): FuncType => {
+    const imp = functionImports[index];
+    if (imp !== undefined) return m.types[(imp.desc as { typeIndex: number }).typeIndex];
+    return m.types[m.functions[index - functionImports.length]];
+  };
+  const debugName = (index: number): string => {
+    const label = m.names?.functions.get(index) ?? exportNames[ExternKind.func].get(index)?.[0] ??
+      `$${index}`;
+    return moduleName === undefined ? label : `${moduleName}.${label}`;
+  };
   // Functions of one type share (frozen) arrays of type names: a large program has tens of
   // thousands of functions and a few hundred types.
   const signatures = new Map<
     FuncType,
     { params: readonly ValueType[]; results: readonly ValueType[] }
   >();
-
-  const addFunction = (type: FuncType, importName?: ImportName) => {
-    const index = defs.functions.length;
-    const name = m.names?.functions.get(index);
+  const buildFunction = (index: number): FunctionDefinition => {
+    const type = typeOf(index);
+    const imp = functionImports[index];
     const localNames = m.names?.locals.get(index);
-    const exported = exportNames[ExternKind.func].get(index) ?? NO_NAMES;
-    const label = name ?? exported[0] ?? `$${index}`;
     let signature = signatures.get(type);
     if (signature === undefined) {
       signature = { params: typeNames(type.params), results: typeNames(type.results) };
       signatures.set(type, signature);
     }
-    defs.functions.push({
+    return {
       index,
-      import: importName,
-      exportNames: exported,
-      name,
-      debugName: moduleName === undefined ? label : `${moduleName}.${label}`,
+      import: imp === undefined ? undefined : { module: imp.module, name: imp.name },
+      exportNames: exportNames[ExternKind.func].get(index) ?? NO_NAMES,
+      name: m.names?.functions.get(index),
+      debugName: debugName(index),
       paramTypes: signature.params,
       resultTypes: signature.results,
       paramNames: localNames === undefined
         ? unnamedParams(type.params.length)
         : type.params.map((_, i) => localNames.get(i) ?? ""),
-    });
+    };
   };
+  const defs = new ModuleDefinitions(
+    functionImports.length + m.functions.length,
+    buildFunction,
+    debugName,
+  );
+
   const addMemory = (limits: Limits, importName?: ImportName) => {
     const index = defs.memories.length;
     defs.memories.push({
@@ -234,12 +292,10 @@ export function buildDefinitions(m: WasmModule): ModuleDefinitions {
   for (const imp of m.imports) {
     const importName = { module: imp.module, name: imp.name };
     const d = imp.desc;
-    if (d.kind === ExternKind.func) addFunction(m.types[d.typeIndex], importName);
-    else if (d.kind === ExternKind.memory) addMemory(d.type.limits, importName);
+    if (d.kind === ExternKind.memory) addMemory(d.type.limits, importName);
     else if (d.kind === ExternKind.table) addTable(d.type.element, d.type.limits, importName);
     else if (d.kind === ExternKind.global) addGlobal(d.type, importName);
   }
-  for (const typeIndex of m.functions) addFunction(m.types[typeIndex]);
   for (const mem of m.memories) addMemory(mem.limits);
   for (const t of m.tables) addTable(t.element, t.limits);
   for (const g of m.globals) addGlobal(g.type);

@@ -26,13 +26,13 @@ import {
 } from "../interpreter/instances.ts";
 import { wordsOf } from "../interpreter/translate/virtual_stack.ts";
 import { CANON_TYPES } from "../validate/type_canon.ts";
-import type {
-  FunctionDefinition,
-  GlobalDefinition,
-  MemoryDefinition,
+import {
+  type FunctionDefinition,
+  type GlobalDefinition,
+  type MemoryDefinition,
   ModuleDefinitions,
-  TableDefinition,
-  ValueType,
+  type TableDefinition,
+  type ValueType,
 } from "./definitions.ts";
 import { ExternKind } from "../binary/types.ts";
 import type { ExportEntry, Module } from "./module.ts";
@@ -257,7 +257,7 @@ export class HostModuleBuilder {
     const rt = this.#runtime;
     const ctx = rt.hostCallContext();
     const state = newInstanceState(new Int32Array(0));
-    const defs: ModuleDefinitions = { functions: [], memories: [], tables: [], globals: [] };
+    const defs = new ModuleDefinitions();
     const exports = new Map<string, ExportEntry>();
     for (const [exportName, e] of this.#exports) {
       switch (e.kind) {
@@ -286,7 +286,7 @@ export class HostModuleBuilder {
             resultTypes: e.fn.results,
             paramNames: e.fn.params.map((_, i) => e.fn.paramNames[i] ?? ""),
           };
-          defs.functions.push(def);
+          defs.addFunction(def);
           exports.set(exportName, { kind: ExternKind.func, index });
           break;
         }

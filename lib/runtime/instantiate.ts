@@ -194,7 +194,7 @@ export function link(
     }
   }
 
-  const defs = compiled.definitions.functions;
+  const defs = compiled.definitions;
   const codes = compiled.code;
   const pendingTableInits: [TableInstance, ConstExpr][] = [];
   for (let i = 0; i < m.functions.length; i++) {
@@ -205,7 +205,7 @@ export function link(
         codes[i],
         state,
         null,
-        defs[index].debugName,
+        defs.debugName(index),
       ),
     );
   }

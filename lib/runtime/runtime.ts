@@ -402,11 +402,11 @@ export class Runtime {
     if (factory === undefined) return;
     for (let i = firstDefined; i < state.functions.length; i++) {
       const fn = state.functions[i];
-      const listener = factory(defs.functions[i]);
+      const listener = factory(defs.functionAt(i));
       if (listener !== undefined) {
         fn.listener = functionHooks(
           listener,
-          defs.functions[i],
+          defs.functionAt(i),
           fn.type,
           this.#callContext.fromFuncRef,
         );
@@ -578,8 +578,8 @@ export class Runtime {
     let handle = this.#handles.get(fn);
     if (handle === undefined) {
       const owner = (fn.instance?.owner ?? null) as Module | null;
-      const def = owner?.definitions.functions[owner.state.functions.indexOf(fn)] ??
-        anonymousDefinition(fn);
+      const index = owner?.state.functions.indexOf(fn) ?? -1;
+      const def = index < 0 ? anonymousDefinition(fn) : owner!.definitions.functionAt(index);
       const ctx = owner === null ? this.#callContext : this.callContext(owner);
       handle = new WasmFunction(fn, def, ctx);
       this.#handles.set(fn, handle);

@@ -121,7 +121,7 @@ test("functions without names get a debug name from their first export, else the
   assert.deepEqual(id.paramNames, [""]);
   // Functions of one type share their type lists (a program has tens of thousands of functions),
   // frozen, so that changing one function's could not change another's.
-  const [first, second] = compiled.definitions.functions;
+  const [first, second] = [0, 1].map((i) => compiled.definitions.functionAt(i));
   assert.deepEqual(second.paramTypes, ["f32"]);
   assert.equal(first.paramTypes, second.paramTypes);
   assert.ok(Object.isFrozen(first.paramTypes) && Object.isFrozen(first.resultTypes));
@@ -131,7 +131,47 @@ test("functions without names get a debug name from their first export, else the
     section(3, vec([[0]])),
     section(10, vec([funcBody([], [0x20, 0])])),
   ));
-  assert.equal(unexported.definitions.functions[0]!.debugName, "$0");
+  assert.equal(unexported.definitions.functionAt(0).debugName, "$0");
+});
+
+test("function definitions built on demand agree with the debug names instances get", async () => {
+  const runtime = new Runtime();
+  runtime.newHostModuleBuilder("env").newFunctionBuilder().withFunc(() => {}, [], []).export("f")
+    .instantiate();
+  // Imported f (0), then 1 exported twice, 2 exported once, 3 not exported: exported out of order.
+  const compiled = await runtime.compileModule(`(module
+    (import "env" "f" (func $imported))
+    (func $one (export "z") (export "y") (param i32))
+    (func (export "a") (param i32) (result i32) local.get 0)
+    (func unreachable))`);
+  const defs = compiled.definitions;
+  assert.equal(defs.functionCount, 4);
+  for (let i = 0; i < 4; i++) assert.equal(defs.debugName(i), defs.functionAt(i).debugName);
+  assert.deepEqual([0, 1, 2, 3].map((i) => defs.debugName(i)), ["imported", "one", "a", "$3"]);
+  assert.equal(defs.functionAt(2), defs.functionAt(2), "built once");
+  assert.deepEqual(defs.functionAt(0).import, { module: "env", name: "f" });
+  assert.equal(defs.functionAt(3).import, undefined);
+  assert.deepEqual(defs.functionAt(1).exportNames, ["z", "y"]);
+  // Exported functions in index order, each name of one function its one definition.
+  assert.deepEqual([...compiled.exportedFunctions.keys()], ["z", "y", "a"]);
+  assert.equal(compiled.exportedFunctions.get("z"), defs.functionAt(1));
+  assert.equal(compiled.exportedFunctions.get("y"), defs.functionAt(1));
+  assert.deepEqual(compiled.importedFunctions, [defs.functionAt(0)]);
+  // The instance's functions carry the same names, which traps print.
+  const module = await runtime.instantiateModule(compiled);
+  assert.equal(module.exportedFunction("a")!.definition, defs.functionAt(2));
+  const trap = await runtime.instantiateModule(
+    await runtime.compileModule(
+      `(module (func $inner unreachable) (func (export "go") call $inner))`,
+    ),
+  );
+  let stack = "";
+  try {
+    trap.exportedFunction("go")!.call();
+  } catch (e) {
+    stack = (e as Error).stack ?? "";
+  }
+  assert.match(stack, /at inner \(wasm @0x[0-9a-f]+\)\n\s+at go \(wasm/);
 });
 
 test("compileModule rejects malformed and invalid modules with CompileError", async () => {
