@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type FuncType, type RefType, ValType } from "../binary/types.ts";
+import type { FuncType, RefType, ValType } from "../binary/types.ts";
 import { RuntimeError } from "../errors.ts";
 import { canonicalFuncId, isCanonSubtype } from "../validate/type_canon.ts";
 import type { CompiledFunction } from "./compiled_function.ts";
@@ -14,6 +14,7 @@ import type { DirectFunction, EntryAdapter } from "./jit/adapters.ts";
 import type { Tag } from "./exceptions.ts";
 import type { LoopEntry } from "./jit/compile.ts";
 import type { GcHeap } from "./gc_accounting.ts";
+import { wordsOf } from "./translate/virtual_stack.ts";
 
 /** The view of an instance without memory. */
 export const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
@@ -491,10 +492,10 @@ export class FunctionInstance {
   }
 }
 
-/** Register words that values of `types` take (a v128 four, any other two). */
+/** Register words that values of `types` take. */
 function registerWords(types: readonly ValType[]): number {
   let n = 0;
-  for (let i = 0; i < types.length; i++) n += types[i] === ValType.v128 ? 4 : 2;
+  for (let i = 0; i < types.length; i++) n += wordsOf(types[i]);
   return n;
 }
 

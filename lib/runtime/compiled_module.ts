@@ -30,7 +30,7 @@ function exported<T extends Def>(defs: readonly T[]): ReadonlyMap<string, T> {
 }
 
 /** The definitions of the functions in `indices` (each once), in index order. */
-function functionsAt(defs: ModuleDefinitions, indices: Iterable<number>): FunctionDefinition[] {
+function functionsAt(defs: ModuleDefinitions, indices: number[]): FunctionDefinition[] {
   return [...new Set(indices)].sort((a, b) => a - b).map((i) => defs.functionAt(i));
 }
 
@@ -110,7 +110,7 @@ export class CompiledModule {
     this.name = decoded.names?.module;
     // Only the functions imported or exported get their definitions built now.
     this.importedFunctions = Object.freeze(
-      functionsAt(defs, Array.from({ length: decoded.importedFunctionCount }, (_, i) => i)),
+      Array.from({ length: decoded.importedFunctionCount }, (_, i) => defs.functionAt(i)),
     );
     this.exportedFunctions = exported(
       functionsAt(

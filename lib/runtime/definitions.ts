@@ -213,12 +213,14 @@ export function buildDefinitions(m: WasmModule): ModuleDefinitions {
   }
   const moduleName = m.names?.module;
   // Functions in index order: imported ones (with their import names) first.
-  const functionImports: Import[] = m.imports.filter((imp) => imp.desc.kind === ExternKind.func);
-  const typeOf = (index: number): FuncType => {
-    const imp = functionImports[index];
-    if (imp !== undefined) return m.types[(imp.desc as { typeIndex: number }).typeIndex];
-    return m.types[m.functions[index - functionImports.length]];
-  };
+  const functionImports: Import[] = [];
+  const typeIndices: number[] = [];
+  for (const imp of m.imports) {
+    if (imp.desc.kind !== ExternKind.func) continue;
+    functionImports.push(imp);
+    typeIndices.push(imp.desc.typeIndex);
+  }
+  for (const typeIndex of m.functions) typeIndices.push(typeIndex);
   const debugName = (index: number): string => {
     const label = m.names?.functions.get(index) ?? exportNames[ExternKind.func].get(index)?.[0] ??
       `$${index}`;
@@ -231,7 +233,7 @@ export function buildDefinitions(m: WasmModule): ModuleDefinitions {
     { params: readonly ValueType[]; results: readonly ValueType[] }
   >();
   const buildFunction = (index: number): FunctionDefinition => {
-    const type = typeOf(index);
+    const type = m.types[typeIndices[index]];
     const imp = functionImports[index];
     const localNames = m.names?.locals.get(index);
     let signature = signatures.get(type);
@@ -252,11 +254,7 @@ export function buildDefinitions(m: WasmModule): ModuleDefinitions {
         : type.params.map((_, i) => localNames.get(i) ?? ""),
     };
   };
-  const defs = new ModuleDefinitions(
-    functionImports.length + m.functions.length,
-    buildFunction,
-    debugName,
-  );
+  const defs = new ModuleDefinitions(typeIndices.length, buildFunction, debugName);
 
   const addMemory = (limits: Limits, importName?: ImportName) => {
     const index = defs.memories.length;
