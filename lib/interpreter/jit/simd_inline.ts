@@ -13,7 +13,7 @@
  */
 
 import type { Instruction } from "../../binary/instruction.ts";
-import type { Value } from "./numeric_ops.ts";
+import { effectiveAddress, type Value } from "./numeric_ops.ts";
 import { FLOAT_LANE_OPS } from "./simd_float.ts";
 import {
   bounds16,
@@ -32,11 +32,6 @@ type Words = [string, string, string, string];
 /** The variables of a v128's four words. */
 function w(v: Value): Words {
   return [`${v.v}_0`, `${v.v}_1`, `${v.v}_2`, `${v.v}_3`];
-}
-
-/** The effective address of a memory access (the DataView's range check is the bounds check). */
-function address(a: Value, offset: number): string {
-  return offset === 0 ? `${a.v} >>> 0` : `(${a.v} >>> 0) + ${offset >>> 0}`;
 }
 
 /** Result word k = f(k), each from the operands' word k only (so in place is fine). */
@@ -132,7 +127,7 @@ export function inlineSimd(
   if (code !== null && r.v !== "") facts.set(r.v, resultBounds(name, x, fa, fb));
   if (code !== null && name === "v128.load") {
     // (The instruction object is reused for the next one: what the rewrite needs is taken now.)
-    facts.loaded(r.v, floatLoad(r.v, address(a, ins.b), ins.offset));
+    facts.loaded(r.v, floatLoad(r.v, effectiveAddress(a, ins.b), ins.offset));
   }
   return code;
 }
@@ -217,7 +212,7 @@ function deinterleavedCode(
     `${r2} = ${hi} & 0xff00ff; ${r3} = (${hi} >>> 8) & 0xff00ff;`;
   switch (name) {
     case "v128.load8x8_u":
-      return `{ const p = ${address(a, ins.b)}, hi = mem.getInt32(p + 4, true), ` +
+      return `{ const p = ${effectiveAddress(a, ins.b)}, hi = mem.getInt32(p + 4, true), ` +
         `lo = mem.getInt32(p, true); ${split("lo", "hi")} }`;
     case "i16x8.extend_low_i8x16_u":
     case "i16x8.extend_high_i8x16_u": {
@@ -324,21 +319,21 @@ function inlineCode(name: string, x: Value[], r: Value, ins: Instruction): strin
   switch (name) {
     case "v128.load": {
       const [r0, r1, r2, r3] = w(r);
-      return `{ const p = ${address(a, ins.b)}; ${r3} = mem.getInt32(p + 12, true); ` +
+      return `{ const p = ${effectiveAddress(a, ins.b)}; ${r3} = mem.getInt32(p + 12, true); ` +
         `${r0} = mem.getInt32(p, true); ${r1} = mem.getInt32(p + 4, true); ` +
         `${r2} = mem.getInt32(p + 8, true); }`;
     }
     case "v128.store": {
       const [v0, v1, v2, v3] = w(b);
       // The last word first: when it is out of bounds, nothing has been written.
-      return `{ const p = ${address(a, ins.b)}; mem.setInt32(p + 12, ${v3}, true); ` +
+      return `{ const p = ${effectiveAddress(a, ins.b)}; mem.setInt32(p + 12, ${v3}, true); ` +
         `mem.setInt32(p, ${v0}, true); mem.setInt32(p + 4, ${v1}, true); ` +
         `mem.setInt32(p + 8, ${v2}, true); }`;
     }
     case "v128.load8x8_u":
     case "v128.load8x8_s": {
       const [r0, r1, r2, r3] = w(r);
-      const read = `const p = ${address(a, ins.b)}, hi = mem.getInt32(p + 4, true), ` +
+      const read = `const p = ${effectiveAddress(a, ins.b)}, hi = mem.getInt32(p + 4, true), ` +
         `lo = mem.getInt32(p, true);`;
       if (name.endsWith("_u")) {
         const even = (s: string) => `(${s} & 0xff) | ((${s} << 8) & 0xff0000)`;
@@ -599,10 +594,12 @@ function inlineCode(name: string, x: Value[], r: Value, ins: Instruction): strin
           `Math.imul(${p} >> 16, ${q} >> 16)) | 0`;
       });
     case "v128.store32_lane":
-      return `mem.setInt32(${address(a, ins.b)}, ${w(b)[ins.c]}, true);`;
+      return `mem.setInt32(${effectiveAddress(a, ins.b)}, ${w(b)[ins.c]}, true);`;
     case "v128.store64_lane": {
       const x = w(b);
-      return `{ const p = ${address(a, ins.b)}; mem.setInt32(p + 4, ${x[2 * ins.c + 1]}, true); ` +
+      return `{ const p = ${effectiveAddress(a, ins.b)}; mem.setInt32(p + 4, ${
+        x[2 * ins.c + 1]
+      }, true); ` +
         `mem.setInt32(p, ${x[2 * ins.c]}, true); }`;
     }
   }
