@@ -50,13 +50,13 @@ import { divU32, remU32 } from "../numeric/i32.ts";
 import { f32Abs, f64Abs } from "../numeric/float.ts";
 
 /**
- * 2^-32, and the sign bit that unsigned comparisons flip (see `SIGN` in
- * `js_tier/scope.ts`, which holds the same two for the register-code tier's
- * templates). Constants of this module, not imports: in `run` an imported
- * binding is a load and a check at each use, and importing these two made
- * V8's code for `run` 5–8% slower on every interpreted kernel.
+ * The sign bit that unsigned comparisons flip (see `SIGN` in
+ * `js_tier/scope.ts`, which holds the same for the register-code tier's
+ * templates). A constant of this module, not an import: in `run` an
+ * imported binding is a load and a check at each use, and importing it
+ * (with 2^-32, since unused) made V8's code for `run` 5–8% slower on every
+ * interpreted kernel.
  */
-const INV_2_32 = 1 / 4294967296;
 const SIGN = 0x80000000;
 
 /**
@@ -1596,15 +1596,20 @@ export class Machine implements JitHost {
               break;
             }
             case 118 /* i64_mul */: {
-              // The low product's high word from one double product (see mul64 in numeric/i64.ts).
+              // The low words' product's high word from 16-bit pieces, in int32 operations only,
+              // each sum wrapped by itself: JavaScriptCore's optimised `run` had speculated on the
+              // range of a double product of the words (DFG: Int52Overflow) and of a sum of three
+              // int32s (FTL: Overflow), exited there in hashing programs, and was compiled again.
               const x = b + code[pc + 2], y = b + code[pc + 3];
               const aLo = R[x], bLo = R[y];
-              const lo = Math.imul(aLo, bLo);
-              const carry = Math.round(((aLo >>> 0) * (bLo >>> 0) - (lo >>> 0)) * INV_2_32);
-              const hi = (carry + Math.imul(aLo, R[y + 1]) + Math.imul(R[x + 1], bLo)) | 0;
+              const al = aLo & 0xffff, ah = aLo >>> 16, bl = bLo & 0xffff, bh = bLo >>> 16;
+              const t = Math.imul(al, bh), u = Math.imul(ah, bl);
+              const mid = ((Math.imul(al, bl) >>> 16) + (t & 0xffff) + (u & 0xffff)) >>> 16;
+              const carry = (((((Math.imul(ah, bh) + (t >>> 16)) | 0) + (u >>> 16)) | 0) + mid) | 0;
+              const cross = (Math.imul(aLo, R[y + 1]) + Math.imul(R[x + 1], bLo)) | 0;
               const d = b + code[pc + 1];
-              R[d] = lo;
-              R[d + 1] = hi;
+              R[d] = Math.imul(aLo, bLo);
+              R[d + 1] = (carry + cross) | 0;
               pc += 4;
               break;
             }

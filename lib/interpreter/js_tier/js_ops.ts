@@ -125,7 +125,7 @@ export const JS_OP_TEMPLATES: readonly (readonly [number, number, string])[] = [
   [115, 2, "if ((R[b + @1] ^ SIGN) >= (@2 ^ SIGN)) {\nconst t = @3;\nif (t <= pc) {\npc = t;\nbreak @L;\n}\npc = t;\n} else pc += 4;\nbreak @L;"], // br_i32_ge_u_imm
   [116, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], lo = (aLo + R[y]) | 0;\nconst hi = (R[x + 1] + R[y + 1] + ((lo ^ SIGN) < (aLo ^ SIGN) ? 1 : 0)) | 0;\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // i64_add
   [117, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], bLo = R[y];\nconst hi = (R[x + 1] - R[y + 1] - ((aLo ^ SIGN) < (bLo ^ SIGN) ? 1 : 0)) | 0;\nconst d = b + @1;\nR[d] = (aLo - bLo) | 0;\nR[d + 1] = hi;"], // i64_sub
-  [118, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], bLo = R[y];\nconst lo = Math.imul(aLo, bLo);\nconst carry = Math.round(((aLo >>> 0) * (bLo >>> 0) - (lo >>> 0)) * INV_2_32);\nconst hi = (carry + Math.imul(aLo, R[y + 1]) + Math.imul(R[x + 1], bLo)) | 0;\nconst d = b + @1;\nR[d] = lo;\nR[d + 1] = hi;"], // i64_mul
+  [118, 0, "const x = b + @2, y = b + @3;\nconst aLo = R[x], bLo = R[y];\nconst al = aLo & 0xffff, ah = aLo >>> 16, bl = bLo & 0xffff, bh = bLo >>> 16;\nconst t = Math.imul(al, bh), u = Math.imul(ah, bl);\nconst mid = ((Math.imul(al, bl) >>> 16) + (t & 0xffff) + (u & 0xffff)) >>> 16;\nconst carry = (((((Math.imul(ah, bh) + (t >>> 16)) | 0) + (u >>> 16)) | 0) + mid) | 0;\nconst cross = (Math.imul(aLo, R[y + 1]) + Math.imul(R[x + 1], bLo)) | 0;\nconst d = b + @1;\nR[d] = Math.imul(aLo, bLo);\nR[d + 1] = (carry + cross) | 0;"], // i64_mul
   [119, 0, "divS64(R, b + @1, b + @2, b + @3);"], // i64_div_s
   [120, 0, "divU64(R, b + @1, b + @2, b + @3);"], // i64_div_u
   [121, 0, "remS64(R, b + @1, b + @2, b + @3);"], // i64_rem_s

@@ -19,9 +19,6 @@ import * as I32_HELPERS from "../numeric/i32.ts";
 import * as I64_HELPERS from "../numeric/i64.ts";
 import * as FLOAT_HELPERS from "../numeric/float.ts";
 
-/** 2^-32. */
-export const INV_2_32 = 1 / 4294967296;
-
 /**
  * Unsigned comparisons flip the sign bit and compare signed (`(a ^ SIGN) <
  * (b ^ SIGN)`), so values stay int32: `a >>> 0` makes numbers above 2^31
@@ -48,7 +45,6 @@ export const JS_SCOPE: Readonly<Record<string, unknown>> = {
   intUnary,
   runSimdOp,
   EMPTY_VIEW,
-  INV_2_32,
   SIGN,
   memoryView,
 };
