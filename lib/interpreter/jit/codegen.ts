@@ -537,7 +537,7 @@ class Generator {
         this.#stack.beforeWrite(l.v);
         if (t === I64) this.#stack.beforeWrite(l.h);
         if (t === V128) this.#moveV128(l, v);
-        else if (t !== I32 || lines !== this.#stack.out.length || !this.#retarget(v.v, l.v)) {
+        else if (t !== I32 || lines !== this.#stack.out.length || !this.#retarget(v, l.v)) {
           this.#emit(this.#move(t, l, v));
         }
         if (op === 0x22) {
@@ -998,11 +998,12 @@ class Generator {
    * compiled code, where lukewarm functions run) then spends no move on it;
    * the 658 functions a yosys ALU run compiles had 5,281 such moves.
    */
-  #retarget(from: string, to: string): boolean {
-    if (from !== `a${this.#stack.types.length}`) return false;
+  #retarget(from: Value, to: string): boolean {
+    // A variable, not a deferred expression (which has `reads`), of the height just popped.
+    if (from.reads !== undefined || from.v !== `a${this.#stack.types.length}`) return false;
     const out = this.#stack.out;
     const match = RETARGETABLE.exec(out[out.length - 1] ?? "");
-    if (match === null || match[2] !== from) return false;
+    if (match === null || match[2] !== from.v) return false;
     out[out.length - 1] = `${match[1]}${to} = ${match[3]};${match[4]}`;
     return true;
   }
