@@ -20,7 +20,7 @@ import { type CompilationCache, nodeBuiltin } from "./compilation_cache.ts";
  * The generator's output also depends on the engine's policies
  * (`ON_JAVASCRIPTCORE`), which the key names too.
  */
-export const CACHE_FORMAT = "wazero-ts-cache-2";
+export const CACHE_FORMAT = "wazero-ts-cache-3";
 
 /** The configuration a module's compiled form depends on. */
 export interface CacheConfig {
