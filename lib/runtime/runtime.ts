@@ -402,11 +402,12 @@ export class Runtime {
     if (factory === undefined) return;
     for (let i = firstDefined; i < state.functions.length; i++) {
       const fn = state.functions[i];
-      const listener = factory(defs.functionAt(i));
+      const def = defs.functionAt(i);
+      const listener = factory(def);
       if (listener !== undefined) {
         fn.listener = functionHooks(
           listener,
-          defs.functionAt(i),
+          def,
           fn.type,
           this.#callContext.fromFuncRef,
         );

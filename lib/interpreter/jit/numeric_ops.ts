@@ -288,25 +288,13 @@ def("f64.reinterpret_i64", false, ([a], r) => `${r.v} = H.f64FromBits(${a.v}, ${
  * takes the engines' baseline tiers two operations less.
  */
 export function effectiveAddress(a: Value, offset: number): string {
-  if (/^\(?-?\d+\)?$/.test(a.v)) {
-    return `${(Number(a.v.replace(/[()]/g, "")) >>> 0) + (offset >>> 0)}`;
-  }
+  const k = i32Constant(a.v);
+  if (k !== null) return `${(k >>> 0) + (offset >>> 0)}`;
   // `(x | 0) >>> 0` is `x >>> 0` for every number x (both truncate, then take x modulo 2^32).
-  const x = a.v.startsWith("((") && a.v.endsWith(") | 0)") && isGroup(a.v.slice(1, -5))
+  const x = a.v.startsWith("((") && a.v.endsWith(") | 0)") && wrapped(a.v.slice(1, -5))
     ? a.v.slice(1, -5)
     : a.v;
   return offset === 0 ? `${x} >>> 0` : `(${x} >>> 0) + ${offset >>> 0}`;
-}
-
-/** True when `text` is one parenthesized group: its first parenthesis closes at its end. */
-function isGroup(text: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 40) depth++;
-    else if (c === 41 && --depth === 0 && i !== text.length - 1) return false;
-  }
-  return text.charCodeAt(0) === 40 && depth === 0;
 }
 
 // Memory: `imm` is the static offset.
