@@ -39,6 +39,7 @@ export { FEATURE_NAMES, type FeatureConfig, type FeatureName } from "./lib/binar
 export { CompiledModule } from "./lib/runtime/compiled_module.ts";
 export {
   type CompilationCache,
+  type DirectoryCacheOptions,
   directoryCompilationCache,
   inMemoryCompilationCache,
 } from "./lib/runtime/compilation_cache.ts";

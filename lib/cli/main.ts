@@ -53,7 +53,9 @@ Options:
   --interpret                    never compile hot functions to JavaScript
   --cachedir <dir>               keep the module's validation and generated
                                  JavaScript in <dir> for the next run (created
-                                 if missing; trusted: what it holds is run)
+                                 if missing; at most 1 GiB, least recently
+                                 used entries deleted; trusted: what it holds
+                                 is run)
   -h, --help                     show this help
 `;
 

@@ -11,6 +11,7 @@ import type { GeneratedFunction } from "../interpreter/jit/codegen.ts";
 import type { GeneratedSources } from "../interpreter/jit/compile.ts";
 import { ON_JAVASCRIPTCORE } from "../interpreter/engine.ts";
 import { type CompilationCache, nodeBuiltin } from "./compilation_cache.ts";
+import { sha256Hex } from "./sha256.ts";
 
 /**
  * Part of every key: changes whenever what is cached, what the generator
@@ -43,11 +44,11 @@ interface StoredEntry {
   hot: number[];
 }
 
-/** The SHA-256 of `bytes` in hex, or undefined where the host has no `node:crypto`. */
-function sha256(bytes: Uint8Array): string | undefined {
+/** The SHA-256 of `bytes` in hex: `node:crypto`'s where the host has it, else {@link sha256Hex}. */
+function sha256(bytes: Uint8Array): string {
   type Hash = { update(b: Uint8Array): Hash; digest(enc: "hex"): string };
   const crypto = nodeBuiltin<{ createHash(name: "sha256"): Hash }>("node:crypto");
-  return crypto?.createHash("sha256").update(bytes).digest("hex");
+  return crypto?.createHash("sha256").update(bytes).digest("hex") ?? sha256Hex(bytes);
 }
 
 /** A short hex hash of a string (the configuration's part of a key, not a security boundary). */
@@ -100,7 +101,7 @@ export class CachedModule implements GeneratedSources {
 
   /**
    * The entry of `bytes` under `config` in `cache` (empty when there is
-   * none, or none readable), or undefined when the host cannot hash them.
+   * none, or none readable).
    * `open` holds the entries a runtime has open, by key: compiling the same
    * bytes again shares one. The caller adds a new entry to `open` (see
    * {@link key}) only once the module has validated.
@@ -110,9 +111,8 @@ export class CachedModule implements GeneratedSources {
     bytes: Uint8Array,
     config: CacheConfig,
     open: Map<string, CachedModule>,
-  ): CachedModule | undefined {
+  ): CachedModule {
     const digest = sha256(bytes);
-    if (digest === undefined) return undefined;
     const engine = ON_JAVASCRIPTCORE ? "jsc" : "v8";
     const settings =
       `${CACHE_FORMAT} ${engine} fuel=${config.fuel} deterministic=${config.deterministic}` +

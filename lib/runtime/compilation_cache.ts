@@ -60,7 +60,26 @@ interface CacheFs {
   writeFileSync(path: string, data: Uint8Array, options: { mode: number }): void;
   renameSync(from: string, to: string): void;
   rmSync(path: string, options: { force: boolean }): void;
+  readdirSync(path: string): string[];
+  statSync(path: string): { size: number; mtimeMs: number; isFile(): boolean };
+  utimesSync(path: string, atime: Date, mtime: Date): void;
 }
+
+/** Options of {@link directoryCompilationCache}. */
+export interface DirectoryCacheOptions {
+  /**
+   * The most bytes the directory's entries may take (default 1 GiB). Each
+   * write that takes them over deletes the least recently used entries
+   * until they fit again (never the one it wrote).
+   */
+  maxBytes?: number;
+}
+
+/** {@link DirectoryCacheOptions.maxBytes}' default. */
+const DEFAULT_CACHE_DIR_BYTES = 1 << 30;
+
+/** A temporary file (see {@link directoryCompilationCache}) this old was left by a process that died. */
+const STALE_TEMPORARY_MS = 60 * 60 * 1000;
 
 /**
  * A {@link CompilationCache} in directory `dir` (created if missing), one
@@ -70,7 +89,9 @@ interface CacheFs {
  * does for its native code. Files are written whole under a temporary name
  * and renamed, so concurrent processes never read a partly written one;
  * a new directory and its files are for this user alone (modes 0700 and
- * 0600). Nothing is ever evicted. Needs `node:fs` and
+ * 0600). The entries stay within `options.maxBytes`: reading an entry marks
+ * it used (its modification time), and a write that takes the directory
+ * over deletes the entries used longest ago. Needs `node:fs` and
  * `process.getBuiltinModule` (Deno, Bun, Node 20.16 and later); other hosts
  * get a `TypeError`.
  *
@@ -78,15 +99,21 @@ interface CacheFs {
  * ```ts
  * import { directoryCompilationCache, Runtime } from "./mod.ts";
  * const dir = Deno.makeTempDirSync();
- * using runtime = new Runtime({ compilationCache: directoryCompilationCache(dir) });
+ * const compilationCache = directoryCompilationCache(dir, { maxBytes: 64 << 20 });
+ * using runtime = new Runtime({ compilationCache });
  * await runtime.instantiate(`(module (func (export "f")))`);
  * ```
  */
-export function directoryCompilationCache(dir: string): CompilationCache {
+export function directoryCompilationCache(
+  dir: string,
+  options: DirectoryCacheOptions = {},
+): CompilationCache {
   const fs = nodeBuiltin<CacheFs>("node:fs");
   if (fs === undefined) {
     throw new TypeError("directoryCompilationCache needs node:fs, which this host does not have");
   }
+  const maxBytes = options.maxBytes ?? DEFAULT_CACHE_DIR_BYTES;
+  if (!(maxBytes >= 0)) throw new RangeError(`maxBytes must be a size in bytes, not ${maxBytes}`);
   const path = (key: string) => {
     if (!/^[A-Za-z0-9-]+$/.test(key)) throw new RangeError(`not a cache key: ${key}`);
     return `${dir}/${key}.wzc`;
@@ -95,11 +122,20 @@ export function directoryCompilationCache(dir: string): CompilationCache {
   let writes = 0;
   return {
     get(key) {
+      const file = path(key);
+      let value: Uint8Array;
       try {
-        return fs.readFileSync(path(key));
+        value = fs.readFileSync(file);
       } catch {
         return undefined;
       }
+      try {
+        const now = new Date();
+        fs.utimesSync(file, now, now);
+      } catch {
+        // A read-only directory: the entry is used all the same, only not marked.
+      }
+      return value;
     },
     set(key, value) {
       // Readable and writable by this user alone: what the files hold is run.
@@ -115,8 +151,45 @@ export function directoryCompilationCache(dir: string): CompilationCache {
         fs.rmSync(temporary, { force: true });
         throw e;
       }
+      evict(fs, dir, `${key}.wzc`, maxBytes);
     },
   };
+}
+
+/**
+ * Deletes the least recently used entries of the cache in `dir` (oldest
+ * modification time first, `keep` never) until the rest take at most
+ * `maxBytes`, and temporary files older than {@link STALE_TEMPORARY_MS}.
+ * Another process may delete the same files meanwhile: what is gone is skipped.
+ */
+function evict(fs: CacheFs, dir: string, keep: string, maxBytes: number): void {
+  const entries: { file: string; size: number; used: number }[] = [];
+  let total = 0;
+  const now = Date.now();
+  for (const name of fs.readdirSync(dir)) {
+    const temporary = /\.wzc\.[0-9]+-[a-z0-9]*-[0-9]+$/.test(name);
+    if (!temporary && !name.endsWith(".wzc")) continue;
+    const file = `${dir}/${name}`;
+    let stat;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      continue;
+    }
+    if (!stat.isFile()) continue;
+    if (temporary) {
+      if (now - stat.mtimeMs > STALE_TEMPORARY_MS) fs.rmSync(file, { force: true });
+      continue;
+    }
+    total += stat.size;
+    if (name !== keep) entries.push({ file, size: stat.size, used: stat.mtimeMs });
+  }
+  entries.sort((a, b) => a.used - b.used);
+  for (const entry of entries) {
+    if (total <= maxBytes) break;
+    fs.rmSync(entry.file, { force: true });
+    total -= entry.size;
+  }
 }
 
 /**
