@@ -12,6 +12,21 @@
 /** True under Bun (JavaScriptCore); false under V8 and elsewhere. */
 export const ON_JAVASCRIPTCORE = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 
+/**
+ * True where the engine most likely runs JavaScript without a JIT: the host
+ * has no `WebAssembly` object, as under V8's `--jitless` (Deno, Node),
+ * Safari's Lockdown Mode and the interpreters of embedded engines. There the
+ * code the tiers generate is interpreted by the engine too, but still runs
+ * about ten times as fast as the register code interpreted by `run`
+ * (`coremark_like` under `--jitless` Deno: 33 s against 365 s), and costs
+ * no optimising compiles, so the tiers compile much sooner (see
+ * `DEFAULT_STRUCTURED_HEAT` in `execute/executor.ts`). A JIT host that
+ * hides `WebAssembly` gets the same counts; `RuntimeConfig.jsTier` sets
+ * others.
+ */
+export const WITHOUT_JIT = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly ===
+  "undefined";
+
 /** How many sources {@link distinctSource} has marked. */
 let sourcesMarked = 0;
 

@@ -18,6 +18,7 @@ import {
 import { type FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
 import { GcHeap } from "../interpreter/gc_accounting.ts";
 import { interruptCompiledCode } from "../interpreter/jit/state.ts";
+import { WITHOUT_JIT } from "../interpreter/engine.ts";
 import type { CompiledModule } from "./compiled_module.ts";
 import { type CompileLimits, compileSync, type ModuleSource } from "./compile.ts";
 import type { CompilationCache } from "./compilation_cache.ts";
@@ -631,11 +632,15 @@ const WARM_UP_LIMITS: CompileLimits = {
  * with counts it never reaches (so the executor's tests for the tiers have
  * run too). Otherwise it runs interpreting only, as `jsTier: false` must
  * never generate code, and the interpreter loop keeps JavaScriptCore's FTL
- * (see `interpreterTierChoice`).
+ * (see `interpreterTierChoice`). A host without a JIT (`WITHOUT_JIT`) has
+ * nothing to train: the warm-ups would only cost its first call ~45 ms
+ * (`deno run --v8-flags=--jitless cli.ts run hello.wasm`: 0.33 against
+ * 0.38 s).
  */
 function warmUp(tiered: boolean): void {
   warmedUp = true;
   if (!tiered) interpreterTierChoice.chosen = true;
+  if (WITHOUT_JIT) return;
   warmingUp = true;
   try {
     runWarmUps(tiered);

@@ -15,7 +15,22 @@ import { J } from "../../lib/interpreter/jit/state.ts";
 import {
   COMPILED_CALL_HEAT,
   COMPILED_CALL_HEAT_MIN_BYTES,
+  DEFAULT_JS_TIER_HEAT,
+  DEFAULT_STRUCTURED_HEAT,
+  JS_TIER_HEAT_PER_BYTE,
+  STRUCTURED_CALLS_PER_BYTE,
 } from "../../lib/interpreter/execute/executor.ts";
+import { ON_JAVASCRIPTCORE, WITHOUT_JIT } from "../../lib/interpreter/engine.ts";
+
+/**
+ * Calls after which the default policy compiles a function of `bytes` (200 plus 20 per byte; 10
+ * plus a quarter without a JIT, as under the CI's `--jitless` run).
+ */
+const structuredCount = (bytes: number) =>
+  Math.max(
+    DEFAULT_STRUCTURED_HEAT,
+    (DEFAULT_STRUCTURED_HEAT + STRUCTURED_CALLS_PER_BYTE * bytes) | 0,
+  );
 
 async function both(source: string, setup?: (runtime: Runtime) => Promise<void>) {
   const modules: Module[] = [];
@@ -640,7 +655,7 @@ const NEVER_TAKEN_RETURN =
   "(if (i32.eq (local.get 0) (i32.const -1)) (then (return (i32.const -1))))";
 
 test("the default policy compiles a bigger function after more calls; a jsTier count does not", async () => {
-  // The same function padded to ~100 and ~2,000 bytes: 200 calls plus 20 per byte.
+  // The same function padded to ~100 and ~2,000 bytes: 200 calls plus 20 per byte (structuredCount).
   const body = (pad: number, guard = NEVER_TAKEN_RETURN) =>
     `(module (global $g (mut i32) (i32.const 0))
     (func (export "f") (param i32) (result i32)
@@ -660,8 +675,9 @@ test("the default policy compiles a bigger function after more calls; a jsTier c
   };
   const small = await calls(8, {}), large = await calls(300, {});
   assert.ok(small.bytes < 130 && large.bytes > 1800, `${small.bytes} ${large.bytes}`);
-  assert.equal(small.n, 200 + 20 * small.bytes);
-  assert.equal(large.n, 200 + 20 * large.bytes);
+  assert.equal(small.n, structuredCount(small.bytes));
+  assert.equal(large.n, structuredCount(large.bytes));
+  assert.ok(large.n > small.n + 400 * STRUCTURED_CALLS_PER_BYTE, `${small.n} ${large.n}`);
   assert.deepEqual((await calls(300, { jsTier: 200 })).n, 200);
   // Without the early return every call runs ~900 instructions: the size weighs less.
   const straight = await calls(300, {}, "");
@@ -669,7 +685,16 @@ test("the default policy compiles a bigger function after more calls; a jsTier c
     straight.heatBytes > 0 && straight.heatBytes < straight.bytes / 10,
     `${straight.heatBytes}`,
   );
-  assert.equal(straight.n, 200 + 20 * straight.heatBytes);
+  assert.equal(straight.n, structuredCount(straight.heatBytes));
+});
+
+test("a host without WebAssembly (no JIT: --jitless) gets counts a twentieth of the JIT's or less", () => {
+  const withoutJit = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === "undefined";
+  assert.equal(WITHOUT_JIT, withoutJit);
+  assert.equal(DEFAULT_STRUCTURED_HEAT, withoutJit ? 10 : 200);
+  assert.equal(DEFAULT_JS_TIER_HEAT, withoutJit ? 50 : 1000);
+  assert.equal(STRUCTURED_CALLS_PER_BYTE, withoutJit ? 0.25 : 20);
+  assert.equal(JS_TIER_HEAT_PER_BYTE, withoutJit ? 0.25 : ON_JAVASCRIPTCORE ? 60 : 20);
 });
 
 test("calls into compiled code count toward compiling the caller (on Bun, a large one)", async () => {
@@ -688,8 +713,11 @@ test("calls into compiled code count toward compiling the caller (on Bun, a larg
     const compiled = await runtime.compileModule(source);
     const f = (await runtime.instantiateModule(compiled)).exportedFunction("f")!;
     const code = compiled.code[1];
-    const threshold = 200 + 20 * code.bodyBytes;
-    assert.ok(threshold > (updates === 300 ? 40_000 : 8_000), `${threshold}`);
+    const threshold = structuredCount(code.bodyBytes);
+    assert.ok(
+      threshold > (updates === 300 ? 2_000 : 400) * STRUCTURED_CALLS_PER_BYTE,
+      `${threshold}`,
+    );
     let n = 1;
     for (; n <= threshold && !code.structured?.factory; n++) assert.deepEqual(f.call(0), [20]);
     assert.ok(compiled.code[0].structured?.factory, "the leaf is compiled");

@@ -42,7 +42,7 @@ import { compileJs, type JsCode } from "../js_tier/js_tier.ts";
 import { JS_SCOPE } from "../js_tier/scope.ts";
 import { executeCold } from "./cold_ops.ts";
 import { heatBytes } from "./call_work.ts";
-import { ON_JAVASCRIPTCORE } from "../engine.ts";
+import { ON_JAVASCRIPTCORE, WITHOUT_JIT } from "../engine.ts";
 import { growMemory } from "./other_memories.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { runSimdOp } from "../simd/simd_ops.ts";
@@ -62,9 +62,9 @@ const SIGN = 0x80000000;
 /**
  * By default a function is compiled to JavaScript (`js_tier.ts`) when `run`
  * has come to its entry, a return into it or one of its backward branches
- * this many times.
+ * this many times (50 without a JIT, see {@link DEFAULT_STRUCTURED_HEAT}).
  */
-export const DEFAULT_JS_TIER_HEAT = 1000;
+export const DEFAULT_JS_TIER_HEAT = WITHOUT_JIT ? 50 : 1000;
 
 /**
  * Compiles a hot function with the register-code JavaScript tier. When it
@@ -184,8 +184,21 @@ const LOOP_ENTRY_PATIENCE = 1 << 20;
  * Generating and compiling JavaScript costs about a millisecond per
  * function, which large programs (tens of thousands of functions, most
  * called a few times) must not pay for code that runs once.
+ *
+ * Without a JIT (`WITHOUT_JIT`: no `WebAssembly` object, as under V8's
+ * `--jitless`) the counts are far lower: 10 calls plus a quarter per byte,
+ * and 50 entries and backward branches plus a quarter per byte. Generated
+ * code is then interpreted by the engine as well, about ten times as fast
+ * as `run` interpreted by it, and there is no optimising compile to pay
+ * for, only generating the code and the engine's bytecode for it. Under
+ * `--jitless` Deno (one run each, 7 December 2026), against the JIT's
+ * counts: the yosys ALU 94 against 177 s, the yosys counter 24.8 against
+ * 33.8 s, flite (86 words) 3.56 against 5.23 s, `coremark_like` 32.0
+ * against 33.5–39.3 s. Lower counts still (2 calls, none per byte) made
+ * flite 3.44 s but the counter 27.1 s; 20 and a half per byte, 3.71 and
+ * 25.4 s; 20 and 1, 3.73 and 25.8 s.
  */
-export const DEFAULT_STRUCTURED_HEAT = 200;
+export const DEFAULT_STRUCTURED_HEAT = WITHOUT_JIT ? 10 : 200;
 
 /**
  * By default a function needs this many more calls per byte of its wasm body
@@ -200,8 +213,9 @@ export const DEFAULT_STRUCTURED_HEAT = 200;
  * For the call count a loop-free function whose every call runs many
  * instructions weighs less than its size (`call_work.ts`).
  * An explicit `jsTier` count turns this off: it compiles at exactly that count.
+ * Without a JIT a quarter (see {@link DEFAULT_STRUCTURED_HEAT}).
  */
-export const STRUCTURED_CALLS_PER_BYTE = 20;
+export const STRUCTURED_CALLS_PER_BYTE = WITHOUT_JIT ? 0.25 : 20;
 
 /**
  * Heat that a call from interpreted code into compiled code adds to the
@@ -248,14 +262,15 @@ function callHeat(fn: FunctionInstance, cf: CompiledFunction): number {
 
 /**
  * See {@link STRUCTURED_CALLS_PER_BYTE}: 20 more entries and backward
- * branches per byte on V8, 60 on JavaScriptCore (Bun), whose optimising
+ * branches per byte on V8 (a quarter without a JIT, see
+ * {@link DEFAULT_STRUCTURED_HEAT}), 60 on JavaScriptCore (Bun), whose optimising
  * compilers take longer over big functions. Once loops could be entered
  * mid-call (loop entries), 20 rather than 60 took `coremark_like` from 2.28
  * to 1.72 s on Deno, the yosys counter from 5.5 to 4.7 s and flite from 1.56
  * to 1.49 s, with the yosys ALU unchanged; on Bun it made malloc_churn 12%
  * and the ALU 6% slower (2 interleaved runs each, 5 December 2026).
  */
-export const JS_TIER_HEAT_PER_BYTE = ON_JAVASCRIPTCORE ? 60 : 20;
+export const JS_TIER_HEAT_PER_BYTE = ON_JAVASCRIPTCORE ? 60 : WITHOUT_JIT ? 0.25 : 20;
 
 /**
  * Default size of the wasm call stack, in bytes (64 MiB): every frame's
