@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { GeneratedFunction } from "../interpreter/jit/codegen.ts";
+import { type GeneratedFunction, splitPolicyKey } from "../interpreter/jit/codegen.ts";
 import type { GeneratedSources } from "../interpreter/jit/compile.ts";
 import { ON_JAVASCRIPTCORE } from "../interpreter/engine.ts";
 import { type CompilationCache, nodeBuiltin } from "./compilation_cache.ts";
@@ -116,7 +116,7 @@ export class CachedModule implements GeneratedSources {
     const engine = ON_JAVASCRIPTCORE ? "jsc" : "v8";
     const settings =
       `${CACHE_FORMAT} ${engine} fuel=${config.fuel} deterministic=${config.deterministic}` +
-      ` listeners=${config.listeners} features=${config.features}`;
+      ` listeners=${config.listeners} features=${config.features} split=${splitPolicyKey()}`;
     const key = `${digest}-${shortHash(settings)}`;
     const known = open.get(key);
     if (known !== undefined) return known;

@@ -19,7 +19,11 @@ import { CACHE_FORMAT } from "../../lib/runtime/cached_module.ts";
 import { WITHOUT_JIT } from "../../lib/interpreter/engine.ts";
 import { useLoopEntries } from "../../lib/runtime/runtime.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
-import { codegenModule, generateFunction } from "../../lib/interpreter/jit/codegen.ts";
+import {
+  codegenModule,
+  generateFunction,
+  setSplitPolicy,
+} from "../../lib/interpreter/jit/codegen.ts";
 import { main } from "../../lib/cli/main.ts";
 import { cliHost } from "../../lib/cli/host_io.ts";
 
@@ -119,6 +123,20 @@ async function keyOf(bytes: Uint8Array, config = {}): Promise<string> {
   await runtime.compileModule(bytes).catch(() => {});
   return gets[0];
 }
+
+test("a split policy set by a test is part of the key: its code is not the default's", async () => {
+  const usual = await keyOf(BYTES);
+  const before = setSplitPolicy({ above: 0, target: 1, maxBlock: 24, min: 0 });
+  let split: string;
+  try {
+    split = await keyOf(BYTES);
+  } finally {
+    setSplitPolicy(before);
+  }
+  assert.notEqual(split, usual);
+  assert.equal(split.slice(0, 64), usual.slice(0, 64), "the same bytes' hash");
+  assert.equal(await keyOf(BYTES), usual);
+});
 
 test("an entry the runtime cannot read is ignored: the module is validated and compiled anew", async () => {
   const invalid = wat2wasm(`(module (func (result i32) (i32.const 1)))`);

@@ -183,6 +183,14 @@ export function setSplitPolicy(policy: SplitPolicy | null): SplitPolicy | null {
   return before;
 }
 
+/**
+ * The split policy in force, as text: part of a compilation cache's key
+ * (`cached_module.ts`), since it changes the generated code.
+ */
+export function splitPolicyKey(): string {
+  return JSON.stringify(splitPolicy);
+}
+
 /** The largest body (bytes of wasm) the tier compiles split. */
 const MAX_SPLIT_BODY_BYTES = 400_000;
 

@@ -62,9 +62,9 @@ export class StructuredPlan {
  * by function index, or `index@loopAt` for a loop entry; null where the
  * generator declined. The generator's output depends only on the module's
  * bytes, the {@link ModulePlan}'s options, the engine and the generator's
- * version, which the cache's key covers (so it names nothing of one
- * process, such as an interned type id, which the factory reads from its
- * instance instead), and on the split policy that tests may set.
+ * version, and on the split policy that tests may set, all of which the
+ * cache's key covers (so it names nothing of one process, such as an
+ * interned type id, which the factory reads from its instance instead).
  */
 export interface GeneratedSources {
   /** What was generated for `key`, null when declined, undefined when not known. */
