@@ -213,9 +213,16 @@ export const DEFAULT_STRUCTURED_HEAT = WITHOUT_JIT ? 10 : 200;
  * For the call count a loop-free function whose every call runs many
  * instructions weighs less than its size (`call_work.ts`).
  * An explicit `jsTier` count turns this off: it compiles at exactly that count.
- * Without a JIT a quarter (see {@link DEFAULT_STRUCTURED_HEAT}).
+ * Without a JIT a quarter (see {@link DEFAULT_STRUCTURED_HEAT}). On
+ * JavaScriptCore (Bun) 45, since each function it compiles costs it memory
+ * (about 1 KB a statement, `bench/HISTORY.md`): the yosys ALU's peak RSS
+ * was 344 against 379 MB with 20 (70: 331 MB; 100: 328 MB), its time the
+ * same (7.58 against 7.46 s, 4 interleaved rounds; in another 4, 7.60
+ * against 7.77 s and 347 against 375 MB), and flite, the yosys counter,
+ * `coremark_like`, malloc_churn and a one-word flite run within 2% either
+ * way (6 rounds each, 7 December 2026). On V8 fewer compiles were slower.
  */
-export const STRUCTURED_CALLS_PER_BYTE = WITHOUT_JIT ? 0.25 : 20;
+export const STRUCTURED_CALLS_PER_BYTE = ON_JAVASCRIPTCORE ? 45 : WITHOUT_JIT ? 0.25 : 20;
 
 /**
  * Heat that a call from interpreted code into compiled code adds to the
