@@ -23,6 +23,7 @@ import {
   type WebAssemblyNamespace,
 } from "./lib/webassembly/namespace.ts";
 import type { WebAssemblyOptions } from "./lib/webassembly/context.ts";
+import { FACADE_WITHOUT_NATIVE, noNativeWebAssembly } from "./lib/interpreter/engine.ts";
 
 export type { WebAssemblyNamespace, WebAssemblyOptions };
 
@@ -62,7 +63,10 @@ export function installWebAssembly(options: InstallOptions = {}): unknown {
     return global.WebAssembly;
   }
   const { force: _force, ...rest } = options;
+  const withoutNative = noNativeWebAssembly(global.WebAssembly);
   const namespace = createWebAssembly(rest);
+  // Copies of the runtime loaded later must still see a host without a JIT (see WITHOUT_JIT).
+  if (withoutNative) Object.defineProperty(namespace, FACADE_WITHOUT_NATIVE, { value: true });
   Object.defineProperty(globalThis, "WebAssembly", {
     value: namespace,
     writable: true,

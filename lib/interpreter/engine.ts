@@ -13,9 +13,31 @@
 export const ON_JAVASCRIPTCORE = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 
 /**
+ * The mark of a `WebAssembly` namespace that wazero-ts's facade installed
+ * where the host had none (`installWebAssembly` in `webassembly.ts`). A
+ * registered symbol, so that every copy of the runtime loaded into one
+ * process (two versions bundled into one program) sees it.
+ */
+export const FACADE_WITHOUT_NATIVE = Symbol.for("wazero-ts.facadeWithoutNativeWebAssembly");
+
+/**
+ * True when `namespace`, a host's `globalThis.WebAssembly`, is no native
+ * one: absent, or wazero-ts's facade installed where there was none
+ * (marked with {@link FACADE_WITHOUT_NATIVE}). Without the mark, a copy of
+ * the runtime loaded after another one installed its facade under
+ * `--jitless` would take the host for one with a JIT.
+ */
+export function noNativeWebAssembly(namespace: unknown): boolean {
+  if (namespace === undefined) return true;
+  return (typeof namespace === "object" || typeof namespace === "function") && namespace !== null &&
+    (namespace as Record<symbol, unknown>)[FACADE_WITHOUT_NATIVE] === true;
+}
+
+/**
  * True where the engine most likely runs JavaScript without a JIT: the host
- * has no `WebAssembly` object, as under V8's `--jitless` (Deno, Node),
- * Safari's Lockdown Mode and the interpreters of embedded engines. There the
+ * has no native `WebAssembly` object ({@link noNativeWebAssembly}), as
+ * under V8's `--jitless` (Deno, Node), Safari's Lockdown Mode and the
+ * interpreters of embedded engines. There the
  * code the tiers generate is interpreted by the engine too, but still runs
  * about ten times as fast as the register code interpreted by `run`
  * (`coremark_like` under `--jitless` Deno: 33 s against 365 s), and costs
@@ -24,8 +46,9 @@ export const ON_JAVASCRIPTCORE = typeof (globalThis as { Bun?: unknown }).Bun !=
  * hides `WebAssembly` gets the same counts; `RuntimeConfig.jsTier` sets
  * others.
  */
-export const WITHOUT_JIT = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly ===
-  "undefined";
+export const WITHOUT_JIT = noNativeWebAssembly(
+  (globalThis as { WebAssembly?: unknown }).WebAssembly,
+);
 
 /** How many sources {@link distinctSource} has marked. */
 let sourcesMarked = 0;

@@ -20,7 +20,11 @@ import {
   JS_TIER_HEAT_PER_BYTE,
   STRUCTURED_CALLS_PER_BYTE,
 } from "../../lib/interpreter/execute/executor.ts";
-import { ON_JAVASCRIPTCORE, WITHOUT_JIT } from "../../lib/interpreter/engine.ts";
+import {
+  noNativeWebAssembly,
+  ON_JAVASCRIPTCORE,
+  WITHOUT_JIT,
+} from "../../lib/interpreter/engine.ts";
 
 /**
  * Calls after which the default policy compiles a function of `bytes` (200 plus 20 per byte; 10
@@ -689,7 +693,7 @@ test("the default policy compiles a bigger function after more calls; a jsTier c
 });
 
 test("a host without WebAssembly (no JIT: --jitless) gets counts a twentieth of the JIT's or less", () => {
-  const withoutJit = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === "undefined";
+  const withoutJit = noNativeWebAssembly((globalThis as { WebAssembly?: unknown }).WebAssembly);
   assert.equal(WITHOUT_JIT, withoutJit);
   assert.equal(DEFAULT_STRUCTURED_HEAT, withoutJit ? 10 : 200);
   assert.equal(DEFAULT_JS_TIER_HEAT, withoutJit ? 50 : 1000);

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createWebAssembly, installWebAssembly, wat2wasm } from "../../mod.ts";
+import { FACADE_WITHOUT_NATIVE, noNativeWebAssembly } from "../../lib/interpreter/engine.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -212,6 +213,34 @@ test("installWebAssembly keeps a host's WebAssembly unless forced", () => {
     const d = Object.getOwnPropertyDescriptor(globalThis, "WebAssembly")!;
     assert.deepEqual([d.writable, d.enumerable, d.configurable], [true, false, true]);
     assert.ok(forced.validate(MODULE));
+  } finally {
+    if (original === undefined) delete g.WebAssembly;
+    else Object.defineProperty(globalThis, "WebAssembly", original);
+  }
+});
+
+test("a facade installed where the host had no WebAssembly still tells later copies there is no JIT", () => {
+  const g = globalThis as Any;
+  const original = Object.getOwnPropertyDescriptor(globalThis, "WebAssembly");
+  try {
+    delete g.WebAssembly;
+    assert.equal(noNativeWebAssembly(g.WebAssembly), true);
+    const installed = installWebAssembly();
+    assert.equal(g.WebAssembly, installed);
+    // What a copy of the runtime loaded now would conclude (engine.ts's WITHOUT_JIT).
+    assert.equal(noNativeWebAssembly(g.WebAssembly), true);
+    // Forced over that facade: still none native underneath.
+    assert.equal(noNativeWebAssembly(installWebAssembly({ force: true })), true);
+    assert.equal(
+      Object.getOwnPropertyDescriptor(installed, FACADE_WITHOUT_NATIVE)?.enumerable,
+      false,
+    );
+    if (original !== undefined) {
+      // A facade forced over a native namespace is no sign of a host without a JIT.
+      Object.defineProperty(globalThis, "WebAssembly", original);
+      assert.equal(noNativeWebAssembly(g.WebAssembly), false);
+      assert.equal(noNativeWebAssembly(installWebAssembly({ force: true })), false);
+    }
   } finally {
     if (original === undefined) delete g.WebAssembly;
     else Object.defineProperty(globalThis, "WebAssembly", original);
