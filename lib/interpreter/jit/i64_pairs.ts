@@ -57,8 +57,6 @@ function toFloat(op: (R: Int32Array, a: number) => number): (lo: number, hi: num
   };
 }
 
-const INV_32 = 1 / 4294967296;
-
 // The hottest operations are written on the words directly (the same arithmetic as
 // numeric/i64.ts, which the spec suite checks in both tiers): small enough for the
 // JIT to inline, with no trip through the scratch words.
@@ -66,8 +64,7 @@ const INV_32 = 1 / 4294967296;
 /** i64.mul: `mulhu` of the low words plus the cross products (see numeric/i64.ts). */
 export function mul64(aLo: number, aHi: number, bLo: number, bHi: number): number {
   const lo = Math.imul(aLo, bLo);
-  const hi = Math.round(((aLo >>> 0) * (bLo >>> 0) - (lo >>> 0)) * INV_32);
-  wide.hi = (hi + Math.imul(aLo, bHi) + Math.imul(aHi, bLo)) | 0;
+  wide.hi = (i64.mulhuOf(aLo, bLo, lo) + Math.imul(aLo, bHi) + Math.imul(aHi, bLo)) | 0;
   return lo;
 }
 

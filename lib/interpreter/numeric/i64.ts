@@ -28,7 +28,15 @@ const INV_32 = 1 / 4294967296;
  * beats splitting into 16-bit limbs by 1.5–2× on V8 and JavaScriptCore.
  */
 function mulhu(a: number, b: number): number {
-  return Math.round(((a >>> 0) * (b >>> 0) - (Math.imul(a, b) >>> 0)) * INV_32);
+  return mulhuOf(a, b, Math.imul(a, b));
+}
+
+/**
+ * {@link mulhu} given the low half `lo` (`Math.imul(a, b)`), for the
+ * multiplications that need both halves (the structured tier's too).
+ */
+export function mulhuOf(a: number, b: number, lo: number): number {
+  return Math.round(((a >>> 0) * (b >>> 0) - (lo >>> 0)) * INV_32);
 }
 
 /** i64.add: R[dst] = R[a] + R[b] (mod 2^64). */
@@ -50,13 +58,12 @@ export function sub64(R: Int32Array, dst: number, a: number, b: number): void {
 /**
  * i64.mul: the low 64 bits of the product. The cross terms only reach the
  * high word, where Math.imul's wrap-around is exactly the mod 2^64 we need.
- * `mulhu` is spelled out to share the low product.
+ * The low product is shared with `mulhu` ({@link mulhuOf}).
  */
 export function mul64(R: Int32Array, dst: number, a: number, b: number): void {
   const aLo = R[a], bLo = R[b];
   const lo = Math.imul(aLo, bLo);
-  const hi = Math.round(((aLo >>> 0) * (bLo >>> 0) - (lo >>> 0)) * INV_32);
-  R[dst + 1] = (hi + Math.imul(aLo, R[b + 1]) + Math.imul(R[a + 1], bLo)) | 0;
+  R[dst + 1] = (mulhuOf(aLo, bLo, lo) + Math.imul(aLo, R[b + 1]) + Math.imul(R[a + 1], bLo)) | 0;
   R[dst] = lo;
 }
 
