@@ -42,7 +42,7 @@ export function noNativeWebAssembly(namespace: unknown): boolean {
  * about ten times as fast as the register code interpreted by `run`
  * (`coremark_like` under `--jitless` Deno: 33 s against 365 s), and costs
  * no optimising compiles, so the tiers compile much sooner (see
- * `DEFAULT_STRUCTURED_HEAT` in `execute/executor.ts`). A JIT host that
+ * `DEFAULT_STRUCTURED_HEAT` in `execute/tier_policy.ts`). A JIT host that
  * hides `WebAssembly` gets the same counts; `RuntimeConfig.jsTier` sets
  * others.
  */

@@ -7,14 +7,15 @@
 
 import { type FeatureConfig, FEATURES_3_0, resolveFeatures } from "../binary/features.ts";
 import {
-  chooseInterpreterTier,
-  DEFAULT_JS_TIER_HEAT,
   DEFAULT_MAX_STACK_BYTES,
-  DEFAULT_STRUCTURED_HEAT,
   FRAME_RECORD_BYTES,
-  type JscHooks,
   Machine,
 } from "../interpreter/execute/executor.ts";
+import {
+  DEFAULT_JS_TIER_HEAT,
+  DEFAULT_STRUCTURED_HEAT,
+} from "../interpreter/execute/tier_policy.ts";
+import { chooseInterpreterTier, type JscHooks } from "../interpreter/execute/interpreter_tier.ts";
 import { type FunctionInstance, type InstanceState, MAX_PAGES } from "../interpreter/instances.ts";
 import { GcHeap } from "../interpreter/gc_accounting.ts";
 import { interruptCompiledCode } from "../interpreter/jit/state.ts";

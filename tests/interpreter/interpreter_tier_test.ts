@@ -2,12 +2,12 @@
 // (bun:jsc's noFTL; elsewhere nothing is done), and generated sources are made distinct.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { Machine } from "../../lib/interpreter/execute/executor.ts";
 import {
   chooseInterpreterTier,
   keepInterpreterInDfg,
   LARGE_PROGRAM_CODE_BYTES,
-  Machine,
-} from "../../lib/interpreter/execute/executor.ts";
+} from "../../lib/interpreter/execute/interpreter_tier.ts";
 import { distinctSource } from "../../lib/interpreter/engine.ts";
 import { interpreterTierChoice, Runtime } from "../../lib/runtime/runtime.ts";
 import { ByteWriter } from "../../lib/text/writer.ts";

@@ -12,14 +12,14 @@ import {
   setSplitPolicy,
 } from "../../lib/interpreter/jit/codegen.ts";
 import { J } from "../../lib/interpreter/jit/state.ts";
+import { COMPILED_CALL_HEAT } from "../../lib/interpreter/execute/executor.ts";
 import {
-  COMPILED_CALL_HEAT,
   COMPILED_CALL_HEAT_MIN_BYTES,
   DEFAULT_JS_TIER_HEAT,
   DEFAULT_STRUCTURED_HEAT,
   JS_TIER_HEAT_PER_BYTE,
   STRUCTURED_CALLS_PER_BYTE,
-} from "../../lib/interpreter/execute/executor.ts";
+} from "../../lib/interpreter/execute/tier_policy.ts";
 import {
   noNativeWebAssembly,
   ON_JAVASCRIPTCORE,

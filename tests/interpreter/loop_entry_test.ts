@@ -11,7 +11,7 @@ import { useLoopEntries } from "../../lib/runtime/runtime.ts";
 import {
   DEFAULT_JS_TIER_HEAT,
   JS_TIER_HEAT_PER_BYTE,
-} from "../../lib/interpreter/execute/executor.ts";
+} from "../../lib/interpreter/execute/tier_policy.ts";
 import { decodeModule } from "../../lib/binary/decoder.ts";
 import { validateModule } from "../../lib/validate/module_validator.ts";
 import { codegenModule, generateFunction } from "../../lib/interpreter/jit/codegen.ts";

@@ -27,7 +27,7 @@ import { HostError } from "./host_error.ts";
 import { WasmException } from "../exceptions.ts";
 import { exceptionOf, findClause, land, newException } from "./unwind.ts";
 import { addTraceFrames, asTrap, MAX_TRACE_FRAMES, wasmFrameText } from "./trap_trace.ts";
-import { compileStructured, type LoopEntry, loopEntry, prepareStructured } from "../jit/compile.ts";
+import { compileStructured, type LoopEntry } from "../jit/compile.ts";
 import { J, type JitHost } from "../jit/state.ts";
 import type { EntryAdapter } from "../jit/adapters.ts";
 import type { CompiledFunction } from "../compiled_function.ts";
@@ -38,11 +38,15 @@ import {
   memoryView,
   tableCallee,
 } from "../instances.ts";
-import { compileJs, type JsCode } from "../js_tier/js_tier.ts";
-import { JS_SCOPE } from "../js_tier/scope.ts";
 import { executeCold } from "./cold_ops.ts";
 import { heatBytes } from "./call_work.ts";
-import { ON_JAVASCRIPTCORE, WITHOUT_JIT } from "../engine.ts";
+import {
+  callHeat,
+  compileHot,
+  ENTER_LOOP,
+  JS_TIER_HEAT_PER_BYTE,
+  STRUCTURED_CALLS_PER_BYTE,
+} from "./tier_policy.ts";
 import { growMemory } from "./other_memories.ts";
 import { executeSimd } from "../simd/simd.ts";
 import { runSimdOp } from "../simd/simd_ops.ts";
@@ -60,174 +64,9 @@ import { f32Abs, f64Abs } from "../numeric/float.ts";
 const SIGN = 0x80000000;
 
 /**
- * By default a function is compiled to JavaScript (`js_tier.ts`) when `run`
- * has come to its entry, a return into it or one of its backward branches
- * this many times (50 without a JIT, see {@link DEFAULT_STRUCTURED_HEAT}).
- */
-export const DEFAULT_JS_TIER_HEAT = WITHOUT_JIT ? 50 : 1000;
-
-/**
- * Compiles a hot function with the register-code JavaScript tier. When it
- * cannot be (the host forbids generating code) the function stays
- * interpreted and is not tried again before 2^30 more entries.
- *
- * A function that the structured tier will compile (in a synchronous call)
- * gets that tier from its next call on, and this call goes on interpreted:
- * only a call that keeps looping for {@link LONG_RUNNING} times as long
- * (a program's main loop) is worth compiling twice; for a function called
- * at most {@link FEW_CALLS} times, whose heat came from this call, as long
- * as its heat again. (Compiling every
- * function that loops a thousand times made large programs slower than
- * interpreting them on JavaScriptCore.) Such a call is then taken over by
- * the structured tier at a loop entry when `pc`, the backward branch's
- * target, is one (the answer is {@link ENTER_LOOP}); at other backward
- * branches it is asked again, up to {@link LOOP_ENTRY_PATIENCE} times,
- * before the register-code tier compiles the function instead.
- */
-function compileHot(
-  cf: CompiledFunction,
-  fn: FunctionInstance,
-  m: Machine,
-  pc: number,
-): JsCode | null | typeof ENTER_LOOP {
-  // The count is kept with the code; set on the first test (cf.jsLimit is 0 until then).
-  const limit = (m.jsTierHeat + m.jsTierPerByte * cf.bodyBytes) | 0;
-  if (cf.jsLimit !== limit) {
-    cf.jsLimit = limit;
-    if (cf.jsHeat < limit) return null;
-  }
-  const plan = cf.structured;
-  if (plan !== null && (m.structuredHeat >= 0 || m.loopEntriesOnly) && !m.asyncMode) {
-    // The factory is generated now, so that a function the structured tier cannot compile (too
-    // big, say) gets this tier at once instead of after LONG_RUNNING times its heat.
-    if (
-      !m.loopEntriesOnly && fn.jitHeat + callHeat(fn, cf) < m.structuredThreshold(cf) &&
-      prepareStructured(fn)
-    ) {
-      // A function called once or twice whose loops got hot is looping in this very call (a
-      // program's main loop, a phase of it): as long again before its loop entry is compiled.
-      // Others got hot over many calls: this one must show that it runs long.
-      cf.jsHeat = fn.jitHeat <= FEW_CALLS ? 0 : -LONG_RUNNING * m.jsTierHeat;
-      fn.jitHeat = m.structuredThreshold(cf);
-      return null;
-    }
-    // Still looping: the rest of this call runs in the structured tier, entered at the header
-    // of an outermost loop (the next backward branch to one, if this is not one).
-    const entries = cf.loopEntries;
-    if (entries.length !== 0 && plan.factory !== false && cf.bodyBytes <= MAX_LOOP_ENTRY_BYTES) {
-      for (let i = 0; i < entries.length; i += 2) {
-        if (entries[i] === pc) {
-          m.pendingLoop = loopEntry(fn, entries[i + 1]);
-          if (m.pendingLoop !== null) return ENTER_LOOP;
-          // The structured tier cannot compile this loop's entry: no more waiting for one.
-          plan.loopMisses = LOOP_ENTRY_PATIENCE;
-          break;
-        }
-      }
-      // Asked again at the next backward branch, for a while.
-      if (plan.loopMisses++ < LOOP_ENTRY_PATIENCE) {
-        cf.jsHeat = limit - 1;
-        return null;
-      }
-    }
-  }
-  const js = compileJs(cf, JS_SCOPE);
-  if (js === null) cf.jsHeat = -(1 << 30);
-  else {
-    cf.js = js;
-    // Below any count: `run` then tests `cf.js` at each entry and backward branch (the count, which
-    // it also increments, it resets there).
-    cf.jsLimit = -(1 << 30);
-  }
-  return js;
-}
-
-/**
- * How many times its usual heat a call of a structured-tier function must
- * loop to get the structured tier's loop entry (or, without one, the
- * register-code tier) too.
- */
-const LONG_RUNNING = 50;
-
-/** Calls of a function (this one included) after which its loops' heat is taken to come from one call. */
-const FEW_CALLS = 2;
-
-/**
- * The largest function body (bytes of wasm) that gets loop entries: a loop
- * entry is a second compilation of the function, and JavaScriptCore keeps
- * hundreds of megabytes for those of the yosys ALU's 12–40 KB functions.
- */
-const MAX_LOOP_ENTRY_BYTES = 12_000;
-
-/**
- * `compileHot`'s answer where the structured tier takes over the call at the
- * loop header it is at: `run` leaves (as for an interruption check) and
- * `Machine.startInJs` enters {@link Machine.pendingLoop} (`Machine.enterLoop`).
- * Not done in `run`: V8 optimises `run` long before a program's first loop
- * entry, and code there that it has seen run no compare or call of (no type
- * feedback) made it throw that code away and spend ~0.5 s optimising again.
- * (`undefined` because `js === undefined` is a test V8 keeps no feedback for.)
- */
-const ENTER_LOOP = undefined;
-
-/**
- * How many backward branches that are not loop entries a hot call may take
- * (still interpreted, each asking `compileHot` again) before it gets the
- * register-code tier instead: the inner loops of a main loop branch back many
- * times before the main loop does (`coremark_like`'s, tens of thousands).
- */
-const LOOP_ENTRY_PATIENCE = 1 << 20;
-
-/**
- * Calls after which the structured tier compiles a function
- * (`RuntimeConfig.jsTier: true`), unless its loops made it hot first.
- * Generating and compiling JavaScript costs about a millisecond per
- * function, which large programs (tens of thousands of functions, most
- * called a few times) must not pay for code that runs once.
- *
- * Without a JIT (`WITHOUT_JIT`: no `WebAssembly` object, as under V8's
- * `--jitless`) the counts are far lower: 10 calls plus a quarter per byte,
- * and 50 entries and backward branches plus a quarter per byte. Generated
- * code is then interpreted by the engine as well, about ten times as fast
- * as `run` interpreted by it, and there is no optimising compile to pay
- * for, only generating the code and the engine's bytecode for it. Under
- * `--jitless` Deno (one run each, 7 December 2026), against the JIT's
- * counts: the yosys ALU 94 against 177 s, the yosys counter 24.8 against
- * 33.8 s, flite (86 words) 3.56 against 5.23 s, `coremark_like` 32.0
- * against 33.5–39.3 s. Lower counts still (2 calls, none per byte) made
- * flite 3.44 s but the counter 27.1 s; 20 and a half per byte, 3.71 and
- * 25.4 s; 20 and 1, 3.73 and 25.8 s.
- */
-export const DEFAULT_STRUCTURED_HEAT = WITHOUT_JIT ? 10 : 200;
-
-/**
- * By default a function needs this many more calls per byte of its wasm body
- * before the structured tier compiles it, and {@link JS_TIER_HEAT_PER_BYTE}
- * more entries and backward branches before either tier compiles it for
- * its loops. Compiling costs time in proportion to a function's size, and
- * in a large program most functions that reach a fixed count run little
- * afterwards: in the `@yowasp/yosys` runs of `bench/real_programs.ts`, 3%
- * of the functions called 200 times did 80% of the calls and branches.
- * Compiling only functions whose heat repays their size took those runs from
- * no faster than interpreting to 10–20% faster (see `lib/interpreter/README.md`).
- * For the call count a loop-free function whose every call runs many
- * instructions weighs less than its size (`call_work.ts`).
- * An explicit `jsTier` count turns this off: it compiles at exactly that count.
- * Without a JIT a quarter (see {@link DEFAULT_STRUCTURED_HEAT}). On
- * JavaScriptCore (Bun) 45, since each function it compiles costs it memory
- * (about 1 KB a statement, `bench/HISTORY.md`): the yosys ALU's peak RSS
- * was 344 against 379 MB with 20 (70: 331 MB; 100: 328 MB), its time the
- * same (7.58 against 7.46 s, 4 interleaved rounds; in another 4, 7.60
- * against 7.77 s and 347 against 375 MB), and flite, the yosys counter,
- * `coremark_like`, malloc_churn and a one-word flite run within 2% either
- * way (6 rounds each, 7 December 2026). On V8 fewer compiles were slower.
- */
-export const STRUCTURED_CALLS_PER_BYTE = ON_JAVASCRIPTCORE ? 45 : WITHOUT_JIT ? 0.25 : 20;
-
-/**
  * Heat that a call from interpreted code into compiled code adds to the
  * caller's count of calls toward the structured tier (see
- * {@link DEFAULT_STRUCTURED_HEAT}; `FunctionInstance.compiledCallHeat`). Such a call leaves the
+ * `DEFAULT_STRUCTURED_HEAT` in `tier_policy.ts`; `FunctionInstance.compiledCallHeat`). Such a call leaves the
  * interpreter through an entry adapter into one of hundreds of compiled
  * functions (~50 ns); compiled, the caller would call its callee directly.
  * Counting calls alone kept such callers interpreted when they were big:
@@ -244,40 +83,11 @@ export const STRUCTURED_CALLS_PER_BYTE = ON_JAVASCRIPTCORE ? 45 : WITHOUT_JIT ? 
  * compiling and warming up a lukewarm function outweighs interpreting it,
  * unless it leaves the interpreter as often as these callers do.)
  * On JavaScriptCore (Bun) it counts only for bodies of at least
- * {@link COMPILED_CALL_HEAT_MIN_BYTES}.
+ * `COMPILED_CALL_HEAT_MIN_BYTES` (`tier_policy.ts`). Kept here with `run`,
+ * which adds it at every such call (an imported binding would cost a load
+ * and a check there, see {@link SIGN}).
  */
 export const COMPILED_CALL_HEAT = 1;
-
-/**
- * The smallest body (bytes of wasm) whose calls into compiled code count
- * toward compiling it ({@link COMPILED_CALL_HEAT}): 0 on V8, 1,500 on
- * JavaScriptCore (Bun). There, before functions were split (`jit/pieces.ts`),
- * the heat made the ALU 2.5% slower: the big callers it compiled were over
- * JavaScriptCore's optimising size and ran in its baseline tier for good.
- * Split, they pay, but JavaScriptCore's code for every caller it compiles
- * costs memory: in the ALU run (medians of 3 interleaved runs, 6 December
- * 2026) the heat from 1,500 bytes up took 7.25 s and 360 MB of peak RSS,
- * for every size 7.42 s and 383 MB, against 7.45 s and 341 MB before
- * splitting (node: 2.2 s, 257 MB); from 3,000 bytes up, 355 MB.
- */
-export const COMPILED_CALL_HEAT_MIN_BYTES = ON_JAVASCRIPTCORE ? 1_500 : 0;
-
-/** The heat `fn` (whose code is `cf`) has from its calls into compiled code, as it counts. */
-function callHeat(fn: FunctionInstance, cf: CompiledFunction): number {
-  return cf.bodyBytes >= COMPILED_CALL_HEAT_MIN_BYTES ? fn.compiledCallHeat : 0;
-}
-
-/**
- * See {@link STRUCTURED_CALLS_PER_BYTE}: 20 more entries and backward
- * branches per byte on V8 (a quarter without a JIT, see
- * {@link DEFAULT_STRUCTURED_HEAT}), 60 on JavaScriptCore (Bun), whose optimising
- * compilers take longer over big functions. Once loops could be entered
- * mid-call (loop entries), 20 rather than 60 took `coremark_like` from 2.28
- * to 1.72 s on Deno, the yosys counter from 5.5 to 4.7 s and flite from 1.56
- * to 1.49 s, with the yosys ALU unchanged; on Bun it made malloc_churn 12%
- * and the ALU 6% slower (2 interleaved runs each, 5 December 2026).
- */
-export const JS_TIER_HEAT_PER_BYTE = ON_JAVASCRIPTCORE ? 60 : WITHOUT_JIT ? 0.25 : 20;
 
 /**
  * Default size of the wasm call stack, in bytes (64 MiB): every frame's
@@ -2846,92 +2656,6 @@ export class Machine implements JitHost {
     addTraceFrames(trap, frames, d - depth0 + 1);
     return trap;
   }
-}
-
-/** The part of Bun's `bun:jsc` module (JavaScriptCore's test hooks) that {@link keepInterpreterInDfg} uses. */
-export interface JscHooks {
-  /** Never compile `fn` with the FTL, JavaScriptCore's top tier. */
-  noFTL(fn: (...args: never[]) => unknown): unknown;
-}
-
-/**
- * Bun's `bun:jsc`, or undefined on other hosts (loaded without an import
- * statement). Bun only: on Deno the first read of `globalThis.process` sets
- * up Node compatibility, which took 17–21 ms.
- */
-function bunJsc(): JscHooks | undefined {
-  if (!ON_JAVASCRIPTCORE) return undefined;
-  try {
-    const process = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } })
-      .process;
-    const jsc = process?.getBuiltinModule?.("bun:jsc") as Partial<JscHooks> | undefined;
-    return typeof jsc?.noFTL === "function" ? jsc as JscHooks : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Keeps `Machine.run`, the interpreter loop, in JavaScriptCore's DFG tier:
- * the FTL never compiles it. Called through {@link chooseInterpreterTier}
- * for a process whose programs have the JavaScript tiers and are not large,
- * where most of the time goes to compiled code and the interpreter runs the
- * first moments and the cold code; true when done (under Bun), false
- * elsewhere.
- *
- * Why: `run` is the largest function of the runtime, and the FTL took 240
- * ms to compile it on a quiet machine and 450 ms within a flite run, on
- * the compiler thread that shares this machine's two cores with the
- * program. Its FTL code came when a short program was nearly done. Without
- * it (`bun:jsc`'s `noFTL`, 6 interleaved runs each on Bun, 6 December
- * 2026): flite 0.47 against 0.57 s, coremark_like 1.16 against 1.29 s,
- * the yosys counter 1.96 against 2.07 s; the kernels of `bench/run.ts`
- * (steady state) unchanged. The yosys ALU run, which interprets for
- * seconds (40% of its time in `run`), took 6.5 against 6.2 s: DFG code for
- * `run` is ~1.4× slower than FTL code (coremark_like interpreting only:
- * 13.5 against 9.7 s), which is why a process whose first runtime
- * interprets only keeps the FTL, and so does a large program (see
- * {@link LARGE_PROGRAM_CODE_BYTES}). Switching a long run to a second,
- * FTL-compiled copy of `run` after ~2 s did not win that back (6.7 s: its
- * compile cost as much as it saved).
- */
-export function keepInterpreterInDfg(jsc: JscHooks | undefined = bunJsc()): boolean {
-  if (jsc === undefined) return false;
-  jsc.noFTL(Machine.prototype["run"]);
-  return true;
-}
-
-/**
- * Bytes of code (a module's code section) from which a program is large:
- * its first module leaves the interpreter loop to JavaScriptCore's FTL
- * (see {@link chooseInterpreterTier}). A program with this much code runs a
- * long tail of functions that never get hot enough to compile, so it
- * interprets for seconds, and the FTL's faster `run` repays its compile.
- * `@yowasp/yosys` has 27.8 MB of code: with the FTL for `run` its ALU run
- * took 6.92 against 7.39 s (`bench:programs --only=yosys-alu --against`, 4
- * rounds, 3.01× against 3.22× node's time; 6.84 against 7.46 s in 5
- * interleaved processes) and the counter 2.00 against 2.03 s (8) and 2.03
- * against 1.97 s (6), within the noise (7 December 2026). The price is paid
- * by shorter runs of such a program, in which the FTL's compile (~330 ms on
- * the compiler thread) comes too late to repay: a one-second yosys run
- * (`read_verilog alu.v; proc; opt`) took 1.12 against 1.03 s (14
- * interleaved runs), while `yosys -V` (0.5 s) was unchanged. Large programs
- * mostly run long (synthesis, compilers), and the long runs gain more
- * seconds than the short ones lose. flite (196 KB of code, in a 21 MB
- * module) and the C programs of `bench/programs` stay under it, with `run`
- * in the DFG.
- */
-export const LARGE_PROGRAM_CODE_BYTES = 4 << 20;
-
-/**
- * Chooses the interpreter loop's top tier on JavaScriptCore for a process
- * whose first program, with the JavaScript tiers, has `codeBytes` of code:
- * under {@link LARGE_PROGRAM_CODE_BYTES} it stays in the DFG
- * ({@link keepInterpreterInDfg}), a larger program leaves it to the FTL.
- * True when `run` was handed to `noFTL`.
- */
-export function chooseInterpreterTier(codeBytes: number, jsc?: JscHooks): boolean {
-  return codeBytes < LARGE_PROGRAM_CODE_BYTES && keepInterpreterInDfg(jsc);
 }
 
 /** One line of a wasm stack trace: the function and the byte offset of the instruction at `pc`. */
