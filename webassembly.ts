@@ -49,7 +49,10 @@ export interface InstallOptions extends WebAssemblyOptions {
  * Defines `globalThis.WebAssembly` as a facade namespace where the host has
  * none (or always, with `force`), with the property attributes of the native
  * one (writable, configurable, not enumerable). Returns the namespace now in
- * place: the new facade, or the host's own when it was kept.
+ * place: the new facade, or the host's own when it was kept. A facade put
+ * where the host had none carries a non-enumerable mark
+ * (`Symbol.for("wazero-ts.facadeWithoutNativeWebAssembly")`), by which
+ * copies of wazero-ts loaded later still tell a host without a JIT.
  *
  * @example
  * ```ts
