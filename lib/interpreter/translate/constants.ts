@@ -86,6 +86,18 @@ function skipLeb(bytes: Uint8Array, pos: number, end: number): number {
   return pos + 1;
 }
 
+/**
+ * The position after a memory argument at `pos`: its flags, the memory's
+ * index when the flags' bit 6 says one follows (multi-memory), and its
+ * offset. (The flags' bit 6 is in their first byte however they are padded.)
+ */
+function skipMemArg(bytes: Uint8Array, pos: number, end: number): number {
+  const indexed = (bytes[pos] & 0x40) !== 0;
+  pos = skipLeb(bytes, pos, end);
+  if (indexed) pos = skipLeb(bytes, pos, end);
+  return skipLeb(bytes, pos, end);
+}
+
 /** The immediate kind ({@link Imm}) of each op id; 255 for ids that are no instruction. */
 const IMM_OF: Uint8Array = (() => {
   const table = new Uint8Array(OP_COUNT).fill(255);
@@ -96,7 +108,7 @@ const IMM_OF: Uint8Array = (() => {
 })();
 
 /** {@link BYTE_SKIP}: how to step over a one-byte opcode's immediates. */
-const SKIP_GENERIC = 0, SKIP_NONE = 1, SKIP_LEB = 2, SKIP_TWO_LEBS = 3;
+const SKIP_GENERIC = 0, SKIP_NONE = 1, SKIP_LEB = 2, SKIP_TWO_LEBS = 3, SKIP_MEMARG = 4;
 
 /**
  * For each one-byte opcode whose immediates are none, one LEB128 number or
@@ -121,6 +133,8 @@ const BYTE_SKIP: Uint8Array = (() => {
         table[id] = SKIP_LEB;
         break;
       case Imm.memArg:
+        table[id] = SKIP_MEMARG;
+        break;
       case Imm.callIndirect:
         table[id] = SKIP_TWO_LEBS;
         break;
@@ -164,6 +178,27 @@ function opAt(bytes: Uint8Array, pos: number, end: number): boolean {
   return true;
 }
 
+/** The position after the one-byte opcode at `pos` whose {@link BYTE_SKIP} is `skip` (not generic). */
+function skipSimple(bytes: Uint8Array, pos: number, end: number, skip: number): number {
+  pos++;
+  if (skip === SKIP_LEB) return skipLeb(bytes, pos, end);
+  if (skip === SKIP_MEMARG) return skipMemArg(bytes, pos, end);
+  if (skip === SKIP_TWO_LEBS) return skipLeb(bytes, skipLeb(bytes, pos, end), end);
+  return pos;
+}
+
+/**
+ * The position after the instruction at `pos` (past `end` when it is
+ * malformed or runs past `end`) and its op id, as {@link findHoistableConstants}
+ * steps over it: for tests, which check that it lands where the decoder does.
+ */
+export function skipInstruction(bytes: Uint8Array, pos: number, end: number): [number, number] {
+  const op = bytes[pos], skip = BYTE_SKIP[op];
+  if (skip !== SKIP_GENERIC) return [skipSimple(bytes, pos, end, skip), op];
+  if (!opAt(bytes, pos, end)) return [end + 1, -1];
+  return [skipImmediates(bytes, immAt, end), opId];
+}
+
 /**
  * The position after the immediates of the instruction whose op id is
  * `opId` and whose immediates start at `pos` (past `end` if malformed).
@@ -187,9 +222,10 @@ function skipImmediates(bytes: Uint8Array, pos: number, end: number): number {
       for (let i = 0; i <= n && pos <= end; i++) pos = skipLeb(bytes, pos, end);
       return pos;
     }
-    case Imm.callIndirect:
     case Imm.memArg:
     case Imm.atomicMemArg:
+      return skipMemArg(bytes, pos, end);
+    case Imm.callIndirect:
     case Imm.tableInit:
     case Imm.tableCopy:
     case Imm.twoIndices:
@@ -197,15 +233,16 @@ function skipImmediates(bytes: Uint8Array, pos: number, end: number): number {
     case Imm.brOnCast:
       return skipLeb(bytes, skipLeb(bytes, skipLeb(bytes, pos + 1, end), end), end);
     case Imm.memArgLane:
-      return skipLeb(bytes, skipLeb(bytes, pos, end), end) + 1;
-    case Imm.memZero:
+      return skipMemArg(bytes, pos, end) + 1;
     case Imm.zeroByte:
     case Imm.lane:
       return pos + 1;
+    // Memory indices are LEB128 numbers (multi-memory), not the single zero bytes of 1.0.
+    case Imm.memZero:
+      return skipLeb(bytes, pos, end);
     case Imm.memoryInit:
-      return skipLeb(bytes, pos, end) + 1;
     case Imm.memoryCopy:
-      return pos + 2;
+      return skipLeb(bytes, skipLeb(bytes, pos, end), end);
     case Imm.f32:
       return pos + 4;
     case Imm.f64:
@@ -237,11 +274,12 @@ function skipImmediates(bytes: Uint8Array, pos: number, end: number): number {
 
 /**
  * Scans a body for numeric constants inside loops that would have to be
- * materialized, distinct values first-seen first. It runs before the body is
- * validated, so it only skips over instructions (decoding just the constants
- * inside loops) and stops quietly at anything malformed: the translation
- * pass reports it. Any result is correct; it only decides which constants get
- * a register.
+ * materialized, distinct values first-seen first. It only steps over
+ * instructions ({@link skipInstruction}, decoding just the constants inside
+ * loops), which must land where the decoder's do: one immediate misread (a
+ * memory argument's memory index, once) derails it. It stops quietly at
+ * anything malformed (validation reports that). Any result is correct; it
+ * only decides which constants get a register.
  */
 export function findHoistableConstants(
   bytes: Uint8Array,
@@ -256,13 +294,12 @@ export function findHoistableConstants(
   let pos = start;
   while (pos < end) {
     const at = pos;
+    // As skipInstruction, written out (a call per instruction made the scan take half again as long).
     let op = bytes[pos];
     const skip = BYTE_SKIP[op];
     if (skip !== SKIP_GENERIC) {
       // The common case, kept cheap: most instructions only need stepping over.
-      pos++;
-      if (skip === SKIP_LEB) pos = skipLeb(bytes, pos, end);
-      else if (skip === SKIP_TWO_LEBS) pos = skipLeb(bytes, skipLeb(bytes, pos, end), end);
+      pos = skipSimple(bytes, pos, end, skip);
       if (pos > end) break;
       if (op !== Op.end && op !== Op.i32_const && op !== Op.i64_const) continue;
     } else {
@@ -297,7 +334,11 @@ export function findHoistableConstants(
           if (takesImmediate(opId)) break;
         }
         reader.pos = at;
-        readInstruction(reader, scratch);
+        try {
+          readInstruction(reader, scratch);
+        } catch {
+          return found; // malformed (see above)
+        }
         if (op === Op.v128_const) {
           const w = new DataView(scratch.bytes.buffer, scratch.bytes.byteOffset, 16);
           add(
