@@ -9,7 +9,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runCampaign, summary } from "../../tools/fuzz/campaign.ts";
-import { hasNativeWasm } from "../../tools/fuzz/differential.ts";
+import { hasNativeWasm } from "../../tools/fuzz/native_lacks.ts";
 import { generateModule } from "../../tools/fuzz/module_gen.ts";
 import { encodeModule } from "../../tools/fuzz/module_ir.ts";
 import { Runtime } from "../../mod.ts";

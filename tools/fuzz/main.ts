@@ -19,7 +19,7 @@ import process from "node:process";
 import { BOMBS, runBomb } from "./bombs.ts";
 import { runCampaign, summary } from "./campaign.ts";
 import { recordDivergence } from "./minimize_seed.ts";
-import { hasNativeWasm } from "./differential.ts";
+import { hasNativeWasm } from "./native_lacks.ts";
 import { newWatch, recordStep } from "./watchdog.ts";
 
 const args = process.argv.slice(2);

@@ -18,9 +18,7 @@ import {
   WasmException,
 } from "../../mod.ts";
 import type { CompiledModule } from "../../mod.ts";
-import { hasNativeWasm } from "./differential.ts";
-import { nativeWasm3Features, type Wasm3Features } from "./wasm3_gen.ts";
-import type { FeatureConfig, FeatureName } from "../../lib/binary/features.ts";
+import { hasNativeWasm, usesWhatNativeLacks } from "./native_lacks.ts";
 import process from "node:process";
 
 /** A robustness problem a mutant revealed. */
@@ -86,46 +84,6 @@ function engineRestriction(bytes: Uint8Array): boolean {
     return false;
   } catch (e) {
     return /legacy/i.test(String(e));
-  }
-}
-
-/**
- * The features of {@link nativeWasm3Features} the host's engine lacks, as
- * a `RuntimeConfig.features` that turns them off (Bun's JavaScriptCore has
- * no memory64); null when it has them all.
- */
-const NATIVE_LACKS: FeatureConfig | null = (() => {
-  if (!hasNativeWasm) return null;
-  const native = nativeWasm3Features();
-  const names: Record<keyof Wasm3Features, FeatureName> = {
-    tailCalls: "tailCall",
-    exceptions: "exceptions",
-    multiMemory: "multiMemory",
-    memory64: "memory64",
-    extendedConst: "extendedConst",
-  };
-  const off: Partial<Record<FeatureName, boolean>> = {};
-  for (const [probe, name] of Object.entries(names) as [keyof Wasm3Features, FeatureName][]) {
-    if (!native[probe]) off[name] = false;
-  }
-  return Object.keys(off).length === 0 ? null : off;
-})();
-
-/**
- * True when `bytes`, which native WebAssembly rejects, uses a feature the
- * native engine lacks: our runtime rejects it too with those features off
- * (mutant 992238_9 of seed 990099, a 64-bit memory, under Bun).
- */
-async function usesWhatNativeLacks(bytes: Uint8Array): Promise<boolean> {
-  if (NATIVE_LACKS === null) return false;
-  const runtime = new Runtime({ features: NATIVE_LACKS });
-  try {
-    await runtime.compileModule(bytes);
-    return false;
-  } catch (e) {
-    return e instanceof CompileError;
-  } finally {
-    runtime.close();
   }
 }
 
