@@ -62,3 +62,17 @@ test("stack limits must be positive integers", () => {
   assert.throws(() => new Runtime({ maxStackBytes: 0 }), RangeError);
   assert.throws(() => new Runtime({ maxCallDepth: 1.5 }), RangeError);
 });
+
+test("a machine's registers start at 16 KB and grow with the calls (a runtime per request stays small)", async () => {
+  const runtime = new Runtime({ jsTier: false });
+  const m = await runtime.instantiate(DEEP);
+  const machine = runtime.acquireMachine();
+  assert.equal(machine.R.byteLength, 16 * 1024);
+  runtime.releaseMachine(machine);
+  // 10,000 frames need more than 16 KB: the same machine (the pool's only one) has grown.
+  assert.deepEqual(m.exportedFunction("deep")!.call(10_000), [10_000]);
+  const again = runtime.acquireMachine();
+  assert.equal(again, machine);
+  assert.ok(again.R.byteLength > 16 * 1024, `${again.R.byteLength}`);
+  runtime.releaseMachine(again);
+});
