@@ -40,8 +40,11 @@ export async function checkModule(ir: ModuleIR, canonicalNaNs: boolean): Promise
     nanOnly += c.nanOnly;
     if (c.divergence) return { calls: reference.calls.length, nanOnly, divergence: c.divergence };
   }
-  // A module with a feature the native engine lacks (memory64 on Bun) is compared among our modes.
-  if (hasNativeWasm && !(await usesWhatNativeLacks(bytes))) {
+  // A module native rejects for a feature its engine lacks (memory64 on Bun) is compared among
+  // our modes only.
+  const nativeRuns = hasNativeWasm &&
+    (WebAssembly.validate(bytes as BufferSource) || !(await usesWhatNativeLacks(bytes)));
+  if (nativeRuns) {
     const c = compareObservations(runNative(bytes, ir), reference, false, canonicalNaNs);
     nanOnly += c.nanOnly;
     if (c.divergence) return { calls: reference.calls.length, nanOnly, divergence: c.divergence };
