@@ -337,3 +337,32 @@ test("a loop entry whose body names over 1,000 words of locals stays interpreted
   assert.deepEqual(entry(499)!.entryLocals!.length, 500); // 999 words
   assert.equal(entry(500), null); // 1,001 words
 });
+
+test("a call waiting for its loop entry through inner loops' branches is entered at the outer loop", async () => {
+  // Each of the 5 turns of the outer loop runs two inner loops n times: the call's heat is reached
+  // inside them, whose backward branches are not loop entries (each asked for one again and again,
+  // answered at once after the first: `Machine.missedFn`), and then the outer loop's is.
+  const source = `(module
+    (func (export "nested") (param $n i32) (result i32)
+      (local $turn i32) (local $i i32) (local $s i32)
+      (loop $outer
+        (local.set $i (i32.const 0))
+        (loop $a
+          (local.set $s (i32.add (local.get $s) (local.get $i)))
+          (br_if $a (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+        (loop $b
+          (local.set $s (i32.xor (local.get $s) (local.get $i)))
+          (br_if $b (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+        (br_if $outer (i32.lt_u (local.tee $turn (i32.add (local.get $turn) (i32.const 1)))
+          (i32.const 5))))
+      (local.get $s)))`;
+  const interp = await new Runtime({ jsTier: false }).instantiate(source);
+  const tiered = await new Runtime().instantiate(source);
+  countLoopEntries(tiered);
+  const n = 200_000;
+  assert.deepEqual(
+    tiered.exportedFunction("nested")!.call(n),
+    interp.exportedFunction("nested")!.call(n),
+  );
+  assert.ok(entered(tiered, 0), "the call is entered at its outer loop");
+});

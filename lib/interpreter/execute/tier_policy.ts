@@ -53,6 +53,15 @@ export function compileHot(
 ): JsCode | null | typeof ENTER_LOOP {
   // The count is kept with the code; set on the first test (cf.jsLimit is 0 until then).
   const limit = (m.jsTierHeat + m.jsTierPerByte * cf.bodyBytes) | 0;
+  // A call waiting for a loop entry (below) asks at every backward branch, and most of them are
+  // an inner loop's, asking again and again at the same place: answered at once.
+  if (fn === m.missedFn && pc === m.missedAt && cf.jsLimit === limit && !m.asyncMode) {
+    if (cf.structured!.loopMisses++ < LOOP_ENTRY_PATIENCE) {
+      cf.jsHeat = limit - 1;
+      return null;
+    }
+    m.missedFn = null;
+  }
   if (cf.jsLimit !== limit) {
     cf.jsLimit = limit;
     if (cf.jsHeat < limit) return null;
@@ -88,6 +97,8 @@ export function compileHot(
       // Asked again at the next backward branch, for a while.
       if (plan.loopMisses++ < LOOP_ENTRY_PATIENCE) {
         cf.jsHeat = limit - 1;
+        m.missedFn = fn;
+        m.missedAt = pc;
         return null;
       }
     }
