@@ -21,7 +21,7 @@ import { sha256Hex } from "./sha256.ts";
  * The generator's output also depends on the engine's policies
  * (`ON_JAVASCRIPTCORE`), which the key names too.
  */
-export const CACHE_FORMAT = "wazero-ts-cache-3";
+export const CACHE_FORMAT = "wazero-ts-cache-4";
 
 /** The configuration a module's compiled form depends on. */
 export interface CacheConfig {
