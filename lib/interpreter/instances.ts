@@ -473,6 +473,11 @@ export class FunctionInstance {
   heatCheckAt = 0;
   /** Its loop entries bound to its instance (see `jit/compile.ts`), by the loop's byte offset. */
   loopEntries: Map<number, LoopEntry> | null = null;
+  /**
+   * The backward branch target at which a call of it last asked for a loop entry and found none
+   * (`compileHot` in `execute/tier_policy.ts`), or -1.
+   */
+  loopMissAt = -1;
 
   constructor(
     type: FuncType,

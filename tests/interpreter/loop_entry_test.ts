@@ -341,7 +341,7 @@ test("a loop entry whose body names over 1,000 words of locals stays interpreted
 test("a call waiting for its loop entry through inner loops' branches is entered at the outer loop", async () => {
   // Each of the 5 turns of the outer loop runs two inner loops n times: the call's heat is reached
   // inside them, whose backward branches are not loop entries (each asked for one again and again,
-  // answered at once after the first: `Machine.missedFn`), and then the outer loop's is.
+  // answered at once after the first: `FunctionInstance.loopMissAt`), and then the outer loop's is.
   const source = `(module
     (func (export "nested") (param $n i32) (result i32)
       (local $turn i32) (local $i i32) (local $s i32)

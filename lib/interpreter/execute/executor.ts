@@ -444,9 +444,6 @@ export class Machine implements JitHost {
 
   /** The loop entry `compileHot` chose when it answered {@link ENTER_LOOP}. */
   pendingLoop: LoopEntry | null = null;
-  /** The function and backward branch target at which `compileHot` last found no loop entry. */
-  missedFn: FunctionInstance | null = null;
-  missedAt = -1;
 
   /**
    * Runs the rest of the current call, which `run` left at a backward branch

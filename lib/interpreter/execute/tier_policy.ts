@@ -55,12 +55,12 @@ export function compileHot(
   const limit = (m.jsTierHeat + m.jsTierPerByte * cf.bodyBytes) | 0;
   // A call waiting for a loop entry (below) asks at every backward branch, and most of them are
   // an inner loop's, asking again and again at the same place: answered at once.
-  if (fn === m.missedFn && pc === m.missedAt && cf.jsLimit === limit && !m.asyncMode) {
+  if (pc === fn.loopMissAt && cf.jsLimit === limit && !m.asyncMode) {
     if (cf.structured!.loopMisses++ < LOOP_ENTRY_PATIENCE) {
       cf.jsHeat = limit - 1;
       return null;
     }
-    m.missedFn = null;
+    fn.loopMissAt = -1;
   }
   if (cf.jsLimit !== limit) {
     cf.jsLimit = limit;
@@ -97,8 +97,7 @@ export function compileHot(
       // Asked again at the next backward branch, for a while.
       if (plan.loopMisses++ < LOOP_ENTRY_PATIENCE) {
         cf.jsHeat = limit - 1;
-        m.missedFn = fn;
-        m.missedAt = pc;
+        fn.loopMissAt = pc;
         return null;
       }
     }
